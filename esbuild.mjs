@@ -1,0 +1,53 @@
+// Bundles every entry point of the project. `node esbuild.mjs [--watch] [--minify]`.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const minify = process.argv.includes('--minify');
+
+/** Node entry points: extension host, language server (stdio/IPC), CLI. */
+const nodeEntries = {
+  extension: 'extension/src/extension.ts',
+  server: 'language-server/src/node-main.ts',
+  cli: 'cli/src/main.ts',
+};
+
+const common = {
+  bundle: true,
+  sourcemap: true,
+  minify,
+  logLevel: 'info',
+};
+
+mkdirSync('dist', { recursive: true });
+// The prelude (built-in model library) ships as real .snn files so that hover and
+// go-to-definition can open them; the browser entry embeds them as text instead.
+cpSync('language-server/prelude', 'dist/prelude', { recursive: true });
+
+const contexts = [
+  await esbuild.context({
+    ...common,
+    entryPoints: nodeEntries,
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  }),
+  await esbuild.context({
+    ...common,
+    entryPoints: { 'server-browser': 'language-server/src/browser-main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    loader: { '.snn': 'text' },
+  }),
+];
+
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

@@ -1,0 +1,44 @@
+// The VS Code client: starts the bundled language server and wires its output channel.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('Spikeworks', { log: true });
+  context.subscriptions.push(log);
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'snn' },
+      { scheme: 'untitled', language: 'snn' },
+    ],
+    outputChannel: log,
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.snn') },
+  };
+  // The client reads `spikeworks.trace.server` itself (id `spikeworks` below).
+  client = new LanguageClient('spikeworks', 'Spikeworks Language Server', serverOptions, clientOptions);
+  log.info(`starting language server ${serverModule}`);
+  await client.start();
+  context.subscriptions.push(
+    vscode.commands.registerCommand('spikeworks.restartServer', async () => {
+      log.info('restarting language server');
+      await client?.restart();
+    }),
+  );
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
