@@ -1,0 +1,37 @@
+// Types for code-server.mjs, so TypeScript tests can import it.
+
+/** Repository root. */
+export declare const repoRoot: string;
+/** The exact code-server version installed. */
+export declare const CODE_SERVER_VERSION: string;
+
+/** Full path of an executable on PATH, or undefined. */
+export declare function which(name: string): string | undefined;
+/** A free TCP port on 127.0.0.1. */
+export declare function freePort(): Promise<number>;
+
+/** Installs code-server into <repo>/.spikeworks/code-server once; returns the binary's path. */
+export declare function ensureCodeServer(): Promise<string>;
+
+/** Links the repo into `extDir` as `<publisher>.<name>-<version>`; returns the link's path. */
+export declare function installExtension(extDir: string): string;
+
+export interface CodeServer {
+  /** `http://127.0.0.1:PORT/?folder=<abs workspace>` */
+  url: string;
+  port: number;
+  pid: number;
+  /** code-server's stdout and stderr. */
+  logFile: string;
+  /** Settles with the exit code (or signal) when the process ends. */
+  exited: Promise<number | string | null>;
+  /** Kills the process group and waits for it. */
+  stop(): Promise<void>;
+}
+
+/** Starts code-server detached on 127.0.0.1 and resolves once it listens. */
+export declare function launchCodeServer(options: {
+  workspace: string;
+  port?: number | string;
+  runDir: string;
+}): Promise<CodeServer>;
