@@ -1,0 +1,231 @@
+// Syntax tree of a .snn file. Plain data; every node carries source offsets [start, end).
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Ident extends Span {
+  name: string;
+}
+
+// ---- units -------------------------------------------------------------------------------
+
+export interface UnitTerm extends Span {
+  /** Unit symbol as written, e.g. `mV`, or `weight`, or `1`. */
+  symbol: string;
+  /** Signed exponent (negative after `/`). */
+  exp: number;
+}
+
+export interface UnitExpr extends Span {
+  terms: UnitTerm[];
+}
+
+// ---- expressions -------------------------------------------------------------------------
+
+export type Expr =
+  | NumberLit
+  | StringLit
+  | BoolLit
+  | NameRef
+  | Binary
+  | Unary
+  | Call
+  | Member
+  | Index
+  | ListLit
+  | RangeExpr
+  | ErrorExpr;
+
+export interface NumberLit extends Span {
+  kind: 'number';
+  value: number;
+  unit?: UnitExpr;
+}
+export interface StringLit extends Span {
+  kind: 'string';
+  value: string;
+}
+export interface BoolLit extends Span {
+  kind: 'bool';
+  value: boolean;
+}
+export interface NameRef extends Span {
+  kind: 'name';
+  name: string;
+}
+export type BinaryOp = '+' | '-' | '*' | '/' | '^' | '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
+export interface Binary extends Span {
+  kind: 'binary';
+  op: BinaryOp;
+  left: Expr;
+  right: Expr;
+}
+export interface Unary extends Span {
+  kind: 'unary';
+  op: '-' | '+' | 'not';
+  operand: Expr;
+}
+export interface Arg extends Span {
+  name?: Ident;
+  value: Expr;
+}
+export interface Call extends Span {
+  kind: 'call';
+  callee: Ident;
+  args: Arg[];
+}
+export interface Member extends Span {
+  kind: 'member';
+  object: Expr;
+  member: Ident;
+}
+export interface Index extends Span {
+  kind: 'index';
+  object: Expr;
+  index: Expr;
+}
+export interface ListLit extends Span {
+  kind: 'list';
+  items: Expr[];
+}
+export interface RangeExpr extends Span {
+  kind: 'range';
+  from: Expr;
+  to: Expr;
+}
+/** Stands in for an expression the parser could not read; already reported. */
+export interface ErrorExpr extends Span {
+  kind: 'error';
+}
+
+// ---- statements inside models ------------------------------------------------------------
+
+export interface Decl extends Span {
+  name: Ident;
+  unit?: UnitExpr;
+  value?: Expr;
+}
+
+export interface Ode extends Span {
+  kind: 'ode';
+  variable: Ident;
+  rhs: Expr;
+}
+export interface Alias extends Span {
+  kind: 'alias';
+  name: Ident;
+  rhs: Expr;
+}
+export type Equation = Ode | Alias;
+
+export interface Assign extends Span {
+  target: Expr; // NameRef or Member (pre.x / post.x)
+  op: '=' | '+=' | '-=' | '*=' | '/=';
+  value: Expr;
+}
+
+export interface Section extends Span {
+  keyword: Ident;
+}
+
+export interface ModelDef extends Span {
+  kind: 'neuron' | 'synapse';
+  keyword: Ident;
+  name: Ident;
+  doc?: string;
+  parameters: Decl[];
+  state: Decl[];
+  equations: Equation[];
+  method?: Ident;
+  spike?: Expr;
+  reset?: Assign[];
+  refractory?: Expr;
+  onPre?: Assign[];
+  onPost?: Assign[];
+  /** Sections with braces, for folding and symbols. */
+  sections: Section[];
+  bodyStart: number;
+}
+
+// ---- network items -----------------------------------------------------------------------
+
+/** `key: value` inside a block. Statement values (`on_pre: { ... }`) keep their statements. */
+export interface Property extends Span {
+  key: Ident;
+  value: Expr;
+  statements?: Assign[];
+}
+
+export interface Selector extends Span {
+  name: Ident;
+  range?: Expr;
+}
+
+export interface ModelDecl extends Span {
+  kind: 'model';
+  name: Ident;
+}
+export interface ImportDecl extends Span {
+  kind: 'import';
+  path: StringLit;
+}
+export interface PopulationDef extends Span {
+  kind: 'population';
+  keyword: Ident;
+  name: Ident;
+  model: Ident;
+  size?: Expr;
+  doc?: string;
+  inits: Assign[];
+  props: Property[];
+  bodyStart?: number;
+}
+export interface ConnectDef extends Span {
+  kind: 'connect';
+  keyword: Ident;
+  name?: Ident;
+  sources: Selector[];
+  targets: Selector[];
+  props: Property[];
+  bodyStart?: number;
+}
+/** input / readout / target / concept / simulate / task: a named block of properties. */
+export interface BlockDef extends Span {
+  kind: 'input' | 'readout' | 'target' | 'concept' | 'simulate' | 'task';
+  keyword: Ident;
+  name?: Ident;
+  /** `input x = poisson[100]`: the kind (`poisson`) and size. */
+  type?: Ident;
+  size?: Expr;
+  props: Property[];
+  windows: TaskWindow[];
+  doc?: string;
+  bodyStart?: number;
+}
+export interface TaskWindow extends Span {
+  range: Expr;
+  label: Expr;
+}
+export interface ProbeDef extends Span {
+  kind: 'probe';
+  keyword: Ident;
+  variable: Ident;
+  targets: Selector[];
+  every?: Expr;
+}
+
+export type Item = ModelDecl | ImportDecl | ModelDef | PopulationDef | ConnectDef | BlockDef | ProbeDef;
+
+export interface SyntaxError extends Span {
+  message: string;
+  code: string;
+}
+
+export interface SnnFile {
+  items: Item[];
+  errors: SyntaxError[];
+  comments: import('./lexer').Comment[];
+  text: string;
+}

@@ -1,0 +1,334 @@
+// Typing and constant evaluation of expressions: every expression gets a dimension, and a
+// value in SI units when it is constant. Unit errors are reported here.
+import type * as A from './ast';
+import { Severity, type Diagnostic } from './diagnostics';
+import { closest } from './parser';
+import { DISTRIBUTIONS, FUNCTIONS } from './schema';
+import { DIMENSIONLESS, dimName, div, isDimensionless, lookupUnit, mul, pow, preferredUnit, sameDim, type Dim } from './units';
+import type { Sym } from './symbols';
+
+/** A distribution of values, parameters in SI units. */
+export interface Dist {
+  dist: 'normal' | 'uniform' | 'lognormal' | 'exponential';
+  args: number[];
+}
+
+export interface Ty {
+  /** null: unknown or dimension-polymorphic (e.g. a bare 0); checks are skipped. */
+  dim: Dim | null;
+  bool?: boolean;
+  /** Constant value in SI units. */
+  value?: number;
+  /** A non-zero number written without a unit. */
+  bare?: boolean;
+  dist?: Dist;
+  str?: string;
+  list?: Ty[];
+  range?: [Ty, Ty];
+}
+
+export interface Binding {
+  dim: Dim | null;
+  value?: number;
+  sym?: Sym;
+  /** Value not known yet (being computed): used to detect cycles. */
+  pending?: boolean;
+}
+
+export interface Env {
+  lookup(name: string, span: A.Span): Binding | undefined;
+  /** pre.x, post.x, mod.x, pop.var ... */
+  member?(object: string, member: A.Ident): Binding | undefined;
+  names(): Iterable<string>;
+  /** Distributions allowed (initial values, weights, delays). */
+  allowDist?: boolean;
+  /** rand()/randn() allowed (equations, statements). */
+  allowRandom?: boolean;
+  /** What unknown names are, for messages ("parameter or state variable of LIF"). */
+  context: string;
+}
+
+export interface Sink {
+  diag(d: Diagnostic): void;
+  ref(span: A.Span, sym: Sym): void;
+}
+
+export function unitOf(u: A.UnitExpr, sink: Sink | undefined): { dim: Dim; scale: number } | undefined {
+  let dim: Dim = DIMENSIONLESS;
+  let scale = 1;
+  let ok = true;
+  for (const t of u.terms) {
+    if (t.symbol === '1') continue;
+    const info = lookupUnit(t.symbol);
+    if (!info) {
+      ok = false;
+      const guess = closest(t.symbol, ['ms', 's', 'Hz', 'mV', 'V', 'nS', 'uS', 'pA', 'nA', 'pF', 'nF', 'MOhm', 'mM', 'um', 'mm', 'weight']);
+      sink?.diag({
+        start: t.start, end: t.end, severity: Severity.Error, code: 'unknown-unit',
+        message: `unknown unit '${t.symbol}'${guess ? ` (did you mean '${guess}'?)` : ''}`,
+        fixes: guess ? [{ kind: 'replace', start: t.start, end: t.start + t.symbol.length, text: guess, title: `Change to '${guess}'` }] : undefined,
+      });
+      continue;
+    }
+    dim = mul(dim, pow(info.dim, t.exp));
+    scale *= Math.pow(info.scale, t.exp);
+  }
+  return ok ? { dim, scale } : undefined;
+}
+
+const CMP = new Set(['<', '<=', '>', '>=', '==', '!=']);
+
+export class ExprChecker {
+  constructor(private sink: Sink) {}
+
+  private error(span: A.Span, message: string, code = 'unit-mismatch', fixes?: Diagnostic['fixes']): void {
+    this.sink.diag({ start: span.start, end: span.end, severity: Severity.Error, message, code, fixes });
+  }
+
+  /** Reports a bare number where `dim` is needed, with a quick fix adding a unit. */
+  bareNumber(e: A.Expr, dim: Dim, where: string): void {
+    const lit = findBare(e);
+    const u = preferredUnit(dim);
+    const span = lit ?? e;
+    this.error(
+      span,
+      `${where}: the number ${lit ? lit.value : ''} needs a unit of ${dimName(dim)}${u ? ` (e.g. ${lit ? lit.value : 1} ${u.symbol})` : ''}`.replace('number  ', 'number '),
+      'missing-unit',
+      u && lit ? [{ kind: 'addUnit', offset: lit.end, unit: u.symbol }] : undefined,
+    );
+  }
+
+  /** Checks that `ty` has dimension `dim`; reports a mismatch naming both in words. */
+  expectDim(e: A.Expr, ty: Ty, dim: Dim, where: string): boolean {
+    if (ty.bool) {
+      this.error(e, `${where} must be a value of ${dimName(dim)}, not a condition`, 'not-value');
+      return false;
+    }
+    if (ty.dim === null) return true;
+    if (sameDim(ty.dim, dim)) return true;
+    if (ty.bare && isDimensionless(ty.dim) && !isDimensionless(dim)) {
+      this.bareNumber(e, dim, where);
+      return false;
+    }
+    this.error(e, `unit mismatch: ${dimName(ty.dim)} vs ${dimName(dim)} (${where} must be ${dimName(dim)}, this is ${dimName(ty.dim)})`);
+    return false;
+  }
+
+  check(e: A.Expr, env: Env): Ty {
+    switch (e.kind) {
+      case 'number': {
+        if (!e.unit) return e.value === 0 ? { dim: null, value: 0 } : { dim: DIMENSIONLESS, value: e.value, bare: true };
+        const u = unitOf(e.unit, this.sink);
+        if (!u) return { dim: null };
+        return { dim: u.dim, value: e.value * u.scale };
+      }
+      case 'string':
+        return { dim: null, str: e.value };
+      case 'bool':
+        return { dim: DIMENSIONLESS, bool: true, value: e.value ? 1 : 0 };
+      case 'error':
+        return { dim: null };
+      case 'name': {
+        const b = env.lookup(e.name, e);
+        if (!b) {
+          const guess = closest(e.name, env.names());
+          this.error(e, `unknown name '${e.name}'${guess ? ` (did you mean '${guess}'?)` : ''}; expected ${env.context}`, 'unknown-name',
+            guess ? [{ kind: 'replace', start: e.start, end: e.end, text: guess, title: `Change to '${guess}'` }] : undefined);
+          return { dim: null };
+        }
+        if (b.sym) this.sink.ref(e, b.sym);
+        return { dim: b.dim, value: b.value };
+      }
+      case 'member': {
+        if (e.object.kind === 'name' && env.member) {
+          const b = env.member(e.object.name, e.member);
+          if (b) {
+            if (b.sym) this.sink.ref(e.member, b.sym);
+            return { dim: b.dim, value: b.value };
+          }
+          return { dim: null };
+        }
+        this.error(e, `'.${e.member.name}' is not allowed here`, 'bad-expression');
+        return { dim: null };
+      }
+      case 'index':
+        this.check(e.object, env);
+        this.error(e, 'indexing is only allowed in population selectors (exc[0..9])', 'bad-expression');
+        return { dim: null };
+      case 'list': {
+        const list = e.items.map((x) => this.check(x, env));
+        return { dim: null, list };
+      }
+      case 'range': {
+        const a = this.check(e.from, env);
+        const b = this.check(e.to, env);
+        this.same(a, b, e.from, e.to, 'the two ends of a range');
+        return { dim: a.dim ?? b.dim, range: [a, b] };
+      }
+      case 'unary': {
+        const t = this.check(e.operand, env);
+        if (e.op === 'not') return { dim: DIMENSIONLESS, bool: true };
+        return { ...t, value: t.value === undefined ? undefined : e.op === '-' ? -t.value : t.value, dist: undefined };
+      }
+      case 'binary':
+        return this.binary(e, env);
+      case 'call':
+        return this.call(e, env);
+    }
+  }
+
+  /** Two operands must have the same dimension (addition, comparison, clip bounds ...). */
+  same(a: Ty, b: Ty, ea: A.Expr, eb: A.Expr, what: string): Dim | null {
+    if (a.dim === null) return b.dim;
+    if (b.dim === null) return a.dim;
+    if (sameDim(a.dim, b.dim)) return a.dim;
+    if (a.bare && !isDimensionless(b.dim)) {
+      this.bareNumber(ea, b.dim, what);
+      return b.dim;
+    }
+    if (b.bare && !isDimensionless(a.dim)) {
+      this.bareNumber(eb, a.dim, what);
+      return a.dim;
+    }
+    this.error({ start: ea.start, end: eb.end }, `unit mismatch: ${dimName(a.dim)} vs ${dimName(b.dim)} (cannot combine them in ${what})`);
+    return null;
+  }
+
+  private binary(e: A.Binary, env: Env): Ty {
+    const a = this.check(e.left, env);
+    const b = this.check(e.right, env);
+    const val = (f: (x: number, y: number) => number) => (a.value !== undefined && b.value !== undefined ? f(a.value, b.value) : undefined);
+    switch (e.op) {
+      case '+':
+      case '-': {
+        this.noDist(a, e.left);
+        this.noDist(b, e.right);
+        const dim = this.same(a, b, e.left, e.right, e.op === '+' ? 'a sum' : 'a difference');
+        return { dim, value: val((x, y) => (e.op === '+' ? x + y : x - y)) };
+      }
+      case '*':
+      case '/': {
+        this.noDist(a, e.left);
+        this.noDist(b, e.right);
+        if (e.op === '/' && b.value === 0) this.error(e.right, 'division by zero', 'division-by-zero');
+        const dim = a.dim && b.dim ? (e.op === '*' ? mul(a.dim, b.dim) : div(a.dim, b.dim)) : a.value === 0 || b.value === 0 ? null : null;
+        return { dim, value: val((x, y) => (e.op === '*' ? x * y : x / y)), bare: a.bare && b.bare };
+      }
+      case '^': {
+        if (b.dim && !isDimensionless(b.dim)) this.error(e.right, `an exponent must be dimensionless, this is ${dimName(b.dim)}`);
+        let dim: Dim | null = a.dim;
+        if (a.dim && !isDimensionless(a.dim)) {
+          if (b.value === undefined) {
+            this.error(e.right, `raising ${dimName(a.dim)} to a power needs a constant exponent`);
+            dim = null;
+          } else dim = pow(a.dim, b.value);
+        }
+        return { dim, value: val(Math.pow), bare: a.bare };
+      }
+      case 'and':
+      case 'or':
+        if (!a.bool && a.dim !== null) this.error(e.left, `'${e.op}' needs a condition (a comparison) on its left`, 'not-boolean');
+        if (!b.bool && b.dim !== null) this.error(e.right, `'${e.op}' needs a condition (a comparison) on its right`, 'not-boolean');
+        return { dim: DIMENSIONLESS, bool: true };
+      default:
+        if (CMP.has(e.op)) {
+          this.same(a, b, e.left, e.right, 'a comparison');
+          return { dim: DIMENSIONLESS, bool: true };
+        }
+        return { dim: null };
+    }
+  }
+
+  private noDist(t: Ty, e: A.Expr): void {
+    if (t.dist) this.error(e, 'a distribution cannot be combined with arithmetic; put the arithmetic inside its arguments', 'bad-expression');
+  }
+
+  private call(e: A.Call, env: Env): Ty {
+    const name = e.callee.name;
+    const dist = DISTRIBUTIONS[name];
+    if (dist) {
+      if (!env.allowDist) {
+        this.error(e.callee, `${name}() draws values once (initial values, weights, delays); inside equations use randn() or rand()`, 'bad-expression');
+      }
+      const args = e.args.map((a) => this.check(a.value, env));
+      if (args.length !== dist.params.length) {
+        this.error(e, `${name}() takes ${dist.params.length} argument${dist.params.length > 1 ? 's' : ''} (${dist.params.join(', ')}), got ${args.length}`, 'bad-arguments');
+        return { dim: args[0]?.dim ?? null };
+      }
+      let dim: Dim | null = args[0].dim;
+      if (name === 'lognormal') {
+        if (args[1].dim && !isDimensionless(args[1].dim)) this.error(e.args[1].value, 'the sigma of lognormal() is dimensionless (σ of the logarithm)');
+      } else if (args.length === 2) dim = this.same(args[0], args[1], e.args[0].value, e.args[1].value, `the arguments of ${name}()`);
+      if (name === 'normal' && args[1].value !== undefined && args[1].value < 0) this.error(e.args[1].value, 'the standard deviation of normal() must not be negative', 'out-of-range');
+      if (name === 'uniform' && args[0].value !== undefined && args[1].value !== undefined && args[1].value < args[0].value) this.error(e, 'uniform(lo, hi) needs lo ≤ hi', 'out-of-range');
+      const values = args.map((a) => a.value);
+      const known = values.every((v) => v !== undefined);
+      const bare = args.every((a) => a.bare || a.value === 0) && args.some((a) => a.bare);
+      return { dim: bare ? DIMENSIONLESS : dim, bare, dist: known ? { dist: name as Dist['dist'], args: values as number[] } : undefined };
+    }
+    const fn = FUNCTIONS[name];
+    if (!fn) {
+      const guess = closest(name, [...Object.keys(FUNCTIONS), ...Object.keys(DISTRIBUTIONS)]);
+      this.error(e.callee, `unknown function '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}`, 'unknown-name',
+        guess ? [{ kind: 'replace', start: e.callee.start, end: e.callee.end, text: guess, title: `Change to '${guess}'` }] : undefined);
+      e.args.forEach((a) => this.check(a.value, env));
+      return { dim: null };
+    }
+    const args = e.args.map((a) => this.check(a.value, env));
+    if (args.length !== fn.arity) {
+      this.error(e, `${name}() takes ${fn.arity} argument${fn.arity === 1 ? '' : 's'}, got ${args.length}`, 'bad-arguments');
+      return { dim: null };
+    }
+    e.args.forEach((a) => {
+      if (a.name) this.error(a.name, `${name}() takes no named arguments`, 'bad-arguments');
+    });
+    const v = args.map((a) => a.value);
+    const allConst = v.every((x) => x !== undefined);
+    switch (name) {
+      case 'rand':
+      case 'randn':
+        if (!env.allowRandom) this.error(e, `${name}() is only allowed in equations and statements; for initial values use a distribution such as uniform() or normal()`, 'bad-expression');
+        return { dim: DIMENSIONLESS };
+      case 'abs':
+      case 'relu':
+        return { dim: args[0].dim, value: allConst ? (name === 'abs' ? Math.abs(v[0]!) : Math.max(0, v[0]!)) : undefined };
+      case 'sqrt': {
+        const dim = args[0].dim ? pow(args[0].dim, 0.5) : null;
+        if (dim && dim.some((x) => !Number.isInteger(x))) this.error(e.args[0].value, `sqrt() of ${dimName(args[0].dim!)} has no whole-number dimension`);
+        return { dim, value: allConst ? Math.sqrt(v[0]!) : undefined };
+      }
+      case 'min':
+      case 'max': {
+        const dim = this.same(args[0], args[1], e.args[0].value, e.args[1].value, `the arguments of ${name}()`);
+        return { dim, value: allConst ? (name === 'min' ? Math.min(v[0]!, v[1]!) : Math.max(v[0]!, v[1]!)) : undefined };
+      }
+      case 'clip': {
+        let dim = this.same(args[0], args[1], e.args[0].value, e.args[1].value, 'the arguments of clip()');
+        dim = this.same({ dim, value: undefined }, args[2], e.args[0].value, e.args[2].value, 'the arguments of clip()') ?? dim;
+        return { dim, value: allConst ? Math.min(Math.max(v[0]!, v[1]!), v[2]!) : undefined };
+      }
+      default: {
+        // Transcendental functions: dimensionless in, dimensionless out.
+        const a = args[0];
+        if (a.dim && !isDimensionless(a.dim)) this.error(e.args[0].value, `${name}() needs a dimensionless argument, this is ${dimName(a.dim)} (divide by a reference value)`);
+        const f: Record<string, (x: number) => number> = {
+          exp: Math.exp, log: Math.log, sin: Math.sin, cos: Math.cos, tanh: Math.tanh,
+          sigmoid: (x) => 1 / (1 + Math.exp(-x)), heaviside: (x) => (x > 0 ? 1 : 0),
+        };
+        return { dim: DIMENSIONLESS, value: allConst && f[name] ? f[name](v[0]!) : undefined };
+      }
+    }
+  }
+}
+
+/** The bare number literal inside an expression (for "needs a unit" fixes), if there is one. */
+function findBare(e: A.Expr): A.NumberLit | undefined {
+  if (e.kind === 'number' && !e.unit) return e;
+  if (e.kind === 'unary') return findBare(e.operand);
+  if (e.kind === 'call') for (const a of e.args) {
+    const f = findBare(a.value);
+    if (f) return f;
+  }
+  if (e.kind === 'binary' && (e.op === '+' || e.op === '-')) return findBare(e.left) ?? findBare(e.right);
+  return undefined;
+}

@@ -1,0 +1,803 @@
+// Recursive-descent parser with error recovery: a syntax error is reported once, the parser
+// skips to the next statement (newline, `;` or `}`) and keeps going, so one typo does not hide
+// the rest of the file's errors. It never throws, and nesting depth is bounded.
+import type * as A from './ast';
+import { lex, type Token } from './lexer';
+import { isUnitSymbol } from './units';
+
+const TOP_KEYWORDS = new Set([
+  'model', 'import', 'neuron', 'synapse', 'population', 'connect', 'input', 'readout', 'probe',
+  'task', 'concept', 'target', 'simulate',
+]);
+export const TOP_LEVEL_KEYWORDS = [...TOP_KEYWORDS];
+export const MODEL_SECTIONS = ['parameters', 'state', 'equations', 'method', 'spike', 'reset', 'refractory', 'on_pre', 'on_post'];
+const STATEMENT_KEYS = new Set(['on_pre', 'on_post']);
+const MAX_DEPTH = 200;
+
+const BINARY_PREC: Record<string, number> = {
+  or: 1, '||': 1, and: 2, '&&': 2,
+  '<': 3, '<=': 3, '>': 3, '>=': 3, '==': 3, '!=': 3,
+  '+': 4, '-': 4, '*': 5, '/': 5,
+};
+
+class Bail extends Error {}
+
+export function parse(text: string): A.SnnFile {
+  return new Parser(text).parseFile();
+}
+
+class Parser {
+  private toks: Token[];
+  private pos = 0;
+  private errors: A.SyntaxError[] = [];
+  private comments: A.SnnFile['comments'];
+  private depth = 0;
+  private lastErrorAt = -1;
+
+  constructor(private text: string) {
+    const r = lex(text);
+    this.toks = r.tokens;
+    this.comments = r.comments;
+    for (const e of r.errors) this.errors.push({ ...e, code: 'syntax' });
+  }
+
+  // ---- token helpers -----------------------------------------------------------------------
+  private get tok(): Token {
+    return this.toks[this.pos];
+  }
+  private peek(k = 1): Token {
+    return this.toks[Math.min(this.pos + k, this.toks.length - 1)];
+  }
+  private next(): Token {
+    const t = this.toks[this.pos];
+    if (t.kind !== 'eof') this.pos++;
+    return t;
+  }
+  private is(text: string, t: Token = this.tok): boolean {
+    return (t.kind === 'punct' || t.kind === 'ident') && t.text === text;
+  }
+  private eat(text: string): Token | undefined {
+    if (this.is(text)) return this.next();
+    return undefined;
+  }
+  private prevEnd(): number {
+    return this.pos > 0 ? this.toks[this.pos - 1].end : 0;
+  }
+  private error(message: string, start = this.tok.start, end = Math.max(this.tok.end, start), code = 'syntax'): void {
+    // One error per position: cascades after a bad token add nothing for the reader.
+    if (start === this.lastErrorAt) return;
+    this.lastErrorAt = start;
+    if (end === start && start >= this.text.length && this.text.length > 0) start = end = this.text.length;
+    this.errors.push({ start, end, message, code });
+  }
+  private describe(t: Token): string {
+    if (t.kind === 'eof') return 'end of file';
+    if (t.kind === 'newline') return 'end of line';
+    if (t.kind === 'string') return 'a string';
+    return `'${t.text.length > 20 ? t.text.slice(0, 20) + '…' : t.text}'`;
+  }
+  private expect(text: string, what = `'${text}'`): Token | undefined {
+    if (this.is(text)) return this.next();
+    const t = this.tok;
+    // Point at the end of the previous token when the problem is a missing token at line end.
+    const at = t.kind === 'newline' || t.kind === 'eof' ? this.prevEnd() : t.start;
+    this.error(`expected ${what}, found ${this.describe(t)}`, at, t.kind === 'newline' || t.kind === 'eof' ? at : t.end);
+    return undefined;
+  }
+  private ident(what: string): A.Ident | undefined {
+    const t = this.tok;
+    if (t.kind === 'ident') {
+      this.next();
+      return { name: t.text, start: t.start, end: t.end };
+    }
+    const at = t.kind === 'newline' || t.kind === 'eof' ? this.prevEnd() : t.start;
+    this.error(`expected ${what}, found ${this.describe(t)}`, at, t.kind === 'newline' || t.kind === 'eof' ? at : t.end);
+    return undefined;
+  }
+  private skipNewlines(): void {
+    while (this.tok.kind === 'newline' || this.is(';')) this.next();
+  }
+  private atLineStartKeyword(): boolean {
+    const t = this.tok;
+    if (t.kind !== 'ident' || !TOP_KEYWORDS.has(t.text)) return false;
+    // `target += w` inside a synapse is a statement, not the start of a `target` block.
+    const after = this.peek();
+    if (!(after.kind === 'ident' || after.kind === 'string' || this.is('{', after))) return false;
+    const prev = this.toks[this.pos - 1];
+    return !prev || prev.kind === 'newline' || this.is(';', prev) || this.is('{', prev) || this.is('}', prev);
+  }
+  /** Skip to the end of the current statement, stepping over nested braces. */
+  private syncStatement(): void {
+    let braces = 0;
+    while (this.tok.kind !== 'eof') {
+      const t = this.tok;
+      if (braces === 0 && (t.kind === 'newline' || this.is(';') || this.is('}'))) return;
+      if (braces === 0 && this.atLineStartKeyword()) return;
+      if (this.is('{')) braces++;
+      if (this.is('}')) braces--;
+      this.next();
+    }
+  }
+  /** End of statement: newline, `;`, `}` or end of file. Anything else is reported and skipped. */
+  private endStatement(): void {
+    const t = this.tok;
+    if (t.kind === 'newline' || this.is(';')) {
+      this.next();
+      return;
+    }
+    if (this.is('}') || t.kind === 'eof') return;
+    this.error(`expected end of statement, found ${this.describe(t)}`);
+    this.syncStatement();
+    if (this.tok.kind === 'newline' || this.is(';')) this.next();
+  }
+  private docBefore(offset: number): string | undefined {
+    // Doc comments (`///`) that immediately precede `offset`.
+    const lines: string[] = [];
+    let end = offset;
+    for (let k = this.comments.length - 1; k >= 0; k--) {
+      const c = this.comments[k];
+      if (c.end > end) continue;
+      if (!c.doc || /\S/.test(this.text.slice(c.end, end))) break;
+      lines.unshift(c.text.trim());
+      end = c.start;
+    }
+    return lines.length ? lines.join('\n') : undefined;
+  }
+
+  // ---- file ----------------------------------------------------------------------------------
+  parseFile(): A.SnnFile {
+    const items: A.Item[] = [];
+    for (;;) {
+      this.skipNewlines();
+      const t = this.tok;
+      if (t.kind === 'eof') break;
+      const before = this.pos;
+      try {
+        const item = this.parseItem();
+        if (item) items.push(item);
+      } catch (e) {
+        if (!(e instanceof Bail)) throw e;
+      }
+      if (this.pos === before) {
+        // Nothing consumed: skip the offending token so that the loop always advances.
+        if (this.is('}')) this.error("unmatched '}'");
+        this.next();
+        this.syncTopLevel();
+      }
+    }
+    return { items, errors: this.errors, comments: this.comments, text: this.text };
+  }
+
+  private syncTopLevel(): void {
+    while (this.tok.kind !== 'eof' && !this.atLineStartKeyword()) this.next();
+  }
+
+  private parseItem(): A.Item | undefined {
+    const t = this.tok;
+    if (t.kind !== 'ident' || !TOP_KEYWORDS.has(t.text)) {
+      const hint = t.kind === 'ident' ? this.suggestKeyword(t.text) : '';
+      this.error(`expected a definition (${[...TOP_KEYWORDS].join(', ')}), found ${this.describe(t)}${hint}`);
+      this.next();
+      this.syncTopLevel();
+      return undefined;
+    }
+    const kw: A.Ident = { name: t.text, start: t.start, end: t.end };
+    const doc = this.docBefore(t.start);
+    this.next();
+    switch (kw.name) {
+      case 'model': {
+        const name = this.ident('a model name');
+        if (!name) return this.syncAndNone();
+        this.endStatement();
+        return { kind: 'model', name, start: kw.start, end: name.end };
+      }
+      case 'import': {
+        const s = this.tok;
+        if (s.kind !== 'string') {
+          this.error(`expected a file path in quotes after 'import', found ${this.describe(s)}`);
+          return this.syncAndNone();
+        }
+        this.next();
+        this.endStatement();
+        return { kind: 'import', path: { kind: 'string', value: s.text, start: s.start, end: s.end }, start: kw.start, end: s.end };
+      }
+      case 'neuron':
+      case 'synapse':
+        return this.parseModel(kw, doc);
+      case 'population':
+        return this.parsePopulation(kw, doc);
+      case 'connect':
+        return this.parseConnect(kw);
+      case 'probe':
+        return this.parseProbe(kw);
+      default:
+        return this.parseBlockDef(kw, doc);
+    }
+  }
+
+  private suggestKeyword(word: string): string {
+    let best = '';
+    let bestD = 3;
+    for (const k of TOP_KEYWORDS) {
+      const d = editDistance(word.toLowerCase(), k);
+      if (d < bestD) {
+        bestD = d;
+        best = k;
+      }
+    }
+    return best ? ` (did you mean '${best}'?)` : '';
+  }
+
+  private syncAndNone(): undefined {
+    this.syncStatement();
+    return undefined;
+  }
+
+  /** Parses `{ ... }` calling `item` for each statement; recovers inside, reports a missing `}`. */
+  private block(open: A.Ident | Token, what: string, item: () => void): number {
+    const lb = this.expect('{', `'{' to open ${what}`);
+    if (!lb) {
+      this.syncStatement();
+      return this.prevEnd();
+    }
+    for (;;) {
+      this.skipNewlines();
+      if (this.eat('}')) return this.prevEnd();
+      if (this.tok.kind === 'eof' || this.atLineStartKeyword()) {
+        // Probably a forgotten '}': report at the opening brace and let the outer level continue.
+        this.error(`'{' of ${what} is never closed: add '}'`, lb.start, lb.end);
+        return this.prevEnd();
+      }
+      const before = this.pos;
+      try {
+        item();
+      } catch (e) {
+        if (!(e instanceof Bail)) throw e;
+        this.syncStatement();
+      }
+      if (this.pos === before) {
+        this.error(`unexpected ${this.describe(this.tok)} in ${what}`);
+        this.next();
+        this.syncStatement();
+      }
+    }
+  }
+
+  // ---- neuron / synapse ------------------------------------------------------------------
+  private parseModel(kw: A.Ident, doc: string | undefined): A.ModelDef | undefined {
+    const name = this.ident(`a ${kw.name} name`);
+    if (!name) return this.syncAndNone();
+    const def: A.ModelDef = {
+      kind: kw.name as 'neuron' | 'synapse', keyword: kw, name, doc,
+      parameters: [], state: [], equations: [], sections: [], start: kw.start, end: name.end, bodyStart: this.tok.start,
+    };
+    def.end = this.block(kw, `${kw.name} ${name.name}`, () => this.parseSection(def));
+    return def;
+  }
+
+  private parseSection(def: A.ModelDef): void {
+    const t = this.tok;
+    if (t.kind !== 'ident' || !MODEL_SECTIONS.includes(t.text)) {
+      const hint = t.kind === 'ident' ? closest(t.text, MODEL_SECTIONS) : undefined;
+      this.error(`expected a section (${MODEL_SECTIONS.join(', ')}), found ${this.describe(t)}${hint ? ` (did you mean '${hint}'?)` : ''}`);
+      this.syncStatement();
+      return;
+    }
+    const kw: A.Ident = { name: t.text, start: t.start, end: t.end };
+    this.next();
+    const section = (what: string, item: () => void) => {
+      const end = this.block(kw, what, item);
+      def.sections.push({ keyword: kw, start: kw.start, end });
+    };
+    switch (kw.name) {
+      case 'parameters':
+        this.eat(':');
+        section('parameters', () => {
+          def.parameters.push(this.parseDecl());
+          this.endStatement();
+        });
+        return;
+      case 'state':
+        this.eat(':');
+        section('state', () => {
+          def.state.push(this.parseDecl());
+          this.endStatement();
+        });
+        return;
+      case 'equations':
+        this.eat(':');
+        section('equations', () => {
+          def.equations.push(this.parseEquation());
+          this.endStatement();
+        });
+        return;
+      case 'reset':
+      case 'on_pre':
+      case 'on_post': {
+        this.eat(':');
+        const stmts = this.parseStatements(kw);
+        def.sections.push({ keyword: kw, start: kw.start, end: this.prevEnd() });
+        if (kw.name === 'reset') def.reset = stmts;
+        else if (kw.name === 'on_pre') def.onPre = stmts;
+        else def.onPost = stmts;
+        return;
+      }
+      case 'method':
+        this.eat(':');
+        def.method = this.ident('an integration method (exact, euler, rk2, rk4)');
+        this.endStatement();
+        return;
+      case 'spike':
+        if (!this.eat('when')) this.eat(':');
+        def.spike = this.parseExpr();
+        this.endStatement();
+        return;
+      case 'refractory':
+        this.eat(':');
+        def.refractory = this.parseExpr();
+        this.endStatement();
+        return;
+    }
+  }
+
+  /** `{ a = 1; b += 2 }` or a single statement on the same line. */
+  private parseStatements(kw: A.Ident): A.Assign[] {
+    const out: A.Assign[] = [];
+    if (this.is('{')) {
+      this.block(kw, kw.name, () => {
+        out.push(this.parseAssign());
+        if (!this.is('}')) this.endStatement();
+      });
+    } else {
+      out.push(this.parseAssign());
+      this.endStatement();
+    }
+    return out;
+  }
+
+  private parseDecl(): A.Decl {
+    const name = this.ident('a name');
+    if (!name) throw new Bail();
+    const d: A.Decl = { name, start: name.start, end: name.end };
+    if (this.eat(':')) {
+      d.unit = this.parseUnitExpr();
+      if (d.unit) d.end = d.unit.end;
+    }
+    if (this.eat('=')) {
+      d.value = this.parseExpr();
+      d.end = d.value.end;
+    } else if (!d.unit) {
+      this.error(`expected ': unit' or '= value' after '${name.name}'`, this.prevEnd(), this.prevEnd());
+    }
+    return d;
+  }
+
+  private parseEquation(): A.Equation {
+    const t = this.tok;
+    // dv/dt = ...  lexes as ident `dv`, '/', ident `dt`, '='.
+    if (t.kind === 'ident' && t.text.length > 1 && t.text[0] === 'd' && this.is('/', this.peek()) && this.peek(2).text === 'dt') {
+      this.pos += 3;
+      const variable: A.Ident = { name: t.text.slice(1), start: t.start + 1, end: t.end };
+      this.expect('=');
+      const rhs = this.parseExpr();
+      return { kind: 'ode', variable, rhs, start: t.start, end: rhs.end };
+    }
+    const name = this.ident("an equation ('dx/dt = ...' or 'name = ...')");
+    if (!name) throw new Bail();
+    if (!this.expect('=')) throw new Bail();
+    const rhs = this.parseExpr();
+    return { kind: 'alias', name, rhs, start: name.start, end: rhs.end };
+  }
+
+  private parseAssign(): A.Assign {
+    const target = this.parsePostfix();
+    if (target.kind === 'error') throw new Bail();
+    const t = this.tok;
+    const op = ['=', '+=', '-=', '*=', '/='].includes(t.text) && t.kind === 'punct' ? t.text : undefined;
+    if (!op) {
+      this.error(`expected '=', '+=', '-=', '*=' or '/=' after the assigned name, found ${this.describe(t)}`, t.kind === 'newline' ? this.prevEnd() : t.start);
+      throw new Bail();
+    }
+    this.next();
+    const value = this.parseExpr();
+    return { target, op: op as A.Assign['op'], value, start: target.start, end: value.end };
+  }
+
+  // ---- network items -------------------------------------------------------------------------
+  private parsePopulation(kw: A.Ident, doc: string | undefined): A.PopulationDef | undefined {
+    const name = this.ident('a population name');
+    if (!name) return this.syncAndNone();
+    if (!this.expect('=', `'=' and a neuron model (population ${name.name} = Model[size])`)) return this.syncAndNone();
+    const model = this.ident('a neuron model name');
+    if (!model) return this.syncAndNone();
+    const pop: A.PopulationDef = { kind: 'population', keyword: kw, name, model, doc, inits: [], props: [], start: kw.start, end: model.end };
+    if (this.eat('[')) {
+      pop.size = this.parseExpr();
+      this.expect(']', "']' after the population size");
+      pop.end = this.prevEnd();
+    } else {
+      this.error(`expected '[size]' after '${model.name}' (e.g. ${model.name}[100])`, this.prevEnd(), this.prevEnd());
+    }
+    if (this.is('{')) {
+      pop.bodyStart = this.tok.start;
+      pop.end = this.block(kw, `population ${name.name}`, () => {
+        if (this.is(':', this.peek())) pop.props.push(this.parseProperty());
+        else pop.inits.push(this.parseAssign());
+        if (!this.is('}')) this.endStatement();
+      });
+    } else this.endStatement();
+    return pop;
+  }
+
+  private parseSelector(): A.Selector | undefined {
+    const name = this.ident('a population name');
+    if (!name) return undefined;
+    const sel: A.Selector = { name, start: name.start, end: name.end };
+    if (this.eat('[')) {
+      sel.range = this.parseExpr();
+      this.expect(']');
+      sel.end = this.prevEnd();
+    }
+    return sel;
+  }
+
+  private parseSelectorList(): A.Selector[] {
+    const out: A.Selector[] = [];
+    do {
+      const s = this.parseSelector();
+      if (!s) break;
+      out.push(s);
+    } while (this.eat(','));
+    return out;
+  }
+
+  private parseConnect(kw: A.Ident): A.ConnectDef | undefined {
+    const c: A.ConnectDef = { kind: 'connect', keyword: kw, sources: [], targets: [], props: [], start: kw.start, end: kw.end };
+    if (this.tok.kind === 'ident' && this.is(':', this.peek())) {
+      c.name = this.ident('a connection name');
+      this.next();
+    }
+    c.sources = this.parseSelectorList();
+    if (!this.expect('->', "'->' between sources and targets")) return this.syncAndNone();
+    c.targets = this.parseSelectorList();
+    c.end = this.prevEnd();
+    if (this.is('{')) {
+      c.bodyStart = this.tok.start;
+      c.end = this.block(kw, 'connect', () => {
+        c.props.push(this.parseProperty());
+        if (!this.is('}')) this.endStatement();
+      });
+    } else {
+      this.error("expected '{' with the connection's rule and weight", this.prevEnd(), this.prevEnd());
+      this.syncStatement();
+    }
+    return c;
+  }
+
+  private parseProperty(): A.Property {
+    const key = this.ident('a property name');
+    if (!key) throw new Bail();
+    if (!this.expect(':', `':' after '${key.name}'`)) throw new Bail();
+    if (STATEMENT_KEYS.has(key.name)) {
+      const statements = this.parseStatementsInline(key);
+      const start = statements[0]?.start ?? this.prevEnd();
+      const value: A.Expr = { kind: 'error', start, end: this.prevEnd() };
+      return { key, value, statements, start: key.start, end: this.prevEnd() };
+    }
+    const value = this.parseExpr();
+    return { key, value, start: key.start, end: value.end };
+  }
+
+  private parseStatementsInline(kw: A.Ident): A.Assign[] {
+    if (this.is('{')) {
+      const out: A.Assign[] = [];
+      this.block(kw, kw.name, () => {
+        out.push(this.parseAssign());
+        if (!this.is('}')) this.endStatement();
+      });
+      return out;
+    }
+    return [this.parseAssign()];
+  }
+
+  private parseProbe(kw: A.Ident): A.ProbeDef | undefined {
+    const variable = this.ident("a variable to probe (e.g. 'spikes' or 'v')");
+    if (!variable) return this.syncAndNone();
+    const p: A.ProbeDef = { kind: 'probe', keyword: kw, variable, targets: [], start: kw.start, end: variable.end };
+    if (this.expect('(', `'(' and the probed populations`)) {
+      p.targets = this.parseSelectorList();
+      this.expect(')');
+    }
+    p.end = this.prevEnd();
+    if (this.eat('every')) {
+      p.every = this.parseExpr();
+      p.end = p.every.end;
+    }
+    this.endStatement();
+    return p;
+  }
+
+  private parseBlockDef(kw: A.Ident, doc: string | undefined): A.BlockDef | undefined {
+    const kind = kw.name as A.BlockDef['kind'];
+    const b: A.BlockDef = { kind, keyword: kw, props: [], windows: [], doc, start: kw.start, end: kw.end };
+    if (kind !== 'simulate') {
+      b.name = this.ident(`a name for this ${kind}`);
+      if (!b.name) return this.syncAndNone();
+      b.end = b.name.end;
+    }
+    if (kind === 'input' || kind === 'readout' || kind === 'target') {
+      if (!this.expect('=', `'=' and the ${kind} kind`)) return this.syncAndNone();
+      b.type = this.ident(`the ${kind} kind`);
+      if (!b.type) return this.syncAndNone();
+      b.end = b.type.end;
+      if (this.eat('[')) {
+        b.size = this.parseExpr();
+        this.expect(']');
+        b.end = this.prevEnd();
+      }
+    }
+    if (!this.is('{')) {
+      if (kind === 'input' || kind === 'target') {
+        this.endStatement();
+        return b;
+      }
+      this.expect('{');
+      this.syncStatement();
+      return b;
+    }
+    b.bodyStart = this.tok.start;
+    b.end = this.block(kw, kind, () => {
+      if (kind === 'task' && this.is('window')) {
+        const w = this.next();
+        const range = this.parseExpr();
+        this.expect(':', "':' and a label after the window");
+        const label = this.parseExpr();
+        b.windows.push({ range, label, start: w.start, end: label.end });
+      } else b.props.push(this.parseProperty());
+      if (!this.is('}')) this.endStatement();
+    });
+    return b;
+  }
+
+  // ---- expressions ---------------------------------------------------------------------------
+  parseExpr(): A.Expr {
+    if (++this.depth > MAX_DEPTH) {
+      this.depth--;
+      const t = this.tok;
+      this.error(`expression nested more than ${MAX_DEPTH} levels deep`, t.start, t.end, 'too-deep');
+      this.skipNested();
+      return { kind: 'error', start: t.start, end: this.prevEnd() };
+    }
+    try {
+      const from = this.parseBinary(0);
+      if (this.is('..')) {
+        this.next();
+        const to = this.parseBinary(0);
+        return { kind: 'range', from, to, start: from.start, end: to.end };
+      }
+      return from;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Skips over a run of nested brackets (used when the nesting limit is hit). */
+  private skipNested(): void {
+    let d = 0;
+    while (this.tok.kind !== 'eof') {
+      if (this.is('(') || this.is('[')) d++;
+      else if (this.is(')') || this.is(']')) {
+        if (d === 0) return;
+        d--;
+      } else if (d === 0 && (this.tok.kind === 'newline' || this.is(';') || this.is('}') || this.is(','))) return;
+      else if (this.is('{') || this.is('}')) return;
+      this.next();
+    }
+  }
+
+  private parseBinary(minPrec: number): A.Expr {
+    let left = this.parseUnary();
+    for (;;) {
+      const t = this.tok;
+      if (t.kind !== 'punct' && t.kind !== 'ident') break;
+      const prec = BINARY_PREC[t.text];
+      if (prec === undefined || prec < minPrec) break;
+      this.next();
+      const right = this.parseBinary(prec + 1);
+      const op = (t.text === '&&' ? 'and' : t.text === '||' ? 'or' : t.text) as A.BinaryOp;
+      left = { kind: 'binary', op, left, right, start: left.start, end: right.end };
+    }
+    return left;
+  }
+
+  private parseUnary(): A.Expr {
+    const t = this.tok;
+    if (this.is('-') || this.is('+') || this.is('not') || this.is('!')) {
+      this.next();
+      if (++this.depth > MAX_DEPTH) {
+        this.depth--;
+        this.error(`expression nested more than ${MAX_DEPTH} levels deep`, t.start, t.end, 'too-deep');
+        this.skipNested();
+        return { kind: 'error', start: t.start, end: this.prevEnd() };
+      }
+      try {
+        const operand = this.parseUnary();
+        const op = t.text === '!' ? 'not' : (t.text as '-' | '+' | 'not');
+        return { kind: 'unary', op, operand, start: t.start, end: operand.end };
+      } finally {
+        this.depth--;
+      }
+    }
+    return this.parsePower();
+  }
+
+  private parsePower(): A.Expr {
+    const base = this.parsePostfix();
+    if (this.is('^')) {
+      this.next();
+      const exp = this.parseUnary(); // right associative: a^-b^c = a^(-(b^c))
+      return { kind: 'binary', op: '^', left: base, right: exp, start: base.start, end: exp.end };
+    }
+    return base;
+  }
+
+  private parsePostfix(): A.Expr {
+    let e = this.parsePrimary();
+    for (;;) {
+      if (this.is('.') && this.peek().kind === 'ident') {
+        this.next();
+        const m = this.next();
+        e = { kind: 'member', object: e, member: { name: m.text, start: m.start, end: m.end }, start: e.start, end: m.end };
+      } else if (this.is('[') && !this.tok.spaced && e.kind !== 'error') {
+        this.next();
+        const index = this.parseExpr();
+        this.expect(']');
+        e = { kind: 'index', object: e, index, start: e.start, end: this.prevEnd() };
+      } else return e;
+    }
+  }
+
+  private parsePrimary(): A.Expr {
+    const t = this.tok;
+    switch (t.kind) {
+      case 'number': {
+        this.next();
+        const lit: A.NumberLit = { kind: 'number', value: Number(t.text), start: t.start, end: t.end };
+        const u = this.tok;
+        const unitFollows =
+          (u.kind === 'ident' && !BINARY_PREC[u.text] && u.text !== 'when' && u.text !== 'every') ||
+          (this.is('/') && !u.spaced && this.peek().kind === 'ident' && !this.peek().spaced && isUnitSymbol(this.peek().text));
+        if (unitFollows) {
+          lit.unit = this.parseUnitExpr(this.is('/'));
+          if (lit.unit) lit.end = lit.unit.end;
+        }
+        return lit;
+      }
+      case 'string':
+        this.next();
+        return { kind: 'string', value: t.text, start: t.start, end: t.end };
+      case 'ident': {
+        this.next();
+        if (t.text === 'true' || t.text === 'false') return { kind: 'bool', value: t.text === 'true', start: t.start, end: t.end };
+        if (this.is('(') && !this.tok.spaced) return this.parseCall({ name: t.text, start: t.start, end: t.end });
+        return { kind: 'name', name: t.text, start: t.start, end: t.end };
+      }
+      case 'punct':
+        if (t.text === '(') {
+          this.next();
+          const inner = this.parseExpr();
+          this.expect(')', "')'");
+          // Keep the parenthesised span so that ranges in diagnostics cover what the user wrote.
+          return { ...inner, start: t.start, end: this.prevEnd() } as A.Expr;
+        }
+        if (t.text === '[') {
+          this.next();
+          const items: A.Expr[] = [];
+          while (!this.is(']') && this.tok.kind !== 'eof' && !this.is('}') && this.tok.kind !== 'newline') {
+            items.push(this.parseExpr());
+            if (!this.eat(',')) break;
+          }
+          this.expect(']', "']' to close the list");
+          return { kind: 'list', items, start: t.start, end: this.prevEnd() };
+        }
+    }
+    const at = t.kind === 'newline' || t.kind === 'eof' ? this.prevEnd() : t.start;
+    this.error(`expected an expression, found ${this.describe(t)}`, at, t.kind === 'newline' || t.kind === 'eof' ? at : t.end);
+    return { kind: 'error', start: at, end: at };
+  }
+
+  private parseCall(callee: A.Ident): A.Call {
+    this.next(); // (
+    const args: A.Arg[] = [];
+    while (!this.is(')') && this.tok.kind !== 'eof' && !this.is('}')) {
+      let name: A.Ident | undefined;
+      if (this.tok.kind === 'ident' && this.is('=', this.peek())) {
+        const n = this.next();
+        name = { name: n.text, start: n.start, end: n.end };
+        this.next();
+      }
+      const value = this.parseExpr();
+      args.push({ name, value, start: name?.start ?? value.start, end: value.end });
+      if (value.kind === 'error') break;
+      if (!this.eat(',')) break;
+    }
+    this.expect(')', `')' to close ${callee.name}(`);
+    return { kind: 'call', callee, args, start: callee.start, end: this.prevEnd() };
+  }
+
+  /** `mV`, `mV/ms`, `um^2`, `1`, `weight`; `leadingSlash` parses `/ms` after a number (1/ms). */
+  private parseUnitExpr(leadingSlash = false): A.UnitExpr | undefined {
+    const start = this.tok.start;
+    const terms: A.UnitTerm[] = [];
+    let sign = 1;
+    if (leadingSlash) {
+      this.next();
+      sign = -1;
+    } else if (this.tok.kind === 'number' && this.tok.text === '1') {
+      const one = this.next();
+      terms.push({ symbol: '1', exp: 0, start: one.start, end: one.end });
+      if (!(this.is('/') && !this.tok.spaced)) return { terms, start, end: one.end };
+      this.next();
+      sign = -1;
+    }
+    for (;;) {
+      const t = this.tok;
+      if (t.kind !== 'ident') {
+        this.error(`expected a unit (e.g. mV, nS, ms), found ${this.describe(t)}`, t.kind === 'newline' ? this.prevEnd() : t.start);
+        return terms.length ? { terms, start, end: this.prevEnd() } : undefined;
+      }
+      this.next();
+      let exp = 1;
+      let end = t.end;
+      if (this.is('^') && !this.tok.spaced) {
+        this.next();
+        const neg = this.eat('-');
+        const n = this.tok;
+        if (n.kind === 'number' && Number.isInteger(Number(n.text))) {
+          this.next();
+          exp = Number(n.text) * (neg ? -1 : 1);
+          end = n.end;
+        } else this.error('expected an integer power after ^');
+      }
+      terms.push({ symbol: t.text, exp: exp * sign, start: t.start, end });
+      // Compound units continue only without spaces: `mV/ms`, `nA*ms`.
+      const op = this.tok;
+      if ((op.text === '/' || op.text === '*') && op.kind === 'punct' && !op.spaced && this.peek().kind === 'ident' && !this.peek().spaced) {
+        this.next();
+        sign = op.text === '/' ? -1 : 1;
+        continue;
+      }
+      return { terms, start, end };
+    }
+  }
+}
+
+export function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  const m = a.length;
+  const n = b.length;
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= m; i++) {
+    const cur = [i];
+    for (let j = 1; j <= n; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[n];
+}
+
+/** The closest candidate within a small edit distance, for "did you mean" hints. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(1, Math.min(3, Math.floor(word.length / 3) + 1));
+  for (const c of candidates) {
+    if (c === word) continue;
+    const d = c.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, c);
+    if (d < bestD || (d === bestD && best === undefined)) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best;
+}

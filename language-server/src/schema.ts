@@ -1,0 +1,213 @@
+// What may appear in each property block: keys, value kinds, dimensions, documentation.
+// The checker validates against it; completion and hover read it.
+import { CONDUCTANCE, DIMENSIONLESS, FREQUENCY, LENGTH, TIME, type Dim } from './units';
+
+export type ValueKind =
+  | { kind: 'quantity'; dim: Dim; min?: number; minExclusive?: boolean; max?: number; integer?: boolean; dist?: boolean }
+  | { kind: 'weight' } // dimension of the target variable; constant or distribution
+  | { kind: 'enum'; values: string[] }
+  | { kind: 'bool' }
+  | { kind: 'string' }
+  | { kind: 'population' }
+  | { kind: 'populationVariable' } // target variable of a connect
+  | { kind: 'rule' }
+  | { kind: 'synapse' }
+  | { kind: 'statements' }
+  | { kind: 'layout' }
+  | { kind: 'list'; dim?: Dim | 'target'; integer?: boolean }
+  | { kind: 'timeRange' }
+  | { kind: 'ref'; to: 'input' | 'task' | 'population' }
+  | { kind: 'selectorVariable' };
+
+export interface PropSpec {
+  doc: string;
+  value: ValueKind;
+  required?: boolean;
+  example?: string;
+}
+
+export type Schema = Record<string, PropSpec>;
+
+const time = (min = 0, minExclusive = true): ValueKind => ({ kind: 'quantity', dim: TIME, min, minExclusive });
+
+export const SIMULATE: Schema = {
+  dt: { doc: 'Integration time step.', value: time(), required: true, example: '0.1 ms' },
+  duration: { doc: 'Simulated (biological) time.', value: time(), required: true, example: '1 s' },
+  seed: { doc: 'Seed of the counter-based random streams (connectivity, initial values, inputs).', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0, integer: true }, example: '42' },
+  backend: { doc: 'Where to run: `auto` picks WebGPU when an adapter exists, else WASM.', value: { kind: 'enum', values: ['auto', 'wasm', 'webgpu'] }, example: 'auto' },
+  threads: { doc: 'Worker threads for the WASM backend.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, integer: true }, example: '1' },
+};
+
+export const CONNECT: Schema = {
+  rule: { doc: 'Connectivity rule: `all_to_all`, `one_to_one`, `random(p)`, `fixed_indegree(k)`, `distance(sigma, p_max)`, `ring_kernel(sigma, p_max)`, `from_file("edges.csv")`.', value: { kind: 'rule' }, required: true, example: 'random(p = 0.02)' },
+  weight: { doc: 'Synaptic weight: a constant or a distribution, in the unit of the target variable.', value: { kind: 'weight' }, required: true, example: '6 nS' },
+  delay: { doc: 'Axonal/synaptic delay per synapse: a constant or a distribution, at least one time step.', value: { kind: 'quantity', dim: TIME, min: 0, dist: true }, example: 'uniform(1 ms, 5 ms)' },
+  target: { doc: 'The postsynaptic state variable that spikes drive (default action `target += w`).', value: { kind: 'populationVariable' }, example: 'g_e' },
+  synapse: { doc: 'A synapse model (plasticity) with parameter overrides, e.g. `PairSTDP(w_max = 10 nS)`.', value: { kind: 'synapse' }, example: 'PairSTDP(w_max = 10 nS)' },
+  on_pre: { doc: 'Statements run when a presynaptic spike arrives (names are postsynaptic variables; `w` is the weight).', value: { kind: 'statements' }, example: 'g_e += w' },
+  on_post: { doc: 'Statements run when the postsynaptic neuron spikes.', value: { kind: 'statements' } },
+  modulated_by: { doc: 'A population (e.g. an astrocyte) whose variables the synapse model reads as `mod.x`.', value: { kind: 'ref', to: 'population' }, example: 'astro' },
+  autapses: { doc: 'Allow a neuron to connect to itself (when source and target are the same population).', value: { kind: 'bool' }, example: 'false' },
+};
+
+export const LAYOUT_DOC = 'Spatial layout used by distance rules: `ring`, `line`, `grid(rows = R, cols = C)`; optional `spacing`.';
+
+export const POPULATION: Schema = {
+  layout: { doc: LAYOUT_DOC, value: { kind: 'layout' }, example: 'ring' },
+  spacing: { doc: 'Distance between neighbouring neurons of the layout.', value: { kind: 'quantity', dim: LENGTH, min: 0, minExclusive: true }, example: '10 um' },
+};
+
+export const INPUT_KINDS: Record<string, { doc: string; sized: boolean; spiking: boolean; schema: Schema }> = {
+  poisson: {
+    doc: 'Independent Poisson spike trains, one per source neuron.',
+    sized: true,
+    spiking: true,
+    schema: {
+      rate: { doc: 'Mean firing rate per source (a constant or a distribution over sources).', value: { kind: 'quantity', dim: FREQUENCY, min: 0, dist: true }, required: true, example: '15 Hz' },
+      start: { doc: 'Time the trains start.', value: time(0, false), example: '0 ms' },
+      stop: { doc: 'Time the trains stop.', value: time(0, false), example: '1 s' },
+    },
+  },
+  spike_array: {
+    doc: 'Given spike times: `times[k]` is a spike of source `indices[k]`.',
+    sized: true,
+    spiking: true,
+    schema: {
+      times: { doc: 'Spike times.', value: { kind: 'list', dim: TIME }, required: true, example: '[10 ms, 20 ms]' },
+      indices: { doc: 'Source index of each spike (0-based).', value: { kind: 'list', dim: DIMENSIONLESS, integer: true }, required: true, example: '[0, 1]' },
+      period: { doc: 'Repeat the pattern with this period.', value: time(), example: '100 ms' },
+    },
+  },
+  event_file: {
+    doc: 'Spikes from a file: CSV lines `time_s,index` or the binary event format.',
+    sized: true,
+    spiking: true,
+    schema: {
+      file: { doc: 'Path relative to this .snn file.', value: { kind: 'string' }, required: true, example: '"data/events.csv"' },
+    },
+  },
+  current_step: {
+    doc: 'A piecewise-constant value added to a state variable: from `times[k]` on, the value is `values[k]`.',
+    sized: false,
+    spiking: false,
+    schema: {
+      target: { doc: 'Population (optionally a slice) and variable, e.g. `exc[0..9].I_e`.', value: { kind: 'selectorVariable' }, required: true, example: 'exc.I_e' },
+      times: { doc: 'Times at which the value changes.', value: { kind: 'list', dim: TIME }, required: true, example: '[100 ms, 600 ms]' },
+      values: { doc: 'Values from each time on, in the unit of the target variable.', value: { kind: 'list', dim: 'target' }, required: true, example: '[0.5 nA, 0 nA]' },
+    },
+  },
+};
+
+export const READOUT_KINDS: Record<string, { doc: string; schema: Schema }> = {
+  ridge: {
+    doc: 'Linear readout trained by ridge regression on binned spike counts.',
+    schema: {
+      from: { doc: 'Population whose activity is read.', value: { kind: 'ref', to: 'population' }, required: true, example: 'exc' },
+      alpha: { doc: 'L2 regularisation strength.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0 }, example: '1e-3' },
+      bin: { doc: 'Width of the time bins of the state vectors.', value: time(), example: '10 ms' },
+      task: { doc: 'The task whose labelled windows train and test the readout.', value: { kind: 'ref', to: 'task' }, example: 'patterns' },
+    },
+  },
+  onnx: {
+    doc: 'A readout model in an ONNX file, run by onnxruntime-web.',
+    schema: {
+      file: { doc: 'Path of the .onnx file relative to this .snn file.', value: { kind: 'string' }, required: true, example: '"models/readout.onnx"' },
+      from: { doc: 'Population whose activity is read.', value: { kind: 'ref', to: 'population' }, required: true, example: 'exc' },
+      bin: { doc: 'Width of the time bins.', value: time(), example: '10 ms' },
+      task: { doc: 'The task whose windows are evaluated.', value: { kind: 'ref', to: 'task' } },
+    },
+  },
+};
+
+export const TARGET_KINDS: Record<string, { doc: string; schema: Schema }> = Object.fromEntries(
+  (
+    [
+      ['loihi2', 'Intel Loihi 2: fixed-point state, 8-bit weights by default, 1–4k neurons per core.'],
+      ['spinnaker2', 'SpiNNaker 2: ARM cores with per-core neuron limits, fixed time step.'],
+      ['memristor', 'A memristive crossbar: quantised conductances, device variability and stuck-at faults.'],
+    ] as const
+  ).map(([k, doc]) => [
+    k,
+    {
+      doc,
+      schema: {
+        weight_bits: { doc: 'Bits of weight precision.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, max: 32, integer: true }, example: '8' },
+        state_bits: { doc: 'Bits of state-variable precision.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, max: 32, integer: true }, example: '24' },
+        cores: { doc: 'Number of cores available.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, integer: true }, example: '4' },
+        neurons_per_core: { doc: 'Neurons one core holds.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, integer: true }, example: '1024' },
+        fault_rate: { doc: 'Fraction of faulty synapses/devices.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0, max: 1 }, example: '0.01' },
+        g_max: { doc: 'Largest device conductance (crossbars).', value: { kind: 'quantity', dim: CONDUCTANCE, min: 0, minExclusive: true }, example: '100 uS' },
+        variability: { doc: 'Relative device-to-device spread of conductances.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0 }, example: '0.05' },
+      } as Schema,
+    },
+  ]),
+);
+
+export const TASK: Schema = {
+  stimulus: { doc: 'The input that presents the task.', value: { kind: 'ref', to: 'input' }, example: 'cue' },
+};
+
+export const CONCEPT: Schema = {
+  stimulus: { doc: 'The input this concept annotates.', value: { kind: 'ref', to: 'input' }, required: true, example: 'cue' },
+  during: { doc: 'When the stimulus shows the concept.', value: { kind: 'timeRange' }, required: true, example: '100 ms .. 200 ms' },
+  description: { doc: 'Natural-language description of the concept.', value: { kind: 'string' }, example: '"a vertical edge"' },
+};
+
+/** Connectivity rules: argument names, their dimensions and ranges. */
+export const RULES: Record<string, { doc: string; args: { name: string; dim: Dim; min?: number; max?: number; integer?: boolean; required?: boolean; string?: boolean }[] }> = {
+  all_to_all: { doc: 'Every source connects to every target.', args: [] },
+  one_to_one: { doc: 'Source i connects to target i (equal sizes).', args: [] },
+  random: { doc: 'Each pair connects independently with probability p.', args: [{ name: 'p', dim: DIMENSIONLESS, min: 0, max: 1, required: true }] },
+  fixed_indegree: { doc: 'Each target receives exactly k randomly chosen sources.', args: [{ name: 'k', dim: DIMENSIONLESS, min: 0, integer: true, required: true }] },
+  fixed_outdegree: { doc: 'Each source projects to exactly k randomly chosen targets.', args: [{ name: 'k', dim: DIMENSIONLESS, min: 0, integer: true, required: true }] },
+  distance: {
+    doc: 'Connection probability p_max·exp(-d²/2σ²) over the layouts\' positions.',
+    args: [
+      { name: 'sigma', dim: LENGTH, min: 0, required: true },
+      { name: 'p_max', dim: DIMENSIONLESS, min: 0, max: 1 },
+    ],
+  },
+  ring_kernel: {
+    doc: 'On a ring: probability p_max·exp(-Δθ²/2σ²) with Δθ the angular distance in radians.',
+    args: [
+      { name: 'sigma', dim: DIMENSIONLESS, min: 0, required: true },
+      { name: 'p_max', dim: DIMENSIONLESS, min: 0, max: 1 },
+    ],
+  },
+  from_file: { doc: 'Explicit list: CSV lines `source,target[,weight[,delay]]` (0-based indices, SI units).', args: [{ name: 'file', dim: DIMENSIONLESS, string: true, required: true }] },
+};
+
+export const DISTRIBUTIONS: Record<string, { doc: string; params: string[] }> = {
+  normal: { doc: 'Normal distribution (mean, standard deviation).', params: ['mean', 'sd'] },
+  uniform: { doc: 'Uniform distribution on [lo, hi).', params: ['lo', 'hi'] },
+  lognormal: { doc: 'Log-normal distribution: median and σ of the log (σ dimensionless).', params: ['median', 'sigma'] },
+  exponential: { doc: 'Exponential distribution with the given mean.', params: ['mean'] },
+};
+
+export const FUNCTIONS: Record<string, { doc: string; arity: number | [number, number] }> = {
+  exp: { doc: 'e^x (dimensionless x).', arity: 1 },
+  log: { doc: 'Natural logarithm (dimensionless x).', arity: 1 },
+  sqrt: { doc: 'Square root; halves the dimension.', arity: 1 },
+  abs: { doc: 'Absolute value.', arity: 1 },
+  sin: { doc: 'Sine (dimensionless x).', arity: 1 },
+  cos: { doc: 'Cosine (dimensionless x).', arity: 1 },
+  tanh: { doc: 'Hyperbolic tangent (dimensionless x).', arity: 1 },
+  sigmoid: { doc: '1 / (1 + e^-x) (dimensionless x).', arity: 1 },
+  relu: { doc: 'max(x, 0).', arity: 1 },
+  heaviside: { doc: '1 where x > 0, else 0.', arity: 1 },
+  min: { doc: 'Smaller of two values of the same dimension.', arity: 2 },
+  max: { doc: 'Larger of two values of the same dimension.', arity: 2 },
+  clip: { doc: 'clip(x, lo, hi): x limited to [lo, hi].', arity: 3 },
+  rand: { doc: 'Uniform random number in [0, 1), from the counter-based stream.', arity: 0 },
+  randn: { doc: 'Standard normal random number, from the counter-based stream.', arity: 0 },
+};
+
+export const BUILTIN_NAMES: Record<string, { doc: string; dim: Dim }> = {
+  t: { doc: 'Simulation time.', dim: TIME },
+  dt: { doc: 'Integration time step.', dim: TIME },
+  i: { doc: 'Index of the neuron in its population (0-based).', dim: DIMENSIONLESS },
+  N: { doc: 'Size of the population.', dim: DIMENSIONLESS },
+};
+
+export const METHODS = ['exact', 'euler', 'rk2', 'rk4'];
+export const TARGET_KIND_NAMES = Object.keys(TARGET_KINDS);
