@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// The `spikeworks` command. Usage errors exit 2; `check` exits 1 when any file has an error.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import { SEVERITY_NAMES } from '../../language-server/src/diagnostics';
+import { loadPrelude, nodeHost } from '../../language-server/src/node-host';
+import { Program } from '../../language-server/src/program';
+import { LineIndex } from '../../language-server/src/text';
+
+const VERSION = '0.1.0';
+
+const USAGE = `spikeworks ${VERSION} — spiking network models in .snn
+
+usage:
+  spikeworks check <file.snn>... [--format human|json]   check files: syntax, names, units, ranges, sizes
+  spikeworks --help | --version
+
+exit codes: 0 no errors, 1 errors found, 2 bad usage`;
+
+interface JsonDiagnostic {
+  severity: (typeof SEVERITY_NAMES)[number];
+  message: string;
+  code: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+function usage(message: string): never {
+  process.stderr.write(`spikeworks: ${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+export function check(files: string[], format: 'human' | 'json', out: (s: string) => void): number {
+  const program = new Program(nodeHost, loadPrelude());
+  const results: { path: string; diagnostics: JsonDiagnostic[] }[] = [];
+  let errors = 0;
+  let warnings = 0;
+  for (const file of files) {
+    const abs = path.resolve(file);
+    const uri = URI.file(abs).toString();
+    let diagnostics: JsonDiagnostic[];
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      st = undefined;
+    }
+    if (!st || !st.isFile()) {
+      diagnostics = [{ severity: 'error', code: 'io', message: st ? 'not a file' : 'file not found', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
+    } else {
+      const a = program.analyze(uri);
+      const lines = new LineIndex(program.getText(uri) ?? '');
+      diagnostics = a.diagnostics
+        .slice()
+        .sort((x, y) => x.start - y.start || x.severity - y.severity)
+        .map((d) => ({ severity: SEVERITY_NAMES[d.severity], message: d.message, code: d.code, range: { start: lines.position(d.start), end: lines.position(d.end) } }));
+    }
+    for (const d of diagnostics) {
+      if (d.severity === 'error') errors++;
+      else if (d.severity === 'warning') warnings++;
+    }
+    results.push({ path: file, diagnostics });
+  }
+  if (format === 'json') out(JSON.stringify({ files: results }) + '\n');
+  else {
+    for (const r of results) {
+      for (const d of r.diagnostics) out(`${r.path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message}\n`);
+    }
+    const n = results.length;
+    process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${n} file${n === 1 ? '' : 's'}\n`);
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+function main(argv: string[]): number {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+    if (argv.length === 0) usage('missing command');
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (argv.includes('--version')) {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const [cmd, ...rest] = argv;
+  if (cmd !== 'check') usage(`unknown command '${cmd}'`);
+  let format: 'human' | 'json' = 'human';
+  const files: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--format') {
+      const f = rest[++i];
+      if (f !== 'json' && f !== 'human') usage(`--format must be human or json, got ${f ?? 'nothing'}`);
+      format = f;
+    } else if (a.startsWith('--format=')) {
+      const f = a.slice(9);
+      if (f !== 'json' && f !== 'human') usage(`--format must be human or json, got ${f}`);
+      format = f;
+    } else if (a.startsWith('-')) usage(`unknown option '${a}'`);
+    else files.push(a);
+  }
+  if (files.length === 0) usage('check needs at least one file');
+  return check(files, format, (s) => process.stdout.write(s));
+}
+
+if (require.main === module) {
+  // `spikeworks check ... | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`spikeworks: internal error: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,231 @@
+// Completion: decides from the item around the cursor and the text before it what fits there.
+import type * as A from '../ast';
+import type { FileAnalysis, ModelInfo } from '../checker';
+import { MODEL_SECTIONS, TOP_LEVEL_KEYWORDS } from '../parser';
+import {
+  BUILTIN_NAMES, CONCEPT, CONNECT, DISTRIBUTIONS, FUNCTIONS, INPUT_KINDS, METHODS, POPULATION, READOUT_KINDS, RULES, SIMULATE,
+  TARGET_KINDS, TASK, type Schema,
+} from '../schema';
+import { COMMON_UNITS, dimName, formatQuantity, lookupUnit, preferredUnit } from '../units';
+import { itemAt } from './locate';
+
+export type ItemKind = 'keyword' | 'model' | 'parameter' | 'state' | 'alias' | 'property' | 'population' | 'unit' | 'function' | 'value' | 'snippet';
+
+export interface Completion {
+  label: string;
+  kind: ItemKind;
+  detail?: string;
+  doc?: string;
+  insertText?: string;
+  snippet?: boolean;
+  sortText?: string;
+}
+
+const TOP_SNIPPETS: Record<string, string> = {
+  neuron: 'neuron ${1:Name} {\n  parameters {\n    ${2:tau_m = 20 ms}\n  }\n  state {\n    ${3:v: mV = -70 mV}\n  }\n  equations {\n    ${4:dv/dt = (-70 mV - v) / tau_m}\n  }\n  spike when ${5:v > -50 mV}\n  reset { ${6:v = -70 mV} }\n}',
+  synapse: 'synapse ${1:Name} {\n  on_pre { ${2:target += w} }\n}',
+  population: 'population ${1:name} = ${2:LIF}[${3:100}] {\n  $0\n}',
+  connect: 'connect ${1:src} -> ${2:dst} {\n  rule: ${3:random(p = 0.1)}\n  weight: ${4:1 mV}\n  target: ${5:v}\n}',
+  input: 'input ${1:ext} = ${2|poisson,spike_array,event_file,current_step|}[${3:100}] {\n  $0\n}',
+  probe: 'probe ${1:spikes}(${2:pop})',
+  simulate: 'simulate { dt: ${1:0.1 ms}; duration: ${2:1 s}; seed: ${3:1}; backend: ${4|auto,wasm,webgpu|} }',
+  task: 'task ${1:name} {\n  stimulus: ${2:input}\n  window ${3:0 ms .. 100 ms}: "${4:A}"\n}',
+  concept: 'concept ${1:name} { stimulus: ${2:input}; during: ${3:0 ms .. 100 ms}; description: "${4:what it is}" }',
+  readout: 'readout ${1:name} = ridge { from: ${2:pop}; bin: ${3:10 ms} }',
+  target: 'target ${1:chip} = ${2|loihi2,spinnaker2,memristor|} { weight_bits: ${3:8} }',
+  import: 'import "${1:file.snn}"',
+  model: 'model ${1:name}',
+};
+
+export function complete(a: FileAnalysis, offset: number): Completion[] {
+  const text = a.file.text;
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const before = text.slice(lineStart, offset);
+  const item = itemAt(a.file, offset) ?? unclosedItemBefore(a.file, offset);
+  // After a number: units.
+  if (/(^|[^A-Za-z_\d.])\d+(\.\d*)?([eE][-+]?\d+)?\s+[A-Za-z]*$/.test(before) && !/\b(when|every)\s+[A-Za-z]*$/.test(before)) return units();
+  const inBody = item && 'bodyStart' in item && item.bodyStart !== undefined && offset > item.bodyStart;
+  if (!item || !inBody) {
+    if (item?.kind === 'population' && /=\s*[A-Za-z_]*$/.test(before)) return models(a, 'neuron');
+    if (item?.kind === 'input' && /=\s*[A-Za-z_]*$/.test(before)) return kinds(INPUT_KINDS);
+    if (item?.kind === 'readout' && /=\s*[A-Za-z_]*$/.test(before)) return kinds(READOUT_KINDS);
+    if (item?.kind === 'target' && /=\s*[A-Za-z_]*$/.test(before)) return kinds(TARGET_KINDS);
+    if (item?.kind === 'connect' || item?.kind === 'probe') return network(a, ['population', 'input', 'connection']);
+    if (/^\s*[A-Za-z_]*$/.test(before)) return topLevel();
+    return [];
+  }
+  switch (item.kind) {
+    case 'neuron':
+    case 'synapse':
+      return inModel(a, item, offset, before);
+    case 'population':
+      return inPopulation(a, item, before);
+    case 'connect':
+      return inConnect(a, item, before);
+    case 'input': {
+      const spec = item.type ? INPUT_KINDS[item.type.name] : undefined;
+      return inBlock(a, spec?.schema ?? {}, before);
+    }
+    case 'readout':
+      return inBlock(a, (item.type && READOUT_KINDS[item.type.name]?.schema) || {}, before);
+    case 'target':
+      return inBlock(a, (item.type && TARGET_KINDS[item.type.name]?.schema) || {}, before);
+    case 'simulate':
+      return inBlock(a, SIMULATE, before);
+    case 'concept':
+      return inBlock(a, CONCEPT, before);
+    case 'task': {
+      const r = inBlock(a, TASK, before);
+      if (/^\s*[A-Za-z_]*$/.test(before)) r.push({ label: 'window', kind: 'keyword', insertText: 'window ${1:0 ms} .. ${2:100 ms}: "${3:label}"', snippet: true, detail: 'a labelled time window' });
+      return r;
+    }
+  }
+  return [];
+}
+
+/** When typing right after an unclosed block, the parser may have ended the item early. */
+function unclosedItemBefore(file: A.SnnFile, offset: number): A.Item | undefined {
+  let last: A.Item | undefined;
+  for (const it of file.items) if (it.start <= offset) last = it;
+  if (!last || !('bodyStart' in last) || last.bodyStart === undefined) return undefined;
+  const body = file.text.slice(last.bodyStart, offset);
+  let depth = 0;
+  for (const ch of body) {
+    if (ch === '{') depth++;
+    else if (ch === '}') depth--;
+  }
+  return depth > 0 ? last : undefined;
+}
+
+function topLevel(): Completion[] {
+  return TOP_LEVEL_KEYWORDS.map((k) => ({ label: k, kind: 'keyword' as const, insertText: TOP_SNIPPETS[k] ?? k, snippet: !!TOP_SNIPPETS[k], detail: 'definition' }));
+}
+
+function units(): Completion[] {
+  return COMMON_UNITS.map((u, k) => {
+    const info = lookupUnit(u)!;
+    return { label: u, kind: 'unit' as const, detail: `${info.name}${info.scale !== 1 ? ` × ${info.scale}` : ''} (${dimName(info.dim)})`, sortText: String(k).padStart(3, '0') };
+  });
+}
+
+function kinds(table: Record<string, { doc: string }>): Completion[] {
+  return Object.entries(table).map(([k, v]) => ({ label: k, kind: 'value' as const, doc: v.doc }));
+}
+
+function models(a: FileAnalysis, kind: 'neuron' | 'synapse'): Completion[] {
+  return [...a.models.values()].filter((m) => m.def.kind === kind).map((m) => ({ label: m.def.name.name, kind: 'model' as const, detail: `${kind} model`, doc: m.def.doc }));
+}
+
+function network(a: FileAnalysis, kinds: string[]): Completion[] {
+  return [...a.network.values()].filter((n) => kinds.includes(n.kind)).map((n) => ({ label: n.sym.name, kind: 'population' as const, detail: n.sym.detail }));
+}
+
+function varCompletions(m: ModelInfo, filter: (k: string) => boolean, assign: boolean): Completion[] {
+  const out: Completion[] = [];
+  for (const v of m.vars.values()) {
+    if (!filter(v.kind)) continue;
+    const unit = v.dim ? preferredUnit(v.dim)?.symbol : undefined;
+    const dflt = v.value !== undefined && v.dim ? formatQuantity(v.value, v.dim) : undefined;
+    out.push({
+      label: v.sym.name,
+      kind: v.kind,
+      detail: `${v.kind === 'alias' ? 'named expression' : v.kind} of ${m.def.name.name}${v.dim ? ` · ${unit && unit !== '1' ? unit : dimName(v.dim)}` : ''}${dflt !== undefined ? ` · default ${dflt}` : v.required ? ' · required' : ''}`,
+      doc: v.sym.doc,
+      insertText: assign ? `${v.sym.name} = ` : undefined,
+      sortText: `${v.required ? '0' : v.kind === 'parameter' ? '1' : '2'}${v.sym.name}`,
+    });
+  }
+  return out;
+}
+
+function expressionNames(m: ModelInfo | undefined): Completion[] {
+  const out: Completion[] = m ? varCompletions(m, () => true, false) : [];
+  for (const [k, v] of Object.entries(BUILTIN_NAMES)) out.push({ label: k, kind: 'value', detail: `built-in · ${dimName(v.dim)}`, doc: v.doc });
+  for (const [k, v] of Object.entries(FUNCTIONS)) out.push({ label: k, kind: 'function', detail: 'function', doc: v.doc, insertText: `${k}($1)`, snippet: true });
+  if (m?.def.kind === 'synapse') {
+    out.push({ label: 'w', kind: 'value', detail: 'synaptic weight' }, { label: 'target', kind: 'value', detail: 'postsynaptic target variable' });
+    for (const p of ['pre', 'post', 'mod']) out.push({ label: p, kind: 'value', detail: `${p}.x reads a variable of the ${p === 'mod' ? 'modulating' : p + 'synaptic'} neuron` });
+  }
+  return out;
+}
+
+function inModel(a: FileAnalysis, def: A.ModelDef, offset: number, before: string): Completion[] {
+  const m = a.models.get(def.name.name);
+  const sec = def.sections.find((s) => s.start <= offset && offset <= s.end);
+  if (/^\s*method\s+[A-Za-z_]*$/.test(before)) return METHODS.map((x) => ({ label: x, kind: 'value' as const }));
+  if (!sec && /^\s*[A-Za-z_]*$/.test(before)) {
+    return MODEL_SECTIONS.filter((s) => def.kind === 'synapse' ? !['spike', 'reset', 'refractory'].includes(s) : !['on_pre', 'on_post'].includes(s)).map((s) => ({
+      label: s, kind: 'keyword' as const,
+      insertText: s === 'spike' ? 'spike when ${1:v > V_th}' : ['method', 'refractory'].includes(s) ? `${s} ` : `${s} {\n  $0\n}`,
+      snippet: s !== 'method' && s !== 'refractory',
+    }));
+  }
+  if (sec && (sec.keyword.name === 'parameters' || sec.keyword.name === 'state') && /^\s*[A-Za-z_]*$/.test(before)) return [];
+  if (sec && (sec.keyword.name === 'parameters' || sec.keyword.name === 'state') && /:\s*[A-Za-z]*$/.test(before)) return units();
+  return expressionNames(m);
+}
+
+function inPopulation(a: FileAnalysis, p: A.PopulationDef, before: string): Completion[] {
+  const m = a.models.get(p.model.name);
+  const key = /^\s*([A-Za-z_]\w*)\s*:\s*[A-Za-z_]*$/.exec(before);
+  if (key) return key[1] === 'layout' ? ['ring', 'line', 'grid(rows = ${1:10}, cols = ${2:10})'].map((x) => ({ label: x.replace(/\$\{\d:(\d+)\}/g, '$1'), kind: 'value' as const, insertText: x, snippet: x.includes('$') })) : [];
+  if (/=\s*[A-Za-z_]*$/.test(before)) return Object.entries(DISTRIBUTIONS).map(([k, v]) => ({ label: k, kind: 'function' as const, doc: v.doc, insertText: `${k}(${v.params.map((x, i) => `\${${i + 1}:${x}}`).join(', ')})`, snippet: true }));
+  if (!/^\s*[A-Za-z_]*$/.test(before)) return [];
+  const out = m ? varCompletions(m, (k) => k !== 'alias', true) : [];
+  for (const [k, spec] of Object.entries(POPULATION)) out.push({ label: k, kind: 'property', detail: 'property', doc: spec.doc, insertText: `${k}: ` });
+  return out;
+}
+
+function inConnect(a: FileAnalysis, c: A.ConnectDef, before: string): Completion[] {
+  const key = /^\s*(?:.*;\s*)?([A-Za-z_]\w*)\s*:\s*([A-Za-z_]*)$/.exec(before) ?? /[{;]\s*([A-Za-z_]\w*)\s*:\s*([A-Za-z_]*)$/.exec(before);
+  const targetModels = c.targets
+    .map((t) => a.network.get(t.name.name))
+    .map((n) => (n?.kind === 'population' ? n.model : undefined))
+    .filter((m): m is ModelInfo => !!m);
+  if (key) {
+    switch (key[1]) {
+      case 'rule':
+        return Object.entries(RULES).map(([k, r]) => ({
+          label: k, kind: 'function' as const, doc: r.doc,
+          insertText: r.args.length ? `${k}(${r.args.map((x, i) => `${x.name} = \${${i + 1}}`).join(', ')})` : k, snippet: r.args.length > 0,
+        }));
+      case 'target':
+        return targetModels[0] ? varCompletions(targetModels[0], (k) => k === 'state', false) : [];
+      case 'synapse':
+        return models(a, 'synapse');
+      case 'modulated_by':
+        return network(a, ['population']);
+      case 'autapses':
+        return ['true', 'false'].map((x) => ({ label: x, kind: 'value' as const }));
+      case 'weight':
+      case 'delay':
+        return Object.entries(DISTRIBUTIONS).map(([k, v]) => ({ label: k, kind: 'function' as const, doc: v.doc, insertText: `${k}($1)`, snippet: true }));
+      case 'on_pre':
+      case 'on_post':
+        return [...(targetModels[0] ? varCompletions(targetModels[0], (k) => k === 'state', false) : []), { label: 'w', kind: 'value', detail: 'synaptic weight' }];
+    }
+    return [];
+  }
+  return schemaKeys(CONNECT, c.props.map((p) => p.key.name));
+}
+
+function schemaKeys(schema: Schema, present: string[]): Completion[] {
+  return Object.entries(schema)
+    .filter(([k]) => !present.includes(k))
+    .map(([k, spec]) => ({ label: k, kind: 'property' as const, detail: spec.required ? 'required' : 'optional', doc: spec.doc, insertText: `${k}: `, sortText: `${spec.required ? 0 : 1}${k}` }));
+}
+
+function inBlock(a: FileAnalysis, schema: Schema, before: string): Completion[] {
+  const key = /(?:^|[{;])\s*([A-Za-z_]\w*)\s*:\s*([A-Za-z_]*)$/.exec(before);
+  if (key) {
+    const spec = schema[key[1]];
+    if (!spec) return [];
+    const v = spec.value;
+    if (v.kind === 'enum') return v.values.map((x) => ({ label: x, kind: 'value' as const }));
+    if (v.kind === 'ref') return network(a, [v.to]);
+    if (v.kind === 'bool') return ['true', 'false'].map((x) => ({ label: x, kind: 'value' as const }));
+    if (v.kind === 'selectorVariable') return network(a, ['population']);
+    return [];
+  }
+  return schemaKeys(schema, []);
+}

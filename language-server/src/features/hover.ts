@@ -1,0 +1,118 @@
+// Hover: what a name is (kind, dimension, value in SI), units of literals, docs of keywords.
+import type { FileAnalysis } from '../checker';
+import { walk } from '../checker';
+import { unitOf } from '../expressions';
+import { CONNECT, FUNCTIONS, DISTRIBUTIONS, RULES, SIMULATE, BUILTIN_NAMES } from '../schema';
+import type { Sym } from '../symbols';
+import { dimName, fmt, formatQuantity, preferredUnit } from '../units';
+import { symbolAt } from './locate';
+
+const KEYWORD_DOCS: Record<string, string> = {
+  neuron: 'Defines a neuron model: parameters, state, equations, spike condition, reset, refractory period.',
+  synapse: 'Defines a synapse model: what a presynaptic (on_pre) and postsynaptic (on_post) spike does, plasticity.',
+  population: 'A group of neurons of one model: `population name = Model[size] { initial values }`.',
+  connect: 'Synapses between populations: rule, weight, delay, target variable, synapse model.',
+  input: 'A stimulus: poisson, spike_array, event_file (spike sources) or current_step (drives a variable).',
+  probe: 'Records spikes or a variable during the run: `probe v(exc[0..9]) every 1 ms`.',
+  simulate: 'How to run: dt, duration, seed, backend.',
+  task: 'Named stimulus windows with labels, used by readouts and the circuit analyses.',
+  concept: 'Annotates a stimulus window with a concept, for neuron descriptions.',
+  target: 'Neuromorphic hardware emulation settings (loihi2, spinnaker2, memristor).',
+  readout: 'A readout trained on the network activity (ridge) or loaded from an ONNX file.',
+  import: 'Brings the neuron and synapse models of another .snn file into scope.',
+  model: 'Names the model.',
+  parameters: 'Constants of the model, with units. `name: unit` without a default must be set by each population.',
+  state: 'State variables with their unit and initial value.',
+  equations: 'Differential equations `dx/dt = ...` and named expressions `name = ...`.',
+  spike: '`spike when <condition>`: when the neuron emits a spike.',
+  reset: 'Statements applied after a spike.',
+  refractory: 'Time after a spike during which the membrane equations are held.',
+  method: 'Integration method: exact (linear equations), euler, rk2, rk4.',
+  on_pre: 'Statements run when a presynaptic spike arrives.',
+  on_post: 'Statements run when the postsynaptic neuron spikes.',
+};
+
+export interface HoverResult {
+  markdown: string;
+  start: number;
+  end: number;
+}
+
+export function describeSym(s: Sym): string {
+  const lines: string[] = [];
+  const dim = s.dim ? dimName(s.dim) : undefined;
+  const unit = s.dim ? preferredUnit(s.dim)?.symbol : undefined;
+  let head: string;
+  switch (s.kind) {
+    case 'parameter':
+    case 'state':
+    case 'alias': {
+      const word = s.kind === 'alias' ? 'named expression' : s.kind;
+      const val = s.value !== undefined && s.dim ? ` = ${formatQuantity(s.value, s.dim)}` : '';
+      head = `${word} ${s.container}.${s.name}${unit && unit !== '1' ? `: ${unit}` : ''}${val}`;
+      break;
+    }
+    default:
+      head = s.detail ?? `${s.kind} ${s.name}`;
+  }
+  lines.push('```snn\n' + head + '\n```');
+  if (s.doc) lines.push(s.doc);
+  if (s.dim) {
+    const si = s.value !== undefined ? ` · SI value ${fmt(s.value)}` : '';
+    lines.push(`*dimension:* ${dim}${si}`);
+  }
+  return lines.join('\n\n');
+}
+
+export function hover(a: FileAnalysis, offset: number): HoverResult | undefined {
+  const hit = symbolAt(a, offset);
+  if (hit) return { markdown: describeSym(hit.sym), start: hit.span.start, end: hit.span.end };
+  // Number literals with units.
+  for (const lit of literals(a)) {
+    if (lit.start <= offset && offset <= lit.end && lit.unit) {
+      const u = unitOf(lit.unit, undefined);
+      if (!u) return undefined;
+      const si = lit.value * u.scale;
+      return { markdown: `\`${a.file.text.slice(lit.start, lit.end)}\` = ${fmt(si)} in SI base units\n\n*dimension:* ${dimName(u.dim)}`, start: lit.start, end: lit.end };
+    }
+  }
+  // Keywords, property keys, functions, rules.
+  const text = a.file.text;
+  let s = offset;
+  let e = offset;
+  while (s > 0 && /\w/.test(text[s - 1])) s--;
+  while (e < text.length && /\w/.test(text[e])) e++;
+  const word = text.slice(s, e);
+  if (!word) return undefined;
+  const doc =
+    KEYWORD_DOCS[word] ?? CONNECT[word]?.doc ?? SIMULATE[word]?.doc ?? (FUNCTIONS[word] && `\`${word}()\`: ${FUNCTIONS[word].doc}`) ??
+    (DISTRIBUTIONS[word] && `\`${word}()\`: ${DISTRIBUTIONS[word].doc}`) ?? (RULES[word] && `rule \`${word}\`: ${RULES[word].doc}`) ??
+    (BUILTIN_NAMES[word] && `\`${word}\`: ${BUILTIN_NAMES[word].doc} (${dimName(BUILTIN_NAMES[word].dim)})`);
+  return doc ? { markdown: doc, start: s, end: e } : undefined;
+}
+
+function* literals(a: FileAnalysis) {
+  // Walk every expression in the file looking for number literals (hover only; not hot).
+  const exprs: import('../ast').Expr[] = [];
+  for (const it of a.file.items) collectExprs(it, exprs);
+  for (const root of exprs) {
+    const found: import('../ast').NumberLit[] = [];
+    walk(root, (e) => {
+      if (e.kind === 'number') found.push(e);
+    });
+    yield* found;
+  }
+}
+
+export function collectExprs(node: unknown, out: import('../ast').Expr[]): void {
+  if (!node || typeof node !== 'object') return;
+  const n = node as Record<string, unknown>;
+  if (typeof n.kind === 'string' && ['number', 'string', 'bool', 'name', 'binary', 'unary', 'call', 'member', 'index', 'list', 'range', 'error'].includes(n.kind as string) && 'start' in n) {
+    out.push(node as import('../ast').Expr);
+    return;
+  }
+  for (const v of Object.values(n)) {
+    if (Array.isArray(v)) v.forEach((x) => collectExprs(x, out));
+    else if (v && typeof v === 'object') collectExprs(v, out);
+  }
+}
