@@ -3,7 +3,7 @@
 // clean, that a unit error shows in Problems with a squiggle, and that completion inside a
 // population block offers the cell model's parameters. Screenshots go to test-results/.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -47,6 +47,7 @@ describe('VS Code end to end (code-server + Chromium)', { skip, timeout: 240_000
   let browser: Browser | undefined;
   let page: Page;
   let lines: string[] = [];
+  let runDir = '';
 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'spikeworks-e2e-'));
@@ -57,7 +58,7 @@ describe('VS Code end to end (code-server + Chromium)', { skip, timeout: 240_000
     mkdirSync(RESULTS, { recursive: true });
 
     await ensureCodeServer(); // ~1 min the first time
-    const runDir = join(tmp, 'run');
+    runDir = join(tmp, 'run');
     installExtension(join(runDir, 'ext'));
     // Completion must come from the language server, not from words in the document.
     mkdirSync(join(runDir, 'ud', 'User'), { recursive: true });
@@ -112,9 +113,24 @@ describe('VS Code end to end (code-server + Chromium)', { skip, timeout: 240_000
     await input.waitFor({ state: 'hidden' });
   }
 
-  /** Puts the cursor at the start of a line of the active editor. */
+  /** Puts the cursor at the start of a line of coba.snn. */
   async function gotoLine(line: number): Promise<void> {
+    await focusEditor();
     await quickOpen(`:${line}:1`);
+  }
+
+  /** Lines about our extension from the extension host logs (for failure messages). */
+  function extensionHostLog(): string {
+    const logs = join(runDir, 'ud', 'logs');
+    const found: string[] = [];
+    for (const session of existsSync(logs) ? readdirSync(logs) : []) {
+      for (const host of readdirSync(join(logs, session)).filter((d) => d.startsWith('exthost'))) {
+        const file = join(logs, session, host, 'remoteexthost.log');
+        if (!existsSync(file)) continue;
+        found.push(...readFileSync(file, 'utf8').split('\n').filter((l) => /spikeworks/i.test(l)).map((l) => l.slice(0, 400)));
+      }
+    }
+    return found.join('\n') || '(nothing about spikeworks in the extension host log)';
   }
 
   /** Waits until "Developer: Show Running Extensions" lists Spikeworks as activated, then closes it. */
@@ -122,14 +138,23 @@ describe('VS Code end to end (code-server + Chromium)', { skip, timeout: 240_000
     await quickOpen('>Developer: Show Running Extensions', 'Show Running Extensions');
     const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'Spikeworks' });
     try {
-      await row.filter({ hasText: /Activation/ }).waitFor({ timeout: 30_000 });
-    } catch {
-      const shown = await page.locator('.runtime-extensions-editor').innerText().catch(() => '(no view)');
-      assert.fail(`the Spikeworks extension did not activate; running extensions:\n${shown}`);
+      try {
+        await row.filter({ hasText: /Activation/ }).waitFor({ timeout: 30_000 });
+      } catch {
+        assert.fail(`the Spikeworks extension did not activate (is dist/ built?). Extension host log:\n${extensionHostLog()}`);
+      }
+      const text = await row.innerText();
+      assert.doesNotMatch(text, /error|failed/i, `Spikeworks activation: ${text}\n${extensionHostLog()}`);
+    } finally {
+      await page.locator('.tabs-container .tab.active .codicon-close').click();
+      await page.locator('.tabs-container .tab.active', { hasText: FILE }).waitFor();
     }
-    const text = await row.innerText();
-    assert.doesNotMatch(text, /error|failed/i, `Spikeworks activation: ${text}`);
-    await page.locator('.tabs-container .tab.active .codicon-close').click();
+  }
+
+  /** Makes coba.snn's editor the active, focused one. */
+  async function focusEditor(): Promise<void> {
+    await page.keyboard.press('Escape');
+    await page.locator('.tabs-container .tab', { hasText: FILE }).first().click();
     await page.locator('.tabs-container .tab.active', { hasText: FILE }).waitFor();
   }
 
@@ -173,22 +198,36 @@ describe('VS Code end to end (code-server + Chromium)', { skip, timeout: 240_000
   });
 
   it('b. a volt/siemens mix-up shows in Problems with a squiggle, and goes away when fixed', async () => {
-    const line = lineOf(/\bV_th\s*=\s*-50\s*mV\b/);
-    const original = lines[line - 1];
-    const broken = original.replace(/-50\s*mV/, '-50 nS');
+    // Either coba.snn sets `V_th = -50 mV` itself (change it to nS), or V_th comes from CobaLIF
+    // (then override it with nS in the exc population). Both compare v (volt) with siemens.
+    const own = lines.findIndex((l) => /\bV_th\s*=\s*-50\s*mV\b/.test(l)) + 1;
+    const population = lineOf(/population\s+exc\s*=\s*CobaLIF\s*\[/);
+    const original = own ? lines[own - 1] : '';
     await step('e2e-02-unit-error', async () => {
-      await gotoLine(line);
-      await page.keyboard.press('Shift+End');
-      await page.keyboard.insertText(broken);
+      if (own) {
+        await gotoLine(own);
+        await page.keyboard.press('Shift+End');
+        await page.keyboard.insertText(original.replace(/-50\s*mV/, '-50 nS'));
+      } else {
+        await gotoLine(population); // a new first line inside the block
+        await page.keyboard.press('End');
+        await page.keyboard.press('Enter');
+        await page.keyboard.insertText('V_th = -50 nS');
+      }
       await page.keyboard.press('Escape');
       const row = page.locator(PROBLEM_ROWS, { hasText: /volt/i }).filter({ hasText: /siemens/i }).first();
       await row.waitFor({ timeout: 30_000 });
       await page.locator(SQUIGGLE).first().waitFor({ state: 'visible', timeout: 10_000 });
     });
-    // Put the line back: the error disappears again, which also shows (a) saw a live server.
-    await gotoLine(line);
-    await page.keyboard.press('Shift+End');
-    await page.keyboard.insertText(original);
+    // Undo the change: the error disappears again, which also shows (a) saw a live server.
+    if (own) {
+      await gotoLine(own);
+      await page.keyboard.press('Shift+End');
+      await page.keyboard.insertText(original);
+    } else {
+      await gotoLine(population + 1);
+      await page.keyboard.press('Control+Shift+K'); // delete line
+    }
     await page.keyboard.press('Escape');
     await page.locator(PROBLEM_ROWS, { hasText: /siemens/i }).first().waitFor({ state: 'detached', timeout: 30_000 });
     await page.locator(SQUIGGLE).first().waitFor({ state: 'detached', timeout: 10_000 });
