@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { SEVERITY_NAMES } from '../../language-server/src/diagnostics';
 import { loadPrelude, nodeHost } from '../../language-server/src/node-host';
+import { lower } from '../../language-server/src/lower';
 import { Program } from '../../language-server/src/program';
 import { LineIndex } from '../../language-server/src/text';
 
@@ -14,6 +15,7 @@ const USAGE = `spikeworks ${VERSION} — spiking network models in .snn
 
 usage:
   spikeworks check <file.snn>... [--format human|json]   check files: syntax, names, units, ranges, sizes
+  spikeworks export <file.snn> [--out FILE]              write the model IR (JSON, SI units) of a checked file
   spikeworks --help | --version
 
 exit codes: 0 no errors, 1 errors found, 2 bad usage`;
@@ -72,6 +74,33 @@ export function check(files: string[], format: 'human' | 'json', out: (s: string
   return errors > 0 ? 1 : 0;
 }
 
+export function exportIr(file: string, outFile: string | undefined): number {
+  const program = new Program(nodeHost, loadPrelude());
+  const abs = path.resolve(file);
+  if (!fs.existsSync(abs)) {
+    process.stderr.write(`spikeworks: ${file}: file not found\n`);
+    return 1;
+  }
+  const r = lower(program, URI.file(abs).toString());
+  if (!r.ok) {
+    for (const f of r.errors) {
+      const p = path.relative(process.cwd(), URI.parse(f.uri).fsPath) || f.uri;
+      const lines = new LineIndex(program.getText(f.uri) ?? '');
+      for (const d of f.diagnostics) {
+        const pos = lines.position(d.start);
+        process.stderr.write(`${p}:${pos.line + 1}:${pos.character + 1}: error: ${d.message}\n`);
+      }
+    }
+    process.stderr.write('spikeworks: the model has errors; nothing exported\n');
+    return 1;
+  }
+  // Indented objects, numeric arrays on one line.
+  const json = JSON.stringify(r.ir, null, 1).replace(/\[\s+([-+\d.eE,\s]+?)\s+\]/g, (_m, inner: string) => `[${inner.replace(/\s+/g, '')}]`) + '\n';
+  if (outFile) fs.writeFileSync(outFile, json);
+  else process.stdout.write(json);
+  return 0;
+}
+
 function main(argv: string[]): number {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
     if (argv.length === 0) usage('missing command');
@@ -83,6 +112,15 @@ function main(argv: string[]): number {
     return 0;
   }
   const [cmd, ...rest] = argv;
+  if (cmd === 'export') {
+    const files = rest.filter((a, k) => !a.startsWith('-') && rest[k - 1] !== '--out');
+    const o = rest.indexOf('--out');
+    const bad = rest.find((a) => a.startsWith('-') && a !== '--out');
+    if (bad) usage(`unknown option '${bad}'`);
+    if (o >= 0 && !rest[o + 1]) usage('--out needs a file name');
+    if (files.length !== 1) usage('export needs exactly one file');
+    return exportIr(files[0], o >= 0 ? rest[o + 1] : undefined);
+  }
   if (cmd !== 'check') usage(`unknown command '${cmd}'`);
   let format: 'human' | 'json' = 'human';
   const files: string[] = [];

@@ -406,7 +406,11 @@ class FileChecker implements Sink {
       allowRandom: mode === 'equation',
       lookup: (name, span) => {
         const v = info.vars.get(name);
-        if (v && (mode === 'equation' || v.kind === 'parameter')) return { dim: v.dim, value: v.kind === 'parameter' ? v.value : undefined, sym: v.sym };
+        if (v && (mode === 'equation' || v.kind === 'parameter')) {
+          // A synapse used by a connection: `weight` stands for the connection's weight unit.
+          const dim = v.dim && overrides?.w ? substWeight(v.dim, overrides.w) : v.dim;
+          return { dim, value: v.kind === 'parameter' ? v.value : undefined, sym: v.sym };
+        }
         const x = extra?.(name, span);
         if (x) return x;
         if (mode === 'init' && v) return undefined;
@@ -974,10 +978,7 @@ class FileChecker implements Sink {
     const usesMod = usesMember(m.def, 'mod');
     if (usesMod && !modItem) this.err(callee, `${callee.name} reads mod.… variables: add 'modulated_by:' naming the modulating population`, 'missing-property');
     if (targetDim === undefined && usesMember(m.def, 'target', true)) this.err(callee, `${callee.name} drives 'target': add 'target:' naming the postsynaptic variable`, 'missing-property');
-    const sink: Sink = {
-      diag: (d) => this.diags.push({ ...d, start: callee.start, end: callee.end, message: `in ${callee.name}: ${d.message}` }),
-      ref: () => undefined,
-    };
+    const sink: Sink = { diag: (d) => this.diags.push(d), ref: () => undefined };
     const ex2 = new ExprChecker(sink);
     const saved = this.ex;
     this.ex = ex2;

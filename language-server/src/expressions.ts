@@ -76,6 +76,14 @@ export function unitOf(u: A.UnitExpr, sink: Sink | undefined): { dim: Dim; scale
   return ok ? { dim, scale } : undefined;
 }
 
+/** value × scale, rounding like the decimal the user wrote: 6 nS → 6e-9 exactly, not 6.000000000000001e-9. */
+export function toSI(value: number, scale: number): number {
+  if (scale >= 1) return value * scale;
+  const inv = 1 / scale;
+  const r = Math.round(inv);
+  return Math.abs(inv - r) < 1e-9 * r ? value / r : value * scale;
+}
+
 const CMP = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
 export class ExprChecker {
@@ -120,7 +128,7 @@ export class ExprChecker {
         if (!e.unit) return e.value === 0 ? { dim: null, value: 0 } : { dim: DIMENSIONLESS, value: e.value, bare: true };
         const u = unitOf(e.unit, this.sink);
         if (!u) return { dim: null };
-        return { dim: u.dim, value: e.value * u.scale };
+        return { dim: u.dim, value: toSI(e.value, u.scale) };
       }
       case 'string':
         return { dim: null, str: e.value };

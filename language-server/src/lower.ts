@@ -1,0 +1,407 @@
+// Lowering a checked file to the model IR (protocol/ir.ts). Only files without errors lower:
+// the engine never sees a model the checker rejects.
+import type {
+  AssignTargetIR, ConnectionIR, DimIR, ExprIR, InputIR, ModelDefIR, ModelIR, PopulationIR, ProbeIR, RuleIR, SelectorIR, StatementIR, ValueIR,
+} from '../../protocol/ir';
+import { IR_VERSION } from '../../protocol/ir';
+import type * as A from './ast';
+import { walk, type FileAnalysis, type ModelInfo } from './checker';
+import { Severity, type Diagnostic } from './diagnostics';
+import { ExprChecker, type Env, type Ty } from './expressions';
+import type { Program } from './program';
+import { RULES } from './schema';
+import { DIMENSIONLESS, type Dim } from './units';
+
+export type LowerResult = { ok: true; ir: ModelIR } | { ok: false; errors: { uri: string; diagnostics: Diagnostic[] }[] };
+
+const BIN: Record<string, ExprIR['op']> = {
+  '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '^': 'pow', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne', and: 'and', or: 'or',
+};
+
+export const DEFAULT_SIMULATE = { dt: 1e-4, duration: 1, seed: 0, backend: 'auto' as const };
+
+export function lower(program: Program, uri: string): LowerResult {
+  const a = program.analyze(uri);
+  const errors: { uri: string; diagnostics: Diagnostic[] }[] = [];
+  const own = a.diagnostics.filter((d) => d.severity === Severity.Error);
+  if (own.length) errors.push({ uri, diagnostics: own });
+  for (const imp of a.imports) {
+    if (!imp.uri || program.getText(imp.uri) === undefined) continue;
+    const e = program.analyze(imp.uri).diagnostics.filter((d) => d.severity === Severity.Error);
+    if (e.length) errors.push({ uri: imp.uri, diagnostics: e });
+  }
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, ir: new Lowerer(program, a).run() };
+}
+
+function dimIR(d: Dim | null | undefined): DimIR {
+  const x = d ?? DIMENSIONLESS;
+  return [x[0], x[1], x[2], x[3], x[4], x[5], x[6]];
+}
+
+class Lowerer {
+  private ex = new ExprChecker({ diag: () => undefined, ref: () => undefined });
+  private models: Record<string, ModelDefIR> = {};
+
+  constructor(private program: Program, private a: FileAnalysis) {}
+
+  private constEnv(allowDist = true): Env {
+    return { context: '', allowDist, lookup: () => undefined, names: () => [] };
+  }
+  private ty(e: A.Expr): Ty {
+    return this.ex.check(e, this.constEnv());
+  }
+  private value(e: A.Expr): ValueIR {
+    const t = this.ty(e);
+    if (t.dist) return { kind: 'dist', dist: t.dist.dist, args: t.dist.args };
+    return { kind: 'const', value: t.value ?? 0 };
+  }
+  private num(e: A.Expr | undefined, fallback = 0): number {
+    return e ? this.ty(e).value ?? fallback : fallback;
+  }
+  private list(e: A.Expr | undefined): number[] {
+    if (!e || e.kind !== 'list') return [];
+    return e.items.map((x) => this.ty(x).value ?? 0);
+  }
+  private prop(props: A.Property[], key: string): A.Property | undefined {
+    return props.find((p) => p.key.name === key);
+  }
+  private selector(s: A.Selector): SelectorIR {
+    const item = this.a.network.get(s.name.name);
+    const size = item && (item.kind === 'population' || item.kind === 'input') ? item.size ?? 0 : 0;
+    if (!s.range) return { name: s.name.name, from: 0, to: size - 1 };
+    if (s.range.kind === 'range') return { name: s.name.name, from: this.num(s.range.from), to: this.num(s.range.to) };
+    const k = this.num(s.range);
+    return { name: s.name.name, from: k, to: k };
+  }
+
+  run(): ModelIR {
+    const a = this.a;
+    const items = a.file.items;
+    const modelName = items.find((i): i is A.ModelDecl => i.kind === 'model')?.name.name ?? basename(a.uri);
+    const populations: PopulationIR[] = [];
+    const inputs: InputIR[] = [];
+    const connections: ConnectionIR[] = [];
+    const probes: ProbeIR[] = [];
+    const ir: ModelIR = {
+      version: IR_VERSION, name: modelName, source: a.uri, models: this.models, populations, inputs, connections, probes,
+      readouts: [], tasks: [], concepts: [], targets: [],
+      simulate: {
+        dt: a.simulate.dt ?? DEFAULT_SIMULATE.dt,
+        duration: a.simulate.duration ?? DEFAULT_SIMULATE.duration,
+        seed: a.simulate.seed ?? DEFAULT_SIMULATE.seed,
+        backend: (a.simulate.backend as ModelIR['simulate']['backend']) ?? DEFAULT_SIMULATE.backend,
+      },
+    };
+    for (const it of items) {
+      switch (it.kind) {
+        case 'population':
+          populations.push(this.population(it));
+          break;
+        case 'connect':
+          connections.push(...this.connect(it));
+          break;
+        case 'input':
+          inputs.push(this.input(it));
+          break;
+        case 'probe':
+          probes.push({ variable: it.variable.name, targets: it.targets.map((t) => this.selector(t)), ...(it.every ? { every: this.num(it.every) } : {}) });
+          break;
+        case 'readout': {
+          const from = this.prop(it.props, 'from')?.value;
+          const task = this.prop(it.props, 'task')?.value;
+          const file = this.prop(it.props, 'file')?.value;
+          ir.readouts.push({
+            name: it.name!.name, kind: it.type!.name as 'ridge' | 'onnx', from: from?.kind === 'name' ? from.name : '',
+            ...(this.prop(it.props, 'alpha') ? { alpha: this.num(this.prop(it.props, 'alpha')!.value) } : {}),
+            ...(this.prop(it.props, 'bin') ? { bin: this.num(this.prop(it.props, 'bin')!.value) } : {}),
+            ...(task?.kind === 'name' ? { task: task.name } : {}),
+            ...(file?.kind === 'string' ? { file: file.value } : {}),
+          });
+          break;
+        }
+        case 'task': {
+          const stim = this.prop(it.props, 'stimulus')?.value;
+          ir.tasks.push({
+            name: it.name!.name, ...(stim?.kind === 'name' ? { stimulus: stim.name } : {}),
+            windows: it.windows.map((w) => ({
+              from: w.range.kind === 'range' ? this.num(w.range.from) : 0,
+              to: w.range.kind === 'range' ? this.num(w.range.to) : 0,
+              label: w.label.kind === 'string' ? w.label.value : w.label.kind === 'name' ? w.label.name : w.label.kind === 'number' ? String(w.label.value) : '',
+            })),
+          });
+          break;
+        }
+        case 'concept': {
+          const stim = this.prop(it.props, 'stimulus')?.value;
+          const during = this.prop(it.props, 'during')?.value;
+          const desc = this.prop(it.props, 'description')?.value;
+          ir.concepts.push({
+            name: it.name!.name, stimulus: stim?.kind === 'name' ? stim.name : '',
+            from: during?.kind === 'range' ? this.num(during.from) : 0, to: during?.kind === 'range' ? this.num(during.to) : 0,
+            ...(desc?.kind === 'string' ? { description: desc.value } : {}),
+          });
+          break;
+        }
+        case 'target':
+          ir.targets.push({ name: it.name!.name, kind: it.type!.name, settings: Object.fromEntries(it.props.map((p) => [p.key.name, this.num(p.value)])) });
+          break;
+      }
+    }
+    return ir;
+  }
+
+  private model(m: ModelInfo): string {
+    const name = m.def.name.name;
+    if (this.models[name]) return name;
+    const def = m.def;
+    const text = this.program.getText(m.uri) ?? '';
+    const line = text.slice(0, def.start).split('\n').length;
+    const vars = m.vars;
+    const isSyn = def.kind === 'synapse';
+    const conv = (e: A.Expr): ExprIR => this.expr(e, m);
+    const stmts = (s: A.Assign[] | undefined): StatementIR[] => (s ?? []).map((x) => ({ target: this.assignTarget(x.target, m), op: x.op, value: conv(x.value) }));
+    const aliases = def.equations.filter((e): e is A.Alias => e.kind === 'alias');
+    const ordered = orderAliases(aliases);
+    const aliasNames = new Set(aliases.map((x) => x.name.name));
+    const ir: ModelDefIR = {
+      kind: def.kind, name, source: { uri: m.uri, line },
+      parameters: [...vars.values()].filter((v) => v.kind === 'parameter').map((v) => ({
+        name: v.sym.name, dim: dimIR(v.dim), ...(v.value !== undefined ? { default: v.value } : {}), ...(v.dim && v.dim[7] ? { weightUnit: true } : {}),
+      })),
+      state: [...vars.values()].filter((v) => v.kind === 'state').map((v) => ({
+        name: v.sym.name, dim: dimIR(v.dim), init: (v.decl as A.Decl).value ? conv((v.decl as A.Decl).value!) : { op: 'const', value: 0 }, ...(v.dim && v.dim[7] ? { weightUnit: true } : {}),
+      })),
+      aliases: ordered.map((x) => ({ name: x.name.name, dim: dimIR(vars.get(x.name.name)?.dim), expr: conv(x.rhs) })),
+      odes: def.equations.filter((e): e is A.Ode => e.kind === 'ode').map((o) => ({
+        variable: isSyn && o.variable.name === 'w' ? 'w' : o.variable.name,
+        rhs: conv(o.rhs),
+        linear: degreeIn(o.rhs, o.variable.name, aliases, aliasNames) <= 1,
+      })),
+      method: (def.method?.name as ModelDefIR['method']) ?? null,
+      spike: def.spike ? conv(def.spike) : null,
+      reset: stmts(def.reset),
+      refractory: def.refractory ? conv(def.refractory) : null,
+      on_pre: stmts(def.onPre),
+      on_post: stmts(def.onPost),
+    };
+    this.models[name] = ir;
+    return name;
+  }
+
+  private assignTarget(e: A.Expr, m: ModelInfo | undefined): AssignTargetIR {
+    if (e.kind === 'member' && e.object.kind === 'name' && (e.object.name === 'pre' || e.object.name === 'post')) return { kind: e.object.name, name: e.member.name };
+    if (e.kind === 'name') {
+      if (e.name === 'w' && (!m || m.def.kind === 'synapse') && !m?.vars.has('w')) return { kind: 'weight' };
+      if (e.name === 'target' && m?.def.kind === 'synapse') return { kind: 'target' };
+      if (!m) return { kind: 'post', name: e.name };
+      return { kind: 'state', name: e.name };
+    }
+    return { kind: 'state', name: '?' };
+  }
+
+  /** Model expressions → IR; `m` undefined means an inline connection statement (post vars). */
+  private expr(e: A.Expr, m: ModelInfo | undefined): ExprIR {
+    switch (e.kind) {
+      case 'number': {
+        const t = this.ty(e);
+        return { op: 'const', value: t.value ?? 0 };
+      }
+      case 'bool':
+        return { op: 'const', value: e.value ? 1 : 0 };
+      case 'name': {
+        const v = m?.vars.get(e.name);
+        if (v) return { op: v.kind === 'parameter' ? 'param' : v.kind === 'state' ? 'state' : 'alias', name: e.name };
+        if (e.name === 't' || e.name === 'dt' || e.name === 'i' || e.name === 'N') return { op: 'builtin', name: e.name };
+        if (e.name === 'w') return { op: 'weight' };
+        if (e.name === 'target') return { op: 'target' };
+        if (!m) return { op: 'post', name: e.name };
+        return { op: 'const', value: 0 };
+      }
+      case 'member':
+        if (e.object.kind === 'name' && (e.object.name === 'pre' || e.object.name === 'post' || e.object.name === 'mod')) return { op: e.object.name, name: e.member.name };
+        return { op: 'const', value: 0 };
+      case 'unary':
+        if (e.op === '+') return this.expr(e.operand, m);
+        return { op: e.op === '-' ? 'neg' : 'not', args: [this.expr(e.operand, m)] };
+      case 'binary':
+        return { op: BIN[e.op] as Exclude<ExprIR['op'], 'const'>, args: [this.expr(e.left, m), this.expr(e.right, m)] } as ExprIR;
+      case 'call':
+        return { op: 'call', fn: e.callee.name, args: e.args.map((x) => this.expr(x.value, m)) };
+      default:
+        return { op: 'const', value: 0 };
+    }
+  }
+
+  private population(p: A.PopulationDef): PopulationIR {
+    const item = this.a.network.get(p.name.name)!;
+    const m = item.kind === 'population' ? item.model! : undefined;
+    if (m) this.model(m);
+    const parameters: Record<string, ValueIR> = {};
+    const init: Record<string, ValueIR> = {};
+    for (const x of p.inits) {
+      if (x.target.kind !== 'name') continue;
+      const v = m?.vars.get(x.target.name);
+      (v?.kind === 'parameter' ? parameters : init)[x.target.name] = this.value(x.value);
+    }
+    const out: PopulationIR = { name: p.name.name, model: p.model.name, size: item.kind === 'population' ? item.size ?? 0 : 0, parameters, init };
+    const layout = this.prop(p.props, 'layout')?.value;
+    const spacing = this.prop(p.props, 'spacing')?.value;
+    if (layout) {
+      if (layout.kind === 'name') out.layout = { kind: layout.name as 'ring' | 'line' | 'grid' };
+      else if (layout.kind === 'call') {
+        const arg = (n: string, k: number) => this.num((layout.args.find((x) => x.name?.name === n) ?? layout.args[k])?.value);
+        out.layout = { kind: 'grid', rows: arg('rows', 0), cols: arg('cols', 1) };
+      }
+      if (out.layout && spacing) out.layout.spacing = this.num(spacing);
+    }
+    return out;
+  }
+
+  private connect(c: A.ConnectDef): ConnectionIR[] {
+    const get = (k: string) => this.prop(c.props, k);
+    const ruleE = get('rule')!.value;
+    const rname = ruleE.kind === 'name' ? ruleE.name : ruleE.kind === 'call' ? ruleE.callee.name : 'all_to_all';
+    const args = new Map<string, A.Expr>();
+    if (ruleE.kind === 'call') ruleE.args.forEach((x, k) => args.set(x.name?.name ?? RULES[rname]?.args[k]?.name ?? '', x.value));
+    let rule: RuleIR;
+    switch (rname) {
+      case 'random':
+        rule = { kind: 'random', p: this.num(args.get('p')) };
+        break;
+      case 'fixed_indegree':
+      case 'fixed_outdegree':
+        rule = { kind: rname, k: this.num(args.get('k')) };
+        break;
+      case 'distance':
+      case 'ring_kernel':
+        rule = { kind: rname, sigma: this.num(args.get('sigma')), p_max: this.num(args.get('p_max'), 1) };
+        break;
+      case 'from_file': {
+        const f = args.get('file');
+        rule = { kind: 'from_file', file: f?.kind === 'string' ? f.value : '' };
+        break;
+      }
+      default:
+        rule = { kind: rname as 'all_to_all' | 'one_to_one' };
+    }
+    const tgt = get('target')?.value;
+    const syn = get('synapse')?.value;
+    const out: ConnectionIR = {
+      ...(c.name ? { name: c.name.name } : {}),
+      sources: c.sources.map((s) => this.selector(s)),
+      targets: c.targets.map((s) => this.selector(s)),
+      rule,
+      weight: this.value(get('weight')!.value),
+      autapses: get('autapses')?.value.kind === 'bool' ? (get('autapses')!.value as A.BoolLit).value : true,
+    };
+    if (get('delay')) out.delay = this.value(get('delay')!.value);
+    if (tgt?.kind === 'name') out.target = tgt.name;
+    if (syn && (syn.kind === 'call' || syn.kind === 'name')) {
+      const name = syn.kind === 'call' ? syn.callee.name : syn.name;
+      const m = this.a.models.get(name)!;
+      this.model(m);
+      const parameters: Record<string, number> = {};
+      for (const v of m.vars.values()) if (v.kind === 'parameter' && v.value !== undefined) parameters[v.sym.name] = v.value;
+      if (syn.kind === 'call') for (const x of syn.args) if (x.name) parameters[x.name.name] = this.num(x.value);
+      out.synapse = { model: name, parameters };
+    }
+    const pre = get('on_pre')?.statements;
+    const post = get('on_post')?.statements;
+    const inline = (s: A.Assign[]): StatementIR[] => s.map((x) => ({ target: this.assignTarget(x.target, undefined), op: x.op, value: this.expr(x.value, undefined) }));
+    if (pre) out.on_pre = inline(pre);
+    if (post) out.on_post = inline(post);
+    if (!out.synapse && !out.on_pre && out.target) out.on_pre = [{ target: { kind: 'target' }, op: '+=', value: { op: 'weight' } }];
+    const mod = get('modulated_by')?.value;
+    if (mod?.kind === 'name') out.modulated_by = mod.name;
+    return [out];
+  }
+
+  private input(b: A.BlockDef): InputIR {
+    const name = b.name!.name;
+    const item = this.a.network.get(name);
+    const size = item?.kind === 'input' ? item.size ?? 0 : 0;
+    const get = (k: string) => this.prop(b.props, k)?.value;
+    switch (b.type!.name) {
+      case 'poisson':
+        return { kind: 'poisson', name, size, rate: this.value(get('rate')!), ...(get('start') ? { start: this.num(get('start')) } : {}), ...(get('stop') ? { stop: this.num(get('stop')) } : {}) };
+      case 'spike_array':
+        return { kind: 'spike_array', name, size, times: this.list(get('times')), indices: this.list(get('indices')), ...(get('period') ? { period: this.num(get('period')) } : {}) };
+      case 'event_file': {
+        const f = get('file');
+        return { kind: 'event_file', name, size, file: f?.kind === 'string' ? f.value : '' };
+      }
+      default: {
+        const t = get('target')!;
+        let sel: SelectorIR = { name: '', from: 0, to: -1 };
+        let variable = '';
+        if (t.kind === 'member') {
+          variable = t.member.name;
+          const o = t.object;
+          if (o.kind === 'name') sel = this.selector({ name: { name: o.name, start: o.start, end: o.end }, start: o.start, end: o.end });
+          else if (o.kind === 'index' && o.object.kind === 'name') sel = this.selector({ name: { name: o.object.name, start: o.start, end: o.end }, range: o.index, start: o.start, end: o.end });
+        }
+        return { kind: 'current_step', name, target: { ...sel, variable }, times: this.list(get('times')), values: this.list(get('values')) };
+      }
+    }
+  }
+}
+
+function basename(uri: string): string {
+  const last = uri.split('/').pop() ?? 'model';
+  return decodeURIComponent(last).replace(/\.snn$/, '');
+}
+
+/** Named expressions in an order where each comes after those it uses. */
+function orderAliases(aliases: A.Alias[]): A.Alias[] {
+  const byName = new Map(aliases.map((x) => [x.name.name, x]));
+  const out: A.Alias[] = [];
+  const state = new Map<string, number>();
+  const visit = (x: A.Alias) => {
+    const s = state.get(x.name.name);
+    if (s === 2 || s === 1) return;
+    state.set(x.name.name, 1);
+    walk(x.rhs, (e) => {
+      if (e.kind === 'name' && byName.has(e.name)) visit(byName.get(e.name)!);
+    });
+    state.set(x.name.name, 2);
+    out.push(x);
+  };
+  aliases.forEach(visit);
+  return out;
+}
+
+/** Polynomial degree of `e` in variable `x` (named expressions expanded); Infinity if nonlinear. */
+export function degreeIn(e: A.Expr, x: string, aliases: A.Alias[], aliasNames: Set<string>, depth = 0): number {
+  if (depth > 50) return Infinity;
+  const d = (y: A.Expr) => degreeIn(y, x, aliases, aliasNames, depth + 1);
+  switch (e.kind) {
+    case 'name':
+      if (e.name === x) return 1;
+      if (aliasNames.has(e.name)) {
+        const a = aliases.find((q) => q.name.name === e.name);
+        return a ? d(a.rhs) : 0;
+      }
+      return 0;
+    case 'unary':
+      return d(e.operand);
+    case 'binary':
+      switch (e.op) {
+        case '+':
+        case '-':
+          return Math.max(d(e.left), d(e.right));
+        case '*':
+          return d(e.left) + d(e.right);
+        case '/':
+          return d(e.right) === 0 ? d(e.left) : Infinity;
+        case '^':
+          return d(e.left) === 0 && d(e.right) === 0 ? 0 : Infinity;
+        default:
+          return d(e.left) === 0 && d(e.right) === 0 ? 0 : Infinity;
+      }
+    case 'call':
+      return e.args.every((a) => d(a.value) === 0) ? 0 : Infinity;
+    default:
+      return 0;
+  }
+}

@@ -1,0 +1,132 @@
+// The model IR: the one contract between the language and the engine. Plain JSON (no classes),
+// versioned, every value in SI base units (seconds, volts, siemens, amperes, farads ...),
+// equations as expression trees. Schema: protocol/ir.schema.json. Documentation: protocol/README.md.
+
+export const IR_VERSION = 1;
+
+/** Exponents of the SI base dimensions [metre, kilogram, second, ampere, kelvin, mole, candela]. */
+export type DimIR = [number, number, number, number, number, number, number];
+
+export type BinaryOpIR = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'and' | 'or';
+
+export type ExprIR =
+  | { op: 'const'; value: number }
+  /** A parameter, state variable or named expression of the model being evaluated. */
+  | { op: 'param' | 'state' | 'alias'; name: string }
+  | { op: 'builtin'; name: 't' | 'dt' | 'i' | 'N' }
+  /** Synapse models: the synapse's weight and the postsynaptic target variable. */
+  | { op: 'weight' }
+  | { op: 'target' }
+  /** Synapse models: a variable of the pre-/postsynaptic or modulating neuron. */
+  | { op: 'pre' | 'post' | 'mod'; name: string }
+  | { op: BinaryOpIR; args: [ExprIR, ExprIR] }
+  | { op: 'neg' | 'not'; args: [ExprIR] }
+  | { op: 'call'; fn: string; args: ExprIR[] };
+
+export type AssignTargetIR =
+  | { kind: 'state'; name: string }
+  | { kind: 'weight' }
+  | { kind: 'target' }
+  | { kind: 'pre' | 'post'; name: string };
+
+export interface StatementIR {
+  target: AssignTargetIR;
+  op: '=' | '+=' | '-=' | '*=' | '/=';
+  value: ExprIR;
+}
+
+/** A constant or a distribution to draw per neuron / per synapse from the counter-based RNG. */
+export type ValueIR =
+  | { kind: 'const'; value: number }
+  | { kind: 'dist'; dist: 'normal' | 'uniform' | 'lognormal' | 'exponential'; args: number[] };
+
+export interface ModelDefIR {
+  kind: 'neuron' | 'synapse';
+  name: string;
+  /** Where it was defined, for messages (1-based line). */
+  source: { uri: string; line: number };
+  parameters: { name: string; dim: DimIR; default?: number; weightUnit?: boolean }[];
+  state: { name: string; dim: DimIR; init: ExprIR; weightUnit?: boolean }[];
+  /** Named expressions, in dependency order. */
+  aliases: { name: string; dim: DimIR; expr: ExprIR }[];
+  /** dx/dt = rhs. `linear`: rhs is affine in x (exact / exponential-Euler integration). */
+  odes: { variable: string; rhs: ExprIR; linear: boolean }[];
+  method: 'exact' | 'euler' | 'rk2' | 'rk4' | null;
+  spike: ExprIR | null;
+  reset: StatementIR[];
+  refractory: ExprIR | null;
+  on_pre: StatementIR[];
+  on_post: StatementIR[];
+}
+
+/** A population or input slice: neurons from..to inclusive. */
+export interface SelectorIR {
+  name: string;
+  from: number;
+  to: number;
+}
+
+export interface PopulationIR {
+  name: string;
+  model: string;
+  size: number;
+  /** Parameter values that differ from the model's defaults (constant or per-neuron). */
+  parameters: Record<string, ValueIR>;
+  /** Initial values of state variables set by the population (others use the model's init). */
+  init: Record<string, ValueIR>;
+  layout?: { kind: 'ring' | 'line' | 'grid'; rows?: number; cols?: number; spacing?: number };
+}
+
+export type RuleIR =
+  | { kind: 'all_to_all' | 'one_to_one' }
+  | { kind: 'random'; p: number }
+  | { kind: 'fixed_indegree' | 'fixed_outdegree'; k: number }
+  | { kind: 'distance' | 'ring_kernel'; sigma: number; p_max: number }
+  | { kind: 'from_file'; file: string };
+
+export interface ConnectionIR {
+  name?: string;
+  sources: SelectorIR[];
+  targets: SelectorIR[];
+  rule: RuleIR;
+  weight: ValueIR;
+  delay?: ValueIR;
+  /** Postsynaptic state variable driven by `target` in the synapse's statements. */
+  target?: string;
+  /** Synapse model and its parameter values (defaults merged with overrides), or inline statements. */
+  synapse?: { model: string; parameters: Record<string, number> };
+  on_pre?: StatementIR[];
+  on_post?: StatementIR[];
+  modulated_by?: string;
+  autapses: boolean;
+}
+
+export type InputIR =
+  | { kind: 'poisson'; name: string; size: number; rate: ValueIR; start?: number; stop?: number }
+  | { kind: 'spike_array'; name: string; size: number; times: number[]; indices: number[]; period?: number }
+  | { kind: 'event_file'; name: string; size: number; file: string }
+  | { kind: 'current_step'; name: string; target: SelectorIR & { variable: string }; times: number[]; values: number[] };
+
+export interface ProbeIR {
+  variable: string;
+  targets: SelectorIR[];
+  /** Sampling interval in seconds (state probes); absent for spikes. */
+  every?: number;
+}
+
+export interface ModelIR {
+  version: typeof IR_VERSION;
+  name: string;
+  /** URI of the main file. */
+  source: string;
+  models: Record<string, ModelDefIR>;
+  populations: PopulationIR[];
+  inputs: InputIR[];
+  connections: ConnectionIR[];
+  probes: ProbeIR[];
+  readouts: { name: string; kind: 'ridge' | 'onnx'; from: string; alpha?: number; bin?: number; task?: string; file?: string }[];
+  tasks: { name: string; stimulus?: string; windows: { from: number; to: number; label: string }[] }[];
+  concepts: { name: string; stimulus: string; from: number; to: number; description?: string }[];
+  targets: { name: string; kind: string; settings: Record<string, number> }[];
+  simulate: { dt: number; duration: number; seed: number; backend: 'auto' | 'wasm' | 'webgpu' };
+}
