@@ -158,6 +158,13 @@ describe('VS Code end to end (code-server + Chromium)', { skip, timeout: 240_000
     await page.locator('.tabs-container .tab.active', { hasText: FILE }).waitFor();
   }
 
+  /** Closes the suggest widget if it is open. */
+  async function closeSuggestions(): Promise<void> {
+    const widget = page.locator('.editor-widget.suggest-widget.visible');
+    if (await widget.count()) await page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: 5_000 });
+  }
+
   /** Text of every visible row in the Problems panel. */
   async function problemRows(): Promise<string[]> {
     return page.locator(PROBLEM_ROWS).evaluateAll((rows) => rows.map((r) => (r as HTMLElement).innerText));
@@ -218,6 +225,7 @@ describe('VS Code end to end (code-server + Chromium)', { skip, timeout: 240_000
       const row = page.locator(PROBLEM_ROWS, { hasText: /volt/i }).filter({ hasText: /siemens/i }).first();
       await row.waitFor({ timeout: 30_000 });
       await page.locator(SQUIGGLE).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await closeSuggestions(); // typing may have opened it late; keep the screenshot clear
     });
     // Undo the change: the error disappears again, which also shows (a) saw a live server.
     if (own) {
