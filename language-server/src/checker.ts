@@ -9,6 +9,7 @@ import {
   type PropSpec, type Schema,
 } from './schema';
 import type { Sym } from './symbols';
+import { LineIndex } from './text';
 import {
   DIMENSIONLESS, FREQUENCY, TIME, WEIGHT, dimName, div, formatQuantity, isDimensionless, preferredUnit, sameDim, type Dim,
 } from './units';
@@ -75,6 +76,8 @@ export interface CheckContext {
   importFile(fromUri: string, path: string): { uri?: string; analysis?: FileAnalysis; error?: string };
   limits: { maxSynapses: number; memoryBytes: number };
 }
+
+const MAX_DIAGNOSTICS = 500;
 
 const KIND_WORDS: Record<string, string> = {
   population: 'population', input: 'input', connection: 'connection', readout: 'readout', task: 'task', concept: 'concept', target: 'target',
@@ -175,6 +178,13 @@ class FileChecker implements Sink {
     if (sims[0]) this.checkSimulate(sims[0]);
     this.checkTimeConstants();
     const totals = this.checkSize();
+    if (this.diags.length > MAX_DIAGNOSTICS) {
+      // Garbage input: the first errors say enough; thousands more only slow the editor down.
+      const extra = this.diags.length - MAX_DIAGNOSTICS;
+      this.diags.sort((x, y) => x.start - y.start);
+      this.diags.length = MAX_DIAGNOSTICS;
+      this.diags.push({ start: 0, end: 0, severity: Severity.Error, code: 'too-many-errors', message: `${extra} more problems not shown; is this a .snn file?` });
+    }
     return {
       uri: this.uri, file: this.file, diagnostics: this.diags, symbols: this.symbols, references: this.refs,
       models: this.models, ownModels: this.own, network: this.network, estimates: this.estimates, totals, simulate: this.simulate, imports: this.imports,
@@ -185,11 +195,10 @@ class FileChecker implements Sink {
     return this.ctx.preludeModels().get(m.def.name.name) === m;
   }
 
+  private lines?: LineIndex;
   private lineOf(offset: number): number {
-    let n = 1;
-    const t = this.file.text;
-    for (let k = t.indexOf('\n'); k >= 0 && k < offset; k = t.indexOf('\n', k + 1)) n++;
-    return n;
+    this.lines ??= new LineIndex(this.file.text);
+    return this.lines.position(offset).line + 1;
   }
 
   // ---- imports -----------------------------------------------------------------------------

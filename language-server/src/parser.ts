@@ -234,7 +234,15 @@ class Parser {
   }
 
   /** Parses `{ ... }` calling `item` for each statement; recovers inside, reports a missing `}`. */
-  private block(open: A.Ident | Token, what: string, item: () => void): number {
+  /** A model section keyword at the start of a statement, e.g. `state {` or `spike when`. */
+  private atSectionStart(): boolean {
+    const t = this.tok;
+    if (t.kind !== 'ident' || !MODEL_SECTIONS.includes(t.text)) return false;
+    const after = this.peek();
+    return this.is('{', after) || (t.text === 'spike' && this.is('when', after)) || ((t.text === 'method' || t.text === 'refractory') && after.kind !== 'punct');
+  }
+
+  private block(open: A.Ident | Token, what: string, item: () => void, stopAtSection = false): number {
     const lb = this.expect('{', `'{' to open ${what}`);
     if (!lb) {
       this.syncStatement();
@@ -243,7 +251,7 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       if (this.eat('}')) return this.prevEnd();
-      if (this.tok.kind === 'eof' || this.atLineStartKeyword()) {
+      if (this.tok.kind === 'eof' || this.atLineStartKeyword() || (stopAtSection && this.atSectionStart())) {
         // Probably a forgotten '}': report at the opening brace and let the outer level continue.
         this.error(`'{' of ${what} is never closed: add '}'`, lb.start, lb.end);
         return this.prevEnd();
@@ -286,7 +294,7 @@ class Parser {
     const kw: A.Ident = { name: t.text, start: t.start, end: t.end };
     this.next();
     const section = (what: string, item: () => void) => {
-      const end = this.block(kw, what, item);
+      const end = this.block(kw, what, item, true);
       def.sections.push({ keyword: kw, start: kw.start, end });
     };
     switch (kw.name) {
