@@ -46,6 +46,11 @@ if (code) {
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGHUP', () => shutdown('SIGHUP'));
+    // `kill <npm pid>` makes npm exit without passing the signal on: stop when orphaned.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) shutdown('parent process exited');
+    }, 1000).unref();
     const status = await server.exited;
     if (!stopping) {
       console.error(`code-server exited unexpectedly (${status}); see ${server.logFile}`);
