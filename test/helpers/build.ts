@@ -1,0 +1,63 @@
+// Makes sure dist/ (server, CLI, prelude) is at least as new as the sources before a test or
+// benchmark spawns it. Rebuilds with `node esbuild.mjs` when a source file is newer; a lock
+// directory keeps parallel test processes from building at the same time.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const repoRoot = resolve(__dirname, '..', '..');
+export const distServer = join(repoRoot, 'dist', 'server.js');
+export const distCli = join(repoRoot, 'dist', 'cli.js');
+export const distPrelude = join(repoRoot, 'dist', 'prelude');
+
+const SOURCES = ['language-server/src', 'language-server/prelude', 'cli/src', 'esbuild.mjs'];
+const OUTPUTS = [distServer, distCli, join(distPrelude, 'neurons.snn')];
+
+function newest(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let m = 0;
+  for (const e of readdirSync(path)) m = Math.max(m, newest(join(path, e)));
+  return m;
+}
+
+function isFresh(): boolean {
+  if (!OUTPUTS.every((o) => existsSync(o))) return false;
+  const built = Math.min(...OUTPUTS.map((o) => statSync(o).mtimeMs));
+  const src = Math.max(...SOURCES.map((s) => join(repoRoot, s)).filter(existsSync).map(newest));
+  return built >= src;
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Rebuilds dist/ when it is missing or older than the sources. Throws when the build fails. */
+export function ensureBuilt(): void {
+  if (process.env.SPIKEWORKS_SKIP_BUILD && OUTPUTS.every((o) => existsSync(o))) return;
+  if (isFresh()) return;
+  const lock = join(repoRoot, 'node_modules', '.spikeworks-build.lock');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Someone else is building; a lock older than two minutes is stale.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* gone already */
+      }
+      if (Date.now() > deadline) throw new Error(`build lock ${lock} held for too long`);
+      sleep(200);
+    }
+  }
+  try {
+    if (isFresh()) return;
+    const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`node esbuild.mjs failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
