@@ -1,0 +1,392 @@
+// The real language server (`node dist/server.js --stdio`, rebuilt first when older than the
+// sources) driven over JSON-RPC by a small client (test/helpers/lsp-client.ts). One server for
+// the whole file, a temporary workspace folder for the cross-file tests; every request and wait
+// has a time limit, and the server is shut down and killed at the end whatever happens.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { URI } from 'vscode-uri';
+import { distPrelude, ensureBuilt, repoRoot } from './helpers/build';
+import { applyEdits, LspClient, positionAt, rangeOf, ResponseError, type LspDiagnostic, type Range, type TextEdit } from './helpers/lsp-client';
+
+const COBA = readFileSync(join(repoRoot, 'examples', 'coba.snn'), 'utf8');
+
+// Completion item kinds and symbol kinds of the protocol used below.
+const CompletionItemKind = { Unit: 11 } as const;
+const SymbolKind = { Module: 2, Namespace: 3, Class: 5 } as const;
+
+let tmp = '';
+let client: LspClient;
+let legend: { tokenTypes: string[]; tokenModifiers: string[] };
+let capabilities: any;
+let docCounter = 0;
+
+function docUri(name = `doc${++docCounter}.snn`): string {
+  return URI.file(join(tmp, 'open', name)).toString();
+}
+
+function inside(r: Range, outer: Range): boolean {
+  const le = (a: { line: number; character: number }, b: { line: number; character: number }) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return le(outer.start, r.start) && le(r.end, outer.end);
+}
+
+/** Opens a document and returns the diagnostics published for that version. */
+async function openDoc(text: string, uri = docUri(), version = 1): Promise<{ uri: string; diagnostics: LspDiagnostic[] }> {
+  const wait = client.waitForDiagnostics(uri, version);
+  client.open(uri, text, version);
+  const p = await wait;
+  return { uri, diagnostics: p.diagnostics };
+}
+
+const errorsOf = (ds: LspDiagnostic[]) => ds.filter((d) => d.severity === 1);
+
+describe('language server over stdio', { timeout: 120_000 }, () => {
+  before(async () => {
+    ensureBuilt();
+    tmp = mkdtempSync(join(tmpdir(), 'spikeworks-lsp-'));
+    // Two files on disk for references and rename: main.snn imports lib.snn.
+    writeFileSync(join(tmp, 'lib.snn'), LIB);
+    writeFileSync(join(tmp, 'main.snn'), MAIN);
+    client = new LspClient();
+    const init = await client.initialize(URI.file(tmp).toString());
+    capabilities = init.capabilities;
+    legend = capabilities.semanticTokensProvider?.legend;
+  });
+
+  after(async () => {
+    await client?.close();
+    client?.kill();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('initialize announces the capabilities the extension relies on', () => {
+    const c = capabilities;
+    const sync = typeof c.textDocumentSync === 'number' ? c.textDocumentSync : c.textDocumentSync?.change;
+    assert.ok(sync === 1 || sync === 2, `textDocumentSync ${JSON.stringify(c.textDocumentSync)}`);
+    assert.ok(c.completionProvider, 'completion');
+    for (const k of ['hoverProvider', 'definitionProvider', 'referencesProvider', 'documentSymbolProvider', 'foldingRangeProvider', 'documentFormattingProvider', 'inlayHintProvider']) {
+      assert.ok(c[k], k);
+    }
+    assert.ok(c.renameProvider?.prepareProvider, 'rename with prepareRename');
+    assert.ok(c.codeActionProvider, 'code actions');
+    const kinds = typeof c.codeActionProvider === 'object' ? c.codeActionProvider.codeActionKinds : undefined;
+    if (kinds) assert.ok(kinds.includes('quickfix'), 'quickfix code actions');
+    assert.ok(c.semanticTokensProvider?.full, 'semantic tokens (full)');
+    assert.ok(legend && legend.tokenTypes.length > 0, 'semantic token legend');
+  });
+
+  it('didOpen of the COBA example publishes no diagnostics', async () => {
+    const { diagnostics } = await openDoc(COBA);
+    assert.deepEqual(diagnostics, []);
+  });
+
+  it('didOpen of a file with a unit error publishes it with its range and a code', async () => {
+    const text = 'model unit_error\n\npopulation exc = LIF[10] {\n  v = 1 mV + 1 nS\n}\n';
+    const { diagnostics } = await openDoc(text);
+    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+    const d = diagnostics[0];
+    assert.equal(d.severity, 1);
+    assert.match(d.message, /unit mismatch: volt vs siemens/);
+    assert.deepEqual(d.range, rangeOf(text, '1 mV + 1 nS'));
+    assert.equal(d.code, 'unit-mismatch');
+  });
+
+  it('didChange (incremental) publishes new diagnostics for the new version, and clears them again', async () => {
+    const { uri } = await openDoc(COBA);
+    // Replace the weight unit of the first connection: nS → mV (a unit error).
+    const r = rangeIn(COBA, 'weight: 6 nS', '6 nS');
+    let wait = client.waitForDiagnostics(uri, 2);
+    client.change(uri, 2, [{ range: r, text: '6 mV' }]);
+    let p = await wait;
+    assert.equal(p.diagnostics.length, 1, JSON.stringify(p.diagnostics));
+    assert.match(p.diagnostics[0].message, /unit mismatch: volt vs siemens/);
+    assert.deepEqual(p.diagnostics[0].range, r);
+    // Undo with a whole-document change.
+    wait = client.waitForDiagnostics(uri, 3);
+    client.change(uri, 3, [{ text: COBA }]);
+    p = await wait;
+    assert.deepEqual(p.diagnostics, []);
+    // Two edits in one notification, applied in order: insert a line, then edit on it.
+    wait = client.waitForDiagnostics(uri, 4);
+    const end = positionAt(COBA, COBA.length);
+    client.change(uri, 4, [
+      { range: { start: end, end }, text: 'probe vv(exc)\n' },
+      { range: { start: { line: end.line, character: 6 }, end: { line: end.line, character: 8 } }, text: 'g_x' },
+    ]);
+    p = await wait;
+    assert.equal(p.diagnostics.length, 1, JSON.stringify(p.diagnostics));
+    assert.match(p.diagnostics[0].message, /'g_x'/);
+    assert.deepEqual(p.diagnostics[0].range, { start: { line: end.line, character: 6 }, end: { line: end.line, character: 9 } });
+  });
+
+  it('completion inside a population block lists the model parameters with units', async () => {
+    const text = 'population exc = CobaLIF[10] {\n  \n}\n';
+    const { uri } = await openDoc(text);
+    const res = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 2 } });
+    const items: any[] = Array.isArray(res) ? res : res.items;
+    const labels = items.map((i) => i.label);
+    for (const p of ['C_m', 'g_l', 'E_l', 'tau_e', 'V_th', 'v', 'g_e']) assert.ok(labels.includes(p), `${p} missing from ${labels.join(', ')}`);
+    const cm = items.find((i) => i.label === 'C_m');
+    assert.match(cm.detail ?? '', /pF/, `detail of C_m: ${cm.detail}`);
+    assert.ok(!labels.includes('dv'), 'no equation names');
+  });
+
+  it('completion after a number offers units', async () => {
+    const text = 'population exc = LIF[10] {\n  tau_m = 20 \n}\n';
+    const { uri } = await openDoc(text);
+    const res = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 13 } });
+    const items: any[] = Array.isArray(res) ? res : res.items;
+    const ms = items.find((i) => i.label === 'ms');
+    assert.ok(ms, `no 'ms' among ${items.map((i) => i.label).join(', ')}`);
+    assert.equal(ms.kind, CompletionItemKind.Unit);
+    for (const u of ['s', 'mV', 'nS', 'pA', 'Hz']) assert.ok(items.some((i) => i.label === u), `unit ${u}`);
+    assert.ok(!items.some((i) => i.label === 'C_m' || i.label === 'population'), 'only units');
+  });
+
+  it('hover on a parameter shows its dimension and value', async () => {
+    const text = 'population exc = CobaLIF[10] {\n  C_m = 250 pF\n}\n';
+    const { uri } = await openDoc(text);
+    const h = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 3 } });
+    assert.ok(h, 'no hover');
+    const md = typeof h.contents === 'string' ? h.contents : h.contents.value ?? JSON.stringify(h.contents);
+    assert.match(md, /C_m/);
+    assert.match(md, /farad/, 'dimension');
+    assert.match(md, /200 pF/, 'default value');
+    if (h.range) assert.deepEqual(h.range, rangeOf(text, 'C_m'));
+  });
+
+  it('hover on a parameter of a user-defined neuron inside an equation', async () => {
+    const text = 'neuron Leaky {\n  parameters { tau = 15 ms }\n  state { v: mV = 0 mV }\n  equations { dv/dt = -v / tau }\n  spike when v > 10 mV\n  reset { v = 0 mV }\n}\n';
+    const { uri } = await openDoc(text);
+    const at = rangeOf(text, 'tau', 2).start;
+    const h = await client.request('textDocument/hover', { textDocument: { uri }, position: at });
+    const md = h?.contents?.value ?? '';
+    assert.match(md, /tau/);
+    assert.match(md, /second/, 'dimension');
+    assert.match(md, /15 ms/, 'value');
+  });
+
+  it('definition of a prelude model name jumps into dist/prelude/neurons.snn', async () => {
+    const { uri } = await openDoc(COBA);
+    const at = rangeOf(COBA, 'CobaLIF').start;
+    const res = await client.request('textDocument/definition', { textDocument: { uri }, position: { line: at.line, character: at.character + 2 } });
+    const loc = Array.isArray(res) ? res[0] : res;
+    assert.ok(loc, 'no definition');
+    const target = loc.targetUri ?? loc.uri;
+    const range: Range = loc.targetSelectionRange ?? loc.range;
+    assert.equal(target, URI.file(join(distPrelude, 'neurons.snn')).toString());
+    const prelude = readFileSync(join(distPrelude, 'neurons.snn'), 'utf8');
+    assert.deepEqual(range, rangeIn(prelude, 'neuron CobaLIF', 'CobaLIF'));
+  });
+
+  it('references across two files (one imports the other) in the workspace folder', async () => {
+    const mainUri = URI.file(join(tmp, 'main.snn')).toString();
+    const libUri = URI.file(join(tmp, 'lib.snn')).toString();
+    await openDoc(MAIN, mainUri);
+    const at = rangeOf(MAIN, 'MyCell').start;
+    const refs: { uri: string; range: Range }[] = await client.request('textDocument/references', {
+      textDocument: { uri: mainUri }, position: at, context: { includeDeclaration: true },
+    });
+    const got = refs.map((r) => `${r.uri === libUri ? 'lib' : r.uri === mainUri ? 'main' : r.uri}:${r.range.start.line}:${r.range.start.character}`).sort();
+    const want = [
+      `lib:${rangeOf(LIB, 'MyCell').start.line}:${rangeOf(LIB, 'MyCell').start.character}`,
+      `main:${rangeOf(MAIN, 'MyCell', 1).start.line}:${rangeOf(MAIN, 'MyCell', 1).start.character}`,
+      `main:${rangeOf(MAIN, 'MyCell', 2).start.line}:${rangeOf(MAIN, 'MyCell', 2).start.character}`,
+    ].sort();
+    assert.deepEqual(got, want);
+    // Without the declaration, from the other file's point of view (lib.snn is not open).
+    const fromLib: { uri: string }[] = await client.request('textDocument/references', {
+      textDocument: { uri: libUri }, position: rangeOf(LIB, 'tau', 2).start, context: { includeDeclaration: false },
+    });
+    const where = fromLib.map((r) => (r.uri === libUri ? 'lib' : 'main')).sort();
+    assert.deepEqual(where, ['lib', 'main'], 'tau: used in lib.snn (equation) and set in main.snn (population a)');
+  });
+
+  it('rename across the two files edits every reference; renaming a prelude model is refused', async () => {
+    const mainUri = URI.file(join(tmp, 'main.snn')).toString();
+    const libUri = URI.file(join(tmp, 'lib.snn')).toString();
+    const at = rangeOf(MAIN, 'MyCell', 2).start;
+    const prep = await client.request('textDocument/prepareRename', { textDocument: { uri: mainUri }, position: at });
+    assert.ok(prep, 'prepareRename answered null');
+    const prepRange: Range = prep.range ?? prep;
+    assert.deepEqual(prepRange, rangeOf(MAIN, 'MyCell', 2));
+    const edit = await client.request('textDocument/rename', { textDocument: { uri: mainUri }, position: at, newName: 'Cell2' });
+    const changes: Record<string, TextEdit[]> = edit.changes ?? Object.fromEntries((edit.documentChanges ?? []).map((d: any) => [d.textDocument.uri, d.edits]));
+    assert.deepEqual(Object.keys(changes).sort(), [libUri, mainUri].sort());
+    const newMain = applyEdits(MAIN, changes[mainUri]);
+    const newLib = applyEdits(LIB, changes[libUri]);
+    assert.equal(newMain, MAIN.replaceAll('MyCell', 'Cell2'));
+    assert.equal(newLib, LIB.replaceAll('MyCell', 'Cell2'));
+    // The prelude is read-only: prepareRename (or rename) on a built-in model is refused.
+    const lifAt = rangeOf(MAIN, 'LIF').start;
+    let refused = false;
+    try {
+      const r = await client.request('textDocument/prepareRename', { textDocument: { uri: mainUri }, position: lifAt });
+      refused = r === null;
+    } catch (e) {
+      assert.ok(e instanceof ResponseError, String(e));
+      assert.match(e.message, /built-in|prelude/i);
+      refused = true;
+    }
+    assert.ok(refused, 'prepareRename of a prelude model must be refused');
+    await assert.rejects(
+      client.request('textDocument/rename', { textDocument: { uri: mainUri }, position: lifAt, newName: 'X' }),
+      (e: unknown) => e instanceof ResponseError,
+    );
+  });
+
+  it('formatting returns an edit; formatting the result again returns no edit', async () => {
+    const text = 'model   fmt\npopulation exc = LIF[10]   {\nv = -65 mV\n      tau_m = 10 ms   \n}\n\n\n\nprobe v(exc)   every   1 ms';
+    const { uri } = await openDoc(text);
+    const opts = { tabSize: 2, insertSpaces: true };
+    const edits: TextEdit[] = await client.request('textDocument/formatting', { textDocument: { uri }, options: opts });
+    assert.ok(Array.isArray(edits) && edits.length > 0, 'no formatting edits');
+    const formatted = applyEdits(text, edits);
+    assert.equal(formatted, 'model fmt\npopulation exc = LIF[10] {\n  v = -65 mV\n  tau_m = 10 ms\n}\n\nprobe v(exc) every 1 ms\n');
+    const wait = client.waitForDiagnostics(uri, 2);
+    client.change(uri, 2, [{ text: formatted }]);
+    await wait;
+    const again: TextEdit[] | null = await client.request('textDocument/formatting', { textDocument: { uri }, options: opts });
+    assert.deepEqual(again ?? [], []);
+  });
+
+  it('documentSymbol gives a nested outline with ranges containing their selection ranges', async () => {
+    const text = `${LIB}\n${'population p = MyCell[5]\nconnect p -> p { rule: one_to_one; weight: 1 mV; target: v }\nprobe v(p)\nsimulate { dt: 0.1 ms; duration: 1 s }\n'}`;
+    const { uri } = await openDoc(text);
+    const syms: any[] = await client.request('textDocument/documentSymbol', { textDocument: { uri } });
+    const names = syms.map((s) => s.name);
+    for (const n of ['lib', 'MyCell', 'p', 'simulate']) assert.ok(names.includes(n), `${n} missing from ${names.join(', ')}`);
+    const cell = syms.find((s) => s.name === 'MyCell');
+    assert.equal(cell.kind, SymbolKind.Class);
+    assert.ok(cell.children?.some((c: any) => c.name === 'tau'), 'parameters are children of the model');
+    assert.ok(cell.children?.some((c: any) => c.name === 'v'), 'state variables are children of the model');
+    const check = (s: any) => {
+      assert.ok(inside(s.selectionRange, s.range), `${s.name}: selectionRange outside range`);
+      for (const c of s.children ?? []) {
+        assert.ok(inside(c.range, s.range), `${c.name} outside its parent ${s.name}`);
+        check(c);
+      }
+    };
+    syms.forEach(check);
+  });
+
+  it('foldingRange folds multi-line blocks', async () => {
+    const text = 'population exc = LIF[10] {\n  v = -65 mV\n  tau_m = 10 ms\n}\n/* a\n   comment */\nsimulate { dt: 0.1 ms; duration: 1 s }\n';
+    const { uri } = await openDoc(text);
+    const ranges: { startLine: number; endLine: number; kind?: string }[] = await client.request('textDocument/foldingRange', { textDocument: { uri } });
+    assert.ok(ranges.some((r) => r.startLine === 0 && (r.endLine === 2 || r.endLine === 3)), JSON.stringify(ranges));
+    assert.ok(ranges.some((r) => r.startLine === 4 && r.endLine === 5 && r.kind === 'comment'), JSON.stringify(ranges));
+    assert.ok(!ranges.some((r) => r.startLine === 6), 'one-line blocks do not fold');
+  });
+
+  it('semanticTokens classify model names, declarations, numbers and units', async () => {
+    const { uri } = await openDoc(COBA);
+    const res = await client.request('textDocument/semanticTokens/full', { textDocument: { uri } });
+    const data: number[] = res.data;
+    assert.ok(data.length > 0 && data.length % 5 === 0, `data length ${data.length}`);
+    const tokens: { line: number; char: number; len: number; type: string; mods: string[] }[] = [];
+    let line = 0;
+    let char = 0;
+    for (let k = 0; k < data.length; k += 5) {
+      const [dl, dc, len, type, mods] = data.slice(k, k + 5);
+      assert.ok(dl >= 0 && len > 0 && (dl > 0 || dc >= 0), `bad token at ${k / 5}: ${data.slice(k, k + 5)}`);
+      line += dl;
+      char = dl ? dc : char + dc;
+      tokens.push({ line, char, len, type: legend.tokenTypes[type], mods: legend.tokenModifiers.filter((_, b) => mods & (1 << b)) });
+    }
+    const at = (context: string, needle = context) => {
+      const r = rangeIn(COBA, context, needle);
+      return tokens.find((t) => t.line === r.start.line && t.char === r.start.character);
+    };
+    assert.equal(at('CobaLIF')?.type, 'type', 'a model name is a type');
+    assert.ok(at('CobaLIF')?.mods.includes('defaultLibrary'), 'prelude models are defaultLibrary');
+    assert.ok(at('population exc', 'exc')?.mods.includes('declaration'), '`population exc` declares exc');
+    assert.ok(!at('connect exc', 'exc')?.mods.includes('declaration'), 'a use of exc is not a declaration');
+    assert.equal(at('3200')?.type, 'number');
+    assert.equal(at('// Vogels')?.type, 'comment');
+    assert.ok(['enumMember', 'type', 'keyword', 'macro', 'unit'].includes(at('weight: 6 nS', 'nS')?.type ?? ''), `units are tokens: ${at('weight: 6 nS', 'nS')?.type}`);
+    assert.equal(at('population')?.type, 'keyword');
+  });
+
+  it('inlayHint shows the expected synapse count of each connection', async () => {
+    const { uri } = await openDoc(COBA);
+    const end = positionAt(COBA, COBA.length);
+    const hints: { position: { line: number; character: number }; label: string | { value: string }[] }[] = await client.request('textDocument/inlayHint', {
+      textDocument: { uri }, range: { start: { line: 0, character: 0 }, end },
+    });
+    const labels = hints.map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')));
+    // exc (3200) → exc, inh (4000) at p = 0.02: 256,000; inh (800) → 4000: 64,000.
+    const connectLines = [rangeOf(COBA, 'connect exc').start.line, rangeOf(COBA, 'connect inh').start.line];
+    const onLine = (l: number) => hints.filter((h) => h.position.line === l).map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')));
+    assert.ok(onLine(connectLines[0]).some((s) => /256,000 synapses/.test(s)), `hints: ${labels.join(' | ')}`);
+    assert.ok(onLine(connectLines[1]).some((s) => /64,000 synapses/.test(s)), `hints: ${labels.join(' | ')}`);
+  });
+
+  it('codeAction "Add unit" fixes a bare number', async () => {
+    const text = 'population exc = LIF[10] {\n  tau_m = 20\n}\n';
+    const { uri, diagnostics } = await openDoc(text);
+    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+    const d = diagnostics[0];
+    assert.deepEqual(d.range, rangeOf(text, '20'));
+    const actions: any[] = await client.request('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });
+    const add = actions.find((a) => /add unit/i.test(a.title));
+    assert.ok(add, `no "Add unit" action among ${actions.map((a) => a.title).join(', ')}`);
+    assert.equal(add.kind, 'quickfix');
+    assert.match(add.title, /\bms\b/);
+    const edits: TextEdit[] = add.edit.changes[uri];
+    const fixed = applyEdits(text, edits);
+    assert.equal(fixed, 'population exc = LIF[10] {\n  tau_m = 20 ms\n}\n');
+    const wait = client.waitForDiagnostics(uri, 2);
+    client.change(uri, 2, [{ text: fixed }]);
+    assert.deepEqual(errorsOf((await wait).diagnostics), []);
+  });
+
+  it('codeAction offers the did-you-mean replacement for an unknown name', async () => {
+    const text = 'population exc = CobaLif[10]\n';
+    const { uri, diagnostics } = await openDoc(text);
+    const d = diagnostics.find((x) => /CobaLif/.test(x.message))!;
+    assert.ok(d, JSON.stringify(diagnostics));
+    const actions: any[] = await client.request('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    const fix = actions.find((a) => /CobaLIF/.test(a.title));
+    assert.ok(fix, actions.map((a) => a.title).join(', '));
+    assert.equal(applyEdits(text, fix.edit.changes[uri]), 'population exc = CobaLIF[10]\n');
+  });
+
+  it('the server is still alive and did not log handler failures', async () => {
+    assert.equal(client.exited, false, `server exited: ${client.exitCode} ${client.stderr}`);
+    const failures = client.logs.filter((l) => l.type === 1);
+    assert.deepEqual(failures.map((l) => l.message.slice(0, 300)), []);
+    assert.deepEqual(client.protocolErrors, []);
+  });
+});
+
+/** Range of `needle` inside the first occurrence of `context`. */
+function rangeIn(text: string, context: string, needle: string): Range {
+  const c = text.indexOf(context);
+  if (c < 0) throw new Error(`'${context}' not in text`);
+  const k = text.indexOf(needle, c);
+  return { start: positionAt(text, k), end: positionAt(text, k + needle.length) };
+}
+
+const LIB = `model lib
+
+/// A cell defined in lib.snn and used from main.snn.
+neuron MyCell {
+  parameters { tau = 10 ms }
+  state { v: mV = -65 mV }
+  equations { dv/dt = (-65 mV - v) / tau }
+  spike when v > -50 mV
+  reset { v = -65 mV }
+}
+`;
+
+const MAIN = `model main
+import "lib.snn"
+
+population a = MyCell[10] { tau = 5 ms }
+population b = MyCell[20]
+population c = LIF[5]
+probe v(a, b, c)
+`;
