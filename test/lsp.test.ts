@@ -237,6 +237,23 @@ describe('language server over stdio', { timeout: 120_000 }, () => {
     );
   });
 
+  it('editing an imported file re-checks the open file that imports it', async () => {
+    const dir = join(tmp, 'dep');
+    const libUri = URI.file(join(dir, 'lib.snn')).toString();
+    const mainUri = URI.file(join(dir, 'main.snn')).toString();
+    await openDoc(LIB, libUri);
+    const first = await openDoc(MAIN, mainUri);
+    assert.deepEqual(errorsOf(first.diagnostics), [], 'main.snn sees MyCell from the open (unsaved) lib.snn');
+    const wait = client.waitFor<{ uri: string; diagnostics: LspDiagnostic[] }>('textDocument/publishDiagnostics', (p) => p.uri === mainUri && p.diagnostics.some((d) => /MyCell/.test(d.message)));
+    client.change(libUri, 2, [{ range: rangeOf(LIB, 'MyCell'), text: 'OtherCell' }]);
+    const p = await wait;
+    const unknown = p.diagnostics.filter((d) => /unknown neuron model 'MyCell'/.test(d.message));
+    assert.equal(unknown.length, 2, JSON.stringify(p.diagnostics));
+    assert.deepEqual(unknown.map((d) => d.range).sort((a, b) => a.start.line - b.start.line), [rangeOf(MAIN, 'MyCell', 1), rangeOf(MAIN, 'MyCell', 2)]);
+    client.closeDoc(libUri);
+    client.closeDoc(mainUri);
+  });
+
   it('formatting returns an edit; formatting the result again returns no edit', async () => {
     const text = 'model   fmt\npopulation exc = LIF[10]   {\nv = -65 mV\n      tau_m = 10 ms   \n}\n\n\n\nprobe v(exc)   every   1 ms';
     const { uri } = await openDoc(text);
