@@ -92,6 +92,7 @@ describe('VS Code end to end (code-server + Chromium)', { skip, timeout: 240_000
     try {
       await body();
       await page.screenshot({ path: join(RESULTS, `${shot}.png`) });
+      rmSync(join(RESULTS, `${shot}-failed.png`), { force: true }); // from an earlier run
     } catch (err) {
       await page?.screenshot({ path: join(RESULTS, `${shot}-failed.png`) }).catch(() => {});
       if (server) {
