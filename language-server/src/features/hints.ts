@@ -15,13 +15,13 @@ export function inlayHints(a: FileAnalysis, from = 0, to = Infinity): Hint[] {
     const c = e.node;
     const at = c.targets.length ? c.targets[c.targets.length - 1].end : c.keyword.end;
     if (at < from || at > to) continue;
-    out.push({ offset: at, label: ` ≈ ${fmtCount(e.synapses)} synapses · ${fmtBytes(e.bytes)}`, tooltip: 'Expected synapse count and memory of this connection (weights, indices, delays, plastic state).' });
+    out.push({ offset: at, label: ` ≈ ${fmtCount(e.synapses)} synapses, ${fmtBytes(e.bytes)}`, tooltip: 'Expected synapse count and memory of this connection (weights, indices, delays, plastic state).' });
   }
   const sim = a.file.items.find((i) => i.kind === 'simulate');
   if (sim && sim.kind === 'simulate' && a.totals.neurons > 0) {
     const at = sim.keyword.end;
     if (at >= from && at <= to) {
-      out.push({ offset: at, label: ` ${fmtCount(a.totals.neurons)} neurons · ${fmtCount(a.totals.synapses)} synapses · ~${fmtBytes(a.totals.bytes)}`, tooltip: 'Model size estimated by the checker.' });
+      out.push({ offset: at, label: ` ${fmtCount(a.totals.neurons)} neurons, ${fmtCount(a.totals.synapses)} synapses, ${fmtBytes(a.totals.bytes)}`, tooltip: 'Model size estimated by the checker.' });
     }
   }
   return out;
