@@ -26,8 +26,8 @@ export interface LexResult {
   errors: { start: number; end: number; message: string }[];
 }
 
-const PUNCT3 = ['...'];
-const PUNCT2 = ['->', '..', '+=', '-=', '*=', '/=', '<=', '>=', '==', '!=', '&&', '||'];
+const PUNCT2 = new Set(['->', '..', '+=', '-=', '*=', '/=', '<=', '>=', '==', '!=', '&&', '||']);
+const PUNCT2_FIRST = new Set([...PUNCT2].map((p) => p.charCodeAt(0)));
 const PUNCT1 = '{}()[],;:=+-*/^<>.!';
 
 /** After these tokens a newline does not end the statement (the expression continues). */
@@ -135,11 +135,10 @@ export function lex(text: string): LexResult {
       }
       continue;
     }
-    const three = text.slice(i, i + 3);
-    const two = text.slice(i, i + 2);
     let p: string | undefined;
-    if (PUNCT3.includes(three)) p = three;
-    else if (PUNCT2.includes(two)) p = two;
+    const c2 = text.charCodeAt(i + 1);
+    if (c === 46 && c2 === 46 && text.charCodeAt(i + 2) === 46) p = '...';
+    else if (PUNCT2_FIRST.has(c) && PUNCT2.has(text[i] + text[i + 1])) p = text[i] + text[i + 1];
     else if (PUNCT1.includes(text[i])) p = text[i];
     if (p) {
       if (p === '(' || p === '[') depth++;
