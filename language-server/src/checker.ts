@@ -73,7 +73,7 @@ export interface CheckContext {
   /** Analyses of the prelude files (their models are visible everywhere). */
   preludeModels(): Map<string, ModelInfo>;
   /** Resolves and analyses an import; `error` explains a failure. */
-  importFile(fromUri: string, path: string): { uri?: string; analysis?: FileAnalysis; error?: string };
+  importFile(fromUri: string, path: string): { uri?: string; analysis?: FileAnalysis; error?: string; cycle?: boolean };
   limits: { maxSynapses: number; memoryBytes: number };
 }
 
@@ -206,10 +206,20 @@ class FileChecker implements Sink {
     const r = this.ctx.importFile(this.uri, it.path.value);
     this.imports.push({ node: it, uri: r.uri });
     if (r.error) {
-      this.err(it.path, r.error, 'import');
+      this.err(it.path, r.error, r.cycle ? 'import-cycle' : 'import');
       return;
     }
     if (!r.analysis) return;
+    // A cycle found while checking the imported file runs through this file too: say so here.
+    const me = decodeURIComponent(this.uri.split('/').pop() ?? '');
+    const cycle = r.analysis.diagnostics.find((d) => d.code === 'import-cycle' && d.message.includes(me));
+    if (cycle) {
+      this.err(it.path, cycle.message, 'import-cycle');
+      if (r.analysis.diagnostics.every((d) => d.severity !== Severity.Error || d.code === 'import-cycle')) {
+        for (const m of r.analysis.ownModels) if (!this.models.has(m.def.name.name)) this.models.set(m.def.name.name, m);
+        return;
+      }
+    }
     for (const m of r.analysis.ownModels) {
       const prev = this.models.get(m.def.name.name);
       if (prev && !this.isPreludeModel(prev) && prev !== m) this.err(it.path, `'${m.def.name.name}' is defined both here and in an imported file`, 'duplicate');
@@ -256,6 +266,7 @@ class FileChecker implements Sink {
         if (t.dist) this.err(p.value, 'a parameter default must be a constant; set per-neuron values from a distribution in the population', 'bad-expression');
         if (unitDim) this.ex.expectDim(p.value, t, unitDim, `parameter ${name}`);
         b = { dim: unitDim ?? t.dim ?? (t.value === 0 ? DIMENSIONLESS : null), value: t.value };
+        this.checkValueRange(p.value, t, name, b.dim);
         if (t.bool) this.err(p.value, `parameter ${name} must be a value, not a condition`, 'not-value');
       }
       paramTy.set(name, b);
@@ -782,7 +793,7 @@ class FileChecker implements Sink {
       if (tp.value.kind !== 'name') this.err(tp.value, 'target must name a state variable of the target population(s)', 'bad-value');
       else {
         const name = tp.value.name;
-        for (const m of targetModels) {
+        for (const m of new Set(targetModels)) {
           const v = m.vars.get(name);
           if (!v || v.kind !== 'state') {
             const guess = closest(name, [...m.vars.values()].filter((x) => x.kind === 'state').map((x) => x.sym.name));
@@ -815,7 +826,7 @@ class FileChecker implements Sink {
     if (dp) {
       const t = this.checkValue(dp, CONNECT.delay, where);
       const lo = t.value ?? (t.dist?.dist === 'uniform' ? t.dist.args[0] : t.dist?.dist === 'normal' ? t.dist.args[0] - 3 * t.dist.args[1] : undefined);
-      this.pendingDelays.push({ expr: dp.value, min: lo });
+      this.pendingDelays.push({ expr: dp.value, min: lo, unbounded: t.dist?.dist === 'exponential' || t.dist?.dist === 'lognormal' });
     }
     // Synapse model or inline statements
     const sp = props.get('synapse');
@@ -875,7 +886,7 @@ class FileChecker implements Sink {
     }
   }
 
-  private pendingDelays: { expr: A.Expr; min?: number }[] = [];
+  private pendingDelays: { expr: A.Expr; min?: number; unbounded?: boolean }[] = [];
 
   /** Checks a connectivity rule; returns the expected synapse count per (source, target) pair. */
   private checkRule(e: A.Expr, c: A.ConnectDef, srcs: { count?: number }[], tgts: { count?: number }[]): ((ns: number, nt: number) => number) | undefined {
@@ -883,7 +894,7 @@ class FileChecker implements Sink {
     const spec = name ? RULES[name] : undefined;
     if (!name || !spec) {
       const guess = name ? closest(name, Object.keys(RULES)) : undefined;
-      this.err(e, `unknown connection rule${name ? ` '${name}'` : ''}; use ${Object.keys(RULES).join(', ')}${guess ? ` (did you mean '${guess}'?)` : ''}`, 'unknown-name',
+      this.err(e.kind === 'call' ? e.callee : e, `unknown connection rule${name ? ` '${name}'` : ''}; use ${Object.keys(RULES).join(', ')}${guess ? ` (did you mean '${guess}'?)` : ''}`, 'unknown-name',
         guess ? [{ kind: 'replace', start: e.start, end: e.start + name!.length, text: guess, title: `Change to '${guess}'` }] : undefined);
       return undefined;
     }
@@ -1082,6 +1093,28 @@ class FileChecker implements Sink {
           });
         }
         if (b.type.name === 'current_step') this.checkCurrentStep(vals);
+        const increasing = (key: string, what: string) => {
+          const e = vals.get(key)?.prop.value;
+          const l = vals.get(key)?.ty.list;
+          if (!l || e?.kind !== 'list') return;
+          for (let k = 1; k < l.length; k++) {
+            if (l[k].value !== undefined && l[k - 1].value !== undefined && l[k].value! < l[k - 1].value!) {
+              this.err(e.items[k], `${what} must be in increasing order`, 'out-of-range');
+              return;
+            }
+          }
+        };
+        if (b.type.name === 'current_step') increasing('times', 'the step times');
+        const start = vals.get('start')?.ty.value;
+        const stop = vals.get('stop')?.ty.value;
+        if (start !== undefined && stop !== undefined && stop <= start) this.err(vals.get('stop')!.prop.value, 'stop must come after start', 'out-of-range');
+        const period = vals.get('period')?.ty.value;
+        const times = vals.get('times');
+        if (period !== undefined && times?.ty.list && times.prop.value.kind === 'list') {
+          times.ty.list.forEach((x, k) => {
+            if (x.value !== undefined && x.value >= period) this.err((times.prop.value as A.ListLit).items[k], `spike time ${formatQuantity(x.value, TIME)} is not inside the period (${formatQuantity(period, TIME)})`, 'out-of-range');
+          });
+        }
         return;
       }
       case 'readout': {
@@ -1110,7 +1143,7 @@ class FileChecker implements Sink {
         return;
       case 'task': {
         this.checkProps(b.props, TASK, where, anchor);
-        let last = -Infinity;
+        const seen: [number, number][] = [];
         for (const w of b.windows) {
           const t = this.ex.check(w.range, this.constEnv('a constant'));
           if (w.range.kind !== 'range') this.err(w.range, 'a window is a time range: window 0 ms .. 200 ms: "label"', 'bad-value');
@@ -1120,8 +1153,9 @@ class FileChecker implements Sink {
             const [a, z] = t.range!;
             if (a.value !== undefined && z.value !== undefined) {
               if (z.value <= a.value) this.err(w.range, 'a window must end after it starts', 'out-of-range');
-              if (a.value < last) this.warn(w.range, 'this window overlaps the previous one', 'overlap');
-              last = z.value;
+              const clash = seen.find((q) => a.value! < q[1] && q[0] < z.value!);
+              if (clash) this.warn(w.range, `this window overlaps the window ${formatQuantity(clash[0], TIME)} .. ${formatQuantity(clash[1], TIME)}`, 'overlap');
+              seen.push([a.value, z.value]);
               this.pendingWindows.push({ expr: w.range, end: z.value });
             }
           }
@@ -1194,7 +1228,8 @@ class FileChecker implements Sink {
     if (dt === undefined) return;
     const dtProp = this.simProp?.get('dt')?.prop.value;
     for (const d of this.pendingDelays) {
-      if (d.min !== undefined && d.min < dt - 1e-15) this.err(d.expr, `delay ${formatQuantity(d.min, TIME)} is shorter than the time step dt = ${formatQuantity(dt, TIME)}; use at least ${formatQuantity(dt, TIME)}`, 'out-of-range');
+      if (d.unbounded) this.diags.push({ start: d.expr.start, end: d.expr.end, severity: Severity.Information, code: 'short-delays', message: `this distribution draws delays shorter than dt = ${formatQuantity(dt, TIME)}; they are rounded up to one step (use uniform(lo, hi) with lo ≥ dt to avoid that)` });
+      else if (d.min !== undefined && d.min < dt - 1e-15) this.err(d.expr, `delay ${formatQuantity(d.min, TIME)} is shorter than the time step dt = ${formatQuantity(dt, TIME)}; use at least ${formatQuantity(dt, TIME)}`, 'out-of-range');
     }
     for (const p of this.pendingIntervals) {
       if (p.value < dt - 1e-15) this.err(p.expr, `the probe interval ${formatQuantity(p.value, TIME)} is shorter than dt = ${formatQuantity(dt, TIME)}`, 'out-of-range');

@@ -272,6 +272,8 @@ export class ExprChecker {
       const values = args.map((a) => a.value);
       const known = values.every((v) => v !== undefined);
       const bare = args.every((a) => a.bare || a.value === 0) && args.some((a) => a.bare);
+      // Already reported as misplaced: do not also complain about arithmetic around it.
+      if (!env.allowDist) return { dim: bare ? DIMENSIONLESS : dim, bare };
       return { dim: bare ? DIMENSIONLESS : dim, bare, dist: known ? { dist: name as Dist['dist'], args: values as number[] } : undefined };
     }
     const fn = FUNCTIONS[name];

@@ -115,14 +115,14 @@ export class Program {
     return Utils.joinPath(Utils.dirname(base), path).toString();
   }
 
-  private importFile(from: string, path: string): { uri?: string; analysis?: FileAnalysis; error?: string } {
+  private importFile(from: string, path: string): { uri?: string; analysis?: FileAnalysis; error?: string; cycle?: boolean } {
     if (!path.trim()) return { error: 'empty import path' };
     const uri = this.resolveImport(from, path);
     if (uri === from) return { uri, error: `'${path}' is this file: a file cannot import itself` };
     const k = this.inProgress.indexOf(uri);
     if (k >= 0) {
       const chain = [...this.inProgress.slice(k), uri].map((u) => Utils.basename(URI.parse(u))).join(' → ');
-      return { uri, error: `import cycle: ${chain}` };
+      return { uri, error: `import cycle: ${chain}`, cycle: true };
     }
     if (this.getText(uri) === undefined) return { uri, error: `cannot find '${path}' (looked for ${URI.parse(uri).fsPath || uri})` };
     return { uri, analysis: this.analyze(uri) };
