@@ -125,7 +125,7 @@ export interface ModelIR {
   connections: ConnectionIR[];
   probes: ProbeIR[];
   readouts: { name: string; kind: 'ridge' | 'onnx'; from: string; alpha?: number; bin?: number; task?: string; file?: string }[];
-  tasks: { name: string; stimulus?: string; windows: { from: number; to: number; label: string }[] }[];
+  tasks: { name: string; stimuli: string[]; windows: { from: number; to: number; label: string }[] }[];
   concepts: { name: string; stimulus: string; from: number; to: number; description?: string }[];
   targets: { name: string; kind: string; settings: Record<string, number> }[];
   simulate: { dt: number; duration: number; seed: number; backend: 'auto' | 'wasm' | 'webgpu' };

@@ -5,7 +5,7 @@ import { Severity, type Diagnostic } from './diagnostics';
 import { ExprChecker, unitOf, type Binding, type Env, type Sink, type Ty } from './expressions';
 import { closest } from './parser';
 import {
-  BUILTIN_NAMES, CONCEPT, CONNECT, INPUT_KINDS, METHODS, POPULATION, READOUT_KINDS, RULES, SIMULATE, TARGET_KINDS, TASK,
+  BUILTIN_NAMES, CONCEPT, CONNECT, DEFAULT_SPACING, INPUT_KINDS, METHODS, POPULATION, READOUT_KINDS, RULES, SIMULATE, TARGET_KINDS, TASK,
   type PropSpec, type Schema,
 } from './schema';
 import type { Sym } from './symbols';
@@ -600,6 +600,12 @@ class FileChecker implements Sink {
       }
     }
     this.checkProps(p.props, POPULATION, `population ${p.name.name}`);
+    const layout = p.props.find((q) => q.key.name === 'layout')?.value;
+    if (layout && size !== undefined) {
+      if (layout.kind === 'name' && layout.name === 'grid') this.err(layout, `give the grid's shape: grid(rows = R, cols = C) with R × C = ${size}`, 'bad-value');
+      const g = layoutOf(p, (e) => this.ex.check(e, this.constEnv('a constant')).value);
+      if (g?.kind === 'grid' && g.rows && g.cols && g.rows * g.cols !== size) this.err(layout, `grid(rows = ${g.rows}, cols = ${g.cols}) holds ${g.rows * g.cols} neurons but ${p.name.name} has ${size}`, 'size-mismatch');
+    }
   }
 
   /** Range checks that follow from names: time constants and rates are not negative. */
@@ -728,6 +734,13 @@ class FileChecker implements Sink {
         if (e.kind !== 'string') this.err(e, `${p.key.name} must be a string in quotes (e.g. ${spec.example ?? '"file.csv"'})`, 'bad-value');
         return { dim: null, str: e.kind === 'string' ? e.value : undefined };
       case 'ref': {
+        if (v.many && e.kind === 'list') {
+          for (const x of e.items) {
+            if (x.kind !== 'name') this.err(x, `${p.key.name} lists ${v.to} names`, 'bad-value');
+            else this.resolveNet({ name: x.name, start: x.start, end: x.end }, [v.to], `${v.to}`);
+          }
+          return { dim: null };
+        }
         if (e.kind !== 'name') {
           this.err(e, `${p.key.name} must name a ${v.to}`, 'bad-value');
           return { dim: null };
@@ -946,8 +959,27 @@ class FileChecker implements Sink {
       case 'fixed_outdegree':
         return (ns) => ns * (args.get('k') ?? 0);
       case 'distance':
-      case 'ring_kernel':
-        return (ns, nt) => ns * nt * (args.get('p_max') ?? 1);
+      case 'ring_kernel': {
+        const layouts = [...c.sources, ...c.targets].map((sel) => {
+          const item = this.network.get(sel.name.name);
+          return { sel, layout: item?.kind === 'population' ? layoutOf(item.node, (x) => this.ex.check(x, this.constEnv('a constant')).value) : undefined, item };
+        });
+        for (const l of layouts) {
+          if (!l.item) continue;
+          if (!l.layout) this.err(l.sel, `${name}() places neurons by their layout, but ${l.sel.name.name} has none: add layout: ${name === 'ring_kernel' ? 'ring' : 'ring, line or grid(rows, cols)'} to it`, 'missing-layout');
+          else if (name === 'ring_kernel' && l.layout.kind !== 'ring') this.err(l.sel, `ring_kernel() needs ring layouts; ${l.sel.name.name} is laid out as ${l.layout.kind}`, 'missing-layout');
+        }
+        const pmax = args.get('p_max') ?? 1;
+        const sigma = args.get('sigma') ?? 0;
+        const src = layouts[0]?.layout;
+        return (ns, nt) => {
+          if (name === 'ring_kernel') return ns * nt * pmax * Math.min(1, sigma / Math.sqrt(2 * Math.PI));
+          // Expected sources within reach of one target: the Gaussian's mass over the layout's spacing.
+          const s = src?.spacing ?? DEFAULT_SPACING;
+          const reach = src?.kind === 'grid' ? (2 * Math.PI * sigma * sigma) / (s * s) : (Math.sqrt(2 * Math.PI) * sigma) / s;
+          return nt * pmax * Math.min(ns, Math.max(1, reach));
+        };
+      }
       default:
         return undefined; // from_file: unknown until the file is read
     }
@@ -1321,6 +1353,23 @@ function usesMember(def: A.ModelDef, object: string, bare = false): boolean {
   }
   for (const eq of def.equations) walk(eq.rhs, visit);
   return found;
+}
+
+/** The layout of a population, with its constants evaluated by `num`. */
+export function layoutOf(p: A.PopulationDef, num: (e: A.Expr) => number | undefined): { kind: 'ring' | 'line' | 'grid'; rows?: number; cols?: number; spacing?: number } | undefined {
+  const e = p.props.find((q) => q.key.name === 'layout')?.value;
+  const sp = p.props.find((q) => q.key.name === 'spacing')?.value;
+  const spacing = sp ? num(sp) : undefined;
+  if (!e) return undefined;
+  if (e.kind === 'name' && (e.name === 'ring' || e.name === 'line' || e.name === 'grid')) return { kind: e.name, spacing };
+  if (e.kind === 'call' && e.callee.name === 'grid') {
+    const arg = (n: string, k: number) => {
+      const a = e.args.find((x) => x.name?.name === n) ?? e.args.filter((x) => !x.name)[k];
+      return a ? num(a.value) : undefined;
+    };
+    return { kind: 'grid', rows: arg('rows', 0), cols: arg('cols', 1), spacing };
+  }
+  return undefined;
 }
 
 export function walk(e: A.Expr, f: (e: A.Expr) => void): void {

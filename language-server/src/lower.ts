@@ -5,11 +5,11 @@ import type {
 } from '../../protocol/ir';
 import { IR_VERSION } from '../../protocol/ir';
 import type * as A from './ast';
-import { walk, type FileAnalysis, type ModelInfo } from './checker';
+import { layoutOf, walk, type FileAnalysis, type ModelInfo } from './checker';
 import { Severity, type Diagnostic } from './diagnostics';
 import { ExprChecker, type Env, type Ty } from './expressions';
 import type { Program } from './program';
-import { RULES } from './schema';
+import { DEFAULT_SPACING, RULES } from './schema';
 import { DIMENSIONLESS, type Dim } from './units';
 
 export type LowerResult = { ok: true; ir: ModelIR } | { ok: false; errors: { uri: string; diagnostics: Diagnostic[] }[] };
@@ -122,8 +122,9 @@ class Lowerer {
         }
         case 'task': {
           const stim = this.prop(it.props, 'stimulus')?.value;
+          const stimuli = stim?.kind === 'name' ? [stim.name] : stim?.kind === 'list' ? stim.items.flatMap((x) => (x.kind === 'name' ? [x.name] : [])) : [];
           ir.tasks.push({
-            name: it.name!.name, ...(stim?.kind === 'name' ? { stimulus: stim.name } : {}),
+            name: it.name!.name, stimuli,
             windows: it.windows.map((w) => ({
               from: w.range.kind === 'range' ? this.num(w.range.from) : 0,
               to: w.range.kind === 'range' ? this.num(w.range.to) : 0,
@@ -245,16 +246,8 @@ class Lowerer {
       (v?.kind === 'parameter' ? parameters : init)[x.target.name] = this.value(x.value);
     }
     const out: PopulationIR = { name: p.name.name, model: p.model.name, size: item.kind === 'population' ? item.size ?? 0 : 0, parameters, init };
-    const layout = this.prop(p.props, 'layout')?.value;
-    const spacing = this.prop(p.props, 'spacing')?.value;
-    if (layout) {
-      if (layout.kind === 'name') out.layout = { kind: layout.name as 'ring' | 'line' | 'grid' };
-      else if (layout.kind === 'call') {
-        const arg = (n: string, k: number) => this.num((layout.args.find((x) => x.name?.name === n) ?? layout.args[k])?.value);
-        out.layout = { kind: 'grid', rows: arg('rows', 0), cols: arg('cols', 1) };
-      }
-      if (out.layout && spacing) out.layout.spacing = this.num(spacing);
-    }
+    const l = layoutOf(p, (e) => this.ty(e).value);
+    if (l) out.layout = { kind: l.kind, ...(l.rows ? { rows: l.rows, cols: l.cols } : {}), spacing: l.spacing ?? DEFAULT_SPACING };
     return out;
   }
 

@@ -16,7 +16,7 @@ export type ValueKind =
   | { kind: 'layout' }
   | { kind: 'list'; dim?: Dim | 'target'; integer?: boolean }
   | { kind: 'timeRange' }
-  | { kind: 'ref'; to: 'input' | 'task' | 'population' }
+  | { kind: 'ref'; to: 'input' | 'task' | 'population'; many?: boolean }
   | { kind: 'selectorVariable' };
 
 export interface PropSpec {
@@ -51,6 +51,9 @@ export const CONNECT: Schema = {
 };
 
 export const LAYOUT_DOC = 'Spatial layout used by distance rules: `ring`, `line`, `grid(rows = R, cols = C)`; optional `spacing`.';
+
+/** Distance between neighbouring neurons of a layout when `spacing` is not given (metres). */
+export const DEFAULT_SPACING = 10e-6;
 
 export const POPULATION: Schema = {
   layout: { doc: LAYOUT_DOC, value: { kind: 'layout' }, example: 'ring' },
@@ -144,7 +147,7 @@ export const TARGET_KINDS: Record<string, { doc: string; schema: Schema }> = Obj
 );
 
 export const TASK: Schema = {
-  stimulus: { doc: 'The input that presents the task.', value: { kind: 'ref', to: 'input' }, example: 'cue' },
+  stimulus: { doc: 'The input (or a list of inputs, `[a, b]`) that presents the task.', value: { kind: 'ref', to: 'input', many: true }, example: 'cue' },
 };
 
 export const CONCEPT: Schema = {
