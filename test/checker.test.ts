@@ -129,6 +129,7 @@ const CONSTRUCTS = [
   'lex:number-int', 'lex:number-decimal', 'lex:number-exponent', 'lex:number-leading-point', 'lex:string', 'lex:crlf',
   // units
   'unit:simple', 'unit:compound-div', 'unit:compound-mul', 'unit:power', 'unit:dimensionless-1', 'unit:weight', 'unit:none',
+  ...['rad', 'percent', 'ohm', 'kg', 'Ohm', 'MOhm', 'kHz', 'um', 'uS', 'pF', 'nA'].map((u) => `unit:${u}`),
   // items
   ...['model', 'import', 'neuron', 'synapse', 'population', 'connect', 'input', 'readout', 'probe', 'task', 'concept', 'target', 'simulate'].map((k) => `item:${k}`),
   // model sections and declarations
@@ -153,7 +154,7 @@ const CONSTRUCTS = [
   ...['ridge', 'onnx'].map((k) => `readout:${k}`),
   ...['loihi2', 'spinnaker2', 'memristor'].map((k) => `target:${k}`),
   'probe:spikes', 'probe:variable', 'probe:every', 'probe:slice', 'probe:connection',
-  'task:window', 'task:stimulus', 'readout:task',
+  'task:window', 'task:stimulus', 'task:stimulus-list', 'readout:task',
   ...['stimulus', 'during', 'description'].map((k) => `concept:${k}`),
   ...['dt', 'duration', 'seed', 'backend'].map((k) => `simulate:${k}`), ...['auto', 'wasm', 'webgpu'].map((k) => `backend:${k}`),
   // prelude
@@ -223,6 +224,7 @@ function visitExpr(e: A.Expr, text: string, seen: Set<string>): void {
 }
 
 function unitSeen(u: A.UnitExpr, seen: Set<string>): void {
+  for (const t of u.terms) seen.add(`unit:${t.symbol}`);
   if (u.terms.length === 1 && u.terms[0].exp === 1) seen.add('unit:simple');
   if (u.terms.some((t) => t.symbol === '1')) seen.add('unit:dimensionless-1');
   if (u.terms.some((t) => t.symbol === 'weight')) seen.add('unit:weight');
@@ -360,6 +362,7 @@ function constructsOf(path: string, seen: Set<string>): void {
       case 'task':
         if (it.windows.length) seen.add('task:window');
         if (it.props.some((p) => p.key.name === 'stimulus')) seen.add('task:stimulus');
+        if (it.props.some((p) => p.key.name === 'stimulus' && p.value.kind === 'list')) seen.add('task:stimulus-list');
         break;
       case 'concept':
         for (const p of it.props) seen.add(`concept:${p.key.name}`);
