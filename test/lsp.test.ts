@@ -254,6 +254,21 @@ describe('language server over stdio', { timeout: 120_000 }, () => {
     client.closeDoc(mainUri);
   });
 
+  it('rename to a name that is already defined in the same scope is refused', async () => {
+    // Renaming population exc to inh would merge two populations; renaming parameter tau to
+    // V_th would declare V_th twice. Both change what the model means: refuse them.
+    const text = 'neuron N {\n  parameters { tau = 10 ms; V_th = 1 mV }\n  state { v: mV = 0 mV }\n  equations { dv/dt = -v / tau }\n  spike when v > V_th\n}\npopulation exc = N[3] { tau = 5 ms }\npopulation inh = N[3]\nprobe v(exc, inh)\n';
+    const { uri } = await openDoc(text);
+    for (const [needle, n, newName] of [['exc', 1, 'inh'], ['tau', 1, 'V_th']] as const) {
+      const at = rangeOf(text, needle, n).start;
+      const res = await client.request('textDocument/rename', { textDocument: { uri }, position: at, newName }).then(
+        (edit) => ({ edit }),
+        (e: unknown) => ({ error: e }),
+      );
+      assert.ok('error' in res && res.error instanceof ResponseError, `renaming ${needle} to the existing ${newName} was accepted: ${JSON.stringify('edit' in res ? res.edit : undefined)}`);
+    }
+  });
+
   it('formatting returns an edit; formatting the result again returns no edit', async () => {
     const text = 'model   fmt\npopulation exc = LIF[10]   {\nv = -65 mV\n      tau_m = 10 ms   \n}\n\n\n\nprobe v(exc)   every   1 ms';
     const { uri } = await openDoc(text);
