@@ -386,6 +386,55 @@ describe('language server over stdio', { timeout: 120_000 }, () => {
     assert.equal(applyEdits(text, fix.edit.changes[uri]), 'population exc = CobaLIF[10]\n');
   });
 
+  it('completion in a connect block: properties, rules, target variables, synapse models', async () => {
+    const text = 'population exc = CobaLIF[10]\nconnect exc -> exc {\n  \n  rule: \n  target: \n  synapse: \n}\nconnect exc -> exc {\n  \n}\n';
+    const { uri } = await openDoc(text);
+    const labels = async (line: number, character: number) => {
+      const res = await client.request('textDocument/completion', { textDocument: { uri }, position: { line, character } });
+      return (Array.isArray(res) ? res : res.items).map((i: { label: string }) => i.label) as string[];
+    };
+    const props = await labels(8, 2);
+    for (const k of ['rule', 'weight', 'delay', 'target', 'synapse']) assert.ok(props.includes(k), `property ${k} in ${props.join(', ')}`);
+    const rest = await labels(2, 2);
+    assert.ok(rest.includes('weight') && !rest.includes('rule'), `properties already given are not offered again: ${rest.join(', ')}`);
+    const rules = await labels(3, 8);
+    for (const k of ['random', 'all_to_all', 'one_to_one', 'fixed_indegree', 'distance', 'ring_kernel', 'from_file']) assert.ok(rules.includes(k), `rule ${k} in ${rules.join(', ')}`);
+    const targets = await labels(4, 10);
+    assert.deepEqual(['g_e', 'g_i', 'v'].filter((k) => !targets.includes(k)), [], `state variables in ${targets.join(', ')}`);
+    assert.ok(!targets.includes('C_m'), 'a parameter is not a target');
+    const syns = await labels(5, 11);
+    for (const k of ['Static', 'PairSTDP', 'CalciumHebbian', 'AstroSTDP']) assert.ok(syns.includes(k), `synapse ${k} in ${syns.join(', ')}`);
+    assert.ok(!syns.includes('LIF'), 'neuron models are not synapse models');
+  });
+
+  it('definition on an import path opens the imported file', async () => {
+    const mainUri = URI.file(join(tmp, 'main.snn')).toString();
+    await openDoc(MAIN, mainUri);
+    const at = rangeOf(MAIN, 'lib.snn').start;
+    const res = await client.request('textDocument/definition', { textDocument: { uri: mainUri }, position: { line: at.line, character: at.character + 2 } });
+    const loc = Array.isArray(res) ? res[0] : res;
+    assert.ok(loc, 'no definition for the import path');
+    assert.equal(loc.targetUri ?? loc.uri, URI.file(join(tmp, 'lib.snn')).toString());
+  });
+
+  it('inlay hints are limited to the requested range', async () => {
+    const { uri } = await openDoc(COBA);
+    const second = rangeOf(COBA, 'connect inh').start.line;
+    const hints: { position: { line: number } }[] = await client.request('textDocument/inlayHint', {
+      textDocument: { uri }, range: { start: { line: second, character: 0 }, end: { line: second + 6, character: 0 } },
+    });
+    assert.ok(hints.length >= 1, 'the hint of the second connection');
+    for (const h of hints) assert.ok(h.position.line >= second && h.position.line <= second + 6, `hint outside the range: line ${h.position.line}`);
+  });
+
+  it('didClose clears the diagnostics of the document', async () => {
+    const { uri, diagnostics } = await openDoc('population exc = LIF[10] { v = 1 mV + 1 nS }\n');
+    assert.equal(diagnostics.length, 1);
+    const wait = client.waitFor<{ uri: string; diagnostics: unknown[] }>('textDocument/publishDiagnostics', (p) => p.uri === uri);
+    client.closeDoc(uri);
+    assert.deepEqual((await wait).diagnostics, []);
+  });
+
   it('the server is still alive and did not log handler failures', async () => {
     assert.equal(client.exited, false, `server exited: ${client.exitCode} ${client.stderr}`);
     const failures = client.logs.filter((l) => l.type === 1);
@@ -422,3 +471,24 @@ population b = MyCell[20]
 population c = LIF[5]
 probe v(a, b, c)
 `;
+
+describe('language server settings (workspace/configuration)', { timeout: 60_000 }, () => {
+  let c: LspClient;
+  after(async () => {
+    await c?.close();
+    c?.kill();
+  });
+
+  it('spikeworks.maxSynapses lowers the synapse limit: COBA (320,000 synapses) becomes too large', async () => {
+    ensureBuilt();
+    c = new LspClient({ settings: { maxSynapses: 100_000, memoryLimitMB: 8192 } });
+    await c.initialize(null, { configuration: true });
+    const uri = URI.file(join(tmpdir(), 'spikeworks-settings', 'coba.snn')).toString();
+    const wait = c.waitFor<{ uri: string; diagnostics: LspDiagnostic[] }>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.some((d) => /synapses/.test(d.message)), 15_000);
+    c.open(uri, COBA, 1);
+    const p = await wait;
+    const d = p.diagnostics.find((x) => /synapses/.test(x.message))!;
+    assert.equal(d.severity, 1);
+    assert.match(d.message, /maxSynapses|limit/);
+  });
+});
