@@ -44,6 +44,7 @@ interface Failure {
 function signature(f: Failure): string {
   const m = f.message
     .split('\n')[0]
+    .replace(/ \| +at .*/, '')
     .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
     .replace(/'[^']*'/g, "'…'")
     .replace(/\d+(\.\d+)?/g, 'N')
