@@ -130,6 +130,7 @@ class FileChecker implements Sink {
     for (const it of items) {
       if (it.kind === 'model') {
         if (modelSeen) this.err(it, "only one 'model' line per file", 'duplicate');
+        else if (it !== items[0]) this.err(it, "'model' must come first in the file", 'misplaced');
         modelSeen = true;
         this.sym('model', it.name, it);
       } else if (it.kind === 'import') this.checkImport(it);
@@ -248,7 +249,15 @@ class FileChecker implements Sink {
       const sym = this.sym(kind, name, decl, { container: def.name.name, dim, value, doc: docOfDecl(this.file, decl) });
       info.vars.set(name.name, { sym, kind, dim, value, required, decl });
     };
-    const declDim = (d: A.Decl): Dim | null | undefined => (d.unit ? unitOf(d.unit, this)?.dim ?? null : undefined);
+    const declDim = (d: A.Decl): Dim | null | undefined => {
+      if (!d.unit) return undefined;
+      const w = d.unit.terms.find((t) => t.symbol === 'weight');
+      if (w && !isSyn) {
+        this.err(w, "'weight' (the unit of a connection's weight) exists only in synapse models; give a physical unit", 'misplaced');
+        return null;
+      }
+      return unitOf(d.unit, this)?.dim ?? null;
+    };
     // Parameters may refer to each other in any order: evaluate lazily with cycle detection.
     const paramDecls = new Map<string, A.Decl>();
     for (const p of def.parameters) if (!paramDecls.has(p.name.name)) paramDecls.set(p.name.name, p);
@@ -964,8 +973,10 @@ class FileChecker implements Sink {
           const item = this.network.get(sel.name.name);
           return { sel, layout: item?.kind === 'population' ? layoutOf(item.node, (x) => this.ex.check(x, this.constEnv('a constant')).value) : undefined, item };
         });
+        const reported = new Set<string>();
         for (const l of layouts) {
-          if (!l.item) continue;
+          if (!l.item || reported.has(l.sel.name.name)) continue;
+          reported.add(l.sel.name.name);
           if (!l.layout) this.err(l.sel, `${name}() places neurons by their layout, but ${l.sel.name.name} has none: add layout: ${name === 'ring_kernel' ? 'ring' : 'ring, line or grid(rows, cols)'} to it`, 'missing-layout');
           else if (name === 'ring_kernel' && l.layout.kind !== 'ring') this.err(l.sel, `ring_kernel() needs ring layouts; ${l.sel.name.name} is laid out as ${l.layout.kind}`, 'missing-layout');
         }
@@ -1084,7 +1095,8 @@ class FileChecker implements Sink {
     if (p.every) {
       const t = this.ex.check(p.every, this.constEnv('a constant'));
       this.ex.expectDim(p.every, t, TIME, 'the probe interval');
-      if (t.value !== undefined) this.pendingIntervals.push({ expr: p.every, value: t.value });
+      if (t.value !== undefined && t.value <= 0) this.err(p.every, `the probe interval must be positive, got ${formatQuantity(t.value, TIME)}`, 'out-of-range');
+      else if (t.value !== undefined) this.pendingIntervals.push({ expr: p.every, value: t.value });
     }
   }
   private pendingIntervals: { expr: A.Expr; value: number }[] = [];

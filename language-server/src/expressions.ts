@@ -100,7 +100,9 @@ export class ExprChecker {
     const span = lit ?? e;
     this.error(
       span,
-      `${where}: the number ${lit ? lit.value : ''} needs a unit of ${dimName(dim)}${u ? ` (e.g. ${lit ? lit.value : 1} ${u.symbol})` : ''}`.replace('number  ', 'number '),
+      lit
+        ? `${where}: the number ${lit.value} needs a unit of ${dimName(dim)}${u ? ` (e.g. ${lit.value} ${u.symbol})` : ''}`
+        : `${where}: this value is dimensionless but must be ${dimName(dim)}${u ? ` (e.g. multiply by 1 ${u.symbol})` : ''}`,
       'missing-unit',
       u && lit ? [{ kind: 'addUnit', offset: lit.end, unit: u.symbol }] : undefined,
     );
@@ -125,6 +127,10 @@ export class ExprChecker {
   check(e: A.Expr, env: Env): Ty {
     switch (e.kind) {
       case 'number': {
+        if (!Number.isFinite(e.value) || (e.unit && !Number.isFinite(toSI(e.value, unitOf(e.unit, undefined)?.scale ?? 1)))) {
+          this.error(e, 'number too large (beyond 1.8e308 in SI units)', 'out-of-range');
+          return { dim: null };
+        }
         if (!e.unit) return e.value === 0 ? { dim: null, value: 0 } : { dim: DIMENSIONLESS, value: e.value, bare: true };
         const u = unitOf(e.unit, this.sink);
         if (!u) return { dim: null };

@@ -13,6 +13,7 @@ export const TOP_LEVEL_KEYWORDS = [...TOP_KEYWORDS];
 export const MODEL_SECTIONS = ['parameters', 'state', 'equations', 'method', 'spike', 'reset', 'refractory', 'on_pre', 'on_post'];
 const STATEMENT_KEYS = new Set(['on_pre', 'on_post']);
 const MAX_DEPTH = 200;
+const MAX_TREE_DEPTH = 1000;
 
 const BINARY_PREC: Record<string, number> = {
   or: 1, '||': 1, and: 2, '&&': 2,
@@ -613,7 +614,7 @@ class Parser {
       this.next();
       const right = this.parseBinary(prec + 1);
       const op = (t.text === '&&' ? 'and' : t.text === '||' ? 'or' : t.text) as A.BinaryOp;
-      left = { kind: 'binary', op, left, right, start: left.start, end: right.end };
+      left = this.node({ kind: 'binary', op, left, right, start: left.start, end: right.end });
     }
     return left;
   }
@@ -631,7 +632,7 @@ class Parser {
       try {
         const operand = this.parseUnary();
         const op = t.text === '!' ? 'not' : (t.text as '-' | '+' | 'not');
-        return { kind: 'unary', op, operand, start: t.start, end: operand.end };
+        return this.node({ kind: 'unary', op, operand, start: t.start, end: operand.end });
       } finally {
         this.depth--;
       }
@@ -642,12 +643,44 @@ class Parser {
   private parsePower(): A.Expr {
     const base = this.parsePostfix();
     if (this.is('^')) {
-      this.next();
-      const exp = this.parseUnary(); // right associative: a^-b^c = a^(-(b^c))
-      return { kind: 'binary', op: '^', left: base, right: exp, start: base.start, end: exp.end };
+      const op = this.next();
+      if (++this.depth > MAX_DEPTH) {
+        this.depth--;
+        this.error(`expression nested more than ${MAX_DEPTH} levels deep`, op.start, op.end, 'too-deep');
+        this.skipNested();
+        return { kind: 'error', start: base.start, end: this.prevEnd() };
+      }
+      try {
+        const exp = this.parseUnary(); // right associative: a^-b^c = a^(-(b^c))
+        return this.node({ kind: 'binary', op: '^', left: base, right: exp, start: base.start, end: exp.end });
+      } finally {
+        this.depth--;
+      }
     }
     return base;
   }
+
+  /** Tree depth of expression nodes, so that long operator chains stay within what the
+   * (recursive) checker can walk: 2,500 terms `a + a + …` nest 2,500 deep. */
+  private depths = new WeakMap<A.Expr, number>();
+  private depthOf(e: A.Expr): number {
+    return this.depths.get(e) ?? 1;
+  }
+  private node(e: A.Expr): A.Expr {
+    let d = 1;
+    if (e.kind === 'binary') d = 1 + Math.max(this.depthOf(e.left), this.depthOf(e.right));
+    else if (e.kind === 'unary') d = 1 + this.depthOf(e.operand);
+    else if (e.kind === 'member') d = 1 + this.depthOf(e.object);
+    else if (e.kind === 'index') d = 1 + Math.max(this.depthOf(e.object), this.depthOf(e.index));
+    if (d > MAX_TREE_DEPTH) {
+      if (!this.treeTooDeep) this.error(`expression too long: more than ${MAX_TREE_DEPTH} operations in one expression; split it into named expressions`, e.start, e.end, 'too-deep');
+      this.treeTooDeep = true;
+      return { kind: 'error', start: e.start, end: e.end };
+    }
+    this.depths.set(e, d);
+    return e;
+  }
+  private treeTooDeep = false;
 
   private parsePostfix(): A.Expr {
     let e = this.parsePrimary();
@@ -655,12 +688,12 @@ class Parser {
       if (this.is('.') && this.peek().kind === 'ident') {
         this.next();
         const m = this.next();
-        e = { kind: 'member', object: e, member: { name: m.text, start: m.start, end: m.end }, start: e.start, end: m.end };
+        e = this.node({ kind: 'member', object: e, member: { name: m.text, start: m.start, end: m.end }, start: e.start, end: m.end });
       } else if (this.is('[') && !this.tok.spaced && e.kind !== 'error') {
         this.next();
         const index = this.parseExpr();
         this.expect(']');
-        e = { kind: 'index', object: e, index, start: e.start, end: this.prevEnd() };
+        e = this.node({ kind: 'index', object: e, index, start: e.start, end: this.prevEnd() });
       } else return e;
     }
   }
@@ -696,7 +729,9 @@ class Parser {
           const inner = this.parseExpr();
           this.expect(')', "')'");
           // Keep the parenthesised span so that ranges in diagnostics cover what the user wrote.
-          return { ...inner, start: t.start, end: this.prevEnd() } as A.Expr;
+          const wrapped = { ...inner, start: t.start, end: this.prevEnd() } as A.Expr;
+          this.depths.set(wrapped, this.depthOf(inner) + 1);
+          return wrapped;
         }
         if (t.text === '[') {
           this.next();

@@ -15,7 +15,7 @@ import { hover } from './features/hover';
 import { definition, prepareRename, references, rename } from './features/navigation';
 import { foldingRanges, outline, type OutlineNode } from './features/outline';
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from './features/tokens';
-import type { Program } from './program';
+import { MAX_FILE_BYTES, type Program } from './program';
 import { LineIndex } from './text';
 
 export interface ServerOptions {
@@ -263,6 +263,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
   connection.onDocumentFormatting(guard('formatting', [] as TextEdit[], (p) => {
     const uri = p.textDocument.uri;
     const text = program.getText(uri) ?? '';
+    if (text.length > MAX_FILE_BYTES) return [];
     const indent = p.options.insertSpaces ? ' '.repeat(Math.max(1, Math.min(8, p.options.tabSize))) : '\t';
     const out = format(text, indent === '  ' || indent === '\t' ? indent : '  ');
     if (out === text) return [];
@@ -295,6 +296,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
 
   connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] as number[] }, (p) => {
     const uri = p.textDocument.uri;
+    if ((program.getText(uri)?.length ?? 0) > MAX_FILE_BYTES) return { data: [] };
     return { data: semanticTokens(program.analyze(uri), lines(uri), (u) => program.isPrelude(u)) };
   }));
 

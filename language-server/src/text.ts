@@ -8,7 +8,15 @@ export interface Position {
 export class LineIndex {
   private starts: number[] = [0];
   constructor(readonly text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    // Line breaks as LSP counts them: \n, \r\n and a lone \r.
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      }
+    }
   }
   position(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
@@ -24,7 +32,8 @@ export class LineIndex {
   offset(p: Position): number {
     if (p.line < 0) return 0;
     if (p.line >= this.starts.length) return this.text.length;
-    const lineEnd = p.line + 1 < this.starts.length ? this.starts[p.line + 1] - 1 : this.text.length;
+    let lineEnd = p.line + 1 < this.starts.length ? this.starts[p.line + 1] - 1 : this.text.length;
+    if (lineEnd > this.starts[p.line] && this.text.charCodeAt(lineEnd - 1) === 13 && this.text.charCodeAt(lineEnd) === 10) lineEnd--;
     return Math.min(this.starts[p.line] + Math.max(0, p.character), lineEnd);
   }
   get lineCount(): number {

@@ -57,6 +57,8 @@ export function rename(p: Program, uri: string, offset: number, newName: string,
   const check = prepareRename(p, uri, offset);
   if (!check.ok) return { error: check.message };
   const hit = symbolAt(p.analyze(uri), offset)!;
+  const clash = nameClash(p, hit.sym, newName);
+  if (clash) return { error: clash };
   const locs = referencesTo(p, hit.sym, uris, true);
   const edits = new Map<string, Loc[]>();
   for (const l of locs) {
@@ -64,4 +66,19 @@ export function rename(p: Program, uri: string, offset: number, newName: string,
     edits.get(l.uri)!.push(l);
   }
   return { edits };
+}
+
+/** Why `newName` would collide with an existing name in the symbol's scope, if it would. */
+function nameClash(p: Program, sym: Sym, newName: string): string | undefined {
+  if (newName === sym.name) return undefined;
+  const a = p.analyze(sym.uri);
+  if (sym.container) {
+    const m = a.models.get(sym.container);
+    if (m?.vars.has(newName)) return `${sym.container} already has a ${m.vars.get(newName)!.kind === 'alias' ? 'named expression' : m.vars.get(newName)!.kind} named '${newName}'`;
+    if (['t', 'dt', 'i', 'N'].includes(newName)) return `'${newName}' is a built-in name`;
+    return undefined;
+  }
+  if (a.network.has(newName)) return `'${newName}' is already the name of a ${a.network.get(newName)!.kind}`;
+  if (a.models.has(newName)) return `'${newName}' is already the name of a ${a.models.get(newName)!.def.kind} model`;
+  return undefined;
 }
