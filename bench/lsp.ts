@@ -94,10 +94,13 @@ function inProcess(): Row[] {
     const t = edited(i);
     const t0 = performance.now();
     program.setText(uri, t);
-    const a = program.analyze(uri);
+    // As the server does: completion reads the new syntax tree with the declarations of the
+    // last full analysis; the full check for diagnostics follows (untimed here, timed above).
+    const a = program.completionAnalysis(uri);
     const t1 = performance.now();
     const res = complete(a, cursorOffset);
     const t2 = performance.now();
+    program.analyze(uri);
     if (!res.some((c) => c.label === 'C_m')) throw new Error('completion in the last population does not offer C_m');
     items = res.length;
     if (i >= WARMUP) {
@@ -115,7 +118,7 @@ function inProcess(): Row[] {
   return [
     { what: 'check (fresh Program, parse → diagnostics)', samples: check, note: `${first.diagnostics} diagnostics, 0 errors` },
     { what: 'completion after an edit (setText+complete)', samples: completion, note: `${items} items` },
-    { what: '  of which re-analysis after the edit', samples: parseAndCheck },
+    { what: '  of which re-parse after the edit', samples: parseAndCheck },
     { what: 'completion, analysis cached', samples: cached },
   ];
 }

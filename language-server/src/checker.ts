@@ -78,6 +78,8 @@ export interface CheckContext {
 }
 
 const MAX_DIAGNOSTICS = 500;
+const noLookup = (): undefined => undefined;
+const noNames = (): string[] => [];
 
 const KIND_WORDS: Record<string, string> = {
   population: 'population', input: 'input', connection: 'connection', readout: 'readout', task: 'task', concept: 'concept', target: 'target',
@@ -416,12 +418,14 @@ class FileChecker implements Sink {
 
   /** Parameter references were recorded before their symbols existed; attach them now. */
   private fixParamRefs(def: A.ModelDef, info: ModelInfo): void {
+    const known = new Set<number>();
+    for (const r of this.refs) if (r.span.start >= def.start && r.span.start < def.end) known.add(r.span.start);
     for (const p of def.parameters) {
       if (!p.value) continue;
       walk(p.value, (e) => {
         if (e.kind === 'name') {
           const v = info.vars.get(e.name);
-          if (v && !this.refs.some((r) => r.span.start === e.start && r.sym === v.sym)) this.ref(e, v.sym);
+          if (v && !known.has(e.start)) this.ref(e, v.sym);
         }
       });
     }
@@ -557,8 +561,16 @@ class FileChecker implements Sink {
     return t.value;
   }
 
+  private constEnvs = new Map<string, Env>();
+  /** Environment of constant expressions (no names); shared, as it is built very often. */
   private constEnv(context: string, allowDist = false): Env {
-    return { context, allowDist, lookup: () => undefined, names: () => [] };
+    const key = `${allowDist ? 1 : 0}${context}`;
+    let env = this.constEnvs.get(key);
+    if (!env) {
+      env = { context, allowDist, lookup: noLookup, names: noNames };
+      this.constEnvs.set(key, env);
+    }
+    return env;
   }
 
   private checkPopulation(p: A.PopulationDef): void {

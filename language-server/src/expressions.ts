@@ -53,7 +53,19 @@ export interface Sink {
   ref(span: A.Span, sym: Sym): void;
 }
 
+const unitCache = new Map<string, { dim: Dim; scale: number }>();
+
 export function unitOf(u: A.UnitExpr, sink: Sink | undefined): { dim: Dim; scale: number } | undefined {
+  // Most literals repeat a handful of units: cache the known ones (unknown ones are reported each time).
+  const key = u.terms.length === 1 ? `${u.terms[0].symbol}^${u.terms[0].exp}` : u.terms.map((t) => `${t.symbol}^${t.exp}`).join(' ');
+  const hit = unitCache.get(key);
+  if (hit) return hit;
+  const r = computeUnit(u, sink);
+  if (r && unitCache.size < 10000) unitCache.set(key, r);
+  return r;
+}
+
+function computeUnit(u: A.UnitExpr, sink: Sink | undefined): { dim: Dim; scale: number } | undefined {
   let dim: Dim = DIMENSIONLESS;
   let scale = 1;
   let ok = true;

@@ -135,7 +135,15 @@ class Parser {
     // Doc comments (`///`) that immediately precede `offset`.
     const lines: string[] = [];
     let end = offset;
-    for (let k = this.comments.length - 1; k >= 0; k--) {
+    // Last comment that ends at or before `offset` (comments are in source order).
+    let lo = 0;
+    let hi = this.comments.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.comments[mid].end <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo - 1; k >= 0; k--) {
       const c = this.comments[k];
       if (c.end > end) continue;
       if (!c.doc || /\S/.test(this.text.slice(c.end, end))) break;
@@ -662,7 +670,7 @@ class Parser {
 
   /** Tree depth of expression nodes, so that long operator chains stay within what the
    * (recursive) checker can walk: 2,500 terms `a + a + …` nest 2,500 deep. */
-  private depths = new WeakMap<A.Expr, number>();
+  private depths = new Map<A.Expr, number>();
   private depthOf(e: A.Expr): number {
     return this.depths.get(e) ?? 1;
   }

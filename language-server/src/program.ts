@@ -30,6 +30,8 @@ export class Program {
   private overlays = new Map<string, string>();
   private parses = new Map<string, { text: string; ast: SnnFile }>();
   private analyses = new Map<string, FileAnalysis>();
+  /** The latest analysis of each file, kept across edits (see completionAnalysis). */
+  private lastAnalyses = new Map<string, FileAnalysis>();
   private inProgress: string[] = [];
   private preludeCache?: Map<string, ModelInfo>;
   private preludeAnalyses: FileAnalysis[] = [];
@@ -44,6 +46,7 @@ export class Program {
   }
 
   close(uri: string): void {
+    this.lastAnalyses.delete(uri);
     if (this.overlays.delete(uri)) this.invalidate();
   }
 
@@ -128,6 +131,20 @@ export class Program {
     return { uri, analysis: this.analyze(uri) };
   }
 
+  /**
+   * An analysis fit for completion, fast while the user types: the current text's syntax tree
+   * with the names and models of the last full analysis of this file (completion needs what is
+   * declared, not diagnostics). Falls back to a full analysis when there is none yet.
+   */
+  completionAnalysis(uri: string): FileAnalysis {
+    const hit = this.analyses.get(uri);
+    if (hit) return hit;
+    const last = this.lastAnalyses.get(uri);
+    const ast = this.getAst(uri);
+    if (!last || !ast) return this.analyze(uri);
+    return { ...last, file: ast };
+  }
+
   analyze(uri: string): FileAnalysis {
     const hit = this.analyses.get(uri);
     if (hit) return hit;
@@ -136,6 +153,7 @@ export class Program {
     try {
       const a = analyze(uri, ast, this.context(), this.isPrelude(uri));
       this.analyses.set(uri, a);
+      this.lastAnalyses.set(uri, a);
       return a;
     } finally {
       this.inProgress.pop();

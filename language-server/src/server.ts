@@ -24,6 +24,8 @@ export interface ServerOptions {
   listWorkspaceFiles?: (folders: string[]) => string[];
 }
 
+const DIAGNOSTICS_DEBOUNCE_MS = 40;
+
 const COMPLETION_KINDS: Record<ItemKind, CompletionItemKind> = {
   keyword: CompletionItemKind.Keyword,
   model: CompletionItemKind.Class,
@@ -113,7 +115,9 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     pending.add(uri);
     if (!scheduled) {
       scheduled = true;
-      setTimeout(flush, 0);
+      // A short debounce: while the user types, completion (parse only) answers first and
+      // the full check runs once the burst of edits pauses.
+      setTimeout(flush, DIAGNOSTICS_DEBOUNCE_MS);
     }
   };
 
@@ -187,7 +191,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
 
   connection.onCompletion(guard('completion', [] as CompletionItem[], (p) => {
     const uri = p.textDocument.uri;
-    const a = program.analyze(uri);
+    const a = program.completionAnalysis(uri);
     return complete(a, offsetOf(uri, p.position)).map((c): CompletionItem => ({
       label: c.label,
       kind: COMPLETION_KINDS[c.kind],
