@@ -26,6 +26,7 @@ import { before, describe, it } from 'node:test';
 import type * as A from '../language-server/src/ast';
 import { lex } from '../language-server/src/lexer';
 import { parse } from '../language-server/src/parser';
+import { walk } from '../language-server/src/checker';
 import { distCli, ensureBuilt } from './helpers/build';
 import {
   checkFile, compare, examplesDir, fmtDiag, fmtRange, freshProgram, invalidDir, listSnn, parseExpectations, preludeDir, read, rel,
@@ -179,36 +180,21 @@ function exprsOf(node: unknown, out: A.Expr[]): void {
 }
 
 function visitExpr(e: A.Expr, text: string, seen: Set<string>): void {
-  const stack = [e];
-  while (stack.length) {
-    const x = stack.pop()!;
+  walk(e, (x) => {
     if (text[x.start] === '(' && x.kind !== 'list') seen.add('op:parens');
     switch (x.kind) {
       case 'binary':
         seen.add(`op:${x.op}`);
-        stack.push(x.left, x.right);
         break;
       case 'unary':
         seen.add(x.op === 'not' ? 'op:not' : `op:unary${x.op}`);
-        stack.push(x.operand);
         break;
       case 'call':
         seen.add(`call:${x.callee.name}`);
         seen.add(`dist:${x.callee.name}`);
-        for (const a of x.args) stack.push(a.value);
         break;
       case 'member':
         if (x.object.kind === 'name') seen.add(`member:${x.object.name}`);
-        stack.push(x.object);
-        break;
-      case 'index':
-        stack.push(x.object, x.index);
-        break;
-      case 'list':
-        stack.push(...x.items);
-        break;
-      case 'range':
-        stack.push(x.from, x.to);
         break;
       case 'name':
         seen.add(`builtin:${x.name}`);
@@ -220,7 +206,7 @@ function visitExpr(e: A.Expr, text: string, seen: Set<string>): void {
         else if (x.value !== 0) seen.add('unit:none');
         break;
     }
-  }
+  });
 }
 
 function unitSeen(u: A.UnitExpr, seen: Set<string>): void {
