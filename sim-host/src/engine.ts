@@ -1,0 +1,267 @@
+// Runs a plan: instantiates the generated module over one memory, steps it, records spikes and
+// probed traces, reports progress, honours cancellation, and stops on NaN/Inf with the place
+// it happened. Used in-process (tests) and inside the worker (worker.ts).
+import type { ModelIR } from '../../protocol/ir';
+import { buildPlan, type Plan, type PlanOptions } from './plan';
+import { compile } from './wasm/codegen';
+
+export interface SpikeRecord {
+  /** Step index of each spike (time = step · dt). */
+  steps: Int32Array;
+  /** Neuron index of each spike. */
+  neurons: Int32Array;
+}
+
+export interface TraceRecord {
+  population: string;
+  variable: string;
+  neurons: number[];
+  every: number;
+  /** Sample k of neuron m at data[k · neurons.length + m]; sample k at time k · every · dt. */
+  data: Float32Array;
+}
+
+export interface RunResult {
+  dt: number;
+  steps: number;
+  stepsDone: number;
+  seed: number;
+  cancelled: boolean;
+  error?: string;
+  spikes: Map<string, SpikeRecord>;
+  sizes: Map<string, number>;
+  traces: TraceRecord[];
+  timings: { plan_s: number; compile_s: number; run_s: number };
+  synapses: number;
+  memoryBytes: number;
+}
+
+export interface RunCallbacks {
+  /** Called about every `progressEveryMs` with the steps done. */
+  onProgress?: (done: number, total: number, result: RunResult) => void;
+  /** Polled between chunks of steps; true stops the run (what was recorded is kept). */
+  shouldStop?: () => boolean;
+  progressEveryMs?: number;
+}
+
+class Growable {
+  private buf = new Int32Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.buf.length) {
+      const b = new Int32Array(this.buf.length * 2);
+      b.set(this.buf);
+      this.buf = b;
+    }
+    this.buf[this.length++] = x;
+  }
+  view(): Int32Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+export class Simulation {
+  readonly plan: Plan;
+  private memory: WebAssembly.Memory;
+  private exports!: { update: (t: number) => void; deliver: (t: number) => void };
+  private compileS = 0;
+  private planS = 0;
+
+  constructor(ir: ModelIR, opts: PlanOptions = {}) {
+    const t0 = performance.now();
+    this.plan = buildPlan(ir, opts);
+    const t1 = performance.now();
+    this.planS = (t1 - t0) / 1000;
+    const compiled = compile(this.plan);
+    this.memory = new WebAssembly.Memory({ initial: compiled.pages });
+    const mod = new WebAssembly.Module(compiled.bytes);
+    const inst = new WebAssembly.Instance(mod, {
+      env: { memory: this.memory },
+      math: { log: Math.log, sin: Math.sin, cos: Math.cos, tanh: Math.tanh, pow: Math.pow },
+    });
+    this.exports = inst.exports as unknown as Simulation['exports'];
+    this.compileS = (performance.now() - t1) / 1000;
+    this.load();
+  }
+
+  /** Copies initial state, parameters, synapses into memory. */
+  private load(): void {
+    const buf = this.memory.buffer;
+    const f32 = (off: number, n: number) => new Float32Array(buf, off, n);
+    const i32 = (off: number, n: number) => new Int32Array(buf, off, n);
+    for (const p of this.plan.pops) {
+      for (const [name, off] of p.state) f32(off, p.size).set(p.initial.get(name)!);
+      for (const [name, par] of p.params) if ('offset' in par) f32(par.offset, p.size).set(p.initial.get(`param:${name}`)!);
+      if ('offset' in p.refrSteps) new Uint8Array(buf, p.refrSteps.offset, 4 * p.size).set(new Uint8Array(p.initial.get('refr-steps')!.buffer));
+      if (p.poissonP && 'offset' in p.poissonP) f32(p.poissonP.offset, p.size).set(p.initial.get('poisson-p')!);
+    }
+    for (const pr of this.plan.projs) {
+      i32(pr.rowptrOffset, pr.rowptr.length).set(pr.rowptr);
+      i32(pr.colOffset, pr.synapses).set(pr.col);
+      f32(pr.weightOffset, pr.synapses).set(pr.weight);
+      if ('offset' in pr.delay && pr.delays) i32(pr.delay.offset, pr.synapses).set(pr.delays);
+    }
+  }
+
+  run(cb: RunCallbacks = {}): RunResult {
+    const plan = this.plan;
+    const ir = plan.ir;
+    const buf = this.memory.buffer;
+    const mem32 = new Int32Array(buf);
+    const memF = new Float32Array(buf);
+    const spikes = plan.pops.map(() => ({ steps: new Growable(), neurons: new Growable() }));
+    // Probes: spikes are always recorded for the probed populations; traces per probe.
+    const probedSpikes = new Set<string>();
+    const traces: { rec: TraceRecord; offset: number; samples: number[]; everySteps: number; from: number }[] = [];
+    for (const pr of ir.probes) {
+      for (const sel of pr.targets) {
+        if (pr.variable === 'spikes' || pr.variable === 'rate') {
+          probedSpikes.add(sel.name);
+          continue;
+        }
+        const pop = plan.pops.find((p) => p.name === sel.name);
+        const off = pop?.state.get(pr.variable);
+        if (!pop || off === undefined) continue;
+        const everySteps = Math.max(1, Math.round((pr.every ?? plan.dt) / plan.dt));
+        const neurons: number[] = [];
+        for (let i = sel.from; i <= Math.min(sel.to, pop.size - 1); i++) neurons.push(i);
+        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons, every: everySteps * plan.dt, data: new Float32Array(0) }, offset: off, samples: [], everySteps, from: sel.from });
+      }
+    }
+    const recordAll = probedSpikes.size === 0;
+    const arrayPops = plan.pops.filter((p) => p.arraySpikes);
+    const steps = new Map<number, [number, number[]][]>();
+    for (const p of plan.pops) {
+      if (!p.arraySpikes) continue;
+      for (const [s, list] of p.arraySpikes) {
+        const l = steps.get(s) ?? [];
+        l.push([p.index, list]);
+        steps.set(s, l);
+      }
+    }
+    const csByStep = new Map<number, { cs: Plan['currentSteps'][number]; value: number }[]>();
+    for (const cs of plan.currentSteps) {
+      cs.steps.forEach((s, k) => {
+        const l = csByStep.get(s) ?? [];
+        l.push({ cs, value: cs.values[k] });
+        csByStep.set(s, l);
+      });
+    }
+    const result: RunResult = {
+      dt: plan.dt, steps: plan.steps, stepsDone: 0, seed: plan.seed, cancelled: false,
+      spikes: new Map(), sizes: new Map(plan.pops.map((p) => [p.name, p.size])), traces: traces.map((t) => t.rec),
+      timings: { plan_s: this.planS, compile_s: this.compileS, run_s: 0 }, synapses: plan.projs.reduce((a, p) => a + p.synapses, 0), memoryBytes: plan.bytes,
+    };
+    const finish = () => {
+      plan.pops.forEach((p, k) => {
+        if (recordAll || probedSpikes.has(p.name)) result.spikes.set(p.name, { steps: spikes[k].steps.view(), neurons: spikes[k].neurons.view() });
+      });
+      for (const t of traces) t.rec.data = Float32Array.from(t.samples);
+    };
+    const { update, deliver } = this.exports;
+    const t0 = performance.now();
+    let lastReport = t0;
+    const every = cb.progressEveryMs ?? 100;
+    const errAt = plan.errOffset >> 2;
+    let chunk = 64;
+    let t = 0;
+    while (t < plan.steps) {
+      const end = Math.min(plan.steps, t + chunk);
+      const c0 = performance.now();
+      for (; t < end; t++) {
+        const sets = csByStep.get(t);
+        if (sets) for (const { cs, value } of sets) memF.fill(value, (cs.pop.state.get(cs.variable)! >> 2) + cs.from, (cs.pop.state.get(cs.variable)! >> 2) + cs.to + 1);
+        for (const tr of traces) {
+          if (t % tr.everySteps !== 0) continue;
+          const base = tr.offset >> 2;
+          for (const i of tr.rec.neurons) tr.samples.push(memF[base + i]);
+        }
+        update(t);
+        for (const p of arrayPops) mem32[p.countOffset >> 2] = 0;
+        const arr = steps.get(t);
+        if (arr) {
+          for (const [pi, list] of arr) {
+            const p = plan.pops[pi];
+            const base = p.listOffset >> 2;
+            for (let k = 0; k < list.length; k++) mem32[base + k] = list[k];
+            mem32[p.countOffset >> 2] = list.length;
+          }
+        }
+        for (let k = 0; k < plan.pops.length; k++) {
+          const p = plan.pops[k];
+          const n = mem32[p.countOffset >> 2];
+          if (n === 0) continue;
+          const base = p.listOffset >> 2;
+          const rec = spikes[k];
+          for (let m = 0; m < n; m++) {
+            rec.steps.push(t);
+            rec.neurons.push(mem32[base + m]);
+          }
+        }
+        if (mem32[errAt] !== 0) {
+          const pop = plan.pops[mem32[errAt + 1]];
+          const variable = pop.model?.state[mem32[errAt + 2]]?.name ?? '?';
+          const neuron = mem32[errAt + 3];
+          const step = mem32[errAt + 4];
+          result.error = `state became NaN/Inf: population ${pop.name}, variable ${variable}, neuron ${neuron}, step ${step} (t = ${(step * plan.dt * 1000).toFixed(3)} ms); is dt too large for this model, or does an equation divide by zero?`;
+          result.stepsDone = t + 1;
+          result.timings.run_s = (performance.now() - t0) / 1000;
+          finish();
+          return result;
+        }
+        deliver(t);
+      }
+      result.stepsDone = t;
+      // Size chunks to ~10 ms so that cancellation is checked often.
+      const took = performance.now() - c0;
+      chunk = Math.max(1, Math.min(100000, Math.round(chunk * (took > 20 ? 0.5 : took < 5 ? 2 : 1))));
+      const now = performance.now();
+      if (cb.onProgress && now - lastReport >= every) {
+        lastReport = now;
+        result.timings.run_s = (now - t0) / 1000;
+        finish();
+        cb.onProgress(t, plan.steps, result);
+      }
+      if (cb.shouldStop?.()) {
+        result.cancelled = true;
+        break;
+      }
+    }
+    result.timings.run_s = (performance.now() - t0) / 1000;
+    finish();
+    return result;
+  }
+}
+
+/** Per-population statistics of a run: the summary contract's fields. */
+export function summarize(r: RunResult): { name: string; size: number; spikes: number; rate_hz: number; cv_isi: number | null }[] {
+  const out: { name: string; size: number; spikes: number; rate_hz: number; cv_isi: number | null }[] = [];
+  const simS = r.stepsDone * r.dt;
+  for (const [name, rec] of r.spikes) {
+    const size = r.sizes.get(name) ?? 0;
+    const n = rec.steps.length;
+    // CV of ISIs: per neuron with ≥ 3 spikes, then averaged.
+    const last = new Map<number, number>();
+    const isis = new Map<number, number[]>();
+    for (let k = 0; k < n; k++) {
+      const i = rec.neurons[k];
+      const s = rec.steps[k];
+      const prev = last.get(i);
+      if (prev !== undefined) {
+        const l = isis.get(i) ?? [];
+        l.push(s - prev);
+        isis.set(i, l);
+      }
+      last.set(i, s);
+    }
+    const cvs: number[] = [];
+    for (const l of isis.values()) {
+      if (l.length < 2) continue;
+      const m = l.reduce((a, b) => a + b, 0) / l.length;
+      const v = l.reduce((a, b) => a + (b - m) * (b - m), 0) / l.length;
+      if (m > 0) cvs.push(Math.sqrt(v) / m);
+    }
+    out.push({ name, size, spikes: n, rate_hz: simS > 0 && size > 0 ? n / size / simS : 0, cv_isi: cvs.length ? cvs.reduce((a, b) => a + b, 0) / cvs.length : null });
+  }
+  return out;
+}

@@ -1,0 +1,542 @@
+// IR → execution plan: one linear memory holding structure-of-arrays state (Float32Array per
+// population and variable), per-neuron parameters, refractory counters, spike lists, synapses
+// in CSR by presynaptic neuron and delay ring buffers. Connectivity, initial values, weights
+// and delays are drawn here from the counter-based generator (rng.ts).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ConnectionIR, ExprIR, ModelDefIR, ModelIR, SelectorIR, StatementIR, ValueIR } from '../../protocol/ir';
+import { evalExpr } from './expr';
+import { Rng, Stream, draw } from './rng';
+
+export class PlanError extends Error {
+  constructor(message: string, readonly code: 'memory' | 'unsupported' | 'input' = 'unsupported') {
+    super(message);
+  }
+}
+
+export interface PopPlan {
+  index: number;
+  name: string;
+  kind: 'neuron' | 'poisson' | 'spike_array' | 'event_file';
+  size: number;
+  model?: ModelDefIR;
+  /** Byte offsets of Float32Array[size] per state variable. */
+  state: Map<string, number>;
+  /** Homogeneous parameters as numbers; heterogeneous ones as offsets of Float32Array[size]. */
+  params: Map<string, { value: number } | { offset: number }>;
+  refrOffset: number;
+  /** Refractory period in steps (constant) or offset of Int32Array[size]. */
+  refrSteps: { value: number } | { offset: number };
+  countOffset: number;
+  listOffset: number;
+  /** Initial state, copied into memory before the run. */
+  initial: Map<string, Float32Array>;
+  /** Poisson: spike probability per step (constant) or offset of Float32Array[size]. */
+  poissonP?: { value: number } | { offset: number };
+  poissonSteps?: [number, number];
+  /** spike_array / event_file: step → sources spiking then. */
+  arraySpikes?: Map<number, number[]>;
+}
+
+export interface RingPlan {
+  target: PopPlan;
+  variable: string;
+  slots: number;
+  offset: number;
+}
+
+export interface ProjPlan {
+  index: number;
+  source: PopPlan;
+  target: PopPlan;
+  src: [number, number];
+  tgt: [number, number];
+  ring: RingPlan;
+  synapses: number;
+  rowptrOffset: number;
+  colOffset: number;
+  weightOffset: number;
+  /** Constant delay in steps, or offset of Int32Array[synapses]. */
+  delay: { value: number } | { offset: number };
+  rowptr: Int32Array;
+  col: Int32Array;
+  weight: Float32Array;
+  delays?: Int32Array;
+}
+
+export interface CurrentStep {
+  pop: PopPlan;
+  variable: string;
+  from: number;
+  to: number;
+  steps: number[];
+  values: number[];
+}
+
+export interface Plan {
+  ir: ModelIR;
+  dt: number;
+  steps: number;
+  seed: number;
+  pops: PopPlan[];
+  projs: ProjPlan[];
+  rings: RingPlan[];
+  currentSteps: CurrentStep[];
+  /** NaN/Inf report: [flag, population, variable, neuron, step] as Int32 at this offset. */
+  errOffset: number;
+  bytes: number;
+  estimate: MemoryEstimate;
+}
+
+export interface MemoryEstimate {
+  stateBytes: number;
+  synapseBytes: number;
+  ringBytes: number;
+  total: number;
+  synapses: number;
+}
+
+export interface PlanOptions {
+  /** Largest memory the run may use (bytes); WASM32 cannot exceed 4 GiB. */
+  memoryLimit?: number;
+  /** Directory of the model file, for event and edge files. */
+  baseDir?: string;
+  seed?: number;
+  duration?: number;
+}
+
+const WASM_MAX = 4 * 2 ** 30 - 2 ** 16;
+
+function fmtBytes(b: number): string {
+  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;
+  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MiB`;
+  return `${Math.ceil(b / 1024)} KiB`;
+}
+
+class Allocator {
+  bytes = 64; // keep address 0 unused
+  alloc(n: number, align = 16): number {
+    this.bytes = Math.ceil(this.bytes / align) * align;
+    const at = this.bytes;
+    this.bytes += Math.max(n, 4);
+    return at;
+  }
+}
+
+function selectorRange(sel: SelectorIR, size: number): [number, number] {
+  return [Math.max(0, sel.from), Math.min(size - 1, sel.to)];
+}
+
+/** Expected synapse count of a connection (before drawing), for the memory check. */
+function expectedSynapses(c: ConnectionIR, ns: number, nt: number): number {
+  const r = c.rule;
+  switch (r.kind) {
+    case 'all_to_all':
+      return ns * nt;
+    case 'one_to_one':
+      return Math.min(ns, nt);
+    case 'random':
+      return ns * nt * r.p;
+    case 'fixed_indegree':
+      return nt * r.k;
+    case 'fixed_outdegree':
+      return ns * r.k;
+    case 'distance':
+    case 'ring_kernel':
+      return ns * nt * r.p_max;
+    default:
+      return 0;
+  }
+}
+
+export function estimateMemory(ir: ModelIR, dt: number): MemoryEstimate {
+  const sizes = new Map<string, number>();
+  let stateBytes = 0;
+  for (const p of ir.populations) {
+    sizes.set(p.name, p.size);
+    const vars = ir.models[p.model]?.state.length ?? 1;
+    stateBytes += p.size * (vars * 4 * 2 + 4 + 4 + 4 * Object.keys(p.parameters).length);
+  }
+  for (const i of ir.inputs) if (i.kind !== 'current_step') {
+    sizes.set(i.name, i.size);
+    stateBytes += i.size * 8;
+  }
+  let synapses = 0;
+  let synapseBytes = 0;
+  let ringBytes = 0;
+  for (const c of ir.connections) {
+    const maxDelay = c.delay ? (c.delay.kind === 'const' ? c.delay.value : Math.max(...c.delay.args, 0) * 4) : 0;
+    for (const s of c.sources) for (const t of c.targets) {
+      const ns = s.to - s.from + 1;
+      const nt = t.to - t.from + 1;
+      const n = expectedSynapses(c, ns, nt);
+      synapses += n;
+      // CSR: column + weight (+ delay) per synapse, row pointers, and the edge list used while building.
+      synapseBytes += n * (4 + 4 + (c.delay && c.delay.kind !== 'const' ? 4 : 0)) * 2 + (ns + 1) * 4;
+      ringBytes += (Math.round(maxDelay / dt) + 1) * (sizes.get(t.name) ?? nt) * 4;
+    }
+  }
+  return { stateBytes, synapseBytes, ringBytes, total: stateBytes + synapseBytes + ringBytes, synapses };
+}
+
+export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
+  const dt = ir.simulate.dt;
+  const duration = opts.duration ?? ir.simulate.duration;
+  const seed = opts.seed ?? ir.simulate.seed;
+  const steps = Math.round(duration / dt);
+  const limit = Math.min(opts.memoryLimit ?? WASM_MAX, WASM_MAX);
+  const est = estimateMemory(ir, dt);
+  if (est.total > limit) {
+    throw new PlanError(
+      `this run needs about ${fmtBytes(est.total)} (state ${fmtBytes(est.stateBytes)}, ${Math.round(est.synapses).toLocaleString('en-US')} synapses ${fmtBytes(est.synapseBytes)}, delay buffers ${fmtBytes(est.ringBytes)}), more than the ${fmtBytes(limit)} allowed${limit >= WASM_MAX ? ' (the WASM backend addresses at most 4 GiB)' : ' (spikeworks.memoryLimitMB / --memory-limit)'}; reduce population sizes or connection probabilities`,
+      'memory',
+    );
+  }
+  const rng = new Rng(seed);
+  const mem = new Allocator();
+  const pops: PopPlan[] = [];
+  const byName = new Map<string, PopPlan>();
+  const errOffset = mem.alloc(32);
+
+  const newPop = (name: string, kind: PopPlan['kind'], size: number, model?: ModelDefIR): PopPlan => {
+    const p: PopPlan = {
+      index: pops.length, name, kind, size, model, state: new Map(), params: new Map(),
+      refrOffset: 0, refrSteps: { value: 0 }, countOffset: mem.alloc(4), listOffset: mem.alloc(4 * size), initial: new Map(),
+    };
+    pops.push(p);
+    byName.set(name, p);
+    return p;
+  };
+
+  for (const popIR of ir.populations) {
+    const model = ir.models[popIR.model];
+    const p = newPop(popIR.name, 'neuron', popIR.size, model);
+    const n = popIR.size;
+    // Parameters: defaults, overridden by the population (constant or per neuron).
+    const perNeuron = new Map<string, Float64Array>();
+    model.parameters.forEach((par, k) => {
+      const v = popIR.parameters[par.name];
+      if (v && v.kind === 'dist') {
+        const arr = new Float64Array(n);
+        for (let i = 0; i < n; i++) arr[i] = draw(rng, v, i, 1000 + k, Stream.init, p.index);
+        perNeuron.set(par.name, arr);
+        const off = mem.alloc(4 * n);
+        p.params.set(par.name, { offset: off });
+        p.initial.set(`param:${par.name}`, Float32Array.from(arr));
+      } else {
+        p.params.set(par.name, { value: v ? v.value! : par.default ?? 0 });
+      }
+    });
+    const paramAt = (name: string, i: number) => {
+      const a = perNeuron.get(name);
+      if (a) return a[i];
+      const c = p.params.get(name);
+      return c && 'value' in c ? c.value : NaN;
+    };
+    // State: population initial values, else the model's init expression per neuron.
+    const values = new Map<string, Float64Array>();
+    model.state.forEach((sv, k) => {
+      p.state.set(sv.name, mem.alloc(4 * n));
+      const arr = new Float64Array(n);
+      const v = popIR.init[sv.name];
+      for (let i = 0; i < n; i++) {
+        arr[i] = v
+          ? draw(rng, v, i, k, Stream.init, p.index)
+          : evalExpr(sv.init, {
+              param: (x) => paramAt(x, i),
+              state: (x) => values.get(x)?.[i] ?? NaN,
+              builtin: (b) => (b === 'i' ? i : b === 'N' ? n : b === 'dt' ? dt : 0),
+            });
+      }
+      values.set(sv.name, arr);
+      p.initial.set(sv.name, Float32Array.from(arr));
+    });
+    p.refrOffset = mem.alloc(4 * n);
+    if (model.refractory) {
+      const stepsOf = (i: number) => Math.max(0, Math.round(evalExpr(model.refractory!, { param: (x) => paramAt(x, i), state: () => NaN, builtin: (b) => (b === 'dt' ? dt : b === 'i' ? i : b === 'N' ? n : 0) }) / dt));
+      const first = stepsOf(0);
+      let same = true;
+      const arr = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        arr[i] = stepsOf(i);
+        if (arr[i] !== first) same = false;
+      }
+      if (same) p.refrSteps = { value: first };
+      else {
+        p.refrSteps = { offset: mem.alloc(4 * n) };
+        p.initial.set('refr-steps', new Float32Array(arr.buffer.slice(0)));
+      }
+    }
+  }
+
+  const currentSteps: CurrentStep[] = [];
+  for (const inp of ir.inputs) {
+    switch (inp.kind) {
+      case 'poisson': {
+        const p = newPop(inp.name, 'poisson', inp.size);
+        if (inp.rate.kind === 'const') p.poissonP = { value: inp.rate.value * dt };
+        else {
+          const arr = new Float32Array(inp.size);
+          for (let i = 0; i < inp.size; i++) arr[i] = draw(rng, inp.rate, i, 0, Stream.init, p.index) * dt;
+          p.poissonP = { offset: mem.alloc(4 * inp.size) };
+          p.initial.set('poisson-p', arr);
+        }
+        p.poissonSteps = [Math.round((inp.start ?? 0) / dt), inp.stop !== undefined ? Math.round(inp.stop / dt) : steps];
+        break;
+      }
+      case 'spike_array': {
+        const p = newPop(inp.name, 'spike_array', inp.size);
+        p.arraySpikes = new Map();
+        const period = inp.period ? Math.max(1, Math.round(inp.period / dt)) : 0;
+        for (let k = 0; k < inp.times.length; k++) {
+          for (let s = Math.round(inp.times[k] / dt); s < steps; s += period) {
+            const list = p.arraySpikes.get(s) ?? [];
+            list.push(inp.indices[k]);
+            p.arraySpikes.set(s, list);
+            if (!period) break;
+          }
+        }
+        break;
+      }
+      case 'event_file': {
+        const p = newPop(inp.name, 'event_file', inp.size);
+        p.arraySpikes = readEventFile(path.resolve(opts.baseDir ?? '.', inp.file), inp.size, dt);
+        break;
+      }
+      case 'current_step':
+        break;
+    }
+  }
+  for (const inp of ir.inputs) {
+    if (inp.kind !== 'current_step') continue;
+    const pop = byName.get(inp.target.name)!;
+    const [from, to] = selectorRange(inp.target, pop.size);
+    currentSteps.push({ pop, variable: inp.target.variable, from, to, steps: inp.times.map((x) => Math.round(x / dt)), values: inp.values });
+  }
+
+  // Projections: one per (source selector, target selector) pair of each connection.
+  const rings = new Map<string, RingPlan>();
+  const projs: ProjPlan[] = [];
+  const pending: { ring: RingPlan; maxDelay: number }[] = [];
+  ir.connections.forEach((c) => {
+    if (c.synapse && c.synapse.model !== 'Static') throw new PlanError(`plastic synapses (${c.synapse.model}) are not run by the WASM engine yet; static connections only`);
+    const stmt = deliveredStatement(c);
+    for (const s of c.sources) for (const t of c.targets) {
+      const source = byName.get(s.name)!;
+      const target = byName.get(t.name)!;
+      const src = selectorRange(s, source.size);
+      const tgt = selectorRange(t, target.size);
+      const variable = stmt.variable;
+      if (!target.state.has(variable)) throw new PlanError(`connection into ${t.name}: ${target.model?.name} has no state variable '${variable}'`);
+      const key = `${target.name}.${variable}`;
+      let ring = rings.get(key);
+      if (!ring) {
+        ring = { target, variable, slots: 1, offset: 0 };
+        rings.set(key, ring);
+      }
+      const projIndex = projs.length;
+      const built = connect(c, rng, projIndex, src[1] - src[0] + 1, tgt[1] - tgt[0] + 1, source === target && src[0] === tgt[0], opts.baseDir);
+      const nsyn = built.col.length;
+      const weight = new Float32Array(nsyn);
+      for (let k = 0; k < nsyn; k++) weight[k] = stmt.sign * draw(rng, c.weight, k, 0, Stream.weight, projIndex);
+      let delay: ProjPlan['delay'] = { value: 0 };
+      let delays: Int32Array | undefined;
+      let maxDelay = 0;
+      if (c.delay) {
+        if (c.delay.kind === 'const') {
+          delay = { value: Math.max(0, Math.round(c.delay.value / dt)) };
+          maxDelay = delay.value;
+        } else {
+          delays = new Int32Array(nsyn);
+          for (let k = 0; k < nsyn; k++) {
+            delays[k] = Math.max(1, Math.round(draw(rng, c.delay, k, 0, Stream.delay, projIndex) / dt));
+            if (delays[k] > maxDelay) maxDelay = delays[k];
+          }
+          delay = { offset: mem.alloc(4 * nsyn) };
+        }
+      }
+      pending.push({ ring, maxDelay });
+      projs.push({
+        index: projIndex, source, target, src, tgt, ring, synapses: nsyn,
+        rowptrOffset: mem.alloc(4 * built.rowptr.length), colOffset: mem.alloc(4 * nsyn), weightOffset: mem.alloc(4 * nsyn),
+        delay, rowptr: built.rowptr, col: built.col, weight, delays,
+      });
+    }
+  });
+  for (const { ring, maxDelay } of pending) ring.slots = Math.max(ring.slots, maxDelay + 1);
+  for (const ring of rings.values()) ring.offset = mem.alloc(4 * ring.slots * ring.target.size);
+  for (const cs of currentSteps) {
+    if (!cs.pop.state.has(cs.variable)) throw new PlanError(`current_step target ${cs.pop.name}.${cs.variable} is not a state variable`);
+  }
+  if (mem.bytes > limit) throw new PlanError(`this run needs ${fmtBytes(mem.bytes)}, more than the ${fmtBytes(limit)} allowed; reduce population sizes or connection probabilities`, 'memory');
+  return { ir, dt, steps, seed, pops, projs, rings: [...rings.values()], currentSteps, errOffset, bytes: mem.bytes, estimate: est };
+}
+
+/** The one statement a static connection performs: `post.x += sign·w`. */
+function deliveredStatement(c: ConnectionIR): { variable: string; sign: number } {
+  const stmts: StatementIR[] = c.on_pre ?? (c.synapse ? [{ target: { kind: 'target' }, op: '+=', value: { op: 'weight' } }] : []);
+  if (c.on_post?.length) throw new PlanError('on_post statements are not run by the WASM engine yet');
+  if (stmts.length !== 1) throw new PlanError(`a static connection delivers one statement (post.x += w); this one has ${stmts.length}`);
+  const s = stmts[0];
+  const isW = (e: ExprIR) => e.op === 'weight';
+  if (!(s.op === '+=' || s.op === '-=') || !isW(s.value)) throw new PlanError("static connections support 'x += w' and 'x -= w' only (for now)");
+  const variable = s.target.kind === 'target' ? c.target : s.target.kind === 'post' || s.target.kind === 'state' ? s.target.name : undefined;
+  if (!variable) throw new PlanError('the connection does not name its target variable');
+  return { variable, sign: s.op === '-=' ? -1 : 1 };
+}
+
+/** Draws the synapses of one projection as CSR by (local) source index. */
+function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number, samePop: boolean, baseDir?: string): { rowptr: Int32Array; col: Int32Array } {
+  const noSelf = samePop && !c.autapses;
+  const rule = c.rule;
+  const rowptr = new Int32Array(ns + 1);
+  let cols: number[] | Int32Array = [];
+  const bySource = (emit: (i: number, push: (j: number) => void) => void) => {
+    const out: number[] = [];
+    for (let i = 0; i < ns; i++) {
+      rowptr[i] = out.length;
+      emit(i, (j) => {
+        if (!(noSelf && i === j)) out.push(j);
+      });
+    }
+    rowptr[ns] = out.length;
+    return Int32Array.from(out);
+  };
+  switch (rule.kind) {
+    case 'all_to_all':
+      cols = bySource((_i, push) => {
+        for (let j = 0; j < nt; j++) push(j);
+      });
+      break;
+    case 'one_to_one':
+      cols = bySource((i, push) => {
+        if (i < nt) push(i);
+      });
+      break;
+    case 'random': {
+      const p = rule.p;
+      const logq = Math.log(1 - p);
+      cols = bySource((i, push) => {
+        if (p <= 0) return;
+        if (p >= 1) {
+          for (let j = 0; j < nt; j++) push(j);
+          return;
+        }
+        // Geometric skips: the gap to the next target is floor(log(u)/log(1-p)).
+        let j = -1;
+        for (let k = 0; ; k++) {
+          const u = rng.uniform(i, k, Stream.connect, proj);
+          j += 1 + Math.floor(Math.log(1 - u) / logq);
+          if (j >= nt) break;
+          push(j);
+        }
+      });
+      break;
+    }
+    case 'fixed_outdegree':
+      cols = bySource((i, push) => {
+        for (const j of sample(rng, nt, rule.k, i, proj, noSelf ? i : -1)) push(j);
+      });
+      break;
+    case 'fixed_indegree': {
+      // Drawn per target, then transposed to rows by source.
+      const src: number[] = [];
+      const tgt: number[] = [];
+      for (let j = 0; j < nt; j++) {
+        for (const i of sample(rng, ns, rule.k, j, proj, noSelf ? j : -1)) {
+          src.push(i);
+          tgt.push(j);
+        }
+      }
+      cols = transpose(src, tgt, ns, rowptr);
+      break;
+    }
+    case 'distance':
+    case 'ring_kernel': {
+      const { sigma, p_max } = rule;
+      cols = bySource((i, push) => {
+        for (let j = 0; j < nt; j++) {
+          let d: number;
+          if (rule.kind === 'ring_kernel') {
+            const a = (2 * Math.PI * i) / ns;
+            const b = (2 * Math.PI * j) / nt;
+            d = Math.abs(a - b);
+            d = Math.min(d, 2 * Math.PI - d);
+          } else d = Math.abs(i - j) * 10e-6;
+          const pc = p_max * Math.exp((-d * d) / (2 * sigma * sigma));
+          if (rng.uniform(i, j, Stream.connect, proj) < pc) push(j);
+        }
+      });
+      break;
+    }
+    case 'from_file': {
+      const file = path.resolve(baseDir ?? '.', rule.file);
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new PlanError(`cannot read the edge list ${file}: ${(e as Error).message}`, 'input');
+      }
+      const src: number[] = [];
+      const tgt: number[] = [];
+      text.split(/\r?\n/).forEach((line, k) => {
+        const t = line.trim();
+        if (!t || t.startsWith('#') || /^[a-z]/i.test(t)) return;
+        const [a, b] = t.split(/[,\s]+/).map(Number);
+        if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0 || a >= ns || b >= nt) throw new PlanError(`${file}:${k + 1}: expected 'source,target' indices within 0..${ns - 1} and 0..${nt - 1}`, 'input');
+        src.push(a);
+        tgt.push(b);
+      });
+      cols = transpose(src, tgt, ns, rowptr);
+      break;
+    }
+  }
+  return { rowptr, col: cols instanceof Int32Array ? cols : Int32Array.from(cols) };
+}
+
+/** k distinct indices from [0, n) (Floyd's algorithm), optionally excluding one. */
+function sample(rng: Rng, n: number, k: number, row: number, proj: number, exclude: number): number[] {
+  const pool = exclude >= 0 ? n - 1 : n;
+  const kk = Math.min(k, pool);
+  const chosen = new Set<number>();
+  for (let m = pool - kk, draw = 0; m < pool; m++, draw++) {
+    const r = Math.floor(rng.uniform(row, draw, Stream.connect, proj) * (m + 1));
+    chosen.add(chosen.has(r) ? m : r);
+  }
+  const out = [...chosen].map((x) => (exclude >= 0 && x >= exclude ? x + 1 : x));
+  return out.sort((a, b) => a - b);
+}
+
+function transpose(src: number[], tgt: number[], ns: number, rowptr: Int32Array): Int32Array {
+  rowptr.fill(0);
+  for (const s of src) rowptr[s + 1]++;
+  for (let i = 0; i < ns; i++) rowptr[i + 1] += rowptr[i];
+  const fill = rowptr.slice(0, ns);
+  const col = new Int32Array(src.length);
+  for (let k = 0; k < src.length; k++) col[fill[src[k]]++] = tgt[k];
+  return col;
+}
+
+/** Event file: CSV lines `time_s,index` (header and # comments allowed). */
+function readEventFile(file: string, size: number, dt: number): Map<number, number[]> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new PlanError(`cannot read the event file ${file}: ${(e as Error).message}`, 'input');
+  }
+  const out = new Map<number, number[]>();
+  text.split(/\r?\n/).forEach((line, k) => {
+    const t = line.trim();
+    if (!t || t.startsWith('#') || /^[a-z]/i.test(t)) return;
+    const [time, idx] = t.split(/[,\s]+/).map(Number);
+    if (!Number.isFinite(time) || !Number.isInteger(idx) || idx < 0 || idx >= size) throw new PlanError(`${file}:${k + 1}: expected 'time_s,index' with index in 0..${size - 1}`, 'input');
+    const s = Math.round(time / dt);
+    const list = out.get(s) ?? [];
+    list.push(idx);
+    out.set(s, list);
+  });
+  return out;
+}
+
+export type { ValueIR };

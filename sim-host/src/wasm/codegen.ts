@@ -1,0 +1,740 @@
+// Plan → WebAssembly module. Per neuron population, one generated loop integrates the model's
+// equations (exponential Euler for equations affine in their variable, else euler/rk2/rk4),
+// applies refractoriness, tests the spike condition and applies the reset. Poisson inputs,
+// spike propagation through CSR + delay ring buffers, and ring delivery are generated too.
+// Parameters that are the same for all neurons are folded into constants.
+// State is f32 in memory and f64 while computing.
+import type { ExprIR, ModelDefIR, StatementIR } from '../../../protocol/ir';
+import type { Plan, PopPlan, ProjPlan } from '../plan';
+import { Code, ModuleBuilder, Op, T } from './emitter';
+
+const M0 = 0xd2511f53;
+const M1 = 0xcd9e8d57;
+const W0 = 0x9e3779b9;
+const W1 = 0xbb67ae85;
+
+interface Fns {
+  exp: number;
+  log: number;
+  sin: number;
+  cos: number;
+  tanh: number;
+  pow: number;
+  u01: number;
+  normal: number;
+}
+
+export interface Compiled {
+  bytes: Uint8Array;
+  pages: number;
+}
+
+export function compile(plan: Plan): Compiled {
+  const mb = new ModuleBuilder();
+  const pages = Math.ceil(plan.bytes / 65536) + 1;
+  mb.importMemory('env', 'memory', pages);
+  const fns: Fns = {
+    log: mb.importFunc('math', 'log', [T.f64], [T.f64]),
+    sin: mb.importFunc('math', 'sin', [T.f64], [T.f64]),
+    cos: mb.importFunc('math', 'cos', [T.f64], [T.f64]),
+    tanh: mb.importFunc('math', 'tanh', [T.f64], [T.f64]),
+    pow: mb.importFunc('math', 'pow', [T.f64, T.f64], [T.f64]),
+    exp: -1,
+    u01: -1,
+    normal: -1,
+  };
+  const exp = mb.declare([T.f64], [T.f64]);
+  fns.exp = exp.index;
+  emitExp(exp.code);
+  const k0 = plan.seed >>> 0;
+  const k1 = Math.floor(plan.seed / 4294967296) >>> 0;
+  const u01 = mb.declare([T.i32, T.i32, T.i32, T.i32], [T.f64]);
+  fns.u01 = u01.index;
+  emitPhilox(u01.code, k0, k1, false, fns);
+  const normal = mb.declare([T.i32, T.i32, T.i32, T.i32], [T.f64]);
+  fns.normal = normal.index;
+  emitPhilox(normal.code, k0, k1, true, fns);
+
+  const update = mb.declare([T.i32], [], 'update');
+  const deliver = mb.declare([T.i32], [], 'deliver');
+  const popFns = plan.pops.map((p) => {
+    const f = mb.declare([T.i32], []);
+    if (p.kind === 'neuron') new PopulationCodegen(plan, p, f.code, fns).emit();
+    else if (p.kind === 'poisson') emitPoisson(plan, p, f.code, fns);
+    return f.index;
+  });
+  // update(t): every population, in order.
+  for (const [k, p] of plan.pops.entries()) {
+    if (p.kind === 'neuron' || p.kind === 'poisson') update.code.get(0).call(popFns[k]);
+  }
+  // deliver(t): propagate this step's spikes into the ring buffers, then apply slot t.
+  for (const proj of plan.projs) emitPropagate(plan, proj, deliver.code);
+  for (const ring of plan.rings) emitRingApply(ring, deliver.code);
+  return { bytes: mb.encode(), pages };
+}
+
+// ---- math --------------------------------------------------------------------------------------
+
+/** exp(x) in f64: 2^k · p(r), r = x - k ln2, degree-11 Taylor polynomial (|rel. error| < 1e-14). */
+function emitExp(c: Code): void {
+  const x = 0;
+  const k = c.local(T.f64);
+  const r = c.local(T.f64);
+  const p = c.local(T.f64);
+  // Out of range: overflow to +inf, underflow to 0.
+  c.get(x).f64(709.7).op(Op.f64_gt).begin(Op.if).f64(Infinity).op(Op.return).end();
+  c.get(x).f64(-708).op(Op.f64_lt).begin(Op.if).f64(0).op(Op.return).end();
+  c.get(x).f64(Math.LOG2E).op(Op.f64_mul).op(Op.f64_nearest).set(k);
+  c.get(x).get(k).f64(0.6931471803691238).op(Op.f64_mul).op(Op.f64_sub).get(k).f64(1.9082149292705877e-10).op(Op.f64_mul).op(Op.f64_sub).set(r);
+  let fact = 1;
+  const coef: number[] = [];
+  for (let n = 0; n <= 11; n++) {
+    if (n > 0) fact *= n;
+    coef.push(1 / fact);
+  }
+  c.f64(coef[11]).set(p);
+  for (let n = 10; n >= 0; n--) c.get(p).get(r).op(Op.f64_mul).f64(coef[n]).op(Op.f64_add).set(p);
+  // 2^k from the exponent bits.
+  c.get(p).get(k).op(Op.i64_trunc_f64_s).i64(1023n).op(Op.i64_add).i64(52n).op(Op.i64_shl).op(Op.f64_reinterpret_i64).op(Op.f64_mul);
+}
+
+/** Philox4x32-10 of (c0..c3) under the seed; returns a uniform [0,1) or, with `normal`, N(0,1). */
+function emitPhilox(c: Code, k0: number, k1: number, normal: boolean, fns: Fns): void {
+  const [c0, c1, c2, c3] = [0, 1, 2, 3];
+  const key0 = c.local(T.i32);
+  const key1 = c.local(T.i32);
+  const p0 = c.local(T.i64);
+  const p1 = c.local(T.i64);
+  const n = c.local(T.i32);
+  const t = c.local(T.i32);
+  c.i32(k0 | 0).set(key0).i32(k1 | 0).set(key1).i32(0).set(n);
+  c.begin(Op.loop);
+  c.i64(BigInt(M0)).get(c0).op(Op.i64_extend_i32_u).op(Op.i64_mul).set(p0);
+  c.i64(BigInt(M1)).get(c2).op(Op.i64_extend_i32_u).op(Op.i64_mul).set(p1);
+  // c0' = hi(p1) ^ c1 ^ key0 ; c1' = lo(p1) ; c2' = hi(p0) ^ c3 ^ key1 ; c3' = lo(p0)
+  c.get(p1).i64(32n).op(Op.i64_shr_u).op(Op.i32_wrap_i64).get(c1).op(Op.i32_xor).get(key0).op(Op.i32_xor).set(t);
+  c.get(p1).op(Op.i32_wrap_i64).set(c1);
+  c.get(t).set(c0);
+  c.get(p0).i64(32n).op(Op.i64_shr_u).op(Op.i32_wrap_i64).get(c3).op(Op.i32_xor).get(key1).op(Op.i32_xor).set(c2);
+  c.get(p0).op(Op.i32_wrap_i64).set(c3);
+  c.get(key0).i32(W0 | 0).op(Op.i32_add).set(key0);
+  c.get(key1).i32(W1 | 0).op(Op.i32_add).set(key1);
+  c.get(n).i32(1).op(Op.i32_add).tee(n).i32(10).op(Op.i32_lt_u).br(Op.br_if, 0);
+  c.end();
+  const unit = (a: number, b: number) => {
+    c.get(a).i32(5).op(Op.i32_shr_u).op(Op.f64_convert_i32_u).f64(67108864).op(Op.f64_mul);
+    c.get(b).i32(6).op(Op.i32_shr_u).op(Op.f64_convert_i32_u).op(Op.f64_add).f64(1 / 9007199254740992).op(Op.f64_mul);
+  };
+  if (!normal) {
+    unit(c0, c1);
+    return;
+  }
+  // Box–Muller: sqrt(-2 ln(1 - u1)) · cos(2π u2)
+  c.f64(-2).f64(1);
+  unit(c0, c1);
+  c.op(Op.f64_sub).call(fns.log).op(Op.f64_mul).op(Op.f64_sqrt);
+  c.f64(2 * Math.PI);
+  unit(c2, c3);
+  c.op(Op.f64_mul).call(fns.cos).op(Op.f64_mul);
+}
+
+// ---- expressions -------------------------------------------------------------------------------
+
+type Folded = ExprIR;
+
+function isConst(e: ExprIR): e is { op: 'const'; value: number } {
+  return e.op === 'const';
+}
+const K = (value: number): ExprIR => ({ op: 'const', value });
+
+/** Substitutes homogeneous parameters and dt, folds constant arithmetic. */
+function fold(e: ExprIR, consts: (name: string) => number | undefined, dt: number, n: number): Folded {
+  switch (e.op) {
+    case 'param': {
+      const v = consts(e.name);
+      return v === undefined ? e : K(v);
+    }
+    case 'builtin':
+      return e.name === 'dt' ? K(dt) : e.name === 'N' ? K(n) : e;
+    case 'neg': {
+      const a = fold(e.args[0], consts, dt, n);
+      return isConst(a) ? K(-a.value) : { op: 'neg', args: [a] };
+    }
+    case 'not': {
+      const a = fold(e.args[0], consts, dt, n);
+      return isConst(a) ? K(a.value ? 0 : 1) : { op: 'not', args: [a] };
+    }
+    case 'call': {
+      const args = e.args.map((x) => fold(x, consts, dt, n));
+      if (e.fn !== 'rand' && e.fn !== 'randn' && args.every(isConst)) {
+        const v = constCall(e.fn, args.map((x) => (x as { value: number }).value));
+        if (v !== undefined) return K(v);
+      }
+      return { op: 'call', fn: e.fn, args };
+    }
+    case 'const':
+    case 'state':
+    case 'alias':
+    case 'weight':
+    case 'target':
+    case 'pre':
+    case 'post':
+    case 'mod':
+      return e;
+    default: {
+      const a = fold(e.args[0], consts, dt, n);
+      const b = fold(e.args[1], consts, dt, n);
+      if (isConst(a) && isConst(b)) {
+        const x = a.value;
+        const y = b.value;
+        const r = { add: x + y, sub: x - y, mul: x * y, div: x / y, pow: Math.pow(x, y), lt: +(x < y), le: +(x <= y), gt: +(x > y), ge: +(x >= y), eq: +(x === y), ne: +(x !== y), and: +(!!x && !!y), or: +(!!x || !!y) }[e.op];
+        return K(r);
+      }
+      if (e.op === 'mul' && ((isConst(a) && a.value === 0) || (isConst(b) && b.value === 0))) return K(0);
+      if (e.op === 'mul' && isConst(a) && a.value === 1) return b;
+      if (e.op === 'mul' && isConst(b) && b.value === 1) return a;
+      if ((e.op === 'add' || e.op === 'sub') && isConst(b) && b.value === 0) return a;
+      if (e.op === 'add' && isConst(a) && a.value === 0) return b;
+      if (e.op === 'div' && isConst(b) && b.value === 1) return a;
+      return { op: e.op, args: [a, b] };
+    }
+  }
+}
+
+function constCall(fn: string, a: number[]): number | undefined {
+  const f: Record<string, (...x: number[]) => number> = {
+    exp: Math.exp, log: Math.log, sqrt: Math.sqrt, abs: Math.abs, sin: Math.sin, cos: Math.cos, tanh: Math.tanh,
+    sigmoid: (x) => 1 / (1 + Math.exp(-x)), relu: (x) => Math.max(0, x), heaviside: (x) => (x > 0 ? 1 : 0),
+    min: Math.min, max: Math.max, clip: (x, lo, hi) => Math.min(Math.max(x, lo), hi),
+  };
+  return f[fn]?.(...a);
+}
+
+/** rhs = a + b·x for an affine rhs (aliases expanded); undefined when not affine. */
+function affine(e: ExprIR, x: string, aliases: Map<string, ExprIR>, depth = 0): { a: ExprIR; b: ExprIR } | undefined {
+  if (depth > 64) return undefined;
+  const zero = K(0);
+  const rec = (y: ExprIR) => affine(y, x, aliases, depth + 1);
+  const add = (p: ExprIR, q: ExprIR): ExprIR => (isConst(p) && p.value === 0 ? q : isConst(q) && q.value === 0 ? p : { op: 'add', args: [p, q] });
+  const mul = (p: ExprIR, q: ExprIR): ExprIR => (isConst(p) && p.value === 0) || (isConst(q) && q.value === 0) ? zero : { op: 'mul', args: [p, q] };
+  const noX = (y: { a: ExprIR; b: ExprIR }) => isConst(y.b) && y.b.value === 0;
+  switch (e.op) {
+    case 'state':
+      return e.name === x ? { a: zero, b: K(1) } : { a: e, b: zero };
+    case 'alias': {
+      const def = aliases.get(e.name);
+      if (!def) return { a: e, b: zero };
+      const r = rec(def);
+      return r && noX(r) ? { a: e, b: zero } : r;
+    }
+    case 'neg': {
+      const r = rec(e.args[0]);
+      return r && { a: { op: 'neg', args: [r.a] }, b: isConst(r.b) ? K(-r.b.value) : { op: 'neg', args: [r.b] } };
+    }
+    case 'add':
+    case 'sub': {
+      const p = rec(e.args[0]);
+      const q = rec(e.args[1]);
+      if (!p || !q) return undefined;
+      if (e.op === 'add') return { a: add(p.a, q.a), b: add(p.b, q.b) };
+      return { a: { op: 'sub', args: [p.a, q.a] }, b: noX(q) ? p.b : { op: 'sub', args: [p.b, q.b] } };
+    }
+    case 'mul': {
+      const p = rec(e.args[0]);
+      const q = rec(e.args[1]);
+      if (!p || !q) return undefined;
+      if (noX(p)) return { a: mul(p.a, q.a), b: mul(p.a, q.b) };
+      if (noX(q)) return { a: mul(p.a, q.a), b: mul(p.b, q.a) };
+      return undefined;
+    }
+    case 'div': {
+      const p = rec(e.args[0]);
+      const q = rec(e.args[1]);
+      if (!p || !q || !noX(q)) return undefined;
+      return { a: { op: 'div', args: [p.a, q.a] }, b: isConst(p.b) && p.b.value === 0 ? zero : { op: 'div', args: [p.b, q.a] } };
+    }
+    default: {
+      // Anything else must not involve x at all.
+      const r = mentions(e, x, aliases, 0) ? undefined : { a: e, b: zero };
+      return r;
+    }
+  }
+}
+
+function mentions(e: ExprIR, x: string, aliases: Map<string, ExprIR>, depth: number): boolean {
+  if (depth > 64) return true;
+  if (e.op === 'state') return e.name === x;
+  if (e.op === 'alias') {
+    const d = aliases.get(e.name);
+    return d ? mentions(d, x, aliases, depth + 1) : false;
+  }
+  if ('args' in e) return e.args.some((a) => mentions(a, x, aliases, depth + 1));
+  return false;
+}
+
+// ---- neuron populations ------------------------------------------------------------------------
+
+class PopulationCodegen {
+  private i = 0;
+  private t = 0;
+  private aliasCache = new Map<string, number>();
+  private aliases = new Map<string, ExprIR>();
+  private randSite = 0;
+
+  constructor(private plan: Plan, private pop: PopPlan, private c: Code, private fns: Fns) {}
+
+  private get model(): ModelDefIR {
+    return this.pop.model!;
+  }
+
+  private fold(e: ExprIR): ExprIR {
+    return fold(
+      e,
+      (name) => {
+        const p = this.pop.params.get(name);
+        return p && 'value' in p ? p.value : undefined;
+      },
+      this.plan.dt,
+      this.pop.size,
+    );
+  }
+
+  emit(): void {
+    const c = this.c;
+    const m = this.model;
+    const pop = this.pop;
+    this.t = 0;
+    this.i = c.local(T.i32);
+    const refr = c.local(T.i32);
+    const held = c.local(T.i32);
+    const count = c.local(T.i32);
+    for (const a of m.aliases) this.aliases.set(a.name, this.fold(a.expr));
+    const names = m.state.map((s) => s.name);
+    const old = new Map<string, number>();
+    const neu = new Map<string, number>();
+    for (const s of names) {
+      old.set(s, c.local(T.f64));
+      neu.set(s, c.local(T.f64));
+    }
+    const heldVars = new Set(m.reset.filter((s) => s.target.kind === 'state').map((s) => (s.target as { name: string }).name));
+    const odes = m.odes.map((o) => ({ variable: o.variable, rhs: this.fold(o.rhs), linear: o.linear }));
+    const allLinear = odes.every((o) => o.linear);
+    const method = m.method ?? (allLinear ? 'exact' : 'rk2');
+
+    c.i32(0).set(count);
+    c.i32(0).set(this.i);
+    c.get(this.i).i32(pop.size).op(Op.i32_lt_u).begin(Op.if);
+    c.begin(Op.loop);
+    // load state
+    for (const s of names) c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, pop.state.get(s)!).op(Op.f64_promote_f32).set(old.get(s)!);
+    c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pop.refrOffset).set(refr);
+    c.get(refr).i32(0).op(Op.i32_gt_s).set(held);
+    // integrate: new values from old ones
+    for (const s of names) c.get(old.get(s)!).set(neu.get(s)!);
+    this.integrate(odes, method, old, neu);
+    // refractory: variables the reset assigns keep their values
+    for (const s of heldVars) {
+      if (!neu.has(s)) continue;
+      c.get(old.get(s)!).get(neu.get(s)!).get(held).op(Op.select).set(neu.get(s)!);
+    }
+    // NaN/Inf check: x - x != 0
+    names.forEach((s, k) => {
+      c.get(neu.get(s)!).get(neu.get(s)!).op(Op.f64_sub).f64(0).op(Op.f64_ne).begin(Op.if);
+      c.i32(0).i32(1).mem(Op.i32_store, 2, this.plan.errOffset);
+      c.i32(0).i32(pop.index).mem(Op.i32_store, 2, this.plan.errOffset + 4);
+      c.i32(0).i32(k).mem(Op.i32_store, 2, this.plan.errOffset + 8);
+      c.i32(0).get(this.i).mem(Op.i32_store, 2, this.plan.errOffset + 12);
+      c.i32(0).get(this.t).mem(Op.i32_store, 2, this.plan.errOffset + 16);
+      c.end();
+    });
+    // refractory counter: count down; spikes are possible once it reaches 0 (as in Brian2)
+    c.get(held).begin(Op.if).get(refr).i32(1).op(Op.i32_sub).set(refr).end();
+    if (m.spike) {
+      this.aliasCache.clear();
+      c.get(refr).op(Op.i32_eqz);
+      this.cond(m.spike, neu);
+      c.op(Op.i32_and).begin(Op.if);
+      // record the spike
+      c.get(count).i32(2).op(Op.i32_shl).get(this.i).mem(Op.i32_store, 2, pop.listOffset);
+      c.get(count).i32(1).op(Op.i32_add).set(count);
+      // reset, in order, each statement seeing the previous ones
+      for (const st of m.reset) this.statement(st, neu);
+      if ('value' in pop.refrSteps) c.i32(pop.refrSteps.value).set(refr);
+      else c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pop.refrSteps.offset).set(refr);
+      c.end();
+    }
+    // store
+    for (const s of names) c.get(this.i).i32(2).op(Op.i32_shl).get(neu.get(s)!).op(Op.f32_demote_f64).mem(Op.f32_store, 2, pop.state.get(s)!);
+    c.get(this.i).i32(2).op(Op.i32_shl).get(refr).mem(Op.i32_store, 2, pop.refrOffset);
+    c.get(this.i).i32(1).op(Op.i32_add).tee(this.i).i32(pop.size).op(Op.i32_lt_u).br(Op.br_if, 0);
+    c.end(); // loop
+    c.end(); // if
+    c.i32(0).get(count).mem(Op.i32_store, 2, pop.countOffset);
+  }
+
+  private integrate(odes: { variable: string; rhs: ExprIR; linear: boolean }[], method: string, old: Map<string, number>, neu: Map<string, number>): void {
+    const c = this.c;
+    const dt = this.plan.dt;
+    if (method === 'exact' && odes.every((o) => o.linear)) {
+      // Exponential Euler: each variable exactly, the others frozen at their old values.
+      for (const o of odes) {
+        this.aliasCache.clear();
+        const ab = affine(o.rhs, o.variable, this.aliases);
+        const x = old.get(o.variable)!;
+        const out = neu.get(o.variable)!;
+        if (!ab) {
+          c.get(x);
+          this.value(o.rhs, old);
+          c.f64(dt).op(Op.f64_mul).op(Op.f64_add).set(out);
+          continue;
+        }
+        const a = this.fold(ab.a);
+        const b = this.fold(ab.b);
+        if (isConst(b) && b.value === 0) {
+          // dx/dt = a (independent of x): x + a·dt
+          c.get(x);
+          this.value(a, old);
+          c.f64(dt).op(Op.f64_mul).op(Op.f64_add).set(out);
+        } else if (isConst(a) && isConst(b)) {
+          const E = Math.exp(b.value * dt);
+          c.get(x).f64(E).op(Op.f64_mul).f64((a.value / b.value) * (E - 1)).op(Op.f64_add).set(out);
+        } else {
+          // x·e^{b dt} + (a/b)(e^{b dt} - 1); for |b dt| tiny, (e^{b dt}-1)/b → dt
+          const bl = c.local(T.f64);
+          const E = c.local(T.f64);
+          this.value(b, old);
+          c.set(bl);
+          c.get(bl).f64(dt).op(Op.f64_mul).call(this.fns.exp).set(E);
+          c.get(x).get(E).op(Op.f64_mul);
+          this.value(a, old);
+          c.get(E).f64(1).op(Op.f64_sub).get(bl).op(Op.f64_div);
+          c.f64(dt);
+          c.get(bl).f64(dt).op(Op.f64_mul).op(Op.f64_abs).f64(1e-12).op(Op.f64_gt);
+          c.op(Op.select);
+          c.op(Op.f64_mul).op(Op.f64_add).set(out);
+        }
+      }
+      return;
+    }
+    // Explicit methods on the whole system.
+    const derivs = (vals: Map<string, number>, tOffset: number): Map<string, number> => {
+      this.aliasCache.clear();
+      this.timeOffset = tOffset;
+      const out = new Map<string, number>();
+      for (const o of odes) {
+        const d = c.local(T.f64);
+        this.value(o.rhs, vals);
+        c.set(d);
+        out.set(o.variable, d);
+      }
+      this.timeOffset = 0;
+      return out;
+    };
+    const shifted = (base: Map<string, number>, k: Map<string, number>, h: number): Map<string, number> => {
+      const vals = new Map(base);
+      for (const [v, d] of k) {
+        const l = c.local(T.f64);
+        c.get(base.get(v)!).get(d).f64(h).op(Op.f64_mul).op(Op.f64_add).set(l);
+        vals.set(v, l);
+      }
+      return vals;
+    };
+    const k1 = derivs(old, 0);
+    if (method === 'euler') {
+      for (const [v, d] of k1) c.get(old.get(v)!).get(d).f64(dt).op(Op.f64_mul).op(Op.f64_add).set(neu.get(v)!);
+      return;
+    }
+    if (method === 'rk4') {
+      const k2 = derivs(shifted(old, k1, dt / 2), dt / 2);
+      const k3 = derivs(shifted(old, k2, dt / 2), dt / 2);
+      const k4 = derivs(shifted(old, k3, dt), dt);
+      for (const [v] of k1) {
+        c.get(old.get(v)!);
+        c.get(k1.get(v)!).get(k2.get(v)!).f64(2).op(Op.f64_mul).op(Op.f64_add).get(k3.get(v)!).f64(2).op(Op.f64_mul).op(Op.f64_add).get(k4.get(v)!).op(Op.f64_add);
+        c.f64(dt / 6).op(Op.f64_mul).op(Op.f64_add).set(neu.get(v)!);
+      }
+      return;
+    }
+    // rk2 (midpoint, as Brian2's 'rk2')
+    const k2 = derivs(shifted(old, k1, dt / 2), dt / 2);
+    for (const [v, d] of k2) c.get(old.get(v)!).get(d).f64(dt).op(Op.f64_mul).op(Op.f64_add).set(neu.get(v)!);
+  }
+
+  private timeOffset = 0;
+
+  /** Emits an f64 value of `e` with state variables read from `vals`. */
+  private value(e: ExprIR, vals: Map<string, number>): void {
+    const c = this.c;
+    switch (e.op) {
+      case 'const':
+        c.f64(e.value);
+        return;
+      case 'state': {
+        const l = vals.get(e.name);
+        if (l === undefined) c.f64(NaN);
+        else c.get(l);
+        return;
+      }
+      case 'param': {
+        const p = this.pop.params.get(e.name);
+        if (!p) c.f64(NaN);
+        else if ('value' in p) c.f64(p.value);
+        else c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, p.offset).op(Op.f64_promote_f32);
+        return;
+      }
+      case 'alias': {
+        let l = this.aliasCache.get(e.name);
+        if (l === undefined) {
+          l = c.local(T.f64);
+          this.value(this.aliases.get(e.name) ?? K(NaN), vals);
+          c.set(l);
+          this.aliasCache.set(e.name, l);
+        }
+        c.get(l);
+        return;
+      }
+      case 'builtin':
+        if (e.name === 't') c.get(this.t).op(Op.f64_convert_i32_s).f64(this.plan.dt).op(Op.f64_mul).f64(this.timeOffset).op(Op.f64_add);
+        else if (e.name === 'i') c.get(this.i).op(Op.f64_convert_i32_u);
+        else if (e.name === 'dt') c.f64(this.plan.dt);
+        else c.f64(this.pop.size);
+        return;
+      case 'neg':
+        this.value(e.args[0], vals);
+        c.op(Op.f64_neg);
+        return;
+      case 'not':
+        this.cond(e.args[0], vals);
+        c.op(Op.i32_eqz).op(Op.f64_convert_i32_u);
+        return;
+      case 'call':
+        this.callFn(e.fn, e.args, vals);
+        return;
+      case 'add':
+      case 'sub':
+      case 'mul':
+      case 'div': {
+        this.value(e.args[0], vals);
+        this.value(e.args[1], vals);
+        c.op({ add: Op.f64_add, sub: Op.f64_sub, mul: Op.f64_mul, div: Op.f64_div }[e.op]);
+        return;
+      }
+      case 'pow': {
+        const ex = e.args[1];
+        if (isConst(ex) && (ex.value === 2 || ex.value === 3)) {
+          const l = c.local(T.f64);
+          this.value(e.args[0], vals);
+          c.tee(l).get(l).op(Op.f64_mul);
+          if (ex.value === 3) c.get(l).op(Op.f64_mul);
+          return;
+        }
+        this.value(e.args[0], vals);
+        this.value(ex, vals);
+        c.call(this.fns.pow);
+        return;
+      }
+      case 'lt':
+      case 'le':
+      case 'gt':
+      case 'ge':
+      case 'eq':
+      case 'ne':
+      case 'and':
+      case 'or':
+        this.cond(e, vals);
+        c.op(Op.f64_convert_i32_u);
+        return;
+      default:
+        c.f64(NaN);
+    }
+  }
+
+  /** Emits an i32 truth value of `e`. */
+  private cond(e: ExprIR, vals: Map<string, number>): void {
+    const c = this.c;
+    const cmp: Record<string, number> = { lt: Op.f64_lt, le: Op.f64_le, gt: Op.f64_gt, ge: Op.f64_ge, eq: Op.f64_eq, ne: Op.f64_ne };
+    if (e.op in cmp && 'args' in e) {
+      this.value(e.args[0], vals);
+      this.value(e.args[1], vals);
+      c.op(cmp[e.op]);
+    } else if ((e.op === 'and' || e.op === 'or') && 'args' in e) {
+      this.cond(e.args[0], vals);
+      this.cond(e.args[1], vals);
+      c.op(e.op === 'and' ? Op.i32_and : Op.i32_or);
+    } else if (e.op === 'not') {
+      this.cond(e.args[0], vals);
+      c.op(Op.i32_eqz);
+    } else {
+      this.value(e, vals);
+      c.f64(0).op(Op.f64_ne);
+    }
+  }
+
+  private callFn(fn: string, args: ExprIR[], vals: Map<string, number>): void {
+    const c = this.c;
+    const one = () => this.value(args[0], vals);
+    switch (fn) {
+      case 'exp':
+        one();
+        c.call(this.fns.exp);
+        return;
+      case 'log':
+      case 'sin':
+      case 'cos':
+      case 'tanh':
+        one();
+        c.call(this.fns[fn]);
+        return;
+      case 'sqrt':
+        one();
+        c.op(Op.f64_sqrt);
+        return;
+      case 'abs':
+        one();
+        c.op(Op.f64_abs);
+        return;
+      case 'sigmoid':
+        c.f64(1).f64(1);
+        one();
+        c.op(Op.f64_neg).call(this.fns.exp).op(Op.f64_add).op(Op.f64_div);
+        return;
+      case 'relu':
+        one();
+        c.f64(0).op(Op.f64_max);
+        return;
+      case 'heaviside':
+        one();
+        c.f64(0).op(Op.f64_gt).op(Op.f64_convert_i32_u);
+        return;
+      case 'min':
+      case 'max':
+        this.value(args[0], vals);
+        this.value(args[1], vals);
+        c.op(fn === 'min' ? Op.f64_min : Op.f64_max);
+        return;
+      case 'clip':
+        this.value(args[0], vals);
+        this.value(args[1], vals);
+        c.op(Op.f64_max);
+        this.value(args[2], vals);
+        c.op(Op.f64_min);
+        return;
+      case 'rand':
+      case 'randn': {
+        // Counter: (neuron, step, 6 + 16·site, population)
+        const site = this.randSite++;
+        c.get(this.i).get(this.t).i32(6 + 16 * site).i32(this.pop.index).call(fn === 'rand' ? this.fns.u01 : this.fns.normal);
+        return;
+      }
+      default:
+        c.f64(NaN);
+    }
+  }
+
+  private statement(st: StatementIR, vals: Map<string, number>): void {
+    if (st.target.kind !== 'state') return;
+    const l = vals.get(st.target.name);
+    if (l === undefined) return;
+    const c = this.c;
+    this.aliasCache.clear();
+    if (st.op === '=') this.value(this.fold(st.value), vals);
+    else {
+      c.get(l);
+      this.value(this.fold(st.value), vals);
+      c.op({ '+=': Op.f64_add, '-=': Op.f64_sub, '*=': Op.f64_mul, '/=': Op.f64_div }[st.op]);
+    }
+    c.set(l);
+  }
+}
+
+// ---- inputs, propagation, delivery ------------------------------------------------------------
+
+function emitPoisson(plan: Plan, pop: PopPlan, c: Code, fns: Fns): void {
+  const t = 0;
+  const i = c.local(T.i32);
+  const count = c.local(T.i32);
+  const [start, stop] = pop.poissonSteps ?? [0, plan.steps];
+  c.i32(0).set(count);
+  c.get(t).i32(start).op(Op.i32_ge_s).get(t).i32(stop).op(Op.i32_lt_s).op(Op.i32_and).begin(Op.if);
+  c.i32(0).set(i);
+  c.begin(Op.loop);
+  c.get(i).get(t).i32(5).i32(pop.index).call(fns.u01);
+  const p = pop.poissonP!;
+  if ('value' in p) c.f64(p.value);
+  else c.get(i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, p.offset).op(Op.f64_promote_f32);
+  c.op(Op.f64_lt).begin(Op.if);
+  c.get(count).i32(2).op(Op.i32_shl).get(i).mem(Op.i32_store, 2, pop.listOffset);
+  c.get(count).i32(1).op(Op.i32_add).set(count);
+  c.end();
+  c.get(i).i32(1).op(Op.i32_add).tee(i).i32(pop.size).op(Op.i32_lt_u).br(Op.br_if, 0);
+  c.end();
+  c.end();
+  c.i32(0).get(count).mem(Op.i32_store, 2, pop.countOffset);
+}
+
+function emitPropagate(plan: Plan, proj: ProjPlan, c: Code): void {
+  void plan;
+  const t = 0;
+  const k = c.local(T.i32);
+  const n = c.local(T.i32);
+  const r = c.local(T.i32);
+  const s = c.local(T.i32);
+  const end = c.local(T.i32);
+  const base = c.local(T.i32);
+  const ring = proj.ring;
+  const N = ring.target.size;
+  const [from, to] = proj.src;
+  c.i32(0).mem(Op.i32_load, 2, proj.source.countOffset).set(n);
+  c.i32(0).set(k);
+  c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if);
+  c.begin(Op.loop);
+  c.begin(Op.block);
+  // r = spike index - from; skip sources outside the selector
+  c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.source.listOffset).i32(from).op(Op.i32_sub).tee(r);
+  c.i32(to - from).op(Op.i32_gt_u).br(Op.br_if, 0);
+  c.get(r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset).set(s);
+  c.get(r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset + 4).set(end);
+  if ('value' in proj.delay) {
+    // ring slot ((t + d) mod D), as a byte offset of the slot's row
+    c.get(t).i32(proj.delay.value).op(Op.i32_add).i32(ring.slots).op(Op.i32_rem_u).i32(N * 4).op(Op.i32_mul).i32(ring.offset + proj.tgt[0] * 4).op(Op.i32_add).set(base);
+  }
+  c.get(s).get(end).op(Op.i32_lt_u).begin(Op.if);
+  c.begin(Op.loop);
+  // address = slot row + 4·col
+  if ('value' in proj.delay) c.get(base);
+  else {
+    c.get(t).get(s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.delay.offset).op(Op.i32_add).i32(ring.slots).op(Op.i32_rem_u).i32(N * 4).op(Op.i32_mul).i32(ring.offset + proj.tgt[0] * 4).op(Op.i32_add);
+  }
+  c.get(s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.colOffset).i32(2).op(Op.i32_shl).op(Op.i32_add).tee(r);
+  c.get(r).mem(Op.f32_load, 2, 0);
+  c.get(s).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, proj.weightOffset);
+  c.op(0x92 /* f32.add */).mem(Op.f32_store, 2, 0);
+  c.get(s).i32(1).op(Op.i32_add).tee(s).get(end).op(Op.i32_lt_u).br(Op.br_if, 0);
+  c.end();
+  c.end();
+  c.end(); // block
+  c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0);
+  c.end();
+  c.end();
+}
+
+function emitRingApply(ring: Plan['rings'][number], c: Code): void {
+  const t = 0;
+  const j = c.local(T.i32);
+  const row = c.local(T.i32);
+  const a = c.local(T.i32);
+  const N = ring.target.size;
+  const varOff = ring.target.state.get(ring.variable)!;
+  c.get(t).i32(ring.slots).op(Op.i32_rem_u).i32(N * 4).op(Op.i32_mul).i32(ring.offset).op(Op.i32_add).set(row);
+  c.i32(0).set(j);
+  c.begin(Op.loop);
+  // var[j] += ring[row + j]; ring[row + j] = 0
+  c.get(j).i32(2).op(Op.i32_shl).set(a);
+  c.get(a);
+  c.get(a).mem(Op.f32_load, 2, varOff);
+  c.get(row).get(a).op(Op.i32_add).mem(Op.f32_load, 2, 0);
+  c.op(0x92).mem(Op.f32_store, 2, varOff);
+  c.get(row).get(a).op(Op.i32_add).f64(0).op(Op.f32_demote_f64).mem(Op.f32_store, 2, 0);
+  c.get(j).i32(1).op(Op.i32_add).tee(j).i32(N).op(Op.i32_lt_u).br(Op.br_if, 0);
+  c.end();
+}
