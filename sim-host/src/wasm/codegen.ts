@@ -75,27 +75,33 @@ export function compile(plan: Plan): Compiled {
 
 // ---- math --------------------------------------------------------------------------------------
 
-/** exp(x) in f64: 2^k · p(r), r = x - k ln2, degree-11 Taylor polynomial (|rel. error| < 1e-14). */
-function emitExp(c: Code): void {
-  const x = 0;
-  const k = c.local(T.f64);
-  const r = c.local(T.f64);
-  const p = c.local(T.f64);
-  // Out of range: overflow to +inf, underflow to 0.
-  c.get(x).f64(709.7).op(Op.f64_gt).begin(Op.if).f64(Infinity).op(Op.return).end();
-  c.get(x).f64(-708).op(Op.f64_lt).begin(Op.if).f64(0).op(Op.return).end();
-  c.get(x).f64(Math.LOG2E).op(Op.f64_mul).op(Op.f64_nearest).set(k);
+/**
+ * exp(x) in f64, inline: 2^k · p(r) with r = x - k·ln2 (|r| ≤ ln2/2) and a degree-9 Taylor
+ * polynomial (relative error < 1e-11, far below the f32 state's resolution). x is clamped to
+ * [-708, 709]: below, the result is 0 to within f64 range; above, it overflows anyway.
+ * Consumes the f64 on the stack, leaves exp of it. `tmp` are three f64 locals.
+ */
+export function emitExpInline(c: Code, tmp: [number, number, number]): void {
+  const [x, k, r] = tmp;
+  c.f64(709).op(Op.f64_min).f64(-708).op(Op.f64_max).tee(x);
+  c.f64(Math.LOG2E).op(Op.f64_mul).op(Op.f64_nearest).set(k);
   c.get(x).get(k).f64(0.6931471803691238).op(Op.f64_mul).op(Op.f64_sub).get(k).f64(1.9082149292705877e-10).op(Op.f64_mul).op(Op.f64_sub).set(r);
-  let fact = 1;
   const coef: number[] = [];
-  for (let n = 0; n <= 11; n++) {
+  let fact = 1;
+  for (let n = 0; n <= 9; n++) {
     if (n > 0) fact *= n;
     coef.push(1 / fact);
   }
-  c.f64(coef[11]).set(p);
-  for (let n = 10; n >= 0; n--) c.get(p).get(r).op(Op.f64_mul).f64(coef[n]).op(Op.f64_add).set(p);
+  // Horner: ((c9·r + c8)·r + …)·r + c0
+  c.f64(coef[9]);
+  for (let n = 8; n >= 0; n--) c.get(r).op(Op.f64_mul).f64(coef[n]).op(Op.f64_add);
   // 2^k from the exponent bits.
-  c.get(p).get(k).op(Op.i64_trunc_f64_s).i64(1023n).op(Op.i64_add).i64(52n).op(Op.i64_shl).op(Op.f64_reinterpret_i64).op(Op.f64_mul);
+  c.get(k).op(Op.i64_trunc_f64_s).i64(1023n).op(Op.i64_add).i64(52n).op(Op.i64_shl).op(Op.f64_reinterpret_i64).op(Op.f64_mul);
+}
+
+function emitExp(c: Code): void {
+  c.get(0);
+  emitExpInline(c, [c.local(T.f64), c.local(T.f64), c.local(T.f64)]);
 }
 
 /** Philox4x32-10 of (c0..c3) under the seed; returns a uniform [0,1) or, with `normal`, N(0,1). */
@@ -404,7 +410,9 @@ class PopulationCodegen {
           const E = c.local(T.f64);
           this.value(b, old);
           c.set(bl);
-          c.get(bl).f64(dt).op(Op.f64_mul).call(this.fns.exp).set(E);
+          c.get(bl).f64(dt).op(Op.f64_mul);
+          this.exp();
+          c.set(E);
           c.get(x).get(E).op(Op.f64_mul);
           this.value(a, old);
           c.get(E).f64(1).op(Op.f64_sub).get(bl).op(Op.f64_div);
@@ -461,6 +469,13 @@ class PopulationCodegen {
   }
 
   private timeOffset = 0;
+  private expTmp?: [number, number, number];
+
+  /** exp of the f64 on the stack, inlined (a call per neuron and step costs as much as the math). */
+  private exp(): void {
+    this.expTmp ??= [this.c.local(T.f64), this.c.local(T.f64), this.c.local(T.f64)];
+    emitExpInline(this.c, this.expTmp);
+  }
 
   /** Emits an f64 value of `e` with state variables read from `vals`. */
   private value(e: ExprIR, vals: Map<string, number>): void {
@@ -576,7 +591,7 @@ class PopulationCodegen {
     switch (fn) {
       case 'exp':
         one();
-        c.call(this.fns.exp);
+        this.exp();
         return;
       case 'log':
       case 'sin':
@@ -596,7 +611,9 @@ class PopulationCodegen {
       case 'sigmoid':
         c.f64(1).f64(1);
         one();
-        c.op(Op.f64_neg).call(this.fns.exp).op(Op.f64_add).op(Op.f64_div);
+        c.op(Op.f64_neg);
+        this.exp();
+        c.op(Op.f64_add).op(Op.f64_div);
         return;
       case 'relu':
         one();
