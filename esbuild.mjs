@@ -10,6 +10,7 @@ const nodeEntries = {
   extension: 'extension/src/extension.ts',
   server: 'language-server/src/node-main.ts',
   cli: 'cli/src/main.ts',
+  'sim-worker': 'sim-host/src/worker.ts',
 };
 
 const common = {

@@ -6,6 +6,7 @@ import { URI } from 'vscode-uri';
 import { SEVERITY_NAMES } from '../../language-server/src/diagnostics';
 import { loadPrelude, nodeHost } from '../../language-server/src/node-host';
 import { lower } from '../../language-server/src/lower';
+import { runCommand } from './run';
 import { Program } from '../../language-server/src/program';
 import { LineIndex } from '../../language-server/src/text';
 
@@ -16,6 +17,9 @@ const USAGE = `spikeworks ${VERSION} — spiking network models in .snn
 usage:
   spikeworks check <file.snn>... [--format human|json]   check files: syntax, names, units, ranges, sizes
   spikeworks export <file.snn> [--out FILE]              write the model IR (JSON, SI units) of a checked file
+  spikeworks run <file.snn> [--out DIR] [--format human|json] [--backend wasm|auto] [--seed N]
+                 [--duration T_s] [--csv] [--memory-limit MB]
+                                                         simulate; writes spikes.bin, traces, summary.json to DIR
   spikeworks --help | --version
 
 exit codes: 0 no errors, 1 errors found, 2 bad usage`;
@@ -101,7 +105,50 @@ export function exportIr(file: string, outFile: string | undefined): number {
   return 0;
 }
 
-function main(argv: string[]): number {
+function parseRun(rest: string[]): Parameters<typeof runCommand>[0] {
+  const args: Parameters<typeof runCommand>[0] = { file: '', format: 'human', backend: 'auto', csv: false };
+  const files: string[] = [];
+  const value = (k: number, name: string) => {
+    const v = rest[k + 1];
+    if (v === undefined || v.startsWith('--')) usage(`${name} needs a value`);
+    return v;
+  };
+  const num = (v: string, name: string, int = false) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0 || (int && !Number.isInteger(n))) usage(`${name} must be a ${int ? 'whole ' : ''}number ≥ 0, got ${v}`);
+    return n;
+  };
+  for (let k = 0; k < rest.length; k++) {
+    const a = rest[k];
+    switch (a) {
+      case '--out': args.out = value(k++, a); break;
+      case '--format': {
+        const f = value(k++, a);
+        if (f !== 'json' && f !== 'human') usage(`--format must be human or json, got ${f}`);
+        args.format = f;
+        break;
+      }
+      case '--backend': {
+        const b = value(k++, a);
+        if (b !== 'wasm' && b !== 'auto' && b !== 'webgpu') usage(`--backend must be wasm, webgpu or auto, got ${b}`);
+        args.backend = b;
+        break;
+      }
+      case '--seed': args.seed = num(value(k++, a), a, true); break;
+      case '--duration': args.duration = num(value(k++, a), a); break;
+      case '--memory-limit': args.memoryLimitMb = num(value(k++, a), a); break;
+      case '--csv': args.csv = true; break;
+      default:
+        if (a.startsWith('-')) usage(`unknown option '${a}'`);
+        files.push(a);
+    }
+  }
+  if (files.length !== 1) usage('run needs exactly one file');
+  args.file = files[0];
+  return args;
+}
+
+function main(argv: string[]): number | Promise<number> {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
     if (argv.length === 0) usage('missing command');
     process.stdout.write(USAGE + '\n');
@@ -112,6 +159,7 @@ function main(argv: string[]): number {
     return 0;
   }
   const [cmd, ...rest] = argv;
+  if (cmd === 'run') return runCommand(parseRun(rest));
   if (cmd === 'export') {
     const files = rest.filter((a, k) => !a.startsWith('-') && rest[k - 1] !== '--out');
     const o = rest.indexOf('--out');
@@ -147,10 +195,13 @@ if (require.main === module) {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`spikeworks: internal error: ${(e as Error).message}\n`);
-    process.exitCode = 2;
-  }
+  Promise.resolve()
+    .then(() => main(process.argv.slice(2)))
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((e) => {
+      process.stderr.write(`spikeworks: internal error: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+    });
 }

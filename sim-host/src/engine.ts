@@ -74,7 +74,7 @@ export class Simulation {
     this.planS = (t1 - t0) / 1000;
     const compiled = compile(this.plan);
     this.memory = new WebAssembly.Memory({ initial: compiled.pages });
-    const mod = new WebAssembly.Module(compiled.bytes);
+    const mod = new WebAssembly.Module(compiled.bytes as Uint8Array<ArrayBuffer>);
     const inst = new WebAssembly.Instance(mod, {
       env: { memory: this.memory },
       math: { log: Math.log, sin: Math.sin, cos: Math.cos, tanh: Math.tanh, pow: Math.pow },

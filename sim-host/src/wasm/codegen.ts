@@ -569,8 +569,9 @@ class PopulationCodegen {
     const c = this.c;
     const cmp: Record<string, number> = { lt: Op.f64_lt, le: Op.f64_le, gt: Op.f64_gt, ge: Op.f64_ge, eq: Op.f64_eq, ne: Op.f64_ne };
     if (e.op in cmp && 'args' in e) {
-      this.value(e.args[0], vals);
-      this.value(e.args[1], vals);
+      const [l, r] = e.args as [ExprIR, ExprIR];
+      this.value(l, vals);
+      this.value(r, vals);
       c.op(cmp[e.op]);
     } else if ((e.op === 'and' || e.op === 'or') && 'args' in e) {
       this.cond(e.args[0], vals);

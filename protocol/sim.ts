@@ -1,0 +1,62 @@
+// Messages between a simulation host (CLI, extension) and the simulation worker
+// (sim-host/src/worker.ts). Plain data; typed arrays are transferred, not copied.
+import type { ModelIR } from './ir';
+
+export interface RunOptions {
+  seed?: number;
+  duration?: number;
+  /** Memory the run may use, bytes. */
+  memoryLimit?: number;
+  /** Directory of the model file (event and edge files are relative to it). */
+  baseDir?: string;
+  progressEveryMs?: number;
+}
+
+/** host → worker */
+export type ToWorker = {
+  type: 'run';
+  ir: ModelIR;
+  options: RunOptions;
+  /** Int32Array over a SharedArrayBuffer: the host sets [0] = 1 to stop the run. */
+  cancel: SharedArrayBuffer;
+};
+
+export interface PopulationSpikes {
+  name: string;
+  size: number;
+  /** Step index of each spike; time = step · dt. */
+  steps: Int32Array;
+  neurons: Int32Array;
+}
+
+export interface TraceData {
+  population: string;
+  variable: string;
+  neurons: number[];
+  /** Seconds between samples; sample k is at time k · every. */
+  every: number;
+  /** Sample k of neuron m at data[k · neurons.length + m], SI units. */
+  data: Float32Array;
+}
+
+export interface RunOutput {
+  dt: number;
+  steps: number;
+  stepsDone: number;
+  seed: number;
+  cancelled: boolean;
+  /** NaN/Inf report, when the run stopped on one. */
+  error?: string;
+  spikes: PopulationSpikes[];
+  traces: TraceData[];
+  synapses: number;
+  memoryBytes: number;
+  timings: { plan_s: number; compile_s: number; run_s: number };
+}
+
+/** worker → host */
+export type FromWorker =
+  | { type: 'progress'; done: number; total: number; spikes: number }
+  | { type: 'done'; output: RunOutput }
+  | { type: 'refused'; message: string; code: string }
+  | { type: 'failed'; message: string };

@@ -1,0 +1,45 @@
+// Runs a model in a worker thread (Node): the way the CLI and the extension host start a
+// simulation without blocking their own thread. Resolves with the output (also after a cancel).
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ModelIR } from '../../protocol/ir';
+import type { FromWorker, RunOptions, RunOutput } from '../../protocol/sim';
+
+export class RunRefused extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+  }
+}
+
+export interface RunHandle {
+  result: Promise<RunOutput>;
+  /** Asks the worker to stop; it does so within one chunk of steps (~10 ms). */
+  cancel(): void;
+}
+
+export function startRun(ir: ModelIR, options: RunOptions, onProgress?: (done: number, total: number, spikes: number) => void, workerFile = path.join(__dirname, 'sim-worker.js')): RunHandle {
+  const cancelBuf = new SharedArrayBuffer(4);
+  const flag = new Int32Array(cancelBuf);
+  const worker = new Worker(workerFile);
+  const result = new Promise<RunOutput>((resolve, reject) => {
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'progress') onProgress?.(m.done, m.total, m.spikes);
+      else if (m.type === 'done') {
+        resolve(m.output);
+        void worker.terminate();
+      } else if (m.type === 'refused') {
+        reject(new RunRefused(m.message, m.code));
+        void worker.terminate();
+      } else {
+        reject(new Error(m.message));
+        void worker.terminate();
+      }
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`simulation worker exited with code ${code}`));
+    });
+  });
+  worker.postMessage({ type: 'run', ir, options, cancel: cancelBuf });
+  return { result, cancel: () => Atomics.store(flag, 0, 1) };
+}
