@@ -10,8 +10,9 @@ export const distServer = join(repoRoot, 'dist', 'server.js');
 export const distCli = join(repoRoot, 'dist', 'cli.js');
 export const distPrelude = join(repoRoot, 'dist', 'prelude');
 
-const SOURCES = ['language-server/src', 'language-server/prelude', 'cli/src', 'esbuild.mjs'];
-const OUTPUTS = [distServer, distCli, join(distPrelude, 'neurons.snn')];
+const SOURCES = ['language-server/src', 'language-server/prelude', 'cli/src', 'sim-host/src', 'protocol', 'esbuild.mjs'];
+export const distWorker = join(repoRoot, 'dist', 'sim-worker.js');
+const OUTPUTS = [distServer, distCli, distWorker, join(distPrelude, 'neurons.snn')];
 
 function newest(path: string): number {
   const st = statSync(path);

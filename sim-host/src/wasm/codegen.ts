@@ -345,7 +345,8 @@ class PopulationCodegen {
     }
     // NaN/Inf check: x - x != 0
     names.forEach((s, k) => {
-      c.get(neu.get(s)!).get(neu.get(s)!).op(Op.f64_sub).f64(0).op(Op.f64_ne).begin(Op.if);
+      // (only the first occurrence is reported)
+      c.get(neu.get(s)!).get(neu.get(s)!).op(Op.f64_sub).f64(0).op(Op.f64_ne).i32(0).mem(Op.i32_load, 2, this.plan.errOffset).op(Op.i32_eqz).op(Op.i32_and).begin(Op.if);
       c.i32(0).i32(1).mem(Op.i32_store, 2, this.plan.errOffset);
       c.i32(0).i32(pop.index).mem(Op.i32_store, 2, this.plan.errOffset + 4);
       c.i32(0).i32(k).mem(Op.i32_store, 2, this.plan.errOffset + 8);

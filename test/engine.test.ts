@@ -1,0 +1,216 @@
+// The simulation engine on its own: counter-based RNG, exact integration, refractoriness,
+// delays, Poisson inputs, reproducibility, refusals (memory, NaN) and the worker's cancel.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { URI } from 'vscode-uri';
+import { lower } from '../language-server/src/lower';
+import { loadPrelude, nodeHost } from '../language-server/src/node-host';
+import { Program } from '../language-server/src/program';
+import type { ModelIR } from '../protocol/ir';
+import { Simulation, type RunResult } from '../sim-host/src/engine';
+import { RunRefused, startRun } from '../sim-host/src/host';
+import { PlanError } from '../sim-host/src/plan';
+import { Rng, philox } from '../sim-host/src/rng';
+import { distWorker, ensureBuilt, repoRoot } from './helpers/build';
+
+const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
+let n = 0;
+
+function irOf(text: string): ModelIR {
+  const uri = URI.file(path.join(repoRoot, '.scratch', `engine-test-${n++}.snn`)).toString();
+  program.setText(uri, text);
+  const r = lower(program, uri);
+  if (!r.ok) throw new Error(JSON.stringify(r.errors[0].diagnostics.map((d) => d.message)));
+  return r.ir;
+}
+
+function run(text: string, opts: { seed?: number; duration?: number } = {}): RunResult {
+  return new Simulation(irOf(text), opts).run();
+}
+
+function spikeTimes(r: RunResult, pop: string, neuron = 0): number[] {
+  const s = r.spikes.get(pop)!;
+  const out: number[] = [];
+  for (let k = 0; k < s.steps.length; k++) if (s.neurons[k] === neuron) out.push(s.steps[k] * r.dt);
+  return out;
+}
+
+describe('counter-based RNG (Philox4x32-10)', () => {
+  it('matches the Random123 known-answer vectors', () => {
+    const o = new Uint32Array(4);
+    philox(0, 0, 0, 0, 0, 0, o);
+    assert.deepEqual([...o].map((x) => x.toString(16)), ['6627e8d5', 'e169c58d', 'bc57ac4c', '9b00dbd8']);
+    philox(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0, o);
+    assert.deepEqual([...o].map((x) => x.toString(16)), ['d16cfe09', '94fdcceb', '5001e420', '24126ea1']);
+  });
+
+  it('the generated WASM draws exactly what the JS generator draws (Poisson spikes)', () => {
+    const r = run('input ext = poisson[50] { rate: 200 Hz }\nprobe spikes(ext)\nsimulate { dt: 0.1 ms; duration: 100 ms; seed: 7 }\n');
+    const rng = new Rng(7);
+    const expected: string[] = [];
+    for (let t = 0; t < 1000; t++) for (let i = 0; i < 50; i++) if (rng.uniform(i, t, 5, 0) < 200 * 1e-4) expected.push(`${t}:${i}`);
+    const s = r.spikes.get('ext')!;
+    const got = [...s.steps].map((t, k) => `${t}:${s.neurons[k]}`);
+    assert.deepEqual(got, expected);
+    // and the rate is right: 50 × 200 Hz × 0.1 s = 1000 expected spikes
+    assert.ok(Math.abs(got.length - 1000) < 4 * Math.sqrt(1000), `${got.length} spikes`);
+  });
+});
+
+describe('single LIF neuron under a current step', () => {
+  const text = `
+population n = LIF[1]
+input step = current_step { target: n.I_e; times: [100 ms, 800 ms]; values: [300 pA, 0 pA] }
+probe spikes(n)
+probe v(n) every 0.1 ms
+simulate { dt: 0.1 ms; duration: 1 s; seed: 1 }
+`;
+  const r = run(text);
+  const times = spikeTimes(r, 'n');
+
+  it('fires first when the exact solution crosses threshold (within one step)', () => {
+    // v(t) = E_l + R I (1 - e^{-(t-100ms)/tau}) crosses V_th at 100 ms + tau·ln(3)
+    const analytic = 0.1 + 0.02 * Math.log(3);
+    assert.ok(Math.abs(times[0] - analytic) <= 1e-4 + 1e-9, `first spike ${times[0]} vs ${analytic}`);
+  });
+
+  it('fires regularly with period t_ref + tau·ln(3) and stops when the current ends', () => {
+    const isi = times.slice(1).map((t, k) => t - times[k]);
+    const period = 0.002 + 0.02 * Math.log(3);
+    for (const x of isi) assert.ok(Math.abs(x - period) <= 2e-4, `ISI ${x} vs ${period}`);
+    assert.ok(times.every((t) => t > 0.1 && t < 0.8 + 1e-3));
+    assert.equal(times.length, Math.floor(0.7 / period) + (0.7 % period > 0.02 * Math.log(3) ? 1 : 0));
+  });
+
+  it('holds v at V_reset for exactly t_ref after each spike and follows the exact trace', () => {
+    const tr = r.traces[0];
+    const at = (t: number) => tr.data[Math.round(t / 1e-4)];
+    const ts = Math.round(times[0] / 1e-4);
+    // Samples are taken at the start of a step: the spike step's reset shows at ts+1; the
+    // updates of steps ts+1 … ts+20 (t_ref = 20 steps) are held, so v moves again from ts+22.
+    for (let k = 1; k <= 21; k++) assert.ok(Math.abs(tr.data[ts + k] + 0.07) < 1e-6, `step ${ts + k}: ${tr.data[ts + k]}`);
+    assert.ok(tr.data[ts + 22] > -0.07 + 1e-5);
+    // Before the first spike the membrane follows the exact solution.
+    for (const t of [0.11, 0.115, 0.12]) {
+      const exact = -0.07 + 0.03 * (1 - Math.exp(-(t - 0.1) / 0.02));
+      assert.ok(Math.abs(at(t) - exact) < 1e-6, `v(${t}) = ${at(t)} vs ${exact}`);
+    }
+  });
+});
+
+describe('synapses', () => {
+  it('deliver after their delay: the conductance jumps at the spike step + delay', () => {
+    const r = run(`
+input src = spike_array[1] { times: [10 ms]; indices: [0] }
+population n = CobaLIF[2] { }
+connect src -> n[0] { rule: all_to_all; weight: 5 nS; target: g_e }
+connect src -> n[1] { rule: all_to_all; weight: 5 nS; target: g_e; delay: 2 ms }
+probe g_e(n) every 0.1 ms
+simulate { dt: 0.1 ms; duration: 30 ms }
+`);
+    const tr = r.traces[0];
+    const g = (step: number, i: number) => tr.data[step * 2 + i];
+    // No delay: added after the thresholds of step 100, visible from the sample of step 101.
+    assert.equal(g(100, 0), 0);
+    assert.ok(Math.abs(g(101, 0) - 5e-9) < 1e-15, String(g(101, 0)));
+    // 2 ms delay = 20 steps later.
+    assert.equal(g(120, 1), 0);
+    assert.ok(Math.abs(g(121, 1) - 5e-9) < 1e-15, String(g(121, 1)));
+    // then decays with tau_e = 5 ms (exactly, f32 storage)
+    assert.ok(Math.abs(g(151, 0) / g(101, 0) - Math.exp(-5e-3 / 5e-3)) < 1e-5);
+  });
+
+  it('draws connectivity reproducibly: same seed same network, other seed other network', () => {
+    const text = `
+population a = LIF[200]
+connect a -> a { rule: random(p = 0.1); weight: 1 pA; target: I_syn }
+simulate { dt: 0.1 ms; duration: 1 ms }
+`;
+    const ir = irOf(text);
+    const s1 = new Simulation(ir, { seed: 3 }).plan.projs[0];
+    const s2 = new Simulation(ir, { seed: 3 }).plan.projs[0];
+    const s3 = new Simulation(ir, { seed: 4 }).plan.projs[0];
+    assert.deepEqual([...s1.col], [...s2.col]);
+    assert.notDeepEqual([...s1.col], [...s3.col]);
+    // about p · N² synapses
+    assert.ok(Math.abs(s1.synapses - 4000) < 4 * Math.sqrt(4000), String(s1.synapses));
+  });
+
+  it('fixed_indegree gives every target exactly k distinct sources', () => {
+    const ir = irOf(`
+population a = LIF[100]
+population b = LIF[50]
+connect a -> b { rule: fixed_indegree(k = 7); weight: 1 pA; target: I_syn }
+simulate { dt: 0.1 ms; duration: 1 ms }
+`);
+    const p = new Simulation(ir, { seed: 1 }).plan.projs[0];
+    const indeg = new Map<number, Set<number>>();
+    for (let i = 0; i < 100; i++) for (let s = p.rowptr[i]; s < p.rowptr[i + 1]; s++) {
+      const set = indeg.get(p.col[s]) ?? new Set();
+      set.add(i);
+      indeg.set(p.col[s], set);
+    }
+    assert.equal(indeg.size, 50);
+    for (const set of indeg.values()) assert.equal(set.size, 7);
+  });
+});
+
+describe('runs that cannot work are refused or stopped with the place', () => {
+  // 400 million synapses: within the checker's limits, beyond what WASM32 can address.
+  const huge = 'population a = LIF[40000]\nconnect a -> a { rule: random(p = 0.25); weight: 1 pA; target: I_syn }\nsimulate { dt: 0.1 ms; duration: 1 s }\n';
+
+  it('refuses, before building, a run that needs more memory than WASM can address, saying how much', () => {
+    const t0 = performance.now();
+    assert.throws(() => new Simulation(irOf(huge)), (e: unknown) => e instanceof PlanError && /needs about [\d.]+ GiB/.test(e.message) && /400,000,000 synapses/.test(e.message) && /4 GiB/.test(e.message) && /reduce/.test(e.message));
+    assert.ok(performance.now() - t0 < 1000, 'the refusal must come before drawing synapses');
+  });
+
+  it('refuses a run above the configured memory limit', () => {
+    const ir = irOf('population a = LIF[20000]\nconnect a -> a { rule: random(p = 0.05); weight: 1 pA; target: I_syn }\nsimulate { dt: 0.1 ms; duration: 1 s }\n');
+    assert.throws(() => new Simulation(ir, { memoryLimit: 64 * 2 ** 20 }), (e: unknown) => e instanceof PlanError && e.code === 'memory' && /MiB/.test(e.message) && /--memory-limit/.test(e.message));
+  });
+
+  it('stops on NaN/Inf naming population, variable, neuron and step', () => {
+    const r = run(`
+neuron Runaway {
+  parameters { tau = 1 ms }
+  state { x: 1 = 1 }
+  equations { dx/dt = x*x / tau }
+  method euler
+}
+population p = Runaway[3]
+simulate { dt: 0.1 ms; duration: 1 s }
+`);
+    assert.ok(r.error, 'no error reported');
+    assert.match(r.error!, /population p, variable x, neuron 0, step \d+/);
+    assert.match(r.error!, /dt too large/);
+    assert.ok(r.stepsDone < 10000);
+  });
+});
+
+describe('the worker', () => {
+  ensureBuilt();
+  it('runs COBA off the main thread, streams progress and stops within 200 ms of a cancel', async () => {
+    const ir = irOf((await import('node:fs')).readFileSync(path.join(repoRoot, 'examples', 'coba.snn'), 'utf8'));
+    let progress = 0;
+    const h = startRun(ir, { seed: 2, duration: 60 }, () => progress++, distWorker);
+    await new Promise((r) => setTimeout(r, 800));
+    const t0 = performance.now();
+    h.cancel();
+    const out = await h.result;
+    const stopMs = performance.now() - t0;
+    assert.ok(out.cancelled);
+    assert.ok(stopMs < 200, `stopped after ${stopMs.toFixed(0)} ms`);
+    assert.ok(progress >= 1, 'no progress message');
+    assert.ok(out.stepsDone > 0 && out.stepsDone < out.steps);
+    const spikes = out.spikes.reduce((a, s) => a + s.steps.length, 0);
+    assert.ok(spikes > 0, 'recorded spikes were lost');
+    assert.ok(out.spikes.every((s) => s.steps.every((x) => x < out.stepsDone)));
+  });
+
+  it('reports a refusal as such', async () => {
+    const ir = irOf('population a = LIF[40000]\nconnect a -> a { rule: random(p = 0.25); weight: 1 pA; target: I_syn }\nsimulate { dt: 0.1 ms; duration: 1 s }\n');
+    await assert.rejects(startRun(ir, {}, undefined, distWorker).result, (e: unknown) => e instanceof RunRefused && e.code === 'memory');
+  });
+});
