@@ -76,8 +76,7 @@ export function compile(plan: Plan): Compiled {
 // ---- math --------------------------------------------------------------------------------------
 
 /**
- * exp(x) in f64, inline: 2^k · p(r) with r = x - k·ln2 (|r| ≤ ln2/2) and a degree-9 Taylor
- * polynomial (relative error < 1e-11, far below the f32 state's resolution). x is clamped to
+ * exp(x) in f64, inline: 2^k · p(r) with r = x - k·ln2 (|r| ≤ ln2/2). x is clamped to
  * [-708, 709]: below, the result is 0 to within f64 range; above, it overflows anyway.
  * Consumes the f64 on the stack, leaves exp of it. `tmp` are three f64 locals.
  */
@@ -86,15 +85,18 @@ export function emitExpInline(c: Code, tmp: [number, number, number]): void {
   c.f64(709).op(Op.f64_min).f64(-708).op(Op.f64_max).tee(x);
   c.f64(Math.LOG2E).op(Op.f64_mul).op(Op.f64_nearest).set(k);
   c.get(x).get(k).f64(0.6931471803691238).op(Op.f64_mul).op(Op.f64_sub).get(k).f64(1.9082149292705877e-10).op(Op.f64_mul).op(Op.f64_sub).set(r);
-  const coef: number[] = [];
-  let fact = 1;
-  for (let n = 0; n <= 9; n++) {
-    if (n > 0) fact *= n;
-    coef.push(1 / fact);
-  }
-  // Horner: ((c9·r + c8)·r + …)·r + c0
-  c.f64(coef[9]);
-  for (let n = 8; n >= 0; n--) c.get(r).op(Op.f64_mul).f64(coef[n]).op(Op.f64_add);
+  // Degree-7 Taylor polynomial (relative error < 6e-9, below f32 resolution) evaluated by
+  // Estrin's scheme: short dependency chains, so consecutive neurons overlap in the CPU.
+  const C = [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040];
+  const pair = (i: number) => c.f64(C[i + 1]).get(r).op(Op.f64_mul).f64(C[i]).op(Op.f64_add); // C[i] + C[i+1]·r
+  // x := r², reused as scratch (x is no longer needed)
+  pair(0);
+  pair(2);
+  c.get(r).get(r).op(Op.f64_mul).tee(x).op(Op.f64_mul).op(Op.f64_add); // (c0 + c1 r) + r²(c2 + c3 r)
+  pair(4);
+  pair(6);
+  c.get(x).op(Op.f64_mul).op(Op.f64_add); // (c4 + c5 r) + r²(c6 + c7 r)
+  c.get(x).get(x).op(Op.f64_mul).op(Op.f64_mul).op(Op.f64_add); // … + r⁴(…)
   // 2^k from the exponent bits.
   c.get(k).op(Op.i64_trunc_f64_s).i64(1023n).op(Op.i64_add).i64(52n).op(Op.i64_shl).op(Op.f64_reinterpret_i64).op(Op.f64_mul);
 }
@@ -343,17 +345,26 @@ class PopulationCodegen {
       if (!neu.has(s)) continue;
       c.get(old.get(s)!).get(neu.get(s)!).get(held).op(Op.select).set(neu.get(s)!);
     }
-    // NaN/Inf check: x - x != 0
-    names.forEach((s, k) => {
-      // (only the first occurrence is reported)
-      c.get(neu.get(s)!).get(neu.get(s)!).op(Op.f64_sub).f64(0).op(Op.f64_ne).i32(0).mem(Op.i32_load, 2, this.plan.errOffset).op(Op.i32_eqz).op(Op.i32_and).begin(Op.if);
+    // NaN/Inf check: x - x is 0 for finite x; one test per neuron on the sum over variables.
+    // Only the first occurrence is reported; the host then finds the variable.
+    if (names.length) {
+      names.forEach((s, k) => {
+        c.get(neu.get(s)!).get(neu.get(s)!).op(Op.f64_sub);
+        if (k > 0) c.op(Op.f64_add);
+      });
+      c.f64(0).op(Op.f64_ne).i32(0).mem(Op.i32_load, 2, this.plan.errOffset).op(Op.i32_eqz).op(Op.i32_and).begin(Op.if);
       c.i32(0).i32(1).mem(Op.i32_store, 2, this.plan.errOffset);
       c.i32(0).i32(pop.index).mem(Op.i32_store, 2, this.plan.errOffset + 4);
-      c.i32(0).i32(k).mem(Op.i32_store, 2, this.plan.errOffset + 8);
+      // variable: the first non-finite one
+      c.i32(0).i32(-1).mem(Op.i32_store, 2, this.plan.errOffset + 8);
+      for (let k = names.length - 1; k >= 0; k--) {
+        const l = neu.get(names[k])!;
+        c.get(l).get(l).op(Op.f64_sub).f64(0).op(Op.f64_ne).begin(Op.if).i32(0).i32(k).mem(Op.i32_store, 2, this.plan.errOffset + 8).end();
+      }
       c.i32(0).get(this.i).mem(Op.i32_store, 2, this.plan.errOffset + 12);
       c.i32(0).get(this.t).mem(Op.i32_store, 2, this.plan.errOffset + 16);
       c.end();
-    });
+    }
     // refractory counter: count down; spikes are possible once it reaches 0 (as in Brian2)
     c.get(held).begin(Op.if).get(refr).i32(1).op(Op.i32_sub).set(refr).end();
     if (m.spike) {
