@@ -280,16 +280,218 @@ function mentions(e: ExprIR, x: string, aliases: Map<string, ExprIR>, depth: num
   return false;
 }
 
+// ---- expressions to code ----------------------------------------------------------------------
+
+/** Emits IR expressions as f64 (values) or i32 (conditions); subclasses resolve the names. */
+abstract class ExprCodegen {
+  protected i = 0;
+  protected t = 0;
+  protected aliasCache = new Map<string, number>();
+  protected randSite = 0;
+  constructor(protected plan: Plan, protected c: Code, protected fns: Fns, protected objectIndex: number) {}
+
+  /** Emits names (state, parameters, …); returns false for operators and constants. */
+  protected abstract leaf(e: ExprIR, vals: Map<string, number>): boolean;
+
+  protected timeOffset = 0;
+  protected expTmp?: [number, number, number];
+
+  /** exp of the f64 on the stack, inlined (a call per neuron and step costs as much as the math). */
+  protected exp(): void {
+    this.expTmp ??= [this.c.local(T.f64), this.c.local(T.f64), this.c.local(T.f64)];
+    emitExpInline(this.c, this.expTmp);
+  }
+
+  /** Emits an f64 value of `e` with state variables read from `vals`. */
+  protected value(e: ExprIR, vals: Map<string, number>): void {
+    const c = this.c;
+    if (this.leaf(e, vals)) return;
+    switch (e.op) {
+      case 'const':
+        c.f64(e.value);
+        return;
+      case 'neg':
+        this.value(e.args[0], vals);
+        c.op(Op.f64_neg);
+        return;
+      case 'not':
+        this.cond(e.args[0], vals);
+        c.op(Op.i32_eqz).op(Op.f64_convert_i32_u);
+        return;
+      case 'call':
+        this.callFn(e.fn, e.args, vals);
+        return;
+      case 'add':
+      case 'sub':
+      case 'mul':
+      case 'div': {
+        this.value(e.args[0], vals);
+        this.value(e.args[1], vals);
+        c.op({ add: Op.f64_add, sub: Op.f64_sub, mul: Op.f64_mul, div: Op.f64_div }[e.op]);
+        return;
+      }
+      case 'pow': {
+        const ex = e.args[1];
+        if (isConst(ex) && (ex.value === 2 || ex.value === 3)) {
+          const l = c.local(T.f64);
+          this.value(e.args[0], vals);
+          c.tee(l).get(l).op(Op.f64_mul);
+          if (ex.value === 3) c.get(l).op(Op.f64_mul);
+          return;
+        }
+        this.value(e.args[0], vals);
+        this.value(ex, vals);
+        c.call(this.fns.pow);
+        return;
+      }
+      case 'lt':
+      case 'le':
+      case 'gt':
+      case 'ge':
+      case 'eq':
+      case 'ne':
+      case 'and':
+      case 'or':
+        this.cond(e, vals);
+        c.op(Op.f64_convert_i32_u);
+        return;
+      default:
+        c.f64(NaN);
+    }
+  }
+
+  /** Emits an i32 truth value of `e`. */
+  protected cond(e: ExprIR, vals: Map<string, number>): void {
+    const c = this.c;
+    const cmp: Record<string, number> = { lt: Op.f64_lt, le: Op.f64_le, gt: Op.f64_gt, ge: Op.f64_ge, eq: Op.f64_eq, ne: Op.f64_ne };
+    if (e.op in cmp && 'args' in e) {
+      const [l, r] = e.args as [ExprIR, ExprIR];
+      this.value(l, vals);
+      this.value(r, vals);
+      c.op(cmp[e.op]);
+    } else if ((e.op === 'and' || e.op === 'or') && 'args' in e) {
+      this.cond(e.args[0], vals);
+      this.cond(e.args[1], vals);
+      c.op(e.op === 'and' ? Op.i32_and : Op.i32_or);
+    } else if (e.op === 'not') {
+      this.cond(e.args[0], vals);
+      c.op(Op.i32_eqz);
+    } else {
+      this.value(e, vals);
+      c.f64(0).op(Op.f64_ne);
+    }
+  }
+
+  protected callFn(fn: string, args: ExprIR[], vals: Map<string, number>): void {
+    const c = this.c;
+    const one = () => this.value(args[0], vals);
+    switch (fn) {
+      case 'exp':
+        one();
+        this.exp();
+        return;
+      case 'log':
+      case 'sin':
+      case 'cos':
+      case 'tanh':
+        one();
+        c.call(this.fns[fn]);
+        return;
+      case 'sqrt':
+        one();
+        c.op(Op.f64_sqrt);
+        return;
+      case 'abs':
+        one();
+        c.op(Op.f64_abs);
+        return;
+      case 'sigmoid':
+        c.f64(1).f64(1);
+        one();
+        c.op(Op.f64_neg);
+        this.exp();
+        c.op(Op.f64_add).op(Op.f64_div);
+        return;
+      case 'relu':
+        one();
+        c.f64(0).op(Op.f64_max);
+        return;
+      case 'heaviside':
+        one();
+        c.f64(0).op(Op.f64_gt).op(Op.f64_convert_i32_u);
+        return;
+      case 'min':
+      case 'max':
+        this.value(args[0], vals);
+        this.value(args[1], vals);
+        c.op(fn === 'min' ? Op.f64_min : Op.f64_max);
+        return;
+      case 'clip':
+        this.value(args[0], vals);
+        this.value(args[1], vals);
+        c.op(Op.f64_max);
+        this.value(args[2], vals);
+        c.op(Op.f64_min);
+        return;
+      case 'rand':
+      case 'randn': {
+        // Counter: (element, step, 6 + 16·site, object)
+        const site = this.randSite++;
+        c.get(this.i).get(this.t).i32(6 + 16 * site).i32(this.objectIndex).call(fn === 'rand' ? this.fns.u01 : this.fns.normal);
+        return;
+      }
+      default:
+        c.f64(NaN);
+    }
+  }
+
+}
+
 // ---- neuron populations ------------------------------------------------------------------------
 
-class PopulationCodegen {
-  private i = 0;
-  private t = 0;
-  private aliasCache = new Map<string, number>();
+class PopulationCodegen extends ExprCodegen {
   private aliases = new Map<string, ExprIR>();
-  private randSite = 0;
 
-  constructor(private plan: Plan, private pop: PopPlan, private c: Code, private fns: Fns) {}
+  constructor(plan: Plan, private pop: PopPlan, c: Code, fns: Fns) {
+    super(plan, c, fns, pop.index);
+  }
+
+  protected leaf(e: ExprIR, vals: Map<string, number>): boolean {
+    const c = this.c;
+    switch (e.op) {
+      case 'state': {
+        const l = vals.get(e.name);
+        if (l === undefined) c.f64(NaN);
+        else c.get(l);
+        return true;
+      }
+      case 'param': {
+        const p = this.pop.params.get(e.name);
+        if (!p) c.f64(NaN);
+        else if ('value' in p) c.f64(p.value);
+        else c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, p.offset).op(Op.f64_promote_f32);
+        return true;
+      }
+      case 'alias': {
+        let l = this.aliasCache.get(e.name);
+        if (l === undefined) {
+          l = c.local(T.f64);
+          this.value(this.aliases.get(e.name) ?? K(NaN), vals);
+          c.set(l);
+          this.aliasCache.set(e.name, l);
+        }
+        c.get(l);
+        return true;
+      }
+      case 'builtin':
+        if (e.name === 't') c.get(this.t).op(Op.f64_convert_i32_s).f64(this.plan.dt).op(Op.f64_mul).f64(this.timeOffset).op(Op.f64_add);
+        else if (e.name === 'i') c.get(this.i).op(Op.f64_convert_i32_u);
+        else if (e.name === 'dt') c.f64(this.plan.dt);
+        else c.f64(this.pop.size);
+        return true;
+    }
+    return false;
+  }
 
   private get model(): ModelDefIR {
     return this.pop.model!;
@@ -478,187 +680,6 @@ class PopulationCodegen {
     // rk2 (midpoint, as Brian2's 'rk2')
     const k2 = derivs(shifted(old, k1, dt / 2), dt / 2);
     for (const [v, d] of k2) c.get(old.get(v)!).get(d).f64(dt).op(Op.f64_mul).op(Op.f64_add).set(neu.get(v)!);
-  }
-
-  private timeOffset = 0;
-  private expTmp?: [number, number, number];
-
-  /** exp of the f64 on the stack, inlined (a call per neuron and step costs as much as the math). */
-  private exp(): void {
-    this.expTmp ??= [this.c.local(T.f64), this.c.local(T.f64), this.c.local(T.f64)];
-    emitExpInline(this.c, this.expTmp);
-  }
-
-  /** Emits an f64 value of `e` with state variables read from `vals`. */
-  private value(e: ExprIR, vals: Map<string, number>): void {
-    const c = this.c;
-    switch (e.op) {
-      case 'const':
-        c.f64(e.value);
-        return;
-      case 'state': {
-        const l = vals.get(e.name);
-        if (l === undefined) c.f64(NaN);
-        else c.get(l);
-        return;
-      }
-      case 'param': {
-        const p = this.pop.params.get(e.name);
-        if (!p) c.f64(NaN);
-        else if ('value' in p) c.f64(p.value);
-        else c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, p.offset).op(Op.f64_promote_f32);
-        return;
-      }
-      case 'alias': {
-        let l = this.aliasCache.get(e.name);
-        if (l === undefined) {
-          l = c.local(T.f64);
-          this.value(this.aliases.get(e.name) ?? K(NaN), vals);
-          c.set(l);
-          this.aliasCache.set(e.name, l);
-        }
-        c.get(l);
-        return;
-      }
-      case 'builtin':
-        if (e.name === 't') c.get(this.t).op(Op.f64_convert_i32_s).f64(this.plan.dt).op(Op.f64_mul).f64(this.timeOffset).op(Op.f64_add);
-        else if (e.name === 'i') c.get(this.i).op(Op.f64_convert_i32_u);
-        else if (e.name === 'dt') c.f64(this.plan.dt);
-        else c.f64(this.pop.size);
-        return;
-      case 'neg':
-        this.value(e.args[0], vals);
-        c.op(Op.f64_neg);
-        return;
-      case 'not':
-        this.cond(e.args[0], vals);
-        c.op(Op.i32_eqz).op(Op.f64_convert_i32_u);
-        return;
-      case 'call':
-        this.callFn(e.fn, e.args, vals);
-        return;
-      case 'add':
-      case 'sub':
-      case 'mul':
-      case 'div': {
-        this.value(e.args[0], vals);
-        this.value(e.args[1], vals);
-        c.op({ add: Op.f64_add, sub: Op.f64_sub, mul: Op.f64_mul, div: Op.f64_div }[e.op]);
-        return;
-      }
-      case 'pow': {
-        const ex = e.args[1];
-        if (isConst(ex) && (ex.value === 2 || ex.value === 3)) {
-          const l = c.local(T.f64);
-          this.value(e.args[0], vals);
-          c.tee(l).get(l).op(Op.f64_mul);
-          if (ex.value === 3) c.get(l).op(Op.f64_mul);
-          return;
-        }
-        this.value(e.args[0], vals);
-        this.value(ex, vals);
-        c.call(this.fns.pow);
-        return;
-      }
-      case 'lt':
-      case 'le':
-      case 'gt':
-      case 'ge':
-      case 'eq':
-      case 'ne':
-      case 'and':
-      case 'or':
-        this.cond(e, vals);
-        c.op(Op.f64_convert_i32_u);
-        return;
-      default:
-        c.f64(NaN);
-    }
-  }
-
-  /** Emits an i32 truth value of `e`. */
-  private cond(e: ExprIR, vals: Map<string, number>): void {
-    const c = this.c;
-    const cmp: Record<string, number> = { lt: Op.f64_lt, le: Op.f64_le, gt: Op.f64_gt, ge: Op.f64_ge, eq: Op.f64_eq, ne: Op.f64_ne };
-    if (e.op in cmp && 'args' in e) {
-      const [l, r] = e.args as [ExprIR, ExprIR];
-      this.value(l, vals);
-      this.value(r, vals);
-      c.op(cmp[e.op]);
-    } else if ((e.op === 'and' || e.op === 'or') && 'args' in e) {
-      this.cond(e.args[0], vals);
-      this.cond(e.args[1], vals);
-      c.op(e.op === 'and' ? Op.i32_and : Op.i32_or);
-    } else if (e.op === 'not') {
-      this.cond(e.args[0], vals);
-      c.op(Op.i32_eqz);
-    } else {
-      this.value(e, vals);
-      c.f64(0).op(Op.f64_ne);
-    }
-  }
-
-  private callFn(fn: string, args: ExprIR[], vals: Map<string, number>): void {
-    const c = this.c;
-    const one = () => this.value(args[0], vals);
-    switch (fn) {
-      case 'exp':
-        one();
-        this.exp();
-        return;
-      case 'log':
-      case 'sin':
-      case 'cos':
-      case 'tanh':
-        one();
-        c.call(this.fns[fn]);
-        return;
-      case 'sqrt':
-        one();
-        c.op(Op.f64_sqrt);
-        return;
-      case 'abs':
-        one();
-        c.op(Op.f64_abs);
-        return;
-      case 'sigmoid':
-        c.f64(1).f64(1);
-        one();
-        c.op(Op.f64_neg);
-        this.exp();
-        c.op(Op.f64_add).op(Op.f64_div);
-        return;
-      case 'relu':
-        one();
-        c.f64(0).op(Op.f64_max);
-        return;
-      case 'heaviside':
-        one();
-        c.f64(0).op(Op.f64_gt).op(Op.f64_convert_i32_u);
-        return;
-      case 'min':
-      case 'max':
-        this.value(args[0], vals);
-        this.value(args[1], vals);
-        c.op(fn === 'min' ? Op.f64_min : Op.f64_max);
-        return;
-      case 'clip':
-        this.value(args[0], vals);
-        this.value(args[1], vals);
-        c.op(Op.f64_max);
-        this.value(args[2], vals);
-        c.op(Op.f64_min);
-        return;
-      case 'rand':
-      case 'randn': {
-        // Counter: (neuron, step, 6 + 16·site, population)
-        const site = this.randSite++;
-        c.get(this.i).get(this.t).i32(6 + 16 * site).i32(this.pop.index).call(fn === 'rand' ? this.fns.u01 : this.fns.normal);
-        return;
-      }
-      default:
-        c.f64(NaN);
-    }
   }
 
   private statement(st: StatementIR, vals: Map<string, number>): void {
