@@ -214,3 +214,52 @@ describe('the worker', () => {
     await assert.rejects(startRun(ir, {}, undefined, distWorker).result, (e: unknown) => e instanceof RunRefused && e.code === 'memory');
   });
 });
+
+describe('plasticity', () => {
+  it('pair STDP follows the rule curve: +A_plus·w_max·e^(-Δt/τ+), -A_minus·w_max·e^(Δt/τ-)', () => {
+    for (const dtms of [-40, -10, -2, 2, 10, 40]) {
+      const tpost = 100 + dtms;
+      // The driver makes the postsynaptic neuron spike one step after its own spike.
+      const ir = irOf(`
+input pre = spike_array[1] { times: [100 ms]; indices: [0] }
+input drive = spike_array[1] { times: [${(tpost - 0.1).toFixed(1)} ms]; indices: [0] }
+population post = LIF[1]
+connect drive -> post { rule: all_to_all; weight: 100 mV; target: v }
+connect pre -> post { rule: all_to_all; weight: 5 pA; target: I_syn; synapse: PairSTDP(w_max = 10 pA) }
+probe spikes(post)
+simulate { dt: 0.1 ms; duration: 300 ms }
+`);
+      const sim = new Simulation(ir);
+      const r = sim.run();
+      assert.deepEqual([...r.spikes.get('post')!.steps], [Math.round(tpost * 10)]);
+      const dw = sim.weights(1)[0] - 5e-12;
+      const expected = dtms > 0 ? 10e-12 * 0.01 * Math.exp(-dtms / 20) : -10e-12 * 0.0105 * Math.exp(dtms / 20);
+      assert.ok(Math.abs(dw / expected - 1) < 1e-3, `Δt = ${dtms} ms: Δw = ${dw}, expected ${expected}`);
+    }
+  });
+
+  it('keeps weights within [0, w_max] and delivers the weight before changing it', () => {
+    const ir = irOf(`
+input pre = spike_array[1] { times: [10 ms, 11 ms, 12 ms, 13 ms]; indices: [0, 0, 0, 0] }
+population post = LIF[1]
+connect pre -> post { rule: all_to_all; weight: 0.1 pA; target: I_syn; synapse: PairSTDP(w_max = 10 pA, A_plus = 0.5, A_minus = 5) }
+probe I_syn(post) every 0.1 ms
+simulate { dt: 0.1 ms; duration: 20 ms }
+`);
+    const sim = new Simulation(ir);
+    const r = sim.run();
+    const w = sim.weights(0)[0];
+    assert.ok(w >= 0 && w <= 10e-12, String(w));
+    // first spike delivers 0.1 pA into I_syn
+    assert.ok(Math.abs(r.traces[0].data[101] - 0.1e-12) < 1e-16, String(r.traces[0].data[101]));
+  });
+
+  it('refuses, with a reason, synapse equations it cannot integrate event-driven', () => {
+    const ir = irOf(`
+population a = LIF[2]
+connect a -> a { rule: all_to_all; weight: 1 pA; target: I_syn; synapse: CalciumHebbian(w_max = 10 pA) }
+simulate { dt: 0.1 ms; duration: 10 ms }
+`);
+    assert.throws(() => new Simulation(ir), (e: unknown) => e instanceof PlanError && /CalciumHebbian/.test(e.message) && /dw\/dt/.test(e.message));
+  });
+});

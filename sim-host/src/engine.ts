@@ -100,7 +100,20 @@ export class Simulation {
       i32(pr.colOffset, pr.synapses).set(pr.col);
       f32(pr.weightOffset, pr.synapses).set(pr.weight);
       if ('offset' in pr.delay && pr.delays) i32(pr.delay.offset, pr.synapses).set(pr.delays);
+      const pl = pr.plastic;
+      if (pl) {
+        for (const [name, off] of pl.state) f32(off, pr.synapses).set(pl.initial.get(name)!);
+        i32(pl.srcOffset, pr.synapses).set(pl.srcOf);
+        i32(pl.colptrOffset, pl.colptr.length).set(pl.colptr);
+        i32(pl.synIdxOffset, pr.synapses).set(pl.synIdx);
+      }
     }
+  }
+
+  /** Current weights of projection `k` (plastic synapses change them during the run). */
+  weights(k: number): Float32Array {
+    const pr = this.plan.projs[k];
+    return new Float32Array(this.memory.buffer, pr.weightOffset, pr.synapses).slice();
   }
 
   run(cb: RunCallbacks = {}): RunResult {

@@ -62,6 +62,30 @@ export interface ProjPlan {
   col: Int32Array;
   weight: Float32Array;
   delays?: Int32Array;
+  plastic?: PlasticPlan;
+}
+
+/** A projection whose synapses carry state and run a synapse model's statements. */
+export interface PlasticPlan {
+  model: ModelDefIR;
+  params: Map<string, number>;
+  /** Per-synapse state variables: offset of Float32Array[synapses]. */
+  state: Map<string, number>;
+  initial: Map<string, Float32Array>;
+  /** Step of each synapse's last update (event-driven decay of its traces). */
+  lastOffset: number;
+  /** Local source index of each synapse. */
+  srcOffset: number;
+  srcOf: Int32Array;
+  /** Synapses by target (CSC): colptr[nt + 1] and synapse ids. */
+  colptrOffset: number;
+  synIdxOffset: number;
+  colptr: Int32Array;
+  synIdx: Int32Array;
+  /** Delayed presynaptic spikes: queue of `slots` rows of source indices + counts. */
+  queue?: { slots: number; rowsOffset: number; countsOffset: number };
+  /** The population `mod.x` reads (its neuron 0). */
+  mod?: PopPlan;
 }
 
 export interface CurrentStep {
@@ -319,8 +343,9 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
   const projs: ProjPlan[] = [];
   const pending: { ring: RingPlan; maxDelay: number }[] = [];
   ir.connections.forEach((c) => {
-    if (c.synapse && c.synapse.model !== 'Static') throw new PlanError(`plastic synapses (${c.synapse.model}) are not run by the WASM engine yet; static connections only`);
-    const stmt = deliveredStatement(c);
+    const synModel = c.synapse ? ir.models[c.synapse.model] : undefined;
+    const plasticModel = synModel && (synModel.state.length > 0 || synModel.on_post.length > 0 || synModel.odes.length > 0) ? synModel : undefined;
+    const stmt = plasticModel ? { variable: c.target ?? '', sign: 1 } : deliveredStatement(c);
     for (const s of c.sources) for (const t of c.targets) {
       const source = byName.get(s.name)!;
       const target = byName.get(t.name)!;
@@ -356,10 +381,15 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
         }
       }
       pending.push({ ring, maxDelay });
+      let plastic: PlasticPlan | undefined;
+      if (plasticModel) {
+        if (delays) throw new PlanError(`plastic synapses (${plasticModel.name}) with per-synapse delays are not run by the WASM engine yet; use a constant delay`);
+        plastic = plasticPlan(plasticModel, c, built, nsyn, tgt[1] - tgt[0] + 1, src[1] - src[0] + 1, delay, mem, byName, dt);
+      }
       projs.push({
         index: projIndex, source, target, src, tgt, ring, synapses: nsyn,
         rowptrOffset: mem.alloc(4 * built.rowptr.length), colOffset: mem.alloc(4 * nsyn), weightOffset: mem.alloc(4 * nsyn),
-        delay, rowptr: built.rowptr, col: built.col, weight, delays,
+        delay, rowptr: built.rowptr, col: built.col, weight, delays, plastic,
       });
     }
   });
@@ -370,6 +400,33 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
   }
   if (mem.bytes > limit) throw new PlanError(`this run needs ${fmtBytes(mem.bytes)}, more than the ${fmtBytes(limit)} allowed; reduce population sizes or connection probabilities`, 'memory');
   return { ir, dt, steps, seed, pops, projs, rings: [...rings.values()], currentSteps, errOffset, bytes: mem.bytes, estimate: est };
+}
+
+function plasticPlan(model: ModelDefIR, c: ConnectionIR, built: { rowptr: Int32Array; col: Int32Array }, nsyn: number, nt: number, ns: number, delay: ProjPlan['delay'], mem: Allocator, byName: Map<string, PopPlan>, dt: number): PlasticPlan {
+  const params = new Map(Object.entries(c.synapse!.parameters));
+  const state = new Map<string, number>();
+  const initial = new Map<string, Float32Array>();
+  for (const sv of model.state) {
+    state.set(sv.name, mem.alloc(4 * nsyn));
+    const v = evalExpr(sv.init, { param: (x) => params.get(x) ?? NaN, state: () => NaN, builtin: (b) => (b === 'dt' ? dt : 0) });
+    initial.set(sv.name, new Float32Array(nsyn).fill(v));
+  }
+  // Source of each synapse and the by-target index (for on_post).
+  const srcOf = new Int32Array(nsyn);
+  for (let r = 0; r < ns; r++) for (let s = built.rowptr[r]; s < built.rowptr[r + 1]; s++) srcOf[s] = r;
+  const colptr = new Int32Array(nt + 1);
+  for (let s = 0; s < nsyn; s++) colptr[built.col[s] + 1]++;
+  for (let j = 0; j < nt; j++) colptr[j + 1] += colptr[j];
+  const fill = colptr.slice(0, nt);
+  const synIdx = new Int32Array(nsyn);
+  for (let s = 0; s < nsyn; s++) synIdx[fill[built.col[s]]++] = s;
+  const d = 'value' in delay ? delay.value : 0;
+  const queue = d > 0 ? { slots: d + 1, rowsOffset: mem.alloc(4 * (d + 1) * ns), countsOffset: mem.alloc(4 * (d + 1)) } : undefined;
+  return {
+    model, params, state, initial, lastOffset: mem.alloc(4 * nsyn), srcOffset: mem.alloc(4 * nsyn), srcOf,
+    colptrOffset: mem.alloc(4 * (nt + 1)), synIdxOffset: mem.alloc(4 * nsyn), colptr, synIdx, queue,
+    mod: c.modulated_by ? byName.get(c.modulated_by) : undefined,
+  };
 }
 
 /** The one statement a static connection performs: `post.x += sign·w`. */

@@ -5,7 +5,7 @@
 // Parameters that are the same for all neurons are folded into constants.
 // State is f32 in memory and f64 while computing.
 import type { ExprIR, ModelDefIR, StatementIR } from '../../../protocol/ir';
-import type { Plan, PopPlan, ProjPlan } from '../plan';
+import { PlanError, type Plan, type PlasticPlan, type PopPlan, type ProjPlan } from '../plan';
 import { Code, ModuleBuilder, Op, T } from './emitter';
 
 const M0 = 0xd2511f53;
@@ -67,8 +67,11 @@ export function compile(plan: Plan): Compiled {
   for (const [k, p] of plan.pops.entries()) {
     if (p.kind === 'neuron' || p.kind === 'poisson') update.code.get(0).call(popFns[k]);
   }
-  // deliver(t): propagate this step's spikes into the ring buffers, then apply slot t.
-  for (const proj of plan.projs) emitPropagate(plan, proj, deliver.code);
+  // deliver(t): propagate this step's spikes into the ring buffers (static synapses), run
+  // plastic synapses' on_pre then on_post (as Brian2's pre and post pathways), then apply slot t.
+  for (const proj of plan.projs) if (!proj.plastic) emitPropagate(plan, proj, deliver.code);
+  for (const proj of plan.projs) if (proj.plastic) new SynapseCodegen(plan, proj, deliver.code, fns).emitPre();
+  for (const proj of plan.projs) if (proj.plastic) new SynapseCodegen(plan, proj, deliver.code, fns).emitPost();
   for (const ring of plan.rings) emitRingApply(ring, deliver.code);
   return { bytes: mb.encode(), pages };
 }
@@ -788,4 +791,265 @@ function emitRingApply(ring: Plan['rings'][number], c: Code): void {
   c.get(row).get(a).op(Op.i32_add).f64(0).op(Op.f32_demote_f64).mem(Op.f32_store, 2, 0);
   c.get(j).i32(1).op(Op.i32_add).tee(j).i32(N).op(Op.i32_lt_u).br(Op.br_if, 0);
   c.end();
+}
+
+// ---- plastic synapses ----------------------------------------------------------------------------
+
+/**
+ * Synapse models with state: per-synapse variables in memory, equations integrated in closed
+ * form at each event since the synapse's last update (event-driven, as Brian2's
+ * `(event-driven)`), statements of on_pre at presynaptic spikes (after the connection's delay)
+ * and of on_post at postsynaptic spikes.
+ */
+class SynapseCodegen extends ExprCodegen {
+  private pl: PlasticPlan;
+  private s = 0;
+  private j = 0;
+  private r = 0;
+  private w = 0;
+  private vals = new Map<string, number>();
+
+  constructor(plan: Plan, private proj: ProjPlan, c: Code, fns: Fns) {
+    super(plan, c, fns, 1000 + proj.index);
+    this.pl = proj.plastic!;
+    this.t = 0;
+  }
+
+  private fold(e: ExprIR): ExprIR {
+    return fold(e, (name) => this.pl.params.get(name), this.plan.dt, this.proj.synapses);
+  }
+
+  protected leaf(e: ExprIR, vals: Map<string, number>): boolean {
+    const c = this.c;
+    const neuronVar = (pop: PopPlan | undefined, name: string, index: () => void) => {
+      const off = pop?.state.get(name);
+      if (off === undefined) {
+        c.f64(NaN);
+        return;
+      }
+      index();
+      c.i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, off).op(Op.f64_promote_f32);
+    };
+    switch (e.op) {
+      case 'state': {
+        const l = vals.get(e.name);
+        if (l === undefined) c.f64(NaN);
+        else c.get(l);
+        return true;
+      }
+      case 'param': {
+        const v = this.pl.params.get(e.name);
+        c.f64(v ?? NaN);
+        return true;
+      }
+      case 'weight':
+        c.get(this.w);
+        return true;
+      case 'target':
+        neuronVar(this.proj.target, this.proj.ring.variable, () => c.get(this.j).i32(this.proj.tgt[0]).op(Op.i32_add));
+        return true;
+      case 'post':
+        neuronVar(this.proj.target, e.name, () => c.get(this.j).i32(this.proj.tgt[0]).op(Op.i32_add));
+        return true;
+      case 'pre':
+        neuronVar(this.proj.source, e.name, () => c.get(this.r).i32(this.proj.src[0]).op(Op.i32_add));
+        return true;
+      case 'mod':
+        neuronVar(this.pl.mod, e.name, () => c.i32(0));
+        return true;
+      case 'builtin':
+        if (e.name === 't') c.get(this.t).op(Op.f64_convert_i32_s).f64(this.plan.dt).op(Op.f64_mul);
+        else if (e.name === 'dt') c.f64(this.plan.dt);
+        else if (e.name === 'i') c.get(this.s).op(Op.f64_convert_i32_u);
+        else c.f64(this.proj.synapses);
+        return true;
+      case 'alias':
+        c.f64(NaN);
+        return true;
+    }
+    return false;
+  }
+
+  private locals(): void {
+    const c = this.c;
+    this.s = c.local(T.i32);
+    this.j = c.local(T.i32);
+    this.r = c.local(T.i32);
+    this.w = c.local(T.f64);
+    for (const name of this.pl.state.keys()) this.vals.set(name, c.local(T.f64));
+  }
+
+  /** Loads synapse s, decays its variables since its last update, runs `stmts`, stores it. */
+  private body(stmts: StatementIR[]): void {
+    const c = this.c;
+    const pl = this.pl;
+    const sAddr = () => c.get(this.s).i32(2).op(Op.i32_shl);
+    sAddr().mem(Op.f32_load, 2, this.proj.weightOffset).op(Op.f64_promote_f32).set(this.w);
+    for (const [name, off] of pl.state) sAddr().mem(Op.f32_load, 2, off).op(Op.f64_promote_f32).set(this.vals.get(name)!);
+    if (pl.model.odes.length) {
+      // Δ = (t - last[s]) · dt; closed form of dx/dt = a + b·x with constant a, b.
+      const delta = c.local(T.f64);
+      c.get(this.t);
+      sAddr().mem(Op.i32_load, 2, pl.lastOffset);
+      c.op(Op.i32_sub).op(Op.f64_convert_i32_s).f64(this.plan.dt).op(Op.f64_mul).set(delta);
+      for (const o of pl.model.odes) {
+        const x = o.variable === 'w' ? this.w : this.vals.get(o.variable);
+        const ab = affine(this.fold(o.rhs), o.variable === 'w' ? '\u0000w' : o.variable, new Map());
+        const a = ab && this.fold(ab.a);
+        const b = ab && this.fold(ab.b);
+        if (x === undefined || !a || !b || !isConst(a) || !isConst(b) || o.variable === 'w') {
+          throw new PlanError(`synapse model ${pl.model.name}: d${o.variable}/dt is not linear with constant coefficients; the WASM engine integrates synapse equations event-driven only (for now)`);
+        }
+        if (b.value === 0) c.get(x).get(delta).f64(a.value).op(Op.f64_mul).op(Op.f64_add).set(x);
+        else {
+          const E = c.local(T.f64);
+          c.get(delta).f64(b.value).op(Op.f64_mul);
+          this.exp();
+          c.set(E);
+          c.get(x).get(E).op(Op.f64_mul).get(E).f64(1).op(Op.f64_sub).f64(a.value / b.value).op(Op.f64_mul).op(Op.f64_add).set(x);
+        }
+      }
+    }
+    for (const st of stmts) this.statement(st);
+    sAddr().get(this.w).op(Op.f32_demote_f64).mem(Op.f32_store, 2, this.proj.weightOffset);
+    for (const [name, off] of pl.state) sAddr().get(this.vals.get(name)!).op(Op.f32_demote_f64).mem(Op.f32_store, 2, off);
+    sAddr().get(this.t).mem(Op.i32_store, 2, pl.lastOffset);
+  }
+
+  private statement(st: StatementIR): void {
+    const c = this.c;
+    const value = () => {
+      this.aliasCache.clear();
+      this.value(this.fold(st.value), this.vals);
+    };
+    const combine = (load: () => void) => {
+      if (st.op === '=') value();
+      else {
+        load();
+        value();
+        c.op({ '+=': Op.f64_add, '-=': Op.f64_sub, '*=': Op.f64_mul, '/=': Op.f64_div }[st.op]);
+      }
+    };
+    const tg = st.target;
+    if (tg.kind === 'weight' || (tg.kind === 'state' && this.vals.has(tg.name))) {
+      const l = tg.kind === 'weight' ? this.w : this.vals.get(tg.name)!;
+      combine(() => c.get(l));
+      c.set(l);
+      return;
+    }
+    if (tg.kind === 'target') {
+      if (st.op !== '+=' && st.op !== '-=') throw new PlanError(`synapse model ${this.pl.model.name}: 'target ${st.op} …' — only += and -= reach the postsynaptic variable`);
+      // into the ring slot delivered at the end of this step
+      const ring = this.proj.ring;
+      const addr = c.local(T.i32);
+      c.get(this.t).i32(ring.slots).op(Op.i32_rem_u).i32(ring.target.size * 4).op(Op.i32_mul).get(this.j).i32(this.proj.tgt[0]).op(Op.i32_add).i32(2).op(Op.i32_shl).op(Op.i32_add).tee(addr);
+      c.get(addr).mem(Op.f32_load, 2, ring.offset).op(Op.f64_promote_f32);
+      value();
+      c.op(st.op === '+=' ? Op.f64_add : Op.f64_sub).op(Op.f32_demote_f64).mem(Op.f32_store, 2, ring.offset);
+      return;
+    }
+    if (tg.kind === 'post' || tg.kind === 'pre') {
+      const pop = tg.kind === 'post' ? this.proj.target : this.proj.source;
+      const off = pop.state.get(tg.name);
+      if (off === undefined) throw new PlanError(`synapse model ${this.pl.model.name}: ${tg.kind}.${tg.name} is not a state variable of ${pop.model?.name}`);
+      const addr = c.local(T.i32);
+      if (tg.kind === 'post') c.get(this.j).i32(this.proj.tgt[0]);
+      else c.get(this.r).i32(this.proj.src[0]);
+      c.op(Op.i32_add).i32(2).op(Op.i32_shl).tee(addr);
+      combine(() => c.get(addr).mem(Op.f32_load, 2, off).op(Op.f64_promote_f32));
+      c.op(Op.f32_demote_f64).mem(Op.f32_store, 2, off);
+    }
+  }
+
+  /** For each presynaptic spike (delayed through the queue), every outgoing synapse: on_pre. */
+  emitPre(): void {
+    const c = this.c;
+    const pl = this.pl;
+    const proj = this.proj;
+    this.locals();
+    const k = c.local(T.i32);
+    const n = c.local(T.i32);
+    const end = c.local(T.i32);
+    const [from, to] = proj.src;
+    const ns = to - from + 1;
+    let listOffset = proj.source.listOffset;
+    let countAddr: () => void = () => c.i32(0).mem(Op.i32_load, 2, proj.source.countOffset);
+    let filtered = true;
+    if (pl.queue) {
+      // Push this step's spikes (as local source indices) into slot (t + d) mod slots.
+      const q = pl.queue;
+      const slot = c.local(T.i32);
+      c.get(this.t).i32(q.slots - 1).op(Op.i32_add).i32(q.slots).op(Op.i32_rem_u).set(slot);
+      c.i32(0).mem(Op.i32_load, 2, proj.source.countOffset).set(n);
+      c.i32(0).set(k);
+      c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop).begin(Op.block);
+      c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.source.listOffset).i32(from).op(Op.i32_sub).tee(this.r).i32(to - from).op(Op.i32_gt_u).br(Op.br_if, 0);
+      // rows[slot·ns + count[slot]] = r; count[slot]++
+      c.get(slot).i32(ns).op(Op.i32_mul).get(slot).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset).op(Op.i32_add).i32(2).op(Op.i32_shl).get(this.r).mem(Op.i32_store, 2, q.rowsOffset);
+      c.get(slot).i32(2).op(Op.i32_shl).get(slot).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset).i32(1).op(Op.i32_add).mem(Op.i32_store, 2, q.countsOffset);
+      c.end();
+      c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
+      // Then run the slot due now: t mod slots.
+      const due = c.local(T.i32);
+      c.get(this.t).i32(q.slots).op(Op.i32_rem_u).set(due);
+      countAddr = () => c.get(due).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset);
+      listOffset = q.rowsOffset;
+      filtered = false;
+      const base = c.local(T.i32);
+      c.get(due).i32(ns * 4).op(Op.i32_mul).set(base);
+      countAddr();
+      c.set(n);
+      c.get(due).i32(2).op(Op.i32_shl).i32(0).mem(Op.i32_store, 2, q.countsOffset);
+      this.preLoop(k, n, end, () => c.get(base).get(k).i32(2).op(Op.i32_shl).op(Op.i32_add).mem(Op.i32_load, 2, listOffset), filtered, from, to);
+      return;
+    }
+    countAddr();
+    c.set(n);
+    this.preLoop(k, n, end, () => c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, listOffset), filtered, from, to);
+  }
+
+  private preLoop(k: number, n: number, end: number, loadSpike: () => void, filtered: boolean, from: number, to: number): void {
+    const c = this.c;
+    const proj = this.proj;
+    c.i32(0).set(k);
+    c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop).begin(Op.block);
+    loadSpike();
+    if (filtered) c.i32(from).op(Op.i32_sub).tee(this.r).i32(to - from).op(Op.i32_gt_u).br(Op.br_if, 0);
+    else c.set(this.r);
+    c.get(this.r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset).set(this.s);
+    c.get(this.r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset + 4).set(end);
+    c.get(this.s).get(end).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop);
+    c.get(this.s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.colOffset).set(this.j);
+    this.body(this.pl.model.on_pre);
+    c.get(this.s).i32(1).op(Op.i32_add).tee(this.s).get(end).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
+    c.end();
+    c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
+  }
+
+  /** For each postsynaptic spike of this step, every incoming synapse: on_post. */
+  emitPost(): void {
+    if (!this.pl.model.on_post.length) return;
+    const c = this.c;
+    const pl = this.pl;
+    const proj = this.proj;
+    this.locals();
+    const k = c.local(T.i32);
+    const n = c.local(T.i32);
+    const q = c.local(T.i32);
+    const end = c.local(T.i32);
+    const [from, to] = proj.tgt;
+    c.i32(0).mem(Op.i32_load, 2, proj.target.countOffset).set(n);
+    c.i32(0).set(k);
+    c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop).begin(Op.block);
+    c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.target.listOffset).i32(from).op(Op.i32_sub).tee(this.j).i32(to - from).op(Op.i32_gt_u).br(Op.br_if, 0);
+    c.get(this.j).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pl.colptrOffset).set(q);
+    c.get(this.j).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pl.colptrOffset + 4).set(end);
+    c.get(q).get(end).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop);
+    c.get(q).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pl.synIdxOffset).tee(this.s);
+    c.i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pl.srcOffset).set(this.r);
+    this.body(pl.model.on_post);
+    c.get(q).i32(1).op(Op.i32_add).tee(q).get(end).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
+    c.end();
+    c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
+  }
 }
