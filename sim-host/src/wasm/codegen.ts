@@ -541,6 +541,11 @@ class PopulationCodegen extends ExprCodegen {
     // load state
     for (const s of names) c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, pop.state.get(s)!).op(Op.f64_promote_f32).set(old.get(s)!);
     c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pop.refrOffset).set(refr);
+    // Refractory, as Brian2: the counter is set to round(t_ref/dt) at a spike and counts down
+    // at the start of each step; the step is held while it is still > 0 (so the reset
+    // variables are held for the steps strictly between the spike and spike + t_ref), and
+    // spikes are possible again once it is 0.
+    c.get(refr).i32(0).op(Op.i32_gt_s).begin(Op.if).get(refr).i32(1).op(Op.i32_sub).set(refr).end();
     c.get(refr).i32(0).op(Op.i32_gt_s).set(held);
     // integrate: new values from old ones
     for (const s of names) c.get(old.get(s)!).set(neu.get(s)!);
@@ -570,8 +575,6 @@ class PopulationCodegen extends ExprCodegen {
       c.i32(0).get(this.t).mem(Op.i32_store, 2, this.plan.errOffset + 16);
       c.end();
     }
-    // refractory counter: count down; spikes are possible once it reaches 0 (as in Brian2)
-    c.get(held).begin(Op.if).get(refr).i32(1).op(Op.i32_sub).set(refr).end();
     if (m.spike) {
       this.aliasCache.clear();
       c.get(refr).op(Op.i32_eqz);
