@@ -67,12 +67,12 @@ export class Simulation {
   private compileS = 0;
   private planS = 0;
 
-  constructor(ir: ModelIR, opts: PlanOptions = {}) {
+  constructor(ir: ModelIR, opts: PlanOptions & { simd?: boolean } = {}) {
     const t0 = performance.now();
     this.plan = buildPlan(ir, opts);
     const t1 = performance.now();
     this.planS = (t1 - t0) / 1000;
-    const compiled = compile(this.plan);
+    const compiled = compile(this.plan, { simd: opts.simd });
     this.memory = new WebAssembly.Memory({ initial: compiled.pages });
     const mod = new WebAssembly.Module(compiled.bytes as Uint8Array<ArrayBuffer>);
     const inst = new WebAssembly.Instance(mod, {

@@ -6,7 +6,7 @@
 // State is f32 in memory and f64 while computing.
 import type { ExprIR, ModelDefIR, StatementIR } from '../../../protocol/ir';
 import { PlanError, type Plan, type PlasticPlan, type PopPlan, type ProjPlan } from '../plan';
-import { Code, ModuleBuilder, Op, T } from './emitter';
+import { Code, ModuleBuilder, Op, T, V } from './emitter';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -29,7 +29,7 @@ export interface Compiled {
   pages: number;
 }
 
-export function compile(plan: Plan): Compiled {
+export function compile(plan: Plan, options: { simd?: boolean } = {}): Compiled {
   const mb = new ModuleBuilder();
   const pages = Math.ceil(plan.bytes / 65536) + 1;
   mb.importMemory('env', 'memory', pages);
@@ -59,8 +59,18 @@ export function compile(plan: Plan): Compiled {
   const deliver = mb.declare([T.i32], [], 'deliver');
   const popFns = plan.pops.map((p) => {
     const f = mb.declare([T.i32], []);
-    if (p.kind === 'neuron') new PopulationCodegen(plan, p, f.code, fns).emit();
-    else if (p.kind === 'poisson') emitPoisson(plan, p, f.code, fns);
+    if (p.kind === 'neuron') {
+      // Neurons in pairs with f64x2 SIMD where the model allows it, the rest one by one.
+      f.code.i32(0).i32(0).mem(Op.i32_store, 2, p.countOffset);
+      let start = 0;
+      if (options.simd !== false && vectorizable(p.model!) && p.size >= 2) {
+        const spike = mb.declare([T.i32, T.i32], []);
+        new PopulationCodegen(plan, p, spike.code, fns).emitSpikeFn();
+        start = p.size - (p.size % 2);
+        new VectorPopulationCodegen(plan, p, f.code, fns, spike.index).emit();
+      }
+      if (start < p.size) new PopulationCodegen(plan, p, f.code, fns).emit(start);
+    } else if (p.kind === 'poisson') emitPoisson(plan, p, f.code, fns);
     return f.index;
   });
   // update(t): every population, in order.
@@ -512,7 +522,8 @@ class PopulationCodegen extends ExprCodegen {
     );
   }
 
-  emit(): void {
+  /** The scalar loop over neurons [start, N); spikes append to the list after `count` in memory. */
+  emit(start = 0): void {
     const c = this.c;
     const m = this.model;
     const pop = this.pop;
@@ -534,8 +545,8 @@ class PopulationCodegen extends ExprCodegen {
     const allLinear = odes.every((o) => o.linear);
     const method = m.method ?? (allLinear ? 'exact' : 'rk2');
 
-    c.i32(0).set(count);
-    c.i32(0).set(this.i);
+    c.i32(0).mem(Op.i32_load, 2, pop.countOffset).set(count);
+    c.i32(start).set(this.i);
     c.get(this.i).i32(pop.size).op(Op.i32_lt_u).begin(Op.if);
     c.begin(Op.loop);
     // load state
@@ -596,6 +607,28 @@ class PopulationCodegen extends ExprCodegen {
     c.end(); // loop
     c.end(); // if
     c.i32(0).get(count).mem(Op.i32_store, 2, pop.countOffset);
+  }
+
+  /** spike(i, t): records neuron i's spike, applies the reset and starts its refractory period. */
+  emitSpikeFn(): void {
+    const c = this.c;
+    const m = this.model;
+    const pop = this.pop;
+    this.i = 0;
+    this.t = 1;
+    for (const a of m.aliases) this.aliases.set(a.name, this.fold(a.expr));
+    const vals = new Map<string, number>();
+    for (const sv of m.state) vals.set(sv.name, c.local(T.f64));
+    const count = c.local(T.i32);
+    c.i32(0).mem(Op.i32_load, 2, pop.countOffset).tee(count).i32(2).op(Op.i32_shl).get(this.i).mem(Op.i32_store, 2, pop.listOffset);
+    c.i32(0).get(count).i32(1).op(Op.i32_add).mem(Op.i32_store, 2, pop.countOffset);
+    for (const [name, l] of vals) c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, pop.state.get(name)!).op(Op.f64_promote_f32).set(l);
+    for (const st of m.reset) this.statement(st, vals);
+    for (const [name, l] of vals) c.get(this.i).i32(2).op(Op.i32_shl).get(l).op(Op.f32_demote_f64).mem(Op.f32_store, 2, pop.state.get(name)!);
+    c.get(this.i).i32(2).op(Op.i32_shl);
+    if ('value' in pop.refrSteps) c.i32(pop.refrSteps.value);
+    else c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pop.refrSteps.offset);
+    c.mem(Op.i32_store, 2, pop.refrOffset);
   }
 
   private integrate(odes: { variable: string; rhs: ExprIR; linear: boolean }[], method: string, old: Map<string, number>, neu: Map<string, number>): void {
@@ -1054,5 +1087,368 @@ class SynapseCodegen extends ExprCodegen {
     c.get(q).i32(1).op(Op.i32_add).tee(q).get(end).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
     c.end();
     c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
+  }
+}
+
+// ---- SIMD neuron loop ----------------------------------------------------------------------------
+
+const VECTOR_CALLS = new Set(['exp', 'sqrt', 'abs', 'sigmoid', 'relu', 'heaviside', 'min', 'max', 'clip']);
+
+/** Models whose update uses only operations with an f64x2 form (no rand, log, trig, pow). */
+export function vectorizable(m: ModelDefIR): boolean {
+  let ok = true;
+  const visit = (e: ExprIR) => {
+    if (e.op === 'call' && !VECTOR_CALLS.has(e.fn)) ok = false;
+    if (e.op === 'pow' && !(isConst(e.args[1]) && (e.args[1].value === 2 || e.args[1].value === 3))) ok = false;
+    if (e.op === 'builtin' && e.name === 't') ok = false;
+    if ('args' in e) e.args.forEach(visit);
+  };
+  m.odes.forEach((o) => visit(o.rhs));
+  m.aliases.forEach((a) => visit(a.expr));
+  if (m.spike) visit(m.spike);
+  return ok && (m.method === null || m.method === 'exact' || m.method === 'euler' || m.method === 'rk2' || m.method === 'rk4');
+}
+
+/**
+ * The neuron update on two neurons at a time (f64x2), for i in [0, N - N mod 2): the same
+ * arithmetic as the scalar loop, lane by lane, so results are identical. Spikes are rare:
+ * when any lane crosses threshold, the scalar spike function records it and applies the reset.
+ */
+class VectorPopulationCodegen {
+  private i = 0;
+  private t = 0;
+  private aliases = new Map<string, ExprIR>();
+  private aliasCache = new Map<string, number>();
+  private expTmp?: [number, number, number];
+
+  constructor(private plan: Plan, private pop: PopPlan, private c: Code, private fns: Fns, private spikeFn: number) {}
+
+  private fold(e: ExprIR): ExprIR {
+    return fold(e, (name) => {
+      const p = this.pop.params.get(name);
+      return p && 'value' in p ? p.value : undefined;
+    }, this.plan.dt, this.pop.size);
+  }
+
+  emit(): void {
+    const c = this.c;
+    const pop = this.pop;
+    const m = pop.model!;
+    this.t = 0;
+    this.i = c.local(T.i32);
+    const refr = c.local(T.v128);
+    const held = c.local(T.v128);
+    const ready = c.local(T.v128);
+    const spk = c.local(T.v128);
+    for (const a of m.aliases) this.aliases.set(a.name, this.fold(a.expr));
+    const names = m.state.map((s) => s.name);
+    const old = new Map<string, number>();
+    const neu = new Map<string, number>();
+    for (const s of names) {
+      old.set(s, c.local(T.v128));
+      neu.set(s, c.local(T.v128));
+    }
+    const heldVars = new Set(m.reset.filter((s) => s.target.kind === 'state').map((s) => (s.target as { name: string }).name));
+    const odes = m.odes.map((o) => ({ variable: o.variable, rhs: this.fold(o.rhs), linear: o.linear }));
+    const method = m.method ?? (odes.every((o) => o.linear) ? 'exact' : 'rk2');
+    const end = pop.size - (pop.size % 2);
+    const addr = () => c.get(this.i).i32(2).op(Op.i32_shl);
+    c.i32(0).set(this.i);
+    c.begin(Op.loop);
+    for (const s of names) addr().simd(V.load64_zero, { align: 3, offset: pop.state.get(s)! }).simd(V.f64x2_promote_low).set(old.get(s)!);
+    // refractory counters (two i32 lanes): count down where > 0; held where still > 0
+    addr().simd(V.load64_zero, { align: 3, offset: pop.refrOffset }).tee(refr);
+    c.get(refr).i32(0).simd(V.i32x4_splat).simd(V.i32x4_gt_s).simd(V.i32x4_add).tee(refr);
+    c.i32(0).simd(V.i32x4_splat).simd(V.i32x4_gt_s).simd(V.i64x2_extend_low_s).set(held);
+    c.get(held).simd(V.not).set(ready);
+    for (const s of names) c.get(old.get(s)!).set(neu.get(s)!);
+    this.integrate(odes, method, old, neu);
+    for (const s of heldVars) {
+      if (!neu.has(s)) continue;
+      c.get(old.get(s)!).get(neu.get(s)!).get(held).simd(V.bitselect).set(neu.get(s)!);
+    }
+    // NaN/Inf: any lane of Σ(x - x) ≠ 0 → let the scalar path find and report it
+    if (names.length) {
+      names.forEach((s, k) => {
+        c.get(neu.get(s)!).get(neu.get(s)!).simd(V.f64x2_sub);
+        if (k > 0) c.simd(V.f64x2_add);
+      });
+      c.f64x2(0).simd(V.f64x2_ne).simd(V.any_true).i32(0).mem(Op.i32_load, 2, this.plan.errOffset).op(Op.i32_eqz).op(Op.i32_and).begin(Op.if);
+      c.i32(0).i32(1).mem(Op.i32_store, 2, this.plan.errOffset);
+      c.i32(0).i32(pop.index).mem(Op.i32_store, 2, this.plan.errOffset + 4);
+      c.i32(0).i32(-1).mem(Op.i32_store, 2, this.plan.errOffset + 8);
+      for (let lane = 1; lane >= 0; lane--) {
+        for (let k = names.length - 1; k >= 0; k--) {
+          const l = neu.get(names[k])!;
+          c.get(l).simd(V.f64x2_extract, undefined, lane).get(l).simd(V.f64x2_extract, undefined, lane).op(Op.f64_sub).f64(0).op(Op.f64_ne).begin(Op.if);
+          c.i32(0).i32(k).mem(Op.i32_store, 2, this.plan.errOffset + 8);
+          c.i32(0).get(this.i).i32(lane).op(Op.i32_add).mem(Op.i32_store, 2, this.plan.errOffset + 12);
+          c.end();
+        }
+      }
+      c.i32(0).get(this.t).mem(Op.i32_store, 2, this.plan.errOffset + 16);
+      c.end();
+    }
+    // store state and counters
+    for (const s of names) addr().get(neu.get(s)!).simd(V.f32x4_demote_zero).simd(V.store64_lane, { align: 3, offset: pop.state.get(s)! }, 0);
+    addr().get(refr).simd(V.store64_lane, { align: 3, offset: pop.refrOffset }, 0);
+    // spikes: condition ∧ not refractory, handled lane by lane by the scalar spike function
+    if (m.spike) {
+      this.aliasCache.clear();
+      this.cond(m.spike, neu);
+      c.get(ready).simd(V.and).tee(spk).simd(V.any_true).begin(Op.if);
+      for (let lane = 0; lane < 2; lane++) {
+        c.get(spk).simd(V.i64x2_extract, undefined, lane).op(Op.i32_wrap_i64).begin(Op.if);
+        c.get(this.i).i32(lane).op(Op.i32_add).get(this.t).call(this.spikeFn);
+        c.end();
+      }
+      c.end();
+    }
+    c.get(this.i).i32(2).op(Op.i32_add).tee(this.i).i32(end).op(Op.i32_lt_u).br(Op.br_if, 0);
+    c.end();
+  }
+
+  private exp(): void {
+    const c = this.c;
+    this.expTmp ??= [c.local(T.v128), c.local(T.v128), c.local(T.v128)];
+    const [x, k, r] = this.expTmp;
+    // As emitExpInline, on two lanes; 2^k via the 1.5·2^52 rounding trick (no f64x2→i64x2).
+    c.f64x2(709).simd(V.f64x2_min).f64x2(-708).simd(V.f64x2_max).tee(x);
+    c.f64x2(Math.LOG2E).simd(V.f64x2_mul).simd(V.f64x2_nearest).set(k);
+    c.get(x).get(k).f64x2(0.6931471803691238).simd(V.f64x2_mul).simd(V.f64x2_sub).get(k).f64x2(1.9082149292705877e-10).simd(V.f64x2_mul).simd(V.f64x2_sub).set(r);
+    const C = [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040];
+    const pair = (n: number) => c.f64x2(C[n + 1]).get(r).simd(V.f64x2_mul).f64x2(C[n]).simd(V.f64x2_add);
+    pair(0);
+    pair(2);
+    c.get(r).get(r).simd(V.f64x2_mul).tee(x).simd(V.f64x2_mul).simd(V.f64x2_add);
+    pair(4);
+    pair(6);
+    c.get(x).simd(V.f64x2_mul).simd(V.f64x2_add);
+    c.get(x).get(x).simd(V.f64x2_mul).simd(V.f64x2_mul).simd(V.f64x2_add);
+    const magic = 6755399441055744; // 1.5·2^52: k + magic holds k in the low mantissa bits
+    c.get(k).f64x2(magic).simd(V.f64x2_add);
+    c.f64x2(magic).simd(V.i64x2_sub);
+    c.i64(1023n).simd(V.i64x2_splat).simd(V.i64x2_add).i32(52).simd(V.i64x2_shl);
+    c.simd(V.f64x2_mul);
+  }
+
+  private integrate(odes: { variable: string; rhs: ExprIR; linear: boolean }[], method: string, old: Map<string, number>, neu: Map<string, number>): void {
+    const c = this.c;
+    const dt = this.plan.dt;
+    if (method === 'exact' && odes.every((o) => o.linear)) {
+      for (const o of odes) {
+        this.aliasCache.clear();
+        const ab = affine(o.rhs, o.variable, this.aliases);
+        const x = old.get(o.variable)!;
+        const out = neu.get(o.variable)!;
+        const a = ab && this.fold(ab.a);
+        const b = ab && this.fold(ab.b);
+        if (!ab || !a || !b || (isConst(b) && b.value === 0)) {
+          c.get(x);
+          this.value(ab && a ? a : o.rhs, old);
+          c.f64x2(dt).simd(V.f64x2_mul).simd(V.f64x2_add).set(out);
+        } else if (isConst(a) && isConst(b)) {
+          const E = Math.exp(b.value * dt);
+          c.get(x).f64x2(E).simd(V.f64x2_mul).f64x2((a.value / b.value) * (E - 1)).simd(V.f64x2_add).set(out);
+        } else {
+          const bl = this.c.local(T.v128);
+          const E = this.c.local(T.v128);
+          this.value(b, old);
+          c.set(bl);
+          c.get(bl).f64x2(dt).simd(V.f64x2_mul);
+          this.exp();
+          c.set(E);
+          c.get(x).get(E).simd(V.f64x2_mul);
+          this.value(a, old);
+          c.get(E).f64x2(1).simd(V.f64x2_sub).get(bl).simd(V.f64x2_div);
+          c.f64x2(dt);
+          c.get(bl).f64x2(dt).simd(V.f64x2_mul).simd(V.f64x2_abs).f64x2(1e-12).simd(V.f64x2_gt);
+          c.simd(V.bitselect);
+          c.simd(V.f64x2_mul).simd(V.f64x2_add).set(out);
+        }
+      }
+      return;
+    }
+    const derivs = (vals: Map<string, number>): Map<string, number> => {
+      this.aliasCache.clear();
+      const out = new Map<string, number>();
+      for (const o of odes) {
+        const d = c.local(T.v128);
+        this.value(o.rhs, vals);
+        c.set(d);
+        out.set(o.variable, d);
+      }
+      return out;
+    };
+    const shifted = (base: Map<string, number>, k: Map<string, number>, h: number): Map<string, number> => {
+      const vals = new Map(base);
+      for (const [v, d] of k) {
+        const l = c.local(T.v128);
+        c.get(base.get(v)!).get(d).f64x2(h).simd(V.f64x2_mul).simd(V.f64x2_add).set(l);
+        vals.set(v, l);
+      }
+      return vals;
+    };
+    const k1 = derivs(old);
+    if (method === 'euler') {
+      for (const [v, d] of k1) c.get(old.get(v)!).get(d).f64x2(dt).simd(V.f64x2_mul).simd(V.f64x2_add).set(neu.get(v)!);
+      return;
+    }
+    if (method === 'rk4') {
+      const k2 = derivs(shifted(old, k1, dt / 2));
+      const k3 = derivs(shifted(old, k2, dt / 2));
+      const k4 = derivs(shifted(old, k3, dt));
+      for (const [v] of k1) {
+        c.get(old.get(v)!);
+        c.get(k1.get(v)!).get(k2.get(v)!).f64x2(2).simd(V.f64x2_mul).simd(V.f64x2_add).get(k3.get(v)!).f64x2(2).simd(V.f64x2_mul).simd(V.f64x2_add).get(k4.get(v)!).simd(V.f64x2_add);
+        c.f64x2(dt / 6).simd(V.f64x2_mul).simd(V.f64x2_add).set(neu.get(v)!);
+      }
+      return;
+    }
+    const k2 = derivs(shifted(old, k1, dt / 2));
+    for (const [v, d] of k2) c.get(old.get(v)!).get(d).f64x2(dt).simd(V.f64x2_mul).simd(V.f64x2_add).set(neu.get(v)!);
+  }
+
+  /** f64x2 value of `e`. */
+  private value(e: ExprIR, vals: Map<string, number>): void {
+    const c = this.c;
+    switch (e.op) {
+      case 'const':
+        c.f64x2(e.value);
+        return;
+      case 'state': {
+        const l = vals.get(e.name);
+        if (l === undefined) c.f64x2(NaN);
+        else c.get(l);
+        return;
+      }
+      case 'param': {
+        const p = this.pop.params.get(e.name);
+        if (!p) c.f64x2(NaN);
+        else if ('value' in p) c.f64x2(p.value);
+        else c.get(this.i).i32(2).op(Op.i32_shl).simd(V.load64_zero, { align: 3, offset: p.offset }).simd(V.f64x2_promote_low);
+        return;
+      }
+      case 'alias': {
+        let l = this.aliasCache.get(e.name);
+        if (l === undefined) {
+          l = c.local(T.v128);
+          this.value(this.aliases.get(e.name) ?? K(NaN), vals);
+          c.set(l);
+          this.aliasCache.set(e.name, l);
+        }
+        c.get(l);
+        return;
+      }
+      case 'builtin':
+        if (e.name === 'i') c.get(this.i).simd(V.i32x4_splat).simd(V.v128_const).op(0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0).simd(V.i32x4_add).simd(V.f64x2_convert_low_i32x4_s);
+        else if (e.name === 'dt') c.f64x2(this.plan.dt);
+        else c.f64x2(this.pop.size);
+        return;
+      case 'neg':
+        this.value(e.args[0], vals);
+        c.simd(V.f64x2_neg);
+        return;
+      case 'add':
+      case 'sub':
+      case 'mul':
+      case 'div':
+        this.value(e.args[0], vals);
+        this.value(e.args[1], vals);
+        c.simd({ add: V.f64x2_add, sub: V.f64x2_sub, mul: V.f64x2_mul, div: V.f64x2_div }[e.op]);
+        return;
+      case 'pow': {
+        const l = c.local(T.v128);
+        this.value(e.args[0], vals);
+        c.tee(l).get(l).simd(V.f64x2_mul);
+        if (isConst(e.args[1]) && e.args[1].value === 3) c.get(l).simd(V.f64x2_mul);
+        return;
+      }
+      case 'call':
+        this.call(e.fn, e.args, vals);
+        return;
+      default:
+        // a condition used as a value: 1 or 0
+        this.cond(e, vals);
+        this.maskToValue();
+    }
+  }
+
+  private maskToValue(): void {
+    const m = this.c.local(T.v128);
+    this.c.set(m).f64x2(1).f64x2(0).get(m).simd(V.bitselect);
+  }
+
+  /** i64x2 mask of `e`. */
+  private cond(e: ExprIR, vals: Map<string, number>): void {
+    const c = this.c;
+    const cmp: Record<string, number> = { lt: V.f64x2_lt, le: V.f64x2_le, gt: V.f64x2_gt, ge: V.f64x2_ge, eq: V.f64x2_eq, ne: V.f64x2_ne };
+    if (e.op in cmp && 'args' in e) {
+      const [l, r] = e.args as [ExprIR, ExprIR];
+      this.value(l, vals);
+      this.value(r, vals);
+      c.simd(cmp[e.op]);
+    } else if ((e.op === 'and' || e.op === 'or') && 'args' in e) {
+      this.cond(e.args[0], vals);
+      this.cond(e.args[1]!, vals);
+      c.simd(e.op === 'and' ? V.and : V.or);
+    } else if (e.op === 'not') {
+      this.cond(e.args[0], vals);
+      c.simd(V.not);
+    } else {
+      this.value(e, vals);
+      c.f64x2(0).simd(V.f64x2_ne);
+    }
+  }
+
+  private call(fn: string, args: ExprIR[], vals: Map<string, number>): void {
+    const c = this.c;
+    const one = () => this.value(args[0], vals);
+    switch (fn) {
+      case 'exp':
+        one();
+        this.exp();
+        return;
+      case 'sqrt':
+        one();
+        c.simd(V.f64x2_sqrt);
+        return;
+      case 'abs':
+        one();
+        c.simd(V.f64x2_abs);
+        return;
+      case 'sigmoid': {
+        c.f64x2(1).f64x2(1);
+        one();
+        c.simd(V.f64x2_neg);
+        this.exp();
+        c.simd(V.f64x2_add).simd(V.f64x2_div);
+        return;
+      }
+      case 'relu':
+        one();
+        c.f64x2(0).simd(V.f64x2_max);
+        return;
+      case 'heaviside':
+        one();
+        c.f64x2(0).simd(V.f64x2_gt);
+        this.maskToValue();
+        return;
+      case 'min':
+      case 'max':
+        this.value(args[0], vals);
+        this.value(args[1], vals);
+        c.simd(fn === 'min' ? V.f64x2_min : V.f64x2_max);
+        return;
+      case 'clip':
+        this.value(args[0], vals);
+        this.value(args[1], vals);
+        c.simd(V.f64x2_max);
+        this.value(args[2], vals);
+        c.simd(V.f64x2_min);
+        return;
+      default:
+        c.f64x2(NaN);
+    }
   }
 }

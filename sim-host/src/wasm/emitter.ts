@@ -7,7 +7,22 @@ export const enum T {
   i64 = 0x7e,
   f32 = 0x7d,
   f64 = 0x7c,
+  v128 = 0x7b,
 }
+
+/** SIMD (0xfd-prefixed) opcodes used by the vectorised neuron loop. */
+export const V = {
+  load64_zero: 0x5d, store64_lane: 0x5b, v128_const: 0x0c,
+  i32x4_splat: 0x11, i64x2_splat: 0x12, f64x2_splat: 0x14,
+  i32x4_extract: 0x1b, i64x2_extract: 0x1d, f64x2_extract: 0x21, f64x2_replace: 0x22,
+  i32x4_gt_s: 0x3b, i32x4_eq: 0x37,
+  f64x2_eq: 0x47, f64x2_ne: 0x48, f64x2_lt: 0x49, f64x2_gt: 0x4a, f64x2_le: 0x4b, f64x2_ge: 0x4c,
+  not: 0x4d, and: 0x4e, andnot: 0x4f, or: 0x50, xor: 0x51, bitselect: 0x52, any_true: 0x53,
+  f32x4_demote_zero: 0x5e, f64x2_promote_low: 0x5f, f64x2_nearest: 0x94,
+  i32x4_add: 0xae, i64x2_extend_low_s: 0xc7, i64x2_shl: 0xcb, i64x2_add: 0xce, i64x2_sub: 0xd1,
+  f64x2_abs: 0xec, f64x2_neg: 0xed, f64x2_sqrt: 0xef, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2, f64x2_div: 0xf3, f64x2_min: 0xf4, f64x2_max: 0xf5,
+  f64x2_convert_low_i32x4_s: 0xfe,
+} as const;
 
 /** Opcodes used by the generator (WebAssembly 1.0 core). */
 export const Op = {
@@ -119,6 +134,21 @@ export class Code {
     uleb(align, this.bytes);
     uleb(offset, this.bytes);
     return this;
+  }
+  /** A SIMD instruction, with a memory argument and/or a lane index when it takes them. */
+  simd(op: number, mem?: { align: number; offset: number }, lane?: number): this {
+    this.bytes.push(0xfd);
+    uleb(op, this.bytes);
+    if (mem) {
+      uleb(mem.align, this.bytes);
+      uleb(mem.offset, this.bytes);
+    }
+    if (lane !== undefined) this.bytes.push(lane);
+    return this;
+  }
+  /** f64x2 with both lanes = x. */
+  f64x2(x: number): this {
+    return this.f64(x).simd(V.f64x2_splat);
   }
   call(fn: number): this {
     this.bytes.push(Op.call);
