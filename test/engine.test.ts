@@ -255,12 +255,37 @@ simulate { dt: 0.1 ms; duration: 20 ms }
     assert.ok(Math.abs(r.traces[0].data[101] - 0.1e-12) < 1e-16, String(r.traces[0].data[101]));
   });
 
-  it('refuses, with a reason, synapse equations it cannot integrate event-driven', () => {
-    const ir = irOf(`
-population a = LIF[2]
-connect a -> a { rule: all_to_all; weight: 1 pA; target: I_syn; synapse: CalciumHebbian(w_max = 10 pA) }
-simulate { dt: 0.1 ms; duration: 10 ms }
+  it('integrates clock-driven synapse equations: the calcium rule matches its own integral', () => {
+    // CalciumHebbian: calcium jumps by c_pre = 1 at a pre spike and c_post = 2 at a post spike,
+    // decays with τ = 20 ms; dw/dt = η·w_max·(γp·[ca > θp] - γd·[ca > θd]), θd = 1, θp = 1.3.
+    const reference = (tpre: number, tpost: number) => {
+      let above_p = 0;
+      let above_d = 0;
+      const h = 1e-6;
+      for (let t = 0; t < 0.3; t += h) {
+        let ca = 0;
+        if (t >= tpre) ca += Math.exp(-(t - tpre) / 0.02);
+        if (t >= tpost) ca += 2 * Math.exp(-(t - tpost) / 0.02);
+        if (ca > 1.3) above_p += h;
+        if (ca > 1) above_d += h;
+      }
+      return 0.01 * 10e-12 * (321.8 * above_p - 200 * above_d);
+    };
+    for (const dtms of [-20, -5, 5, 20]) {
+      const tpost = 100 + dtms;
+      const ir = irOf(`
+input pre = spike_array[1] { times: [100 ms]; indices: [0] }
+input drive = spike_array[1] { times: [${(tpost - 0.1).toFixed(1)} ms]; indices: [0] }
+population post = LIF[1]
+connect drive -> post { rule: all_to_all; weight: 100 mV; target: v }
+connect pre -> post { rule: all_to_all; weight: 5 pA; target: I_syn; synapse: CalciumHebbian(w_max = 10 pA, eta = 0.01) }
+simulate { dt: 0.1 ms; duration: 300 ms }
 `);
-    assert.throws(() => new Simulation(ir), (e: unknown) => e instanceof PlanError && /CalciumHebbian/.test(e.message) && /dw\/dt/.test(e.message));
+      const sim = new Simulation(ir);
+      sim.run();
+      const dw = sim.weights(1)[0] - 5e-12;
+      const expected = reference(0.1, tpost / 1000);
+      assert.ok(Math.abs(dw - expected) <= 0.05 * Math.abs(expected) + 1e-16, `Δt = ${dtms} ms: Δw = ${dw}, the rule's integral gives ${expected}`);
+    }
   });
 });

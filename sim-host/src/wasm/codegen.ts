@@ -73,7 +73,12 @@ export function compile(plan: Plan, options: { simd?: boolean } = {}): Compiled 
     } else if (p.kind === 'poisson') emitPoisson(plan, p, f.code, fns);
     return f.index;
   });
-  // update(t): every population, in order.
+  // update(t): clock-driven synapse equations, then every population, in order.
+  for (const proj of plan.projs) {
+    if (!proj.plastic || !proj.plastic.model.odes.length) continue;
+    const g = new SynapseCodegen(plan, proj, update.code, fns);
+    if (!g.eventDriven()) g.emitClock();
+  }
   for (const [k, p] of plan.pops.entries()) {
     if (p.kind === 'neuron' || p.kind === 'poisson') update.code.get(0).call(popFns[k]);
   }
@@ -922,7 +927,7 @@ class SynapseCodegen extends ExprCodegen {
     const sAddr = () => c.get(this.s).i32(2).op(Op.i32_shl);
     sAddr().mem(Op.f32_load, 2, this.proj.weightOffset).op(Op.f64_promote_f32).set(this.w);
     for (const [name, off] of pl.state) sAddr().mem(Op.f32_load, 2, off).op(Op.f64_promote_f32).set(this.vals.get(name)!);
-    if (pl.model.odes.length) {
+    if (pl.model.odes.length && this.eventDriven()) {
       // Δ = (t - last[s]) · dt; closed form of dx/dt = a + b·x with constant a, b.
       const delta = c.local(T.f64);
       c.get(this.t);
@@ -933,9 +938,7 @@ class SynapseCodegen extends ExprCodegen {
         const ab = affine(this.fold(o.rhs), o.variable === 'w' ? '\u0000w' : o.variable, new Map());
         const a = ab && this.fold(ab.a);
         const b = ab && this.fold(ab.b);
-        if (x === undefined || !a || !b || !isConst(a) || !isConst(b) || o.variable === 'w') {
-          throw new PlanError(`synapse model ${pl.model.name}: d${o.variable}/dt is not linear with constant coefficients; the WASM engine integrates synapse equations event-driven only (for now)`);
-        }
+        if (x === undefined || !a || !b || !isConst(a) || !isConst(b) || o.variable === 'w') continue; // unreachable: eventDriven()
         if (b.value === 0) c.get(x).get(delta).f64(a.value).op(Op.f64_mul).op(Op.f64_add).set(x);
         else {
           const E = c.local(T.f64);
@@ -951,6 +954,64 @@ class SynapseCodegen extends ExprCodegen {
     for (const [name, off] of pl.state) sAddr().get(this.vals.get(name)!).op(Op.f32_demote_f64).mem(Op.f32_store, 2, off);
     sAddr().get(this.t).mem(Op.i32_store, 2, pl.lastOffset);
   }
+
+  /** Equations integrable in closed form between events: affine, constant coefficients, not w. */
+  eventDriven(): boolean {
+    return this.pl.model.odes.every((o) => {
+      if (o.variable === 'w') return false;
+      const ab = affine(this.fold(o.rhs), o.variable, new Map());
+      return !!ab && isConst(this.fold(ab.a)) && isConst(this.fold(ab.b));
+    });
+  }
+
+  /**
+   * Clock-driven synapse equations (when they are not event-driven): every synapse, every step,
+   * before the neurons' thresholds — exact for variables with constant coefficients, Euler
+   * otherwise (Brian2's default for such synapses).
+   */
+  emitClock(): void {
+    const c = this.c;
+    const pl = this.pl;
+    const proj = this.proj;
+    this.locals();
+    const dt = this.plan.dt;
+    const sAddr = () => c.get(this.s).i32(2).op(Op.i32_shl);
+    if (proj.synapses === 0) return;
+    c.i32(0).set(this.s);
+    c.begin(Op.loop);
+    sAddr().mem(Op.i32_load, 2, proj.colOffset).set(this.j);
+    sAddr().mem(Op.i32_load, 2, pl.srcOffset).set(this.r);
+    sAddr().mem(Op.f32_load, 2, proj.weightOffset).op(Op.f64_promote_f32).set(this.w);
+    for (const [name, off] of pl.state) sAddr().mem(Op.f32_load, 2, off).op(Op.f64_promote_f32).set(this.vals.get(name)!);
+    const vals = new Map(this.vals);
+    vals.set('w', this.w);
+    const next: [number, number][] = [];
+    for (const o of pl.model.odes) {
+      const x = o.variable === 'w' ? this.w : this.vals.get(o.variable)!;
+      const out = c.local(T.f64);
+      const ab = o.variable === 'w' ? undefined : affine(this.fold(o.rhs), o.variable, new Map());
+      const a = ab && this.fold(ab.a);
+      const b = ab && this.fold(ab.b);
+      this.aliasCache.clear();
+      if (a && b && isConst(a) && isConst(b) && b.value !== 0) {
+        const E = Math.exp(b.value * dt);
+        c.get(x).f64(E).op(Op.f64_mul).f64((a.value / b.value) * (E - 1)).op(Op.f64_add).set(out);
+      } else {
+        c.get(x);
+        this.wRead = true;
+        this.value(this.fold(o.rhs), this.vals);
+        this.wRead = false;
+        c.f64(dt).op(Op.f64_mul).op(Op.f64_add).set(out);
+      }
+      next.push([x, out]);
+    }
+    for (const [x, out] of next) c.get(out).set(x);
+    sAddr().get(this.w).op(Op.f32_demote_f64).mem(Op.f32_store, 2, proj.weightOffset);
+    for (const [name, off] of pl.state) sAddr().get(this.vals.get(name)!).op(Op.f32_demote_f64).mem(Op.f32_store, 2, off);
+    c.get(this.s).i32(1).op(Op.i32_add).tee(this.s).i32(proj.synapses).op(Op.i32_lt_u).br(Op.br_if, 0);
+    c.end();
+  }
+  private wRead = false;
 
   private statement(st: StatementIR): void {
     const c = this.c;
