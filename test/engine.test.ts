@@ -47,9 +47,16 @@ describe('counter-based RNG (Philox4x32-10)', () => {
 
   it('the generated WASM draws exactly what the JS generator draws (Poisson spikes)', () => {
     const r = run('input ext = poisson[50] { rate: 200 Hz }\nprobe spikes(ext)\nsimulate { dt: 0.1 ms; duration: 100 ms; seed: 7 }\n');
+    // protocol/rng.md: word (t & 3) of Philox(source, t >> 2, 5, input), as u32 / 2^32
     const rng = new Rng(7);
+    const w = new Uint32Array(4);
     const expected: string[] = [];
-    for (let t = 0; t < 1000; t++) for (let i = 0; i < 50; i++) if (rng.uniform(i, t, 5, 0) < 200 * 1e-4) expected.push(`${t}:${i}`);
+    for (let t = 0; t < 1000; t++) {
+      for (let i = 0; i < 50; i++) {
+        philox(i, t >> 2, 5, 0, rng.k0, rng.k1, w);
+        if (w[t & 3] / 4294967296 < 200 * 1e-4) expected.push(`${t}:${i}`);
+      }
+    }
     const s = r.spikes.get('ext')!;
     const got = [...s.steps].map((t, k) => `${t}:${s.neurons[k]}`);
     assert.deepEqual(got, expected);

@@ -34,6 +34,8 @@ export interface PopPlan {
   /** Poisson: spike probability per step (constant) or offset of Float32Array[size]. */
   poissonP?: { value: number } | { offset: number };
   poissonSteps?: [number, number];
+  /** Poisson: the four Philox words of the current block of four steps, per source. */
+  poissonWordsOffset?: number;
   /** spike_array / event_file: step → sources spiking then. */
   arraySpikes?: Map<number, number[]>;
 }
@@ -63,6 +65,8 @@ export interface ProjPlan {
   weight: Float32Array;
   delays?: Int32Array;
   plastic?: PlasticPlan;
+  /** Every synapse has this weight (static, constant): propagation reads no weight array. */
+  constWeight?: number;
 }
 
 /** A projection whose synapses carry state and run a synapse model's statements. */
@@ -306,6 +310,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
           p.initial.set('poisson-p', arr);
         }
         p.poissonSteps = [Math.round((inp.start ?? 0) / dt), inp.stop !== undefined ? Math.round(inp.stop / dt) : steps];
+        p.poissonWordsOffset = mem.alloc(16 * inp.size);
         break;
       }
       case 'spike_array': {
@@ -390,6 +395,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
         index: projIndex, source, target, src, tgt, ring, synapses: nsyn,
         rowptrOffset: mem.alloc(4 * built.rowptr.length), colOffset: mem.alloc(4 * nsyn), weightOffset: mem.alloc(4 * nsyn),
         delay, rowptr: built.rowptr, col: built.col, weight, delays, plastic,
+        constWeight: !plastic && c.weight.kind === 'const' ? Math.fround(stmt.sign * c.weight.value) : undefined,
       });
     }
   });
@@ -551,17 +557,27 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
   return { rowptr, col: cols instanceof Int32Array ? cols : Int32Array.from(cols) };
 }
 
-/** k distinct indices from [0, n) (Floyd's algorithm), optionally excluding one. */
-function sample(rng: Rng, n: number, k: number, row: number, proj: number, exclude: number): number[] {
+/** k distinct indices from [0, n) (Floyd's algorithm), optionally excluding one, sorted. */
+let stamp = new Int32Array(0);
+let stampGen = 0;
+function sample(rng: Rng, n: number, k: number, row: number, proj: number, exclude: number): Int32Array {
   const pool = exclude >= 0 ? n - 1 : n;
-  const kk = Math.min(k, pool);
-  const chosen = new Set<number>();
-  for (let m = pool - kk, draw = 0; m < pool; m++, draw++) {
-    const r = Math.floor(rng.uniform(row, draw, Stream.connect, proj) * (m + 1));
-    chosen.add(chosen.has(r) ? m : r);
+  const kk = Math.max(0, Math.min(k, pool));
+  // A generation-stamped marker array instead of a Set: no allocation per row.
+  if (stamp.length < pool) stamp = new Int32Array(pool);
+  if (++stampGen > 2e9) {
+    stamp.fill(0);
+    stampGen = 1;
   }
-  const out = [...chosen].map((x) => (exclude >= 0 && x >= exclude ? x + 1 : x));
-  return out.sort((a, b) => a - b);
+  const out = new Int32Array(kk);
+  let m = 0;
+  for (let j = pool - kk, d = 0; j < pool; j++, d++) {
+    const r = Math.floor(rng.uniform(row, d, Stream.connect, proj) * (j + 1));
+    const pick = stamp[r] === stampGen ? j : r;
+    stamp[pick] = stampGen;
+    out[m++] = exclude >= 0 && pick >= exclude ? pick + 1 : pick;
+  }
+  return out.sort();
 }
 
 function transpose(src: number[], tgt: number[], ns: number, rowptr: Int32Array): Int32Array {

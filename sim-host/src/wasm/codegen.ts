@@ -22,6 +22,7 @@ interface Fns {
   pow: number;
   u01: number;
   normal: number;
+  words: number;
 }
 
 export interface Compiled {
@@ -42,6 +43,7 @@ export function compile(plan: Plan, options: { simd?: boolean } = {}): Compiled 
     exp: -1,
     u01: -1,
     normal: -1,
+    words: -1,
   };
   const exp = mb.declare([T.f64], [T.f64]);
   fns.exp = exp.index;
@@ -54,6 +56,10 @@ export function compile(plan: Plan, options: { simd?: boolean } = {}): Compiled 
   const normal = mb.declare([T.i32, T.i32, T.i32, T.i32], [T.f64]);
   fns.normal = normal.index;
   emitPhilox(normal.code, k0, k1, true, fns);
+
+  const words = mb.declare([T.i32, T.i32, T.i32, T.i32, T.i32], []);
+  fns.words = words.index;
+  emitPhilox(words.code, k0, k1, 'store', fns);
 
   const update = mb.declare([T.i32], [], 'update');
   const deliver = mb.declare([T.i32], [], 'deliver');
@@ -125,7 +131,7 @@ function emitExp(c: Code): void {
 }
 
 /** Philox4x32-10 of (c0..c3) under the seed; returns a uniform [0,1) or, with `normal`, N(0,1). */
-function emitPhilox(c: Code, k0: number, k1: number, normal: boolean, fns: Fns): void {
+function emitPhilox(c: Code, k0: number, k1: number, normal: boolean | 'store', fns: Fns): void {
   const [c0, c1, c2, c3] = [0, 1, 2, 3];
   const key0 = c.local(T.i32);
   const key1 = c.local(T.i32);
@@ -151,6 +157,14 @@ function emitPhilox(c: Code, k0: number, k1: number, normal: boolean, fns: Fns):
     c.get(a).i32(5).op(Op.i32_shr_u).op(Op.f64_convert_i32_u).f64(67108864).op(Op.f64_mul);
     c.get(b).i32(6).op(Op.i32_shr_u).op(Op.f64_convert_i32_u).op(Op.f64_add).f64(1 / 9007199254740992).op(Op.f64_mul);
   };
+  if (normal === 'store') {
+    // philox4(c0, c1, c2, c3, addr): the four words to memory at addr
+    c.get(4).get(c0).mem(Op.i32_store, 2, 0);
+    c.get(4).get(c1).mem(Op.i32_store, 2, 4);
+    c.get(4).get(c2).mem(Op.i32_store, 2, 8);
+    c.get(4).get(c3).mem(Op.i32_store, 2, 12);
+    return;
+  }
   if (!normal) {
     unit(c0, c1);
     return;
@@ -744,16 +758,29 @@ class PopulationCodegen extends ExprCodegen {
 
 // ---- inputs, propagation, delivery ------------------------------------------------------------
 
+/**
+ * Poisson sources: one Philox call per source gives the uniforms of four consecutive steps
+ * (counter (source, step >> 2, 5, input); word step & 3, as u32 / 2^32), kept in memory.
+ */
 function emitPoisson(plan: Plan, pop: PopPlan, c: Code, fns: Fns): void {
   const t = 0;
   const i = c.local(T.i32);
   const count = c.local(T.i32);
+  const refresh = c.local(T.i32);
+  const lane = c.local(T.i32);
   const [start, stop] = pop.poissonSteps ?? [0, plan.steps];
+  const wordsAt = pop.poissonWordsOffset!;
   c.i32(0).set(count);
   c.get(t).i32(start).op(Op.i32_ge_s).get(t).i32(stop).op(Op.i32_lt_s).op(Op.i32_and).begin(Op.if);
+  c.get(t).i32(3).op(Op.i32_and).tee(lane).op(Op.i32_eqz).get(t).i32(start).op(Op.i32_eq).op(Op.i32_or).set(refresh);
+  c.get(lane).i32(2).op(Op.i32_shl).set(lane);
   c.i32(0).set(i);
   c.begin(Op.loop);
-  c.get(i).get(t).i32(5).i32(pop.index).call(fns.u01);
+  c.get(refresh).begin(Op.if);
+  c.get(i).get(t).i32(2).op(Op.i32_shr_u).i32(5).i32(pop.index).get(i).i32(4).op(Op.i32_shl).i32(wordsAt).op(Op.i32_add).call(fns.words);
+  c.end();
+  // u = word / 2^32
+  c.get(i).i32(4).op(Op.i32_shl).get(lane).op(Op.i32_add).mem(Op.i32_load, 2, wordsAt).op(Op.f64_convert_i32_u).f64(1 / 4294967296).op(Op.f64_mul);
   const p = pop.poissonP!;
   if ('value' in p) c.f64(p.value);
   else c.get(i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, p.offset).op(Op.f64_promote_f32);
@@ -802,7 +829,8 @@ function emitPropagate(plan: Plan, proj: ProjPlan, c: Code): void {
   }
   c.get(s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.colOffset).i32(2).op(Op.i32_shl).op(Op.i32_add).tee(r);
   c.get(r).mem(Op.f32_load, 2, 0);
-  c.get(s).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, proj.weightOffset);
+  if (proj.constWeight !== undefined) c.f64(proj.constWeight).op(Op.f32_demote_f64);
+  else c.get(s).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, proj.weightOffset);
   c.op(0x92 /* f32.add */).mem(Op.f32_store, 2, 0);
   c.get(s).i32(1).op(Op.i32_add).tee(s).get(end).op(Op.i32_lt_u).br(Op.br_if, 0);
   c.end();
