@@ -848,15 +848,21 @@ function emitRingApply(ring: Plan['rings'][number], c: Code): void {
   const a = c.local(T.i32);
   const N = ring.target.size;
   const varOff = ring.target.state.get(ring.variable)!;
+  // As Brian2: input to a variable the reset holds is dropped while the neuron is refractory
+  // (from its spike step to the step before spike + t_ref, i.e. while the counter is > 0).
+  const m = ring.target.model;
+  const gated = !!m?.refractory && m.reset.some((st) => st.target.kind === 'state' && st.target.name === ring.variable);
   c.get(t).i32(ring.slots).op(Op.i32_rem_u).i32(N * 4).op(Op.i32_mul).i32(ring.offset).op(Op.i32_add).set(row);
   c.i32(0).set(j);
   c.begin(Op.loop);
   // var[j] += ring[row + j]; ring[row + j] = 0
   c.get(j).i32(2).op(Op.i32_shl).set(a);
+  if (gated) c.get(a).mem(Op.i32_load, 2, ring.target.refrOffset).op(Op.i32_eqz).begin(Op.if);
   c.get(a);
   c.get(a).mem(Op.f32_load, 2, varOff);
   c.get(row).get(a).op(Op.i32_add).mem(Op.f32_load, 2, 0);
   c.op(0x92).mem(Op.f32_store, 2, varOff);
+  if (gated) c.end();
   c.get(row).get(a).op(Op.i32_add).f64(0).op(Op.f32_demote_f64).mem(Op.f32_store, 2, 0);
   c.get(j).i32(1).op(Op.i32_add).tee(j).i32(N).op(Op.i32_lt_u).br(Op.br_if, 0);
   c.end();
