@@ -142,3 +142,32 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
     compareTrace(a, b, 'cells', 'g_e');
   });
 });
+
+describe('engine vs Brian2: pair STDP', { skip, timeout: 120_000 }, () => {
+  it('gives the same weight-change curve on a two-neuron pairing protocol (within 5 %)', () => {
+    const dts = [-40, -10, -2, 2, 10, 40];
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'swk-b2-')), 'stdp.json');
+    const r = spawnSync(PY, [path.join(repoRoot, 'test/engine/brian2/stdp_pairing.py'), '--out', out, `--dts=${dts.join(',')}`], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr.slice(-2000));
+    const ref: { dw_pA: number[] } = JSON.parse(fs.readFileSync(out, 'utf8'));
+    const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
+    dts.forEach((d, k) => {
+      // The postsynaptic neuron is made to spike at 100 ms + Δt by a driver one step earlier.
+      const uri = URI.file(path.join(repoRoot, '.scratch', `stdp-${k}.snn`)).toString();
+      program.setText(uri, `
+input pre = spike_array[1] { times: [100 ms]; indices: [0] }
+input drive = spike_array[1] { times: [${(100 + d - 0.1).toFixed(1)} ms]; indices: [0] }
+population post = LIF[1]
+connect drive -> post { rule: all_to_all; weight: 100 mV; target: v }
+connect pre -> post { rule: all_to_all; weight: 5 pA; target: I_syn; synapse: PairSTDP(w_max = 10 pA) }
+simulate { dt: 0.1 ms; duration: 300 ms }
+`);
+      const lw = lower(program, uri);
+      assert.ok(lw.ok);
+      const sim = new Simulation(lw.ir);
+      sim.run();
+      const dw = (sim.weights(1)[0] - 5e-12) / 1e-12;
+      assert.ok(Math.abs(dw - ref.dw_pA[k]) <= 0.05 * Math.abs(ref.dw_pA[k]), `Δt = ${d} ms: Δw = ${dw} pA here, ${ref.dw_pA[k]} pA in Brian2`);
+    });
+  });
+});
