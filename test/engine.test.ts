@@ -136,13 +136,14 @@ connect a -> a { rule: random(p = 0.1); weight: 1 pA; target: I_syn }
 simulate { dt: 0.1 ms; duration: 1 ms }
 `;
     const ir = irOf(text);
-    const s1 = new Simulation(ir, { seed: 3 }).plan.projs[0];
-    const s2 = new Simulation(ir, { seed: 3 }).plan.projs[0];
-    const s3 = new Simulation(ir, { seed: 4 }).plan.projs[0];
+    const s1 = new Simulation(ir, { seed: 3 }).connectivity(0);
+    const s2 = new Simulation(ir, { seed: 3 }).connectivity(0);
+    const s3 = new Simulation(ir, { seed: 4 }).connectivity(0);
     assert.deepEqual([...s1.col], [...s2.col]);
+    assert.deepEqual([...s1.rowptr], [...s2.rowptr]);
     assert.notDeepEqual([...s1.col], [...s3.col]);
     // about p · N² synapses
-    assert.ok(Math.abs(s1.synapses - 4000) < 4 * Math.sqrt(4000), String(s1.synapses));
+    assert.ok(Math.abs(s1.col.length - 4000) < 4 * Math.sqrt(4000), String(s1.col.length));
   });
 
   it('fixed_indegree gives every target exactly k distinct sources', () => {
@@ -152,7 +153,7 @@ population b = LIF[50]
 connect a -> b { rule: fixed_indegree(k = 7); weight: 1 pA; target: I_syn }
 simulate { dt: 0.1 ms; duration: 1 ms }
 `);
-    const p = new Simulation(ir, { seed: 1 }).plan.projs[0];
+    const p = new Simulation(ir, { seed: 1 }).connectivity(0);
     const indeg = new Map<number, Set<number>>();
     for (let i = 0; i < 100; i++) for (let s = p.rowptr[i]; s < p.rowptr[i + 1]; s++) {
       const set = indeg.get(p.col[s]) ?? new Set();
@@ -294,5 +295,31 @@ simulate { dt: 0.1 ms; duration: 300 ms }
       const expected = reference(0.1, tpost / 1000);
       assert.ok(Math.abs(dw - expected) <= 0.05 * Math.abs(expected) + 1e-16, `Δt = ${dtms} ms: Δw = ${dw}, the rule's integral gives ${expected}`);
     }
+  });
+});
+
+describe('event files', () => {
+  it('reads CSV and the binary format to the same spikes, and names a bad line', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swk-events-'));
+    fs.writeFileSync(path.join(dir, 'ev.csv'), 'time_s,index\n# a comment\n0.0105,2\n0.02,0\n0.0200,1\n');
+    const bin = Buffer.alloc(12 + 3 * 12);
+    bin.write('SWEVENT1', 0, 'ascii');
+    bin.writeUInt32LE(3, 8);
+    [[0.0105, 2], [0.02, 0], [0.02, 1]].forEach(([t, i], k) => {
+      bin.writeDoubleLE(t, 12 + 12 * k);
+      bin.writeUInt32LE(i, 20 + 12 * k);
+    });
+    fs.writeFileSync(path.join(dir, 'ev.bin'), bin);
+    fs.writeFileSync(path.join(dir, 'bad.csv'), '0.01,1\n0.02,9\n');
+    const model = (file: string) => `input ev = event_file[3] { file: "${file}" }\nprobe spikes(ev)\nsimulate { dt: 0.1 ms; duration: 30 ms }\n`;
+    const spikes = (file: string) => {
+      const r = new Simulation(irOf(model(file)), { baseDir: dir }).run().spikes.get('ev')!;
+      return [...r.steps].map((s, k) => `${s}:${r.neurons[k]}`);
+    };
+    assert.deepEqual(spikes('ev.csv'), ['105:2', '200:0', '200:1']);
+    assert.deepEqual(spikes('ev.bin'), spikes('ev.csv'));
+    assert.throws(() => new Simulation(irOf(model('bad.csv')), { baseDir: dir }), (e: unknown) => e instanceof PlanError && /bad\.csv:2/.test(e.message) && /0\.\.2/.test(e.message));
   });
 });

@@ -106,8 +106,20 @@ export class Simulation {
         i32(pl.srcOffset, pr.synapses).set(pl.srcOf);
         i32(pl.colptrOffset, pl.colptr.length).set(pl.colptr);
         i32(pl.synIdxOffset, pr.synapses).set(pl.synIdx);
+        pl.initial.clear();
+        pl.srcOf = pl.synIdx = new Int32Array(0);
       }
+      // The synapses now live in WASM memory: let the JS copies go (peak memory ≈ one copy).
+      pr.col = new Int32Array(0);
+      pr.weight = new Float32Array(0);
+      pr.delays = undefined;
     }
+  }
+
+  /** Connectivity of projection `k` as stored for the run: CSR by (local) source index. */
+  connectivity(k: number): { rowptr: Int32Array; col: Int32Array } {
+    const pr = this.plan.projs[k];
+    return { rowptr: pr.rowptr, col: new Int32Array(this.memory.buffer, pr.colOffset, pr.synapses).slice() };
   }
 
   /** Current weights of projection `k` (plastic synapses change them during the run). */

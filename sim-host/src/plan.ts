@@ -502,16 +502,19 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
       });
       break;
     case 'fixed_indegree': {
-      // Drawn per target, then transposed to rows by source.
-      const src: number[] = [];
-      const tgt: number[] = [];
+      // Drawn per target, then transposed to rows by source (typed arrays: no boxing).
+      const kk = Math.max(0, Math.min(rule.k, noSelf ? ns - 1 : ns));
+      const src = new Int32Array(nt * kk);
+      const tgt = new Int32Array(nt * kk);
+      let m = 0;
       for (let j = 0; j < nt; j++) {
-        for (const i of sample(rng, ns, rule.k, j, proj, noSelf ? j : -1)) {
-          src.push(i);
-          tgt.push(j);
+        const picks = sample(rng, ns, rule.k, j, proj, noSelf ? j : -1);
+        for (let q = 0; q < picks.length; q++) {
+          src[m] = picks[q];
+          tgt[m++] = j;
         }
       }
-      cols = transpose(src, tgt, ns, rowptr);
+      cols = transpose(src.subarray(0, m), tgt.subarray(0, m), ns, rowptr);
       break;
     }
     case 'distance':
@@ -580,9 +583,9 @@ function sample(rng: Rng, n: number, k: number, row: number, proj: number, exclu
   return out.sort();
 }
 
-function transpose(src: number[], tgt: number[], ns: number, rowptr: Int32Array): Int32Array {
+function transpose(src: ArrayLike<number>, tgt: ArrayLike<number>, ns: number, rowptr: Int32Array): Int32Array {
   rowptr.fill(0);
-  for (const s of src) rowptr[s + 1]++;
+  for (let k = 0; k < src.length; k++) rowptr[src[k] + 1]++;
   for (let i = 0; i < ns; i++) rowptr[i + 1] += rowptr[i];
   const fill = rowptr.slice(0, ns);
   const col = new Int32Array(src.length);
@@ -590,24 +593,39 @@ function transpose(src: number[], tgt: number[], ns: number, rowptr: Int32Array)
   return col;
 }
 
-/** Event file: CSV lines `time_s,index` (header and # comments allowed). */
+export const EVENT_MAGIC = 'SWEVENT1';
+
+/**
+ * Event file: CSV lines `time_s,index` (header and # comments allowed), or the binary form
+ * (protocol/results.md): "SWEVENT1", u32 count, then count × (f64 time_s, u32 index), little-endian.
+ */
 function readEventFile(file: string, size: number, dt: number): Map<number, number[]> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (e) {
     throw new PlanError(`cannot read the event file ${file}: ${(e as Error).message}`, 'input');
   }
   const out = new Map<number, number[]>();
-  text.split(/\r?\n/).forEach((line, k) => {
-    const t = line.trim();
-    if (!t || t.startsWith('#') || /^[a-z]/i.test(t)) return;
-    const [time, idx] = t.split(/[,\s]+/).map(Number);
-    if (!Number.isFinite(time) || !Number.isInteger(idx) || idx < 0 || idx >= size) throw new PlanError(`${file}:${k + 1}: expected 'time_s,index' with index in 0..${size - 1}`, 'input');
+  const add = (time: number, idx: number, where: string) => {
+    if (!Number.isFinite(time) || time < 0 || !Number.isInteger(idx) || idx < 0 || idx >= size) throw new PlanError(`${where}: expected a time ≥ 0 and an index in 0..${size - 1}, got ${time}, ${idx}`, 'input');
     const s = Math.round(time / dt);
     const list = out.get(s) ?? [];
     list.push(idx);
     out.set(s, list);
+  };
+  if (bytes.length >= 12 && bytes.toString('ascii', 0, 8) === EVENT_MAGIC) {
+    const n = bytes.readUInt32LE(8);
+    if (bytes.length < 12 + 12 * n) throw new PlanError(`${file}: the binary event file says ${n} events but holds ${Math.floor((bytes.length - 12) / 12)}`, 'input');
+    for (let k = 0; k < n; k++) add(bytes.readDoubleLE(12 + 12 * k), bytes.readUInt32LE(20 + 12 * k), `${file}: event ${k}`);
+    return out;
+  }
+  const text = bytes.toString('utf8');
+  text.split(/\r?\n/).forEach((line, k) => {
+    const t = line.trim();
+    if (!t || t.startsWith('#') || /^[a-z]/i.test(t)) return;
+    const [time, idx] = t.split(/[,\s]+/).map(Number);
+    add(time, idx, `${file}:${k + 1}`);
   });
   return out;
 }
