@@ -323,3 +323,34 @@ describe('event files', () => {
     assert.throws(() => new Simulation(irOf(model('bad.csv')), { baseDir: dir }), (e: unknown) => e instanceof PlanError && /bad\.csv:2/.test(e.message) && /0\.\.2/.test(e.message));
   });
 });
+
+describe('spatial rules', () => {
+  it('distance() connects by layout positions, ring_kernel() by angle on the ring', () => {
+    const grid = new Simulation(irOf(`
+population g = LIF[100] { layout: grid(rows = 10, cols = 10); spacing: 10 um }
+connect g -> g { rule: distance(sigma = 5 um, p_max = 1); weight: 1 pA; target: I_syn; autapses: false }
+simulate { dt: 0.1 ms; duration: 1 ms }
+`), { seed: 5 }).connectivity(0);
+    // With σ = spacing/2, neighbours (d = 10 µm, p = e^-2 ≈ 0.14) connect, diagonals (d = 14 µm,
+    // p ≈ 0.02) rarely, anything 20 µm away (p ≈ 3e-4) essentially never.
+    let far = 0;
+    let near = 0;
+    for (let i = 0; i < 100; i++) for (let s = grid.rowptr[i]; s < grid.rowptr[i + 1]; s++) {
+      const j = grid.col[s];
+      const d = Math.hypot((i % 10) - (j % 10), Math.floor(i / 10) - Math.floor(j / 10));
+      if (d >= 2) far++;
+      if (d === 1) near++;
+    }
+    assert.ok(near > 30 && near < 80, `neighbour synapses: ${near} (expected ≈ 360 × 0.135 ≈ 49)`);
+    assert.ok(far <= 2, `synapses at ≥ 2 spacings: ${far}`);
+    const ring = new Simulation(irOf(`
+population r = LIF[360] { layout: ring }
+connect r -> r { rule: ring_kernel(sigma = 0.1, p_max = 1); weight: 1 pA; target: I_syn }
+simulate { dt: 0.1 ms; duration: 1 ms }
+`), { seed: 5 }).connectivity(0);
+    // Neuron 0 and neuron 359 are neighbours across the wrap-around.
+    const from0 = [...ring.col.subarray(ring.rowptr[0], ring.rowptr[1])];
+    assert.ok(from0.includes(359) || from0.includes(358), `0 → ${from0.join(',')}`);
+    assert.ok(from0.every((j) => Math.min(j, 360 - j) <= 40), `0 → far neuron: ${from0.join(',')}`);
+  });
+});

@@ -365,7 +365,9 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
         rings.set(key, ring);
       }
       const projIndex = projs.length;
-      const built = connect(c, rng, projIndex, src[1] - src[0] + 1, tgt[1] - tgt[0] + 1, source === target && src[0] === tgt[0], opts.baseDir);
+      const layoutOf = (name: string) => ir.populations.find((q) => q.name === name)?.layout;
+      const where = { src: positions(layoutOf(s.name), source.size, src[0]), tgt: positions(layoutOf(t.name), target.size, tgt[0]), srcAngle: angles(source.size, src[0]), tgtAngle: angles(target.size, tgt[0]) };
+      const built = connect(c, rng, projIndex, src[1] - src[0] + 1, tgt[1] - tgt[0] + 1, source === target && src[0] === tgt[0], opts.baseDir, where);
       const nsyn = built.col.length;
       const weight = new Float32Array(nsyn);
       for (let k = 0; k < nsyn; k++) weight[k] = stmt.sign * draw(rng, c.weight, k, 0, Stream.weight, projIndex);
@@ -449,7 +451,31 @@ function deliveredStatement(c: ConnectionIR): { variable: string; sign: number }
 }
 
 /** Draws the synapses of one projection as CSR by (local) source index. */
-function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number, samePop: boolean, baseDir?: string): { rowptr: Int32Array; col: Int32Array } {
+type Positions = (k: number) => [number, number];
+
+/** Positions (metres) of a population's neurons from its layout (LANGUAGE.md "Layouts"). */
+function positions(layout: ModelIR['populations'][number]['layout'], size: number, offset: number): Positions {
+  const sp = layout?.spacing ?? 10e-6;
+  if (layout?.kind === 'grid' && layout.cols) {
+    const cols = layout.cols;
+    return (k) => [((k + offset) % cols) * sp, Math.floor((k + offset) / cols) * sp];
+  }
+  if (layout?.kind === 'ring') {
+    const r = (size * sp) / (2 * Math.PI);
+    return (k) => {
+      const a = (2 * Math.PI * (k + offset)) / size;
+      return [r * Math.cos(a), r * Math.sin(a)];
+    };
+  }
+  return (k) => [(k + offset) * sp, 0];
+}
+
+/** Angle of each neuron on a ring (radians). */
+function angles(size: number, offset: number): (k: number) => number {
+  return (k) => (2 * Math.PI * (k + offset)) / size;
+}
+
+function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number, samePop: boolean, baseDir?: string, where?: { src: Positions; tgt: Positions; srcAngle: (k: number) => number; tgtAngle: (k: number) => number }): { rowptr: Int32Array; col: Int32Array } {
   const noSelf = samePop && !c.autapses;
   const rule = c.rule;
   const rowptr = new Int32Array(ns + 1);
@@ -524,11 +550,13 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
         for (let j = 0; j < nt; j++) {
           let d: number;
           if (rule.kind === 'ring_kernel') {
-            const a = (2 * Math.PI * i) / ns;
-            const b = (2 * Math.PI * j) / nt;
-            d = Math.abs(a - b);
+            d = Math.abs(where!.srcAngle(i) - where!.tgtAngle(j)) % (2 * Math.PI);
             d = Math.min(d, 2 * Math.PI - d);
-          } else d = Math.abs(i - j) * 10e-6;
+          } else {
+            const [x1, y1] = where!.src(i);
+            const [x2, y2] = where!.tgt(j);
+            d = Math.hypot(x1 - x2, y1 - y2);
+          }
           const pc = p_max * Math.exp((-d * d) / (2 * sigma * sigma));
           if (rng.uniform(i, j, Stream.connect, proj) < pc) push(j);
         }
