@@ -8,6 +8,8 @@ Every mirror script builds its network with the helpers here and writes one JSON
    "rates_hz": {"pop": mean rate over neurons and the whole run},
    "cv_isi":   {"pop": mean CV of the ISIs over neurons with >= 3 spikes, or null},
    "first_spike_s": {"pop": earliest spike time or null},
+   "rates_hz_late": {"pop": mean rate over the second half of the run},
+   "pop_fano": {"pop": Fano factor of the population count in 1 ms bins after 100 ms},
    "n_spikes": {"pop": count}, "synapses": {"name": count},
    "sim_s": time stepping only (device._last_run_time),
    "build_s": code generation (+ compilation for cython / C++ standalone),
@@ -117,6 +119,17 @@ def cv_isi(i, t, n):
     return float(np.mean(cvs)) if cvs else None
 
 
+def pop_fano(t, duration, bin_s=1e-3, skip_s=0.1):
+    """Fano factor (variance/mean) of the population spike count in 1 ms bins after the first
+    100 ms: ~1 for asynchronous irregular activity, >> 1 when the population synchronises."""
+    if duration <= skip_s + 10 * bin_s:
+        return None
+    edges = np.arange(skip_s, duration + bin_s / 2, bin_s)
+    counts, _ = np.histogram(t, edges)
+    m = counts.mean()
+    return float(counts.var() / m) if m > 0 else None
+
+
 def run_and_collect(args, model, net, rec, extra=None):
     """Run `net` for args.duration on the chosen device, then gather and write the results."""
     duration = args.duration * b2.second
@@ -142,6 +155,7 @@ def run_and_collect(args, model, net, rec, extra=None):
         'codegen': 'cpp' if args.device == 'cpp_standalone' else args.codegen,
         'brian2': b2.__version__, 'dt': args.dt_s, 'duration': args.duration,
         'spikes': {}, 'traces': {}, 'rates_hz': {}, 'cv_isi': {}, 'first_spike_s': {}, 'n_spikes': {},
+        'rates_hz_late': {}, 'pop_fano': {},
         'synapses': {k: int(len(s)) for k, s in rec.synapses.items()},
     }
     for name, (m, n) in rec.spike_mons.items():
@@ -153,6 +167,9 @@ def run_and_collect(args, model, net, rec, extra=None):
         res['rates_hz'][name] = len(t) / (n * args.duration)
         res['cv_isi'][name] = cv_isi(i, t, n)
         res['first_spike_s'][name] = round(float(t.min()), 9) if len(t) else None
+        half = args.duration / 2
+        res['rates_hz_late'][name] = int((t >= half).sum()) / (n * (args.duration - half))
+        res['pop_fano'][name] = pop_fano(t, args.duration)
     for key, (m, var) in rec.state_mons.items():
         vals = np.asarray(getattr(m, var + '_'))  # SI, shape (neurons, samples)
         res['traces'][key] = {'t': [round(x, 9) for x in np.asarray(m.t_).tolist()],

@@ -11,8 +11,13 @@ the threshold is Brian2's, so no spike while refractory. Brian2 recomputes
 not_refractory = timestep(t - lastspike) >= timestep(t_ref) at the start of every state
 update; so after a spike stamped at step n (time t_n) the held variables stay at their reset
 values through steps n+1 .. n+R-1 (R = round(t_ref/dt)) and integrate again from step n+R on,
-i.e. from t_n + t_ref. Synaptic on_pre effects still apply to a held variable during the
-refractory period (`v_post += w` moves v even while it is held; it then stays there).
+i.e. from t_n + t_ref.
+Brian2 also makes every write to an `(unless refractory)` variable conditional on
+not_refractory: an on_pre `v_post += w` that arrives while the target is refractory is
+DROPPED (v stays at its reset value, as LANGUAGE.md says). The drop window is steps n .. n+R-1:
+it includes the spike step itself, because Brian2's schedule is state update -> thresholds ->
+synapses -> resets, and the threshold has already cleared not_refractory. With t_ref = 0
+(AdEx) only the spike step's own deliveries to v and w are dropped.
 
 Parameters are group-level constants (the group's namespace), as in the .snn populations here.
 """
