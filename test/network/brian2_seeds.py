@@ -4,7 +4,8 @@ so that Brian2's import and start-up (~4 s) is paid once; used by test/network.t
 Each seed executes the unchanged script as __main__ (runpy) with its own command line
 `--seed S --out OUTDIR/<name>-S.json` plus the arguments after `--`; the script seeds Brian2
 (common.setup) and builds a fresh network every time, so every seed's output is what
-`python3 <script> --seed S ...` alone writes (checked: same spike counts).
+`python3 <script> --seed S ...` alone writes (checked: same spike counts), except its wall_s,
+which counts from the driver's `import brian2` (common.T0).
 
   /usr/bin/python3 test/network/brian2_seeds.py test/engine/brian2/coba.py --seeds 1-40 \
       --out-dir /tmp/b2 -- --duration 0.3
