@@ -168,7 +168,9 @@ describe('engine vs Brian2: network statistics over seeds', { skip, timeout: 900
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it('Brunel (5000 LIF, delta synapses): rates within 10 %, mean CV(ISI) within 0.1, over 5 seeds', async (t) => {
+  // The issue asks for 10 % and 0.1; we hold ourselves to 3 % and 0.02, because a real
+  // semantic bug (input to refractory neurons) moved the rate by 11 % and the CV by only 0.065.
+  it('Brunel (5000 LIF, delta synapses): rates within 3 %, mean CV(ISI) within 0.02, over 5 seeds', async (t) => {
     const ir = irOf('test/engine/brunel.snn');
     const from = Math.round(BRUNEL.from / DT);
     const to = Math.round(BRUNEL.duration / DT);
@@ -185,8 +187,8 @@ describe('engine vs Brian2: network statistics over seeds', { skip, timeout: 900
       const ca = mean(a.map((s) => s.cv!));
       const cb = mean(b.map((s) => s.cv!));
       t.diagnostic(`brunel ${pop} mean: ours ${f(ra)} Hz CV ${f(ca, 3)} | Brian2 ${f(rb)} Hz CV ${f(cb, 3)} (rate ${f((100 * (ra - rb)) / rb, 1)} %)`);
-      if (Math.abs(ra - rb) > 0.1 * rb) failures.push(`${pop}: rate ${f(ra)} Hz here, ${f(rb)} Hz in Brian2 (${f((100 * (ra - rb)) / rb, 1)} %)`);
-      if (Math.abs(ca - cb) > 0.1) failures.push(`${pop}: mean CV(ISI) ${f(ca, 3)} here, ${f(cb, 3)} in Brian2`);
+      if (Math.abs(ra - rb) > 0.03 * rb) failures.push(`${pop}: rate ${f(ra)} Hz here, ${f(rb)} Hz in Brian2 (${f((100 * (ra - rb)) / rb, 1)} %)`);
+      if (Math.abs(ca - cb) > 0.02) failures.push(`${pop}: mean CV(ISI) ${f(ca, 3)} here, ${f(cb, 3)} in Brian2`);
     }
     assert.deepEqual(failures, []);
   });
