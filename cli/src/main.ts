@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { SEVERITY_NAMES } from '../../language-server/src/diagnostics';
 import { loadPrelude, nodeHost } from '../../language-server/src/node-host';
-import { lower } from '../../language-server/src/lower';
+import { loadModel } from './load';
 import { runCommand } from './run';
 import { Program } from '../../language-server/src/program';
 import { LineIndex } from '../../language-server/src/text';
@@ -79,27 +79,10 @@ export function check(files: string[], format: 'human' | 'json', out: (s: string
 }
 
 export function exportIr(file: string, outFile: string | undefined): number {
-  const program = new Program(nodeHost, loadPrelude());
-  const abs = path.resolve(file);
-  if (!fs.existsSync(abs)) {
-    process.stderr.write(`spikeworks: ${file}: file not found\n`);
-    return 1;
-  }
-  const r = lower(program, URI.file(abs).toString());
-  if (!r.ok) {
-    for (const f of r.errors) {
-      const p = path.relative(process.cwd(), URI.parse(f.uri).fsPath) || f.uri;
-      const lines = new LineIndex(program.getText(f.uri) ?? '');
-      for (const d of f.diagnostics) {
-        const pos = lines.position(d.start);
-        process.stderr.write(`${p}:${pos.line + 1}:${pos.character + 1}: error: ${d.message}\n`);
-      }
-    }
-    process.stderr.write('spikeworks: the model has errors; nothing exported\n');
-    return 1;
-  }
+  const ir = loadModel(file, 'nothing exported');
+  if (!ir) return 1;
   // Indented objects, numeric arrays on one line.
-  const json = JSON.stringify(r.ir, null, 1).replace(/\[\s+([-+\d.eE,\s]+?)\s+\]/g, (_m, inner: string) => `[${inner.replace(/\s+/g, '')}]`) + '\n';
+  const json = JSON.stringify(ir, null, 1).replace(/\[\s+([-+\d.eE,\s]+?)\s+\]/g, (_m, inner: string) => `[${inner.replace(/\s+/g, '')}]`) + '\n';
   if (outFile) fs.writeFileSync(outFile, json);
   else process.stdout.write(json);
   return 0;

@@ -2,11 +2,7 @@
 // terminal; Ctrl-C stops the run and keeps what was recorded. Writes results with --out.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { URI } from 'vscode-uri';
-import { lower } from '../../language-server/src/lower';
-import { loadPrelude, nodeHost } from '../../language-server/src/node-host';
-import { Program } from '../../language-server/src/program';
-import { LineIndex } from '../../language-server/src/text';
+import { loadModel } from './load';
 import { RunRefused, startRun } from '../../sim-host/src/host';
 import { summarize, writeSpikesBinary, writeSpikesCsv, writeTraces, type Summary } from '../../sim-host/src/output';
 
@@ -23,25 +19,9 @@ export interface RunArgs {
 
 export async function runCommand(a: RunArgs): Promise<number> {
   const t0 = performance.now();
-  const program = new Program(nodeHost, loadPrelude());
+  const ir = loadModel(a.file, 'not run');
+  if (!ir) return 1;
   const abs = path.resolve(a.file);
-  if (!fs.existsSync(abs)) {
-    process.stderr.write(`spikeworks: ${a.file}: file not found\n`);
-    return 1;
-  }
-  const r = lower(program, URI.file(abs).toString());
-  if (!r.ok) {
-    for (const f of r.errors) {
-      const p = path.relative(process.cwd(), URI.parse(f.uri).fsPath) || f.uri;
-      const lines = new LineIndex(program.getText(f.uri) ?? '');
-      for (const d of f.diagnostics) {
-        const pos = lines.position(d.start);
-        process.stderr.write(`${p}:${pos.line + 1}:${pos.character + 1}: error: ${d.message}\n`);
-      }
-    }
-    process.stderr.write('spikeworks: the model has errors; not run\n');
-    return 1;
-  }
   const checkS = (performance.now() - t0) / 1000;
   let backend: string = a.backend === 'auto' ? 'wasm' : a.backend;
   if (a.backend === 'webgpu') {
@@ -51,7 +31,7 @@ export async function runCommand(a: RunArgs): Promise<number> {
   const tty = process.stderr.isTTY && a.format === 'human';
   let lastDraw = 0;
   const handle = startRun(
-    r.ir,
+    ir,
     { seed: a.seed, duration: a.duration, baseDir: path.dirname(abs), memoryLimit: a.memoryLimitMb ? a.memoryLimitMb * 2 ** 20 : undefined },
     (done, total, spikes) => {
       if (!tty) return;
@@ -61,7 +41,7 @@ export async function runCommand(a: RunArgs): Promise<number> {
       const frac = total ? done / total : 0;
       const width = 30;
       const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
-      process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${(done * r.ir.simulate.dt).toFixed(3)} s simulated, ${spikes} spikes, ${((now - t0) / 1000).toFixed(1)} s`);
+      process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${(done * ir.simulate.dt).toFixed(3)} s simulated, ${spikes} spikes, ${((now - t0) / 1000).toFixed(1)} s`);
     },
   );
   let interrupted = 0;

@@ -2,6 +2,7 @@
 // probed traces, reports progress, honours cancellation, and stops on NaN/Inf with the place
 // it happened. Used in-process (tests) and inside the worker (worker.ts).
 import type { ModelIR } from '../../protocol/ir';
+import type { TraceData } from '../../protocol/sim';
 import { buildPlan, type Plan, type PlanOptions } from './plan';
 import { compile } from './wasm/codegen';
 
@@ -12,14 +13,8 @@ export interface SpikeRecord {
   neurons: Int32Array;
 }
 
-export interface TraceRecord {
-  population: string;
-  variable: string;
-  neurons: number[];
-  every: number;
-  /** Sample k of neuron m at data[k · neurons.length + m]; sample k at time k · every · dt. */
-  data: Float32Array;
-}
+/** A probed variable's samples (protocol/sim.ts). */
+export type TraceRecord = TraceData;
 
 export interface RunResult {
   dt: number;
