@@ -354,3 +354,23 @@ simulate { dt: 0.1 ms; duration: 1 ms }
     assert.ok(from0.every((j) => Math.min(j, 360 - j) <= 40), `0 → far neuron: ${from0.join(',')}`);
   });
 });
+
+describe('SIMD', () => {
+  it('the f64x2 neuron loop computes exactly what the scalar loop computes', () => {
+    for (const model of ['CobaLIF', 'AdEx', 'Izhikevich', 'HomeostaticLIF']) {
+      const ir = irOf(`
+population p = ${model}[7] { v = uniform(-70 mV, -45 mV) }
+input drive = poisson[20] { rate: 400 Hz }
+connect drive -> p { rule: random(p = 0.5); weight: ${model === 'CobaLIF' ? '2 nS; target: g_e' : '40 pA; target: I_syn'} }
+probe spikes(p)
+probe v(p) every 0.1 ms
+simulate { dt: 0.1 ms; duration: 200 ms; seed: 3 }
+`);
+      const a = new Simulation(ir, { simd: false }).run();
+      const b = new Simulation(ir, { simd: true }).run();
+      assert.ok(a.spikes.get('p')!.steps.length > 0, `${model}: no spikes`);
+      assert.deepEqual([...a.spikes.get('p')!.steps], [...b.spikes.get('p')!.steps], model);
+      assert.deepEqual([...a.traces[0].data], [...b.traces[0].data], model);
+    }
+  });
+});

@@ -66,16 +66,14 @@ export function compile(plan: Plan, options: { simd?: boolean } = {}): Compiled 
   const popFns = plan.pops.map((p) => {
     const f = mb.declare([T.i32], []);
     if (p.kind === 'neuron') {
-      // Neurons in pairs with f64x2 SIMD where the model allows it, the rest one by one.
+      // Neurons in pairs with f64x2 SIMD where the model allows it, the rest one by one; both
+      // loops call the same spike function.
       f.code.i32(0).i32(0).mem(Op.i32_store, 2, p.countOffset);
-      let start = 0;
-      if (options.simd !== false && vectorizable(p.model!) && p.size >= 2) {
-        const spike = mb.declare([T.i32, T.i32], []);
-        new PopulationCodegen(plan, p, spike.code, fns).emitSpikeFn();
-        start = p.size - (p.size % 2);
-        new VectorPopulationCodegen(plan, p, f.code, fns, spike.index).emit();
-      }
-      if (start < p.size) new PopulationCodegen(plan, p, f.code, fns).emit(start);
+      const spike = mb.declare([T.i32, T.i32], []);
+      new NeuronCodegen(plan, p, spike.code, fns).emitSpikeFn();
+      const pairs = options.simd !== false && vectorizable(p.model!) ? p.size - (p.size % 2) : 0;
+      new NeuronCodegen(plan, p, f.code, fns, PAIRS).emit(0, pairs, spike.index);
+      new NeuronCodegen(plan, p, f.code, fns).emit(pairs, p.size, spike.index);
     } else if (p.kind === 'poisson') emitPoisson(plan, p, f.code, fns);
     return f.index;
   });
@@ -100,34 +98,66 @@ export function compile(plan: Plan, options: { simd?: boolean } = {}): Compiled 
 // ---- math --------------------------------------------------------------------------------------
 
 /**
- * exp(x) in f64, inline: 2^k · p(r) with r = x - k·ln2 (|r| ≤ ln2/2). x is clamped to
- * [-708, 709]: below, the result is 0 to within f64 range; above, it overflows anyway.
- * Consumes the f64 on the stack, leaves exp of it. `tmp` are three f64 locals.
+ * exp(x), inline, on scalar f64 or f64x2 lanes: 2^k · p(r) with r = x - k·ln2 (|r| ≤ ln2/2),
+ * p the degree-7 Taylor polynomial (relative error < 7e-9, below f32 state resolution)
+ * evaluated by Estrin's scheme — short dependency chains, so consecutive neurons overlap in
+ * the CPU. x is clamped to [-708, 709]. Consumes the value on the stack; `tmp` are three locals
+ * of the lanes' type.
  */
-export function emitExpInline(c: Code, tmp: [number, number, number]): void {
+export function emitExpLanes(c: Code, L: Lanes, tmp: [number, number, number]): void {
   const [x, k, r] = tmp;
-  c.f64(709).op(Op.f64_min).f64(-708).op(Op.f64_max).tee(x);
-  c.f64(Math.LOG2E).op(Op.f64_mul).op(Op.f64_nearest).set(k);
-  c.get(x).get(k).f64(0.6931471803691238).op(Op.f64_mul).op(Op.f64_sub).get(k).f64(1.9082149292705877e-10).op(Op.f64_mul).op(Op.f64_sub).set(r);
-  // Degree-7 Taylor polynomial (relative error < 6e-9, below f32 resolution) evaluated by
-  // Estrin's scheme: short dependency chains, so consecutive neurons overlap in the CPU.
+  const n = (v: number) => L.num(c, v);
+  n(709);
+  L.op(c, 'min');
+  n(-708);
+  L.op(c, 'max');
+  c.tee(x);
+  n(Math.LOG2E);
+  L.op(c, 'mul');
+  L.op(c, 'nearest');
+  c.set(k);
+  c.get(x).get(k);
+  n(0.6931471803691238);
+  L.op(c, 'mul');
+  L.op(c, 'sub');
+  c.get(k);
+  n(1.9082149292705877e-10);
+  L.op(c, 'mul');
+  L.op(c, 'sub');
+  c.set(r);
   const C = [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040];
-  const pair = (i: number) => c.f64(C[i + 1]).get(r).op(Op.f64_mul).f64(C[i]).op(Op.f64_add); // C[i] + C[i+1]·r
+  const pair = (i: number) => {
+    // C[i] + C[i+1]·r
+    n(C[i + 1]);
+    c.get(r);
+    L.op(c, 'mul');
+    n(C[i]);
+    L.op(c, 'add');
+  };
   // x := r², reused as scratch (x is no longer needed)
   pair(0);
   pair(2);
-  c.get(r).get(r).op(Op.f64_mul).tee(x).op(Op.f64_mul).op(Op.f64_add); // (c0 + c1 r) + r²(c2 + c3 r)
+  c.get(r).get(r);
+  L.op(c, 'mul');
+  c.tee(x);
+  L.op(c, 'mul');
+  L.op(c, 'add'); // (c0 + c1 r) + r²(c2 + c3 r)
   pair(4);
   pair(6);
-  c.get(x).op(Op.f64_mul).op(Op.f64_add); // (c4 + c5 r) + r²(c6 + c7 r)
-  c.get(x).get(x).op(Op.f64_mul).op(Op.f64_mul).op(Op.f64_add); // … + r⁴(…)
-  // 2^k from the exponent bits.
-  c.get(k).op(Op.i64_trunc_f64_s).i64(1023n).op(Op.i64_add).i64(52n).op(Op.i64_shl).op(Op.f64_reinterpret_i64).op(Op.f64_mul);
+  c.get(x);
+  L.op(c, 'mul');
+  L.op(c, 'add'); // (c4 + c5 r) + r²(c6 + c7 r)
+  c.get(x).get(x);
+  L.op(c, 'mul');
+  L.op(c, 'mul');
+  L.op(c, 'add'); // … + r⁴(…)
+  L.pow2(c, k);
+  L.op(c, 'mul');
 }
 
 function emitExp(c: Code): void {
   c.get(0);
-  emitExpInline(c, [c.local(T.f64), c.local(T.f64), c.local(T.f64)]);
+  emitExpLanes(c, SCALAR, [c.local(T.f64), c.local(T.f64), c.local(T.f64)]);
 }
 
 /** Philox4x32-10 of (c0..c3) under the seed; returns a uniform [0,1) or, with `normal`, N(0,1). */
@@ -312,43 +342,116 @@ function mentions(e: ExprIR, x: string, aliases: Map<string, ExprIR>, depth: num
   return false;
 }
 
+// ---- lanes: scalar f64 or f64x2 ------------------------------------------------------------------
+
+type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max' | 'neg' | 'abs' | 'sqrt' | 'nearest';
+type CmpOp = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
+
+/**
+ * The instruction set the expression and integration code is written against: one value per
+ * neuron (f64, conditions i32) or two (f64x2, conditions as i64x2 masks). Both compute the same
+ * arithmetic in the same order, so the SIMD loop gives bit-identical results.
+ */
+export interface Lanes {
+  vector: boolean;
+  /** Local type of a value. */
+  type: T;
+  num(c: Code, x: number): void;
+  /** An f64 on the stack → a value (vector: both lanes). */
+  splat(c: Code): void;
+  op(c: Code, op: ArithOp): void;
+  cmp(c: Code, op: CmpOp): void;
+  logic(c: Code, op: 'and' | 'or' | 'not'): void;
+  /** a, b, condition → condition ? a : b */
+  select(c: Code): void;
+  /** condition → 1 or 0 */
+  condToValue(c: Code): void;
+  /** element(s) of a Float32Array at byte offset `offset`, for neuron index local `i` */
+  loadF32(c: Code, i: number, offset: number): void;
+  /** the neuron index(es) as value */
+  index(c: Code, i: number): void;
+  /** 2^k for an integral value local k */
+  pow2(c: Code, k: number): void;
+}
+
+const F64_OPS: Record<ArithOp, number> = { add: Op.f64_add, sub: Op.f64_sub, mul: Op.f64_mul, div: Op.f64_div, min: Op.f64_min, max: Op.f64_max, neg: Op.f64_neg, abs: Op.f64_abs, sqrt: Op.f64_sqrt, nearest: Op.f64_nearest };
+const F64_CMP: Record<CmpOp, number> = { lt: Op.f64_lt, le: Op.f64_le, gt: Op.f64_gt, ge: Op.f64_ge, eq: Op.f64_eq, ne: Op.f64_ne };
+const V_OPS: Record<ArithOp, number> = { add: V.f64x2_add, sub: V.f64x2_sub, mul: V.f64x2_mul, div: V.f64x2_div, min: V.f64x2_min, max: V.f64x2_max, neg: V.f64x2_neg, abs: V.f64x2_abs, sqrt: V.f64x2_sqrt, nearest: V.f64x2_nearest };
+const V_CMP: Record<CmpOp, number> = { lt: V.f64x2_lt, le: V.f64x2_le, gt: V.f64x2_gt, ge: V.f64x2_ge, eq: V.f64x2_eq, ne: V.f64x2_ne };
+
+export const SCALAR: Lanes = {
+  vector: false,
+  type: T.f64,
+  num: (c, x) => void c.f64(x),
+  splat: () => undefined,
+  op: (c, op) => void c.op(F64_OPS[op]),
+  cmp: (c, op) => void c.op(F64_CMP[op]),
+  logic: (c, op) => void c.op(op === 'and' ? Op.i32_and : op === 'or' ? Op.i32_or : Op.i32_eqz),
+  select: (c) => void c.op(Op.select),
+  condToValue: (c) => void c.op(Op.f64_convert_i32_u),
+  loadF32: (c, i, offset) => void c.get(i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, offset).op(Op.f64_promote_f32),
+  index: (c, i) => void c.get(i).op(Op.f64_convert_i32_u),
+  pow2: (c, k) => void c.get(k).op(Op.i64_trunc_f64_s).i64(1023n).op(Op.i64_add).i64(52n).op(Op.i64_shl).op(Op.f64_reinterpret_i64),
+};
+
+export const PAIRS: Lanes = {
+  vector: true,
+  type: T.v128,
+  num: (c, x) => void c.f64x2(x),
+  splat: (c) => void c.simd(V.f64x2_splat),
+  op: (c, op) => void c.simd(V_OPS[op]),
+  cmp: (c, op) => void c.simd(V_CMP[op]),
+  logic: (c, op) => void c.simd(op === 'and' ? V.and : op === 'or' ? V.or : V.not),
+  select: (c) => void c.simd(V.bitselect),
+  condToValue: (c) => {
+    // mask → bitselect(1, 0, mask): needs the mask last on the stack
+    const m = c.local(T.v128);
+    c.set(m).f64x2(1).f64x2(0).get(m).simd(V.bitselect);
+  },
+  loadF32: (c, i, offset) => void c.get(i).i32(2).op(Op.i32_shl).simd(V.load64_zero, { align: 3, offset }).simd(V.f64x2_promote_low),
+  index: (c, i) => void c.get(i).simd(V.i32x4_splat).simd(V.v128_const).op(0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0).simd(V.i32x4_add).simd(V.f64x2_convert_low_i32x4_s),
+  // 2^k without an f64x2 → i64x2 conversion: k + 1.5·2^52 holds k in the low mantissa bits.
+  pow2: (c, k) => void c.get(k).f64x2(6755399441055744).simd(V.f64x2_add).f64x2(6755399441055744).simd(V.i64x2_sub).i64(1023n).simd(V.i64x2_splat).simd(V.i64x2_add).i32(52).simd(V.i64x2_shl),
+};
+
 // ---- expressions to code ----------------------------------------------------------------------
 
-/** Emits IR expressions as f64 (values) or i32 (conditions); subclasses resolve the names. */
+/** Emits IR expressions as values or conditions of its lanes; subclasses resolve the names. */
 abstract class ExprCodegen {
   protected i = 0;
   protected t = 0;
   protected aliasCache = new Map<string, number>();
   protected randSite = 0;
-  constructor(protected plan: Plan, protected c: Code, protected fns: Fns, protected objectIndex: number) {}
+  protected timeOffset = 0;
+  protected expTmp?: [number, number, number];
+  constructor(protected plan: Plan, protected c: Code, protected fns: Fns, protected objectIndex: number, protected L: Lanes = SCALAR) {}
 
   /** Emits names (state, parameters, …); returns false for operators and constants. */
   protected abstract leaf(e: ExprIR, vals: Map<string, number>): boolean;
 
-  protected timeOffset = 0;
-  protected expTmp?: [number, number, number];
-
-  /** exp of the f64 on the stack, inlined (a call per neuron and step costs as much as the math). */
-  protected exp(): void {
-    this.expTmp ??= [this.c.local(T.f64), this.c.local(T.f64), this.c.local(T.f64)];
-    emitExpInline(this.c, this.expTmp);
+  protected num(x: number): void {
+    this.L.num(this.c, x);
   }
 
-  /** Emits an f64 value of `e` with state variables read from `vals`. */
+  /** exp of the value on the stack, inlined (a call per neuron and step costs as much as the math). */
+  protected exp(): void {
+    const c = this.c;
+    this.expTmp ??= [c.local(this.L.type), c.local(this.L.type), c.local(this.L.type)];
+    emitExpLanes(c, this.L, this.expTmp);
+  }
+
+  /** Emits the value of `e` with state variables read from `vals`. */
   protected value(e: ExprIR, vals: Map<string, number>): void {
     const c = this.c;
+    const L = this.L;
     if (this.leaf(e, vals)) return;
     switch (e.op) {
       case 'const':
-        c.f64(e.value);
+        this.num(e.value);
         return;
       case 'neg':
         this.value(e.args[0], vals);
-        c.op(Op.f64_neg);
-        return;
-      case 'not':
-        this.cond(e.args[0], vals);
-        c.op(Op.i32_eqz).op(Op.f64_convert_i32_u);
+        L.op(c, 'neg');
         return;
       case 'call':
         this.callFn(e.fn, e.args, vals);
@@ -356,21 +459,25 @@ abstract class ExprCodegen {
       case 'add':
       case 'sub':
       case 'mul':
-      case 'div': {
+      case 'div':
         this.value(e.args[0], vals);
         this.value(e.args[1], vals);
-        c.op({ add: Op.f64_add, sub: Op.f64_sub, mul: Op.f64_mul, div: Op.f64_div }[e.op]);
+        L.op(c, e.op);
         return;
-      }
       case 'pow': {
         const ex = e.args[1];
         if (isConst(ex) && (ex.value === 2 || ex.value === 3)) {
-          const l = c.local(T.f64);
+          const l = c.local(L.type);
           this.value(e.args[0], vals);
-          c.tee(l).get(l).op(Op.f64_mul);
-          if (ex.value === 3) c.get(l).op(Op.f64_mul);
+          c.tee(l).get(l);
+          L.op(c, 'mul');
+          if (ex.value === 3) {
+            c.get(l);
+            L.op(c, 'mul');
+          }
           return;
         }
+        if (L.vector) break;
         this.value(e.args[0], vals);
         this.value(ex, vals);
         c.call(this.fns.pow);
@@ -384,86 +491,97 @@ abstract class ExprCodegen {
       case 'ne':
       case 'and':
       case 'or':
+      case 'not':
         this.cond(e, vals);
-        c.op(Op.f64_convert_i32_u);
+        L.condToValue(c);
         return;
-      default:
-        c.f64(NaN);
     }
+    this.num(NaN);
   }
 
-  /** Emits an i32 truth value of `e`. */
+  /** Emits the truth value (i32, or an i64x2 mask) of `e`. */
   protected cond(e: ExprIR, vals: Map<string, number>): void {
     const c = this.c;
-    const cmp: Record<string, number> = { lt: Op.f64_lt, le: Op.f64_le, gt: Op.f64_gt, ge: Op.f64_ge, eq: Op.f64_eq, ne: Op.f64_ne };
-    if (e.op in cmp && 'args' in e) {
+    const L = this.L;
+    if (e.op in F64_CMP && 'args' in e) {
       const [l, r] = e.args as [ExprIR, ExprIR];
       this.value(l, vals);
       this.value(r, vals);
-      c.op(cmp[e.op]);
+      L.cmp(c, e.op as CmpOp);
     } else if ((e.op === 'and' || e.op === 'or') && 'args' in e) {
       this.cond(e.args[0], vals);
-      this.cond(e.args[1], vals);
-      c.op(e.op === 'and' ? Op.i32_and : Op.i32_or);
+      this.cond(e.args[1] as ExprIR, vals);
+      L.logic(c, e.op);
     } else if (e.op === 'not') {
       this.cond(e.args[0], vals);
-      c.op(Op.i32_eqz);
+      L.logic(c, 'not');
     } else {
       this.value(e, vals);
-      c.f64(0).op(Op.f64_ne);
+      this.num(0);
+      L.cmp(c, 'ne');
     }
   }
 
   protected callFn(fn: string, args: ExprIR[], vals: Map<string, number>): void {
     const c = this.c;
+    const L = this.L;
     const one = () => this.value(args[0], vals);
     switch (fn) {
       case 'exp':
         one();
         this.exp();
         return;
+      case 'sqrt':
+      case 'abs':
+        one();
+        L.op(c, fn);
+        return;
+      case 'sigmoid':
+        this.num(1);
+        this.num(1);
+        one();
+        L.op(c, 'neg');
+        this.exp();
+        L.op(c, 'add');
+        L.op(c, 'div');
+        return;
+      case 'relu':
+        one();
+        this.num(0);
+        L.op(c, 'max');
+        return;
+      case 'heaviside':
+        one();
+        this.num(0);
+        L.cmp(c, 'gt');
+        L.condToValue(c);
+        return;
+      case 'min':
+      case 'max':
+        this.value(args[0], vals);
+        this.value(args[1], vals);
+        L.op(c, fn);
+        return;
+      case 'clip':
+        this.value(args[0], vals);
+        this.value(args[1], vals);
+        L.op(c, 'max');
+        this.value(args[2], vals);
+        L.op(c, 'min');
+        return;
+    }
+    if (L.vector) {
+      // vectorizable() keeps models calling anything else on the scalar path
+      this.num(NaN);
+      return;
+    }
+    switch (fn) {
       case 'log':
       case 'sin':
       case 'cos':
       case 'tanh':
         one();
         c.call(this.fns[fn]);
-        return;
-      case 'sqrt':
-        one();
-        c.op(Op.f64_sqrt);
-        return;
-      case 'abs':
-        one();
-        c.op(Op.f64_abs);
-        return;
-      case 'sigmoid':
-        c.f64(1).f64(1);
-        one();
-        c.op(Op.f64_neg);
-        this.exp();
-        c.op(Op.f64_add).op(Op.f64_div);
-        return;
-      case 'relu':
-        one();
-        c.f64(0).op(Op.f64_max);
-        return;
-      case 'heaviside':
-        one();
-        c.f64(0).op(Op.f64_gt).op(Op.f64_convert_i32_u);
-        return;
-      case 'min':
-      case 'max':
-        this.value(args[0], vals);
-        this.value(args[1], vals);
-        c.op(fn === 'min' ? Op.f64_min : Op.f64_max);
-        return;
-      case 'clip':
-        this.value(args[0], vals);
-        this.value(args[1], vals);
-        c.op(Op.f64_max);
-        this.value(args[2], vals);
-        c.op(Op.f64_min);
         return;
       case 'rand':
       case 'randn': {
@@ -472,20 +590,41 @@ abstract class ExprCodegen {
         c.get(this.i).get(this.t).i32(6 + 16 * site).i32(this.objectIndex).call(fn === 'rand' ? this.fns.u01 : this.fns.normal);
         return;
       }
-      default:
-        c.f64(NaN);
     }
+    this.num(NaN);
   }
-
 }
 
 // ---- neuron populations ------------------------------------------------------------------------
 
-class PopulationCodegen extends ExprCodegen {
+const SCALAR_ONLY_CALLS = new Set(['log', 'sin', 'cos', 'tanh', 'rand', 'randn']);
+
+/** Models whose update has an f64x2 form: no calls to log, trig, pow or the generators. */
+export function vectorizable(m: ModelDefIR): boolean {
+  let ok = true;
+  const visit = (e: ExprIR) => {
+    if (e.op === 'call' && SCALAR_ONLY_CALLS.has(e.fn)) ok = false;
+    if (e.op === 'pow' && !(isConst(e.args[1]) && (e.args[1].value === 2 || e.args[1].value === 3))) ok = false;
+    if ('args' in e) e.args.forEach(visit);
+  };
+  m.odes.forEach((o) => visit(o.rhs));
+  m.aliases.forEach((a) => visit(a.expr));
+  if (m.spike) visit(m.spike);
+  return ok;
+}
+
+/**
+ * A neuron population's update loop, on scalar lanes (neurons [start, N)) or on f64x2 pairs
+ * (neurons [0, N - N mod 2)): load state, count the refractory counter down, integrate,
+ * hold the reset's variables while refractory, check for NaN/Inf, store, and call the spike
+ * function where the condition holds (spikes are rare; the reset runs there, on stored values).
+ */
+class NeuronCodegen extends ExprCodegen {
   private aliases = new Map<string, ExprIR>();
 
-  constructor(plan: Plan, private pop: PopPlan, c: Code, fns: Fns) {
-    super(plan, c, fns, pop.index);
+  constructor(plan: Plan, private pop: PopPlan, c: Code, fns: Fns, L: Lanes = SCALAR) {
+    super(plan, c, fns, pop.index, L);
+    for (const a of pop.model!.aliases) this.aliases.set(a.name, this.fold(a.expr));
   }
 
   protected leaf(e: ExprIR, vals: Map<string, number>): boolean {
@@ -493,21 +632,21 @@ class PopulationCodegen extends ExprCodegen {
     switch (e.op) {
       case 'state': {
         const l = vals.get(e.name);
-        if (l === undefined) c.f64(NaN);
+        if (l === undefined) this.num(NaN);
         else c.get(l);
         return true;
       }
       case 'param': {
         const p = this.pop.params.get(e.name);
-        if (!p) c.f64(NaN);
-        else if ('value' in p) c.f64(p.value);
-        else c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, p.offset).op(Op.f64_promote_f32);
+        if (!p) this.num(NaN);
+        else if ('value' in p) this.num(p.value);
+        else this.L.loadF32(c, this.i, p.offset);
         return true;
       }
       case 'alias': {
         let l = this.aliasCache.get(e.name);
         if (l === undefined) {
-          l = c.local(T.f64);
+          l = c.local(this.L.type);
           this.value(this.aliases.get(e.name) ?? K(NaN), vals);
           c.set(l);
           this.aliasCache.set(e.name, l);
@@ -516,17 +655,14 @@ class PopulationCodegen extends ExprCodegen {
         return true;
       }
       case 'builtin':
-        if (e.name === 't') c.get(this.t).op(Op.f64_convert_i32_s).f64(this.plan.dt).op(Op.f64_mul).f64(this.timeOffset).op(Op.f64_add);
-        else if (e.name === 'i') c.get(this.i).op(Op.f64_convert_i32_u);
-        else if (e.name === 'dt') c.f64(this.plan.dt);
-        else c.f64(this.pop.size);
+        if (e.name === 't') {
+          c.get(this.t).op(Op.f64_convert_i32_s).f64(this.plan.dt).op(Op.f64_mul).f64(this.timeOffset).op(Op.f64_add);
+          this.L.splat(c);
+        } else if (e.name === 'i') this.L.index(c, this.i);
+        else this.num(e.name === 'dt' ? this.plan.dt : this.pop.size);
         return true;
     }
     return false;
-  }
-
-  private get model(): ModelDefIR {
-    return this.pop.model!;
   }
 
   private fold(e: ExprIR): ExprIR {
@@ -541,101 +677,122 @@ class PopulationCodegen extends ExprCodegen {
     );
   }
 
-  /** The scalar loop over neurons [start, N); spikes append to the list after `count` in memory. */
-  emit(start = 0): void {
+  /** The loop; `spikeFn` is spike(i, t) (see emitSpikeFn). */
+  emit(start: number, end: number, spikeFn: number): void {
     const c = this.c;
-    const m = this.model;
+    const L = this.L;
+    const m = this.pop.model!;
     const pop = this.pop;
+    const lanes = L.vector ? 2 : 1;
+    if (end <= start) return;
     this.t = 0;
     this.i = c.local(T.i32);
-    const refr = c.local(T.i32);
-    const held = c.local(T.i32);
-    const count = c.local(T.i32);
-    for (const a of m.aliases) this.aliases.set(a.name, this.fold(a.expr));
+    const refr = c.local(L.vector ? T.v128 : T.i32);
+    const held = c.local(L.vector ? T.v128 : T.i32);
     const names = m.state.map((s) => s.name);
     const old = new Map<string, number>();
     const neu = new Map<string, number>();
     for (const s of names) {
-      old.set(s, c.local(T.f64));
-      neu.set(s, c.local(T.f64));
+      old.set(s, c.local(L.type));
+      neu.set(s, c.local(L.type));
     }
     const heldVars = new Set(m.reset.filter((s) => s.target.kind === 'state').map((s) => (s.target as { name: string }).name));
     const odes = m.odes.map((o) => ({ variable: o.variable, rhs: this.fold(o.rhs), linear: o.linear }));
-    const allLinear = odes.every((o) => o.linear);
-    const method = m.method ?? (allLinear ? 'exact' : 'rk2');
+    const method = m.method ?? (odes.every((o) => o.linear) ? 'exact' : 'rk2');
+    const addr = () => c.get(this.i).i32(2).op(Op.i32_shl);
+    const load = (offset: number) => (L.vector ? addr().simd(V.load64_zero, { align: 3, offset }) : addr().mem(Op.i32_load, 2, offset));
 
-    c.i32(0).mem(Op.i32_load, 2, pop.countOffset).set(count);
     c.i32(start).set(this.i);
-    c.get(this.i).i32(pop.size).op(Op.i32_lt_u).begin(Op.if);
     c.begin(Op.loop);
-    // load state
-    for (const s of names) c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, pop.state.get(s)!).op(Op.f64_promote_f32).set(old.get(s)!);
-    c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pop.refrOffset).set(refr);
+    for (const s of names) L.loadF32(c, this.i, pop.state.get(s)!), c.set(old.get(s)!);
     // Refractory, as Brian2: the counter is set to round(t_ref/dt) at a spike and counts down
-    // at the start of each step; the step is held while it is still > 0 (so the reset
-    // variables are held for the steps strictly between the spike and spike + t_ref), and
-    // spikes are possible again once it is 0.
-    c.get(refr).i32(0).op(Op.i32_gt_s).begin(Op.if).get(refr).i32(1).op(Op.i32_sub).set(refr).end();
-    c.get(refr).i32(0).op(Op.i32_gt_s).set(held);
-    // integrate: new values from old ones
+    // at the start of each step; the step is held while it is still > 0 (the reset variables
+    // are held for the steps strictly between the spike and spike + t_ref), and spikes are
+    // possible again once it is 0. Vector: counter += (counter > 0 ? -1 : 0), lane-wise.
+    if (L.vector) {
+      load(pop.refrOffset).tee(refr);
+      c.get(refr).i32(0).simd(V.i32x4_splat).simd(V.i32x4_gt_s).simd(V.i32x4_add).tee(refr);
+      c.i32(0).simd(V.i32x4_splat).simd(V.i32x4_gt_s).simd(V.i64x2_extend_low_s).set(held);
+    } else {
+      load(pop.refrOffset).set(refr);
+      c.get(refr).i32(0).op(Op.i32_gt_s).begin(Op.if).get(refr).i32(1).op(Op.i32_sub).set(refr).end();
+      c.get(refr).i32(0).op(Op.i32_gt_s).set(held);
+    }
     for (const s of names) c.get(old.get(s)!).set(neu.get(s)!);
     this.integrate(odes, method, old, neu);
-    // refractory: variables the reset assigns keep their values
     for (const s of heldVars) {
       if (!neu.has(s)) continue;
-      c.get(old.get(s)!).get(neu.get(s)!).get(held).op(Op.select).set(neu.get(s)!);
+      c.get(old.get(s)!).get(neu.get(s)!).get(held);
+      L.select(c);
+      c.set(neu.get(s)!);
     }
-    // NaN/Inf check: x - x is 0 for finite x; one test per neuron on the sum over variables.
-    // Only the first occurrence is reported; the host then finds the variable.
+    // NaN/Inf: x - x is 0 for finite x; one test on the sum over variables (and lanes). Only
+    // the first occurrence is reported, with the first non-finite variable and neuron.
     if (names.length) {
       names.forEach((s, k) => {
-        c.get(neu.get(s)!).get(neu.get(s)!).op(Op.f64_sub);
-        if (k > 0) c.op(Op.f64_add);
+        c.get(neu.get(s)!).get(neu.get(s)!);
+        L.op(c, 'sub');
+        if (k > 0) L.op(c, 'add');
       });
-      c.f64(0).op(Op.f64_ne).i32(0).mem(Op.i32_load, 2, this.plan.errOffset).op(Op.i32_eqz).op(Op.i32_and).begin(Op.if);
+      this.num(0);
+      L.cmp(c, 'ne');
+      if (L.vector) c.simd(V.any_true);
+      c.i32(0).mem(Op.i32_load, 2, this.plan.errOffset).op(Op.i32_eqz).op(Op.i32_and).begin(Op.if);
       c.i32(0).i32(1).mem(Op.i32_store, 2, this.plan.errOffset);
       c.i32(0).i32(pop.index).mem(Op.i32_store, 2, this.plan.errOffset + 4);
-      // variable: the first non-finite one
       c.i32(0).i32(-1).mem(Op.i32_store, 2, this.plan.errOffset + 8);
-      for (let k = names.length - 1; k >= 0; k--) {
-        const l = neu.get(names[k])!;
-        c.get(l).get(l).op(Op.f64_sub).f64(0).op(Op.f64_ne).begin(Op.if).i32(0).i32(k).mem(Op.i32_store, 2, this.plan.errOffset + 8).end();
+      for (let lane = lanes - 1; lane >= 0; lane--) {
+        for (let k = names.length - 1; k >= 0; k--) {
+          const l = neu.get(names[k])!;
+          if (L.vector) c.get(l).simd(V.f64x2_extract, undefined, lane).get(l).simd(V.f64x2_extract, undefined, lane);
+          else c.get(l).get(l);
+          c.op(Op.f64_sub).f64(0).op(Op.f64_ne).begin(Op.if);
+          c.i32(0).i32(k).mem(Op.i32_store, 2, this.plan.errOffset + 8);
+          c.i32(0).get(this.i).i32(lane).op(Op.i32_add).mem(Op.i32_store, 2, this.plan.errOffset + 12);
+          c.end();
+        }
       }
-      c.i32(0).get(this.i).mem(Op.i32_store, 2, this.plan.errOffset + 12);
       c.i32(0).get(this.t).mem(Op.i32_store, 2, this.plan.errOffset + 16);
       c.end();
     }
+    // store state and counters
+    for (const s of names) {
+      addr().get(neu.get(s)!);
+      if (L.vector) c.simd(V.f32x4_demote_zero).simd(V.store64_lane, { align: 3, offset: pop.state.get(s)! }, 0);
+      else c.op(Op.f32_demote_f64).mem(Op.f32_store, 2, pop.state.get(s)!);
+    }
+    addr().get(refr);
+    if (L.vector) c.simd(V.store64_lane, { align: 3, offset: pop.refrOffset }, 0);
+    else c.mem(Op.i32_store, 2, pop.refrOffset);
+    // spikes: condition ∧ not refractory
     if (m.spike) {
       this.aliasCache.clear();
-      c.get(refr).op(Op.i32_eqz);
       this.cond(m.spike, neu);
-      c.op(Op.i32_and).begin(Op.if);
-      // record the spike
-      c.get(count).i32(2).op(Op.i32_shl).get(this.i).mem(Op.i32_store, 2, pop.listOffset);
-      c.get(count).i32(1).op(Op.i32_add).set(count);
-      // reset, in order, each statement seeing the previous ones
-      for (const st of m.reset) this.statement(st, neu);
-      if ('value' in pop.refrSteps) c.i32(pop.refrSteps.value).set(refr);
-      else c.get(this.i).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pop.refrSteps.offset).set(refr);
-      c.end();
+      c.get(held);
+      L.logic(c, 'not');
+      L.logic(c, 'and');
+      if (L.vector) {
+        const spk = c.local(T.v128);
+        c.tee(spk).simd(V.any_true).begin(Op.if);
+        for (let lane = 0; lane < 2; lane++) {
+          c.get(spk).simd(V.i64x2_extract, undefined, lane).op(Op.i32_wrap_i64).begin(Op.if);
+          c.get(this.i).i32(lane).op(Op.i32_add).get(this.t).call(spikeFn);
+          c.end();
+        }
+        c.end();
+      } else c.begin(Op.if).get(this.i).get(this.t).call(spikeFn).end();
     }
-    // store
-    for (const s of names) c.get(this.i).i32(2).op(Op.i32_shl).get(neu.get(s)!).op(Op.f32_demote_f64).mem(Op.f32_store, 2, pop.state.get(s)!);
-    c.get(this.i).i32(2).op(Op.i32_shl).get(refr).mem(Op.i32_store, 2, pop.refrOffset);
-    c.get(this.i).i32(1).op(Op.i32_add).tee(this.i).i32(pop.size).op(Op.i32_lt_u).br(Op.br_if, 0);
-    c.end(); // loop
-    c.end(); // if
-    c.i32(0).get(count).mem(Op.i32_store, 2, pop.countOffset);
+    c.get(this.i).i32(lanes).op(Op.i32_add).tee(this.i).i32(end).op(Op.i32_lt_u).br(Op.br_if, 0);
+    c.end();
   }
 
   /** spike(i, t): records neuron i's spike, applies the reset and starts its refractory period. */
   emitSpikeFn(): void {
     const c = this.c;
-    const m = this.model;
+    const m = this.pop.model!;
     const pop = this.pop;
     this.i = 0;
     this.t = 1;
-    for (const a of m.aliases) this.aliases.set(a.name, this.fold(a.expr));
     const vals = new Map<string, number>();
     for (const sv of m.state) vals.set(sv.name, c.local(T.f64));
     const count = c.local(T.i32);
@@ -652,7 +809,17 @@ class PopulationCodegen extends ExprCodegen {
 
   private integrate(odes: { variable: string; rhs: ExprIR; linear: boolean }[], method: string, old: Map<string, number>, neu: Map<string, number>): void {
     const c = this.c;
+    const L = this.L;
     const dt = this.plan.dt;
+    /** out = x + h·d */
+    const step = (x: number, d: () => void, h: number, out: number) => {
+      c.get(x);
+      d();
+      this.num(h);
+      L.op(c, 'mul');
+      L.op(c, 'add');
+      c.set(out);
+    };
     if (method === 'exact' && odes.every((o) => o.linear)) {
       // Exponential Euler: each variable exactly, the others frozen at their old values.
       for (const o of odes) {
@@ -660,38 +827,48 @@ class PopulationCodegen extends ExprCodegen {
         const ab = affine(o.rhs, o.variable, this.aliases);
         const x = old.get(o.variable)!;
         const out = neu.get(o.variable)!;
-        if (!ab) {
-          c.get(x);
-          this.value(o.rhs, old);
-          c.f64(dt).op(Op.f64_mul).op(Op.f64_add).set(out);
-          continue;
-        }
-        const a = this.fold(ab.a);
-        const b = this.fold(ab.b);
-        if (isConst(b) && b.value === 0) {
-          // dx/dt = a (independent of x): x + a·dt
-          c.get(x);
-          this.value(a, old);
-          c.f64(dt).op(Op.f64_mul).op(Op.f64_add).set(out);
+        const a = ab && this.fold(ab.a);
+        const b = ab && this.fold(ab.b);
+        if (!a || !b || (isConst(b) && b.value === 0)) {
+          // dx/dt independent of x (or not decomposable): x + rhs·dt
+          step(x, () => this.value(a ?? o.rhs, old), dt, out);
         } else if (isConst(a) && isConst(b)) {
           const E = Math.exp(b.value * dt);
-          c.get(x).f64(E).op(Op.f64_mul).f64((a.value / b.value) * (E - 1)).op(Op.f64_add).set(out);
+          c.get(x);
+          this.num(E);
+          L.op(c, 'mul');
+          this.num((a.value / b.value) * (E - 1));
+          L.op(c, 'add');
+          c.set(out);
         } else {
-          // x·e^{b dt} + (a/b)(e^{b dt} - 1); for |b dt| tiny, (e^{b dt}-1)/b → dt
-          const bl = c.local(T.f64);
-          const E = c.local(T.f64);
+          // x·e^{b dt} + a·(e^{b dt} - 1)/b; for |b dt| tiny, (e^{b dt}-1)/b → dt
+          const bl = c.local(L.type);
+          const E = c.local(L.type);
           this.value(b, old);
-          c.set(bl);
-          c.get(bl).f64(dt).op(Op.f64_mul);
+          c.tee(bl);
+          this.num(dt);
+          L.op(c, 'mul');
           this.exp();
           c.set(E);
-          c.get(x).get(E).op(Op.f64_mul);
+          c.get(x).get(E);
+          L.op(c, 'mul');
           this.value(a, old);
-          c.get(E).f64(1).op(Op.f64_sub).get(bl).op(Op.f64_div);
-          c.f64(dt);
-          c.get(bl).f64(dt).op(Op.f64_mul).op(Op.f64_abs).f64(1e-12).op(Op.f64_gt);
-          c.op(Op.select);
-          c.op(Op.f64_mul).op(Op.f64_add).set(out);
+          c.get(E);
+          this.num(1);
+          L.op(c, 'sub');
+          c.get(bl);
+          L.op(c, 'div');
+          this.num(dt);
+          c.get(bl);
+          this.num(dt);
+          L.op(c, 'mul');
+          L.op(c, 'abs');
+          this.num(1e-12);
+          L.cmp(c, 'gt');
+          L.select(c);
+          L.op(c, 'mul');
+          L.op(c, 'add');
+          c.set(out);
         }
       }
       return;
@@ -702,7 +879,7 @@ class PopulationCodegen extends ExprCodegen {
       this.timeOffset = tOffset;
       const out = new Map<string, number>();
       for (const o of odes) {
-        const d = c.local(T.f64);
+        const d = c.local(L.type);
         this.value(o.rhs, vals);
         c.set(d);
         out.set(o.variable, d);
@@ -713,15 +890,15 @@ class PopulationCodegen extends ExprCodegen {
     const shifted = (base: Map<string, number>, k: Map<string, number>, h: number): Map<string, number> => {
       const vals = new Map(base);
       for (const [v, d] of k) {
-        const l = c.local(T.f64);
-        c.get(base.get(v)!).get(d).f64(h).op(Op.f64_mul).op(Op.f64_add).set(l);
+        const l = c.local(L.type);
+        step(base.get(v)!, () => c.get(d), h, l);
         vals.set(v, l);
       }
       return vals;
     };
     const k1 = derivs(old, 0);
     if (method === 'euler') {
-      for (const [v, d] of k1) c.get(old.get(v)!).get(d).f64(dt).op(Op.f64_mul).op(Op.f64_add).set(neu.get(v)!);
+      for (const [v, d] of k1) step(old.get(v)!, () => c.get(d), dt, neu.get(v)!);
       return;
     }
     if (method === 'rk4') {
@@ -729,15 +906,25 @@ class PopulationCodegen extends ExprCodegen {
       const k3 = derivs(shifted(old, k2, dt / 2), dt / 2);
       const k4 = derivs(shifted(old, k3, dt), dt);
       for (const [v] of k1) {
-        c.get(old.get(v)!);
-        c.get(k1.get(v)!).get(k2.get(v)!).f64(2).op(Op.f64_mul).op(Op.f64_add).get(k3.get(v)!).f64(2).op(Op.f64_mul).op(Op.f64_add).get(k4.get(v)!).op(Op.f64_add);
-        c.f64(dt / 6).op(Op.f64_mul).op(Op.f64_add).set(neu.get(v)!);
+        step(old.get(v)!, () => {
+          // k1 + 2 k2 + 2 k3 + k4
+          c.get(k1.get(v)!).get(k2.get(v)!);
+          this.num(2);
+          L.op(c, 'mul');
+          L.op(c, 'add');
+          c.get(k3.get(v)!);
+          this.num(2);
+          L.op(c, 'mul');
+          L.op(c, 'add');
+          c.get(k4.get(v)!);
+          L.op(c, 'add');
+        }, dt / 6, neu.get(v)!);
       }
       return;
     }
     // rk2 (midpoint, as Brian2's 'rk2')
     const k2 = derivs(shifted(old, k1, dt / 2), dt / 2);
-    for (const [v, d] of k2) c.get(old.get(v)!).get(d).f64(dt).op(Op.f64_mul).op(Op.f64_add).set(neu.get(v)!);
+    for (const [v, d] of k2) step(old.get(v)!, () => c.get(d), dt, neu.get(v)!);
   }
 
   private statement(st: StatementIR, vals: Map<string, number>): void {
@@ -1182,368 +1369,5 @@ class SynapseCodegen extends ExprCodegen {
     c.get(q).i32(1).op(Op.i32_add).tee(q).get(end).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
     c.end();
     c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
-  }
-}
-
-// ---- SIMD neuron loop ----------------------------------------------------------------------------
-
-const VECTOR_CALLS = new Set(['exp', 'sqrt', 'abs', 'sigmoid', 'relu', 'heaviside', 'min', 'max', 'clip']);
-
-/** Models whose update uses only operations with an f64x2 form (no rand, log, trig, pow). */
-export function vectorizable(m: ModelDefIR): boolean {
-  let ok = true;
-  const visit = (e: ExprIR) => {
-    if (e.op === 'call' && !VECTOR_CALLS.has(e.fn)) ok = false;
-    if (e.op === 'pow' && !(isConst(e.args[1]) && (e.args[1].value === 2 || e.args[1].value === 3))) ok = false;
-    if (e.op === 'builtin' && e.name === 't') ok = false;
-    if ('args' in e) e.args.forEach(visit);
-  };
-  m.odes.forEach((o) => visit(o.rhs));
-  m.aliases.forEach((a) => visit(a.expr));
-  if (m.spike) visit(m.spike);
-  return ok && (m.method === null || m.method === 'exact' || m.method === 'euler' || m.method === 'rk2' || m.method === 'rk4');
-}
-
-/**
- * The neuron update on two neurons at a time (f64x2), for i in [0, N - N mod 2): the same
- * arithmetic as the scalar loop, lane by lane, so results are identical. Spikes are rare:
- * when any lane crosses threshold, the scalar spike function records it and applies the reset.
- */
-class VectorPopulationCodegen {
-  private i = 0;
-  private t = 0;
-  private aliases = new Map<string, ExprIR>();
-  private aliasCache = new Map<string, number>();
-  private expTmp?: [number, number, number];
-
-  constructor(private plan: Plan, private pop: PopPlan, private c: Code, private fns: Fns, private spikeFn: number) {}
-
-  private fold(e: ExprIR): ExprIR {
-    return fold(e, (name) => {
-      const p = this.pop.params.get(name);
-      return p && 'value' in p ? p.value : undefined;
-    }, this.plan.dt, this.pop.size);
-  }
-
-  emit(): void {
-    const c = this.c;
-    const pop = this.pop;
-    const m = pop.model!;
-    this.t = 0;
-    this.i = c.local(T.i32);
-    const refr = c.local(T.v128);
-    const held = c.local(T.v128);
-    const ready = c.local(T.v128);
-    const spk = c.local(T.v128);
-    for (const a of m.aliases) this.aliases.set(a.name, this.fold(a.expr));
-    const names = m.state.map((s) => s.name);
-    const old = new Map<string, number>();
-    const neu = new Map<string, number>();
-    for (const s of names) {
-      old.set(s, c.local(T.v128));
-      neu.set(s, c.local(T.v128));
-    }
-    const heldVars = new Set(m.reset.filter((s) => s.target.kind === 'state').map((s) => (s.target as { name: string }).name));
-    const odes = m.odes.map((o) => ({ variable: o.variable, rhs: this.fold(o.rhs), linear: o.linear }));
-    const method = m.method ?? (odes.every((o) => o.linear) ? 'exact' : 'rk2');
-    const end = pop.size - (pop.size % 2);
-    const addr = () => c.get(this.i).i32(2).op(Op.i32_shl);
-    c.i32(0).set(this.i);
-    c.begin(Op.loop);
-    for (const s of names) addr().simd(V.load64_zero, { align: 3, offset: pop.state.get(s)! }).simd(V.f64x2_promote_low).set(old.get(s)!);
-    // refractory counters (two i32 lanes): count down where > 0; held where still > 0
-    addr().simd(V.load64_zero, { align: 3, offset: pop.refrOffset }).tee(refr);
-    c.get(refr).i32(0).simd(V.i32x4_splat).simd(V.i32x4_gt_s).simd(V.i32x4_add).tee(refr);
-    c.i32(0).simd(V.i32x4_splat).simd(V.i32x4_gt_s).simd(V.i64x2_extend_low_s).set(held);
-    c.get(held).simd(V.not).set(ready);
-    for (const s of names) c.get(old.get(s)!).set(neu.get(s)!);
-    this.integrate(odes, method, old, neu);
-    for (const s of heldVars) {
-      if (!neu.has(s)) continue;
-      c.get(old.get(s)!).get(neu.get(s)!).get(held).simd(V.bitselect).set(neu.get(s)!);
-    }
-    // NaN/Inf: any lane of Σ(x - x) ≠ 0 → let the scalar path find and report it
-    if (names.length) {
-      names.forEach((s, k) => {
-        c.get(neu.get(s)!).get(neu.get(s)!).simd(V.f64x2_sub);
-        if (k > 0) c.simd(V.f64x2_add);
-      });
-      c.f64x2(0).simd(V.f64x2_ne).simd(V.any_true).i32(0).mem(Op.i32_load, 2, this.plan.errOffset).op(Op.i32_eqz).op(Op.i32_and).begin(Op.if);
-      c.i32(0).i32(1).mem(Op.i32_store, 2, this.plan.errOffset);
-      c.i32(0).i32(pop.index).mem(Op.i32_store, 2, this.plan.errOffset + 4);
-      c.i32(0).i32(-1).mem(Op.i32_store, 2, this.plan.errOffset + 8);
-      for (let lane = 1; lane >= 0; lane--) {
-        for (let k = names.length - 1; k >= 0; k--) {
-          const l = neu.get(names[k])!;
-          c.get(l).simd(V.f64x2_extract, undefined, lane).get(l).simd(V.f64x2_extract, undefined, lane).op(Op.f64_sub).f64(0).op(Op.f64_ne).begin(Op.if);
-          c.i32(0).i32(k).mem(Op.i32_store, 2, this.plan.errOffset + 8);
-          c.i32(0).get(this.i).i32(lane).op(Op.i32_add).mem(Op.i32_store, 2, this.plan.errOffset + 12);
-          c.end();
-        }
-      }
-      c.i32(0).get(this.t).mem(Op.i32_store, 2, this.plan.errOffset + 16);
-      c.end();
-    }
-    // store state and counters
-    for (const s of names) addr().get(neu.get(s)!).simd(V.f32x4_demote_zero).simd(V.store64_lane, { align: 3, offset: pop.state.get(s)! }, 0);
-    addr().get(refr).simd(V.store64_lane, { align: 3, offset: pop.refrOffset }, 0);
-    // spikes: condition ∧ not refractory, handled lane by lane by the scalar spike function
-    if (m.spike) {
-      this.aliasCache.clear();
-      this.cond(m.spike, neu);
-      c.get(ready).simd(V.and).tee(spk).simd(V.any_true).begin(Op.if);
-      for (let lane = 0; lane < 2; lane++) {
-        c.get(spk).simd(V.i64x2_extract, undefined, lane).op(Op.i32_wrap_i64).begin(Op.if);
-        c.get(this.i).i32(lane).op(Op.i32_add).get(this.t).call(this.spikeFn);
-        c.end();
-      }
-      c.end();
-    }
-    c.get(this.i).i32(2).op(Op.i32_add).tee(this.i).i32(end).op(Op.i32_lt_u).br(Op.br_if, 0);
-    c.end();
-  }
-
-  private exp(): void {
-    const c = this.c;
-    this.expTmp ??= [c.local(T.v128), c.local(T.v128), c.local(T.v128)];
-    const [x, k, r] = this.expTmp;
-    // As emitExpInline, on two lanes; 2^k via the 1.5·2^52 rounding trick (no f64x2→i64x2).
-    c.f64x2(709).simd(V.f64x2_min).f64x2(-708).simd(V.f64x2_max).tee(x);
-    c.f64x2(Math.LOG2E).simd(V.f64x2_mul).simd(V.f64x2_nearest).set(k);
-    c.get(x).get(k).f64x2(0.6931471803691238).simd(V.f64x2_mul).simd(V.f64x2_sub).get(k).f64x2(1.9082149292705877e-10).simd(V.f64x2_mul).simd(V.f64x2_sub).set(r);
-    const C = [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040];
-    const pair = (n: number) => c.f64x2(C[n + 1]).get(r).simd(V.f64x2_mul).f64x2(C[n]).simd(V.f64x2_add);
-    pair(0);
-    pair(2);
-    c.get(r).get(r).simd(V.f64x2_mul).tee(x).simd(V.f64x2_mul).simd(V.f64x2_add);
-    pair(4);
-    pair(6);
-    c.get(x).simd(V.f64x2_mul).simd(V.f64x2_add);
-    c.get(x).get(x).simd(V.f64x2_mul).simd(V.f64x2_mul).simd(V.f64x2_add);
-    const magic = 6755399441055744; // 1.5·2^52: k + magic holds k in the low mantissa bits
-    c.get(k).f64x2(magic).simd(V.f64x2_add);
-    c.f64x2(magic).simd(V.i64x2_sub);
-    c.i64(1023n).simd(V.i64x2_splat).simd(V.i64x2_add).i32(52).simd(V.i64x2_shl);
-    c.simd(V.f64x2_mul);
-  }
-
-  private integrate(odes: { variable: string; rhs: ExprIR; linear: boolean }[], method: string, old: Map<string, number>, neu: Map<string, number>): void {
-    const c = this.c;
-    const dt = this.plan.dt;
-    if (method === 'exact' && odes.every((o) => o.linear)) {
-      for (const o of odes) {
-        this.aliasCache.clear();
-        const ab = affine(o.rhs, o.variable, this.aliases);
-        const x = old.get(o.variable)!;
-        const out = neu.get(o.variable)!;
-        const a = ab && this.fold(ab.a);
-        const b = ab && this.fold(ab.b);
-        if (!ab || !a || !b || (isConst(b) && b.value === 0)) {
-          c.get(x);
-          this.value(ab && a ? a : o.rhs, old);
-          c.f64x2(dt).simd(V.f64x2_mul).simd(V.f64x2_add).set(out);
-        } else if (isConst(a) && isConst(b)) {
-          const E = Math.exp(b.value * dt);
-          c.get(x).f64x2(E).simd(V.f64x2_mul).f64x2((a.value / b.value) * (E - 1)).simd(V.f64x2_add).set(out);
-        } else {
-          const bl = this.c.local(T.v128);
-          const E = this.c.local(T.v128);
-          this.value(b, old);
-          c.set(bl);
-          c.get(bl).f64x2(dt).simd(V.f64x2_mul);
-          this.exp();
-          c.set(E);
-          c.get(x).get(E).simd(V.f64x2_mul);
-          this.value(a, old);
-          c.get(E).f64x2(1).simd(V.f64x2_sub).get(bl).simd(V.f64x2_div);
-          c.f64x2(dt);
-          c.get(bl).f64x2(dt).simd(V.f64x2_mul).simd(V.f64x2_abs).f64x2(1e-12).simd(V.f64x2_gt);
-          c.simd(V.bitselect);
-          c.simd(V.f64x2_mul).simd(V.f64x2_add).set(out);
-        }
-      }
-      return;
-    }
-    const derivs = (vals: Map<string, number>): Map<string, number> => {
-      this.aliasCache.clear();
-      const out = new Map<string, number>();
-      for (const o of odes) {
-        const d = c.local(T.v128);
-        this.value(o.rhs, vals);
-        c.set(d);
-        out.set(o.variable, d);
-      }
-      return out;
-    };
-    const shifted = (base: Map<string, number>, k: Map<string, number>, h: number): Map<string, number> => {
-      const vals = new Map(base);
-      for (const [v, d] of k) {
-        const l = c.local(T.v128);
-        c.get(base.get(v)!).get(d).f64x2(h).simd(V.f64x2_mul).simd(V.f64x2_add).set(l);
-        vals.set(v, l);
-      }
-      return vals;
-    };
-    const k1 = derivs(old);
-    if (method === 'euler') {
-      for (const [v, d] of k1) c.get(old.get(v)!).get(d).f64x2(dt).simd(V.f64x2_mul).simd(V.f64x2_add).set(neu.get(v)!);
-      return;
-    }
-    if (method === 'rk4') {
-      const k2 = derivs(shifted(old, k1, dt / 2));
-      const k3 = derivs(shifted(old, k2, dt / 2));
-      const k4 = derivs(shifted(old, k3, dt));
-      for (const [v] of k1) {
-        c.get(old.get(v)!);
-        c.get(k1.get(v)!).get(k2.get(v)!).f64x2(2).simd(V.f64x2_mul).simd(V.f64x2_add).get(k3.get(v)!).f64x2(2).simd(V.f64x2_mul).simd(V.f64x2_add).get(k4.get(v)!).simd(V.f64x2_add);
-        c.f64x2(dt / 6).simd(V.f64x2_mul).simd(V.f64x2_add).set(neu.get(v)!);
-      }
-      return;
-    }
-    const k2 = derivs(shifted(old, k1, dt / 2));
-    for (const [v, d] of k2) c.get(old.get(v)!).get(d).f64x2(dt).simd(V.f64x2_mul).simd(V.f64x2_add).set(neu.get(v)!);
-  }
-
-  /** f64x2 value of `e`. */
-  private value(e: ExprIR, vals: Map<string, number>): void {
-    const c = this.c;
-    switch (e.op) {
-      case 'const':
-        c.f64x2(e.value);
-        return;
-      case 'state': {
-        const l = vals.get(e.name);
-        if (l === undefined) c.f64x2(NaN);
-        else c.get(l);
-        return;
-      }
-      case 'param': {
-        const p = this.pop.params.get(e.name);
-        if (!p) c.f64x2(NaN);
-        else if ('value' in p) c.f64x2(p.value);
-        else c.get(this.i).i32(2).op(Op.i32_shl).simd(V.load64_zero, { align: 3, offset: p.offset }).simd(V.f64x2_promote_low);
-        return;
-      }
-      case 'alias': {
-        let l = this.aliasCache.get(e.name);
-        if (l === undefined) {
-          l = c.local(T.v128);
-          this.value(this.aliases.get(e.name) ?? K(NaN), vals);
-          c.set(l);
-          this.aliasCache.set(e.name, l);
-        }
-        c.get(l);
-        return;
-      }
-      case 'builtin':
-        if (e.name === 'i') c.get(this.i).simd(V.i32x4_splat).simd(V.v128_const).op(0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0).simd(V.i32x4_add).simd(V.f64x2_convert_low_i32x4_s);
-        else if (e.name === 'dt') c.f64x2(this.plan.dt);
-        else c.f64x2(this.pop.size);
-        return;
-      case 'neg':
-        this.value(e.args[0], vals);
-        c.simd(V.f64x2_neg);
-        return;
-      case 'add':
-      case 'sub':
-      case 'mul':
-      case 'div':
-        this.value(e.args[0], vals);
-        this.value(e.args[1], vals);
-        c.simd({ add: V.f64x2_add, sub: V.f64x2_sub, mul: V.f64x2_mul, div: V.f64x2_div }[e.op]);
-        return;
-      case 'pow': {
-        const l = c.local(T.v128);
-        this.value(e.args[0], vals);
-        c.tee(l).get(l).simd(V.f64x2_mul);
-        if (isConst(e.args[1]) && e.args[1].value === 3) c.get(l).simd(V.f64x2_mul);
-        return;
-      }
-      case 'call':
-        this.call(e.fn, e.args, vals);
-        return;
-      default:
-        // a condition used as a value: 1 or 0
-        this.cond(e, vals);
-        this.maskToValue();
-    }
-  }
-
-  private maskToValue(): void {
-    const m = this.c.local(T.v128);
-    this.c.set(m).f64x2(1).f64x2(0).get(m).simd(V.bitselect);
-  }
-
-  /** i64x2 mask of `e`. */
-  private cond(e: ExprIR, vals: Map<string, number>): void {
-    const c = this.c;
-    const cmp: Record<string, number> = { lt: V.f64x2_lt, le: V.f64x2_le, gt: V.f64x2_gt, ge: V.f64x2_ge, eq: V.f64x2_eq, ne: V.f64x2_ne };
-    if (e.op in cmp && 'args' in e) {
-      const [l, r] = e.args as [ExprIR, ExprIR];
-      this.value(l, vals);
-      this.value(r, vals);
-      c.simd(cmp[e.op]);
-    } else if ((e.op === 'and' || e.op === 'or') && 'args' in e) {
-      this.cond(e.args[0], vals);
-      this.cond(e.args[1]!, vals);
-      c.simd(e.op === 'and' ? V.and : V.or);
-    } else if (e.op === 'not') {
-      this.cond(e.args[0], vals);
-      c.simd(V.not);
-    } else {
-      this.value(e, vals);
-      c.f64x2(0).simd(V.f64x2_ne);
-    }
-  }
-
-  private call(fn: string, args: ExprIR[], vals: Map<string, number>): void {
-    const c = this.c;
-    const one = () => this.value(args[0], vals);
-    switch (fn) {
-      case 'exp':
-        one();
-        this.exp();
-        return;
-      case 'sqrt':
-        one();
-        c.simd(V.f64x2_sqrt);
-        return;
-      case 'abs':
-        one();
-        c.simd(V.f64x2_abs);
-        return;
-      case 'sigmoid': {
-        c.f64x2(1).f64x2(1);
-        one();
-        c.simd(V.f64x2_neg);
-        this.exp();
-        c.simd(V.f64x2_add).simd(V.f64x2_div);
-        return;
-      }
-      case 'relu':
-        one();
-        c.f64x2(0).simd(V.f64x2_max);
-        return;
-      case 'heaviside':
-        one();
-        c.f64x2(0).simd(V.f64x2_gt);
-        this.maskToValue();
-        return;
-      case 'min':
-      case 'max':
-        this.value(args[0], vals);
-        this.value(args[1], vals);
-        c.simd(fn === 'min' ? V.f64x2_min : V.f64x2_max);
-        return;
-      case 'clip':
-        this.value(args[0], vals);
-        this.value(args[1], vals);
-        c.simd(V.f64x2_max);
-        this.value(args[2], vals);
-        c.simd(V.f64x2_min);
-        return;
-      default:
-        c.f64x2(NaN);
-    }
   }
 }
