@@ -11,7 +11,7 @@ import {
 import type { Sym } from './symbols';
 import { LineIndex } from './text';
 import {
-  DIMENSIONLESS, FREQUENCY, TIME, WEIGHT, dimName, div, formatQuantity, isDimensionless, preferredUnit, sameDim, type Dim,
+  DIMENSIONLESS, FREQUENCY, TIME, WEIGHT, dimName, div, formatQuantity, isDimensionless, sameDim, type Dim,
 } from './units';
 
 // ---- results -------------------------------------------------------------------------------
@@ -893,9 +893,6 @@ class FileChecker implements Sink {
           const v = m?.vars.get(name);
           return v && v.kind === 'state' ? { dim: v.dim, sym: v.sym } : m ? undefined : { dim: null };
         });
-        if (weightTy && !targetDim && weightTy.bare) {
-          // Bare weight with inline statements: the statements decide the dimension.
-        }
       }
     } else if (!sp && !tp && wp) {
       this.err(anchor, "connect needs 'target:' (the postsynaptic variable, e.g. target: g_e) or 'on_pre:' statements", 'missing-property');
@@ -1463,4 +1460,3 @@ export function exprText(e: A.Expr): string {
   }
 }
 
-export { preferredUnit };

@@ -252,36 +252,3 @@ export class Simulation {
     return result;
   }
 }
-
-/** Per-population statistics of a run: the summary contract's fields. */
-export function summarize(r: RunResult): { name: string; size: number; spikes: number; rate_hz: number; cv_isi: number | null }[] {
-  const out: { name: string; size: number; spikes: number; rate_hz: number; cv_isi: number | null }[] = [];
-  const simS = r.stepsDone * r.dt;
-  for (const [name, rec] of r.spikes) {
-    const size = r.sizes.get(name) ?? 0;
-    const n = rec.steps.length;
-    // CV of ISIs: per neuron with ≥ 3 spikes, then averaged.
-    const last = new Map<number, number>();
-    const isis = new Map<number, number[]>();
-    for (let k = 0; k < n; k++) {
-      const i = rec.neurons[k];
-      const s = rec.steps[k];
-      const prev = last.get(i);
-      if (prev !== undefined) {
-        const l = isis.get(i) ?? [];
-        l.push(s - prev);
-        isis.set(i, l);
-      }
-      last.set(i, s);
-    }
-    const cvs: number[] = [];
-    for (const l of isis.values()) {
-      if (l.length < 2) continue;
-      const m = l.reduce((a, b) => a + b, 0) / l.length;
-      const v = l.reduce((a, b) => a + (b - m) * (b - m), 0) / l.length;
-      if (m > 0) cvs.push(Math.sqrt(v) / m);
-    }
-    out.push({ name, size, spikes: n, rate_hz: simS > 0 && size > 0 ? n / size / simS : 0, cv_isi: cvs.length ? cvs.reduce((a, b) => a + b, 0) / cvs.length : null });
-  }
-  return out;
-}

@@ -4,7 +4,7 @@
 // and delays are drawn here from the counter-based generator (rng.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ConnectionIR, ExprIR, ModelDefIR, ModelIR, SelectorIR, StatementIR, ValueIR } from '../../protocol/ir';
+import type { ConnectionIR, ExprIR, ModelDefIR, ModelIR, SelectorIR, StatementIR } from '../../protocol/ir';
 import { evalExpr } from './expr';
 import { Rng, Stream, draw } from './rng';
 
@@ -658,4 +658,3 @@ function readEventFile(file: string, size: number, dt: number): Map<number, numb
   return out;
 }
 
-export type { ValueIR };

@@ -1219,9 +1219,7 @@ class SynapseCodegen extends ExprCodegen {
         c.get(x).f64(E).op(Op.f64_mul).f64((a.value / b.value) * (E - 1)).op(Op.f64_add).set(out);
       } else {
         c.get(x);
-        this.wRead = true;
         this.value(this.fold(o.rhs), this.vals);
-        this.wRead = false;
         c.f64(dt).op(Op.f64_mul).op(Op.f64_add).set(out);
       }
       next.push([x, out]);
@@ -1232,7 +1230,6 @@ class SynapseCodegen extends ExprCodegen {
     c.get(this.s).i32(1).op(Op.i32_add).tee(this.s).i32(proj.synapses).op(Op.i32_lt_u).br(Op.br_if, 0);
     c.end();
   }
-  private wRead = false;
 
   private statement(st: StatementIR): void {
     const c = this.c;
