@@ -247,6 +247,28 @@ simulate { dt: 0.1 ms; duration: 300 ms }
     }
   });
 
+  it("astrocyte-gated STDP scales the change by the astrocyte's named expression a = gain·sigmoid(slope·(ca - ca_th))", () => {
+    for (const ca of [0, 1, 2.5]) {
+      const ir = irOf(`
+input pre = spike_array[1] { times: [100 ms]; indices: [0] }
+input drive = spike_array[1] { times: [109.9 ms]; indices: [0] }
+population post = LIF[1]
+population astro = Astrocyte[1] { ca = ${ca} }
+connect drive -> post { rule: all_to_all; weight: 100 mV; target: v }
+connect pre -> post { rule: all_to_all; weight: 5 pA; target: I_syn; synapse: AstroSTDP(w_max = 10 pA); modulated_by: astro }
+simulate { dt: 0.1 ms; duration: 200 ms }
+`);
+      const sim = new Simulation(ir);
+      sim.run();
+      // ca decays with tau_ca = 2 s until the postsynaptic spike at 110 ms.
+      const caAt = ca * Math.exp(-0.11 / 2);
+      const a = 1 / (1 + Math.exp(-4 * (caAt - 1)));
+      const expected = a * 10e-12 * 0.01 * Math.exp(-10 / 20);
+      const dw = sim.weights(1)[0] - 5e-12;
+      assert.ok(Math.abs(dw / expected - 1) < 2e-3, `ca0 = ${ca}: Δw = ${dw}, expected ${expected} (a = ${a})`);
+    }
+  });
+
   it('keeps weights within [0, w_max] and delivers the weight before changing it', () => {
     const ir = irOf(`
 input pre = spike_array[1] { times: [10 ms, 11 ms, 12 ms, 13 ms]; indices: [0, 0, 0, 0] }

@@ -117,6 +117,13 @@ export class Simulation {
     return { rowptr: pr.rowptr, col: new Int32Array(this.memory.buffer, pr.colOffset, pr.synapses).slice() };
   }
 
+  /** Delay of each synapse of projection `k`, in steps (same order as connectivity(k)). */
+  delays(k: number): Int32Array {
+    const pr = this.plan.projs[k];
+    if ('value' in pr.delay) return new Int32Array(pr.synapses).fill(pr.delay.value);
+    return new Int32Array(this.memory.buffer, pr.delay.offset, pr.synapses).slice();
+  }
+
   /** Current weights of projection `k` (plastic synapses change them during the run). */
   weights(k: number): Float32Array {
     const pr = this.plan.projs[k];

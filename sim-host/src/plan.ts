@@ -86,8 +86,13 @@ export interface PlasticPlan {
   synIdxOffset: number;
   colptr: Int32Array;
   synIdx: Int32Array;
-  /** Delayed presynaptic spikes: queue of `slots` rows of source indices + counts. */
-  queue?: { slots: number; rowsOffset: number; countsOffset: number };
+  /**
+   * Delayed presynaptic spikes: `slots` rows of `capacity` entries + a count per slot. With a
+   * constant delay an entry is a local source index; with per-synapse delays (`segments`) it is
+   * the first synapse of a run of one source's synapses that share a delay (rows are sorted by
+   * delay), so one entry stands for all synapses due in the same step.
+   */
+  queue?: { slots: number; capacity: number; rowsOffset: number; countsOffset: number; segments: boolean };
   /** The population `mod.x` reads (its neuron 0). */
   mod?: PopPlan;
 }
@@ -390,8 +395,8 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
       pending.push({ ring, maxDelay });
       let plastic: PlasticPlan | undefined;
       if (plasticModel) {
-        if (delays) throw new PlanError(`plastic synapses (${plasticModel.name}) with per-synapse delays are not run by the WASM engine yet; use a constant delay`);
-        plastic = plasticPlan(plasticModel, c, built, nsyn, tgt[1] - tgt[0] + 1, src[1] - src[0] + 1, delay, mem, byName, dt);
+        if (delays) sortRowsByDelay(built, weight, delays);
+        plastic = plasticPlan(plasticModel, c, built, nsyn, tgt[1] - tgt[0] + 1, src[1] - src[0] + 1, delays ? { maxDelay, delays } : delay, mem, byName, dt);
       }
       projs.push({
         index: projIndex, source, target, src, tgt, ring, synapses: nsyn,
@@ -410,7 +415,23 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
   return { ir, dt, steps, seed, pops, projs, rings: [...rings.values()], currentSteps, errOffset, bytes: mem.bytes, estimate: est };
 }
 
-function plasticPlan(model: ModelDefIR, c: ConnectionIR, built: { rowptr: Int32Array; col: Int32Array }, nsyn: number, nt: number, ns: number, delay: ProjPlan['delay'], mem: Allocator, byName: Map<string, PopPlan>, dt: number): PlasticPlan {
+/** Orders each source's synapses by delay (carrying column and weight along), stably. */
+function sortRowsByDelay(built: { rowptr: Int32Array; col: Int32Array }, weight: Float32Array, delays: Int32Array): void {
+  for (let r = 0; r + 1 < built.rowptr.length; r++) {
+    const a = built.rowptr[r];
+    const b = built.rowptr[r + 1];
+    if (b - a < 2) continue;
+    const idx = Array.from({ length: b - a }, (_, k) => a + k).sort((x, y) => delays[x] - delays[y] || x - y);
+    const col = idx.map((k) => built.col[k]);
+    const w = idx.map((k) => weight[k]);
+    const d = idx.map((k) => delays[k]);
+    built.col.set(col, a);
+    weight.set(w, a);
+    delays.set(d, a);
+  }
+}
+
+function plasticPlan(model: ModelDefIR, c: ConnectionIR, built: { rowptr: Int32Array; col: Int32Array }, nsyn: number, nt: number, ns: number, delay: ProjPlan['delay'] | { maxDelay: number; delays: Int32Array }, mem: Allocator, byName: Map<string, PopPlan>, dt: number): PlasticPlan {
   const params = new Map(Object.entries(c.synapse!.parameters));
   const state = new Map<string, number>();
   const initial = new Map<string, Float32Array>();
@@ -428,8 +449,17 @@ function plasticPlan(model: ModelDefIR, c: ConnectionIR, built: { rowptr: Int32A
   const fill = colptr.slice(0, nt);
   const synIdx = new Int32Array(nsyn);
   for (let s = 0; s < nsyn; s++) synIdx[fill[built.col[s]]++] = s;
-  const d = 'value' in delay ? delay.value : 0;
-  const queue = d > 0 ? { slots: d + 1, rowsOffset: mem.alloc(4 * (d + 1) * ns), countsOffset: mem.alloc(4 * (d + 1)) } : undefined;
+  let queue: PlasticPlan['queue'];
+  if ('delays' in delay) {
+    // One entry per (source, distinct delay) run; a slot can hold them all.
+    let segments = 0;
+    for (let r = 0; r < ns; r++) for (let s = built.rowptr[r]; s < built.rowptr[r + 1]; s++) if (s === built.rowptr[r] || delay.delays[s] !== delay.delays[s - 1]) segments++;
+    const slots = delay.maxDelay + 1;
+    queue = { slots, capacity: segments, rowsOffset: mem.alloc(4 * slots * segments), countsOffset: mem.alloc(4 * slots), segments: true };
+  } else if ('value' in delay && delay.value > 0) {
+    const slots = delay.value + 1;
+    queue = { slots, capacity: ns, rowsOffset: mem.alloc(4 * slots * ns), countsOffset: mem.alloc(4 * slots), segments: false };
+  }
   return {
     model, params, state, initial, lastOffset: mem.alloc(4 * nsyn), srcOffset: mem.alloc(4 * nsyn), srcOf,
     colptrOffset: mem.alloc(4 * (nt + 1)), synIdxOffset: mem.alloc(4 * nsyn), colptr, synIdx, queue,

@@ -1055,6 +1055,30 @@ function emitRingApply(ring: Plan['rings'][number], c: Code): void {
   c.end();
 }
 
+/**
+ * A neuron model's named expression as seen from a synapse: its state variables become
+ * `pre.x` / `post.x` / `mod.x`, homogeneous parameters constants, per-neuron ones `#name`
+ * reads, nested named expressions expanded.
+ */
+function neuronAlias(e: ExprIR, kind: 'pre' | 'post' | 'mod', pop: PopPlan, depth = 0): ExprIR {
+  if (depth > 100) return K(NaN);
+  switch (e.op) {
+    case 'state':
+      return { op: kind, name: e.name };
+    case 'param': {
+      const p = pop.params.get(e.name);
+      return !p ? K(NaN) : 'value' in p ? K(p.value) : { op: kind, name: `#${e.name}` };
+    }
+    case 'alias': {
+      const a = pop.model?.aliases.find((x) => x.name === e.name);
+      return a ? neuronAlias(a.expr, kind, pop, depth + 1) : K(NaN);
+    }
+    default:
+      if ('args' in e) return { ...e, args: e.args.map((x) => neuronAlias(x, kind, pop, depth + 1)) } as ExprIR;
+      return e;
+  }
+}
+
 // ---- plastic synapses ----------------------------------------------------------------------------
 
 /**
@@ -1084,9 +1108,14 @@ class SynapseCodegen extends ExprCodegen {
   protected leaf(e: ExprIR, vals: Map<string, number>): boolean {
     const c = this.c;
     const neuronVar = (pop: PopPlan | undefined, name: string, index: () => void) => {
-      const off = pop?.state.get(name);
+      // A state variable, a per-neuron parameter ('#name', from neuronAlias) or a named
+      // expression of the neuron's model, expanded over that neuron's variables.
+      const param = name.startsWith('#') ? pop?.params.get(name.slice(1)) : undefined;
+      const off = param && 'offset' in param ? param.offset : pop?.state.get(name);
       if (off === undefined) {
-        c.f64(NaN);
+        const alias = pop?.model?.aliases.find((a) => a.name === name);
+        if (!pop || !alias || e.op === 'target') c.f64(NaN);
+        else this.value(neuronAlias(alias.expr, e.op as 'pre' | 'post' | 'mod', pop), new Map());
         return;
       }
       index();
@@ -1290,6 +1319,10 @@ class SynapseCodegen extends ExprCodegen {
     let listOffset = proj.source.listOffset;
     let countAddr: () => void = () => c.i32(0).mem(Op.i32_load, 2, proj.source.countOffset);
     let filtered = true;
+    if (pl.queue?.segments) {
+      this.emitPreSegments(pl.queue);
+      return;
+    }
     if (pl.queue) {
       // Push this step's spikes (as local source indices) into slot (t + d) mod slots.
       const q = pl.queue;
@@ -1321,6 +1354,66 @@ class SynapseCodegen extends ExprCodegen {
     countAddr();
     c.set(n);
     this.preLoop(k, n, end, () => c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, listOffset), filtered, from, to);
+  }
+
+  /**
+   * Per-synapse delays: each spiking source pushes, for every run of its synapses sharing a
+   * delay d (rows are sorted by delay), the run's first synapse into slot (t + d) mod slots;
+   * then the runs due now execute on_pre.
+   */
+  private emitPreSegments(q: NonNullable<PlasticPlan['queue']>): void {
+    const c = this.c;
+    const pl = this.pl;
+    const proj = this.proj;
+    if (!('offset' in proj.delay)) throw new Error('segment queue without per-synapse delays');
+    const delayAt = proj.delay.offset;
+    const [from, to] = proj.src;
+    const k = c.local(T.i32);
+    const n = c.local(T.i32);
+    const end = c.local(T.i32);
+    const d = c.local(T.i32);
+    const prev = c.local(T.i32);
+    const slot = c.local(T.i32);
+    const syn = (l: number) => c.get(l).i32(2).op(Op.i32_shl);
+    c.i32(0).mem(Op.i32_load, 2, proj.source.countOffset).set(n);
+    c.i32(0).set(k);
+    c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop).begin(Op.block);
+    c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.source.listOffset).i32(from).op(Op.i32_sub).tee(this.r).i32(to - from).op(Op.i32_gt_u).br(Op.br_if, 0);
+    c.get(this.r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset).set(this.s);
+    c.get(this.r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset + 4).set(end);
+    c.i32(-1).set(prev);
+    c.get(this.s).get(end).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop);
+    syn(this.s).mem(Op.i32_load, 2, delayAt).tee(d).get(prev).op(Op.i32_ne).begin(Op.if);
+    // rows[slot·capacity + counts[slot]] = s; counts[slot]++
+    c.get(this.t).get(d).op(Op.i32_add).i32(q.slots).op(Op.i32_rem_u).set(slot);
+    c.get(slot).i32(q.capacity).op(Op.i32_mul).get(slot).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset).op(Op.i32_add).i32(2).op(Op.i32_shl).get(this.s).mem(Op.i32_store, 2, q.rowsOffset);
+    c.get(slot).i32(2).op(Op.i32_shl).get(slot).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset).i32(1).op(Op.i32_add).mem(Op.i32_store, 2, q.countsOffset);
+    c.get(d).set(prev);
+    c.end();
+    c.get(this.s).i32(1).op(Op.i32_add).tee(this.s).get(end).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
+    c.end();
+    c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
+    // The runs due now (slot t mod slots): from the run's first synapse to its source's row end
+    // or the first synapse with another delay.
+    const base = c.local(T.i32);
+    c.get(this.t).i32(q.slots).op(Op.i32_rem_u).tee(slot).i32(q.capacity * 4).op(Op.i32_mul).set(base);
+    c.get(slot).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset).set(n);
+    c.get(slot).i32(2).op(Op.i32_shl).i32(0).mem(Op.i32_store, 2, q.countsOffset);
+    c.i32(0).set(k);
+    c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop);
+    c.get(base).get(k).i32(2).op(Op.i32_shl).op(Op.i32_add).mem(Op.i32_load, 2, q.rowsOffset).set(this.s);
+    syn(this.s).mem(Op.i32_load, 2, pl.srcOffset).set(this.r);
+    c.get(this.r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset + 4).set(end);
+    syn(this.s).mem(Op.i32_load, 2, delayAt).set(d);
+    c.begin(Op.loop);
+    syn(this.s).mem(Op.i32_load, 2, proj.colOffset).set(this.j);
+    this.body(pl.model.on_pre);
+    // next synapse while in the row and at the same delay
+    c.get(this.s).i32(1).op(Op.i32_add).tee(this.s).get(end).op(Op.i32_lt_u).begin(Op.if);
+    syn(this.s).mem(Op.i32_load, 2, delayAt).get(d).op(Op.i32_eq).br(Op.br_if, 1);
+    c.end();
+    c.end();
+    c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
   }
 
   private preLoop(k: number, n: number, end: number, loadSpike: () => void, filtered: boolean, from: number, to: number): void {
