@@ -378,7 +378,7 @@ simulate { dt: 0.1 ms; duration: 1 ms }
 });
 
 describe('SIMD', () => {
-  it('the f64x2 neuron loop computes exactly what the scalar loop computes', () => {
+  it('the SIMD neuron loops (f32x4 for exponential Euler, f64x2 for rk2) compute exactly what the scalar loops compute', () => {
     for (const model of ['CobaLIF', 'AdEx', 'Izhikevich', 'HomeostaticLIF']) {
       const ir = irOf(`
 population p = ${model}[7] { v = uniform(-70 mV, -45 mV) }
@@ -393,6 +393,34 @@ simulate { dt: 0.1 ms; duration: 200 ms; seed: 3 }
       assert.ok(a.spikes.get('p')!.steps.length > 0, `${model}: no spikes`);
       assert.deepEqual([...a.spikes.get('p')!.steps], [...b.spikes.get('p')!.steps], model);
       assert.deepEqual([...a.traces[0].data], [...b.traces[0].data], model);
+    }
+  });
+
+  it('f32 arithmetic (exponential-Euler models) stays within 1e-5 of the range of the f64 trace, same spikes', () => {
+    for (const model of ['CobaLIF', 'LIF', 'HomeostaticLIF']) {
+      const ir = irOf(`
+population p = ${model}[9] { v = uniform(-70 mV, -52 mV) }
+input drive = poisson[20] { rate: 400 Hz }
+connect drive -> p { rule: random(p = 0.5); weight: ${model === 'CobaLIF' ? '2 nS; target: g_e' : '40 pA; target: I_syn'} }
+probe spikes(p)
+probe v(p) every 0.1 ms
+simulate { dt: 0.1 ms; duration: 300 ms; seed: 5 }
+`);
+      const a = new Simulation(ir, { precision: 'f64' }).run();
+      const b = new Simulation(ir, { precision: 'f32' }).run();
+      assert.ok(a.spikes.get('p')!.steps.length > 10, `${model}: too few spikes`);
+      assert.deepEqual([...b.spikes.get('p')!.steps], [...a.spikes.get('p')!.steps], model);
+      const x = a.traces[0].data;
+      const y = b.traces[0].data;
+      const range = Math.max(...x) - Math.min(...x);
+      let worst = 0;
+      let differs = false;
+      for (let k = 0; k < x.length; k++) {
+        worst = Math.max(worst, Math.abs(x[k] - y[k]) / range);
+        if (x[k] !== y[k]) differs = true;
+      }
+      assert.ok(differs, `${model}: the f32 and f64 runs are identical — is the f32 path used?`);
+      assert.ok(worst < 1e-5, `${model}: largest difference ${worst} of the range`);
     }
   });
 });

@@ -62,12 +62,12 @@ export class Simulation {
   private compileS = 0;
   private planS = 0;
 
-  constructor(ir: ModelIR, opts: PlanOptions & { simd?: boolean } = {}) {
+  constructor(ir: ModelIR, opts: PlanOptions & { simd?: boolean; precision?: 'f32' | 'f64' } = {}) {
     const t0 = performance.now();
     this.plan = buildPlan(ir, opts);
     const t1 = performance.now();
     this.planS = (t1 - t0) / 1000;
-    const compiled = compile(this.plan, { simd: opts.simd });
+    const compiled = compile(this.plan, { simd: opts.simd, precision: opts.precision });
     this.memory = new WebAssembly.Memory({ initial: compiled.pages });
     const mod = new WebAssembly.Module(compiled.bytes as Uint8Array<ArrayBuffer>);
     const inst = new WebAssembly.Instance(mod, {
@@ -227,8 +227,23 @@ export class Simulation {
         }
         if (mem32[errAt] !== 0) {
           const pop = plan.pops[mem32[errAt + 1]];
-          const variable = pop.model?.state[mem32[errAt + 2]]?.name ?? '?';
-          const neuron = mem32[errAt + 3];
+          let varIndex = mem32[errAt + 2];
+          let neuron = mem32[errAt + 3];
+          if (neuron < 0) {
+            // The update loop flags its population; the first non-finite neuron (then
+            // variable, in declaration order) is found in the stored state.
+            const vars = pop.model?.state ?? [];
+            search: for (let i = 0; i < pop.size; i++) {
+              for (let k = 0; k < vars.length; k++) {
+                if (!Number.isFinite(memF[(pop.state.get(vars[k].name)! >> 2) + i])) {
+                  neuron = i;
+                  varIndex = k;
+                  break search;
+                }
+              }
+            }
+          }
+          const variable = pop.model?.state[varIndex]?.name ?? '?';
           const step = mem32[errAt + 4];
           result.error = `state became NaN/Inf: population ${pop.name}, variable ${variable}, neuron ${neuron}, step ${step} (t = ${(step * plan.dt * 1000).toFixed(3)} ms); is dt too large for this model, or does an equation divide by zero?`;
           result.stepsDone = t + 1;

@@ -30,7 +30,7 @@ export interface Compiled {
   pages: number;
 }
 
-export function compile(plan: Plan, options: { simd?: boolean } = {}): Compiled {
+export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32' | 'f64' } = {}): Compiled {
   const mb = new ModuleBuilder();
   const pages = Math.ceil(plan.bytes / 65536) + 1;
   mb.importMemory('env', 'memory', pages);
@@ -66,14 +66,15 @@ export function compile(plan: Plan, options: { simd?: boolean } = {}): Compiled 
   const popFns = plan.pops.map((p) => {
     const f = mb.declare([T.i32], []);
     if (p.kind === 'neuron') {
-      // Neurons in pairs with f64x2 SIMD where the model allows it, the rest one by one; both
-      // loops call the same spike function.
+      // Neurons four (f32x4) or two (f64x2) at a time where the model allows it, the rest one
+      // by one at the same precision; both loops call the same spike function.
       f.code.i32(0).i32(0).mem(Op.i32_store, 2, p.countOffset);
       const spike = mb.declare([T.i32, T.i32], []);
       new NeuronCodegen(plan, p, spike.code, fns).emitSpikeFn();
-      const pairs = options.simd !== false && vectorizable(p.model!) ? p.size - (p.size % 2) : 0;
-      new NeuronCodegen(plan, p, f.code, fns, PAIRS).emit(0, pairs, spike.index);
-      new NeuronCodegen(plan, p, f.code, fns).emit(pairs, p.size, spike.index);
+      const [vec, scalar] = lanesFor(p.model!, options);
+      const vecEnd = options.simd !== false && vectorizable(p.model!) ? p.size - (p.size % vec.width) : 0;
+      new NeuronCodegen(plan, p, f.code, fns, vec).emit(0, vecEnd, spike.index);
+      new NeuronCodegen(plan, p, f.code, fns, scalar).emit(vecEnd, p.size, spike.index);
     } else if (p.kind === 'poisson') emitPoisson(plan, p, f.code, fns);
     return f.index;
   });
@@ -98,34 +99,38 @@ export function compile(plan: Plan, options: { simd?: boolean } = {}): Compiled 
 // ---- math --------------------------------------------------------------------------------------
 
 /**
- * exp(x), inline, on scalar f64 or f64x2 lanes: 2^k · p(r) with r = x - k·ln2 (|r| ≤ ln2/2),
- * p the degree-7 Taylor polynomial (relative error < 7e-9, below f32 state resolution)
- * evaluated by Estrin's scheme — short dependency chains, so consecutive neurons overlap in
- * the CPU. x is clamped to [-708, 709]. Consumes the value on the stack; `tmp` are three locals
- * of the lanes' type.
+ * exp(x), inline, on any lanes: 2^k · p(r) with r = x - k·ln2 (|r| ≤ ln2/2), p the degree-7
+ * Taylor polynomial (relative error < 7e-9, below f32 state resolution) evaluated by Estrin's
+ * scheme — short dependency chains, so consecutive neurons overlap in the CPU. x is clamped
+ * to [-708, 709] (f32: [-87, 88]). With `m1`, expm1(x) = 2^k·(r·q(r)) + (2^k - 1), q(r) =
+ * (p(r) - 1)/r to degree 7: no cancellation for small x, where e^x - 1 would lose every digit
+ * that e^x shares with 1. Consumes the value on the stack; `tmp` are three locals of the
+ * lanes' type.
  */
-export function emitExpLanes(c: Code, L: Lanes, tmp: [number, number, number]): void {
+export function emitExpLanes(c: Code, L: Lanes, tmp: [number, number, number], m1 = false): void {
   const [x, k, r] = tmp;
   const n = (v: number) => L.num(c, v);
-  n(709);
-  L.op(c, 'min');
-  n(-708);
-  L.op(c, 'max');
+  // ln 2 = hi + lo with hi short enough that k·hi is exact (Cody–Waite)
+  const [lo, hi, ln2hi, ln2lo] = L.f32 ? [-87, 88, 0.693145751953125, 1.4286068203094173e-6] : [-708, 709, 0.6931471803691238, 1.9082149292705877e-10];
+  n(hi);
+  L.op(c, 'pmin');
+  n(lo);
+  L.op(c, 'pmax');
   c.tee(x);
   n(Math.LOG2E);
   L.op(c, 'mul');
   L.op(c, 'nearest');
   c.set(k);
   c.get(x).get(k);
-  n(0.6931471803691238);
+  n(ln2hi);
   L.op(c, 'mul');
   L.op(c, 'sub');
   c.get(k);
-  n(1.9082149292705877e-10);
+  n(ln2lo);
   L.op(c, 'mul');
   L.op(c, 'sub');
   c.set(r);
-  const C = [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040];
+  const C = m1 ? [1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320] : [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040];
   const pair = (i: number) => {
     // C[i] + C[i+1]·r
     n(C[i + 1]);
@@ -151,8 +156,20 @@ export function emitExpLanes(c: Code, L: Lanes, tmp: [number, number, number]): 
   L.op(c, 'mul');
   L.op(c, 'mul');
   L.op(c, 'add'); // … + r⁴(…)
-  L.pow2(c, k);
+  if (!m1) {
+    L.pow2(c, k);
+    L.op(c, 'mul');
+    return;
+  }
+  c.get(r);
   L.op(c, 'mul');
+  L.pow2(c, k);
+  c.tee(x);
+  L.op(c, 'mul');
+  c.get(x);
+  n(1);
+  L.op(c, 'sub');
+  L.op(c, 'add');
 }
 
 function emitExp(c: Code): void {
@@ -342,22 +359,29 @@ function mentions(e: ExprIR, x: string, aliases: Map<string, ExprIR>, depth: num
   return false;
 }
 
-// ---- lanes: scalar f64 or f64x2 ------------------------------------------------------------------
+// ---- lanes: scalar f64, f64x2, scalar f32, f32x4 ------------------------------------------------
 
-type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max' | 'neg' | 'abs' | 'sqrt' | 'nearest';
+type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max' | 'neg' | 'abs' | 'sqrt' | 'nearest' | 'pmin' | 'pmax';
 type CmpOp = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
 
 /**
  * The instruction set the expression and integration code is written against: one value per
- * neuron (f64, conditions i32) or two (f64x2, conditions as i64x2 masks). Both compute the same
- * arithmetic in the same order, so the SIMD loop gives bit-identical results.
+ * neuron (f64 or f32; conditions i32) or a vector of them (f64x2 with i64x2 masks, f32x4 with
+ * i32x4 masks). A scalar and a vector lane set of the same precision compute the same
+ * arithmetic in the same order, so a population's vector loop and its scalar tail agree bit
+ * for bit. `pmin`/`pmax` are b < a ? b : a and a < b ? b : a (one instruction on vectors;
+ * a NaN in a stays NaN), used where the sign of zero does not matter.
  */
 export interface Lanes {
   vector: boolean;
+  /** Neurons per value. */
+  width: 1 | 2 | 4;
+  /** f32 arithmetic (else f64). */
+  f32: boolean;
   /** Local type of a value. */
   type: T;
   num(c: Code, x: number): void;
-  /** An f64 on the stack → a value (vector: both lanes). */
+  /** An f64 on the stack → a value (all lanes). */
   splat(c: Code): void;
   op(c: Code, op: ArithOp): void;
   cmp(c: Code, op: CmpOp): void;
@@ -368,50 +392,128 @@ export interface Lanes {
   condToValue(c: Code): void;
   /** element(s) of a Float32Array at byte offset `offset`, for neuron index local `i` */
   loadF32(c: Code, i: number, offset: number): void;
+  /** address, value → stored as f32 at address + offset */
+  storeF32(c: Code, offset: number): void;
+  /** element(s) of an Int32Array (i32, or i32x4 lanes of which the first `width` count) */
+  loadI32(c: Code, i: number, offset: number): void;
+  /** address, i32 lanes → stored */
+  storeI32(c: Code, offset: number): void;
+  /** i32 lanes > 0 → a condition */
+  positive(c: Code): void;
+  /** condition local → i32 truth of lane `lane` */
+  laneTrue(c: Code, mask: number, lane: number): void;
+  /** condition → i32: any lane true */
+  anyTrue(c: Code): void;
   /** the neuron index(es) as value */
   index(c: Code, i: number): void;
   /** 2^k for an integral value local k */
   pow2(c: Code, k: number): void;
 }
 
-const F64_OPS: Record<ArithOp, number> = { add: Op.f64_add, sub: Op.f64_sub, mul: Op.f64_mul, div: Op.f64_div, min: Op.f64_min, max: Op.f64_max, neg: Op.f64_neg, abs: Op.f64_abs, sqrt: Op.f64_sqrt, nearest: Op.f64_nearest };
+const F64_OPS: Record<ArithOp, number> = { add: Op.f64_add, sub: Op.f64_sub, mul: Op.f64_mul, div: Op.f64_div, min: Op.f64_min, max: Op.f64_max, neg: Op.f64_neg, abs: Op.f64_abs, sqrt: Op.f64_sqrt, nearest: Op.f64_nearest, pmin: Op.f64_min, pmax: Op.f64_max };
 const F64_CMP: Record<CmpOp, number> = { lt: Op.f64_lt, le: Op.f64_le, gt: Op.f64_gt, ge: Op.f64_ge, eq: Op.f64_eq, ne: Op.f64_ne };
-const V_OPS: Record<ArithOp, number> = { add: V.f64x2_add, sub: V.f64x2_sub, mul: V.f64x2_mul, div: V.f64x2_div, min: V.f64x2_min, max: V.f64x2_max, neg: V.f64x2_neg, abs: V.f64x2_abs, sqrt: V.f64x2_sqrt, nearest: V.f64x2_nearest };
-const V_CMP: Record<CmpOp, number> = { lt: V.f64x2_lt, le: V.f64x2_le, gt: V.f64x2_gt, ge: V.f64x2_ge, eq: V.f64x2_eq, ne: V.f64x2_ne };
+const F32_OPS: Record<ArithOp, number> = { add: Op.f32_add, sub: Op.f32_sub, mul: Op.f32_mul, div: Op.f32_div, min: Op.f32_min, max: Op.f32_max, neg: Op.f32_neg, abs: Op.f32_abs, sqrt: Op.f32_sqrt, nearest: Op.f32_nearest, pmin: Op.f32_min, pmax: Op.f32_max };
+const F32_CMP: Record<CmpOp, number> = { lt: Op.f32_lt, le: Op.f32_le, gt: Op.f32_gt, ge: Op.f32_ge, eq: Op.f32_eq, ne: Op.f32_ne };
+const V64_OPS: Record<ArithOp, number> = { add: V.f64x2_add, sub: V.f64x2_sub, mul: V.f64x2_mul, div: V.f64x2_div, min: V.f64x2_min, max: V.f64x2_max, neg: V.f64x2_neg, abs: V.f64x2_abs, sqrt: V.f64x2_sqrt, nearest: V.f64x2_nearest, pmin: V.f64x2_pmin, pmax: V.f64x2_pmax };
+const V64_CMP: Record<CmpOp, number> = { lt: V.f64x2_lt, le: V.f64x2_le, gt: V.f64x2_gt, ge: V.f64x2_ge, eq: V.f64x2_eq, ne: V.f64x2_ne };
+const V32_OPS: Record<ArithOp, number> = { add: V.f32x4_add, sub: V.f32x4_sub, mul: V.f32x4_mul, div: V.f32x4_div, min: V.f32x4_min, max: V.f32x4_max, neg: V.f32x4_neg, abs: V.f32x4_abs, sqrt: V.f32x4_sqrt, nearest: V.f32x4_nearest, pmin: V.f32x4_pmin, pmax: V.f32x4_pmax };
+const V32_CMP: Record<CmpOp, number> = { lt: V.f32x4_lt, le: V.f32x4_le, gt: V.f32x4_gt, ge: V.f32x4_ge, eq: V.f32x4_eq, ne: V.f32x4_ne };
+
+const scalarCommon = {
+  vector: false,
+  width: 1,
+  logic: (c: Code, op: 'and' | 'or' | 'not') => void c.op(op === 'and' ? Op.i32_and : op === 'or' ? Op.i32_or : Op.i32_eqz),
+  select: (c: Code) => void c.op(Op.select),
+  loadI32: (c: Code, i: number, offset: number) => void c.get(i).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, offset),
+  storeI32: (c: Code, offset: number) => void c.mem(Op.i32_store, 2, offset),
+  positive: (c: Code) => void c.i32(0).op(Op.i32_gt_s),
+  laneTrue: (c: Code, mask: number) => void c.get(mask),
+  anyTrue: () => undefined,
+} as const;
+
+const vectorCommon = {
+  vector: true,
+  type: T.v128,
+  logic: (c: Code, op: 'and' | 'or' | 'not') => void c.simd(op === 'and' ? V.and : op === 'or' ? V.or : V.not),
+  select: (c: Code) => void c.simd(V.bitselect),
+  anyTrue: (c: Code) => void c.simd(V.any_true),
+} as const;
 
 export const SCALAR: Lanes = {
-  vector: false,
+  ...scalarCommon,
+  f32: false,
   type: T.f64,
   num: (c, x) => void c.f64(x),
   splat: () => undefined,
   op: (c, op) => void c.op(F64_OPS[op]),
   cmp: (c, op) => void c.op(F64_CMP[op]),
-  logic: (c, op) => void c.op(op === 'and' ? Op.i32_and : op === 'or' ? Op.i32_or : Op.i32_eqz),
-  select: (c) => void c.op(Op.select),
   condToValue: (c) => void c.op(Op.f64_convert_i32_u),
   loadF32: (c, i, offset) => void c.get(i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, offset).op(Op.f64_promote_f32),
+  storeF32: (c, offset) => void c.op(Op.f32_demote_f64).mem(Op.f32_store, 2, offset),
   index: (c, i) => void c.get(i).op(Op.f64_convert_i32_u),
   pow2: (c, k) => void c.get(k).op(Op.i64_trunc_f64_s).i64(1023n).op(Op.i64_add).i64(52n).op(Op.i64_shl).op(Op.f64_reinterpret_i64),
 };
 
 export const PAIRS: Lanes = {
-  vector: true,
-  type: T.v128,
+  ...vectorCommon,
+  width: 2,
+  f32: false,
   num: (c, x) => void c.f64x2(x),
   splat: (c) => void c.simd(V.f64x2_splat),
-  op: (c, op) => void c.simd(V_OPS[op]),
-  cmp: (c, op) => void c.simd(V_CMP[op]),
-  logic: (c, op) => void c.simd(op === 'and' ? V.and : op === 'or' ? V.or : V.not),
-  select: (c) => void c.simd(V.bitselect),
+  op: (c, op) => void c.simd(V64_OPS[op]),
+  cmp: (c, op) => void c.simd(V64_CMP[op]),
   condToValue: (c) => {
     // mask → bitselect(1, 0, mask): needs the mask last on the stack
     const m = c.local(T.v128);
     c.set(m).f64x2(1).f64x2(0).get(m).simd(V.bitselect);
   },
   loadF32: (c, i, offset) => void c.get(i).i32(2).op(Op.i32_shl).simd(V.load64_zero, { align: 3, offset }).simd(V.f64x2_promote_low),
-  index: (c, i) => void c.get(i).simd(V.i32x4_splat).simd(V.v128_const).op(0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0).simd(V.i32x4_add).simd(V.f64x2_convert_low_i32x4_s),
+  storeF32: (c, offset) => void c.simd(V.f32x4_demote_zero).simd(V.store64_lane, { align: 3, offset }, 0),
+  loadI32: (c, i, offset) => void c.get(i).i32(2).op(Op.i32_shl).simd(V.load64_zero, { align: 3, offset }),
+  storeI32: (c, offset) => void c.simd(V.store64_lane, { align: 3, offset }, 0),
+  positive: (c) => void c.i32(0).simd(V.i32x4_splat).simd(V.i32x4_gt_s).simd(V.i64x2_extend_low_s),
+  laneTrue: (c, mask, lane) => void c.get(mask).simd(V.i64x2_extract, undefined, lane).op(Op.i32_wrap_i64),
+  index: (c, i) => void c.get(i).simd(V.i32x4_splat).i32x4([0, 1, 0, 0]).simd(V.i32x4_add).simd(V.f64x2_convert_low_i32x4_s),
   // 2^k without an f64x2 → i64x2 conversion: k + 1.5·2^52 holds k in the low mantissa bits.
   pow2: (c, k) => void c.get(k).f64x2(6755399441055744).simd(V.f64x2_add).f64x2(6755399441055744).simd(V.i64x2_sub).i64(1023n).simd(V.i64x2_splat).simd(V.i64x2_add).i32(52).simd(V.i64x2_shl),
+};
+
+export const SCALAR32: Lanes = {
+  ...scalarCommon,
+  f32: true,
+  type: T.f32,
+  num: (c, x) => void c.f32(x),
+  splat: (c) => void c.op(Op.f32_demote_f64),
+  op: (c, op) => void c.op(F32_OPS[op]),
+  cmp: (c, op) => void c.op(F32_CMP[op]),
+  condToValue: (c) => void c.op(Op.f32_convert_i32_u),
+  loadF32: (c, i, offset) => void c.get(i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, offset),
+  storeF32: (c, offset) => void c.mem(Op.f32_store, 2, offset),
+  index: (c, i) => void c.get(i).op(Op.f32_convert_i32_u),
+  pow2: (c, k) => void c.get(k).op(Op.i32_trunc_f32_s).i32(127).op(Op.i32_add).i32(23).op(Op.i32_shl).op(Op.f32_reinterpret_i32),
+};
+
+export const QUADS: Lanes = {
+  ...vectorCommon,
+  width: 4,
+  f32: true,
+  num: (c, x) => void c.f32x4(x),
+  splat: (c) => void c.op(Op.f32_demote_f64).simd(V.f32x4_splat),
+  op: (c, op) => void c.simd(V32_OPS[op]),
+  cmp: (c, op) => void c.simd(V32_CMP[op]),
+  condToValue: (c) => {
+    const m = c.local(T.v128);
+    c.set(m).f32x4(1).f32x4(0).get(m).simd(V.bitselect);
+  },
+  loadF32: (c, i, offset) => void c.get(i).i32(2).op(Op.i32_shl).simd(V.v128_load, { align: 2, offset }),
+  storeF32: (c, offset) => void c.simd(V.v128_store, { align: 2, offset }),
+  loadI32: (c, i, offset) => void c.get(i).i32(2).op(Op.i32_shl).simd(V.v128_load, { align: 2, offset }),
+  storeI32: (c, offset) => void c.simd(V.v128_store, { align: 2, offset }),
+  positive: (c) => void c.i32(0).simd(V.i32x4_splat).simd(V.i32x4_gt_s),
+  laneTrue: (c, mask, lane) => void c.get(mask).simd(V.i32x4_extract, undefined, lane),
+  index: (c, i) => void c.get(i).simd(V.i32x4_splat).i32x4([0, 1, 2, 3]).simd(V.i32x4_add).simd(V.f32x4_convert_i32x4_s),
+  // k + 1.5·2^23 holds k in the low mantissa bits; its bits minus those of 1.5·2^23 are k.
+  pow2: (c, k) => void c.get(k).f32x4(12582912).simd(V.f32x4_add).i32x4([0x4b400000, 0x4b400000, 0x4b400000, 0x4b400000]).simd(V.i32x4_sub).i32x4([127, 127, 127, 127]).simd(V.i32x4_add).i32(23).simd(V.i32x4_shl),
 };
 
 // ---- expressions to code ----------------------------------------------------------------------
@@ -433,11 +535,11 @@ abstract class ExprCodegen {
     this.L.num(this.c, x);
   }
 
-  /** exp of the value on the stack, inlined (a call per neuron and step costs as much as the math). */
-  protected exp(): void {
+  /** exp (or expm1) of the value on the stack, inlined (a call per neuron and step costs as much as the math). */
+  protected exp(m1 = false): void {
     const c = this.c;
     this.expTmp ??= [c.local(this.L.type), c.local(this.L.type), c.local(this.L.type)];
-    emitExpLanes(c, this.L, this.expTmp);
+    emitExpLanes(c, this.L, this.expTmp, m1);
   }
 
   /** Emits the value of `e` with state variables read from `vals`. */
@@ -599,6 +701,19 @@ abstract class ExprCodegen {
 
 const SCALAR_ONLY_CALLS = new Set(['log', 'sin', 'cos', 'tanh', 'rand', 'randn']);
 
+/**
+ * The arithmetic of a model's update: f32 (f32x4 + scalar f32) for models integrated by
+ * exponential Euler — affine equations whose state is stored as f32 anyway, where f32 steps
+ * add rounding far below the f32 state's own; f64 (f64x2 + scalar f64) for explicit methods
+ * (rk2, rk4, euler), whose intermediate stages are sensitive (a fast Izhikevich upstroke), and
+ * for models calling functions that only exist as f64 imports. `precision` forces one.
+ */
+export function lanesFor(m: ModelDefIR, options: { precision?: 'f32' | 'f64' } = {}): [Lanes, Lanes] {
+  const exact = (m.method ?? 'exact') === 'exact' && m.odes.every((o) => o.linear);
+  const f32 = options.precision ? options.precision === 'f32' && vectorizable(m) : exact && vectorizable(m);
+  return f32 ? [QUADS, SCALAR32] : [PAIRS, SCALAR];
+}
+
 /** Models whose update has an f64x2 form: no calls to log, trig, pow or the generators. */
 export function vectorizable(m: ModelDefIR): boolean {
   let ok = true;
@@ -683,12 +798,13 @@ class NeuronCodegen extends ExprCodegen {
     const L = this.L;
     const m = this.pop.model!;
     const pop = this.pop;
-    const lanes = L.vector ? 2 : 1;
+    const lanes = L.width;
     if (end <= start) return;
     this.t = 0;
     this.i = c.local(T.i32);
     const refr = c.local(L.vector ? T.v128 : T.i32);
     const held = c.local(L.vector ? T.v128 : T.i32);
+    const bad = c.local(L.type);
     const names = m.state.map((s) => s.name);
     const old = new Map<string, number>();
     const neu = new Map<string, number>();
@@ -700,8 +816,9 @@ class NeuronCodegen extends ExprCodegen {
     const odes = m.odes.map((o) => ({ variable: o.variable, rhs: this.fold(o.rhs), linear: o.linear }));
     const method = m.method ?? (odes.every((o) => o.linear) ? 'exact' : 'rk2');
     const addr = () => c.get(this.i).i32(2).op(Op.i32_shl);
-    const load = (offset: number) => (L.vector ? addr().simd(V.load64_zero, { align: 3, offset }) : addr().mem(Op.i32_load, 2, offset));
 
+    this.num(0);
+    c.set(bad);
     c.i32(start).set(this.i);
     c.begin(Op.loop);
     for (const s of names) L.loadF32(c, this.i, pop.state.get(s)!), c.set(old.get(s)!);
@@ -709,15 +826,12 @@ class NeuronCodegen extends ExprCodegen {
     // at the start of each step; the step is held while it is still > 0 (the reset variables
     // are held for the steps strictly between the spike and spike + t_ref), and spikes are
     // possible again once it is 0. Vector: counter += (counter > 0 ? -1 : 0), lane-wise.
-    if (L.vector) {
-      load(pop.refrOffset).tee(refr);
-      c.get(refr).i32(0).simd(V.i32x4_splat).simd(V.i32x4_gt_s).simd(V.i32x4_add).tee(refr);
-      c.i32(0).simd(V.i32x4_splat).simd(V.i32x4_gt_s).simd(V.i64x2_extend_low_s).set(held);
-    } else {
-      load(pop.refrOffset).set(refr);
-      c.get(refr).i32(0).op(Op.i32_gt_s).begin(Op.if).get(refr).i32(1).op(Op.i32_sub).set(refr).end();
-      c.get(refr).i32(0).op(Op.i32_gt_s).set(held);
-    }
+    L.loadI32(c, this.i, pop.refrOffset);
+    c.tee(refr);
+    if (L.vector) c.get(refr).i32(0).simd(V.i32x4_splat).simd(V.i32x4_gt_s).simd(V.i32x4_add).tee(refr);
+    else c.get(refr).i32(0).op(Op.i32_gt_s).op(Op.i32_sub).tee(refr);
+    L.positive(c);
+    c.set(held);
     for (const s of names) c.get(old.get(s)!).set(neu.get(s)!);
     this.integrate(odes, method, old, neu);
     for (const s of heldVars) {
@@ -726,44 +840,22 @@ class NeuronCodegen extends ExprCodegen {
       L.select(c);
       c.set(neu.get(s)!);
     }
-    // NaN/Inf: x - x is 0 for finite x; one test on the sum over variables (and lanes). Only
-    // the first occurrence is reported, with the first non-finite variable and neuron.
-    if (names.length) {
-      names.forEach((s, k) => {
-        c.get(neu.get(s)!).get(neu.get(s)!);
-        L.op(c, 'sub');
-        if (k > 0) L.op(c, 'add');
-      });
-      this.num(0);
-      L.cmp(c, 'ne');
-      if (L.vector) c.simd(V.any_true);
-      c.i32(0).mem(Op.i32_load, 2, this.plan.errOffset).op(Op.i32_eqz).op(Op.i32_and).begin(Op.if);
-      c.i32(0).i32(1).mem(Op.i32_store, 2, this.plan.errOffset);
-      c.i32(0).i32(pop.index).mem(Op.i32_store, 2, this.plan.errOffset + 4);
-      c.i32(0).i32(-1).mem(Op.i32_store, 2, this.plan.errOffset + 8);
-      for (let lane = lanes - 1; lane >= 0; lane--) {
-        for (let k = names.length - 1; k >= 0; k--) {
-          const l = neu.get(names[k])!;
-          if (L.vector) c.get(l).simd(V.f64x2_extract, undefined, lane).get(l).simd(V.f64x2_extract, undefined, lane);
-          else c.get(l).get(l);
-          c.op(Op.f64_sub).f64(0).op(Op.f64_ne).begin(Op.if);
-          c.i32(0).i32(k).mem(Op.i32_store, 2, this.plan.errOffset + 8);
-          c.i32(0).get(this.i).i32(lane).op(Op.i32_add).mem(Op.i32_store, 2, this.plan.errOffset + 12);
-          c.end();
-        }
-      }
-      c.i32(0).get(this.t).mem(Op.i32_store, 2, this.plan.errOffset + 16);
-      c.end();
+    // NaN/Inf: x - x is 0 for finite x; summed over variables and neurons, tested once after
+    // the loop (the engine then finds the first non-finite neuron and variable in memory).
+    for (const s of names) {
+      c.get(neu.get(s)!).get(neu.get(s)!);
+      L.op(c, 'sub');
+      c.get(bad);
+      L.op(c, 'add');
+      c.set(bad);
     }
     // store state and counters
     for (const s of names) {
       addr().get(neu.get(s)!);
-      if (L.vector) c.simd(V.f32x4_demote_zero).simd(V.store64_lane, { align: 3, offset: pop.state.get(s)! }, 0);
-      else c.op(Op.f32_demote_f64).mem(Op.f32_store, 2, pop.state.get(s)!);
+      L.storeF32(c, pop.state.get(s)!);
     }
     addr().get(refr);
-    if (L.vector) c.simd(V.store64_lane, { align: 3, offset: pop.refrOffset }, 0);
-    else c.mem(Op.i32_store, 2, pop.refrOffset);
+    L.storeI32(c, pop.refrOffset);
     // spikes: condition ∧ not refractory
     if (m.spike) {
       this.aliasCache.clear();
@@ -773,9 +865,12 @@ class NeuronCodegen extends ExprCodegen {
       L.logic(c, 'and');
       if (L.vector) {
         const spk = c.local(T.v128);
-        c.tee(spk).simd(V.any_true).begin(Op.if);
-        for (let lane = 0; lane < 2; lane++) {
-          c.get(spk).simd(V.i64x2_extract, undefined, lane).op(Op.i32_wrap_i64).begin(Op.if);
+        c.tee(spk);
+        L.anyTrue(c);
+        c.begin(Op.if);
+        for (let lane = 0; lane < lanes; lane++) {
+          L.laneTrue(c, spk, lane);
+          c.begin(Op.if);
           c.get(this.i).i32(lane).op(Op.i32_add).get(this.t).call(spikeFn);
           c.end();
         }
@@ -784,6 +879,19 @@ class NeuronCodegen extends ExprCodegen {
     }
     c.get(this.i).i32(lanes).op(Op.i32_add).tee(this.i).i32(end).op(Op.i32_lt_u).br(Op.br_if, 0);
     c.end();
+    if (names.length) {
+      c.get(bad);
+      this.num(0);
+      L.cmp(c, 'ne');
+      L.anyTrue(c);
+      c.i32(0).mem(Op.i32_load, 2, this.plan.errOffset).op(Op.i32_eqz).op(Op.i32_and).begin(Op.if);
+      c.i32(0).i32(1).mem(Op.i32_store, 2, this.plan.errOffset);
+      c.i32(0).i32(pop.index).mem(Op.i32_store, 2, this.plan.errOffset + 4);
+      c.i32(0).i32(-1).mem(Op.i32_store, 2, this.plan.errOffset + 8);
+      c.i32(0).i32(-1).mem(Op.i32_store, 2, this.plan.errOffset + 12);
+      c.i32(0).get(this.t).mem(Op.i32_store, 2, this.plan.errOffset + 16);
+      c.end();
+    }
   }
 
   /** spike(i, t): records neuron i's spike, applies the reset and starts its refractory period. */
@@ -833,29 +941,28 @@ class NeuronCodegen extends ExprCodegen {
           // dx/dt independent of x (or not decomposable): x + rhs·dt
           step(x, () => this.value(a ?? o.rhs, old), dt, out);
         } else if (isConst(a) && isConst(b)) {
-          const E = Math.exp(b.value * dt);
+          // x + (a + b·x)·φ, φ = expm1(b·dt)/b: the exact step written as an increment, so
+          // that a decay factor close to 1 (slow time constants) is not rounded to the
+          // arithmetic's precision — in f32 that rounding would bias every step the same way.
+          const phi = Math.expm1(b.value * dt) / b.value;
           c.get(x);
-          this.num(E);
+          this.num(b.value);
+          c.get(x);
           L.op(c, 'mul');
-          this.num((a.value / b.value) * (E - 1));
+          this.num(a.value);
+          L.op(c, 'add');
+          this.num(phi);
+          L.op(c, 'mul');
           L.op(c, 'add');
           c.set(out);
         } else {
-          // x·e^{b dt} + a·(e^{b dt} - 1)/b; for |b dt| tiny, (e^{b dt}-1)/b → dt
+          // x + (a + b·x)·φ, φ = expm1(b·dt)/b, → dt for |b·dt| tiny
           const bl = c.local(L.type);
-          const E = c.local(L.type);
           this.value(b, old);
           c.tee(bl);
           this.num(dt);
           L.op(c, 'mul');
-          this.exp();
-          c.set(E);
-          c.get(x).get(E);
-          L.op(c, 'mul');
-          this.value(a, old);
-          c.get(E);
-          this.num(1);
-          L.op(c, 'sub');
+          this.exp(true);
           c.get(bl);
           L.op(c, 'div');
           this.num(dt);
@@ -866,6 +973,14 @@ class NeuronCodegen extends ExprCodegen {
           this.num(1e-12);
           L.cmp(c, 'gt');
           L.select(c);
+          const phi = c.local(L.type);
+          c.set(phi);
+          c.get(x);
+          c.get(bl).get(x);
+          L.op(c, 'mul');
+          this.value(a, old);
+          L.op(c, 'add');
+          c.get(phi);
           L.op(c, 'mul');
           L.op(c, 'add');
           c.set(out);

@@ -21,7 +21,12 @@ export const V = {
   f32x4_demote_zero: 0x5e, f64x2_promote_low: 0x5f, f64x2_nearest: 0x94,
   i32x4_add: 0xae, i64x2_extend_low_s: 0xc7, i64x2_shl: 0xcb, i64x2_add: 0xce, i64x2_sub: 0xd1,
   f64x2_abs: 0xec, f64x2_neg: 0xed, f64x2_sqrt: 0xef, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2, f64x2_div: 0xf3, f64x2_min: 0xf4, f64x2_max: 0xf5,
-  f64x2_convert_low_i32x4_s: 0xfe,
+  f64x2_convert_low_i32x4_s: 0xfe, f64x2_pmin: 0xf6, f64x2_pmax: 0xf7,
+  v128_load: 0x00, v128_store: 0x0b, f32x4_splat: 0x13, f32x4_extract: 0x1f,
+  f32x4_eq: 0x41, f32x4_ne: 0x42, f32x4_lt: 0x43, f32x4_gt: 0x44, f32x4_le: 0x45, f32x4_ge: 0x46,
+  f32x4_nearest: 0x6a, i32x4_shl: 0xab, i32x4_sub: 0xb1,
+  f32x4_abs: 0xe0, f32x4_neg: 0xe1, f32x4_sqrt: 0xe3, f32x4_add: 0xe4, f32x4_sub: 0xe5, f32x4_mul: 0xe6, f32x4_div: 0xe7,
+  f32x4_min: 0xe8, f32x4_max: 0xe9, f32x4_pmin: 0xea, f32x4_pmax: 0xeb, f32x4_convert_i32x4_s: 0xfa,
 } as const;
 
 /** Opcodes used by the generator (WebAssembly 1.0 core). */
@@ -35,6 +40,9 @@ export const Op = {
   f64_eq: 0x61, f64_ne: 0x62, f64_lt: 0x63, f64_gt: 0x64, f64_le: 0x65, f64_ge: 0x66,
   i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_div_u: 0x6e, i32_rem_u: 0x70, i32_and: 0x71, i32_or: 0x72, i32_xor: 0x73, i32_shl: 0x74, i32_shr_u: 0x76, i32_rotl: 0x77,
   i64_add: 0x7c, i64_mul: 0x7e, i64_and: 0x83, i64_or: 0x84, i64_xor: 0x85, i64_shl: 0x86, i64_shr_u: 0x88,
+  f32_eq: 0x5b, f32_ne: 0x5c, f32_lt: 0x5d, f32_gt: 0x5e, f32_le: 0x5f, f32_ge: 0x60,
+  f32_abs: 0x8b, f32_neg: 0x8c, f32_nearest: 0x90, f32_sqrt: 0x91, f32_add: 0x92, f32_sub: 0x93, f32_mul: 0x94, f32_div: 0x95, f32_min: 0x96, f32_max: 0x97,
+  i32_trunc_f32_s: 0xa8, f32_convert_i32_s: 0xb2, f32_convert_i32_u: 0xb3, i32_reinterpret_f32: 0xbc, f32_reinterpret_i32: 0xbe,
   f64_abs: 0x99, f64_neg: 0x9a, f64_floor: 0x9c, f64_nearest: 0x9e, f64_sqrt: 0x9f, f64_add: 0xa0, f64_sub: 0xa1, f64_mul: 0xa2, f64_div: 0xa3, f64_min: 0xa4, f64_max: 0xa5,
   i32_wrap_i64: 0xa7, i32_trunc_f64_s: 0xaa, i64_extend_i32_u: 0xad, i64_trunc_f64_s: 0xb0, f32_demote_f64: 0xb6,
   f64_convert_i32_s: 0xb7, f64_convert_i32_u: 0xb8, f64_convert_i64_s: 0xb9, f64_convert_i64_u: 0xba, f64_promote_f32: 0xbb, i64_reinterpret_f64: 0xbd, f64_reinterpret_i64: 0xbf,
@@ -146,9 +154,38 @@ export class Code {
     if (lane !== undefined) this.bytes.push(lane);
     return this;
   }
-  /** f64x2 with both lanes = x. */
+  f32(x: number): this {
+    this.bytes.push(Op.f32_const);
+    f64buf.setFloat32(0, x, true);
+    for (let k = 0; k < 4; k++) this.bytes.push(f64buf.getUint8(k));
+    return this;
+  }
+  /** f64x2 with both lanes = x (a v128.const). */
   f64x2(x: number): this {
-    return this.f64(x).simd(V.f64x2_splat);
+    this.simd(V.v128_const);
+    for (let lane = 0; lane < 2; lane++) {
+      f64buf.setFloat64(0, x, true);
+      for (let k = 0; k < 8; k++) this.bytes.push(f64buf.getUint8(k));
+    }
+    return this;
+  }
+  /** f32x4 with all lanes = x (a v128.const). */
+  f32x4(x: number): this {
+    this.simd(V.v128_const);
+    for (let lane = 0; lane < 4; lane++) {
+      f64buf.setFloat32(0, x, true);
+      for (let k = 0; k < 4; k++) this.bytes.push(f64buf.getUint8(k));
+    }
+    return this;
+  }
+  /** i32x4 from four lanes (a v128.const). */
+  i32x4(lanes: [number, number, number, number]): this {
+    this.simd(V.v128_const);
+    for (const x of lanes) {
+      f64buf.setInt32(0, x, true);
+      for (let k = 0; k < 4; k++) this.bytes.push(f64buf.getUint8(k));
+    }
+    return this;
   }
   call(fn: number): this {
     this.bytes.push(Op.call);
