@@ -92,7 +92,7 @@ export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32'
   for (const proj of plan.projs) if (!proj.plastic) emitPropagate(plan, proj, deliver.code);
   for (const proj of plan.projs) if (proj.plastic) new SynapseCodegen(plan, proj, deliver.code, fns).emitPre();
   for (const proj of plan.projs) if (proj.plastic) new SynapseCodegen(plan, proj, deliver.code, fns).emitPost();
-  for (const ring of plan.rings) emitRingApply(ring, deliver.code);
+  for (const ring of plan.rings) emitRingApply(ring, deliver.code, options.simd !== false);
   return { bytes: mb.encode(), pages };
 }
 
@@ -1143,7 +1143,7 @@ function emitPropagate(plan: Plan, proj: ProjPlan, c: Code): void {
   c.end();
 }
 
-function emitRingApply(ring: Plan['rings'][number], c: Code): void {
+function emitRingApply(ring: Plan['rings'][number], c: Code, simd: boolean): void {
   const t = 0;
   const j = c.local(T.i32);
   const row = c.local(T.i32);
@@ -1155,7 +1155,23 @@ function emitRingApply(ring: Plan['rings'][number], c: Code): void {
   const m = ring.target.model;
   const gated = !!m?.refractory && m.reset.some((st) => st.target.kind === 'state' && st.target.name === ring.variable);
   c.get(t).i32(ring.slots).op(Op.i32_rem_u).i32(N * 4).op(Op.i32_mul).i32(ring.offset).op(Op.i32_add).set(row);
-  c.i32(0).set(j);
+  // Four neurons at a time: var += gated ring entry (a refractory neuron's lane masked to +0),
+  // entry = 0; then the rest one by one.
+  const N4 = simd ? N - (N % 4) : 0;
+  if (N4 > 0) {
+    c.i32(0).set(a);
+    c.begin(Op.loop);
+    c.get(a);
+    c.get(a).simd(V.v128_load, { align: 2, offset: varOff });
+    c.get(row).get(a).op(Op.i32_add).simd(V.v128_load, { align: 2, offset: 0 });
+    if (gated) c.get(a).simd(V.v128_load, { align: 2, offset: ring.target.refrOffset }).i32x4([0, 0, 0, 0]).simd(V.i32x4_eq).simd(V.and);
+    c.simd(V.f32x4_add).simd(V.v128_store, { align: 2, offset: varOff });
+    c.get(row).get(a).op(Op.i32_add).i32x4([0, 0, 0, 0]).simd(V.v128_store, { align: 2, offset: 0 });
+    c.get(a).i32(16).op(Op.i32_add).tee(a).i32(N4 * 4).op(Op.i32_lt_u).br(Op.br_if, 0);
+    c.end();
+  }
+  if (N4 === N) return;
+  c.i32(N4).set(j);
   c.begin(Op.loop);
   // var[j] += ring[row + j]; ring[row + j] = 0
   c.get(j).i32(2).op(Op.i32_shl).set(a);
