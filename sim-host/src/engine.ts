@@ -68,7 +68,9 @@ export class Simulation {
     const t1 = performance.now();
     this.planS = (t1 - t0) / 1000;
     const compiled = compile(this.plan, { simd: opts.simd, precision: opts.precision });
-    this.memory = new WebAssembly.Memory({ initial: compiled.pages });
+    this.memory = this.plan.memory;
+    const have = this.memory.buffer.byteLength / 65536;
+    if (compiled.pages > have) this.memory.grow(compiled.pages - have);
     const mod = new WebAssembly.Module(compiled.bytes as Uint8Array<ArrayBuffer>);
     const inst = new WebAssembly.Instance(mod, {
       env: { memory: this.memory },
@@ -79,35 +81,15 @@ export class Simulation {
     this.load();
   }
 
-  /** Copies initial state, parameters, synapses into memory. */
+  /** Copies initial state and per-neuron parameters into memory (the plan wrote the synapses). */
   private load(): void {
     const buf = this.memory.buffer;
     const f32 = (off: number, n: number) => new Float32Array(buf, off, n);
-    const i32 = (off: number, n: number) => new Int32Array(buf, off, n);
     for (const p of this.plan.pops) {
       for (const [name, off] of p.state) f32(off, p.size).set(p.initial.get(name)!);
       for (const [name, par] of p.params) if ('offset' in par) f32(par.offset, p.size).set(p.initial.get(`param:${name}`)!);
       if ('offset' in p.refrSteps) new Uint8Array(buf, p.refrSteps.offset, 4 * p.size).set(new Uint8Array(p.initial.get('refr-steps')!.buffer));
       if (p.poissonP && 'offset' in p.poissonP) f32(p.poissonP.offset, p.size).set(p.initial.get('poisson-p')!);
-    }
-    for (const pr of this.plan.projs) {
-      i32(pr.rowptrOffset, pr.rowptr.length).set(pr.rowptr);
-      i32(pr.colOffset, pr.synapses).set(pr.col);
-      f32(pr.weightOffset, pr.synapses).set(pr.weight);
-      if ('offset' in pr.delay && pr.delays) i32(pr.delay.offset, pr.synapses).set(pr.delays);
-      const pl = pr.plastic;
-      if (pl) {
-        for (const [name, off] of pl.state) f32(off, pr.synapses).set(pl.initial.get(name)!);
-        i32(pl.srcOffset, pr.synapses).set(pl.srcOf);
-        i32(pl.colptrOffset, pl.colptr.length).set(pl.colptr);
-        i32(pl.synIdxOffset, pr.synapses).set(pl.synIdx);
-        pl.initial.clear();
-        pl.srcOf = pl.synIdx = new Int32Array(0);
-      }
-      // The synapses now live in WASM memory: let the JS copies go (peak memory ≈ one copy).
-      pr.col = new Int32Array(0);
-      pr.weight = new Float32Array(0);
-      pr.delays = undefined;
     }
   }
 

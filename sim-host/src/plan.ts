@@ -60,10 +60,8 @@ export interface ProjPlan {
   weightOffset: number;
   /** Constant delay in steps, or offset of Int32Array[synapses]. */
   delay: { value: number } | { offset: number };
+  /** Row pointers (kept in JS too, small); columns, weights and delays live only in memory. */
   rowptr: Int32Array;
-  col: Int32Array;
-  weight: Float32Array;
-  delays?: Int32Array;
   plastic?: PlasticPlan;
   /** Every synapse has this weight (static, constant): propagation reads no weight array. */
   constWeight?: number;
@@ -75,17 +73,13 @@ export interface PlasticPlan {
   params: Map<string, number>;
   /** Per-synapse state variables: offset of Float32Array[synapses]. */
   state: Map<string, number>;
-  initial: Map<string, Float32Array>;
   /** Step of each synapse's last update (event-driven decay of its traces). */
   lastOffset: number;
   /** Local source index of each synapse. */
   srcOffset: number;
-  srcOf: Int32Array;
   /** Synapses by target (CSC): colptr[nt + 1] and synapse ids. */
   colptrOffset: number;
   synIdxOffset: number;
-  colptr: Int32Array;
-  synIdx: Int32Array;
   /**
    * Delayed presynaptic spikes: `slots` rows of `capacity` entries + a count per slot. With a
    * constant delay an entry is a local source index; with per-synapse delays (`segments`) it is
@@ -119,6 +113,8 @@ export interface Plan {
   errOffset: number;
   bytes: number;
   estimate: MemoryEstimate;
+  /** The run's memory, synapses already in it (plan.ts's Allocator). */
+  memory: WebAssembly.Memory;
 }
 
 export interface MemoryEstimate {
@@ -146,13 +142,31 @@ function fmtBytes(b: number): string {
   return `${Math.ceil(b / 1024)} KiB`;
 }
 
+/**
+ * Lays out the run's memory and owns it: a WebAssembly.Memory that grows as space is
+ * allocated, so that synapse arrays are written into it once, where the run reads them, with
+ * no second copy in JS (peak memory ≈ the run's own). Views from f32/i32 are invalidated by
+ * the next alloc (a grow detaches the buffer): take them after allocating.
+ */
 class Allocator {
   bytes = 64; // keep address 0 unused
+  readonly memory = new WebAssembly.Memory({ initial: 1 });
+  constructor(private limit: number) {}
   alloc(n: number, align = 16): number {
     this.bytes = Math.ceil(this.bytes / align) * align;
     const at = this.bytes;
     this.bytes += Math.max(n, 4);
+    if (this.bytes > this.limit) throw new PlanError(`this run needs more than ${fmtBytes(this.limit)} (found while drawing its synapses); reduce population sizes or connection probabilities`, 'memory');
+    const pages = Math.ceil(this.bytes / 65536);
+    const have = this.memory.buffer.byteLength / 65536;
+    if (pages > have) this.memory.grow(pages - have);
     return at;
+  }
+  f32(offset: number, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, offset, n);
+  }
+  i32(offset: number, n: number): Int32Array {
+    return new Int32Array(this.memory.buffer, offset, n);
   }
 }
 
@@ -226,7 +240,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
     );
   }
   const rng = new Rng(seed);
-  const mem = new Allocator();
+  const mem = new Allocator(limit);
   const pops: PopPlan[] = [];
   const byName = new Map<string, PopPlan>();
   const errOffset = mem.alloc(32);
@@ -374,8 +388,9 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
       const where = { src: positions(layoutOf(s.name), source.size, src[0]), tgt: positions(layoutOf(t.name), target.size, tgt[0]), srcAngle: angles(source.size, src[0]), tgtAngle: angles(target.size, tgt[0]) };
       const built = connect(c, rng, projIndex, src[1] - src[0] + 1, tgt[1] - tgt[0] + 1, source === target && src[0] === tgt[0], opts.baseDir, where);
       const nsyn = built.col.length;
-      const weight = new Float32Array(nsyn);
-      for (let k = 0; k < nsyn; k++) weight[k] = stmt.sign * draw(rng, c.weight, k, 0, Stream.weight, projIndex);
+      const rowptrOffset = mem.alloc(4 * built.rowptr.length);
+      const colOffset = mem.alloc(4 * nsyn);
+      const weightOffset = mem.alloc(4 * nsyn);
       let delay: ProjPlan['delay'] = { value: 0 };
       let delays: Int32Array | undefined;
       let maxDelay = 0;
@@ -384,24 +399,29 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
           delay = { value: Math.max(0, Math.round(c.delay.value / dt)) };
           maxDelay = delay.value;
         } else {
-          delays = new Int32Array(nsyn);
+          delay = { offset: mem.alloc(4 * nsyn) };
+          delays = mem.i32(delay.offset, nsyn);
           for (let k = 0; k < nsyn; k++) {
             delays[k] = Math.max(1, Math.round(draw(rng, c.delay, k, 0, Stream.delay, projIndex) / dt));
             if (delays[k] > maxDelay) maxDelay = delays[k];
           }
-          delay = { offset: mem.alloc(4 * nsyn) };
         }
       }
+      // Weights are drawn straight into the run's memory; the columns follow once the plastic
+      // indexes (which read them) are built.
+      const weight = mem.f32(weightOffset, nsyn);
+      for (let k = 0; k < nsyn; k++) weight[k] = stmt.sign * draw(rng, c.weight, k, 0, Stream.weight, projIndex);
       pending.push({ ring, maxDelay });
       let plastic: PlasticPlan | undefined;
       if (plasticModel) {
         if (delays) sortRowsByDelay(built, weight, delays);
-        plastic = plasticPlan(plasticModel, c, built, nsyn, tgt[1] - tgt[0] + 1, src[1] - src[0] + 1, delays ? { maxDelay, delays } : delay, mem, byName, dt);
+        plastic = plasticPlan(plasticModel, c, built, nsyn, tgt[1] - tgt[0] + 1, src[1] - src[0] + 1, 'offset' in delay ? { maxDelay, delays: mem.i32(delay.offset, nsyn) } : delay, mem, byName, dt);
       }
+      mem.i32(rowptrOffset, built.rowptr.length).set(built.rowptr);
+      mem.i32(colOffset, nsyn).set(built.col);
       projs.push({
-        index: projIndex, source, target, src, tgt, ring, synapses: nsyn,
-        rowptrOffset: mem.alloc(4 * built.rowptr.length), colOffset: mem.alloc(4 * nsyn), weightOffset: mem.alloc(4 * nsyn),
-        delay, rowptr: built.rowptr, col: built.col, weight, delays, plastic,
+        index: projIndex, source, target, src, tgt, ring, synapses: nsyn, rowptrOffset, colOffset, weightOffset,
+        delay, rowptr: built.rowptr, plastic,
         constWeight: !plastic && c.weight.kind === 'const' ? Math.fround(stmt.sign * c.weight.value) : undefined,
       });
     }
@@ -412,7 +432,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
     if (!cs.pop.state.has(cs.variable)) throw new PlanError(`current_step target ${cs.pop.name}.${cs.variable} is not a state variable`);
   }
   if (mem.bytes > limit) throw new PlanError(`this run needs ${fmtBytes(mem.bytes)}, more than the ${fmtBytes(limit)} allowed; reduce population sizes or connection probabilities`, 'memory');
-  return { ir, dt, steps, seed, pops, projs, rings: [...rings.values()], currentSteps, errOffset, bytes: mem.bytes, estimate: est };
+  return { ir, dt, steps, seed, pops, projs, rings: [...rings.values()], currentSteps, errOffset, bytes: mem.bytes, estimate: est, memory: mem.memory };
 }
 
 /** Orders each source's synapses by delay (carrying column and weight along), stably. */
@@ -434,21 +454,7 @@ function sortRowsByDelay(built: { rowptr: Int32Array; col: Int32Array }, weight:
 function plasticPlan(model: ModelDefIR, c: ConnectionIR, built: { rowptr: Int32Array; col: Int32Array }, nsyn: number, nt: number, ns: number, delay: ProjPlan['delay'] | { maxDelay: number; delays: Int32Array }, mem: Allocator, byName: Map<string, PopPlan>, dt: number): PlasticPlan {
   const params = new Map(Object.entries(c.synapse!.parameters));
   const state = new Map<string, number>();
-  const initial = new Map<string, Float32Array>();
-  for (const sv of model.state) {
-    state.set(sv.name, mem.alloc(4 * nsyn));
-    const v = evalExpr(sv.init, { param: (x) => params.get(x) ?? NaN, state: () => NaN, builtin: (b) => (b === 'dt' ? dt : 0) });
-    initial.set(sv.name, new Float32Array(nsyn).fill(v));
-  }
-  // Source of each synapse and the by-target index (for on_post).
-  const srcOf = new Int32Array(nsyn);
-  for (let r = 0; r < ns; r++) for (let s = built.rowptr[r]; s < built.rowptr[r + 1]; s++) srcOf[s] = r;
-  const colptr = new Int32Array(nt + 1);
-  for (let s = 0; s < nsyn; s++) colptr[built.col[s] + 1]++;
-  for (let j = 0; j < nt; j++) colptr[j + 1] += colptr[j];
-  const fill = colptr.slice(0, nt);
-  const synIdx = new Int32Array(nsyn);
-  for (let s = 0; s < nsyn; s++) synIdx[fill[built.col[s]]++] = s;
+  for (const sv of model.state) state.set(sv.name, mem.alloc(4 * nsyn));
   let queue: PlasticPlan['queue'];
   if ('delays' in delay) {
     // One entry per (source, distinct delay) run; a slot can hold them all.
@@ -460,11 +466,26 @@ function plasticPlan(model: ModelDefIR, c: ConnectionIR, built: { rowptr: Int32A
     const slots = delay.value + 1;
     queue = { slots, capacity: ns, rowsOffset: mem.alloc(4 * slots * ns), countsOffset: mem.alloc(4 * slots), segments: false };
   }
-  return {
-    model, params, state, initial, lastOffset: mem.alloc(4 * nsyn), srcOffset: mem.alloc(4 * nsyn), srcOf,
-    colptrOffset: mem.alloc(4 * (nt + 1)), synIdxOffset: mem.alloc(4 * nsyn), colptr, synIdx, queue,
+  const plan: PlasticPlan = {
+    model, params, state, lastOffset: mem.alloc(4 * nsyn), srcOffset: mem.alloc(4 * nsyn),
+    colptrOffset: mem.alloc(4 * (nt + 1)), synIdxOffset: mem.alloc(4 * nsyn), queue,
     mod: c.modulated_by ? byName.get(c.modulated_by) : undefined,
   };
+  // Everything is allocated: fill memory (views stay valid from here on).
+  for (const sv of model.state) {
+    const v = evalExpr(sv.init, { param: (x) => params.get(x) ?? NaN, state: () => NaN, builtin: (b) => (b === 'dt' ? dt : 0) });
+    mem.f32(state.get(sv.name)!, nsyn).fill(v);
+  }
+  // Source of each synapse and the by-target index (for on_post).
+  const srcOf = mem.i32(plan.srcOffset, nsyn);
+  for (let r = 0; r < ns; r++) for (let s = built.rowptr[r]; s < built.rowptr[r + 1]; s++) srcOf[s] = r;
+  const colptr = mem.i32(plan.colptrOffset, nt + 1);
+  for (let s = 0; s < nsyn; s++) colptr[built.col[s] + 1]++;
+  for (let j = 0; j < nt; j++) colptr[j + 1] += colptr[j];
+  const fill = colptr.slice(0, nt);
+  const synIdx = mem.i32(plan.synIdxOffset, nsyn);
+  for (let s = 0; s < nsyn; s++) synIdx[fill[built.col[s]]++] = s;
+  return plan;
 }
 
 /** The one statement a static connection performs: `post.x += sign·w`. */
@@ -511,15 +532,24 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
   const rowptr = new Int32Array(ns + 1);
   let cols: number[] | Int32Array = [];
   const bySource = (emit: (i: number, push: (j: number) => void) => void) => {
-    const out: number[] = [];
+    // Columns in a typed array grown by doubling from the expected count (a number[] would
+    // take 2-4× the memory while drawing millions of synapses).
+    let out = new Int32Array(Math.max(16, Math.ceil(expectedSynapses(c, ns, nt) * 1.05 + 64)));
+    let n = 0;
     for (let i = 0; i < ns; i++) {
-      rowptr[i] = out.length;
+      rowptr[i] = n;
       emit(i, (j) => {
-        if (!(noSelf && i === j)) out.push(j);
+        if (noSelf && i === j) return;
+        if (n === out.length) {
+          const bigger = new Int32Array(out.length * 2);
+          bigger.set(out);
+          out = bigger;
+        }
+        out[n++] = j;
       });
     }
-    rowptr[ns] = out.length;
-    return Int32Array.from(out);
+    rowptr[ns] = n;
+    return out.subarray(0, n); // untouched pages of a generous guess are never resident
   };
   switch (rule.kind) {
     case 'all_to_all':
