@@ -33,9 +33,22 @@ export function loadText(text: string, name = 'variant'): ModelIR {
 
 /** Runs the IR on the engine (throws if the run stopped with an error). */
 export function runIR(ir: ModelIR, opts: { seed?: number; duration?: number } = {}): RunResult {
-  const r = new Simulation(ir, { ...opts, baseDir: examplesDir }).run();
-  if (r.error) throw new Error(r.error);
-  return r;
+  return runSim(ir, opts).result;
+}
+
+/** Like runIR, also returning the simulation (for its final weights and connectivity). */
+export function runSim(ir: ModelIR, opts: { seed?: number; duration?: number } = {}): { sim: Simulation; result: RunResult } {
+  const sim = new Simulation(ir, { ...opts, baseDir: examplesDir });
+  const result = sim.run();
+  if (result.error) throw new Error(result.error);
+  return { sim, result };
+}
+
+/** Index of the engine's projection from `source` to `target` (plastic ones only if asked). */
+export function projIndex(sim: Simulation, source: string, target: string, plastic = false): number {
+  const k = sim.plan.projs.findIndex((p) => p.source.name === source && p.target.name === target && (!plastic || p.plastic));
+  if (k < 0) throw new Error(`no projection ${source} -> ${target}`);
+  return k;
 }
 
 /** Spike counts per neuron of `pop` in [from, to) seconds. */
