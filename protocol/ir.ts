@@ -35,10 +35,16 @@ export interface StatementIR {
   value: ExprIR;
 }
 
-/** A constant or a distribution to draw per neuron / per synapse from the counter-based RNG. */
+/**
+ * A constant or a distribution to draw per neuron / per synapse from the counter-based RNG, or
+ * (connection weights and delays) explicit values per synapse: for `all_to_all` the
+ * sources × targets matrix row by row (source i, target j at i·n_targets + j; entries of
+ * synapses that do not exist, such as autapses, are ignored), for `one_to_one` one per pair.
+ */
 export type ValueIR =
   | { kind: 'const'; value: number }
-  | { kind: 'dist'; dist: 'normal' | 'uniform' | 'lognormal' | 'exponential'; args: number[] };
+  | { kind: 'dist'; dist: 'normal' | 'uniform' | 'lognormal' | 'exponential'; args: number[] }
+  | { kind: 'list'; values: number[] };
 
 export interface ModelDefIR {
   kind: 'neuron' | 'synapse';

@@ -610,6 +610,16 @@ class FileChecker implements Sink {
         continue;
       }
       this.ref(a.target, v.sym);
+      if (a.value.kind === 'list') {
+        // One value per neuron: constants of the variable's unit, as many as the population has.
+        const items = a.value.items;
+        t.list?.forEach((x, k) => {
+          if (x.value === undefined && x.dim !== null) this.err(items[k], `each value of ${name} in the list must be a constant`, 'not-constant');
+          else if (v.dim && this.ex.expectDim(items[k], x, v.dim, `each value of ${name} (${v.kind} of ${model.def.name.name})`)) this.checkValueRange(items[k], x, name, v.dim);
+        });
+        if (size !== undefined && items.length !== size) this.err(a.value, `${items.length} values of ${name} listed; population ${p.name.name} has ${size} neurons (one value per neuron)`, 'size-mismatch');
+        continue;
+      }
       if (v.dim) this.ex.expectDim(a.value, t, v.dim, `${name} (${v.kind} of ${model.def.name.name})`);
       this.checkValueRange(a.value, t, name, v.dim);
     }
@@ -850,14 +860,23 @@ class FileChecker implements Sink {
     const wp = props.get('weight');
     let weightTy: Ty | undefined;
     if (!wp) this.err(anchor, `connect needs 'weight:' (e.g. weight: ${CONNECT.weight.example})`, 'missing-property');
-    else {
+    else if (wp.value.kind === 'list') {
+      weightTy = this.checkSynapseList(wp.value, rp?.value, srcs, tgts, 'weight', targetDim ?? undefined);
+    } else {
       weightTy = this.ex.check(wp.value, this.constEnv('a constant or a distribution', true));
       if (targetDim) this.ex.expectDim(wp.value, weightTy, targetDim, `the weight (in the unit of ${exprText(tp!.value)})`);
     }
     const weightDim = targetDim ?? (weightTy?.dim && !weightTy.bare ? weightTy.dim : weightTy?.dim ?? null);
     // Delay
     const dp = props.get('delay');
-    if (dp) {
+    if (dp && dp.value.kind === 'list') {
+      const t = this.checkSynapseList(dp.value, rp?.value, srcs, tgts, 'delay', TIME);
+      const vals = (t.list ?? []).map((x) => x.value).filter((x): x is number => x !== undefined);
+      vals.forEach((x, k) => {
+        if (x < 0) this.err((dp.value as A.ListLit).items[k], 'a delay must not be negative', 'out-of-range');
+      });
+      if (vals.length) this.pendingDelays.push({ expr: dp.value, min: Math.min(...vals) });
+    } else if (dp) {
       const t = this.checkValue(dp, CONNECT.delay, where);
       const lo = t.value ?? (t.dist?.dist === 'uniform' ? t.dist.args[0] : t.dist?.dist === 'normal' ? t.dist.args[0] - 3 * t.dist.args[1] : undefined);
       this.pendingDelays.push({ expr: dp.value, min: lo, unbounded: t.dist?.dist === 'exponential' || t.dist?.dist === 'lognormal' });
@@ -915,6 +934,37 @@ class FileChecker implements Sink {
       const bytesPer = 4 + 4 + (dp ? 2 : 0) + plastic * 4 * synState;
       this.estimates.push({ node: c, synapses, bytes: synapses * bytesPer + srcs.reduce((a, s) => a + 4 * ((s.count ?? 0) + 1), 0) });
     }
+  }
+
+  /**
+   * An explicit list of per-synapse weights or delays: constants of one dimension, one per
+   * synapse of a rule whose synapses are known in advance (all_to_all: the sources × targets
+   * matrix row by row; one_to_one: one per pair), for a single source and target selector.
+   */
+  private checkSynapseList(e: A.ListLit, rule: A.Expr | undefined, srcs: { count?: number }[], tgts: { count?: number }[], what: string, dim: Dim | undefined): Ty {
+    const t = this.ex.check(e, this.constEnv('a constant'));
+    t.list?.forEach((x, k) => {
+      if (x.value === undefined && x.dim !== null) this.err(e.items[k], `each ${what} in the list must be a constant`, 'not-constant');
+      else if (x.bool) this.err(e.items[k], `each ${what} in the list must be a value, not a condition`, 'not-value');
+      else if (dim) this.ex.expectDim(e.items[k], x, dim, `each ${what} in the list`);
+    });
+    const ruleName = rule?.kind === 'name' ? rule.name : rule?.kind === 'call' ? rule.callee.name : undefined;
+    if (ruleName !== 'all_to_all' && ruleName !== 'one_to_one') {
+      if (ruleName) this.err(e, `a list of ${what}s needs rule all_to_all or one_to_one, whose synapses are known before the run; ${ruleName} draws them`, 'bad-value');
+      return { dim: dim ?? t.list?.[0]?.dim ?? null, list: t.list };
+    }
+    if (srcs.length !== 1 || tgts.length !== 1) {
+      this.err(e, `a list of ${what}s needs exactly one source and one target (one list per connection)`, 'bad-value');
+      return { dim: dim ?? t.list?.[0]?.dim ?? null, list: t.list };
+    }
+    const ns = srcs[0].count;
+    const nt = tgts[0].count;
+    if (ns !== undefined && nt !== undefined) {
+      const want = ruleName === 'one_to_one' ? ns : ns * nt;
+      const how = ruleName === 'one_to_one' ? `one per pair (${ns})` : `one per source × target (${ns} × ${nt} = ${ns * nt}, row by row: source i, target j at i·${nt} + j)`;
+      if (e.items.length !== want) this.err(e, `${e.items.length} ${what}s listed; ${ruleName} needs ${how}`, 'size-mismatch');
+    }
+    return { dim: dim ?? t.list?.[0]?.dim ?? null, list: t.list };
   }
 
   private pendingDelays: { expr: A.Expr; min?: number; unbounded?: boolean }[] = [];

@@ -52,6 +52,7 @@ class Lowerer {
     return this.ex.check(e, this.constEnv());
   }
   private value(e: A.Expr): ValueIR {
+    if (e.kind === 'list') return { kind: 'list', values: this.list(e) };
     const t = this.ty(e);
     if (t.dist) return { kind: 'dist', dist: t.dist.dist, args: t.dist.args };
     return { kind: 'const', value: t.value ?? 0 };

@@ -40,8 +40,8 @@ export const SIMULATE: Schema = {
 
 export const CONNECT: Schema = {
   rule: { doc: 'Connectivity rule: `all_to_all`, `one_to_one`, `random(p)`, `fixed_indegree(k)`, `distance(sigma, p_max)`, `ring_kernel(sigma, p_max)`, `from_file("edges.csv")`.', value: { kind: 'rule' }, required: true, example: 'random(p = 0.02)' },
-  weight: { doc: 'Synaptic weight: a constant or a distribution, in the unit of the target variable.', value: { kind: 'weight' }, required: true, example: '6 nS' },
-  delay: { doc: 'Axonal/synaptic delay per synapse: a constant or a distribution, at least one time step.', value: { kind: 'quantity', dim: TIME, min: 0, dist: true }, example: 'uniform(1 ms, 5 ms)' },
+  weight: { doc: 'Synaptic weight: a constant, a distribution, or a list with one value per synapse (`all_to_all`: the sources × targets matrix row by row; `one_to_one`: one per pair), in the unit of the target variable.', value: { kind: 'weight' }, required: true, example: '6 nS' },
+  delay: { doc: 'Axonal/synaptic delay per synapse: a constant, a distribution or a list (as for weight), at least one time step.', value: { kind: 'quantity', dim: TIME, min: 0, dist: true }, example: 'uniform(1 ms, 5 ms)' },
   target: { doc: 'The postsynaptic state variable that spikes drive (default action `target += w`).', value: { kind: 'populationVariable' }, example: 'g_e' },
   synapse: { doc: 'A synapse model (plasticity) with parameter overrides, e.g. `PairSTDP(w_max = 10 nS)`.', value: { kind: 'synapse' }, example: 'PairSTDP(w_max = 10 nS)' },
   on_pre: { doc: 'Statements run when a presynaptic spike arrives (names are postsynaptic variables; `w` is the weight).', value: { kind: 'statements' }, example: 'g_e += w' },

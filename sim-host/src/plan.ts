@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { ConnectionIR, ExprIR, ModelDefIR, ModelIR, SelectorIR, StatementIR } from '../../protocol/ir';
 import { evalExpr } from './expr';
 import { Rng, Stream, draw } from './rng';
+import { inSynapseOrder, valueMax } from './values';
 
 export class PlanError extends Error {
   constructor(message: string, readonly code: 'memory' | 'unsupported' | 'input' = 'unsupported') {
@@ -212,7 +213,7 @@ export function estimateMemory(ir: ModelIR, dt: number): MemoryEstimate {
   let synapseBytes = 0;
   let ringBytes = 0;
   for (const c of ir.connections) {
-    const maxDelay = c.delay ? (c.delay.kind === 'const' ? c.delay.value : Math.max(...c.delay.args, 0) * 4) : 0;
+    const maxDelay = c.delay ? valueMax(c.delay) : 0;
     for (const s of c.sources) for (const t of c.targets) {
       const ns = s.to - s.from + 1;
       const nt = t.to - t.from + 1;
@@ -263,7 +264,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
     const perNeuron = new Map<string, Float64Array>();
     model.parameters.forEach((par, k) => {
       const v = popIR.parameters[par.name];
-      if (v && v.kind === 'dist') {
+      if (v && v.kind !== 'const') {
         const arr = new Float64Array(n);
         for (let i = 0; i < n; i++) arr[i] = draw(rng, v, i, 1000 + k, Stream.init, p.index);
         perNeuron.set(par.name, arr);
@@ -271,7 +272,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
         p.params.set(par.name, { offset: off });
         p.initial.set(`param:${par.name}`, Float32Array.from(arr));
       } else {
-        p.params.set(par.name, { value: v ? v.value! : par.default ?? 0 });
+        p.params.set(par.name, { value: v ? v.value : par.default ?? 0 });
       }
     });
     const paramAt = (name: string, i: number) => {
@@ -401,8 +402,9 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
         } else {
           delay = { offset: mem.alloc(4 * nsyn) };
           delays = mem.i32(delay.offset, nsyn);
+          const dv = inSynapseOrder(c.delay, c.rule, built, tgt[1] - tgt[0] + 1);
           for (let k = 0; k < nsyn; k++) {
-            delays[k] = Math.max(1, Math.round(draw(rng, c.delay, k, 0, Stream.delay, projIndex) / dt));
+            delays[k] = Math.max(1, Math.round(draw(rng, dv, k, 0, Stream.delay, projIndex) / dt));
             if (delays[k] > maxDelay) maxDelay = delays[k];
           }
         }
@@ -410,7 +412,8 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
       // Weights are drawn straight into the run's memory; the columns follow once the plastic
       // indexes (which read them) are built.
       const weight = mem.f32(weightOffset, nsyn);
-      for (let k = 0; k < nsyn; k++) weight[k] = stmt.sign * draw(rng, c.weight, k, 0, Stream.weight, projIndex);
+      const wv = inSynapseOrder(c.weight, c.rule, built, tgt[1] - tgt[0] + 1);
+      for (let k = 0; k < nsyn; k++) weight[k] = stmt.sign * draw(rng, wv, k, 0, Stream.weight, projIndex);
       pending.push({ ring, maxDelay });
       let plastic: PlasticPlan | undefined;
       if (plasticModel) {

@@ -84,15 +84,18 @@ export class Rng {
 }
 
 export interface DistValue {
-  kind: 'const' | 'dist';
+  kind: 'const' | 'dist' | 'list';
   value?: number;
   dist?: 'normal' | 'uniform' | 'lognormal' | 'exponential';
   args?: number[];
+  /** kind 'list': the value of element c0 (no random draw). */
+  values?: number[];
 }
 
 /** Draws one value of a constant or a distribution for a counter. */
 export function draw(rng: Rng, v: DistValue, c0: number, c1: number, c2: number, c3: number): number {
   if (v.kind === 'const') return v.value ?? 0;
+  if (v.kind === 'list') return v.values?.[c0] ?? 0;
   const a = v.args ?? [];
   switch (v.dist) {
     case 'normal':
