@@ -229,13 +229,13 @@ function emitPhilox(c: Code, k0: number, k1: number, normal: boolean | 'store', 
 
 type Folded = ExprIR;
 
-function isConst(e: ExprIR): e is { op: 'const'; value: number } {
+export function isConst(e: ExprIR): e is { op: 'const'; value: number } {
   return e.op === 'const';
 }
 const K = (value: number): ExprIR => ({ op: 'const', value });
 
 /** Substitutes homogeneous parameters and dt, folds constant arithmetic. */
-function fold(e: ExprIR, consts: (name: string) => number | undefined, dt: number, n: number): Folded {
+export function fold(e: ExprIR, consts: (name: string) => number | undefined, dt: number, n: number): Folded {
   switch (e.op) {
     case 'param': {
       const v = consts(e.name);
@@ -298,7 +298,7 @@ function constCall(fn: string, a: number[]): number | undefined {
 }
 
 /** rhs = a + b·x for an affine rhs (aliases expanded); undefined when not affine. */
-function affine(e: ExprIR, x: string, aliases: Map<string, ExprIR>, depth = 0): { a: ExprIR; b: ExprIR } | undefined {
+export function affine(e: ExprIR, x: string, aliases: Map<string, ExprIR>, depth = 0): { a: ExprIR; b: ExprIR } | undefined {
   if (depth > 64) return undefined;
   const zero = K(0);
   const rec = (y: ExprIR) => affine(y, x, aliases, depth + 1);
