@@ -1,0 +1,403 @@
+/// <reference types="@webgpu/types" />
+// The WebGPU backend: the plan of plan.ts (the same memory layout, connectivity, initial values
+// and random streams as the WASM engine) run by the WGSL kernels of wgsl.ts. Same results shape
+// as Simulation.run (engine.ts), asynchronous (GPU read-backs are). protocol/webgpu.md.
+import type { ModelIR } from '../../../protocol/ir';
+import type { RunCallbacks, RunResult, SpikeRecord, TraceRecord } from '../engine';
+import { buildPlan, PlanError, type Plan, type PlanOptions } from '../plan';
+import { getGpu, type Gpu } from './device';
+import { CTL, generate, WG, type Kernels, type Layout } from './wgsl';
+
+const U = GPUBufferUsageConst();
+function GPUBufferUsageConst() {
+  // The GPUBufferUsage flags (the global exists only once a WebGPU implementation is loaded).
+  return { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 };
+}
+
+function fmtBytes(b: number): string {
+  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(2)} GiB`;
+  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MiB`;
+  return `${Math.ceil(b / 1024)} KiB`;
+}
+
+/** Thrown when no adapter exists: callers fall back to WASM with this message. */
+export class NoAdapter extends Error {}
+
+export class WebGPUSimulation {
+  private constructor(
+    readonly plan: Plan,
+    readonly gpu: Gpu,
+    private lay: Layout,
+    private kernels: Kernels,
+    private bufs: { mem: GPUBuffer; syn: GPUBuffer; ctl: GPUBuffer; flags: GPUBuffer; rec: GPUBuffer; tab: GPUBuffer },
+    private pipelines: Map<string, GPUComputePipeline>,
+    private bindGroup: GPUBindGroup,
+    private planS: number,
+    private compileS: number,
+  ) {}
+
+  /** Builds the plan and the kernels; rejects with NoAdapter or PlanError (too large, unsupported). */
+  static async create(ir: ModelIR, opts: PlanOptions & { gpu?: Gpu } = {}): Promise<WebGPUSimulation> {
+    const gpu = opts.gpu ?? (await getGpu());
+    if (typeof gpu === 'string') throw new NoAdapter(gpu);
+    const t0 = performance.now();
+    const plan = buildPlan(ir, opts);
+    const t1 = performance.now();
+    for (const pr of plan.projs) if (pr.plastic) throw new PlanError('the WebGPU backend does not run plastic synapses yet (use backend: wasm)');
+    // Synapses by target (CSC), each column in the WASM engine's order of accumulation:
+    // by source, then by position in the source's row.
+    const syn: number[][] = [];
+    let synWords = 0;
+    const csc: Layout['csc'] = [];
+    const mem32 = new Int32Array(plan.memory.buffer);
+    const parts: Uint32Array[] = [];
+    for (const pr of plan.projs) {
+      const nt = pr.tgt[1] - pr.tgt[0] + 1;
+      const n = pr.synapses;
+      const col = mem32.subarray(pr.colOffset >> 2, (pr.colOffset >> 2) + n);
+      const w = new Uint32Array(plan.memory.buffer, pr.weightOffset, n);
+      const perDelay = 'offset' in pr.delay ? mem32.subarray(pr.delay.offset >> 2, (pr.delay.offset >> 2) + n) : undefined;
+      const colptr = new Uint32Array(nt + 1);
+      for (let s = 0; s < n; s++) colptr[col[s] + 1]++;
+      for (let j = 0; j < nt; j++) colptr[j + 1] += colptr[j];
+      const fill = colptr.slice(0, nt);
+      const src = new Uint32Array(n);
+      const ww = new Uint32Array(n);
+      const dd = new Uint32Array(perDelay ? n : 1);
+      const rowptr = pr.rowptr;
+      for (let r = 0; r + 1 < rowptr.length; r++) {
+        for (let s = rowptr[r]; s < rowptr[r + 1]; s++) {
+          const k = fill[col[s]]++;
+          src[k] = r;
+          ww[k] = w[s];
+          if (perDelay) dd[k] = perDelay[s];
+        }
+      }
+      const base = synWords;
+      csc.push({ colptr: base, src: base + nt + 1, w: base + nt + 1 + n, delay: base + nt + 1 + 2 * n });
+      parts.push(colptr, src, ww, dd);
+      synWords += nt + 1 + 2 * n + dd.length;
+    }
+    void syn;
+    // Spike arrays (step pointers + indices) and per-neuron Poisson thresholds.
+    const tabParts: Uint32Array[] = [];
+    let tabWords = 0;
+    const arrays: Layout['arrays'] = new Map();
+    const poissonThr: Layout['poissonThr'] = new Map();
+    for (const p of plan.pops) {
+      if (p.arraySpikes) {
+        const stepptr = new Uint32Array(plan.steps + 2);
+        let total = 0;
+        let maxPerStep = 0;
+        for (let s = 0; s < plan.steps; s++) {
+          const l = p.arraySpikes.get(s)?.length ?? 0;
+          stepptr[s] = total;
+          total += l;
+          maxPerStep = Math.max(maxPerStep, l);
+        }
+        stepptr[plan.steps] = total;
+        stepptr[plan.steps + 1] = total;
+        const idx = new Uint32Array(Math.max(1, total));
+        let k = 0;
+        for (let s = 0; s < plan.steps; s++) for (const n of p.arraySpikes.get(s) ?? []) idx[k++] = n;
+        arrays.set(p.index, { stepptr: tabWords, idx: tabWords + stepptr.length, maxPerStep });
+        tabParts.push(stepptr, idx);
+        tabWords += stepptr.length + idx.length;
+      }
+      if (p.poissonP && 'offset' in p.poissonP) {
+        const pr = p.initial.get('poisson-p')!;
+        const thr = new Uint32Array(p.size);
+        for (let i = 0; i < p.size; i++) thr[i] = Math.max(0, Math.min(0xffffffff, Math.ceil(pr[i] * 2 ** 32)));
+        poissonThr.set(p.index, tabWords);
+        tabParts.push(thr);
+        tabWords += thr.length;
+      }
+    }
+    const flagBase: number[] = [];
+    const recBase: number[] = [];
+    let neurons = 0;
+    for (const p of plan.pops) {
+      flagBase.push(neurons);
+      recBase.push(neurons);
+      neurons += p.size;
+    }
+    // Spike records: room for every neuron spiking on every step of a chunk (chunks are cut to fit).
+    const lim = gpu.limits;
+    const maxBind = Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize);
+    const recCap = Math.max(neurons, Math.min(Math.floor(maxBind / 8), Math.max(1 << 20, neurons * 64)));
+    const lay: Layout = { csc, arrays, poissonThr, flagBase, recBase, recCap };
+    const sizes: [string, number][] = [
+      ['state, parameters, delay rings (the plan\'s memory)', plan.bytes],
+      ['synapses by target (CSC)', synWords * 4],
+      ['spike flags', neurons * 4],
+      ['spike records', recCap * 8],
+      ['input tables', tabWords * 4],
+    ];
+    for (const [name, bytes] of sizes) {
+      if (bytes > lim.maxStorageBufferBindingSize) throw new PlanError(`WebGPU: the buffer '${name}' needs ${fmtBytes(bytes)}, more than the adapter's maxStorageBufferBindingSize (${fmtBytes(lim.maxStorageBufferBindingSize)}) on ${gpu.name}; run on WASM (backend: wasm) or reduce the model`, 'memory');
+      if (bytes > lim.maxBufferSize) throw new PlanError(`WebGPU: the buffer '${name}' needs ${fmtBytes(bytes)}, more than the adapter's maxBufferSize (${fmtBytes(lim.maxBufferSize)}) on ${gpu.name}; run on WASM (backend: wasm) or reduce the model`, 'memory');
+    }
+    const kernels = generate(plan, lay);
+    const device = gpu.device;
+    const buffer = (bytes: number, usage: number, data?: ArrayBufferView) => {
+      const b = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage, mappedAtCreation: !!data });
+      if (data) {
+        new Uint8Array(b.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        b.unmap();
+      }
+      return b;
+    };
+    const concat = (ps: Uint32Array[], words: number) => {
+      const out = new Uint32Array(Math.max(4, words));
+      let at = 0;
+      for (const x of ps) {
+        out.set(x, at);
+        at += x.length;
+      }
+      return out;
+    };
+    // Initial state and parameters into (a copy of) the plan's memory, as Simulation.load.
+    const memCopy = new Uint8Array(plan.bytes);
+    memCopy.set(new Uint8Array(plan.memory.buffer, 0, plan.bytes));
+    const f32 = (off: number, n: number) => new Float32Array(memCopy.buffer, off, n);
+    f32(4, 1)[0] = 1; // the 1 of wgsl.ts's k(): word 1, below the plan's first allocation
+    for (const p of plan.pops) {
+      for (const [name, off] of p.state) f32(off, p.size).set(p.initial.get(name)!);
+      for (const [name, par] of p.params) if ('offset' in par) f32(par.offset, p.size).set(p.initial.get(`param:${name}`)!);
+      if ('offset' in p.refrSteps) memCopy.set(new Uint8Array(p.initial.get('refr-steps')!.buffer), p.refrSteps.offset);
+    }
+    const S = U.STORAGE | U.COPY_SRC | U.COPY_DST;
+    const ctlInit = new Uint32Array(CTL.words);
+    ctlInit[CTL.errStep] = 0xffffffff;
+    const bufs = {
+      mem: buffer(plan.bytes, S, memCopy),
+      syn: buffer(synWords * 4, S, concat(parts, synWords)),
+      ctl: buffer(CTL.words * 4, S, ctlInit),
+      flags: buffer(neurons * 4, S),
+      rec: buffer(recCap * 8, S),
+      tab: buffer(tabWords * 4, S, concat(tabParts, tabWords)),
+    };
+    device.pushErrorScope('validation');
+    if (process.env.SPIKEWORKS_WGSL_DUMP) (await import('node:fs')).writeFileSync(process.env.SPIKEWORKS_WGSL_DUMP, kernels.code);
+    const module = device.createShaderModule({ code: kernels.code });
+    const info = await module.getCompilationInfo();
+    const errors = info.messages.filter((m) => m.type === 'error');
+    if (errors.length) throw new Error(`WGSL did not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+    const entries: GPUBindGroupLayoutEntry[] = [0, 1, 2, 3, 4, 5].map((binding) => ({
+      binding, visibility: 4 /* COMPUTE */, buffer: { type: binding === 1 || binding === 5 ? 'read-only-storage' : 'storage' },
+    }));
+    const bgl = device.createBindGroupLayout({ entries });
+    const layout = device.createPipelineLayout({ bindGroupLayouts: [bgl] });
+    const pipelines = new Map<string, GPUComputePipeline>();
+    for (const k of kernels.step) {
+      if (process.env.SPIKEWORKS_WGSL_DUMP) console.error('pipeline', k.entry);
+      if (!pipelines.has(k.entry)) pipelines.set(k.entry, device.createComputePipeline({ layout, compute: { module, entryPoint: k.entry } }));
+    }
+    const bindGroup = device.createBindGroup({
+      layout: bgl,
+      entries: (['mem', 'syn', 'ctl', 'flags', 'rec', 'tab'] as const).map((name, binding) => ({ binding, resource: { buffer: bufs[name] } })),
+    });
+    const e = await device.popErrorScope();
+    if (e) throw new Error(`WebGPU: ${e.message}`);
+    return new WebGPUSimulation(plan, gpu, lay, kernels, bufs, pipelines, bindGroup, (t1 - t0) / 1000, (performance.now() - t1) / 1000);
+  }
+
+  /** The WGSL the kernels were built from (for inspection and tests). */
+  get wgsl(): string {
+    return this.kernels.code;
+  }
+
+  destroy(): void {
+    for (const b of Object.values(this.bufs)) b.destroy();
+  }
+
+  async run(cb: RunCallbacks = {}): Promise<RunResult> {
+    const plan = this.plan;
+    const ir = plan.ir;
+    const device = this.gpu.device;
+    const neurons = plan.pops.reduce((a, p) => a + p.size, 0);
+    const probedSpikes = new Set<string>();
+    const traces: { rec: TraceRecord; offset: number; everySteps: number; from: number; count: number; base: number; samples: number }[] = [];
+    let traceWords = 0;
+    for (const pr of ir.probes) {
+      for (const sel of pr.targets) {
+        if (pr.variable === 'spikes' || pr.variable === 'rate') {
+          probedSpikes.add(sel.name);
+          continue;
+        }
+        const pop = plan.pops.find((p) => p.name === sel.name);
+        const off = pop?.state.get(pr.variable);
+        if (!pop || off === undefined) continue;
+        const everySteps = Math.max(1, Math.round((pr.every ?? plan.dt) / plan.dt));
+        const neuronsOf: number[] = [];
+        for (let i = sel.from; i <= Math.min(sel.to, pop.size - 1); i++) neuronsOf.push(i);
+        const samples = Math.ceil(plan.steps / everySteps);
+        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: neuronsOf, every: everySteps * plan.dt, data: new Float32Array(0) }, offset: off, everySteps, from: sel.from, count: neuronsOf.length, base: traceWords, samples: 0 });
+        traceWords += samples * neuronsOf.length;
+      }
+    }
+    if (traceWords * 4 > this.gpu.limits.maxBufferSize) throw new PlanError(`WebGPU: the buffer 'traces' needs ${fmtBytes(traceWords * 4)}, more than the adapter's maxBufferSize (${fmtBytes(this.gpu.limits.maxBufferSize)}); probe fewer neurons or sample less often`, 'memory');
+    const traceBuf = device.createBuffer({ size: Math.max(16, Math.ceil((traceWords * 4) / 16) * 16), usage: U.COPY_SRC | U.COPY_DST });
+    const recordAll = probedSpikes.size === 0;
+    const csAt = new Map<number, { off: number; from: number; to: number; value: number }[]>();
+    for (const cs of plan.currentSteps) {
+      cs.steps.forEach((s, k) => {
+        const l = csAt.get(s) ?? [];
+        l.push({ off: cs.pop.state.get(cs.variable)!, from: cs.from, to: cs.to, value: cs.values[k] });
+        csAt.set(s, l);
+      });
+    }
+    const csSteps = [...csAt.keys()].filter((s) => s >= 0).sort((a, b) => a - b);
+    const result: RunResult = {
+      dt: plan.dt, steps: plan.steps, stepsDone: 0, seed: plan.seed, cancelled: false,
+      spikes: new Map(), sizes: new Map(plan.pops.map((p) => [p.name, p.size])), traces: traces.map((t) => t.rec),
+      timings: { plan_s: this.planS, compile_s: this.compileS, run_s: 0 }, synapses: plan.projs.reduce((a, p) => a + p.synapses, 0), memoryBytes: plan.bytes,
+    };
+    const keys: Float64Array[] = [];
+    const recStage = device.createBuffer({ size: this.lay.recCap * 8, usage: U.MAP_READ | U.COPY_DST });
+    const ctlStage = device.createBuffer({ size: CTL.words * 4, usage: U.MAP_READ | U.COPY_DST });
+    let lost: string | undefined;
+    void device.lost.then((info) => {
+      lost = `the GPU device was lost (${info.reason}: ${info.message})`;
+    });
+    const finishSpikes = () => {
+      // Records → per population (step, neuron), sorted as the WASM engine records them.
+      let n = 0;
+      for (const k of keys) n += k.length;
+      const all = new Float64Array(n);
+      let at = 0;
+      for (const k of keys) {
+        all.set(k, at);
+        at += k.length;
+      }
+      all.sort();
+      const per = plan.pops.map(() => ({ steps: [] as number[], neurons: [] as number[] }));
+      let popIdx = 0;
+      for (let m = 0; m < all.length; m++) {
+        const step = Math.floor(all[m] / neurons);
+        const g = all[m] - step * neurons;
+        popIdx = 0;
+        while (popIdx + 1 < plan.pops.length && this.lay.recBase[popIdx + 1] <= g) popIdx++;
+        per[popIdx].steps.push(step);
+        per[popIdx].neurons.push(g - this.lay.recBase[popIdx]);
+      }
+      plan.pops.forEach((p, k) => {
+        if (recordAll || probedSpikes.has(p.name)) result.spikes.set(p.name, { steps: Int32Array.from(per[k].steps), neurons: Int32Array.from(per[k].neurons) } satisfies SpikeRecord);
+      });
+    };
+    const readTraces = async (upTo: number) => {
+      if (!traceWords) return;
+      const stage = device.createBuffer({ size: Math.max(16, Math.ceil((traceWords * 4) / 16) * 16), usage: U.MAP_READ | U.COPY_DST });
+      const enc = device.createCommandEncoder();
+      enc.copyBufferToBuffer(traceBuf, 0, stage, 0, stage.size);
+      device.queue.submit([enc.finish()]);
+      await stage.mapAsync(1);
+      const all = new Float32Array(stage.getMappedRange().slice(0));
+      stage.unmap();
+      stage.destroy();
+      for (const tr of traces) {
+        const samples = Math.min(tr.samples, Math.ceil(upTo / tr.everySteps));
+        tr.rec.data = all.slice(tr.base, tr.base + samples * tr.count);
+      }
+    };
+
+    const t0 = performance.now();
+    let lastReport = t0;
+    const every = cb.progressEveryMs ?? 100;
+    const maxChunk = Math.max(1, Math.floor(this.lay.recCap / Math.max(1, neurons)));
+    let chunk = Math.min(16, maxChunk);
+    let t = 0;
+    let errStep = -1;
+    const pass = (enc: GPUCommandEncoder) => enc.beginComputePass();
+    const maxDim = this.gpu.limits.maxComputeWorkgroupsPerDimension;
+    while (t < plan.steps) {
+      let end = Math.min(plan.steps, t + chunk);
+      const nextCs = csSteps.find((s) => s > t);
+      if (nextCs !== undefined && nextCs < end) end = nextCs;
+      for (const c of csAt.get(t) ?? []) {
+        device.queue.writeBuffer(this.bufs.mem, c.off + 4 * c.from, new Float32Array(c.to - c.from + 1).fill(c.value));
+      }
+      const c0 = performance.now();
+      const enc = device.createCommandEncoder();
+      let p = pass(enc);
+      for (let s = t; s < end; s++) {
+        const sampled = traces.filter((tr) => s % tr.everySteps === 0);
+        if (sampled.length) {
+          p.end();
+          for (const tr of sampled) {
+            enc.copyBufferToBuffer(this.bufs.mem, tr.offset + 4 * tr.from, traceBuf, 4 * (tr.base + tr.samples * tr.count), 4 * tr.count);
+            tr.samples++;
+          }
+          p = pass(enc);
+        }
+        p.setBindGroup(0, this.bindGroup);
+        for (const k of this.kernels.step) {
+          p.setPipeline(this.pipelines.get(k.entry)!);
+          if (k.threads === 0) p.dispatchWorkgroups(1);
+          else {
+            const groups = Math.ceil(k.threads / WG);
+            const wx = Math.min(groups, maxDim);
+            p.dispatchWorkgroups(wx, Math.ceil(groups / wx));
+          }
+        }
+      }
+      p.end();
+      enc.copyBufferToBuffer(this.bufs.ctl, 0, ctlStage, 0, CTL.words * 4);
+      device.queue.submit([enc.finish()]);
+      await ctlStage.mapAsync(1);
+      const ctl = new Uint32Array(ctlStage.getMappedRange().slice(0));
+      ctlStage.unmap();
+      if (lost) break;
+      const count = Math.min(ctl[CTL.recCount], this.lay.recCap);
+      if (count > 0) {
+        const e2 = device.createCommandEncoder();
+        e2.copyBufferToBuffer(this.bufs.rec, 0, recStage, 0, count * 8);
+        device.queue.submit([e2.finish()]);
+        await recStage.mapAsync(1, 0, count * 8);
+        const rec = new Uint32Array(recStage.getMappedRange(0, count * 8).slice(0));
+        recStage.unmap();
+        const k = new Float64Array(count);
+        for (let m = 0; m < count; m++) k[m] = rec[2 * m] * neurons + rec[2 * m + 1];
+        keys.push(k);
+      }
+      device.queue.writeBuffer(this.bufs.ctl, CTL.recCount * 4, new Uint32Array([0]));
+      t = end;
+      result.stepsDone = t;
+      if (ctl[CTL.err]) {
+        errStep = ctl[CTL.errStep];
+        const pop = plan.pops[ctl[CTL.errPop]];
+        const variable = pop?.model?.state[ctl[CTL.errVar]]?.name ?? '?';
+        result.error = `state became NaN/Inf: population ${pop?.name}, variable ${variable}, neuron ${ctl[CTL.errNeuron]}, step ${errStep} (t = ${(errStep * plan.dt * 1000).toFixed(3)} ms); is dt too large for this model, or does an equation divide by zero?`;
+        result.stepsDone = errStep + 1;
+        break;
+      }
+      const took = performance.now() - c0;
+      chunk = Math.max(1, Math.min(maxChunk, Math.round(chunk * (took > 100 ? 0.5 : took < 25 ? 2 : 1))));
+      const now = performance.now();
+      if (cb.onProgress && now - lastReport >= every) {
+        lastReport = now;
+        result.timings.run_s = (now - t0) / 1000;
+        finishSpikes();
+        cb.onProgress(t, plan.steps, result);
+      }
+      if (cb.shouldStop?.()) {
+        result.cancelled = true;
+        break;
+      }
+    }
+    result.timings.run_s = (performance.now() - t0) / 1000;
+    if (lost) result.error = `${lost}; the run ended at step ${result.stepsDone}, results up to there are kept`;
+    else await readTraces(result.stepsDone);
+    finishSpikes();
+    if (errStep >= 0) {
+      for (const [name, s] of result.spikes) {
+        const keep = s.steps.findIndex((x) => x > errStep);
+        if (keep >= 0) result.spikes.set(name, { steps: s.steps.slice(0, keep), neurons: s.neurons.slice(0, keep) });
+      }
+    }
+    recStage.destroy();
+    ctlStage.destroy();
+    traceBuf.destroy();
+    return result;
+  }
+}

@@ -1,0 +1,412 @@
+// Plan → one WGSL module (protocol/webgpu.md). Entry points, dispatched in this order per step:
+//   pop_k   neuron population k: integrate, refractory, spike test, reset, record
+//   poi_k   Poisson source k: Philox word of (source, step >> 2, 5, input), as the WASM engine
+//   arc_k / ars_k   spike-array source k: clear flags / set this step's sources from a table
+//   dlv_r   ring r (target population × variable): pull this step's spikes through the
+//           projections into the ring (CSC, one thread per target neuron, in the WASM engine's
+//           order), then add slot t into the variable and clear it
+//   tick    the step counter
+// Arithmetic follows the WASM engine's f32 path (exponential-Euler models): the same folded
+// expressions, constants rounded to f32 the same way, the same exp/expm1 polynomial, the same
+// order of operations, so results agree bit for bit where the GPU does IEEE f32 (+, -, ×
+// correctly rounded and not contracted into FMA). Explicit methods (rk2/rk4/euler) run in f32
+// here but in f64 on WASM: close, not identical.
+import type { ExprIR, StatementIR } from '../../../protocol/ir';
+import { affine, fold, isConst } from '../wasm/codegen';
+import { PlanError, type Plan, type PopPlan, type RingPlan } from '../plan';
+
+export const WG = 64;
+
+/** Word offsets of everything the kernels read besides the plan's memory. */
+export interface Layout {
+  /** syn buffer: per projection, CSC by local target: colptr, source, weight bits, delay. */
+  csc: { colptr: number; src: number; w: number; delay: number }[];
+  /** tab buffer: spike arrays (step pointers, indices) and per-neuron Poisson thresholds. */
+  arrays: Map<number, { stepptr: number; idx: number; maxPerStep: number }>;
+  poissonThr: Map<number, number>;
+  /** flags buffer: first flag of each population. */
+  flagBase: number[];
+  /** Global index of a population's neuron 0 in spike records. */
+  recBase: number[];
+  recCap: number;
+}
+
+export const CTL = { t: 0, recCount: 1, err: 2, errStep: 3, errPop: 4, errNeuron: 5, errVar: 6, words: 8 } as const;
+
+const bits = (x: number) => {
+  const b = new Uint32Array(new Float32Array([x]).buffer)[0];
+  return `bitcast<f32>(0x${b.toString(16)}u)`;
+};
+
+function fnName(e: ExprIR & { op: 'call' }): string {
+  return e.fn;
+}
+
+/** One population's (or one synapse's) expressions in f32 WGSL. */
+class Expr {
+  randSite = 0;
+  constructor(private plan: Plan, private pop: PopPlan, private aliases: Map<string, ExprIR>) {}
+
+  value(e: ExprIR, vals: Map<string, string>): string {
+    switch (e.op) {
+      case 'const':
+        return bits(e.value);
+      case 'state':
+        return vals.get(e.name) ?? bits(NaN);
+      case 'param': {
+        const p = this.pop.params.get(e.name);
+        if (!p) return bits(NaN);
+        return 'value' in p ? bits(p.value) : `ld(${p.offset >> 2}u + i)`;
+      }
+      case 'alias': {
+        const a = this.aliases.get(e.name);
+        return a ? this.value(a, vals) : bits(NaN);
+      }
+      case 'builtin':
+        if (e.name === 't') return `(f32(t) * ${bits(this.plan.dt)})`;
+        if (e.name === 'i') return 'f32(i)';
+        return bits(e.name === 'dt' ? this.plan.dt : this.pop.size);
+      case 'neg':
+        return `(-${this.value(e.args[0], vals)})`;
+      case 'add':
+      case 'sub':
+      case 'mul':
+      case 'div': {
+        const o = { add: '+', sub: '-', mul: '*', div: '/' }[e.op];
+        // A product added to something goes through k() (see HELPERS): no FMA contraction.
+        const arg = (x: ExprIR) => (e.op === 'add' || e.op === 'sub') && (x.op === 'mul' || x.op === 'neg' || x.op === 'pow') ? `k(${this.value(x, vals)})` : this.value(x, vals);
+        if (e.op === 'div') return `dv(${arg(e.args[0])}, ${arg(e.args[1])})`;
+        return `(${arg(e.args[0])} ${o} ${arg(e.args[1])})`;
+      }
+      case 'pow': {
+        const ex = e.args[1];
+        const x = this.value(e.args[0], vals);
+        if (isConst(ex) && ex.value === 2) return `(${x} * ${x})`;
+        if (isConst(ex) && ex.value === 3) return `((${x} * ${x}) * ${x})`;
+        return `pow(${x}, ${this.value(ex, vals)})`;
+      }
+      case 'call':
+        return this.call(e, vals);
+      case 'lt': case 'le': case 'gt': case 'ge': case 'eq': case 'ne': case 'and': case 'or': case 'not':
+        return `select(0f, 1f, ${this.cond(e, vals)})`;
+    }
+    return bits(NaN);
+  }
+
+  cond(e: ExprIR, vals: Map<string, string>): string {
+    const cmp: Record<string, string> = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==', ne: '!=' };
+    if (e.op in cmp && 'args' in e) return `(${this.value(e.args[0], vals)} ${cmp[e.op]} ${this.value(e.args[1] as ExprIR, vals)})`;
+    if ((e.op === 'and' || e.op === 'or') && 'args' in e) return `(${this.cond(e.args[0], vals)} ${e.op === 'and' ? '&' : '|'} ${this.cond(e.args[1] as ExprIR, vals)})`;
+    if (e.op === 'not') return `(!${this.cond(e.args[0], vals)})`;
+    return `(${this.value(e, vals)} != 0f)`;
+  }
+
+  private call(e: ExprIR & { op: 'call' }, vals: Map<string, string>): string {
+    const a = e.args.map((x) => () => this.value(x, vals));
+    switch (fnName(e)) {
+      case 'exp': return `sw_exp(${a[0]()})`;
+      case 'sqrt': return `sqrt(${a[0]()})`;
+      case 'abs': return `abs(${a[0]()})`;
+      case 'sigmoid': return `(1f / (1f + sw_exp((-${a[0]()}))))`;
+      case 'relu': return `max(${a[0]()}, 0f)`;
+      case 'heaviside': return `select(0f, 1f, ${a[0]()} > 0f)`;
+      case 'min': return `min(${a[0]()}, ${a[1]()})`;
+      case 'max': return `max(${a[0]()}, ${a[1]()})`;
+      case 'clip': return `min(max(${a[0]()}, ${a[1]()}), ${a[2]()})`;
+      case 'log': return `log(${a[0]()})`;
+      case 'sin': return `sin(${a[0]()})`;
+      case 'cos': return `cos(${a[0]()})`;
+      case 'tanh': return `tanh(${a[0]()})`;
+      case 'rand':
+      case 'randn': {
+        const site = this.randSite++;
+        return `${e.fn === 'rand' ? 'sw_u01' : 'sw_normal'}(vec4<u32>(i, t, ${6 + 16 * site}u, ${this.pop.index}u))`;
+      }
+    }
+    return bits(NaN);
+  }
+}
+
+const HELPERS = (k0: number, k1: number) => `
+// k(x) = x · 1, the 1 read from memory (word 1 of the plan's memory, unused by the plan): a
+// compiler cannot see through it, so a product that is added to something is rounded on its
+// own as in the WASM engine, never contracted into a fused multiply-add with the addition.
+var<private> ONE: f32;
+fn bad(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u; }
+fn k(x: f32) -> f32 { return x * ONE; }
+// a / b correctly rounded as in WASM (WGSL allows 2.5 ulp): one correction from the exact
+// residual a - q·b (an FMA).
+fn dv(a: f32, b: f32) -> f32 {
+  let q = a / b;
+  let r = fma(-q, b, a);
+  if (bad(q) || bad(r)) { return q; }
+  return q + r / b;
+}
+fn ld(a: u32) -> f32 { return bitcast<f32>(mem[a]); }
+fn st(a: u32, x: f32) { mem[a] = bitcast<u32>(x); }
+fn mulhilo(a: u32, b: u32) -> vec2<u32> {
+  let al = a & 0xffffu; let ah = a >> 16u; let bl = b & 0xffffu; let bh = b >> 16u;
+  let lolo = al * bl; let hilo = ah * bl; let lohi = al * bh;
+  let cross = (lolo >> 16u) + (hilo & 0xffffu) + lohi;
+  return vec2<u32>(ah * bh + (hilo >> 16u) + (cross >> 16u), a * b);
+}
+fn philox(c: vec4<u32>) -> vec4<u32> {
+  var x = c; var k0 = ${k0 >>> 0}u; var k1 = ${k1 >>> 0}u;
+  for (var r = 0; r < 10; r++) {
+    let p0 = mulhilo(0xd2511f53u, x.x); let p1 = mulhilo(0xcd9e8d57u, x.z);
+    x = vec4<u32>(p1.x ^ x.y ^ k0, p1.y, p0.x ^ x.w ^ k1, p0.y);
+    k0 = k0 + 0x9e3779b9u; k1 = k1 + 0xbb67ae85u;
+  }
+  return x;
+}
+fn unit(a: u32, b: u32) -> f32 { return f32(a >> 5u) * ${bits(2 ** -27)} + f32(b >> 6u) * ${bits(2 ** -53)}; }
+fn sw_u01(c: vec4<u32>) -> f32 { let w = philox(c); return unit(w.x, w.y); }
+fn sw_normal(c: vec4<u32>) -> f32 { let w = philox(c); return sqrt(-2f * log(1f - unit(w.x, w.y))) * cos(${bits(2 * Math.PI)} * unit(w.z, w.w)); }
+// exp and expm1 as the WASM engine's f32 lanes: Cody–Waite reduction, degree-7 polynomial by
+// Estrin's scheme, 2^k from the exponent bits.
+fn sw_red(x0: f32) -> vec2<f32> {
+  let x = max(min(x0, 88f), -87f);
+  let n = round(x * ${bits(Math.LOG2E)});
+  return vec2<f32>(n, (x - k(n * ${bits(0.693145751953125)})) - k(n * ${bits(1.4286068203094173e-6)}));
+}
+fn sw_pow2(n: f32) -> f32 { return bitcast<f32>((i32(n) + 127) << 23u); }
+fn sw_poly(r: f32, c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, c5: f32, c6: f32, c7: f32) -> f32 {
+  let x2 = r * r;
+  let lo = (k(c1 * r) + c0) + k((k(c3 * r) + c2) * x2);
+  let hi = (k(c5 * r) + c4) + k((k(c7 * r) + c6) * x2);
+  return lo + k(hi * (x2 * x2));
+}
+fn sw_exp(x: f32) -> f32 {
+  let kr = sw_red(x);
+  return sw_poly(kr.y, 1f, 1f, 0.5f, ${bits(1 / 6)}, ${bits(1 / 24)}, ${bits(1 / 120)}, ${bits(1 / 720)}, ${bits(1 / 5040)}) * sw_pow2(kr.x);
+}
+fn sw_expm1(x: f32) -> f32 {
+  let kr = sw_red(x);
+  let p = sw_poly(kr.y, 1f, 0.5f, ${bits(1 / 6)}, ${bits(1 / 24)}, ${bits(1 / 120)}, ${bits(1 / 720)}, ${bits(1 / 5040)}, ${bits(1 / 40320)});
+  let s = sw_pow2(kr.x);
+  return k((p * kr.y) * s) + (s - 1f);
+}
+fn err(t: u32, pop: u32, neuron: u32, v: u32) {
+  if (atomicOr(&ctl[${CTL.err}], 1u) == 0u) {
+    atomicStore(&ctl[${CTL.errPop}], pop); atomicStore(&ctl[${CTL.errNeuron}], neuron); atomicStore(&ctl[${CTL.errVar}], v);
+  }
+  atomicMin(&ctl[${CTL.errStep}], t);
+}
+fn record(t: u32, g: u32) {
+  let k = atomicAdd(&ctl[${CTL.recCount}], 1u);
+  if (k < REC_CAP) { rec[2u * k] = t; rec[2u * k + 1u] = g; }
+}
+`;
+
+const HEAD = (name: string) => `@compute @workgroup_size(${WG}) fn ${name}(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * ${WG}u;
+  let t = atomicLoad(&ctl[0]);
+  ONE = ld(1u);`;
+
+function neuronKernel(plan: Plan, p: PopPlan, lay: Layout): string {
+  const m = p.model!;
+  const f = (e: ExprIR) => fold(e, (name) => {
+    const q = p.params.get(name);
+    return q && 'value' in q ? q.value : undefined;
+  }, plan.dt, p.size);
+  const aliases = new Map<string, ExprIR>();
+  for (const a of m.aliases) aliases.set(a.name, f(a.expr));
+  const X = new Expr(plan, p, aliases);
+  const names = m.state.map((s) => s.name);
+  const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
+  const old = new Map(names.map((s) => [s, `o_${id(s)}`]));
+  const neu = new Map(names.map((s) => [s, `n_${id(s)}`]));
+  const off = (s: string) => `${p.state.get(s)! >> 2}u`;
+  const L: string[] = [HEAD(`pop_${p.index}`), `  if (i >= ${p.size}u) { return; }`];
+  for (const s of names) L.push(`  let ${old.get(s)} = ld(${off(s)} + i);`);
+  L.push(`  var r = bitcast<i32>(mem[${p.refrOffset >> 2}u + i]);`, '  r = r - select(0, 1, r > 0);', '  let held = r > 0;');
+  for (const s of names) L.push(`  var ${neu.get(s)} = ${old.get(s)};`);
+  const odes = m.odes.map((o) => ({ variable: o.variable, rhs: f(o.rhs), linear: o.linear }));
+  const method = m.method ?? (odes.every((o) => o.linear) ? 'exact' : 'rk2');
+  const dt = plan.dt;
+  if (method === 'exact' && odes.every((o) => o.linear)) {
+    for (const o of odes) {
+      const ab = affine(o.rhs, o.variable, aliases);
+      const x = old.get(o.variable)!;
+      const out = neu.get(o.variable)!;
+      const a = ab && f(ab.a);
+      const b = ab && f(ab.b);
+      if (!a || !b || (isConst(b) && b.value === 0)) L.push(`  ${out} = ${x} + k(${X.value(a ?? o.rhs, old)} * ${bits(dt)});`);
+      else if (isConst(a) && isConst(b)) {
+        const phi = Math.expm1(b.value * dt) / b.value;
+        L.push(`  ${out} = ${x} + k((k(${bits(b.value)} * ${x}) + ${bits(a.value)}) * ${bits(phi)});`);
+      } else {
+        const v = id(o.variable);
+        L.push(`  { let bl = ${X.value(b, old)};`);
+        L.push(`    let phi = select(${bits(dt)}, dv(sw_expm1(bl * ${bits(dt)}), bl), abs(bl * ${bits(dt)}) > ${bits(1e-12)});`);
+        L.push(`    ${out} = ${x} + k((k(bl * ${x}) + ${X.value(a, old)}) * phi); } // ${v}`);
+      }
+    }
+  } else {
+    // Explicit methods in f32 (the WASM engine uses f64 here).
+    let n = 0;
+    const derivs = (vals: Map<string, string>): Map<string, string> => {
+      const out = new Map<string, string>();
+      for (const o of odes) {
+        const d = `d${n++}`;
+        L.push(`  let ${d} = ${X.value(o.rhs, vals)};`);
+        out.set(o.variable, d);
+      }
+      return out;
+    };
+    const shifted = (k: Map<string, string>, h: number) => {
+      const vals = new Map(old);
+      for (const [v, d] of k) {
+        const s = `s${n++}`;
+        L.push(`  let ${s} = ${old.get(v)} + k(${d} * ${bits(h)});`);
+        vals.set(v, s);
+      }
+      return vals;
+    };
+    const k1 = derivs(old);
+    if (method === 'euler') for (const [v, d] of k1) L.push(`  ${neu.get(v)} = ${old.get(v)} + k(${d} * ${bits(dt)});`);
+    else if (method === 'rk4') {
+      const k2 = derivs(shifted(k1, dt / 2));
+      const k3 = derivs(shifted(k2, dt / 2));
+      const k4 = derivs(shifted(k3, dt));
+      for (const [v] of k1) L.push(`  ${neu.get(v)} = ${old.get(v)} + k((((${k1.get(v)} + k(${k2.get(v)} * 2f)) + k(${k3.get(v)} * 2f)) + ${k4.get(v)}) * ${bits(dt / 6)});`);
+    } else {
+      const k2 = derivs(shifted(k1, dt / 2));
+      for (const [v, d] of k2) L.push(`  ${neu.get(v)} = ${old.get(v)} + k(${d} * ${bits(dt)});`);
+    }
+  }
+  const heldVars = new Set(m.reset.filter((s) => s.target.kind === 'state').map((s) => (s.target as { name: string }).name));
+  for (const s of heldVars) if (neu.has(s)) L.push(`  ${neu.get(s)} = select(${neu.get(s)}, ${old.get(s)}, held);`);
+  names.forEach((s, k) => L.push(`  if (bad(${neu.get(s)})) { err(t, ${p.index}u, i, ${k}u); }`));
+  for (const s of names) L.push(`  st(${off(s)} + i, ${neu.get(s)});`);
+  const fl = `flags[${lay.flagBase[p.index]}u + i]`;
+  if (m.spike) {
+    L.push(`  if (${X.cond(m.spike, neu)} & !held) {`);
+    L.push(`    ${fl} = 1u;`);
+    const rv = new Map(names.map((s) => [s, `z_${id(s)}`]));
+    for (const s of names) L.push(`    var ${rv.get(s)} = ${neu.get(s)};`);
+    for (const st of m.reset) L.push(`    ${statement(st, rv, X, f)}`);
+    for (const s of names) L.push(`    st(${off(s)} + i, ${rv.get(s)});`);
+    L.push(`    r = ${'value' in p.refrSteps ? String(p.refrSteps.value) : `bitcast<i32>(mem[${p.refrSteps.offset >> 2}u + i])`};`);
+    L.push(`    record(t, ${lay.recBase[p.index]}u + i);`);
+    L.push(`  } else { ${fl} = 0u; }`);
+  } else L.push(`  ${fl} = 0u;`);
+  L.push(`  mem[${p.refrOffset >> 2}u + i] = bitcast<u32>(r);`, '}');
+  return L.join('\n');
+}
+
+function statement(st: StatementIR, vals: Map<string, string>, X: Expr, f: (e: ExprIR) => ExprIR): string {
+  if (st.target.kind !== 'state') return '';
+  const l = vals.get(st.target.name);
+  if (!l) return '';
+  const v = X.value(f(st.value), vals);
+  if (st.op === '=') return `${l} = ${v};`;
+  return `${l} = ${l} ${st.op[0]} ${v};`;
+}
+
+function poissonKernel(plan: Plan, p: PopPlan, lay: Layout): string {
+  const [start, stop] = p.poissonSteps ?? [0, plan.steps];
+  const pp = p.poissonP!;
+  let test: string;
+  if ('value' in pp) {
+    const thr = Math.ceil(pp.value * 2 ** 32);
+    test = thr >= 2 ** 32 ? 'true' : thr <= 0 ? 'false' : `w < ${thr}u`;
+  } else test = `(w < tab[${lay.poissonThr.get(p.index)}u + i] || tab[${lay.poissonThr.get(p.index)}u + i] == 0xffffffffu)`;
+  return `${HEAD(`poi_${p.index}`)}
+  if (i >= ${p.size}u) { return; }
+  var s = 0u;
+  if (t >= ${start}u && t < ${stop}u) {
+    let w4 = philox(vec4<u32>(i, t >> 2u, 5u, ${p.index}u));
+    let w = w4[t & 3u];
+    if (${test}) { s = 1u; record(t, ${lay.recBase[p.index]}u + i); }
+  }
+  flags[${lay.flagBase[p.index]}u + i] = s;
+}`;
+}
+
+function arrayKernels(p: PopPlan, lay: Layout): string {
+  const a = lay.arrays.get(p.index)!;
+  return `${HEAD(`arc_${p.index}`)}
+  if (i >= ${p.size}u) { return; }
+  flags[${lay.flagBase[p.index]}u + i] = 0u;
+}
+${HEAD(`ars_${p.index}`)}
+  let a = tab[${a.stepptr}u + t] + i;
+  if (a >= tab[${a.stepptr}u + t + 1u]) { return; }
+  let n = tab[${a.idx}u + a];
+  flags[${lay.flagBase[p.index]}u + n] = 1u;
+  record(t, ${lay.recBase[p.index]}u + n);
+}`;
+}
+
+function deliverKernel(plan: Plan, ring: RingPlan, r: number, lay: Layout): string {
+  const N = ring.target.size;
+  const L: string[] = [HEAD(`dlv_${r}`), `  if (i >= ${N}u) { return; }`];
+  for (const pr of plan.projs) {
+    if (pr.ring !== ring) continue;
+    const c = lay.csc[pr.index];
+    const [t0, t1] = pr.tgt;
+    const slot = 'value' in pr.delay ? `(t + ${pr.delay.value}u) % ${ring.slots}u` : `(t + syn[${c.delay}u + s]) % ${ring.slots}u`;
+    L.push(`  if (i >= ${t0}u && i <= ${t1}u) {
+    let j = i - ${t0}u;
+    for (var s = syn[${c.colptr}u + j]; s < syn[${c.colptr}u + j + 1u]; s++) {
+      if (flags[${lay.flagBase[pr.source.index] + pr.src[0]}u + syn[${c.src}u + s]] != 0u) {
+        let a = ${ring.offset >> 2}u + (${slot}) * ${N}u + i;
+        st(a, ld(a) + bitcast<f32>(syn[${c.w}u + s]));
+      }
+    }
+  }`);
+  }
+  const m = ring.target.model;
+  const gated = !!m?.refractory && m.reset.some((st) => st.target.kind === 'state' && st.target.name === ring.variable);
+  const v = ring.target.state.get(ring.variable)! >> 2;
+  L.push(`  let a = ${ring.offset >> 2}u + (t % ${ring.slots}u) * ${N}u + i;`);
+  L.push(`  ${gated ? `if (mem[${ring.target.refrOffset >> 2}u + i] == 0u) ` : ''}{ st(${v}u + i, ld(${v}u + i) + ld(a)); }`);
+  L.push('  mem[a] = 0u;', '}');
+  return L.join('\n');
+}
+
+export interface Kernels {
+  code: string;
+  /** Per step, in order: entry point and thread count. */
+  step: { entry: string; threads: number }[];
+}
+
+export function generate(plan: Plan, lay: Layout): Kernels {
+  const k0 = plan.seed >>> 0;
+  const k1 = Math.floor(plan.seed / 4294967296) >>> 0;
+  const parts = [
+    '@group(0) @binding(0) var<storage, read_write> mem: array<u32>;',
+    '@group(0) @binding(1) var<storage, read> syn: array<u32>;',
+    '@group(0) @binding(2) var<storage, read_write> ctl: array<atomic<u32>>;',
+    '@group(0) @binding(3) var<storage, read_write> flags: array<u32>;',
+    '@group(0) @binding(4) var<storage, read_write> rec: array<u32>;',
+    '@group(0) @binding(5) var<storage, read> tab: array<u32>;',
+    `const REC_CAP: u32 = ${lay.recCap}u;`,
+    HELPERS(k0, k1),
+  ];
+  const step: Kernels['step'] = [];
+  for (const pr of plan.projs) if (pr.plastic) throw new PlanError('the WebGPU backend does not run plastic synapses yet (use backend: wasm)');
+  for (const p of plan.pops) {
+    if (p.kind === 'neuron') {
+      parts.push(neuronKernel(plan, p, lay));
+      step.push({ entry: `pop_${p.index}`, threads: p.size });
+    } else if (p.kind === 'poisson') {
+      parts.push(poissonKernel(plan, p, lay));
+      step.push({ entry: `poi_${p.index}`, threads: p.size });
+    }
+  }
+  for (const p of plan.pops) {
+    if (!p.arraySpikes) continue;
+    parts.push(arrayKernels(p, lay));
+    step.push({ entry: `arc_${p.index}`, threads: p.size });
+    step.push({ entry: `ars_${p.index}`, threads: lay.arrays.get(p.index)!.maxPerStep });
+  }
+  plan.rings.forEach((ring, r) => {
+    parts.push(deliverKernel(plan, ring, r, lay));
+    step.push({ entry: `dlv_${r}`, threads: ring.target.size });
+  });
+  parts.push(`@compute @workgroup_size(1) fn tick() { atomicAdd(&ctl[0], 1u); }`);
+  step.push({ entry: 'tick', threads: 0 });
+  return { code: parts.join('\n'), step };
+}
