@@ -29,7 +29,7 @@ export class WebGPUSimulation {
     readonly gpu: Gpu,
     private lay: Layout,
     private kernels: Kernels,
-    private bufs: { mem: GPUBuffer; syn: GPUBuffer; ctl: GPUBuffer; flags: GPUBuffer; rec: GPUBuffer; tab: GPUBuffer },
+    private bufs: { mem: GPUBuffer; syn: GPUBuffer; ctl: GPUBuffer; lists: GPUBuffer; rec: GPUBuffer; tab: GPUBuffer; bucket: GPUBuffer },
     private pipelines: Map<string, GPUComputePipeline>,
     private bindGroup: GPUBindGroup,
     private planS: number,
@@ -44,10 +44,10 @@ export class WebGPUSimulation {
     const plan = buildPlan(ir, opts);
     const t1 = performance.now();
     for (const pr of plan.projs) if (pr.plastic) throw new PlanError('the WebGPU backend does not run plastic synapses yet (use backend: wasm)');
-    // Synapses by target (CSC), each column in the WASM engine's order of accumulation:
-    // by source, then by position in the source's row.
-    const syn: number[][] = [];
+    // Per projection: column pointers by local target (syn buffer) and, in the bucket buffer,
+    // a count per target and one slot per synapse (a column's slots receive this step's arrivals).
     let synWords = 0;
+    let bucketWords = 0;
     const csc: Layout['csc'] = [];
     const mem32 = new Int32Array(plan.memory.buffer);
     const parts: Uint32Array[] = [];
@@ -55,30 +55,14 @@ export class WebGPUSimulation {
       const nt = pr.tgt[1] - pr.tgt[0] + 1;
       const n = pr.synapses;
       const col = mem32.subarray(pr.colOffset >> 2, (pr.colOffset >> 2) + n);
-      const w = new Uint32Array(plan.memory.buffer, pr.weightOffset, n);
-      const perDelay = 'offset' in pr.delay ? mem32.subarray(pr.delay.offset >> 2, (pr.delay.offset >> 2) + n) : undefined;
       const colptr = new Uint32Array(nt + 1);
       for (let s = 0; s < n; s++) colptr[col[s] + 1]++;
       for (let j = 0; j < nt; j++) colptr[j + 1] += colptr[j];
-      const fill = colptr.slice(0, nt);
-      const src = new Uint32Array(n);
-      const ww = new Uint32Array(n);
-      const dd = new Uint32Array(perDelay ? n : 1);
-      const rowptr = pr.rowptr;
-      for (let r = 0; r + 1 < rowptr.length; r++) {
-        for (let s = rowptr[r]; s < rowptr[r + 1]; s++) {
-          const k = fill[col[s]]++;
-          src[k] = r;
-          ww[k] = w[s];
-          if (perDelay) dd[k] = perDelay[s];
-        }
-      }
-      const base = synWords;
-      csc.push({ colptr: base, src: base + nt + 1, w: base + nt + 1 + n, delay: base + nt + 1 + 2 * n });
-      parts.push(colptr, src, ww, dd);
-      synWords += nt + 1 + 2 * n + dd.length;
+      csc.push({ colptr: synWords, count: bucketWords, bucket: bucketWords + nt });
+      parts.push(colptr);
+      synWords += nt + 1;
+      bucketWords += nt + n;
     }
-    void syn;
     // Spike arrays (step pointers + indices) and per-neuron Poisson thresholds.
     const tabParts: Uint32Array[] = [];
     let tabWords = 0;
@@ -100,6 +84,13 @@ export class WebGPUSimulation {
         const idx = new Uint32Array(Math.max(1, total));
         let k = 0;
         for (let s = 0; s < plan.steps; s++) for (const n of p.arraySpikes.get(s) ?? []) idx[k++] = n;
+        // A source listed twice in one step spikes once here (the WASM engine delivers twice).
+        for (let s = 0; s < plan.steps; s++) {
+          const seen = new Set<number>();
+          let w = stepptr[s];
+          for (let m = stepptr[s]; m < stepptr[s + 1]; m++) if (!seen.has(idx[m])) seen.add(idx[m]), (idx[w++] = idx[m]);
+          for (; w < stepptr[s + 1]; w++) idx[w] = 0xffffffff;
+        }
         arrays.set(p.index, { stepptr: tabWords, idx: tabWords + stepptr.length, maxPerStep });
         tabParts.push(stepptr, idx);
         tabWords += stepptr.length + idx.length;
@@ -128,8 +119,9 @@ export class WebGPUSimulation {
     const lay: Layout = { csc, arrays, poissonThr, flagBase, recBase, recCap };
     const sizes: [string, number][] = [
       ['state, parameters, delay rings (the plan\'s memory)', plan.bytes],
-      ['synapses by target (CSC)', synWords * 4],
-      ['spike flags', neurons * 4],
+      ['column pointers', synWords * 4],
+      ['spike lists', neurons * 4],
+      ['arrivals by target', bucketWords * 4],
       ['spike records', recCap * 8],
       ['input tables', tabWords * 4],
     ];
@@ -167,13 +159,14 @@ export class WebGPUSimulation {
       if ('offset' in p.refrSteps) memCopy.set(new Uint8Array(p.initial.get('refr-steps')!.buffer), p.refrSteps.offset);
     }
     const S = U.STORAGE | U.COPY_SRC | U.COPY_DST;
-    const ctlInit = new Uint32Array(CTL.words);
+    const ctlInit = new Uint32Array(CTL.words + plan.pops.length);
     ctlInit[CTL.errStep] = 0xffffffff;
     const bufs = {
       mem: buffer(plan.bytes, S, memCopy),
       syn: buffer(synWords * 4, S, concat(parts, synWords)),
-      ctl: buffer(CTL.words * 4, S, ctlInit),
-      flags: buffer(neurons * 4, S),
+      ctl: buffer(ctlInit.byteLength, S, ctlInit),
+      lists: buffer(neurons * 4, S),
+      bucket: buffer(bucketWords * 4, S),
       rec: buffer(recCap * 8, S),
       tab: buffer(tabWords * 4, S, concat(tabParts, tabWords)),
     };
@@ -183,7 +176,7 @@ export class WebGPUSimulation {
     const info = await module.getCompilationInfo();
     const errors = info.messages.filter((m) => m.type === 'error');
     if (errors.length) throw new Error(`WGSL did not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-    const entries: GPUBindGroupLayoutEntry[] = [0, 1, 2, 3, 4, 5].map((binding) => ({
+    const entries: GPUBindGroupLayoutEntry[] = [0, 1, 2, 3, 4, 5, 6].map((binding) => ({
       binding, visibility: 4 /* COMPUTE */, buffer: { type: binding === 1 || binding === 5 ? 'read-only-storage' : 'storage' },
     }));
     const bgl = device.createBindGroupLayout({ entries });
@@ -195,7 +188,7 @@ export class WebGPUSimulation {
     }
     const bindGroup = device.createBindGroup({
       layout: bgl,
-      entries: (['mem', 'syn', 'ctl', 'flags', 'rec', 'tab'] as const).map((name, binding) => ({ binding, resource: { buffer: bufs[name] } })),
+      entries: (['mem', 'syn', 'ctl', 'lists', 'rec', 'tab', 'bucket'] as const).map((name, binding) => ({ binding, resource: { buffer: bufs[name] } })),
     });
     const e = await device.popErrorScope();
     if (e) throw new Error(`WebGPU: ${e.message}`);

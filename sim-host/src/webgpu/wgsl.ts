@@ -13,18 +13,18 @@
 // here but in f64 on WASM: close, not identical.
 import type { ExprIR, StatementIR } from '../../../protocol/ir';
 import { affine, fold, isConst } from '../wasm/codegen';
-import { PlanError, type Plan, type PopPlan, type RingPlan } from '../plan';
+import { PlanError, type Plan, type PopPlan, type ProjPlan, type RingPlan } from '../plan';
 
 export const WG = 64;
 
 /** Word offsets of everything the kernels read besides the plan's memory. */
 export interface Layout {
-  /** syn buffer: per projection, CSC by local target: colptr, source, weight bits, delay. */
-  csc: { colptr: number; src: number; w: number; delay: number }[];
+  /** Per projection: column pointers (syn buffer), arrival counts and slots (bucket buffer). */
+  csc: { colptr: number; count: number; bucket: number }[];
   /** tab buffer: spike arrays (step pointers, indices) and per-neuron Poisson thresholds. */
   arrays: Map<number, { stepptr: number; idx: number; maxPerStep: number }>;
   poissonThr: Map<number, number>;
-  /** flags buffer: first flag of each population. */
+  /** lists buffer: this step's spiking neurons of each population start here (count: ctl[CTL.words + pop]). */
   flagBase: number[];
   /** Global index of a population's neuron 0 in spike records. */
   recBase: number[];
@@ -134,14 +134,10 @@ const HELPERS = (k0: number, k1: number) => `
 var<private> ONE: f32;
 fn bad(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u; }
 fn k(x: f32) -> f32 { return x * ONE; }
-// a / b correctly rounded as in WASM (WGSL allows 2.5 ulp): one correction from the exact
-// residual a - q·b (an FMA).
-fn dv(a: f32, b: f32) -> f32 {
-  let q = a / b;
-  let r = fma(-q, b, a);
-  if (bad(q) || bad(r)) { return q; }
-  return q + r / b;
-}
+// a / b with b through k(): a divisor the compiler cannot see as a constant is divided by,
+// not multiplied by a rounded reciprocal (WGSL allows 2.5 ulp; the WASM engine's f32.div is
+// correctly rounded, and so is SwiftShader's division).
+fn dv(a: f32, b: f32) -> f32 { return a / k(b); }
 fn ld(a: u32) -> f32 { return bitcast<f32>(mem[a]); }
 fn st(a: u32, x: f32) { mem[a] = bitcast<u32>(x); }
 fn mulhilo(a: u32, b: u32) -> vec2<u32> {
@@ -279,18 +275,18 @@ function neuronKernel(plan: Plan, p: PopPlan, lay: Layout): string {
   for (const s of heldVars) if (neu.has(s)) L.push(`  ${neu.get(s)} = select(${neu.get(s)}, ${old.get(s)}, held);`);
   names.forEach((s, k) => L.push(`  if (bad(${neu.get(s)})) { err(t, ${p.index}u, i, ${k}u); }`));
   for (const s of names) L.push(`  st(${off(s)} + i, ${neu.get(s)});`);
-  const fl = `flags[${lay.flagBase[p.index]}u + i]`;
+  const spiked = `lists[${lay.flagBase[p.index]}u + atomicAdd(&ctl[${CTL.words + p.index}u], 1u)] = i;`;
   if (m.spike) {
     L.push(`  if (${X.cond(m.spike, neu)} & !held) {`);
-    L.push(`    ${fl} = 1u;`);
+    L.push(`    ${spiked}`);
     const rv = new Map(names.map((s) => [s, `z_${id(s)}`]));
     for (const s of names) L.push(`    var ${rv.get(s)} = ${neu.get(s)};`);
     for (const st of m.reset) L.push(`    ${statement(st, rv, X, f)}`);
     for (const s of names) L.push(`    st(${off(s)} + i, ${rv.get(s)});`);
     L.push(`    r = ${'value' in p.refrSteps ? String(p.refrSteps.value) : `bitcast<i32>(mem[${p.refrSteps.offset >> 2}u + i])`};`);
     L.push(`    record(t, ${lay.recBase[p.index]}u + i);`);
-    L.push(`  } else { ${fl} = 0u; }`);
-  } else L.push(`  ${fl} = 0u;`);
+    L.push('  }');
+  }
   L.push(`  mem[${p.refrOffset >> 2}u + i] = bitcast<u32>(r);`, '}');
   return L.join('\n');
 }
@@ -314,28 +310,46 @@ function poissonKernel(plan: Plan, p: PopPlan, lay: Layout): string {
   } else test = `(w < tab[${lay.poissonThr.get(p.index)}u + i] || tab[${lay.poissonThr.get(p.index)}u + i] == 0xffffffffu)`;
   return `${HEAD(`poi_${p.index}`)}
   if (i >= ${p.size}u) { return; }
-  var s = 0u;
   if (t >= ${start}u && t < ${stop}u) {
     let w4 = philox(vec4<u32>(i, t >> 2u, 5u, ${p.index}u));
     let w = w4[t & 3u];
-    if (${test}) { s = 1u; record(t, ${lay.recBase[p.index]}u + i); }
+    if (${test}) {
+      lists[${lay.flagBase[p.index]}u + atomicAdd(&ctl[${CTL.words + p.index}u], 1u)] = i;
+      record(t, ${lay.recBase[p.index]}u + i);
+    }
   }
-  flags[${lay.flagBase[p.index]}u + i] = s;
 }`;
 }
 
-function arrayKernels(p: PopPlan, lay: Layout): string {
+function arrayKernel(p: PopPlan, lay: Layout): string {
   const a = lay.arrays.get(p.index)!;
-  return `${HEAD(`arc_${p.index}`)}
-  if (i >= ${p.size}u) { return; }
-  flags[${lay.flagBase[p.index]}u + i] = 0u;
-}
-${HEAD(`ars_${p.index}`)}
+  return `${HEAD(`ars_${p.index}`)}
   let a = tab[${a.stepptr}u + t] + i;
   if (a >= tab[${a.stepptr}u + t + 1u]) { return; }
   let n = tab[${a.idx}u + a];
-  flags[${lay.flagBase[p.index]}u + n] = 1u;
+  if (n == 0xffffffffu) { return; }
+  lists[${lay.flagBase[p.index]}u + atomicAdd(&ctl[${CTL.words + p.index}u], 1u)] = n;
   record(t, ${lay.recBase[p.index]}u + n);
+}`;
+}
+
+/**
+ * Push: one thread per spike of the source's list walks the spike's CSR row (in the plan's
+ * memory) and files each synapse's index into its target's column of arrival slots.
+ */
+function pushKernel(pr: ProjPlan, lay: Layout): string {
+  const c = lay.csc[pr.index];
+  const [from, to] = pr.src;
+  return `${HEAD(`psh_${pr.index}`)}
+  if (i >= atomicLoad(&ctl[${CTL.words + pr.source.index}u])) { return; }
+  let r = lists[${lay.flagBase[pr.source.index]}u + i] - ${from}u;
+  if (r > ${to - from}u) { return; }
+  let s1 = mem[${(pr.rowptrOffset >> 2) + 1}u + r];
+  for (var s = mem[${pr.rowptrOffset >> 2}u + r]; s < s1; s++) {
+    let j = mem[${pr.colOffset >> 2}u + s];
+    let k = atomicAdd(&bucket[${c.count}u + j], 1u);
+    atomicStore(&bucket[${c.bucket}u + syn[${c.colptr}u + j] + k], s);
+  }
 }`;
 }
 
@@ -346,14 +360,37 @@ function deliverKernel(plan: Plan, ring: RingPlan, r: number, lay: Layout): stri
     if (pr.ring !== ring) continue;
     const c = lay.csc[pr.index];
     const [t0, t1] = pr.tgt;
-    const slot = 'value' in pr.delay ? `(t + ${pr.delay.value}u) % ${ring.slots}u` : `(t + syn[${c.delay}u + s]) % ${ring.slots}u`;
+    // This step's arrivals at target j, sorted by synapse index (= by source, then by position
+    // in the source's row: the order in which the WASM engine adds them), then added up.
+    const slot = (s: string) => `${c.bucket}u + syn[${c.colptr}u + j] + ${s}`;
+    const W = pr.weightOffset >> 2;
+    const add = 'value' in pr.delay
+      ? { pre: `    let a = ${ring.offset >> 2}u + ((t + ${pr.delay.value}u) % ${ring.slots}u) * ${N}u + i;\n    var acc = ld(a);`, post: '    st(a, acc);', one: `acc = acc + bitcast<f32>(mem[${W}u + s]);` }
+      : { pre: '', post: '', one: `let a = ${ring.offset >> 2}u + ((t + mem[${pr.delay.offset >> 2}u + s]) % ${ring.slots}u) * ${N}u + i; st(a, ld(a) + bitcast<f32>(mem[${W}u + s]));` };
+    const one = add.one;
     L.push(`  if (i >= ${t0}u && i <= ${t1}u) {
     let j = i - ${t0}u;
-    for (var s = syn[${c.colptr}u + j]; s < syn[${c.colptr}u + j + 1u]; s++) {
-      if (flags[${lay.flagBase[pr.source.index] + pr.src[0]}u + syn[${c.src}u + s]] != 0u) {
-        let a = ${ring.offset >> 2}u + (${slot}) * ${N}u + i;
-        st(a, ld(a) + bitcast<f32>(syn[${c.w}u + s]));
+    let n = atomicLoad(&bucket[${c.count}u + j]);
+    if (n > 0u) {
+      for (var x = 1u; x < n; x++) {
+        let v = atomicLoad(&bucket[${slot('x')}]);
+        var y = x;
+        loop {
+          if (y == 0u) { break; }
+          let u = atomicLoad(&bucket[${slot('y - 1u')}]);
+          if (u <= v) { break; }
+          atomicStore(&bucket[${slot('y')}], u);
+          y = y - 1u;
+        }
+        atomicStore(&bucket[${slot('y')}], v);
       }
+${add.pre}
+      for (var x = 0u; x < n; x++) {
+        let s = atomicLoad(&bucket[${slot('x')}]);
+        ${one}
+      }
+${add.post}
+      atomicStore(&bucket[${c.count}u + j], 0u);
     }
   }`);
   }
@@ -379,9 +416,10 @@ export function generate(plan: Plan, lay: Layout): Kernels {
     '@group(0) @binding(0) var<storage, read_write> mem: array<u32>;',
     '@group(0) @binding(1) var<storage, read> syn: array<u32>;',
     '@group(0) @binding(2) var<storage, read_write> ctl: array<atomic<u32>>;',
-    '@group(0) @binding(3) var<storage, read_write> flags: array<u32>;',
+    '@group(0) @binding(3) var<storage, read_write> lists: array<u32>;',
     '@group(0) @binding(4) var<storage, read_write> rec: array<u32>;',
     '@group(0) @binding(5) var<storage, read> tab: array<u32>;',
+    '@group(0) @binding(6) var<storage, read_write> bucket: array<atomic<u32>>;',
     `const REC_CAP: u32 = ${lay.recCap}u;`,
     HELPERS(k0, k1),
   ];
@@ -398,15 +436,19 @@ export function generate(plan: Plan, lay: Layout): Kernels {
   }
   for (const p of plan.pops) {
     if (!p.arraySpikes) continue;
-    parts.push(arrayKernels(p, lay));
-    step.push({ entry: `arc_${p.index}`, threads: p.size });
+    parts.push(arrayKernel(p, lay));
     step.push({ entry: `ars_${p.index}`, threads: lay.arrays.get(p.index)!.maxPerStep });
+  }
+  for (const pr of plan.projs) {
+    parts.push(pushKernel(pr, lay));
+    step.push({ entry: `psh_${pr.index}`, threads: pr.source.size });
   }
   plan.rings.forEach((ring, r) => {
     parts.push(deliverKernel(plan, ring, r, lay));
     step.push({ entry: `dlv_${r}`, threads: ring.target.size });
   });
-  parts.push(`@compute @workgroup_size(1) fn tick() { atomicAdd(&ctl[0], 1u); }`);
+  const resets = plan.pops.map((p) => `atomicStore(&ctl[${CTL.words + p.index}u], 0u);`).join(' ');
+  parts.push(`@compute @workgroup_size(1) fn tick() { atomicAdd(&ctl[0], 1u); ${resets} }`);
   step.push({ entry: 'tick', threads: 0 });
   return { code: parts.join('\n'), step };
 }
