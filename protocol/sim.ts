@@ -10,6 +10,8 @@ export interface RunOptions {
   /** Directory of the model file (event and edge files are relative to it). */
   baseDir?: string;
   progressEveryMs?: number;
+  /** Where to run; overrides `simulate { backend }`. auto: WebGPU on a hardware adapter, else WASM. */
+  backend?: 'auto' | 'wasm' | 'webgpu';
 }
 
 /** host → worker */
@@ -52,6 +54,10 @@ export interface RunOutput {
   synapses: number;
   memoryBytes: number;
   timings: { plan_s: number; compile_s: number; run_s: number };
+  /** The backend that ran (wasm, or webgpu with its adapter). */
+  backend?: string;
+  /** Why the run is not on the backend asked for (no adapter, unsupported feature). */
+  backendNote?: string;
 }
 
 /** worker → host */

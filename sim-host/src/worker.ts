@@ -4,6 +4,7 @@
 import type { FromWorker, RunOutput, ToWorker } from '../../protocol/sim';
 import { Simulation, type RunResult } from './engine';
 import { PlanError } from './plan';
+import { runOnBackend } from './webgpu/select';
 
 type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e: 'message', f: (m: ToWorker) => void): void };
 
@@ -19,20 +20,36 @@ export function toOutput(r: RunResult): RunOutput {
 export function handle(msg: ToWorker, port: Port): void {
   if (msg.type !== 'run') return;
   const cancel = new Int32Array(msg.cancel);
+  const cb = {
+    progressEveryMs: msg.options.progressEveryMs ?? 100,
+    shouldStop: () => Atomics.load(cancel, 0) !== 0,
+    onProgress: (done: number, total: number, r: RunResult) => port.postMessage({ type: 'progress', done, total, spikes: [...r.spikes.values()].reduce((a, s) => a + s.steps.length, 0) }),
+  };
+  const choice = msg.options.backend ?? msg.ir.simulate.backend ?? 'auto';
+  if (choice !== 'wasm') {
+    // WebGPU, or auto: asynchronous (sim-host/src/webgpu/select.ts).
+    runOnBackend(msg.ir, msg.options, choice, cb).then(
+      (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note }, port),
+      (e) => fail(e, port),
+    );
+    return;
+  }
   try {
     const sim = new Simulation(msg.ir, msg.options);
-    const result = sim.run({
-      progressEveryMs: msg.options.progressEveryMs ?? 100,
-      shouldStop: () => Atomics.load(cancel, 0) !== 0,
-      onProgress: (done, total, r) => port.postMessage({ type: 'progress', done, total, spikes: [...r.spikes.values()].reduce((a, s) => a + s.steps.length, 0) }),
-    });
-    const output = toOutput(result);
-    const transfer = [...output.spikes.flatMap((s) => [s.steps.buffer as ArrayBuffer, s.neurons.buffer as ArrayBuffer]), ...output.traces.map((t) => t.data.buffer as ArrayBuffer)];
-    port.postMessage({ type: 'done', output }, transfer);
+    done({ ...toOutput(sim.run(cb)), backend: 'wasm' }, port);
   } catch (e) {
-    if (e instanceof PlanError) port.postMessage({ type: 'refused', message: e.message, code: e.code });
-    else port.postMessage({ type: 'failed', message: (e as Error).stack ?? String(e) });
+    fail(e, port);
   }
+}
+
+function done(output: RunOutput, port: Port): void {
+  const transfer = [...output.spikes.flatMap((s) => [s.steps.buffer as ArrayBuffer, s.neurons.buffer as ArrayBuffer]), ...output.traces.map((t) => t.data.buffer as ArrayBuffer)];
+  port.postMessage({ type: 'done', output }, transfer);
+}
+
+function fail(e: unknown, port: Port): void {
+  if (e instanceof PlanError) port.postMessage({ type: 'refused', message: e.message, code: e.code });
+  else port.postMessage({ type: 'failed', message: (e as Error).stack ?? String(e) });
 }
 
 // Node: started by worker_threads.
