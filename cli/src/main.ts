@@ -17,7 +17,7 @@ const USAGE = `spikeworks ${VERSION} — spiking network models in .snn
 usage:
   spikeworks check <file.snn>... [--format human|json]   check files: syntax, names, units, ranges, sizes
   spikeworks export <file.snn> [--out FILE]              write the model IR (JSON, SI units) of a checked file
-  spikeworks run <file.snn> [--out DIR] [--format human|json] [--backend wasm|auto] [--seed N]
+  spikeworks run <file.snn> [--out DIR] [--format human|json] [--backend wasm|webgpu|auto] [--seed N]
                  [--duration T_s] [--csv] [--memory-limit MB]
                                                          simulate; writes spikes.bin, traces, summary.json to DIR
   spikeworks --help | --version
@@ -115,6 +115,7 @@ function parseRun(rest: string[]): Parameters<typeof runCommand>[0] {
         const b = value(k++, a);
         if (b !== 'wasm' && b !== 'auto' && b !== 'webgpu') usage(`--backend must be wasm, webgpu or auto, got ${b}`);
         args.backend = b;
+        args.backendGiven = true;
         break;
       }
       case '--seed': args.seed = num(value(k++, a), a, true); break;

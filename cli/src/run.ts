@@ -11,6 +11,8 @@ export interface RunArgs {
   out?: string;
   format: 'human' | 'json';
   backend: 'wasm' | 'auto' | 'webgpu';
+  /** --backend was given (else the model's `simulate { backend }` decides). */
+  backendGiven?: boolean;
   seed?: number;
   duration?: number;
   csv: boolean;
@@ -23,16 +25,11 @@ export async function runCommand(a: RunArgs): Promise<number> {
   if (!ir) return 1;
   const abs = path.resolve(a.file);
   const checkS = (performance.now() - t0) / 1000;
-  let backend: string = a.backend === 'auto' ? 'wasm' : a.backend;
-  if (a.backend === 'webgpu') {
-    process.stderr.write('spikeworks: the WebGPU backend is not available yet; running on WASM\n');
-    backend = 'wasm';
-  }
   const tty = process.stderr.isTTY && a.format === 'human';
   let lastDraw = 0;
   const handle = startRun(
     ir,
-    { seed: a.seed, duration: a.duration, baseDir: path.dirname(abs), memoryLimit: a.memoryLimitMb ? a.memoryLimitMb * 2 ** 20 : undefined },
+    { seed: a.seed, duration: a.duration, baseDir: path.dirname(abs), memoryLimit: a.memoryLimitMb ? a.memoryLimitMb * 2 ** 20 : undefined, backend: a.backendGiven ? a.backend : undefined },
     (done, total, spikes) => {
       if (!tty) return;
       const now = performance.now();
@@ -68,7 +65,8 @@ export async function runCommand(a: RunArgs): Promise<number> {
     process.off('SIGINT', onSigint);
   }
   if (tty) process.stderr.write('\r' + ' '.repeat(90) + '\r');
-  const summary = summarize(out, (performance.now() - t0) / 1000, backend, checkS);
+  if (out.backendNote) process.stderr.write(`spikeworks: ${out.backendNote}\n`);
+  const summary = summarize(out, (performance.now() - t0) / 1000, out.backend ?? 'wasm', checkS);
   if (a.out) {
     fs.mkdirSync(a.out, { recursive: true });
     writeSpikesBinary(path.join(a.out, 'spikes.bin'), out);
