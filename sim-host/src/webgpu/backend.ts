@@ -118,7 +118,7 @@ export class WebGPUSimulation {
     const recCap = Math.max(neurons, Math.min(Math.floor(maxBind / 8), Math.max(1 << 20, neurons * 64)));
     const lay: Layout = { csc, arrays, poissonThr, flagBase, recBase, recCap };
     const sizes: [string, number][] = [
-      ['state, parameters, delay rings (the plan\'s memory)', plan.bytes],
+      ['state, parameters and delay rings (plan memory)', plan.bytes],
       ['column pointers', synWords * 4],
       ['spike lists', neurons * 4],
       ['arrivals by target', bucketWords * 4],
