@@ -37,6 +37,11 @@ export interface TraceData {
   every: number;
   /** Sample k of neuron m at data[k · neurons.length + m], SI units. */
   data: Float32Array;
+  /**
+   * A probe of a named connection (w or a synapse variable): `population` is the connection's
+   * name, `neurons` are synapse indices, and each synapse's pre- and postsynaptic neuron.
+   */
+  synapses?: { pre: number[]; post: number[] };
 }
 
 export interface RunOutput {

@@ -70,7 +70,8 @@ class Lowerer {
   private selector(s: A.Selector): SelectorIR {
     const item = this.a.network.get(s.name.name);
     const size = item && (item.kind === 'population' || item.kind === 'input') ? item.size ?? 0 : 0;
-    if (!s.range) return { name: s.name.name, from: 0, to: size - 1 };
+    // A named connection without a range selects all its synapses (their count is drawn later).
+    if (!s.range) return { name: s.name.name, from: 0, to: item?.kind === 'connection' ? 2147483647 : size - 1 };
     if (s.range.kind === 'range') return { name: s.name.name, from: this.num(s.range.from), to: this.num(s.range.to) };
     const k = this.num(s.range);
     return { name: s.name.name, from: k, to: k };

@@ -50,6 +50,8 @@ export interface RingPlan {
 
 export interface ProjPlan {
   index: number;
+  /** Index of its connection in ir.connections. */
+  connection: number;
   source: PopPlan;
   target: PopPlan;
   src: [number, number];
@@ -367,7 +369,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
   const rings = new Map<string, RingPlan>();
   const projs: ProjPlan[] = [];
   const pending: { ring: RingPlan; maxDelay: number }[] = [];
-  ir.connections.forEach((c) => {
+  ir.connections.forEach((c, connection) => {
     const synModel = c.synapse ? ir.models[c.synapse.model] : undefined;
     const plasticModel = synModel && (synModel.state.length > 0 || synModel.on_post.length > 0 || synModel.odes.length > 0) ? synModel : undefined;
     const stmt = plasticModel ? { variable: c.target ?? '', sign: 1 } : deliveredStatement(c);
@@ -423,7 +425,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
       mem.i32(rowptrOffset, built.rowptr.length).set(built.rowptr);
       mem.i32(colOffset, nsyn).set(built.col);
       projs.push({
-        index: projIndex, source, target, src, tgt, ring, synapses: nsyn, rowptrOffset, colOffset, weightOffset,
+        index: projIndex, connection, source, target, src, tgt, ring, synapses: nsyn, rowptrOffset, colOffset, weightOffset,
         delay, rowptr: built.rowptr, plastic,
         constWeight: !plastic && c.weight.kind === 'const' ? Math.fround(stmt.sign * c.weight.value) : undefined,
       });
