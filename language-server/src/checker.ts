@@ -1159,6 +1159,7 @@ class FileChecker implements Sink {
     }
   }
   private pendingIntervals: { expr: A.Expr; value: number }[] = [];
+  private pendingRates: { expr: A.Expr; value: number }[] = [];
 
   private checkBlock(b: A.BlockDef): void {
     const where = `${b.kind}${b.name ? ' ' + b.name.name : ''}`;
@@ -1196,6 +1197,13 @@ class FileChecker implements Sink {
           });
         }
         if (b.type.name === 'current_step') this.checkCurrentStep(vals);
+        if (b.type.name === 'poisson') {
+          const r = vals.get('rate');
+          const d = r?.ty.dist;
+          // the largest rate a source may get: the constant, or the distribution's upper end
+          const hi = r?.ty.value ?? (d?.dist === 'uniform' ? d.args[1] : d?.dist === 'normal' ? d.args[0] + 3 * d.args[1] : undefined);
+          if (r && hi !== undefined && !this.pendingRates.some((x) => x.expr === r.prop.value)) this.pendingRates.push({ expr: r.prop.value, value: hi });
+        }
         const increasing = (key: string, what: string) => {
           const e = vals.get(key)?.prop.value;
           const l = vals.get(key)?.ty.list;
@@ -1336,6 +1344,14 @@ class FileChecker implements Sink {
     }
     for (const p of this.pendingIntervals) {
       if (p.value < dt - 1e-15) this.err(p.expr, `the probe interval ${formatQuantity(p.value, TIME)} is shorter than dt = ${formatQuantity(dt, TIME)}`, 'out-of-range');
+    }
+    // A Poisson source spikes with probability rate·dt per step, at most once: the rate is
+    // reproduced only while rate·dt is small (Brian2's PoissonGroup works the same way).
+    for (const r of this.pendingRates) {
+      const p = r.value * dt;
+      if (p >= 0.1) {
+        this.warn(r.expr, `rate × dt = ${formatQuantity(r.value, FREQUENCY)} × ${formatQuantity(dt, TIME)} = ${+p.toPrecision(3)}: a Poisson source spikes at most once per step, so ${p >= 1 ? 'it spikes every step and the rate is capped at 1/dt' : 'the spike train is less random than a Poisson process'}; use a smaller dt or more sources at a lower rate`, 'poisson-rate');
+      }
     }
     const dur = this.simulate.duration;
     for (const w of this.pendingWindows) {
