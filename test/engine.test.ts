@@ -203,8 +203,12 @@ describe('the worker', () => {
   it('runs COBA off the main thread, streams progress and stops within 200 ms of a cancel', async () => {
     const ir = irOf((await import('node:fs')).readFileSync(path.join(repoRoot, 'examples', 'coba.snn'), 'utf8'));
     let progress = 0;
-    const h = startRun(ir, { seed: 2, duration: 60 }, () => progress++, distWorker);
-    await new Promise((r) => setTimeout(r, 800));
+    let firstProgress: () => void = () => undefined;
+    const started = new Promise<void>((r) => (firstProgress = r));
+    const h = startRun(ir, { seed: 2, duration: 60 }, () => (progress++, firstProgress()), distWorker);
+    // cancel mid-run: once it reports progress (building may take a while on a loaded machine), a little later
+    await Promise.race([started, new Promise((r) => setTimeout(r, 20_000))]);
+    await new Promise((r) => setTimeout(r, 300));
     const t0 = performance.now();
     h.cancel();
     const out = await h.result;
