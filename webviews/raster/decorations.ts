@@ -37,7 +37,7 @@ export const MARGIN = { right: 14, top: 10, bottom: 30 };
 /** Left margin wide enough for the population labels. */
 export function leftMargin(store: SpikeStore | undefined, measure: (s: string) => number): number {
   const widest = Math.max(0, ...(store?.pops ?? []).map((p) => measure(p.name)));
-  return Math.ceil(Math.min(200, Math.max(64, widest + 28)));
+  return Math.ceil(Math.min(200, Math.max(84, widest + 28)));
 }
 
 export function drawDecorations(p: Painter, g: Geometry, d: Decor): void {
@@ -71,7 +71,7 @@ export function drawDecorations(p: Painter, g: Geometry, d: Decor): void {
     if (yb - ya >= 13) {
       const mid = (ya + yb) / 2;
       p.text(pop.name, g.x - 14, mid - (yb - ya >= 30 ? 6 : 0), { color: theme.foreground, align: 'right', baseline: 'middle', bold: true });
-      if (yb - ya >= 30) p.text(`${formatCount(pop.size)} n`, g.x - 14, mid + 8, { color: theme.muted, align: 'right', baseline: 'middle', size: 10 });
+      if (yb - ya >= 30) p.text(`${formatCount(pop.size)} neurons`, g.x - 14, mid + 8, { color: theme.muted, align: 'right', baseline: 'middle', size: 10 });
     }
   });
   p.line(g.x - 0.5, g.y, g.x - 0.5, g.y + g.h, theme.foreground, line);

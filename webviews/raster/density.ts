@@ -23,10 +23,15 @@ export interface DensityFrame {
   visible: number;
 }
 
-/** Above this many spikes in view, draw from the grid. */
-export const DIRECT_LIMIT = 400_000;
+/** Exact frames write at most about this many marker pixels; above, the grid is used if fine enough. */
+export const EXACT_BUDGET = 1_500_000;
 
-export function densityImage(store: SpikeStore, view: View, width: number, height: number, reuse?: Float32Array, directLimit = DIRECT_LIMIT): DensityFrame {
+/** Marker size in pixels for a zoom: a spike covers its step and row, at least one pixel. */
+export function markerSize(sx: number, sy: number): { mw: number; mh: number } {
+  return { mw: Math.max(1, Math.min(4, Math.round(sx))), mh: sy >= 3 ? Math.min(12, Math.floor(sy) - 1) : Math.max(1, Math.round(sy)) };
+}
+
+export function densityImage(store: SpikeStore, view: View, width: number, height: number, reuse?: Float32Array, budget = EXACT_BUDGET): DensityFrame {
   const w = Math.max(1, Math.floor(width));
   const h = Math.max(1, Math.floor(height));
   const counts = reuse && reuse.length === w * h ? reuse : new Float32Array(w * h);
@@ -35,48 +40,55 @@ export function densityImage(store: SpikeStore, view: View, width: number, heigh
   const t1 = Math.max(view.t1, t0 + 1e-9);
   const r0 = view.r0;
   const r1 = Math.max(view.r1, r0 + 1e-9);
-  const estimate = store.estimateVisible(Math.floor(t0), Math.ceil(t1), Math.floor(r0), Math.ceil(r1));
-  const gridFine = store.gt >= store.totalSteps && store.gr >= store.rows; // grid cells are single steps and rows
-  if (estimate > directLimit && !gridFine) return gridFrame(store, t0, t1, r0, r1, w, h, counts, estimate);
-  return exactFrame(store, t0, t1, r0, r1, w, h, counts);
-}
-
-function exactFrame(store: SpikeStore, t0: number, t1: number, r0: number, r1: number, w: number, h: number, counts: Float32Array): DensityFrame {
   const sx = w / (t1 - t0);
   const sy = h / (r1 - r0);
-  // Marker size: a spike covers its step and row, at least one pixel, a little more when zoomed in.
-  const mw = Math.max(1, Math.min(4, Math.round(sx)));
-  const mh = sy >= 3 ? Math.floor(sy) - 1 : Math.max(1, Math.round(sy));
+  const { mw, mh } = markerSize(sx, sy);
+  const estimate = store.estimateVisible(Math.floor(t0), Math.ceil(t1), Math.floor(r0), Math.ceil(r1));
+  // The grid is good enough when its cells are at most ~2 pixels on screen.
+  const cellW = (store.totalSteps / store.gt) * sx;
+  const cellH = (store.rows / store.gr) * sy;
+  if (estimate * mw * mh > budget && cellW <= 2 && cellH <= 2) return gridFrame(store, t0, t1, r0, r1, w, h, counts, estimate);
+  return exactFrame(store, t0, t1, r0, r1, w, h, counts, mw, mh);
+}
+
+function exactFrame(store: SpikeStore, t0: number, t1: number, r0: number, r1: number, w: number, h: number, counts: Float32Array, mw: number, mh: number): DensityFrame {
+  const sx = w / (t1 - t0);
+  const sy = h / (r1 - r0);
   let visible = 0;
   let max = 0;
+  // A marker whose top row is above the view can still reach into it.
+  const reach = Math.ceil(mh / sy);
   store.pops.forEach((p, k) => {
-    if (p.row + p.size <= r0 || p.row >= r1) return;
-    const [a, b] = store.range(k, Math.floor(t0), Math.ceil(t1));
-    const { steps, neurons } = store.spikes(k);
+    if (p.row + p.size <= r0 - reach || p.row >= r1) return;
+    const n0 = Math.floor(r0) - p.row - reach;
+    const n1 = Math.ceil(r1) - p.row;
     const rowBase = p.row - r0;
-    if (mw === 1 && mh === 1) {
-      for (let m = a; m < b; m++) {
-        const y = Math.floor((rowBase + neurons[m]) * sy);
-        if (y < 0 || y >= h) continue;
-        const x = Math.floor((steps[m] - t0) * sx);
-        if (x < 0 || x >= w) continue;
-        const v = ++counts[y * w + x];
-        if (v > max) max = v;
-        visible++;
-      }
-      return;
-    }
-    for (let m = a; m < b; m++) {
-      const yTop = Math.floor((rowBase + neurons[m]) * sy);
-      if (yTop + mh <= 0 || yTop >= h) continue;
-      const xLeft = Math.floor((steps[m] - t0) * sx);
-      if (xLeft + mw <= 0 || xLeft >= w) continue;
-      visible++;
-      for (let y = Math.max(0, yTop); y < Math.min(h, yTop + mh); y++) {
-        const off = y * w;
-        for (let x = Math.max(0, xLeft); x < Math.min(w, xLeft + mw); x++) {
-          const v = ++counts[off + x];
+    for (const seg of store.segments(k, Math.floor(t0) - mw, Math.ceil(t1), n0, n1)) {
+      const { steps, neurons, a, b } = seg;
+      if (mw === 1 && mh === 1) {
+        for (let m = a; m < b; m++) {
+          const y = Math.floor((rowBase + neurons[m]) * sy);
+          if (y < 0 || y >= h) continue;
+          const x = Math.floor((steps[m] - t0) * sx);
+          if (x < 0 || x >= w) continue;
+          const v = ++counts[y * w + x];
           if (v > max) max = v;
+          visible++;
+        }
+        continue;
+      }
+      for (let m = a; m < b; m++) {
+        const yTop = Math.floor((rowBase + neurons[m]) * sy);
+        if (yTop + mh <= 0 || yTop >= h) continue;
+        const xLeft = Math.floor((steps[m] - t0) * sx);
+        if (xLeft + mw <= 0 || xLeft >= w) continue;
+        visible++;
+        for (let y = Math.max(0, yTop); y < Math.min(h, yTop + mh); y++) {
+          const off = y * w;
+          for (let x = Math.max(0, xLeft); x < Math.min(w, xLeft + mw); x++) {
+            const v = ++counts[off + x];
+            if (v > max) max = v;
+          }
         }
       }
     }
@@ -133,10 +145,16 @@ function gridFrame(store: SpikeStore, t0: number, t1: number, r0: number, r1: nu
   return { width: w, height: h, counts, max, mode: 'grid', visible: Math.round(estimate) };
 }
 
-/** Opacity of a pixel holding `count` spikes when the busiest holds `max`: one spike is clearly visible. */
+/** Lowest opacity of a non-empty pixel: high when spikes are sparse (one spike must show), lower when dense (so density reads). */
+export function opacityFloor(max: number): number {
+  return max <= 1 ? 1 : Math.max(0.2, 0.6 - 0.1 * Math.log2(max));
+}
+
+/** Opacity of a pixel holding `count` spikes when the busiest holds `max`. */
 export function opacity(count: number, max: number): number {
   if (count <= 0) return 0;
-  if (count < 1) return 0.55 * count; // grid mode spreads a cell's spikes over its pixels
+  const floor = opacityFloor(max);
+  if (count < 1) return floor * count; // grid mode spreads a cell's spikes over its pixels
   if (max <= 1) return 1;
-  return 0.55 + 0.45 * Math.min(1, Math.log1p(count) / Math.log1p(max));
+  return floor + (1 - floor) * Math.min(1, Math.log1p(count) / Math.log1p(max));
 }

@@ -51,6 +51,8 @@ class RasterApp {
   private restored?: PanelState;
   /** Milliseconds each of the last frames took (the bench reads them). */
   readonly frameMs: number[] = [];
+  /** Where the last frame's time went (ms). */
+  lastTimings = { layout: 0, density: 0, draw: 0, overlay: 0 };
 
   private summary = el('span', 'summary');
   private legend = el('div', 'legend');
@@ -88,6 +90,7 @@ class RasterApp {
     this.renderer = createRenderer(density, force);
     this.overlay = el('canvas', 'overlay', this.plot);
     this.plot.append(this.tooltip, this.message);
+    this.tooltip.hidden = true;
     this.plot.dataset.renderer = this.renderer.kind;
     const hint = el('div', 'hint', root);
     hint.textContent = 'Wheel: zoom time · Shift+wheel: zoom neurons · drag: pan · Shift+drag: select a window · click: pin cursor · Ctrl+click: go to population · double-click: whole run';
@@ -517,11 +520,15 @@ class RasterApp {
     }
     const pw = Math.max(1, Math.round(g.w * dpr));
     const ph = Math.max(1, Math.round(g.h * dpr));
+    const t1 = performance.now();
+    let t2 = t1;
     if (this.store && this.info) {
       this.frame = densityImage(this.store, this.view, pw, ph, this.frame?.counts);
+      t2 = performance.now();
       this.renderer.draw(this.frame, this.rowColors(ph), this.bg);
       canvas.hidden = false;
     } else canvas.hidden = true;
+    const t3 = performance.now();
     painterCtx.setTransform(dpr, 0, 0, dpr, 0, 0);
     painterCtx.clearRect(0, 0, width, height);
     if (this.store && this.info) {
@@ -529,6 +536,7 @@ class RasterApp {
       this.plot.dataset.mode = this.frame?.mode ?? '';
     }
     const ms = performance.now() - t0;
+    this.lastTimings = { layout: t1 - t0, density: t2 - t1, draw: t3 - t2, overlay: performance.now() - t3 };
     this.frameMs.push(ms);
     if (this.frameMs.length > 1000) this.frameMs.shift();
     return ms;

@@ -40,23 +40,32 @@ export class CanvasRenderer implements PlotRenderer {
     const bgWord = (255 << 24) | (bb << 16) | (bg << 8) | br;
     const { table, scale } = opacityTable(frame.max);
     const top = table.length - 1;
+    // Per distinct row colour: the 256 blends of it over the background, as pixel words.
+    const blends = new Map<number, Uint32Array>();
+    const blendOf = (cr: number, cg: number, cb: number) => {
+      const key = (cr << 16) | (cg << 8) | cb;
+      let lut = blends.get(key);
+      if (!lut) {
+        lut = new Uint32Array(256);
+        for (let a = 0; a < 256; a++) {
+          const r = br + Math.round(((cr - br) * a) / 255);
+          const g = bg + Math.round(((cg - bg) * a) / 255);
+          const b = bb + Math.round(((cb - bb) * a) / 255);
+          lut[a] = ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+        }
+        blends.set(key, lut);
+      }
+      return lut;
+    };
+    px.fill(bgWord);
     for (let y = 0; y < h; y++) {
-      const cr = rowColors[4 * y];
-      const cg = rowColors[4 * y + 1];
-      const cb = rowColors[4 * y + 2];
+      const lut = blendOf(rowColors[4 * y], rowColors[4 * y + 1], rowColors[4 * y + 2]);
       const off = y * w;
       for (let x = 0; x < w; x++) {
         const c = counts[off + x];
-        if (c === 0) {
-          px[off + x] = bgWord;
-          continue;
-        }
+        if (c === 0) continue;
         const q = c * scale;
-        const a = table[q < top ? q | 0 : top];
-        const r = br + (((cr - br) * a) >> 8);
-        const g = bg + (((cg - bg) * a) >> 8);
-        const b = bb + (((cb - bb) * a) >> 8);
-        px[off + x] = (255 << 24) | (b << 16) | (g << 8) | r;
+        px[off + x] = lut[table[q < top ? q | 0 : top]];
       }
     }
     this.ctx.putImageData(this.image, 0, 0);
@@ -82,9 +91,10 @@ void main() {
   vec3 col = texelFetch(colors, ivec2(0, y), 0).rgb;
   float a = 0.0;
   if (c > 0.0) {
-    if (c < 1.0) a = 0.55 * c;
+    float lo = maxCount <= 1.0 ? 1.0 : max(0.2, 0.6 - 0.1 * log2(maxCount));
+    if (c < 1.0) a = lo * c;
     else if (maxCount <= 1.0) a = 1.0;
-    else a = 0.55 + 0.45 * min(1.0, log(1.0 + c) / log(1.0 + maxCount));
+    else a = lo + (1.0 - lo) * min(1.0, log(1.0 + c) / log(1.0 + maxCount));
   }
   outColor = vec4(mix(background, col, a), 1.0);
 }`;
@@ -92,6 +102,9 @@ void main() {
 export class WebGLRenderer implements PlotRenderer {
   readonly kind = 'webgl' as const;
   private gl: WebGL2RenderingContext;
+  get context(): WebGL2RenderingContext {
+    return this.gl;
+  }
   private program: WebGLProgram;
   private countTex: WebGLTexture;
   private colorTex: WebGLTexture;
@@ -167,19 +180,31 @@ export class WebGLRenderer implements PlotRenderer {
   }
 }
 
-/** WebGL2 when it works, else the 2D canvas (`force` picks one, for tests and the bench). */
+/** Whether a WebGL context is drawn by a CPU rasteriser (SwiftShader, llvmpipe …). */
+export function isSoftwareGL(gl: WebGL2RenderingContext): boolean {
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  return /swiftshader|llvmpipe|softpipe|software|lavapipe/i.test(name);
+}
+
+/**
+ * WebGL2 on a GPU; the 2D canvas when WebGL2 is missing or only emulated on the CPU (there the
+ * canvas is faster: the counting is on the CPU either way). `force` picks one (tests, bench).
+ */
 export function createRenderer(canvas: HTMLCanvasElement, force?: 'webgl' | 'canvas'): PlotRenderer {
-  if (force !== 'canvas') {
-    try {
-      return new WebGLRenderer(canvas);
-    } catch (e) {
-      if (force === 'webgl') throw e;
-      console.info(`spikeworks raster: ${(e as Error).message}; drawing with a 2D canvas`);
-      // A canvas that gave out a WebGL context cannot give a 2D one: use a fresh one.
-      const fresh = canvas.cloneNode() as HTMLCanvasElement;
-      canvas.replaceWith(fresh);
-      return new CanvasRenderer(fresh);
-    }
+  if (force === 'canvas') return new CanvasRenderer(canvas);
+  let reason = '';
+  try {
+    const r = new WebGLRenderer(canvas);
+    if (force === 'webgl' || !isSoftwareGL(r.context)) return r;
+    reason = 'WebGL is emulated on the CPU here';
+  } catch (e) {
+    if (force === 'webgl') throw e;
+    reason = (e as Error).message;
   }
-  return new CanvasRenderer(canvas);
+  console.info(`spikeworks raster: ${reason}; drawing with a 2D canvas`);
+  // A canvas that gave out a WebGL context cannot give a 2D one: use a fresh one.
+  const fresh = canvas.cloneNode() as HTMLCanvasElement;
+  canvas.replaceWith(fresh);
+  return new CanvasRenderer(fresh);
 }

@@ -13,6 +13,26 @@ export interface StorePopulation {
 
 const GRID_T = 4096;
 const GRID_R = 1024;
+/** Rows per block of the row-block index. */
+export const BLOCK_ROWS = 64;
+
+export interface Segment {
+  steps: Int32Array;
+  neurons: Int32Array;
+  a: number;
+  b: number;
+}
+
+/** A population's spikes ordered by block of BLOCK_ROWS neurons, then by step. */
+interface BlockIndex {
+  /** How many spikes it covers (rebuilt when the population has grown). */
+  built: number;
+  builtAt: number;
+  steps: Int32Array;
+  neurons: Int32Array;
+  /** Start of block b's spikes; starts[blocks] = built. */
+  starts: Int32Array;
+}
 
 export class SpikeStore {
   readonly pops: StorePopulation[];
@@ -26,6 +46,7 @@ export class SpikeStore {
   private grid: Uint32Array;
   private sat: Float64Array;
   private satDirty = true;
+  private blocks: (BlockIndex | undefined)[];
 
   constructor(populations: { name: string; size: number }[], readonly totalSteps: number) {
     let row = 0;
@@ -38,6 +59,7 @@ export class SpikeStore {
     this.steps = this.pops.map(() => new Int32Array(1024));
     this.neurons = this.pops.map(() => new Int32Array(1024));
     this.counts = this.pops.map(() => 0);
+    this.blocks = this.pops.map(() => undefined);
     this.gt = Math.max(1, Math.min(GRID_T, totalSteps));
     this.gr = Math.max(1, Math.min(GRID_R, row));
     this.grid = new Uint32Array(this.gt * this.gr);
@@ -103,6 +125,74 @@ export class SpikeStore {
     const S = this.steps[k];
     const n = this.counts[k];
     return [lowerBound(S, n, s0), lowerBound(S, n, s1)];
+  }
+
+  /**
+   * Population k's spikes by row block (for views that show a few rows over a long time):
+   * rebuilt when the population has grown, at most once a second while spikes stream in.
+   */
+  blockIndex(k: number, now = performance.now()): BlockIndex | undefined {
+    const n = this.counts[k];
+    const have = this.blocks[k];
+    if (have && (have.built === n || now - have.builtAt < 1000)) return have;
+    const p = this.pops[k];
+    const nb = Math.max(1, Math.ceil(p.size / BLOCK_ROWS));
+    const starts = new Int32Array(nb + 1);
+    const S = this.steps[k];
+    const U = this.neurons[k];
+    for (let m = 0; m < n; m++) starts[(U[m] / BLOCK_ROWS) | 0]++;
+    let acc = 0;
+    for (let b = 0; b < nb; b++) {
+      const c = starts[b];
+      starts[b] = acc;
+      acc += c;
+    }
+    starts[nb] = acc;
+    const fill = starts.slice(0, nb);
+    const steps = new Int32Array(n);
+    const neurons = new Int32Array(n);
+    for (let m = 0; m < n; m++) {
+      const b = (U[m] / BLOCK_ROWS) | 0;
+      const at = fill[b]++;
+      steps[at] = S[m];
+      neurons[at] = U[m];
+    }
+    const idx = { built: n, builtAt: now, steps, neurons, starts };
+    this.blocks[k] = idx;
+    return idx;
+  }
+
+  /**
+   * Where population k's spikes with step in [s0, s1) and neuron in [n0, n1) are: index ranges
+   * into step/neuron arrays (which may hold others too: filter by neuron). Uses the row-block
+   * index when the neurons are a small part of the population, else the time order.
+   */
+  segments(k: number, s0: number, s1: number, n0: number, n1: number): Segment[] {
+    const p = this.pops[k];
+    const lo = Math.max(0, n0);
+    const hi = Math.min(p.size, n1);
+    if (hi <= lo) return [];
+    const all = this.spikes(k);
+    if ((hi - lo) * 2 > p.size || this.counts[k] < 50_000) {
+      const [a, b] = this.range(k, s0, s1);
+      return [{ steps: all.steps, neurons: all.neurons, a, b }];
+    }
+    const idx = this.blockIndex(k)!;
+    const out: Segment[] = [];
+    for (let blk = Math.floor(lo / BLOCK_ROWS); blk <= Math.floor((hi - 1) / BLOCK_ROWS); blk++) {
+      const start = idx.starts[blk];
+      const end = idx.starts[blk + 1];
+      const a = lowerBound(idx.steps, end, s0, start);
+      const b = lowerBound(idx.steps, end, s1, a);
+      if (b > a) out.push({ steps: idx.steps, neurons: idx.neurons, a, b });
+    }
+    if (idx.built < this.counts[k]) {
+      // Spikes that arrived after the index was built, in time order.
+      const a = lowerBound(all.steps, this.counts[k], s0, idx.built);
+      const b = lowerBound(all.steps, this.counts[k], s1, a);
+      if (b > a) out.push({ steps: all.steps, neurons: all.neurons, a, b });
+    }
+    return out;
   }
 
   /** Population of a row, or -1. */
@@ -179,8 +269,8 @@ export class SpikeStore {
 }
 
 /** First index in a[0..n) with a[i] >= x (a non-decreasing). */
-export function lowerBound(a: Int32Array, n: number, x: number): number {
-  let lo = 0;
+export function lowerBound(a: Int32Array, n: number, x: number, from = 0): number {
+  let lo = from;
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
