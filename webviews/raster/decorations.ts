@@ -35,8 +35,8 @@ export interface Decor {
 export const MARGIN = { right: 14, top: 10, bottom: 30 };
 
 /** Left margin wide enough for the population labels. */
-export function leftMargin(store: SpikeStore | undefined, measure: (s: string) => number): number {
-  const widest = Math.max(0, ...(store?.pops ?? []).map((p) => measure(p.name)));
+export function leftMargin(store: SpikeStore | undefined, measure: (s: string, bold: boolean) => number): number {
+  const widest = Math.max(0, ...(store?.pops ?? []).map((p) => Math.max(measure(p.name, true), measure(`${formatCount(p.size)} neurons`, false))));
   return Math.ceil(Math.min(200, Math.max(84, widest + 28)));
 }
 

@@ -63,10 +63,11 @@ class RasterApp {
   private exportFormat!: HTMLElement & { value: string };
 
   constructor(root: HTMLElement, force?: 'webgl' | 'canvas') {
-    const bar = el('div', 'toolbar', root);
-    bar.append(this.summary);
-    bar.append(this.legend);
-    el('span', 'spacer', bar);
+    const top = el('div', 'toolbar', root);
+    top.append(this.summary);
+    top.append(this.legend);
+    el('span', 'spacer', top);
+    const bar = el('div', 'controls', top);
     this.button(bar, 'Reset view', 'Show the whole run (0)', () => this.setView(fullView(this.extent())));
     this.button(bar, 'Back', 'Previous view (Backspace)', () => this.back());
     const select = document.createElement('vscode-single-select') as unknown as HTMLElement & { value: string };
@@ -134,14 +135,19 @@ class RasterApp {
         this.requestRender();
         return;
       }
-      case 'status':
+      case 'status': {
         if (m.runId !== this.info?.runId) return;
+        const wasFull = sameView(this.view, fullView(this.extent()));
         this.status = m.status;
         this.stepsDone = m.stepsDone;
         this.statusMessage = m.message;
+        // A run that stopped early: the whole-run view becomes the part that was simulated.
+        if (wasFull) this.view = fullView(this.extent());
+        else this.view = clampView(this.view, this.extent());
         this.updateSummary();
         this.requestRender();
         return;
+      }
       case 'empty':
         this.info = undefined;
         this.store = undefined;
@@ -194,8 +200,10 @@ class RasterApp {
     this.requestRender();
   }
 
+  /** What can be shown: the whole run, or what was simulated of a run that stopped early. */
   private extent(): { steps: number; rows: number } {
-    return { steps: this.info?.steps ?? 1, rows: this.store?.rows ?? 1 };
+    const steps = this.info ? (this.status === 'running' ? this.info.steps : Math.max(1, Math.min(this.info.steps, this.stepsDone || this.info.steps))) : 1;
+    return { steps, rows: this.store?.rows ?? 1 };
   }
 
   private showMessage(text: string): void {
@@ -501,8 +509,8 @@ class RasterApp {
     const width = Math.max(50, Math.floor(rect.width));
     const height = Math.max(50, Math.floor(rect.height));
     const painterCtx = this.overlay.getContext('2d')!;
-    const left = leftMargin(this.store, (s) => {
-      painterCtx.font = '600 11px sans-serif';
+    const left = leftMargin(this.store, (s, bold) => {
+      painterCtx.font = `${bold ? '600 ' : ''}11px sans-serif`;
       return painterCtx.measureText(s).width;
     });
     const g: Geometry = { width, height, x: left, y: MARGIN.top, w: Math.max(10, width - left - MARGIN.right), h: Math.max(10, height - MARGIN.top - MARGIN.bottom) };

@@ -83,9 +83,10 @@ class TracesApp {
   private exportFormat!: HTMLElement & { value: string };
 
   constructor(root: HTMLElement) {
-    const bar = el('div', 'toolbar', root);
-    bar.append(this.summary);
-    el('span', 'spacer', bar);
+    const top = el('div', 'toolbar', root);
+    top.append(this.summary);
+    el('span', 'spacer', top);
+    const bar = el('div', 'controls', top);
     const binLabel = el('label', 'bin-label', bar);
     binLabel.textContent = 'Rate bin';
     this.binSelect = this.select(bar, 'Rate histogram bin', ['1', '2', '5', '10', '20', '50'].map((v) => [v, `${v} ms`]), String(this.binMs));
@@ -158,13 +159,17 @@ class TracesApp {
         for (const c of m.chunks) this.addSamples(c.trace, c.from, c.data);
         this.requestRender();
         return;
-      case 'status':
+      case 'status': {
         if (m.runId !== this.info?.runId) return;
+        const [a, b] = this.fullWindow();
+        const wasFull = Math.abs(this.window[0] - a) < 1e-12 && Math.abs(this.window[1] - b) < 1e-12;
         this.status = m.status;
         this.stepsDone = m.stepsDone;
+        if (wasFull) this.window = this.fullWindow();
         this.updateSummary();
         this.requestRender();
         return;
+      }
       case 'empty':
         this.info = undefined;
         this.pops = [];
@@ -229,8 +234,11 @@ class TracesApp {
     t.samples = Math.max(t.samples, from + data.length / n);
   }
 
+  /** The whole run, or what was simulated of a run that stopped early. */
   private fullWindow(): [number, number] {
-    return this.info ? [0, this.info.steps * this.info.dt] : [0, 1];
+    if (!this.info) return [0, 1];
+    const steps = this.status === 'running' || !this.stepsDone ? this.info.steps : Math.min(this.info.steps, this.stepsDone);
+    return [0, steps * this.info.dt];
   }
 
   private showMessage(text: string): void {

@@ -39,6 +39,8 @@ export class Panels implements vscode.Disposable {
   private panels: ResultPanel[] = [];
   private cursors = new Map<string, number | null>();
   private disposables: vscode.Disposable[] = [];
+  /** The model of the panel that was focused last (commands run from a panel act on it). */
+  lastActiveDocument?: string;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -69,6 +71,11 @@ export class Panels implements vscode.Disposable {
     }
   }
 
+  /** The model of the focused result panel, if one is focused. */
+  activePanelDocument(): string | undefined {
+    return this.panels.find((p) => p.panel.active)?.document || undefined;
+  }
+
   /** Opens (or reveals) the `kind` panel of a model file. */
   show(kind: PanelKind, document: string, preserveFocus = false): void {
     const existing = this.panels.find((p) => p.kind === kind && p.document === document);
@@ -76,10 +83,12 @@ export class Panels implements vscode.Disposable {
       existing.panel.reveal(undefined, preserveFocus);
       return;
     }
+    // Results share one column: beside the editor the first time, then where the others are.
+    const column = this.panels.find((p) => p.panel.viewColumn !== undefined)?.panel.viewColumn ?? vscode.ViewColumn.Beside;
     const panel = vscode.window.createWebviewPanel(
       KINDS[kind].viewType,
       `${KINDS[kind].title}: ${fileName(document)}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+      { viewColumn: column, preserveFocus },
       webviewOptions(this.extensionUri),
     );
     this.adopt(kind, panel, document);
@@ -101,6 +110,10 @@ export class Panels implements vscode.Disposable {
     panel.onDidDispose(() => {
       this.panels = this.panels.filter((x) => x !== p);
     });
+    panel.onDidChangeViewState((e) => {
+      if (e.webviewPanel.active && document) this.lastActiveDocument = document;
+    });
+    if (panel.active && document) this.lastActiveDocument = document;
   }
 
   private async onPanelMessage(p: ResultPanel, m: PanelMessage): Promise<void> {

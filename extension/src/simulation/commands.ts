@@ -7,9 +7,13 @@ import { Runner } from './runner';
 import { BACKENDS, type Backend } from './settings';
 import { RunStatusBar } from './status-bar';
 
-/** The .snn document a command is about: its argument (CodeLens, editor title) or the active editor. */
-async function targetDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
-  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+/**
+ * The .snn document a command is about: its argument (CodeLens, editor title), the active
+ * editor, or the model of the focused result panel.
+ */
+async function targetDocument(arg: unknown, panels: Panels): Promise<vscode.TextDocument | undefined> {
+  const fromPanel = panels.activePanelDocument();
+  const uri = arg instanceof vscode.Uri ? arg : fromPanel ? vscode.Uri.parse(fromPanel) : vscode.window.activeTextEditor?.document.uri;
   if (!uri) {
     void vscode.window.showInformationMessage('Open a .snn model to run it.');
     return undefined;
@@ -29,15 +33,18 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
   const panels = new Panels(context.extensionUri, runner, log);
   const lens = new SimulateCodeLens(runner);
 
-  const updateContext = () => void vscode.commands.executeCommand('setContext', 'spikeworks.runningResources', runner.runningDocuments());
+  const updateContext = () => {
+    void vscode.commands.executeCommand('setContext', 'spikeworks.runningResources', runner.runningDocuments());
+    void vscode.commands.executeCommand('setContext', 'spikeworks.running', runner.runningDocuments().length > 0);
+  };
   updateContext();
 
   const run = async (arg: unknown, backend?: Backend) => {
-    const doc = await targetDocument(arg);
-    if (doc) await runner.run(doc, backend);
+    const doc = await targetDocument(arg, panels);
+    return doc ? runner.run(doc, backend) : undefined;
   };
   const showPanel = async (kind: PanelKind, arg: unknown) => {
-    const doc = await targetDocument(arg);
+    const doc = await targetDocument(arg, panels);
     if (doc) panels.show(kind, doc.uri.toString());
   };
 
@@ -53,11 +60,11 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
         BACKENDS.map((b) => ({ label: b, description: b === 'auto' ? 'the best available' : b === 'webgpu' ? 'not available yet: runs on WASM' : 'WebAssembly (SIMD)' })),
         { title: 'Run with Backend', placeHolder: 'Simulation backend' },
       );
-      if (pick) await run(arg, pick.label as Backend);
+      return pick ? run(arg, pick.label as Backend) : undefined;
     }),
     vscode.commands.registerCommand('spikeworks.stopSimulation', async (arg: unknown) => {
       const uri = arg instanceof vscode.Uri ? arg.toString() : undefined;
-      const active = vscode.window.activeTextEditor?.document.uri.toString();
+      const active = panels.activePanelDocument() ?? vscode.window.activeTextEditor?.document.uri.toString();
       await runner.stop(uri ?? (active && runner.isRunning(active) ? active : undefined));
     }),
     vscode.commands.registerCommand('spikeworks.showRaster', (arg: unknown) => showPanel('raster', arg)),

@@ -17,6 +17,15 @@ import type { RunStatusBar } from './status-bar';
 /** How long a cancelled worker may take to hand back what it recorded before it is ended. */
 const STOP_GRACE_MS = 120;
 
+/** What "Run Simulation" resolves with (tests and other extensions use it). */
+export interface RunSummary {
+  runId: string;
+  status: string;
+  spikes: number;
+  stepsDone: number;
+  message?: string;
+}
+
 export interface RunEvent {
   document: string;
   message: RunMessage;
@@ -74,8 +83,16 @@ export class Runner implements vscode.Disposable {
     return undefined;
   }
 
-  /** Runs `doc` (replacing a run of the same file); resolves when the run has ended. */
-  async run(doc: vscode.TextDocument, backendOverride?: Backend): Promise<void> {
+  /**
+   * Runs `doc` (replacing a run of the same file); resolves when the run has ended, with what
+   * it produced (undefined when it did not start: model errors, no trust).
+   */
+  async run(doc: vscode.TextDocument, backendOverride?: Backend): Promise<RunSummary | undefined> {
+    const record = await this.runRecord(doc, backendOverride);
+    return record && { runId: record.info.runId, status: record.status, spikes: record.spikeCount(), stepsDone: record.stepsDone, message: record.message };
+  }
+
+  private async runRecord(doc: vscode.TextDocument, backendOverride?: Backend): Promise<RunRecord | undefined> {
     const key = doc.uri.toString();
     const name = fileName(key);
     const previous = this.active.get(key);
@@ -114,9 +131,10 @@ export class Runner implements vscode.Disposable {
       if (!trusted) return;
     }
 
+    const seed = settings.seed ?? ir.simulate.seed;
     const runId = `${Date.now().toString(36)}-${++runCounter}`;
     const steps = Math.round((duration ?? ir.simulate.duration) / ir.simulate.dt);
-    const info: RunInfo = { runId, document: key, fileName: name, model: ir.name, dt: ir.simulate.dt, steps, seed: ir.simulate.seed, backend, populations: populationsOf(ir) };
+    const info: RunInfo = { runId, document: key, fileName: name, model: ir.name, dt: ir.simulate.dt, steps, seed, backend, populations: populationsOf(ir) };
     const record = new RunRecord(info);
     this.latest.set(key, record);
     let finish!: () => void;
@@ -126,20 +144,20 @@ export class Runner implements vscode.Disposable {
     this.active.set(key, run);
     this.changed.fire();
     this.emit(key, { type: 'run', run: info });
-    this.log.info(`${name}: run ${runId} started — ${steps.toLocaleString('en-US')} steps of ${fmtTime(ir.simulate.dt)}, seed ${ir.simulate.seed}, backend ${backend}${requested !== backend ? ` (asked: ${requested})` : ''}`);
+    this.log.info(`${name}: run ${runId} started — ${steps.toLocaleString('en-US')} steps of ${fmtTime(ir.simulate.dt)}, seed ${seed}${settings.seed !== undefined ? ' (spikeworks.simulation.seed)' : ''}, backend ${backend}${requested !== backend ? ` (asked: ${requested})` : ''}`);
     this.status.setRunning(key, name, 0, 'building');
 
     const t0 = performance.now();
     try {
       run.handle = startRun(
         ir,
-        { seed: ir.simulate.seed, duration, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), progressEveryMs: 100, stream: true },
+        { seed, duration, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), progressEveryMs: 100, stream: true },
         (stepsDone, total, _spikes, delta) => this.progress(key, run, stepsDone, total, delta),
         path.join(this.extensionPath, 'dist', 'sim-worker.js'),
       );
     } catch (e) {
       await this.fail(key, run, doc, `could not start the simulation worker: ${(e as Error).message}`);
-      return;
+      return record;
     }
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Simulating ${name}`, cancellable: true },
@@ -163,13 +181,13 @@ export class Runner implements vscode.Disposable {
     try {
       output = await run.handle.result;
     } catch (e) {
-      if (run.finished) return;
+      if (run.finished) return record;
       if (e instanceof RunTerminated) await this.end(run, 'cancelled');
       else if (e instanceof RunRefused) await this.fail(key, run, doc, e.message);
       else await this.fail(key, run, doc, `the simulation failed: ${(e as Error).message}`);
-      return;
+      return record;
     }
-    if (run.finished) return;
+    if (run.finished) return record;
     // The tail recorded after the last progress message.
     for (const s of output.spikes) {
       const have = record.spikeCount(info.populations.findIndex((p) => p.name === s.name));
@@ -188,10 +206,11 @@ export class Runner implements vscode.Disposable {
     const wall = (performance.now() - t0) / 1000;
     if (output.error) {
       await this.fail(key, run, doc, output.error);
-      return;
+      return record;
     }
     this.log.info(`${name}: ${output.cancelled ? 'stopped' : 'done'} — ${(output.stepsDone * output.dt).toFixed(3)} s simulated in ${wall.toFixed(2)} s (build ${output.timings.plan_s.toFixed(2)} s, compile ${output.timings.compile_s.toFixed(3)} s), ${record.spikeCount().toLocaleString('en-US')} spikes, ${output.synapses.toLocaleString('en-US')} synapses`);
     await this.end(run, output.cancelled ? 'cancelled' : 'done');
+    return record;
   }
 
   /** Stops the run of `document` (or every run): within one chunk of steps, or ends the worker. */
