@@ -56,6 +56,8 @@ export function startRun(ir: ModelIR, options: RunOptions, onProgress?: Progress
       if (code !== 0) reject(new Error(`simulation worker exited with code ${code}`));
     });
   });
+  // A caller that ends the run need not also wait for it: no unhandled-rejection noise.
+  result.catch(() => {});
   worker.postMessage({ type: 'run', ir, options, cancel: cancelBuf });
   return {
     result,

@@ -32,7 +32,7 @@ export interface Decor {
   brush?: { x0: number; y0: number; x1: number; y1: number };
 }
 
-export const MARGIN = { right: 14, top: 10, bottom: 30 };
+export const MARGIN = { right: 22, top: 10, bottom: 30 };
 
 /** Left margin wide enough for the population labels. */
 export function leftMargin(store: SpikeStore | undefined, measure: (s: string, bold: boolean) => number): number {
@@ -54,7 +54,8 @@ export function drawDecorations(p: Painter, g: Geometry, d: Decor): void {
     const x = g.x + (t / d.dt - view.t0) * sx;
     p.line(x, g.y, x, g.y + g.h, theme.grid, 1, [2, 3]);
     p.line(x, g.y + g.h, x, g.y + g.h + 4, theme.foreground, line);
-    p.text(formatTime(t, span), x, g.y + g.h + 7, { color: theme.muted, align: 'center', baseline: 'top' });
+    const label = formatTime(t, span);
+    p.text(label, Math.min(g.width - p.measure(label) / 2 - 2, x), g.y + g.h + 7, { color: theme.muted, align: 'center', baseline: 'top' });
   }
   p.line(g.x, g.y + g.h + 0.5, g.x + g.w, g.y + g.h + 0.5, theme.foreground, line);
 

@@ -115,7 +115,7 @@ function cellSpans(n: number, lo: number, hi: number, cellsPerUnit: number, cell
     ib = Math.max(0, Math.min(cells, ib));
     c0[i] = ia;
     c1[i] = ib;
-    weight[i] = ib > ia ? Math.min(1, (b - a) / (ib - ia)) : 0;
+    weight[i] = ib > ia ? (b - a) / (ib - ia) : 0; // share of the cells this pixel stands for
   }
   return { c0, c1, weight };
 }

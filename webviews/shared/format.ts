@@ -13,7 +13,7 @@ export function niceTicks(lo: number, hi: number, count: number): number[] {
 
 /** A time in seconds for an axis whose span is `span` seconds. */
 export function formatTime(t: number, span: number): string {
-  if (span >= 5) return `${+t.toFixed(span >= 50 ? 0 : 1)} s`;
+  if (span >= 2) return `${+t.toFixed(span >= 20 ? 0 : 1)} s`;
   const ms = t * 1000;
   const digits = span >= 0.5 ? 0 : span >= 0.05 ? 1 : span >= 0.005 ? 2 : 3;
   return `${ms.toFixed(digits)} ms`;

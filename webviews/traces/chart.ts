@@ -27,6 +27,8 @@ export interface ChartSpec {
   y0: number;
   y1: number;
   xFormat: (v: number, span: number) => string;
+  /** Logarithmic x axis (x0 > 0). */
+  xLog?: boolean;
   series: Series[];
   cursor?: number | null;
   empty?: string;
@@ -39,7 +41,7 @@ export interface Box {
   h: number;
 }
 
-export const CHART_MARGIN = { left: 62, right: 14, top: 24, bottom: 32 };
+export const CHART_MARGIN = { left: 62, right: 22, top: 38, bottom: 32 };
 
 export function plotRect(b: Box): Box {
   return { x: b.x + CHART_MARGIN.left, y: b.y + CHART_MARGIN.top, w: Math.max(10, b.w - CHART_MARGIN.left - CHART_MARGIN.right), h: Math.max(10, b.h - CHART_MARGIN.top - CHART_MARGIN.bottom) };
@@ -51,25 +53,44 @@ function fmtY(v: number, span: number): string {
   return v.toFixed(digits);
 }
 
+/** Ticks at 1, 2, 5 × powers of ten in [lo, hi] (lo > 0). */
+export function logTicks(lo: number, hi: number): number[] {
+  if (!(lo > 0) || !(hi > lo)) return [];
+  const out: number[] = [];
+  const decades = Math.log10(hi / lo);
+  const steps = decades > 4 ? [1] : [1, 2, 5];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of steps) {
+      const v = m * 10 ** e;
+      if (v >= lo * 0.999 && v <= hi * 1.001) out.push(+v.toPrecision(6));
+    }
+  }
+  return out;
+}
+
 export function drawChart(p: Painter, box: Box, s: ChartSpec, theme: Theme): void {
   const r = plotRect(box);
   const line = theme.highContrast ? 1.5 : 1;
   p.text(s.title, box.x + 4, box.y + 4, { color: theme.foreground, baseline: 'top', bold: true, size: 12 });
-  if (s.note) p.text(s.note, box.x + box.w - CHART_MARGIN.right, box.y + 5, { color: theme.muted, baseline: 'top', align: 'right' });
+  if (s.note) p.text(s.note, box.x + 4, box.y + 21, { color: theme.muted, baseline: 'top' });
   const xSpan = s.x1 - s.x0 || 1;
   const ySpan = s.y1 - s.y0 || 1;
-  const X = (v: number) => r.x + ((v - s.x0) / xSpan) * r.w;
+  const lx0 = Math.log10(Math.max(1e-300, s.x0));
+  const lSpan = Math.log10(Math.max(1e-300, s.x1)) - lx0 || 1;
+  const X = s.xLog ? (v: number) => r.x + ((Math.log10(Math.max(1e-300, v)) - lx0) / lSpan) * r.w : (v: number) => r.x + ((v - s.x0) / xSpan) * r.w;
   const Y = (v: number) => r.y + r.h - ((v - s.y0) / ySpan) * r.h;
   for (const t of niceTicks(s.y0, s.y1, Math.max(2, Math.floor(r.h / 40)))) {
     const y = Y(t);
     p.line(r.x, y, r.x + r.w, y, theme.grid, 1, [2, 3]);
     p.text(fmtY(t, ySpan), r.x - 6, y, { color: theme.muted, align: 'right', baseline: 'middle' });
   }
-  for (const t of niceTicks(s.x0, s.x1, Math.max(2, Math.floor(r.w / 110)))) {
+  for (const t of s.xLog ? logTicks(s.x0, s.x1) : niceTicks(s.x0, s.x1, Math.max(2, Math.floor(r.w / 110)))) {
     const x = X(t);
     p.line(x, r.y, x, r.y + r.h, theme.grid, 1, [2, 3]);
     p.line(x, r.y + r.h, x, r.y + r.h + 4, theme.foreground, line);
-    p.text(s.xFormat(t, xSpan), x, r.y + r.h + 7, { color: theme.muted, align: 'center', baseline: 'top' });
+    const label = s.xFormat(t, xSpan);
+    const half = p.measure(label) / 2;
+    p.text(label, Math.min(box.x + box.w - half - 2, x), r.y + r.h + 7, { color: theme.muted, align: 'center', baseline: 'top' });
   }
   p.text(s.yLabel, box.x + 12, r.y + r.h / 2, { color: theme.foreground, align: 'center', baseline: 'middle', vertical: true });
   if (s.xLabel) p.text(s.xLabel, r.x + r.w, r.y + r.h + 20, { color: theme.muted, align: 'right', baseline: 'top', size: 10 });

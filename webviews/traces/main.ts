@@ -523,10 +523,10 @@ class TracesApp {
     const [w0, w1] = this.window;
     const s0 = Math.floor(w0 / info.dt);
     const s1 = Math.ceil(w1 / info.dt);
-    const hists = this.pops.map((p) => isiHistogram(p.steps.view(), p.neurons.view(), p.size, info.dt, ISI_BINS, s0, s1));
+    const hists = this.pops.map((p) => isiHistogram(p.steps.view(), p.neurons.view(), p.size, info.dt, ISI_BINS, s0, s1, undefined, true));
     const maxIsi = Math.max(0, ...hists.map((h) => h.edges[h.edges.length - 1]));
     // Same bins for every population: redo with the common range.
-    const common = maxIsi > 0 ? this.pops.map((p) => isiHistogram(p.steps.view(), p.neurons.view(), p.size, info.dt, ISI_BINS, s0, s1, maxIsi)) : hists;
+    const common = maxIsi > 0 ? this.pops.map((p) => isiHistogram(p.steps.view(), p.neurons.view(), p.size, info.dt, ISI_BINS, s0, s1, maxIsi, true)) : hists;
     let top = 0;
     const series: Series[] = common.map((h, k) => {
       const ys = Array.from(h.counts, (c) => (h.n ? c / h.n : 0));
@@ -537,10 +537,11 @@ class TracesApp {
     return {
       title: `ISI distribution · ${formatTime(w0, w1 - w0)} – ${formatTime(w1, w1 - w0)}`,
       note,
-      xLabel: 'interval',
+      xLabel: 'interval (log scale)',
       yLabel: 'fraction',
-      x0: 0,
-      x1: maxIsi > 0 ? maxIsi * 1000 : 1,
+      xLog: true,
+      x0: info.dt * 1000,
+      x1: maxIsi > 0 ? maxIsi * 1000 : 10,
       y0: 0,
       y1: top > 0 ? top * 1.1 : 1,
       xFormat: (v) => `${+v.toPrecision(3)} ms`,

@@ -32,9 +32,10 @@ export interface IsiHistogram {
 
 /**
  * Inter-spike intervals of spikes with step in [s0, s1), in `bins` bins up to `maxIsi` seconds
- * (default: the 99th percentile, so one outlier does not flatten the picture).
+ * (default: the 99th percentile, so one outlier does not flatten the picture); `log`: bins
+ * equally spaced in log(interval) from one step up (ISI distributions span decades).
  */
-export function isiHistogram(steps: Int32Array, neurons: Int32Array, size: number, dt: number, bins: number, s0 = -Infinity, s1 = Infinity, maxIsi?: number): IsiHistogram {
+export function isiHistogram(steps: Int32Array, neurons: Int32Array, size: number, dt: number, bins: number, s0 = -Infinity, s1 = Infinity, maxIsi?: number, log = false): IsiHistogram {
   const last = new Int32Array(Math.max(0, size)).fill(-1);
   const isis: number[] = [];
   const perNeuron = new Float64Array(Math.max(0, size) * 3); // n, Σx, Σx²
@@ -71,14 +72,26 @@ export function isiHistogram(steps: Int32Array, neurons: Int32Array, size: numbe
   if (isis.length === 0) return { edges, counts, n: 0, cv: null, mean: null };
   const sorted = Float64Array.from(isis).sort();
   const top = maxIsi !== undefined && maxIsi > 0 ? maxIsi / dt : Math.max(1, sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))]);
-  const width = top / nb;
-  for (let b = 0; b <= nb; b++) edges[b] = b * width * dt;
   let sum = 0;
-  for (const x of isis) {
-    sum += x;
-    const b = Math.floor(x / width);
-    if (b < nb) counts[b]++;
-    else if (x === top) counts[nb - 1]++;
+  if (log) {
+    // Geometric bins from one step (the shortest interval there is) to `top`.
+    const ratio = Math.log(Math.max(1.0001, top)) / nb;
+    for (let b = 0; b <= nb; b++) edges[b] = Math.exp(b * ratio) * dt;
+    for (const x of isis) {
+      sum += x;
+      const b = Math.floor(Math.log(Math.max(1, x)) / ratio);
+      if (b < nb) counts[b]++;
+      else if (x <= top) counts[nb - 1]++;
+    }
+  } else {
+    const width = top / nb;
+    for (let b = 0; b <= nb; b++) edges[b] = b * width * dt;
+    for (const x of isis) {
+      sum += x;
+      const b = Math.floor(x / width);
+      if (b < nb) counts[b]++;
+      else if (x === top) counts[nb - 1]++;
+    }
   }
   return { edges, counts, n: isis.length, cv: cvN ? cvSum / cvN : null, mean: (sum / isis.length) * dt };
 }
