@@ -84,13 +84,17 @@ export function drawChart(p: Painter, box: Box, s: ChartSpec, theme: Theme): voi
     p.line(r.x, y, r.x + r.w, y, theme.grid, 1, [2, 3]);
     p.text(fmtY(t, ySpan), r.x - 6, y, { color: theme.muted, align: 'right', baseline: 'middle' });
   }
+  let lastRight = -Infinity;
   for (const t of s.xLog ? logTicks(s.x0, s.x1) : niceTicks(s.x0, s.x1, Math.max(2, Math.floor(r.w / 110)))) {
     const x = X(t);
     p.line(x, r.y, x, r.y + r.h, theme.grid, 1, [2, 3]);
     p.line(x, r.y + r.h, x, r.y + r.h + 4, theme.foreground, line);
     const label = s.xFormat(t, xSpan);
     const half = p.measure(label) / 2;
-    p.text(label, Math.min(box.x + box.w - half - 2, x), r.y + r.h + 7, { color: theme.muted, align: 'center', baseline: 'top' });
+    const lx = Math.min(box.x + box.w - half - 2, x);
+    if (lx - half < lastRight + 6) continue; // would overlap the previous label (log axes crowd)
+    lastRight = lx + half;
+    p.text(label, lx, r.y + r.h + 7, { color: theme.muted, align: 'center', baseline: 'top' });
   }
   p.text(s.yLabel, box.x + 12, r.y + r.h / 2, { color: theme.foreground, align: 'center', baseline: 'middle', vertical: true });
   if (s.xLabel) p.text(s.xLabel, r.x + r.w, r.y + r.h + 20, { color: theme.muted, align: 'right', baseline: 'top', size: 10 });
