@@ -10,6 +10,11 @@ export interface RunOptions {
   /** Directory of the model file (event and edge files are relative to it). */
   baseDir?: string;
   progressEveryMs?: number;
+  /**
+   * Streaming: each progress message also carries what was recorded since the previous one
+   * (`ProgressDelta`), so that panels can draw while the run goes on.
+   */
+  stream?: boolean;
 }
 
 /** host → worker */
@@ -59,9 +64,33 @@ export interface RunOutput {
   timings: { plan_s: number; compile_s: number; run_s: number };
 }
 
+/** New spikes of one population since the previous progress message (step order). */
+export interface SpikeDelta {
+  name: string;
+  size: number;
+  steps: Int32Array;
+  neurons: Int32Array;
+}
+
+/** New samples of one probed variable: samples `from`, `from + 1`, … (layout as TraceData.data). */
+export interface TraceDelta {
+  population: string;
+  variable: string;
+  neurons: number[];
+  every: number;
+  from: number;
+  data: Float32Array;
+}
+
+/** What a streaming run recorded since its previous progress message (typed arrays transferred). */
+export interface ProgressDelta {
+  spikes: SpikeDelta[];
+  traces: TraceDelta[];
+}
+
 /** worker → host */
 export type FromWorker =
-  | { type: 'progress'; done: number; total: number; spikes: number }
+  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta }
   | { type: 'done'; output: RunOutput }
   | { type: 'refused'; message: string; code: string }
   | { type: 'failed'; message: string };

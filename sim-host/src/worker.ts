@@ -1,7 +1,7 @@
 // The simulation worker: Node worker_threads entry (the same module runs as a Web Worker once a
 // browser host posts the same messages). Builds, compiles and runs; streams progress; a cancel
 // flag in shared memory stops it between chunks of steps (chunks are sized to ~10 ms).
-import type { FromWorker, RunOutput, ToWorker } from '../../protocol/sim';
+import type { FromWorker, ProgressDelta, RunOutput, SpikeDelta, ToWorker, TraceDelta } from '../../protocol/sim';
 import { Simulation, type RunResult } from './engine';
 import { PlanError } from './plan';
 
@@ -18,15 +18,51 @@ export function toOutput(r: RunResult): RunOutput {
   };
 }
 
+/**
+ * What a streaming run recorded since the last call: the tails of the spike and trace records
+ * (copies, so they can be transferred). Costs one copy of the new data per progress message.
+ */
+export class DeltaTracker {
+  private spikesSent = new Map<string, number>();
+  private samplesSent: number[] = [];
+
+  next(r: RunResult): ProgressDelta {
+    const spikes: SpikeDelta[] = [];
+    for (const [name, rec] of r.spikes) {
+      const from = this.spikesSent.get(name) ?? 0;
+      if (rec.steps.length <= from) continue;
+      spikes.push({ name, size: r.sizes.get(name) ?? 0, steps: rec.steps.slice(from), neurons: rec.neurons.slice(from) });
+      this.spikesSent.set(name, rec.steps.length);
+    }
+    const traces: TraceDelta[] = [];
+    r.traces.forEach((t, k) => {
+      const n = t.neurons.length;
+      const samples = n > 0 ? Math.floor(t.data.length / n) : 0;
+      const from = this.samplesSent[k] ?? 0;
+      if (samples <= from) return;
+      traces.push({ population: t.population, variable: t.variable, neurons: t.neurons.slice(), every: t.every, from, data: t.data.slice(from * n, samples * n) });
+      this.samplesSent[k] = samples;
+    });
+    return { spikes, traces };
+  }
+}
+
 export function handle(msg: ToWorker, port: Port): void {
   if (msg.type !== 'run') return;
   const cancel = new Int32Array(msg.cancel);
   try {
     const sim = new Simulation(msg.ir, msg.options);
+    const stream = msg.options.stream ? new DeltaTracker() : undefined;
     const result = sim.run({
       progressEveryMs: msg.options.progressEveryMs ?? 100,
       shouldStop: () => Atomics.load(cancel, 0) !== 0,
-      onProgress: (done, total, r) => port.postMessage({ type: 'progress', done, total, spikes: [...r.spikes.values()].reduce((a, s) => a + s.steps.length, 0) }),
+      onProgress: (done, total, r) => {
+        const spikes = [...r.spikes.values()].reduce((a, s) => a + s.steps.length, 0);
+        if (!stream) return port.postMessage({ type: 'progress', done, total, spikes });
+        const delta = stream.next(r);
+        const transfer = [...delta.spikes.flatMap((s) => [s.steps.buffer as ArrayBuffer, s.neurons.buffer as ArrayBuffer]), ...delta.traces.map((t) => t.data.buffer as ArrayBuffer)];
+        port.postMessage({ type: 'progress', done, total, spikes, delta }, transfer);
+      },
     });
     const output = toOutput(result);
     const transfer = [...output.spikes.flatMap((s) => [s.steps.buffer as ArrayBuffer, s.neurons.buffer as ArrayBuffer]), ...output.traces.map((t) => t.data.buffer as ArrayBuffer)];
