@@ -2,6 +2,7 @@
 // probed traces, reports progress, honours cancellation, and stops on NaN/Inf with the place
 // it happened. Used in-process (tests) and inside the worker (worker.ts).
 import type { ModelIR, SelectorIR } from '../../protocol/ir';
+import { Growable, growableFloat32, growableInt32 } from '../../protocol/growable';
 import type { TraceData } from '../../protocol/sim';
 import { evalExpr, type EvalEnv } from './expr';
 import { buildPlan, type Plan, type PlanOptions } from './plan';
@@ -38,38 +39,6 @@ export interface RunCallbacks {
   /** Polled between chunks of steps; true stops the run (what was recorded is kept). */
   shouldStop?: () => boolean;
   progressEveryMs?: number;
-}
-
-class Growable {
-  private buf = new Int32Array(1024);
-  length = 0;
-  push(x: number): void {
-    if (this.length === this.buf.length) {
-      const b = new Int32Array(this.buf.length * 2);
-      b.set(this.buf);
-      this.buf = b;
-    }
-    this.buf[this.length++] = x;
-  }
-  view(): Int32Array {
-    return this.buf.subarray(0, this.length);
-  }
-}
-
-class GrowableF32 {
-  private buf = new Float32Array(1024);
-  length = 0;
-  push(x: number): void {
-    if (this.length === this.buf.length) {
-      const b = new Float32Array(this.buf.length * 2);
-      b.set(this.buf);
-      this.buf = b;
-    }
-    this.buf[this.length++] = x;
-  }
-  view(): Float32Array {
-    return this.buf.subarray(0, this.length);
-  }
 }
 
 export class Simulation {
@@ -116,7 +85,7 @@ export class Simulation {
    * variable (every synapse of its projections, in their CSR order). Undefined when the
    * selector names nothing recordable (the checker reports those).
    */
-  private prober(sel: SelectorIR, variable: string, memF: Float32Array): { indices: number[]; sample: (out: GrowableF32) => void; synapses?: { pre: number[]; post: number[] } } | undefined {
+  private prober(sel: SelectorIR, variable: string, memF: Float32Array): { indices: number[]; sample: (out: Growable<Float32Array>) => void; synapses?: { pre: number[]; post: number[] } } | undefined {
     const plan = this.plan;
     const pop = plan.pops.find((p) => p.name === sel.name);
     if (pop) {
@@ -211,10 +180,10 @@ export class Simulation {
     const buf = this.memory.buffer;
     const mem32 = new Int32Array(buf);
     const memF = new Float32Array(buf);
-    const spikes = plan.pops.map(() => ({ steps: new Growable(), neurons: new Growable() }));
+    const spikes = plan.pops.map(() => ({ steps: growableInt32(), neurons: growableInt32() }));
     // Probes: spikes are always recorded for the probed populations; traces per probe.
     const probedSpikes = new Set<string>();
-    const traces: { rec: TraceRecord; sample: (out: GrowableF32) => void; samples: GrowableF32; everySteps: number }[] = [];
+    const traces: { rec: TraceRecord; sample: (out: Growable<Float32Array>) => void; samples: Growable<Float32Array>; everySteps: number }[] = [];
     for (const pr of ir.probes) {
       for (const sel of pr.targets) {
         if (pr.variable === 'spikes' || pr.variable === 'rate') {
@@ -224,7 +193,7 @@ export class Simulation {
         const probe = this.prober(sel, pr.variable, memF);
         if (!probe) continue;
         const everySteps = Math.max(1, Math.round((pr.every ?? plan.dt) / plan.dt));
-        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: probe.indices, every: everySteps * plan.dt, data: new Float32Array(0), ...(probe.synapses ? { synapses: probe.synapses } : {}) }, sample: probe.sample, samples: new GrowableF32(), everySteps });
+        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: probe.indices, every: everySteps * plan.dt, data: new Float32Array(0), ...(probe.synapses ? { synapses: probe.synapses } : {}) }, sample: probe.sample, samples: growableFloat32(), everySteps });
       }
     }
     const recordAll = probedSpikes.size === 0;

@@ -2,6 +2,7 @@
 // histogram and the ISI distribution of the spikes in the time window. Streams while the run
 // goes on, shares the time cursor with the raster, takes the raster's selected window, zooms
 // and pans in time (wheel, drag, keyboard), exports PNG / SVG / CSV.
+import { Growable, growableInt32 } from '../../protocol/growable';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -19,29 +20,12 @@ import { decimate, isiHistogram, populationRate } from './stats';
 const CHART_HEIGHT = 200;
 const ISI_BINS = 40;
 
-class Ints {
-  buf = new Int32Array(1024);
-  length = 0;
-  append(xs: Int32Array): void {
-    if (this.length + xs.length > this.buf.length) {
-      const b = new Int32Array(Math.max(this.buf.length * 2, this.length + xs.length));
-      b.set(this.buf.subarray(0, this.length));
-      this.buf = b;
-    }
-    this.buf.set(xs, this.length);
-    this.length += xs.length;
-  }
-  view(): Int32Array {
-    return this.buf.subarray(0, this.length);
-  }
-}
-
 interface Pop {
   name: string;
   size: number;
   color: number;
-  steps: Ints;
-  neurons: Ints;
+  steps: Growable<Int32Array>;
+  neurons: Growable<Int32Array>;
 }
 
 interface Trace {
@@ -192,7 +176,7 @@ class TracesApp {
   private startRun(run: RunInfo): void {
     this.info = run;
     const recorded = run.populations.map((p, k) => ({ ...p, k })).filter((p) => p.recorded);
-    this.pops = recorded.map((p) => ({ name: p.name, size: p.size, color: p.k, steps: new Ints(), neurons: new Ints() }));
+    this.pops = recorded.map((p) => ({ name: p.name, size: p.size, color: p.k, steps: growableInt32(), neurons: growableInt32() }));
     this.popIndex = run.populations.map((p) => recorded.findIndex((r) => r.name === p.name));
     this.traces = [];
     this.status = 'running';

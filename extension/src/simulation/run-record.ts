@@ -1,27 +1,8 @@
 // Everything a run has produced so far, held by the extension so that a panel opened (or
 // reloaded) mid-run or afterwards gets the whole picture: spikes per population, probed
 // samples, status. Appends are amortised O(new data). No VS Code types (unit-tested).
+import { Growable, growableInt32 } from '../../../protocol/growable';
 import type { RunInfo, RunStatus, SpikeChunk, TraceChunk, TraceInfo } from '../../../protocol/panel-data';
-
-class IntBuffer {
-  private buf: Int32Array;
-  length = 0;
-  constructor(capacity = 1024) {
-    this.buf = new Int32Array(Math.max(16, capacity));
-  }
-  append(xs: Int32Array): void {
-    if (this.length + xs.length > this.buf.length) {
-      const b = new Int32Array(Math.max(this.buf.length * 2, this.length + xs.length));
-      b.set(this.buf.subarray(0, this.length));
-      this.buf = b;
-    }
-    this.buf.set(xs, this.length);
-    this.length += xs.length;
-  }
-  view(from = 0): Int32Array {
-    return this.buf.subarray(from, this.length);
-  }
-}
 
 class FloatBuffer {
   private buf = new Float32Array(1024);
@@ -51,13 +32,13 @@ export class RunRecord {
   status: RunStatus = 'running';
   stepsDone = 0;
   message?: string;
-  private spikeSteps: IntBuffer[];
-  private spikeNeurons: IntBuffer[];
+  private spikeSteps: Growable<Int32Array>[];
+  private spikeNeurons: Growable<Int32Array>[];
   private traceList: TraceRecord[] = [];
 
   constructor(readonly info: RunInfo) {
-    this.spikeSteps = info.populations.map(() => new IntBuffer());
-    this.spikeNeurons = info.populations.map(() => new IntBuffer());
+    this.spikeSteps = info.populations.map(() => growableInt32());
+    this.spikeNeurons = info.populations.map(() => growableInt32());
   }
 
   /** Adds spikes of population `name`; false when the run has no such population. */
