@@ -2,6 +2,7 @@
 // canvas), and lets the user zoom / pan both axes (wheel, drag, keyboard), select a window
 // (Shift+drag), share a time cursor with the traces panel, hover for population / neuron /
 // time, jump to a population's definition, and export PNG / SVG / CSV.
+import { el } from '../shared/dom';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -19,13 +20,6 @@ import { spikePaths, spikesCsv } from './export';
 import { createRenderer, type PlotRenderer } from './render';
 import { SpikeStore } from './spike-store';
 import { clampView, fullView, pan, sameView, zoom } from './view';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, parent?: HTMLElement): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  parent?.appendChild(e);
-  return e;
-}
 
 class RasterApp {
   private info?: RunInfo;

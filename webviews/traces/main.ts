@@ -2,6 +2,7 @@
 // histogram and the ISI distribution of the spikes in the time window. Streams while the run
 // goes on, shares the time cursor with the raster, takes the raster's selected window, zooms
 // and pans in time (wheel, drag, keyboard), exports PNG / SVG / CSV.
+import { el } from '../shared/dom';
 import { Growable, growableInt32 } from '../../protocol/growable';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -35,13 +36,6 @@ interface Trace {
 }
 
 type ChartKind = { kind: 'trace'; trace: Trace } | { kind: 'rate' } | { kind: 'isi' };
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, parent?: HTMLElement): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  parent?.appendChild(e);
-  return e;
-}
 
 class TracesApp {
   private info?: RunInfo;
