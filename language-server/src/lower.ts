@@ -309,6 +309,11 @@ class Lowerer {
     if (!out.synapse && !out.on_pre && out.target) out.on_pre = [{ target: { kind: 'target' }, op: '+=', value: { op: 'weight' } }];
     const mod = get('modulated_by')?.value;
     if (mod?.kind === 'name') out.modulated_by = mod.name;
+    const seg = get('segments')?.props;
+    if (seg) {
+      const sv = (k: string) => this.prop(seg, k)?.value;
+      out.segments = { count: this.num(sv('count'), 1), threshold: this.num(sv('threshold'), 1), window: this.num(sv('window'), this.a.simulate.dt ?? DEFAULT_SIMULATE.dt) };
+    }
     return [out];
   }
 
