@@ -1001,6 +1001,8 @@ class FileChecker implements Sink {
     }
     const dp = props.get('delay');
     if (dp) this.err(dp.key, 'delays on segment connections are not supported yet: a segment counts spikes in the step they are sent', 'conflict');
+    const ap = props.get('autapses');
+    if (ap?.value.kind === 'bool' && !ap.value.value) this.err(ap.value, "autapses: false is not supported with segments yet (the rule's targets are segments, not neurons)", 'conflict');
     if (!props.get('target')) this.err(p.key, "segments need 'target:', the variable each segment event increments by w", 'missing-property');
     const wp = props.get('weight');
     if (wp && (wp.value.kind === 'list' || (weightTy && weightTy.value === undefined && weightTy.dim !== null))) {
