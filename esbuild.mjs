@@ -44,6 +44,17 @@ const contexts = [
     target: 'es2022',
     loader: { '.snn': 'text' },
   }),
+  // Panel front ends (webviews/): one IIFE + CSS per panel in dist/webviews/.
+  await esbuild.context({
+    ...common,
+    entryPoints: { raster: 'webviews/raster/main.ts', traces: 'webviews/traces/main.ts' },
+    outdir: 'dist/webviews',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+  }),
 ];
 
 if (watch) {

@@ -24,11 +24,14 @@
 // build directory, i.e. what an edit costs at worst) and runs. The CLI's own wall_s (parse to
 // last step) and the script's total_s (from before `import brian2`) are printed beside them.
 // Peak RSS = process.resourceUsage().maxRSS of our CLI process (injected with --import), beside
-// the state + synapse + buffer size that the summary reports (memory_mb).
+// the state + synapse + buffer size that the summary reports (memory_mb); the runtime's own RSS
+// (the same CLI on a one-neuron model) is measured too, and the run's share, peak - runtime,
+// is compared with the arrays (target: within 2×).
 //
 // Ends with one JSON line: {"bench":"engine","coba4k_ratio","coba40k_ratio",
 // "coba4k_edit_to_result_s" (ours, median over the 4k seeds),"brian2_edit_to_result_s" (Brian2
-// 4k, cold),"peak_rss_mb" (ours, largest over all runs: the 40k ones)}.
+// 4k, cold),"peak_rss_mb" (ours, largest over all runs: the 40k ones),"runtime_rss_mb",
+// "arrays_mb","run_peak_over_arrays"}.
 //   SPIKEWORKS_BENCH_SEEDS_4K (default 16,45,60), SPIKEWORKS_BENCH_SEEDS_40K (default 9,18,26)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -191,6 +194,15 @@ function main(): void {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+  // The runtime's own footprint: the same CLI (Node, the language server, a worker thread) on
+  // a one-neuron model. What a run adds on top of it is the engine's peak.
+  const tiny = path.join(os.tmpdir(), `swk-bench-tiny-${process.pid}.snn`);
+  fs.writeFileSync(tiny, 'model tiny\npopulation p = LIF[1]\nsimulate { dt: 0.1 ms; duration: 1 ms }\n');
+  const runtime = median([0, 1, 2].map(() => runOurs(tiny, 1, 1).rssMb));
+  fs.rmSync(tiny, { force: true });
+  const peak = Math.max(...results.flatMap((r) => r.ours.map((x) => x.rssMb)));
+  const arrays = Math.max(...results.flatMap((r) => r.ours.map((x) => x.memMb)));
+  console.log(`memory: peak RSS ${f(peak, 0)} MB = runtime ${f(runtime, 0)} MB (Node + language server + worker, measured on a one-neuron model) + ${f(peak - runtime, 0)} MB for the run, whose state + synapse arrays are ${f(arrays, 1)} MB (${f((peak - runtime) / arrays)}×)`);
   const r4 = results.find((r) => r.n === 4000)!;
   const r40 = results.find((r) => r.n === 40000)!;
   const round = (x: number, d = 3) => Number(x.toFixed(d));
@@ -201,7 +213,10 @@ function main(): void {
       coba40k_ratio: round(r40.ratio),
       coba4k_edit_to_result_s: round(median(r4.ours.map((x) => x.wall))),
       brian2_edit_to_result_s: round(r4.brian[0].wall),
-      peak_rss_mb: round(Math.max(...results.flatMap((r) => r.ours.map((x) => x.rssMb))), 1),
+      peak_rss_mb: round(peak, 1),
+      runtime_rss_mb: round(runtime, 1),
+      arrays_mb: round(arrays, 1),
+      run_peak_over_arrays: round((peak - runtime) / arrays, 2),
     }),
   );
 }

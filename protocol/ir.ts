@@ -105,6 +105,14 @@ export interface ConnectionIR {
   on_post?: StatementIR[];
   modulated_by?: string;
   autapses: boolean;
+  /**
+   * Dendritic segments: the rule's targets are `count` segments per target neuron (target
+   * index j·count + q is segment q of neuron j). A synapse is active for `window` seconds after
+   * a presynaptic spike; a segment emits one event (the connection's `on_pre`, `target += w`,
+   * on its neuron) on the step its number of active synapses reaches `threshold`, and again
+   * only after it has fallen below.
+   */
+  segments?: { count: number; threshold: number; window: number };
 }
 
 export type InputIR =

@@ -12,6 +12,11 @@ export interface RunOptions {
   progressEveryMs?: number;
   /** Where to run; overrides `simulate { backend }`. auto: WebGPU on a hardware adapter, else WASM. */
   backend?: 'auto' | 'wasm' | 'webgpu';
+  /**
+   * Streaming: each progress message also carries what was recorded since the previous one
+   * (`ProgressDelta`), so that panels can draw while the run goes on.
+   */
+  stream?: boolean;
 }
 
 /** host → worker */
@@ -39,6 +44,11 @@ export interface TraceData {
   every: number;
   /** Sample k of neuron m at data[k · neurons.length + m], SI units. */
   data: Float32Array;
+  /**
+   * A probe of a named connection (w or a synapse variable): `population` is the connection's
+   * name, `neurons` are synapse indices, and each synapse's pre- and postsynaptic neuron.
+   */
+  synapses?: { pre: number[]; post: number[] };
 }
 
 export interface RunOutput {
@@ -60,9 +70,33 @@ export interface RunOutput {
   backendNote?: string;
 }
 
+/** New spikes of one population since the previous progress message (step order). */
+export interface SpikeDelta {
+  name: string;
+  size: number;
+  steps: Int32Array;
+  neurons: Int32Array;
+}
+
+/** New samples of one probed variable: samples `from`, `from + 1`, … (layout as TraceData.data). */
+export interface TraceDelta {
+  population: string;
+  variable: string;
+  neurons: number[];
+  every: number;
+  from: number;
+  data: Float32Array;
+}
+
+/** What a streaming run recorded since its previous progress message (typed arrays transferred). */
+export interface ProgressDelta {
+  spikes: SpikeDelta[];
+  traces: TraceDelta[];
+}
+
 /** worker → host */
 export type FromWorker =
-  | { type: 'progress'; done: number; total: number; spikes: number }
+  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta }
   | { type: 'done'; output: RunOutput }
   | { type: 'refused'; message: string; code: string }
   | { type: 'failed'; message: string };

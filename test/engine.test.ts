@@ -203,8 +203,12 @@ describe('the worker', () => {
   it('runs COBA off the main thread, streams progress and stops within 200 ms of a cancel', async () => {
     const ir = irOf((await import('node:fs')).readFileSync(path.join(repoRoot, 'examples', 'coba.snn'), 'utf8'));
     let progress = 0;
-    const h = startRun(ir, { seed: 2, duration: 60 }, () => progress++, distWorker);
-    await new Promise((r) => setTimeout(r, 800));
+    let firstProgress: () => void = () => undefined;
+    const started = new Promise<void>((r) => (firstProgress = r));
+    const h = startRun(ir, { seed: 2, duration: 60 }, () => (progress++, firstProgress()), distWorker);
+    // cancel mid-run: once it reports progress (building may take a while on a loaded machine), a little later
+    await Promise.race([started, new Promise((r) => setTimeout(r, 20_000))]);
+    await new Promise((r) => setTimeout(r, 300));
     const t0 = performance.now();
     h.cancel();
     const out = await h.result;
@@ -267,6 +271,39 @@ simulate { dt: 0.1 ms; duration: 200 ms }
       const dw = sim.weights(1)[0] - 5e-12;
       assert.ok(Math.abs(dw / expected - 1) < 2e-3, `ca0 = ${ca}: Δw = ${dw}, expected ${expected} (a = ${a})`);
     }
+  });
+
+  it("probes record a connection's weights and synapse variables, and a population's named expression", () => {
+    const ir = irOf(`
+input pre = spike_array[2] { times: [20 ms, 40 ms]; indices: [0, 1] }
+input drive = spike_array[1] { times: [29.9 ms]; indices: [0] }
+population post = LIF[1]
+population astro = Astrocyte[1] { ca = 2 }
+connect drive -> post { rule: all_to_all; weight: 100 mV; target: v }
+connect plastic: pre -> post { rule: all_to_all; weight: 5 pA; target: I_syn; synapse: PairSTDP(w_max = 10 pA) }
+probe w(plastic) every 1 ms
+probe apre(plastic) every 1 ms
+probe a(astro) every 10 ms
+simulate { dt: 0.1 ms; duration: 60 ms }
+`);
+    const sim = new Simulation(ir);
+    const r = sim.run();
+    const w = r.traces.find((t) => t.variable === 'w')!;
+    const apre = r.traces.find((t) => t.variable === 'apre')!;
+    assert.deepEqual(w.neurons, [0, 1]);
+    assert.deepEqual(w.synapses, { pre: [0, 1], post: [0, 0] });
+    assert.equal(w.data.length, 60 * 2);
+    // synapse 0: pre at 20 ms, post at 30 ms → unchanged until the postsynaptic spike
+    assert.equal(w.data[29 * 2], Math.fround(5e-12));
+    const final = sim.weights(1);
+    assert.equal(w.data[59 * 2], final[0]);
+    assert.equal(w.data[59 * 2 + 1], final[1]);
+    assert.ok(final[0] > Math.fround(5e-12) && final[1] < Math.fround(5e-12), `pre-before-post grows, post-before-pre shrinks: ${final[0]}, ${final[1]}`);
+    // apre jumps by A_plus at the spike (the sample at 21 ms sees it, decayed by the event-driven rule only at the next event)
+    assert.ok(Math.abs(apre.data[21 * 2] - 0.01) < 1e-6, String(apre.data[21 * 2]));
+    const a = r.traces.find((t) => t.variable === 'a')!;
+    const expect = (t: number) => 1 / (1 + Math.exp(-4 * (2 * Math.exp(-t / 2) - 1)));
+    for (let k = 0; k < 6; k++) assert.ok(Math.abs(a.data[k] - expect(k * 0.01)) < 1e-5, `a at ${k * 10} ms: ${a.data[k]} vs ${expect(k * 0.01)}`);
   });
 
   it('keeps weights within [0, w_max] and delivers the weight before changing it', () => {

@@ -407,6 +407,17 @@ describe('language server over stdio', { timeout: 120_000 }, () => {
     assert.ok(!syns.includes('LIF'), 'neuron models are not synapse models');
   });
 
+  it('completion and hover inside a segments block come from its schema', async () => {
+    const text = 'population exc = CobaLIF[10]\nconnect exc -> exc {\n  rule: all_to_all\n  segments: {\n    count: 4\n    \n  }\n  weight: 1 nS; target: g_e\n}\n';
+    const { uri } = await openDoc(text);
+    const res = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 5, character: 4 } });
+    const labels = (Array.isArray(res) ? res : res.items).map((i: { label: string }) => i.label) as string[];
+    assert.deepEqual(labels.sort(), ['threshold', 'window'], `segment keys not yet given, nothing else: ${labels.join(', ')}`);
+    const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 6 } });
+    const md = JSON.stringify(hover?.contents ?? '');
+    assert.ok(md.includes('Dendritic segments per target neuron'), md);
+  });
+
   it('definition on an import path opens the imported file', async () => {
     const mainUri = URI.file(join(tmp, 'main.snn')).toString();
     await openDoc(MAIN, mainUri);

@@ -1,4 +1,5 @@
-// The VS Code client: starts the bundled language server and wires its output channel.
+// The VS Code client: starts the bundled language server, wires its output channel, and
+// registers the simulation commands and result panels (simulation/, panels/).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -7,12 +8,15 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { registerSimulation } from './simulation/commands';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Spikeworks', { log: true });
   context.subscriptions.push(log);
+  // Simulation commands and panels first: they work (and panels revive) even if the server fails.
+  registerSimulation(context, log);
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

@@ -151,11 +151,15 @@ export interface ModelDef extends Span {
 
 // ---- network items -----------------------------------------------------------------------
 
-/** `key: value` inside a block. Statement values (`on_pre: { ... }`) keep their statements. */
+/**
+ * `key: value` inside a block. Statement values (`on_pre: { ... }`) keep their statements;
+ * nested property blocks (`segments: { count: 4; threshold: 10 }`) keep their properties.
+ */
 export interface Property extends Span {
   key: Ident;
   value: Expr;
   statements?: Assign[];
+  props?: Property[];
 }
 
 export interface Selector extends Span {

@@ -5,7 +5,7 @@ import { Severity, type Diagnostic } from './diagnostics';
 import { ExprChecker, unitOf, type Binding, type Env, type Sink, type Ty } from './expressions';
 import { closest } from './parser';
 import {
-  BUILTIN_NAMES, CONCEPT, CONNECT, DEFAULT_SPACING, INPUT_KINDS, METHODS, POPULATION, READOUT_KINDS, RULES, SIMULATE, TARGET_KINDS, TASK,
+  BUILTIN_NAMES, CONCEPT, CONNECT, DEFAULT_SPACING, SEGMENTS, INPUT_KINDS, METHODS, POPULATION, READOUT_KINDS, RULES, SIMULATE, TARGET_KINDS, TASK,
   type PropSpec, type Schema,
 } from './schema';
 import type { Sym } from './symbols';
@@ -851,11 +851,16 @@ class FileChecker implements Sink {
         }
       }
     }
+    // Dendritic segments: the rule draws for count × (target neurons) segments.
+    const segp = props.get('segments');
+    const seg = segp ? this.checkSegments(segp) : undefined;
+    const perTarget = seg?.count ?? 1;
+    const ruleTgts = tgts.map((t) => ({ count: t.count === undefined ? undefined : t.count * perTarget }));
     // Rule
     const rp = props.get('rule');
     let expectedPerPair: ((ns: number, nt: number) => number) | undefined;
     if (!rp) this.err(anchor, `connect needs 'rule:' (e.g. rule: ${CONNECT.rule.example})`, 'missing-property');
-    else expectedPerPair = this.checkRule(rp.value, c, srcs, tgts);
+    else expectedPerPair = this.checkRule(rp.value, c, srcs, ruleTgts);
     // Weight
     const wp = props.get('weight');
     let weightTy: Ty | undefined;
@@ -916,6 +921,7 @@ class FileChecker implements Sink {
     } else if (!sp && !tp && wp) {
       this.err(anchor, "connect needs 'target:' (the postsynaptic variable, e.g. target: g_e) or 'on_pre:' statements", 'missing-property');
     }
+    if (segp && seg) this.checkSegmentUse(segp, seg, props, weightTy, srcs);
     const mb = props.get('modulated_by');
     if (mb) this.checkValue(mb, CONNECT.modulated_by, where);
     const ap = props.get('autapses');
@@ -925,7 +931,7 @@ class FileChecker implements Sink {
     let known = true;
     for (const s of srcs) for (const t of tgts) {
       if (s.count === undefined || t.count === undefined || !expectedPerPair) known = false;
-      else synapses += expectedPerPair(s.count, t.count);
+      else synapses += expectedPerPair(s.count, t.count * perTarget);
     }
     if (known) {
       const plastic = sp ? 1 : 0;
@@ -968,6 +974,59 @@ class FileChecker implements Sink {
   }
 
   private pendingDelays: { expr: A.Expr; min?: number; unbounded?: boolean }[] = [];
+  private pendingSegmentWindows: { expr: A.Expr; value: number }[] = [];
+
+  /** `segments: { count; threshold; window }`: the block's own values (LANGUAGE.md "Dendritic segments"). */
+  private checkSegments(p: A.Property): { count?: number; threshold?: number; thresholdExpr?: A.Expr } | undefined {
+    if (!p.props) {
+      this.err(p.value, `segments takes a block of properties, e.g. segments: ${CONNECT.segments.example}`, 'bad-value');
+      return undefined;
+    }
+    const vals = this.checkProps(p.props, SEGMENTS, 'segments', p.key);
+    const w = vals.get('window');
+    if (w?.ty.value !== undefined) this.pendingSegmentWindows.push({ expr: w.prop.value, value: w.ty.value });
+    const th = vals.get('threshold');
+    return { count: vals.get('count')?.ty.value, threshold: th?.ty.value, thresholdExpr: th?.prop.value };
+  }
+
+  /**
+   * How a segment connection may be written: its event is `target += w`, so it needs a target
+   * and one constant weight, and takes no synapse model, statements or delays; θ can be reached
+   * only if a segment has at least θ synapses.
+   */
+  private checkSegmentUse(p: A.Property, seg: { threshold?: number; thresholdExpr?: A.Expr }, props: Map<string, A.Property>, weightTy: Ty | undefined, srcs: { count?: number }[]): void {
+    for (const k of ['synapse', 'on_pre', 'on_post', 'modulated_by'] as const) {
+      const q = props.get(k);
+      if (q) this.err(q.key, `a connection with segments delivers each segment event as 'target += w'; it takes no ${k}`, 'conflict');
+    }
+    const dp = props.get('delay');
+    if (dp) this.err(dp.key, 'delays on segment connections are not supported yet: a segment counts spikes in the step they are sent', 'conflict');
+    const ap = props.get('autapses');
+    if (ap?.value.kind === 'bool' && !ap.value.value) this.err(ap.value, "autapses: false is not supported with segments yet (the rule's targets are segments, not neurons)", 'conflict');
+    if (!props.get('target')) this.err(p.key, "segments need 'target:', the variable each segment event increments by w", 'missing-property');
+    const wp = props.get('weight');
+    if (wp && (wp.value.kind === 'list' || (weightTy && weightTy.value === undefined && weightTy.dim !== null))) {
+      this.err(wp.value, 'with segments, weight is the size of every segment event: one constant', 'not-constant');
+    }
+    const theta = seg.threshold;
+    const rule = props.get('rule')?.value;
+    if (theta === undefined || !seg.thresholdExpr || !rule) return;
+    const name = rule.kind === 'name' ? rule.name : rule.kind === 'call' ? rule.callee.name : undefined;
+    let most: number | undefined;
+    let how = '';
+    if (name === 'fixed_indegree' && rule.kind === 'call') {
+      const a = rule.args.find((x, k) => (x.name?.name ?? (k === 0 ? 'k' : '')) === 'k');
+      most = a ? this.ex.check(a.value, this.constEnv('a constant')).value : undefined;
+      how = `fixed_indegree(k = ${most}) gives each segment ${most}`;
+    } else if (name === 'one_to_one') {
+      most = 1;
+      how = 'one_to_one gives each segment 1';
+    } else if (name && name !== 'from_file' && srcs.every((x) => x.count !== undefined)) {
+      most = srcs.reduce((a, x) => a + x.count!, 0);
+      how = `a segment has at most one synapse per source, ${most}`;
+    }
+    if (most !== undefined && theta > most) this.err(seg.thresholdExpr, `threshold ${theta} can never be reached: ${how} synapse${most === 1 ? '' : 's'}`, 'out-of-range');
+  }
 
   /** Checks a connectivity rule; returns the expected synapse count per (source, target) pair. */
   private checkRule(e: A.Expr, c: A.ConnectDef, srcs: { count?: number }[], tgts: { count?: number }[]): ((ns: number, nt: number) => number) | undefined {
@@ -1159,6 +1218,7 @@ class FileChecker implements Sink {
     }
   }
   private pendingIntervals: { expr: A.Expr; value: number }[] = [];
+  private pendingRates: { expr: A.Expr; value: number }[] = [];
 
   private checkBlock(b: A.BlockDef): void {
     const where = `${b.kind}${b.name ? ' ' + b.name.name : ''}`;
@@ -1196,6 +1256,13 @@ class FileChecker implements Sink {
           });
         }
         if (b.type.name === 'current_step') this.checkCurrentStep(vals);
+        if (b.type.name === 'poisson') {
+          const r = vals.get('rate');
+          const d = r?.ty.dist;
+          // the largest rate a source may get: the constant, or the distribution's upper end
+          const hi = r?.ty.value ?? (d?.dist === 'uniform' ? d.args[1] : d?.dist === 'normal' ? d.args[0] + 3 * d.args[1] : undefined);
+          if (r && hi !== undefined && !this.pendingRates.some((x) => x.expr === r.prop.value)) this.pendingRates.push({ expr: r.prop.value, value: hi });
+        }
         const increasing = (key: string, what: string) => {
           const e = vals.get(key)?.prop.value;
           const l = vals.get(key)?.ty.list;
@@ -1334,8 +1401,19 @@ class FileChecker implements Sink {
       if (d.unbounded) this.diags.push({ start: d.expr.start, end: d.expr.end, severity: Severity.Information, code: 'short-delays', message: `this distribution draws delays shorter than dt = ${formatQuantity(dt, TIME)}; they are rounded up to one step (use uniform(lo, hi) with lo ≥ dt to avoid that)` });
       else if (d.min !== undefined && d.min < dt - 1e-15) this.err(d.expr, `delay ${formatQuantity(d.min, TIME)} is shorter than the time step dt = ${formatQuantity(dt, TIME)}; use at least ${formatQuantity(dt, TIME)}`, 'out-of-range');
     }
+    for (const w of this.pendingSegmentWindows) {
+      if (w.value < dt - 1e-15) this.err(w.expr, `the segment window ${formatQuantity(w.value, TIME)} is shorter than the time step dt = ${formatQuantity(dt, TIME)}; use at least ${formatQuantity(dt, TIME)}`, 'out-of-range');
+    }
     for (const p of this.pendingIntervals) {
       if (p.value < dt - 1e-15) this.err(p.expr, `the probe interval ${formatQuantity(p.value, TIME)} is shorter than dt = ${formatQuantity(dt, TIME)}`, 'out-of-range');
+    }
+    // A Poisson source spikes with probability rate·dt per step, at most once: the rate is
+    // reproduced only while rate·dt is small (Brian2's PoissonGroup works the same way).
+    for (const r of this.pendingRates) {
+      const p = r.value * dt;
+      if (p >= 0.1) {
+        this.warn(r.expr, `rate × dt = ${formatQuantity(r.value, FREQUENCY)} × ${formatQuantity(dt, TIME)} = ${+p.toPrecision(3)}: a Poisson source spikes at most once per step, so ${p >= 1 ? 'it spikes every step and the rate is capped at 1/dt' : 'the spike train is less random than a Poisson process'}; use a smaller dt or more sources at a lower rate`, 'poisson-rate');
+      }
     }
     const dur = this.simulate.duration;
     for (const w of this.pendingWindows) {

@@ -70,7 +70,8 @@ class Lowerer {
   private selector(s: A.Selector): SelectorIR {
     const item = this.a.network.get(s.name.name);
     const size = item && (item.kind === 'population' || item.kind === 'input') ? item.size ?? 0 : 0;
-    if (!s.range) return { name: s.name.name, from: 0, to: size - 1 };
+    // A named connection without a range selects all its synapses (their count is drawn later).
+    if (!s.range) return { name: s.name.name, from: 0, to: item?.kind === 'connection' ? 2147483647 : size - 1 };
     if (s.range.kind === 'range') return { name: s.name.name, from: this.num(s.range.from), to: this.num(s.range.to) };
     const k = this.num(s.range);
     return { name: s.name.name, from: k, to: k };
@@ -308,6 +309,11 @@ class Lowerer {
     if (!out.synapse && !out.on_pre && out.target) out.on_pre = [{ target: { kind: 'target' }, op: '+=', value: { op: 'weight' } }];
     const mod = get('modulated_by')?.value;
     if (mod?.kind === 'name') out.modulated_by = mod.name;
+    const seg = get('segments')?.props;
+    if (seg) {
+      const sv = (k: string) => this.prop(seg, k)?.value;
+      out.segments = { count: this.num(sv('count'), 1), threshold: this.num(sv('threshold'), 1), window: this.num(sv('window'), this.a.simulate.dt ?? DEFAULT_SIMULATE.dt) };
+    }
     return [out];
   }
 

@@ -12,6 +12,8 @@ const TOP_KEYWORDS = new Set([
 export const TOP_LEVEL_KEYWORDS = [...TOP_KEYWORDS];
 export const MODEL_SECTIONS = ['parameters', 'state', 'equations', 'method', 'spike', 'reset', 'refractory', 'on_pre', 'on_post'];
 const STATEMENT_KEYS = new Set(['on_pre', 'on_post']);
+/** Properties whose value is a block of properties (`segments: { count: 4; threshold: 10 }`). */
+const BLOCK_KEYS = new Set(['segments']);
 const MAX_DEPTH = 200;
 const MAX_TREE_DEPTH = 1000;
 
@@ -500,6 +502,16 @@ class Parser {
       const start = statements[0]?.start ?? this.prevEnd();
       const value: A.Expr = { kind: 'error', start, end: this.prevEnd() };
       return { key, value, statements, start: key.start, end: this.prevEnd() };
+    }
+    if (BLOCK_KEYS.has(key.name) && this.is('{')) {
+      const props: A.Property[] = [];
+      const start = this.tok.start;
+      this.block(key, key.name, () => {
+        props.push(this.parseProperty());
+        if (!this.is('}')) this.endStatement();
+      });
+      const value: A.Expr = { kind: 'error', start, end: this.prevEnd() };
+      return { key, value, props, start: key.start, end: this.prevEnd() };
     }
     const value = this.parseExpr();
     return { key, value, start: key.start, end: value.end };

@@ -13,6 +13,7 @@ export type ValueKind =
   | { kind: 'rule' }
   | { kind: 'synapse' }
   | { kind: 'statements' }
+  | { kind: 'block'; schema: Schema } // a nested block of properties: `key: { a: 1; b: 2 }`
   | { kind: 'layout' }
   | { kind: 'list'; dim?: Dim | 'target'; integer?: boolean }
   | { kind: 'timeRange' }
@@ -38,6 +39,13 @@ export const SIMULATE: Schema = {
   threads: { doc: 'Worker threads for the WASM backend.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, integer: true }, example: '1' },
 };
 
+/** The properties of a connection's `segments: { … }` block (LANGUAGE.md "Dendritic segments"). */
+export const SEGMENTS: Schema = {
+  count: { doc: 'Dendritic segments per target neuron (a whole number ≥ 1). Synapse target index j·count + q is segment q of neuron j.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, integer: true }, required: true, example: '4' },
+  threshold: { doc: 'θ: how many distinct synapses of one segment must be active (have received a spike within `window`) for the segment to emit its NMDA-like event; a whole number ≥ 1, at most the synapses per segment. The event fires on the step the count reaches θ and not again until it has fallen below θ.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, integer: true }, required: true, example: '10' },
+  window: { doc: 'How long a synapse stays active after a presynaptic spike (the coincidence window, ≥ dt, rounded to whole steps). Default: one time step (only spikes of the same step coincide).', value: { kind: 'quantity', dim: TIME, min: 0, minExclusive: true }, example: '1 ms' },
+};
+
 export const CONNECT: Schema = {
   rule: { doc: 'Connectivity rule: `all_to_all`, `one_to_one`, `random(p)`, `fixed_indegree(k)`, `distance(sigma, p_max)`, `ring_kernel(sigma, p_max)`, `from_file("edges.csv")`.', value: { kind: 'rule' }, required: true, example: 'random(p = 0.02)' },
   weight: { doc: 'Synaptic weight: a constant, a distribution, or a list with one value per synapse (`all_to_all`: the sources × targets matrix row by row; `one_to_one`: one per pair), in the unit of the target variable.', value: { kind: 'weight' }, required: true, example: '6 nS' },
@@ -48,7 +56,13 @@ export const CONNECT: Schema = {
   on_post: { doc: 'Statements run when the postsynaptic neuron spikes.', value: { kind: 'statements' } },
   modulated_by: { doc: 'A population (e.g. an astrocyte) whose variables the synapse model reads as `mod.x`.', value: { kind: 'ref', to: 'population' }, example: 'astro' },
   autapses: { doc: 'Allow a neuron to connect to itself (when source and target are the same population).', value: { kind: 'bool' }, example: 'false' },
+  segments: {
+    doc: 'Dendritic segments (Ahmad & Hawkins 2016): the synapses land on `count` segments per target neuron (the rule draws for each segment as if it were a target: target j·count + q is segment q of neuron j); a segment emits one NMDA-like event, `target += w`, when at least `threshold` of its synapses have received a spike within the last `window`. `{ count: 4; threshold: 10; window: 1 ms }`.',
+    value: { kind: 'block', schema: SEGMENTS },
+    example: '{ count: 4; threshold: 10; window: 1 ms }',
+  },
 };
+
 
 export const LAYOUT_DOC = 'Spatial layout used by distance rules: `ring`, `line`, `grid(rows = R, cols = C)`; optional `spacing`.';
 

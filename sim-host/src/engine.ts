@@ -1,8 +1,10 @@
 // Runs a plan: instantiates the generated module over one memory, steps it, records spikes and
 // probed traces, reports progress, honours cancellation, and stops on NaN/Inf with the place
 // it happened. Used in-process (tests) and inside the worker (worker.ts).
-import type { ModelIR } from '../../protocol/ir';
+import type { ModelIR, SelectorIR } from '../../protocol/ir';
+import { Growable, growableFloat32, growableInt32 } from '../../protocol/growable';
 import type { TraceData } from '../../protocol/sim';
+import { evalExpr, type EvalEnv } from './expr';
 import { buildPlan, type Plan, type PlanOptions } from './plan';
 import { compile } from './wasm/codegen';
 
@@ -37,22 +39,6 @@ export interface RunCallbacks {
   /** Polled between chunks of steps; true stops the run (what was recorded is kept). */
   shouldStop?: () => boolean;
   progressEveryMs?: number;
-}
-
-class Growable {
-  private buf = new Int32Array(1024);
-  length = 0;
-  push(x: number): void {
-    if (this.length === this.buf.length) {
-      const b = new Int32Array(this.buf.length * 2);
-      b.set(this.buf);
-      this.buf = b;
-    }
-    this.buf[this.length++] = x;
-  }
-  view(): Int32Array {
-    return this.buf.subarray(0, this.length);
-  }
 }
 
 export class Simulation {
@@ -93,6 +79,82 @@ export class Simulation {
     }
   }
 
+  /**
+   * What a probe `variable(selector)` samples: a population's state variable or named
+   * expression (evaluated here from the stored state), or a named connection's w or synapse
+   * variable (every synapse of its projections, in their CSR order). Undefined when the
+   * selector names nothing recordable (the checker reports those).
+   */
+  private prober(sel: SelectorIR, variable: string, memF: Float32Array): { indices: number[]; sample: (out: Growable<Float32Array>) => void; synapses?: { pre: number[]; post: number[] } } | undefined {
+    const plan = this.plan;
+    const pop = plan.pops.find((p) => p.name === sel.name);
+    if (pop) {
+      const indices: number[] = [];
+      for (let i = Math.max(0, sel.from); i <= Math.min(sel.to, pop.size - 1); i++) indices.push(i);
+      const off = pop.state.get(variable);
+      if (off !== undefined) return { indices, sample: (out) => { for (const i of indices) out.push(memF[(off >> 2) + i]); } };
+      const alias = pop.model?.aliases.find((a) => a.name === variable);
+      if (!alias || !pop.model) return undefined;
+      const model = pop.model;
+      let i = 0;
+      const aliases = new Map(model.aliases.map((a) => [a.name, a.expr]));
+      const env: EvalEnv = {
+        param: (x) => {
+          const p = pop.params.get(x);
+          return !p ? NaN : 'value' in p ? p.value : memF[(p.offset >> 2) + i];
+        },
+        state: (x) => {
+          const o = pop.state.get(x);
+          return o === undefined ? NaN : memF[(o >> 2) + i];
+        },
+        alias: (x) => {
+          const e = aliases.get(x);
+          return e ? evalExpr(e, env) : NaN;
+        },
+        builtin: (b) => (b === 'dt' ? plan.dt : b === 'i' ? i : b === 'N' ? pop.size : NaN),
+      };
+      return {
+        indices,
+        sample: (out) => {
+          for (i of indices) out.push(evalExpr(alias.expr, env));
+        },
+      };
+    }
+    const ci = plan.ir.connections.findIndex((c) => c.name === sel.name);
+    if (ci < 0) return undefined;
+    const parts: { offset: number; from: number; n: number }[] = [];
+    const pre: number[] = [];
+    const post: number[] = [];
+    let total = 0;
+    for (const pr of plan.projs) {
+      if (pr.connection !== ci) continue;
+      const off = variable === 'w' ? pr.weightOffset : pr.plastic?.state.get(variable);
+      if (off === undefined) return undefined;
+      const col = new Int32Array(this.memory.buffer, pr.colOffset, pr.synapses);
+      const from = Math.max(0, sel.from - total);
+      const to = Math.min(pr.synapses - 1, sel.to - total);
+      if (to >= from) {
+        parts.push({ offset: off, from, n: to - from + 1 });
+        for (let r = 0; r + 1 < pr.rowptr.length; r++) {
+          for (let s = Math.max(pr.rowptr[r], from); s < Math.min(pr.rowptr[r + 1], to + 1); s++) {
+            pre.push(pr.src[0] + r);
+            post.push(pr.tgt[0] + col[s]);
+          }
+        }
+      }
+      total += pr.synapses;
+    }
+    const indices: number[] = [];
+    for (let k = Math.max(0, sel.from); k <= Math.min(sel.to, total - 1); k++) indices.push(k);
+    return {
+      indices,
+      synapses: { pre, post },
+      sample: (out) => {
+        for (const p of parts) for (let k = 0; k < p.n; k++) out.push(memF[(p.offset >> 2) + p.from + k]);
+      },
+    };
+  }
+
   /** Connectivity of projection `k` as stored for the run: CSR by (local) source index. */
   connectivity(k: number): { rowptr: Int32Array; col: Int32Array } {
     const pr = this.plan.projs[k];
@@ -118,23 +180,20 @@ export class Simulation {
     const buf = this.memory.buffer;
     const mem32 = new Int32Array(buf);
     const memF = new Float32Array(buf);
-    const spikes = plan.pops.map(() => ({ steps: new Growable(), neurons: new Growable() }));
+    const spikes = plan.pops.map(() => ({ steps: growableInt32(), neurons: growableInt32() }));
     // Probes: spikes are always recorded for the probed populations; traces per probe.
     const probedSpikes = new Set<string>();
-    const traces: { rec: TraceRecord; offset: number; samples: number[]; everySteps: number; from: number }[] = [];
+    const traces: { rec: TraceRecord; sample: (out: Growable<Float32Array>) => void; samples: Growable<Float32Array>; everySteps: number }[] = [];
     for (const pr of ir.probes) {
       for (const sel of pr.targets) {
         if (pr.variable === 'spikes' || pr.variable === 'rate') {
           probedSpikes.add(sel.name);
           continue;
         }
-        const pop = plan.pops.find((p) => p.name === sel.name);
-        const off = pop?.state.get(pr.variable);
-        if (!pop || off === undefined) continue;
+        const probe = this.prober(sel, pr.variable, memF);
+        if (!probe) continue;
         const everySteps = Math.max(1, Math.round((pr.every ?? plan.dt) / plan.dt));
-        const neurons: number[] = [];
-        for (let i = sel.from; i <= Math.min(sel.to, pop.size - 1); i++) neurons.push(i);
-        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons, every: everySteps * plan.dt, data: new Float32Array(0) }, offset: off, samples: [], everySteps, from: sel.from });
+        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: probe.indices, every: everySteps * plan.dt, data: new Float32Array(0), ...(probe.synapses ? { synapses: probe.synapses } : {}) }, sample: probe.sample, samples: growableFloat32(), everySteps });
       }
     }
     const recordAll = probedSpikes.size === 0;
@@ -165,7 +224,7 @@ export class Simulation {
       plan.pops.forEach((p, k) => {
         if (recordAll || probedSpikes.has(p.name)) result.spikes.set(p.name, { steps: spikes[k].steps.view(), neurons: spikes[k].neurons.view() });
       });
-      for (const t of traces) t.rec.data = Float32Array.from(t.samples);
+      for (const t of traces) t.rec.data = t.samples.view().slice();
     };
     const { update, deliver } = this.exports;
     const t0 = performance.now();
@@ -182,8 +241,7 @@ export class Simulation {
         if (sets) for (const { cs, value } of sets) memF.fill(value, (cs.pop.state.get(cs.variable)! >> 2) + cs.from, (cs.pop.state.get(cs.variable)! >> 2) + cs.to + 1);
         for (const tr of traces) {
           if (t % tr.everySteps !== 0) continue;
-          const base = tr.offset >> 2;
-          for (const i of tr.rec.neurons) tr.samples.push(memF[base + i]);
+          tr.sample(tr.samples);
         }
         update(t);
         for (const p of arrayPops) mem32[p.countOffset >> 2] = 0;

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ModelIR } from '../../protocol/ir';
-import type { FromWorker, RunOptions, RunOutput } from '../../protocol/sim';
+import type { FromWorker, ProgressDelta, RunOptions, RunOutput } from '../../protocol/sim';
 
 export class RunRefused extends Error {
   constructor(message: string, readonly code: string) {
@@ -11,19 +11,35 @@ export class RunRefused extends Error {
   }
 }
 
+/** The run was ended by `terminate()`: nothing more comes from the worker. */
+export class RunTerminated extends Error {
+  constructor() {
+    super('the simulation was stopped');
+  }
+}
+
 export interface RunHandle {
   result: Promise<RunOutput>;
   /** Asks the worker to stop; it does so within one chunk of steps (~10 ms). */
   cancel(): void;
+  /**
+   * Ends the worker at once (also while it builds or compiles, which `cancel` cannot
+   * interrupt); `result` then rejects with RunTerminated.
+   */
+  terminate(): Promise<void>;
 }
 
-export function startRun(ir: ModelIR, options: RunOptions, onProgress?: (done: number, total: number, spikes: number) => void, workerFile = path.join(__dirname, 'sim-worker.js')): RunHandle {
+export type ProgressCallback = (done: number, total: number, spikes: number, delta?: ProgressDelta) => void;
+
+export function startRun(ir: ModelIR, options: RunOptions, onProgress?: ProgressCallback, workerFile = path.join(__dirname, 'sim-worker.js')): RunHandle {
   const cancelBuf = new SharedArrayBuffer(4);
   const flag = new Int32Array(cancelBuf);
   const worker = new Worker(workerFile);
+  let rejectRun: (e: Error) => void = () => {};
   const result = new Promise<RunOutput>((resolve, reject) => {
+    rejectRun = reject;
     worker.on('message', (m: FromWorker) => {
-      if (m.type === 'progress') onProgress?.(m.done, m.total, m.spikes);
+      if (m.type === 'progress') onProgress?.(m.done, m.total, m.spikes, m.delta);
       else if (m.type === 'done') {
         resolve(m.output);
         void worker.terminate();
@@ -40,6 +56,15 @@ export function startRun(ir: ModelIR, options: RunOptions, onProgress?: (done: n
       if (code !== 0) reject(new Error(`simulation worker exited with code ${code}`));
     });
   });
+  // A caller that ends the run need not also wait for it: no unhandled-rejection noise.
+  result.catch(() => {});
   worker.postMessage({ type: 'run', ir, options, cancel: cancelBuf });
-  return { result, cancel: () => Atomics.store(flag, 0, 1) };
+  return {
+    result,
+    cancel: () => Atomics.store(flag, 0, 1),
+    terminate: async () => {
+      rejectRun(new RunTerminated());
+      await worker.terminate();
+    },
+  };
 }

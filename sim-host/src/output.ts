@@ -116,7 +116,8 @@ export function writeTraces(dir: string, out: RunOutput): string[] {
   for (const t of out.traces) {
     const file = path.join(dir, `trace_${t.population}_${t.variable}.csv`);
     const n = t.neurons.length;
-    const rows = [`time_s,${t.neurons.map((i) => `${t.population}[${i}]`).join(',')}`];
+    const syn = t.synapses;
+    const rows = [`time_s,${t.neurons.map((i, m) => (syn ? `${t.population}[${syn.pre[m]}->${syn.post[m]}]` : `${t.population}[${i}]`)).join(',')}`];
     for (let k = 0; k * n < t.data.length; k++) {
       const row = [(k * t.every).toPrecision(9)];
       for (let m = 0; m < n; m++) row.push(String(t.data[k * n + m]));

@@ -50,6 +50,8 @@ export interface RingPlan {
 
 export interface ProjPlan {
   index: number;
+  /** Index of its connection in ir.connections. */
+  connection: number;
   source: PopPlan;
   target: PopPlan;
   src: [number, number];
@@ -66,6 +68,32 @@ export interface ProjPlan {
   plastic?: PlasticPlan;
   /** Every synapse has this weight (static, constant): propagation reads no weight array. */
   constWeight?: number;
+  /** Dendritic segments (the connection's `segments`): CSR columns are segment indices. */
+  segments?: SegmentPlan;
+}
+
+/**
+ * Per-segment coincidence counters of a projection with dendritic segments. Segment g (of
+ * G = count × target neurons) belongs to local target neuron floor(g / count). A synapse is
+ * active during the `steps` steps from its last presynaptic spike; `window` holds, for each of
+ * the last `steps` steps (row t mod steps), how many of each segment's active synapses became
+ * active then, so that expiring a step is one subtraction per segment.
+ */
+export interface SegmentPlan {
+  count: number;
+  threshold: number;
+  /** Window in steps (≥ 1). */
+  steps: number;
+  /** Segments in this projection (count × local target neurons). */
+  segments: number;
+  /** Int32Array[segments]: active synapses per segment. */
+  activeOffset: number;
+  /** Int32Array[segments]: 1 from a segment's event until its count falls below threshold. */
+  firedOffset: number;
+  /** Int32Array[steps × segments]: synapses that became active at each step of the window. */
+  windowOffset: number;
+  /** Int32Array[synapses]: step of each synapse's last presynaptic spike. */
+  lastOffset: number;
 }
 
 /** A projection whose synapses carry state and run a synapse model's statements. */
@@ -217,7 +245,7 @@ export function estimateMemory(ir: ModelIR, dt: number): MemoryEstimate {
     for (const s of c.sources) for (const t of c.targets) {
       const ns = s.to - s.from + 1;
       const nt = t.to - t.from + 1;
-      const n = expectedSynapses(c, ns, nt);
+      const n = expectedSynapses(c, ns, nt * (c.segments?.count ?? 1));
       synapses += n;
       // CSR: column + weight (+ delay) per synapse, row pointers, and the edge list used while building.
       synapseBytes += n * (4 + 4 + (c.delay && c.delay.kind !== 'const' ? 4 : 0)) * 2 + (ns + 1) * 4;
@@ -367,7 +395,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
   const rings = new Map<string, RingPlan>();
   const projs: ProjPlan[] = [];
   const pending: { ring: RingPlan; maxDelay: number }[] = [];
-  ir.connections.forEach((c) => {
+  ir.connections.forEach((c, connection) => {
     const synModel = c.synapse ? ir.models[c.synapse.model] : undefined;
     const plasticModel = synModel && (synModel.state.length > 0 || synModel.on_post.length > 0 || synModel.odes.length > 0) ? synModel : undefined;
     const stmt = plasticModel ? { variable: c.target ?? '', sign: 1 } : deliveredStatement(c);
@@ -386,8 +414,12 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
       }
       const projIndex = projs.length;
       const layoutOf = (name: string) => ir.populations.find((q) => q.name === name)?.layout;
-      const where = { src: positions(layoutOf(s.name), source.size, src[0]), tgt: positions(layoutOf(t.name), target.size, tgt[0]), srcAngle: angles(source.size, src[0]), tgtAngle: angles(target.size, tgt[0]) };
-      const built = connect(c, rng, projIndex, src[1] - src[0] + 1, tgt[1] - tgt[0] + 1, source === target && src[0] === tgt[0], opts.baseDir, where);
+      // With dendritic segments the rule's targets are the segments: g = j·count + q.
+      const K = c.segments?.count ?? 1;
+      const tgtPos = positions(layoutOf(t.name), target.size, tgt[0]);
+      const tgtAngle = angles(target.size, tgt[0]);
+      const where = { src: positions(layoutOf(s.name), source.size, src[0]), tgt: (g: number) => tgtPos(Math.floor(g / K)), srcAngle: angles(source.size, src[0]), tgtAngle: (g: number) => tgtAngle(Math.floor(g / K)) };
+      const built = connect(c, rng, projIndex, src[1] - src[0] + 1, (tgt[1] - tgt[0] + 1) * K, !c.segments && source === target && src[0] === tgt[0], opts.baseDir, where);
       const nsyn = built.col.length;
       const rowptrOffset = mem.alloc(4 * built.rowptr.length);
       const colOffset = mem.alloc(4 * nsyn);
@@ -420,12 +452,18 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
         if (delays) sortRowsByDelay(built, weight, delays);
         plastic = plasticPlan(plasticModel, c, built, nsyn, tgt[1] - tgt[0] + 1, src[1] - src[0] + 1, 'offset' in delay ? { maxDelay, delays: mem.i32(delay.offset, nsyn) } : delay, mem, byName, dt);
       }
+      let segments: SegmentPlan | undefined;
+      if (c.segments) {
+        if (plastic || delays || ('value' in delay && delay.value > 0)) throw new PlanError('segment connections take no synapse model and no delays');
+        segments = segmentPlan(c.segments, (tgt[1] - tgt[0] + 1) * K, nsyn, dt, mem);
+      }
       mem.i32(rowptrOffset, built.rowptr.length).set(built.rowptr);
       mem.i32(colOffset, nsyn).set(built.col);
       projs.push({
-        index: projIndex, source, target, src, tgt, ring, synapses: nsyn, rowptrOffset, colOffset, weightOffset,
+        index: projIndex, connection, source, target, src, tgt, ring, synapses: nsyn, rowptrOffset, colOffset, weightOffset,
         delay, rowptr: built.rowptr, plastic,
         constWeight: !plastic && c.weight.kind === 'const' ? Math.fround(stmt.sign * c.weight.value) : undefined,
+        segments,
       });
     }
   });
@@ -436,6 +474,18 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
   }
   if (mem.bytes > limit) throw new PlanError(`this run needs ${fmtBytes(mem.bytes)}, more than the ${fmtBytes(limit)} allowed; reduce population sizes or connection probabilities`, 'memory');
   return { ir, dt, steps, seed, pops, projs, rings: [...rings.values()], currentSteps, errOffset, bytes: mem.bytes, estimate: est, memory: mem.memory };
+}
+
+/** Counters of a segment projection; every synapse starts inactive (last spike long ago). */
+function segmentPlan(seg: NonNullable<ConnectionIR['segments']>, segments: number, nsyn: number, dt: number, mem: Allocator): SegmentPlan {
+  const steps = Math.max(1, Math.round(seg.window / dt));
+  const plan: SegmentPlan = {
+    count: seg.count, threshold: seg.threshold, steps, segments,
+    activeOffset: mem.alloc(4 * segments), firedOffset: mem.alloc(4 * segments),
+    windowOffset: mem.alloc(4 * steps * segments), lastOffset: mem.alloc(4 * nsyn),
+  };
+  mem.i32(plan.lastOffset, nsyn).fill(-0x40000000);
+  return plan;
 }
 
 /** Orders each source's synapses by delay (carrying column and weight along), stably. */

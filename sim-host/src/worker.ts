@@ -1,7 +1,7 @@
 // The simulation worker: Node worker_threads entry (the same module runs as a Web Worker once a
 // browser host posts the same messages). Builds, compiles and runs; streams progress; a cancel
 // flag in shared memory stops it between chunks of steps (chunks are sized to ~10 ms).
-import type { FromWorker, RunOutput, ToWorker } from '../../protocol/sim';
+import type { FromWorker, ProgressDelta, RunOutput, SpikeDelta, ToWorker, TraceDelta } from '../../protocol/sim';
 import { Simulation, type RunResult } from './engine';
 import { PlanError } from './plan';
 import { runOnBackend } from './webgpu/select';
@@ -11,19 +11,57 @@ type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e:
 export function toOutput(r: RunResult): RunOutput {
   return {
     dt: r.dt, steps: r.steps, stepsDone: r.stepsDone, seed: r.seed, cancelled: r.cancelled, error: r.error,
-    spikes: [...r.spikes].map(([name, s]) => ({ name, size: r.sizes.get(name) ?? 0, steps: s.steps.slice(), neurons: s.neurons.slice() })),
-    traces: r.traces.map((t) => ({ ...t, data: t.data.slice() })),
+    // The records' own buffers (views of the engine's growable arrays, fresh trace copies) are
+    // transferred as they are: copying them would double the results' memory at the end.
+    spikes: [...r.spikes].map(([name, s]) => ({ name, size: r.sizes.get(name) ?? 0, steps: s.steps, neurons: s.neurons })),
+    traces: r.traces,
     synapses: r.synapses, memoryBytes: r.memoryBytes, timings: r.timings,
   };
+}
+
+/**
+ * What a streaming run recorded since the last call: the tails of the spike and trace records
+ * (copies, so they can be transferred). Costs one copy of the new data per progress message.
+ */
+export class DeltaTracker {
+  private spikesSent = new Map<string, number>();
+  private samplesSent: number[] = [];
+
+  next(r: RunResult): ProgressDelta {
+    const spikes: SpikeDelta[] = [];
+    for (const [name, rec] of r.spikes) {
+      const from = this.spikesSent.get(name) ?? 0;
+      if (rec.steps.length <= from) continue;
+      spikes.push({ name, size: r.sizes.get(name) ?? 0, steps: rec.steps.slice(from), neurons: rec.neurons.slice(from) });
+      this.spikesSent.set(name, rec.steps.length);
+    }
+    const traces: TraceDelta[] = [];
+    r.traces.forEach((t, k) => {
+      const n = t.neurons.length;
+      const samples = n > 0 ? Math.floor(t.data.length / n) : 0;
+      const from = this.samplesSent[k] ?? 0;
+      if (samples <= from) return;
+      traces.push({ population: t.population, variable: t.variable, neurons: t.neurons.slice(), every: t.every, from, data: t.data.slice(from * n, samples * n) });
+      this.samplesSent[k] = samples;
+    });
+    return { spikes, traces };
+  }
 }
 
 export function handle(msg: ToWorker, port: Port): void {
   if (msg.type !== 'run') return;
   const cancel = new Int32Array(msg.cancel);
+  const stream = msg.options.stream ? new DeltaTracker() : undefined;
   const cb = {
     progressEveryMs: msg.options.progressEveryMs ?? 100,
     shouldStop: () => Atomics.load(cancel, 0) !== 0,
-    onProgress: (done: number, total: number, r: RunResult) => port.postMessage({ type: 'progress', done, total, spikes: [...r.spikes.values()].reduce((a, s) => a + s.steps.length, 0) }),
+    onProgress: (done: number, total: number, r: RunResult) => {
+      const spikes = [...r.spikes.values()].reduce((a, s) => a + s.steps.length, 0);
+      if (!stream) return port.postMessage({ type: 'progress', done, total, spikes });
+      const delta = stream.next(r);
+      const transfer = [...delta.spikes.flatMap((s) => [s.steps.buffer as ArrayBuffer, s.neurons.buffer as ArrayBuffer]), ...delta.traces.map((t) => t.data.buffer as ArrayBuffer)];
+      port.postMessage({ type: 'progress', done, total, spikes, delta }, transfer);
+    },
   };
   const choice = msg.options.backend ?? msg.ir.simulate.backend ?? 'auto';
   if (choice !== 'wasm') {

@@ -21,6 +21,15 @@ const tmp = mkdtempSync(join(tmpdir(), 'spikeworks-electron-'));
 const workspace = join(tmp, 'examples');
 cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
 
+// The CLI's spike count for coba.snn with the seed the suite runs it with (section d).
+const SEED = 2;
+const cli = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'run', join(workspace, 'coba.snn'), '--format', 'json', '--seed', String(SEED)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+if (cli.status !== 0) {
+  console.error(`spikeworks run failed: ${cli.stderr}`);
+  process.exit(1);
+}
+const cliSpikes = JSON.parse(cli.stdout.trim().split('\n').pop()).populations.reduce((a, p) => a + p.spikes, 0);
+
 let code = 1;
 try {
   code = await runTests({
@@ -28,6 +37,7 @@ try {
     extensionTestsPath: join(here, 'suite.cjs'),
     version: process.env.VSCODE_VERSION,
     vscodeExecutablePath: process.env.VSCODE_EXECUTABLE,
+    extensionTestsEnv: { SPIKEWORKS_SEED: String(SEED), SPIKEWORKS_CLI_SPIKES: String(cliSpikes) },
     launchArgs: [
       workspace,
       '--disable-extensions', // other extensions; the one under development still loads

@@ -1,7 +1,9 @@
 // Integration suite run inside the VS Code extension host by test/electron/run.mjs
 // (@vscode/test-electron). Same contract as test/e2e/vscode.e2e.test.ts, through the API:
 // coba.snn is clean, a volt/siemens mix-up is an error, completion in a population block
-// offers CobaLIF's parameters. Throws on the first failure.
+// offers CobaLIF's parameters; and the simulation flow of test/e2e/simulation.e2e.test.ts:
+// "Run Simulation" gives the CLI's spike count for the same seed and opens the raster panel, a
+// long run stops within 200 ms of "Stop Simulation". Throws on the first failure.
 const assert = require('node:assert/strict');
 const vscode = require('vscode');
 
@@ -104,5 +106,29 @@ exports.run = async () => {
     throw new Error(`${err.message}; got: ${labels.join(', ') || '(nothing)'}`);
   });
   await revert();
+
+  // d. Run Simulation: same spike count as the CLI for the same seed; the raster panel opens.
+  console.log('d. Run Simulation matches the CLI and opens the raster');
+  await vscode.workspace.getConfiguration('spikeworks').update('simulation.seed', Number(process.env.SPIKEWORKS_SEED), vscode.ConfigurationTarget.Global);
+  const summary = await vscode.commands.executeCommand('spikeworks.runSimulation', uri);
+  assert.ok(summary, 'Run Simulation returned nothing');
+  assert.equal(summary.status, 'done', `run status: ${summary.status} ${summary.message ?? ''}`);
+  assert.equal(summary.spikes, Number(process.env.SPIKEWORKS_CLI_SPIKES), 'the extension and the CLI disagree on the spike count');
+  const rasterTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('spikeworks.raster'));
+  await waitFor('the raster panel tab', () => rasterTab());
+
+  // e. A long run stops within 200 ms of Stop Simulation.
+  console.log('e. a long run stops when asked');
+  const longUri = vscode.Uri.joinPath(folder.uri, 'coba_long.snn');
+  await vscode.workspace.fs.writeFile(longUri, Buffer.from(doc.getText().replace(/duration:\s*1 s/, 'duration: 200 s')));
+  const longRun = vscode.commands.executeCommand('spikeworks.runSimulation', longUri);
+  await sleep(3000);
+  const t0 = Date.now();
+  await vscode.commands.executeCommand('spikeworks.stopSimulation', longUri);
+  const stopped = await longRun;
+  const ms = Date.now() - t0;
+  assert.equal(stopped.status, 'cancelled');
+  assert.ok(stopped.stepsDone < 2000000 && stopped.spikes > 0, `stopped at step ${stopped.stepsDone} with ${stopped.spikes} spikes`);
+  assert.ok(ms < 200, `stopping took ${ms} ms`);
   console.log('all Spikeworks integration checks passed');
 };

@@ -3,7 +3,7 @@ import type * as A from '../ast';
 import type { FileAnalysis, ModelInfo } from '../checker';
 import { MODEL_SECTIONS, TOP_LEVEL_KEYWORDS } from '../parser';
 import {
-  BUILTIN_NAMES, CONCEPT, CONNECT, DISTRIBUTIONS, FUNCTIONS, INPUT_KINDS, METHODS, POPULATION, READOUT_KINDS, RULES, SIMULATE,
+  BUILTIN_NAMES, CONCEPT, CONNECT, DISTRIBUTIONS, SEGMENTS, FUNCTIONS, INPUT_KINDS, METHODS, POPULATION, READOUT_KINDS, RULES, SIMULATE,
   TARGET_KINDS, TASK, type Schema,
 } from '../schema';
 import { COMMON_UNITS, dimName, formatQuantity, lookupUnit, preferredUnit } from '../units';
@@ -61,7 +61,7 @@ export function complete(a: FileAnalysis, offset: number): Completion[] {
     case 'population':
       return inPopulation(a, item, before);
     case 'connect':
-      return inConnect(a, item, before);
+      return inConnect(a, item, before, offset);
     case 'input': {
       const spec = item.type ? INPUT_KINDS[item.type.name] : undefined;
       return inBlock(a, spec?.schema ?? {}, before);
@@ -176,7 +176,14 @@ function inPopulation(a: FileAnalysis, p: A.PopulationDef, before: string): Comp
   return out;
 }
 
-function inConnect(a: FileAnalysis, c: A.ConnectDef, before: string): Completion[] {
+function inConnect(a: FileAnalysis, c: A.ConnectDef, before: string, offset: number): Completion[] {
+  // Inside `segments: { … }`: its own keys (the values are numbers and times).
+  const seg = c.props.find((p) => p.key.name === 'segments' && p.props && p.value.start < offset && offset < p.value.end);
+  if (seg || /segments\s*:\s*\{[^}]*$/.test(before)) {
+    const line = before.slice(before.lastIndexOf('{') + 1);
+    if (/:\s*[^;]*$/.test(line)) return [];
+    return schemaKeys(SEGMENTS, [...(seg?.props?.map((p) => p.key.name) ?? []), ...[...line.matchAll(/([A-Za-z_]\w*)\s*:/g)].map((m) => m[1])]);
+  }
   const key = /^\s*(?:.*;\s*)?([A-Za-z_]\w*)\s*:\s*([A-Za-z_]*)$/.exec(before) ?? /[{;]\s*([A-Za-z_]\w*)\s*:\s*([A-Za-z_]*)$/.exec(before);
   const targetModels = c.targets
     .map((t) => a.network.get(t.name.name))

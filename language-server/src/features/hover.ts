@@ -2,7 +2,7 @@
 import type { FileAnalysis } from '../checker';
 import { walk } from '../checker';
 import { unitOf } from '../expressions';
-import { CONNECT, FUNCTIONS, DISTRIBUTIONS, RULES, SIMULATE, BUILTIN_NAMES } from '../schema';
+import { CONNECT, FUNCTIONS, DISTRIBUTIONS, RULES, SEGMENTS, SIMULATE, BUILTIN_NAMES } from '../schema';
 import type { Sym } from '../symbols';
 import { dimName, fmt, formatQuantity, preferredUnit } from '../units';
 import { symbolAt } from './locate';
@@ -85,7 +85,7 @@ export function hover(a: FileAnalysis, offset: number): HoverResult | undefined 
   const word = text.slice(s, e);
   if (!word) return undefined;
   const doc =
-    KEYWORD_DOCS[word] ?? CONNECT[word]?.doc ?? SIMULATE[word]?.doc ?? (FUNCTIONS[word] && `\`${word}()\`: ${FUNCTIONS[word].doc}`) ??
+    KEYWORD_DOCS[word] ?? CONNECT[word]?.doc ?? SIMULATE[word]?.doc ?? (SEGMENTS[word] && `segments \`${word}\`: ${SEGMENTS[word].doc}`) ?? (FUNCTIONS[word] && `\`${word}()\`: ${FUNCTIONS[word].doc}`) ??
     (DISTRIBUTIONS[word] && `\`${word}()\`: ${DISTRIBUTIONS[word].doc}`) ?? (RULES[word] && `rule \`${word}\`: ${RULES[word].doc}`) ??
     (BUILTIN_NAMES[word] && `\`${word}\`: ${BUILTIN_NAMES[word].doc} (${dimName(BUILTIN_NAMES[word].dim)})`);
   return doc ? { markdown: doc, start: s, end: e } : undefined;

@@ -89,7 +89,8 @@ export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32'
   }
   // deliver(t): propagate this step's spikes into the ring buffers (static synapses), run
   // plastic synapses' on_pre then on_post (as Brian2's pre and post pathways), then apply slot t.
-  for (const proj of plan.projs) if (!proj.plastic) emitPropagate(plan, proj, deliver.code);
+  for (const proj of plan.projs) if (!proj.plastic && !proj.segments) emitPropagate(plan, proj, deliver.code);
+  for (const proj of plan.projs) if (proj.segments) emitSegments(proj, proj.segments, deliver.code);
   for (const proj of plan.projs) if (proj.plastic) new SynapseCodegen(plan, proj, deliver.code, fns).emitPre();
   for (const proj of plan.projs) if (proj.plastic) new SynapseCodegen(plan, proj, deliver.code, fns).emitPost();
   for (const ring of plan.rings) emitRingApply(ring, deliver.code, options.simd !== false);
@@ -1134,6 +1135,88 @@ function emitPropagate(plan: Plan, proj: ProjPlan, c: Code): void {
   if (proj.constWeight !== undefined) c.f64(proj.constWeight).op(Op.f32_demote_f64);
   else c.get(s).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, proj.weightOffset);
   c.op(0x92 /* f32.add */).mem(Op.f32_store, 2, 0);
+  c.get(s).i32(1).op(Op.i32_add).tee(s).get(end).op(Op.i32_lt_u).br(Op.br_if, 0);
+  c.end();
+  c.end();
+  c.end(); // block
+  c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0);
+  c.end();
+  c.end();
+}
+
+/**
+ * Dendritic segments (plan.ts SegmentPlan), in deliver(t) with e = t mod W:
+ *   1. expire step t − W: active[g] −= window[e][g]; window[e][g] = 0; re-arm a segment whose
+ *      count fell below θ (fired[g] = 0);
+ *   2. for each synapse s of each source spiking now, g = col[s]: if s is still active
+ *      (last[s] > t − W) move its activation from row last[s] mod W to row e, else
+ *      window[e][g] += 1, active[g] += 1, and if active[g] ≥ θ and the segment has not fired,
+ *      fired[g] = 1 and w goes into ring slot t of neuron floor(g / count) (applied this step,
+ *      as a static synapse with no delay); last[s] = t.
+ */
+function emitSegments(proj: ProjPlan, seg: NonNullable<ProjPlan['segments']>, c: Code): void {
+  const t = 0;
+  const g = c.local(T.i32);
+  const row = c.local(T.i32);
+  const a = c.local(T.i32);
+  const x = c.local(T.i32);
+  const k = c.local(T.i32);
+  const n = c.local(T.i32);
+  const r = c.local(T.i32);
+  const s = c.local(T.i32);
+  const end = c.local(T.i32);
+  const last = c.local(T.i32);
+  const W = seg.steps;
+  const G = seg.segments;
+  const ring = proj.ring;
+  const [from, to] = proj.src;
+  // row = byte offset of window row e
+  c.get(t).i32(W).op(Op.i32_rem_u).i32(G * 4).op(Op.i32_mul).set(row);
+  // 1. expiry
+  c.i32(0).set(g);
+  c.begin(Op.loop);
+  c.get(g).i32(2).op(Op.i32_shl).set(a);
+  c.get(row).get(a).op(Op.i32_add).mem(Op.i32_load, 2, seg.windowOffset).tee(x);
+  c.begin(Op.if);
+  c.get(a).get(a).mem(Op.i32_load, 2, seg.activeOffset).get(x).op(Op.i32_sub).mem(Op.i32_store, 2, seg.activeOffset);
+  c.get(row).get(a).op(Op.i32_add).i32(0).mem(Op.i32_store, 2, seg.windowOffset);
+  c.end();
+  // fired[g] = fired[g] && active[g] >= θ
+  c.get(a).get(a).mem(Op.i32_load, 2, seg.firedOffset).get(a).mem(Op.i32_load, 2, seg.activeOffset).i32(seg.threshold).op(Op.i32_ge_s).op(Op.i32_and).mem(Op.i32_store, 2, seg.firedOffset);
+  c.get(g).i32(1).op(Op.i32_add).tee(g).i32(G).op(Op.i32_lt_u).br(Op.br_if, 0);
+  c.end();
+  // 2. this step's spikes
+  c.i32(0).mem(Op.i32_load, 2, proj.source.countOffset).set(n);
+  c.i32(0).set(k);
+  c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if);
+  c.begin(Op.loop);
+  c.begin(Op.block);
+  c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.source.listOffset).i32(from).op(Op.i32_sub).tee(r);
+  c.i32(to - from).op(Op.i32_gt_u).br(Op.br_if, 0);
+  c.get(r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset).set(s);
+  c.get(r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset + 4).set(end);
+  c.get(s).get(end).op(Op.i32_lt_u).begin(Op.if);
+  c.begin(Op.loop);
+  c.get(s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.colOffset).tee(g).i32(2).op(Op.i32_shl).set(a);
+  c.get(s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, seg.lastOffset).tee(last);
+  c.get(t).i32(W).op(Op.i32_sub).op(Op.i32_gt_s).begin(Op.if);
+  // still active: window[last mod W][g] −= 1
+  c.get(last).i32(W).op(Op.i32_rem_u).i32(G * 4).op(Op.i32_mul).get(a).op(Op.i32_add).tee(x);
+  c.get(x).mem(Op.i32_load, 2, seg.windowOffset).i32(1).op(Op.i32_sub).mem(Op.i32_store, 2, seg.windowOffset);
+  c.op(Op.else);
+  // newly active: active[g] += 1; an event when it reaches θ and the segment has not fired
+  c.get(a).get(a).mem(Op.i32_load, 2, seg.activeOffset).i32(1).op(Op.i32_add).tee(x).mem(Op.i32_store, 2, seg.activeOffset);
+  c.get(x).i32(seg.threshold).op(Op.i32_ge_s).get(a).mem(Op.i32_load, 2, seg.firedOffset).op(Op.i32_eqz).op(Op.i32_and).begin(Op.if);
+  c.get(a).i32(1).mem(Op.i32_store, 2, seg.firedOffset);
+  // ring[t mod D][tgt0 + g / count] += w
+  c.get(t).i32(ring.slots).op(Op.i32_rem_u).i32(ring.target.size * 4).op(Op.i32_mul).get(g).i32(seg.count).op(Op.i32_div_u).i32(2).op(Op.i32_shl).op(Op.i32_add).tee(x);
+  c.get(x).mem(Op.f32_load, 2, ring.offset + proj.tgt[0] * 4).f64(proj.constWeight ?? 0).op(Op.f32_demote_f64).op(0x92 /* f32.add */).mem(Op.f32_store, 2, ring.offset + proj.tgt[0] * 4);
+  c.end();
+  c.end();
+  // window[e][g] += 1; last[s] = t
+  c.get(row).get(a).op(Op.i32_add).tee(x);
+  c.get(x).mem(Op.i32_load, 2, seg.windowOffset).i32(1).op(Op.i32_add).mem(Op.i32_store, 2, seg.windowOffset);
+  c.get(s).i32(2).op(Op.i32_shl).get(t).mem(Op.i32_store, 2, seg.lastOffset);
   c.get(s).i32(1).op(Op.i32_add).tee(s).get(end).op(Op.i32_lt_u).br(Op.br_if, 0);
   c.end();
   c.end();

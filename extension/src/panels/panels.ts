@@ -1,0 +1,213 @@
+// The result panels (spike raster, traces) of each model file: opens them, feeds them the run
+// (everything so far when a panel (re)loads, then what streams in), relays the shared time
+// cursor and window between a model's panels, saves exports, jumps to populations, and
+// revives panels after a window reload (WebviewPanelSerializer + the state each page keeps).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { isPanelState, type PanelMessage, type RunMessage } from '../../../protocol/panel-data';
+import { isFromRaster, RASTER_VIEW_TYPE } from '../../../protocol/raster';
+import { isFromTraces, TRACES_VIEW_TYPE } from '../../../protocol/traces';
+import { fileName, populationPlace } from '../simulation/model';
+import type { Runner } from '../simulation/runner';
+import { panelHtml, webviewOptions } from './html';
+
+export type PanelKind = 'raster' | 'traces';
+
+const KINDS: Record<PanelKind, { viewType: string; bundle: string; title: string; accepts: (m: unknown) => m is PanelMessage }> = {
+  raster: { viewType: RASTER_VIEW_TYPE, bundle: 'raster', title: 'Spike Raster', accepts: isFromRaster },
+  traces: { viewType: TRACES_VIEW_TYPE, bundle: 'traces', title: 'Traces', accepts: isFromTraces },
+};
+
+/** Spikes per message when a panel is sent a whole run. */
+const REPLAY_CHUNK = 1 << 20;
+
+class ResultPanel {
+  ready = false;
+  constructor(
+    readonly kind: PanelKind,
+    readonly panel: vscode.WebviewPanel,
+    readonly document: string,
+  ) {}
+
+  post(m: RunMessage): void {
+    if (this.ready) void this.panel.webview.postMessage(m);
+  }
+}
+
+export class Panels implements vscode.Disposable {
+  private panels: ResultPanel[] = [];
+  private cursors = new Map<string, number | null>();
+  private disposables: vscode.Disposable[] = [];
+  /** The model of the panel that was focused last (commands run from a panel act on it). */
+  lastActiveDocument?: string;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly runner: Runner,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      runner.onMessage((e) => {
+        if (e.message.type === 'run' && !this.panels.some((p) => p.kind === 'raster' && p.document === e.document)) {
+          this.show('raster', e.document, true);
+        }
+        for (const p of this.panels) if (p.document === e.document) p.post(e.message);
+      }),
+    );
+    for (const kind of Object.keys(KINDS) as PanelKind[]) {
+      this.disposables.push(
+        vscode.window.registerWebviewPanelSerializer(KINDS[kind].viewType, {
+          deserializeWebviewPanel: async (panel, state: unknown) => {
+            if (!isPanelState(state)) {
+              // Nothing says which model it showed: an empty panel that says how to fill it.
+              this.adopt(kind, panel, '');
+              return;
+            }
+            this.adopt(kind, panel, state.document);
+          },
+        }),
+      );
+    }
+  }
+
+  /** The model of the focused result panel, if one is focused. */
+  activePanelDocument(): string | undefined {
+    return this.panels.find((p) => p.panel.active)?.document || undefined;
+  }
+
+  /** Opens (or reveals) the `kind` panel of a model file. */
+  show(kind: PanelKind, document: string, preserveFocus = false): void {
+    const existing = this.panels.find((p) => p.kind === kind && p.document === document);
+    if (existing) {
+      existing.panel.reveal(undefined, preserveFocus);
+      return;
+    }
+    // Results share one column: beside the editor the first time, then where the others are.
+    const column = this.panels.find((p) => p.panel.viewColumn !== undefined)?.panel.viewColumn ?? vscode.ViewColumn.Beside;
+    const panel = vscode.window.createWebviewPanel(
+      KINDS[kind].viewType,
+      `${KINDS[kind].title}: ${fileName(document)}`,
+      { viewColumn: column, preserveFocus },
+      webviewOptions(this.extensionUri),
+    );
+    this.adopt(kind, panel, document);
+  }
+
+  private adopt(kind: PanelKind, panel: vscode.WebviewPanel, document: string): void {
+    const p = new ResultPanel(kind, panel, document);
+    this.panels.push(p);
+    panel.webview.options = webviewOptions(this.extensionUri);
+    if (document) panel.title = `${KINDS[kind].title}: ${fileName(document)}`;
+    panel.webview.html = panelHtml(panel.webview, this.extensionUri, KINDS[kind].bundle, panel.title);
+    panel.webview.onDidReceiveMessage((m: unknown) => {
+      if (!KINDS[kind].accepts(m)) {
+        this.log.warn(`${kind} panel: ignored a malformed message`);
+        return;
+      }
+      void this.onPanelMessage(p, m).catch((e) => this.log.error(`${kind} panel: ${(e as Error).message}`));
+    });
+    panel.onDidDispose(() => {
+      this.panels = this.panels.filter((x) => x !== p);
+    });
+    panel.onDidChangeViewState((e) => {
+      if (e.webviewPanel.active && document) this.lastActiveDocument = document;
+    });
+    if (panel.active && document) this.lastActiveDocument = document;
+  }
+
+  private async onPanelMessage(p: ResultPanel, m: PanelMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        p.ready = true;
+        this.replay(p);
+        return;
+      case 'cursor':
+        this.cursors.set(p.document, m.time);
+        for (const o of this.panels) if (o !== p && o.document === p.document) o.post({ type: 'cursor', time: m.time });
+        return;
+      case 'window':
+        for (const o of this.panels) if (o !== p && o.document === p.document) o.post({ type: 'window', from: m.from, to: m.to });
+        return;
+      case 'export':
+        await this.save(p, m.format, m.fileName, m.data);
+        return;
+      case 'reveal':
+        await this.reveal(p.document, m.population);
+        return;
+    }
+  }
+
+  /** Sends a (re)loaded panel everything: the run, all spikes and samples so far, its status. */
+  private replay(p: ResultPanel): void {
+    const r = p.document ? this.runner.latestRun(p.document) : undefined;
+    if (!r) {
+      p.post({ type: 'empty', message: p.document ? `No results for ${fileName(p.document)} yet: run it with “Spikeworks: Run Simulation”.` : 'Open a .snn model and run “Spikeworks: Run Simulation”.' });
+      return;
+    }
+    const runId = r.info.runId;
+    p.post({ type: 'run', run: r.info });
+    r.info.populations.forEach((_, k) => {
+      const all = r.spikes(k);
+      for (let from = 0; from < all.steps.length; from += REPLAY_CHUNK) {
+        const to = Math.min(all.steps.length, from + REPLAY_CHUNK);
+        p.post({ type: 'spikes', runId, chunks: [{ population: k, steps: all.steps.slice(from, to), neurons: all.neurons.slice(from, to) }] });
+      }
+    });
+    const samples = r.allSamples().map((c) => ({ ...c, data: c.data.slice() }));
+    if (samples.length) p.post({ type: 'samples', runId, chunks: samples });
+    p.post({ type: 'status', runId, status: r.status, stepsDone: r.stepsDone, message: r.message });
+    const cursor = this.cursors.get(p.document);
+    if (cursor !== undefined) p.post({ type: 'cursor', time: cursor });
+  }
+
+  private async save(p: ResultPanel, format: 'png' | 'svg' | 'csv', suggested: string, data: string): Promise<void> {
+    const safe = suggested.replace(/[^\w.\- ]+/g, '_').slice(0, 120) || `export.${format}`;
+    const dir = p.document ? vscode.Uri.joinPath(vscode.Uri.parse(p.document), '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: dir ? vscode.Uri.joinPath(dir, safe) : undefined,
+      filters: { [format.toUpperCase()]: [format] },
+      title: `Export ${format.toUpperCase()}`,
+    });
+    if (!target) return;
+    let bytes: Uint8Array;
+    if (format === 'png') {
+      const match = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(data);
+      if (!match) throw new Error('the PNG export was not a PNG data URL');
+      bytes = Buffer.from(match[1], 'base64');
+    } else bytes = Buffer.from(data, 'utf8');
+    await vscode.workspace.fs.writeFile(target, bytes);
+    this.log.info(`exported ${target.fsPath || target.toString()} (${bytes.length.toLocaleString('en-US')} bytes)`);
+    void vscode.window.showInformationMessage(`Saved ${path.basename(target.path)}`);
+  }
+
+  private async reveal(document: string, population: string): Promise<void> {
+    if (!document) return;
+    const uri = vscode.Uri.parse(document);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === document);
+    let text = open?.getText();
+    if (text === undefined) {
+      try {
+        text = fs.readFileSync(uri.fsPath, 'utf8');
+      } catch {
+        void vscode.window.showWarningMessage(`Cannot read ${fileName(document)} to find population ${population}.`);
+        return;
+      }
+    }
+    const place = populationPlace(document, text, population, path.join(this.extensionUri.fsPath, 'dist'));
+    if (!place) {
+      void vscode.window.showWarningMessage(`Population ${population} is not defined in ${fileName(document)} (was it renamed since the run?).`);
+      return;
+    }
+    const target = vscode.Uri.parse(place.uri);
+    const column = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === place.uri)?.viewColumn ?? vscode.ViewColumn.One;
+    const selection = new vscode.Range(place.start.line, place.start.character, place.end.line, place.end.character);
+    await vscode.window.showTextDocument(target, { viewColumn: column, selection });
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    for (const p of this.panels) p.panel.dispose();
+    this.panels = [];
+  }
+}

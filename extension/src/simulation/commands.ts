@@ -1,0 +1,74 @@
+// The simulation commands, the CodeLens, the editor-title buttons' context key and the panels:
+// everything "Run Simulation" needs, wired to one Runner.
+import * as vscode from 'vscode';
+import { Panels, type PanelKind } from '../panels/panels';
+import { SimulateCodeLens } from './codelens';
+import { Runner } from './runner';
+import { BACKENDS, type Backend } from './settings';
+import { RunStatusBar } from './status-bar';
+
+/**
+ * The .snn document a command is about: its argument (CodeLens, editor title), the active
+ * editor, or the model of the focused result panel.
+ */
+async function targetDocument(arg: unknown, panels: Panels): Promise<vscode.TextDocument | undefined> {
+  const fromPanel = panels.activePanelDocument();
+  const uri = arg instanceof vscode.Uri ? arg : fromPanel ? vscode.Uri.parse(fromPanel) : vscode.window.activeTextEditor?.document.uri;
+  if (!uri) {
+    void vscode.window.showInformationMessage('Open a .snn model to run it.');
+    return undefined;
+  }
+  const doc = await vscode.workspace.openTextDocument(uri);
+  if (doc.languageId !== 'snn') {
+    void vscode.window.showInformationMessage(`${uri.path.split('/').pop()} is not a Spikeworks model (.snn).`);
+    return undefined;
+  }
+  return doc;
+}
+
+export function registerSimulation(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Runner {
+  const status = new RunStatusBar();
+  const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
+  const runner = new Runner(context.extensionPath, storage, log, status);
+  const panels = new Panels(context.extensionUri, runner, log);
+  const lens = new SimulateCodeLens(runner);
+
+  const updateContext = () => {
+    void vscode.commands.executeCommand('setContext', 'spikeworks.runningResources', runner.runningDocuments());
+    void vscode.commands.executeCommand('setContext', 'spikeworks.running', runner.runningDocuments().length > 0);
+  };
+  updateContext();
+
+  const run = async (arg: unknown, backend?: Backend) => {
+    const doc = await targetDocument(arg, panels);
+    return doc ? runner.run(doc, backend) : undefined;
+  };
+  const showPanel = async (kind: PanelKind, arg: unknown) => {
+    const doc = await targetDocument(arg, panels);
+    if (doc) panels.show(kind, doc.uri.toString());
+  };
+
+  context.subscriptions.push(
+    status,
+    runner,
+    panels,
+    runner.onDidChangeRunning(updateContext),
+    vscode.languages.registerCodeLensProvider({ language: 'snn' }, lens),
+    vscode.commands.registerCommand('spikeworks.runSimulation', (arg: unknown) => run(arg)),
+    vscode.commands.registerCommand('spikeworks.runWithBackend', async (arg: unknown) => {
+      const pick = await vscode.window.showQuickPick(
+        BACKENDS.map((b) => ({ label: b, description: b === 'auto' ? 'the best available' : b === 'webgpu' ? 'not available yet: runs on WASM' : 'WebAssembly (SIMD)' })),
+        { title: 'Run with Backend', placeHolder: 'Simulation backend' },
+      );
+      return pick ? run(arg, pick.label as Backend) : undefined;
+    }),
+    vscode.commands.registerCommand('spikeworks.stopSimulation', async (arg: unknown) => {
+      const uri = arg instanceof vscode.Uri ? arg.toString() : undefined;
+      const active = panels.activePanelDocument() ?? vscode.window.activeTextEditor?.document.uri.toString();
+      await runner.stop(uri ?? (active && runner.isRunning(active) ? active : undefined));
+    }),
+    vscode.commands.registerCommand('spikeworks.showRaster', (arg: unknown) => showPanel('raster', arg)),
+    vscode.commands.registerCommand('spikeworks.showTraces', (arg: unknown) => showPanel('traces', arg)),
+  );
+  return runner;
+}

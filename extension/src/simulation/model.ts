@@ -1,0 +1,141 @@
+// A document's model for a run, without VS Code types: check and lower the editor's text (it
+// may be unsaved), find its `simulate` blocks and population definitions, list the data files
+// it reads, name the units of probed variables. Uses the language's own code (as the CLI does).
+import { URI } from 'vscode-uri';
+import type { DimIR, ModelIR } from '../../../protocol/ir';
+import type { TraceInfo } from '../../../protocol/panel-data';
+import type { SnnFile } from '../../../language-server/src/ast';
+import { lower } from '../../../language-server/src/lower';
+import { loadPrelude, nodeHost } from '../../../language-server/src/node-host';
+import { parse } from '../../../language-server/src/parser';
+import { Program, type PreludeFile } from '../../../language-server/src/program';
+import { LineIndex } from '../../../language-server/src/text';
+
+let prelude: PreludeFile[] | undefined;
+
+export interface Place {
+  uri: string;
+  /** 0-based, as in LSP. */
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+export type LoadResult =
+  | { ok: true; ir: ModelIR }
+  | { ok: false; errors: { uri: string; line: number; message: string }[] };
+
+/** Checks and lowers `text` as the file `uri` (imports are read from disk). */
+export function loadModel(uri: string, text: string, preludeDir?: string): LoadResult {
+  prelude ??= loadPrelude(preludeDir);
+  const program = new Program(nodeHost, prelude);
+  program.setText(uri, text);
+  const r = lower(program, uri);
+  if (r.ok) return { ok: true, ir: r.ir };
+  const errors = r.errors.flatMap((f) => {
+    const lines = new LineIndex(program.getText(f.uri) ?? '');
+    return f.diagnostics.map((d) => ({ uri: f.uri, line: lines.position(d.start).line, message: d.message }));
+  });
+  return { ok: false, errors };
+}
+
+export interface SimulateBlock {
+  /** Offsets of the whole block and of its keyword. */
+  start: number;
+  end: number;
+  keywordEnd: number;
+  /** Whether the block sets `duration` (else the setting's default applies). */
+  hasDuration: boolean;
+}
+
+export function simulateBlocks(text: string): SimulateBlock[] {
+  let ast: SnnFile;
+  try {
+    ast = parse(text);
+  } catch {
+    return [];
+  }
+  return ast.items.flatMap((it) =>
+    it.kind === 'simulate'
+      ? [{ start: it.start, end: it.end, keywordEnd: it.keyword.end, hasDuration: it.props.some((p) => p.key.name === 'duration') }]
+      : [],
+  );
+}
+
+/** Where population `name` is defined: the file `uri` (text as in the editor) first, then its imports. */
+export function populationPlace(uri: string, text: string, name: string, preludeDir?: string): Place | undefined {
+  prelude ??= loadPrelude(preludeDir);
+  const program = new Program(nodeHost, prelude);
+  program.setText(uri, text);
+  const seen = new Set<string>();
+  const visit = (u: string, depth: number): Place | undefined => {
+    if (seen.has(u) || depth > 20) return undefined;
+    seen.add(u);
+    const ast = program.getAst(u);
+    if (!ast) return undefined;
+    for (const it of ast.items) {
+      if (it.kind === 'population' && it.name.name === name) {
+        const lines = new LineIndex(ast.text);
+        return { uri: u, start: lines.position(it.name.start), end: lines.position(it.name.end) };
+      }
+    }
+    for (const it of ast.items) {
+      if (it.kind !== 'import') continue;
+      const found = visit(program.resolveImport(u, it.path.value), depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return visit(uri, 0);
+}
+
+/** Data files the run reads (event files, edge lists, ONNX readouts), as written in the model. */
+export function dataFiles(ir: ModelIR): string[] {
+  const files = [
+    ...ir.inputs.flatMap((i) => (i.kind === 'event_file' ? [i.file] : [])),
+    ...ir.connections.flatMap((c) => (c.rule.kind === 'from_file' ? [c.rule.file] : [])),
+    ...ir.readouts.flatMap((r) => (r.file ? [r.file] : [])),
+  ];
+  return [...new Set(files)];
+}
+
+const NAMED: [string, DimIR][] = [
+  ['V', [2, 1, -3, -1, 0, 0, 0]],
+  ['S', [-2, -1, 3, 2, 0, 0, 0]],
+  ['A', [0, 0, 0, 1, 0, 0, 0]],
+  ['F', [-2, -1, 4, 2, 0, 0, 0]],
+  ['Ω', [2, 1, -3, -2, 0, 0, 0]],
+  ['s', [0, 0, 1, 0, 0, 0, 0]],
+  ['Hz', [0, 0, -1, 0, 0, 0, 0]],
+  ['m', [1, 0, 0, 0, 0, 0, 0]],
+  ['mol/m³', [-3, 0, 0, 0, 0, 1, 0]],
+  ['', [0, 0, 0, 0, 0, 0, 0]],
+];
+const BASES = ['m', 'kg', 's', 'A', 'K', 'mol', 'cd'];
+
+/** An SI unit symbol for a dimension: a named unit where there is one, else base units. */
+export function unitSymbol(dim: DimIR): string {
+  const hit = NAMED.find(([, d]) => d.every((x, k) => x === dim[k]));
+  if (hit) return hit[0];
+  return dim.flatMap((x, k) => (x === 0 ? [] : [x === 1 ? BASES[k] : `${BASES[k]}^${x}`])).join('·');
+}
+
+/** The unit of each probed state variable, by `population.variable`. */
+export function traceUnit(ir: ModelIR, population: string, variable: string): string {
+  const pop = ir.populations.find((p) => p.name === population);
+  const model = pop ? ir.models[pop.model] : undefined;
+  const v = model?.state.find((s) => s.name === variable) ?? model?.aliases.find((a) => a.name === variable);
+  return v ? unitSymbol(v.dim) : '';
+}
+
+/** Populations whose spikes the engine records: those named by spike probes, or all. */
+export function recordedPopulations(ir: ModelIR): Set<string> {
+  const named = ir.probes.filter((p) => p.variable === 'spikes').flatMap((p) => p.targets.map((t) => t.name));
+  return new Set(named.length ? named : [...ir.populations.map((p) => p.name), ...ir.inputs.filter((i) => i.kind !== 'current_step').map((i) => i.name)]);
+}
+
+export function fileName(uri: string): string {
+  const p = URI.parse(uri).path;
+  return p.slice(p.lastIndexOf('/') + 1) || uri;
+}
+
+export type { TraceInfo };

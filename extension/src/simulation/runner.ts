@@ -1,0 +1,350 @@
+// Runs simulations for documents: one run per model file (a second run of the same file replaces
+// the first), on a worker thread (sim-host/src/host.ts), with a cancellable progress
+// notification, the status bar, the log channel, diagnostics for refused runs, and the latest
+// run's data kept in memory and on disk for the panels.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ModelIR } from '../../../protocol/ir';
+import type { PopulationInfo, RunInfo, RunMessage, TraceInfo } from '../../../protocol/panel-data';
+import type { ProgressDelta, RunOutput } from '../../../protocol/sim';
+import { RunRefused, RunTerminated, startRun, type RunHandle } from '../../../sim-host/src/host';
+import { dataFiles, fileName, loadModel, recordedPopulations, simulateBlocks, traceUnit } from './model';
+import { RunRecord } from './run-record';
+import { loadRun, runDir, saveRun } from './run-store';
+import { runSettings, type Backend } from './settings';
+import type { RunStatusBar } from './status-bar';
+
+/** How long a cancelled worker may take to hand back what it recorded before it is ended. */
+const STOP_GRACE_MS = 120;
+
+/** What "Run Simulation" resolves with (tests and other extensions use it). */
+export interface RunSummary {
+  runId: string;
+  status: string;
+  spikes: number;
+  stepsDone: number;
+  message?: string;
+}
+
+export interface RunEvent {
+  document: string;
+  message: RunMessage;
+}
+
+interface Active {
+  runId: string;
+  record: RunRecord;
+  handle?: RunHandle;
+  /** Set when a stop was asked for (performance.now()). */
+  stopAt?: number;
+  finished: boolean;
+  finish: () => void;
+  /** Trace units by "population.variable". */
+  units: Map<string, string>;
+}
+
+let runCounter = 0;
+
+export class Runner implements vscode.Disposable {
+  private active = new Map<string, Active>();
+  private latest = new Map<string, RunRecord>();
+  private emitter = new vscode.EventEmitter<RunEvent>();
+  private changed = new vscode.EventEmitter<void>();
+  /** Every message for the panels (run, spikes, samples, status). */
+  readonly onMessage = this.emitter.event;
+  /** A run started or ended (CodeLens, context keys). */
+  readonly onDidChangeRunning = this.changed.event;
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('spikeworks-run');
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly storageRoot: string,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly status: RunStatusBar,
+  ) {}
+
+  isRunning(document: string): boolean {
+    return this.active.has(document);
+  }
+
+  runningDocuments(): string[] {
+    return [...this.active.keys()];
+  }
+
+  /** The latest run of a model: in memory, else from the store (after a reload). */
+  latestRun(document: string): RunRecord | undefined {
+    const hit = this.latest.get(document);
+    if (hit) return hit;
+    const stored = loadRun(runDir(this.storageRoot, document));
+    if (stored && stored.info.document === document) {
+      this.latest.set(document, stored);
+      return stored;
+    }
+    return undefined;
+  }
+
+  /**
+   * Runs `doc` (replacing a run of the same file); resolves when the run has ended, with what
+   * it produced (undefined when it did not start: model errors, no trust).
+   */
+  async run(doc: vscode.TextDocument, backendOverride?: Backend): Promise<RunSummary | undefined> {
+    const record = await this.runRecord(doc, backendOverride);
+    return record && { runId: record.info.runId, status: record.status, spikes: record.spikeCount(), stepsDone: record.stepsDone, message: record.message };
+  }
+
+  private async runRecord(doc: vscode.TextDocument, backendOverride?: Backend): Promise<RunRecord | undefined> {
+    const key = doc.uri.toString();
+    const name = fileName(key);
+    const previous = this.active.get(key);
+    if (previous) {
+      this.log.info(`${name}: a new run replaces the one in progress`);
+      await this.end(previous, 'cancelled', 'replaced by a new run');
+    }
+    this.diagnostics.delete(doc.uri);
+
+    const text = doc.getText();
+    const loaded = loadModel(key, text, path.join(this.extensionPath, 'dist'));
+    if (!loaded.ok) {
+      const first = loaded.errors[0];
+      this.log.warn(`${name}: not run, ${loaded.errors.length} error(s); first: line ${first ? first.line + 1 : '?'}: ${first?.message ?? ''}`);
+      const pick = await vscode.window.showErrorMessage(
+        `${name} has ${loaded.errors.length === 1 ? 'an error' : `${loaded.errors.length} errors`}; fix ${loaded.errors.length === 1 ? 'it' : 'them'} to run the model.${first ? ` (line ${first.line + 1}: ${first.message})` : ''}`,
+        'Show Problems',
+      );
+      if (pick) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      return;
+    }
+    const ir = loaded.ir;
+    const settings = runSettings(doc.uri);
+    const block = simulateBlocks(text)[0];
+    const duration = block && !block.hasDuration ? settings.defaultDuration : undefined;
+    const requested = backendOverride ?? settings.backend ?? ir.simulate.backend;
+    if (requested === 'webgpu') this.log.warn(`${name}: the WebGPU backend is not available yet; running on WASM`);
+    const backend = 'wasm';
+
+    const files = dataFiles(ir);
+    if (files.length && !vscode.workspace.isTrusted) {
+      this.status.setRunning(key, name, 0, 'waiting for workspace trust');
+      this.log.info(`${name}: reads ${files.join(', ')}; waiting for workspace trust`);
+      const trusted = await this.waitForTrust(name, files);
+      this.status.setIdle(key);
+      if (!trusted) return;
+    }
+
+    const seed = settings.seed ?? ir.simulate.seed;
+    const runId = `${Date.now().toString(36)}-${++runCounter}`;
+    const steps = Math.round((duration ?? ir.simulate.duration) / ir.simulate.dt);
+    const info: RunInfo = { runId, document: key, fileName: name, model: ir.name, dt: ir.simulate.dt, steps, seed, backend, populations: populationsOf(ir) };
+    const record = new RunRecord(info);
+    this.latest.set(key, record);
+    let finish!: () => void;
+    const done = new Promise<void>((res) => (finish = res));
+    const units = new Map(ir.probes.filter((p) => p.variable !== 'spikes').flatMap((p) => p.targets.map((t) => [`${t.name}.${p.variable}`, traceUnit(ir, t.name, p.variable)] as const)));
+    const run: Active = { runId, record, finished: false, finish, units };
+    this.active.set(key, run);
+    this.changed.fire();
+    this.emit(key, { type: 'run', run: info });
+    this.log.info(`${name}: run ${runId} started — ${steps.toLocaleString('en-US')} steps of ${fmtTime(ir.simulate.dt)}, seed ${seed}${settings.seed !== undefined ? ' (spikeworks.simulation.seed)' : ''}, backend ${backend}${requested !== backend ? ` (asked: ${requested})` : ''}`);
+    this.status.setRunning(key, name, 0, 'building');
+
+    const t0 = performance.now();
+    try {
+      run.handle = startRun(
+        ir,
+        { seed, duration, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), progressEveryMs: 100, stream: true },
+        (stepsDone, total, _spikes, delta) => this.progress(key, run, stepsDone, total, delta),
+        path.join(this.extensionPath, 'dist', 'sim-worker.js'),
+      );
+    } catch (e) {
+      await this.fail(key, run, doc, `could not start the simulation worker: ${(e as Error).message}`);
+      return record;
+    }
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Simulating ${name}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => void this.stop(key));
+        let reported = 0;
+        const sub = this.onMessage((e) => {
+          if (e.document !== key || e.message.type !== 'status' || e.message.runId !== runId) return;
+          const pct = Math.floor((100 * e.message.stepsDone) / Math.max(1, steps));
+          if (pct > reported) {
+            progress.report({ increment: pct - reported, message: `${pct}% · ${record.spikeCount().toLocaleString('en-US')} spikes` });
+            reported = pct;
+          }
+        });
+        await done;
+        sub.dispose();
+      },
+    );
+
+    let output: RunOutput;
+    try {
+      output = await run.handle.result;
+    } catch (e) {
+      if (run.finished) return record;
+      if (e instanceof RunTerminated) await this.end(run, 'cancelled');
+      else if (e instanceof RunRefused) await this.fail(key, run, doc, e.message);
+      else await this.fail(key, run, doc, `the simulation failed: ${(e as Error).message}`);
+      return record;
+    }
+    if (run.finished) return record;
+    // The tail recorded after the last progress message.
+    for (const s of output.spikes) {
+      const have = record.spikeCount(info.populations.findIndex((p) => p.name === s.name));
+      if (s.steps.length > have) this.addSpikes(key, run, s.name, s.steps.subarray(have), s.neurons.subarray(have));
+    }
+    const chunks = output.traces.flatMap((t) => {
+      const n = t.neurons.length;
+      const have = record.sampleCount(t.population, t.variable);
+      const total = n ? Math.floor(t.data.length / n) : 0;
+      if (total <= have) return [];
+      const c = record.addSamples(this.traceInfo(run, t.population, t.variable, t.neurons, t.every), have, t.data.subarray(have * n, total * n));
+      return c ? [c] : [];
+    });
+    if (chunks.length) this.emit(key, { type: 'samples', runId, chunks });
+    record.stepsDone = output.stepsDone;
+    const wall = (performance.now() - t0) / 1000;
+    if (output.error) {
+      await this.fail(key, run, doc, output.error);
+      return record;
+    }
+    this.log.info(`${name}: ${output.cancelled ? 'stopped' : 'done'} — ${(output.stepsDone * output.dt).toFixed(3)} s simulated in ${wall.toFixed(2)} s (build ${output.timings.plan_s.toFixed(2)} s, compile ${output.timings.compile_s.toFixed(3)} s), ${record.spikeCount().toLocaleString('en-US')} spikes, ${output.synapses.toLocaleString('en-US')} synapses`);
+    await this.end(run, output.cancelled ? 'cancelled' : 'done');
+    return record;
+  }
+
+  /** Stops the run of `document` (or every run): within one chunk of steps, or ends the worker. */
+  async stop(document?: string): Promise<void> {
+    const runs = document ? [this.active.get(document)].filter((r): r is Active => !!r) : [...this.active.values()];
+    await Promise.all(
+      runs.map(async (run) => {
+        if (run.stopAt !== undefined) return;
+        run.stopAt = performance.now();
+        this.log.info(`${run.record.info.fileName}: stopping`);
+        run.handle?.cancel();
+        const timer = setTimeout(() => {
+          if (!run.finished) {
+            this.log.info(`${run.record.info.fileName}: the worker did not stop within ${STOP_GRACE_MS} ms (building or compiling); ending it`);
+            void run.handle?.terminate();
+            void this.end(run, 'cancelled');
+          }
+        }, STOP_GRACE_MS);
+        await new Promise<void>((res) => {
+          const sub = this.onDidChangeRunning(() => {
+            if (run.finished) {
+              sub.dispose();
+              res();
+            }
+          });
+          if (run.finished) {
+            sub.dispose();
+            res();
+          }
+        });
+        clearTimeout(timer);
+      }),
+    );
+  }
+
+  private progress(key: string, run: Active, stepsDone: number, total: number, delta?: ProgressDelta): void {
+    if (run.finished) return;
+    for (const s of delta?.spikes ?? []) this.addSpikes(key, run, s.name, s.steps, s.neurons);
+    const chunks = (delta?.traces ?? []).flatMap((t) => {
+      const c = run.record.addSamples(this.traceInfo(run, t.population, t.variable, t.neurons, t.every), t.from, t.data);
+      return c ? [c] : [];
+    });
+    if (chunks.length) this.emit(key, { type: 'samples', runId: run.runId, chunks });
+    run.record.stepsDone = stepsDone;
+    this.status.setRunning(key, run.record.info.fileName, total ? stepsDone / total : 0);
+    this.emit(key, { type: 'status', runId: run.runId, status: 'running', stepsDone });
+  }
+
+  private addSpikes(key: string, run: Active, name: string, steps: Int32Array, neurons: Int32Array): void {
+    const chunk = run.record.addSpikes(name, steps, neurons);
+    if (chunk) this.emit(key, { type: 'spikes', runId: run.runId, chunks: [chunk] });
+  }
+
+  private traceInfo(run: Active, population: string, variable: string, neurons: number[], every: number): TraceInfo {
+    const existing = run.record.traces().find((t) => t.info.population === population && t.info.variable === variable);
+    return existing?.info ?? { population, variable, unit: run.units.get(`${population}.${variable}`) ?? '', neurons: [...neurons], every };
+  }
+
+  private async fail(key: string, run: Active, doc: vscode.TextDocument, message: string): Promise<void> {
+    if (run.finished) return;
+    const name = run.record.info.fileName;
+    this.log.error(`${name}: ${message}`);
+    const block = simulateBlocks(doc.getText())[0];
+    const range = block ? new vscode.Range(doc.positionAt(block.start), doc.positionAt(block.keywordEnd)) : new vscode.Range(0, 0, 0, 0);
+    const d = new vscode.Diagnostic(range, `run stopped: ${message}`, vscode.DiagnosticSeverity.Error);
+    d.source = 'spikeworks run';
+    this.diagnostics.set(doc.uri, [d]);
+    void vscode.window.showErrorMessage(`Spikeworks: ${name}: ${message}`);
+    await this.end(run, 'failed', message);
+  }
+
+  private async end(run: Active, status: 'done' | 'cancelled' | 'failed', message?: string): Promise<void> {
+    if (run.finished) return;
+    run.finished = true;
+    const key = run.record.info.document;
+    if (this.active.get(key) === run) this.active.delete(key);
+    if (status === 'cancelled' && run.handle) void run.handle.terminate().catch(() => {});
+    const r = run.record;
+    r.status = status;
+    r.message = message;
+    const stoppedIn = run.stopAt !== undefined ? ` (stopped ${Math.round(performance.now() - run.stopAt)} ms after the request)` : '';
+    if (status === 'cancelled') this.log.info(`${r.info.fileName}: cancelled at step ${r.stepsDone}${stoppedIn}`);
+    this.emit(key, { type: 'status', runId: r.info.runId, status, stepsDone: r.stepsDone, message });
+    this.status.setIdle(key, `${r.info.fileName} — ${status}, ${r.spikeCount().toLocaleString('en-US')} spikes`);
+    run.finish();
+    this.changed.fire();
+    try {
+      saveRun(runDir(this.storageRoot, key), r);
+    } catch (e) {
+      this.log.warn(`could not keep the results for reload: ${(e as Error).message}`);
+    }
+  }
+
+  private emit(document: string, message: RunMessage): void {
+    this.emitter.fire({ document, message });
+  }
+
+  private async waitForTrust(name: string, files: string[]): Promise<boolean> {
+    const granted = new Promise<boolean>((res) => {
+      const sub = vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        sub.dispose();
+        res(true);
+      });
+    });
+    const ask = vscode.window
+      .showWarningMessage(`${name} reads data files (${files.join(', ')}); it runs once you trust this workspace.`, 'Manage Workspace Trust', 'Cancel')
+      .then((pick) => {
+        if (pick === 'Manage Workspace Trust') {
+          void vscode.commands.executeCommand('workbench.trust.manage');
+          return granted;
+        }
+        return false;
+      });
+    return Promise.race([granted, ask]);
+  }
+
+  dispose(): void {
+    for (const run of this.active.values()) void run.handle?.terminate();
+    this.active.clear();
+    this.emitter.dispose();
+    this.changed.dispose();
+    this.diagnostics.dispose();
+  }
+}
+
+/** Rows of the raster: populations, then spike sources (inputs), as the engine orders them. */
+export function populationsOf(ir: ModelIR): PopulationInfo[] {
+  const recorded = recordedPopulations(ir);
+  return [
+    ...ir.populations.map((p) => ({ name: p.name, size: p.size, recorded: recorded.has(p.name) })),
+    ...ir.inputs.flatMap((i) => (i.kind === 'current_step' ? [] : [{ name: i.name, size: i.size, recorded: recorded.has(i.name) }])),
+  ];
+}
+
+function fmtTime(s: number): string {
+  return s >= 1 ? `${s} s` : s >= 1e-3 ? `${+(s * 1e3).toPrecision(6)} ms` : `${+(s * 1e6).toPrecision(6)} µs`;
+}

@@ -1,0 +1,117 @@
+// What the extension tells both result panels about a run (shared by protocol/raster.ts and
+// protocol/traces.ts): the run's shape, streamed spikes and samples, its status, the shared
+// time cursor. Plain data; typed arrays travel as such. Imports nothing.
+
+export const PANEL_PROTOCOL_VERSION = 1;
+
+export interface PopulationInfo {
+  name: string;
+  size: number;
+  /** Whether its spikes are recorded (a `probe spikes(...)` names it, or none is given). */
+  recorded: boolean;
+}
+
+export interface TraceInfo {
+  population: string;
+  variable: string;
+  /** SI unit symbol of the variable ("V", "S", "A", "" when dimensionless, or a product). */
+  unit: string;
+  neurons: number[];
+  /** Seconds between samples. */
+  every: number;
+}
+
+export interface RunInfo {
+  /** Changes with every run; messages for another run are ignored. */
+  runId: string;
+  /** URI of the model file. */
+  document: string;
+  /** File name for titles and export names. */
+  fileName: string;
+  model: string;
+  dt: number;
+  /** Steps the run will take (duration / dt). */
+  steps: number;
+  seed: number;
+  backend: string;
+  populations: PopulationInfo[];
+}
+
+export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed';
+
+/** New spikes of one population (index into RunInfo.populations), in step order. */
+export interface SpikeChunk {
+  population: number;
+  steps: Int32Array;
+  neurons: Int32Array;
+}
+
+/** New samples of a probed variable; sample k of neuron m of the whole trace at data[(k - from) · n + m]. */
+export interface TraceChunk {
+  trace: TraceInfo;
+  from: number;
+  data: Float32Array;
+}
+
+/** extension → panel, both panels. */
+export type RunMessage =
+  /** A run (new, or restored from disk): drop what is shown. */
+  | { type: 'run'; run: RunInfo }
+  | { type: 'spikes'; runId: string; chunks: SpikeChunk[] }
+  | { type: 'samples'; runId: string; chunks: TraceChunk[] }
+  | { type: 'status'; runId: string; status: RunStatus; stepsDone: number; message?: string }
+  /** Nothing to show (no run yet, or the stored results are gone); `message` says what to do. */
+  | { type: 'empty'; message: string }
+  /** The shared time cursor (seconds), or null when it is hidden. */
+  | { type: 'cursor'; time: number | null }
+  /** A time window (seconds) chosen in the other panel. */
+  | { type: 'window'; from: number; to: number };
+
+/** panel → extension, both panels. */
+export type PanelMessage =
+  /** The page has loaded (also after a reload): send everything. */
+  | { type: 'ready' }
+  | { type: 'cursor'; time: number | null }
+  | { type: 'window'; from: number; to: number }
+  /** Save a file: `data` is text (SVG, CSV) or a data: URL (PNG). */
+  | { type: 'export'; format: 'png' | 'svg' | 'csv'; fileName: string; data: string }
+  /** Show a population's definition in the editor. */
+  | { type: 'reveal'; population: string };
+
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
+/** Checks a message that came from a webview (never trust its shape). */
+export function isPanelMessage(m: unknown): m is PanelMessage {
+  if (!isObj(m)) return false;
+  switch (m.type) {
+    case 'ready':
+      return true;
+    case 'cursor':
+      return m.time === null || isNum(m.time);
+    case 'window':
+      return isNum(m.from) && isNum(m.to) && m.from < m.to;
+    case 'export':
+      return (m.format === 'png' || m.format === 'svg' || m.format === 'csv') && typeof m.fileName === 'string' && typeof m.data === 'string';
+    case 'reveal':
+      return typeof m.population === 'string';
+    default:
+      return false;
+  }
+}
+
+/** The state a panel keeps with vscode.setState and gets back after a reload. */
+export interface PanelState {
+  version: typeof PANEL_PROTOCOL_VERSION;
+  /** URI of the model file whose results the panel shows. */
+  document: string;
+  /** The run the view belongs to (a new run starts with the whole run in view). */
+  runId?: string;
+  /** The visible time window (seconds) and, for the raster, rows [r0, r1). */
+  view?: { t0: number; t1: number; r0?: number; r1?: number };
+  cursor?: number | null;
+}
+
+export function isPanelState(s: unknown): s is PanelState {
+  return isObj(s) && s.version === PANEL_PROTOCOL_VERSION && typeof s.document === 'string';
+}

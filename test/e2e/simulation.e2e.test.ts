@@ -1,0 +1,254 @@
+// Simulation end to end in a real VS Code (code-server + headless Chromium): run examples/coba.snn
+// from the command palette; the spike raster panel opens, streams and ends with the same spike
+// count as `spikeworks run --format json` for the same seed; its canvas has spikes drawn (pixels
+// sampled); the traces panel draws; a long run cancelled from the progress notification stops
+// and the status bar returns to idle; after "Reload Window" the raster panel comes back with
+// its data. Screenshots go to test-results/.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { ensureCodeServer, installExtension, launchCodeServer, repoRoot, type CodeServer } from '../../scripts/code-server.mjs';
+
+const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const RESULTS = join(repoRoot, 'test-results');
+const FILE = 'coba.snn';
+const LONG = 'coba_long.snn';
+/** A seed for which COBA-4000 stays active (at this size some seeds fall silent; 42 does). */
+const SEED = 2;
+
+const QUICK_INPUT = '.quick-input-widget input';
+const QUICK_ROWS = '.quick-input-list .monaco-list-row';
+const STATUS_ITEM = '.statusbar-item[id="spikeworks.spikeworks.spikeworks.simulation"], .statusbar-item:has(.codicon-play), .statusbar-item:has(.codicon-sync)';
+
+const skip = !existsSync(CHROMIUM) && !process.env.CI ? `${CHROMIUM} not found (apt-get install chromium)` : false;
+
+describe('simulation and result panels in VS Code (code-server + Chromium)', { skip, timeout: 300_000 }, () => {
+  let tmp = '';
+  let workspace = '';
+  let runDir = '';
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let cliSpikes: Promise<number>;
+  let panelSpikes = -1;
+  const timings: Record<string, number> = {};
+
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'spikeworks-sim-e2e-'));
+    workspace = join(tmp, 'ws');
+    cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
+    const coba = readFileSync(join(workspace, FILE), 'utf8');
+    assert.match(coba, /duration:\s*1 s/, `${FILE} no longer says duration: 1 s`);
+    // The same network for 200 s: long enough to be cancelled mid-run.
+    writeFileSync(join(workspace, LONG), coba.replace(/duration:\s*1 s/, 'duration: 200 s'));
+    mkdirSync(RESULTS, { recursive: true });
+    // The CLI's count for the same model and seed, computed while VS Code starts.
+    cliSpikes = promisify(execFile)(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'run', join(workspace, FILE), '--format', 'json', '--seed', String(SEED)], { maxBuffer: 1 << 24 }).then(({ stdout }) => {
+      const summary = JSON.parse(stdout.trim().split('\n').pop()!) as { populations: { spikes: number }[]; seed: number };
+      assert.equal(summary.seed, SEED);
+      return summary.populations.reduce((a, p) => a + p.spikes, 0);
+    });
+    await ensureCodeServer();
+    runDir = join(tmp, 'run');
+    installExtension(join(runDir, 'ext'));
+    // Runs in the editor use this seed instead of the model's (spikeworks.simulation.seed).
+    mkdirSync(join(runDir, 'ud', 'User'), { recursive: true });
+    writeFileSync(join(runDir, 'ud', 'User', 'settings.json'), JSON.stringify({ 'spikeworks.simulation.seed': SEED }));
+    server = await launchCodeServer({ workspace, runDir });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.url);
+    await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-workbench .part.editor').click();
+  }, { timeout: 180_000 });
+
+  after(async () => {
+    if (Object.keys(timings).length) console.log(`simulation e2e timings (ms): ${JSON.stringify(timings)}`);
+    await browser?.close().catch(() => {});
+    await server?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function step(shot: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+      await page.screenshot({ path: join(RESULTS, `${shot}.png`) });
+      rmSync(join(RESULTS, `${shot}-failed.png`), { force: true });
+    } catch (err) {
+      await page?.screenshot({ path: join(RESULTS, `${shot}-failed.png`) }).catch(() => {});
+      console.error(`extension log:\n${extensionLog()}`);
+      throw err;
+    }
+  }
+
+  /** The Spikeworks output channel (log files of the extension host). */
+  function extensionLog(): string {
+    const logs = join(runDir, 'ud', 'logs');
+    const out: string[] = [];
+    const walk = (d: string) => {
+      for (const e of existsSync(d) ? readdirSync(d, { withFileTypes: true }) : []) {
+        const p = join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/Spikeworks\.log$/.test(e.name)) out.push(readFileSync(p, 'utf8'));
+      }
+    };
+    walk(logs);
+    return out.join('\n') || '(no Spikeworks log)';
+  }
+
+  async function quickOpen(text: string, expect?: string): Promise<void> {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator(QUICK_INPUT);
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    if (expect) await page.locator(QUICK_ROWS, { hasText: expect }).first().waitFor({ timeout: 20_000 });
+    else await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+  }
+
+  async function openFile(name: string): Promise<void> {
+    await quickOpen(name, name);
+    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+    await page.locator('.monaco-editor .view-lines', { hasText: 'population' }).first().waitFor();
+  }
+
+  /** The content frame of the webview panel whose tab is `title` (made visible first). */
+  async function panel(title: string): Promise<FrameLocator> {
+    await page.locator('.tabs-container .tab', { hasText: title }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: title }).first().waitFor();
+    // Several webviews may be visible (one per editor column): pick ours by the title its page carries.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const frames = page.locator('iframe.webview.ready').filter({ visible: true });
+      for (let i = 0; i < (await frames.count()); i++) {
+        const inner = frames.nth(i).contentFrame().frameLocator('iframe#active-frame');
+        if ((await inner.locator(`#app[data-title="${title}"]`).count()) > 0) return inner;
+      }
+      if (Date.now() > deadline) throw new Error(`no visible webview shows "${title}"`);
+      await page.waitForTimeout(250);
+    }
+  }
+
+  const statusItem = () => page.locator('.statusbar-item', { hasText: /Spikeworks|Simulating/ }).first();
+
+  /** Pixels of the raster's plot canvas that are not its background colour. */
+  async function paintedPixels(f: FrameLocator): Promise<{ painted: number; total: number; colors: number }> {
+    return f.locator('canvas.density').evaluate((c: HTMLCanvasElement) => {
+      const copy = document.createElement('canvas');
+      copy.width = c.width;
+      copy.height = c.height;
+      const g = copy.getContext('2d')!;
+      g.drawImage(c, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      const freq = new Map<number, number>();
+      for (let i = 0; i < d.length; i += 4) {
+        const k = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
+        freq.set(k, (freq.get(k) ?? 0) + 1);
+      }
+      const bg = [...freq.entries()].sort((a, b) => b[1] - a[1])[0][0];
+      return { painted: d.length / 4 - freq.get(bg)!, total: d.length / 4, colors: freq.size };
+    });
+  }
+
+  it('a. runs coba.snn from the command palette; the raster reports the CLI spike count and draws it', async () => {
+    await step('sim-01-raster', async () => {
+      await openFile(FILE);
+      await statusItem().waitFor({ timeout: 30_000 }); // the extension is active
+      const t0 = Date.now();
+      await quickOpen('>Spikeworks: Run Simulation', 'Run Simulation');
+      const f = await panel('Spike Raster: coba.snn');
+      timings.panel_open = Date.now() - t0;
+      await f.locator('#run-status[data-status="done"]').waitFor({ timeout: 90_000 });
+      timings.run_done = Date.now() - t0;
+      panelSpikes = Number(await f.locator('#spike-count').getAttribute('data-spikes'));
+      const expected = await cliSpikes;
+      console.log(`raster panel: ${panelSpikes} spikes; CLI (seed ${SEED}): ${expected}`);
+      assert.ok(expected > 1000, `the CLI reports only ${expected} spikes: not a useful comparison`);
+      assert.equal(panelSpikes, expected, 'the raster panel and the CLI disagree on the spike count');
+      assert.match(await f.locator('#spike-count').innerText(), new RegExp(expected.toLocaleString('en-US').replace(/,/g, ',')));
+      await page.waitForTimeout(300); // the last frame
+      const px = await paintedPixels(f);
+      console.log(`raster canvas: ${px.painted} of ${px.total} pixels painted, ${px.colors} colours`);
+      assert.ok(px.painted > px.total * 0.01, `the raster canvas is (nearly) blank: ${px.painted} of ${px.total} pixels painted`);
+      assert.ok(px.colors >= 3, 'the raster shows fewer than two population colours');
+      // Both populations are in the legend with their counts, which add up.
+      const counts = await f.locator('.legend .pop-count').allInnerTexts();
+      assert.equal(counts.length, 2, `legend: ${counts.join(', ')}`);
+      assert.equal(counts.reduce((a, c) => a + Number(c.replace(/,/g, '')), 0), expected);
+    });
+  });
+
+  it('b. hovering the raster names population, neuron and time; the traces panel draws', async () => {
+    await step('sim-02-traces', async () => {
+      const f = await panel('Spike Raster: coba.snn');
+      const plot = f.locator('.plot');
+      const box = (await plot.boundingBox())!;
+      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.3);
+      const tip = f.locator('.tooltip');
+      await tip.waitFor({ state: 'visible', timeout: 5_000 });
+      assert.match(await tip.innerText(), /exc · neuron \d+[\s\S]*(spike at|t =) [\d.]+ ms/);
+      await page.screenshot({ path: join(RESULTS, 'sim-02a-hover.png') });
+      await quickOpen('>Spikeworks: Show Traces', 'Show Traces');
+      const t = await panel('Traces: coba.snn');
+      await t.locator('canvas.chart').nth(2).waitFor({ timeout: 20_000 });
+      assert.equal(await t.locator('canvas.chart').count(), 3, 'expected charts: v of exc, population rate, ISI');
+      assert.match(await t.locator('.summary').innerText(), new RegExp(`${panelSpikes.toLocaleString('en-US')} spikes`));
+    });
+  });
+
+  it('c. a long run is cancelled from the progress notification and the status bar returns to idle', async () => {
+    await step('sim-03-cancelled', async () => {
+      await openFile(LONG);
+      await quickOpen('>Spikeworks: Run Simulation', 'Run Simulation');
+      await page.locator('.statusbar-item', { hasText: /Simulating coba_long\.snn [1-9]\d*%|Simulating coba_long\.snn 0%/ }).first().waitFor({ timeout: 60_000 });
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Simulating coba_long.snn' }).first();
+      await toast.waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(1500); // let it stream a little
+      await toast.hover();
+      const t0 = Date.now();
+      await toast.getByRole('button', { name: 'Cancel' }).click();
+      await page.locator('.statusbar-item', { hasText: /Simulating/ }).first().waitFor({ state: 'detached', timeout: 10_000 });
+      timings.cancel_to_idle_ui = Date.now() - t0;
+      await statusItem().filter({ hasText: 'Spikeworks' }).waitFor();
+      const f = await panel('Spike Raster: coba_long.snn');
+      await f.locator('#run-status[data-status="cancelled"]').waitFor({ timeout: 10_000 });
+      const spikes = Number(await f.locator('#spike-count').getAttribute('data-spikes'));
+      assert.ok(spikes > 0, 'the cancelled run kept no spikes');
+      // The extension logs how long the worker took to stop after the request.
+      let stopped: RegExpMatchArray | null = null;
+      for (let i = 0; i < 20 && !stopped; i++) {
+        stopped = /coba_long\.snn: cancelled at step (\d+) \(stopped (\d+) ms after the request\)/.exec(extensionLog());
+        if (!stopped) await page.waitForTimeout(250);
+      }
+      assert.ok(stopped, `no "cancelled" line in the log:\n${extensionLog()}`);
+      timings.cancel_worker_ms = Number(stopped[2]);
+      assert.ok(Number(stopped[1]) < 2_000_000, 'the run was not stopped before its end');
+      assert.ok(timings.cancel_worker_ms < 200, `stopping took ${timings.cancel_worker_ms} ms`);
+    });
+  });
+
+  it('d. after Reload Window the raster panel is restored with its data', async () => {
+    await step('sim-04-restored', async () => {
+      const t0 = Date.now();
+      await quickOpen('>Developer: Reload Window', 'Reload Window');
+      await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: 60_000 });
+      await page.locator('.tabs-container .tab', { hasText: 'Spike Raster: coba.snn' }).first().waitFor({ timeout: 60_000 });
+      const f = await panel('Spike Raster: coba.snn');
+      await f.locator('#run-status[data-status="done"]').waitFor({ timeout: 30_000 });
+      timings.reload_restore = Date.now() - t0;
+      assert.equal(Number(await f.locator('#spike-count').getAttribute('data-spikes')), panelSpikes, 'the restored panel lost spikes');
+      await page.waitForTimeout(300);
+      const px = await paintedPixels(f);
+      assert.ok(px.painted > px.total * 0.01, 'the restored raster is blank');
+    });
+  });
+});

@@ -1,0 +1,156 @@
+// Builds the NALSM variants and measures them (shared by the test; also a scratch harness).
+import type { ModelIR } from '../../protocol/ir';
+import type { RunResult } from '../../sim-host/src/engine';
+import type { Simulation } from '../../sim-host/src/engine';
+
+export const CLASSES = 4;
+export const CHANNELS = 20;
+export const TRIAL = 0.2; // s
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+function gauss(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+
+/** Class templates: per channel, Poisson(rate) spike times in [0, TRIAL). */
+export function templates(seed = 11, rate = 10): number[][][] {
+  const rand = lcg(seed);
+  return Array.from({ length: CLASSES }, () => Array.from({ length: CHANNELS }, () => {
+    const t: number[] = [];
+    for (let x = -Math.log(1 - rand()) / rate; x < TRIAL - 0.005; x += -Math.log(1 - rand()) / rate) t.push(x);
+    return t;
+  }));
+}
+
+/** A stream of `trials` jittered presentations (class sequence random), as spike_array lists. */
+export function stream(trials: number, seed: number, jitter = 0.015): { times: number[]; indices: number[]; labels: number[] } {
+  const tpl = templates();
+  const rand = lcg(seed);
+  const ev: [number, number][] = [];
+  const labels: number[] = [];
+  for (let k = 0; k < trials; k++) {
+    const c = Math.floor(rand() * CLASSES);
+    labels.push(c);
+    tpl[c].forEach((ts, ch) => ts.forEach((t) => {
+      const x = Math.min(TRIAL - 1e-4, Math.max(0, t + jitter * gauss(rand)));
+      ev.push([k * TRIAL + x, ch]);
+    }));
+  }
+  ev.sort((a, b) => a[0] - b[0]);
+  return { times: ev.map((e) => e[0]), indices: ev.map((e) => e[1]), labels };
+}
+
+/** The model text with the input replaced by a generated stream and the duration set. */
+export function withStream(text: string, s: { times: number[]; indices: number[] }, duration: number): string {
+  const input = `input digits = spike_array[${CHANNELS}] {\n  times: [${s.times.map((t) => `${(t * 1000).toFixed(2)} ms`).join(', ')}]\n  indices: [${s.indices.join(', ')}]\n}`;
+  let out = text.replace(/input digits = spike_array\[\d+\] \{[\s\S]*?\n\}/, input);
+  out = out.replace(/task digits_task \{[\s\S]*?\n\}\n/, '').replace(/readout r = [^\n]*\n/, '');
+  out = out.replace(/duration: [^;]+;/, `duration: ${duration} s;`);
+  return out;
+}
+
+/**
+ * Branching factor as in NALSM's compute_branching_factor.py: for each spike of a liquid
+ * neuron in [from, to), its descendants (spikes of its liquid targets in the next bin) over
+ * its ancestors (spikes of its liquid sources in the previous bin, at least 1); averaged over
+ * the neuron's spikes, then over the neurons that spiked.
+ */
+export function branchingFactor(sim: Simulation, r: RunResult, pops: string[], from: number, to: number, bin = 0.004): number {
+  const offs = new Map<string, number>();
+  let total = 0;
+  for (const p of pops) (offs.set(p, total), (total += r.sizes.get(p)!));
+  const post: number[][] = Array.from({ length: total }, () => []);
+  const pre: number[][] = Array.from({ length: total }, () => []);
+  sim.plan.projs.forEach((pr, k) => {
+    if (!offs.has(pr.source.name) || !offs.has(pr.target.name)) return;
+    const { rowptr, col } = sim.connectivity(k);
+    const so = offs.get(pr.source.name)!;
+    const to_ = offs.get(pr.target.name)!;
+    for (let i = 0; i + 1 < rowptr.length; i++) for (let s = rowptr[i]; s < rowptr[i + 1]; s++) (post[so + i].push(to_ + col[s]), pre[to_ + col[s]].push(so + i));
+  });
+  const dtb = Math.round(bin / r.dt);
+  const steps = Math.round(to / r.dt) + dtb + 2;
+  // spikes per neuron: sorted step lists
+  const times: number[][] = Array.from({ length: total }, () => []);
+  for (const p of pops) {
+    const sp = r.spikes.get(p)!;
+    const o = offs.get(p)!;
+    for (let k = 0; k < sp.steps.length; k++) if (sp.steps[k] < steps) times[o + sp.neurons[k]].push(sp.steps[k]);
+  }
+  const countIn = (n: number, a: number, b: number) => {
+    const t = times[n];
+    let lo = 0, hi = t.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (t[m] < a) lo = m + 1; else hi = m; }
+    let c = 0;
+    for (let k = lo; k < t.length && t[k] < b; k++) c++;
+    return c;
+  };
+  const a0 = Math.round(from / r.dt), b0 = Math.round(to / r.dt);
+  let sum = 0, neurons = 0;
+  for (let n = 0; n < total; n++) {
+    let s = 0, c = 0;
+    for (const t of times[n]) {
+      if (t < a0 || t >= b0) continue;
+      let d = 0, a = 0;
+      for (const m of post[n]) d += countIn(m, t + 1, t + 1 + dtb);
+      for (const m of pre[n]) a += countIn(m, t - dtb, t);
+      s += d / Math.max(1, a);
+      c++;
+    }
+    if (c) (sum += s / c, neurons++);
+  }
+  return sum / neurons;
+}
+
+/** Liquid state per trial: exc spike counts in `nb` sub-bins of the trial. */
+export function states(r: RunResult, pop: string, trials: number, first: number, nb = 4): number[][] {
+  const sp = r.spikes.get(pop)!;
+  const n = r.sizes.get(pop)!;
+  const X = Array.from({ length: trials }, () => new Array(n * nb).fill(0));
+  for (let k = 0; k < sp.steps.length; k++) {
+    const t = sp.steps[k] * r.dt;
+    const tr = Math.floor(t / TRIAL) - first;
+    if (tr < 0 || tr >= trials) continue;
+    const b = Math.min(nb - 1, Math.floor(((t - (tr + first) * TRIAL) / TRIAL) * nb));
+    X[tr][sp.neurons[k] * nb + b]++;
+  }
+  return X;
+}
+
+/** Ridge classifier (dual form, one-vs-rest): accuracy on test trials. */
+export function ridgeAccuracy(Xtr: number[][], ytr: number[], Xte: number[][], yte: number[], alpha: number): number {
+  const m = Xtr.length;
+  const d = Xtr[0].length;
+  const mean = new Array(d).fill(0);
+  for (const x of Xtr) for (let j = 0; j < d; j++) mean[j] += x[j] / m;
+  const c = (x: number[]) => x.map((v, j) => v - mean[j]);
+  const A = Xtr.map(c);
+  const B = Xte.map(c);
+  const K = A.map((x) => A.map((y) => x.reduce((s, v, j) => s + v * y[j], 0)));
+  for (let i = 0; i < m; i++) K[i][i] += alpha;
+  const Y = ytr.map((y) => Array.from({ length: CLASSES }, (_, k) => (k === y ? 1 : -1)));
+  // solve K C = Y (Gaussian elimination)
+  const M = K.map((row, i) => [...row, ...Y[i]]);
+  for (let i = 0; i < m; i++) {
+    let p = i;
+    for (let r = i + 1; r < m; r++) if (Math.abs(M[r][i]) > Math.abs(M[p][i])) p = r;
+    [M[i], M[p]] = [M[p], M[i]];
+    for (let r = 0; r < m; r++) if (r !== i) {
+      const f = M[r][i] / M[i][i];
+      if (f) for (let j = i; j < m + CLASSES; j++) M[r][j] -= f * M[i][j];
+    }
+  }
+  const C = M.map((row, i) => row.slice(m).map((v) => v / M[i][i]));
+  let ok = 0;
+  B.forEach((x, t) => {
+    const kx = A.map((y) => x.reduce((s, v, j) => s + v * y[j], 0));
+    const score = Array.from({ length: CLASSES }, (_, k) => kx.reduce((s, v, i) => s + v * C[i][k], 0));
+    if (score.indexOf(Math.max(...score)) === yte[t]) ok++;
+  });
+  return ok / B.length;
+}
+
+export type { ModelIR };

@@ -1,0 +1,328 @@
+// The result panels' data side, in Node: the raster's spike store (time order, row blocks,
+// coarse grid) and count images against brute force, view clamping, the traces' statistics
+// against the CLI's CV, exports, the panel message guards, the extension's run record and
+// store, the model helpers, and streaming from the real worker (deltas add up to the output).
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { URI } from 'vscode-uri';
+import { isPanelMessage, isPanelState } from '../protocol/panel-data';
+import { isFromTraces } from '../protocol/traces';
+import { dataFiles, loadModel, populationPlace, simulateBlocks, traceUnit, unitSymbol } from '../extension/src/simulation/model';
+import { RunRecord } from '../extension/src/simulation/run-record';
+import { loadRun, runDir, saveRun } from '../extension/src/simulation/run-store';
+import { RunTerminated, startRun } from '../sim-host/src/host';
+import { cvIsi } from '../sim-host/src/output';
+import { densityImage, opacity } from '../webviews/raster/density';
+import { spikePaths, spikesCsv } from '../webviews/raster/export';
+import { SpikeStore } from '../webviews/raster/spike-store';
+import { clampView, fullView, pan, zoom } from '../webviews/raster/view';
+import { decimate, isiHistogram, populationRate } from '../webviews/traces/stats';
+import { distPrelude, distWorker, ensureBuilt, repoRoot } from './helpers/build';
+
+/** Deterministic pseudo-random spikes: per population in step order. */
+function randomRun(sizes: number[], steps: number, perPop: number, seed = 7) {
+  let s = seed >>> 0;
+  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return sizes.map((size) => {
+    const st = Array.from({ length: perPop }, () => Math.floor(rand() * steps)).sort((a, b) => a - b);
+    return { size, steps: Int32Array.from(st), neurons: Int32Array.from(st, () => Math.floor(rand() * size)) };
+  });
+}
+
+function storeOf(sizes: number[], steps: number, perPop: number, chunks = 1): { store: SpikeStore; data: ReturnType<typeof randomRun> } {
+  const data = randomRun(sizes, steps, perPop);
+  const store = new SpikeStore(sizes.map((size, k) => ({ name: `p${k}`, size })), steps);
+  data.forEach((d, k) => {
+    const per = Math.ceil(d.steps.length / chunks);
+    for (let a = 0; a < d.steps.length; a += per) store.append(k, d.steps.slice(a, a + per), d.neurons.slice(a, a + per));
+  });
+  return { store, data };
+}
+
+/** Spikes with step in [s0, s1) and global row in [r0, r1), by brute force. */
+function bruteCount(data: ReturnType<typeof randomRun>, s0: number, s1: number, r0: number, r1: number): number {
+  let row = 0;
+  let n = 0;
+  for (const d of data) {
+    for (let m = 0; m < d.steps.length; m++) if (d.steps[m] >= s0 && d.steps[m] < s1 && row + d.neurons[m] >= r0 && row + d.neurons[m] < r1) n++;
+    row += d.size;
+  }
+  return n;
+}
+
+describe('raster spike store and count images', () => {
+  it('appends in chunks, keeps order, drops spikes outside the run or population', () => {
+    const { store, data } = storeOf([300, 100], 5000, 20_000, 7);
+    assert.equal(store.total, 40_000);
+    assert.deepEqual([...store.spikes(1).steps], [...data[1].steps]);
+    assert.equal(store.append(0, Int32Array.from([4999, 5000, 10]), Int32Array.from([0, 0, 0])), 1, 'a step past the run or before the last one is dropped');
+    assert.equal(store.append(1, Int32Array.from([4999]), Int32Array.from([100])), 0, 'a neuron outside the population is dropped');
+    assert.equal(store.popOfRow(299), 0);
+    assert.equal(store.popOfRow(300), 1);
+    assert.equal(store.popOfRow(400), -1);
+  });
+
+  it('an exact frame counts every spike in view once (1-pixel markers)', () => {
+    const { store, data } = storeOf([300, 100], 5000, 20_000);
+    for (const v of [fullView({ steps: 5000, rows: 400 }), { t0: 1200, t1: 3100, r0: 250, r1: 330 }, { t0: 0, t1: 500, r0: 0, r1: 400 }]) {
+      const w = Math.floor(v.t1 - v.t0); // ≥ 1 pixel per step and row: 1×1 markers, no overlap loss
+      const h = Math.floor(v.r1 - v.r0);
+      const f = densityImage(store, v, Math.min(w, 2000), Math.min(h, 400), undefined, Infinity);
+      assert.equal(f.mode, 'exact');
+      const sum = f.counts.reduce((a, b) => a + b, 0);
+      assert.equal(sum, bruteCount(data, v.t0, v.t1, v.r0, v.r1), `view ${JSON.stringify(v)}`);
+      assert.equal(f.visible, sum);
+    }
+  });
+
+  it('row-block segments give exactly the spikes of a few neurons, also for spikes that arrived after the index', () => {
+    const { store, data } = storeOf([20_000], 100_000, 200_000);
+    const count = (n0: number, n1: number, s0: number, s1: number) => {
+      let n = 0;
+      for (const seg of store.segments(0, s0, s1, n0, n1)) for (let m = seg.a; m < seg.b; m++) if (seg.neurons[m] >= n0 && seg.neurons[m] < n1) n++;
+      return n;
+    };
+    assert.equal(count(5000, 5100, 0, 100_000), bruteCount(data, 0, 100_000, 5000, 5100));
+    assert.equal(count(130, 150, 20_000, 70_000), bruteCount(data, 20_000, 70_000, 130, 150));
+    // Spikes appended after the index was built (within its 1 s rebuild throttle) still count.
+    store.append(0, Int32Array.from([99_999, 99_999]), Int32Array.from([5050, 19_999]));
+    assert.equal(count(5000, 5100, 0, 100_000), bruteCount(data, 0, 100_000, 5000, 5100) + 1);
+  });
+
+  it('a grid frame holds the same total as the spikes in a whole view, within 1 %', () => {
+    const { store } = storeOf([16_000, 4_000], 100_000, 500_000);
+    const f = densityImage(store, fullView({ steps: 100_000, rows: 20_000 }), 1100, 700, undefined, 1000);
+    assert.equal(f.mode, 'grid');
+    const sum = f.counts.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1_000_000) / 1_000_000 < 0.01, `grid total ${sum}`);
+    // And the same picture as an exact frame: busy pixels agree in where they are.
+    const e = densityImage(store, fullView({ steps: 100_000, rows: 20_000 }), 1100, 700, undefined, Infinity);
+    assert.equal(e.mode, 'exact');
+    let both = 0;
+    let either = 0;
+    for (let i = 0; i < e.counts.length; i++) {
+      if (e.counts[i] > 0 || f.counts[i] > 0) either++;
+      if (e.counts[i] > 0 && f.counts[i] > 0) both++;
+    }
+    assert.ok(both / either > 0.6, `exact and grid frames overlap on ${((100 * both) / either).toFixed(0)} % of painted pixels`);
+  });
+
+  it('one spike is clearly visible, more spikes are darker', () => {
+    assert.equal(opacity(0, 10), 0);
+    assert.equal(opacity(1, 1), 1);
+    assert.ok(opacity(1, 100) >= 0.2 && opacity(1, 100) < opacity(50, 100));
+    assert.equal(opacity(100, 100), 1);
+  });
+
+  it('views stay inside the run and zoom about the pointer', () => {
+    const e = { steps: 10_000, rows: 4000 };
+    const v = zoom(fullView(e), e, 'time', 0.5, 0.25);
+    assert.equal(v.t0, 1250);
+    assert.equal(v.t1, 6250);
+    assert.deepEqual([v.r0, v.r1], [0, 4000]);
+    const p = pan(v, e, -10, 0);
+    assert.equal(p.t0, 0);
+    assert.equal(p.t1 - p.t0, 5000);
+    const tiny = clampView({ t0: 5, t1: 5, r0: 3, r1: 3 }, e);
+    assert.ok(tiny.t1 - tiny.t0 >= 10 && tiny.r1 - tiny.r0 >= 4);
+    assert.deepEqual(clampView({ t0: NaN, t1: 3, r0: -Infinity, r1: 9 }, e), { t0: 0, t1: 10_000, r0: 0, r1: 4000 });
+  });
+});
+
+describe('raster exports', () => {
+  it('CSV lists the spikes in view, with times in seconds', () => {
+    const { store, data } = storeOf([50, 50], 1000, 500);
+    const v = { t0: 100, t1: 400, r0: 20, r1: 80 };
+    const csv = spikesCsv(store, v, 1e-4);
+    const rows = csv.text.trim().split('\n');
+    assert.equal(rows[0], 'population,neuron,time_s');
+    assert.equal(rows.length - 1, bruteCount(data, 100, 400, 20, 80));
+    assert.equal(csv.rows, rows.length - 1);
+    for (const r of rows.slice(1)) {
+      const [pop, neuron, t] = r.split(',');
+      const row = (pop === 'p1' ? 50 : 0) + Number(neuron);
+      assert.ok(row >= 20 && row < 80 && Number(t) >= 0.01 - 1e-12 && Number(t) < 0.04, r);
+    }
+    assert.equal(spikesCsv(store, v, 1e-4, 3).rows, 3);
+    assert.ok(spikesCsv(store, v, 1e-4, 3).truncated);
+  });
+
+  it('SVG paths have one mark per spike in view, or none when there are too many', () => {
+    const { store, data } = storeOf([50, 50], 1000, 500);
+    const v = fullView({ steps: 1000, rows: 100 });
+    const paths = spikePaths(store, v, 0, 0, 1000, 100)!;
+    const marks = paths.reduce((a, d) => a + (d.match(/M/g)?.length ?? 0), 0);
+    assert.equal(marks, bruteCount(data, 0, 1000, 0, 100));
+    assert.equal(spikePaths(store, v, 0, 0, 1000, 100, 10), undefined);
+  });
+});
+
+describe('traces statistics', () => {
+  it('population rate: spikes / neurons / bin width', () => {
+    const r = populationRate(Int32Array.from([0, 1, 2, 10, 11, 25]), 2, 1e-3, 30, 10);
+    assert.deepEqual([...r].map((x) => +x.toFixed(6)), [150, 100, 50]); // 3, 2, 1 spikes of 2 neurons in 10 ms
+    assert.equal(populationRate(new Int32Array(0), 0, 1e-3, 30, 10).length, 3);
+  });
+
+  it('ISI histogram: counts every interval; its CV is the CLI summary’s cv_isi', () => {
+    const { data } = storeOf([200], 20_000, 6000);
+    const d = data[0];
+    for (const log of [false, true]) {
+      const h = isiHistogram(d.steps, d.neurons, 200, 1e-4, 30, -Infinity, Infinity, 1, log);
+      assert.equal(h.n, 6000 - new Set(d.neurons).size);
+      assert.equal(h.counts.reduce((a, b) => a + b, 0), h.n, 'every interval is below 1 s here, so every one is binned');
+      assert.ok(Math.abs(h.cv! - cvIsi(d.steps, d.neurons)!) < 1e-9, `${h.cv} vs ${cvIsi(d.steps, d.neurons)}`);
+      for (let b = 1; b < h.edges.length; b++) assert.ok(h.edges[b] > h.edges[b - 1]);
+    }
+    const none = isiHistogram(new Int32Array(0), new Int32Array(0), 3, 1e-4, 10);
+    assert.equal(none.n, 0);
+    assert.equal(none.cv, null);
+  });
+
+  it('decimation keeps each column’s extremes', () => {
+    const n = 2;
+    const data = new Float32Array(2 * 10_000);
+    for (let k = 0; k < 10_000; k++) {
+      data[k * n] = Math.sin(k / 100);
+      data[k * n + 1] = k === 5_555 ? 9 : 0;
+    }
+    const d = decimate(data, n, 1, 0, 10_000, 100);
+    assert.ok(d.count <= 200);
+    assert.equal(Math.max(...d.val.subarray(0, d.count)), 9, 'a one-sample spike survives');
+    const small = decimate(data, n, 0, 10, 20, 100);
+    assert.equal(small.count, 10);
+    assert.equal(small.idx[0], 10);
+  });
+});
+
+describe('panel messages and state', () => {
+  it('accepts well-formed messages and refuses anything else without throwing', () => {
+    assert.ok(isPanelMessage({ type: 'ready' }));
+    assert.ok(isPanelMessage({ type: 'cursor', time: null }));
+    assert.ok(isPanelMessage({ type: 'cursor', time: 0.5 }));
+    assert.ok(isPanelMessage({ type: 'export', format: 'svg', fileName: 'a.svg', data: '<svg/>' }));
+    assert.ok(isPanelMessage({ type: 'reveal', population: 'exc' }));
+    assert.ok(!isFromTraces({ type: 'reveal', population: 'exc' }), 'the traces panel has no reveal');
+    for (const bad of [null, undefined, 3, 'ready', [], {}, { type: 'cursor', time: NaN }, { type: 'cursor', time: '1' }, { type: 'window', from: 2, to: 1 }, { type: 'export', format: 'exe', fileName: 'x', data: '' }, { type: 'reveal' }, { type: 'run' }]) {
+      assert.equal(isPanelMessage(bad), false, JSON.stringify(bad));
+    }
+    let s = 1;
+    const rand = () => ((s = (Math.imul(s, 48271) + 11) >>> 0) / 2 ** 32);
+    const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+    for (let i = 0; i < 2000; i++) {
+      const m: Record<string, unknown> = { type: pick(['ready', 'cursor', 'window', 'export', 'reveal', 'x', 1]) };
+      for (const k of ['time', 'from', 'to', 'format', 'fileName', 'data', 'population']) if (rand() < 0.5) m[k] = pick([null, 1, -1, NaN, 'png', '', {}, [], Infinity]);
+      assert.doesNotThrow(() => isPanelMessage(m));
+    }
+    assert.ok(isPanelState({ version: 1, document: 'file:///a.snn' }));
+    assert.ok(!isPanelState({ version: 2, document: 'file:///a.snn' }));
+    assert.ok(!isPanelState('x'));
+  });
+});
+
+describe('the extension’s run data', () => {
+  const info = { runId: 'r1', document: 'file:///m.snn', fileName: 'm.snn', model: 'm', dt: 1e-4, steps: 100, seed: 3, backend: 'wasm', populations: [{ name: 'a', size: 5, recorded: true }, { name: 'b', size: 2, recorded: true }] };
+  const trace = { population: 'a', variable: 'v', unit: 'V', neurons: [0, 1], every: 1e-3 };
+
+  it('a run record accumulates chunks and survives the store; a damaged store reads as no run', () => {
+    const r = new RunRecord(info);
+    r.addSpikes('a', Int32Array.from([1, 2]), Int32Array.from([0, 4]));
+    r.addSpikes('a', Int32Array.from([7]), Int32Array.from([3]));
+    r.addSpikes('b', Int32Array.from([9]), Int32Array.from([1]));
+    assert.equal(r.addSpikes('zzz', Int32Array.from([1]), Int32Array.from([1])), undefined);
+    r.addSamples(trace, 0, Float32Array.from([1, 2, 3, 4]));
+    r.addSamples(trace, 2, Float32Array.from([5, 6]));
+    assert.equal(r.addSamples(trace, 9, Float32Array.from([7, 8])), undefined, 'a gap is refused');
+    r.status = 'done';
+    r.stepsDone = 100;
+    assert.equal(r.spikeCount(), 4);
+    assert.equal(r.sampleCount('a', 'v'), 3);
+    const root = mkdtempSync(path.join(tmpdir(), 'swk-store-'));
+    try {
+      const dir = runDir(root, info.document);
+      saveRun(dir, r);
+      const back = loadRun(dir)!;
+      assert.deepEqual(back.info, info);
+      assert.equal(back.status, 'done');
+      assert.deepEqual([...back.spikes(0).steps], [1, 2, 7]);
+      assert.deepEqual([...back.spikes(0).neurons], [0, 4, 3]);
+      assert.deepEqual([...back.spikes(1).steps], [9]);
+      assert.deepEqual([...back.allSamples()[0].data], [1, 2, 3, 4, 5, 6]);
+      writeFileSync(path.join(dir, 'data.bin'), 'short');
+      assert.equal(loadRun(dir), undefined);
+      writeFileSync(path.join(dir, 'run.json'), '{not json');
+      assert.equal(loadRun(dir), undefined);
+      assert.equal(loadRun(path.join(root, 'nothing')), undefined);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('model helpers: simulate blocks, population places, data files, units', () => {
+    const text = readFileSync(path.join(repoRoot, 'examples', 'coba.snn'), 'utf8');
+    const uri = URI.file(path.join(repoRoot, 'examples', 'coba.snn')).toString();
+    const blocks = simulateBlocks(text);
+    assert.equal(blocks.length, 1);
+    assert.equal(text.slice(blocks[0].start, blocks[0].keywordEnd), 'simulate');
+    assert.ok(blocks[0].hasDuration);
+    assert.equal(simulateBlocks('simulate { dt: 0.1 ms }')[0].hasDuration, false);
+    assert.deepEqual(simulateBlocks('}{ garbage (( '), []);
+    const place = populationPlace(uri, text, 'inh', distPrelude)!;
+    assert.equal(text.split('\n')[place.start.line].slice(place.start.character, place.end.character), 'inh');
+    assert.equal(populationPlace(uri, text, 'nope', distPrelude), undefined);
+    const loaded = loadModel(uri, text, distPrelude);
+    assert.ok(loaded.ok);
+    assert.equal(traceUnit(loaded.ir, 'exc', 'v'), 'V');
+    assert.deepEqual(dataFiles(loaded.ir), []);
+    const broken = loadModel(uri, text.replace('-55 mV', '-55 nS'), distPrelude);
+    assert.ok(!broken.ok && broken.errors.length > 0);
+    assert.equal(unitSymbol([-2, -1, 3, 2, 0, 0, 0]), 'S');
+    assert.equal(unitSymbol([0, 0, 0, 0, 0, 0, 0]), '');
+    assert.equal(unitSymbol([1, 0, -2, 0, 0, 0, 0]), 'm·s^-2');
+  });
+});
+
+describe('streaming from the worker', () => {
+  ensureBuilt();
+  const coba = () => {
+    const text = readFileSync(path.join(repoRoot, 'examples', 'coba.snn'), 'utf8');
+    const r = loadModel(URI.file(path.join(repoRoot, 'examples', 'coba.snn')).toString(), text, distPrelude);
+    assert.ok(r.ok);
+    return r.ir;
+  };
+
+  it('progress deltas plus the tail are exactly the run’s spikes and samples', async () => {
+    const ir = coba();
+    const got = new Map<string, number[]>();
+    const samples = new Map<string, number>();
+    let messages = 0;
+    const h = startRun(ir, { seed: 2, duration: 0.6, stream: true, progressEveryMs: 20 }, (_d, _t, _s, delta) => {
+      if (!delta) return;
+      messages++;
+      for (const s of delta.spikes) got.set(s.name, [...(got.get(s.name) ?? []), ...s.steps]);
+      for (const t of delta.traces) {
+        assert.equal(t.from, samples.get(t.variable) ?? 0, 'trace deltas follow each other without gaps');
+        samples.set(t.variable, t.from + t.data.length / t.neurons.length);
+      }
+    }, distWorker);
+    const out = await h.result;
+    assert.ok(messages >= 2, `only ${messages} progress messages with data`);
+    for (const s of out.spikes) {
+      const streamed = got.get(s.name) ?? [];
+      assert.ok(streamed.length > 0 && streamed.length <= s.steps.length);
+      assert.deepEqual(streamed, [...s.steps.subarray(0, streamed.length)], `${s.name}: streamed spikes differ from the output`);
+    }
+    assert.ok((samples.get('v') ?? 0) > 0);
+  });
+
+  it('terminate() ends a run at once, even while it builds', async () => {
+    const h = startRun(coba(), { seed: 2, duration: 100, stream: true }, undefined, distWorker);
+    const t0 = performance.now();
+    await h.terminate();
+    await assert.rejects(h.result, (e: unknown) => e instanceof RunTerminated);
+    assert.ok(performance.now() - t0 < 200, `terminate took ${(performance.now() - t0).toFixed(0)} ms`);
+  });
+});

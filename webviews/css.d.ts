@@ -1,0 +1,2 @@
+// esbuild bundles imported stylesheets into dist/webviews/<panel>.css.
+declare module '*.css';

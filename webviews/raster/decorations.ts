@@ -1,0 +1,105 @@
+// Everything around and over the spikes — population bands and labels, time axis, grid,
+// simulated-so-far mark, time cursor, brush — drawn through a Painter, so that the screen and
+// the SVG export are the same picture.
+import type { Painter } from '../shared/painter';
+import { formatCount, formatTime, niceTicks } from '../shared/format';
+import { seriesColor, type Theme } from '../shared/theme';
+import type { View } from './density';
+import type { SpikeStore } from './spike-store';
+
+export interface Geometry {
+  /** Whole drawing, CSS pixels. */
+  width: number;
+  height: number;
+  /** Plot rectangle inside it. */
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface Decor {
+  store: SpikeStore;
+  view: View;
+  dt: number;
+  theme: Theme;
+  /** Colour index of each store population. */
+  colors: number[];
+  /** Steps simulated so far, while running (a mark at that time). */
+  runningAt?: number;
+  /** Seconds, or null. */
+  cursor: number | null;
+  brush?: { x0: number; y0: number; x1: number; y1: number };
+}
+
+export const MARGIN = { right: 22, top: 10, bottom: 30 };
+
+/** Left margin wide enough for the population labels. */
+export function leftMargin(store: SpikeStore | undefined, measure: (s: string, bold: boolean) => number): number {
+  const widest = Math.max(0, ...(store?.pops ?? []).map((p) => Math.max(measure(p.name, true), measure(`${formatCount(p.size)} neurons`, false))));
+  return Math.ceil(Math.min(200, Math.max(84, widest + 28)));
+}
+
+export function drawDecorations(p: Painter, g: Geometry, d: Decor): void {
+  const { store, view, theme } = d;
+  const sx = g.w / (view.t1 - view.t0);
+  const sy = g.h / (view.r1 - view.r0);
+  const line = theme.highContrast ? 1.5 : 1;
+
+  // Time grid and axis.
+  const t0 = view.t0 * d.dt;
+  const t1 = view.t1 * d.dt;
+  const span = t1 - t0;
+  for (const t of niceTicks(t0, t1, Math.max(2, Math.floor(g.w / 110)))) {
+    const x = g.x + (t / d.dt - view.t0) * sx;
+    p.line(x, g.y, x, g.y + g.h, theme.grid, 1, [2, 3]);
+    p.line(x, g.y + g.h, x, g.y + g.h + 4, theme.foreground, line);
+    const label = formatTime(t, span);
+    p.text(label, Math.min(g.width - p.measure(label) / 2 - 2, x), g.y + g.h + 7, { color: theme.muted, align: 'center', baseline: 'top' });
+  }
+  p.line(g.x, g.y + g.h + 0.5, g.x + g.w, g.y + g.h + 0.5, theme.foreground, line);
+
+  // Population bands, separators, labels.
+  store.pops.forEach((pop, k) => {
+    const a = Math.max(view.r0, pop.row);
+    const b = Math.min(view.r1, pop.row + pop.size);
+    if (b <= a) return;
+    const ya = g.y + (a - view.r0) * sy;
+    const yb = g.y + (b - view.r0) * sy;
+    const color = seriesColor(theme, d.colors[k] ?? k);
+    p.rect(g.x - 9, ya, 6, Math.max(1, yb - ya), color);
+    if (pop.row > view.r0 && pop.row < view.r1) p.line(g.x, ya + 0.5, g.x + g.w, ya + 0.5, theme.grid, 1);
+    if (yb - ya >= 13) {
+      const mid = (ya + yb) / 2;
+      p.text(pop.name, g.x - 14, mid - (yb - ya >= 30 ? 6 : 0), { color: theme.foreground, align: 'right', baseline: 'middle', bold: true });
+      if (yb - ya >= 30) p.text(`${formatCount(pop.size)} neurons`, g.x - 14, mid + 8, { color: theme.muted, align: 'right', baseline: 'middle', size: 10 });
+    }
+  });
+  p.line(g.x - 0.5, g.y, g.x - 0.5, g.y + g.h, theme.foreground, line);
+
+  // Simulated so far.
+  if (d.runningAt !== undefined && d.runningAt > view.t0 && d.runningAt < view.t1) {
+    const x = g.x + (d.runningAt - view.t0) * sx;
+    p.line(x, g.y, x, g.y + g.h, theme.focus, 1.5, [6, 4]);
+  }
+
+  // Time cursor.
+  if (d.cursor !== null) {
+    const x = g.x + (d.cursor / d.dt - view.t0) * sx;
+    if (x >= g.x && x <= g.x + g.w) {
+      p.line(x, g.y, x, g.y + g.h, theme.cursor, theme.highContrast ? 2 : 1);
+      const label = formatTime(d.cursor, span);
+      const w = p.measure(label) + 8;
+      const lx = Math.min(g.x + g.w - w, Math.max(g.x, x - w / 2));
+      p.rect(lx, g.y + g.h + 4, w, 16, theme.background);
+      p.strokeRect(lx, g.y + g.h + 4, w, 16, theme.cursor);
+      p.text(label, lx + w / 2, g.y + g.h + 12, { color: theme.foreground, align: 'center', baseline: 'middle' });
+    }
+  }
+
+  if (d.brush) {
+    const { x0, y0, x1, y1 } = d.brush;
+    p.rect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0), theme.focus, 0.15);
+    p.strokeRect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0), theme.focus, 1);
+  }
+}

@@ -1,0 +1,636 @@
+// The spike raster panel: receives a run's spikes as they stream in, draws them (WebGL, or a 2D
+// canvas), and lets the user zoom / pan both axes (wheel, drag, keyboard), select a window
+// (Shift+drag), share a time cursor with the traces panel, hover for population / neuron /
+// time, jump to a population's definition, and export PNG / SVG / CSV.
+import { el } from '../shared/dom';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '../shared/panel.css';
+import './raster.css';
+import type { PanelState, RunInfo, RunMessage, RunStatus } from '../../protocol/panel-data';
+import { PANEL_PROTOCOL_VERSION } from '../../protocol/panel-data';
+import { formatCount, formatTime } from '../shared/format';
+import { loadState, onMessage, post, saveState } from '../shared/host';
+import { CanvasPainter, SvgPainter } from '../shared/painter';
+import { onThemeChange, readTheme, rgb, seriesColor, type Theme } from '../shared/theme';
+import { drawDecorations, leftMargin, MARGIN, type Geometry } from './decorations';
+import { densityImage, type DensityFrame, type View } from './density';
+import { spikePaths, spikesCsv } from './export';
+import { createRenderer, type PlotRenderer } from './render';
+import { SpikeStore } from './spike-store';
+import { clampView, fullView, pan, sameView, zoom } from './view';
+
+class RasterApp {
+  private info?: RunInfo;
+  private store?: SpikeStore;
+  /** Store population index of each RunInfo population (-1: not recorded). */
+  private storeIndex: number[] = [];
+  private colors: number[] = [];
+  private status: RunStatus = 'running';
+  private stepsDone = 0;
+  private statusMessage?: string;
+  private view: View = { t0: 0, t1: 1, r0: 0, r1: 1 };
+  private history: View[] = [];
+  private cursor: number | null = null;
+  private pinned = false;
+  private theme: Theme = readTheme();
+  private bg: [number, number, number] = rgb(this.theme.background);
+  private renderer: PlotRenderer;
+  private frame?: DensityFrame;
+  private geometry: Geometry = { width: 1, height: 1, x: 0, y: 0, w: 1, h: 1 };
+  private brush?: { x0: number; y0: number; x1: number; y1: number };
+  private drag?: { x: number; y: number; view: View; moved: boolean; brush: boolean };
+  private scheduled = false;
+  private restored?: PanelState;
+  /** Milliseconds each of the last frames took (the bench reads them). */
+  readonly frameMs: number[] = [];
+  /** Where the last frame's time went (ms). */
+  lastTimings = { layout: 0, density: 0, draw: 0, overlay: 0 };
+
+  private summary = el('span', 'summary');
+  private legend = el('div', 'legend');
+  private plot = el('div', 'plot');
+  private overlay: HTMLCanvasElement;
+  private tooltip = el('div', 'tooltip');
+  private message = el('div', 'message');
+  private exportFormat!: HTMLElement & { value: string };
+
+  constructor(root: HTMLElement, force?: 'webgl' | 'canvas') {
+    const top = el('div', 'toolbar', root);
+    top.append(this.summary);
+    top.append(this.legend);
+    el('span', 'spacer', top);
+    const bar = el('div', 'controls', top);
+    this.button(bar, 'Reset view', 'Show the whole run (0)', () => this.setView(fullView(this.extent())));
+    this.button(bar, 'Back', 'Previous view (Backspace)', () => this.back());
+    const select = document.createElement('vscode-single-select') as unknown as HTMLElement & { value: string };
+    select.setAttribute('aria-label', 'Export format');
+    select.className = 'export-format';
+    for (const f of ['PNG', 'SVG', 'CSV']) {
+      const o = document.createElement('vscode-option');
+      o.setAttribute('value', f.toLowerCase());
+      o.textContent = f;
+      select.appendChild(o);
+    }
+    bar.append(select);
+    this.exportFormat = select;
+    this.button(bar, 'Export…', 'Save the view as PNG, SVG or the spikes in view as CSV', () => this.export(), true);
+
+    root.append(this.plot);
+    this.plot.tabIndex = 0;
+    this.plot.setAttribute('role', 'img');
+    this.plot.setAttribute('aria-label', 'Spike raster. Arrow keys pan, plus and minus zoom time, Shift with plus and minus zooms neurons, 0 resets, comma and period move the time cursor.');
+    const density = el('canvas', 'density', this.plot);
+    this.renderer = createRenderer(density, force);
+    this.overlay = el('canvas', 'overlay', this.plot);
+    this.plot.append(this.tooltip, this.message);
+    this.tooltip.hidden = true;
+    this.plot.dataset.renderer = this.renderer.kind;
+    const hint = el('div', 'hint', root);
+    hint.textContent = 'Wheel: zoom time · Shift+wheel: zoom neurons · drag: pan · Shift+drag: select a window · click: pin cursor · Ctrl+click: go to population · double-click: whole run';
+
+    this.showMessage('Waiting for a run…');
+    this.restored = loadState();
+    new ResizeObserver(() => this.requestRender()).observe(this.plot);
+    onThemeChange(() => {
+      this.theme = readTheme();
+      this.bg = rgb(this.theme.background);
+      this.renderLegend();
+      this.requestRender();
+    });
+    this.bindInput();
+  }
+
+  private button(parent: HTMLElement, label: string, title: string, onClick: () => void, primary = false): HTMLElement {
+    const b = document.createElement('vscode-button');
+    b.textContent = label;
+    b.title = title;
+    if (!primary) b.setAttribute('secondary', '');
+    b.addEventListener('click', onClick);
+    parent.append(b);
+    return b;
+  }
+
+  // ---- messages ---------------------------------------------------------------------------
+
+  handle(m: RunMessage): void {
+    switch (m.type) {
+      case 'run':
+        return this.startRun(m.run);
+      case 'spikes': {
+        if (!this.store || m.runId !== this.info?.runId) return;
+        for (const c of m.chunks) {
+          const k = this.storeIndex[c.population];
+          if (k === undefined || k < 0 || !(c.steps instanceof Int32Array) || !(c.neurons instanceof Int32Array)) continue;
+          this.store.append(k, c.steps, c.neurons);
+        }
+        this.updateSummary();
+        this.requestRender();
+        return;
+      }
+      case 'status': {
+        if (m.runId !== this.info?.runId) return;
+        const wasFull = sameView(this.view, fullView(this.extent()));
+        this.status = m.status;
+        this.stepsDone = m.stepsDone;
+        this.statusMessage = m.message;
+        // A run that stopped early: the whole-run view becomes the part that was simulated.
+        if (wasFull) this.view = fullView(this.extent());
+        else this.view = clampView(this.view, this.extent());
+        this.updateSummary();
+        this.requestRender();
+        return;
+      }
+      case 'empty':
+        this.info = undefined;
+        this.store = undefined;
+        this.updateSummary();
+        this.renderLegend();
+        this.showMessage(m.message);
+        this.requestRender();
+        return;
+      case 'cursor':
+        this.cursor = m.time;
+        this.pinned = m.time !== null;
+        this.requestRender();
+        return;
+      case 'window':
+        if (!this.info) return;
+        this.setView({ ...this.view, t0: m.from / this.info.dt, t1: m.to / this.info.dt });
+        return;
+      case 'samples':
+        return;
+    }
+  }
+
+  private startRun(run: RunInfo): void {
+    this.info = run;
+    const recorded = run.populations.map((p, k) => ({ ...p, k })).filter((p) => p.recorded);
+    this.storeIndex = run.populations.map((p) => recorded.findIndex((r) => r.name === p.name));
+    this.colors = recorded.map((r) => r.k);
+    this.store = new SpikeStore(recorded, run.steps);
+    this.status = 'running';
+    this.stepsDone = 0;
+    this.statusMessage = undefined;
+    this.history = [];
+    const saved = this.restored;
+    this.restored = undefined;
+    const full = fullView(this.extent());
+    if (saved?.runId === run.runId && saved.document === run.document && saved.view) {
+      const v = saved.view;
+      this.view = clampView({ t0: v.t0 / run.dt, t1: v.t1 / run.dt, r0: v.r0 ?? 0, r1: v.r1 ?? full.r1 }, this.extent());
+      this.cursor = saved.cursor ?? null;
+      this.pinned = this.cursor !== null;
+    } else {
+      this.view = full;
+      this.cursor = null;
+      this.pinned = false;
+    }
+    this.showMessage(recorded.length ? '' : 'This model records no spikes (no population is named by `probe spikes(...)`).');
+    this.renderLegend();
+    this.updateSummary();
+    this.persist();
+    this.requestRender();
+  }
+
+  /** What can be shown: the whole run, or what was simulated of a run that stopped early. */
+  private extent(): { steps: number; rows: number } {
+    const steps = this.info ? (this.status === 'running' ? this.info.steps : Math.max(1, Math.min(this.info.steps, this.stepsDone || this.info.steps))) : 1;
+    return { steps, rows: this.store?.rows ?? 1 };
+  }
+
+  private showMessage(text: string): void {
+    this.message.textContent = text;
+    this.message.hidden = !text;
+  }
+
+  private updateSummary(): void {
+    const s = this.summary;
+    s.replaceChildren();
+    if (!this.info || !this.store) {
+      s.textContent = 'No run';
+      return;
+    }
+    const total = this.store.total;
+    const name = el('strong', undefined, s);
+    name.textContent = this.info.fileName;
+    const meta = el('span', 'meta', s);
+    const simulated = this.stepsDone * this.info.dt;
+    const state = this.status === 'running' ? `running ${Math.floor((100 * this.stepsDone) / Math.max(1, this.info.steps))}%` : this.status === 'done' ? 'done' : this.status === 'cancelled' ? 'stopped' : 'failed';
+    meta.textContent = ` seed ${this.info.seed} · ${formatTime(simulated, Math.max(simulated, 1e-3))} · `;
+    const count = el('span', 'count', s);
+    count.id = 'spike-count';
+    count.dataset.spikes = String(total);
+    count.textContent = `${formatCount(total)} spikes`;
+    const st = el('span', `status status-${this.status}`, s);
+    st.id = 'run-status';
+    st.dataset.status = this.status;
+    st.textContent = ` · ${state}`;
+    st.title = this.statusMessage ?? '';
+    this.legend.querySelectorAll<HTMLElement>('.pop-count').forEach((c) => {
+      const k = Number(c.dataset.k);
+      c.textContent = formatCount(this.store?.count(k) ?? 0);
+    });
+  }
+
+  private renderLegend(): void {
+    this.legend.replaceChildren();
+    if (!this.store) return;
+    this.store.pops.forEach((p, k) => {
+      const b = el('button', 'pop', this.legend);
+      b.title = `${p.name}: ${formatCount(p.size)} neurons — go to its definition`;
+      const sw = el('span', 'swatch', b);
+      sw.style.background = seriesColor(this.theme, this.colors[k] ?? k);
+      const n = el('span', 'pop-name', b);
+      n.textContent = p.name;
+      const c = el('span', 'pop-count', b);
+      c.dataset.k = String(k);
+      c.textContent = formatCount(this.store?.count(k) ?? 0);
+      b.addEventListener('click', () => post({ type: 'reveal', population: p.name }));
+    });
+  }
+
+  // ---- view -------------------------------------------------------------------------------
+
+  private setView(v: View, remember = true): void {
+    const next = clampView(v, this.extent());
+    if (sameView(next, this.view)) return;
+    if (remember) {
+      this.history.push(this.view);
+      if (this.history.length > 50) this.history.shift();
+    }
+    this.view = next;
+    this.persist();
+    this.requestRender();
+  }
+
+  private back(): void {
+    const v = this.history.pop();
+    if (v) this.setView(v, false);
+  }
+
+  private persistTimer?: number;
+  private persist(): void {
+    if (!this.info) return;
+    clearTimeout(this.persistTimer);
+    const info = this.info;
+    this.persistTimer = window.setTimeout(() => {
+      saveState({
+        version: PANEL_PROTOCOL_VERSION,
+        document: info.document,
+        runId: info.runId,
+        view: { t0: this.view.t0 * info.dt, t1: this.view.t1 * info.dt, r0: this.view.r0, r1: this.view.r1 },
+        cursor: this.pinned ? this.cursor : null,
+      });
+    }, 150);
+  }
+
+  private setCursor(time: number | null, share = true): void {
+    if (time === this.cursor) return;
+    this.cursor = time;
+    if (share) post({ type: 'cursor', time });
+    this.persist();
+    this.requestRender();
+  }
+
+  // ---- input ------------------------------------------------------------------------------
+
+  /** Plot-relative fractions of a mouse event, and whether it is inside the plot. */
+  private at(e: MouseEvent): { fx: number; fy: number; inside: boolean; x: number; y: number } {
+    const r = this.plot.getBoundingClientRect();
+    const x = e.clientX - r.left;
+    const y = e.clientY - r.top;
+    const g = this.geometry;
+    const fx = (x - g.x) / g.w;
+    const fy = (y - g.y) / g.h;
+    return { fx, fy, x, y, inside: fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1 };
+  }
+
+  private bindInput(): void {
+    const p = this.plot;
+    p.addEventListener('wheel', (e) => {
+      if (!this.info) return;
+      e.preventDefault();
+      const a = this.at(e);
+      if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+        this.setView(pan(this.view, this.extent(), e.deltaX / Math.max(1, this.geometry.w), 0), false);
+        return;
+      }
+      const factor = Math.exp(Math.max(-1, Math.min(1, e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.002))));
+      const axis = e.shiftKey ? 'rows' : e.altKey ? 'both' : 'time';
+      this.setView(zoom(this.view, this.extent(), axis, factor, clamp01(a.fx), clamp01(a.fy)), false);
+    }, { passive: false });
+    p.addEventListener('mousedown', (e) => {
+      if (!this.info || e.button !== 0) return;
+      const a = this.at(e);
+      if (!a.inside) {
+        this.clickMargin(a);
+        return;
+      }
+      p.focus();
+      this.drag = { x: a.x, y: a.y, view: this.view, moved: false, brush: e.shiftKey };
+    });
+    window.addEventListener('mousemove', (e) => {
+      const d = this.drag;
+      const a = this.at(e);
+      if (d) {
+        if (Math.abs(a.x - d.x) + Math.abs(a.y - d.y) > 3) d.moved = true;
+        if (d.brush) {
+          const g = this.geometry;
+          this.brush = { x0: d.x, y0: d.y, x1: Math.max(g.x, Math.min(g.x + g.w, a.x)), y1: Math.max(g.y, Math.min(g.y + g.h, a.y)) };
+          this.requestRender();
+        } else if (d.moved) {
+          const dx = -(a.x - d.x) / this.geometry.w;
+          const dy = -(a.y - d.y) / this.geometry.h;
+          const next = pan(d.view, this.extent(), dx, dy);
+          this.view = next;
+          this.persist();
+          this.requestRender();
+        }
+      }
+      if (e.target instanceof Node && p.contains(e.target)) this.hover(a, e);
+    });
+    window.addEventListener('mouseup', (e) => {
+      const d = this.drag;
+      this.drag = undefined;
+      if (!d || !this.info) return;
+      if (d.brush && this.brush) {
+        const b = this.brush;
+        this.brush = undefined;
+        if (Math.abs(b.x1 - b.x0) > 4) this.brushTo(b);
+        else this.requestRender();
+        return;
+      }
+      if (d.moved) {
+        this.history.push(d.view);
+        return;
+      }
+      const a = this.at(e);
+      if (e.ctrlKey || e.metaKey) {
+        const pop = this.popAt(a.fy);
+        if (pop) post({ type: 'reveal', population: pop });
+        return;
+      }
+      // A plain click pins the cursor there (or unpins it).
+      this.pinned = !this.pinned;
+      this.setCursor(this.timeAt(a.fx));
+    });
+    p.addEventListener('mouseleave', () => {
+      this.tooltip.hidden = true;
+      if (!this.pinned && !this.drag) this.setCursor(null);
+    });
+    p.addEventListener('dblclick', (e) => {
+      if (!this.at(e).inside) return;
+      this.setView(fullView(this.extent()));
+    });
+    p.addEventListener('keydown', (e) => this.key(e));
+  }
+
+  private brushTo(b: { x0: number; y0: number; x1: number; y1: number }): void {
+    const g = this.geometry;
+    const v = this.view;
+    const tx = (x: number) => v.t0 + ((x - g.x) / g.w) * (v.t1 - v.t0);
+    const ry = (y: number) => v.r0 + ((y - g.y) / g.h) * (v.r1 - v.r0);
+    const next: View = { t0: tx(Math.min(b.x0, b.x1)), t1: tx(Math.max(b.x0, b.x1)), r0: v.r0, r1: v.r1 };
+    if (Math.abs(b.y1 - b.y0) > 6) {
+      next.r0 = ry(Math.min(b.y0, b.y1));
+      next.r1 = ry(Math.max(b.y0, b.y1));
+    }
+    this.setView(next);
+    if (this.info) post({ type: 'window', from: this.view.t0 * this.info.dt, to: this.view.t1 * this.info.dt });
+  }
+
+  private clickMargin(a: { fy: number; x: number }): void {
+    if (a.x < this.geometry.x && a.fy >= 0 && a.fy <= 1) {
+      const pop = this.popAt(a.fy);
+      if (pop) post({ type: 'reveal', population: pop });
+    }
+  }
+
+  private timeAt(fx: number): number | null {
+    if (!this.info) return null;
+    return (this.view.t0 + clamp01(fx) * (this.view.t1 - this.view.t0)) * this.info.dt;
+  }
+
+  private popAt(fy: number): string | undefined {
+    if (!this.store) return undefined;
+    const k = this.store.popOfRow(Math.floor(this.view.r0 + clamp01(fy) * (this.view.r1 - this.view.r0)));
+    return k >= 0 ? this.store.pops[k].name : undefined;
+  }
+
+  private hover(a: { fx: number; fy: number; inside: boolean; x: number; y: number }, e: MouseEvent): void {
+    const tip = this.tooltip;
+    if (!this.store || !this.info || !a.inside || this.drag?.moved) {
+      tip.hidden = true;
+      return;
+    }
+    if (!this.pinned) this.setCursor(this.timeAt(a.fx));
+    const v = this.view;
+    const step = v.t0 + a.fx * (v.t1 - v.t0);
+    const row = Math.floor(v.r0 + a.fy * (v.r1 - v.r0));
+    const k = this.store.popOfRow(row);
+    if (k < 0) {
+      tip.hidden = true;
+      return;
+    }
+    const pop = this.store.pops[k];
+    const tol = Math.max(1, (4 * (v.t1 - v.t0)) / this.geometry.w);
+    const hit = this.store.nearest(row, step, tol);
+    const span = (v.t1 - v.t0) * this.info.dt;
+    tip.replaceChildren();
+    const head = el('div', 'tip-head', tip);
+    const sw = el('span', 'swatch', head);
+    sw.style.background = seriesColor(this.theme, this.colors[k] ?? k);
+    const title = el('span', undefined, head);
+    title.textContent = `${pop.name} · neuron ${row - pop.row}`;
+    const body = el('div', 'tip-body', tip);
+    body.textContent = hit ? `spike at ${formatTime(hit.step * this.info.dt, Math.min(span, 0.1))}` : `t = ${formatTime(step * this.info.dt, span)} (no spike here)`;
+    const foot = el('div', 'tip-foot', tip);
+    foot.textContent = 'Ctrl+click: go to definition';
+    tip.hidden = false;
+    const r = this.plot.getBoundingClientRect();
+    const tx = Math.min(r.width - tip.offsetWidth - 4, a.x + 14);
+    const ty = a.y + 16 + tip.offsetHeight > r.height ? a.y - tip.offsetHeight - 8 : a.y + 16;
+    tip.style.transform = `translate(${Math.max(4, tx)}px, ${Math.max(4, ty)}px)`;
+    void e;
+  }
+
+  private key(e: KeyboardEvent): void {
+    if (!this.info) return;
+    const ext = this.extent();
+    const k = e.key;
+    const cursorStep = (dir: number) => {
+      const span = (this.view.t1 - this.view.t0) * this.info!.dt;
+      const now = this.cursor ?? (this.view.t0 + (this.view.t1 - this.view.t0) / 2) * this.info!.dt;
+      this.pinned = true;
+      this.setCursor(Math.max(this.view.t0 * this.info!.dt, Math.min(this.view.t1 * this.info!.dt, now + dir * span * (e.shiftKey ? 0.1 : 0.01))));
+    };
+    let handled = true;
+    if (k === 'ArrowLeft') this.setView(pan(this.view, ext, -0.1, 0));
+    else if (k === 'ArrowRight') this.setView(pan(this.view, ext, 0.1, 0));
+    else if (k === 'ArrowUp') this.setView(pan(this.view, ext, 0, -0.1));
+    else if (k === 'ArrowDown') this.setView(pan(this.view, ext, 0, 0.1));
+    else if (k === '+' || k === '=') this.setView(zoom(this.view, ext, e.shiftKey && k === '=' ? 'rows' : 'time', 0.8));
+    else if (k === '-' || k === '_') this.setView(zoom(this.view, ext, e.shiftKey ? 'rows' : 'time', 1.25));
+    else if (k === '0' || k === 'Home') this.setView(fullView(ext));
+    else if (k === 'Backspace') this.back();
+    else if (k === ',' || k === '<') cursorStep(-1);
+    else if (k === '.' || k === '>') cursorStep(1);
+    else if (k === 'Escape') {
+      this.pinned = false;
+      this.setCursor(null);
+    } else handled = false;
+    if (handled) e.preventDefault();
+  }
+
+  // ---- drawing ----------------------------------------------------------------------------
+
+  requestRender(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    requestAnimationFrame(() => {
+      this.scheduled = false;
+      this.render();
+    });
+  }
+
+  /** Draws one frame now; returns how long it took (ms). */
+  render(): number {
+    const t0 = performance.now();
+    const dpr = window.devicePixelRatio || 1;
+    const rect = this.plot.getBoundingClientRect();
+    const width = Math.max(50, Math.floor(rect.width));
+    const height = Math.max(50, Math.floor(rect.height));
+    const painterCtx = this.overlay.getContext('2d')!;
+    const left = leftMargin(this.store, (s, bold) => {
+      painterCtx.font = `${bold ? '600 ' : ''}11px sans-serif`;
+      return painterCtx.measureText(s).width;
+    });
+    const g: Geometry = { width, height, x: left, y: MARGIN.top, w: Math.max(10, width - left - MARGIN.right), h: Math.max(10, height - MARGIN.top - MARGIN.bottom) };
+    this.geometry = g;
+    const canvas = this.renderer.canvas;
+    canvas.style.left = `${g.x}px`;
+    canvas.style.top = `${g.y}px`;
+    canvas.style.width = `${g.w}px`;
+    canvas.style.height = `${g.h}px`;
+    if (this.overlay.width !== Math.round(width * dpr) || this.overlay.height !== Math.round(height * dpr)) {
+      this.overlay.width = Math.round(width * dpr);
+      this.overlay.height = Math.round(height * dpr);
+      this.overlay.style.width = `${width}px`;
+      this.overlay.style.height = `${height}px`;
+    }
+    const pw = Math.max(1, Math.round(g.w * dpr));
+    const ph = Math.max(1, Math.round(g.h * dpr));
+    const t1 = performance.now();
+    let t2 = t1;
+    if (this.store && this.info) {
+      this.frame = densityImage(this.store, this.view, pw, ph, this.frame?.counts);
+      t2 = performance.now();
+      this.renderer.draw(this.frame, this.rowColors(ph), this.bg);
+      canvas.hidden = false;
+    } else canvas.hidden = true;
+    const t3 = performance.now();
+    painterCtx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    painterCtx.clearRect(0, 0, width, height);
+    if (this.store && this.info) {
+      drawDecorations(new CanvasPainter(painterCtx), g, this.decor());
+      this.plot.dataset.mode = this.frame?.mode ?? '';
+    }
+    const ms = performance.now() - t0;
+    this.lastTimings = { layout: t1 - t0, density: t2 - t1, draw: t3 - t2, overlay: performance.now() - t3 };
+    this.frameMs.push(ms);
+    if (this.frameMs.length > 1000) this.frameMs.shift();
+    return ms;
+  }
+
+  private decor() {
+    return {
+      store: this.store!,
+      view: this.view,
+      dt: this.info!.dt,
+      theme: this.theme,
+      colors: this.colors,
+      runningAt: this.status === 'running' ? this.stepsDone : undefined,
+      cursor: this.cursor,
+      brush: this.brush,
+    };
+  }
+
+  private rowColorCache = new Map<string, [number, number, number]>();
+  private rowColors(h: number): Uint8Array {
+    const out = new Uint8Array(4 * h);
+    const store = this.store!;
+    const v = this.view;
+    const colorOf = (k: number) => {
+      const c = seriesColor(this.theme, this.colors[k] ?? k);
+      let hit = this.rowColorCache.get(c);
+      if (!hit) {
+        hit = rgb(c);
+        this.rowColorCache.set(c, hit);
+      }
+      return hit;
+    };
+    for (let y = 0; y < h; y++) {
+      const k = store.popOfRow(Math.floor(v.r0 + ((y + 0.5) / h) * (v.r1 - v.r0)));
+      const [r, g, b] = k >= 0 ? colorOf(k) : this.bg;
+      out[4 * y] = r;
+      out[4 * y + 1] = g;
+      out[4 * y + 2] = b;
+      out[4 * y + 3] = 255;
+    }
+    return out;
+  }
+
+  // ---- export -----------------------------------------------------------------------------
+
+  private export(): void {
+    if (!this.info || !this.store) return;
+    const format = (this.exportFormat.value || 'png') as 'png' | 'svg' | 'csv';
+    const t0 = this.view.t0 * this.info.dt;
+    const t1 = this.view.t1 * this.info.dt;
+    const base = `${this.info.fileName.replace(/\.snn$/, '')}-raster-${(t0 * 1000).toFixed(0)}-${(t1 * 1000).toFixed(0)}ms`;
+    if (format === 'csv') {
+      const csv = spikesCsv(this.store, this.view, this.info.dt);
+      post({ type: 'export', format, fileName: `${base}.csv`, data: csv.text });
+      return;
+    }
+    this.render();
+    const g = this.geometry;
+    if (format === 'png') {
+      const dpr = window.devicePixelRatio || 1;
+      const c = document.createElement('canvas');
+      c.width = Math.round(g.width * dpr);
+      c.height = Math.round(g.height * dpr);
+      const ctx = c.getContext('2d')!;
+      ctx.fillStyle = this.theme.background;
+      ctx.fillRect(0, 0, c.width, c.height);
+      ctx.drawImage(this.renderer.canvas, Math.round(g.x * dpr), Math.round(g.y * dpr));
+      ctx.drawImage(this.overlay, 0, 0);
+      post({ type: 'export', format, fileName: `${base}.png`, data: c.toDataURL('image/png') });
+      return;
+    }
+    const svg = new SvgPainter(this.overlay.getContext('2d')!);
+    const paths = spikePaths(this.store, this.view, g.x, g.y, g.w, g.h);
+    if (paths) {
+      paths.forEach((d, k) => {
+        if (d) svg.raw(`<path fill="${seriesColor(this.theme, this.colors[k] ?? k)}" d="${d}"/>`);
+      });
+    } else {
+      svg.raw(`<image x="${g.x}" y="${g.y}" width="${g.w}" height="${g.h}" preserveAspectRatio="none" href="${this.renderer.canvas.toDataURL('image/png')}"/>`);
+    }
+    drawDecorations(svg, g, { ...this.decor(), brush: undefined });
+    post({ type: 'export', format, fileName: `${base}.svg`, data: svg.document(g.width, g.height, this.theme.background) });
+  }
+}
+
+function clamp01(x: number): number {
+  return Math.max(0, Math.min(1, x));
+}
+
+const root = document.getElementById('app') ?? document.body;
+const force = new URLSearchParams(location.search).get('renderer');
+const app = new RasterApp(root, force === 'canvas' || force === 'webgl' ? force : undefined);
+onMessage((m) => app.handle(m));
+(window as unknown as { spikeworksRaster: RasterApp }).spikeworksRaster = app;
+post({ type: 'ready' });

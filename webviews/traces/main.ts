@@ -1,0 +1,595 @@
+// The traces panel: probed variables over time (units on the axis), the population rate
+// histogram and the ISI distribution of the spikes in the time window. Streams while the run
+// goes on, shares the time cursor with the raster, takes the raster's selected window, zooms
+// and pans in time (wheel, drag, keyboard), exports PNG / SVG / CSV.
+import { el } from '../shared/dom';
+import { Growable, growableInt32 } from '../../protocol/growable';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '../shared/panel.css';
+import './traces.css';
+import type { PanelState, RunInfo, RunMessage, RunStatus, TraceInfo } from '../../protocol/panel-data';
+import { PANEL_PROTOCOL_VERSION } from '../../protocol/panel-data';
+import { displayUnit, formatCount, formatTime } from '../shared/format';
+import { loadState, onMessage, post, saveState } from '../shared/host';
+import { CanvasPainter, SvgPainter, type Painter } from '../shared/painter';
+import { onThemeChange, readTheme, seriesColor, type Theme } from '../shared/theme';
+import { drawChart, plotRect, type Box, type ChartSpec, type Series } from './chart';
+import { decimate, isiHistogram, populationRate } from './stats';
+
+const CHART_HEIGHT = 200;
+const ISI_BINS = 40;
+
+interface Pop {
+  name: string;
+  size: number;
+  color: number;
+  steps: Growable<Int32Array>;
+  neurons: Growable<Int32Array>;
+}
+
+interface Trace {
+  info: TraceInfo;
+  data: Float32Array;
+  samples: number;
+}
+
+type ChartKind = { kind: 'trace'; trace: Trace } | { kind: 'rate' } | { kind: 'isi' };
+
+class TracesApp {
+  private info?: RunInfo;
+  private pops: Pop[] = [];
+  private popIndex: number[] = [];
+  private traces: Trace[] = [];
+  private status: RunStatus = 'running';
+  private stepsDone = 0;
+  private window: [number, number] = [0, 1];
+  private cursor: number | null = null;
+  private pinned = false;
+  private theme: Theme = readTheme();
+  private binMs = 5;
+  private charts: { spec: ChartKind; canvas: HTMLCanvasElement }[] = [];
+  private scheduled = false;
+  private restored?: PanelState;
+  private drag?: { x: number; window: [number, number]; moved: boolean; width: number };
+
+  private summary = el('span', 'summary');
+  private body = el('div', 'charts');
+  private message = el('div', 'message');
+  private binSelect!: HTMLElement & { value: string };
+  private exportFormat!: HTMLElement & { value: string };
+
+  constructor(root: HTMLElement) {
+    const top = el('div', 'toolbar', root);
+    top.append(this.summary);
+    el('span', 'spacer', top);
+    const bar = el('div', 'controls', top);
+    const binLabel = el('label', 'bin-label', bar);
+    binLabel.textContent = 'Rate bin';
+    this.binSelect = this.select(bar, 'Rate histogram bin', ['1', '2', '5', '10', '20', '50'].map((v) => [v, `${v} ms`]), String(this.binMs));
+    this.binSelect.addEventListener('change', () => {
+      const v = Number(this.binSelect.value);
+      if (v > 0) this.binMs = v;
+      this.requestRender();
+    });
+    this.button(bar, 'Reset view', 'Show the whole run (0)', () => this.setWindow(this.fullWindow()));
+    this.exportFormat = this.select(bar, 'Export format', [['png', 'PNG'], ['svg', 'SVG'], ['csv', 'CSV']], 'png');
+    this.exportFormat.classList.add('export-format');
+    this.button(bar, 'Export…', 'Save the charts as PNG or SVG, or the data in the window as CSV', () => this.export(), true);
+    root.append(this.body);
+    this.body.append(this.message);
+    const hint = el('div', 'hint', root);
+    hint.textContent = 'Wheel: zoom time · drag: pan · click: pin cursor · double-click: whole run · keys: ←/→ pan, +/− zoom, 0 reset, , and . move the cursor';
+    this.showMessage('Waiting for a run…');
+    this.restored = loadState();
+    new ResizeObserver(() => this.requestRender()).observe(this.body);
+    onThemeChange(() => {
+      this.theme = readTheme();
+      this.requestRender();
+    });
+    window.addEventListener('mousemove', (e) => this.dragMove(e));
+    window.addEventListener('mouseup', (e) => this.dragEnd(e));
+  }
+
+  private select(parent: HTMLElement, label: string, options: [string, string][], value: string): HTMLElement & { value: string } {
+    const s = document.createElement('vscode-single-select') as unknown as HTMLElement & { value: string };
+    s.setAttribute('aria-label', label);
+    for (const [v, text] of options) {
+      const o = document.createElement('vscode-option');
+      o.setAttribute('value', v);
+      if (v === value) o.setAttribute('selected', '');
+      o.textContent = text;
+      s.appendChild(o);
+    }
+    parent.append(s);
+    return s;
+  }
+
+  private button(parent: HTMLElement, label: string, title: string, onClick: () => void, primary = false): void {
+    const b = document.createElement('vscode-button');
+    b.textContent = label;
+    b.title = title;
+    if (!primary) b.setAttribute('secondary', '');
+    b.addEventListener('click', onClick);
+    parent.append(b);
+  }
+
+  // ---- messages ---------------------------------------------------------------------------
+
+  handle(m: RunMessage): void {
+    switch (m.type) {
+      case 'run':
+        return this.startRun(m.run);
+      case 'spikes':
+        if (m.runId !== this.info?.runId) return;
+        for (const c of m.chunks) {
+          const p = this.pops[this.popIndex[c.population] ?? -1];
+          if (!p || !(c.steps instanceof Int32Array) || !(c.neurons instanceof Int32Array) || c.steps.length !== c.neurons.length) continue;
+          p.steps.append(c.steps);
+          p.neurons.append(c.neurons);
+        }
+        this.updateSummary();
+        this.requestRender();
+        return;
+      case 'samples':
+        if (m.runId !== this.info?.runId) return;
+        for (const c of m.chunks) this.addSamples(c.trace, c.from, c.data);
+        this.requestRender();
+        return;
+      case 'status': {
+        if (m.runId !== this.info?.runId) return;
+        const [a, b] = this.fullWindow();
+        const wasFull = Math.abs(this.window[0] - a) < 1e-12 && Math.abs(this.window[1] - b) < 1e-12;
+        this.status = m.status;
+        this.stepsDone = m.stepsDone;
+        if (wasFull) this.window = this.fullWindow();
+        this.updateSummary();
+        this.requestRender();
+        return;
+      }
+      case 'empty':
+        this.info = undefined;
+        this.pops = [];
+        this.traces = [];
+        this.buildCharts();
+        this.updateSummary();
+        this.showMessage(m.message);
+        return;
+      case 'cursor':
+        this.cursor = m.time;
+        this.pinned = m.time !== null;
+        this.requestRender();
+        return;
+      case 'window':
+        this.setWindow([m.from, m.to]);
+        return;
+    }
+  }
+
+  private startRun(run: RunInfo): void {
+    this.info = run;
+    const recorded = run.populations.map((p, k) => ({ ...p, k })).filter((p) => p.recorded);
+    this.pops = recorded.map((p) => ({ name: p.name, size: p.size, color: p.k, steps: growableInt32(), neurons: growableInt32() }));
+    this.popIndex = run.populations.map((p) => recorded.findIndex((r) => r.name === p.name));
+    this.traces = [];
+    this.status = 'running';
+    this.stepsDone = 0;
+    const saved = this.restored;
+    this.restored = undefined;
+    if (saved?.runId === run.runId && saved.view) {
+      this.window = [saved.view.t0, saved.view.t1];
+      this.cursor = saved.cursor ?? null;
+      this.pinned = this.cursor !== null;
+    } else {
+      this.window = this.fullWindow();
+      this.cursor = null;
+      this.pinned = false;
+    }
+    this.showMessage('');
+    this.buildCharts();
+    this.updateSummary();
+    this.persist();
+  }
+
+  private addSamples(info: TraceInfo, from: number, data: Float32Array): void {
+    const n = info?.neurons?.length ?? 0;
+    if (!n || !(data instanceof Float32Array) || data.length % n !== 0 || from < 0) return;
+    let t = this.traces.find((x) => x.info.population === info.population && x.info.variable === info.variable);
+    if (!t) {
+      t = { info, data: new Float32Array(Math.max(1024, data.length)), samples: 0 };
+      this.traces.push(t);
+      this.buildCharts();
+    }
+    if (from > t.samples) return;
+    const end = (from + data.length / n) * n;
+    if (end > t.data.length) {
+      const b = new Float32Array(Math.max(t.data.length * 2, end));
+      b.set(t.data.subarray(0, t.samples * n));
+      t.data = b;
+    }
+    t.data.set(data, from * n);
+    t.samples = Math.max(t.samples, from + data.length / n);
+  }
+
+  /** The whole run, or what was simulated of a run that stopped early. */
+  private fullWindow(): [number, number] {
+    if (!this.info) return [0, 1];
+    const steps = this.status === 'running' || !this.stepsDone ? this.info.steps : Math.min(this.info.steps, this.stepsDone);
+    return [0, steps * this.info.dt];
+  }
+
+  private showMessage(text: string): void {
+    this.message.textContent = text;
+    this.message.hidden = !text;
+  }
+
+  private updateSummary(): void {
+    const s = this.summary;
+    s.replaceChildren();
+    if (!this.info) {
+      s.textContent = 'No run';
+      return;
+    }
+    const name = el('strong', undefined, s);
+    name.textContent = this.info.fileName;
+    const meta = el('span', 'meta', s);
+    const spikes = this.pops.reduce((a, p) => a + p.steps.length, 0);
+    const state = this.status === 'running' ? `running ${Math.floor((100 * this.stepsDone) / Math.max(1, this.info.steps))}%` : this.status === 'cancelled' ? 'stopped' : this.status;
+    meta.textContent = ` seed ${this.info.seed} · ${formatCount(spikes)} spikes · ${state}`;
+  }
+
+  // ---- charts -----------------------------------------------------------------------------
+
+  private buildCharts(): void {
+    for (const c of this.charts) c.canvas.remove();
+    const specs: ChartKind[] = [...this.traces.map((trace) => ({ kind: 'trace' as const, trace })), ...(this.pops.length ? [{ kind: 'rate' as const }, { kind: 'isi' as const }] : [])];
+    this.charts = specs.map((spec) => {
+      const canvas = el('canvas', 'chart', this.body);
+      canvas.tabIndex = 0;
+      canvas.setAttribute('role', 'img');
+      canvas.setAttribute('aria-label', spec.kind === 'trace' ? `${spec.trace.info.variable} of ${spec.trace.info.population}` : spec.kind === 'rate' ? 'Population rate' : 'Inter-spike interval distribution');
+      if (spec.kind !== 'isi') this.bindTimeChart(canvas);
+      return { spec, canvas };
+    });
+    if (this.info && !specs.length) this.showMessage('This model probes no variables and records no spikes.');
+    this.requestRender();
+  }
+
+  private bindTimeChart(canvas: HTMLCanvasElement): void {
+    const frac = (e: MouseEvent) => {
+      const b = canvas.getBoundingClientRect();
+      const r = plotRect({ x: 0, y: 0, w: b.width, h: b.height });
+      return { f: (e.clientX - b.left - r.x) / r.w, inside: e.clientX - b.left >= r.x && e.clientX - b.left <= r.x + r.w, width: r.w };
+    };
+    const timeAt = (f: number) => this.window[0] + Math.max(0, Math.min(1, f)) * (this.window[1] - this.window[0]);
+    canvas.addEventListener('wheel', (e) => {
+      if (!this.info) return;
+      e.preventDefault();
+      const { f } = frac(e);
+      const k = Math.exp(Math.max(-1, Math.min(1, e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.002))));
+      const at = timeAt(f);
+      this.setWindow([at - (at - this.window[0]) * k, at + (this.window[1] - at) * k]);
+    }, { passive: false });
+    canvas.addEventListener('mousedown', (e) => {
+      if (e.button !== 0 || !this.info) return;
+      canvas.focus();
+      this.drag = { x: e.clientX, window: this.window, moved: false, width: frac(e).width };
+    });
+    canvas.addEventListener('mousemove', (e) => {
+      const { f, inside } = frac(e);
+      if (!this.pinned && inside && !this.drag?.moved) this.setCursor(timeAt(f));
+    });
+    canvas.addEventListener('mouseleave', () => {
+      if (!this.pinned && !this.drag) this.setCursor(null);
+    });
+    canvas.addEventListener('click', (e) => {
+      if (this.dragMoved) return;
+      const { f, inside } = frac(e);
+      if (!inside) return;
+      this.pinned = !this.pinned;
+      this.setCursor(timeAt(f));
+    });
+    canvas.addEventListener('dblclick', () => this.setWindow(this.fullWindow()));
+    canvas.addEventListener('keydown', (e) => this.key(e));
+  }
+
+  private dragMoved = false;
+  private dragMove(e: MouseEvent): void {
+    const d = this.drag;
+    if (!d) return;
+    if (Math.abs(e.clientX - d.x) > 3) d.moved = true;
+    if (!d.moved) return;
+    const span = d.window[1] - d.window[0];
+    const shift = (-(e.clientX - d.x) / Math.max(1, d.width)) * span;
+    this.setWindow([d.window[0] + shift, d.window[1] + shift]);
+  }
+  private dragEnd(_e: MouseEvent): void {
+    this.dragMoved = !!this.drag?.moved;
+    this.drag = undefined;
+  }
+
+  private key(e: KeyboardEvent): void {
+    const [a, b] = this.window;
+    const span = b - a;
+    let handled = true;
+    if (e.key === 'ArrowLeft') this.setWindow([a - span * 0.1, b - span * 0.1]);
+    else if (e.key === 'ArrowRight') this.setWindow([a + span * 0.1, b + span * 0.1]);
+    else if (e.key === '+' || e.key === '=') this.setWindow([a + span * 0.1, b - span * 0.1]);
+    else if (e.key === '-' || e.key === '_') this.setWindow([a - span * 0.125, b + span * 0.125]);
+    else if (e.key === '0' || e.key === 'Home') this.setWindow(this.fullWindow());
+    else if (e.key === ',' || e.key === '.') {
+      const now = this.cursor ?? (a + b) / 2;
+      this.pinned = true;
+      this.setCursor(Math.max(a, Math.min(b, now + (e.key === ',' ? -1 : 1) * span * (e.shiftKey ? 0.1 : 0.01))));
+    } else if (e.key === 'Escape') {
+      this.pinned = false;
+      this.setCursor(null);
+    } else handled = false;
+    if (handled) e.preventDefault();
+  }
+
+  private setWindow([a, b]: [number, number]): void {
+    const [lo, hi] = this.fullWindow();
+    const minSpan = (this.info?.dt ?? 1e-4) * 10;
+    let span = Math.min(hi - lo, Math.max(minSpan, b - a));
+    if (!Number.isFinite(span)) span = hi - lo;
+    const start = Math.max(lo, Math.min(hi - span, Number.isFinite(a) ? a : lo));
+    this.window = [start, start + span];
+    this.persist();
+    this.requestRender();
+  }
+
+  private setCursor(t: number | null): void {
+    if (t === this.cursor) return;
+    this.cursor = t;
+    post({ type: 'cursor', time: t });
+    this.persist();
+    this.requestRender();
+  }
+
+  private persistTimer?: number;
+  private persist(): void {
+    const info = this.info;
+    if (!info) return;
+    clearTimeout(this.persistTimer);
+    this.persistTimer = window.setTimeout(() => {
+      saveState({ version: PANEL_PROTOCOL_VERSION, document: info.document, runId: info.runId, view: { t0: this.window[0], t1: this.window[1] }, cursor: this.pinned ? this.cursor : null });
+    }, 150);
+  }
+
+  private requestRender(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    requestAnimationFrame(() => {
+      this.scheduled = false;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const dpr = window.devicePixelRatio || 1;
+    const width = Math.max(200, Math.floor(this.body.clientWidth));
+    for (const c of this.charts) {
+      const h = CHART_HEIGHT;
+      if (c.canvas.width !== Math.round(width * dpr) || c.canvas.height !== Math.round(h * dpr)) {
+        c.canvas.width = Math.round(width * dpr);
+        c.canvas.height = Math.round(h * dpr);
+        c.canvas.style.width = `${width}px`;
+        c.canvas.style.height = `${h}px`;
+      }
+      const g = c.canvas.getContext('2d')!;
+      g.setTransform(dpr, 0, 0, dpr, 0, 0);
+      g.clearRect(0, 0, width, h);
+      const box = { x: 0, y: 0, w: width, h };
+      drawChart(new CanvasPainter(g), box, this.chartSpec(c.spec, plotRect(box).w), this.theme);
+    }
+  }
+
+  private chartSpec(spec: ChartKind, columns: number): ChartSpec {
+    if (spec.kind === 'trace') return this.traceSpec(spec.trace, columns);
+    if (spec.kind === 'rate') return this.rateSpec();
+    return this.isiSpec();
+  }
+
+  private traceSpec(t: Trace, columns: number): ChartSpec {
+    const [w0, w1] = this.window;
+    const n = t.info.neurons.length;
+    const every = t.info.every;
+    const i0 = Math.floor(w0 / every) - 1;
+    const i1 = Math.ceil(w1 / every) + 2;
+    const lines = t.info.neurons.map((_, m) => decimate(t.data.subarray(0, t.samples * n), n, m, i0, i1, Math.max(10, Math.floor(columns))));
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const l of lines) for (let k = 0; k < l.count; k++) {
+      const v = l.val[k];
+      if (Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    if (!(hi >= lo)) [lo, hi] = [0, 1];
+    const unit = displayUnit(t.info.unit, Math.max(Math.abs(lo), Math.abs(hi)));
+    const pad = (hi - lo) * 0.06 || Math.abs(hi) * 0.05 || 1e-12;
+    const k = this.pops.findIndex((p) => p.name === t.info.population);
+    const color = seriesColor(this.theme, k >= 0 ? this.pops[k].color : 0);
+    const series: Series[] = lines.map((l, m) => ({
+      label: `${t.info.population}[${t.info.neurons[m]}]`,
+      color,
+      xs: Array.from(l.idx.subarray(0, l.count), (i) => i * every),
+      ys: Array.from(l.val.subarray(0, l.count), (v) => v / unit.scale),
+      n: l.count,
+      opacity: n > 1 ? 0.35 + 0.65 / Math.sqrt(n) : 1,
+    }));
+    let note = `${n} neuron${n === 1 ? '' : 's'}, every ${formatTime(every, every * 10)}`;
+    if (this.cursor !== null && t.samples > 0) {
+      const s = Math.round(this.cursor / every);
+      if (s >= 0 && s < t.samples) {
+        let sum = 0;
+        let mn = Infinity;
+        let mx = -Infinity;
+        for (let m = 0; m < n; m++) {
+          const v = t.data[s * n + m] / unit.scale;
+          sum += v;
+          mn = Math.min(mn, v);
+          mx = Math.max(mx, v);
+        }
+        const f = (v: number) => v.toFixed(Math.abs(mx - mn) < 10 ? 2 : 1);
+        note = `at ${formatTime(this.cursor, w1 - w0)}: mean ${f(sum / n)} ${unit.unit}${n > 1 ? ` (${f(mn)} … ${f(mx)})` : ''}`;
+      }
+    }
+    const range = t.info.neurons.length > 1 ? `${t.info.neurons[0]}…${t.info.neurons[t.info.neurons.length - 1]}` : `${t.info.neurons[0]}`;
+    return {
+      title: `${t.info.variable} · ${t.info.population}[${range}]`,
+      note,
+      xLabel: 'time',
+      yLabel: unit.unit ? `${t.info.variable} (${unit.unit})` : t.info.variable,
+      x0: w0,
+      x1: w1,
+      y0: (lo - pad) / unit.scale,
+      y1: (hi + pad) / unit.scale,
+      xFormat: formatTime,
+      series,
+      cursor: this.cursor,
+      empty: 'no samples yet',
+    };
+  }
+
+  private rateSpec(): ChartSpec {
+    const info = this.info!;
+    const [w0, w1] = this.window;
+    const binSteps = Math.max(1, Math.round(this.binMs / 1000 / info.dt));
+    const doneSteps = this.status === 'running' ? this.stepsDone : Math.max(this.stepsDone, 0);
+    let top = 1;
+    const notes: string[] = [];
+    const series: Series[] = this.pops.map((p) => {
+      const rates = populationRate(p.steps.view(), p.size, info.dt, info.steps, binSteps);
+      const bins = Math.min(rates.length, Math.floor(doneSteps / binSteps));
+      const edges = new Float64Array(bins + 1);
+      for (let b = 0; b <= bins; b++) edges[b] = b * binSteps * info.dt;
+      let sum = 0;
+      let count = 0;
+      for (let b = 0; b < bins; b++) {
+        const t = (b + 0.5) * binSteps * info.dt;
+        if (t >= w0 && t <= w1) {
+          if (rates[b] > top) top = rates[b];
+          sum += rates[b];
+          count++;
+        }
+      }
+      notes.push(`${p.name} ${(count ? sum / count : 0).toFixed(1)} Hz`);
+      return { label: p.name, color: seriesColor(this.theme, p.color), xs: edges, ys: rates, n: bins, step: true };
+    });
+    return {
+      title: `Population rate · ${this.binMs} ms bins`,
+      note: `mean in window: ${notes.join(' · ')}`,
+      xLabel: 'time',
+      yLabel: 'rate (Hz)',
+      x0: w0,
+      x1: w1,
+      y0: 0,
+      y1: top * 1.08,
+      xFormat: formatTime,
+      series,
+      cursor: this.cursor,
+      empty: 'no spikes yet',
+    };
+  }
+
+  private isiSpec(): ChartSpec {
+    const info = this.info!;
+    const [w0, w1] = this.window;
+    const s0 = Math.floor(w0 / info.dt);
+    const s1 = Math.ceil(w1 / info.dt);
+    const hists = this.pops.map((p) => isiHistogram(p.steps.view(), p.neurons.view(), p.size, info.dt, ISI_BINS, s0, s1, undefined, true));
+    const maxIsi = Math.max(0, ...hists.map((h) => h.edges[h.edges.length - 1]));
+    // Same bins for every population: redo with the common range.
+    const common = maxIsi > 0 ? this.pops.map((p) => isiHistogram(p.steps.view(), p.neurons.view(), p.size, info.dt, ISI_BINS, s0, s1, maxIsi, true)) : hists;
+    let top = 0;
+    const series: Series[] = common.map((h, k) => {
+      const ys = Array.from(h.counts, (c) => (h.n ? c / h.n : 0));
+      for (const y of ys) top = Math.max(top, y);
+      return { label: this.pops[k].name, color: seriesColor(this.theme, this.pops[k].color), xs: Array.from(h.edges, (e) => e * 1000), ys, n: h.n ? h.counts.length : 0, step: true };
+    });
+    const note = common.map((h, k) => `${this.pops[k].name}: ${formatCount(h.n)} ISIs, CV ${h.cv === null ? '–' : h.cv.toFixed(2)}`).join(' · ');
+    return {
+      title: `ISI distribution · ${formatTime(w0, w1 - w0)} – ${formatTime(w1, w1 - w0)}`,
+      note,
+      xLabel: 'interval (log scale)',
+      yLabel: 'fraction',
+      xLog: true,
+      x0: info.dt * 1000,
+      x1: maxIsi > 0 ? maxIsi * 1000 : 10,
+      y0: 0,
+      y1: top > 0 ? top * 1.1 : 1,
+      xFormat: (v) => `${+v.toPrecision(3)} ms`,
+      series,
+      empty: 'fewer than two spikes per neuron in the window',
+    };
+  }
+
+  // ---- export -----------------------------------------------------------------------------
+
+  private export(): void {
+    if (!this.info) return;
+    const format = (this.exportFormat.value || 'png') as 'png' | 'svg' | 'csv';
+    const [w0, w1] = this.window;
+    const base = `${this.info.fileName.replace(/\.snn$/, '')}-traces-${(w0 * 1000).toFixed(0)}-${(w1 * 1000).toFixed(0)}ms`;
+    const width = Math.max(200, Math.floor(this.body.clientWidth));
+    if (format === 'csv') {
+      post({ type: 'export', format, fileName: `${base}.csv`, data: this.csv() });
+      return;
+    }
+    const total = this.charts.length * CHART_HEIGHT;
+    const drawAll = (p: Painter) =>
+      this.charts.forEach((c, k) => {
+        const box: Box = { x: 0, y: k * CHART_HEIGHT, w: width, h: CHART_HEIGHT };
+        drawChart(p, box, this.chartSpec(c.spec, plotRect(box).w), this.theme);
+      });
+    if (format === 'svg') {
+      const svg = new SvgPainter(document.createElement('canvas').getContext('2d')!);
+      drawAll(svg);
+      post({ type: 'export', format, fileName: `${base}.svg`, data: svg.document(width, total, this.theme.background) });
+      return;
+    }
+    const dpr = window.devicePixelRatio || 1;
+    const c = document.createElement('canvas');
+    c.width = Math.round(width * dpr);
+    c.height = Math.round(Math.max(1, total) * dpr);
+    const g = c.getContext('2d')!;
+    g.fillStyle = this.theme.background;
+    g.fillRect(0, 0, c.width, c.height);
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawAll(new CanvasPainter(g));
+    post({ type: 'export', format, fileName: `${base}.png`, data: c.toDataURL('image/png') });
+  }
+
+  /** Long format: `kind,population,variable,neuron,time_s,value` (SI units; rates in Hz at bin starts). */
+  private csv(): string {
+    const info = this.info!;
+    const [w0, w1] = this.window;
+    const rows = ['kind,population,variable,neuron,time_s,value'];
+    for (const t of this.traces) {
+      const n = t.info.neurons.length;
+      for (let s = Math.max(0, Math.floor(w0 / t.info.every)); s < t.samples && s * t.info.every <= w1; s++) {
+        for (let m = 0; m < n; m++) rows.push(`trace,${t.info.population},${t.info.variable},${t.info.neurons[m]},${(s * t.info.every).toPrecision(9)},${t.data[s * n + m]}`);
+      }
+    }
+    const binSteps = Math.max(1, Math.round(this.binMs / 1000 / info.dt));
+    for (const p of this.pops) {
+      const rates = populationRate(p.steps.view(), p.size, info.dt, info.steps, binSteps);
+      const bins = Math.min(rates.length, Math.floor(this.stepsDone / binSteps));
+      for (let b = 0; b < bins; b++) {
+        const t = b * binSteps * info.dt;
+        if (t + binSteps * info.dt < w0 || t > w1) continue;
+        rows.push(`rate,${p.name},rate_hz,,${t.toPrecision(9)},${rates[b]}`);
+      }
+    }
+    return rows.join('\n') + '\n';
+  }
+}
+
+const root = document.getElementById('app') ?? document.body;
+const app = new TracesApp(root);
+onMessage((m) => app.handle(m));
+post({ type: 'ready' });
