@@ -110,6 +110,14 @@ describe('webgpu: adapter limits and fallback (no adapter needed)', () => {
       return true;
     });
   });
+  it('refuses dendritic segments (it does not run them yet) instead of running them as plain synapses', async () => {
+    const ir = irOf({ file: 'examples/active_dendrites.snn' });
+    await assert.rejects(WebGPUSimulation.create(ir, { duration: 0.01, gpu: fake(1 << 30), baseDir: path.join(repoRoot, 'examples') }), (e: unknown) => {
+      assert.ok(e instanceof PlanError && e.code === 'unsupported', String(e));
+      assert.match(e.message, /dendritic segments/);
+      return true;
+    });
+  });
   it('without an adapter, webgpu falls back to WASM with the reason; auto says nothing', async () => {
     const ir = irOf({ file: 'test/engine/lif_step.snn' });
     const r = await runOnBackend(ir, { duration: 0.2 }, 'webgpu', {}, 'no WebGPU adapter found (test)');

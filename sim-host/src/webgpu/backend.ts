@@ -44,6 +44,7 @@ export class WebGPUSimulation {
     const plan = buildPlan(ir, opts);
     const t1 = performance.now();
     for (const pr of plan.projs) if (pr.plastic) throw new PlanError('the WebGPU backend does not run plastic synapses yet (use backend: wasm)');
+    for (const pr of plan.projs) if (pr.segments) throw new PlanError('the WebGPU backend does not run dendritic segments yet (use backend: wasm)');
     // Per projection: column pointers by local target (syn buffer) and, in the bucket buffer,
     // a count per target and one slot per synapse (a column's slots receive this step's arrivals).
     let synWords = 0;

@@ -425,6 +425,7 @@ export function generate(plan: Plan, lay: Layout): Kernels {
   ];
   const step: Kernels['step'] = [];
   for (const pr of plan.projs) if (pr.plastic) throw new PlanError('the WebGPU backend does not run plastic synapses yet (use backend: wasm)');
+  for (const pr of plan.projs) if (pr.segments) throw new PlanError('the WebGPU backend does not run dendritic segments yet (use backend: wasm)');
   for (const p of plan.pops) {
     if (p.kind === 'neuron') {
       parts.push(neuronKernel(plan, p, lay));
