@@ -111,11 +111,11 @@ export interface PlasticPlan {
   synIdxOffset: number;
   /**
    * Delayed presynaptic spikes: `slots` rows of `capacity` entries + a count per slot. With a
-   * constant delay an entry is a local source index; with per-synapse delays (`segments`) it is
+   * constant delay an entry is a local source index; with per-synapse delays (`delayRuns`) it is
    * the first synapse of a run of one source's synapses that share a delay (rows are sorted by
    * delay), so one entry stands for all synapses due in the same step.
    */
-  queue?: { slots: number; capacity: number; rowsOffset: number; countsOffset: number; segments: boolean };
+  queue?: { slots: number; capacity: number; rowsOffset: number; countsOffset: number; delayRuns: boolean };
   /** The population `mod.x` reads (its neuron 0). */
   mod?: PopPlan;
 }
@@ -511,13 +511,13 @@ function plasticPlan(model: ModelDefIR, c: ConnectionIR, built: { rowptr: Int32A
   let queue: PlasticPlan['queue'];
   if ('delays' in delay) {
     // One entry per (source, distinct delay) run; a slot can hold them all.
-    let segments = 0;
-    for (let r = 0; r < ns; r++) for (let s = built.rowptr[r]; s < built.rowptr[r + 1]; s++) if (s === built.rowptr[r] || delay.delays[s] !== delay.delays[s - 1]) segments++;
+    let runs = 0;
+    for (let r = 0; r < ns; r++) for (let s = built.rowptr[r]; s < built.rowptr[r + 1]; s++) if (s === built.rowptr[r] || delay.delays[s] !== delay.delays[s - 1]) runs++;
     const slots = delay.maxDelay + 1;
-    queue = { slots, capacity: segments, rowsOffset: mem.alloc(4 * slots * segments), countsOffset: mem.alloc(4 * slots), segments: true };
+    queue = { slots, capacity: runs, rowsOffset: mem.alloc(4 * slots * runs), countsOffset: mem.alloc(4 * slots), delayRuns: true };
   } else if ('value' in delay && delay.value > 0) {
     const slots = delay.value + 1;
-    queue = { slots, capacity: ns, rowsOffset: mem.alloc(4 * slots * ns), countsOffset: mem.alloc(4 * slots), segments: false };
+    queue = { slots, capacity: ns, rowsOffset: mem.alloc(4 * slots * ns), countsOffset: mem.alloc(4 * slots), delayRuns: false };
   }
   const plan: PlasticPlan = {
     model, params, state, lastOffset: mem.alloc(4 * nsyn), srcOffset: mem.alloc(4 * nsyn),

@@ -89,7 +89,7 @@ export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32'
   }
   // deliver(t): propagate this step's spikes into the ring buffers (static synapses), run
   // plastic synapses' on_pre then on_post (as Brian2's pre and post pathways), then apply slot t.
-  for (const proj of plan.projs) if (!proj.plastic && !proj.segments) emitPropagate(plan, proj, deliver.code);
+  for (const proj of plan.projs) if (!proj.plastic && !proj.segments) emitPropagate(proj, deliver.code);
   for (const proj of plan.projs) if (proj.segments) emitSegments(proj, proj.segments, deliver.code);
   for (const proj of plan.projs) if (proj.plastic) new SynapseCodegen(plan, proj, deliver.code, fns).emitPre();
   for (const proj of plan.projs) if (proj.plastic) new SynapseCodegen(plan, proj, deliver.code, fns).emitPost();
@@ -1097,51 +1097,58 @@ function emitPoisson(plan: Plan, pop: PopPlan, c: Code, fns: Fns): void {
   c.i32(0).get(count).mem(Op.i32_store, 2, pop.countOffset);
 }
 
-function emitPropagate(plan: Plan, proj: ProjPlan, c: Code): void {
-  void plan;
-  const t = 0;
+/**
+ * For each of this step's spikes of `pop` inside the selector [from, to]: `local` = the
+ * neuron's index relative to `from`, then `body`. The body sits in a block: `br 0` at its top
+ * level skips to the next spike.
+ */
+function forEachSpike(c: Code, pop: PopPlan, [from, to]: [number, number], local: number, body: () => void): void {
   const k = c.local(T.i32);
   const n = c.local(T.i32);
+  c.i32(0).mem(Op.i32_load, 2, pop.countOffset).set(n);
+  c.i32(0).set(k);
+  c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop).begin(Op.block);
+  c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pop.listOffset).i32(from).op(Op.i32_sub).tee(local).i32(to - from).op(Op.i32_gt_u).br(Op.br_if, 0);
+  body();
+  c.end();
+  c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
+}
+
+/** For s over row `row` of a CSR/CSC index at `ptrOffset` (ptr[row] ≤ s < ptr[row + 1]): `body`. */
+function forEachInRow(c: Code, ptrOffset: number, row: number, s: number, end: number, body: () => void): void {
+  c.get(row).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, ptrOffset).set(s);
+  c.get(row).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, ptrOffset + 4).set(end);
+  c.get(s).get(end).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop);
+  body();
+  c.get(s).i32(1).op(Op.i32_add).tee(s).get(end).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
+}
+
+function emitPropagate(proj: ProjPlan, c: Code): void {
+  const t = 0;
   const r = c.local(T.i32);
   const s = c.local(T.i32);
   const end = c.local(T.i32);
   const base = c.local(T.i32);
   const ring = proj.ring;
   const N = ring.target.size;
-  const [from, to] = proj.src;
-  c.i32(0).mem(Op.i32_load, 2, proj.source.countOffset).set(n);
-  c.i32(0).set(k);
-  c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if);
-  c.begin(Op.loop);
-  c.begin(Op.block);
-  // r = spike index - from; skip sources outside the selector
-  c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.source.listOffset).i32(from).op(Op.i32_sub).tee(r);
-  c.i32(to - from).op(Op.i32_gt_u).br(Op.br_if, 0);
-  c.get(r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset).set(s);
-  c.get(r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset + 4).set(end);
-  if ('value' in proj.delay) {
-    // ring slot ((t + d) mod D), as a byte offset of the slot's row
-    c.get(t).i32(proj.delay.value).op(Op.i32_add).i32(ring.slots).op(Op.i32_rem_u).i32(N * 4).op(Op.i32_mul).i32(ring.offset + proj.tgt[0] * 4).op(Op.i32_add).set(base);
-  }
-  c.get(s).get(end).op(Op.i32_lt_u).begin(Op.if);
-  c.begin(Op.loop);
-  // address = slot row + 4·col
-  if ('value' in proj.delay) c.get(base);
-  else {
-    c.get(t).get(s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.delay.offset).op(Op.i32_add).i32(ring.slots).op(Op.i32_rem_u).i32(N * 4).op(Op.i32_mul).i32(ring.offset + proj.tgt[0] * 4).op(Op.i32_add);
-  }
-  c.get(s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.colOffset).i32(2).op(Op.i32_shl).op(Op.i32_add).tee(r);
-  c.get(r).mem(Op.f32_load, 2, 0);
-  if (proj.constWeight !== undefined) c.f64(proj.constWeight).op(Op.f32_demote_f64);
-  else c.get(s).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, proj.weightOffset);
-  c.op(0x92 /* f32.add */).mem(Op.f32_store, 2, 0);
-  c.get(s).i32(1).op(Op.i32_add).tee(s).get(end).op(Op.i32_lt_u).br(Op.br_if, 0);
-  c.end();
-  c.end();
-  c.end(); // block
-  c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0);
-  c.end();
-  c.end();
+  forEachSpike(c, proj.source, proj.src, r, () => {
+    if ('value' in proj.delay) {
+      // ring slot ((t + d) mod D), as a byte offset of the slot's row
+      c.get(t).i32(proj.delay.value).op(Op.i32_add).i32(ring.slots).op(Op.i32_rem_u).i32(N * 4).op(Op.i32_mul).i32(ring.offset + proj.tgt[0] * 4).op(Op.i32_add).set(base);
+    }
+    forEachInRow(c, proj.rowptrOffset, r, s, end, () => {
+      // address = slot row + 4·col
+      if ('value' in proj.delay) c.get(base);
+      else {
+        c.get(t).get(s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.delay.offset).op(Op.i32_add).i32(ring.slots).op(Op.i32_rem_u).i32(N * 4).op(Op.i32_mul).i32(ring.offset + proj.tgt[0] * 4).op(Op.i32_add);
+      }
+      c.get(s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.colOffset).i32(2).op(Op.i32_shl).op(Op.i32_add).tee(r);
+      c.get(r).mem(Op.f32_load, 2, 0);
+      if (proj.constWeight !== undefined) c.f64(proj.constWeight).op(Op.f32_demote_f64);
+      else c.get(s).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, proj.weightOffset);
+      c.op(0x92 /* f32.add */).mem(Op.f32_store, 2, 0);
+    });
+  });
 }
 
 /**
@@ -1160,8 +1167,6 @@ function emitSegments(proj: ProjPlan, seg: NonNullable<ProjPlan['segments']>, c:
   const row = c.local(T.i32);
   const a = c.local(T.i32);
   const x = c.local(T.i32);
-  const k = c.local(T.i32);
-  const n = c.local(T.i32);
   const r = c.local(T.i32);
   const s = c.local(T.i32);
   const end = c.local(T.i32);
@@ -1169,7 +1174,6 @@ function emitSegments(proj: ProjPlan, seg: NonNullable<ProjPlan['segments']>, c:
   const W = seg.steps;
   const G = seg.segments;
   const ring = proj.ring;
-  const [from, to] = proj.src;
   // row = byte offset of window row e
   c.get(t).i32(W).op(Op.i32_rem_u).i32(G * 4).op(Op.i32_mul).set(row);
   // 1. expiry
@@ -1186,44 +1190,28 @@ function emitSegments(proj: ProjPlan, seg: NonNullable<ProjPlan['segments']>, c:
   c.get(g).i32(1).op(Op.i32_add).tee(g).i32(G).op(Op.i32_lt_u).br(Op.br_if, 0);
   c.end();
   // 2. this step's spikes
-  c.i32(0).mem(Op.i32_load, 2, proj.source.countOffset).set(n);
-  c.i32(0).set(k);
-  c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if);
-  c.begin(Op.loop);
-  c.begin(Op.block);
-  c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.source.listOffset).i32(from).op(Op.i32_sub).tee(r);
-  c.i32(to - from).op(Op.i32_gt_u).br(Op.br_if, 0);
-  c.get(r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset).set(s);
-  c.get(r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset + 4).set(end);
-  c.get(s).get(end).op(Op.i32_lt_u).begin(Op.if);
-  c.begin(Op.loop);
-  c.get(s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.colOffset).tee(g).i32(2).op(Op.i32_shl).set(a);
-  c.get(s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, seg.lastOffset).tee(last);
-  c.get(t).i32(W).op(Op.i32_sub).op(Op.i32_gt_s).begin(Op.if);
-  // still active: window[last mod W][g] −= 1
-  c.get(last).i32(W).op(Op.i32_rem_u).i32(G * 4).op(Op.i32_mul).get(a).op(Op.i32_add).tee(x);
-  c.get(x).mem(Op.i32_load, 2, seg.windowOffset).i32(1).op(Op.i32_sub).mem(Op.i32_store, 2, seg.windowOffset);
-  c.op(Op.else);
-  // newly active: active[g] += 1; an event when it reaches θ and the segment has not fired
-  c.get(a).get(a).mem(Op.i32_load, 2, seg.activeOffset).i32(1).op(Op.i32_add).tee(x).mem(Op.i32_store, 2, seg.activeOffset);
-  c.get(x).i32(seg.threshold).op(Op.i32_ge_s).get(a).mem(Op.i32_load, 2, seg.firedOffset).op(Op.i32_eqz).op(Op.i32_and).begin(Op.if);
-  c.get(a).i32(1).mem(Op.i32_store, 2, seg.firedOffset);
-  // ring[t mod D][tgt0 + g / count] += w
-  c.get(t).i32(ring.slots).op(Op.i32_rem_u).i32(ring.target.size * 4).op(Op.i32_mul).get(g).i32(seg.count).op(Op.i32_div_u).i32(2).op(Op.i32_shl).op(Op.i32_add).tee(x);
-  c.get(x).mem(Op.f32_load, 2, ring.offset + proj.tgt[0] * 4).f64(proj.constWeight ?? 0).op(Op.f32_demote_f64).op(0x92 /* f32.add */).mem(Op.f32_store, 2, ring.offset + proj.tgt[0] * 4);
-  c.end();
-  c.end();
-  // window[e][g] += 1; last[s] = t
-  c.get(row).get(a).op(Op.i32_add).tee(x);
-  c.get(x).mem(Op.i32_load, 2, seg.windowOffset).i32(1).op(Op.i32_add).mem(Op.i32_store, 2, seg.windowOffset);
-  c.get(s).i32(2).op(Op.i32_shl).get(t).mem(Op.i32_store, 2, seg.lastOffset);
-  c.get(s).i32(1).op(Op.i32_add).tee(s).get(end).op(Op.i32_lt_u).br(Op.br_if, 0);
-  c.end();
-  c.end();
-  c.end(); // block
-  c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0);
-  c.end();
-  c.end();
+  forEachSpike(c, proj.source, proj.src, r, () => forEachInRow(c, proj.rowptrOffset, r, s, end, () => {
+    c.get(s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.colOffset).tee(g).i32(2).op(Op.i32_shl).set(a);
+    c.get(s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, seg.lastOffset).tee(last);
+    c.get(t).i32(W).op(Op.i32_sub).op(Op.i32_gt_s).begin(Op.if);
+    // still active: window[last mod W][g] −= 1
+    c.get(last).i32(W).op(Op.i32_rem_u).i32(G * 4).op(Op.i32_mul).get(a).op(Op.i32_add).tee(x);
+    c.get(x).mem(Op.i32_load, 2, seg.windowOffset).i32(1).op(Op.i32_sub).mem(Op.i32_store, 2, seg.windowOffset);
+    c.op(Op.else);
+    // newly active: active[g] += 1; an event when it reaches θ and the segment has not fired
+    c.get(a).get(a).mem(Op.i32_load, 2, seg.activeOffset).i32(1).op(Op.i32_add).tee(x).mem(Op.i32_store, 2, seg.activeOffset);
+    c.get(x).i32(seg.threshold).op(Op.i32_ge_s).get(a).mem(Op.i32_load, 2, seg.firedOffset).op(Op.i32_eqz).op(Op.i32_and).begin(Op.if);
+    c.get(a).i32(1).mem(Op.i32_store, 2, seg.firedOffset);
+    // ring[t mod D][tgt0 + g / count] += w
+    c.get(t).i32(ring.slots).op(Op.i32_rem_u).i32(ring.target.size * 4).op(Op.i32_mul).get(g).i32(seg.count).op(Op.i32_div_u).i32(2).op(Op.i32_shl).op(Op.i32_add).tee(x);
+    c.get(x).mem(Op.f32_load, 2, ring.offset + proj.tgt[0] * 4).f64(proj.constWeight ?? 0).op(Op.f32_demote_f64).op(0x92 /* f32.add */).mem(Op.f32_store, 2, ring.offset + proj.tgt[0] * 4);
+    c.end();
+    c.end();
+    // window[e][g] += 1; last[s] = t
+    c.get(row).get(a).op(Op.i32_add).tee(x);
+    c.get(x).mem(Op.i32_load, 2, seg.windowOffset).i32(1).op(Op.i32_add).mem(Op.i32_store, 2, seg.windowOffset);
+    c.get(s).i32(2).op(Op.i32_shl).get(t).mem(Op.i32_store, 2, seg.lastOffset);
+  }));
 }
 
 function emitRingApply(ring: Plan['rings'][number], c: Code, simd: boolean): void {
@@ -1525,49 +1513,44 @@ class SynapseCodegen extends ExprCodegen {
     const pl = this.pl;
     const proj = this.proj;
     this.locals();
-    const k = c.local(T.i32);
-    const n = c.local(T.i32);
     const end = c.local(T.i32);
-    const [from, to] = proj.src;
-    const ns = to - from + 1;
-    let listOffset = proj.source.listOffset;
-    let countAddr: () => void = () => c.i32(0).mem(Op.i32_load, 2, proj.source.countOffset);
-    let filtered = true;
-    if (pl.queue?.segments) {
-      this.emitPreSegments(pl.queue);
-      return;
-    }
-    if (pl.queue) {
-      // Push this step's spikes (as local source indices) into slot (t + d) mod slots.
-      const q = pl.queue;
-      const slot = c.local(T.i32);
-      c.get(this.t).i32(q.slots - 1).op(Op.i32_add).i32(q.slots).op(Op.i32_rem_u).set(slot);
-      c.i32(0).mem(Op.i32_load, 2, proj.source.countOffset).set(n);
-      c.i32(0).set(k);
-      c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop).begin(Op.block);
-      c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.source.listOffset).i32(from).op(Op.i32_sub).tee(this.r).i32(to - from).op(Op.i32_gt_u).br(Op.br_if, 0);
-      // rows[slot·ns + count[slot]] = r; count[slot]++
-      c.get(slot).i32(ns).op(Op.i32_mul).get(slot).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset).op(Op.i32_add).i32(2).op(Op.i32_shl).get(this.r).mem(Op.i32_store, 2, q.rowsOffset);
-      c.get(slot).i32(2).op(Op.i32_shl).get(slot).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset).i32(1).op(Op.i32_add).mem(Op.i32_store, 2, q.countsOffset);
-      c.end();
-      c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
-      // Then run the slot due now: t mod slots.
-      const due = c.local(T.i32);
-      c.get(this.t).i32(q.slots).op(Op.i32_rem_u).set(due);
-      countAddr = () => c.get(due).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset);
-      listOffset = q.rowsOffset;
-      filtered = false;
-      const base = c.local(T.i32);
-      c.get(due).i32(ns * 4).op(Op.i32_mul).set(base);
-      countAddr();
-      c.set(n);
-      c.get(due).i32(2).op(Op.i32_shl).i32(0).mem(Op.i32_store, 2, q.countsOffset);
-      this.preLoop(k, n, end, () => c.get(base).get(k).i32(2).op(Op.i32_shl).op(Op.i32_add).mem(Op.i32_load, 2, listOffset), filtered, from, to);
-      return;
-    }
-    countAddr();
-    c.set(n);
-    this.preLoop(k, n, end, () => c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, listOffset), filtered, from, to);
+    const q = pl.queue;
+    if (q?.delayRuns) return this.emitPreDelayRuns(q, end);
+    const onPre = () =>
+      forEachInRow(c, proj.rowptrOffset, this.r, this.s, end, () => {
+        c.get(this.s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.colOffset).set(this.j);
+        this.body(pl.model.on_pre);
+      });
+    if (!q) return forEachSpike(c, proj.source, proj.src, this.r, onPre);
+    // A constant delay d: this step's spikes (local source indices) go into slot (t + d) mod
+    // slots, then the sources queued for now run.
+    const slot = c.local(T.i32);
+    c.get(this.t).i32(q.slots - 1).op(Op.i32_add).i32(q.slots).op(Op.i32_rem_u).set(slot);
+    forEachSpike(c, proj.source, proj.src, this.r, () => this.enqueue(q, slot, this.r));
+    this.forEachDue(q, this.r, onPre);
+  }
+
+  /** rows[slot·capacity + counts[slot]] = value; counts[slot]++ */
+  private enqueue(q: NonNullable<PlasticPlan['queue']>, slot: number, value: number): void {
+    const c = this.c;
+    c.get(slot).i32(q.capacity).op(Op.i32_mul).get(slot).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset).op(Op.i32_add).i32(2).op(Op.i32_shl).get(value).mem(Op.i32_store, 2, q.rowsOffset);
+    c.get(slot).i32(2).op(Op.i32_shl).get(slot).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset).i32(1).op(Op.i32_add).mem(Op.i32_store, 2, q.countsOffset);
+  }
+
+  /** Empties slot t mod slots: for each entry, `into` = the entry, then `body`. */
+  private forEachDue(q: NonNullable<PlasticPlan['queue']>, into: number, body: () => void): void {
+    const c = this.c;
+    const slot = c.local(T.i32);
+    const n = c.local(T.i32);
+    const k = c.local(T.i32);
+    c.get(this.t).i32(q.slots).op(Op.i32_rem_u).set(slot);
+    c.get(slot).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset).set(n);
+    c.get(slot).i32(2).op(Op.i32_shl).i32(0).mem(Op.i32_store, 2, q.countsOffset);
+    c.i32(0).set(k);
+    c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop);
+    c.get(slot).i32(q.capacity * 4).op(Op.i32_mul).get(k).i32(2).op(Op.i32_shl).op(Op.i32_add).mem(Op.i32_load, 2, q.rowsOffset).set(into);
+    body();
+    c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
   }
 
   /**
@@ -1575,103 +1558,57 @@ class SynapseCodegen extends ExprCodegen {
    * delay d (rows are sorted by delay), the run's first synapse into slot (t + d) mod slots;
    * then the runs due now execute on_pre.
    */
-  private emitPreSegments(q: NonNullable<PlasticPlan['queue']>): void {
+  private emitPreDelayRuns(q: NonNullable<PlasticPlan['queue']>, end: number): void {
     const c = this.c;
     const pl = this.pl;
     const proj = this.proj;
-    if (!('offset' in proj.delay)) throw new Error('segment queue without per-synapse delays');
+    if (!('offset' in proj.delay)) throw new Error('delay-run queue without per-synapse delays');
     const delayAt = proj.delay.offset;
-    const [from, to] = proj.src;
-    const k = c.local(T.i32);
-    const n = c.local(T.i32);
-    const end = c.local(T.i32);
     const d = c.local(T.i32);
     const prev = c.local(T.i32);
     const slot = c.local(T.i32);
     const syn = (l: number) => c.get(l).i32(2).op(Op.i32_shl);
-    c.i32(0).mem(Op.i32_load, 2, proj.source.countOffset).set(n);
-    c.i32(0).set(k);
-    c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop).begin(Op.block);
-    c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.source.listOffset).i32(from).op(Op.i32_sub).tee(this.r).i32(to - from).op(Op.i32_gt_u).br(Op.br_if, 0);
-    c.get(this.r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset).set(this.s);
-    c.get(this.r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset + 4).set(end);
-    c.i32(-1).set(prev);
-    c.get(this.s).get(end).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop);
-    syn(this.s).mem(Op.i32_load, 2, delayAt).tee(d).get(prev).op(Op.i32_ne).begin(Op.if);
-    // rows[slot·capacity + counts[slot]] = s; counts[slot]++
-    c.get(this.t).get(d).op(Op.i32_add).i32(q.slots).op(Op.i32_rem_u).set(slot);
-    c.get(slot).i32(q.capacity).op(Op.i32_mul).get(slot).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset).op(Op.i32_add).i32(2).op(Op.i32_shl).get(this.s).mem(Op.i32_store, 2, q.rowsOffset);
-    c.get(slot).i32(2).op(Op.i32_shl).get(slot).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset).i32(1).op(Op.i32_add).mem(Op.i32_store, 2, q.countsOffset);
-    c.get(d).set(prev);
-    c.end();
-    c.get(this.s).i32(1).op(Op.i32_add).tee(this.s).get(end).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
-    c.end();
-    c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
-    // The runs due now (slot t mod slots): from the run's first synapse to its source's row end
-    // or the first synapse with another delay.
-    const base = c.local(T.i32);
-    c.get(this.t).i32(q.slots).op(Op.i32_rem_u).tee(slot).i32(q.capacity * 4).op(Op.i32_mul).set(base);
-    c.get(slot).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, q.countsOffset).set(n);
-    c.get(slot).i32(2).op(Op.i32_shl).i32(0).mem(Op.i32_store, 2, q.countsOffset);
-    c.i32(0).set(k);
-    c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop);
-    c.get(base).get(k).i32(2).op(Op.i32_shl).op(Op.i32_add).mem(Op.i32_load, 2, q.rowsOffset).set(this.s);
-    syn(this.s).mem(Op.i32_load, 2, pl.srcOffset).set(this.r);
-    c.get(this.r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset + 4).set(end);
-    syn(this.s).mem(Op.i32_load, 2, delayAt).set(d);
-    c.begin(Op.loop);
-    syn(this.s).mem(Op.i32_load, 2, proj.colOffset).set(this.j);
-    this.body(pl.model.on_pre);
-    // next synapse while in the row and at the same delay
-    c.get(this.s).i32(1).op(Op.i32_add).tee(this.s).get(end).op(Op.i32_lt_u).begin(Op.if);
-    syn(this.s).mem(Op.i32_load, 2, delayAt).get(d).op(Op.i32_eq).br(Op.br_if, 1);
-    c.end();
-    c.end();
-    c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
+    forEachSpike(c, proj.source, proj.src, this.r, () => {
+      c.i32(-1).set(prev);
+      forEachInRow(c, proj.rowptrOffset, this.r, this.s, end, () => {
+        syn(this.s).mem(Op.i32_load, 2, delayAt).tee(d).get(prev).op(Op.i32_ne).begin(Op.if);
+        c.get(this.t).get(d).op(Op.i32_add).i32(q.slots).op(Op.i32_rem_u).set(slot);
+        this.enqueue(q, slot, this.s);
+        c.get(d).set(prev);
+        c.end();
+      });
+    });
+    // A run due now: from its first synapse to its source's row end or the first synapse with
+    // another delay.
+    this.forEachDue(q, this.s, () => {
+      syn(this.s).mem(Op.i32_load, 2, pl.srcOffset).set(this.r);
+      c.get(this.r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset + 4).set(end);
+      syn(this.s).mem(Op.i32_load, 2, delayAt).set(d);
+      c.begin(Op.loop);
+      syn(this.s).mem(Op.i32_load, 2, proj.colOffset).set(this.j);
+      this.body(pl.model.on_pre);
+      // next synapse while in the row and at the same delay
+      c.get(this.s).i32(1).op(Op.i32_add).tee(this.s).get(end).op(Op.i32_lt_u).begin(Op.if);
+      syn(this.s).mem(Op.i32_load, 2, delayAt).get(d).op(Op.i32_eq).br(Op.br_if, 1);
+      c.end();
+      c.end();
+    });
   }
 
-  private preLoop(k: number, n: number, end: number, loadSpike: () => void, filtered: boolean, from: number, to: number): void {
-    const c = this.c;
-    const proj = this.proj;
-    c.i32(0).set(k);
-    c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop).begin(Op.block);
-    loadSpike();
-    if (filtered) c.i32(from).op(Op.i32_sub).tee(this.r).i32(to - from).op(Op.i32_gt_u).br(Op.br_if, 0);
-    else c.set(this.r);
-    c.get(this.r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset).set(this.s);
-    c.get(this.r).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.rowptrOffset + 4).set(end);
-    c.get(this.s).get(end).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop);
-    c.get(this.s).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.colOffset).set(this.j);
-    this.body(this.pl.model.on_pre);
-    c.get(this.s).i32(1).op(Op.i32_add).tee(this.s).get(end).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
-    c.end();
-    c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
-  }
-
-  /** For each postsynaptic spike of this step, every incoming synapse: on_post. */
+  /** For each postsynaptic spike of this step, every incoming synapse (by-target index): on_post. */
   emitPost(): void {
     if (!this.pl.model.on_post.length) return;
     const c = this.c;
     const pl = this.pl;
-    const proj = this.proj;
     this.locals();
-    const k = c.local(T.i32);
-    const n = c.local(T.i32);
     const q = c.local(T.i32);
     const end = c.local(T.i32);
-    const [from, to] = proj.tgt;
-    c.i32(0).mem(Op.i32_load, 2, proj.target.countOffset).set(n);
-    c.i32(0).set(k);
-    c.get(k).get(n).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop).begin(Op.block);
-    c.get(k).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, proj.target.listOffset).i32(from).op(Op.i32_sub).tee(this.j).i32(to - from).op(Op.i32_gt_u).br(Op.br_if, 0);
-    c.get(this.j).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pl.colptrOffset).set(q);
-    c.get(this.j).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pl.colptrOffset + 4).set(end);
-    c.get(q).get(end).op(Op.i32_lt_u).begin(Op.if).begin(Op.loop);
-    c.get(q).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pl.synIdxOffset).tee(this.s);
-    c.i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pl.srcOffset).set(this.r);
-    this.body(pl.model.on_post);
-    c.get(q).i32(1).op(Op.i32_add).tee(q).get(end).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
-    c.end();
-    c.get(k).i32(1).op(Op.i32_add).tee(k).get(n).op(Op.i32_lt_u).br(Op.br_if, 0).end().end();
+    forEachSpike(c, this.proj.target, this.proj.tgt, this.j, () =>
+      forEachInRow(c, pl.colptrOffset, this.j, q, end, () => {
+        c.get(q).i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pl.synIdxOffset).tee(this.s);
+        c.i32(2).op(Op.i32_shl).mem(Op.i32_load, 2, pl.srcOffset).set(this.r);
+        this.body(pl.model.on_post);
+      }),
+    );
   }
 }
