@@ -3,7 +3,7 @@
 // it happened. Used in-process (tests) and inside the worker (worker.ts).
 import type { ModelIR, SelectorIR } from '../../protocol/ir';
 import { Growable, growableFloat32, growableInt32 } from '../../protocol/growable';
-import type { TraceData } from '../../protocol/sim';
+import type { RunOutput, TraceData } from '../../protocol/sim';
 import { evalExpr, type EvalEnv } from './expr';
 import { buildPlan, type Plan, type PlanOptions } from './plan';
 import { compile } from './wasm/codegen';
@@ -18,20 +18,11 @@ export interface SpikeRecord {
 /** A probed variable's samples (protocol/sim.ts). */
 export type TraceRecord = TraceData;
 
-export interface RunResult {
-  dt: number;
-  steps: number;
-  stepsDone: number;
-  seed: number;
-  cancelled: boolean;
-  error?: string;
+/** The run as the engine holds it: protocol/sim.ts's RunOutput with spikes kept by population name. */
+export type RunResult = Omit<RunOutput, 'spikes' | 'backend' | 'backendNote'> & {
   spikes: Map<string, SpikeRecord>;
   sizes: Map<string, number>;
-  traces: TraceRecord[];
-  timings: { plan_s: number; compile_s: number; run_s: number };
-  synapses: number;
-  memoryBytes: number;
-}
+};
 
 export interface RunCallbacks {
   /** Called about every `progressEveryMs` with the steps done. */

@@ -529,7 +529,7 @@ abstract class ExprCodegen {
   protected expTmp?: [number, number, number];
   constructor(protected plan: Plan, protected c: Code, protected fns: Fns, protected objectIndex: number, protected L: Lanes = SCALAR) {}
 
-  /** Emits names (state, parameters, …); returns false for operators and constants. */
+  /** Emits names (parameters, named expressions, …); returns false for operators and constants. */
   protected abstract leaf(e: ExprIR, vals: Map<string, number>): boolean;
 
   protected num(x: number): void {
@@ -547,6 +547,13 @@ abstract class ExprCodegen {
   protected value(e: ExprIR, vals: Map<string, number>): void {
     const c = this.c;
     const L = this.L;
+    if (e.op === 'state') {
+      // a state variable: the local holding its value in this update
+      const l = vals.get(e.name);
+      if (l === undefined) this.num(NaN);
+      else c.get(l);
+      return;
+    }
     if (this.leaf(e, vals)) return;
     switch (e.op) {
       case 'const':
@@ -746,12 +753,6 @@ class NeuronCodegen extends ExprCodegen {
   protected leaf(e: ExprIR, vals: Map<string, number>): boolean {
     const c = this.c;
     switch (e.op) {
-      case 'state': {
-        const l = vals.get(e.name);
-        if (l === undefined) this.num(NaN);
-        else c.get(l);
-        return true;
-      }
       case 'param': {
         const p = this.pop.params.get(e.name);
         if (!p) this.num(NaN);
@@ -1324,12 +1325,6 @@ class SynapseCodegen extends ExprCodegen {
       c.i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, off).op(Op.f64_promote_f32);
     };
     switch (e.op) {
-      case 'state': {
-        const l = vals.get(e.name);
-        if (l === undefined) c.f64(NaN);
-        else c.get(l);
-        return true;
-      }
       case 'param': {
         const v = this.pl.params.get(e.name);
         c.f64(v ?? NaN);
