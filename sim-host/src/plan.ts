@@ -397,7 +397,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
   const pending: { ring: RingPlan; maxDelay: number }[] = [];
   ir.connections.forEach((c, connection) => {
     const synModel = c.synapse ? ir.models[c.synapse.model] : undefined;
-    const plasticModel = synModel && (synModel.state.length > 0 || synModel.on_post.length > 0 || synModel.odes.length > 0) ? synModel : undefined;
+    const plasticModel = synModel && isPlastic(synModel) ? synModel : undefined;
     const stmt = plasticModel ? { variable: c.target ?? '', sign: 1 } : deliveredStatement(c);
     for (const s of c.sources) for (const t of c.targets) {
       const source = byName.get(s.name)!;
@@ -486,6 +486,11 @@ function segmentPlan(seg: NonNullable<ConnectionIR['segments']>, segments: numbe
   };
   mem.i32(plan.lastOffset, nsyn).fill(-0x40000000);
   return plan;
+}
+
+/** A synapse model with its own state, equations or on_post: its synapses are plastic. */
+export function isPlastic(m: ModelDefIR): boolean {
+  return m.state.length > 0 || m.on_post.length > 0 || m.odes.length > 0;
 }
 
 /** Orders each source's synapses by delay (carrying column and weight along), stably. */

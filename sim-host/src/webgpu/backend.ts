@@ -4,7 +4,7 @@
 // as Simulation.run (engine.ts), asynchronous (GPU read-backs are). protocol/webgpu.md.
 import type { ModelIR } from '../../../protocol/ir';
 import type { RunCallbacks, RunResult, SpikeRecord, TraceRecord } from '../engine';
-import { buildPlan, PlanError, type Plan, type PlanOptions } from '../plan';
+import { buildPlan, isPlastic, PlanError, type Plan, type PlanOptions } from '../plan';
 import { getGpu, type Gpu } from './device';
 import { CTL, generate, WG, type Kernels, type Layout } from './wgsl';
 
@@ -40,11 +40,16 @@ export class WebGPUSimulation {
   static async create(ir: ModelIR, opts: PlanOptions & { gpu?: Gpu } = {}): Promise<WebGPUSimulation> {
     const gpu = opts.gpu ?? (await getGpu());
     if (typeof gpu === 'string') throw new NoAdapter(gpu);
+    // What this backend does not run yet is refused from the IR, before a plan is drawn (the
+    // WASM fallback then draws the only one).
+    for (const c of ir.connections) {
+      const m = c.synapse ? ir.models[c.synapse.model] : undefined;
+      if (m && isPlastic(m)) throw new PlanError('the WebGPU backend does not run plastic synapses yet (use backend: wasm)');
+      if (c.segments) throw new PlanError('the WebGPU backend does not run dendritic segments yet (use backend: wasm)');
+    }
     const t0 = performance.now();
     const plan = buildPlan(ir, opts);
     const t1 = performance.now();
-    for (const pr of plan.projs) if (pr.plastic) throw new PlanError('the WebGPU backend does not run plastic synapses yet (use backend: wasm)');
-    for (const pr of plan.projs) if (pr.segments) throw new PlanError('the WebGPU backend does not run dendritic segments yet (use backend: wasm)');
     // Per projection: column pointers by local target (syn buffer) and, in the bucket buffer,
     // a count per target and one slot per synapse (a column's slots receive this step's arrivals).
     let synWords = 0;

@@ -13,7 +13,7 @@
 // here but in f64 on WASM: close, not identical.
 import type { ExprIR, StatementIR } from '../../../protocol/ir';
 import { affine, fold, isConst } from '../wasm/codegen';
-import { PlanError, type Plan, type PopPlan, type ProjPlan, type RingPlan } from '../plan';
+import { type Plan, type PopPlan, type ProjPlan, type RingPlan } from '../plan';
 
 export const WG = 64;
 
@@ -424,8 +424,7 @@ export function generate(plan: Plan, lay: Layout): Kernels {
     HELPERS(k0, k1),
   ];
   const step: Kernels['step'] = [];
-  for (const pr of plan.projs) if (pr.plastic) throw new PlanError('the WebGPU backend does not run plastic synapses yet (use backend: wasm)');
-  for (const pr of plan.projs) if (pr.segments) throw new PlanError('the WebGPU backend does not run dendritic segments yet (use backend: wasm)');
+  for (const pr of plan.projs) if (pr.plastic || pr.segments) throw new Error('wgsl: plastic synapses and dendritic segments are refused before planning (backend.ts)');
   for (const p of plan.pops) {
     if (p.kind === 'neuron') {
       parts.push(neuronKernel(plan, p, lay));
