@@ -215,7 +215,7 @@ export class Simulation {
       plan.pops.forEach((p, k) => {
         if (recordAll || probedSpikes.has(p.name)) result.spikes.set(p.name, { steps: spikes[k].steps.view(), neurons: spikes[k].neurons.view() });
       });
-      for (const t of traces) t.rec.data = t.samples.view().slice();
+      for (const t of traces) t.rec.data = t.samples.view(); // a view: progress reports must not copy every sample each time
     };
     const { update, deliver } = this.exports;
     const t0 = performance.now();
