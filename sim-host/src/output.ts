@@ -43,27 +43,29 @@ export function summarize(out: RunOutput, wallS: number, backend: string, checkS
 
 /** Mean over neurons (with ≥ 3 spikes) of the coefficient of variation of inter-spike intervals. */
 export function cvIsi(steps: Int32Array, neurons: Int32Array): number | null {
-  const last = new Map<number, number>();
-  const sum = new Map<number, [number, number, number]>(); // n, Σx, Σx²
+  // Per-neuron sums in typed arrays (a Map of tuples would cost ~100 B per neuron).
+  let size = 0;
+  for (let k = 0; k < neurons.length; k++) if (neurons[k] >= size) size = neurons[k] + 1;
+  const last = new Int32Array(size).fill(-1);
+  const n = new Int32Array(size);
+  const sx = new Float64Array(size);
+  const sxx = new Float64Array(size);
   for (let k = 0; k < steps.length; k++) {
     const i = neurons[k];
-    const prev = last.get(i);
-    if (prev !== undefined) {
-      const x = steps[k] - prev;
-      const s = sum.get(i) ?? [0, 0, 0];
-      s[0]++;
-      s[1] += x;
-      s[2] += x * x;
-      sum.set(i, s);
+    if (last[i] >= 0) {
+      const x = steps[k] - last[i];
+      n[i]++;
+      sx[i] += x;
+      sxx[i] += x * x;
     }
-    last.set(i, steps[k]);
+    last[i] = steps[k];
   }
   let total = 0;
   let count = 0;
-  for (const [n, sx, sxx] of sum.values()) {
-    if (n < 2) continue;
-    const m = sx / n;
-    const v = Math.max(0, sxx / n - m * m);
+  for (let i = 0; i < size; i++) {
+    if (n[i] < 2) continue;
+    const m = sx[i] / n[i];
+    const v = Math.max(0, sxx[i] / n[i] - m * m);
     if (m > 0) {
       total += Math.sqrt(v) / m;
       count++;

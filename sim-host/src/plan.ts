@@ -191,6 +191,10 @@ class Allocator {
     if (pages > have) this.memory.grow(pages - have);
     return at;
   }
+  /** Gives back the end of the last allocation (untouched memory stays zero). */
+  trim(end: number): void {
+    this.bytes = Math.min(this.bytes, Math.max(64, end));
+  }
   f32(offset: number, n: number): Float32Array {
     return new Float32Array(this.memory.buffer, offset, n);
   }
@@ -419,10 +423,28 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
       const tgtPos = positions(layoutOf(t.name), target.size, tgt[0]);
       const tgtAngle = angles(target.size, tgt[0]);
       const where = { src: positions(layoutOf(s.name), source.size, src[0]), tgt: (g: number) => tgtPos(Math.floor(g / K)), srcAngle: angles(source.size, src[0]), tgtAngle: (g: number) => tgtAngle(Math.floor(g / K)) };
-      const built = connect(c, rng, projIndex, src[1] - src[0] + 1, (tgt[1] - tgt[0] + 1) * K, !c.segments && source === target && src[0] === tgt[0], opts.baseDir, where);
-      const nsyn = built.col.length;
-      const rowptrOffset = mem.alloc(4 * built.rowptr.length);
-      const colOffset = mem.alloc(4 * nsyn);
+      // Columns are drawn straight into the run's memory where the rule allows (a typed array
+      // from the expected count, trimmed to the drawn one), else copied there once.
+      let sinkAt = -1;
+      const sink = (capacity: number) => {
+        if (mem.bytes + 4 * capacity > limit) return new Int32Array(capacity);
+        sinkAt = mem.alloc(4 * capacity);
+        return mem.i32(sinkAt, capacity);
+      };
+      const drawn = connect(c, rng, projIndex, src[1] - src[0] + 1, (tgt[1] - tgt[0] + 1) * K, !c.segments && source === target && src[0] === tgt[0], opts.baseDir, where, sink);
+      const nsyn = drawn.col.length;
+      const rowptr = drawn.rowptr;
+      let colOffset: number;
+      if (sinkAt >= 0 && drawn.col.buffer === mem.memory.buffer && drawn.col.byteOffset === sinkAt) {
+        colOffset = sinkAt;
+        mem.trim(sinkAt + 4 * nsyn);
+      } else {
+        colOffset = mem.alloc(4 * nsyn);
+        mem.i32(colOffset, nsyn).set(drawn.col);
+      }
+      // the columns as they are now (a view: take it after the last allocation before use)
+      const built = () => ({ rowptr, col: mem.i32(colOffset, nsyn) });
+      const rowptrOffset = mem.alloc(4 * rowptr.length);
       const weightOffset = mem.alloc(4 * nsyn);
       let delay: ProjPlan['delay'] = { value: 0 };
       let delays: Int32Array | undefined;
@@ -434,34 +456,32 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
         } else {
           delay = { offset: mem.alloc(4 * nsyn) };
           delays = mem.i32(delay.offset, nsyn);
-          const dv = inSynapseOrder(c.delay, c.rule, built, tgt[1] - tgt[0] + 1);
+          const dv = inSynapseOrder(c.delay, c.rule, built(), tgt[1] - tgt[0] + 1);
           for (let k = 0; k < nsyn; k++) {
             delays[k] = Math.max(1, Math.round(draw(rng, dv, k, 0, Stream.delay, projIndex) / dt));
             if (delays[k] > maxDelay) maxDelay = delays[k];
           }
         }
       }
-      // Weights are drawn straight into the run's memory; the columns follow once the plastic
-      // indexes (which read them) are built.
+      // Weights are drawn straight into the run's memory.
       const weight = mem.f32(weightOffset, nsyn);
-      const wv = inSynapseOrder(c.weight, c.rule, built, tgt[1] - tgt[0] + 1);
+      const wv = inSynapseOrder(c.weight, c.rule, built(), tgt[1] - tgt[0] + 1);
       for (let k = 0; k < nsyn; k++) weight[k] = stmt.sign * draw(rng, wv, k, 0, Stream.weight, projIndex);
       pending.push({ ring, maxDelay });
       let plastic: PlasticPlan | undefined;
       if (plasticModel) {
-        if (delays) sortRowsByDelay(built, weight, delays);
-        plastic = plasticPlan(plasticModel, c, built, nsyn, tgt[1] - tgt[0] + 1, src[1] - src[0] + 1, 'offset' in delay ? { maxDelay, delays: mem.i32(delay.offset, nsyn) } : delay, mem, byName, dt);
+        if (delays) sortRowsByDelay(built(), weight, delays);
+        plastic = plasticPlan(plasticModel, c, rowptr, colOffset, nsyn, tgt[1] - tgt[0] + 1, src[1] - src[0] + 1, 'offset' in delay ? { maxDelay, delays: mem.i32(delay.offset, nsyn) } : delay, mem, byName, dt);
       }
       let segments: SegmentPlan | undefined;
       if (c.segments) {
         if (plastic || delays || ('value' in delay && delay.value > 0)) throw new PlanError('segment connections take no synapse model and no delays');
         segments = segmentPlan(c.segments, (tgt[1] - tgt[0] + 1) * K, nsyn, dt, mem);
       }
-      mem.i32(rowptrOffset, built.rowptr.length).set(built.rowptr);
-      mem.i32(colOffset, nsyn).set(built.col);
+      mem.i32(rowptrOffset, rowptr.length).set(rowptr);
       projs.push({
         index: projIndex, connection, source, target, src, tgt, ring, synapses: nsyn, rowptrOffset, colOffset, weightOffset,
-        delay, rowptr: built.rowptr, plastic,
+        delay, rowptr, plastic,
         constWeight: !plastic && c.weight.kind === 'const' ? Math.fround(stmt.sign * c.weight.value) : undefined,
         segments,
       });
@@ -509,7 +529,7 @@ function sortRowsByDelay(built: { rowptr: Int32Array; col: Int32Array }, weight:
   }
 }
 
-function plasticPlan(model: ModelDefIR, c: ConnectionIR, built: { rowptr: Int32Array; col: Int32Array }, nsyn: number, nt: number, ns: number, delay: ProjPlan['delay'] | { maxDelay: number; delays: Int32Array }, mem: Allocator, byName: Map<string, PopPlan>, dt: number): PlasticPlan {
+function plasticPlan(model: ModelDefIR, c: ConnectionIR, rowptr: Int32Array, colOffset: number, nsyn: number, nt: number, ns: number, delay: ProjPlan['delay'] | { maxDelay: number; delays: Int32Array }, mem: Allocator, byName: Map<string, PopPlan>, dt: number): PlasticPlan {
   const params = new Map(Object.entries(c.synapse!.parameters));
   const state = new Map<string, number>();
   for (const sv of model.state) state.set(sv.name, mem.alloc(4 * nsyn));
@@ -517,7 +537,7 @@ function plasticPlan(model: ModelDefIR, c: ConnectionIR, built: { rowptr: Int32A
   if ('delays' in delay) {
     // One entry per (source, distinct delay) run; a slot can hold them all.
     let runs = 0;
-    for (let r = 0; r < ns; r++) for (let s = built.rowptr[r]; s < built.rowptr[r + 1]; s++) if (s === built.rowptr[r] || delay.delays[s] !== delay.delays[s - 1]) runs++;
+    for (let r = 0; r < ns; r++) for (let s = rowptr[r]; s < rowptr[r + 1]; s++) if (s === rowptr[r] || delay.delays[s] !== delay.delays[s - 1]) runs++;
     const slots = delay.maxDelay + 1;
     queue = { slots, capacity: runs, rowsOffset: mem.alloc(4 * slots * runs), countsOffset: mem.alloc(4 * slots), delayRuns: true };
   } else if ('value' in delay && delay.value > 0) {
@@ -534,15 +554,16 @@ function plasticPlan(model: ModelDefIR, c: ConnectionIR, built: { rowptr: Int32A
     const v = evalExpr(sv.init, { param: (x) => params.get(x) ?? NaN, state: () => NaN, builtin: (b) => (b === 'dt' ? dt : 0) });
     mem.f32(state.get(sv.name)!, nsyn).fill(v);
   }
+  const col = mem.i32(colOffset, nsyn);
   // Source of each synapse and the by-target index (for on_post).
   const srcOf = mem.i32(plan.srcOffset, nsyn);
-  for (let r = 0; r < ns; r++) for (let s = built.rowptr[r]; s < built.rowptr[r + 1]; s++) srcOf[s] = r;
+  for (let r = 0; r < ns; r++) for (let s = rowptr[r]; s < rowptr[r + 1]; s++) srcOf[s] = r;
   const colptr = mem.i32(plan.colptrOffset, nt + 1);
-  for (let s = 0; s < nsyn; s++) colptr[built.col[s] + 1]++;
+  for (let s = 0; s < nsyn; s++) colptr[col[s] + 1]++;
   for (let j = 0; j < nt; j++) colptr[j + 1] += colptr[j];
   const fill = colptr.slice(0, nt);
   const synIdx = mem.i32(plan.synIdxOffset, nsyn);
-  for (let s = 0; s < nsyn; s++) synIdx[fill[built.col[s]]++] = s;
+  for (let s = 0; s < nsyn; s++) synIdx[fill[col[s]]++] = s;
   return plan;
 }
 
@@ -584,7 +605,7 @@ function angles(size: number, offset: number): (k: number) => number {
   return (k) => (2 * Math.PI * (k + offset)) / size;
 }
 
-function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number, samePop: boolean, baseDir?: string, where?: { src: Positions; tgt: Positions; srcAngle: (k: number) => number; tgtAngle: (k: number) => number }): { rowptr: Int32Array; col: Int32Array } {
+function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number, samePop: boolean, baseDir?: string, where?: { src: Positions; tgt: Positions; srcAngle: (k: number) => number; tgtAngle: (k: number) => number }, sink: (capacity: number) => Int32Array = (n) => new Int32Array(n)): { rowptr: Int32Array; col: Int32Array } {
   const noSelf = samePop && !c.autapses;
   const rule = c.rule;
   const rowptr = new Int32Array(ns + 1);
@@ -592,7 +613,7 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
   const bySource = (emit: (i: number, push: (j: number) => void) => void) => {
     // Columns in a typed array grown by doubling from the expected count (a number[] would
     // take 2-4× the memory while drawing millions of synapses).
-    let out = new Int32Array(Math.max(16, Math.ceil(expectedSynapses(c, ns, nt) * 1.05 + 64)));
+    let out = sink(Math.max(16, Math.ceil(expectedSynapses(c, ns, nt) * 1.05 + 64)));
     let n = 0;
     for (let i = 0; i < ns; i++) {
       rowptr[i] = n;
