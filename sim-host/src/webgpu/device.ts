@@ -29,6 +29,10 @@ export function getGpu(): Promise<Gpu | string> {
 async function find(): Promise<Gpu | string> {
   let gpu: GPU | undefined = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   if (!gpu && typeof process !== 'undefined' && process.versions?.node) {
+    // Dawn reaches adapters through Vulkan on Linux: without a Vulkan loader it finds none and
+    // prints a warning on every run, so it is not loaded at all.
+    const loader = await vulkanLoader();
+    if (loader === false) return `no Vulkan loader (libvulkan.so.1) on this machine (${SOFTWARE_HINT})`;
     try {
       // An absolute file URL: under tsx and in the CommonJS bundle a bare dynamic import of the
       // (ESM-only) package does not resolve.
@@ -70,4 +74,12 @@ async function find(): Promise<Gpu | string> {
       maxComputeWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
     },
   };
+}
+
+/** Linux: whether libvulkan.so.1 is in LD_LIBRARY_PATH or a standard library folder (else undefined: not Linux). */
+async function vulkanLoader(): Promise<boolean | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  const fs = await import('node:fs');
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/lib/x86_64-linux-gnu'];
+  return dirs.some((d) => fs.existsSync(`${d}/libvulkan.so.1`));
 }
