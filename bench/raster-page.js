@@ -43,7 +43,8 @@ window.benchGenerate = async function generate(total) {
   window.postMessage({ type: 'status', runId: 'bench', status: 'done', stepsDone: steps }, '*');
   const app = window.spikeworksRaster;
   await new Promise((res) => {
-    const poll = () => (app.store?.total === total ? res() : setTimeout(poll, 20));
+    // Loaded = the panel holds every spike and has built its grid tables and indexes.
+    const poll = () => (app.store?.total === total && app.store.pendingWork() === 0 ? res() : setTimeout(poll, 20));
     poll();
   });
   app.render();

@@ -1,5 +1,5 @@
 // The result panels' data side, in Node: the raster's spike store (time order, row blocks,
-// coarse grid) and count images against brute force, view clamping, the traces' statistics
+// coarse grids) and count images against brute force, view clamping, the traces' statistics
 // against the CLI's CV, exports, the panel message guards, the extension's run record and
 // store, the model helpers, and streaming from the real worker (deltas add up to the output).
 import assert from 'node:assert/strict';
@@ -16,6 +16,7 @@ import { loadRun, runDir, saveRun } from '../extension/src/simulation/run-store'
 import { RunTerminated, startRun } from '../sim-host/src/host';
 import { cvIsi } from '../sim-host/src/output';
 import { densityImage, opacity } from '../webviews/raster/density';
+import { colourPixels } from '../webviews/raster/render';
 import { spikePaths, spikesCsv } from '../webviews/raster/export';
 import { SpikeStore } from '../webviews/raster/spike-store';
 import { clampView, fullView, pan, zoom } from '../webviews/raster/view';
@@ -108,6 +109,83 @@ describe('raster spike store and count images', () => {
       if (e.counts[i] > 0 && f.counts[i] > 0) both++;
     }
     assert.ok(both / either > 0.6, `exact and grid frames overlap on ${((100 * both) / either).toFixed(0)} % of painted pixels`);
+  });
+
+  it('every grid table gives the brute-force count of any cell box, also when brought up to date while spikes stream in', () => {
+    const sizes = [3000, 1000];
+    const steps = 50_000;
+    const data = randomRun(sizes, steps, 60_000, 11);
+    const streamed = new SpikeStore(sizes.map((size, k) => ({ name: `p${k}`, size })), steps);
+    // Ten progress messages, each with every population's spikes up to a step; tables read in between.
+    for (let part = 1; part <= 10; part++) {
+      const until = (steps * part) / 10;
+      data.forEach((d, k) => {
+        const have = streamed.count(k);
+        let end = have;
+        while (end < d.steps.length && d.steps[end] < until) end++;
+        streamed.append(k, d.steps.slice(have, end), d.neurons.slice(have, end));
+      });
+      for (const g of streamed.grids) streamed.table(g);
+    }
+    assert.ok(streamed.grids.length >= 3, `${streamed.grids.length} grids`);
+    let rand = 5;
+    const next = (n: number) => (rand = (Math.imul(rand, 1664525) + 1013904223) >>> 0) % n;
+    for (const g of streamed.grids) {
+      assert.equal(g.dirtyFrom, Infinity);
+      assert.equal(g.sum(0, g.gt, 0, g.gr), 120_000, `${g.gt}×${g.gr} holds every spike`);
+      for (let i = 0; i < 20; i++) {
+        const c0 = next(g.gt);
+        const c1 = c0 + 1 + next(g.gt - c0);
+        const r0 = next(g.gr);
+        const r1 = r0 + 1 + next(g.gr - r0);
+        // Cell c covers steps [c / tScale, (c + 1) / tScale): the box's steps and rows, exactly.
+        const s0 = Math.ceil(c0 / g.tScale - 1e-9);
+        const s1 = Math.ceil(c1 / g.tScale - 1e-9);
+        const row0 = Math.ceil(r0 / g.rScale - 1e-9);
+        const row1 = Math.ceil(r1 / g.rScale - 1e-9);
+        assert.equal(g.sum(c0, c1, r0, r1), bruteCount(data, s0, s1, row0, row1), `${g.gt}×${g.gr} box [${c0}, ${c1}) × [${r0}, ${r1})`);
+      }
+    }
+  });
+
+  it('views zoomed into time over all neurons, or into neurons over the whole run, come from a grid and keep their spikes', () => {
+    const { store, data } = storeOf([16_000, 4_000], 100_000, 500_000);
+    for (const v of [
+      { t0: 40_000, t1: 50_000, r0: 0, r1: 20_000 },
+      { t0: 0, t1: 100_000, r0: 2000, r1: 6000 },
+    ]) {
+      const f = densityImage(store, v, 1100, 700, undefined, 1000);
+      assert.equal(f.mode, 'grid', JSON.stringify(v));
+      const sum = f.counts.reduce((a, b) => a + b, 0);
+      const truth = bruteCount(data, v.t0, v.t1, v.r0, v.r1);
+      assert.ok(Math.abs(sum - truth) / truth < 0.01, `${JSON.stringify(v)}: grid total ${sum.toFixed(0)} vs ${truth}`);
+    }
+  });
+
+  it('after a run the store prepares its tables and indexes piece by piece, then frames find them ready', () => {
+    const { store } = storeOf([16_000, 4_000], 100_000, 200_000);
+    const pieces = store.pendingWork();
+    assert.ok(pieces >= 5, `${pieces} pieces (grid tables + row-block indexes)`);
+    let calls = 0;
+    while (store.prepareStep()) calls++;
+    assert.equal(calls + 1, pieces, 'one piece per call');
+    assert.equal(store.pendingWork(), 0);
+    assert.ok(store.grids.every((g) => g.dirtyFrom === Infinity));
+    store.append(1, Int32Array.from([99_999]), Int32Array.from([3]));
+    assert.ok(store.pendingWork() >= store.grids.length, 'a new spike makes the tables and its index stale');
+  });
+
+  it('colours a count image: empty pixels are the background, the busiest its row colour', () => {
+    const counts = new Float32Array([0, 1, 5, 0, 0, 5]);
+    const px = new Uint32Array(6);
+    colourPixels({ width: 3, height: 2, counts, max: 5, mode: 'exact', visible: 11 }, Uint8Array.from([255, 0, 0, 255, 0, 0, 255, 255]), [10, 20, 30], px);
+    const word = (r: number, g: number, b: number) => ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+    assert.equal(px[0], word(10, 20, 30));
+    assert.equal(px[2], word(255, 0, 0));
+    assert.equal(px[5], word(0, 0, 255));
+    assert.equal(px[3], word(10, 20, 30));
+    const mid = px[1] & 255;
+    assert.ok(mid > 10 && mid < 255, `one spike of five: red ${mid} between background and full`);
   });
 
   it('one spike is clearly visible, more spikes are darker', () => {

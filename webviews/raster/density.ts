@@ -1,8 +1,8 @@
 // Turns the spikes in a view into a per-pixel count image (what the renderers colour). Views
 // with few enough spikes are drawn exactly, each spike a marker sized to the zoom; views with
-// more use the store's coarse grid (summed-area table: four reads per pixel whatever the
-// number of spikes), so a frame costs O(pixels) even at 10 M spikes. Pure (no DOM).
-import type { SpikeStore } from './spike-store';
+// more use one of the store's coarse grids (summed-area tables: four reads per pixel whatever
+// the number of spikes), so a frame costs O(pixels) even at 10 M spikes. Pure (no DOM).
+import type { CountGrid, SpikeStore } from './spike-store';
 
 /** A window in steps [t0, t1) and rows [r0, r1) (fractional). */
 export interface View {
@@ -24,7 +24,7 @@ export interface DensityFrame {
 }
 
 /** Exact frames write at most about this many marker pixels; above, the grid is used if fine enough. */
-export const EXACT_BUDGET = 1_500_000;
+export const EXACT_BUDGET = 600_000;
 
 /** Marker size in pixels for a zoom: a spike covers its step and row, at least one pixel. */
 export function markerSize(sx: number, sy: number): { mw: number; mh: number } {
@@ -44,10 +44,19 @@ export function densityImage(store: SpikeStore, view: View, width: number, heigh
   const sy = h / (r1 - r0);
   const { mw, mh } = markerSize(sx, sy);
   const estimate = store.estimateVisible(Math.floor(t0), Math.ceil(t1), Math.floor(r0), Math.ceil(r1));
-  // The grid is good enough when its cells are at most ~2 pixels on screen.
-  const cellW = (store.totalSteps / store.gt) * sx;
-  const cellH = (store.rows / store.gr) * sy;
-  if (estimate * mw * mh > budget && cellW <= 2 && cellH <= 2) return gridFrame(store, t0, t1, r0, r1, w, h, counts, estimate);
+  if (estimate * mw * mh > budget) {
+    // A grid is good enough when its cells are at most ~2 pixels on screen; the finest such wins.
+    let best: CountGrid | undefined;
+    let bestSize = 2;
+    for (const grid of store.grids) {
+      const size = Math.max(sx / grid.tScale, sy / grid.rScale);
+      if (size <= bestSize) {
+        best = grid;
+        bestSize = size;
+      }
+    }
+    if (best) return gridFrame(store.table(best), best, t0, t1, r0, r1, w, h, counts, estimate);
+  }
   return exactFrame(store, t0, t1, r0, r1, w, h, counts, mw, mh);
 }
 
@@ -120,24 +129,26 @@ function cellSpans(n: number, lo: number, hi: number, cellsPerUnit: number, cell
   return { c0, c1, weight };
 }
 
-function gridFrame(store: SpikeStore, t0: number, t1: number, r0: number, r1: number, w: number, h: number, counts: Float32Array, estimate: number): DensityFrame {
-  const sat = store.summedArea();
-  const cols = cellSpans(w, t0, t1, store.gt / Math.max(1, store.totalSteps), store.gt);
-  const rows = cellSpans(h, r0, r1, store.gr / Math.max(1, store.rows), store.gr);
-  const W = store.gt + 1;
+function gridFrame(sat: Uint32Array, grid: CountGrid, t0: number, t1: number, r0: number, r1: number, w: number, h: number, counts: Float32Array, estimate: number): DensityFrame {
+  const cols = cellSpans(w, t0, t1, grid.tScale, grid.gt);
+  const rows = cellSpans(h, r0, r1, grid.rScale, grid.gr);
+  const W = grid.gt + 1;
+  const c0 = cols.c0;
+  const c1 = cols.c1;
+  const cw = cols.weight;
   let max = 0;
   for (let y = 0; y < h; y++) {
-    const g0 = rows.c0[y] * W;
-    const g1 = rows.c1[y] * W;
     const wy = rows.weight[y];
     if (wy === 0) continue;
+    const g0 = rows.c0[y] * W;
+    const g1 = rows.c1[y] * W;
     const off = y * w;
     for (let x = 0; x < w; x++) {
-      const a = cols.c0[x];
-      const b = cols.c1[x];
-      const s = sat[g1 + b] - sat[g0 + b] - sat[g1 + a] + sat[g0 + a];
-      if (s === 0) continue;
-      const v = s * wy * cols.weight[x];
+      const a = c0[x];
+      const b = c1[x];
+      // Modulo 2^32 (the table wraps): exact for any box of fewer than 2^32 spikes.
+      const s = (sat[g1 + b] - sat[g0 + b] - sat[g1 + a] + sat[g0 + a]) >>> 0;
+      const v = s * wy * cw[x];
       counts[off + x] = v;
       if (v > max) max = v;
     }

@@ -47,6 +47,7 @@ class RasterApp {
   readonly frameMs: number[] = [];
   /** Where the last frame's time went (ms). */
   lastTimings = { layout: 0, density: 0, draw: 0, overlay: 0 };
+  private preparing = false;
 
   private summary = el('span', 'summary');
   private legend = el('div', 'legend');
@@ -127,6 +128,7 @@ class RasterApp {
         }
         this.updateSummary();
         this.requestRender();
+        this.schedulePrepare();
         return;
       }
       case 'status': {
@@ -140,6 +142,7 @@ class RasterApp {
         else this.view = clampView(this.view, this.extent());
         this.updateSummary();
         this.requestRender();
+        this.schedulePrepare();
         return;
       }
       case 'empty':
@@ -485,6 +488,24 @@ class RasterApp {
   }
 
   // ---- drawing ----------------------------------------------------------------------------
+
+  /**
+   * Once a run has ended, the store builds its grid tables and row-block indexes between frames
+   * (one piece per task), so that the first zoom after a run does not wait for them.
+   */
+  private schedulePrepare(): void {
+    if (this.preparing || this.status === 'running' || !this.store) return;
+    this.preparing = true;
+    const store = this.store;
+    const step = () => {
+      if (store !== this.store || !store.prepareStep()) {
+        this.preparing = false;
+        return;
+      }
+      setTimeout(step, 0);
+    };
+    setTimeout(step, 0);
+  }
 
   requestRender(): void {
     if (this.scheduled) return;

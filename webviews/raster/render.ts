@@ -19,55 +19,58 @@ export function opacityTable(max: number): { table: Uint8Array; scale: number } 
   return { table, scale };
 }
 
+/** Pixel words (RGBA, little-endian) of a count image: each row in its colour, each pixel blended by its opacity. Pure. */
+export function colourPixels(frame: DensityFrame, rowColors: Uint8Array, background: [number, number, number], px: Uint32Array): void {
+  const { width: w, height: h, counts } = frame;
+  const [br, bg, bb] = background;
+  const { table, scale } = opacityTable(frame.max);
+  const top = table.length - 1;
+  // Per distinct row colour: the 256 blends of it over the background, as pixel words.
+  const blends = new Map<number, Uint32Array>();
+  const blendOf = (cr: number, cg: number, cb: number) => {
+    const key = (cr << 16) | (cg << 8) | cb;
+    let lut = blends.get(key);
+    if (!lut) {
+      lut = new Uint32Array(256);
+      for (let a = 0; a < 256; a++) {
+        const r = br + Math.round(((cr - br) * a) / 255);
+        const g = bg + Math.round(((cg - bg) * a) / 255);
+        const b = bb + Math.round(((cb - bb) * a) / 255);
+        lut[a] = ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+      }
+      blends.set(key, lut);
+    }
+    return lut;
+  };
+  // Count 0 has opacity 0, so its blend is the background: one pass writes every pixel.
+  for (let y = 0; y < h; y++) {
+    const lut = blendOf(rowColors[4 * y], rowColors[4 * y + 1], rowColors[4 * y + 2]);
+    const off = y * w;
+    for (let x = off; x < off + w; x++) {
+      const q = counts[x] * scale;
+      px[x] = lut[table[q < top ? q | 0 : top]];
+    }
+  }
+}
+
 export class CanvasRenderer implements PlotRenderer {
   readonly kind = 'canvas' as const;
   private ctx: CanvasRenderingContext2D;
   private image?: ImageData;
 
   constructor(readonly canvas: HTMLCanvasElement) {
-    this.ctx = canvas.getContext('2d', { alpha: false })!;
+    // CPU-backed: every frame is a putImageData, which a GPU-backed canvas would upload each time.
+    this.ctx = canvas.getContext('2d', { alpha: false, willReadFrequently: true })!;
   }
 
   draw(frame: DensityFrame, rowColors: Uint8Array, background: [number, number, number]): void {
-    const { width: w, height: h, counts } = frame;
+    const { width: w, height: h } = frame;
     if (this.canvas.width !== w || this.canvas.height !== h) {
       this.canvas.width = w;
       this.canvas.height = h;
     }
     if (!this.image || this.image.width !== w || this.image.height !== h) this.image = this.ctx.createImageData(w, h);
-    const px = new Uint32Array(this.image.data.buffer);
-    const [br, bg, bb] = background;
-    const bgWord = (255 << 24) | (bb << 16) | (bg << 8) | br;
-    const { table, scale } = opacityTable(frame.max);
-    const top = table.length - 1;
-    // Per distinct row colour: the 256 blends of it over the background, as pixel words.
-    const blends = new Map<number, Uint32Array>();
-    const blendOf = (cr: number, cg: number, cb: number) => {
-      const key = (cr << 16) | (cg << 8) | cb;
-      let lut = blends.get(key);
-      if (!lut) {
-        lut = new Uint32Array(256);
-        for (let a = 0; a < 256; a++) {
-          const r = br + Math.round(((cr - br) * a) / 255);
-          const g = bg + Math.round(((cg - bg) * a) / 255);
-          const b = bb + Math.round(((cb - bb) * a) / 255);
-          lut[a] = ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
-        }
-        blends.set(key, lut);
-      }
-      return lut;
-    };
-    px.fill(bgWord);
-    for (let y = 0; y < h; y++) {
-      const lut = blendOf(rowColors[4 * y], rowColors[4 * y + 1], rowColors[4 * y + 2]);
-      const off = y * w;
-      for (let x = 0; x < w; x++) {
-        const c = counts[off + x];
-        if (c === 0) continue;
-        const q = c * scale;
-        px[off + x] = lut[table[q < top ? q | 0 : top]];
-      }
-    }
+    colourPixels(frame, rowColors, background, new Uint32Array(this.image.data.buffer));
     this.ctx.putImageData(this.image, 0, 0);
   }
 }

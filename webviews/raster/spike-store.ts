@@ -1,7 +1,7 @@
 // The raster's spikes: per population, in step order (as the engine records and streams them),
 // so that a time window is two binary searches. Rows stack the recorded populations top to
-// bottom. A coarse count grid over the whole run (kept up to date as spikes stream in) with a
-// summed-area table answers "how many spikes in this box" in O(1) for zoomed-out views.
+// bottom. Coarse count grids over the whole run (kept up to date as spikes stream in) with
+// summed-area tables answer "how many spikes in this box" in O(1) for zoomed-out views.
 // Pure data: no DOM (tested in Node, used by the bench).
 
 export interface StorePopulation {
@@ -11,8 +11,53 @@ export interface StorePopulation {
   row: number;
 }
 
-const GRID_T = 4096;
-const GRID_R = 1024;
+/**
+ * Shapes (time cells × row cells, ~4 M cells each) of the coarse count grids, from fine in time
+ * (all neurons over a short window) to fine in rows (a few neurons over the whole run): a view
+ * is drawn from the grid whose cells are at most ~2 pixels on screen (density.ts). Each shape
+ * is clamped to the run's steps and rows; one no finer than another in either axis is dropped.
+ */
+const GRID_SHAPES: [number, number][] = [
+  [8192, 512],
+  [4096, 1024],
+  [2048, 2048],
+  [1024, 4096],
+];
+
+/**
+ * A gt × gr count grid over [0, totalSteps) × [0, rows), held as its summed-area table only
+ * (the counts are recounted from the spikes when the table is brought up to date). The table
+ * is kept modulo 2^32 (Uint32): a box sum taken with `>>> 0` is exact for any box holding fewer
+ * than 2^32 spikes, whatever the total.
+ */
+export class CountGrid {
+  /** Row g, column c at g * (gt + 1) + c. */
+  readonly sat: Uint32Array;
+  /** Grid cells per step and per row. */
+  readonly tScale: number;
+  readonly rScale: number;
+  /** Earliest step of a spike added since the table was last brought up to date (Infinity: none). */
+  dirtyFrom = Infinity;
+
+  constructor(readonly gt: number, readonly gr: number, totalSteps: number, rows: number) {
+    this.sat = new Uint32Array((gt + 1) * (gr + 1));
+    this.tScale = gt / Math.max(1, totalSteps);
+    this.rScale = gr / Math.max(1, rows);
+  }
+
+  /** Spike count in cells [c0, c1) × [g0, g1) of an up-to-date table. */
+  sum(c0: number, c1: number, g0: number, g1: number): number {
+    const sat = this.sat;
+    const w = this.gt + 1;
+    return (sat[g1 * w + c1] - sat[g0 * w + c1] - sat[g1 * w + c0] + sat[g0 * w + c0]) >>> 0;
+  }
+}
+
+/** Counts of the columns being recounted (shared: one table is brought up to date at a time). */
+let scratch = new Uint32Array(0);
+
+/** Populations with fewer spikes are filtered by time alone (no row-block index). */
+const BLOCK_INDEX_MIN = 50_000;
 /** Rows per block of the row-block index. */
 export const BLOCK_ROWS = 64;
 
@@ -40,12 +85,8 @@ export class SpikeStore {
   private steps: Int32Array[];
   private neurons: Int32Array[];
   private counts: number[];
-  /** Coarse grid over [0, totalSteps) × [0, rows): counts, then its summed-area table. */
-  readonly gt: number;
-  readonly gr: number;
-  private grid: Uint32Array;
-  private sat: Float64Array;
-  private satDirty = true;
+  /** Coarse count grids over [0, totalSteps) × [0, rows) (GRID_SHAPES). */
+  readonly grids: CountGrid[];
   private blocks: (BlockIndex | undefined)[];
 
   constructor(populations: { name: string; size: number }[], readonly totalSteps: number) {
@@ -60,10 +101,9 @@ export class SpikeStore {
     this.neurons = this.pops.map(() => new Int32Array(1024));
     this.counts = this.pops.map(() => 0);
     this.blocks = this.pops.map(() => undefined);
-    this.gt = Math.max(1, Math.min(GRID_T, totalSteps));
-    this.gr = Math.max(1, Math.min(GRID_R, row));
-    this.grid = new Uint32Array(this.gt * this.gr);
-    this.sat = new Float64Array((this.gt + 1) * (this.gr + 1));
+    const shapes = GRID_SHAPES.map(([t, r]) => [Math.max(1, Math.min(t, totalSteps)), Math.max(1, Math.min(r, row))]);
+    const kept = shapes.filter(([t, r], i) => !shapes.some(([t2, r2], j) => j !== i && t2 >= t && r2 >= r && (t2 > t || r2 > r || j < i)));
+    this.grids = kept.map(([t, r]) => new CountGrid(t, r, totalSteps, row));
   }
 
   get total(): number {
@@ -95,10 +135,7 @@ export class SpikeStore {
     const S = this.steps[k];
     const U = this.neurons[k];
     let last = n ? S[n - 1] : -1;
-    const tScale = this.gt / Math.max(1, this.totalSteps);
-    const rScale = this.gr / Math.max(1, this.rows);
-    const grid = this.grid;
-    const gt = this.gt;
+    const grids = this.grids;
     for (let m = 0; m < steps.length; m++) {
       const s = steps[m];
       const i = neurons[m];
@@ -107,11 +144,10 @@ export class SpikeStore {
       U[n] = i;
       n++;
       last = s;
-      grid[Math.floor((p.row + i) * rScale) * gt + Math.floor(s * tScale)]++;
     }
     const added = n - this.counts[k];
+    if (added) for (const g of grids) g.dirtyFrom = Math.min(g.dirtyFrom, S[this.counts[k]]);
     this.counts[k] = n;
-    if (added) this.satDirty = true;
     return added;
   }
 
@@ -131,10 +167,10 @@ export class SpikeStore {
    * Population k's spikes by row block (for views that show a few rows over a long time):
    * rebuilt when the population has grown, at most once a second while spikes stream in.
    */
-  blockIndex(k: number, now = performance.now()): BlockIndex | undefined {
+  blockIndex(k: number, now = performance.now(), force = false): BlockIndex | undefined {
     const n = this.counts[k];
     const have = this.blocks[k];
-    if (have && (have.built === n || now - have.builtAt < 1000)) return have;
+    if (have && (have.built === n || (!force && now - have.builtAt < 1000))) return have;
     const p = this.pops[k];
     const nb = Math.max(1, Math.ceil(p.size / BLOCK_ROWS));
     const starts = new Int32Array(nb + 1);
@@ -173,7 +209,7 @@ export class SpikeStore {
     const hi = Math.min(p.size, n1);
     if (hi <= lo) return [];
     const all = this.spikes(k);
-    if ((hi - lo) * 2 > p.size || this.counts[k] < 50_000) {
+    if ((hi - lo) * 2 > p.size || this.counts[k] < BLOCK_INDEX_MIN) {
       const [a, b] = this.range(k, s0, s1);
       return [{ steps: all.steps, neurons: all.neurons, a, b }];
     }
@@ -221,29 +257,61 @@ export class SpikeStore {
     return total;
   }
 
-  /** The summed-area table of the coarse grid (rebuilt when spikes were added). */
-  summedArea(): Float64Array {
-    if (!this.satDirty) return this.sat;
-    const { gt, gr, grid, sat } = this;
+  /**
+   * The grid's summed-area table, brought up to date: only the columns from the earliest step
+   * added since the last time are recounted (while a run streams in, the last few columns).
+   */
+  table(grid: CountGrid): Uint32Array {
+    if (grid.dirtyFrom === Infinity) return grid.sat;
+    const { gt, gr, sat, tScale, rScale } = grid;
+    const c0 = Math.max(0, Math.min(gt, Math.floor(grid.dirtyFrom * tScale)));
+    const span = gt - c0;
+    if (scratch.length < span * gr) scratch = new Uint32Array(span * gr);
+    const counts = scratch;
+    counts.fill(0, 0, span * gr);
+    this.pops.forEach((p, k) => {
+      const S = this.steps[k];
+      const U = this.neurons[k];
+      const n = this.counts[k];
+      for (let m = lowerBound(S, n, Math.floor(c0 / tScale)); m < n; m++) {
+        const c = Math.floor(S[m] * tScale) - c0;
+        if (c >= 0) counts[Math.floor((p.row + U[m]) * rScale) * span + c]++;
+      }
+    });
     const w = gt + 1;
     for (let r = 0; r < gr; r++) {
-      let rowSum = 0;
-      const gOff = r * gt;
-      const sOff = (r + 1) * w;
-      const pOff = r * w;
-      for (let c = 0; c < gt; c++) {
-        rowSum += grid[gOff + c];
-        sat[sOff + c + 1] = sat[pOff + c + 1] + rowSum;
+      const above = r * w;
+      const here = above + w;
+      // Sum of row r's counts left of column c0, from the table itself.
+      let rowSum = (sat[here + c0] - sat[above + c0]) >>> 0;
+      const off = r * span - c0;
+      for (let c = c0; c < gt; c++) {
+        rowSum = (rowSum + counts[off + c]) >>> 0;
+        sat[here + c + 1] = sat[above + c + 1] + rowSum;
       }
     }
-    this.satDirty = false;
+    grid.dirtyFrom = Infinity;
     return sat;
   }
 
-  /** Spike count in grid cells [c0, c1) × [g0, g1) (integers, clamped). */
-  gridSum(sat: Float64Array, c0: number, c1: number, g0: number, g1: number): number {
-    const w = this.gt + 1;
-    return sat[g1 * w + c1] - sat[g0 * w + c1] - sat[g1 * w + c0] + sat[g0 * w + c0];
+  /**
+   * Work that makes later frames fast (grid tables, row-block indexes), one piece per call so
+   * that a panel can do it between frames after a run ends. Returns whether any is left.
+   */
+  prepareStep(): boolean {
+    const grid = this.grids.find((g) => g.dirtyFrom !== Infinity);
+    if (grid) {
+      this.table(grid);
+      return this.pendingWork() > 0;
+    }
+    const k = this.pops.findIndex((_, k) => this.counts[k] >= BLOCK_INDEX_MIN && this.blocks[k]?.built !== this.counts[k]);
+    if (k >= 0) this.blockIndex(k, performance.now(), true);
+    return this.pendingWork() > 0;
+  }
+
+  /** Pieces of work prepareStep still has to do. */
+  pendingWork(): number {
+    return this.grids.filter((g) => g.dirtyFrom !== Infinity).length + this.pops.filter((_, k) => this.counts[k] >= BLOCK_INDEX_MIN && this.blocks[k]?.built !== this.counts[k]).length;
   }
 
   /** The spike of row `row` nearest to step `s` within ±`tol` steps, or undefined. */
