@@ -3,7 +3,9 @@
 // count as `spikeworks run --format json` for the same seed; its canvas has spikes drawn (pixels
 // sampled); the traces panel draws; a long run cancelled from the progress notification stops
 // and the status bar returns to idle; after "Reload Window" the raster panel comes back with
-// its data. Screenshots go to test-results/.
+// its data; Shift+drag on the raster gives the traces panel the same window; a run the engine
+// stops (overflow) shows its message and a diagnostic on the `simulate` line; in the high
+// contrast theme both panels take the theme's colours. Screenshots go to test-results/.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,20 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 const RESULTS = join(repoRoot, 'test-results');
 const FILE = 'coba.snn';
 const LONG = 'coba_long.snn';
+const RUNAWAY = 'runaway.snn';
+/** A model whose state overflows: the engine stops it with a NaN/Inf message. */
+const RUNAWAY_MODEL = `// x grows without bound: the run stops when it overflows.
+model runaway
+neuron Runaway {
+  parameters { tau = 1 ms }
+  state { x: 1 = 1 }
+  equations { dx/dt = x*x / tau }
+  method euler
+}
+population p = Runaway[3]
+probe spikes(p)
+simulate { dt: 0.1 ms; duration: 1 s }
+`;
 /** A seed for which COBA-4000 stays active (at this size some seeds fall silent; 42 does). */
 const SEED = 2;
 
@@ -47,6 +63,7 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
     assert.match(coba, /duration:\s*1 s/, `${FILE} no longer says duration: 1 s`);
     // The same network for 200 s: long enough to be cancelled mid-run.
     writeFileSync(join(workspace, LONG), coba.replace(/duration:\s*1 s/, 'duration: 200 s'));
+    writeFileSync(join(workspace, RUNAWAY), RUNAWAY_MODEL);
     mkdirSync(RESULTS, { recursive: true });
     // The CLI's count for the same model and seed, computed while VS Code starts.
     cliSpikes = promisify(execFile)(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'run', join(workspace, FILE), '--format', 'json', '--seed', String(SEED)], { maxBuffer: 1 << 24 }).then(({ stdout }) => {
@@ -103,21 +120,34 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
     return out.join('\n') || '(no Spikeworks log)';
   }
 
-  async function quickOpen(text: string, expect?: string): Promise<void> {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
+  async function quickOpen(text: string, expect?: string | RegExp): Promise<void> {
     const input = page.locator(QUICK_INPUT);
-    await input.waitFor({ state: 'visible' });
-    await input.fill(text);
+    for (let attempt = 0; ; attempt++) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 3000 });
+        await input.fill(text, { timeout: 3000 });
+        break;
+      } catch (e) {
+        // Keys went to a webview that has the focus, or an editor opening took the focus and
+        // closed the box: give the focus back to the workbench and retry.
+        if (attempt === 2) throw e;
+        await page.locator('.part.sidebar .composite.title').first().click();
+        await page.waitForTimeout(300);
+      }
+    }
     if (expect) await page.locator(QUICK_ROWS, { hasText: expect }).first().waitFor({ timeout: 20_000 });
     else await page.waitForTimeout(300);
-    await page.keyboard.press('Enter');
+    if (expect instanceof RegExp) await page.locator(QUICK_ROWS, { hasText: expect }).first().click();
+    else await page.keyboard.press('Enter');
     await input.waitFor({ state: 'hidden' });
   }
 
   async function openFile(name: string): Promise<void> {
     await quickOpen(name, name);
-    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+    // (Panel tabs carry the file name too, after "Spike Raster:" or "Traces:".)
+    await page.locator('.tabs-container .tab.active', { hasText: name }).filter({ hasNotText: ':' }).first().waitFor();
     await page.locator('.monaco-editor .view-lines', { hasText: 'population' }).first().waitFor();
   }
 
@@ -249,6 +279,101 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
       await page.waitForTimeout(300);
       const px = await paintedPixels(f);
       assert.ok(px.painted > px.total * 0.01, 'the restored raster is blank');
+    });
+  });
+  it('e. Shift+drag on the raster selects a time window; the traces panel shows the same window', async () => {
+    await step('sim-05-window', async () => {
+      await openFile(FILE);
+      await quickOpen('>Spikeworks: Show Traces', 'Show Traces');
+      await panel('Traces: coba.snn');
+      const f = await panel('Spike Raster: coba.snn');
+      const plot = f.locator('.plot');
+      const canvas = (await f.locator('canvas.density').boundingBox())!;
+      const y = canvas.y + canvas.height * 0.5;
+      await page.keyboard.down('Shift');
+      await page.mouse.move(canvas.x + canvas.width * 0.3, y);
+      await page.mouse.down();
+      for (let i = 1; i <= 8; i++) await page.mouse.move(canvas.x + canvas.width * (0.3 + (0.2 * i) / 8), y);
+      await page.mouse.up();
+      await page.keyboard.up('Shift');
+      await page.waitForTimeout(300);
+      const from = Number(await plot.getAttribute('data-from'));
+      const to = Number(await plot.getAttribute('data-to'));
+      // The run is 1 s across the plot: the selection is about 0.3–0.5 s.
+      assert.ok(Math.abs(from - 0.3) < 0.02 && Math.abs(to - 0.5) < 0.02, `raster view after the selection: ${from}–${to} s`);
+      const t = await panel('Traces: coba.snn');
+      const label = t.locator('.window-label');
+      await label.waitFor();
+      // The panel draws (and labels) its window on its next frame once visible.
+      let shown: [number, number] = [NaN, NaN];
+      for (let i = 0; i < 40; i++) {
+        shown = [Number(await label.getAttribute('data-from')), Number(await label.getAttribute('data-to'))];
+        if (Math.abs(shown[0] - from) < 1e-9 && Math.abs(shown[1] - to) < 1e-9) break;
+        await page.waitForTimeout(100);
+      }
+      assert.ok(Math.abs(shown[0] - from) < 1e-9 && Math.abs(shown[1] - to) < 1e-9, `the traces window is ${shown.join('–')} s, the raster's ${from}–${to} s`);
+      assert.match(await label.innerText(), /window [\d.]+ ms – [\d.]+ ms/);
+    });
+  });
+
+  it('f. a run the engine stops (overflow) shows its message and puts a diagnostic on the simulate line', async () => {
+    await step('sim-06-stopped-run', async () => {
+      await openFile(RUNAWAY);
+      await quickOpen('>Spikeworks: Run Simulation', 'Run Simulation');
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /runaway\.snn: .*population p, variable x/ }).first();
+      await toast.waitFor({ timeout: 60_000 });
+      assert.match(await toast.innerText(), /dt too large/);
+      await quickOpen('>View: Focus Problems', 'Focus Problems');
+      const marker = page.locator('.markers-panel .monaco-list-row', { hasText: 'run stopped' }).first();
+      await marker.waitFor({ timeout: 20_000 });
+      assert.match(await marker.innerText(), /population p, variable x, neuron \d+, step \d+/);
+      // On the `simulate` line (11 of the file).
+      const row = await marker.innerText();
+      assert.match(row, /Ln 11, Col 1/, `marker: ${row}`);
+      const f = await panel('Spike Raster: runaway.snn');
+      await f.locator('#run-status[data-status="failed"]').waitFor({ timeout: 10_000 });
+    });
+  });
+
+  it('g. in the high contrast theme both panels take the theme colours', async () => {
+    await step('sim-07-high-contrast', async () => {
+      // (Not "Browse Color Themes in Marketplace", which has no network here.)
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+Shift+P');
+      const input = page.locator(QUICK_INPUT);
+      await input.waitFor({ state: 'visible' });
+      await input.fill('>Preferences: Color Theme');
+      await page.locator(QUICK_ROWS, { hasText: /Preferences: Color Theme(?! in)/ }).filter({ hasNotText: 'Browse' }).first().click();
+      await page.locator(QUICK_ROWS, { hasText: 'Dark High Contrast' }).first().waitFor();
+      await input.fill('Dark High Contrast');
+      await page.locator(QUICK_ROWS, { hasText: 'Dark High Contrast' }).first().click();
+      await page.locator('body.hc-black, .monaco-workbench.hc-black').first().waitFor({ timeout: 10_000 });
+      await openFile(FILE);
+      const f = await panel('Spike Raster: coba.snn');
+      await page.waitForTimeout(500);
+      // The plot's background (its most frequent colour) is the theme's editor background.
+      const bg = await f.locator('canvas.density').evaluate((c: HTMLCanvasElement) => {
+        const copy = document.createElement('canvas');
+        copy.width = c.width;
+        copy.height = c.height;
+        const g = copy.getContext('2d')!;
+        g.drawImage(c, 0, 0);
+        const d = g.getImageData(0, 0, c.width, c.height).data;
+        const freq = new Map<string, number>();
+        for (let i = 0; i < d.length; i += 4) {
+          const k = `${d[i]},${d[i + 1]},${d[i + 2]}`;
+          freq.set(k, (freq.get(k) ?? 0) + 1);
+        }
+        return [...freq.entries()].sort((a, b) => b[1] - a[1])[0][0];
+      });
+      const themeBg = await f.locator('body').evaluate((b) => getComputedStyle(b).getPropertyValue('--vscode-editor-background').trim());
+      assert.equal(themeBg.toLowerCase(), '#000000', `high contrast editor background: ${themeBg}`);
+      assert.equal(bg, '0,0,0', 'the raster plot does not follow the theme background');
+      const px = await paintedPixels(f);
+      assert.ok(px.painted > px.total * 0.01, 'the raster is blank in high contrast');
+      await page.screenshot({ path: join(RESULTS, 'sim-07a-raster-hc.png') });
+      const t = await panel('Traces: coba.snn');
+      await t.locator('canvas.chart').nth(2).waitFor();
     });
   });
 });

@@ -50,12 +50,18 @@ export function drawDecorations(p: Painter, g: Geometry, d: Decor): void {
   const t0 = view.t0 * d.dt;
   const t1 = view.t1 * d.dt;
   const span = t1 - t0;
+  // The cursor's time label (drawn below) hides the tick labels it would overlap.
+  const cw = d.cursor !== null ? p.measure(formatTime(d.cursor, span)) + 8 : 0;
+  const cx = d.cursor !== null ? Math.min(g.x + g.w - cw, Math.max(g.x, g.x + (d.cursor / d.dt - view.t0) * sx - cw / 2)) + cw / 2 : NaN;
+  const cursorHalf = cw / 2 + 4;
   for (const t of niceTicks(t0, t1, Math.max(2, Math.floor(g.w / 110)))) {
     const x = g.x + (t / d.dt - view.t0) * sx;
     p.line(x, g.y, x, g.y + g.h, theme.grid, 1, [2, 3]);
     p.line(x, g.y + g.h, x, g.y + g.h + 4, theme.foreground, line);
     const label = formatTime(t, span);
-    p.text(label, Math.min(g.width - p.measure(label) / 2 - 2, x), g.y + g.h + 7, { color: theme.muted, align: 'center', baseline: 'top' });
+    const lx = Math.min(g.width - p.measure(label) / 2 - 2, x);
+    if (Math.abs(lx - cx) < cursorHalf + p.measure(label) / 2) continue;
+    p.text(label, lx, g.y + g.h + 7, { color: theme.muted, align: 'center', baseline: 'top' });
   }
   p.line(g.x, g.y + g.h + 0.5, g.x + g.w, g.y + g.h + 0.5, theme.foreground, line);
 

@@ -557,6 +557,9 @@ class RasterApp {
     if (this.store && this.info) {
       drawDecorations(new CanvasPainter(painterCtx), g, this.decor());
       this.plot.dataset.mode = this.frame?.mode ?? '';
+      // The view in seconds (read by the end-to-end test of window selection).
+      this.plot.dataset.from = String(this.view.t0 * this.info!.dt);
+      this.plot.dataset.to = String(this.view.t1 * this.info!.dt);
     }
     const ms = performance.now() - t0;
     this.lastTimings = { layout: t1 - t0, density: t2 - t1, draw: t3 - t2, overlay: performance.now() - t3 };

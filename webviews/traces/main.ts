@@ -55,6 +55,8 @@ class TracesApp {
   private drag?: { x: number; window: [number, number]; moved: boolean; width: number };
 
   private summary = el('span', 'summary');
+  /** The time window the charts show (data-from / data-to in seconds). */
+  private windowLabel = el('span', 'window-label');
   private body = el('div', 'charts');
   private message = el('div', 'message');
   private binSelect!: HTMLElement & { value: string };
@@ -62,7 +64,7 @@ class TracesApp {
 
   constructor(root: HTMLElement) {
     const top = el('div', 'toolbar', root);
-    top.append(this.summary);
+    top.append(this.summary, this.windowLabel);
     el('span', 'spacer', top);
     const bar = el('div', 'controls', top);
     const binLabel = el('label', 'bin-label', bar);
@@ -239,6 +241,15 @@ class TracesApp {
     meta.textContent = ` seed ${this.info.seed} · ${formatCount(spikes)} spikes · ${state}`;
   }
 
+  private updateWindowLabel(): void {
+    const [a, b] = this.window;
+    const l = this.windowLabel;
+    l.hidden = !this.info;
+    l.dataset.from = String(a);
+    l.dataset.to = String(b);
+    l.textContent = `window ${formatTime(a, b - a)} – ${formatTime(b, b - a)}`;
+  }
+
   // ---- charts -----------------------------------------------------------------------------
 
   private buildCharts(): void {
@@ -368,6 +379,7 @@ class TracesApp {
   }
 
   private render(): void {
+    this.updateWindowLabel();
     const dpr = window.devicePixelRatio || 1;
     const width = Math.max(200, Math.floor(this.body.clientWidth));
     for (const c of this.charts) {

@@ -38,6 +38,8 @@ class ResultPanel {
 export class Panels implements vscode.Disposable {
   private panels: ResultPanel[] = [];
   private cursors = new Map<string, number | null>();
+  /** The time window last selected in a model's raster, for the run it was selected in. */
+  private windows = new Map<string, { runId: string; from: number; to: number }>();
   private disposables: vscode.Disposable[] = [];
   /** The model of the panel that was focused last (commands run from a panel act on it). */
   lastActiveDocument?: string;
@@ -126,9 +128,13 @@ export class Panels implements vscode.Disposable {
         this.cursors.set(p.document, m.time);
         for (const o of this.panels) if (o !== p && o.document === p.document) o.post({ type: 'cursor', time: m.time });
         return;
-      case 'window':
+      case 'window': {
+        const runId = this.runner.latestRun(p.document)?.info.runId;
+        if (runId) this.windows.set(p.document, { runId, from: m.from, to: m.to });
+        // A hidden panel has no page to take it (its context is not retained): replay() gives it the window when it comes back.
         for (const o of this.panels) if (o !== p && o.document === p.document) o.post({ type: 'window', from: m.from, to: m.to });
         return;
+      }
       case 'export':
         await this.save(p, m.format, m.fileName, m.data);
         return;
@@ -159,6 +165,8 @@ export class Panels implements vscode.Disposable {
     p.post({ type: 'status', runId, status: r.status, stepsDone: r.stepsDone, message: r.message });
     const cursor = this.cursors.get(p.document);
     if (cursor !== undefined) p.post({ type: 'cursor', time: cursor });
+    const window = this.windows.get(p.document);
+    if (p.kind === 'traces' && window?.runId === runId) p.post({ type: 'window', from: window.from, to: window.to });
   }
 
   private async save(p: ResultPanel, format: 'png' | 'svg' | 'csv', suggested: string, data: string): Promise<void> {
