@@ -376,4 +376,58 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
       await t.locator('canvas.chart').nth(2).waitFor();
     });
   });
+  it('h. a population in the raster legend jumps to its definition in the model', async () => {
+    await step('sim-08-reveal', async () => {
+      const f = await panel('Spike Raster: coba.snn');
+      await f.locator('.legend button.pop', { hasText: 'inh' }).click();
+      // The editor shows coba.snn with `inh` selected on its `population` line (12).
+      await page.locator('.tabs-container .tab.active', { hasText: FILE }).filter({ hasNotText: ':' }).first().waitFor({ timeout: 10_000 });
+      const pos = page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first();
+      await pos.waitFor({ timeout: 10_000 });
+      let text = '';
+      for (let i = 0; i < 30 && !/Ln 12,/.test(text); i++) {
+        text = await pos.innerText();
+        if (!/Ln 12,/.test(text)) await page.waitForTimeout(100);
+      }
+      assert.match(text, /Ln 12, Col \d+ \(3 selected\)/, `status bar: ${text}`);
+    });
+  });
+
+  it('i. Export… saves the raster as PNG and the spikes in view as CSV where the save dialog says', async () => {
+    await step('sim-09-export', async () => {
+      const saveAs = async (format: 'png' | 'csv', name: string): Promise<Buffer> => {
+        const f = await panel('Spike Raster: coba.snn');
+        await f.locator('vscode-single-select.export-format').evaluate((el: HTMLElement & { value: string }, v) => {
+          el.value = v;
+          el.dispatchEvent(new Event('change'));
+        }, format);
+        await f.locator('vscode-button', { hasText: 'Export…' }).click();
+        // code-server's save dialog is a text box with the suggested path.
+        const input = page.locator(QUICK_INPUT);
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        // (It fills the box in steps: the folder first, then the suggested name.)
+        let suggested = '';
+        for (let i = 0; i < 50 && !suggested.endsWith(`.${format}`); i++) {
+          suggested = await input.inputValue();
+          if (!suggested.endsWith(`.${format}`)) await page.waitForTimeout(100);
+        }
+        assert.match(suggested, new RegExp(`coba.*\\.${format}$`), `suggested name: ${suggested}`);
+        await input.fill(join(workspace, name));
+        await page.keyboard.press('Enter');
+        const target = join(workspace, name);
+        for (let i = 0; i < 50 && !existsSync(target); i++) await page.waitForTimeout(100);
+        assert.ok(existsSync(target), `${name} was not written`);
+        return readFileSync(target);
+      };
+      const png = await saveAs('png', 'raster-export.png');
+      assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', 'not a PNG file');
+      assert.ok(png.length > 5000, `PNG of ${png.length} bytes`);
+      const csv = (await saveAs('csv', 'raster-export.csv')).toString('utf8').trim().split('\n');
+      assert.match(csv[0], /population.*neuron.*time/i, `CSV header: ${csv[0]}`);
+      // The view is the window selected in e (about 0.3–0.5 s): every row lies in it.
+      const times = csv.slice(1).map((r) => Number(r.split(',').pop()));
+      assert.ok(times.length > 1000, `${times.length} spikes exported`);
+      assert.ok(times.every((t) => t >= 0.29 && t <= 0.51), 'a spike outside the view was exported');
+    });
+  });
 });
