@@ -44,7 +44,8 @@ export interface StatementIR {
 export type ValueIR =
   | { kind: 'const'; value: number }
   | { kind: 'dist'; dist: 'normal' | 'uniform' | 'lognormal' | 'exponential'; args: number[] }
-  | { kind: 'list'; values: number[] };
+  /** `file`: the data file the values were read from (`from_file`), as written in the model. */
+  | { kind: 'list'; values: number[]; file?: string };
 
 export interface ModelDefIR {
   kind: 'neuron' | 'synapse';
@@ -55,9 +56,13 @@ export interface ModelDefIR {
   state: { name: string; dim: DimIR; init: ExprIR; weightUnit?: boolean }[];
   /** Named expressions, in dependency order. */
   aliases: { name: string; dim: DimIR; expr: ExprIR }[];
-  /** dx/dt = rhs. `linear`: rhs is affine in x (exact / exponential-Euler integration). */
+  /**
+   * dx/dt = rhs. `linear`: rhs is affine in x (exact / exponential-Euler integration).
+   * `method: 'exponential'`: rhs is affine in x outside function calls; calls are held at their
+   * start-of-step values and the step is x + (a + b·x)·expm1(b·dt)/b (LANGUAGE.md).
+   */
   odes: { variable: string; rhs: ExprIR; linear: boolean }[];
-  method: 'exact' | 'euler' | 'rk2' | 'rk4' | null;
+  method: 'exact' | 'exponential' | 'euler' | 'rk2' | 'rk4' | null;
   spike: ExprIR | null;
   reset: StatementIR[];
   refractory: ExprIR | null;

@@ -135,13 +135,13 @@ const CONSTRUCTS = [
   ...['model', 'import', 'neuron', 'synapse', 'population', 'connect', 'input', 'readout', 'probe', 'task', 'concept', 'target', 'simulate'].map((k) => `item:${k}`),
   // model sections and declarations
   ...['parameters', 'state', 'equations', 'method', 'spike', 'reset', 'refractory', 'on_pre', 'on_post'].map((k) => `section:${k}`),
-  ...['euler', 'rk2', 'rk4', 'exact'].map((k) => `method:${k}`),
+  ...['euler', 'rk2', 'rk4', 'exact', 'exponential'].map((k) => `method:${k}`),
   'param:default', 'param:required', 'state:unit+init', 'state:init', 'equation:ode', 'equation:alias', 'equation:dw/dt', 'doc:model',
   ...['=', '+=', '-=', '*=', '/='].map((k) => `assign:${k}`),
   'member:pre', 'member:post', 'member:mod', 'synapse:target', 'synapse:w',
   // expressions
   ...['+', '-', '*', '/', '^', '<', '<=', '>', '>=', '==', '!=', 'and', 'or'].map((k) => `op:${k}`), 'op:unary-', 'op:not', 'op:parens',
-  ...['exp', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'heaviside', 'min', 'max', 'clip', 'rand', 'randn'].map((k) => `call:${k}`),
+  ...['exp', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'heaviside', 'min', 'max', 'clip', 'rand', 'randn', 'from_file'].map((k) => `call:${k}`),
   ...['normal', 'uniform', 'lognormal', 'exponential'].map((k) => `dist:${k}`),
   ...['t', 'dt', 'i', 'N'].map((k) => `builtin:${k}`),
   // network

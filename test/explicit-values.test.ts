@@ -10,6 +10,8 @@ import { lower } from '../language-server/src/lower';
 import { loadPrelude, nodeHost } from '../language-server/src/node-host';
 import { Program } from '../language-server/src/program';
 import { Simulation } from '../sim-host/src/engine';
+import { readColumn } from '../language-server/src/data-values';
+import { dataFiles } from '../extension/src/simulation/model';
 import { repoRoot } from './helpers/build';
 
 function irOf(text: string) {
@@ -66,5 +68,89 @@ simulate { dt: 0.1 ms; duration: 1 ms; seed: 1 }
     assert.deepEqual([...w].map((x) => Math.round(x * 1e4)), [70, 80]);
     const tau = sim.plan.pops.find((p) => p.name === 'a')!.initial.get('param:tau_m')!;
     assert.deepEqual([...tau].map((x) => Math.round(x * 1e3)), [10, 20, 30]);
+  });
+});
+
+describe('values from a file (from_file)', () => {
+  const file = path.join(repoRoot, 'test', 'corpus', 'valid', 'file_values.snn');
+  const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
+  const r = lower(program, URI.file(file).toString());
+  if (!r.ok) throw new Error(JSON.stringify(r.errors[0].diagnostics.map((d) => d.message)));
+  const ir = r.ir;
+
+  it('lowers to lists in SI units that name their file; the engine puts each row on its neuron / synapse', () => {
+    const a = ir.populations.find((p) => p.name === 'a')!;
+    assert.deepEqual(a.parameters.tau_m, { kind: 'list', values: [0.01, 0.02, 0.0305], file: 'data/cells.csv' });
+    assert.ok(a.init.v.kind === 'list' && a.init.v.values.every((x, k) => Math.abs(x - [-0.07, -0.065, -0.06][k]) < 1e-15));
+    const sim = new Simulation(ir);
+    sim.run();
+    const { rowptr, col } = sim.connectivity(0);
+    const w = sim.weights(0);
+    const d = sim.delays(0);
+    const rows = [[100, 1], [0, 2], [50, 3], [60, 4], [0, 5], [200, 6]];
+    for (let i = 0; i < 3; i++) {
+      for (let k = rowptr[i]; k < rowptr[i + 1]; k++) {
+        const [pa, ms] = rows[i * 2 + col[k]];
+        assert.ok(Math.abs(w[k] - pa * 1e-12) <= 1e-6 * pa * 1e-12, `synapse ${i}->${col[k]}: ${w[k]}`);
+        assert.equal(d[k], Math.round(ms / 0.1));
+      }
+    }
+    const gain = sim.plan.pops.find((p) => p.name === 'rates')!.initial.get('param:gain')!;
+    assert.deepEqual([...gain].map((x) => Math.round(x * 10)), [15, 5, 1]);
+  });
+
+  it("the extension's data files (workspace trust) include every file values were read from", () => {
+    assert.deepEqual(dataFiles(ir).sort(), ['data/cells.csv', 'data/synapses.csv']);
+  });
+
+  it('method exponential: dr/dt = (tanh(...) - r)/tau steps as r + (tanh(...) - r)(1 - exp(-dt/tau)) with tanh held', () => {
+    const text = `
+neuron Unit {
+  parameters { tau = 10 ms }
+  state { r: 1 = 0.2; x: 1 = 0.7 }
+  equations { dr/dt = (tanh(2*x + 3*r) - r) / tau }
+  method exponential
+}
+population u = Unit[1]
+probe r(u) every 0.1 ms
+simulate { dt: 0.1 ms; duration: 1 ms; seed: 1 }
+`;
+    const p = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
+    const uri = URI.file(path.join(repoRoot, '.scratch', 'exponential.snn')).toString();
+    p.setText(uri, text);
+    const lr = lower(p, uri);
+    assert.ok(lr.ok);
+    const res = new Simulation(lr.ir).run();
+    const got = res.traces[0].data;
+    const k = Math.exp(-1e-4 / 1e-2);
+    let r = 0.2;
+    for (let t = 0; t < got.length; t++) {
+      assert.ok(Math.abs(got[t] - r) < 1e-6, `step ${t}: ${got[t]} vs ${r}`);
+      r = Math.fround(k * r + (1 - k) * Math.tanh(1.4 + 3 * r));
+    }
+  });
+});
+
+describe('readColumn (data-values.ts)', () => {
+  it('reads a header and a column; skips comments and blank lines; CRLF', () => {
+    const r = readColumn('# c\r\na, b\r\n\r\n1,2\r\n -3.5e-1 , 4\r\n', 'b');
+    assert.deepEqual(r, { ok: true, values: [2, 4], columns: ['a', 'b'] });
+    assert.deepEqual(readColumn('a,b\n1,2\n', 'a'), { ok: true, values: [1], columns: ['a', 'b'] });
+  });
+  it('names line and column of the first bad place', () => {
+    assert.deepEqual(readColumn('', 'a'), { ok: false, line: 1, column: 1, message: 'the file is empty: expected a header row naming the columns, then one row per value' });
+    const cases: [string, number, number, string][] = [
+      ['a\n1\nx\n', 3, 1, "'x' is not a number"],
+      ['a,b\n1,2\n3,\n', 3, 3, "'b'"],
+      ['a,b\n1,2,3\n', 2, 5, '3 fields'],
+      ['a\n1e999\n', 2, 1, 'too large'],
+      ['a\nNaN\n', 2, 1, 'not a number'],
+      ['a\n0x10\n', 2, 1, 'not a number'],
+      ['1,2\n3,4\n', 1, 1, 'the first row must name the columns'],
+    ];
+    for (const [text, line, column, fragment] of cases) {
+      const r = readColumn(text, text.startsWith('a,b') ? 'b' : 'a');
+      assert.ok(!r.ok && r.line === line && r.column === column && r.message.includes(fragment), `${JSON.stringify(text)}: ${JSON.stringify(r)}`);
+    }
   });
 });

@@ -1,6 +1,8 @@
 // The checker: names, dimensions, value ranges, sizes. Produces the diagnostics of one file and
 // the semantic information (symbols, references, types) the LSP features and the lowering use.
 import type * as A from './ast';
+import { fileValueArgs, isFileValue, readColumn } from './data-values';
+import { degreeIn } from './linearity';
 import { Severity, type Diagnostic } from './diagnostics';
 import { ExprChecker, unitOf, type Binding, type Env, type Sink, type Ty } from './expressions';
 import { closest } from './parser';
@@ -11,7 +13,7 @@ import {
 import type { Sym } from './symbols';
 import { LineIndex } from './text';
 import {
-  DIMENSIONLESS, FREQUENCY, TIME, WEIGHT, dimName, div, formatQuantity, isDimensionless, sameDim, type Dim,
+  DIMENSIONLESS, FREQUENCY, TIME, WEIGHT, dimName, div, formatQuantity, isDimensionless, preferredUnit, sameDim, type Dim,
 } from './units';
 
 // ---- results -------------------------------------------------------------------------------
@@ -60,6 +62,8 @@ export interface FileAnalysis {
   simulate: { dt?: number; duration?: number; seed?: number; backend?: string };
   /** Resolved imports: path literal → uri. */
   imports: { node: A.ImportDecl; uri?: string }[];
+  /** `from_file(...)` values that read clean: the call → the file as written and its values in SI units. */
+  fileValues: Map<A.Expr, { file: string; values: number[] }>;
 }
 
 export type NetItem =
@@ -75,6 +79,8 @@ export interface CheckContext {
   /** Resolves and analyses an import; `error` explains a failure. */
   importFile(fromUri: string, path: string): { uri?: string; analysis?: FileAnalysis; error?: string; cycle?: boolean };
   limits: { maxSynapses: number; memoryBytes: number };
+  /** Reads a data file named by the model (path relative to `fromUri`); `error` explains a failure. */
+  readData?(fromUri: string, path: string): { uri: string; text?: string; error?: string };
 }
 
 const MAX_DIAGNOSTICS = 500;
@@ -102,6 +108,7 @@ class FileChecker implements Sink {
   private ex = new ExprChecker(this);
   private simulate: FileAnalysis['simulate'] = {};
   private imports: FileAnalysis['imports'] = [];
+  private fileValues: FileAnalysis['fileValues'] = new Map();
 
   constructor(private uri: string, private file: A.SnnFile, private ctx: CheckContext, private isPrelude: boolean) {}
 
@@ -190,7 +197,7 @@ class FileChecker implements Sink {
     }
     return {
       uri: this.uri, file: this.file, diagnostics: this.diags, symbols: this.symbols, references: this.refs,
-      models: this.models, ownModels: this.own, network: this.network, estimates: this.estimates, totals, simulate: this.simulate, imports: this.imports,
+      models: this.models, ownModels: this.own, network: this.network, estimates: this.estimates, totals, simulate: this.simulate, imports: this.imports, fileValues: this.fileValues,
     };
   }
 
@@ -389,6 +396,15 @@ class FileChecker implements Sink {
     }
     if (def.method && !METHODS.includes(def.method.name)) {
       this.err(def.method, `unknown integration method '${def.method.name}'; use one of ${METHODS.join(', ')}`, 'unknown-name');
+    }
+    if (def.method?.name === 'exponential') {
+      // Exponential Euler with calls held over the step: x must enter affinely outside calls.
+      const aliasList = [...aliasDecl.values()];
+      const aliasNames = new Set(aliasDecl.keys());
+      for (const eq of def.equations) {
+        if (eq.kind !== 'ode' || degreeIn(eq.rhs, eq.variable.name, aliasList, aliasNames, true) <= 1) continue;
+        this.err(eq.rhs, `method exponential needs d${eq.variable.name}/dt = a + b·${eq.variable.name} with ${eq.variable.name} outside function calls appearing only linearly (calls are held over the step); use rk2 or rk4 for this equation`, 'bad-method');
+      }
     }
     if (def.spike) {
       if (isSyn) this.err(def.spike, 'synapse models do not spike; spike conditions belong in neuron models', 'misplaced');
@@ -601,7 +617,10 @@ class FileChecker implements Sink {
       if (seen.has(name)) this.err(a.target, `'${name}' is set twice`, 'duplicate');
       seen.add(name);
       const v = model?.vars.get(name);
-      const t = this.ex.check(a.value, { ...this.constEnv('a constant or a distribution', true), context: 'a constant or a distribution', lookup: (n) => (n === 'N' || n === 'i' ? { dim: DIMENSIONLESS } : undefined) });
+      const fromFile = isFileValue(a.value) ? a.value : undefined;
+      const t: Ty = fromFile
+        ? { dim: null }
+        : this.ex.check(a.value, { ...this.constEnv('a constant or a distribution', true), context: 'a constant or a distribution', lookup: (n) => (n === 'N' || n === 'i' ? { dim: DIMENSIONLESS } : undefined) });
       if (!model) continue;
       if (!v || v.kind === 'alias') {
         const guess = closest(name, [...model.vars.values()].filter((x) => x.kind !== 'alias').map((x) => x.sym.name));
@@ -610,6 +629,15 @@ class FileChecker implements Sink {
         continue;
       }
       this.ref(a.target, v.sym);
+      if (fromFile) {
+        // One value per neuron, read from a column of a data file.
+        const fv = this.checkFileValue(fromFile, name, v.dim, `${name} (${v.kind} of ${model.def.name.name})`);
+        if (fv && size !== undefined && fv.values.length !== size) {
+          this.err(fromFile, `${fv.file} has ${fv.values.length} values of ${name} (column '${fv.column}'); population ${p.name.name} has ${size} neurons (one row per neuron)`, 'size-mismatch');
+        }
+        if (fv?.values.length) this.checkValueRange(fromFile, { dim: v.dim, value: fv.values.reduce((x, y) => Math.min(x, y)) }, name, v.dim);
+        continue;
+      }
       if (a.value.kind === 'list') {
         // One value per neuron: constants of the variable's unit, as many as the population has.
         const items = a.value.items;
@@ -867,6 +895,10 @@ class FileChecker implements Sink {
     if (!wp) this.err(anchor, `connect needs 'weight:' (e.g. weight: ${CONNECT.weight.example})`, 'missing-property');
     else if (wp.value.kind === 'list') {
       weightTy = this.checkSynapseList(wp.value, rp?.value, srcs, tgts, 'weight', targetDim ?? undefined);
+    } else if (isFileValue(wp.value)) {
+      const fv = this.checkFileValue(wp.value, 'weight', targetDim, 'the weight');
+      if (fv) this.checkSynapseCount(wp.value, rp?.value, srcs, tgts, 'weight', fv.values.length, fv.file);
+      weightTy = { dim: targetDim ?? fv?.dim ?? null };
     } else {
       weightTy = this.ex.check(wp.value, this.constEnv('a constant or a distribution', true));
       if (targetDim) this.ex.expectDim(wp.value, weightTy, targetDim, `the weight (in the unit of ${exprText(tp!.value)})`);
@@ -881,6 +913,14 @@ class FileChecker implements Sink {
         if (x < 0) this.err((dp.value as A.ListLit).items[k], 'a delay must not be negative', 'out-of-range');
       });
       if (vals.length) this.pendingDelays.push({ expr: dp.value, min: Math.min(...vals) });
+    } else if (dp && isFileValue(dp.value)) {
+      const fv = this.checkFileValue(dp.value, 'delay', TIME, 'the delay');
+      if (fv) {
+        this.checkSynapseCount(dp.value, rp?.value, srcs, tgts, 'delay', fv.values.length, fv.file);
+        const min = fv.values.reduce((x, y) => Math.min(x, y), Infinity);
+        if (min < 0) this.err(dp.value, `${fv.file} has a negative delay (${formatQuantity(min, TIME)}); delays must not be negative`, 'out-of-range');
+        else if (fv.values.length) this.pendingDelays.push({ expr: dp.value, min });
+      }
     } else if (dp) {
       const t = this.checkValue(dp, CONNECT.delay, where);
       const lo = t.value ?? (t.dist?.dist === 'uniform' ? t.dist.args[0] : t.dist?.dist === 'normal' ? t.dist.args[0] - 3 * t.dist.args[1] : undefined);
@@ -954,23 +994,70 @@ class FileChecker implements Sink {
       else if (x.bool) this.err(e.items[k], `each ${what} in the list must be a value, not a condition`, 'not-value');
       else if (dim) this.ex.expectDim(e.items[k], x, dim, `each ${what} in the list`);
     });
+    this.checkSynapseCount(e, rule, srcs, tgts, what, e.items.length);
+    return { dim: dim ?? t.list?.[0]?.dim ?? null, list: t.list };
+  }
+
+  /**
+   * Per-synapse values (a list, or a file's column when `file` is given) need a rule whose
+   * synapses are known before the run, one source and one target, and one value per synapse.
+   */
+  private checkSynapseCount(e: A.Expr, rule: A.Expr | undefined, srcs: { count?: number }[], tgts: { count?: number }[], what: string, count: number, file?: string): void {
     const ruleName = rule?.kind === 'name' ? rule.name : rule?.kind === 'call' ? rule.callee.name : undefined;
+    const values = file ? `${what}s from a file` : `a list of ${what}s`;
     if (ruleName !== 'all_to_all' && ruleName !== 'one_to_one') {
-      if (ruleName) this.err(e, `a list of ${what}s needs rule all_to_all or one_to_one, whose synapses are known before the run; ${ruleName} draws them`, 'bad-value');
-      return { dim: dim ?? t.list?.[0]?.dim ?? null, list: t.list };
+      if (ruleName) this.err(e, `${values} needs rule all_to_all or one_to_one, whose synapses are known before the run; ${ruleName} draws them`, 'bad-value');
+      return;
     }
     if (srcs.length !== 1 || tgts.length !== 1) {
-      this.err(e, `a list of ${what}s needs exactly one source and one target (one list per connection)`, 'bad-value');
-      return { dim: dim ?? t.list?.[0]?.dim ?? null, list: t.list };
+      this.err(e, `${values} needs exactly one source and one target (one ${file ? 'column' : 'list'} per connection)`, 'bad-value');
+      return;
     }
     const ns = srcs[0].count;
     const nt = tgts[0].count;
     if (ns !== undefined && nt !== undefined) {
       const want = ruleName === 'one_to_one' ? ns : ns * nt;
       const how = ruleName === 'one_to_one' ? `one per pair (${ns})` : `one per source × target (${ns} × ${nt} = ${ns * nt}, row by row: source i, target j at i·${nt} + j)`;
-      if (e.items.length !== want) this.err(e, `${e.items.length} ${what}s listed; ${ruleName} needs ${how}`, 'size-mismatch');
+      if (count !== want) this.err(e, file ? `${file} has ${count} ${what}s; ${ruleName} needs ${how}` : `${count} ${what}s listed; ${ruleName} needs ${how}`, 'size-mismatch');
     }
-    return { dim: dim ?? t.list?.[0]?.dim ?? null, list: t.list };
+  }
+
+  /**
+   * `from_file("f.csv", column = "c", unit = u)`: reads the column through the context (path
+   * relative to this file), checks the unit against `dim` and that every row is a number. The
+   * values (SI) are kept for lowering. Problems in the data file name its line and column.
+   */
+  private checkFileValue(call: A.Call, defaultColumn: string, dim: Dim | null | undefined, what: string): { values: number[]; file: string; column: string; dim: Dim } | undefined {
+    const { args, problems } = fileValueArgs(call);
+    for (const q of problems) this.err(q.span, q.message, q.code);
+    if (problems.length || !args.path) return undefined;
+    const unit = args.unit;
+    const unitText = unit ? this.file.text.slice(unit.node.start, unit.node.end) : '';
+    if (dim && !isDimensionless(dim) && !unit) {
+      const pu = preferredUnit(dim);
+      this.err(call, `${what} is ${dimName(dim)}: say which unit the file's numbers are in${pu ? `, e.g. unit = ${pu.symbol}` : ''}`, 'missing-unit');
+      return undefined;
+    }
+    if (dim && unit && !sameDim(dim, unit.dim)) {
+      this.err(unit.node, `unit mismatch: unit = ${unitText} is ${dimName(unit.dim)}, but ${what} is ${dimName(dim)}`, 'unit-mismatch');
+      return undefined;
+    }
+    const column = args.column?.value ?? defaultColumn;
+    const path = args.path.value;
+    const read = this.ctx.readData?.(this.uri, path);
+    if (!read || read.text === undefined) {
+      this.err(args.path, read?.error ?? `cannot read '${path}': data files are not readable here`, 'missing-file');
+      return undefined;
+    }
+    const col = readColumn(read.text, column);
+    if (!col.ok) {
+      this.err(col.message.startsWith('no column') && args.column ? args.column : args.path, `${path}:${col.line}:${col.column}: ${col.message}`, 'bad-data');
+      return undefined;
+    }
+    const scale = unit?.scale ?? 1;
+    const values = scale === 1 ? col.values : col.values.map((x) => x * scale);
+    this.fileValues.set(call, { file: path, values });
+    return { values, file: path, column, dim: unit?.dim ?? DIMENSIONLESS };
   }
 
   private pendingDelays: { expr: A.Expr; min?: number; unbounded?: boolean }[] = [];
@@ -1427,7 +1514,10 @@ class FileChecker implements Sink {
       for (const tc of item.model.timeConstants) {
         let value = tc.value;
         const override = item.node.inits.find((a) => a.target.kind === 'name' && a.target.name === tc.name);
-        if (override) {
+        const fromFile = override && this.fileValues.get(override.value);
+        if (fromFile) {
+          if (fromFile.values.length) value = fromFile.values.reduce((x, y) => Math.min(x, y));
+        } else if (override && !isFileValue(override.value)) {
           const t = this.ex.check(override.value, { ...this.constEnv('', true), lookup: () => ({ dim: DIMENSIONLESS }) });
           value = t.value ?? (t.dist?.dist === 'uniform' ? t.dist.args[0] : t.dist?.dist === 'normal' ? t.dist.args[0] : value);
         }

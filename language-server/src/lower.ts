@@ -11,6 +11,7 @@ import { ExprChecker, type Env, type Ty } from './expressions';
 import type { Program } from './program';
 import { DEFAULT_SPACING, RULES } from './schema';
 import { DIMENSIONLESS, type Dim } from './units';
+import { degreeIn } from './linearity';
 
 export type LowerResult = { ok: true; ir: ModelIR } | { ok: false; errors: { uri: string; diagnostics: Diagnostic[] }[] };
 
@@ -53,6 +54,8 @@ class Lowerer {
   }
   private value(e: A.Expr): ValueIR {
     if (e.kind === 'list') return { kind: 'list', values: this.list(e) };
+    const fromFile = this.a.fileValues.get(e);
+    if (fromFile) return { kind: 'list', values: fromFile.values, file: fromFile.file };
     const t = this.ty(e);
     if (t.dist) return { kind: 'dist', dist: t.dist.dist, args: t.dist.args };
     return { kind: 'const', value: t.value ?? 0 };
@@ -369,39 +372,4 @@ function orderAliases(aliases: A.Alias[]): A.Alias[] {
   };
   aliases.forEach(visit);
   return out;
-}
-
-/** Polynomial degree of `e` in variable `x` (named expressions expanded); Infinity if nonlinear. */
-export function degreeIn(e: A.Expr, x: string, aliases: A.Alias[], aliasNames: Set<string>, depth = 0): number {
-  if (depth > 50) return Infinity;
-  const d = (y: A.Expr) => degreeIn(y, x, aliases, aliasNames, depth + 1);
-  switch (e.kind) {
-    case 'name':
-      if (e.name === x) return 1;
-      if (aliasNames.has(e.name)) {
-        const a = aliases.find((q) => q.name.name === e.name);
-        return a ? d(a.rhs) : 0;
-      }
-      return 0;
-    case 'unary':
-      return d(e.operand);
-    case 'binary':
-      switch (e.op) {
-        case '+':
-        case '-':
-          return Math.max(d(e.left), d(e.right));
-        case '*':
-          return d(e.left) + d(e.right);
-        case '/':
-          return d(e.right) === 0 ? d(e.left) : Infinity;
-        case '^':
-          return d(e.left) === 0 && d(e.right) === 0 ? 0 : Infinity;
-        default:
-          return d(e.left) === 0 && d(e.right) === 0 ? 0 : Infinity;
-      }
-    case 'call':
-      return e.args.every((a) => d(a.value) === 0) ? 0 : Infinity;
-    default:
-      return 0;
-  }
 }

@@ -343,7 +343,7 @@ class Parser {
       }
       case 'method':
         this.eat(':');
-        def.method = this.ident('an integration method (exact, euler, rk2, rk4)');
+        def.method = this.ident('an integration method (exact, exponential, euler, rk2, rk4)');
         this.endStatement();
         return;
       case 'spike':

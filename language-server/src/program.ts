@@ -23,6 +23,9 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { maxSynapses: 1e9, memoryBytes: 8 * 2 ** 30 };
 
+/** Value files (`from_file`) larger than this are not read (a diagnostic says so). */
+export const MAX_DATA_BYTES = 32 * 2 ** 20;
+
 /** Files larger than this are not analysed (a diagnostic says so). */
 export const MAX_FILE_BYTES = 4 * 2 ** 20;
 
@@ -107,6 +110,7 @@ export class Program {
     return {
       preludeModels: () => this.preludeModels(),
       importFile: (from: string, path: string) => this.importFile(from, path),
+      readData: (from: string, path: string) => this.readData(from, path),
       limits: this.limits,
     };
   }
@@ -116,6 +120,16 @@ export class Program {
     if (/^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path)) return URI.parse(path).toString();
     if (path.startsWith('/')) return base.with({ path }).toString();
     return Utils.joinPath(Utils.dirname(base), path).toString();
+  }
+
+  /** A data file named by a model (`from_file`), relative to the model like an import. */
+  private readData(from: string, path: string): { uri: string; text?: string; error?: string } {
+    if (!path.trim()) return { uri: from, error: 'empty file path' };
+    const uri = this.resolveImport(from, path);
+    const text = this.getText(uri);
+    if (text === undefined) return { uri, error: `cannot find '${path}' (looked for ${URI.parse(uri).fsPath || uri})` };
+    if (text.length > MAX_DATA_BYTES) return { uri, error: `'${path}' is ${(text.length / 2 ** 20).toFixed(1)} MiB; value files over ${MAX_DATA_BYTES / 2 ** 20} MiB are not read` };
+    return { uri, text };
   }
 
   private importFile(from: string, path: string): { uri?: string; analysis?: FileAnalysis; error?: string; cycle?: boolean } {

@@ -226,5 +226,5 @@ export const BUILTIN_NAMES: Record<string, { doc: string; dim: Dim }> = {
   N: { doc: 'Size of the population.', dim: DIMENSIONLESS },
 };
 
-export const METHODS = ['exact', 'euler', 'rk2', 'rk4'];
+export const METHODS = ['exact', 'exponential', 'euler', 'rk2', 'rk4'];
 export const TARGET_KIND_NAMES = Object.keys(TARGET_KINDS);

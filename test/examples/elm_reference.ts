@@ -1,13 +1,13 @@
-// An independent implementation of the Expressive Leaky Memory neuron (Spieler et al., ICLR
-// 2024) in its continuous-time form, for comparison with the engine:
-//   s' = -s / tau_s                                   (synaptic trace; each spike adds w)
-//   h  = relu(W1 [s, m] + b1)                          (hidden layer, 3 units)
-//   m' = (tanh(W2 h + b2) - m) / tau_m                 (memory units, per-unit timescales)
-//   y  = w_y · m;  spike while y > y_th, at most once per t_ref (no reset)
-// integrated with classical RK4 in float64, following the engine's documented schedule
-// (language-server/LANGUAGE.md): integrate, test the spike condition, then deliver the spikes
-// that arrive in this step (they enter the next step's integration). Written from the
-// equations, not from the engine's code generator.
+// An independent implementation of the Expressive Leaky Memory neuron as the paper defines it
+// (Spieler et al., ICLR 2024, the discrete-time update of its Algorithm 1), for comparison with
+// the engine. Per step t, with kappa = exp(-dt / tau) for the trace and each memory unit:
+//   s_t  = kappa_s s_(t-1) + x_t                                  (synaptic trace; x_t: input)
+//   dm_t = tanh(W2 relu(W1 [s_t, kappa_m ⊙ m_(t-1)] + b1) + b2)     (two-layer integration)
+//   m_t  = kappa_m ⊙ m_(t-1) + lambda (1 - kappa_m) ⊙ dm_t          (leaky memory)
+//   y_t  = w_y · m_t                                                (output)
+// plus the example's spike rule: the cell spikes at step t when y_t > y_th and at least
+// round(t_ref / dt) steps have passed since its last spike. Written from those equations, not
+// from the engine's code generator or the .snn model.
 
 export interface ElmParams {
   tau_s: number;
@@ -17,6 +17,7 @@ export interface ElmParams {
   W2: number[][]; // 3 × 3
   b2: number[];
   wy: number[];
+  lambda: number;
   y_th: number;
   t_ref: number;
 }
@@ -35,48 +36,49 @@ export function elmParams(p: Record<string, number>): ElmParams {
     W2: [1, 2, 3].map((k) => [g(`w2_${k}1`), g(`w2_${k}2`), g(`w2_${k}3`)]),
     b2: [1, 2, 3].map((k) => g(`b2_${k}`)),
     wy: [g('wy_1'), g('wy_2'), g('wy_3')],
+    lambda: g('lambda'),
     y_th: g('y_th'),
     t_ref: g('t_ref'),
   };
 }
 
-/** dx/dt of x = [s, m1, m2, m3]. */
-function deriv(p: ElmParams, x: number[]): number[] {
-  const z = [x[0], x[1], x[2], x[3]];
-  const h = p.W1.map((row, k) => Math.max(0, row.reduce((a, w, j) => a + w * z[j], 0) + p.b1[k]));
-  const d = [-x[0] / p.tau_s];
-  for (let k = 0; k < 3; k++) {
-    const u = p.W2[k].reduce((a, w, j) => a + w * h[j], 0) + p.b2[k];
-    d.push((Math.tanh(u) - x[k + 1]) / p.tau[k]);
-  }
-  return d;
+export interface ElmRun {
+  /** s_t, m_t (3 units) and y_t for t = 0 .. steps-1. */
+  s: Float64Array;
+  m: [Float64Array, Float64Array, Float64Array];
+  y: Float64Array;
+  /** Steps t on which the cell spiked. */
+  spikes: number[];
 }
 
 /**
- * Runs one cell for `steps` steps of `dt`; `input[t]` is the sum of weights delivered at the
- * end of step t. Returns the state at the start of every step (as the engine's probes sample
- * it) and the steps on which the cell spiked.
+ * Runs one cell for `x.length` steps of `dt` from s = m = 0; `x[t]` is the input of step t.
+ * `f32`: s and m are rounded to 32-bit floats after each step, as a stored state would be.
  */
-export function runElm(p: ElmParams, dt: number, steps: number, input: Float64Array, f32 = true): { states: number[][]; spikes: number[] } {
-  let x = [0, 0, 0, 0];
-  const states: number[][] = [];
-  const spikes: number[] = [];
-  const refr = Math.round(p.t_ref / dt);
-  let last = -Infinity;
+export function runElm(p: ElmParams, dt: number, x: Float64Array, f32 = true): ElmRun {
+  const steps = x.length;
   const round = (v: number) => (f32 ? Math.fround(v) : v);
+  const kappaS = Math.exp(-dt / p.tau_s);
+  const kappaM = p.tau.map((tau) => Math.exp(-dt / tau));
+  const out: ElmRun = { s: new Float64Array(steps), m: [new Float64Array(steps), new Float64Array(steps), new Float64Array(steps)], y: new Float64Array(steps), spikes: [] };
+  const refr = Math.round(p.t_ref / dt);
+  let s = 0;
+  let m = [0, 0, 0];
+  let last = -Infinity;
   for (let t = 0; t < steps; t++) {
-    states.push(x);
-    const k1 = deriv(p, x);
-    const k2 = deriv(p, x.map((v, j) => v + (dt / 2) * k1[j]));
-    const k3 = deriv(p, x.map((v, j) => v + (dt / 2) * k2[j]));
-    const k4 = deriv(p, x.map((v, j) => v + dt * k3[j]));
-    x = x.map((v, j) => round(v + (dt / 6) * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j])));
-    const y = p.wy[0] * x[1] + p.wy[1] * x[2] + p.wy[2] * x[3];
+    s = round(kappaS * s + x[t]);
+    const z = [s, ...m.map((v, j) => kappaM[j] * v)];
+    const h = p.W1.map((row, k) => Math.max(0, row.reduce((a, w, j) => a + w * z[j], p.b1[k])));
+    const dm = p.W2.map((row, k) => Math.tanh(row.reduce((a, w, j) => a + w * h[j], p.b2[k])));
+    m = m.map((v, k) => round(kappaM[k] * v + p.lambda * (1 - kappaM[k]) * dm[k]));
+    const y = p.wy.reduce((a, w, k) => a + w * m[k], 0);
+    out.s[t] = s;
+    m.forEach((v, k) => (out.m[k][t] = v));
+    out.y[t] = y;
     if (y > p.y_th && t - last >= refr) {
-      spikes.push(t);
+      out.spikes.push(t);
       last = t;
     }
-    if (input[t] !== 0) x = [round(x[0] + input[t]), x[1], x[2], x[3]];
   }
-  return { states, spikes };
+  return out;
 }

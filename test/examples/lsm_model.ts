@@ -1,9 +1,9 @@
 // Builds the NALSM variants and measures them (shared by the test; also a scratch harness).
 import type { ModelIR } from '../../protocol/ir';
+import { loadText, runSim } from './helpers';
 import type { RunResult } from '../../sim-host/src/engine';
 import type { Simulation } from '../../sim-host/src/engine';
 
-export const CLASSES = 4;
 export const CHANNELS = 20;
 export const TRIAL = 0.2; // s
 
@@ -16,23 +16,26 @@ function gauss(rand: () => number): number {
 }
 
 /** Class templates: per channel, Poisson(rate) spike times in [0, TRIAL). */
-export function templates(seed = 11, rate = 10): number[][][] {
+export function templates(classes: number, seed = 11, rate = 10): number[][][] {
   const rand = lcg(seed);
-  return Array.from({ length: CLASSES }, () => Array.from({ length: CHANNELS }, () => {
+  return Array.from({ length: classes }, () => Array.from({ length: CHANNELS }, () => {
     const t: number[] = [];
     for (let x = -Math.log(1 - rand()) / rate; x < TRIAL - 0.005; x += -Math.log(1 - rand()) / rate) t.push(x);
     return t;
   }));
 }
 
-/** A stream of `trials` jittered presentations (class sequence random), as spike_array lists. */
-export function stream(trials: number, seed: number, jitter = 0.015): { times: number[]; indices: number[]; labels: number[] } {
-  const tpl = templates();
+/**
+ * A stream of `trials` presentations of `classes` templates (class sequence random), every
+ * spike jittered by a normal(0, jitter) shift, as spike_array lists.
+ */
+export function stream(trials: number, seed: number, classes: number, jitter: number): { times: number[]; indices: number[]; labels: number[] } {
+  const tpl = templates(classes);
   const rand = lcg(seed);
   const ev: [number, number][] = [];
   const labels: number[] = [];
   for (let k = 0; k < trials; k++) {
-    const c = Math.floor(rand() * CLASSES);
+    const c = Math.floor(rand() * classes);
     labels.push(c);
     tpl[c].forEach((ts, ch) => ts.forEach((t) => {
       const x = Math.min(TRIAL - 1e-4, Math.max(0, t + jitter * gauss(rand)));
@@ -120,8 +123,9 @@ export function states(r: RunResult, pop: string, trials: number, first: number,
   return X;
 }
 
-/** Ridge classifier (dual form, one-vs-rest): accuracy on test trials. */
-export function ridgeAccuracy(Xtr: number[][], ytr: number[], Xte: number[][], yte: number[], alpha: number): number {
+/** Ridge classifier (dual form, one-vs-rest over `classes` labels): accuracy on test trials. */
+export function ridgeAccuracy(Xtr: number[][], ytr: number[], Xte: number[][], yte: number[], alpha: number, classes: number): number {
+  const CLASSES = classes;
   const m = Xtr.length;
   const d = Xtr[0].length;
   const mean = new Array(d).fill(0);
@@ -154,3 +158,62 @@ export function ridgeAccuracy(Xtr: number[][], ytr: number[], Xte: number[][], y
 }
 
 export type { ModelIR };
+
+/** k-fold cross-validated ridge accuracy (contiguous folds): correct predictions and trials. */
+export function cvCorrect(X: number[][], y: number[], folds: number, alpha: number, classes: number): { correct: number; trials: number } {
+  let correct = 0;
+  for (let f = 0; f < folds; f++) {
+    const lo = Math.floor((f * X.length) / folds);
+    const hi = Math.floor(((f + 1) * X.length) / folds);
+    const tr = X.flatMap((_, k) => (k < lo || k >= hi ? [k] : []));
+    const acc = ridgeAccuracy(tr.map((k) => X[k]), tr.map((k) => y[k]), X.slice(lo, hi), y.slice(lo, hi), alpha, classes);
+    correct += Math.round(acc * (hi - lo));
+  }
+  return { correct, trials: X.length };
+}
+
+export type Variant = 'astrocyte' | 'plain STDP' | 'fixed weights';
+
+/**
+ * The example's text as one of the three liquids NALSM compares, with E->E weights starting at
+ * `start` (an .snn value): with the astrocyte (the file as it is), plain STDP (the astrocyte
+ * gets no input and A sits at bias = eta_plus: depression rate = potentiation rate, NALSM's
+ * STDP-LSM), or fixed weights (no plasticity: NALSM's LSM).
+ */
+export function variantText(text: string, variant: Variant, start: string): string {
+  const swap = (s: string, from: RegExp | string, to: string) => {
+    if (typeof from === 'string' ? !s.includes(from) : !from.test(s)) throw new Error(`lsm variant: '${String(from)}' not found in the model`);
+    return s.replace(from, to);
+  };
+  let out = swap(text, /weight: uniform\(60 pA, 100 pA\)/, `weight: ${start}`);
+  if (variant === 'astrocyte') return out;
+  out = swap(swap(out, /weight: 6e-4; target: A/, 'weight: 0; target: A'), /weight: -6e-4; target: A/, 'weight: 0; target: A');
+  // the parameter line (not the header comment, which also says bias = -0.1)
+  out = swap(out, /bias = -0\.1( +\/\/)/, 'bias = 0.1 $1');
+  if (variant === 'plain STDP') return out;
+  // no potentiation, and A (the depression rate) held at 0
+  return swap(swap(swap(out, 'eta_plus = 0.1)', 'eta_plus = 0)'), /bias = 0\.1( +\/\/)/, 'bias = 0 $1'), /A: 1 = 0\.1 /, 'A: 1 = 0   ');
+}
+
+export interface LiquidRun {
+  /** Branching factor over the last 10 s (exc and inh). */
+  bf: number;
+  /** Mean exc rate over the last 10 s (Hz). */
+  rate: number;
+  /** Liquid states (exc counts in 4 bins) and labels of the trials of the second half. */
+  X: number[][];
+  y: number[];
+}
+
+/** Runs one liquid on a stream of jittered presentations (seed: the stream's and the run's). */
+export function runLiquid(text: string, variant: Variant, start: string, seed: number, o: { duration: number; classes: number; jitter: number }): LiquidRun {
+  const trials = Math.round(o.duration / TRIAL);
+  const input = stream(trials, 100 + seed, o.classes, o.jitter);
+  const model = variantText(withStream(text, input, o.duration), variant, start);
+  const { sim, result: r } = runSim(loadText(model, `lsm_${variant.replace(/\W/g, '_')}`), { seed });
+  const bf = branchingFactor(sim, r, ['exc', 'inh'], o.duration - 10, o.duration - 0.05);
+  let late = 0;
+  for (const s of r.spikes.get('exc')!.steps) if (s * r.dt >= o.duration - 10) late++;
+  const first = trials / 2;
+  return { bf, rate: late / r.sizes.get('exc')! / 10, X: states(r, 'exc', trials - first, first), y: input.labels.slice(first) };
+}

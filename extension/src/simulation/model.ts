@@ -2,7 +2,7 @@
 // may be unsaved), find its `simulate` blocks and population definitions, list the data files
 // it reads, name the units of probed variables. Uses the language's own code (as the CLI does).
 import { URI } from 'vscode-uri';
-import type { DimIR, ModelIR } from '../../../protocol/ir';
+import type { DimIR, ModelIR, ValueIR } from '../../../protocol/ir';
 import type { TraceInfo } from '../../../protocol/panel-data';
 import type { SnnFile } from '../../../language-server/src/ast';
 import { lower } from '../../../language-server/src/lower';
@@ -88,10 +88,16 @@ export function populationPlace(uri: string, text: string, name: string, prelude
   return visit(uri, 0);
 }
 
-/** Data files the run reads (event files, edge lists, ONNX readouts), as written in the model. */
+/**
+ * Data files the run reads (event files, edge lists, ONNX readouts) or that values were read
+ * from (`from_file` parameters, initial values, weights and delays), as written in the model.
+ */
 export function dataFiles(ir: ModelIR): string[] {
+  const fromValues = (vs: (ValueIR | undefined)[]) => vs.flatMap((v) => (v?.kind === 'list' && v.file !== undefined ? [v.file] : []));
   const files = [
     ...ir.inputs.flatMap((i) => (i.kind === 'event_file' ? [i.file] : [])),
+    ...ir.populations.flatMap((p) => fromValues([...Object.values(p.parameters), ...Object.values(p.init)])),
+    ...ir.connections.flatMap((c) => fromValues([c.weight, c.delay])),
     ...ir.connections.flatMap((c) => (c.rule.kind === 'from_file' ? [c.rule.file] : [])),
     ...ir.readouts.flatMap((r) => (r.file ? [r.file] : [])),
   ];

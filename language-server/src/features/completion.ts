@@ -165,11 +165,18 @@ function inModel(a: FileAnalysis, def: A.ModelDef, offset: number, before: strin
   return expressionNames(m);
 }
 
+/** Values from a column of a CSV file (LANGUAGE.md "Values from a file"). */
+const FROM_FILE: Completion = {
+  label: 'from_file', kind: 'function', detail: 'values from a file',
+  doc: 'One value per neuron (or synapse) from a column of a CSV file: from_file("data.csv", column = "name", unit = ms). The path is relative to this file; the first row names the columns.',
+  insertText: 'from_file("${1:data.csv}", column = "${2:name}", unit = ${3:ms})', snippet: true,
+};
+
 function inPopulation(a: FileAnalysis, p: A.PopulationDef, before: string): Completion[] {
   const m = a.models.get(p.model.name);
   const key = /^\s*([A-Za-z_]\w*)\s*:\s*[A-Za-z_]*$/.exec(before);
   if (key) return key[1] === 'layout' ? ['ring', 'line', 'grid(rows = ${1:10}, cols = ${2:10})'].map((x) => ({ label: x.replace(/\$\{\d:(\d+)\}/g, '$1'), kind: 'value' as const, insertText: x, snippet: x.includes('$') })) : [];
-  if (/=\s*[A-Za-z_]*$/.test(before)) return Object.entries(DISTRIBUTIONS).map(([k, v]) => ({ label: k, kind: 'function' as const, doc: v.doc, insertText: `${k}(${v.params.map((x, i) => `\${${i + 1}:${x}}`).join(', ')})`, snippet: true }));
+  if (/=\s*[A-Za-z_]*$/.test(before)) return [...Object.entries(DISTRIBUTIONS).map(([k, v]) => ({ label: k, kind: 'function' as const, doc: v.doc, insertText: `${k}(${v.params.map((x, i) => `\${${i + 1}:${x}}`).join(', ')})`, snippet: true })), FROM_FILE];
   if (!/^\s*[A-Za-z_]*$/.test(before)) return [];
   const out = m ? varCompletions(m, (k) => k !== 'alias', true) : [];
   for (const [k, spec] of Object.entries(POPULATION)) out.push({ label: k, kind: 'property', detail: 'property', doc: spec.doc, insertText: `${k}: ` });
@@ -206,7 +213,7 @@ function inConnect(a: FileAnalysis, c: A.ConnectDef, before: string, offset: num
         return ['true', 'false'].map((x) => ({ label: x, kind: 'value' as const }));
       case 'weight':
       case 'delay':
-        return Object.entries(DISTRIBUTIONS).map(([k, v]) => ({ label: k, kind: 'function' as const, doc: v.doc, insertText: `${k}($1)`, snippet: true }));
+        return [...Object.entries(DISTRIBUTIONS).map(([k, v]) => ({ label: k, kind: 'function' as const, doc: v.doc, insertText: `${k}($1)`, snippet: true })), FROM_FILE];
       case 'on_pre':
       case 'on_post':
         return [...(targetModels[0] ? varCompletions(targetModels[0], (k) => k === 'state', false) : []), { label: 'w', kind: 'value', detail: 'synaptic weight' }];

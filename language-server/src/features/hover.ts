@@ -27,7 +27,7 @@ const KEYWORD_DOCS: Record<string, string> = {
   spike: '`spike when <condition>`: when the neuron emits a spike.',
   reset: 'Statements applied after a spike.',
   refractory: 'Time after a spike during which the membrane equations are held.',
-  method: 'Integration method: exact (linear equations), euler, rk2, rk4.',
+  method: 'Integration method: exact (linear equations), exponential (exponential Euler with function calls held over the step), euler, rk2, rk4.',
   on_pre: 'Statements run when a presynaptic spike arrives.',
   on_post: 'Statements run when the postsynaptic neuron spikes.',
 };

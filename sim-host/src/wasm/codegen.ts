@@ -298,11 +298,15 @@ function constCall(fn: string, a: number[]): number | undefined {
   return f[fn]?.(...a);
 }
 
-/** rhs = a + b·x for an affine rhs (aliases expanded); undefined when not affine. */
-export function affine(e: ExprIR, x: string, aliases: Map<string, ExprIR>, depth = 0): { a: ExprIR; b: ExprIR } | undefined {
+/**
+ * rhs = a + b·x for an affine rhs (aliases expanded); undefined when not affine. With
+ * `frozenCalls` (method exponential) a function call belongs to `a` whatever its arguments:
+ * it is evaluated at the start of the step like the other variables.
+ */
+export function affine(e: ExprIR, x: string, aliases: Map<string, ExprIR>, frozenCalls = false, depth = 0): { a: ExprIR; b: ExprIR } | undefined {
   if (depth > 64) return undefined;
   const zero = K(0);
-  const rec = (y: ExprIR) => affine(y, x, aliases, depth + 1);
+  const rec = (y: ExprIR) => affine(y, x, aliases, frozenCalls, depth + 1);
   const add = (p: ExprIR, q: ExprIR): ExprIR => (isConst(p) && p.value === 0 ? q : isConst(q) && q.value === 0 ? p : { op: 'add', args: [p, q] });
   const mul = (p: ExprIR, q: ExprIR): ExprIR => (isConst(p) && p.value === 0) || (isConst(q) && q.value === 0) ? zero : { op: 'mul', args: [p, q] };
   const noX = (y: { a: ExprIR; b: ExprIR }) => isConst(y.b) && y.b.value === 0;
@@ -342,7 +346,8 @@ export function affine(e: ExprIR, x: string, aliases: Map<string, ExprIR>, depth
       return { a: { op: 'div', args: [p.a, q.a] }, b: isConst(p.b) && p.b.value === 0 ? zero : { op: 'div', args: [p.b, q.a] } };
     }
     default: {
-      // Anything else must not involve x at all.
+      // Anything else must not involve x at all (a call may, when calls are held).
+      if (frozenCalls && e.op === 'call') return { a: e, b: zero };
       const r = mentions(e, x, aliases, 0) ? undefined : { a: e, b: zero };
       return r;
     }
@@ -717,7 +722,7 @@ const SCALAR_ONLY_CALLS = new Set(['log', 'sin', 'cos', 'tanh', 'rand', 'randn']
  * for models calling functions that only exist as f64 imports. `precision` forces one.
  */
 export function lanesFor(m: ModelDefIR, options: { precision?: 'f32' | 'f64' } = {}): [Lanes, Lanes] {
-  const exact = (m.method ?? 'exact') === 'exact' && m.odes.every((o) => o.linear);
+  const exact = ((m.method ?? 'exact') === 'exact' && m.odes.every((o) => o.linear)) || m.method === 'exponential';
   const f32 = options.precision ? options.precision === 'f32' && vectorizable(m) : exact && vectorizable(m);
   return f32 ? [QUADS, SCALAR32] : [PAIRS, SCALAR];
 }
@@ -930,11 +935,13 @@ class NeuronCodegen extends ExprCodegen {
       L.op(c, 'add');
       c.set(out);
     };
-    if (method === 'exact' && odes.every((o) => o.linear)) {
-      // Exponential Euler: each variable exactly, the others frozen at their old values.
+    const held = method === 'exponential';
+    if ((method === 'exact' && odes.every((o) => o.linear)) || held) {
+      // Exponential Euler: each variable exactly, the others frozen at their old values (and,
+      // for method exponential, function calls too, the variable's own occurrences included).
       for (const o of odes) {
         this.aliasCache.clear();
-        const ab = affine(o.rhs, o.variable, this.aliases);
+        const ab = affine(o.rhs, o.variable, this.aliases, held);
         const x = old.get(o.variable)!;
         const out = neu.get(o.variable)!;
         const a = ab && this.fold(ab.a);

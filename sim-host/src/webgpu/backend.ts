@@ -42,6 +42,9 @@ export class WebGPUSimulation {
     if (typeof gpu === 'string') throw new NoAdapter(gpu);
     // What this backend does not run yet is refused from the IR, before a plan is drawn (the
     // WASM fallback then draws the only one).
+    for (const p of ir.populations) {
+      if (ir.models[p.model]?.method === 'exponential') throw new PlanError('the WebGPU backend does not run method exponential yet (use backend: wasm)');
+    }
     for (const c of ir.connections) {
       const m = c.synapse ? ir.models[c.synapse.model] : undefined;
       if (m && isPlastic(m)) throw new PlanError('the WebGPU backend does not run plastic synapses yet (use backend: wasm)');
