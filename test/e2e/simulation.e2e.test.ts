@@ -430,4 +430,18 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
       assert.ok(times.every((t) => t >= 0.29 && t <= 0.51), 'a spike outside the view was exported');
     });
   });
+  it('j. Run with Backend… → webgpu runs the model (on WASM here, saying why) with the same spikes', async () => {
+    await step('sim-10-backend', async () => {
+      await openFile(FILE);
+      await quickOpen('>Spikeworks: Run with Backend', 'Run with Backend');
+      await page.locator(QUICK_ROWS, { hasText: /^\s*webgpu/ }).first().click();
+      const f = await panel('Spike Raster: coba.snn');
+      await f.locator('#run-status[data-status="done"]').waitFor({ timeout: 90_000 });
+      assert.equal(Number(await f.locator('#spike-count').getAttribute('data-spikes')), panelSpikes, 'a different spike count on the webgpu request');
+      // No Vulkan adapter in this headless code-server: the run says it fell back, and why.
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'ran on WASM' }).first();
+      await toast.waitFor({ timeout: 20_000 });
+      assert.match(await toast.innerText(), /coba\.snn ran on WASM: .+/);
+    });
+  });
 });

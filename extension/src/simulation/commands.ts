@@ -57,7 +57,7 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
     vscode.commands.registerCommand('spikeworks.runSimulation', (arg: unknown) => run(arg)),
     vscode.commands.registerCommand('spikeworks.runWithBackend', async (arg: unknown) => {
       const pick = await vscode.window.showQuickPick(
-        BACKENDS.map((b) => ({ label: b, description: b === 'auto' ? 'the best available' : b === 'webgpu' ? 'not available yet: runs on WASM' : 'WebAssembly (SIMD)' })),
+        BACKENDS.map((b) => ({ label: b, description: b === 'auto' ? 'WebGPU on a GPU, else WebAssembly' : b === 'webgpu' ? 'WebGPU (any adapter; WASM with the reason when there is none)' : 'WebAssembly (SIMD)' })),
         { title: 'Run with Backend', placeHolder: 'Simulation backend' },
       );
       return pick ? run(arg, pick.label as Backend) : undefined;

@@ -118,9 +118,8 @@ export class Runner implements vscode.Disposable {
     const settings = runSettings(doc.uri);
     const block = simulateBlocks(text)[0];
     const duration = block && !block.hasDuration ? settings.defaultDuration : undefined;
-    const requested = backendOverride ?? settings.backend ?? ir.simulate.backend;
-    if (requested === 'webgpu') this.log.warn(`${name}: the WebGPU backend is not available yet; running on WASM`);
-    const backend = 'wasm';
+    // The worker picks: WebGPU where an adapter is (auto: a hardware one), else WASM, and says why.
+    const backend = backendOverride ?? settings.backend ?? ir.simulate.backend ?? 'auto';
 
     const files = dataFiles(ir);
     if (files.length && !vscode.workspace.isTrusted) {
@@ -144,14 +143,14 @@ export class Runner implements vscode.Disposable {
     this.active.set(key, run);
     this.changed.fire();
     this.emit(key, { type: 'run', run: info });
-    this.log.info(`${name}: run ${runId} started — ${steps.toLocaleString('en-US')} steps of ${fmtTime(ir.simulate.dt)}, seed ${seed}${settings.seed !== undefined ? ' (spikeworks.simulation.seed)' : ''}, backend ${backend}${requested !== backend ? ` (asked: ${requested})` : ''}`);
+    this.log.info(`${name}: run ${runId} started — ${steps.toLocaleString('en-US')} steps of ${fmtTime(ir.simulate.dt)}, seed ${seed}${settings.seed !== undefined ? ' (spikeworks.simulation.seed)' : ''}, backend ${backend}`);
     this.status.setRunning(key, name, 0, 'building');
 
     const t0 = performance.now();
     try {
       run.handle = startRun(
         ir,
-        { seed, duration, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), progressEveryMs: 100, stream: true },
+        { seed, duration, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), progressEveryMs: 100, stream: true, backend },
         (stepsDone, total, _spikes, delta) => this.progress(key, run, stepsDone, total, delta),
         path.join(this.extensionPath, 'dist', 'sim-worker.js'),
       );
@@ -204,6 +203,8 @@ export class Runner implements vscode.Disposable {
     if (chunks.length) this.emit(key, { type: 'samples', runId, chunks });
     record.stepsDone = output.stepsDone;
     const wall = (performance.now() - t0) / 1000;
+    if (output.backend) this.log.info(`${name}: ran on ${output.backend}${output.backendNote ? ` (${output.backendNote})` : ''}`);
+    if (backend === 'webgpu' && output.backendNote) void vscode.window.showInformationMessage(`Spikeworks: ${name} ran on WASM: ${output.backendNote}`);
     if (output.error) {
       await this.fail(key, run, doc, output.error);
       return record;
