@@ -118,6 +118,17 @@ describe('webgpu: adapter limits and fallback (no adapter needed)', () => {
       return true;
     });
   });
+  it('refuses clock-driven plasticity (the calcium rule) with the reason; webgpu then runs on WASM saying why', async () => {
+    const ir = irOf({ file: 'examples/calcium_stdp.snn' });
+    await assert.rejects(WebGPUSimulation.create(ir, { duration: 0.01, gpu: fake(1 << 30) }), (e: unknown) => {
+      assert.ok(e instanceof PlanError && e.code === 'unsupported', String(e));
+      assert.match(e.message, /synapse model CalciumHebbian has clock-driven equations \(dw\/dt/);
+      return true;
+    });
+    const r = await runOnBackend(ir, { duration: 0.05 }, 'webgpu', {}, fake(1 << 30));
+    assert.equal(r.backend, 'wasm');
+    assert.match(r.note ?? '', /CalciumHebbian has clock-driven equations.*; ran on WASM/);
+  });
   it('without an adapter, webgpu falls back to WASM with the reason; auto says nothing', async () => {
     const ir = irOf({ file: 'test/engine/lif_step.snn' });
     const r = await runOnBackend(ir, { duration: 0.2 }, 'webgpu', {}, 'no WebGPU adapter found (test)');
@@ -193,6 +204,51 @@ describe('webgpu: agreement with the WASM engine', { skip: reexec ? 'runs in the
       assert.ok(c.identical, c.pop);
     }
   });
+  for (const delay of ['none', 'a constant 2 ms', 'per-synapse uniform(0.5, 3) ms'] as const) {
+    gpuIt(`pair STDP (delay ${delay}): identical spike trains, final weights within 4 ulp of WASM's`, async () => {
+      const ir = irOf({ file: 'test/engine/stdp_net.snn' });
+      const c = ir.connections.find((x) => x.name === 'plastic')!;
+      if (delay === 'a constant 2 ms') c.delay = { kind: 'const', value: 2e-3 };
+      if (delay.startsWith('per-synapse')) c.delay = { kind: 'dist', dist: 'uniform', args: [0.5e-3, 3e-3] };
+      const duration = 1;
+      const wasm = new Simulation(ir, { duration });
+      const a = wasm.run();
+      const sim = await WebGPUSimulation.create(ir, { duration, gpu: gpu as Gpu });
+      try {
+        const b = await sim.run();
+        assert.ok(!a.error && !b.error, a.error ?? b.error);
+        const cmp = compare(a, b);
+        const cells = cmp.find((x) => x.pop === 'cells')!;
+        assert.ok(cells.spikesA > 200, `too little activity to compare (${cells.spikesA} spikes)`);
+        for (const x of cmp) assert.ok(x.identical, `${x.pop}: ${x.spikesA} (WASM) vs ${x.spikesB} (WebGPU) spikes, not identical`);
+        const wa = wasm.weights(0);
+        const wb = await sim.weights(0);
+        assert.equal(wb.length, wa.length);
+        const ia = new Int32Array(wa.buffer, wa.byteOffset, wa.length);
+        const ib = new Int32Array(wb.buffer, wb.byteOffset, wb.length);
+        let maxUlp = 0;
+        let differ = 0;
+        let changed = 0;
+        for (let k = 0; k < wa.length; k++) {
+          const u = Math.abs(ia[k] - ib[k]);
+          if (u) differ++;
+          maxUlp = Math.max(maxUlp, u);
+          if (Math.abs(wa[k] / 45e-12 - 1) > 0.01) changed++;
+        }
+        console.log(`  STDP, delay ${delay}: ${cells.spikesA} spikes identical; ${wa.length} weights, ${changed} moved > 1 %, ${differ} differ from WASM by at most ${maxUlp} ulp`);
+        assert.ok(changed > wa.length / 10, `plasticity barely acted (${changed} of ${wa.length} weights moved > 1 %)`);
+        assert.ok(maxUlp <= 4, `weights differ by up to ${maxUlp} ulp`);
+        // the weight probe samples the same synapses (≤ 4 ulp too)
+        const ta = a.traces.find((t) => t.variable === 'w')!;
+        const tb = b.traces.find((t) => t.variable === 'w')!;
+        assert.deepEqual(tb.synapses, ta.synapses);
+        assert.equal(tb.data.length, ta.data.length);
+        for (let k = 0; k < ta.data.length; k++) assert.ok(Math.abs(ta.data[k] - tb.data[k]) <= 4 * 2 ** -23 * Math.abs(ta.data[k]), `w sample ${k}: ${ta.data[k]} vs ${tb.data[k]}`);
+      } finally {
+        sim.destroy();
+      }
+    });
+  }
   for (const [name, file] of [['COBA-4000', 'examples/coba.snn'], ['Brunel (N = 5000, 20000 Poisson sources)', 'test/engine/brunel.snn']] as const) {
     gpuIt(`${name}, 200 ms: population rates within 2 %, the same spike count for ≥ 95 % of neurons`, async () => {
       const ir = irOf({ file });

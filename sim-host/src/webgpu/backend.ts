@@ -4,8 +4,9 @@
 // as Simulation.run (engine.ts), asynchronous (GPU read-backs are). protocol/webgpu.md.
 import type { ModelIR } from '../../../protocol/ir';
 import type { RunCallbacks, RunResult, SpikeRecord, TraceRecord } from '../engine';
-import { buildPlan, isPlastic, PlanError, type Plan, type PlanOptions } from '../plan';
+import { buildPlan, PlanError, type Plan, type PlanOptions } from '../plan';
 import { getGpu, type Gpu } from './device';
+import { plasticRefusal, plasticWords } from './plastic';
 import { CTL, generate, WG, type Kernels, type Layout } from './wgsl';
 
 const U = GPUBufferUsageConst();
@@ -43,8 +44,8 @@ export class WebGPUSimulation {
     // What this backend does not run yet is refused from the IR, before a plan is drawn (the
     // WASM fallback then draws the only one).
     for (const c of ir.connections) {
-      const m = c.synapse ? ir.models[c.synapse.model] : undefined;
-      if (m && isPlastic(m)) throw new PlanError('the WebGPU backend does not run plastic synapses yet (use backend: wasm)');
+      const why = plasticRefusal(ir, c);
+      if (why) throw new PlanError(`the WebGPU backend does not run this plastic synapse: ${why} (use backend: wasm)`);
       if (c.segments) throw new PlanError('the WebGPU backend does not run dendritic segments yet (use backend: wasm)');
     }
     const t0 = performance.now();
@@ -68,6 +69,12 @@ export class WebGPUSimulation {
       parts.push(colptr);
       synWords += nt + 1;
       bucketWords += nt + n;
+      if (pr.plastic) {
+        // per-synapse contributions to the target, and the delay queue
+        const pw = plasticWords(pr, bucketWords);
+        csc[csc.length - 1].plastic = pw.plastic;
+        bucketWords += pw.words;
+      }
     }
     // Spike arrays (step pointers + indices) and per-neuron Poisson thresholds.
     const tabParts: Uint32Array[] = [];
@@ -201,6 +208,68 @@ export class WebGPUSimulation {
     return new WebGPUSimulation(plan, gpu, lay, kernels, bufs, pipelines, bindGroup, (t1 - t0) / 1000, (performance.now() - t1) / 1000);
   }
 
+  /**
+   * What a probe of `variable` on `sel` samples: a population's state variable (neurons
+   * sel.from..sel.to), or a connection's weights or synapse variable (synapses numbered across
+   * its projections, as Simulation's probes). Regions of the plan's memory, copied in order.
+   */
+  private probeParts(sel: { name: string; from: number; to: number }, variable: string): { indices: number[]; parts: { byteOffset: number; n: number }[]; synapses?: { pre: number[]; post: number[] } } | undefined {
+    const plan = this.plan;
+    const pop = plan.pops.find((p) => p.name === sel.name);
+    if (pop) {
+      const off = pop.state.get(variable);
+      if (off === undefined) return undefined;
+      const from = Math.max(0, sel.from);
+      const to = Math.min(sel.to, pop.size - 1);
+      const indices: number[] = [];
+      for (let i = from; i <= to; i++) indices.push(i);
+      return indices.length ? { indices, parts: [{ byteOffset: off + 4 * from, n: indices.length }] } : undefined;
+    }
+    const ci = plan.ir.connections.findIndex((c) => c.name === sel.name);
+    if (ci < 0) return undefined;
+    const parts: { byteOffset: number; n: number }[] = [];
+    const pre: number[] = [];
+    const post: number[] = [];
+    let total = 0;
+    for (const pr of plan.projs) {
+      if (pr.connection !== ci) continue;
+      const off = variable === 'w' ? pr.weightOffset : pr.plastic?.state.get(variable);
+      if (off === undefined) return undefined;
+      const col = new Int32Array(plan.memory.buffer, pr.colOffset, pr.synapses);
+      const from = Math.max(0, sel.from - total);
+      const to = Math.min(pr.synapses - 1, sel.to - total);
+      if (to >= from) {
+        parts.push({ byteOffset: off + 4 * from, n: to - from + 1 });
+        for (let r = 0; r + 1 < pr.rowptr.length; r++) {
+          for (let s = Math.max(pr.rowptr[r], from); s < Math.min(pr.rowptr[r + 1], to + 1); s++) {
+            pre.push(pr.src[0] + r);
+            post.push(pr.tgt[0] + col[s]);
+          }
+        }
+      }
+      total += pr.synapses;
+    }
+    const indices: number[] = [];
+    for (let k = Math.max(0, sel.from); k <= Math.min(sel.to, total - 1); k++) indices.push(k);
+    return indices.length ? { indices, parts, synapses: { pre, post } } : undefined;
+  }
+
+  /** Current weights of projection `k`, read back from the GPU (plastic synapses change them). */
+  async weights(k: number): Promise<Float32Array> {
+    const pr = this.plan.projs[k];
+    const bytes = Math.ceil((pr.synapses * 4) / 4) * 4;
+    const device = this.gpu.device;
+    const stage = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: U.MAP_READ | U.COPY_DST });
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(this.bufs.mem, pr.weightOffset, stage, 0, Math.max(4, bytes));
+    device.queue.submit([enc.finish()]);
+    await stage.mapAsync(1);
+    const out = new Float32Array(stage.getMappedRange().slice(0, pr.synapses * 4));
+    stage.unmap();
+    stage.destroy();
+    return out;
+  }
+
   /** The WGSL the kernels were built from (for inspection and tests). */
   get wgsl(): string {
     return this.kernels.code;
@@ -216,7 +285,7 @@ export class WebGPUSimulation {
     const device = this.gpu.device;
     const neurons = plan.pops.reduce((a, p) => a + p.size, 0);
     const probedSpikes = new Set<string>();
-    const traces: { rec: TraceRecord; offset: number; everySteps: number; from: number; count: number; base: number; samples: number }[] = [];
+    const traces: { rec: TraceRecord; parts: { byteOffset: number; n: number }[]; everySteps: number; count: number; base: number; samples: number }[] = [];
     let traceWords = 0;
     for (const pr of ir.probes) {
       for (const sel of pr.targets) {
@@ -224,15 +293,13 @@ export class WebGPUSimulation {
           probedSpikes.add(sel.name);
           continue;
         }
-        const pop = plan.pops.find((p) => p.name === sel.name);
-        const off = pop?.state.get(pr.variable);
-        if (!pop || off === undefined) continue;
+        const probe = this.probeParts(sel, pr.variable);
+        if (!probe) continue;
         const everySteps = Math.max(1, Math.round((pr.every ?? plan.dt) / plan.dt));
-        const neuronsOf: number[] = [];
-        for (let i = sel.from; i <= Math.min(sel.to, pop.size - 1); i++) neuronsOf.push(i);
         const samples = Math.ceil(plan.steps / everySteps);
-        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: neuronsOf, every: everySteps * plan.dt, data: new Float32Array(0) }, offset: off, everySteps, from: sel.from, count: neuronsOf.length, base: traceWords, samples: 0 });
-        traceWords += samples * neuronsOf.length;
+        const count = probe.indices.length;
+        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: probe.indices, every: everySteps * plan.dt, data: new Float32Array(0), ...(probe.synapses ? { synapses: probe.synapses } : {}) }, parts: probe.parts, everySteps, count, base: traceWords, samples: 0 });
+        traceWords += samples * count;
       }
     }
     if (traceWords * 4 > this.gpu.limits.maxBufferSize) throw new PlanError(`WebGPU: the buffer 'traces' needs ${fmtBytes(traceWords * 4)}, more than the adapter's maxBufferSize (${fmtBytes(this.gpu.limits.maxBufferSize)}); probe fewer neurons or sample less often`, 'memory');
@@ -324,7 +391,11 @@ export class WebGPUSimulation {
         if (sampled.length) {
           p.end();
           for (const tr of sampled) {
-            enc.copyBufferToBuffer(this.bufs.mem, tr.offset + 4 * tr.from, traceBuf, 4 * (tr.base + tr.samples * tr.count), 4 * tr.count);
+            let at = tr.base + tr.samples * tr.count;
+            for (const part of tr.parts) {
+              enc.copyBufferToBuffer(this.bufs.mem, part.byteOffset, traceBuf, 4 * at, 4 * part.n);
+              at += part.n;
+            }
             tr.samples++;
           }
           p = pass(enc);

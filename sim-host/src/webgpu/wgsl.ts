@@ -14,13 +14,14 @@
 import type { ExprIR, StatementIR } from '../../../protocol/ir';
 import { affine, fold, isConst } from '../wasm/codegen';
 import { type Plan, type PopPlan, type ProjPlan, type RingPlan } from '../plan';
+import { arrivalAfter, plasticKernels } from './plastic';
 
 export const WG = 64;
 
 /** Word offsets of everything the kernels read besides the plan's memory. */
 export interface Layout {
   /** Per projection: column pointers (syn buffer), arrival counts and slots (bucket buffer). */
-  csc: { colptr: number; count: number; bucket: number }[];
+  csc: { colptr: number; count: number; bucket: number; plastic?: { contrib: number; qcount: number; qrows: number } }[];
   /** tab buffer: spike arrays (step pointers, indices) and per-neuron Poisson thresholds. */
   arrays: Map<number, { stepptr: number; idx: number; maxPerStep: number }>;
   poissonThr: Map<number, number>;
@@ -33,7 +34,7 @@ export interface Layout {
 
 export const CTL = { t: 0, recCount: 1, err: 2, errStep: 3, errPop: 4, errNeuron: 5, errVar: 6, words: 8 } as const;
 
-const bits = (x: number) => {
+export const bits = (x: number) => {
   const b = new Uint32Array(new Float32Array([x]).buffer)[0];
   return `bitcast<f32>(0x${b.toString(16)}u)`;
 };
@@ -43,11 +44,14 @@ function fnName(e: ExprIR & { op: 'call' }): string {
 }
 
 /** One population's (or one synapse's) expressions in f32 WGSL. */
-class Expr {
+export class Expr {
   randSite = 0;
-  constructor(private plan: Plan, private pop: PopPlan, private aliases: Map<string, ExprIR>) {}
+  /** `leaf` answers first for the leaves of another context (a synapse's weight, pre., post.). */
+  constructor(private plan: Plan, private pop: PopPlan, private aliases: Map<string, ExprIR>, private leaf?: (e: ExprIR) => string | undefined) {}
 
   value(e: ExprIR, vals: Map<string, string>): string {
+    const l = this.leaf?.(e);
+    if (l !== undefined) return l;
     switch (e.op) {
       case 'const':
         return bits(e.value);
@@ -194,7 +198,7 @@ fn record(t: u32, g: u32) {
 }
 `;
 
-const HEAD = (name: string) => `@compute @workgroup_size(${WG}) fn ${name}(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+export const HEAD = (name: string) => `@compute @workgroup_size(${WG}) fn ${name}(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = gid.x + gid.y * nwg.x * ${WG}u;
   let t = atomicLoad(&ctl[0]);
   ONE = ld(1u);`;
@@ -356,15 +360,19 @@ function pushKernel(pr: ProjPlan, lay: Layout): string {
 function deliverKernel(plan: Plan, ring: RingPlan, r: number, lay: Layout): string {
   const N = ring.target.size;
   const L: string[] = [HEAD(`dlv_${r}`), `  if (i >= ${N}u) { return; }`];
-  for (const pr of plan.projs) {
-    if (pr.ring !== ring) continue;
+  // Static projections first, then plastic ones (their on_pre runs after all propagation in
+  // the WASM engine), each in plan order.
+  const into = plan.projs.filter((pr) => pr.ring === ring);
+  for (const pr of [...into.filter((x) => !x.plastic), ...into.filter((x) => x.plastic)]) {
     const c = lay.csc[pr.index];
     const [t0, t1] = pr.tgt;
     // This step's arrivals at target j, sorted by synapse index (= by source, then by position
     // in the source's row: the order in which the WASM engine adds them), then added up.
     const slot = (s: string) => `${c.bucket}u + syn[${c.colptr}u + j] + ${s}`;
     const W = pr.weightOffset >> 2;
-    const add = 'value' in pr.delay
+    const add = pr.plastic
+      ? { pre: `    let a = ${ring.offset >> 2}u + (t % ${ring.slots}u) * ${N}u + i;\n    var acc = ld(a);`, post: '    st(a, acc);', one: `acc = acc + bitcast<f32>(atomicLoad(&bucket[${c.plastic!.contrib}u + s]));` }
+      : 'value' in pr.delay
       ? { pre: `    let a = ${ring.offset >> 2}u + ((t + ${pr.delay.value}u) % ${ring.slots}u) * ${N}u + i;\n    var acc = ld(a);`, post: '    st(a, acc);', one: `acc = acc + bitcast<f32>(mem[${W}u + s]);` }
       : { pre: '', post: '', one: `let a = ${ring.offset >> 2}u + ((t + mem[${pr.delay.offset >> 2}u + s]) % ${ring.slots}u) * ${N}u + i; st(a, ld(a) + bitcast<f32>(mem[${W}u + s]));` };
     const one = add.one;
@@ -378,7 +386,7 @@ function deliverKernel(plan: Plan, ring: RingPlan, r: number, lay: Layout): stri
         loop {
           if (y == 0u) { break; }
           let u = atomicLoad(&bucket[${slot('y - 1u')}]);
-          if (u <= v) { break; }
+          if (!${arrivalAfter(pr)}) { break; }
           atomicStore(&bucket[${slot('y')}], u);
           y = y - 1u;
         }
@@ -424,7 +432,7 @@ export function generate(plan: Plan, lay: Layout): Kernels {
     HELPERS(k0, k1),
   ];
   const step: Kernels['step'] = [];
-  for (const pr of plan.projs) if (pr.plastic || pr.segments) throw new Error('wgsl: plastic synapses and dendritic segments are refused before planning (backend.ts)');
+  for (const pr of plan.projs) if (pr.segments) throw new Error('wgsl: dendritic segments are refused before planning (backend.ts)');
   for (const p of plan.pops) {
     if (p.kind === 'neuron') {
       parts.push(neuronKernel(plan, p, lay));
@@ -440,15 +448,27 @@ export function generate(plan: Plan, lay: Layout): Kernels {
     step.push({ entry: `ars_${p.index}`, threads: lay.arrays.get(p.index)!.maxPerStep });
   }
   for (const pr of plan.projs) {
+    if (pr.plastic) continue;
     parts.push(pushKernel(pr, lay));
     step.push({ entry: `psh_${pr.index}`, threads: pr.source.size });
+  }
+  for (const pr of plan.projs) {
+    if (!pr.plastic) continue;
+    const k = plasticKernels(plan, pr, lay);
+    parts.push(k.code);
+    step.push(...k.step);
   }
   plan.rings.forEach((ring, r) => {
     parts.push(deliverKernel(plan, ring, r, lay));
     step.push({ entry: `dlv_${r}`, threads: ring.target.size });
   });
-  const resets = plan.pops.map((p) => `atomicStore(&ctl[${CTL.words + p.index}u], 0u);`).join(' ');
-  parts.push(`@compute @workgroup_size(1) fn tick() { atomicAdd(&ctl[0], 1u); ${resets} }`);
+  const resets = plan.pops.map((p) => `atomicStore(&ctl[${CTL.words + p.index}u], 0u);`);
+  // The plastic delay queues' slot of this step has been run: empty it.
+  for (const pr of plan.projs) {
+    const q = pr.plastic?.queue;
+    if (q) resets.push(`atomicStore(&bucket[${lay.csc[pr.index].plastic!.qcount}u + t % ${q.slots}u], 0u);`);
+  }
+  parts.push(`@compute @workgroup_size(1) fn tick() { let t = atomicAdd(&ctl[0], 1u); ${resets.join(' ')} }`);
   step.push({ entry: 'tick', threads: 0 });
   return { code: parts.join('\n'), step };
 }
