@@ -6,6 +6,7 @@ import type { ModelIR } from '../../../protocol/ir';
 import type { RunCallbacks, RunResult, SpikeRecord, TraceRecord } from '../engine';
 import { buildPlan, PlanError, type Plan, type PlanOptions } from '../plan';
 import { getGpu, type Gpu } from './device';
+import { pieces, split, type Split } from './chunks';
 import { plasticRefusal, plasticWords } from './plastic';
 import { CTL, generate, WG, type Kernels, type Layout } from './wgsl';
 
@@ -30,7 +31,7 @@ export class WebGPUSimulation {
     readonly gpu: Gpu,
     private lay: Layout,
     private kernels: Kernels,
-    private bufs: { mem: GPUBuffer; syn: GPUBuffer; ctl: GPUBuffer; lists: GPUBuffer; rec: GPUBuffer; tab: GPUBuffer; bucket: GPUBuffer },
+    private bufs: { mem: GPUBuffer[]; syn: GPUBuffer; ctl: GPUBuffer; lists: GPUBuffer; rec: GPUBuffer; tab: GPUBuffer; bucket: GPUBuffer[] },
     private pipelines: Map<string, GPUComputePipeline>,
     private bindGroup: GPUBindGroup,
     private planS: number,
@@ -129,12 +130,9 @@ export class WebGPUSimulation {
     const lim = gpu.limits;
     const maxBind = Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize);
     const recCap = Math.max(neurons, Math.min(Math.floor(maxBind / 8), Math.max(1 << 20, neurons * 64)));
-    const lay: Layout = { csc, arrays, poissonThr, flagBase, recBase, recCap };
     const sizes: [string, number][] = [
-      ['state, parameters and delay rings (plan memory)', plan.bytes],
       ['column pointers', synWords * 4],
       ['spike lists', neurons * 4],
-      ['arrivals by target', bucketWords * 4],
       ['spike records', recCap * 8],
       ['input tables', tabWords * 4],
     ];
@@ -142,6 +140,20 @@ export class WebGPUSimulation {
       if (bytes > lim.maxStorageBufferBindingSize) throw new PlanError(`WebGPU: the buffer '${name}' needs ${fmtBytes(bytes)}, more than the adapter's maxStorageBufferBindingSize (${fmtBytes(lim.maxStorageBufferBindingSize)}) on ${gpu.name}; run on WASM (backend: wasm) or reduce the model`, 'memory');
       if (bytes > lim.maxBufferSize) throw new PlanError(`WebGPU: the buffer '${name}' needs ${fmtBytes(bytes)}, more than the adapter's maxBufferSize (${fmtBytes(lim.maxBufferSize)}) on ${gpu.name}; run on WASM (backend: wasm) or reduce the model`, 'memory');
     }
+    // The plan's memory and the arrival buckets grow with the synapse count: split across
+    // bindings where one is not enough (chunks.ts). The rest is O(neurons): one binding each.
+    const perBinding = Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize);
+    const memSplit = split(plan.bytes, perBinding);
+    const bucketSplit = split(bucketWords * 4, perBinding);
+    const bindings = 7 + memSplit.chunks - 1 + bucketSplit.chunks - 1;
+    const splitDesc = (name: string, bytes: number, sp: { chunks: number }) => sp.chunks > 1 ? `'${name}' (${fmtBytes(bytes)}) in ${sp.chunks} bindings` : '';
+    if (bindings > lim.maxStorageBuffersPerShaderStage) {
+      const what = [splitDesc('state, synapses and delay rings (plan memory)', plan.bytes, memSplit), splitDesc('arrivals by target', bucketWords * 4, bucketSplit)].filter(Boolean).join(' and ');
+      throw new PlanError(`WebGPU: the buffers need ${bindings} storage bindings (${what}, each at most ${fmtBytes(perBinding)}, the adapter's maxStorageBufferBindingSize/maxBufferSize), more than the adapter's maxStorageBuffersPerShaderStage (${lim.maxStorageBuffersPerShaderStage}) on ${gpu.name}; run on WASM (backend: wasm) or reduce the model`, 'memory');
+    }
+    const mem: Split = { ...memSplit, bindings: [0, ...Array.from({ length: memSplit.chunks - 1 }, (_, k) => 7 + k)] };
+    const bucket: Split = { ...bucketSplit, bindings: [6, ...Array.from({ length: bucketSplit.chunks - 1 }, (_, k) => 7 + memSplit.chunks - 1 + k)] };
+    const lay: Layout = { csc, arrays, poissonThr, flagBase, recBase, recCap, mem, bucket };
     const kernels = generate(plan, lay);
     const device = gpu.device;
     const buffer = (bytes: number, usage: number, data?: ArrayBufferView) => {
@@ -174,12 +186,25 @@ export class WebGPUSimulation {
     const S = U.STORAGE | U.COPY_SRC | U.COPY_DST;
     const ctlInit = new Uint32Array(CTL.words + plan.pops.length);
     ctlInit[CTL.errStep] = 0xffffffff;
+    // Allocation failures (device memory) are reported naming the buffer.
+    const chunked = (name: string, sp: Split, bytes: number, data?: Uint8Array) => Array.from({ length: sp.chunks }, (_, k) => {
+      const from = k * sp.chunkWords * 4;
+      const n = Math.min(bytes, from + sp.chunkWords * 4) - from;
+      device.pushErrorScope('out-of-memory');
+      const b = buffer(n, S, data ? data.subarray(from, from + n) : undefined);
+      oomChecks.push(device.popErrorScope().then((e) => {
+        if (e) oom.push(`'${name}' chunk ${k + 1} of ${sp.chunks} (${fmtBytes(n)}): ${e.message}`);
+      }));
+      return b;
+    });
+    const oom: string[] = [];
+    const oomChecks: Promise<void>[] = [];
     const bufs = {
-      mem: buffer(plan.bytes, S, memCopy),
+      mem: chunked('state, synapses and delay rings (plan memory)', mem, plan.bytes, memCopy),
       syn: buffer(synWords * 4, S, concat(parts, synWords)),
       ctl: buffer(ctlInit.byteLength, S, ctlInit),
       lists: buffer(neurons * 4, S),
-      bucket: buffer(bucketWords * 4, S),
+      bucket: chunked('arrivals by target', bucket, bucketWords * 4),
       rec: buffer(recCap * 8, S),
       tab: buffer(tabWords * 4, S, concat(tabParts, tabWords)),
     };
@@ -189,7 +214,7 @@ export class WebGPUSimulation {
     const info = await module.getCompilationInfo();
     const errors = info.messages.filter((m) => m.type === 'error');
     if (errors.length) throw new Error(`WGSL did not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-    const entries: GPUBindGroupLayoutEntry[] = [0, 1, 2, 3, 4, 5, 6].map((binding) => ({
+    const entries: GPUBindGroupLayoutEntry[] = Array.from({ length: bindings }, (_, binding) => ({
       binding, visibility: 4 /* COMPUTE */, buffer: { type: binding === 1 || binding === 5 ? 'read-only-storage' : 'storage' },
     }));
     const bgl = device.createBindGroupLayout({ entries });
@@ -201,9 +226,18 @@ export class WebGPUSimulation {
     }
     const bindGroup = device.createBindGroup({
       layout: bgl,
-      entries: (['mem', 'syn', 'ctl', 'lists', 'rec', 'tab', 'bucket'] as const).map((name, binding) => ({ binding, resource: { buffer: bufs[name] } })),
+      entries: [
+        ...([bufs.mem[0], bufs.syn, bufs.ctl, bufs.lists, bufs.rec, bufs.tab, bufs.bucket[0]]).map((buffer, binding) => ({ binding, resource: { buffer } })),
+        ...bufs.mem.slice(1).map((buffer, k) => ({ binding: mem.bindings[k + 1], resource: { buffer } })),
+        ...bufs.bucket.slice(1).map((buffer, k) => ({ binding: bucket.bindings[k + 1], resource: { buffer } })),
+      ],
     });
     const e = await device.popErrorScope();
+    await Promise.all(oomChecks);
+    if (oom.length) {
+      for (const b of [...bufs.mem, ...bufs.bucket, bufs.syn, bufs.ctl, bufs.lists, bufs.rec, bufs.tab]) b.destroy();
+      throw new PlanError(`WebGPU: out of device memory allocating ${oom.join('; ')} on ${gpu.name}; run on WASM (backend: wasm) or reduce the model`, 'memory');
+    }
     if (e) throw new Error(`WebGPU: ${e.message}`);
     return new WebGPUSimulation(plan, gpu, lay, kernels, bufs, pipelines, bindGroup, (t1 - t0) / 1000, (performance.now() - t1) / 1000);
   }
@@ -261,7 +295,7 @@ export class WebGPUSimulation {
     const device = this.gpu.device;
     const stage = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: U.MAP_READ | U.COPY_DST });
     const enc = device.createCommandEncoder();
-    enc.copyBufferToBuffer(this.bufs.mem, pr.weightOffset, stage, 0, Math.max(4, bytes));
+    this.copyFromMem(enc, pr.weightOffset, stage, 0, bytes);
     device.queue.submit([enc.finish()]);
     await stage.mapAsync(1);
     const out = new Float32Array(stage.getMappedRange().slice(0, pr.synapses * 4));
@@ -270,13 +304,28 @@ export class WebGPUSimulation {
     return out;
   }
 
+  /** Copies bytes of the plan's memory (which may span chunks) into `dst`. */
+  private copyFromMem(enc: GPUCommandEncoder, byteOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
+    let to = dstOffset;
+    for (const [k, at, n] of pieces(this.lay.mem, byteOffset, bytes)) {
+      enc.copyBufferToBuffer(this.bufs.mem[k], at, dst, to, n);
+      to += n;
+    }
+  }
+
+  /** How the plan's memory and the arrival buckets are split across bindings. */
+  get bindings(): { mem: number; bucket: number } {
+    return { mem: this.lay.mem.chunks, bucket: this.lay.bucket.chunks };
+  }
+
   /** The WGSL the kernels were built from (for inspection and tests). */
   get wgsl(): string {
     return this.kernels.code;
   }
 
   destroy(): void {
-    for (const b of Object.values(this.bufs)) b.destroy();
+    const b = this.bufs;
+    for (const x of [...b.mem, ...b.bucket, b.syn, b.ctl, b.lists, b.rec, b.tab]) x.destroy();
   }
 
   async run(cb: RunCallbacks = {}): Promise<RunResult> {
@@ -381,7 +430,8 @@ export class WebGPUSimulation {
       const nextCs = csSteps.find((s) => s > t);
       if (nextCs !== undefined && nextCs < end) end = nextCs;
       for (const c of csAt.get(t) ?? []) {
-        device.queue.writeBuffer(this.bufs.mem, c.off + 4 * c.from, new Float32Array(c.to - c.from + 1).fill(c.value));
+        const data = new Uint8Array(new Float32Array(c.to - c.from + 1).fill(c.value).buffer);
+        for (const [k, at, n] of pieces(this.lay.mem, c.off + 4 * c.from, data.byteLength)) device.queue.writeBuffer(this.bufs.mem[k], at, data, at + k * this.lay.mem.chunkWords * 4 - (c.off + 4 * c.from), n);
       }
       const c0 = performance.now();
       const enc = device.createCommandEncoder();
@@ -393,7 +443,7 @@ export class WebGPUSimulation {
           for (const tr of sampled) {
             let at = tr.base + tr.samples * tr.count;
             for (const part of tr.parts) {
-              enc.copyBufferToBuffer(this.bufs.mem, part.byteOffset, traceBuf, 4 * at, 4 * part.n);
+              this.copyFromMem(enc, part.byteOffset, traceBuf, 4 * at, 4 * part.n);
               at += part.n;
             }
             tr.samples++;

@@ -93,7 +93,7 @@ function body(plan: Plan, pr: ProjPlan, stmts: StatementIR[], lay: Layout): stri
   const L: string[] = [`var w_ = ld(${pr.weightOffset >> 2}u + s);`];
   for (const [name, off] of pl.state) L.push(`var ${vals.get(name)} = ld(${off >> 2}u + s);`);
   if (pl.model.odes.length) {
-    L.push(`let dl = f32(bitcast<i32>(t) - bitcast<i32>(mem[${pl.lastOffset >> 2}u + s])) * ${bits(plan.dt)};`);
+    L.push(`let dl = f32(bitcast<i32>(t) - bitcast<i32>(mr(${pl.lastOffset >> 2}u + s))) * ${bits(plan.dt)};`);
     for (const o of pl.model.odes) {
       const x = vals.get(o.variable)!;
       const ab = affine(f(o.rhs), o.variable, new Map())!;
@@ -108,7 +108,7 @@ function body(plan: Plan, pr: ProjPlan, stmts: StatementIR[], lay: Layout): stri
     const v = X.value(f(st.value), vals);
     const tg = st.target;
     if (tg.kind === 'target') {
-      L.push(`atomicStore(&bucket[${c.plastic!.contrib}u + s], bitcast<u32>(${st.op === '-=' ? '-' : ''}(${v})));`);
+      L.push(`bs(${c.plastic!.contrib}u + s, bitcast<u32>(${st.op === '-=' ? '-' : ''}(${v})));`);
       filed = true;
       continue;
     }
@@ -118,8 +118,8 @@ function body(plan: Plan, pr: ProjPlan, stmts: StatementIR[], lay: Layout): stri
   }
   L.push(`st(${pr.weightOffset >> 2}u + s, w_);`);
   for (const [name, off] of pl.state) L.push(`st(${off >> 2}u + s, ${vals.get(name)});`);
-  L.push(`mem[${pl.lastOffset >> 2}u + s] = t;`);
-  if (filed) L.push(`atomicStore(&bucket[${c.bucket}u + syn[${c.colptr}u + j] + atomicAdd(&bucket[${c.count}u + j], 1u)], s);`);
+  L.push(`mw(${pl.lastOffset >> 2}u + s, t);`);
+  if (filed) L.push(`bs(${c.bucket}u + syn[${c.colptr}u + j] + ba(${c.count}u + j, 1u), s);`);
   return L;
 }
 
@@ -135,9 +135,9 @@ export function plasticKernels(plan: Plan, pr: ProjPlan, lay: Layout): { code: s
   const q = pl.queue;
   const parts: string[] = [];
   const step: { entry: string; threads: number }[] = [];
-  const row = (r: string) => `mem[${pr.rowptrOffset >> 2}u + ${r}]`;
+  const row = (r: string) => `mr(${pr.rowptrOffset >> 2}u + ${r})`;
   const onPre = body(plan, pr, pl.model.on_pre, lay).map((l) => `      ${l}`).join('\n');
-  const synapse = `      let j = mem[${pr.colOffset >> 2}u + s];`;
+  const synapse = `      let j = mr(${pr.colOffset >> 2}u + s);`;
   if (!q) {
     parts.push(`${HEAD(`pre_${pr.index}`)}
 ${spikeOf(pr.source.index, lay, pr.src[0], pr.src[1], 'r')}
@@ -149,7 +149,7 @@ ${onPre}
     step.push({ entry: `pre_${pr.index}`, threads: pr.source.size });
   } else {
     const slotRow = (slot: string) => `${c.qrows}u + (${slot}) * ${q.capacity}u`;
-    const file = (slot: string, v: string) => `atomicStore(&bucket[${slotRow(slot)} + atomicAdd(&bucket[${c.qcount}u + ${slot}], 1u)], ${v});`;
+    const file = (slot: string, v: string) => `bs(${slotRow(slot)} + ba(${c.qcount}u + ${slot}, 1u), ${v});`;
     if (!q.delayRuns) {
       const d = (pr.delay as { value: number }).value;
       parts.push(`${HEAD(`plq_${pr.index}`)}
@@ -158,7 +158,7 @@ ${spikeOf(pr.source.index, lay, pr.src[0], pr.src[1], 'r')}
   ${file('slot', 'r')}
 }`);
     } else {
-      const delay = `mem[${(pr.delay as { offset: number }).offset >> 2}u + s]`;
+      const delay = `mr(${(pr.delay as { offset: number }).offset >> 2}u + s)`;
       parts.push(`${HEAD(`plq_${pr.index}`)}
 ${spikeOf(pr.source.index, lay, pr.src[0], pr.src[1], 'r')}
   var prev = 0xffffffffu;
@@ -174,8 +174,8 @@ ${spikeOf(pr.source.index, lay, pr.src[0], pr.src[1], 'r')}
     }
     step.push({ entry: `plq_${pr.index}`, threads: pr.source.size });
     const due = `  let slot = t % ${q.slots}u;
-  if (i >= atomicLoad(&bucket[${c.qcount}u + slot])) { return; }
-  let e = atomicLoad(&bucket[${slotRow('slot')} + i]);`;
+  if (i >= bl(${c.qcount}u + slot)) { return; }
+  let e = bl(${slotRow('slot')} + i);`;
     if (!q.delayRuns) {
       parts.push(`${HEAD(`pre_${pr.index}`)}
 ${due}
@@ -186,10 +186,10 @@ ${onPre}
     }
 }`);
     } else {
-      const delay = (s: string) => `mem[${(pr.delay as { offset: number }).offset >> 2}u + ${s}]`;
+      const delay = (s: string) => `mr(${(pr.delay as { offset: number }).offset >> 2}u + ${s})`;
       parts.push(`${HEAD(`pre_${pr.index}`)}
 ${due}
-  let r = mem[${pl.srcOffset >> 2}u + e];
+  let r = mr(${pl.srcOffset >> 2}u + e);
   let d = ${delay('e')};
   let end = ${row('r + 1u')};
     for (var s = e; s < end && ${delay('s')} == d; s++) {
@@ -204,9 +204,9 @@ ${onPre}
     const onPost = body(plan, pr, pl.model.on_post, lay).map((l) => `    ${l}`).join('\n');
     parts.push(`${HEAD(`pst_${pr.index}`)}
 ${spikeOf(pr.target.index, lay, pr.tgt[0], pr.tgt[1], 'j')}
-  for (var q = mem[${(pl.colptrOffset >> 2)}u + j]; q < mem[${(pl.colptrOffset >> 2) + 1}u + j]; q++) {
-    let s = mem[${pl.synIdxOffset >> 2}u + q];
-    let r = mem[${pl.srcOffset >> 2}u + s];
+  for (var q = mr(${(pl.colptrOffset >> 2)}u + j); q < mr(${(pl.colptrOffset >> 2) + 1}u + j); q++) {
+    let s = mr(${pl.synIdxOffset >> 2}u + q);
+    let r = mr(${pl.srcOffset >> 2}u + s);
 ${onPost}
   }
 }`);
@@ -223,7 +223,7 @@ ${onPost}
  */
 export function arrivalAfter(pr: ProjPlan): string {
   if (!pr.plastic?.queue?.delayRuns) return '(u > v)';
-  const d = (x: string) => `mem[${(pr.delay as { offset: number }).offset >> 2}u + ${x}]`;
+  const d = (x: string) => `mr(${(pr.delay as { offset: number }).offset >> 2}u + ${x})`;
   return `(${d('u')} < ${d('v')} || (${d('u')} == ${d('v')} && u > v))`;
 }
 

@@ -14,6 +14,7 @@
 import type { ExprIR, StatementIR } from '../../../protocol/ir';
 import { affine, fold, isConst } from '../wasm/codegen';
 import { type Plan, type PopPlan, type ProjPlan, type RingPlan } from '../plan';
+import { accessors, type Split } from './chunks';
 import { arrivalAfter, plasticKernels } from './plastic';
 
 export const WG = 64;
@@ -30,6 +31,9 @@ export interface Layout {
   /** Global index of a population's neuron 0 in spike records. */
   recBase: number[];
   recCap: number;
+  /** The plan's memory and the arrival buckets, split across bindings (chunks.ts). */
+  mem: Split;
+  bucket: Split;
 }
 
 export const CTL = { t: 0, recCount: 1, err: 2, errStep: 3, errPop: 4, errNeuron: 5, errVar: 6, words: 8 } as const;
@@ -142,8 +146,8 @@ fn k(x: f32) -> f32 { return x * ONE; }
 // not multiplied by a rounded reciprocal (WGSL allows 2.5 ulp; the WASM engine's f32.div is
 // correctly rounded, and so is SwiftShader's division).
 fn dv(a: f32, b: f32) -> f32 { return a / k(b); }
-fn ld(a: u32) -> f32 { return bitcast<f32>(mem[a]); }
-fn st(a: u32, x: f32) { mem[a] = bitcast<u32>(x); }
+fn ld(a: u32) -> f32 { return bitcast<f32>(mr(a)); }
+fn st(a: u32, x: f32) { mw(a, bitcast<u32>(x)); }
 fn mulhilo(a: u32, b: u32) -> vec2<u32> {
   let al = a & 0xffffu; let ah = a >> 16u; let bl = b & 0xffffu; let bh = b >> 16u;
   let lolo = al * bl; let hilo = ah * bl; let lohi = al * bh;
@@ -219,7 +223,7 @@ function neuronKernel(plan: Plan, p: PopPlan, lay: Layout): string {
   const off = (s: string) => `${p.state.get(s)! >> 2}u`;
   const L: string[] = [HEAD(`pop_${p.index}`), `  if (i >= ${p.size}u) { return; }`];
   for (const s of names) L.push(`  let ${old.get(s)} = ld(${off(s)} + i);`);
-  L.push(`  var r = bitcast<i32>(mem[${p.refrOffset >> 2}u + i]);`, '  r = r - select(0, 1, r > 0);', '  let held = r > 0;');
+  L.push(`  var r = bitcast<i32>(mr(${p.refrOffset >> 2}u + i));`, '  r = r - select(0, 1, r > 0);', '  let held = r > 0;');
   for (const s of names) L.push(`  var ${neu.get(s)} = ${old.get(s)};`);
   const odes = m.odes.map((o) => ({ variable: o.variable, rhs: f(o.rhs), linear: o.linear }));
   const method = m.method ?? (odes.every((o) => o.linear) ? 'exact' : 'rk2');
@@ -287,11 +291,11 @@ function neuronKernel(plan: Plan, p: PopPlan, lay: Layout): string {
     for (const s of names) L.push(`    var ${rv.get(s)} = ${neu.get(s)};`);
     for (const st of m.reset) L.push(`    ${statement(st, rv, X, f)}`);
     for (const s of names) L.push(`    st(${off(s)} + i, ${rv.get(s)});`);
-    L.push(`    r = ${'value' in p.refrSteps ? String(p.refrSteps.value) : `bitcast<i32>(mem[${p.refrSteps.offset >> 2}u + i])`};`);
+    L.push(`    r = ${'value' in p.refrSteps ? String(p.refrSteps.value) : `bitcast<i32>(mr(${p.refrSteps.offset >> 2}u + i))`};`);
     L.push(`    record(t, ${lay.recBase[p.index]}u + i);`);
     L.push('  }');
   }
-  L.push(`  mem[${p.refrOffset >> 2}u + i] = bitcast<u32>(r);`, '}');
+  L.push(`  mw(${p.refrOffset >> 2}u + i, bitcast<u32>(r));`, '}');
   return L.join('\n');
 }
 
@@ -348,11 +352,11 @@ function pushKernel(pr: ProjPlan, lay: Layout): string {
   if (i >= atomicLoad(&ctl[${CTL.words + pr.source.index}u])) { return; }
   let r = lists[${lay.flagBase[pr.source.index]}u + i] - ${from}u;
   if (r > ${to - from}u) { return; }
-  let s1 = mem[${(pr.rowptrOffset >> 2) + 1}u + r];
-  for (var s = mem[${pr.rowptrOffset >> 2}u + r]; s < s1; s++) {
-    let j = mem[${pr.colOffset >> 2}u + s];
-    let k = atomicAdd(&bucket[${c.count}u + j], 1u);
-    atomicStore(&bucket[${c.bucket}u + syn[${c.colptr}u + j] + k], s);
+  let s1 = mr(${(pr.rowptrOffset >> 2) + 1}u + r);
+  for (var s = mr(${pr.rowptrOffset >> 2}u + r); s < s1; s++) {
+    let j = mr(${pr.colOffset >> 2}u + s);
+    let k = ba(${c.count}u + j, 1u);
+    bs(${c.bucket}u + syn[${c.colptr}u + j] + k, s);
   }
 }`;
 }
@@ -371,34 +375,34 @@ function deliverKernel(plan: Plan, ring: RingPlan, r: number, lay: Layout): stri
     const slot = (s: string) => `${c.bucket}u + syn[${c.colptr}u + j] + ${s}`;
     const W = pr.weightOffset >> 2;
     const add = pr.plastic
-      ? { pre: `    let a = ${ring.offset >> 2}u + (t % ${ring.slots}u) * ${N}u + i;\n    var acc = ld(a);`, post: '    st(a, acc);', one: `acc = acc + bitcast<f32>(atomicLoad(&bucket[${c.plastic!.contrib}u + s]));` }
+      ? { pre: `    let a = ${ring.offset >> 2}u + (t % ${ring.slots}u) * ${N}u + i;\n    var acc = ld(a);`, post: '    st(a, acc);', one: `acc = acc + bitcast<f32>(bl(${c.plastic!.contrib}u + s));` }
       : 'value' in pr.delay
-      ? { pre: `    let a = ${ring.offset >> 2}u + ((t + ${pr.delay.value}u) % ${ring.slots}u) * ${N}u + i;\n    var acc = ld(a);`, post: '    st(a, acc);', one: `acc = acc + bitcast<f32>(mem[${W}u + s]);` }
-      : { pre: '', post: '', one: `let a = ${ring.offset >> 2}u + ((t + mem[${pr.delay.offset >> 2}u + s]) % ${ring.slots}u) * ${N}u + i; st(a, ld(a) + bitcast<f32>(mem[${W}u + s]));` };
+      ? { pre: `    let a = ${ring.offset >> 2}u + ((t + ${pr.delay.value}u) % ${ring.slots}u) * ${N}u + i;\n    var acc = ld(a);`, post: '    st(a, acc);', one: `acc = acc + bitcast<f32>(mr(${W}u + s));` }
+      : { pre: '', post: '', one: `let a = ${ring.offset >> 2}u + ((t + mr(${pr.delay.offset >> 2}u + s)) % ${ring.slots}u) * ${N}u + i; st(a, ld(a) + bitcast<f32>(mr(${W}u + s)));` };
     const one = add.one;
     L.push(`  if (i >= ${t0}u && i <= ${t1}u) {
     let j = i - ${t0}u;
-    let n = atomicLoad(&bucket[${c.count}u + j]);
+    let n = bl(${c.count}u + j);
     if (n > 0u) {
       for (var x = 1u; x < n; x++) {
-        let v = atomicLoad(&bucket[${slot('x')}]);
+        let v = bl(${slot('x')});
         var y = x;
         loop {
           if (y == 0u) { break; }
-          let u = atomicLoad(&bucket[${slot('y - 1u')}]);
+          let u = bl(${slot('y - 1u')});
           if (!${arrivalAfter(pr)}) { break; }
-          atomicStore(&bucket[${slot('y')}], u);
+          bs(${slot('y')}, u);
           y = y - 1u;
         }
-        atomicStore(&bucket[${slot('y')}], v);
+        bs(${slot('y')}, v);
       }
 ${add.pre}
       for (var x = 0u; x < n; x++) {
-        let s = atomicLoad(&bucket[${slot('x')}]);
+        let s = bl(${slot('x')});
         ${one}
       }
 ${add.post}
-      atomicStore(&bucket[${c.count}u + j], 0u);
+      bs(${c.count}u + j, 0u);
     }
   }`);
   }
@@ -406,8 +410,8 @@ ${add.post}
   const gated = !!m?.refractory && m.reset.some((st) => st.target.kind === 'state' && st.target.name === ring.variable);
   const v = ring.target.state.get(ring.variable)! >> 2;
   L.push(`  let a = ${ring.offset >> 2}u + (t % ${ring.slots}u) * ${N}u + i;`);
-  L.push(`  ${gated ? `if (mem[${ring.target.refrOffset >> 2}u + i] == 0u) ` : ''}{ st(${v}u + i, ld(${v}u + i) + ld(a)); }`);
-  L.push('  mem[a] = 0u;', '}');
+  L.push(`  ${gated ? `if (mr(${ring.target.refrOffset >> 2}u + i) == 0u) ` : ''}{ st(${v}u + i, ld(${v}u + i) + ld(a)); }`);
+  L.push('  mw(a, 0u);', '}');
   return L.join('\n');
 }
 
@@ -421,13 +425,13 @@ export function generate(plan: Plan, lay: Layout): Kernels {
   const k0 = plan.seed >>> 0;
   const k1 = Math.floor(plan.seed / 4294967296) >>> 0;
   const parts = [
-    '@group(0) @binding(0) var<storage, read_write> mem: array<u32>;',
+    accessors('mem', lay.mem),
     '@group(0) @binding(1) var<storage, read> syn: array<u32>;',
     '@group(0) @binding(2) var<storage, read_write> ctl: array<atomic<u32>>;',
     '@group(0) @binding(3) var<storage, read_write> lists: array<u32>;',
     '@group(0) @binding(4) var<storage, read_write> rec: array<u32>;',
     '@group(0) @binding(5) var<storage, read> tab: array<u32>;',
-    '@group(0) @binding(6) var<storage, read_write> bucket: array<atomic<u32>>;',
+    accessors('bucket', lay.bucket),
     `const REC_CAP: u32 = ${lay.recCap}u;`,
     HELPERS(k0, k1),
   ];
@@ -466,7 +470,7 @@ export function generate(plan: Plan, lay: Layout): Kernels {
   // The plastic delay queues' slot of this step has been run: empty it.
   for (const pr of plan.projs) {
     const q = pr.plastic?.queue;
-    if (q) resets.push(`atomicStore(&bucket[${lay.csc[pr.index].plastic!.qcount}u + t % ${q.slots}u], 0u);`);
+    if (q) resets.push(`bs(${lay.csc[pr.index].plastic!.qcount}u + t % ${q.slots}u, 0u);`);
   }
   parts.push(`@compute @workgroup_size(1) fn tick() { let t = atomicAdd(&ctl[0], 1u); ${resets.join(' ')} }`);
   step.push({ entry: 'tick', threads: 0 });
