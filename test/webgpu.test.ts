@@ -18,7 +18,7 @@ import type { ModelIR } from '../protocol/ir';
 import { Simulation, type RunResult } from '../sim-host/src/engine';
 import { PlanError } from '../sim-host/src/plan';
 import { WebGPUSimulation } from '../sim-host/src/webgpu/backend';
-import { getGpu, SWIFTSHADER_ICD, type Gpu } from '../sim-host/src/webgpu/device';
+import { getGpu, newGpu, SWIFTSHADER_ICD, type Gpu } from '../sim-host/src/webgpu/device';
 import { runOnBackend } from '../sim-host/src/webgpu/select';
 import { repoRoot } from './helpers/build';
 
@@ -270,6 +270,40 @@ describe('webgpu: agreement with the WASM engine', { skip: reexec ? 'runs in the
       await checkStdp(delay, gpu as Gpu);
     });
   }
+  gpuIt('device lost mid-run (destroyed from a progress callback): the run ends naming the loss and keeps the spikes recorded so far', async () => {
+    const own = await newGpu(); // a device of its own: the shared one stays usable
+    assert.ok(typeof own !== 'string', String(own));
+    const ir = irOf({ file: 'test/engine/lif_spiketrain.snn' });
+    const duration = 1;
+    const a = new Simulation(ir, { duration }).run();
+    const sim = await WebGPUSimulation.create(ir, { duration, gpu: own });
+    let at = -1;
+    const b = await sim.run({
+      progressEveryMs: 0,
+      onProgress: (done) => {
+        if (at < 0 && done >= 3000) {
+          at = done;
+          own.device.destroy();
+        }
+      },
+    });
+    sim.destroy();
+    console.log(`  destroyed at step ${at}: stepsDone ${b.stepsDone}, error: ${b.error}`);
+    assert.ok(at > 0 && at < 10000, `the callback never destroyed the device (at ${at})`);
+    assert.equal(b.stopReason, 'device-lost');
+    assert.match(b.error ?? '', /GPU device was lost \(destroyed/);
+    assert.match(b.error ?? '', new RegExp(`ended at step ${b.stepsDone} of 10000`));
+    assert.equal(b.stepsDone, at, 'steps done = the last chunk read back before the loss');
+    // the spikes up to there are WASM's spikes up to there, step for step
+    for (const [name, s] of a.spikes) {
+      const t = b.spikes.get(name)!;
+      const upTo = s.steps.findIndex((x) => x >= at);
+      const n = upTo < 0 ? s.steps.length : upTo;
+      assert.ok(n > 5, `${name}: too few spikes before the loss (${n})`);
+      assert.deepEqual([...t.steps], [...s.steps.slice(0, n)], name);
+      assert.deepEqual([...t.neurons], [...s.neurons.slice(0, n)], name);
+    }
+  });
   gpuIt('buffers over maxStorageBufferBindingSize are split across bindings: Brunel/10 and STDP still agree with WASM', async () => {
     const g = gpu as Gpu;
     // The same device, planned as if one binding could hold only 768 KiB (or 40 KiB).

@@ -464,21 +464,31 @@ export class WebGPUSimulation {
       p.end();
       enc.copyBufferToBuffer(this.bufs.ctl, 0, ctlStage, 0, CTL.words * 4);
       device.queue.submit([enc.finish()]);
-      await ctlStage.mapAsync(1);
-      const ctl = new Uint32Array(ctlStage.getMappedRange().slice(0));
-      ctlStage.unmap();
-      if (lost) break;
-      const count = Math.min(ctl[CTL.recCount], this.lay.recCap);
-      if (count > 0) {
-        const e2 = device.createCommandEncoder();
-        e2.copyBufferToBuffer(this.bufs.rec, 0, recStage, 0, count * 8);
-        device.queue.submit([e2.finish()]);
-        await recStage.mapAsync(1, 0, count * 8);
-        const rec = new Uint32Array(recStage.getMappedRange(0, count * 8).slice(0));
-        recStage.unmap();
-        const k = new Float64Array(count);
-        for (let m = 0; m < count; m++) k[m] = rec[2 * m] * neurons + rec[2 * m + 1];
-        keys.push(k);
+      // Read-backs fail once the device is lost (destroyed, driver reset, GPU removed): the run
+      // then ends with what was read back so far.
+      let ctl: Uint32Array;
+      try {
+        await ctlStage.mapAsync(1);
+        ctl = new Uint32Array(ctlStage.getMappedRange().slice(0));
+        ctlStage.unmap();
+        if (lost) break;
+        const count = Math.min(ctl[CTL.recCount], this.lay.recCap);
+        if (count > 0) {
+          const e2 = device.createCommandEncoder();
+          e2.copyBufferToBuffer(this.bufs.rec, 0, recStage, 0, count * 8);
+          device.queue.submit([e2.finish()]);
+          await recStage.mapAsync(1, 0, count * 8);
+          const rec = new Uint32Array(recStage.getMappedRange(0, count * 8).slice(0));
+          recStage.unmap();
+          const k = new Float64Array(count);
+          for (let m = 0; m < count; m++) k[m] = rec[2 * m] * neurons + rec[2 * m + 1];
+          keys.push(k);
+        }
+      } catch (e) {
+        // device.lost settles shortly after the failure; a failure without a loss is a bug.
+        await Promise.race([device.lost, new Promise((r) => setTimeout(r, 2000))]);
+        lost ??= `the GPU device was lost (a read-back failed: ${(e as Error).message})`;
+        break;
       }
       device.queue.writeBuffer(this.bufs.ctl, CTL.recCount * 4, new Uint32Array([0]));
       t = end;
@@ -488,6 +498,7 @@ export class WebGPUSimulation {
         const pop = plan.pops[ctl[CTL.errPop]];
         const variable = pop?.model?.state[ctl[CTL.errVar]]?.name ?? '?';
         result.error = `state became NaN/Inf: population ${pop?.name}, variable ${variable}, neuron ${ctl[CTL.errNeuron]}, step ${errStep} (t = ${(errStep * plan.dt * 1000).toFixed(3)} ms); is dt too large for this model, or does an equation divide by zero?`;
+        result.stopReason = 'nan-inf';
         result.stepsDone = errStep + 1;
         break;
       }
@@ -506,7 +517,10 @@ export class WebGPUSimulation {
       }
     }
     result.timings.run_s = (performance.now() - t0) / 1000;
-    if (lost) result.error = `${lost}; the run ended at step ${result.stepsDone}, results up to there are kept`;
+    if (lost) {
+      result.error = `${lost}; the run ended at step ${result.stepsDone} of ${plan.steps} (t = ${(result.stepsDone * plan.dt * 1000).toFixed(1)} ms): the spikes recorded up to there are kept, the traces (sampled on the GPU) are not`;
+      result.stopReason = 'device-lost';
+    }
     else await readTraces(result.stepsDone);
     finishSpikes();
     if (errStep >= 0) {
