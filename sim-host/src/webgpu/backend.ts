@@ -209,7 +209,9 @@ export class WebGPUSimulation {
       tab: buffer(tabWords * 4, S, concat(tabParts, tabWords)),
     };
     device.pushErrorScope('validation');
-    if (process.env.SPIKEWORKS_WGSL_DUMP) (await import('node:fs')).writeFileSync(process.env.SPIKEWORKS_WGSL_DUMP, kernels.code);
+    // (no `process` in a browser)
+    const dump = typeof process !== 'undefined' ? process.env?.SPIKEWORKS_WGSL_DUMP : undefined;
+    if (dump) (await import('node:fs')).writeFileSync(dump, kernels.code);
     const module = device.createShaderModule({ code: kernels.code });
     const info = await module.getCompilationInfo();
     const errors = info.messages.filter((m) => m.type === 'error');
@@ -221,7 +223,7 @@ export class WebGPUSimulation {
     const layout = device.createPipelineLayout({ bindGroupLayouts: [bgl] });
     const pipelines = new Map<string, GPUComputePipeline>();
     for (const k of kernels.step) {
-      if (process.env.SPIKEWORKS_WGSL_DUMP) console.error('pipeline', k.entry);
+      if (dump) console.error('pipeline', k.entry);
       if (!pipelines.has(k.entry)) pipelines.set(k.entry, device.createComputePipeline({ layout, compute: { module, entryPoint: k.entry } }));
     }
     const bindGroup = device.createBindGroup({
