@@ -1,6 +1,7 @@
 // Bundles every entry point of the project. `node esbuild.mjs [--watch] [--minify]`.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
+import { webgpuBrowserOptions } from './scripts/webgpu-browser.mjs';
 
 const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
@@ -44,6 +45,8 @@ const contexts = [
     target: 'es2022',
     loader: { '.snn': 'text' },
   }),
+  // The WebGPU backend for a page (navigator.gpu): dist/webgpu-browser.js.
+  await esbuild.context({ ...common, ...webgpuBrowserOptions, outdir: 'dist' }),
   // Panel front ends (webviews/): one IIFE + CSS per panel in dist/webviews/.
   await esbuild.context({
     ...common,

@@ -28,6 +28,8 @@
 // (the same CLI on a one-neuron model) is measured too, and the run's share, peak - runtime,
 // is compared with the arrays (target: within 2×).
 //
+// `-- --backend webgpu`: the WebGPU backend against WASM instead (bench/engine-webgpu.ts).
+//
 // Ends with one JSON line: {"bench":"engine","coba4k_ratio","coba40k_ratio",
 // "coba4k_edit_to_result_s" (ours, median over the 4k seeds),"brian2_edit_to_result_s" (Brian2
 // 4k, cold),"peak_rss_mb" (ours, largest over all runs: the 40k ones),"runtime_rss_mb",
@@ -38,6 +40,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureBuilt, distCli, repoRoot } from '../test/helpers/build';
+import { benchWebGPU } from './engine-webgpu';
 
 const PY = '/usr/bin/python3';
 const DURATION = 1;
@@ -141,6 +144,11 @@ const ev = (spikes: number, synapses: number, n: number, t: number) => (spikes *
 const e = (x: number) => x.toExponential(2);
 
 function main(): void {
+  const b = process.argv.indexOf('--backend');
+  if (b > 0 && process.argv[b + 1] === 'webgpu') {
+    void benchWebGPU();
+    return;
+  }
   if (spawnSync(PY, ['-c', 'import brian2'], { encoding: 'utf8' }).status !== 0) {
     console.error('bench:engine needs Brian2: apt-get install python3-brian (run with /usr/bin/python3)');
     process.exit(1);

@@ -57,8 +57,10 @@ export interface RunOutput {
   stepsDone: number;
   seed: number;
   cancelled: boolean;
-  /** NaN/Inf report, when the run stopped on one. */
+  /** Why the run stopped before its last step (NaN/Inf report, GPU device lost). */
   error?: string;
+  /** What stopped it early: state became NaN/Inf, or the GPU device was lost (WebGPU). */
+  stopReason?: 'nan-inf' | 'device-lost';
   spikes: PopulationSpikes[];
   traces: TraceData[];
   synapses: number;

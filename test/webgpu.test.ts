@@ -18,7 +18,7 @@ import type { ModelIR } from '../protocol/ir';
 import { Simulation, type RunResult } from '../sim-host/src/engine';
 import { PlanError } from '../sim-host/src/plan';
 import { WebGPUSimulation } from '../sim-host/src/webgpu/backend';
-import { getGpu, SWIFTSHADER_ICD, type Gpu } from '../sim-host/src/webgpu/device';
+import { getGpu, newGpu, SWIFTSHADER_ICD, type Gpu } from '../sim-host/src/webgpu/device';
 import { runOnBackend } from '../sim-host/src/webgpu/select';
 import { repoRoot } from './helpers/build';
 
@@ -55,15 +55,80 @@ function compare(a: RunResult, b: RunResult) {
   return out;
 }
 
-async function both(ir: ModelIR, duration: number) {
+/** Brunel/10 (500 LIF, 2,000 Poisson) with drawn per-synapse delays on the recurrent connections. */
+function brunelTenth(): ModelIR {
+  const ir = irOf({ file: 'test/engine/brunel.snn' });
+  // Drawn delays on the recurrent connections instead of the constant 1.5 ms.
+  for (const c of ir.connections) if (c.delay) c.delay = { kind: 'dist', dist: 'uniform', args: [0.5e-3, 3e-3] } as typeof c.delay;
+  ir.populations = ir.populations.map((p) => ({ ...p, size: p.size / 10 }));
+  ir.inputs = ir.inputs.map((i) => (i.kind === 'poisson' ? { ...i, size: i.size / 10 } : i));
+  for (const c of ir.connections) for (const s of [...c.sources, ...c.targets]) {
+    const size = [...ir.populations, ...ir.inputs].find((p) => p.name === s.name && 'size' in p) as { size: number };
+    s.to = Math.min(s.to, size.size - 1);
+  }
+  // Recurrent in-degree / 10 with weights × 10 (the same mean input); the external drive as is.
+  for (const c of ir.connections) {
+    if (c.rule.kind !== 'fixed_indegree' || c.sources[0].name === 'ext') continue;
+    c.rule = { ...c.rule, k: c.rule.k / 10 };
+    if (c.weight.kind === 'const') c.weight = { ...c.weight, value: c.weight.value * 10 };
+  }
+  return ir;
+}
+
+/** Pair STDP on test/engine/stdp_net.snn, WASM vs WebGPU: identical spikes, weights within 4 ulp. */
+async function checkStdp(delay: 'none' | 'a constant 2 ms' | 'per-synapse uniform(0.5, 3) ms', g: Gpu, duration = 1): Promise<{ mem: number; bucket: number }> {
+  const ir = irOf({ file: 'test/engine/stdp_net.snn' });
+  const c = ir.connections.find((x) => x.name === 'plastic')!;
+  if (delay === 'a constant 2 ms') c.delay = { kind: 'const', value: 2e-3 };
+  if (delay.startsWith('per-synapse')) c.delay = { kind: 'dist', dist: 'uniform', args: [0.5e-3, 3e-3] };
+  const wasm = new Simulation(ir, { duration });
+  const a = wasm.run();
+  const sim = await WebGPUSimulation.create(ir, { duration, gpu: g });
+  try {
+    const b = await sim.run();
+    assert.ok(!a.error && !b.error, a.error ?? b.error);
+    const cmp = compare(a, b);
+    const cells = cmp.find((x) => x.pop === 'cells')!;
+    assert.ok(cells.spikesA > 200 * duration, `too little activity to compare (${cells.spikesA} spikes)`);
+    for (const x of cmp) assert.ok(x.identical, `${x.pop}: ${x.spikesA} (WASM) vs ${x.spikesB} (WebGPU) spikes, not identical`);
+    const wa = wasm.weights(0);
+    const wb = await sim.weights(0);
+    assert.equal(wb.length, wa.length);
+    const ia = new Int32Array(wa.buffer, wa.byteOffset, wa.length);
+    const ib = new Int32Array(wb.buffer, wb.byteOffset, wb.length);
+    let maxUlp = 0;
+    let differ = 0;
+    let changed = 0;
+    for (let k = 0; k < wa.length; k++) {
+      const u = Math.abs(ia[k] - ib[k]);
+      if (u) differ++;
+      maxUlp = Math.max(maxUlp, u);
+      if (Math.abs(wa[k] / 45e-12 - 1) > 0.01) changed++;
+    }
+    console.log(`  STDP, delay ${delay}${sim.bindings.mem > 1 ? ` (memory in ${sim.bindings.mem} bindings, arrivals in ${sim.bindings.bucket})` : ''}: ${cells.spikesA} spikes identical; ${wa.length} weights, ${changed} moved > 1 %, ${differ} differ from WASM by at most ${maxUlp} ulp`);
+    assert.ok(changed > wa.length / 10, `plasticity barely acted (${changed} of ${wa.length} weights moved > 1 %)`);
+    assert.ok(maxUlp <= 4, `weights differ by up to ${maxUlp} ulp`);
+    // the weight probe samples the same synapses (≤ 4 ulp too)
+    const ta = a.traces.find((t) => t.variable === 'w')!;
+    const tb = b.traces.find((t) => t.variable === 'w')!;
+    assert.deepEqual(tb.synapses, ta.synapses);
+    assert.equal(tb.data.length, ta.data.length);
+    for (let k = 0; k < ta.data.length; k++) assert.ok(Math.abs(ta.data[k] - tb.data[k]) <= 4 * 2 ** -23 * Math.abs(ta.data[k]), `w sample ${k}: ${ta.data[k]} vs ${tb.data[k]}`);
+    return sim.bindings;
+  } finally {
+    sim.destroy();
+  }
+}
+
+async function both(ir: ModelIR, duration: number, g?: Gpu) {
   if (typeof gpu === 'string') throw new Error(gpu);
   const a = new Simulation(ir, { duration }).run();
-  const sim = await WebGPUSimulation.create(ir, { duration, gpu: gpu as Gpu });
+  const sim = await WebGPUSimulation.create(ir, { duration, gpu: g ?? (gpu as Gpu) });
   try {
     const b = await sim.run();
     assert.ok(!a.error && !b.error, a.error ?? b.error);
     assert.equal(b.stepsDone, a.stepsDone);
-    return { a, b, cmp: compare(a, b) };
+    return { a, b, cmp: compare(a, b), bindings: sim.bindings };
   } finally {
     sim.destroy();
   }
@@ -100,13 +165,23 @@ describe('webgpu: adapter limits and fallback (no adapter needed)', () => {
     adapter: {} as GPUAdapter, device: {} as GPUDevice, name: 'test adapter',
     limits: { maxStorageBufferBindingSize: limit, maxBufferSize: 2 * limit, maxStorageBuffersPerShaderStage: 8, maxComputeWorkgroupsPerDimension: 65535 },
   });
-  it('refuses a model whose buffer exceeds maxStorageBufferBindingSize, naming the limit and the buffer', async () => {
+  it('refuses a model whose per-neuron buffer exceeds maxStorageBufferBindingSize, naming the limit and the buffer', async () => {
+    const ir = irOf({ file: 'test/engine/brunel.snn' });
+    await assert.rejects(WebGPUSimulation.create(ir, { duration: 0.01, gpu: fake(64 << 10) }), (e: unknown) => {
+      assert.ok(e instanceof PlanError, String(e));
+      assert.equal(e.code, 'memory');
+      assert.match(e.message, /maxStorageBufferBindingSize \(64 KiB\)/);
+      assert.match(e.message, /buffer 'spike lists' needs \d+ KiB/);
+      return true;
+    });
+  });
+  it('splits the synapse memory across bindings, and refuses when that needs more bindings than the adapter has, naming both', async () => {
     const ir = irOf({ file: 'examples/coba.snn' });
     await assert.rejects(WebGPUSimulation.create(ir, { duration: 0.01, gpu: fake(1 << 20) }), (e: unknown) => {
       assert.ok(e instanceof PlanError, String(e));
       assert.equal(e.code, 'memory');
-      assert.match(e.message, /maxStorageBufferBindingSize \(1\.0 MiB\)/);
-      assert.match(e.message, /buffer '[^']+' needs [\d.]+ MiB/);
+      assert.match(e.message, /need 10 storage bindings \('state, synapses and delay rings \(plan memory\)' \(2\.\d MiB\) in 3 bindings and 'arrivals by target' \(1\.\d MiB\) in 2 bindings, each at most 1\.0 MiB/);
+      assert.match(e.message, /more than the adapter's maxStorageBuffersPerShaderStage \(8\)/);
       return true;
     });
   });
@@ -117,6 +192,17 @@ describe('webgpu: adapter limits and fallback (no adapter needed)', () => {
       assert.match(e.message, /dendritic segments/);
       return true;
     });
+  });
+  it('refuses clock-driven plasticity (the calcium rule) with the reason; webgpu then runs on WASM saying why', async () => {
+    const ir = irOf({ file: 'examples/calcium_stdp.snn' });
+    await assert.rejects(WebGPUSimulation.create(ir, { duration: 0.01, gpu: fake(1 << 30) }), (e: unknown) => {
+      assert.ok(e instanceof PlanError && e.code === 'unsupported', String(e));
+      assert.match(e.message, /synapse model CalciumHebbian has clock-driven equations \(dw\/dt/);
+      return true;
+    });
+    const r = await runOnBackend(ir, { duration: 0.05 }, 'webgpu', {}, fake(1 << 30));
+    assert.equal(r.backend, 'wasm');
+    assert.match(r.note ?? '', /CalciumHebbian has clock-driven equations.*; ran on WASM/);
   });
   it('without an adapter, webgpu falls back to WASM with the reason; auto says nothing', async () => {
     const ir = irOf({ file: 'test/engine/lif_step.snn' });
@@ -171,27 +257,63 @@ describe('webgpu: agreement with the WASM engine', { skip: reexec ? 'runs in the
     sameTraces(a, b);
   });
   gpuIt('per-synapse delays (drawn) and a Poisson drive into LIF: identical spikes', async () => {
-    const ir = irOf({ file: 'test/engine/brunel.snn' });
-    // Drawn delays on the recurrent connections instead of the constant 1.5 ms.
-    for (const c of ir.connections) if (c.delay) c.delay = { kind: 'dist', dist: 'uniform', args: [0.5e-3, 3e-3] } as typeof c.delay;
-    ir.populations = ir.populations.map((p) => ({ ...p, size: p.size / 10 }));
-    ir.inputs = ir.inputs.map((i) => (i.kind === 'poisson' ? { ...i, size: i.size / 10 } : i));
-    for (const c of ir.connections) for (const s of [...c.sources, ...c.targets]) {
-      const size = [...ir.populations, ...ir.inputs].find((p) => p.name === s.name && 'size' in p) as { size: number };
-      s.to = Math.min(s.to, size.size - 1);
-    }
-    // Recurrent in-degree / 10 with weights × 10 (the same mean input); the external drive as is.
-    for (const c of ir.connections) {
-      if (c.rule.kind !== 'fixed_indegree' || c.sources[0].name === 'ext') continue;
-      c.rule = { ...c.rule, k: c.rule.k / 10 };
-      if (c.weight.kind === 'const') c.weight = { ...c.weight, value: c.weight.value * 10 };
-    }
+    const ir = brunelTenth();
     const { cmp } = await both(ir, 0.1);
     for (const c of cmp) {
       console.log(`  Brunel/10 with uniform(0.5, 3) ms delays, 100 ms, ${c.pop}: ${c.spikesA} / ${c.spikesB} spikes, identical ${c.identical}`);
       assert.ok(c.spikesA > 100, `${c.pop}: too little activity (${c.spikesA} spikes) to compare`);
       assert.ok(c.identical, c.pop);
     }
+  });
+  for (const delay of ['none', 'a constant 2 ms', 'per-synapse uniform(0.5, 3) ms'] as const) {
+    gpuIt(`pair STDP (delay ${delay}): identical spike trains, final weights within 4 ulp of WASM's`, async () => {
+      await checkStdp(delay, gpu as Gpu);
+    });
+  }
+  gpuIt('device lost mid-run (destroyed from a progress callback): the run ends naming the loss and keeps the spikes recorded so far', async () => {
+    const own = await newGpu(); // a device of its own: the shared one stays usable
+    assert.ok(typeof own !== 'string', String(own));
+    const ir = irOf({ file: 'test/engine/lif_spiketrain.snn' });
+    const duration = 1;
+    const a = new Simulation(ir, { duration }).run();
+    const sim = await WebGPUSimulation.create(ir, { duration, gpu: own });
+    let at = -1;
+    const b = await sim.run({
+      progressEveryMs: 0,
+      onProgress: (done) => {
+        if (at < 0 && done >= 3000) {
+          at = done;
+          own.device.destroy();
+        }
+      },
+    });
+    sim.destroy();
+    console.log(`  destroyed at step ${at}: stepsDone ${b.stepsDone}, error: ${b.error}`);
+    assert.ok(at > 0 && at < 10000, `the callback never destroyed the device (at ${at})`);
+    assert.equal(b.stopReason, 'device-lost');
+    assert.match(b.error ?? '', /GPU device was lost \(destroyed/);
+    assert.match(b.error ?? '', new RegExp(`ended at step ${b.stepsDone} of 10000`));
+    assert.equal(b.stepsDone, at, 'steps done = the last chunk read back before the loss');
+    // the spikes up to there are WASM's spikes up to there, step for step
+    for (const [name, s] of a.spikes) {
+      const t = b.spikes.get(name)!;
+      const upTo = s.steps.findIndex((x) => x >= at);
+      const n = upTo < 0 ? s.steps.length : upTo;
+      assert.ok(n > 5, `${name}: too few spikes before the loss (${n})`);
+      assert.deepEqual([...t.steps], [...s.steps.slice(0, n)], name);
+      assert.deepEqual([...t.neurons], [...s.neurons.slice(0, n)], name);
+    }
+  });
+  gpuIt('buffers over maxStorageBufferBindingSize are split across bindings: Brunel/10 and STDP still agree with WASM', async () => {
+    const g = gpu as Gpu;
+    // The same device, planned as if one binding could hold only 768 KiB (or 40 KiB).
+    const limited = (bytes: number): Gpu => ({ ...g, limits: { ...g.limits, maxStorageBufferBindingSize: bytes } });
+    const { cmp, bindings } = await both(brunelTenth(), 0.1, limited(768 * 1024));
+    console.log(`  Brunel/10 under a 768 KiB binding limit: memory in ${bindings.mem} bindings, arrivals in ${bindings.bucket}; ${cmp.map((c) => `${c.pop} ${c.spikesA}/${c.spikesB} identical ${c.identical}`).join(', ')}`);
+    assert.ok(bindings.mem > 1 && bindings.bucket > 1, `nothing was split: ${JSON.stringify(bindings)}`);
+    for (const c of cmp) assert.ok(c.identical && c.spikesA > 100, c.pop);
+    const st = await checkStdp('per-synapse uniform(0.5, 3) ms', limited(40 * 1024), 0.4);
+    assert.ok(st.mem > 1 && st.bucket > 1, `nothing was split: ${JSON.stringify(st)}`);
   });
   for (const [name, file] of [['COBA-4000', 'examples/coba.snn'], ['Brunel (N = 5000, 20000 Poisson sources)', 'test/engine/brunel.snn']] as const) {
     gpuIt(`${name}, 200 ms: population rates within 2 %, the same spike count for ≥ 95 % of neurons`, async () => {

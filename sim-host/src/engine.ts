@@ -277,6 +277,7 @@ export class Simulation {
           const variable = pop.model?.state[varIndex]?.name ?? '?';
           const step = mem32[errAt + 4];
           result.error = `state became NaN/Inf: population ${pop.name}, variable ${variable}, neuron ${neuron}, step ${step} (t = ${(step * plan.dt * 1000).toFixed(3)} ms); is dt too large for this model, or does an equation divide by zero?`;
+          result.stopReason = 'nan-inf';
           result.stepsDone = t + 1;
           result.timings.run_s = (performance.now() - t0) / 1000;
           finish();

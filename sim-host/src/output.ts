@@ -38,6 +38,7 @@ export function summarize(out: RunOutput, wallS: number, backend: string, checkS
     memory_mb: out.memoryBytes / 2 ** 20,
     timings: { ...(checkS !== undefined ? { check_s: checkS } : {}), ...out.timings },
     ...(out.error ? { error: out.error } : {}),
+    ...(out.stopReason ? { stop_reason: out.stopReason } : {}),
   };
 }
 

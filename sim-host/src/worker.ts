@@ -10,7 +10,7 @@ type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e:
 
 export function toOutput(r: RunResult): RunOutput {
   return {
-    dt: r.dt, steps: r.steps, stepsDone: r.stepsDone, seed: r.seed, cancelled: r.cancelled, error: r.error,
+    dt: r.dt, steps: r.steps, stepsDone: r.stepsDone, seed: r.seed, cancelled: r.cancelled, error: r.error, stopReason: r.stopReason,
     // The records' own buffers (views of the engine's growable arrays, fresh trace copies) are
     // transferred as they are: copying them would double the results' memory at the end.
     spikes: [...r.spikes].map(([name, s]) => ({ name, size: r.sizes.get(name) ?? 0, steps: s.steps, neurons: s.neurons })),

@@ -4,8 +4,10 @@
 // as Simulation.run (engine.ts), asynchronous (GPU read-backs are). protocol/webgpu.md.
 import type { ModelIR } from '../../../protocol/ir';
 import type { RunCallbacks, RunResult, SpikeRecord, TraceRecord } from '../engine';
-import { buildPlan, isPlastic, PlanError, type Plan, type PlanOptions } from '../plan';
+import { buildPlan, PlanError, type Plan, type PlanOptions } from '../plan';
 import { getGpu, type Gpu } from './device';
+import { pieces, split, type Split } from './chunks';
+import { plasticRefusal, plasticWords } from './plastic';
 import { CTL, generate, WG, type Kernels, type Layout } from './wgsl';
 
 const U = GPUBufferUsageConst();
@@ -29,7 +31,7 @@ export class WebGPUSimulation {
     readonly gpu: Gpu,
     private lay: Layout,
     private kernels: Kernels,
-    private bufs: { mem: GPUBuffer; syn: GPUBuffer; ctl: GPUBuffer; lists: GPUBuffer; rec: GPUBuffer; tab: GPUBuffer; bucket: GPUBuffer },
+    private bufs: { mem: GPUBuffer[]; syn: GPUBuffer; ctl: GPUBuffer; lists: GPUBuffer; rec: GPUBuffer; tab: GPUBuffer; bucket: GPUBuffer[] },
     private pipelines: Map<string, GPUComputePipeline>,
     private bindGroup: GPUBindGroup,
     private planS: number,
@@ -46,8 +48,8 @@ export class WebGPUSimulation {
       if (ir.models[p.model]?.method === 'exponential') throw new PlanError('the WebGPU backend does not run method exponential yet (use backend: wasm)');
     }
     for (const c of ir.connections) {
-      const m = c.synapse ? ir.models[c.synapse.model] : undefined;
-      if (m && isPlastic(m)) throw new PlanError('the WebGPU backend does not run plastic synapses yet (use backend: wasm)');
+      const why = plasticRefusal(ir, c);
+      if (why) throw new PlanError(`the WebGPU backend does not run this plastic synapse: ${why} (use backend: wasm)`);
       if (c.segments) throw new PlanError('the WebGPU backend does not run dendritic segments yet (use backend: wasm)');
     }
     const t0 = performance.now();
@@ -71,6 +73,12 @@ export class WebGPUSimulation {
       parts.push(colptr);
       synWords += nt + 1;
       bucketWords += nt + n;
+      if (pr.plastic) {
+        // per-synapse contributions to the target, and the delay queue
+        const pw = plasticWords(pr, bucketWords);
+        csc[csc.length - 1].plastic = pw.plastic;
+        bucketWords += pw.words;
+      }
     }
     // Spike arrays (step pointers + indices) and per-neuron Poisson thresholds.
     const tabParts: Uint32Array[] = [];
@@ -125,12 +133,9 @@ export class WebGPUSimulation {
     const lim = gpu.limits;
     const maxBind = Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize);
     const recCap = Math.max(neurons, Math.min(Math.floor(maxBind / 8), Math.max(1 << 20, neurons * 64)));
-    const lay: Layout = { csc, arrays, poissonThr, flagBase, recBase, recCap };
     const sizes: [string, number][] = [
-      ['state, parameters and delay rings (plan memory)', plan.bytes],
       ['column pointers', synWords * 4],
       ['spike lists', neurons * 4],
-      ['arrivals by target', bucketWords * 4],
       ['spike records', recCap * 8],
       ['input tables', tabWords * 4],
     ];
@@ -138,6 +143,20 @@ export class WebGPUSimulation {
       if (bytes > lim.maxStorageBufferBindingSize) throw new PlanError(`WebGPU: the buffer '${name}' needs ${fmtBytes(bytes)}, more than the adapter's maxStorageBufferBindingSize (${fmtBytes(lim.maxStorageBufferBindingSize)}) on ${gpu.name}; run on WASM (backend: wasm) or reduce the model`, 'memory');
       if (bytes > lim.maxBufferSize) throw new PlanError(`WebGPU: the buffer '${name}' needs ${fmtBytes(bytes)}, more than the adapter's maxBufferSize (${fmtBytes(lim.maxBufferSize)}) on ${gpu.name}; run on WASM (backend: wasm) or reduce the model`, 'memory');
     }
+    // The plan's memory and the arrival buckets grow with the synapse count: split across
+    // bindings where one is not enough (chunks.ts). The rest is O(neurons): one binding each.
+    const perBinding = Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize);
+    const memSplit = split(plan.bytes, perBinding);
+    const bucketSplit = split(bucketWords * 4, perBinding);
+    const bindings = 7 + memSplit.chunks - 1 + bucketSplit.chunks - 1;
+    const splitDesc = (name: string, bytes: number, sp: { chunks: number }) => sp.chunks > 1 ? `'${name}' (${fmtBytes(bytes)}) in ${sp.chunks} bindings` : '';
+    if (bindings > lim.maxStorageBuffersPerShaderStage) {
+      const what = [splitDesc('state, synapses and delay rings (plan memory)', plan.bytes, memSplit), splitDesc('arrivals by target', bucketWords * 4, bucketSplit)].filter(Boolean).join(' and ');
+      throw new PlanError(`WebGPU: the buffers need ${bindings} storage bindings (${what}, each at most ${fmtBytes(perBinding)}, the adapter's maxStorageBufferBindingSize/maxBufferSize), more than the adapter's maxStorageBuffersPerShaderStage (${lim.maxStorageBuffersPerShaderStage}) on ${gpu.name}; run on WASM (backend: wasm) or reduce the model`, 'memory');
+    }
+    const mem: Split = { ...memSplit, bindings: [0, ...Array.from({ length: memSplit.chunks - 1 }, (_, k) => 7 + k)] };
+    const bucket: Split = { ...bucketSplit, bindings: [6, ...Array.from({ length: bucketSplit.chunks - 1 }, (_, k) => 7 + memSplit.chunks - 1 + k)] };
+    const lay: Layout = { csc, arrays, poissonThr, flagBase, recBase, recCap, mem, bucket };
     const kernels = generate(plan, lay);
     const device = gpu.device;
     const buffer = (bytes: number, usage: number, data?: ArrayBufferView) => {
@@ -170,38 +189,138 @@ export class WebGPUSimulation {
     const S = U.STORAGE | U.COPY_SRC | U.COPY_DST;
     const ctlInit = new Uint32Array(CTL.words + plan.pops.length);
     ctlInit[CTL.errStep] = 0xffffffff;
+    // Allocation failures (device memory) are reported naming the buffer.
+    const chunked = (name: string, sp: Split, bytes: number, data?: Uint8Array) => Array.from({ length: sp.chunks }, (_, k) => {
+      const from = k * sp.chunkWords * 4;
+      const n = Math.min(bytes, from + sp.chunkWords * 4) - from;
+      device.pushErrorScope('out-of-memory');
+      const b = buffer(n, S, data ? data.subarray(from, from + n) : undefined);
+      oomChecks.push(device.popErrorScope().then((e) => {
+        if (e) oom.push(`'${name}' chunk ${k + 1} of ${sp.chunks} (${fmtBytes(n)}): ${e.message}`);
+      }));
+      return b;
+    });
+    const oom: string[] = [];
+    const oomChecks: Promise<void>[] = [];
     const bufs = {
-      mem: buffer(plan.bytes, S, memCopy),
+      mem: chunked('state, synapses and delay rings (plan memory)', mem, plan.bytes, memCopy),
       syn: buffer(synWords * 4, S, concat(parts, synWords)),
       ctl: buffer(ctlInit.byteLength, S, ctlInit),
       lists: buffer(neurons * 4, S),
-      bucket: buffer(bucketWords * 4, S),
+      bucket: chunked('arrivals by target', bucket, bucketWords * 4),
       rec: buffer(recCap * 8, S),
       tab: buffer(tabWords * 4, S, concat(tabParts, tabWords)),
     };
     device.pushErrorScope('validation');
-    if (process.env.SPIKEWORKS_WGSL_DUMP) (await import('node:fs')).writeFileSync(process.env.SPIKEWORKS_WGSL_DUMP, kernels.code);
+    // (no `process` in a browser)
+    const dump = typeof process !== 'undefined' ? process.env?.SPIKEWORKS_WGSL_DUMP : undefined;
+    if (dump) (await import('node:fs')).writeFileSync(dump, kernels.code);
     const module = device.createShaderModule({ code: kernels.code });
     const info = await module.getCompilationInfo();
     const errors = info.messages.filter((m) => m.type === 'error');
     if (errors.length) throw new Error(`WGSL did not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-    const entries: GPUBindGroupLayoutEntry[] = [0, 1, 2, 3, 4, 5, 6].map((binding) => ({
+    const entries: GPUBindGroupLayoutEntry[] = Array.from({ length: bindings }, (_, binding) => ({
       binding, visibility: 4 /* COMPUTE */, buffer: { type: binding === 1 || binding === 5 ? 'read-only-storage' : 'storage' },
     }));
     const bgl = device.createBindGroupLayout({ entries });
     const layout = device.createPipelineLayout({ bindGroupLayouts: [bgl] });
     const pipelines = new Map<string, GPUComputePipeline>();
     for (const k of kernels.step) {
-      if (process.env.SPIKEWORKS_WGSL_DUMP) console.error('pipeline', k.entry);
+      if (dump) console.error('pipeline', k.entry);
       if (!pipelines.has(k.entry)) pipelines.set(k.entry, device.createComputePipeline({ layout, compute: { module, entryPoint: k.entry } }));
     }
     const bindGroup = device.createBindGroup({
       layout: bgl,
-      entries: (['mem', 'syn', 'ctl', 'lists', 'rec', 'tab', 'bucket'] as const).map((name, binding) => ({ binding, resource: { buffer: bufs[name] } })),
+      entries: [
+        ...([bufs.mem[0], bufs.syn, bufs.ctl, bufs.lists, bufs.rec, bufs.tab, bufs.bucket[0]]).map((buffer, binding) => ({ binding, resource: { buffer } })),
+        ...bufs.mem.slice(1).map((buffer, k) => ({ binding: mem.bindings[k + 1], resource: { buffer } })),
+        ...bufs.bucket.slice(1).map((buffer, k) => ({ binding: bucket.bindings[k + 1], resource: { buffer } })),
+      ],
     });
     const e = await device.popErrorScope();
+    await Promise.all(oomChecks);
+    if (oom.length) {
+      for (const b of [...bufs.mem, ...bufs.bucket, bufs.syn, bufs.ctl, bufs.lists, bufs.rec, bufs.tab]) b.destroy();
+      throw new PlanError(`WebGPU: out of device memory allocating ${oom.join('; ')} on ${gpu.name}; run on WASM (backend: wasm) or reduce the model`, 'memory');
+    }
     if (e) throw new Error(`WebGPU: ${e.message}`);
     return new WebGPUSimulation(plan, gpu, lay, kernels, bufs, pipelines, bindGroup, (t1 - t0) / 1000, (performance.now() - t1) / 1000);
+  }
+
+  /**
+   * What a probe of `variable` on `sel` samples: a population's state variable (neurons
+   * sel.from..sel.to), or a connection's weights or synapse variable (synapses numbered across
+   * its projections, as Simulation's probes). Regions of the plan's memory, copied in order.
+   */
+  private probeParts(sel: { name: string; from: number; to: number }, variable: string): { indices: number[]; parts: { byteOffset: number; n: number }[]; synapses?: { pre: number[]; post: number[] } } | undefined {
+    const plan = this.plan;
+    const pop = plan.pops.find((p) => p.name === sel.name);
+    if (pop) {
+      const off = pop.state.get(variable);
+      if (off === undefined) return undefined;
+      const from = Math.max(0, sel.from);
+      const to = Math.min(sel.to, pop.size - 1);
+      const indices: number[] = [];
+      for (let i = from; i <= to; i++) indices.push(i);
+      return indices.length ? { indices, parts: [{ byteOffset: off + 4 * from, n: indices.length }] } : undefined;
+    }
+    const ci = plan.ir.connections.findIndex((c) => c.name === sel.name);
+    if (ci < 0) return undefined;
+    const parts: { byteOffset: number; n: number }[] = [];
+    const pre: number[] = [];
+    const post: number[] = [];
+    let total = 0;
+    for (const pr of plan.projs) {
+      if (pr.connection !== ci) continue;
+      const off = variable === 'w' ? pr.weightOffset : pr.plastic?.state.get(variable);
+      if (off === undefined) return undefined;
+      const col = new Int32Array(plan.memory.buffer, pr.colOffset, pr.synapses);
+      const from = Math.max(0, sel.from - total);
+      const to = Math.min(pr.synapses - 1, sel.to - total);
+      if (to >= from) {
+        parts.push({ byteOffset: off + 4 * from, n: to - from + 1 });
+        for (let r = 0; r + 1 < pr.rowptr.length; r++) {
+          for (let s = Math.max(pr.rowptr[r], from); s < Math.min(pr.rowptr[r + 1], to + 1); s++) {
+            pre.push(pr.src[0] + r);
+            post.push(pr.tgt[0] + col[s]);
+          }
+        }
+      }
+      total += pr.synapses;
+    }
+    const indices: number[] = [];
+    for (let k = Math.max(0, sel.from); k <= Math.min(sel.to, total - 1); k++) indices.push(k);
+    return indices.length ? { indices, parts, synapses: { pre, post } } : undefined;
+  }
+
+  /** Current weights of projection `k`, read back from the GPU (plastic synapses change them). */
+  async weights(k: number): Promise<Float32Array> {
+    const pr = this.plan.projs[k];
+    const bytes = Math.ceil((pr.synapses * 4) / 4) * 4;
+    const device = this.gpu.device;
+    const stage = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: U.MAP_READ | U.COPY_DST });
+    const enc = device.createCommandEncoder();
+    this.copyFromMem(enc, pr.weightOffset, stage, 0, bytes);
+    device.queue.submit([enc.finish()]);
+    await stage.mapAsync(1);
+    const out = new Float32Array(stage.getMappedRange().slice(0, pr.synapses * 4));
+    stage.unmap();
+    stage.destroy();
+    return out;
+  }
+
+  /** Copies bytes of the plan's memory (which may span chunks) into `dst`. */
+  private copyFromMem(enc: GPUCommandEncoder, byteOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
+    let to = dstOffset;
+    for (const [k, at, n] of pieces(this.lay.mem, byteOffset, bytes)) {
+      enc.copyBufferToBuffer(this.bufs.mem[k], at, dst, to, n);
+      to += n;
+    }
+  }
+
+  /** How the plan's memory and the arrival buckets are split across bindings. */
+  get bindings(): { mem: number; bucket: number } {
+    return { mem: this.lay.mem.chunks, bucket: this.lay.bucket.chunks };
   }
 
   /** The WGSL the kernels were built from (for inspection and tests). */
@@ -210,7 +329,8 @@ export class WebGPUSimulation {
   }
 
   destroy(): void {
-    for (const b of Object.values(this.bufs)) b.destroy();
+    const b = this.bufs;
+    for (const x of [...b.mem, ...b.bucket, b.syn, b.ctl, b.lists, b.rec, b.tab]) x.destroy();
   }
 
   async run(cb: RunCallbacks = {}): Promise<RunResult> {
@@ -219,7 +339,7 @@ export class WebGPUSimulation {
     const device = this.gpu.device;
     const neurons = plan.pops.reduce((a, p) => a + p.size, 0);
     const probedSpikes = new Set<string>();
-    const traces: { rec: TraceRecord; offset: number; everySteps: number; from: number; count: number; base: number; samples: number }[] = [];
+    const traces: { rec: TraceRecord; parts: { byteOffset: number; n: number }[]; everySteps: number; count: number; base: number; samples: number }[] = [];
     let traceWords = 0;
     for (const pr of ir.probes) {
       for (const sel of pr.targets) {
@@ -227,15 +347,13 @@ export class WebGPUSimulation {
           probedSpikes.add(sel.name);
           continue;
         }
-        const pop = plan.pops.find((p) => p.name === sel.name);
-        const off = pop?.state.get(pr.variable);
-        if (!pop || off === undefined) continue;
+        const probe = this.probeParts(sel, pr.variable);
+        if (!probe) continue;
         const everySteps = Math.max(1, Math.round((pr.every ?? plan.dt) / plan.dt));
-        const neuronsOf: number[] = [];
-        for (let i = sel.from; i <= Math.min(sel.to, pop.size - 1); i++) neuronsOf.push(i);
         const samples = Math.ceil(plan.steps / everySteps);
-        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: neuronsOf, every: everySteps * plan.dt, data: new Float32Array(0) }, offset: off, everySteps, from: sel.from, count: neuronsOf.length, base: traceWords, samples: 0 });
-        traceWords += samples * neuronsOf.length;
+        const count = probe.indices.length;
+        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: probe.indices, every: everySteps * plan.dt, data: new Float32Array(0), ...(probe.synapses ? { synapses: probe.synapses } : {}) }, parts: probe.parts, everySteps, count, base: traceWords, samples: 0 });
+        traceWords += samples * count;
       }
     }
     if (traceWords * 4 > this.gpu.limits.maxBufferSize) throw new PlanError(`WebGPU: the buffer 'traces' needs ${fmtBytes(traceWords * 4)}, more than the adapter's maxBufferSize (${fmtBytes(this.gpu.limits.maxBufferSize)}); probe fewer neurons or sample less often`, 'memory');
@@ -317,7 +435,8 @@ export class WebGPUSimulation {
       const nextCs = csSteps.find((s) => s > t);
       if (nextCs !== undefined && nextCs < end) end = nextCs;
       for (const c of csAt.get(t) ?? []) {
-        device.queue.writeBuffer(this.bufs.mem, c.off + 4 * c.from, new Float32Array(c.to - c.from + 1).fill(c.value));
+        const data = new Uint8Array(new Float32Array(c.to - c.from + 1).fill(c.value).buffer);
+        for (const [k, at, n] of pieces(this.lay.mem, c.off + 4 * c.from, data.byteLength)) device.queue.writeBuffer(this.bufs.mem[k], at, data, at + k * this.lay.mem.chunkWords * 4 - (c.off + 4 * c.from), n);
       }
       const c0 = performance.now();
       const enc = device.createCommandEncoder();
@@ -327,7 +446,11 @@ export class WebGPUSimulation {
         if (sampled.length) {
           p.end();
           for (const tr of sampled) {
-            enc.copyBufferToBuffer(this.bufs.mem, tr.offset + 4 * tr.from, traceBuf, 4 * (tr.base + tr.samples * tr.count), 4 * tr.count);
+            let at = tr.base + tr.samples * tr.count;
+            for (const part of tr.parts) {
+              this.copyFromMem(enc, part.byteOffset, traceBuf, 4 * at, 4 * part.n);
+              at += part.n;
+            }
             tr.samples++;
           }
           p = pass(enc);
@@ -346,21 +469,31 @@ export class WebGPUSimulation {
       p.end();
       enc.copyBufferToBuffer(this.bufs.ctl, 0, ctlStage, 0, CTL.words * 4);
       device.queue.submit([enc.finish()]);
-      await ctlStage.mapAsync(1);
-      const ctl = new Uint32Array(ctlStage.getMappedRange().slice(0));
-      ctlStage.unmap();
-      if (lost) break;
-      const count = Math.min(ctl[CTL.recCount], this.lay.recCap);
-      if (count > 0) {
-        const e2 = device.createCommandEncoder();
-        e2.copyBufferToBuffer(this.bufs.rec, 0, recStage, 0, count * 8);
-        device.queue.submit([e2.finish()]);
-        await recStage.mapAsync(1, 0, count * 8);
-        const rec = new Uint32Array(recStage.getMappedRange(0, count * 8).slice(0));
-        recStage.unmap();
-        const k = new Float64Array(count);
-        for (let m = 0; m < count; m++) k[m] = rec[2 * m] * neurons + rec[2 * m + 1];
-        keys.push(k);
+      // Read-backs fail once the device is lost (destroyed, driver reset, GPU removed): the run
+      // then ends with what was read back so far.
+      let ctl: Uint32Array;
+      try {
+        await ctlStage.mapAsync(1);
+        ctl = new Uint32Array(ctlStage.getMappedRange().slice(0));
+        ctlStage.unmap();
+        if (lost) break;
+        const count = Math.min(ctl[CTL.recCount], this.lay.recCap);
+        if (count > 0) {
+          const e2 = device.createCommandEncoder();
+          e2.copyBufferToBuffer(this.bufs.rec, 0, recStage, 0, count * 8);
+          device.queue.submit([e2.finish()]);
+          await recStage.mapAsync(1, 0, count * 8);
+          const rec = new Uint32Array(recStage.getMappedRange(0, count * 8).slice(0));
+          recStage.unmap();
+          const k = new Float64Array(count);
+          for (let m = 0; m < count; m++) k[m] = rec[2 * m] * neurons + rec[2 * m + 1];
+          keys.push(k);
+        }
+      } catch (e) {
+        // device.lost settles shortly after the failure; a failure without a loss is a bug.
+        await Promise.race([device.lost, new Promise((r) => setTimeout(r, 2000))]);
+        lost ??= `the GPU device was lost (a read-back failed: ${(e as Error).message})`;
+        break;
       }
       device.queue.writeBuffer(this.bufs.ctl, CTL.recCount * 4, new Uint32Array([0]));
       t = end;
@@ -370,6 +503,7 @@ export class WebGPUSimulation {
         const pop = plan.pops[ctl[CTL.errPop]];
         const variable = pop?.model?.state[ctl[CTL.errVar]]?.name ?? '?';
         result.error = `state became NaN/Inf: population ${pop?.name}, variable ${variable}, neuron ${ctl[CTL.errNeuron]}, step ${errStep} (t = ${(errStep * plan.dt * 1000).toFixed(3)} ms); is dt too large for this model, or does an equation divide by zero?`;
+        result.stopReason = 'nan-inf';
         result.stepsDone = errStep + 1;
         break;
       }
@@ -388,7 +522,10 @@ export class WebGPUSimulation {
       }
     }
     result.timings.run_s = (performance.now() - t0) / 1000;
-    if (lost) result.error = `${lost}; the run ended at step ${result.stepsDone}, results up to there are kept`;
+    if (lost) {
+      result.error = `${lost}; the run ended at step ${result.stepsDone} of ${plan.steps} (t = ${(result.stepsDone * plan.dt * 1000).toFixed(1)} ms): the spikes recorded up to there are kept, the traces (sampled on the GPU) are not`;
+      result.stopReason = 'device-lost';
+    }
     else await readTraces(result.stepsDone);
     finishSpikes();
     if (errStep >= 0) {

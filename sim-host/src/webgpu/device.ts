@@ -17,16 +17,24 @@ export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 export const SOFTWARE_HINT = `for a software adapter in Node start it with VK_ICD_FILENAMES=${SWIFTSHADER_ICD} LD_LIBRARY_PATH=/usr/lib/chromium (apt package chromium)`;
 
 let cached: Promise<Gpu | string> | undefined;
+let cachedInstance: Promise<GPU | string> | undefined;
 /** Dawn's instance: kept referenced for the life of the process (collected, it takes its device down). */
 let instance: GPU | undefined;
 
 /** The adapter and a device with its largest buffer limits, or why there is none. Cached. */
 export function getGpu(): Promise<Gpu | string> {
-  cached ??= find();
+  cached ??= newGpu();
   return cached;
 }
 
-async function find(): Promise<Gpu | string> {
+/** A new adapter and device of their own (not shared with getGpu's), or why there is none. */
+export async function newGpu(): Promise<Gpu | string> {
+  cachedInstance ??= gpuInstance();
+  const gpu = await cachedInstance;
+  return typeof gpu === 'string' ? gpu : openDevice(gpu);
+}
+
+async function gpuInstance(): Promise<GPU | string> {
   let gpu: GPU | undefined = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   if (!gpu && typeof process !== 'undefined' && process.versions?.node) {
     // Dawn reaches adapters through Vulkan on Linux: without a Vulkan loader it finds none and
@@ -47,6 +55,10 @@ async function find(): Promise<Gpu | string> {
   }
   if (!gpu) return 'this runtime has no WebGPU (navigator.gpu)';
   instance = gpu;
+  return gpu;
+}
+
+async function openDevice(gpu: GPU): Promise<Gpu | string> {
   let adapter: GPUAdapter | null = null;
   try {
     adapter = await gpu.requestAdapter();

@@ -14,13 +14,15 @@
 import type { ExprIR, StatementIR } from '../../../protocol/ir';
 import { affine, fold, isConst } from '../wasm/codegen';
 import { type Plan, type PopPlan, type ProjPlan, type RingPlan } from '../plan';
+import { accessors, type Split } from './chunks';
+import { arrivalAfter, plasticKernels } from './plastic';
 
 export const WG = 64;
 
 /** Word offsets of everything the kernels read besides the plan's memory. */
 export interface Layout {
   /** Per projection: column pointers (syn buffer), arrival counts and slots (bucket buffer). */
-  csc: { colptr: number; count: number; bucket: number }[];
+  csc: { colptr: number; count: number; bucket: number; plastic?: { contrib: number; qcount: number; qrows: number } }[];
   /** tab buffer: spike arrays (step pointers, indices) and per-neuron Poisson thresholds. */
   arrays: Map<number, { stepptr: number; idx: number; maxPerStep: number }>;
   poissonThr: Map<number, number>;
@@ -29,11 +31,14 @@ export interface Layout {
   /** Global index of a population's neuron 0 in spike records. */
   recBase: number[];
   recCap: number;
+  /** The plan's memory and the arrival buckets, split across bindings (chunks.ts). */
+  mem: Split;
+  bucket: Split;
 }
 
 export const CTL = { t: 0, recCount: 1, err: 2, errStep: 3, errPop: 4, errNeuron: 5, errVar: 6, words: 8 } as const;
 
-const bits = (x: number) => {
+export const bits = (x: number) => {
   const b = new Uint32Array(new Float32Array([x]).buffer)[0];
   return `bitcast<f32>(0x${b.toString(16)}u)`;
 };
@@ -43,11 +48,14 @@ function fnName(e: ExprIR & { op: 'call' }): string {
 }
 
 /** One population's (or one synapse's) expressions in f32 WGSL. */
-class Expr {
+export class Expr {
   randSite = 0;
-  constructor(private plan: Plan, private pop: PopPlan, private aliases: Map<string, ExprIR>) {}
+  /** `leaf` answers first for the leaves of another context (a synapse's weight, pre., post.). */
+  constructor(private plan: Plan, private pop: PopPlan, private aliases: Map<string, ExprIR>, private leaf?: (e: ExprIR) => string | undefined) {}
 
   value(e: ExprIR, vals: Map<string, string>): string {
+    const l = this.leaf?.(e);
+    if (l !== undefined) return l;
     switch (e.op) {
       case 'const':
         return bits(e.value);
@@ -138,8 +146,8 @@ fn k(x: f32) -> f32 { return x * ONE; }
 // not multiplied by a rounded reciprocal (WGSL allows 2.5 ulp; the WASM engine's f32.div is
 // correctly rounded, and so is SwiftShader's division).
 fn dv(a: f32, b: f32) -> f32 { return a / k(b); }
-fn ld(a: u32) -> f32 { return bitcast<f32>(mem[a]); }
-fn st(a: u32, x: f32) { mem[a] = bitcast<u32>(x); }
+fn ld(a: u32) -> f32 { return bitcast<f32>(mr(a)); }
+fn st(a: u32, x: f32) { mw(a, bitcast<u32>(x)); }
 fn mulhilo(a: u32, b: u32) -> vec2<u32> {
   let al = a & 0xffffu; let ah = a >> 16u; let bl = b & 0xffffu; let bh = b >> 16u;
   let lolo = al * bl; let hilo = ah * bl; let lohi = al * bh;
@@ -194,7 +202,7 @@ fn record(t: u32, g: u32) {
 }
 `;
 
-const HEAD = (name: string) => `@compute @workgroup_size(${WG}) fn ${name}(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+export const HEAD = (name: string) => `@compute @workgroup_size(${WG}) fn ${name}(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = gid.x + gid.y * nwg.x * ${WG}u;
   let t = atomicLoad(&ctl[0]);
   ONE = ld(1u);`;
@@ -215,7 +223,7 @@ function neuronKernel(plan: Plan, p: PopPlan, lay: Layout): string {
   const off = (s: string) => `${p.state.get(s)! >> 2}u`;
   const L: string[] = [HEAD(`pop_${p.index}`), `  if (i >= ${p.size}u) { return; }`];
   for (const s of names) L.push(`  let ${old.get(s)} = ld(${off(s)} + i);`);
-  L.push(`  var r = bitcast<i32>(mem[${p.refrOffset >> 2}u + i]);`, '  r = r - select(0, 1, r > 0);', '  let held = r > 0;');
+  L.push(`  var r = bitcast<i32>(mr(${p.refrOffset >> 2}u + i));`, '  r = r - select(0, 1, r > 0);', '  let held = r > 0;');
   for (const s of names) L.push(`  var ${neu.get(s)} = ${old.get(s)};`);
   const odes = m.odes.map((o) => ({ variable: o.variable, rhs: f(o.rhs), linear: o.linear }));
   const method = m.method ?? (odes.every((o) => o.linear) ? 'exact' : 'rk2');
@@ -283,11 +291,11 @@ function neuronKernel(plan: Plan, p: PopPlan, lay: Layout): string {
     for (const s of names) L.push(`    var ${rv.get(s)} = ${neu.get(s)};`);
     for (const st of m.reset) L.push(`    ${statement(st, rv, X, f)}`);
     for (const s of names) L.push(`    st(${off(s)} + i, ${rv.get(s)});`);
-    L.push(`    r = ${'value' in p.refrSteps ? String(p.refrSteps.value) : `bitcast<i32>(mem[${p.refrSteps.offset >> 2}u + i])`};`);
+    L.push(`    r = ${'value' in p.refrSteps ? String(p.refrSteps.value) : `bitcast<i32>(mr(${p.refrSteps.offset >> 2}u + i))`};`);
     L.push(`    record(t, ${lay.recBase[p.index]}u + i);`);
     L.push('  }');
   }
-  L.push(`  mem[${p.refrOffset >> 2}u + i] = bitcast<u32>(r);`, '}');
+  L.push(`  mw(${p.refrOffset >> 2}u + i, bitcast<u32>(r));`, '}');
   return L.join('\n');
 }
 
@@ -344,11 +352,11 @@ function pushKernel(pr: ProjPlan, lay: Layout): string {
   if (i >= atomicLoad(&ctl[${CTL.words + pr.source.index}u])) { return; }
   let r = lists[${lay.flagBase[pr.source.index]}u + i] - ${from}u;
   if (r > ${to - from}u) { return; }
-  let s1 = mem[${(pr.rowptrOffset >> 2) + 1}u + r];
-  for (var s = mem[${pr.rowptrOffset >> 2}u + r]; s < s1; s++) {
-    let j = mem[${pr.colOffset >> 2}u + s];
-    let k = atomicAdd(&bucket[${c.count}u + j], 1u);
-    atomicStore(&bucket[${c.bucket}u + syn[${c.colptr}u + j] + k], s);
+  let s1 = mr(${(pr.rowptrOffset >> 2) + 1}u + r);
+  for (var s = mr(${pr.rowptrOffset >> 2}u + r); s < s1; s++) {
+    let j = mr(${pr.colOffset >> 2}u + s);
+    let k = ba(${c.count}u + j, 1u);
+    bs(${c.bucket}u + syn[${c.colptr}u + j] + k, s);
   }
 }`;
 }
@@ -356,41 +364,45 @@ function pushKernel(pr: ProjPlan, lay: Layout): string {
 function deliverKernel(plan: Plan, ring: RingPlan, r: number, lay: Layout): string {
   const N = ring.target.size;
   const L: string[] = [HEAD(`dlv_${r}`), `  if (i >= ${N}u) { return; }`];
-  for (const pr of plan.projs) {
-    if (pr.ring !== ring) continue;
+  // Static projections first, then plastic ones (their on_pre runs after all propagation in
+  // the WASM engine), each in plan order.
+  const into = plan.projs.filter((pr) => pr.ring === ring);
+  for (const pr of [...into.filter((x) => !x.plastic), ...into.filter((x) => x.plastic)]) {
     const c = lay.csc[pr.index];
     const [t0, t1] = pr.tgt;
     // This step's arrivals at target j, sorted by synapse index (= by source, then by position
     // in the source's row: the order in which the WASM engine adds them), then added up.
     const slot = (s: string) => `${c.bucket}u + syn[${c.colptr}u + j] + ${s}`;
     const W = pr.weightOffset >> 2;
-    const add = 'value' in pr.delay
-      ? { pre: `    let a = ${ring.offset >> 2}u + ((t + ${pr.delay.value}u) % ${ring.slots}u) * ${N}u + i;\n    var acc = ld(a);`, post: '    st(a, acc);', one: `acc = acc + bitcast<f32>(mem[${W}u + s]);` }
-      : { pre: '', post: '', one: `let a = ${ring.offset >> 2}u + ((t + mem[${pr.delay.offset >> 2}u + s]) % ${ring.slots}u) * ${N}u + i; st(a, ld(a) + bitcast<f32>(mem[${W}u + s]));` };
+    const add = pr.plastic
+      ? { pre: `    let a = ${ring.offset >> 2}u + (t % ${ring.slots}u) * ${N}u + i;\n    var acc = ld(a);`, post: '    st(a, acc);', one: `acc = acc + bitcast<f32>(bl(${c.plastic!.contrib}u + s));` }
+      : 'value' in pr.delay
+      ? { pre: `    let a = ${ring.offset >> 2}u + ((t + ${pr.delay.value}u) % ${ring.slots}u) * ${N}u + i;\n    var acc = ld(a);`, post: '    st(a, acc);', one: `acc = acc + bitcast<f32>(mr(${W}u + s));` }
+      : { pre: '', post: '', one: `let a = ${ring.offset >> 2}u + ((t + mr(${pr.delay.offset >> 2}u + s)) % ${ring.slots}u) * ${N}u + i; st(a, ld(a) + bitcast<f32>(mr(${W}u + s)));` };
     const one = add.one;
     L.push(`  if (i >= ${t0}u && i <= ${t1}u) {
     let j = i - ${t0}u;
-    let n = atomicLoad(&bucket[${c.count}u + j]);
+    let n = bl(${c.count}u + j);
     if (n > 0u) {
       for (var x = 1u; x < n; x++) {
-        let v = atomicLoad(&bucket[${slot('x')}]);
+        let v = bl(${slot('x')});
         var y = x;
         loop {
           if (y == 0u) { break; }
-          let u = atomicLoad(&bucket[${slot('y - 1u')}]);
-          if (u <= v) { break; }
-          atomicStore(&bucket[${slot('y')}], u);
+          let u = bl(${slot('y - 1u')});
+          if (!${arrivalAfter(pr)}) { break; }
+          bs(${slot('y')}, u);
           y = y - 1u;
         }
-        atomicStore(&bucket[${slot('y')}], v);
+        bs(${slot('y')}, v);
       }
 ${add.pre}
       for (var x = 0u; x < n; x++) {
-        let s = atomicLoad(&bucket[${slot('x')}]);
+        let s = bl(${slot('x')});
         ${one}
       }
 ${add.post}
-      atomicStore(&bucket[${c.count}u + j], 0u);
+      bs(${c.count}u + j, 0u);
     }
   }`);
   }
@@ -398,8 +410,8 @@ ${add.post}
   const gated = !!m?.refractory && m.reset.some((st) => st.target.kind === 'state' && st.target.name === ring.variable);
   const v = ring.target.state.get(ring.variable)! >> 2;
   L.push(`  let a = ${ring.offset >> 2}u + (t % ${ring.slots}u) * ${N}u + i;`);
-  L.push(`  ${gated ? `if (mem[${ring.target.refrOffset >> 2}u + i] == 0u) ` : ''}{ st(${v}u + i, ld(${v}u + i) + ld(a)); }`);
-  L.push('  mem[a] = 0u;', '}');
+  L.push(`  ${gated ? `if (mr(${ring.target.refrOffset >> 2}u + i) == 0u) ` : ''}{ st(${v}u + i, ld(${v}u + i) + ld(a)); }`);
+  L.push('  mw(a, 0u);', '}');
   return L.join('\n');
 }
 
@@ -413,18 +425,18 @@ export function generate(plan: Plan, lay: Layout): Kernels {
   const k0 = plan.seed >>> 0;
   const k1 = Math.floor(plan.seed / 4294967296) >>> 0;
   const parts = [
-    '@group(0) @binding(0) var<storage, read_write> mem: array<u32>;',
+    accessors('mem', lay.mem),
     '@group(0) @binding(1) var<storage, read> syn: array<u32>;',
     '@group(0) @binding(2) var<storage, read_write> ctl: array<atomic<u32>>;',
     '@group(0) @binding(3) var<storage, read_write> lists: array<u32>;',
     '@group(0) @binding(4) var<storage, read_write> rec: array<u32>;',
     '@group(0) @binding(5) var<storage, read> tab: array<u32>;',
-    '@group(0) @binding(6) var<storage, read_write> bucket: array<atomic<u32>>;',
+    accessors('bucket', lay.bucket),
     `const REC_CAP: u32 = ${lay.recCap}u;`,
     HELPERS(k0, k1),
   ];
   const step: Kernels['step'] = [];
-  for (const pr of plan.projs) if (pr.plastic || pr.segments) throw new Error('wgsl: plastic synapses and dendritic segments are refused before planning (backend.ts)');
+  for (const pr of plan.projs) if (pr.segments) throw new Error('wgsl: dendritic segments are refused before planning (backend.ts)');
   for (const p of plan.pops) {
     if (p.kind === 'neuron') {
       parts.push(neuronKernel(plan, p, lay));
@@ -440,15 +452,27 @@ export function generate(plan: Plan, lay: Layout): Kernels {
     step.push({ entry: `ars_${p.index}`, threads: lay.arrays.get(p.index)!.maxPerStep });
   }
   for (const pr of plan.projs) {
+    if (pr.plastic) continue;
     parts.push(pushKernel(pr, lay));
     step.push({ entry: `psh_${pr.index}`, threads: pr.source.size });
+  }
+  for (const pr of plan.projs) {
+    if (!pr.plastic) continue;
+    const k = plasticKernels(plan, pr, lay);
+    parts.push(k.code);
+    step.push(...k.step);
   }
   plan.rings.forEach((ring, r) => {
     parts.push(deliverKernel(plan, ring, r, lay));
     step.push({ entry: `dlv_${r}`, threads: ring.target.size });
   });
-  const resets = plan.pops.map((p) => `atomicStore(&ctl[${CTL.words + p.index}u], 0u);`).join(' ');
-  parts.push(`@compute @workgroup_size(1) fn tick() { atomicAdd(&ctl[0], 1u); ${resets} }`);
+  const resets = plan.pops.map((p) => `atomicStore(&ctl[${CTL.words + p.index}u], 0u);`);
+  // The plastic delay queues' slot of this step has been run: empty it.
+  for (const pr of plan.projs) {
+    const q = pr.plastic?.queue;
+    if (q) resets.push(`bs(${lay.csc[pr.index].plastic!.qcount}u + t % ${q.slots}u, 0u);`);
+  }
+  parts.push(`@compute @workgroup_size(1) fn tick() { let t = atomicAdd(&ctl[0], 1u); ${resets.join(' ')} }`);
   step.push({ entry: 'tick', threads: 0 });
   return { code: parts.join('\n'), step };
 }

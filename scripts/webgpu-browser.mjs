@@ -1,0 +1,26 @@
+// esbuild options for the browser bundle of the WebGPU backend (dist/webgpu-browser.js, an
+// IIFE that defines globalThis.spikeworksWebGPU). plan.ts imports node:fs and node:path for
+// edge and event files: in the browser they are stubs that refuse to read.
+export const NODE_STUBS = {
+  name: 'node-stubs',
+  setup(build) {
+    build.onResolve({ filter: /^node:(fs|path|url)$/ }, (a) => ({ path: a.path, namespace: 'node-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'node-stub' }, (a) => ({
+      loader: 'js',
+      contents: a.path === 'node:path'
+        ? 'export const resolve = (...p) => p.join("/"); export const join = (...p) => p.join("/"); export const dirname = (p) => p.replace(/\\/[^/]*$/, ""); export default { resolve, join, dirname };'
+        : a.path === 'node:url'
+          ? 'export const pathToFileURL = (p) => new URL("file://" + p); export default { pathToFileURL };'
+          : 'const no = () => { throw new Error("no file system in the browser"); }; export const readFileSync = no; export const writeFileSync = no; export const existsSync = () => false; export default { readFileSync: no, writeFileSync: no, existsSync: () => false };',
+    }));
+  },
+};
+
+export const webgpuBrowserOptions = {
+  entryPoints: { 'webgpu-browser': 'sim-host/src/webgpu/browser-run.ts' },
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  plugins: [NODE_STUBS],
+};
