@@ -72,7 +72,7 @@ window.benchInteract = async function interact() {
     sync();
     times.push(performance.now() - t);
     const lt = app.lastTimings;
-    parts.push([lt.layout, lt.density, lt.draw, lt.overlay, plot.dataset.mode]);
+    parts.push([lt.layout, lt.density, lt.draw, lt.overlay, plot.dataset.mode, app.frame?.visible ?? 0]);
     if (plot.dataset.mode === 'grid') grid++;
     else exact++;
     await new Promise((res) => requestAnimationFrame(res));

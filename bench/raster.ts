@@ -1,9 +1,10 @@
 // `npm run bench:raster`: the spike raster panel (dist/webviews/raster.js) in headless Chromium
 // with 10 M spikes (20,000 neurons, 10 s at dt = 0.1 ms, rate-modulated), driven by the same
-// input events a user makes (wheel zoom in time and in neurons, drag pans, keyboard). Frame time
+// input events a user makes (wheel zoom in time and in neurons, drag pans, keyboard), twice (the
+// first pass meets each drawing path cold, before the JIT has compiled it). Frame time
 // = from the event to the frame's pixels (the panel's render, then a 1-pixel read-back that
 // waits for the GPU or the canvas). Prints figures, screenshots to test-results/, and ends with
-// {"bench":"raster","spikes":…,"frame_ms":<95th percentile>,…}.
+// {"bench":"raster","spikes":…,"frame_ms":<95th percentile of both passes' frames>,…}.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -14,7 +15,14 @@ import { chromium } from 'playwright-core';
 const root = join(__dirname, '..');
 const SPIKES = Number(process.env.SPIKES ?? 10_000_000);
 const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-unsafe-swiftshader', '--use-angle=swiftshader'];
+const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+/**
+ * Only for the forced-WebGL run: WebGL emulated on the CPU (SwiftShader). It also makes Chromium
+ * composite its pages through SwiftShader GL, which slows every other drawing path, so the
+ * auto and canvas runs use Chromium as it comes (software compositing without a GPU, as VS Code
+ * has on a machine without one).
+ */
+const SWIFTSHADER = ['--enable-unsafe-swiftshader', '--use-angle=swiftshader'];
 
 /** Enough of a VS Code dark theme for the panel's CSS variables. */
 const THEME = `
@@ -38,32 +46,41 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-  const results: Record<string, { median: number; p95: number; max: number; mean: number; frames: number; grid: number; exact: number; renderer: string; load_ms: number }> = {};
+  const plain = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  const emulatedGl = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, ...SWIFTSHADER] });
+  const results: Record<string, { median: number; p95: number; max: number; mean: number; frames: number; grid: number; exact: number; renderer: string; load_ms: number; cold: number; warm: number }> = {};
   mkdirSync(join(root, 'test-results'), { recursive: true });
   try {
     for (const renderer of ['auto', 'webgl', 'canvas'] as const) {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+      const page = await (renderer === 'webgl' ? emulatedGl : plain).newPage({ viewport: { width: 1200, height: 800 } });
       page.on('pageerror', (e) => console.error('page error:', e.message));
       await page.goto(renderer === 'auto' ? url : `${url}?renderer=${renderer}`);
       await page.waitForFunction('window.spikeworksRaster && window.benchGenerate');
       const load = (await page.evaluate(`window.benchGenerate(${SPIKES})`)) as { total: number; ms: number };
-      const r = (await page.evaluate('window.benchInteract()')) as { times: number[]; grid: number; exact: number; renderer: string; parts: [number, number, number, number, string][] };
+      type Pass = { times: number[]; grid: number; exact: number; renderer: string; parts: [number, number, number, number, string, number][] };
+      // Two passes of the same input: the first meets every code path cold (JIT), the second warm.
+      const first = (await page.evaluate('window.benchInteract()')) as Pass;
+      const second = (await page.evaluate('window.benchInteract()')) as Pass;
+      const r: Pass = { times: [...first.times, ...second.times], grid: first.grid + second.grid, exact: first.exact + second.exact, renderer: first.renderer, parts: [...first.parts, ...second.parts] };
+      const firstSorted = [...first.times].sort((a, b) => a - b);
+      const secondSorted = [...second.times].sort((a, b) => a - b);
       if (process.env.BENCH_DETAIL) for (const [k, p] of r.parts.entries()) console.log(k, r.times[k].toFixed(1), p.map((x) => (typeof x === 'number' ? x.toFixed(1) : x)).join(' '));
       await page.screenshot({ path: join(root, 'test-results', `bench-raster-${renderer}.png`) });
       await page.close();
       const sorted = [...r.times].sort((a, b) => a - b);
       const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))];
-      results[renderer] = { median: q(0.5), p95: q(0.95), max: sorted[sorted.length - 1], mean: sorted.reduce((a, b) => a + b, 0) / sorted.length, frames: sorted.length, grid: r.grid, exact: r.exact, renderer: r.renderer, load_ms: load.ms };
+      const p95Of = (x: number[]) => x[Math.min(x.length - 1, Math.floor(0.95 * x.length))];
+      results[renderer] = { median: q(0.5), p95: q(0.95), max: sorted[sorted.length - 1], mean: sorted.reduce((a, b) => a + b, 0) / sorted.length, frames: sorted.length, grid: r.grid, exact: r.exact, renderer: r.renderer, load_ms: load.ms, cold: p95Of(firstSorted), warm: p95Of(secondSorted) };
       if (load.total !== SPIKES) throw new Error(`the panel holds ${load.total} spikes, expected ${SPIKES}`);
-      console.log(`${renderer.padEnd(6)} (${r.renderer}): ${sorted.length} frames (${r.grid} from the grid, ${r.exact} exact), median ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms; ${SPIKES.toLocaleString('en-US')} spikes loaded in ${load.ms.toFixed(0)} ms`);
+      console.log(`${renderer.padEnd(6)} (${r.renderer}): ${sorted.length} frames (${r.grid} from the grid, ${r.exact} exact), median ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms (first pass ${p95Of(firstSorted).toFixed(2)}, second ${p95Of(secondSorted).toFixed(2)}), max ${sorted[sorted.length - 1].toFixed(2)} ms; ${SPIKES.toLocaleString('en-US')} spikes loaded in ${load.ms.toFixed(0)} ms`);
     }
   } finally {
-    await browser.close();
+    await plain.close();
+    await emulatedGl.close();
     http.close();
   }
   const main = results.auto;
-  console.log(JSON.stringify({ bench: 'raster', spikes: SPIKES, frame_ms: +main.p95.toFixed(2), median_ms: +main.median.toFixed(2), max_ms: +main.max.toFixed(2), renderer: main.renderer, frames: main.frames, webgl_frame_ms: +results.webgl.p95.toFixed(2), canvas_frame_ms: +results.canvas.p95.toFixed(2), load_ms: Math.round(main.load_ms) }));
+  console.log(JSON.stringify({ bench: 'raster', spikes: SPIKES, frame_ms: +main.p95.toFixed(2), median_ms: +main.median.toFixed(2), max_ms: +main.max.toFixed(2), renderer: main.renderer, frames: main.frames, first_pass_frame_ms: +main.cold.toFixed(2), second_pass_frame_ms: +main.warm.toFixed(2), webgl_frame_ms: +results.webgl.p95.toFixed(2), canvas_frame_ms: +results.canvas.p95.toFixed(2), load_ms: Math.round(main.load_ms) }));
 }
 
 main().catch((e) => {

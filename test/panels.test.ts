@@ -79,6 +79,41 @@ describe('raster spike store and count images', () => {
     }
   });
 
+  it('zoomed in, each spike is a marker: the count image equals painting every marker (also those reaching in from outside), painted or box-filtered', () => {
+    // 20 k spikes a population: few marker pixels, painted one by one; 2 M: more marker pixels
+    // than the image has, counted at the corners and box-filtered.
+    for (const [perPop, filtered] of [[20_000, false], [2_000_000, true]] as const) {
+      const { store, data } = storeOf([300, 100], 5000, perPop);
+      for (const v of [{ t0: 1000.5, t1: 1050.5, r0: 280.3, r1: 300.3 }, { t0: 10, t1: 70, r0: 295, r1: 310 }]) {
+        const w = 160;
+        const h = 200;
+        const f = densityImage(store, v, w, h, undefined, Infinity);
+        const sx = w / (v.t1 - v.t0);
+        const sy = h / (v.r1 - v.r0);
+        const mw = Math.max(1, Math.min(4, Math.round(sx)));
+        const mh = sy >= 3 ? Math.min(12, Math.floor(sy) - 1) : Math.max(1, Math.round(sy));
+        assert.ok(mw > 1 && mh > 1, `markers ${mw}×${mh}`);
+        const estimate = store.estimateVisible(Math.floor(v.t0), Math.ceil(v.t1), Math.floor(v.r0), Math.ceil(v.r1));
+        assert.equal(estimate * mw * mh > w * h, filtered, `${perPop} spikes: ${estimate.toFixed(0)} × ${mw}×${mh} marker pixels`);
+        const want = new Float32Array(w * h);
+        let row = 0;
+        for (const d of data) {
+          for (let m = 0; m < d.steps.length; m++) {
+            const x0 = Math.floor((d.steps[m] - v.t0) * sx);
+            const y0 = Math.floor((row + d.neurons[m] - v.r0) * sy);
+            if (x0 >= w || y0 >= h || x0 + mw <= 0 || y0 + mh <= 0) continue;
+            for (let y = Math.max(0, y0); y < Math.min(h, y0 + mh); y++) for (let x = Math.max(0, x0); x < Math.min(w, x0 + mw); x++) want[y * w + x]++;
+          }
+          row += d.size;
+        }
+        assert.equal(f.mode, 'exact');
+        assert.ok(want.some((c) => c > 0), 'the view shows some spikes');
+        assert.deepEqual([...f.counts], [...want], `${perPop} spikes, view ${JSON.stringify(v)}`);
+        assert.equal(f.max, Math.max(...want));
+      }
+    }
+  });
+
   it('row-block segments give exactly the spikes of a few neurons, also for spikes that arrived after the index', () => {
     const { store, data } = storeOf([20_000], 100_000, 200_000);
     const count = (n0: number, n1: number, s0: number, s1: number) => {

@@ -57,14 +57,27 @@ export function densityImage(store: SpikeStore, view: View, width: number, heigh
     }
     if (best) return gridFrame(store.table(best), best, t0, t1, r0, r1, w, h, counts, estimate);
   }
-  return exactFrame(store, t0, t1, r0, r1, w, h, counts, mw, mh);
+  return exactFrame(store, t0, t1, r0, r1, w, h, counts, mw, mh, estimate);
 }
 
-function exactFrame(store: SpikeStore, t0: number, t1: number, r0: number, r1: number, w: number, h: number, counts: Float32Array, mw: number, mh: number): DensityFrame {
+/** Marker corners counted before the box filter (reused between frames). */
+let corners = new Float32Array(0);
+
+function exactFrame(store: SpikeStore, t0: number, t1: number, r0: number, r1: number, w: number, h: number, counts: Float32Array, mw: number, mh: number, estimate: number): DensityFrame {
   const sx = w / (t1 - t0);
   const sy = h / (r1 - r0);
   let visible = 0;
   let max = 0;
+  // Few marker pixels: paint each marker. Many (big markers, up to 48 pixels a spike): count
+  // each spike once at its marker's top-left corner, in an image that reaches mw - 1 columns
+  // left of and mh - 1 rows above the view, and let a box filter give every pixel the number of
+  // markers covering it — the same image, at a cost per pixel instead of per marker pixel.
+  const filter = (mw > 1 || mh > 1) && estimate * mw * mh > w * h;
+  const W = w + mw - 1;
+  const H = h + mh - 1;
+  if (filter && corners.length < W * H) corners = new Float32Array(W * H);
+  const acc = filter ? corners.subarray(0, W * H) : counts;
+  if (filter) acc.fill(0);
   // A marker whose top row is above the view can still reach into it.
   const reach = Math.ceil(mh / sy);
   store.pops.forEach((p, k) => {
@@ -74,7 +87,16 @@ function exactFrame(store: SpikeStore, t0: number, t1: number, r0: number, r1: n
     const rowBase = p.row - r0;
     for (const seg of store.segments(k, Math.floor(t0) - mw, Math.ceil(t1), n0, n1)) {
       const { steps, neurons, a, b } = seg;
-      if (mw === 1 && mh === 1) {
+      if (filter) {
+        for (let m = a; m < b; m++) {
+          const y = Math.floor((rowBase + neurons[m]) * sy) + mh - 1;
+          if (y < 0 || y >= H) continue;
+          const x = Math.floor((steps[m] - t0) * sx) + mw - 1;
+          if (x < 0 || x >= W) continue;
+          acc[y * W + x]++;
+          visible++;
+        }
+      } else if (mw === 1 && mh === 1) {
         for (let m = a; m < b; m++) {
           const y = Math.floor((rowBase + neurons[m]) * sy);
           if (y < 0 || y >= h) continue;
@@ -84,25 +106,62 @@ function exactFrame(store: SpikeStore, t0: number, t1: number, r0: number, r1: n
           if (v > max) max = v;
           visible++;
         }
-        continue;
-      }
-      for (let m = a; m < b; m++) {
-        const yTop = Math.floor((rowBase + neurons[m]) * sy);
-        if (yTop + mh <= 0 || yTop >= h) continue;
-        const xLeft = Math.floor((steps[m] - t0) * sx);
-        if (xLeft + mw <= 0 || xLeft >= w) continue;
-        visible++;
-        for (let y = Math.max(0, yTop); y < Math.min(h, yTop + mh); y++) {
-          const off = y * w;
-          for (let x = Math.max(0, xLeft); x < Math.min(w, xLeft + mw); x++) {
-            const v = ++counts[off + x];
-            if (v > max) max = v;
+      } else {
+        for (let m = a; m < b; m++) {
+          const yTop = Math.floor((rowBase + neurons[m]) * sy);
+          if (yTop + mh <= 0 || yTop >= h) continue;
+          const xLeft = Math.floor((steps[m] - t0) * sx);
+          if (xLeft + mw <= 0 || xLeft >= w) continue;
+          visible++;
+          for (let y = Math.max(0, yTop); y < Math.min(h, yTop + mh); y++) {
+            const off = y * w;
+            for (let x = Math.max(0, xLeft); x < Math.min(w, xLeft + mw); x++) {
+              const v = ++counts[off + x];
+              if (v > max) max = v;
+            }
           }
         }
       }
     }
   });
+  if (filter) {
+    boxFilter(acc, W, H, mw, mh, counts);
+    for (let i = 0; i < counts.length; i++) if (counts[i] > max) max = counts[i];
+  }
   return { width: w, height: h, counts, max, mode: 'exact', visible };
+}
+
+/**
+ * out (w × h, w = W - mw + 1, h = H - mh + 1) at (x, y) = the sum of src (W × H) over
+ * [x, x + mw) × [y, y + mh): running sums along rows, then down columns.
+ */
+function boxFilter(src: Float32Array, W: number, H: number, mw: number, mh: number, out: Float32Array): void {
+  const w = W - mw + 1;
+  const h = H - mh + 1;
+  // Rows: src row r → its mw-wide sums, written back in place at [r * W, r * W + w).
+  for (let r = 0; r < H; r++) {
+    const off = r * W;
+    let sum = 0;
+    for (let x = 0; x < mw - 1; x++) sum += src[off + x];
+    for (let x = 0; x < w; x++) {
+      sum += src[off + x + mw - 1];
+      const first = src[off + x];
+      src[off + x] = sum;
+      sum -= first;
+    }
+  }
+  // Columns: out row y = rows y … y + mh - 1 of the row sums, as a running sum down each column.
+  for (let x = 0; x < w; x++) {
+    let sum = 0;
+    for (let r = 0; r < mh; r++) sum += src[r * W + x];
+    out[x] = sum;
+  }
+  for (let y = 1; y < h; y++) {
+    const o = y * w;
+    const add = (y + mh - 1) * W;
+    const sub = (y - 1) * W;
+    for (let x = 0; x < w; x++) out[o + x] = out[o - w + x] + src[add + x] - src[sub + x];
+  }
 }
 
 /** Per pixel edge → grid cell range and the share of it the pixel covers. */

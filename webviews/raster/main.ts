@@ -48,6 +48,8 @@ class RasterApp {
   /** Where the last frame's time went (ms). */
   lastTimings = { layout: 0, density: 0, draw: 0, overlay: 0 };
   private preparing = false;
+  /** What the plot canvas shows (view, size, spikes held, colours): unchanged → not redrawn. */
+  private plotKey = '';
 
   private summary = el('span', 'summary');
   private legend = el('div', 'legend');
@@ -97,6 +99,7 @@ class RasterApp {
     onThemeChange(() => {
       this.theme = readTheme();
       this.bg = rgb(this.theme.background);
+      this.plotKey = '';
       this.renderLegend();
       this.requestRender();
     });
@@ -546,11 +549,19 @@ class RasterApp {
     const t1 = performance.now();
     let t2 = t1;
     if (this.store && this.info) {
-      this.frame = densityImage(this.store, this.view, pw, ph, this.frame?.counts);
-      t2 = performance.now();
-      this.renderer.draw(this.frame, this.rowColors(ph), this.bg);
+      // Only the overlay changes when the cursor moves or a brush is drawn: the plot is kept.
+      const key = `${this.view.t0},${this.view.t1},${this.view.r0},${this.view.r1},${pw},${ph},${this.store.total},${this.bg.join()},${this.theme.background},${this.colors.join()}`;
+      if (key !== this.plotKey) {
+        this.frame = densityImage(this.store, this.view, pw, ph, this.frame?.counts);
+        t2 = performance.now();
+        this.renderer.draw(this.frame, this.rowColors(ph), this.bg);
+        this.plotKey = key;
+      } else t2 = performance.now();
       canvas.hidden = false;
-    } else canvas.hidden = true;
+    } else {
+      canvas.hidden = true;
+      this.plotKey = '';
+    }
     const t3 = performance.now();
     painterCtx.setTransform(dpr, 0, 0, dpr, 0, 0);
     painterCtx.clearRect(0, 0, width, height);
