@@ -5,7 +5,7 @@ import type { ModelIR, SelectorIR } from '../../protocol/ir';
 import { Growable, growableFloat32, growableInt32 } from '../../protocol/growable';
 import type { RunOutput, TraceData } from '../../protocol/sim';
 import { evalExpr, type EvalEnv } from './expr';
-import { buildPlan, type Plan, type PlanOptions } from './plan';
+import { buildPlan, synapseProbe, type Plan, type PlanOptions } from './plan';
 import { compile } from './wasm/codegen';
 
 export interface SpikeRecord {
@@ -30,6 +30,11 @@ export interface RunCallbacks {
   /** Polled between chunks of steps; true stops the run (what was recorded is kept). */
   shouldStop?: () => boolean;
   progressEveryMs?: number;
+}
+
+/** The error of a run stopped because a state variable became NaN or Inf (both backends). */
+export function nanInfMessage(population: string | undefined, variable: string, neuron: number, step: number, dt: number): string {
+  return `state became NaN/Inf: population ${population}, variable ${variable}, neuron ${neuron}, step ${step} (t = ${(step * dt * 1000).toFixed(3)} ms); is dt too large for this model, or does an equation divide by zero?`;
 }
 
 export class Simulation {
@@ -111,37 +116,13 @@ export class Simulation {
         },
       };
     }
-    const ci = plan.ir.connections.findIndex((c) => c.name === sel.name);
-    if (ci < 0) return undefined;
-    const parts: { offset: number; from: number; n: number }[] = [];
-    const pre: number[] = [];
-    const post: number[] = [];
-    let total = 0;
-    for (const pr of plan.projs) {
-      if (pr.connection !== ci) continue;
-      const off = variable === 'w' ? pr.weightOffset : pr.plastic?.state.get(variable);
-      if (off === undefined) return undefined;
-      const col = new Int32Array(this.memory.buffer, pr.colOffset, pr.synapses);
-      const from = Math.max(0, sel.from - total);
-      const to = Math.min(pr.synapses - 1, sel.to - total);
-      if (to >= from) {
-        parts.push({ offset: off, from, n: to - from + 1 });
-        for (let r = 0; r + 1 < pr.rowptr.length; r++) {
-          for (let s = Math.max(pr.rowptr[r], from); s < Math.min(pr.rowptr[r + 1], to + 1); s++) {
-            pre.push(pr.src[0] + r);
-            post.push(pr.tgt[0] + col[s]);
-          }
-        }
-      }
-      total += pr.synapses;
-    }
-    const indices: number[] = [];
-    for (let k = Math.max(0, sel.from); k <= Math.min(sel.to, total - 1); k++) indices.push(k);
+    const probe = synapseProbe(plan, sel.name, sel.from, sel.to, variable);
+    if (!probe) return undefined;
     return {
-      indices,
-      synapses: { pre, post },
+      indices: probe.indices,
+      synapses: probe.synapses,
       sample: (out) => {
-        for (const p of parts) for (let k = 0; k < p.n; k++) out.push(memF[(p.offset >> 2) + p.from + k]);
+        for (const p of probe.parts) for (let k = 0; k < p.n; k++) out.push(memF[(p.byteOffset >> 2) + k]);
       },
     };
   }
@@ -276,7 +257,7 @@ export class Simulation {
           }
           const variable = pop.model?.state[varIndex]?.name ?? '?';
           const step = mem32[errAt + 4];
-          result.error = `state became NaN/Inf: population ${pop.name}, variable ${variable}, neuron ${neuron}, step ${step} (t = ${(step * plan.dt * 1000).toFixed(3)} ms); is dt too large for this model, or does an equation divide by zero?`;
+          result.error = nanInfMessage(pop.name, variable, neuron, step, plan.dt);
           result.stopReason = 'nan-inf';
           result.stepsDone = t + 1;
           result.timings.run_s = (performance.now() - t0) / 1000;

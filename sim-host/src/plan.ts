@@ -509,6 +509,42 @@ function segmentPlan(seg: NonNullable<ConnectionIR['segments']>, segments: numbe
 }
 
 /** A synapse model with its own state, equations or on_post: its synapses are plastic. */
+/**
+ * What a probe of `variable` (`w` or a synapse variable) on connection `name`, synapses
+ * from..to, reads from the plan's memory: regions copied in order, the synapse numbers
+ * (counted across the connection's projections) and each synapse's global pre/post neuron.
+ * Undefined when `name` is not a connection or it has no such variable.
+ */
+export function synapseProbe(plan: Plan, name: string, from: number, to: number, variable: string): { indices: number[]; parts: { byteOffset: number; n: number }[]; synapses: { pre: number[]; post: number[] } } | undefined {
+  const ci = plan.ir.connections.findIndex((c) => c.name === name);
+  if (ci < 0) return undefined;
+  const parts: { byteOffset: number; n: number }[] = [];
+  const pre: number[] = [];
+  const post: number[] = [];
+  let total = 0;
+  for (const pr of plan.projs) {
+    if (pr.connection !== ci) continue;
+    const off = variable === 'w' ? pr.weightOffset : pr.plastic?.state.get(variable);
+    if (off === undefined) return undefined;
+    const col = new Int32Array(plan.memory.buffer, pr.colOffset, pr.synapses);
+    const a = Math.max(0, from - total);
+    const b = Math.min(pr.synapses - 1, to - total);
+    if (b >= a) {
+      parts.push({ byteOffset: off + 4 * a, n: b - a + 1 });
+      for (let r = 0; r + 1 < pr.rowptr.length; r++) {
+        for (let s = Math.max(pr.rowptr[r], a); s < Math.min(pr.rowptr[r + 1], b + 1); s++) {
+          pre.push(pr.src[0] + r);
+          post.push(pr.tgt[0] + col[s]);
+        }
+      }
+    }
+    total += pr.synapses;
+  }
+  const indices: number[] = [];
+  for (let k = Math.max(0, from); k <= Math.min(to, total - 1); k++) indices.push(k);
+  return { indices, parts, synapses: { pre, post } };
+}
+
 export function isPlastic(m: ModelDefIR): boolean {
   return m.state.length > 0 || m.on_post.length > 0 || m.odes.length > 0;
 }

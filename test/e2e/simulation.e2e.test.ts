@@ -15,10 +15,8 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 import { ensureCodeServer, installExtension, launchCodeServer, repoRoot, type CodeServer } from '../../scripts/code-server.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, QUICK_INPUT, QUICK_ROWS, quickOpen as openCommandBox, RESULTS, skipWithoutChromium } from './workbench';
 
-const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-const RESULTS = join(repoRoot, 'test-results');
 const FILE = 'coba.snn';
 const LONG = 'coba_long.snn';
 const RUNAWAY = 'runaway.snn';
@@ -38,13 +36,9 @@ simulate { dt: 0.1 ms; duration: 1 s }
 /** A seed for which COBA-4000 stays active (at this size some seeds fall silent; 42 does). */
 const SEED = 2;
 
-const QUICK_INPUT = '.quick-input-widget input';
-const QUICK_ROWS = '.quick-input-list .monaco-list-row';
 const STATUS_ITEM = '.statusbar-item[id="spikeworks.spikeworks.spikeworks.simulation"], .statusbar-item:has(.codicon-play), .statusbar-item:has(.codicon-sync)';
 
-const skip = !existsSync(CHROMIUM) && !process.env.CI ? `${CHROMIUM} not found (apt-get install chromium)` : false;
-
-describe('simulation and result panels in VS Code (code-server + Chromium)', { skip, timeout: 300_000 }, () => {
+describe('simulation and result panels in VS Code (code-server + Chromium)', { skip: skipWithoutChromium, timeout: 300_000 }, () => {
   let tmp = '';
   let workspace = '';
   let runDir = '';
@@ -120,29 +114,7 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
     return out.join('\n') || '(no Spikeworks log)';
   }
 
-  async function quickOpen(text: string, expect?: string | RegExp): Promise<void> {
-    const input = page.locator(QUICK_INPUT);
-    for (let attempt = 0; ; attempt++) {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('Control+P');
-      try {
-        await input.waitFor({ state: 'visible', timeout: 3000 });
-        await input.fill(text, { timeout: 3000 });
-        break;
-      } catch (e) {
-        // Keys went to a webview that has the focus, or an editor opening took the focus and
-        // closed the box: give the focus back to the workbench and retry.
-        if (attempt === 2) throw e;
-        await page.locator('.part.sidebar .composite.title').first().click();
-        await page.waitForTimeout(300);
-      }
-    }
-    if (expect) await page.locator(QUICK_ROWS, { hasText: expect }).first().waitFor({ timeout: 20_000 });
-    else await page.waitForTimeout(300);
-    if (expect instanceof RegExp) await page.locator(QUICK_ROWS, { hasText: expect }).first().click();
-    else await page.keyboard.press('Enter');
-    await input.waitFor({ state: 'hidden' });
-  }
+  const quickOpen = (text: string, expect?: string | RegExp) => openCommandBox(page, text, expect);
 
   async function openFile(name: string): Promise<void> {
     await quickOpen(name, name);
@@ -170,8 +142,8 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
 
   const statusItem = () => page.locator('.statusbar-item', { hasText: /Spikeworks|Simulating/ }).first();
 
-  /** Pixels of the raster's plot canvas that are not its background colour. */
-  async function paintedPixels(f: FrameLocator): Promise<{ painted: number; total: number; colors: number }> {
+  /** The raster's plot canvas: its background (most frequent colour, "r,g,b"), the pixels not of it, how many colours. */
+  async function paintedPixels(f: FrameLocator): Promise<{ painted: number; total: number; colors: number; background: string }> {
     return f.locator('canvas.density').evaluate((c: HTMLCanvasElement) => {
       const copy = document.createElement('canvas');
       copy.width = c.width;
@@ -185,7 +157,7 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
         freq.set(k, (freq.get(k) ?? 0) + 1);
       }
       const bg = [...freq.entries()].sort((a, b) => b[1] - a[1])[0][0];
-      return { painted: d.length / 4 - freq.get(bg)!, total: d.length / 4, colors: freq.size };
+      return { painted: d.length / 4 - freq.get(bg)!, total: d.length / 4, colors: freq.size, background: `${bg >> 16},${(bg >> 8) & 255},${bg & 255}` };
     });
   }
 
@@ -352,24 +324,10 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
       const f = await panel('Spike Raster: coba.snn');
       await page.waitForTimeout(500);
       // The plot's background (its most frequent colour) is the theme's editor background.
-      const bg = await f.locator('canvas.density').evaluate((c: HTMLCanvasElement) => {
-        const copy = document.createElement('canvas');
-        copy.width = c.width;
-        copy.height = c.height;
-        const g = copy.getContext('2d')!;
-        g.drawImage(c, 0, 0);
-        const d = g.getImageData(0, 0, c.width, c.height).data;
-        const freq = new Map<string, number>();
-        for (let i = 0; i < d.length; i += 4) {
-          const k = `${d[i]},${d[i + 1]},${d[i + 2]}`;
-          freq.set(k, (freq.get(k) ?? 0) + 1);
-        }
-        return [...freq.entries()].sort((a, b) => b[1] - a[1])[0][0];
-      });
+      const px = await paintedPixels(f);
       const themeBg = await f.locator('body').evaluate((b) => getComputedStyle(b).getPropertyValue('--vscode-editor-background').trim());
       assert.equal(themeBg.toLowerCase(), '#000000', `high contrast editor background: ${themeBg}`);
-      assert.equal(bg, '0,0,0', 'the raster plot does not follow the theme background');
-      const px = await paintedPixels(f);
+      assert.equal(px.background, '0,0,0', 'the raster plot does not follow the theme background');
       assert.ok(px.painted > px.total * 0.01, 'the raster is blank in high contrast');
       await page.screenshot({ path: join(RESULTS, 'sim-07a-raster-hc.png') });
       const t = await panel('Traces: coba.snn');

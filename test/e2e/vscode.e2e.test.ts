@@ -15,32 +15,17 @@ import {
   repoRoot,
   type CodeServer,
 } from '../../scripts/code-server.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, quickOpen as openCommandBox, RESULTS, skipWithoutChromium } from './workbench';
 
-const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-const RESULTS = join(repoRoot, 'test-results');
 const FILE = 'coba.snn';
 
 // Selectors (VS Code 1.100 workbench).
-const QUICK_INPUT = '.quick-input-widget input';
-const QUICK_ROWS = '.quick-input-list .monaco-list-row';
 const PROBLEM_ROWS = '.markers-panel .monaco-list-row';
 const SQUIGGLE = '.monaco-editor .squiggly-error';
 const SUGGEST_ROWS = '.editor-widget.suggest-widget .monaco-list-row';
 
-// Without chromium the suite is skipped locally (with the reason shown) but fails in CI.
-const skip = !existsSync(CHROMIUM) && !process.env.CI ? `${CHROMIUM} not found (apt-get install chromium)` : false;
 
-describe('VS Code end to end (code-server + Chromium)', { skip, timeout: 240_000 }, () => {
+describe('VS Code end to end (code-server + Chromium)', { skip: skipWithoutChromium, timeout: 240_000 }, () => {
   let tmp = '';
   let workspace = '';
   let server: CodeServer | undefined;
@@ -111,16 +96,7 @@ describe('VS Code end to end (code-server + Chromium)', { skip, timeout: 240_000
   }
 
   /** Ctrl+P, type `text`, wait for a row containing `expect`, Enter. */
-  async function quickOpen(text: string, expect?: string): Promise<void> {
-    await page.keyboard.press('Control+P');
-    const input = page.locator(QUICK_INPUT);
-    await input.waitFor({ state: 'visible' });
-    await input.fill(text);
-    if (expect) await page.locator(QUICK_ROWS, { hasText: expect }).first().waitFor({ timeout: 20_000 });
-    else await page.waitForTimeout(300);
-    await page.keyboard.press('Enter');
-    await input.waitFor({ state: 'hidden' });
-  }
+  const quickOpen = (text: string, expect?: string) => openCommandBox(page, text, expect);
 
   /** Puts the cursor at the start of a line of coba.snn. */
   async function gotoLine(line: number): Promise<void> {

@@ -48,7 +48,7 @@ class RasterApp {
   /** Where the last frame's time went (ms). */
   lastTimings = { layout: 0, density: 0, draw: 0, overlay: 0 };
   private preparing = false;
-  /** What the plot canvas shows (view, size, spikes held, colours): unchanged → not redrawn. */
+  /** What the plot canvas shows (view, size, spikes held, colours; a theme change clears it): unchanged → not redrawn. */
   private plotKey = '';
 
   private summary = el('span', 'summary');
@@ -550,7 +550,7 @@ class RasterApp {
     let t2 = t1;
     if (this.store && this.info) {
       // Only the overlay changes when the cursor moves or a brush is drawn: the plot is kept.
-      const key = `${this.view.t0},${this.view.t1},${this.view.r0},${this.view.r1},${pw},${ph},${this.store.total},${this.bg.join()},${this.theme.background},${this.colors.join()}`;
+      const key = `${this.view.t0},${this.view.t1},${this.view.r0},${this.view.r1},${pw},${ph},${this.store.total},${this.colors.join()}`;
       if (key !== this.plotKey) {
         this.frame = densityImage(this.store, this.view, pw, ph, this.frame?.counts);
         t2 = performance.now();

@@ -304,14 +304,19 @@ export class SpikeStore {
       this.table(grid);
       return this.pendingWork() > 0;
     }
-    const k = this.pops.findIndex((_, k) => this.counts[k] >= BLOCK_INDEX_MIN && this.blocks[k]?.built !== this.counts[k]);
+    const k = this.pops.findIndex((_, k) => this.staleBlockIndex(k));
     if (k >= 0) this.blockIndex(k, performance.now(), true);
     return this.pendingWork() > 0;
   }
 
   /** Pieces of work prepareStep still has to do. */
   pendingWork(): number {
-    return this.grids.filter((g) => g.dirtyFrom !== Infinity).length + this.pops.filter((_, k) => this.counts[k] >= BLOCK_INDEX_MIN && this.blocks[k]?.built !== this.counts[k]).length;
+    return this.grids.filter((g) => g.dirtyFrom !== Infinity).length + this.pops.filter((_, k) => this.staleBlockIndex(k)).length;
+  }
+
+  /** Whether population k is big enough for a row-block index and has none for all its spikes. */
+  private staleBlockIndex(k: number): boolean {
+    return this.counts[k] >= BLOCK_INDEX_MIN && this.blocks[k]?.built !== this.counts[k];
   }
 
   /** The spike of row `row` nearest to step `s` within ±`tol` steps, or undefined. */

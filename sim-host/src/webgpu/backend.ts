@@ -3,8 +3,8 @@
 // and random streams as the WASM engine) run by the WGSL kernels of wgsl.ts. Same results shape
 // as Simulation.run (engine.ts), asynchronous (GPU read-backs are). protocol/webgpu.md.
 import type { ModelIR } from '../../../protocol/ir';
-import type { RunCallbacks, RunResult, SpikeRecord, TraceRecord } from '../engine';
-import { buildPlan, PlanError, type Plan, type PlanOptions } from '../plan';
+import { nanInfMessage, type RunCallbacks, type RunResult, type SpikeRecord, type TraceRecord } from '../engine';
+import { buildPlan, PlanError, synapseProbe, type Plan, type PlanOptions } from '../plan';
 import { getGpu, type Gpu } from './device';
 import { pieces, split, type Split } from './chunks';
 import { plasticRefusal, plasticWords } from './plastic';
@@ -264,33 +264,8 @@ export class WebGPUSimulation {
       for (let i = from; i <= to; i++) indices.push(i);
       return indices.length ? { indices, parts: [{ byteOffset: off + 4 * from, n: indices.length }] } : undefined;
     }
-    const ci = plan.ir.connections.findIndex((c) => c.name === sel.name);
-    if (ci < 0) return undefined;
-    const parts: { byteOffset: number; n: number }[] = [];
-    const pre: number[] = [];
-    const post: number[] = [];
-    let total = 0;
-    for (const pr of plan.projs) {
-      if (pr.connection !== ci) continue;
-      const off = variable === 'w' ? pr.weightOffset : pr.plastic?.state.get(variable);
-      if (off === undefined) return undefined;
-      const col = new Int32Array(plan.memory.buffer, pr.colOffset, pr.synapses);
-      const from = Math.max(0, sel.from - total);
-      const to = Math.min(pr.synapses - 1, sel.to - total);
-      if (to >= from) {
-        parts.push({ byteOffset: off + 4 * from, n: to - from + 1 });
-        for (let r = 0; r + 1 < pr.rowptr.length; r++) {
-          for (let s = Math.max(pr.rowptr[r], from); s < Math.min(pr.rowptr[r + 1], to + 1); s++) {
-            pre.push(pr.src[0] + r);
-            post.push(pr.tgt[0] + col[s]);
-          }
-        }
-      }
-      total += pr.synapses;
-    }
-    const indices: number[] = [];
-    for (let k = Math.max(0, sel.from); k <= Math.min(sel.to, total - 1); k++) indices.push(k);
-    return indices.length ? { indices, parts, synapses: { pre, post } } : undefined;
+    const probe = synapseProbe(plan, sel.name, sel.from, sel.to, variable);
+    return probe?.indices.length ? probe : undefined;
   }
 
   /** Current weights of projection `k`, read back from the GPU (plastic synapses change them). */
@@ -502,7 +477,7 @@ export class WebGPUSimulation {
         errStep = ctl[CTL.errStep];
         const pop = plan.pops[ctl[CTL.errPop]];
         const variable = pop?.model?.state[ctl[CTL.errVar]]?.name ?? '?';
-        result.error = `state became NaN/Inf: population ${pop?.name}, variable ${variable}, neuron ${ctl[CTL.errNeuron]}, step ${errStep} (t = ${(errStep * plan.dt * 1000).toFixed(3)} ms); is dt too large for this model, or does an equation divide by zero?`;
+        result.error = nanInfMessage(pop?.name, variable, ctl[CTL.errNeuron], errStep, plan.dt);
         result.stopReason = 'nan-inf';
         result.stepsDone = errStep + 1;
         break;

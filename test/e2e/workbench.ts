@@ -1,0 +1,45 @@
+// What the end-to-end suites in code-server share: the Chromium they drive and its flags, when
+// they skip, the workbench selectors they read (VS Code 1.100), and the command box.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { repoRoot } from '../../scripts/code-server.mjs';
+
+export const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const RESULTS = join(repoRoot, 'test-results');
+
+export const QUICK_INPUT = '.quick-input-widget input';
+export const QUICK_ROWS = '.quick-input-list .monaco-list-row';
+
+/** Without chromium a suite is skipped locally (with the reason shown) but fails in CI. */
+export const skipWithoutChromium = !existsSync(CHROMIUM) && !process.env.CI ? `${CHROMIUM} not found (apt-get install chromium)` : false;
+
+/**
+ * Types `text` into the command box (Ctrl+P; a leading `>` makes it the command palette), waits
+ * for a row with `expect` and takes it: Enter for a string, a click on the matching row for a
+ * RegExp (when Enter could take a row that also contains the text).
+ */
+export async function quickOpen(page: Page, text: string, expect?: string | RegExp): Promise<void> {
+  const input = page.locator(QUICK_INPUT);
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 3000 });
+      await input.fill(text, { timeout: 3000 });
+      break;
+    } catch (e) {
+      // Keys went to a webview that has the focus, or an editor opening took the focus and
+      // closed the box: give the focus back to the workbench and retry.
+      if (attempt === 2) throw e;
+      await page.locator('.part.sidebar .composite.title').first().click();
+      await page.waitForTimeout(300);
+    }
+  }
+  if (expect) await page.locator(QUICK_ROWS, { hasText: expect }).first().waitFor({ timeout: 20_000 });
+  else await page.waitForTimeout(300);
+  if (expect instanceof RegExp) await page.locator(QUICK_ROWS, { hasText: expect }).first().click();
+  else await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
