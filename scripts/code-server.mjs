@@ -242,7 +242,7 @@ const CLEAN_SETTINGS = {
 };
 
 /** Writes RUN/ud/User/settings.json, keeping any setting the user already changed there. */
-function writeSettings(userDataDir) {
+function writeSettings(userDataDir, extra = {}) {
   const file = join(userDataDir, 'User', 'settings.json');
   mkdirSync(dirname(file), { recursive: true });
   let current = {};
@@ -253,7 +253,7 @@ function writeSettings(userDataDir) {
       return; // hand-edited with comments: leave it alone
     }
   }
-  writeFileSync(file, JSON.stringify({ ...CLEAN_SETTINGS, ...current }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ ...CLEAN_SETTINGS, ...current, ...extra }, null, 2) + '\n');
 }
 
 /**
@@ -261,7 +261,7 @@ function writeSettings(userDataDir) {
  * Everything it writes (home, settings, extensions, logs) stays in `runDir`.
  * Resolves once it listens: { url, port, pid, logFile, exited, stop }.
  */
-export async function launchCodeServer({ workspace, port, runDir }) {
+export async function launchCodeServer({ workspace, port, runDir, trust = false }) {
   if (!existsSync(entryScript)) throw new Error('code-server is not installed; call ensureCodeServer() first');
   const ws = resolve(workspace);
   const run = resolve(runDir);
@@ -276,7 +276,8 @@ export async function launchCodeServer({ workspace, port, runDir }) {
     state: join(run, 'xdg', 'state'),
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
-  writeSettings(dirs.ud);
+  // trust: workspace trust enabled (the folder opens in Restricted Mode until trusted), as users have it.
+  writeSettings(dirs.ud, trust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' } : {});
   const config = join(run, 'config.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
 
@@ -297,7 +298,7 @@ export async function launchCodeServer({ workspace, port, runDir }) {
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(trust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--config', config,

@@ -10,7 +10,7 @@ export const distServer = join(repoRoot, 'dist', 'server.js');
 export const distCli = join(repoRoot, 'dist', 'cli.js');
 export const distPrelude = join(repoRoot, 'dist', 'prelude');
 
-const SOURCES = ['language-server/src', 'language-server/prelude', 'cli/src', 'sim-host/src', 'protocol', 'esbuild.mjs'];
+const SOURCES = ['io', 'language-server/src', 'language-server/prelude', 'cli/src', 'sim-host/src', 'protocol', 'esbuild.mjs'];
 export const distWorker = join(repoRoot, 'dist', 'sim-worker.js');
 const OUTPUTS = [distServer, distCli, distWorker, join(distPrelude, 'neurons.snn')];
 
