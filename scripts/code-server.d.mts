@@ -34,4 +34,6 @@ export declare function launchCodeServer(options: {
   workspace: string;
   port?: number | string;
   runDir: string;
+  /** Workspace trust on (Restricted Mode until trusted), as users have it; default off. */
+  trust?: boolean;
 }): Promise<CodeServer>;
