@@ -238,10 +238,14 @@ class FileChecker implements Sink {
     }
     const first = r.analysis.diagnostics.filter((d) => d.severity === Severity.Error).sort((x, y) => x.start - y.start)[0];
     if (first && !cycle) {
-      // `run` and `export` refuse a model whose imports have errors: `check` says so as an error.
+      // `run` and `export` refuse a model whose imports have errors: `check` says so as an error,
+      // naming the imported file's first error and, through chains of imports, the one behind it.
       const pos = new LineIndex(r.analysis.file.text).position(first.start);
-      const name = decodeURIComponent((r.uri ?? it.path.value).split('/').pop() ?? it.path.value);
-      this.err(it.path, `'${quote(it.path.value, 120)}' has errors; the first is at ${quote(name, 120)}:${pos.line + 1}:${pos.character + 1}: ${quote(first.message, 120)}`, 'import-errors');
+      const name = quote(decodeURIComponent((r.uri ?? it.path.value).split('/').pop() ?? it.path.value), 120);
+      const at = `${name}:${pos.line + 1}:${pos.character + 1}`;
+      const origin = first.code === 'import-errors' && first.origin ? first.origin : `${at}: ${quote(first.message, 160)}`;
+      const message = `'${quote(it.path.value, 120)}' has errors; the first is at ${first.code === 'import-errors' && first.origin ? `${at}, from ${origin}` : origin}`;
+      this.diags.push({ start: it.path.start, end: it.path.end, severity: Severity.Error, message, code: 'import-errors', origin });
     }
   }
 

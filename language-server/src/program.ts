@@ -53,6 +53,8 @@ export interface FileAccess {
    * workspace folders): data files only in the folder of the model that names them.
    */
   roots?: string[];
+  /** Said after "outside the workspace" (the CLI: how to allow a folder). */
+  outsideHint?: string;
 }
 
 export interface PreludeFile {
@@ -145,12 +147,12 @@ export class Program {
 
   /** Sets which files models may make the language read (trust, roots); re-checks everything. */
   setAccess(access: FileAccess): void {
-    this.access = { trusted: access.trusted, roots: access.roots ? [...access.roots] : undefined };
+    this.access = { ...access, roots: access.roots ? [...access.roots] : undefined };
     this.invalidate();
   }
 
   getAccess(): FileAccess {
-    return { trusted: this.access.trusted, roots: this.access.roots ? [...this.access.roots] : undefined };
+    return { ...this.access, roots: this.access.roots ? [...this.access.roots] : undefined };
   }
 
   isPrelude(uri: string): boolean {
@@ -285,7 +287,7 @@ export class Program {
 
   private readDataOnce(uri: string, shown: string, roots: string[] | undefined): DataRead {
     const where = () => URI.parse(uri).fsPath || uri;
-    const outside = { uri, error: `'${shown}' is outside the workspace; data files outside the workspace folders are not read` };
+    const outside = { uri, error: `'${shown}' is outside the workspace; data files outside the workspace folders are not read${this.hint()}` };
     const overlay = this.overlays.get(uri);
     if (overlay !== undefined) {
       if (roots && !roots.some((d) => lexicallyInside(uri, d))) return outside;
@@ -331,6 +333,10 @@ export class Program {
     return { uri, table };
   }
 
+  private hint(): string {
+    return this.access.outsideHint ? ` (${this.access.outsideHint})` : '';
+  }
+
   /** Whether an import may be read: inside the roots or next to (or below) the importing file. */
   private importAllowed(from: string, uri: string): boolean {
     const { roots } = this.access;
@@ -357,7 +363,7 @@ export class Program {
       return { uri, error: `import chain deeper than ${MAX_IMPORT_DEPTH} files: '${shown}' is not read (shorten the chain of files importing each other)` };
     }
     if (!this.importAllowed(from, uri)) {
-      return { uri, error: `'${shown}' is outside the workspace and not next to this file; it is not read` };
+      return { uri, error: `'${shown}' is outside the workspace and not next to this file; it is not read${this.hint()}` };
     }
     if (this.getText(uri) === undefined) {
       const refused = this.refusalMessage(uri);
