@@ -140,7 +140,7 @@ describe('readColumn (data-values.ts)', () => {
   it('names line and column of the first bad place', () => {
     assert.deepEqual(readColumn('', 'a'), { ok: false, line: 1, column: 1, message: 'the file is empty: expected a header row naming the columns, then one row per value' });
     const cases: [string, number, number, string][] = [
-      ['a\n1\nx\n', 3, 1, "'x' is not a number"],
+      ['a\n1\nx\n', 3, 1, 'this field is not a number'],
       ['a,b\n1,2\n3,\n', 3, 3, "'b'"],
       ['a,b\n1,2,3\n', 2, 5, '3 fields'],
       ['a\n1e999\n', 2, 1, 'too large'],
@@ -152,5 +152,23 @@ describe('readColumn (data-values.ts)', () => {
       const r = readColumn(text, text.startsWith('a,b') ? 'b' : 'a');
       assert.ok(!r.ok && r.line === line && r.column === column && r.message.includes(fragment), `${JSON.stringify(text)}: ${JSON.stringify(r)}`);
     }
+  });
+  it('never echoes file text: a header that is not column names, a field that is not a number', () => {
+    // /etc/passwd-like and /proc/self/environ-like first rows: no field of them is quoted back.
+    const passwd = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n';
+    const r1 = readColumn(passwd, 'tau');
+    assert.ok(!r1.ok);
+    assert.equal(r1.message, "no column 'tau' in the header row; the first row does not name columns (it must be a header row such as tau,w)");
+    const environ = 'SECRET_TOKEN=hunter2\u0000HOME=/root\u0000PATH=/usr/bin\n';
+    const r2 = readColumn(environ, 'w');
+    assert.ok(!r2.ok && !r2.message.includes('hunter2') && !r2.message.includes('SECRET') && r2.message.includes('does not name columns'), JSON.stringify(r2));
+    const r3 = readColumn('tau\n1\nsecret-value-42\n', 'tau');
+    assert.ok(!r3.ok && r3.line === 3 && r3.column === 1 && !r3.message.includes('secret'), JSON.stringify(r3));
+    // Column names are listed (they are what the user needs), at most 12 of them.
+    const wide = `${Array.from({ length: 30 }, (_, k) => `c${k}`).join(',')}\n${Array(30).fill(1).join(',')}\n`;
+    const r4 = readColumn(wide, 'tau');
+    assert.ok(!r4.ok);
+    assert.match(r4.message, /columns: 'c0', 'c1', .*'c11', … \(18 more\)$/);
+    assert.ok(!r4.message.includes("'c12'"));
   });
 });

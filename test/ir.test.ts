@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { URI } from 'vscode-uri';
-import { lower } from '../language-server/src/lower';
+import { lower, nonFinitePath } from '../language-server/src/lower';
 import { loadPrelude, nodeHost } from '../language-server/src/node-host';
 import { Program } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
@@ -101,4 +101,37 @@ test('a file with errors does not lower, and says where', () => {
     assert.match(r.errors[0].diagnostics[0].message, /needs a unit of volt/);
     assert.equal(r.errors[0].diagnostics[0].start, 'population a = LIF[10] { v = -'.length);
   }
+});
+
+test('constants that fold to NaN or infinity are errors at their expression and never reach the IR', () => {
+  const cases: [string, string][] = [
+    ['1e308 * 10 s', 'infinity'],
+    ['log(0) * 1 ms', 'minus infinity'],
+    ['sqrt(-1) * 1 ms', 'not a number'],
+    ['exp(1000) * 1 ms', 'infinity'],
+  ];
+  for (const [k, [expr, words]] of cases.entries()) {
+    const head = 'population a = LIF[2] { tau_m = ';
+    const r = lowerText(`nan${k}.snn`, `${head}${expr} }\n`);
+    assert.equal(r.ok, false, `${expr} lowered: ${r.ok ? JSON.stringify(r.ir.populations[0]) : ''}`);
+    if (r.ok) continue;
+    const d = r.errors[0].diagnostics.find((x) => x.code === 'not-finite');
+    assert.ok(d, `${expr}: ${JSON.stringify(r.errors)}`);
+    assert.ok(d.message.includes(words), d.message);
+    // At the expression that folds to it: the product 1e308 * 10 s, the call log(0) ...
+    const want = expr.startsWith('1e308') ? expr : expr.slice(0, expr.indexOf(' *'));
+    assert.deepEqual([d.start, d.end], [head.length, head.length + want.length], expr);
+  }
+});
+
+test('nonFinitePath finds NaN/Infinity anywhere in an IR-shaped value; schema-valid IR has none', () => {
+  assert.equal(nonFinitePath({ a: [1, 2, { b: [3, NaN] }] }), 'ir.a[2].b[1]');
+  assert.equal(nonFinitePath({ a: { value: -Infinity } }), 'ir.a.value');
+  assert.equal(nonFinitePath({ a: [1, 2], b: 'x', c: null }), undefined);
+  const r = lowerFile('examples/coba.snn');
+  assert.ok(r.ok);
+  assert.equal(nonFinitePath(r.ir), undefined);
+  // What a NaN becomes in JSON violates the schema (a number is required): the reason for the check.
+  const broken = JSON.parse(JSON.stringify({ ...r.ir, populations: [{ ...r.ir.populations[0], init: { v: { kind: 'const', value: NaN } } }, ...r.ir.populations.slice(1)] }));
+  assert.equal(validate(broken), false);
 });

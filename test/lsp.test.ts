@@ -3,7 +3,7 @@
 // the whole file, a temporary workspace folder for the cross-file tests; every request and wait
 // has a time limit, and the server is shut down and killed at the end whatever happens.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -501,5 +501,131 @@ describe('language server settings (workspace/configuration)', { timeout: 60_000
     const d = p.diagnostics.find((x) => /synapses/.test(x.message))!;
     assert.equal(d.severity, 1);
     assert.match(d.message, /maxSynapses|limit/);
+  });
+});
+
+/**
+ * Whether Markdown holds a link a renderer would make live: `[label](target)` or `<scheme:…>`
+ * outside code spans and fences, with the brackets unescaped.
+ */
+function liveLink(md: string): string | undefined {
+  const text = md.replace(/(`{3,})[^\n]*\n[\s\S]*?\n\1/g, '').replace(/(`+)[\s\S]*?\1/g, '');
+  const m = /(?<!\\)\[[^\]]*(?<!\\)\]\s*(?<!\\)\(/.exec(text) ?? /(?<!\\)<[a-z][a-z0-9+.-]*:/i.exec(text);
+  return m?.[0];
+}
+
+describe('markdown from model text (hover, completion)', { timeout: 60_000 }, () => {
+  let c: LspClient;
+  after(async () => {
+    await c?.close();
+    c?.kill();
+  });
+
+  it('doc comments and names with [x](command:…) are never live links; code spans stay code', async () => {
+    ensureBuilt();
+    assert.equal(liveLink('see [run](command:workbench.action.terminal.new)'), '[run](');
+    assert.equal(liveLink('see \\[run\\]\\(command:x\\) and `[a](b)`'), undefined);
+    c = new LspClient();
+    await c.initialize(null);
+    const text = [
+      '/// Evil [click me](command:workbench.action.terminal.new) and <command:x.y> but `code [a](b)` stays.',
+      'neuron Evil {',
+      '  parameters { tau = 15 ms  // [tau link](command:workbench.action.openSettings) **bold**',
+      '  }',
+      '  state { v: mV = 0 mV }',
+      '  equations { dv/dt = -v / tau }',
+      '  spike when v > 10 mV',
+      '}',
+      'population p = Evil[2] { tau = 5 ms }',
+      '',
+    ].join('\n');
+    const uri = URI.file(join(tmpdir(), 'spikeworks-md', 'evil.snn')).toString();
+    const wait = c.waitForDiagnostics(uri, 1);
+    c.open(uri, text, 1);
+    await wait;
+    const hoverAt = async (needle: string, n = 1) => {
+      const h = await c.request('textDocument/hover', { textDocument: { uri }, position: rangeOf(text, needle, n).start });
+      return (h?.contents?.value ?? '') as string;
+    };
+    const model = await hoverAt('Evil', 2);
+    assert.match(model, /click me/);
+    assert.match(model, /`code \[a\]\(b\)`/, 'a code span is kept as code');
+    assert.equal(liveLink(model), undefined, model);
+    const tau = await hoverAt('tau', 3);
+    assert.match(tau, /tau link/);
+    assert.equal(liveLink(tau), undefined, tau);
+    assert.doesNotMatch(tau, /(?<!\\)\*\*bold/, 'no live emphasis either');
+    const res = await c.request('textDocument/completion', { textDocument: { uri }, position: { line: 8, character: 15 } });
+    const items: any[] = Array.isArray(res) ? res : res.items;
+    const evil = items.find((i) => i.label === 'Evil');
+    assert.ok(evil?.documentation, `no Evil among ${items.map((i) => i.label).join(', ')}`);
+    assert.equal(liveLink(evil.documentation.value), undefined, evil.documentation.value);
+    // In the equation `-v / tau`: the model's names, with their doc comments.
+    const inBlock = await c.request('textDocument/completion', { textDocument: { uri }, position: rangeOf(text, 'tau', 3).start });
+    const tauItem = (Array.isArray(inBlock) ? inBlock : inBlock.items).find((i: any) => i.label === 'tau');
+    assert.ok(tauItem?.documentation, 'tau completion has its doc');
+    assert.equal(liveLink(tauItem.documentation.value), undefined, tauItem.documentation.value);
+  });
+});
+
+describe('workspace trust (initializationOptions.trusted, spikeworks/setTrusted)', { timeout: 60_000 }, () => {
+  let c: LspClient;
+  let root = '';
+  after(async () => {
+    await c?.close();
+    c?.kill();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('untrusted: no data file is read and the diagnostic says so; setTrusted re-publishes with the values read', async () => {
+    ensureBuilt();
+    root = realpathSync(mkdtempSync(join(tmpdir(), 'spikeworks-trust-lsp-')));
+    mkdirSync(join(root, 'ws', 'data'), { recursive: true });
+    // Three values for two neurons: once read, the count is wrong (proof that the file was read).
+    writeFileSync(join(root, 'ws', 'data', 'tau.csv'), 'tau_m\n10\n20\n30\n');
+    writeFileSync(join(root, 'secret.csv'), 'SECRET_TOKEN=hunter2\n1\n2\n');
+    const text = [
+      'population a = LIF[2] { tau_m = from_file("data/tau.csv", unit = ms) }',
+      'population b = LIF[2] { tau_m = from_file("../secret.csv", unit = ms) }',
+      'population c = LIF[2] { tau_m = from_file("/proc/self/environ", unit = ms) }',
+      '',
+    ].join('\n');
+    writeFileSync(join(root, 'ws', 'm.snn'), text);
+    c = new LspClient();
+    await c.initialize(URI.file(join(root, 'ws')).toString(), { initializationOptions: { trusted: false } });
+    const uri = URI.file(join(root, 'ws', 'm.snn')).toString();
+    const wait = c.waitForDiagnostics(uri, 1);
+    c.open(uri, text, 1);
+    const before = (await wait).diagnostics.filter((d) => d.severity === 1);
+    assert.deepEqual(before.map((d) => d.range), [rangeOf(text, '"data/tau.csv"'), rangeOf(text, '"../secret.csv"'), rangeOf(text, '"/proc/self/environ"')]);
+    for (const d of before) assert.match(d.message, /data files are read once the workspace is trusted/);
+    const again = c.waitForDiagnostics(uri, 1);
+    c.notify('spikeworks/setTrusted', { trusted: true });
+    const after = (await again).diagnostics.filter((d) => d.severity === 1);
+    assert.equal(after.length, 3, JSON.stringify(after));
+    assert.deepEqual(after[0].range, rangeOf(text, 'from_file("data/tau.csv", unit = ms)'));
+    assert.match(after[0].message, /data\/tau\.csv has 3 values of tau_m/);
+    for (const d of after.slice(1)) {
+      assert.match(d.message, /is outside the workspace; data files outside the workspace folders are not read/);
+      assert.doesNotMatch(d.message, /hunter2|SECRET_TOKEN|PATH=/);
+    }
+  });
+
+  it('a client without initializationOptions is trusted, still confined to its workspace folders', async () => {
+    const c2 = new LspClient();
+    try {
+      await c2.initialize(URI.file(join(root, 'ws')).toString());
+      const text = 'population a = LIF[3] { tau_m = from_file("data/tau.csv", unit = ms) }\npopulation b = LIF[2] { tau_m = from_file("../secret.csv", unit = ms) }\n';
+      const uri = URI.file(join(root, 'ws', 'm2.snn')).toString();
+      const wait = c2.waitForDiagnostics(uri, 1);
+      c2.open(uri, text, 1);
+      const ds = (await wait).diagnostics.filter((d) => d.severity === 1);
+      assert.equal(ds.length, 1, JSON.stringify(ds));
+      assert.deepEqual(ds[0].range, rangeOf(text, '"../secret.csv"'));
+      assert.match(ds[0].message, /outside the workspace/);
+    } finally {
+      await c2.close();
+      c2.kill();
+    }
   });
 });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { SEVERITY_NAMES } from '../../language-server/src/diagnostics';
 import { loadPrelude, nodeHost } from '../../language-server/src/node-host';
-import { loadModel } from './load';
+import { cliAccess, loadModel, setAllowedReadDirs } from './load';
 import { runCommand } from './run';
 import { Program } from '../../language-server/src/program';
 import { LineIndex } from '../../language-server/src/text';
@@ -21,6 +21,10 @@ usage:
                  [--duration T_s] [--csv] [--memory-limit MB]
                                                          simulate; writes spikes.bin, traces, summary.json to DIR
   spikeworks --help | --version
+
+options of every command:
+  --allow-read DIR     files a model names (data files, imports) are read only inside the current
+                       directory and the model's folder; this allows DIR too (repeatable)
 
 exit codes: 0 no errors, 1 errors found, 2 bad usage`;
 
@@ -38,6 +42,7 @@ function usage(message: string): never {
 
 export function check(files: string[], format: 'human' | 'json', out: (s: string) => void): number {
   const program = new Program(nodeHost, loadPrelude());
+  program.setAccess(cliAccess(files));
   const results: { path: string; diagnostics: JsonDiagnostic[] }[] = [];
   let errors = 0;
   let warnings = 0;
@@ -132,7 +137,25 @@ function parseRun(rest: string[]): Parameters<typeof runCommand>[0] {
   return args;
 }
 
-function main(argv: string[]): number | Promise<number> {
+/** Takes the repeatable `--allow-read DIR` out of the arguments (it applies to every command). */
+function takeAllowRead(argv: string[]): string[] {
+  const rest: string[] = [];
+  const dirs: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k];
+    if (a === '--allow-read') {
+      const d = argv[++k];
+      if (d === undefined || d.startsWith('--')) usage('--allow-read needs a folder');
+      dirs.push(d);
+    } else if (a.startsWith('--allow-read=')) dirs.push(a.slice('--allow-read='.length));
+    else rest.push(a);
+  }
+  setAllowedReadDirs(dirs);
+  return rest;
+}
+
+function main(args: string[]): number | Promise<number> {
+  const argv = takeAllowRead(args);
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
     if (argv.length === 0) usage('missing command');
     process.stdout.write(USAGE + '\n');

@@ -29,10 +29,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     outputChannel: log,
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.snn') },
+    // In an untrusted workspace the server checks models but opens no data file (from_file);
+    // it is told when the user grants trust and re-checks with the values read.
+    // A function: a restart after trust was granted sends the current state.
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
   };
   // The client reads `spikeworks.trace.server` itself (id `spikeworks` below).
   client = new LanguageClient('spikeworks', 'Spikeworks Language Server', serverOptions, clientOptions);
   log.info(`starting language server ${serverModule}`);
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('workspace trusted: the language server now reads data files');
+      // A client not running yet sends the current trust in initializationOptions when it starts.
+      if (client?.isRunning()) client.sendNotification('spikeworks/setTrusted', { trusted: true }).catch((e: Error) => log.warn(`setTrusted: ${e.message}`));
+    }),
+  );
   await client.start();
   context.subscriptions.push(
     vscode.commands.registerCommand('spikeworks.restartServer', async () => {

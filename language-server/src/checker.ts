@@ -1,7 +1,7 @@
 // The checker: names, dimensions, value ranges, sizes. Produces the diagnostics of one file and
 // the semantic information (symbols, references, types) the LSP features and the lowering use.
 import type * as A from './ast';
-import { fileValueArgs, isFileValue, readColumn } from './data-values';
+import { fileValueArgs, isFileValue, UNTRUSTED_DATA, type CsvTable } from './data-values';
 import { degreeIn } from './linearity';
 import { Severity, type Diagnostic } from './diagnostics';
 import { ExprChecker, unitOf, type Binding, type Env, type Sink, type Ty } from './expressions';
@@ -12,6 +12,7 @@ import {
 } from './schema';
 import type { Sym } from './symbols';
 import { LineIndex } from './text';
+import { quote } from '../../protocol/plain-text';
 import {
   DIMENSIONLESS, FREQUENCY, TIME, WEIGHT, dimName, div, formatQuantity, isDimensionless, preferredUnit, sameDim, type Dim,
 } from './units';
@@ -80,7 +81,7 @@ export interface CheckContext {
   importFile(fromUri: string, path: string): { uri?: string; analysis?: FileAnalysis; error?: string; cycle?: boolean };
   limits: { maxSynapses: number; memoryBytes: number };
   /** Reads a data file named by the model (path relative to `fromUri`); `error` explains a failure. */
-  readData?(fromUri: string, path: string): { uri: string; text?: string; error?: string };
+  readData?(fromUri: string, path: string): { uri: string; table?: CsvTable; error?: string };
 }
 
 const MAX_DIAGNOSTICS = 500;
@@ -235,8 +236,16 @@ class FileChecker implements Sink {
       if (prev && !this.isPreludeModel(prev) && prev !== m) this.err(it.path, `'${m.def.name.name}' is defined both here and in an imported file`, 'duplicate');
       this.models.set(m.def.name.name, m);
     }
-    if (r.analysis.diagnostics.some((d) => d.severity === Severity.Error)) {
-      this.warn(it.path, `'${it.path.value}' has errors`, 'import-errors');
+    const first = r.analysis.diagnostics.filter((d) => d.severity === Severity.Error).sort((x, y) => x.start - y.start)[0];
+    if (first && !cycle) {
+      // `run` and `export` refuse a model whose imports have errors: `check` says so as an error,
+      // naming the imported file's first error and, through chains of imports, the one behind it.
+      const pos = new LineIndex(r.analysis.file.text).position(first.start);
+      const name = quote(decodeURIComponent((r.uri ?? it.path.value).split('/').pop() ?? it.path.value), 120);
+      const at = `${name}:${pos.line + 1}:${pos.character + 1}`;
+      const origin = first.code === 'import-errors' && first.origin ? first.origin : `${at}: ${quote(first.message, 160)}`;
+      const message = `'${quote(it.path.value, 120)}' has errors; the first is at ${first.code === 'import-errors' && first.origin ? `${at}, from ${origin}` : origin}`;
+      this.diags.push({ start: it.path.start, end: it.path.end, severity: Severity.Error, message, code: 'import-errors', origin });
     }
   }
 
@@ -1045,11 +1054,11 @@ class FileChecker implements Sink {
     const column = args.column?.value ?? defaultColumn;
     const path = args.path.value;
     const read = this.ctx.readData?.(this.uri, path);
-    if (!read || read.text === undefined) {
-      this.err(args.path, read?.error ?? `cannot read '${path}': data files are not readable here`, 'missing-file');
+    if (!read || read.table === undefined) {
+      this.err(args.path, read?.error ?? `cannot read '${quote(path, 120)}': data files are not readable here`, read?.error?.includes(UNTRUSTED_DATA) ? 'untrusted' : 'missing-file');
       return undefined;
     }
-    const col = readColumn(read.text, column);
+    const col = read.table.column(column);
     if (!col.ok) {
       this.err(col.message.startsWith('no column') && args.column ? args.column : args.path, `${path}:${col.line}:${col.column}: ${col.message}`, 'bad-data');
       return undefined;

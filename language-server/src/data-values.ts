@@ -7,6 +7,9 @@
 import type * as A from './ast';
 import { DIMENSIONLESS, lookupUnit, mul, pow, type Dim } from './units';
 
+/** The stable phrase of the diagnostic at a `from_file` path in an untrusted workspace. */
+export const UNTRUSTED_DATA = 'data files are read once the workspace is trusted';
+
 /** The function name of a file value. */
 export const FILE_VALUE = 'from_file';
 
@@ -109,39 +112,98 @@ function fields(line: string): { text: string; col: number }[] {
 /** A plain decimal number (no units, no hex, no Infinity/NaN). */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** A header field that looks like a column name (messages list such names, never other text). */
+const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,39}$/;
+
+/** At most this many column names are listed in a message. */
+const MAX_LISTED_COLUMNS = 12;
+
+/** The column names of a header for a message, or why there are none (file text is never echoed). */
+function describeHeader(header: string[]): string {
+  if (header.length === 0 || !header.every((h) => COLUMN_NAME.test(h))) return 'the first row does not name columns (it must be a header row such as tau,w)';
+  const listed = header.slice(0, MAX_LISTED_COLUMNS).map((h) => `'${h}'`).join(', ');
+  return `columns: ${listed}${header.length > MAX_LISTED_COLUMNS ? `, … (${header.length - MAX_LISTED_COLUMNS} more)` : ''}`;
+}
+
+/** A column name from the model, for a message: short and without control characters. */
+function named(name: string): string {
+  const t = name.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+  return t.length > 40 ? `${t.slice(0, 40)}…` : t;
+}
+
+/**
+ * A CSV text parsed once for any number of `from_file` reads: the lines split once, the header
+ * found once, and each column's result kept (200 calls on one file parse it once).
+ */
+export class CsvTable {
+  private lines?: string[];
+  private header?: { fields: { text: string; col: number }[]; line: number } | null;
+  private columns = new Map<string, ColumnResult>();
+
+  constructor(readonly text: string) {}
+
+  /** Column `name`: its numbers, or the first malformed place (file line and column). */
+  column(name: string): ColumnResult {
+    const hit = this.columns.get(name);
+    if (hit) return hit;
+    const r = this.read(name);
+    this.columns.set(name, r);
+    return r;
+  }
+
+  private splitLines(): string[] {
+    this.lines ??= this.text.split(/\r\n|\n|\r/);
+    return this.lines;
+  }
+
+  private findHeader(): { fields: { text: string; col: number }[]; line: number } | null {
+    if (this.header !== undefined) return this.header;
+    const lines = this.splitLines();
+    this.header = null;
+    for (let n = 0; n < lines.length; n++) {
+      const t = lines[n].trim();
+      if (t === '' || t.startsWith('#')) continue;
+      this.header = { fields: fields(lines[n]), line: n };
+      break;
+    }
+    return this.header;
+  }
+
+  private read(name: string): ColumnResult {
+    const head = this.findHeader();
+    if (!head) return { ok: false, line: 1, column: 1, message: 'the file is empty: expected a header row naming the columns, then one row per value' };
+    const header = head.fields.map((f) => f.text);
+    const at = header.indexOf(name);
+    if (at < 0) {
+      const numeric = head.fields.some((f) => NUMBER.test(f.text));
+      const hint = numeric ? ' (the first row must name the columns)' : '';
+      return { ok: false, line: head.line + 1, column: 1, message: `no column '${named(name)}' in the header row${hint}; ${describeHeader(header)}` };
+    }
+    const lines = this.splitLines();
+    const values: number[] = [];
+    for (let n = head.line + 1; n < lines.length; n++) {
+      const line = lines[n];
+      const t = line.trim();
+      if (t === '' || t.startsWith('#')) continue;
+      const fs = fields(line);
+      if (fs.length !== header.length) {
+        return { ok: false, line: n + 1, column: fs.length < header.length ? line.length + 1 : fs[header.length].col, message: `${fs.length} fields; the header names ${header.length}` };
+      }
+      const f = fs[at];
+      if (!NUMBER.test(f.text)) return { ok: false, line: n + 1, column: f.col, message: `${f.text === '' ? 'an empty field' : 'this field'} is not a number (column '${named(name)}')` };
+      const x = Number(f.text);
+      if (!Number.isFinite(x)) return { ok: false, line: n + 1, column: f.col, message: `this number is too large (column '${named(name)}')` };
+      values.push(x);
+    }
+    return { ok: true, values, columns: header };
+  }
+}
+
 /**
  * Reads column `name` of a CSV text: a header row of names, then one number per row. The first
  * malformed place (unknown column, short row, a field that is not a number) is the error.
+ * Messages name places and column names, never other text of the file.
  */
 export function readColumn(text: string, name: string): ColumnResult {
-  const lines = text.split(/\r\n|\n|\r/);
-  let header: string[] | undefined;
-  let at = -1;
-  const values: number[] = [];
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n];
-    const t = line.trim();
-    if (t === '' || t.startsWith('#')) continue;
-    const fs = fields(line);
-    if (!header) {
-      header = fs.map((f) => f.text);
-      at = header.indexOf(name);
-      if (at < 0) {
-        const bad = fs.find((f) => NUMBER.test(f.text));
-        const hint = bad ? ' (the first row must name the columns)' : '';
-        return { ok: false, line: n + 1, column: 1, message: `no column '${name}' in the header row${hint}; columns: ${header.map((h) => `'${h}'`).join(', ')}` };
-      }
-      continue;
-    }
-    if (fs.length !== header.length) {
-      return { ok: false, line: n + 1, column: fs.length < header.length ? line.length + 1 : fs[header.length].col, message: `${fs.length} fields; the header names ${header.length}` };
-    }
-    const f = fs[at];
-    if (!NUMBER.test(f.text)) return { ok: false, line: n + 1, column: f.col, message: `${f.text === '' ? 'an empty field' : `'${f.text.length > 24 ? `${f.text.slice(0, 24)}…` : f.text}'`} is not a number (column '${name}')` };
-    const x = Number(f.text);
-    if (!Number.isFinite(x)) return { ok: false, line: n + 1, column: f.col, message: `'${f.text}' is too large for a number (column '${name}')` };
-    values.push(x);
-  }
-  if (!header) return { ok: false, line: 1, column: 1, message: 'the file is empty: expected a header row naming the columns, then one row per value' };
-  return { ok: true, values, columns: header };
+  return new CsvTable(text).column(name);
 }

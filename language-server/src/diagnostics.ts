@@ -20,6 +20,8 @@ export interface Diagnostic {
   /** Stable identifier: `syntax`, `unit-mismatch`, `unknown-name`, ... */
   code: string;
   fixes?: Fix[];
+  /** `import-errors`: where the error behind it is (`file.snn:line:col: message`), however deep the imports. */
+  origin?: string;
 }
 
 export const SEVERITY_NAMES = ['', 'error', 'warning', 'information', 'hint'] as const;

@@ -136,6 +136,17 @@ export class ExprChecker {
     return false;
   }
 
+  /**
+   * A constant that folds to NaN or ±Infinity (0/0, 1e308*10, log(0), sqrt(-1)) is an error at its
+   * expression; its value is dropped so that nothing downstream (ranges, the IR) sees it.
+   */
+  private finite(e: A.Expr, t: Ty): Ty {
+    if (t.value === undefined || Number.isFinite(t.value)) return t;
+    const what = Number.isNaN(t.value) ? 'is not a number (NaN)' : `is ${t.value > 0 ? '' : 'minus '}infinity (beyond 1.8e308 in SI units)`;
+    this.error(e, `this constant ${what}; check the arithmetic`, 'not-finite');
+    return { ...t, value: undefined };
+  }
+
   check(e: A.Expr, env: Env): Ty {
     switch (e.kind) {
       case 'number': {
@@ -197,9 +208,9 @@ export class ExprChecker {
         return { ...t, value: t.value === undefined ? undefined : e.op === '-' ? -t.value : t.value, dist: undefined };
       }
       case 'binary':
-        return this.binary(e, env);
+        return this.finite(e, this.binary(e, env));
       case 'call':
-        return this.call(e, env);
+        return this.finite(e, this.call(e, env));
     }
   }
 
@@ -236,9 +247,11 @@ export class ExprChecker {
       case '/': {
         this.noDist(a, e.left);
         this.noDist(b, e.right);
-        if (e.op === '/' && b.value === 0) this.error(e.right, 'division by zero', 'division-by-zero');
+        const byZero = e.op === '/' && b.value === 0;
+        if (byZero) this.error(e.right, 'division by zero', 'division-by-zero');
         const dim = a.dim && b.dim ? (e.op === '*' ? mul(a.dim, b.dim) : div(a.dim, b.dim)) : a.value === 0 || b.value === 0 ? null : null;
-        return { dim, value: val((x, y) => (e.op === '*' ? x * y : x / y)), bare: a.bare && b.bare };
+        // Division by zero is reported once, above: no value (NaN or infinity) comes out of it.
+        return { dim, value: byZero ? undefined : val((x, y) => (e.op === '*' ? x * y : x / y)), bare: a.bare && b.bare };
       }
       case '^': {
         if (b.dim && !isDimensionless(b.dim)) this.error(e.right, `an exponent must be dimensionless, this is ${dimName(b.dim)}`);

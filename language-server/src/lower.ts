@@ -32,7 +32,36 @@ export function lower(program: Program, uri: string): LowerResult {
     if (e.length) errors.push({ uri: imp.uri, diagnostics: e });
   }
   if (errors.length) return { ok: false, errors };
-  return { ok: true, ir: new Lowerer(program, a).run() };
+  const ir = new Lowerer(program, a).run();
+  // The IR schema has no NaN or infinity (JSON would write null): never hand one on.
+  const bad = nonFinitePath(ir);
+  if (bad) {
+    const message = `internal: the model IR would hold a value that is not a finite number (at ${bad}); nothing is lowered`;
+    return { ok: false, errors: [{ uri, diagnostics: [{ start: 0, end: 0, severity: Severity.Error, code: 'not-finite', message }] }] };
+  }
+  return { ok: true, ir };
+}
+
+/** The path (e.g. `populations[0].init.v.value`) of the first NaN/±Infinity in a value, if any. */
+export function nonFinitePath(root: unknown): string | undefined {
+  const stack: { v: unknown; path: string }[] = [{ v: root, path: 'ir' }];
+  while (stack.length) {
+    const { v, path } = stack.pop()!;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return path;
+    } else if (Array.isArray(v)) {
+      for (let k = v.length - 1; k >= 0; k--) {
+        const x: unknown = v[k];
+        if (typeof x === 'number') {
+          if (!Number.isFinite(x)) return `${path}[${k}]`;
+        } else stack.push({ v: x, path: `${path}[${k}]` });
+      }
+    } else if (v && typeof v === 'object') {
+      const entries = Object.entries(v);
+      for (let k = entries.length - 1; k >= 0; k--) stack.push({ v: entries[k][1], path: `${path}.${entries[k][0]}` });
+    }
+  }
+  return undefined;
 }
 
 function dimIR(d: Dim | null | undefined): DimIR {

@@ -1,20 +1,41 @@
-// Node-side file access for the language: reads file:// URIs and the prelude from disk.
+// Node-side file access for the language: reads file:// URIs and the prelude from disk, through
+// io/safe-read.ts: regular files only (a FIFO or device never blocks or floods), the size taken
+// before a byte is read, confined to roots after symlinks are resolved when roots are given.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { Host, PreludeFile } from './program';
+import { readTextBounded, statFile } from '../../io/safe-read';
+import type { Host, HostRefused, HostStat, HostText, PreludeFile, ReadRequest } from './program';
 
+function fsPathOf(uri: string): string | undefined {
+  try {
+    const u = URI.parse(uri);
+    return u.scheme === 'file' ? u.fsPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const notAFile = (uri: string): HostRefused => ({ ok: false, reason: 'missing', message: `${uri}: not a file on disk` });
+
+/** The language's files on disk. Which roots apply is the Program's policy (FileAccess). */
 export const nodeHost: Host = {
   readFile(uri: string): string | undefined {
-    try {
-      const u = URI.parse(uri);
-      if (u.scheme !== 'file') return undefined;
-      const st = fs.statSync(u.fsPath);
-      if (!st.isFile()) return undefined;
-      return fs.readFileSync(u.fsPath, 'utf8');
-    } catch {
-      return undefined;
-    }
+    const file = fsPathOf(uri);
+    if (file === undefined) return undefined;
+    // Unbounded callers get the same refusals as bounded ones, at the analysis limit of strings.
+    const r = readTextBounded(file, { maxBytes: 256 * 2 ** 20 });
+    return r.ok ? r.text : undefined;
+  },
+  stat(uri: string, req: ReadRequest): HostStat {
+    const file = fsPathOf(uri);
+    if (file === undefined) return notAFile(uri);
+    return statFile(file, req);
+  },
+  readText(uri: string, req: ReadRequest): HostText {
+    const file = fsPathOf(uri);
+    if (file === undefined) return notAFile(uri);
+    return readTextBounded(file, req);
   },
 };
 

@@ -4,12 +4,23 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { loadPrelude, nodeHost } from './node-host';
-import { Program } from './program';
+import { MAX_FILE_BYTES, Program } from './program';
 import { startServer } from './server';
 
 const MAX_FILES = 5000;
 const SKIP = new Set(['node_modules', '.git', 'dist', 'out', '.spikeworks']);
 
+/** The size of a file without opening it (Infinity when it cannot be stat'ed). */
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return Infinity;
+  }
+}
+
+// Lists regular .snn files (symlinks are not followed) of at most MAX_FILE_BYTES: the scan never
+// opens a file, and references/rename never read a huge one (the Program stats before reading).
 function listSnnFiles(folders: string[]): string[] {
   const out: string[] = [];
   const visit = (dir: string, depth: number) => {
@@ -22,7 +33,7 @@ function listSnnFiles(folders: string[]): string[] {
     }
     for (const e of entries) {
       if (e.isDirectory() && !SKIP.has(e.name) && !e.name.startsWith('.')) visit(path.join(dir, e.name), depth + 1);
-      else if (e.isFile() && e.name.endsWith('.snn')) out.push(URI.file(path.join(dir, e.name)).toString());
+      else if (e.isFile() && e.name.endsWith('.snn') && sizeOf(path.join(dir, e.name)) <= MAX_FILE_BYTES) out.push(URI.file(path.join(dir, e.name)).toString());
       if (out.length >= MAX_FILES) return;
     }
   };

@@ -7,6 +7,7 @@ import {
   type CodeAction, type CompletionItem, type Connection, type Diagnostic as LspDiagnostic, type InitializeResult, type Range, type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
 import { Severity } from './diagnostics';
 import { complete, type ItemKind } from './features/completion';
 import { format } from './features/format';
@@ -25,6 +26,24 @@ export interface ServerOptions {
 }
 
 const DIAGNOSTICS_DEBOUNCE_MS = 40;
+
+/** The client tells the server that the user trusted the workspace (VS Code's workspace trust). */
+export const SET_TRUSTED = 'spikeworks/setTrusted';
+
+/**
+ * `initializationOptions.trusted` (the VS Code client always sends it): false = an untrusted
+ * workspace, where language features run but no data file is opened. Clients without a trust
+ * concept leave it out: trusted, still confined to the workspace folders.
+ */
+export function trustedFromInit(options: unknown): boolean {
+  const t = options && typeof options === 'object' ? (options as { trusted?: unknown }).trusted : undefined;
+  return t !== false;
+}
+
+/** File-system paths of the workspace folders (the roots files named by models must lie in). */
+function rootsOf(folders: string[]): string[] {
+  return folders.map((f) => URI.parse(f)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+}
 
 const COMPLETION_KINDS: Record<ItemKind, CompletionItemKind> = {
   keyword: CompletionItemKind.Keyword,
@@ -125,6 +144,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     hasConfig = !!params.capabilities.workspace?.configuration;
     folders = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (!folders.length && params.rootUri) folders = [params.rootUri];
+    program.setAccess({ trusted: trustedFromInit(params.initializationOptions), roots: rootsOf(folders) });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -168,6 +188,13 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     void loadConfig();
   });
   connection.onDidChangeConfiguration(() => void loadConfig());
+  connection.onNotification(SET_TRUSTED, guard(SET_TRUSTED, undefined, (p: unknown) => {
+    const trusted = !!p && typeof p === 'object' && (p as { trusted?: unknown }).trusted === true;
+    if (trusted === program.getAccess().trusted) return;
+    connection.console.info(trusted ? 'workspace trusted: data files are read' : 'workspace not trusted: data files are not read');
+    program.setAccess({ ...program.getAccess(), trusted });
+    for (const d of documents.all()) schedule(d.uri);
+  }));
   connection.onDidChangeWatchedFiles(() => {
     program.invalidate();
     if (opts.listWorkspaceFiles) workspaceFiles = opts.listWorkspaceFiles(folders);

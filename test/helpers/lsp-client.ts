@@ -217,9 +217,10 @@ export class LspClient {
     return this.waitFor<PublishDiagnostics>('textDocument/publishDiagnostics', (p) => p.uri === uri && (version === undefined || p.version === version), timeoutMs);
   }
 
-  async initialize(rootUri: string | null, opts: { configuration?: boolean } = {}): Promise<any> {
+  async initialize(rootUri: string | null, opts: { configuration?: boolean; initializationOptions?: unknown } = {}): Promise<any> {
     const result = await this.request('initialize', {
       processId: process.pid,
+      ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
       clientInfo: { name: 'spikeworks-tests' },
       rootUri,
       workspaceFolders: rootUri ? [{ uri: rootUri, name: 'workspace' }] : null,

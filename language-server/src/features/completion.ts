@@ -7,6 +7,7 @@ import {
   TARGET_KINDS, TASK, type Schema,
 } from '../schema';
 import { COMMON_UNITS, dimName, formatQuantity, lookupUnit, preferredUnit } from '../units';
+import { docMarkdown } from './hover';
 import { itemAt } from './locate';
 
 export type ItemKind = 'keyword' | 'model' | 'parameter' | 'state' | 'alias' | 'property' | 'population' | 'unit' | 'function' | 'value' | 'snippet';
@@ -113,7 +114,7 @@ function kinds(table: Record<string, { doc: string }>): Completion[] {
 }
 
 function models(a: FileAnalysis, kind: 'neuron' | 'synapse'): Completion[] {
-  return [...a.models.values()].filter((m) => m.def.kind === kind).map((m) => ({ label: m.def.name.name, kind: 'model' as const, detail: `${kind} model`, doc: m.def.doc }));
+  return [...a.models.values()].filter((m) => m.def.kind === kind).map((m) => ({ label: m.def.name.name, kind: 'model' as const, detail: `${kind} model`, doc: m.def.doc === undefined ? undefined : docMarkdown(m.def.doc) }));
 }
 
 function network(a: FileAnalysis, kinds: string[]): Completion[] {
@@ -130,7 +131,7 @@ function varCompletions(m: ModelInfo, filter: (k: string) => boolean, assign: bo
       label: v.sym.name,
       kind: v.kind,
       detail: `${v.kind === 'alias' ? 'named expression' : v.kind} of ${m.def.name.name}${v.dim ? ` · ${unit && unit !== '1' ? unit : dimName(v.dim)}` : ''}${dflt !== undefined ? ` · default ${dflt}` : v.required ? ' · required' : ''}`,
-      doc: v.sym.doc,
+      doc: v.sym.doc === undefined ? undefined : docMarkdown(v.sym.doc),
       insertText: assign ? `${v.sym.name} = ` : undefined,
       sortText: `${v.required ? '0' : v.kind === 'parameter' ? '1' : '2'}${v.sym.name}`,
     });

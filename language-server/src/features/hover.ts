@@ -6,6 +6,33 @@ import { CONNECT, FUNCTIONS, DISTRIBUTIONS, RULES, SEGMENTS, SIMULATE, BUILTIN_N
 import type { Sym } from '../symbols';
 import { dimName, fmt, formatQuantity, preferredUnit } from '../units';
 import { symbolAt } from './locate';
+import { escapeMarkdown } from '../../../protocol/plain-text';
+
+/**
+ * A doc comment (model text) as Markdown that cannot link: `code spans` stay (Markdown shows
+ * their content literally), everything else is escaped, so `[x](command:…)` is plain text.
+ */
+export function docMarkdown(doc: string): string {
+  return doc
+    .split(/(`[^`\n]+`)/)
+    .map((part, k) => (k % 2 === 1 ? part : escapeMarkdown(part)))
+    .join('');
+}
+
+/** Model text in a fenced code block, the fence longer than any run of backticks inside it. */
+export function codeBlock(text: string, lang = 'snn'): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${lang}\n${text}\n${fence}`;
+}
+
+/** Model text as an inline code span (the delimiter longer than any backtick run inside). */
+function codeSpan(text: string): string {
+  const t = text.replace(/\n/g, ' ');
+  if (!t.includes('`')) return `\`${t}\``;
+  const tick = '`'.repeat(Math.max(...(t.match(/`+/g) ?? []).map((r) => r.length)) + 1);
+  return `${tick} ${t} ${tick}`;
+}
 
 const KEYWORD_DOCS: Record<string, string> = {
   neuron: 'Defines a neuron model: parameters, state, equations, spike condition, reset, refractory period.',
@@ -55,8 +82,8 @@ export function describeSym(s: Sym): string {
     default:
       head = s.detail ?? `${s.kind} ${s.name}`;
   }
-  lines.push('```snn\n' + head + '\n```');
-  if (s.doc) lines.push(s.doc);
+  lines.push(codeBlock(head));
+  if (s.doc) lines.push(docMarkdown(s.doc));
   if (s.dim) {
     const si = s.value !== undefined ? ` · SI value ${fmt(s.value)}` : '';
     lines.push(`*dimension:* ${dim}${si}`);
@@ -73,7 +100,7 @@ export function hover(a: FileAnalysis, offset: number): HoverResult | undefined 
       const u = unitOf(lit.unit, undefined);
       if (!u) return undefined;
       const si = lit.value * u.scale;
-      return { markdown: `\`${a.file.text.slice(lit.start, lit.end)}\` = ${fmt(si)} in SI base units\n\n*dimension:* ${dimName(u.dim)}`, start: lit.start, end: lit.end };
+      return { markdown: `${codeSpan(a.file.text.slice(lit.start, lit.end))} = ${fmt(si)} in SI base units\n\n*dimension:* ${dimName(u.dim)}`, start: lit.start, end: lit.end };
     }
   }
   // Keywords, property keys, functions, rules.
