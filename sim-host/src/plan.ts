@@ -679,19 +679,20 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
       break;
     case 'random': {
       const p = rule.p;
-      const logq = Math.log(1 - p);
+      const logq = logOneMinus(p);
       cols = bySource((i, push) => {
-        if (p <= 0) return;
+        if (!(p > 0)) return;
         if (p >= 1) {
           for (let j = 0; j < nt; j++) push(j);
           return;
         }
         // Geometric skips: the gap to the next target is floor(log(u)/log(1-p)).
+        // A gap too large for a double (tiny p) ends the row, as one past the end would.
         let j = -1;
         for (let k = 0; ; k++) {
           const u = rng.uniform(i, k, Stream.connect, proj);
           j += 1 + Math.floor(Math.log(1 - u) / logq);
-          if (j >= nt) break;
+          if (!(j < nt)) break;
           push(j);
         }
       });
@@ -761,6 +762,16 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
     }
   }
   return { rowptr, col: cols instanceof Int32Array ? cols : Int32Array.from(cols) };
+}
+
+/**
+ * log(1 - p) for the geometric skips of random(p). Math.log(1 - p) as it always was (results
+ * for ordinary p stay bit-identical), except where 1 - p rounds to 1 (p below about 2⁻⁵³): there
+ * it is 0, every gap would be -Infinity or NaN and the draw never ended; log1p(-p) ≈ -p is exact.
+ */
+export function logOneMinus(p: number): number {
+  const l = Math.log(1 - p);
+  return l < 0 ? l : Math.log1p(-p);
 }
 
 /** k distinct indices from [0, n) (Floyd's algorithm), optionally excluding one, sorted. */
