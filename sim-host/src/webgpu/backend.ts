@@ -91,7 +91,7 @@ export class WebGPUSimulation {
         let total = 0;
         let maxPerStep = 0;
         for (let s = 0; s < plan.steps; s++) {
-          const l = p.arraySpikes.get(s)?.length ?? 0;
+          const l = p.arraySpikes.at(s)?.length ?? 0;
           stepptr[s] = total;
           total += l;
           maxPerStep = Math.max(maxPerStep, l);
@@ -100,7 +100,7 @@ export class WebGPUSimulation {
         stepptr[plan.steps + 1] = total;
         const idx = new Uint32Array(Math.max(1, total));
         let k = 0;
-        for (let s = 0; s < plan.steps; s++) for (const n of p.arraySpikes.get(s) ?? []) idx[k++] = n;
+        for (let s = 0; s < plan.steps; s++) for (const n of p.arraySpikes.at(s) ?? []) idx[k++] = n;
         // A source listed twice in one step spikes once here (the WASM engine delivers twice).
         for (let s = 0; s < plan.steps; s++) {
           const seen = new Set<number>();
