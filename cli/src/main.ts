@@ -18,8 +18,9 @@ usage:
   spikeworks check <file.snn>... [--format human|json]   check files: syntax, names, units, ranges, sizes
   spikeworks export <file.snn> [--out FILE]              write the model IR (JSON, SI units) of a checked file
   spikeworks run <file.snn> [--out DIR] [--format human|json] [--backend wasm|webgpu|auto] [--seed N]
-                 [--duration T_s] [--csv] [--memory-limit MB]
+                 [--duration T_s] [--csv] [--memory-limit MB] [--allow-read DIR]...
                                                          simulate; writes spikes.bin, traces, summary.json to DIR
+                                                         (exit 3: a result file could not be written)
   spikeworks --help | --version
 
 exit codes: 0 no errors, 1 errors found, 2 bad usage`;
@@ -122,6 +123,7 @@ function parseRun(rest: string[]): Parameters<typeof runCommand>[0] {
       case '--duration': args.duration = num(value(k++, a), a); break;
       case '--memory-limit': args.memoryLimitMb = num(value(k++, a), a); break;
       case '--csv': args.csv = true; break;
+      case '--allow-read': (args.allowRead ??= []).push(value(k++, a)); break;
       default:
         if (a.startsWith('-')) usage(`unknown option '${a}'`);
         files.push(a);

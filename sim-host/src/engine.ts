@@ -5,9 +5,12 @@ import type { ModelIR, SelectorIR } from '../../protocol/ir';
 import { Growable, growableFloat32, growableInt32 } from '../../protocol/growable';
 import type { RunOutput, TraceData } from '../../protocol/sim';
 import { evalExpr, type EvalEnv } from './expr';
+import { nanInfMessage, recordingLimitMessage } from './messages';
 import { nodeReadInputFile } from './node-files';
-import { buildPlan, fmtBytes, probeEverySteps, probeSamples, probesTooLarge, SPIKE_RECORD_BYTES, synapseProbe, type Plan, type PlanOptions } from './plan';
+import { buildPlan, probeEverySteps, probeSamples, probesTooLarge, SPIKE_RECORD_BYTES, synapseProbe, type Plan, type PlanOptions } from './plan';
 import { compile } from './wasm/codegen';
+
+export { nanInfMessage, recordingLimitMessage } from './messages';
 
 export interface SpikeRecord {
   /** Step index of each spike (time = step · dt). */
@@ -33,11 +36,6 @@ export interface RunCallbacks {
   progressEveryMs?: number;
 }
 
-/** The error of a run stopped because its recorded spikes reached their share of the memory limit. */
-export function recordingLimitMessage(limit: number, budget: number, maxSpikes: number, step: number, dt: number): string {
-  return `recorded spikes reached the memory limit of ${fmtBytes(limit)} (${fmtBytes(budget)} left for spikes after the run's own memory, input files and probes: ${maxSpikes.toLocaleString('en-US')} spikes) at step ${step} (t = ${(step * dt).toFixed(4)} s); the spikes recorded until then are kept. Raise the limit (--memory-limit MB, spikeworks.memoryLimitMB), record fewer populations (probe spikes(pop)) or shorten the run`;
-}
-
 /** What a run records: its probes' samplers and sizes, and how many spikes fit in the memory left. */
 interface Recording {
   traces: { rec: TraceRecord; sample: (out: Growable<Float32Array>) => void; everySteps: number; values: number }[];
@@ -45,11 +43,6 @@ interface Recording {
   /** Spikes that may be recorded before the run stops ('recording-limit'). */
   maxSpikes: number;
   spikeBudget: number;
-}
-
-/** The error of a run stopped because a state variable became NaN or Inf (both backends). */
-export function nanInfMessage(population: string | undefined, variable: string, neuron: number, step: number, dt: number): string {
-  return `state became NaN/Inf: population ${population}, variable ${variable}, neuron ${neuron}, step ${step} (t = ${(step * dt * 1000).toFixed(3)} ms); is dt too large for this model, or does an equation divide by zero?`;
 }
 
 export class Simulation {

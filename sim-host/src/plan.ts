@@ -301,7 +301,7 @@ export function runSteps(duration: number, dt: number): number {
   const steps = Math.round(duration / dt);
   if (!(steps >= 0 && steps <= MAX_STEPS)) {
     const n = Number.isFinite(steps) ? steps.toExponential(2) : String(steps);
-    throw new PlanError(`duration ${duration} s at dt ${dt * 1000} ms is ${n} steps, more than the ${MAX_STEPS.toExponential(0)} a run may take; use a larger dt or a shorter duration`, 'limit');
+    throw new PlanError(`duration ${+duration.toPrecision(6)} s at dt ${+(dt * 1000).toPrecision(6)} ms is ${n} steps, more than the ${MAX_STEPS.toExponential(0)} a run may take; use a larger dt or a shorter duration`, 'limit');
   }
   return steps;
 }

@@ -3,7 +3,8 @@
 // and random streams as the WASM engine) run by the WGSL kernels of wgsl.ts. Same results shape
 // as Simulation.run (engine.ts), asynchronous (GPU read-backs are). protocol/webgpu.md.
 import type { ModelIR } from '../../../protocol/ir';
-import { nanInfMessage, type RunCallbacks, type RunResult, type SpikeRecord, type TraceRecord } from '../engine';
+import type { RunCallbacks, RunResult, SpikeRecord, TraceRecord } from '../engine';
+import { nanInfMessage } from '../messages';
 import { buildPlan, PlanError, synapseProbe, type Plan, type PlanOptions } from '../plan';
 import { getGpu, type Gpu } from './device';
 import { pieces, split, type Split } from './chunks';
