@@ -1,6 +1,6 @@
-// Results must not move silently: the SHA-256 of spikes.bin (and of each trace CSV) from
-// `spikeworks run <model> --out DIR --backend wasm --csv` (and of spikes.csv) for every example, the benchmark model, the
-// engine's reference models and test/digests/inputs_rules.snn (periodic spike arrays, random
+// Results must not move silently: the SHA-256 of spikes.bin, spikes.csv and each trace CSV
+// from `spikeworks run <model> --out DIR --backend wasm --csv` for every example, the benchmark
+// model, the engine's reference models and test/digests/inputs_rules.snn (periodic spike arrays, random
 // connectivity at several p, distance kernels, an event file, an edge list), each with a short
 // --duration. test/digests.json was generated BEFORE the engine's hardening (issue 12) and is
 // only regenerated on purpose: SPIKEWORKS_WRITE_DIGESTS=1 npm test -- digests.
