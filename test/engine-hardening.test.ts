@@ -15,7 +15,7 @@ import { Program } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
 import type { RunOptions, RunOutput } from '../protocol/sim';
 import { Simulation } from '../sim-host/src/engine';
-import { RunRefused, startRun, type ProgressCallback } from '../sim-host/src/host';
+import { RunRefused, RunTerminated, startRun, type ProgressCallback } from '../sim-host/src/host';
 import { MAX_KERNEL_PAIRS, PlanError, SPIKE_RECORD_BYTES } from '../sim-host/src/plan';
 import { distWorker, ensureBuilt, repoRoot } from './helpers/build';
 
@@ -194,6 +194,22 @@ simulate { dt: 0.1 ms; duration: 1 ms }
     await assert.rejects(h.result, (e: unknown) => e instanceof RunRefused && e.code === 'cancelled');
     clearTimeout(timer);
     assert.ok(performance.now() - cancelledAt < 500, `stopped ${(performance.now() - cancelledAt).toFixed(0)} ms after the cancel`);
+  });
+
+
+  it('terminate() during the build ends the worker promptly (a sync build loop does not hold it)', async () => {
+    let h: ReturnType<typeof startRun> | undefined;
+    let ended: Promise<void> | undefined;
+    let t0 = 0;
+    h = startRun(moderate(), { buildProgress: true }, (_d, _t, _s, _delta, b) => {
+      if (b && !ended) {
+        t0 = performance.now();
+        ended = h!.terminate();
+      }
+    }, distWorker);
+    await assert.rejects(h.result, (e: unknown) => e instanceof RunTerminated);
+    await ended;
+    assert.ok(performance.now() - t0 < 1000, `ended ${(performance.now() - t0).toFixed(0)} ms after terminate()`);
   });
 });
 
