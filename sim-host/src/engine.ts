@@ -191,7 +191,6 @@ export class Simulation {
 
   run(cb: RunCallbacks = {}): RunResult {
     const plan = this.plan;
-    const ir = plan.ir;
     const buf = this.memory.buffer;
     const mem32 = new Int32Array(buf);
     const memF = new Float32Array(buf);
