@@ -4,11 +4,22 @@ import type { ModelIR } from './ir';
 
 export interface RunOptions {
   seed?: number;
+  /** Overrides `simulate { duration }` (s); the run is refused above 2·10⁹ steps whatever set it. */
   duration?: number;
-  /** Memory the run may use, bytes. */
+  /**
+   * Memory the run may use, bytes: its own memory, the event files and edge lists it reads, and
+   * its recordings (probes are counted before the run and refused when over; spikes stop the run
+   * with stopReason 'recording-limit' when they reach what is left). Default 4 GiB.
+   */
   memoryLimit?: number;
   /** Directory of the model file (event and edge files are relative to it). */
   baseDir?: string;
+  /**
+   * Folders event files and edge lists may be read from (after resolving symlinks); files
+   * elsewhere are refused. Default: baseDir only. The CLI passes its working folder, the model's
+   * folder and each --allow-read; the extension its workspace folders.
+   */
+  readRoots?: string[];
   progressEveryMs?: number;
   /** Where to run; overrides `simulate { backend }`. auto: WebGPU on a hardware adapter, else WASM. */
   backend?: 'auto' | 'wasm' | 'webgpu';
@@ -17,6 +28,11 @@ export interface RunOptions {
    * (`ProgressDelta`), so that panels can draw while the run goes on.
    */
   stream?: boolean;
+  /**
+   * Also report long build steps (connection rules that test neuron pairs) as progress messages
+   * with `phase: 'build'` (see FromWorker); hosts that do not ask get only run progress.
+   */
+  buildProgress?: boolean;
 }
 
 /** host → worker */
@@ -59,8 +75,11 @@ export interface RunOutput {
   cancelled: boolean;
   /** Why the run stopped before its last step (NaN/Inf report, GPU device lost). */
   error?: string;
-  /** What stopped it early: state became NaN/Inf, or the GPU device was lost (WebGPU). */
-  stopReason?: 'nan-inf' | 'device-lost';
+  /**
+   * What stopped it early: state became NaN/Inf, the recorded spikes reached the memory limit
+   * (what was recorded until then is kept), or the GPU device was lost (WebGPU).
+   */
+  stopReason?: 'nan-inf' | 'recording-limit' | 'device-lost';
   spikes: PopulationSpikes[];
   traces: TraceData[];
   synapses: number;
@@ -96,9 +115,13 @@ export interface ProgressDelta {
   traces: TraceDelta[];
 }
 
-/** worker → host */
+/**
+ * worker → host. A progress message with `phase: 'build'` reports a long build step (`label`,
+ * e.g. "building connections ee (distance)"): `done` of `total` rows, no steps run yet; without
+ * `phase` (or 'run') `done` and `total` are steps.
+ */
 export type FromWorker =
-  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta }
+  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run'; label?: string }
   | { type: 'done'; output: RunOutput }
   | { type: 'refused'; message: string; code: string }
   | { type: 'failed'; message: string };

@@ -18,8 +18,9 @@ usage:
   spikeworks check <file.snn>... [--format human|json]   check files: syntax, names, units, ranges, sizes
   spikeworks export <file.snn> [--out FILE]              write the model IR (JSON, SI units) of a checked file
   spikeworks run <file.snn> [--out DIR] [--format human|json] [--backend wasm|webgpu|auto] [--seed N]
-                 [--duration T_s] [--csv] [--memory-limit MB]
+                 [--duration T_s] [--csv] [--memory-limit MB] [--allow-read DIR]...
                                                          simulate; writes spikes.bin, traces, summary.json to DIR
+                                                         (exit 3: a result file could not be written)
   spikeworks --help | --version
 
 options of every command:

@@ -1,10 +1,13 @@
 // `spikeworks run`: check → lower → simulate in a worker thread, with a progress bar on a
-// terminal; Ctrl-C stops the run and keeps what was recorded. Writes results with --out.
-import * as fs from 'node:fs';
+// terminal; Ctrl-C stops the run and keeps what was recorded (during a build: stops it; if the
+// worker does not answer within 2 s it is ended). Writes results with --out, each file on its
+// own. Exit codes: 0 done (also stopped by Ctrl-C), 1 not run / stopped early (NaN/Inf,
+// recording limit), 2 internal failure, 3 a result file could not be written, 130 stopped
+// before the run started.
 import * as path from 'node:path';
-import { loadModel } from './load';
-import { RunRefused, startRun } from '../../sim-host/src/host';
-import { summarize, writeSpikesBinary, writeSpikesCsv, writeTraces, type Summary } from '../../sim-host/src/output';
+import { cliAccess, loadModel } from './load';
+import { RunRefused, RunTerminated, startRun } from '../../sim-host/src/host';
+import { summarize, writeResults, type Summary } from '../../sim-host/src/output';
 
 export interface RunArgs {
   file: string;
@@ -19,6 +22,11 @@ export interface RunArgs {
   memoryLimitMb?: number;
 }
 
+/** Folders a run may read files from: the same as the checker's (cli/src/load.ts cliAccess). */
+export function readRoots(modelFile: string): string[] {
+  return cliAccess([modelFile]).roots ?? [];
+}
+
 export async function runCommand(a: RunArgs): Promise<number> {
   const t0 = performance.now();
   const ir = loadModel(a.file, 'not run');
@@ -29,8 +37,11 @@ export async function runCommand(a: RunArgs): Promise<number> {
   let lastDraw = 0;
   const handle = startRun(
     ir,
-    { seed: a.seed, duration: a.duration, baseDir: path.dirname(abs), memoryLimit: a.memoryLimitMb ? a.memoryLimitMb * 2 ** 20 : undefined, backend: a.backendGiven ? a.backend : undefined },
-    (done, total, spikes) => {
+    {
+      seed: a.seed, duration: a.duration, baseDir: path.dirname(abs), readRoots: readRoots(a.file),
+      memoryLimit: a.memoryLimitMb ? a.memoryLimitMb * 2 ** 20 : undefined, backend: a.backendGiven ? a.backend : undefined, buildProgress: true,
+    },
+    (done, total, spikes, _delta, build) => {
       if (!tty) return;
       const now = performance.now();
       if (now - lastDraw < 100) return;
@@ -38,15 +49,19 @@ export async function runCommand(a: RunArgs): Promise<number> {
       const frac = total ? done / total : 0;
       const width = 30;
       const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
-      process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${(done * ir.simulate.dt).toFixed(3)} s simulated, ${spikes} spikes, ${((now - t0) / 1000).toFixed(1)} s`);
+      const what = build ? `${build.label}`.slice(0, 60) : `${(done * ir.simulate.dt).toFixed(3)} s simulated, ${spikes} spikes`;
+      process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${what}, ${((now - t0) / 1000).toFixed(1)} s\x1b[K`);
     },
   );
   let interrupted = 0;
+  let grace: NodeJS.Timeout | undefined;
   const onSigint = () => {
     interrupted++;
     if (interrupted === 1) {
       process.stderr.write('\nstopping (Ctrl-C again to quit at once)…\n');
       handle.cancel();
+      // A worker that does not answer (deep in a build step that cannot poll) is ended.
+      grace = setTimeout(() => void handle.terminate(), 2000);
     } else process.exit(130);
   };
   process.on('SIGINT', onSigint);
@@ -55,6 +70,10 @@ export async function runCommand(a: RunArgs): Promise<number> {
     out = await handle.result;
   } catch (e) {
     if (tty) process.stderr.write('\n');
+    if (e instanceof RunTerminated || (e instanceof RunRefused && e.code === 'cancelled')) {
+      process.stderr.write(`spikeworks: stopped before the run started${e instanceof RunRefused ? ` (${e.message})` : ''}; nothing was simulated\n`);
+      return 130;
+    }
     if (e instanceof RunRefused) {
       process.stderr.write(`spikeworks: run refused: ${e.message}\n`);
       return 1;
@@ -63,29 +82,25 @@ export async function runCommand(a: RunArgs): Promise<number> {
     return 2;
   } finally {
     process.off('SIGINT', onSigint);
+    clearTimeout(grace);
   }
   if (tty) process.stderr.write('\r' + ' '.repeat(90) + '\r');
   if (out.backendNote) process.stderr.write(`spikeworks: ${out.backendNote}\n`);
   const summary = summarize(out, (performance.now() - t0) / 1000, out.backend ?? 'wasm', checkS);
-  if (a.out) {
-    fs.mkdirSync(a.out, { recursive: true });
-    writeSpikesBinary(path.join(a.out, 'spikes.bin'), out);
-    if (a.csv) writeSpikesCsv(path.join(a.out, 'spikes.csv'), out);
-    writeTraces(a.out, out);
-    fs.writeFileSync(path.join(a.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  }
-  if (a.format === 'json') process.stdout.write(JSON.stringify(summary) + '\n');
-  else process.stdout.write(humanSummary(summary, a.out));
-  if (out.error) {
-    process.stderr.write(`spikeworks: ${out.error}\n`);
-    return 1;
-  }
-  return 0;
+  const failed = a.out ? writeResults(a.out, out, summary, { csv: a.csv }).failed : [];
+  if (a.format === 'json') process.stdout.write(JSON.stringify(failed.length ? { ...summary, output_errors: failed } : summary) + '\n');
+  else process.stdout.write(humanSummary(summary, failed.length ? undefined : a.out));
+  for (const f of failed) process.stderr.write(`spikeworks: could not write ${f.file}: ${f.message}\n`);
+  if (out.error) process.stderr.write(`spikeworks: ${out.error}\n`);
+  if (failed.length) return 3;
+  return out.error ? 1 : 0;
 }
+
+const STOPPED: Record<string, string> = { 'nan-inf': 'NaN/Inf', 'recording-limit': 'recording limit', 'device-lost': 'GPU device lost' };
 
 function humanSummary(s: Summary, outDir?: string): string {
   const lines: string[] = [];
-  const status = s.cancelled ? ' (stopped early)' : s.error ? ' (stopped: NaN/Inf)' : '';
+  const status = s.cancelled ? ' (stopped early)' : s.error ? ` (stopped: ${STOPPED[s.stop_reason ?? 'nan-inf'] ?? s.stop_reason})` : '';
   lines.push(`simulated ${s.sim_s.toFixed(3)} s in ${s.timings.run_s.toFixed(3)} s (${Math.round(s.steps_per_s).toLocaleString('en-US')} steps/s), ${s.backend}, seed ${s.seed}${status}`);
   lines.push(`${s.synapses.toLocaleString('en-US')} synapses, ${s.memory_mb.toFixed(1)} MiB; check ${(s.timings.check_s ?? 0).toFixed(3)} s, build ${s.timings.plan_s.toFixed(3)} s, compile ${s.timings.compile_s.toFixed(3)} s, total ${s.wall_s.toFixed(3)} s`);
   const w = Math.max(10, ...s.populations.map((p) => p.name.length));

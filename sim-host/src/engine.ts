@@ -5,8 +5,12 @@ import type { ModelIR, SelectorIR } from '../../protocol/ir';
 import { Growable, growableFloat32, growableInt32 } from '../../protocol/growable';
 import type { RunOutput, TraceData } from '../../protocol/sim';
 import { evalExpr, type EvalEnv } from './expr';
-import { buildPlan, synapseProbe, type Plan, type PlanOptions } from './plan';
+import { nanInfMessage, recordingLimitMessage } from './messages';
+import { nodeReadInputFile } from './node-files';
+import { buildPlan, probeEverySteps, probeSamples, probesTooLarge, SPIKE_RECORD_BYTES, synapseProbe, type Plan, type PlanOptions } from './plan';
 import { compile } from './wasm/codegen';
+
+export { nanInfMessage, recordingLimitMessage } from './messages';
 
 export interface SpikeRecord {
   /** Step index of each spike (time = step · dt). */
@@ -32,9 +36,13 @@ export interface RunCallbacks {
   progressEveryMs?: number;
 }
 
-/** The error of a run stopped because a state variable became NaN or Inf (both backends). */
-export function nanInfMessage(population: string | undefined, variable: string, neuron: number, step: number, dt: number): string {
-  return `state became NaN/Inf: population ${population}, variable ${variable}, neuron ${neuron}, step ${step} (t = ${(step * dt * 1000).toFixed(3)} ms); is dt too large for this model, or does an equation divide by zero?`;
+/** What a run records: its probes' samplers and sizes, and how many spikes fit in the memory left. */
+interface Recording {
+  traces: { rec: TraceRecord; sample: (out: Growable<Float32Array>) => void; everySteps: number; values: number }[];
+  probedSpikes: Set<string>;
+  /** Spikes that may be recorded before the run stops ('recording-limit'). */
+  maxSpikes: number;
+  spikeBudget: number;
 }
 
 export class Simulation {
@@ -43,10 +51,11 @@ export class Simulation {
   private exports!: { update: (t: number) => void; deliver: (t: number) => void };
   private compileS = 0;
   private planS = 0;
+  private recording!: Recording;
 
   constructor(ir: ModelIR, opts: PlanOptions & { simd?: boolean; precision?: 'f32' | 'f64' } = {}) {
     const t0 = performance.now();
-    this.plan = buildPlan(ir, opts);
+    this.plan = buildPlan(ir, { ...opts, readFile: opts.readFile ?? nodeReadInputFile });
     const t1 = performance.now();
     this.planS = (t1 - t0) / 1000;
     const compiled = compile(this.plan, { simd: opts.simd, precision: opts.precision });
@@ -61,6 +70,40 @@ export class Simulation {
     this.exports = inst.exports as unknown as Simulation['exports'];
     this.compileS = (performance.now() - t1) / 1000;
     this.load();
+    this.recording = this.planRecording();
+  }
+
+  /**
+   * The probes' samplers, and the memory the recordings may take: probes are counted exactly
+   * (samples × neurons × 4 bytes) and refused when they do not fit; spikes get what is left.
+   */
+  private planRecording(): Recording {
+    const plan = this.plan;
+    const memF = new Float32Array(this.memory.buffer);
+    const probedSpikes = new Set<string>();
+    const traces: Recording['traces'] = [];
+    let probeBytes = 0;
+    let largest: { bytes: number; what: string } | undefined;
+    for (const pr of plan.ir.probes) {
+      for (const sel of pr.targets) {
+        if (pr.variable === 'spikes' || pr.variable === 'rate') {
+          probedSpikes.add(sel.name);
+          continue;
+        }
+        const probe = this.prober(sel, pr.variable, memF);
+        if (!probe) continue;
+        const everySteps = probeEverySteps(pr.every, plan.dt);
+        const samples = probeSamples(plan.steps, everySteps);
+        const values = samples * probe.indices.length;
+        probeBytes += 4 * values;
+        if (!largest || 4 * values > largest.bytes) largest = { bytes: 4 * values, what: `${pr.variable}(${sel.name}): ${probe.indices.length.toLocaleString('en-US')} ${probe.synapses ? 'synapses' : 'neurons'} × ${samples.toLocaleString('en-US')} samples` };
+        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: probe.indices, every: everySteps * plan.dt, data: new Float32Array(0), ...(probe.synapses ? { synapses: probe.synapses } : {}) }, sample: probe.sample, everySteps, values });
+      }
+    }
+    const runBytes = this.memory.buffer.byteLength + plan.inputFileBytes;
+    if (runBytes + probeBytes > plan.memoryLimit) throw probesTooLarge(probeBytes, largest?.what, runBytes, plan.memoryLimit);
+    const spikeBudget = plan.memoryLimit - runBytes - probeBytes;
+    return { traces, probedSpikes, spikeBudget, maxSpikes: Math.floor(spikeBudget / SPIKE_RECORD_BYTES) };
   }
 
   /** Copies initial state and per-neuron parameters into memory (the plan wrote the synapses). */
@@ -148,37 +191,18 @@ export class Simulation {
 
   run(cb: RunCallbacks = {}): RunResult {
     const plan = this.plan;
-    const ir = plan.ir;
     const buf = this.memory.buffer;
     const mem32 = new Int32Array(buf);
     const memF = new Float32Array(buf);
     const spikes = plan.pops.map(() => ({ steps: growableInt32(), neurons: growableInt32() }));
-    // Probes: spikes are always recorded for the probed populations; traces per probe.
-    const probedSpikes = new Set<string>();
-    const traces: { rec: TraceRecord; sample: (out: Growable<Float32Array>) => void; samples: Growable<Float32Array>; everySteps: number }[] = [];
-    for (const pr of ir.probes) {
-      for (const sel of pr.targets) {
-        if (pr.variable === 'spikes' || pr.variable === 'rate') {
-          probedSpikes.add(sel.name);
-          continue;
-        }
-        const probe = this.prober(sel, pr.variable, memF);
-        if (!probe) continue;
-        const everySteps = Math.max(1, Math.round((pr.every ?? plan.dt) / plan.dt));
-        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: probe.indices, every: everySteps * plan.dt, data: new Float32Array(0), ...(probe.synapses ? { synapses: probe.synapses } : {}) }, sample: probe.sample, samples: growableFloat32(), everySteps });
-      }
-    }
+    // Probes: spikes are always recorded for the probed populations; traces per probe, each
+    // sized once for all its samples (planRecording counted them against the memory limit).
+    const { probedSpikes, maxSpikes } = this.recording;
+    const traces = this.recording.traces.map((t) => ({ ...t, samples: growableFloat32(t.values) }));
     const recordAll = probedSpikes.size === 0;
+    const recorded = plan.pops.map((p) => recordAll || probedSpikes.has(p.name));
+    let spikeCount = 0;
     const arrayPops = plan.pops.filter((p) => p.arraySpikes);
-    const steps = new Map<number, [number, number[]][]>();
-    for (const p of plan.pops) {
-      if (!p.arraySpikes) continue;
-      for (const [s, list] of p.arraySpikes) {
-        const l = steps.get(s) ?? [];
-        l.push([p.index, list]);
-        steps.set(s, l);
-      }
-    }
     const csByStep = new Map<number, { cs: Plan['currentSteps'][number]; value: number }[]>();
     for (const cs of plan.currentSteps) {
       cs.steps.forEach((s, k) => {
@@ -194,7 +218,7 @@ export class Simulation {
     };
     const finish = () => {
       plan.pops.forEach((p, k) => {
-        if (recordAll || probedSpikes.has(p.name)) result.spikes.set(p.name, { steps: spikes[k].steps.view(), neurons: spikes[k].neurons.view() });
+        if (recorded[k]) result.spikes.set(p.name, { steps: spikes[k].steps.view(), neurons: spikes[k].neurons.view() });
       });
       for (const t of traces) t.rec.data = t.samples.view(); // a view: progress reports must not copy every sample each time
     };
@@ -216,17 +240,29 @@ export class Simulation {
           tr.sample(tr.samples);
         }
         update(t);
-        for (const p of arrayPops) mem32[p.countOffset >> 2] = 0;
-        const arr = steps.get(t);
-        if (arr) {
-          for (const [pi, list] of arr) {
-            const p = plan.pops[pi];
+        for (const p of arrayPops) {
+          const list = p.arraySpikes!.at(t);
+          const n = list ? list.length : 0;
+          if (list) {
             const base = p.listOffset >> 2;
-            for (let k = 0; k < list.length; k++) mem32[base + k] = list[k];
-            mem32[p.countOffset >> 2] = list.length;
+            for (let k = 0; k < n; k++) mem32[base + k] = list[k];
           }
+          mem32[p.countOffset >> 2] = n;
         }
+        // The step's spikes must fit in what is left for recording, else stop before them.
+        let stepSpikes = 0;
+        for (let k = 0; k < plan.pops.length; k++) if (recorded[k]) stepSpikes += mem32[plan.pops[k].countOffset >> 2];
+        if (spikeCount + stepSpikes > maxSpikes) {
+          result.error = recordingLimitMessage(plan.memoryLimit, this.recording.spikeBudget, maxSpikes, t, plan.dt);
+          result.stopReason = 'recording-limit';
+          result.stepsDone = t;
+          result.timings.run_s = (performance.now() - t0) / 1000;
+          finish();
+          return result;
+        }
+        spikeCount += stepSpikes;
         for (let k = 0; k < plan.pops.length; k++) {
+          if (!recorded[k]) continue;
           const p = plan.pops[k];
           const n = mem32[p.countOffset >> 2];
           if (n === 0) continue;

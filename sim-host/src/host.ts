@@ -29,7 +29,11 @@ export interface RunHandle {
   terminate(): Promise<void>;
 }
 
-export type ProgressCallback = (done: number, total: number, spikes: number, delta?: ProgressDelta) => void;
+/**
+ * Progress of a run: steps `done` of `total`. While a long build step runs (phase 'build'),
+ * `done`/`total` count its rows and `label` says what is built ("building connections …").
+ */
+export type ProgressCallback = (done: number, total: number, spikes: number, delta?: ProgressDelta, build?: { phase: 'build'; label: string }) => void;
 
 export function startRun(ir: ModelIR, options: RunOptions, onProgress?: ProgressCallback, workerFile = path.join(__dirname, 'sim-worker.js')): RunHandle {
   const cancelBuf = new SharedArrayBuffer(4);
@@ -39,7 +43,7 @@ export function startRun(ir: ModelIR, options: RunOptions, onProgress?: Progress
   const result = new Promise<RunOutput>((resolve, reject) => {
     rejectRun = reject;
     worker.on('message', (m: FromWorker) => {
-      if (m.type === 'progress') onProgress?.(m.done, m.total, m.spikes, m.delta);
+      if (m.type === 'progress') onProgress?.(m.done, m.total, m.spikes, m.delta, m.phase === 'build' ? { phase: 'build', label: m.label ?? 'building' } : undefined);
       else if (m.type === 'done') {
         resolve(m.output);
         void worker.terminate();

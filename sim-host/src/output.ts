@@ -20,6 +20,8 @@ export interface Summary {
   memory_mb: number;
   timings: { check_s?: number; plan_s: number; compile_s: number; run_s: number };
   error?: string;
+  /** What stopped the run early (RunOutput.stopReason). */
+  stop_reason?: string;
 }
 
 export function summarize(out: RunOutput, wallS: number, backend: string, checkS?: number): Summary {
@@ -75,17 +77,78 @@ export function cvIsi(steps: Int32Array, neurons: Int32Array): number | null {
   return count ? total / count : null;
 }
 
+/**
+ * Text written to a file in chunks of about `chunkBytes` (never one string of the whole file:
+ * V8 strings stop at about 512 MiB, "Invalid string length"). Closes the file on `end` or on error.
+ */
+export class ChunkedWriter {
+  private fd: number;
+  private parts: string[] = [];
+  private pending = 0;
+  constructor(readonly file: string, private chunkBytes = 1 << 20) {
+    this.fd = fs.openSync(file, 'w');
+  }
+  line(s: string): void {
+    this.parts.push(s, '\n');
+    this.pending += s.length + 1;
+    if (this.pending >= this.chunkBytes) this.flush();
+  }
+  private flush(): void {
+    if (!this.parts.length) return;
+    writeAll(this.fd, Buffer.from(this.parts.join(''), 'utf8'));
+    this.parts = [];
+    this.pending = 0;
+  }
+  end(): void {
+    try {
+      this.flush();
+    } finally {
+      this.abort();
+    }
+  }
+  /** Closes the file without writing what is pending. */
+  abort(): void {
+    if (this.fd < 0) return;
+    fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+/** Writes all of `b` (writeSync may write less than asked). */
+function writeAll(fd: number, b: Uint8Array): void {
+  for (let off = 0; off < b.length; ) off += fs.writeSync(fd, b, off, b.length - off);
+}
+
+/** Writes a file through a ChunkedWriter; the file is closed whatever happens. */
+function withWriter(file: string, chunkBytes: number | undefined, body: (w: ChunkedWriter) => void): void {
+  const w = new ChunkedWriter(file, chunkBytes);
+  try {
+    body(w);
+    w.end();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+}
+
+/** spikes.bin (protocol/results.md), written array by array: no copy of the spikes. */
 export function writeSpikesBinary(file: string, out: RunOutput): void {
   const header = JSON.stringify({ dt: out.dt, steps: out.stepsDone, seed: out.seed, populations: out.spikes.map((p) => ({ name: p.name, size: p.size, count: p.steps.length })) });
   const hb = Buffer.from(header, 'utf8');
-  const parts: Buffer[] = [Buffer.from(SPIKE_MAGIC, 'ascii'), Buffer.alloc(4)];
-  parts[1].writeUInt32LE(hb.length, 0);
-  parts.push(hb);
-  for (const p of out.spikes) {
-    parts.push(Buffer.from(p.steps.buffer, p.steps.byteOffset, p.steps.byteLength));
-    parts.push(Buffer.from(p.neurons.buffer, p.neurons.byteOffset, p.neurons.byteLength));
+  const head = Buffer.alloc(12);
+  head.write(SPIKE_MAGIC, 0, 'ascii');
+  head.writeUInt32LE(hb.length, 8);
+  const fd = fs.openSync(file, 'w');
+  try {
+    writeAll(fd, head);
+    writeAll(fd, hb);
+    for (const p of out.spikes) {
+      writeAll(fd, new Uint8Array(p.steps.buffer, p.steps.byteOffset, p.steps.byteLength));
+      writeAll(fd, new Uint8Array(p.neurons.buffer, p.neurons.byteOffset, p.neurons.byteLength));
+    }
+  } finally {
+    fs.closeSync(fd);
   }
-  fs.writeFileSync(file, Buffer.concat(parts));
 }
 
 export function readSpikesBinary(file: string): { dt: number; steps: number; seed: number; populations: { name: string; size: number; steps: Int32Array; neurons: Int32Array }[] } {
@@ -108,26 +171,75 @@ export function readSpikesBinary(file: string): { dt: number; steps: number; see
   return { dt: header.dt, steps: header.steps, seed: header.seed, populations };
 }
 
-export function writeSpikesCsv(file: string, out: RunOutput): void {
-  const lines = ['population,neuron,time_s'];
-  for (const p of out.spikes) for (let k = 0; k < p.steps.length; k++) lines.push(`${p.name},${p.neurons[k]},${(p.steps[k] * out.dt).toPrecision(9)}`);
-  fs.writeFileSync(file, lines.join('\n') + '\n');
+export function writeSpikesCsv(file: string, out: RunOutput, chunkBytes?: number): void {
+  withWriter(file, chunkBytes, (w) => {
+    w.line('population,neuron,time_s');
+    for (const p of out.spikes) for (let k = 0; k < p.steps.length; k++) w.line(`${p.name},${p.neurons[k]},${(p.steps[k] * out.dt).toPrecision(9)}`);
+  });
 }
 
-export function writeTraces(dir: string, out: RunOutput): string[] {
+/** The file a probe's trace is written to. */
+export function traceFile(dir: string, t: RunOutput['traces'][number]): string {
+  return path.join(dir, `trace_${t.population}_${t.variable}.csv`);
+}
+
+/** One probe's trace as CSV (protocol/results.md), streamed row by row. */
+export function writeTrace(file: string, t: RunOutput['traces'][number], chunkBytes?: number): void {
+  const n = t.neurons.length;
+  const syn = t.synapses;
+  withWriter(file, chunkBytes, (w) => {
+    w.line(`time_s,${t.neurons.map((i, m) => (syn ? `${t.population}[${syn.pre[m]}->${syn.post[m]}]` : `${t.population}[${i}]`)).join(',')}`);
+    for (let k = 0; k * n < t.data.length; k++) {
+      let row = (k * t.every).toPrecision(9);
+      for (let m = 0; m < n; m++) row += ',' + String(t.data[k * n + m]);
+      w.line(row);
+    }
+  });
+}
+
+export function writeTraces(dir: string, out: RunOutput, chunkBytes?: number): string[] {
   const files: string[] = [];
   for (const t of out.traces) {
-    const file = path.join(dir, `trace_${t.population}_${t.variable}.csv`);
-    const n = t.neurons.length;
-    const syn = t.synapses;
-    const rows = [`time_s,${t.neurons.map((i, m) => (syn ? `${t.population}[${syn.pre[m]}->${syn.post[m]}]` : `${t.population}[${i}]`)).join(',')}`];
-    for (let k = 0; k * n < t.data.length; k++) {
-      const row = [(k * t.every).toPrecision(9)];
-      for (let m = 0; m < n; m++) row.push(String(t.data[k * n + m]));
-      rows.push(row.join(','));
-    }
-    fs.writeFileSync(file, rows.join('\n') + '\n');
+    const file = traceFile(dir, t);
+    writeTrace(file, t, chunkBytes);
     files.push(file);
   }
   return files;
+}
+
+/** An output that could not be written, and why. */
+export interface OutputFailure {
+  file: string;
+  message: string;
+}
+
+/**
+ * Every result file of a run into `dir`: summary.json first, then spikes.bin, spikes.csv
+ * (with `csv`) and one CSV per trace. Each is written on its own: one that fails (a folder in
+ * its place, a full disk) is reported and the others are still written.
+ */
+export function writeResults(dir: string, out: RunOutput, summary: Summary, opts: { csv?: boolean; chunkBytes?: number } = {}): { written: string[]; failed: OutputFailure[] } {
+  const written: string[] = [];
+  const failed: OutputFailure[] = [];
+  const attempt = (file: string, write: () => void) => {
+    try {
+      write();
+      written.push(file);
+    } catch (e) {
+      failed.push({ file, message: (e as Error).message });
+    }
+  };
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    return { written, failed: [{ file: dir, message: (e as Error).message }] };
+  }
+  attempt(path.join(dir, 'summary.json'), () => fs.writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n'));
+  attempt(path.join(dir, 'spikes.bin'), () => writeSpikesBinary(path.join(dir, 'spikes.bin'), out));
+  if (opts.csv) attempt(path.join(dir, 'spikes.csv'), () => writeSpikesCsv(path.join(dir, 'spikes.csv'), out, opts.chunkBytes));
+  for (const t of out.traces) {
+    const file = traceFile(dir, t);
+    attempt(file, () => writeTrace(file, t, opts.chunkBytes));
+  }
+  return { written, failed };
 }

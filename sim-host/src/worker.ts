@@ -3,7 +3,8 @@
 // flag in shared memory stops it between chunks of steps (chunks are sized to ~10 ms).
 import type { FromWorker, ProgressDelta, RunOutput, SpikeDelta, ToWorker, TraceDelta } from '../../protocol/sim';
 import { Simulation, type RunResult } from './engine';
-import { PlanError } from './plan';
+import { nodeReadInputFile } from './node-files';
+import { PlanError, type PlanOptions } from './plan';
 import { runOnBackend } from './webgpu/select';
 
 type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e: 'message', f: (m: ToWorker) => void): void };
@@ -63,17 +64,24 @@ export function handle(msg: ToWorker, port: Port): void {
       port.postMessage({ type: 'progress', done, total, spikes, delta }, transfer);
     },
   };
+  // Building reads files (bounded, confined, cancellable) and reports long steps as progress.
+  const options: PlanOptions = {
+    ...msg.options,
+    readFile: nodeReadInputFile,
+    shouldStop: cb.shouldStop,
+    onBuildProgress: msg.options.buildProgress ? (done, total, label) => port.postMessage({ type: 'progress', phase: 'build', label, done, total, spikes: 0 }) : undefined,
+  };
   const choice = msg.options.backend ?? msg.ir.simulate.backend ?? 'auto';
   if (choice !== 'wasm') {
     // WebGPU, or auto: asynchronous (sim-host/src/webgpu/select.ts).
-    runOnBackend(msg.ir, msg.options, choice, cb).then(
+    runOnBackend(msg.ir, options, choice, cb).then(
       (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note }, port),
       (e) => fail(e, port),
     );
     return;
   }
   try {
-    const sim = new Simulation(msg.ir, msg.options);
+    const sim = new Simulation(msg.ir, options);
     done({ ...toOutput(sim.run(cb)), backend: 'wasm' }, port);
   } catch (e) {
     fail(e, port);

@@ -6,7 +6,7 @@
 // State is f32 in memory and f64 while computing.
 import type { ExprIR, ModelDefIR, StatementIR } from '../../../protocol/ir';
 import { PlanError, type Plan, type PlasticPlan, type PopPlan, type ProjPlan } from '../plan';
-import { Code, ModuleBuilder, Op, T, V } from './emitter';
+import { Code, ModuleBuilder, Op, Sat, T, V } from './emitter';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -412,7 +412,7 @@ export interface Lanes {
   anyTrue(c: Code): void;
   /** the neuron index(es) as value */
   index(c: Code, i: number): void;
-  /** 2^k for an integral value local k */
+  /** 2^k for an integral value local k (k = NaN — exp of NaN — must not trap: the product is NaN anyway) */
   pow2(c: Code, k: number): void;
 }
 
@@ -457,7 +457,7 @@ export const SCALAR: Lanes = {
   loadF32: (c, i, offset) => void c.get(i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, offset).op(Op.f64_promote_f32),
   storeF32: (c, offset) => void c.op(Op.f32_demote_f64).mem(Op.f32_store, 2, offset),
   index: (c, i) => void c.get(i).op(Op.f64_convert_i32_u),
-  pow2: (c, k) => void c.get(k).op(Op.i64_trunc_f64_s).i64(1023n).op(Op.i64_add).i64(52n).op(Op.i64_shl).op(Op.f64_reinterpret_i64),
+  pow2: (c, k) => void c.get(k).sat(Sat.i64_trunc_sat_f64_s).i64(1023n).op(Op.i64_add).i64(52n).op(Op.i64_shl).op(Op.f64_reinterpret_i64),
 };
 
 export const PAIRS: Lanes = {
@@ -496,7 +496,7 @@ export const SCALAR32: Lanes = {
   loadF32: (c, i, offset) => void c.get(i).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, offset),
   storeF32: (c, offset) => void c.mem(Op.f32_store, 2, offset),
   index: (c, i) => void c.get(i).op(Op.f32_convert_i32_u),
-  pow2: (c, k) => void c.get(k).op(Op.i32_trunc_f32_s).i32(127).op(Op.i32_add).i32(23).op(Op.i32_shl).op(Op.f32_reinterpret_i32),
+  pow2: (c, k) => void c.get(k).sat(Sat.i32_trunc_sat_f32_s).i32(127).op(Op.i32_add).i32(23).op(Op.i32_shl).op(Op.f32_reinterpret_i32),
 };
 
 export const QUADS: Lanes = {

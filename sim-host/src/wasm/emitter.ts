@@ -48,6 +48,13 @@ export const Op = {
   f64_convert_i32_s: 0xb7, f64_convert_i32_u: 0xb8, f64_convert_i64_s: 0xb9, f64_convert_i64_u: 0xba, f64_promote_f32: 0xbb, i64_reinterpret_f64: 0xbd, f64_reinterpret_i64: 0xbf,
 } as const;
 
+/**
+ * Saturating float → integer conversions (0xFC prefix, WebAssembly 2.0 / non-trapping
+ * conversions): NaN gives 0 and out-of-range values the nearest bound, where the plain
+ * conversions trap. Equal to them on every value that fits.
+ */
+export const Sat = { i32_trunc_sat_f32_s: 0x00, i64_trunc_sat_f64_s: 0x06 } as const;
+
 const f64buf = new DataView(new ArrayBuffer(8));
 
 export function uleb(n: number, out: number[]): void {
@@ -141,6 +148,12 @@ export class Code {
     this.bytes.push(op);
     uleb(align, this.bytes);
     uleb(offset, this.bytes);
+    return this;
+  }
+  /** A saturating conversion (`Sat`). */
+  sat(op: number): this {
+    this.bytes.push(0xfc);
+    uleb(op, this.bytes);
     return this;
   }
   /** A SIMD instruction, with a memory argument and/or a lane index when it takes them. */

@@ -3,7 +3,8 @@
 // and random streams as the WASM engine) run by the WGSL kernels of wgsl.ts. Same results shape
 // as Simulation.run (engine.ts), asynchronous (GPU read-backs are). protocol/webgpu.md.
 import type { ModelIR } from '../../../protocol/ir';
-import { nanInfMessage, type RunCallbacks, type RunResult, type SpikeRecord, type TraceRecord } from '../engine';
+import type { RunCallbacks, RunResult, SpikeRecord, TraceRecord } from '../engine';
+import { nanInfMessage } from '../messages';
 import { buildPlan, PlanError, synapseProbe, type Plan, type PlanOptions } from '../plan';
 import { getGpu, type Gpu } from './device';
 import { pieces, split, type Split } from './chunks';
@@ -91,7 +92,7 @@ export class WebGPUSimulation {
         let total = 0;
         let maxPerStep = 0;
         for (let s = 0; s < plan.steps; s++) {
-          const l = p.arraySpikes.get(s)?.length ?? 0;
+          const l = p.arraySpikes.at(s)?.length ?? 0;
           stepptr[s] = total;
           total += l;
           maxPerStep = Math.max(maxPerStep, l);
@@ -100,7 +101,7 @@ export class WebGPUSimulation {
         stepptr[plan.steps + 1] = total;
         const idx = new Uint32Array(Math.max(1, total));
         let k = 0;
-        for (let s = 0; s < plan.steps; s++) for (const n of p.arraySpikes.get(s) ?? []) idx[k++] = n;
+        for (let s = 0; s < plan.steps; s++) for (const n of p.arraySpikes.at(s) ?? []) idx[k++] = n;
         // A source listed twice in one step spikes once here (the WASM engine delivers twice).
         for (let s = 0; s < plan.steps; s++) {
           const seen = new Set<number>();

@@ -1,0 +1,64 @@
+// Results must not move silently: the SHA-256 of spikes.bin, spikes.csv and each trace CSV
+// from `spikeworks run <model> --out DIR --backend wasm --csv` for every example, the benchmark
+// model, the engine's reference models and test/digests/inputs_rules.snn (periodic spike arrays, random
+// connectivity at several p, distance kernels, an event file, an edge list), each with a short
+// --duration. test/digests.json was generated BEFORE the engine's hardening (issue 12) and is
+// only regenerated on purpose: SPIKEWORKS_WRITE_DIGESTS=1 npm test -- digests.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { distCli, ensureBuilt, repoRoot } from './helpers/build';
+
+/** Model (relative to the repo) → --duration in seconds. */
+const MODELS: [string, number][] = [
+  ...fs.readdirSync(path.join(repoRoot, 'examples')).filter((f) => f.endsWith('.snn')).sort().map((f): [string, number] => [`examples/${f}`, f === 'lsm_astro_stdp.snn' ? 2 : 0.3]),
+  ['bench/models/microcircuit_10pct.snn', 0.02],
+  ...fs.readdirSync(path.join(repoRoot, 'test/engine')).filter((f) => f.endsWith('.snn')).sort().map((f): [string, number] => [`test/engine/${f}`, 0.3]),
+  ['test/digests/inputs_rules.snn', 0.3],
+];
+
+const DIGESTS = path.join(repoRoot, 'test', 'digests.json');
+
+function sha256(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** File name → SHA-256 of each result file (summary.json has timings: not compared). */
+function runDigests(model: string, duration: number): Record<string, string> {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-digest-'));
+  try {
+    const r = spawnSync(process.execPath, [distCli, 'run', model, '--out', out, '--duration', String(duration), '--backend', 'wasm', '--format', 'json', '--csv'], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, `${model}: exit ${r.status}\n${r.stderr}`);
+    const files = fs.readdirSync(out).filter((f) => f !== 'summary.json').sort();
+    return Object.fromEntries(files.map((f) => [f, sha256(path.join(out, f))]));
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+describe('result digests (ordinary models keep byte-identical results)', () => {
+  ensureBuilt();
+  if (process.env.SPIKEWORKS_WRITE_DIGESTS) {
+    it('writes test/digests.json', () => {
+      const all: Record<string, Record<string, string>> = {};
+      for (const [model, duration] of MODELS) all[`${model} --duration ${duration}`] = runDigests(model, duration);
+      fs.writeFileSync(DIGESTS, JSON.stringify(all, null, 1) + '\n');
+    });
+    return;
+  }
+  const expected = JSON.parse(fs.readFileSync(DIGESTS, 'utf8')) as Record<string, Record<string, string>>;
+  it('the digest list covers every model it names', () => {
+    assert.deepEqual(Object.keys(expected).sort(), MODELS.map(([m, d]) => `${m} --duration ${d}`).sort());
+  });
+  for (const [model, duration] of MODELS) {
+    it(`${model} (--duration ${duration} s): spikes.bin and traces unchanged`, () => {
+      const want = expected[`${model} --duration ${duration}`];
+      assert.ok(want?.['spikes.bin'], `no digest recorded for ${model}`);
+      assert.deepEqual(runDigests(model, duration), want);
+    });
+  }
+});
