@@ -9,6 +9,11 @@ export interface RunOptions {
   memoryLimit?: number;
   /** Directory of the model file (event and edge files are relative to it). */
   baseDir?: string;
+  /**
+   * When given, event and edge files are read only inside these folders (after resolving
+   * symlinks): the extension passes its workspace folders.
+   */
+  readRoots?: string[];
   progressEveryMs?: number;
   /** Where to run; overrides `simulate { backend }`. auto: WebGPU on a hardware adapter, else WASM. */
   backend?: 'auto' | 'wasm' | 'webgpu';
