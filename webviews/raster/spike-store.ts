@@ -58,8 +58,19 @@ let scratch = new Uint32Array(0);
 
 /** Populations with fewer spikes are filtered by time alone (no row-block index). */
 const BLOCK_INDEX_MIN = 50_000;
-/** Rows per block of the row-block index. */
+/** Rows per block of the row-block index (at least; more when the population is much bigger than its spikes). */
 export const BLOCK_ROWS = 64;
+
+/**
+ * Rows per block for a population of `size` neurons with `spikes` spikes: BLOCK_ROWS, doubled
+ * until there are no more blocks than spikes, so the index is O(spikes) at any population size
+ * (2³² neurons with 60 k spikes: 65 k blocks, not 67 M).
+ */
+export function blockRows(size: number, spikes: number): number {
+  let rows = BLOCK_ROWS;
+  while (size / rows > Math.max(1, spikes)) rows *= 2;
+  return rows;
+}
 
 export interface Segment {
   steps: Int32Array;
@@ -68,7 +79,7 @@ export interface Segment {
   b: number;
 }
 
-/** A population's spikes ordered by block of BLOCK_ROWS neurons, then by step. */
+/** A population's spikes ordered by block of `rows` neurons (blockRows), then by step. */
 interface BlockIndex {
   /** How many spikes it covers (rebuilt when the population has grown). */
   built: number;
@@ -77,6 +88,8 @@ interface BlockIndex {
   neurons: Int32Array;
   /** Start of block b's spikes; starts[blocks] = built. */
   starts: Int32Array;
+  /** Neurons per block (blockRows). */
+  rows: number;
 }
 
 export class SpikeStore {
@@ -172,11 +185,12 @@ export class SpikeStore {
     const have = this.blocks[k];
     if (have && (have.built === n || (!force && now - have.builtAt < 1000))) return have;
     const p = this.pops[k];
-    const nb = Math.max(1, Math.ceil(p.size / BLOCK_ROWS));
+    const rows = blockRows(p.size, n);
+    const nb = Math.max(1, Math.ceil(p.size / rows));
     const starts = new Int32Array(nb + 1);
     const S = this.steps[k];
     const U = this.neurons[k];
-    for (let m = 0; m < n; m++) starts[(U[m] / BLOCK_ROWS) | 0]++;
+    for (let m = 0; m < n; m++) starts[Math.floor(U[m] / rows)]++;
     let acc = 0;
     for (let b = 0; b < nb; b++) {
       const c = starts[b];
@@ -188,12 +202,12 @@ export class SpikeStore {
     const steps = new Int32Array(n);
     const neurons = new Int32Array(n);
     for (let m = 0; m < n; m++) {
-      const b = (U[m] / BLOCK_ROWS) | 0;
+      const b = Math.floor(U[m] / rows);
       const at = fill[b]++;
       steps[at] = S[m];
       neurons[at] = U[m];
     }
-    const idx = { built: n, builtAt: now, steps, neurons, starts };
+    const idx = { built: n, builtAt: now, steps, neurons, starts, rows };
     this.blocks[k] = idx;
     return idx;
   }
@@ -215,7 +229,7 @@ export class SpikeStore {
     }
     const idx = this.blockIndex(k)!;
     const out: Segment[] = [];
-    for (let blk = Math.floor(lo / BLOCK_ROWS); blk <= Math.floor((hi - 1) / BLOCK_ROWS); blk++) {
+    for (let blk = Math.floor(lo / idx.rows); blk <= Math.floor((hi - 1) / idx.rows); blk++) {
       const start = idx.starts[blk];
       const end = idx.starts[blk + 1];
       const a = lowerBound(idx.steps, end, s0, start);

@@ -36,14 +36,16 @@ export interface IsiHistogram {
  * equally spaced in log(interval) from one step up (ISI distributions span decades).
  */
 export function isiHistogram(steps: Int32Array, neurons: Int32Array, size: number, dt: number, bins: number, s0 = -Infinity, s1 = Infinity, maxIsi?: number, log = false): IsiHistogram {
-  const last = new Int32Array(Math.max(0, size)).fill(-1);
+  // Per-neuron state is kept per neuron that spiked (O(spikes)), never per neuron of the
+  // population: a population of 10⁷ (or 2³²) neurons with 20 spikes costs 20 slots.
+  const slots = neuronSlots(neurons, steps, size, s0, s1);
+  const last = new Int32Array(slots.count).fill(-1);
+  const perNeuron = new Float64Array(slots.count * 3); // n, Σx, Σx²
   const isis: number[] = [];
-  const perNeuron = new Float64Array(Math.max(0, size) * 3); // n, Σx, Σx²
   for (let m = 0; m < steps.length; m++) {
+    const i = slots.of[m];
+    if (i < 0) continue;
     const s = steps[m];
-    if (s < s0 || s >= s1) continue;
-    const i = neurons[m];
-    if (i < 0 || i >= size) continue;
     const prev = last[i];
     if (prev >= 0) {
       const x = s - prev;
@@ -56,7 +58,7 @@ export function isiHistogram(steps: Int32Array, neurons: Int32Array, size: numbe
   }
   let cvSum = 0;
   let cvN = 0;
-  for (let i = 0; i < size; i++) {
+  for (let i = 0; i < slots.count; i++) {
     const n = perNeuron[3 * i];
     if (n < 2) continue;
     const mean = perNeuron[3 * i + 1] / n;
@@ -94,6 +96,34 @@ export function isiHistogram(steps: Int32Array, neurons: Int32Array, size: numbe
     }
   }
   return { edges, counts, n: isis.length, cv: cvN ? cvSum / cvN : null, mean: (sum / isis.length) * dt };
+}
+
+/**
+ * A compact slot per neuron that spiked in [s0, s1): `of[m]` is spike m's slot (-1: outside the
+ * window or the population). Slots are the neuron numbers themselves when the population is no
+ * bigger than the spike list (arrays of its size cost no more than the spikes), else numbered
+ * in order of first spike through a map — memory and work O(spikes) at any population size.
+ */
+function neuronSlots(neurons: Int32Array, steps: Int32Array, size: number, s0: number, s1: number): { of: Int32Array; count: number } {
+  const of = new Int32Array(steps.length).fill(-1);
+  const dense = size <= Math.max(1024, steps.length);
+  const ids = new Map<number, number>();
+  for (let m = 0; m < steps.length; m++) {
+    const s = steps[m];
+    const i = neurons[m];
+    if (s < s0 || s >= s1 || i < 0 || i >= size) continue;
+    if (dense) {
+      of[m] = i;
+      continue;
+    }
+    let k = ids.get(i);
+    if (k === undefined) {
+      k = ids.size;
+      ids.set(i, k);
+    }
+    of[m] = k;
+  }
+  return { of, count: dense ? Math.max(0, Math.floor(size)) : ids.size };
 }
 
 /**

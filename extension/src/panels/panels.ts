@@ -2,12 +2,14 @@
 // (everything so far when a panel (re)loads, then what streams in), relays the shared time
 // cursor and window between a model's panels, saves exports, jumps to populations, and
 // revives panels after a window reload (WebviewPanelSerializer + the state each page keeps).
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { readTextBounded } from '../../../io/safe-read';
+import { MAX_FILE_BYTES } from '../../../language-server/src/program';
 import { isPanelState, type PanelMessage, type RunMessage } from '../../../protocol/panel-data';
 import { isFromRaster, RASTER_VIEW_TYPE } from '../../../protocol/raster';
 import { isFromTraces, TRACES_VIEW_TYPE } from '../../../protocol/traces';
+import type { Notifier } from '../notify';
 import { fileName, populationPlace } from '../simulation/model';
 import type { Runner } from '../simulation/runner';
 import { panelHtml, webviewOptions } from './html';
@@ -48,6 +50,7 @@ export class Panels implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly runner: Runner,
     private readonly log: vscode.LogOutputChannel,
+    private readonly notify: Notifier,
   ) {
     this.disposables.push(
       runner.onMessage((e) => {
@@ -186,7 +189,7 @@ export class Panels implements vscode.Disposable {
     } else bytes = Buffer.from(data, 'utf8');
     await vscode.workspace.fs.writeFile(target, bytes);
     this.log.info(`exported ${target.fsPath || target.toString()} (${bytes.length.toLocaleString('en-US')} bytes)`);
-    void vscode.window.showInformationMessage(`Saved ${path.basename(target.path)}`);
+    void this.notify.info(`Saved ${path.basename(target.path)}`);
   }
 
   private async reveal(document: string, population: string): Promise<void> {
@@ -195,16 +198,18 @@ export class Panels implements vscode.Disposable {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === document);
     let text = open?.getText();
     if (text === undefined) {
-      try {
-        text = fs.readFileSync(uri.fsPath, 'utf8');
-      } catch {
-        void vscode.window.showWarningMessage(`Cannot read ${fileName(document)} to find population ${population}.`);
+      // The model is not open: read it from disk (a regular file, no bigger than the checker takes).
+      const read = uri.scheme === 'file' ? readTextBounded(uri.fsPath, { maxBytes: MAX_FILE_BYTES }) : undefined;
+      if (!read?.ok) {
+        this.log.warn(`cannot read ${uri.fsPath || document} to find population ${population}: ${read?.message ?? 'not a file on disk'}`);
+        void this.notify.warn(`Cannot read ${fileName(document)} to find population ${population}.`);
         return;
       }
+      text = read.text;
     }
     const place = populationPlace(document, text, population, path.join(this.extensionUri.fsPath, 'dist'));
     if (!place) {
-      void vscode.window.showWarningMessage(`Population ${population} is not defined in ${fileName(document)} (was it renamed since the run?).`);
+      void this.notify.warn(`Population ${population} is not defined in ${fileName(document)} (was it renamed since the run?).`);
       return;
     }
     const target = vscode.Uri.parse(place.uri);

@@ -1,6 +1,7 @@
 // The simulation commands, the CodeLens, the editor-title buttons' context key and the panels:
 // everything "Run Simulation" needs, wired to one Runner.
 import * as vscode from 'vscode';
+import { Notifier } from '../notify';
 import { Panels, type PanelKind } from '../panels/panels';
 import { SimulateCodeLens } from './codelens';
 import { Runner } from './runner';
@@ -11,26 +12,28 @@ import { RunStatusBar } from './status-bar';
  * The .snn document a command is about: its argument (CodeLens, editor title), the active
  * editor, or the model of the focused result panel.
  */
-async function targetDocument(arg: unknown, panels: Panels): Promise<vscode.TextDocument | undefined> {
+async function targetDocument(arg: unknown, panels: Panels, notify: Notifier): Promise<vscode.TextDocument | undefined> {
   const fromPanel = panels.activePanelDocument();
   const uri = arg instanceof vscode.Uri ? arg : fromPanel ? vscode.Uri.parse(fromPanel) : vscode.window.activeTextEditor?.document.uri;
   if (!uri) {
-    void vscode.window.showInformationMessage('Open a .snn model to run it.');
+    void notify.info('Open a .snn model to run it.');
     return undefined;
   }
   const doc = await vscode.workspace.openTextDocument(uri);
   if (doc.languageId !== 'snn') {
-    void vscode.window.showInformationMessage(`${uri.path.split('/').pop()} is not a Spikeworks model (.snn).`);
+    void notify.info(`${uri.path.split('/').pop()} is not a Spikeworks model (.snn).`);
     return undefined;
   }
   return doc;
 }
 
 export function registerSimulation(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Runner {
+  // Every notification, progress title and quick pick goes through here (model text made plain).
+  const notify = new Notifier(vscode.window);
   const status = new RunStatusBar();
   const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
-  const runner = new Runner(context.extensionPath, storage, log, status);
-  const panels = new Panels(context.extensionUri, runner, log);
+  const runner = new Runner(context.extensionPath, storage, log, status, notify);
+  const panels = new Panels(context.extensionUri, runner, log, notify);
   const lens = new SimulateCodeLens(runner);
 
   const updateContext = () => {
@@ -40,11 +43,11 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
   updateContext();
 
   const run = async (arg: unknown, backend?: Backend) => {
-    const doc = await targetDocument(arg, panels);
+    const doc = await targetDocument(arg, panels, notify);
     return doc ? runner.run(doc, backend) : undefined;
   };
   const showPanel = async (kind: PanelKind, arg: unknown) => {
-    const doc = await targetDocument(arg, panels);
+    const doc = await targetDocument(arg, panels, notify);
     if (doc) panels.show(kind, doc.uri.toString());
   };
 
@@ -56,7 +59,7 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
     vscode.languages.registerCodeLensProvider({ language: 'snn' }, lens),
     vscode.commands.registerCommand('spikeworks.runSimulation', (arg: unknown) => run(arg)),
     vscode.commands.registerCommand('spikeworks.runWithBackend', async (arg: unknown) => {
-      const pick = await vscode.window.showQuickPick(
+      const pick = await notify.pick(
         BACKENDS.map((b) => ({ label: b, description: b === 'auto' ? 'WebGPU on a GPU, else WebAssembly' : b === 'webgpu' ? 'WebGPU (any adapter; WASM with the reason when there is none)' : 'WebAssembly (SIMD)' })),
         { title: 'Run with Backend', placeHolder: 'Simulation backend' },
       );

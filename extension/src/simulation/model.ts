@@ -1,14 +1,19 @@
 // A document's model for a run, without VS Code types: check and lower the editor's text (it
 // may be unsaved), find its `simulate` blocks and population definitions, list the data files
 // it reads, name the units of probed variables. Uses the language's own code (as the CLI does).
+// Files are read through a bounded host (io/safe-read.ts): regular files only, sizes checked
+// before reading, and data files (anything but a .snn) only once the workspace is trusted and
+// only inside the folders given.
+import * as path from 'node:path';
 import { URI } from 'vscode-uri';
+import { readTextBounded, type ReadRefusal } from '../../../io/safe-read';
 import type { DimIR, ModelIR, ValueIR } from '../../../protocol/ir';
 import type { TraceInfo } from '../../../protocol/panel-data';
 import type { SnnFile } from '../../../language-server/src/ast';
 import { lower } from '../../../language-server/src/lower';
-import { loadPrelude, nodeHost } from '../../../language-server/src/node-host';
+import { loadPrelude } from '../../../language-server/src/node-host';
 import { parse } from '../../../language-server/src/parser';
-import { Program, type PreludeFile } from '../../../language-server/src/program';
+import { MAX_DATA_BYTES, MAX_FILE_BYTES, Program, type Host, type PreludeFile } from '../../../language-server/src/program';
 import { LineIndex } from '../../../language-server/src/text';
 
 let prelude: PreludeFile[] | undefined;
@@ -20,22 +25,86 @@ export interface Place {
   end: { line: number; character: number };
 }
 
+/** Which files a model's check may read besides .snn imports. */
+export interface ReadPolicy {
+  /** Data files (`from_file` values) are read only in a trusted workspace. */
+  trusted: boolean;
+  /** When given, data files must lie inside one of these folders (after resolving symlinks). */
+  roots?: readonly string[];
+}
+
+/** A file the host did not read, and why (the message names the path, never its contents). */
+export interface Declined {
+  file: string;
+  reason: ReadRefusal | 'untrusted';
+  message: string;
+}
+
 export type LoadResult =
   | { ok: true; ir: ModelIR }
-  | { ok: false; errors: { uri: string; line: number; message: string }[] };
+  | { ok: false; errors: { uri: string; line: number; message: string }[]; declined: Declined[] };
 
-/** Checks and lowers `text` as the file `uri` (imports are read from disk). */
-export function loadModel(uri: string, text: string, preludeDir?: string): LoadResult {
+const isModelFile = (fsPath: string) => /\.snn$/i.test(fsPath);
+
+/**
+ * A Host that reads model files (imports, up to the checker's size limit) and — when the policy
+ * allows — data files (up to the value-file limit, inside the roots), never anything else;
+ * every file it does not read is listed in `declined`.
+ */
+export function boundedHost(policy: ReadPolicy, declined: Declined[] = []): Host {
+  return {
+    readFile(uri: string): string | undefined {
+      let file: string;
+      try {
+        const u = URI.parse(uri);
+        if (u.scheme !== 'file') return undefined;
+        file = u.fsPath;
+      } catch {
+        return undefined;
+      }
+      const model = isModelFile(file);
+      if (!model && !policy.trusted) {
+        declined.push({ file, reason: 'untrusted', message: `${file}: data files are read once the workspace is trusted` });
+        return undefined;
+      }
+      const r = readTextBounded(file, model ? { maxBytes: MAX_FILE_BYTES } : { maxBytes: MAX_DATA_BYTES, roots: policy.roots });
+      if (r.ok) return r.text;
+      declined.push({ file, reason: r.reason, message: r.message });
+      return undefined;
+    },
+  };
+}
+
+/**
+ * Checks and lowers `text` as the file `uri` (imports are read from disk). Data files are read
+ * as `policy` allows (by default not at all: the caller says when the workspace is trusted).
+ */
+export function loadModel(uri: string, text: string, preludeDir?: string, policy: ReadPolicy = { trusted: false }): LoadResult {
   prelude ??= loadPrelude(preludeDir);
-  const program = new Program(nodeHost, prelude);
+  const declined: Declined[] = [];
+  const program = new Program(boundedHost(policy, declined), prelude);
   program.setText(uri, text);
   const r = lower(program, uri);
   if (r.ok) return { ok: true, ir: r.ir };
   const errors = r.errors.flatMap((f) => {
     const lines = new LineIndex(program.getText(f.uri) ?? '');
-    return f.diagnostics.map((d) => ({ uri: f.uri, line: lines.position(d.start).line, message: d.message }));
+    return f.diagnostics.map((d) => ({ uri: f.uri, line: lines.position(d.start).line, message: whyNotRead(d.message, declined) }));
   });
-  return { ok: false, errors };
+  return { ok: false, errors, declined };
+}
+
+/** The checker says "cannot find 'x' (looked for /abs/x)" for a file the host declined: say why instead. */
+function whyNotRead(message: string, declined: readonly Declined[]): string {
+  const d = declined.find((x) => message.startsWith('cannot find ') && message.endsWith(`(looked for ${x.file})`));
+  return d ? d.message : message;
+}
+
+/**
+ * The folders a run may read data files from: the workspace folders, or — with no folder open —
+ * the model's own folder.
+ */
+export function readRootsFor(workspaceFolders: readonly string[], modelPath: string): string[] {
+  return workspaceFolders.length ? [...workspaceFolders] : [path.dirname(modelPath)];
 }
 
 export interface SimulateBlock {
@@ -64,7 +133,8 @@ export function simulateBlocks(text: string): SimulateBlock[] {
 /** Where population `name` is defined: the file `uri` (text as in the editor) first, then its imports. */
 export function populationPlace(uri: string, text: string, name: string, preludeDir?: string): Place | undefined {
   prelude ??= loadPrelude(preludeDir);
-  const program = new Program(nodeHost, prelude);
+  // Imports only: finding a definition never reads a data file.
+  const program = new Program(boundedHost({ trusted: false }), prelude);
   program.setText(uri, text);
   const seen = new Set<string>();
   const visit = (u: string, depth: number): Place | undefined => {

@@ -1,14 +1,17 @@
 // Runs simulations for documents: one run per model file (a second run of the same file replaces
 // the first), on a worker thread (sim-host/src/host.ts), with a cancellable progress
 // notification, the status bar, the log channel, diagnostics for refused runs, and the latest
-// run's data kept in memory and on disk for the panels.
+// run's data kept in memory and on disk for the panels. Data files are read only once the
+// workspace is trusted and only inside its folders (the model check here, event and edge files
+// in the worker through `readRoots`); every message goes through notify.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelIR } from '../../../protocol/ir';
 import type { PopulationInfo, RunInfo, RunMessage, TraceInfo } from '../../../protocol/panel-data';
 import type { ProgressDelta, RunOutput } from '../../../protocol/sim';
 import { RunRefused, RunTerminated, startRun, type RunHandle } from '../../../sim-host/src/host';
-import { dataFiles, fileName, loadModel, recordedPopulations, simulateBlocks, traceUnit } from './model';
+import { plain, type Notifier } from '../notify';
+import { dataFiles, fileName, loadModel, readRootsFor, recordedPopulations, simulateBlocks, traceUnit, type LoadResult } from './model';
 import { RunRecord } from './run-record';
 import { loadRun, runDir, saveRun } from './run-store';
 import { runSettings, type Backend } from './settings';
@@ -61,6 +64,7 @@ export class Runner implements vscode.Disposable {
     private readonly storageRoot: string,
     private readonly log: vscode.LogOutputChannel,
     private readonly status: RunStatusBar,
+    private readonly notify: Notifier,
   ) {}
 
   isRunning(document: string): boolean {
@@ -75,7 +79,7 @@ export class Runner implements vscode.Disposable {
   latestRun(document: string): RunRecord | undefined {
     const hit = this.latest.get(document);
     if (hit) return hit;
-    const stored = loadRun(runDir(this.storageRoot, document));
+    const stored = loadRun(runDir(this.storageRoot, document), (why) => this.log.warn(`${fileName(document)}: the stored results were discarded: ${why}`));
     if (stored && stored.info.document === document) {
       this.latest.set(document, stored);
       return stored;
@@ -103,11 +107,26 @@ export class Runner implements vscode.Disposable {
     this.diagnostics.delete(doc.uri);
 
     const text = doc.getText();
-    const loaded = loadModel(key, text, path.join(this.extensionPath, 'dist'));
+    const roots = readRootsFor(
+      (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+      doc.uri.fsPath,
+    );
+    const load = () => loadModel(key, text, path.join(this.extensionPath, 'dist'), { trusted: vscode.workspace.isTrusted, roots });
+    let loaded = load();
+    const untrusted = filesAwaitingTrust(loaded, path.dirname(doc.uri.fsPath));
+    if (untrusted.length && !vscode.workspace.isTrusted) {
+      // Nothing was read: wait for trust, then check again with the data files.
+      this.status.setRunning(key, name, 0, 'waiting for workspace trust');
+      this.log.info(`${name}: reads ${untrusted.join(', ')}; waiting for workspace trust`);
+      const trusted = await this.waitForTrust(name, untrusted);
+      this.status.setIdle(key);
+      if (!trusted) return;
+      loaded = load();
+    }
     if (!loaded.ok) {
       const first = loaded.errors[0];
       this.log.warn(`${name}: not run, ${loaded.errors.length} error(s); first: line ${first ? first.line + 1 : '?'}: ${first?.message ?? ''}`);
-      const pick = await vscode.window.showErrorMessage(
+      const pick = await this.notify.error(
         `${name} has ${loaded.errors.length === 1 ? 'an error' : `${loaded.errors.length} errors`}; fix ${loaded.errors.length === 1 ? 'it' : 'them'} to run the model.${first ? ` (line ${first.line + 1}: ${first.message})` : ''}`,
         'Show Problems',
       );
@@ -120,15 +139,6 @@ export class Runner implements vscode.Disposable {
     const duration = block && !block.hasDuration ? settings.defaultDuration : undefined;
     // The worker picks: WebGPU where an adapter is (auto: a hardware one), else WASM, and says why.
     const backend = backendOverride ?? settings.backend ?? ir.simulate.backend ?? 'auto';
-
-    const files = dataFiles(ir);
-    if (files.length && !vscode.workspace.isTrusted) {
-      this.status.setRunning(key, name, 0, 'waiting for workspace trust');
-      this.log.info(`${name}: reads ${files.join(', ')}; waiting for workspace trust`);
-      const trusted = await this.waitForTrust(name, files);
-      this.status.setIdle(key);
-      if (!trusted) return;
-    }
 
     const seed = settings.seed ?? ir.simulate.seed;
     const runId = `${Date.now().toString(36)}-${++runCounter}`;
@@ -150,7 +160,7 @@ export class Runner implements vscode.Disposable {
     try {
       run.handle = startRun(
         ir,
-        { seed, duration, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), progressEveryMs: 100, stream: true, backend },
+        { seed, duration, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, progressEveryMs: 100, stream: true, backend },
         (stepsDone, total, _spikes, delta) => this.progress(key, run, stepsDone, total, delta),
         path.join(this.extensionPath, 'dist', 'sim-worker.js'),
       );
@@ -158,7 +168,7 @@ export class Runner implements vscode.Disposable {
       await this.fail(key, run, doc, `could not start the simulation worker: ${(e as Error).message}`);
       return record;
     }
-    void vscode.window.withProgress(
+    void this.notify.progress(
       { location: vscode.ProgressLocation.Notification, title: `Simulating ${name}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => void this.stop(key));
@@ -204,7 +214,7 @@ export class Runner implements vscode.Disposable {
     record.stepsDone = output.stepsDone;
     const wall = (performance.now() - t0) / 1000;
     if (output.backend) this.log.info(`${name}: ran on ${output.backend}${output.backendNote ? ` (${output.backendNote})` : ''}`);
-    if (backend === 'webgpu' && output.backendNote) void vscode.window.showInformationMessage(`Spikeworks: ${name} ran on WASM: ${output.backendNote}`);
+    if (backend === 'webgpu' && output.backendNote) void this.notify.info(`Spikeworks: ${name} ran on WASM: ${output.backendNote}`);
     if (output.error) {
       await this.fail(key, run, doc, output.error);
       return record;
@@ -276,10 +286,10 @@ export class Runner implements vscode.Disposable {
     this.log.error(`${name}: ${message}`);
     const block = simulateBlocks(doc.getText())[0];
     const range = block ? new vscode.Range(doc.positionAt(block.start), doc.positionAt(block.keywordEnd)) : new vscode.Range(0, 0, 0, 0);
-    const d = new vscode.Diagnostic(range, `run stopped: ${message}`, vscode.DiagnosticSeverity.Error);
+    const d = new vscode.Diagnostic(range, plain(`run stopped: ${message}`), vscode.DiagnosticSeverity.Error);
     d.source = 'spikeworks run';
     this.diagnostics.set(doc.uri, [d]);
-    void vscode.window.showErrorMessage(`Spikeworks: ${name}: ${message}`);
+    void this.notify.error(`Spikeworks: ${name}: ${message}`);
     await this.end(run, 'failed', message);
   }
 
@@ -316,8 +326,8 @@ export class Runner implements vscode.Disposable {
         res(true);
       });
     });
-    const ask = vscode.window
-      .showWarningMessage(`${name} reads data files (${files.join(', ')}); it runs once you trust this workspace.`, 'Manage Workspace Trust', 'Cancel')
+    const ask = this.notify
+      .warn(`${name} reads data files (${files.join(', ')}): data files are read once the workspace is trusted, and the model runs then.`, 'Manage Workspace Trust', 'Cancel')
       .then((pick) => {
         if (pick === 'Manage Workspace Trust') {
           void vscode.commands.executeCommand('workbench.trust.manage');
@@ -335,6 +345,16 @@ export class Runner implements vscode.Disposable {
     this.changed.dispose();
     this.diagnostics.dispose();
   }
+}
+
+/**
+ * Data files a run would read that wait for workspace trust: those the check declined (values
+ * from files; relative to the model's folder) or, when the model checked, every file it names.
+ */
+function filesAwaitingTrust(loaded: LoadResult, modelDir: string): string[] {
+  if (loaded.ok) return dataFiles(loaded.ir);
+  const declined = loaded.declined.filter((d) => d.reason === 'untrusted').map((d) => path.relative(modelDir, d.file) || d.file);
+  return [...new Set(declined)];
 }
 
 /** Rows of the raster: populations, then spike sources (inputs), as the engine orders them. */
