@@ -82,6 +82,8 @@ export interface CheckContext {
   limits: { maxSynapses: number; memoryBytes: number };
   /** Reads a data file named by the model (path relative to `fromUri`); `error` explains a failure. */
   readData?(fromUri: string, path: string): { uri: string; table?: CsvTable; error?: string };
+  /** Checks (never reads) a file the engine reads at run time; the problem, or undefined. */
+  statRunFile?(fromUri: string, path: string): string | undefined;
 }
 
 const MAX_DIAGNOSTICS = 500;
@@ -130,6 +132,25 @@ class FileChecker implements Sink {
     this.symbols.push(s);
     this.refs.push({ span: s.span, sym: s });
     return s;
+  }
+
+  /** Event files (`input x = event_file[n] { file: … }`) and edge lists (`rule: from_file("…")`): the engine reads them; say now what it would refuse. */
+  private checkRunFiles(items: readonly A.Item[]): void {
+    if (!this.ctx.statRunFile) return;
+    const check = (e: A.Expr | undefined) => {
+      if (e?.kind !== 'string') return;
+      // An unterminated string names no file yet: its syntax error says enough.
+      if (this.file.errors.some((x) => x.start < e.end && e.start < x.end)) return;
+      const why = this.ctx.statRunFile!(this.uri, e.value);
+      if (why) this.err(e, why, 'missing-file');
+    };
+    for (const it of items) {
+      if (it.kind === 'input' && it.type?.name === 'event_file') check(it.props.find((p) => p.key.name === 'file')?.value);
+      if (it.kind === 'connect') {
+        const rule = it.props.find((p) => p.key.name === 'rule')?.value;
+        if (rule?.kind === 'call' && rule.callee.name === 'from_file') check(rule.args[0]?.value);
+      }
+    }
   }
 
   run(): FileAnalysis {
@@ -187,6 +208,7 @@ class FileChecker implements Sink {
     const sims = items.filter((i): i is A.BlockDef => i.kind === 'simulate');
     sims.slice(1).forEach((s) => this.err(s.keyword, "only one 'simulate' block per model", 'duplicate'));
     if (sims[0]) this.checkSimulate(sims[0]);
+    this.checkRunFiles(items);
     this.checkTimeConstants();
     const totals = this.checkSize();
     if (this.diags.length > MAX_DIAGNOSTICS) {

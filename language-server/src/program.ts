@@ -72,6 +72,9 @@ export const DEFAULT_LIMITS: Limits = { maxSynapses: 1e9, memoryBytes: 8 * 2 ** 
 /** Value files (`from_file`) larger than this are not read (a diagnostic says so). */
 export const MAX_DATA_BYTES = 32 * 2 ** 20;
 
+/** Event files and edge lists larger than this are refused (the engine's cap, sim-host/src/node-files.ts). */
+export const MAX_RUN_FILE_BYTES = 256 * 2 ** 20;
+
 /** Files larger than this are not analysed (a diagnostic says so). */
 export const MAX_FILE_BYTES = 4 * 2 ** 20;
 
@@ -250,6 +253,7 @@ export class Program {
       preludeModels: () => this.preludeModels(),
       importFile: (from: string, path: string) => this.importFile(from, path),
       readData: (from: string, path: string) => this.readData(from, path),
+      statRunFile: (from: string, path: string) => this.statRunFile(from, path),
       limits: this.limits,
     };
   }
@@ -283,6 +287,30 @@ export class Program {
     const r = this.readDataOnce(uri, shown, roots);
     this.seenData.set(key, r);
     return r;
+  }
+
+  /**
+   * A file the engine reads at run time (an event file, an edge list): checked, never read, so that
+   * `check` and `run` agree — it must exist, be a regular file inside the roots and within the
+   * engine's input-file cap. Untrusted: not even looked at (the run waits for trust). Returns the
+   * problem, or undefined.
+   */
+  statRunFile(from: string, path: string): string | undefined {
+    if (!path.trim()) return 'empty file path';
+    if (!this.access.trusted) return undefined;
+    const { host } = this;
+    if (!host.stat) return undefined;
+    const shown = quote(path, 120);
+    const uri = this.resolveImport(from, path);
+    const st = host.stat(uri, { maxBytes: MAX_RUN_FILE_BYTES, roots: this.dataRoots(from) });
+    if (st.ok) return undefined;
+    switch (st.reason) {
+      case 'missing': return `cannot find '${shown}' (looked for ${URI.parse(uri).fsPath || uri})`;
+      case 'outside': return `'${shown}' is outside the workspace; files outside the workspace folders are not read${this.hint()}`;
+      case 'too-large': return `'${shown}' is ${mib(st.size ?? 0)}; event files and edge lists over ${MAX_RUN_FILE_BYTES / 2 ** 20} MiB are not read`;
+      case 'not-regular': return `'${shown}' is not a regular file (a folder, pipe or device); only regular files are read`;
+      default: return `'${shown}' cannot be read`;
+    }
   }
 
   private readDataOnce(uri: string, shown: string, roots: string[] | undefined): DataRead {
