@@ -11,7 +11,7 @@ import type { PopulationInfo, RunInfo, RunMessage, TraceInfo } from '../../../pr
 import type { ProgressDelta, RunOutput } from '../../../protocol/sim';
 import { RunRefused, RunTerminated, startRun, type RunHandle } from '../../../sim-host/src/host';
 import { plain, type Notifier } from '../notify';
-import { dataFiles, fileName, loadModel, readRootsFor, recordedPopulations, simulateBlocks, traceUnit, type LoadResult } from './model';
+import { fileName, filesAwaitingTrust, loadModel, readRootsFor, recordedPopulations, simulateBlocks, traceUnit } from './model';
 import { RunRecord } from './run-record';
 import { loadRun, runDir, saveRun } from './run-store';
 import { runSettings, type Backend } from './settings';
@@ -345,16 +345,6 @@ export class Runner implements vscode.Disposable {
     this.changed.dispose();
     this.diagnostics.dispose();
   }
-}
-
-/**
- * Data files a run would read that wait for workspace trust: those the check declined (values
- * from files; relative to the model's folder) or, when the model checked, every file it names.
- */
-function filesAwaitingTrust(loaded: LoadResult, modelDir: string): string[] {
-  if (loaded.ok) return dataFiles(loaded.ir);
-  const declined = loaded.declined.filter((d) => d.reason === 'untrusted').map((d) => path.relative(modelDir, d.file) || d.file);
-  return [...new Set(declined)];
 }
 
 /** Rows of the raster: populations, then spike sources (inputs), as the engine orders them. */
