@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { URI } from 'vscode-uri';
-import { boundedHost, dataFiles, loadModel, populationPlace, readRootsFor } from '../extension/src/simulation/model';
+import { dataFiles, filesAwaitingTrust, loadModel, populationPlace, readRootsFor } from '../extension/src/simulation/model';
 import { MAX_DATA_BYTES } from '../language-server/src/program';
+import type { ReadPolicy } from '../extension/src/simulation/model';
 import { distPrelude, ensureBuilt } from './helpers/build';
 
 const MODEL = `model files
@@ -77,19 +78,35 @@ describe('model data files and how they are read', () => {
     assert.deepEqual([...dataFiles(r.ir)].sort(), ['data/cells.csv', 'data/edges.csv', 'data/events.csv', 'data/w.csv']);
   });
 
-  it('untrusted: no data file is opened; each is declined with the trust message', () => {
+  it('untrusted: no data file is opened; each is an \'untrusted\' error with the trust message, and waits for trust', () => {
     let r!: ReturnType<typeof loadModel>;
     const files = opened(() => (r = loadModel(uri, MODEL, distPrelude, { trusted: false })));
     assert.deepEqual(files.filter((f) => f.includes(`${path.sep}data${path.sep}`)), [], 'no data file opened');
     assert.ok(!r.ok);
-    assert.deepEqual([...new Set(r.declined.map((d) => path.basename(d.file)))].sort(), ['cells.csv', 'w.csv']);
-    for (const d of r.declined) {
-      assert.equal(d.reason, 'untrusted');
-      assert.match(d.message, /data files are read once the workspace is trusted/);
-    }
+    const untrusted = r.errors.filter((e) => e.code === 'untrusted');
+    assert.deepEqual([...new Set(untrusted.map((e) => e.dataFile))].sort(), [path.join(dir, 'data', 'cells.csv'), path.join(dir, 'data', 'w.csv')]);
+    for (const e of untrusted) assert.match(e.message, /data files are read once the workspace is trusted/);
+    assert.deepEqual(untrusted.map((e) => e.line).sort(), [2, 3, 8]);
+    assert.deepEqual(filesAwaitingTrust(r, dir).sort(), [path.join('data', 'cells.csv'), path.join('data', 'w.csv')]);
     // The default is untrusted too.
     const byDefault = loadModel(uri, MODEL, distPrelude);
-    assert.ok(!byDefault.ok && byDefault.declined.every((d) => d.reason === 'untrusted'));
+    assert.ok(!byDefault.ok && byDefault.errors.some((e) => e.code === 'untrusted'));
+    assert.deepEqual(filesAwaitingTrust(byDefault, dir).sort(), [path.join('data', 'cells.csv'), path.join('data', 'w.csv')]);
+  });
+
+  it('untrusted: a data file named by an imported file (two imports deep) waits for trust too, relative to that file', () => {
+    fs.mkdirSync(path.join(dir, 'lib', 'deep'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'lib', 'mid.snn'), 'import "deep/cells.snn"\n');
+    fs.writeFileSync(path.join(dir, 'lib', 'deep', 'cells.snn'), 'population deep_cells = LIF[3] { tau_m = from_file("cells.csv", unit = ms) }\n');
+    const text = `import "lib/mid.snn"\npopulation b = LIF[2]\nsimulate { dt: 0.1 ms; duration: 10 ms }\n`;
+    let r!: ReturnType<typeof loadModel>;
+    const files = opened(() => (r = loadModel(uri, text, distPrelude, { trusted: false, roots: [dir] })));
+    assert.deepEqual(files.filter((f) => f.endsWith('.csv')), [], 'no data file opened');
+    assert.ok(!r.ok);
+    assert.deepEqual(filesAwaitingTrust(r, dir), [path.join('lib', 'deep', 'cells.csv')]);
+    // A checked model waits for every file it names.
+    const ok = loadModel(uri, MODEL, distPrelude, { trusted: true, roots: [dir] });
+    assert.deepEqual(filesAwaitingTrust(ok, dir).sort(), ['data/cells.csv', 'data/edges.csv', 'data/events.csv', 'data/w.csv']);
   });
 
   it('trusted: data outside the folders (a path, a symlink, /proc) is not read, and no contents reach a message', () => {
@@ -102,29 +119,33 @@ describe('model data files and how they are read', () => {
       const files = opened(() => (r = loadModel(uri, text, distPrelude, { trusted: true, roots: [dir] })));
       assert.ok(!r.ok, target);
       assert.ok(!files.some((f) => f === secret || f.startsWith('/proc')), `${target}: opened ${files.join(', ')}`);
-      const d = r.declined.find((x) => x.reason === 'outside');
-      assert.ok(d, `${target}: ${JSON.stringify(r.declined)}`);
-      assert.match(d.message, /outside the workspace/);
-      assert.ok(r.errors.some((e) => e.line === 2 && /outside the workspace/.test(e.message)), JSON.stringify(r.errors));
+      assert.ok(r.errors.some((e) => e.line === 2 && /outside the workspace/.test(e.message)), `${target}: ${JSON.stringify(r.errors)}`);
+      assert.deepEqual(filesAwaitingTrust(r, dir), [], `${target}: nothing waits for trust`);
       assert.doesNotMatch(JSON.stringify(r), /TOPSECRET|PATH=/);
     }
   });
 
-  it('a special file or an oversized data file is refused without reading it', () => {
+  it('a special file or an oversized data file is refused without opening it', () => {
     const big = path.join(dir, 'data', 'big.csv');
     const fd = fs.openSync(big, 'w');
     fs.ftruncateSync(fd, MAX_DATA_BYTES + 1); // sparse
     fs.closeSync(fd);
-    const declined: { reason: string; message: string }[] = [];
-    const host = boundedHost({ trusted: true, roots: [dir] }, declined as never);
-    assert.equal(host.readFile(URI.file(big).toString()), undefined);
-    assert.equal(declined[0].reason, 'too-large');
-    assert.equal(host.readFile(URI.file('/dev/zero').toString()), undefined);
-    const open = boundedHost({ trusted: true }, declined as never);
-    assert.equal(open.readFile(URI.file('/dev/zero').toString()), undefined, 'a device, even without roots');
-    assert.equal(declined.at(-1)!.reason, 'not-regular');
-    assert.equal(host.readFile('https://example.com/x.csv'), undefined);
-    assert.equal(host.readFile(URI.file(path.join(dir, 'data', 'cells.csv')).toString()), 'tau_m,v0\n10,-65\n12,-60\n15,-70\n');
+    const cases: [string, ReadPolicy, RegExp][] = [
+      ['data/big.csv', { trusted: true, roots: [dir] }, /is 32\.0 MiB; value files over 32 MiB are not read/],
+      ['/dev/zero', { trusted: true, roots: [dir] }, /outside the workspace|not a regular file/],
+      ['/dev/zero', { trusted: true }, /'\/dev\/zero' is not a regular file/],
+    ];
+    for (const [target, policy, why] of cases) {
+      const text = MODEL.replace('"data/cells.csv", unit = ms', `"${target}", unit = ms`);
+      let r!: ReturnType<typeof loadModel>;
+      const files = opened(() => (r = loadModel(uri, text, distPrelude, policy)));
+      assert.ok(!r.ok, target);
+      assert.ok(!files.some((f) => f === big || f === '/dev/zero'), `${target}: opened ${files.join(', ')}`);
+      assert.ok(r.errors.some((e) => e.line === 2 && why.test(e.message)), `${target}: ${JSON.stringify(r.errors)}`);
+    }
+    // Not a file on disk: not read, said so.
+    const remote = loadModel(uri, MODEL.replace('"data/cells.csv", unit = ms', '"https://example.com/x.csv", unit = ms'), distPrelude, { trusted: true, roots: [dir] });
+    assert.ok(!remote.ok && remote.errors.some((e) => e.line === 2 && e.code === 'missing-file'), JSON.stringify(remote));
   });
 
   it('finding a population reads imports only', () => {

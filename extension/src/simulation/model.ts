@@ -1,19 +1,20 @@
 // A document's model for a run, without VS Code types: check and lower the editor's text (it
 // may be unsaved), find its `simulate` blocks and population definitions, list the data files
 // it reads, name the units of probed variables. Uses the language's own code (as the CLI does).
-// Files are read through a bounded host (io/safe-read.ts): regular files only, sizes checked
-// before reading, and data files (anything but a .snn) only once the workspace is trusted and
-// only inside the folders given.
+// Files are read as the language reads them: the bounded nodeHost (regular files only, sizes
+// checked before reading) under the Program's FileAccess (data files only once the workspace is
+// trusted and only inside the folders given; imports inside them or next to the importing file).
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { readTextBounded, type ReadRefusal } from '../../../io/safe-read';
 import type { DimIR, ModelIR, ValueIR } from '../../../protocol/ir';
 import type { TraceInfo } from '../../../protocol/panel-data';
 import type { SnnFile } from '../../../language-server/src/ast';
 import { lower } from '../../../language-server/src/lower';
-import { loadPrelude } from '../../../language-server/src/node-host';
+import type { Diagnostic } from '../../../language-server/src/diagnostics';
+import { lex } from '../../../language-server/src/lexer';
+import { loadPrelude, nodeHost } from '../../../language-server/src/node-host';
 import { parse } from '../../../language-server/src/parser';
-import { MAX_DATA_BYTES, MAX_FILE_BYTES, Program, type Host, type PreludeFile } from '../../../language-server/src/program';
+import { Program, type PreludeFile } from '../../../language-server/src/program';
 import { LineIndex } from '../../../language-server/src/text';
 
 let prelude: PreludeFile[] | undefined;
@@ -25,54 +26,33 @@ export interface Place {
   end: { line: number; character: number };
 }
 
-/** Which files a model's check may read besides .snn imports. */
+/** Which files a model's check may read besides .snn imports (the language's FileAccess). */
 export interface ReadPolicy {
   /** Data files (`from_file` values) are read only in a trusted workspace. */
   trusted: boolean;
   /** When given, data files must lie inside one of these folders (after resolving symlinks). */
   roots?: readonly string[];
+  /** Said after "outside the workspace". */
+  outsideHint?: string;
 }
 
-/** A file the host did not read, and why (the message names the path, never its contents). */
-export interface Declined {
-  file: string;
-  reason: ReadRefusal | 'untrusted';
+/** One error of the check; `dataFile` (absolute) on those of code 'untrusted': a data file not read. */
+export interface LoadError {
+  uri: string;
+  line: number;
   message: string;
+  code: string;
+  dataFile?: string;
 }
 
-export type LoadResult =
-  | { ok: true; ir: ModelIR }
-  | { ok: false; errors: { uri: string; line: number; message: string }[]; declined: Declined[] };
+export type LoadResult = { ok: true; ir: ModelIR } | { ok: false; errors: LoadError[] };
 
-const isModelFile = (fsPath: string) => /\.snn$/i.test(fsPath);
-
-/**
- * A Host that reads model files (imports, up to the checker's size limit) and — when the policy
- * allows — data files (up to the value-file limit, inside the roots), never anything else;
- * every file it does not read is listed in `declined`.
- */
-export function boundedHost(policy: ReadPolicy, declined: Declined[] = []): Host {
-  return {
-    readFile(uri: string): string | undefined {
-      let file: string;
-      try {
-        const u = URI.parse(uri);
-        if (u.scheme !== 'file') return undefined;
-        file = u.fsPath;
-      } catch {
-        return undefined;
-      }
-      const model = isModelFile(file);
-      if (!model && !policy.trusted) {
-        declined.push({ file, reason: 'untrusted', message: `${file}: data files are read once the workspace is trusted` });
-        return undefined;
-      }
-      const r = readTextBounded(file, model ? { maxBytes: MAX_FILE_BYTES } : { maxBytes: MAX_DATA_BYTES, roots: policy.roots });
-      if (r.ok) return r.text;
-      declined.push({ file, reason: r.reason, message: r.message });
-      return undefined;
-    },
-  };
+/** A Program over the disk (the bounded nodeHost) that reads files as `policy` allows. */
+function programFor(policy: ReadPolicy, preludeDir?: string): Program {
+  prelude ??= loadPrelude(preludeDir);
+  const program = new Program(nodeHost, prelude);
+  program.setAccess({ trusted: policy.trusted, roots: policy.roots && [...policy.roots], outsideHint: policy.outsideHint });
+  return program;
 }
 
 /**
@@ -80,23 +60,57 @@ export function boundedHost(policy: ReadPolicy, declined: Declined[] = []): Host
  * as `policy` allows (by default not at all: the caller says when the workspace is trusted).
  */
 export function loadModel(uri: string, text: string, preludeDir?: string, policy: ReadPolicy = { trusted: false }): LoadResult {
-  prelude ??= loadPrelude(preludeDir);
-  const declined: Declined[] = [];
-  const program = new Program(boundedHost(policy, declined), prelude);
+  const program = programFor(policy, preludeDir);
   program.setText(uri, text);
   const r = lower(program, uri);
   if (r.ok) return { ok: true, ir: r.ir };
-  const errors = r.errors.flatMap((f) => {
-    const lines = new LineIndex(program.getText(f.uri) ?? '');
-    return f.diagnostics.map((d) => ({ uri: f.uri, line: lines.position(d.start).line, message: whyNotRead(d.message, declined) }));
-  });
-  return { ok: false, errors, declined };
+  const errors = r.errors.flatMap((f) => f.diagnostics.map((d) => loadError(program, f.uri, d)));
+  // Data files named deeper in the imports wait for trust too (lower lists direct imports only).
+  const listed = new Set(errors.map((e) => e.dataFile).filter((f) => f !== undefined));
+  for (const e of untrustedReads(program, uri)) if (!listed.has(e.dataFile)) errors.push(e);
+  return { ok: false, errors };
 }
 
-/** The checker says "cannot find 'x' (looked for /abs/x)" for a file the host declined: say why instead. */
-function whyNotRead(message: string, declined: readonly Declined[]): string {
-  const d = declined.find((x) => message.startsWith('cannot find ') && message.endsWith(`(looked for ${x.file})`));
-  return d ? d.message : message;
+function loadError(program: Program, uri: string, d: Diagnostic): LoadError {
+  const text = program.getText(uri) ?? '';
+  const line = new LineIndex(text).position(d.start).line;
+  if (d.code !== 'untrusted') return { uri, line, message: d.message, code: d.code };
+  // The diagnostic points at the from_file path literal: the file, relative to `uri`.
+  const literal = lex(text.slice(d.start, d.end)).tokens.find((t) => t.kind === 'string');
+  const target = literal ? URI.parse(program.resolveImport(uri, literal.text)) : undefined;
+  const dataFile = target?.scheme === 'file' ? target.fsPath : undefined;
+  return { uri, line, message: d.message, code: d.code, ...(dataFile !== undefined ? { dataFile } : {}) };
+}
+
+/** The 'untrusted' diagnostics of `uri` and of every file it imports, however deep. */
+function untrustedReads(program: Program, uri: string): (LoadError & { dataFile: string })[] {
+  const out: (LoadError & { dataFile: string })[] = [];
+  const seen = new Set<string>();
+  const queue = [uri];
+  while (queue.length) {
+    const u = queue.pop()!;
+    if (seen.has(u) || program.getText(u) === undefined) continue;
+    seen.add(u);
+    const a = program.analyze(u);
+    for (const d of a.diagnostics) {
+      if (d.code !== 'untrusted') continue;
+      const e = loadError(program, u, d);
+      if (e.dataFile !== undefined) out.push({ ...e, dataFile: e.dataFile });
+    }
+    for (const imp of a.imports) if (imp.uri) queue.push(imp.uri);
+  }
+  return out;
+}
+
+/**
+ * Data files a run would read that wait for workspace trust: those of the check's 'untrusted'
+ * diagnostics (values from files; relative to the model's folder) or, when the model checked,
+ * every file it names.
+ */
+export function filesAwaitingTrust(loaded: LoadResult, modelDir: string): string[] {
+  if (loaded.ok) return dataFiles(loaded.ir);
+  const files = loaded.errors.flatMap((e) => (e.code === 'untrusted' && e.dataFile !== undefined ? [path.relative(modelDir, e.dataFile) || e.dataFile] : []));
+  return [...new Set(files)];
 }
 
 /**
@@ -132,9 +146,8 @@ export function simulateBlocks(text: string): SimulateBlock[] {
 
 /** Where population `name` is defined: the file `uri` (text as in the editor) first, then its imports. */
 export function populationPlace(uri: string, text: string, name: string, preludeDir?: string): Place | undefined {
-  prelude ??= loadPrelude(preludeDir);
-  // Imports only: finding a definition never reads a data file.
-  const program = new Program(boundedHost({ trusted: false }), prelude);
+  // Imports only: finding a definition never reads a data file (untrusted access, no analysis).
+  const program = programFor({ trusted: false }, preludeDir);
   program.setText(uri, text);
   const seen = new Set<string>();
   const visit = (u: string, depth: number): Place | undefined => {

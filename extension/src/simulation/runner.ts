@@ -1,6 +1,6 @@
 // Runs simulations for documents: one run per model file (a second run of the same file replaces
 // the first), on a worker thread (sim-host/src/host.ts), with a cancellable progress
-// notification, the status bar, the log channel, diagnostics for refused runs, and the latest
+// notification (also while long connection rules are built), the status bar, the log channel, diagnostics for refused runs, and the latest
 // run's data kept in memory and on disk for the panels. Data files are read only once the
 // workspace is trusted and only inside its folders (the model check here, event and edge files
 // in the worker through `readRoots`); every message goes through notify.ts.
@@ -11,7 +11,8 @@ import type { PopulationInfo, RunInfo, RunMessage, TraceInfo } from '../../../pr
 import type { ProgressDelta, RunOutput } from '../../../protocol/sim';
 import { RunRefused, RunTerminated, startRun, type RunHandle } from '../../../sim-host/src/host';
 import { plain, type Notifier } from '../notify';
-import { dataFiles, fileName, loadModel, readRootsFor, recordedPopulations, simulateBlocks, traceUnit, type LoadResult } from './model';
+import { fileName, filesAwaitingTrust, loadModel, readRootsFor, recordedPopulations, simulateBlocks, traceUnit } from './model';
+import { buildProgressMessage, runEnd } from './outcome';
 import { RunRecord } from './run-record';
 import { loadRun, runDir, saveRun } from './run-store';
 import { runSettings, type Backend } from './settings';
@@ -44,6 +45,8 @@ interface Active {
   finish: () => void;
   /** Trace units by "population.variable". */
   units: Map<string, string>;
+  /** Shows build progress in the run's progress notification (set once the notification is up). */
+  reportBuild?: (message: string) => void;
 }
 
 let runCounter = 0;
@@ -160,8 +163,8 @@ export class Runner implements vscode.Disposable {
     try {
       run.handle = startRun(
         ir,
-        { seed, duration, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, progressEveryMs: 100, stream: true, backend },
-        (stepsDone, total, _spikes, delta) => this.progress(key, run, stepsDone, total, delta),
+        { seed, duration, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, progressEveryMs: 100, stream: true, buildProgress: true, backend },
+        (done, total, _spikes, delta, build) => (build ? this.buildProgress(key, run, build.label, done, total) : this.progress(key, run, done, total, delta)),
         path.join(this.extensionPath, 'dist', 'sim-worker.js'),
       );
     } catch (e) {
@@ -172,16 +175,25 @@ export class Runner implements vscode.Disposable {
       { location: vscode.ProgressLocation.Notification, title: `Simulating ${name}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => void this.stop(key));
+        let building = '';
+        run.reportBuild = (message) => {
+          if (message === building) return;
+          building = message;
+          progress.report({ message });
+        };
         let reported = 0;
         const sub = this.onMessage((e) => {
           if (e.document !== key || e.message.type !== 'status' || e.message.runId !== runId) return;
           const pct = Math.floor((100 * e.message.stepsDone) / Math.max(1, steps));
-          if (pct > reported) {
+          if (pct > reported || building) {
+            // The first step after a build replaces the build's message.
             progress.report({ increment: pct - reported, message: `${pct}% · ${record.spikeCount().toLocaleString('en-US')} spikes` });
             reported = pct;
+            building = '';
           }
         });
         await done;
+        run.reportBuild = undefined;
         sub.dispose();
       },
     );
@@ -215,12 +227,20 @@ export class Runner implements vscode.Disposable {
     const wall = (performance.now() - t0) / 1000;
     if (output.backend) this.log.info(`${name}: ran on ${output.backend}${output.backendNote ? ` (${output.backendNote})` : ''}`);
     if (backend === 'webgpu' && output.backendNote) void this.notify.info(`Spikeworks: ${name} ran on WASM: ${output.backendNote}`);
-    if (output.error) {
-      await this.fail(key, run, doc, output.error);
+    const ending = runEnd(output);
+    if (ending.status === 'failed') {
+      await this.fail(key, run, doc, ending.message ?? 'the simulation failed');
       return record;
     }
-    this.log.info(`${name}: ${output.cancelled ? 'stopped' : 'done'} — ${(output.stepsDone * output.dt).toFixed(3)} s simulated in ${wall.toFixed(2)} s (build ${output.timings.plan_s.toFixed(2)} s, compile ${output.timings.compile_s.toFixed(3)} s), ${record.spikeCount().toLocaleString('en-US')} spikes, ${output.synapses.toLocaleString('en-US')} synapses`);
-    await this.end(run, output.cancelled ? 'cancelled' : 'done');
+    if (ending.notice === 'warning' && ending.message) {
+      // Stopped cleanly at the recording limit: what was recorded is kept, as for a cancelled run.
+      this.log.warn(`${name}: ${ending.message}`);
+      void this.notify.warn(`Spikeworks: ${name}: ${ending.message}`, 'Open Settings').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'spikeworks.memoryLimitMB');
+      });
+    }
+    this.log.info(`${name}: ${ending.status === 'cancelled' ? 'stopped' : 'done'} — ${(output.stepsDone * output.dt).toFixed(3)} s simulated in ${wall.toFixed(2)} s (build ${output.timings.plan_s.toFixed(2)} s, compile ${output.timings.compile_s.toFixed(3)} s), ${record.spikeCount().toLocaleString('en-US')} spikes, ${output.synapses.toLocaleString('en-US')} synapses`);
+    await this.end(run, ending.status, ending.message);
     return record;
   }
 
@@ -268,6 +288,13 @@ export class Runner implements vscode.Disposable {
     run.record.stepsDone = stepsDone;
     this.status.setRunning(key, run.record.info.fileName, total ? stepsDone / total : 0);
     this.emit(key, { type: 'status', runId: run.runId, status: 'running', stepsDone });
+  }
+
+  /** A long connection rule is being built: the status bar and the progress notification say how far. */
+  private buildProgress(key: string, run: Active, label: string, done: number, total: number): void {
+    if (run.finished) return;
+    this.status.setRunning(key, run.record.info.fileName, total > 0 ? Math.min(1, done / total) : 0, 'building connections');
+    run.reportBuild?.(buildProgressMessage(label, done, total));
   }
 
   private addSpikes(key: string, run: Active, name: string, steps: Int32Array, neurons: Int32Array): void {
@@ -345,16 +372,6 @@ export class Runner implements vscode.Disposable {
     this.changed.dispose();
     this.diagnostics.dispose();
   }
-}
-
-/**
- * Data files a run would read that wait for workspace trust: those the check declined (values
- * from files; relative to the model's folder) or, when the model checked, every file it names.
- */
-function filesAwaitingTrust(loaded: LoadResult, modelDir: string): string[] {
-  if (loaded.ok) return dataFiles(loaded.ir);
-  const declined = loaded.declined.filter((d) => d.reason === 'untrusted').map((d) => path.relative(modelDir, d.file) || d.file);
-  return [...new Set(declined)];
 }
 
 /** Rows of the raster: populations, then spike sources (inputs), as the engine orders them. */

@@ -1,0 +1,76 @@
+// extension/src/simulation/outcome.ts: what the extension shows while a long connection rule is
+// built (the engine's opt-in build progress) and how a finished run ends: NaN/Inf fails with an
+// error; the recording limit ends cleanly (kept like a cancelled run) with the engine's message
+// as a warning that names spikeworks.memoryLimitMB. Model text in either never becomes a link.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { URI } from 'vscode-uri';
+import { Notifier, type MessageWindow, type ProgressStep } from '../extension/src/notify';
+import { buildProgressMessage, runEnd } from '../extension/src/simulation/outcome';
+import { lower } from '../language-server/src/lower';
+import { loadPrelude, nodeHost } from '../language-server/src/node-host';
+import { Program } from '../language-server/src/program';
+import type { ModelIR } from '../protocol/ir';
+import { Simulation } from '../sim-host/src/engine';
+import { repoRoot } from './helpers/build';
+
+// VS Code's notification link form (as in test/notify.test.ts).
+const LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/;
+
+const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
+function irOf(text: string): ModelIR {
+  const uri = URI.file(path.join(repoRoot, '.scratch', 'run-outcome.snn')).toString();
+  program.setText(uri, text);
+  const r = lower(program, uri);
+  if (!r.ok) throw new Error(JSON.stringify(r.errors[0].diagnostics.map((d) => d.message)));
+  return r.ir;
+}
+
+describe('run progress and ends in the extension (outcome.ts)', () => {
+  it('build progress reads "building connections … n %" from the engine label and rows done', () => {
+    const label = 'building connections ring (ring_kernel)';
+    assert.equal(buildProgressMessage(label, 0, 3000), 'building connections ring (ring_kernel) … 0 %');
+    assert.equal(buildProgressMessage(label, 1263, 3000), 'building connections ring (ring_kernel) … 42 %');
+    assert.equal(buildProgressMessage(label, 2999, 3000), 'building connections ring (ring_kernel) … 99 %');
+    assert.equal(buildProgressMessage(label, 5000, 3000), 'building connections ring (ring_kernel) … 100 %', 'clamped');
+    assert.equal(buildProgressMessage('', 1, 0), 'building connections … 0 %', 'no rows, no label');
+  });
+
+  it('a connection named like a link is shown plain in the progress notification', async () => {
+    const reported: string[] = [];
+    const window = {
+      withProgress: async (_o: unknown, task: (p: { report(s: ProgressStep): void }, t: unknown) => Thenable<unknown>) =>
+        task({ report: (s) => void reported.push(s.message ?? '') }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) }),
+    } as unknown as MessageWindow;
+    const label = 'building connections [go](command:workbench.action.terminal.new) (distance)';
+    await new Notifier(window).progress({ location: 15 as never, title: 'Simulating m.snn' }, async (progress) => {
+      progress.report({ message: buildProgressMessage(label, 1, 4) });
+    });
+    assert.equal(reported.length, 1);
+    assert.match(reported[0], /… 25 %$/);
+    assert.doesNotMatch(reported[0], LINK);
+  });
+
+  it('the recording limit ends the run cleanly: kept as cancelled, the engine message as a warning naming the setting', () => {
+    const ir = irOf('population a = LIF[2000] { I_e = 2 nA; v = uniform(-70 mV, -50 mV) }\nsimulate { dt: 0.1 ms; duration: 100 s }\n');
+    const out = new Simulation(ir, { memoryLimit: 16 * 2 ** 20 }).run();
+    assert.equal(out.stopReason, 'recording-limit');
+    const end = runEnd(out);
+    assert.equal(end.status, 'cancelled');
+    assert.equal(end.notice, 'warning');
+    assert.equal(end.message, out.error);
+    assert.match(end.message!, /memory limit of 16\.0 MiB/);
+    assert.match(end.message!, /spikeworks\.memoryLimitMB/);
+  });
+
+  it('NaN/Inf fails with the engine message as an error; cancel and a full run end without a notice', () => {
+    const nan = irOf('neuron Runaway {\n  parameters { tau = 1 ms }\n  state { x: 1 = 1 }\n  equations { dx/dt = x*x / tau }\n  method euler\n}\npopulation p = Runaway[3]\nsimulate { dt: 0.1 ms; duration: 1 s }\n');
+    const out = new Simulation(nan, {}).run();
+    assert.equal(out.stopReason, 'nan-inf', out.error);
+    assert.deepEqual(runEnd(out), { status: 'failed', message: out.error, notice: 'error' });
+    assert.deepEqual(runEnd({ cancelled: true }), { status: 'cancelled' });
+    assert.deepEqual(runEnd({ cancelled: false }), { status: 'done' });
+    assert.deepEqual(runEnd({ cancelled: false, error: 'GPU device lost', stopReason: 'device-lost' }), { status: 'failed', message: 'GPU device lost', notice: 'error' });
+  });
+});
