@@ -629,3 +629,50 @@ describe('workspace trust (initializationOptions.trusted, spikeworks/setTrusted)
     }
   });
 });
+
+describe('workspace folders added or removed later (workspace/didChangeWorkspaceFolders)', { timeout: 60_000 }, () => {
+  let c: LspClient;
+  let root = '';
+  after(async () => {
+    await c?.close();
+    c?.kill();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a data file in a second folder is outside until that folder is added, and outside again once it is removed', async () => {
+    ensureBuilt();
+    root = realpathSync(mkdtempSync(join(tmpdir(), 'spikeworks-folders-lsp-')));
+    mkdirSync(join(root, 'ws'));
+    mkdirSync(join(root, 'other'));
+    // Three values for two neurons: once read, the count is wrong (proof that the file was read).
+    writeFileSync(join(root, 'other', 'tau.csv'), 'tau_m\n10\n20\n30\n');
+    const text = 'population a = LIF[2] { tau_m = from_file("../other/tau.csv", unit = ms) }\n';
+    writeFileSync(join(root, 'ws', 'm.snn'), text);
+    c = new LspClient();
+    const init = await c.initialize(URI.file(join(root, 'ws')).toString());
+    assert.equal(init.capabilities.workspace?.workspaceFolders?.changeNotifications, true, JSON.stringify(init.capabilities.workspace));
+    const uri = URI.file(join(root, 'ws', 'm.snn')).toString();
+    const errors = async (trigger: () => void) => {
+      const wait = c.waitForDiagnostics(uri, 1);
+      trigger();
+      return (await wait).diagnostics.filter((d) => d.severity === 1);
+    };
+
+    const outside = await errors(() => c.open(uri, text, 1));
+    assert.equal(outside.length, 1, JSON.stringify(outside));
+    assert.deepEqual(outside[0].range, rangeOf(text, '"../other/tau.csv"'));
+    assert.match(outside[0].message, /is outside the workspace; data files outside the workspace folders are not read/);
+
+    const other = { uri: URI.file(join(root, 'other')).toString(), name: 'other' };
+    const read = await errors(() => c.notify('workspace/didChangeWorkspaceFolders', { event: { added: [other], removed: [] } }));
+    assert.equal(read.length, 1, JSON.stringify(read));
+    assert.deepEqual(read[0].range, rangeOf(text, 'from_file("../other/tau.csv", unit = ms)'));
+    assert.match(read[0].message, /tau\.csv has 3 values of tau_m/);
+
+    const again = await errors(() => c.notify('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [other] } }));
+    assert.equal(again.length, 1, JSON.stringify(again));
+    assert.match(again[0].message, /is outside the workspace/);
+    assert.deepEqual(c.protocolErrors, []);
+    assert.ok(!c.logs.some((l) => /failed/.test(l.message)), JSON.stringify(c.logs));
+  });
+});

@@ -5,6 +5,7 @@ import {
   CodeActionKind, CompletionItemKind, DiagnosticSeverity, DocumentSymbol, FoldingRangeKind, InlayHint, InsertTextFormat,
   MarkupKind, ResponseError, SymbolKind, TextDocumentSyncKind, TextDocuments, TextEdit,
   type CodeAction, type CompletionItem, type Connection, type Diagnostic as LspDiagnostic, type InitializeResult, type Range, type WorkspaceEdit,
+  type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -84,6 +85,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
   let workspaceFiles: string[] = [];
   let folders: string[] = [];
   let hasConfig = false;
+  let hasFolderEvents = false;
   const pending = new Set<string>();
   let scheduled = false;
 
@@ -142,6 +144,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
 
   connection.onInitialize((params): InitializeResult => {
     hasConfig = !!params.capabilities.workspace?.configuration;
+    hasFolderEvents = !!params.capabilities.workspace?.workspaceFolders;
     folders = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (!folders.length && params.rootUri) folders = [params.rootUri];
     program.setAccess({ trusted: trustedFromInit(params.initializationOptions), roots: rootsOf(folders) });
@@ -159,6 +162,8 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         inlayHintProvider: true,
         semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
+        // Folders added or removed later change where data files may be read from.
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'spikeworks-language-server', version: '0.1.0' },
     };
@@ -177,14 +182,31 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     }
   };
 
-  connection.onInitialized(() => {
-    if (opts.listWorkspaceFiles) {
-      try {
-        workspaceFiles = opts.listWorkspaceFiles(folders);
-      } catch (e) {
-        connection.console.warn(`workspace scan failed: ${(e as Error).message}`);
-      }
+  /** Lists the .snn files of the workspace folders (references and rename across files). */
+  const scanWorkspace = () => {
+    if (!opts.listWorkspaceFiles) return;
+    try {
+      workspaceFiles = opts.listWorkspaceFiles(folders);
+    } catch (e) {
+      connection.console.warn(`workspace scan failed: ${(e as Error).message}`);
     }
+  };
+
+  /** Workspace folders added or removed: new roots for data files, the workspace rescanned, open files re-checked. */
+  const changeFolders = (e: WorkspaceFoldersChangeEvent) => {
+    const key = (uri: string) => URI.parse(uri).toString();
+    const removed = new Set(e.removed.map((f) => key(f.uri)));
+    const next = [...folders.filter((f) => !removed.has(key(f))), ...e.added.map((f) => f.uri)];
+    folders = next.filter((f, i) => next.findIndex((g) => key(g) === key(f)) === i);
+    program.setAccess({ ...program.getAccess(), roots: rootsOf(folders) });
+    scanWorkspace();
+    for (const d of documents.all()) schedule(d.uri);
+  };
+
+  connection.onInitialized(() => {
+    scanWorkspace();
+    // The client's support was announced in initialize (the getter throws without it).
+    if (hasFolderEvents) connection.workspace.onDidChangeWorkspaceFolders(guard('didChangeWorkspaceFolders', undefined, changeFolders));
     void loadConfig();
   });
   connection.onDidChangeConfiguration(() => void loadConfig());
@@ -197,7 +219,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
   }));
   connection.onDidChangeWatchedFiles(() => {
     program.invalidate();
-    if (opts.listWorkspaceFiles) workspaceFiles = opts.listWorkspaceFiles(folders);
+    scanWorkspace();
     for (const d of documents.all()) schedule(d.uri);
   });
 

@@ -46,9 +46,39 @@ export function summarize(out: RunOutput, wallS: number, backend: string, checkS
 
 /** Mean over neurons (with ≥ 3 spikes) of the coefficient of variation of inter-spike intervals. */
 export function cvIsi(steps: Int32Array, neurons: Int32Array): number | null {
-  // Per-neuron sums in typed arrays (a Map of tuples would cost ~100 B per neuron).
+  // Memory and time O(spikes), whatever the population size (up to 2^31 neurons): per-neuron
+  // sums in typed arrays indexed by neuron while the largest index is within a few times the
+  // spike count, otherwise spikes sorted by neuron. Both add intervals in spike order and CVs
+  // in ascending neuron order, so they give the same number bit for bit.
   let size = 0;
   for (let k = 0; k < neurons.length; k++) if (neurons[k] >= size) size = neurons[k] + 1;
+  const acc = { total: 0, count: 0 };
+  if (size <= DENSE_CV_SLACK + 2 * neurons.length) cvDense(steps, neurons, size, acc);
+  else cvSparse(steps, neurons, acc);
+  return acc.count ? acc.total / acc.count : null;
+}
+
+/** Largest neuron index beyond twice the spike count for which cvIsi uses per-neuron arrays. */
+const DENSE_CV_SLACK = 1 << 16;
+
+interface CvSum {
+  total: number;
+  count: number;
+}
+
+/** Adds one neuron's CV (from its interval count and sums) when it has ≥ 2 intervals. */
+function addNeuronCv(acc: CvSum, n: number, sx: number, sxx: number): void {
+  if (n < 2) return;
+  const m = sx / n;
+  const v = Math.max(0, sxx / n - m * m);
+  if (m > 0) {
+    acc.total += Math.sqrt(v) / m;
+    acc.count++;
+  }
+}
+
+/** Per-neuron sums in typed arrays of `size` entries (a Map of tuples would cost ~100 B per neuron). */
+function cvDense(steps: Int32Array, neurons: Int32Array, size: number, acc: CvSum): void {
   const last = new Int32Array(size).fill(-1);
   const n = new Int32Array(size);
   const sx = new Float64Array(size);
@@ -63,18 +93,35 @@ export function cvIsi(steps: Int32Array, neurons: Int32Array): number | null {
     }
     last[i] = steps[k];
   }
-  let total = 0;
-  let count = 0;
-  for (let i = 0; i < size; i++) {
-    if (n[i] < 2) continue;
-    const m = sx[i] / n[i];
-    const v = Math.max(0, sxx[i] / n[i] - m * m);
-    if (m > 0) {
-      total += Math.sqrt(v) / m;
-      count++;
+  for (let i = 0; i < size; i++) addNeuronCv(acc, n[i], sx[i], sxx[i]);
+}
+
+/** Spike indices sorted by (neuron, index), then one neuron's spikes at a time. */
+function cvSparse(steps: Int32Array, neurons: Int32Array, acc: CvSum): void {
+  const len = Math.min(steps.length, neurons.length);
+  let kept = 0;
+  for (let k = 0; k < len; k++) if (neurons[k] >= 0) kept++;
+  const order = new Uint32Array(kept);
+  for (let k = 0, j = 0; k < len; k++) if (neurons[k] >= 0) order[j++] = k;
+  order.sort((a, b) => neurons[a] - neurons[b] || a - b);
+  for (let j = 0; j < order.length; ) {
+    const i = neurons[order[j]];
+    let last = -1;
+    let n = 0;
+    let sx = 0;
+    let sxx = 0;
+    for (; j < order.length && neurons[order[j]] === i; j++) {
+      const t = steps[order[j]];
+      if (last >= 0) {
+        const x = t - last;
+        n++;
+        sx += x;
+        sxx += x * x;
+      }
+      last = t;
     }
+    addNeuronCv(acc, n, sx, sxx);
   }
-  return count ? total / count : null;
 }
 
 /**
