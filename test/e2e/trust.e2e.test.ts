@@ -97,7 +97,7 @@ describe('a hostile workspace under workspace trust (code-server + Chromium)', {
       assert.ok(!text.includes(CANARY), text);
       // Running waits for trust, naming the files — as plain text.
       await quickOpen('>Spikeworks: Run Simulation', 'Run Simulation');
-      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /runs once you trust this workspace/ }).first();
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /reads data files .*read once the workspace is trusted/ }).first();
       await toast.waitFor({ timeout: 30_000 });
       const msg = await toast.innerText();
       assert.match(msg, /open a terminal/, 'the file name is shown');
@@ -119,7 +119,7 @@ describe('a hostile workspace under workspace trust (code-server + Chromium)', {
       await page.waitForTimeout(1500);
       const text = await problemText();
       assert.doesNotMatch(text, TRUST_PHRASE, text);
-      assert.equal((text.match(/outside the workspace/g) ?? []).length, 1, text);
+      assert.equal((text.match(/is outside the workspace/g) ?? []).length, 1, text);
       assert.ok(!text.includes(CANARY), text);
       assert.deepEqual(await commandLinks(), []);
       const body = await page.locator('body').innerText();
