@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 import { ensureCodeServer, installExtension, launchCodeServer, repoRoot, type CodeServer } from '../../scripts/code-server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, QUICK_INPUT, QUICK_ROWS, quickOpen as openCommandBox, RESULTS, skipWithoutChromium } from './workbench';
+import { CHROMIUM, CHROMIUM_ARGS, QUICK_INPUT, QUICK_ROWS, quickOpen as openCommandBox, RESULTS, shotStep, skipWithoutChromium } from './workbench';
 
 const FILE = 'coba.snn';
 const LONG = 'coba_long.snn';
@@ -87,17 +87,8 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function step(shot: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-      await page.screenshot({ path: join(RESULTS, `${shot}.png`) });
-      rmSync(join(RESULTS, `${shot}-failed.png`), { force: true });
-    } catch (err) {
-      await page?.screenshot({ path: join(RESULTS, `${shot}-failed.png`) }).catch(() => {});
-      console.error(`extension log:\n${extensionLog()}`);
-      throw err;
-    }
-  }
+  const step = (shot: string, body: () => Promise<void>) => shotStep(page, shot, body, () => `extension log:\n${extensionLog()}`);
+
 
   /** The Spikeworks output channel (log files of the extension host). */
   function extensionLog(): string {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureCodeServer, installExtension, launchCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, quickOpen as openCommandBox, RESULTS, skipWithoutChromium } from './workbench';
+import { CHROMIUM, CHROMIUM_ARGS, quickOpen as openCommandBox, RESULTS, shotStep, skipWithoutChromium } from './workbench';
 
 const FILE = 'hostile.snn';
 const CANARY = 'CANARY_trust_5d2a';
@@ -60,16 +60,8 @@ describe('a hostile workspace under workspace trust (code-server + Chromium)', {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function step(shot: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-      await page.screenshot({ path: join(RESULTS, `${shot}.png`) });
-      rmSync(join(RESULTS, `${shot}-failed.png`), { force: true });
-    } catch (err) {
-      await page?.screenshot({ path: join(RESULTS, `${shot}-failed.png`) }).catch(() => {});
-      throw err;
-    }
-  }
+  const step = (shot: string, body: () => Promise<void>) => shotStep(page, shot, body);
+
 
   const quickOpen = (text: string, expect?: string | RegExp) => openCommandBox(page, text, expect);
 

@@ -15,7 +15,7 @@ import {
   repoRoot,
   type CodeServer,
 } from '../../scripts/code-server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, quickOpen as openCommandBox, RESULTS, skipWithoutChromium } from './workbench';
+import { CHROMIUM, CHROMIUM_ARGS, quickOpen as openCommandBox, RESULTS, shotStep, skipWithoutChromium } from './workbench';
 
 const FILE = 'coba.snn';
 
@@ -73,20 +73,9 @@ describe('VS Code end to end (code-server + Chromium)', { skip: skipWithoutChrom
   });
 
   /** Runs a step; on failure saves `<shot>-failed.png` and the code-server log's tail, then rethrows. */
-  async function step(shot: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-      await page.screenshot({ path: join(RESULTS, `${shot}.png`) });
-      rmSync(join(RESULTS, `${shot}-failed.png`), { force: true }); // from an earlier run
-    } catch (err) {
-      await page?.screenshot({ path: join(RESULTS, `${shot}-failed.png`) }).catch(() => {});
-      if (server) {
-        const log = readFileSync(server.logFile, 'utf8').split('\n').slice(-30).join('\n');
-        console.error(`code-server log (tail) ${server.logFile}:\n${log}`);
-      }
-      throw err;
-    }
-  }
+  const step = (shot: string, body: () => Promise<void>) =>
+    shotStep(page, shot, body, () => (server ? `code-server log (tail) ${server.logFile}:\n${readFileSync(server.logFile, 'utf8').split('\n').slice(-30).join('\n')}` : ''));
+
 
   /** 1-based number of the first line of coba.snn matching `re`. */
   function lineOf(re: RegExp): number {

@@ -1,6 +1,6 @@
 // What the end-to-end suites in code-server share: the Chromium they drive and its flags, when
 // they skip, the workbench selectors they read (VS Code 1.100), and the command box.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/code-server.mjs';
@@ -42,4 +42,21 @@ export async function quickOpen(page: Page, text: string, expect?: string | RegE
   if (expect instanceof RegExp) await page.locator(QUICK_ROWS, { hasText: expect }).first().click();
   else await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Runs a test step: on success saves RESULTS/<shot>.png (and removes an old <shot>-failed.png);
+ * on failure saves <shot>-failed.png, prints what `onFailure` says (a log tail), and rethrows.
+ */
+export async function shotStep(page: Page | undefined, shot: string, body: () => Promise<void>, onFailure?: () => string): Promise<void> {
+  try {
+    await body();
+    await page!.screenshot({ path: join(RESULTS, `${shot}.png`) });
+    rmSync(join(RESULTS, `${shot}-failed.png`), { force: true });
+  } catch (err) {
+    await page?.screenshot({ path: join(RESULTS, `${shot}-failed.png`) }).catch(() => {});
+    const said = onFailure?.();
+    if (said) console.error(said);
+    throw err;
+  }
 }
