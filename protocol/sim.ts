@@ -44,6 +44,13 @@ export type ToWorker = {
   cancel: SharedArrayBuffer;
 };
 
+/** A population as the plan orders them: the order of spikes.bin, the raster's rows and every list of populations. */
+export interface PopulationShape {
+  name: string;
+  size: number;
+}
+
+/** The one shape of spikes, from the engine through the worker to the panels. */
 export interface PopulationSpikes {
   name: string;
   size: number;
