@@ -17,9 +17,7 @@ import { lower } from '../language-server/src/lower';
 import { loadPrelude, nodeHost } from '../language-server/src/node-host';
 import { Program } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
-import { Simulation, type RunResult } from '../sim-host/src/engine';
-import { WebGPUSimulation } from '../sim-host/src/webgpu/backend';
-import { getGpu, SWIFTSHADER_ICD } from '../sim-host/src/webgpu/device';
+import { getGpu, Simulation, sizeOf, spikesOf, SWIFTSHADER_ICD, WebGPUSimulation, type RunResult } from '../sim-host/src/engine';
 import { EXPECTED_E, microcircuitSnn, POPS } from './microcircuit';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -58,8 +56,9 @@ async function both(ir: ModelIR, duration: number): Promise<Row> {
   try {
     const gpu = await sim.run();
     let identical = true;
-    for (const [name, s] of wasm.spikes) {
-      const t = gpu.spikes.get(name);
+    for (const s of wasm.spikes) {
+      const name = s.name;
+      const t = spikesOf(gpu, name);
       identical &&= !!t && t.steps.length === s.steps.length && t.steps.every((x, k) => x === s.steps[k] && t.neurons[k] === s.neurons[k]);
     }
     return { wasm, gpu, gpuPlan: gpu.timings.plan_s + gpu.timings.compile_s, identical };
@@ -69,10 +68,10 @@ async function both(ir: ModelIR, duration: number): Promise<Row> {
 }
 
 const rateOf = (r: RunResult, pop: string, fromS: number) => {
-  const s = r.spikes.get(pop)!;
+  const s = spikesOf(r, pop)!;
   const from = Math.round(fromS / r.dt);
   const n = s.steps.filter((x) => x >= from).length;
-  return n / r.sizes.get(pop)! / ((r.stepsDone - from) * r.dt);
+  return n / sizeOf(r, pop)! / ((r.stepsDone - from) * r.dt);
 };
 
 export async function benchWebGPU(): Promise<void> {

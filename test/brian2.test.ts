@@ -13,7 +13,7 @@ import { URI } from 'vscode-uri';
 import { lower } from '../language-server/src/lower';
 import { loadPrelude, nodeHost } from '../language-server/src/node-host';
 import { Program } from '../language-server/src/program';
-import { Simulation, type RunResult } from '../sim-host/src/engine';
+import { Simulation, spikesOf, type RunResult } from '../sim-host/src/engine';
 import { repoRoot } from './helpers/build';
 
 const PY = '/usr/bin/python3';
@@ -41,7 +41,7 @@ function ours(name: string, seed = 1): RunResult {
 }
 
 function compareSpikes(a: RunResult, b: BrianOut, pop: string): number {
-  const s = a.spikes.get(pop)!;
+  const s = spikesOf(a, pop)!;
   const ref = b.spikes[pop];
   assert.ok(ref, `Brian2 output has no spikes for ${pop}`);
   const byNeuron = (ns: ArrayLike<number>, ts: ArrayLike<number>) => {
@@ -77,7 +77,7 @@ function compareTrace(a: RunResult, b: BrianOut, pop: string, variable: string):
   const ref = b.traces[`${pop}.${variable}`];
   assert.ok(tr && ref, `missing trace ${pop}.${variable}`);
   let worst = 0;
-  const s = a.spikes.get(pop)!;
+  const s = spikesOf(a, pop)!;
   tr.neurons.forEach((n, m) => {
     const near = new Set<number>();
     const every = Math.round(tr.every / a.dt);

@@ -14,9 +14,8 @@ import { loadPrelude, nodeHost } from '../language-server/src/node-host';
 import { Program } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
 import type { RunOptions, RunOutput } from '../protocol/sim';
-import { Simulation } from '../sim-host/src/engine';
+import { MAX_KERNEL_PAIRS, PlanError, Simulation, SPIKE_RECORD_BYTES, spikesOf } from '../sim-host/src/engine';
 import { RunRefused, RunTerminated, startRun, type ProgressCallback } from '../sim-host/src/host';
-import { MAX_KERNEL_PAIRS, PlanError, SPIKE_RECORD_BYTES } from '../sim-host/src/plan';
 import { distWorker, ensureBuilt, repoRoot } from './helpers/build';
 
 // The engine's own file handling is under test: the IR names files the plan reads from another
@@ -231,7 +230,7 @@ describe('recordings count against the memory limit (item 4)', () => {
     const sim = new Simulation(ir, { memoryLimit: limit });
     const r = within(20_000, 'the run', () => sim.run());
     assert.equal(r.stopReason, 'recording-limit');
-    const spikes = r.spikes.get('a')!;
+    const spikes = spikesOf(r, 'a')!;
     const budget = limit - sim.plan.memory.buffer.byteLength;
     assert.ok(spikes.steps.length <= budget / SPIKE_RECORD_BYTES && spikes.steps.length > budget / SPIKE_RECORD_BYTES - 2000, `${spikes.steps.length} spikes`);
     assert.ok(r.stepsDone < r.steps && r.stepsDone > 0);
@@ -262,7 +261,7 @@ describe('event files and edge lists: regular files only, bounded, inside the al
     fs.symlinkSync(path.join(outside, 'ev.csv'), path.join(dir, 'link.csv'));
     refused(irOf(eventModel('link.csv')), {}, 'input', /outside the folders a run may read/);
     const r = new Simulation(irOf(eventModel('link.csv')), { baseDir: dir, readRoots: [dir, outside] }).run();
-    assert.deepEqual([...r.spikes.get('dvs')!.steps], [10]);
+    assert.deepEqual([...spikesOf(r, 'dvs')!.steps], [10]);
   });
   it('a file over the memory left, or over 256 MiB, is refused before reading (sparse files)', () => {
     const big = path.join(dir, 'big.csv');

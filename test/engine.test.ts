@@ -8,10 +8,9 @@ import { lower } from '../language-server/src/lower';
 import { loadPrelude, nodeHost } from '../language-server/src/node-host';
 import { Program } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
-import { Simulation, type RunResult } from '../sim-host/src/engine';
+import { PlanError, Simulation, spikesOf, type RunResult } from '../sim-host/src/engine';
 import { RunRefused, startRun } from '../sim-host/src/host';
-import { PlanError } from '../sim-host/src/plan';
-import { Rng, philox } from '../sim-host/src/rng';
+import { Rng, philox } from '../sim-host/src/core/rng';
 import { distWorker, ensureBuilt, repoRoot } from './helpers/build';
 
 // The engine's own file handling is under test: the IR names files the plan reads from another
@@ -33,7 +32,7 @@ function run(text: string, opts: { seed?: number; duration?: number } = {}): Run
 }
 
 function spikeTimes(r: RunResult, pop: string, neuron = 0): number[] {
-  const s = r.spikes.get(pop)!;
+  const s = spikesOf(r, pop)!;
   const out: number[] = [];
   for (let k = 0; k < s.steps.length; k++) if (s.neurons[k] === neuron) out.push(s.steps[k] * r.dt);
   return out;
@@ -60,7 +59,7 @@ describe('counter-based RNG (Philox4x32-10)', () => {
         if (w[t & 3] / 4294967296 < 200 * 1e-4) expected.push(`${t}:${i}`);
       }
     }
-    const s = r.spikes.get('ext')!;
+    const s = spikesOf(r, 'ext')!;
     const got = [...s.steps].map((t, k) => `${t}:${s.neurons[k]}`);
     assert.deepEqual(got, expected);
     // and the rate is right: 50 × 200 Hz × 0.1 s = 1000 expected spikes
@@ -247,7 +246,7 @@ simulate { dt: 0.1 ms; duration: 300 ms }
 `);
       const sim = new Simulation(ir);
       const r = sim.run();
-      assert.deepEqual([...r.spikes.get('post')!.steps], [Math.round(tpost * 10)]);
+      assert.deepEqual([...spikesOf(r, 'post')!.steps], [Math.round(tpost * 10)]);
       const dw = sim.weights(1)[0] - 5e-12;
       const expected = dtms > 0 ? 10e-12 * 0.01 * Math.exp(-dtms / 20) : -10e-12 * 0.0105 * Math.exp(dtms / 20);
       assert.ok(Math.abs(dw / expected - 1) < 1e-3, `Δt = ${dtms} ms: Δw = ${dw}, expected ${expected}`);
@@ -377,7 +376,7 @@ describe('event files', () => {
     fs.writeFileSync(path.join(dir, 'bad.csv'), '0.01,1\n0.02,9\n');
     const model = (file: string) => `input ev = event_file[3] { file: "${file}" }\nprobe spikes(ev)\nsimulate { dt: 0.1 ms; duration: 30 ms }\n`;
     const spikes = (file: string) => {
-      const r = new Simulation(irOf(model(file)), { baseDir: dir }).run().spikes.get('ev')!;
+      const r = spikesOf(new Simulation(irOf(model(file)), { baseDir: dir }).run(), 'ev')!;
       return [...r.steps].map((s, k) => `${s}:${r.neurons[k]}`);
     };
     assert.deepEqual(spikes('ev.csv'), ['105:2', '200:0', '200:1']);
@@ -430,8 +429,8 @@ simulate { dt: 0.1 ms; duration: 200 ms; seed: 3 }
 `);
       const a = new Simulation(ir, { simd: false }).run();
       const b = new Simulation(ir, { simd: true }).run();
-      assert.ok(a.spikes.get('p')!.steps.length > 0, `${model}: no spikes`);
-      assert.deepEqual([...a.spikes.get('p')!.steps], [...b.spikes.get('p')!.steps], model);
+      assert.ok(spikesOf(a, 'p')!.steps.length > 0, `${model}: no spikes`);
+      assert.deepEqual([...spikesOf(a, 'p')!.steps], [...spikesOf(b, 'p')!.steps], model);
       assert.deepEqual([...a.traces[0].data], [...b.traces[0].data], model);
     }
   });
@@ -448,8 +447,8 @@ simulate { dt: 0.1 ms; duration: 300 ms; seed: 5 }
 `);
       const a = new Simulation(ir, { precision: 'f64' }).run();
       const b = new Simulation(ir, { precision: 'f32' }).run();
-      assert.ok(a.spikes.get('p')!.steps.length > 10, `${model}: too few spikes`);
-      assert.deepEqual([...b.spikes.get('p')!.steps], [...a.spikes.get('p')!.steps], model);
+      assert.ok(spikesOf(a, 'p')!.steps.length > 10, `${model}: too few spikes`);
+      assert.deepEqual([...spikesOf(b, 'p')!.steps], [...spikesOf(a, 'p')!.steps], model);
       const x = a.traces[0].data;
       const y = b.traces[0].data;
       const range = Math.max(...x) - Math.min(...x);

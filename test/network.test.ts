@@ -19,7 +19,7 @@ import { lower } from '../language-server/src/lower';
 import { loadPrelude, nodeHost } from '../language-server/src/node-host';
 import { Program } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
-import { Simulation } from '../sim-host/src/engine';
+import { Simulation, sizeOf } from '../sim-host/src/engine';
 import { repoRoot } from './helpers/build';
 
 const PY = '/usr/bin/python3';
@@ -102,7 +102,7 @@ function ours(ir: ModelIR, seed: number, duration: number): Run {
   assert.equal(r.dt, DT);
   assert.ok(!r.error, r.error);
   const out: Run = new Map();
-  for (const [name, s] of r.spikes) out.set(name, { size: r.sizes.get(name)!, steps: s.steps, neurons: s.neurons });
+  for (const s of r.spikes) out.set(s.name, { size: sizeOf(r, s.name)!, steps: s.steps, neurons: s.neurons });
   return out;
 }
 

@@ -87,7 +87,8 @@ describe('webgpu in headless Chromium (navigator.gpu) against WASM in Node', { s
       const a = new Simulation(ir, { duration }).run();
       assert.equal(b.stepsDone, a.stepsDone);
       let total = 0;
-      for (const [pop, s] of a.spikes) {
+      for (const s of a.spikes) {
+        const pop = s.name;
         const t: { steps: number[]; neurons: number[] } | undefined = b.spikes[pop];
         assert.ok(t, `the page recorded nothing for ${pop}`);
         total += s.steps.length;

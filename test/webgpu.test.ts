@@ -15,11 +15,7 @@ import { lower } from '../language-server/src/lower';
 import { loadPrelude, nodeHost } from '../language-server/src/node-host';
 import { Program } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
-import { Simulation, type RunResult } from '../sim-host/src/engine';
-import { PlanError } from '../sim-host/src/plan';
-import { WebGPUSimulation } from '../sim-host/src/webgpu/backend';
-import { getGpu, newGpu, SWIFTSHADER_ICD, type Gpu } from '../sim-host/src/webgpu/device';
-import { runOnBackend } from '../sim-host/src/webgpu/select';
+import { getGpu, newGpu, PlanError, readRunFiles, runOnBackend, Simulation, sizeOf, spikesOf, SWIFTSHADER_ICD, WebGPUSimulation, type Gpu, type RunResult } from '../sim-host/src/engine';
 import { repoRoot } from './helpers/build';
 
 const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
@@ -37,10 +33,11 @@ let gpu: Gpu | string = 'not looked for yet';
 /** Spike trains of both backends: identical? per-neuron counts equal for what fraction? rates? */
 function compare(a: RunResult, b: RunResult) {
   const out: { pop: string; identical: boolean; sameCount: number; rateA: number; rateB: number; spikesA: number; spikesB: number }[] = [];
-  for (const [name, s] of a.spikes) {
-    const t = b.spikes.get(name);
+  for (const s of a.spikes) {
+    const name = s.name;
+    const t = spikesOf(b, name);
     assert.ok(t, `WebGPU recorded no spikes for ${name}`);
-    const size = a.sizes.get(name)!;
+    const size = sizeOf(a, name)!;
     let identical = s.steps.length === t.steps.length;
     for (let k = 0; identical && k < s.steps.length; k++) identical = s.steps[k] === t.steps[k] && s.neurons[k] === t.neurons[k];
     const ca = new Int32Array(size);
@@ -187,7 +184,7 @@ describe('webgpu: adapter limits and fallback (no adapter needed)', () => {
   });
   it('refuses dendritic segments (it does not run them yet) instead of running them as plain synapses', async () => {
     const ir = irOf({ file: 'examples/active_dendrites.snn' });
-    await assert.rejects(WebGPUSimulation.create(ir, { duration: 0.01, gpu: fake(1 << 30), baseDir: path.join(repoRoot, 'examples') }), (e: unknown) => {
+    await assert.rejects(WebGPUSimulation.create(ir, { duration: 0.01, gpu: fake(1 << 30), files: readRunFiles(ir, { baseDir: path.join(repoRoot, 'examples') }) }), (e: unknown) => {
       assert.ok(e instanceof PlanError && e.code === 'unsupported', String(e));
       assert.match(e.message, /dendritic segments/);
       return true;
@@ -209,7 +206,7 @@ describe('webgpu: adapter limits and fallback (no adapter needed)', () => {
     const r = await runOnBackend(ir, { duration: 0.2 }, 'webgpu', {}, 'no WebGPU adapter found (test)');
     assert.equal(r.backend, 'wasm');
     assert.match(r.note ?? '', /WebGPU unavailable \(no WebGPU adapter found \(test\)\); ran on WASM/);
-    assert.ok(r.result.spikes.get('n')!.steps.length > 0);
+    assert.ok(spikesOf(r.result, 'n')!.steps.length > 0);
     const auto = await runOnBackend(ir, { duration: 0.2 }, 'auto', {}, 'none');
     assert.equal(auto.backend, 'wasm');
     assert.equal(auto.note, undefined);
@@ -295,8 +292,9 @@ describe('webgpu: agreement with the WASM engine', { skip: reexec ? 'runs in the
     assert.match(b.error ?? '', new RegExp(`ended at step ${b.stepsDone} of 10000`));
     assert.equal(b.stepsDone, at, 'steps done = the last chunk read back before the loss');
     // the spikes up to there are WASM's spikes up to there, step for step
-    for (const [name, s] of a.spikes) {
-      const t = b.spikes.get(name)!;
+    for (const s of a.spikes) {
+      const name = s.name;
+      const t = spikesOf(b, name)!;
       const upTo = s.steps.findIndex((x) => x >= at);
       const n = upTo < 0 ? s.steps.length : upTo;
       assert.ok(n > 5, `${name}: too few spikes before the loss (${n})`);
@@ -324,7 +322,7 @@ describe('webgpu: agreement with the WASM engine', { skip: reexec ? 'runs in the
         // last 100 ms on WASM), not on a network that has fallen silent.
         ir.simulate.seed = [1, 2, 3, 4, 5, 6, 7, 8].find((seed) => {
           const r = new Simulation(ir, { seed, duration: 0.2 }).run();
-          const late = [...r.spikes.values()].reduce((a, s) => a + s.steps.filter((x) => x >= 1000).length, 0);
+          const late = r.spikes.reduce((a, s) => a + s.steps.filter((x) => x >= 1000).length, 0);
           return late / 4000 / 0.1 > 5;
         }) ?? assert.fail('no active COBA seed among 1..8');
       }

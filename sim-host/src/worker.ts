@@ -2,10 +2,7 @@
 // browser host posts the same messages). Builds, compiles and runs; streams progress; a cancel
 // flag in shared memory stops it between chunks of steps (chunks are sized to ~10 ms).
 import type { FromWorker, ProgressDelta, RunOutput, SpikeDelta, ToWorker, TraceDelta } from '../../protocol/sim';
-import { Simulation, type RunResult } from './engine';
-import { nodeReadInputFile } from './node-files';
-import { PlanError, type PlanOptions } from './plan';
-import { runOnBackend } from './webgpu/select';
+import { PlanError, runOnBackend, Simulation, type EngineOptions, type RunResult } from './engine';
 
 type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e: 'message', f: (m: ToWorker) => void): void };
 
@@ -14,7 +11,7 @@ export function toOutput(r: RunResult): RunOutput {
     dt: r.dt, steps: r.steps, stepsDone: r.stepsDone, seed: r.seed, cancelled: r.cancelled, error: r.error, stopReason: r.stopReason,
     // The records' own buffers (views of the engine's growable arrays, fresh trace copies) are
     // transferred as they are: copying them would double the results' memory at the end.
-    spikes: [...r.spikes].map(([name, s]) => ({ name, size: r.sizes.get(name) ?? 0, steps: s.steps, neurons: s.neurons })),
+    spikes: r.spikes,
     traces: r.traces,
     synapses: r.synapses, memoryBytes: r.memoryBytes, timings: r.timings,
   };
@@ -30,11 +27,11 @@ export class DeltaTracker {
 
   next(r: RunResult): ProgressDelta {
     const spikes: SpikeDelta[] = [];
-    for (const [name, rec] of r.spikes) {
-      const from = this.spikesSent.get(name) ?? 0;
+    for (const rec of r.spikes) {
+      const from = this.spikesSent.get(rec.name) ?? 0;
       if (rec.steps.length <= from) continue;
-      spikes.push({ name, size: r.sizes.get(name) ?? 0, steps: rec.steps.slice(from), neurons: rec.neurons.slice(from) });
-      this.spikesSent.set(name, rec.steps.length);
+      spikes.push({ name: rec.name, size: rec.size, steps: rec.steps.slice(from), neurons: rec.neurons.slice(from) });
+      this.spikesSent.set(rec.name, rec.steps.length);
     }
     const traces: TraceDelta[] = [];
     r.traces.forEach((t, k) => {
@@ -57,23 +54,23 @@ export function handle(msg: ToWorker, port: Port): void {
     progressEveryMs: msg.options.progressEveryMs ?? 100,
     shouldStop: () => Atomics.load(cancel, 0) !== 0,
     onProgress: (done: number, total: number, r: RunResult) => {
-      const spikes = [...r.spikes.values()].reduce((a, s) => a + s.steps.length, 0);
+      const spikes = r.spikes.reduce((a, s) => a + s.steps.length, 0);
       if (!stream) return port.postMessage({ type: 'progress', done, total, spikes });
       const delta = stream.next(r);
       const transfer = [...delta.spikes.flatMap((s) => [s.steps.buffer as ArrayBuffer, s.neurons.buffer as ArrayBuffer]), ...delta.traces.map((t) => t.data.buffer as ArrayBuffer)];
       port.postMessage({ type: 'progress', done, total, spikes, delta }, transfer);
     },
   };
-  // Building reads files (bounded, confined, cancellable) and reports long steps as progress.
-  const options: PlanOptions = {
+  // Reading files (bounded, confined, cancellable: node-files.ts) and building; long build steps
+  // are reported as progress.
+  const options: EngineOptions = {
     ...msg.options,
-    readFile: nodeReadInputFile,
     shouldStop: cb.shouldStop,
     onBuildProgress: msg.options.buildProgress ? (done, total, label) => port.postMessage({ type: 'progress', phase: 'build', label, done, total, spikes: 0 }) : undefined,
   };
   const choice = msg.options.backend ?? msg.ir.simulate.backend ?? 'auto';
   if (choice !== 'wasm') {
-    // WebGPU, or auto: asynchronous (sim-host/src/webgpu/select.ts).
+    // WebGPU, or auto: asynchronous (sim-host/src/core/select.ts).
     runOnBackend(msg.ir, options, choice, cb).then(
       (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note }, port),
       (e) => fail(e, port),

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ACTIVE, N_CELLS, OFFSET, PATTERNS, PERIOD, UNION_K, UNION_SEGMENTS, patterns, patternsCsv, unionEdgesCsv, unionSynapses } from './active_dendrites_data';
+import { spikesOf } from '../../sim-host/src/engine';
 import { examplesDir, loadExample, projIndex, runSim } from './helpers';
 
 /** ln C(n, k). */
@@ -62,7 +63,7 @@ describe('examples/active_dendrites.snn', () => {
       syn.forEach((s) => assert.equal(s.size, g.s));
       const expected = new Set<string>();
       pats.forEach((p, k) => syn.forEach((s, seg) => p.filter((c) => s.has(c)).length >= g.theta && expected.add(`${k}:${Math.floor(seg / K)}`)));
-      const sp = r.spikes.get(g.pop)!;
+      const sp = spikesOf(r, g.pop)!;
       const got = new Set<string>();
       for (let m = 0; m < sp.steps.length; m++) got.add(`${patternOf(sp.steps[m], r.dt)}:${sp.neurons[m]}`);
       assert.equal(got.size, sp.steps.length, `${g.pop}: a cell spiked twice for one pattern`);
@@ -73,7 +74,7 @@ describe('examples/active_dendrites.snn', () => {
   it('false-match rates agree with 1 − (1 − P)^4 within 3.5 binomial standard errors for four (s, θ)', () => {
     for (const g of GROUPS) {
       const trials = CELLS * PATTERNS;
-      const hits = r.spikes.get(g.pop)!.steps.length;
+      const hits = spikesOf(r, g.pop)!.steps.length;
       // Given the pattern, the 4 independently drawn segments match independently.
       const p = 1 - (1 - falseMatch(N_CELLS, ACTIVE, g.s, g.theta)) ** K;
       const se = Math.sqrt((p * (1 - p)) / trials);
@@ -84,7 +85,7 @@ describe('examples/active_dendrites.snn', () => {
   });
 
   it('union: each of 4 cells (4 segments × 4 stored patterns) recognises all 16 patterns it stores and (P ~ 3e-8) none of the other 134', () => {
-    const sp = r.spikes.get('union_cell')!;
+    const sp = spikesOf(r, 'union_cell')!;
     const fired = new Set<string>();
     for (let m = 0; m < sp.steps.length; m++) fired.add(`${patternOf(sp.steps[m], r.dt)}:${sp.neurons[m]}`);
     const syn = unionSynapses();

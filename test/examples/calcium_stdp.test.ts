@@ -6,6 +6,7 @@
 // over a piecewise-exponential calcium trace), within the error the time step allows.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { spikesOf } from '../../sim-host/src/engine';
 import { loadExample, projIndex, runSim } from './helpers';
 
 // The example's protocol (see its header): synapse k's Δt = t_post - t_pre, in ms.
@@ -50,7 +51,7 @@ describe('examples/calcium_stdp.snn', () => {
   // Δw per synapse (pre channel i -> post cell col[i], one to one), in units of eta·w_max
   const dw = Array.from({ length: n }, (_, i) => (wEnd[i] - w0) / unit);
   const stepsOf = (pop: string, i: number) => {
-    const s = result.spikes.get(pop)!;
+    const s = spikesOf(result, pop)!;
     const out: number[] = [];
     for (let m = 0; m < s.steps.length; m++) if (s.neurons[m] === i) out.push(s.steps[m]);
     return out;

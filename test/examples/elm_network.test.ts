@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ModelIR } from '../../protocol/ir';
-import type { RunResult, Simulation } from '../../sim-host/src/engine';
+import { spikesOf, type RunResult, type Simulation } from '../../sim-host/src/engine';
 import { elmParams, runElm } from './elm_reference';
 import { WEIGHT_FILES, weightsCsv } from './elm_weights';
 import { examplesDir, loadText, runSim, spikeTimes, trace } from './helpers';
@@ -49,7 +49,7 @@ function delivered(ir: ModelIR, sim: Simulation, result: RunResult): Map<number,
     const w = conn.weight.kind === 'const' ? conn.weight.value : 0;
     const d = Math.round((conn.delay?.kind === 'const' ? conn.delay.value : 0) / dt);
     const { rowptr, col } = sim.connectivity(k);
-    const sp = result.spikes.get(pr.source.name);
+    const sp = spikesOf(result, pr.source.name);
     assert.ok(sp, `spikes of ${pr.source.name} are recorded`);
     for (let m = 0; m < sp.steps.length; m++) {
       const i = sp.neurons[m] - pr.src[0];

@@ -7,7 +7,7 @@ import { lower } from '../../language-server/src/lower';
 import { loadPrelude, nodeHost } from '../../language-server/src/node-host';
 import { Program } from '../../language-server/src/program';
 import type { ModelIR } from '../../protocol/ir';
-import { Simulation, type RunResult } from '../../sim-host/src/engine';
+import { Simulation, sizeOf, spikesOf, type RunResult } from '../../sim-host/src/engine';
 import { repoRoot } from '../helpers/build';
 
 export const examplesDir = path.join(repoRoot, 'examples');
@@ -53,8 +53,8 @@ export function projIndex(sim: Simulation, source: string, target: string, plast
 
 /** Spike counts per neuron of `pop` in [from, to) seconds. */
 export function counts(r: RunResult, pop: string, from: number, to: number): Float64Array {
-  const s = r.spikes.get(pop);
-  const n = r.sizes.get(pop);
+  const s = spikesOf(r, pop);
+  const n = sizeOf(r, pop);
   if (!s || n === undefined) throw new Error(`no spikes recorded for ${pop}`);
   const c = new Float64Array(n);
   const a = Math.round(from / r.dt);
@@ -74,7 +74,7 @@ export function rate(r: RunResult, pop: string, from: number, to: number, lo = 0
 
 /** Spike times (s) of one neuron. */
 export function spikeTimes(r: RunResult, pop: string, neuron: number): number[] {
-  const s = r.spikes.get(pop)!;
+  const s = spikesOf(r, pop)!;
   const out: number[] = [];
   for (let k = 0; k < s.steps.length; k++) if (s.neurons[k] === neuron) out.push(s.steps[k] * r.dt);
   return out;

@@ -1,7 +1,7 @@
 // Builds the NALSM variants and measures them (shared by the test; also a scratch harness).
 import type { ModelIR } from '../../protocol/ir';
 import { loadText, runSim } from './helpers';
-import type { RunResult } from '../../sim-host/src/engine';
+import { sizeOf, spikesOf, type RunResult } from '../../sim-host/src/engine';
 import type { Simulation } from '../../sim-host/src/engine';
 
 export const CHANNELS = 20;
@@ -64,7 +64,7 @@ export function withStream(text: string, s: { times: number[]; indices: number[]
 export function branchingFactor(sim: Simulation, r: RunResult, pops: string[], from: number, to: number, bin = 0.004): number {
   const offs = new Map<string, number>();
   let total = 0;
-  for (const p of pops) (offs.set(p, total), (total += r.sizes.get(p)!));
+  for (const p of pops) (offs.set(p, total), (total += sizeOf(r, p)!));
   const post: number[][] = Array.from({ length: total }, () => []);
   const pre: number[][] = Array.from({ length: total }, () => []);
   sim.plan.projs.forEach((pr, k) => {
@@ -79,7 +79,7 @@ export function branchingFactor(sim: Simulation, r: RunResult, pops: string[], f
   // spikes per neuron: sorted step lists
   const times: number[][] = Array.from({ length: total }, () => []);
   for (const p of pops) {
-    const sp = r.spikes.get(p)!;
+    const sp = spikesOf(r, p)!;
     const o = offs.get(p)!;
     for (let k = 0; k < sp.steps.length; k++) if (sp.steps[k] < steps) times[o + sp.neurons[k]].push(sp.steps[k]);
   }
@@ -110,8 +110,8 @@ export function branchingFactor(sim: Simulation, r: RunResult, pops: string[], f
 
 /** Liquid state per trial: exc spike counts in `nb` sub-bins of the trial. */
 export function states(r: RunResult, pop: string, trials: number, first: number, nb = 4): number[][] {
-  const sp = r.spikes.get(pop)!;
-  const n = r.sizes.get(pop)!;
+  const sp = spikesOf(r, pop)!;
+  const n = sizeOf(r, pop)!;
   const X = Array.from({ length: trials }, () => new Array(n * nb).fill(0));
   for (let k = 0; k < sp.steps.length; k++) {
     const t = sp.steps[k] * r.dt;
@@ -213,7 +213,7 @@ export function runLiquid(text: string, variant: Variant, start: string, seed: n
   const { sim, result: r } = runSim(loadText(model, `lsm_${variant.replace(/\W/g, '_')}`), { seed });
   const bf = branchingFactor(sim, r, ['exc', 'inh'], o.duration - 10, o.duration - 0.05);
   let late = 0;
-  for (const s of r.spikes.get('exc')!.steps) if (s * r.dt >= o.duration - 10) late++;
+  for (const s of spikesOf(r, 'exc')!.steps) if (s * r.dt >= o.duration - 10) late++;
   const first = trials / 2;
-  return { bf, rate: late / r.sizes.get('exc')! / 10, X: states(r, 'exc', trials - first, first), y: input.labels.slice(first) };
+  return { bf, rate: late / sizeOf(r, 'exc')! / 10, X: states(r, 'exc', trials - first, first), y: input.labels.slice(first) };
 }

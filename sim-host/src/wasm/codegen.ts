@@ -5,7 +5,9 @@
 // Parameters that are the same for all neurons are folded into constants.
 // State is f32 in memory and f64 while computing.
 import type { ExprIR, ModelDefIR, StatementIR } from '../../../protocol/ir';
-import { PlanError, type Plan, type PlasticPlan, type PopPlan, type ProjPlan } from '../plan';
+import { affine, fold, isConst, K } from '../core/ir-algebra';
+import { PlanError } from '../core/limits';
+import type { Plan, PlasticPlan, PopPlan, ProjPlan } from '../core/plan';
 import { Code, ModuleBuilder, Op, Sat, T, V } from './emitter';
 
 const M0 = 0xd2511f53;
@@ -224,145 +226,6 @@ function emitPhilox(c: Code, k0: number, k1: number, normal: boolean | 'store', 
   c.f64(2 * Math.PI);
   unit(c2, c3);
   c.op(Op.f64_mul).call(fns.cos).op(Op.f64_mul);
-}
-
-// ---- expressions -------------------------------------------------------------------------------
-
-type Folded = ExprIR;
-
-export function isConst(e: ExprIR): e is { op: 'const'; value: number } {
-  return e.op === 'const';
-}
-const K = (value: number): ExprIR => ({ op: 'const', value });
-
-/** Substitutes homogeneous parameters and dt, folds constant arithmetic. */
-export function fold(e: ExprIR, consts: (name: string) => number | undefined, dt: number, n: number): Folded {
-  switch (e.op) {
-    case 'param': {
-      const v = consts(e.name);
-      return v === undefined ? e : K(v);
-    }
-    case 'builtin':
-      return e.name === 'dt' ? K(dt) : e.name === 'N' ? K(n) : e;
-    case 'neg': {
-      const a = fold(e.args[0], consts, dt, n);
-      return isConst(a) ? K(-a.value) : { op: 'neg', args: [a] };
-    }
-    case 'not': {
-      const a = fold(e.args[0], consts, dt, n);
-      return isConst(a) ? K(a.value ? 0 : 1) : { op: 'not', args: [a] };
-    }
-    case 'call': {
-      const args = e.args.map((x) => fold(x, consts, dt, n));
-      if (e.fn !== 'rand' && e.fn !== 'randn' && args.every(isConst)) {
-        const v = constCall(e.fn, args.map((x) => (x as { value: number }).value));
-        if (v !== undefined) return K(v);
-      }
-      return { op: 'call', fn: e.fn, args };
-    }
-    case 'const':
-    case 'state':
-    case 'alias':
-    case 'weight':
-    case 'target':
-    case 'pre':
-    case 'post':
-    case 'mod':
-      return e;
-    default: {
-      const a = fold(e.args[0], consts, dt, n);
-      const b = fold(e.args[1], consts, dt, n);
-      if (isConst(a) && isConst(b)) {
-        const x = a.value;
-        const y = b.value;
-        const r = { add: x + y, sub: x - y, mul: x * y, div: x / y, pow: Math.pow(x, y), lt: +(x < y), le: +(x <= y), gt: +(x > y), ge: +(x >= y), eq: +(x === y), ne: +(x !== y), and: +(!!x && !!y), or: +(!!x || !!y) }[e.op];
-        return K(r);
-      }
-      if (e.op === 'mul' && ((isConst(a) && a.value === 0) || (isConst(b) && b.value === 0))) return K(0);
-      if (e.op === 'mul' && isConst(a) && a.value === 1) return b;
-      if (e.op === 'mul' && isConst(b) && b.value === 1) return a;
-      if ((e.op === 'add' || e.op === 'sub') && isConst(b) && b.value === 0) return a;
-      if (e.op === 'add' && isConst(a) && a.value === 0) return b;
-      if (e.op === 'div' && isConst(b) && b.value === 1) return a;
-      return { op: e.op, args: [a, b] };
-    }
-  }
-}
-
-function constCall(fn: string, a: number[]): number | undefined {
-  const f: Record<string, (...x: number[]) => number> = {
-    exp: Math.exp, log: Math.log, sqrt: Math.sqrt, abs: Math.abs, sin: Math.sin, cos: Math.cos, tanh: Math.tanh,
-    sigmoid: (x) => 1 / (1 + Math.exp(-x)), relu: (x) => Math.max(0, x), heaviside: (x) => (x > 0 ? 1 : 0),
-    min: Math.min, max: Math.max, clip: (x, lo, hi) => Math.min(Math.max(x, lo), hi),
-  };
-  return f[fn]?.(...a);
-}
-
-/**
- * rhs = a + b·x for an affine rhs (aliases expanded); undefined when not affine. With
- * `frozenCalls` (method exponential) a function call belongs to `a` whatever its arguments:
- * it is evaluated at the start of the step like the other variables.
- */
-export function affine(e: ExprIR, x: string, aliases: Map<string, ExprIR>, frozenCalls = false, depth = 0): { a: ExprIR; b: ExprIR } | undefined {
-  if (depth > 64) return undefined;
-  const zero = K(0);
-  const rec = (y: ExprIR) => affine(y, x, aliases, frozenCalls, depth + 1);
-  const add = (p: ExprIR, q: ExprIR): ExprIR => (isConst(p) && p.value === 0 ? q : isConst(q) && q.value === 0 ? p : { op: 'add', args: [p, q] });
-  const mul = (p: ExprIR, q: ExprIR): ExprIR => (isConst(p) && p.value === 0) || (isConst(q) && q.value === 0) ? zero : { op: 'mul', args: [p, q] };
-  const noX = (y: { a: ExprIR; b: ExprIR }) => isConst(y.b) && y.b.value === 0;
-  switch (e.op) {
-    case 'state':
-      return e.name === x ? { a: zero, b: K(1) } : { a: e, b: zero };
-    case 'alias': {
-      const def = aliases.get(e.name);
-      if (!def) return { a: e, b: zero };
-      const r = rec(def);
-      return r && noX(r) ? { a: e, b: zero } : r;
-    }
-    case 'neg': {
-      const r = rec(e.args[0]);
-      return r && { a: { op: 'neg', args: [r.a] }, b: isConst(r.b) ? K(-r.b.value) : { op: 'neg', args: [r.b] } };
-    }
-    case 'add':
-    case 'sub': {
-      const p = rec(e.args[0]);
-      const q = rec(e.args[1]);
-      if (!p || !q) return undefined;
-      if (e.op === 'add') return { a: add(p.a, q.a), b: add(p.b, q.b) };
-      return { a: { op: 'sub', args: [p.a, q.a] }, b: noX(q) ? p.b : { op: 'sub', args: [p.b, q.b] } };
-    }
-    case 'mul': {
-      const p = rec(e.args[0]);
-      const q = rec(e.args[1]);
-      if (!p || !q) return undefined;
-      if (noX(p)) return { a: mul(p.a, q.a), b: mul(p.a, q.b) };
-      if (noX(q)) return { a: mul(p.a, q.a), b: mul(p.b, q.a) };
-      return undefined;
-    }
-    case 'div': {
-      const p = rec(e.args[0]);
-      const q = rec(e.args[1]);
-      if (!p || !q || !noX(q)) return undefined;
-      return { a: { op: 'div', args: [p.a, q.a] }, b: isConst(p.b) && p.b.value === 0 ? zero : { op: 'div', args: [p.b, q.a] } };
-    }
-    default: {
-      // Anything else must not involve x at all (a call may, when calls are held).
-      if (frozenCalls && e.op === 'call') return { a: e, b: zero };
-      const r = mentions(e, x, aliases, 0) ? undefined : { a: e, b: zero };
-      return r;
-    }
-  }
-}
-
-function mentions(e: ExprIR, x: string, aliases: Map<string, ExprIR>, depth: number): boolean {
-  if (depth > 64) return true;
-  if (e.op === 'state') return e.name === x;
-  if (e.op === 'alias') {
-    const d = aliases.get(e.name);
-    return d ? mentions(d, x, aliases, depth + 1) : false;
-  }
-  if ('args' in e) return e.args.some((a) => mentions(a, x, aliases, depth + 1));
-  return false;
 }
 
 // ---- lanes: scalar f64, f64x2, scalar f32, f32x4 ------------------------------------------------

@@ -1,15 +1,17 @@
 /// <reference types="@webgpu/types" />
-// The WebGPU backend: the plan of plan.ts (the same memory layout, connectivity, initial values
-// and random streams as the WASM engine) run by the WGSL kernels of wgsl.ts. Same results shape
-// as Simulation.run (engine.ts), asynchronous (GPU read-backs are). protocol/webgpu.md.
+// The WebGPU backend: the plan of core/plan.ts (the same memory layout, connectivity, initial
+// values and random streams as the WASM backend) run by the WGSL kernels of wgsl.ts, through the
+// run contract (core/run.ts), asynchronous (GPU read-backs are). protocol/webgpu.md.
 import type { ModelIR } from '../../../protocol/ir';
-import type { RunCallbacks, RunResult, SpikeRecord, TraceRecord } from '../engine';
-import { nanInfMessage } from '../messages';
-import { buildPlan, PlanError, synapseProbe, type Plan, type PlanOptions } from '../plan';
-import { getGpu, type Gpu } from './device';
+import type { Backend } from '../core/backend';
+import { PlanError } from '../core/limits';
+import { buildPlan, synapseProbe, type Plan, type PlanOptions } from '../core/plan';
+import { nanInfMessage, newResult, stepChunks, type RunCallbacks, type RunResult, type StepPace, type TraceRecord } from '../core/run';
+import { dumpWgsl, getGpu, type Gpu } from './device';
 import { pieces, split, type Split } from './chunks';
+import { CTL, WG, type Layout } from './layout';
 import { plasticRefusal, plasticWords } from './plastic';
-import { CTL, generate, WG, type Kernels, type Layout } from './wgsl';
+import { generate, type Kernels } from './wgsl';
 
 const U = GPUBufferUsageConst();
 function GPUBufferUsageConst() {
@@ -45,16 +47,15 @@ export class WebGPUSimulation {
     if (typeof gpu === 'string') throw new NoAdapter(gpu);
     // What this backend does not run yet is refused from the IR, before a plan is drawn (the
     // WASM fallback then draws the only one).
-    for (const p of ir.populations) {
-      if (ir.models[p.model]?.method === 'exponential') throw new PlanError('the WebGPU backend does not run method exponential yet (use backend: wasm)');
-    }
-    for (const c of ir.connections) {
-      const why = plasticRefusal(ir, c);
-      if (why) throw new PlanError(`the WebGPU backend does not run this plastic synapse: ${why} (use backend: wasm)`);
-      if (c.segments) throw new PlanError('the WebGPU backend does not run dendritic segments yet (use backend: wasm)');
-    }
+    const why = webgpuRefusal(ir);
+    if (why) throw new PlanError(`${why} (use backend: wasm)`);
     const t0 = performance.now();
     const plan = buildPlan(ir, opts);
+    return WebGPUSimulation.ofPlan(plan, gpu, (performance.now() - t0) / 1000);
+  }
+
+  /** Builds the kernels and buffers of a plan drawn before; rejects with PlanError when it does not fit the adapter. */
+  static async ofPlan(plan: Plan, gpu: Gpu, planS = 0): Promise<WebGPUSimulation> {
     const t1 = performance.now();
     // Per projection: column pointers by local target (syn buffer) and, in the bucket buffer,
     // a count per target and one slot per synapse (a column's slots receive this step's arrivals).
@@ -215,7 +216,7 @@ export class WebGPUSimulation {
     device.pushErrorScope('validation');
     // (no `process` in a browser)
     const dump = typeof process !== 'undefined' ? process.env?.SPIKEWORKS_WGSL_DUMP : undefined;
-    if (dump) (await import('node:fs')).writeFileSync(dump, kernels.code);
+    if (dump) await dumpWgsl(dump, kernels.code);
     const module = device.createShaderModule({ code: kernels.code });
     const info = await module.getCompilationInfo();
     const errors = info.messages.filter((m) => m.type === 'error');
@@ -245,7 +246,7 @@ export class WebGPUSimulation {
       throw new PlanError(`WebGPU: out of device memory allocating ${oom.join('; ')} on ${gpu.name}; run on WASM (backend: wasm) or reduce the model`, 'memory');
     }
     if (e) throw new Error(`WebGPU: ${e.message}`);
-    return new WebGPUSimulation(plan, gpu, lay, kernels, bufs, pipelines, bindGroup, (t1 - t0) / 1000, (performance.now() - t1) / 1000);
+    return new WebGPUSimulation(plan, gpu, lay, kernels, bufs, pipelines, bindGroup, planS, (performance.now() - t1) / 1000);
   }
 
   /**
@@ -344,11 +345,7 @@ export class WebGPUSimulation {
       });
     }
     const csSteps = [...csAt.keys()].filter((s) => s >= 0).sort((a, b) => a - b);
-    const result: RunResult = {
-      dt: plan.dt, steps: plan.steps, stepsDone: 0, seed: plan.seed, cancelled: false,
-      spikes: new Map(), sizes: new Map(plan.pops.map((p) => [p.name, p.size])), traces: traces.map((t) => t.rec),
-      timings: { plan_s: this.planS, compile_s: this.compileS, run_s: 0 }, synapses: plan.projs.reduce((a, p) => a + p.synapses, 0), memoryBytes: plan.bytes,
-    };
+    const result = newResult(plan, traces.map((t) => t.rec), { plan_s: this.planS, compile_s: this.compileS });
     const keys: Float64Array[] = [];
     const recStage = device.createBuffer({ size: this.lay.recCap * 8, usage: U.MAP_READ | U.COPY_DST });
     const ctlStage = device.createBuffer({ size: CTL.words * 4, usage: U.MAP_READ | U.COPY_DST });
@@ -377,8 +374,9 @@ export class WebGPUSimulation {
         per[popIdx].steps.push(step);
         per[popIdx].neurons.push(g - this.lay.recBase[popIdx]);
       }
+      result.spikes = [];
       plan.pops.forEach((p, k) => {
-        if (recordAll || probedSpikes.has(p.name)) result.spikes.set(p.name, { steps: Int32Array.from(per[k].steps), neurons: Int32Array.from(per[k].neurons) } satisfies SpikeRecord);
+        if (recordAll || probedSpikes.has(p.name)) result.spikes.push({ name: p.name, size: p.size, steps: Int32Array.from(per[k].steps), neurons: Int32Array.from(per[k].neurons) });
       });
     };
     const readTraces = async (upTo: number) => {
@@ -398,23 +396,21 @@ export class WebGPUSimulation {
     };
 
     const t0 = performance.now();
-    let lastReport = t0;
-    const every = cb.progressEveryMs ?? 100;
     const maxChunk = Math.max(1, Math.floor(this.lay.recCap / Math.max(1, neurons)));
-    let chunk = Math.min(16, maxChunk);
-    let t = 0;
+    const pace: StepPace = { first: Math.min(16, maxChunk), max: maxChunk, fastMs: 25, slowMs: 100 };
     let errStep = -1;
     const pass = (enc: GPUCommandEncoder) => enc.beginComputePass();
     const maxDim = this.gpu.limits.maxComputeWorkgroupsPerDimension;
-    while (t < plan.steps) {
-      let end = Math.min(plan.steps, t + chunk);
+    for (const chunk of stepChunks(result, cb, pace, finishSpikes, t0)) {
+      const t = chunk.from;
+      // A chunk ends before the next current step (written between chunks).
       const nextCs = csSteps.find((s) => s > t);
-      if (nextCs !== undefined && nextCs < end) end = nextCs;
+      if (nextCs !== undefined && nextCs < chunk.to) chunk.to = nextCs;
+      const end = chunk.to;
       for (const c of csAt.get(t) ?? []) {
         const data = new Uint8Array(new Float32Array(c.to - c.from + 1).fill(c.value).buffer);
         for (const [k, at, n] of pieces(this.lay.mem, c.off + 4 * c.from, data.byteLength)) device.queue.writeBuffer(this.bufs.mem[k], at, data, at + k * this.lay.mem.chunkWords * 4 - (c.off + 4 * c.from), n);
       }
-      const c0 = performance.now();
       const enc = device.createCommandEncoder();
       let p = pass(enc);
       for (let s = t; s < end; s++) {
@@ -472,8 +468,6 @@ export class WebGPUSimulation {
         break;
       }
       device.queue.writeBuffer(this.bufs.ctl, CTL.recCount * 4, new Uint32Array([0]));
-      t = end;
-      result.stepsDone = t;
       if (ctl[CTL.err]) {
         errStep = ctl[CTL.errStep];
         const pop = plan.pops[ctl[CTL.errPop]];
@@ -481,19 +475,6 @@ export class WebGPUSimulation {
         result.error = nanInfMessage(pop?.name, variable, ctl[CTL.errNeuron], errStep, plan.dt);
         result.stopReason = 'nan-inf';
         result.stepsDone = errStep + 1;
-        break;
-      }
-      const took = performance.now() - c0;
-      chunk = Math.max(1, Math.min(maxChunk, Math.round(chunk * (took > 100 ? 0.5 : took < 25 ? 2 : 1))));
-      const now = performance.now();
-      if (cb.onProgress && now - lastReport >= every) {
-        lastReport = now;
-        result.timings.run_s = (now - t0) / 1000;
-        finishSpikes();
-        cb.onProgress(t, plan.steps, result);
-      }
-      if (cb.shouldStop?.()) {
-        result.cancelled = true;
         break;
       }
     }
@@ -505,14 +486,48 @@ export class WebGPUSimulation {
     else await readTraces(result.stepsDone);
     finishSpikes();
     if (errStep >= 0) {
-      for (const [name, s] of result.spikes) {
+      result.spikes = result.spikes.map((s) => {
         const keep = s.steps.findIndex((x) => x > errStep);
-        if (keep >= 0) result.spikes.set(name, { steps: s.steps.slice(0, keep), neurons: s.neurons.slice(0, keep) });
-      }
+        return keep >= 0 ? { ...s, steps: s.steps.slice(0, keep), neurons: s.neurons.slice(0, keep) } : s;
+      });
     }
     recStage.destroy();
     ctlStage.destroy();
     traceBuf.destroy();
     return result;
   }
+}
+
+/**
+ * Why the WebGPU backend cannot run `ir` (what it does not implement yet), or undefined; decided
+ * from the IR before a plan is drawn.
+ */
+export function webgpuRefusal(ir: ModelIR): string | undefined {
+  for (const p of ir.populations) {
+    if (ir.models[p.model]?.method === 'exponential') return 'the WebGPU backend does not run method exponential yet';
+  }
+  for (const c of ir.connections) {
+    const why = plasticRefusal(ir, c);
+    if (why) return `the WebGPU backend does not run this plastic synapse: ${why}`;
+    if (c.segments) return 'the WebGPU backend does not run dendritic segments yet';
+  }
+  return undefined;
+}
+
+/** The WebGPU backend on `gpu`, as the run contract sees it (core/backend.ts). */
+export function webgpuBackend(gpu: Gpu): Backend {
+  return {
+    name: 'webgpu',
+    device: gpu.name,
+    software: gpu.name.endsWith('(software)'),
+    cannotRun: webgpuRefusal,
+    run: async (plan, cb) => {
+      const sim = await WebGPUSimulation.ofPlan(plan, gpu);
+      try {
+        return await sim.run(cb);
+      } finally {
+        sim.destroy();
+      }
+    },
+  };
 }

@@ -21,7 +21,7 @@ async function run(ir: ModelIR, duration?: number): Promise<BrowserRun> {
     try {
       const r = await sim.run();
       const spikes: BrowserRun['spikes'] = {};
-      for (const [name, s] of r.spikes) spikes[name] = { steps: [...s.steps], neurons: [...s.neurons] };
+      for (const s of r.spikes) spikes[s.name] = { steps: [...s.steps], neurons: [...s.neurons] };
       return { adapter: gpu.name, error: r.error, stepsDone: r.stepsDone, spikes };
     } finally {
       sim.destroy();

@@ -95,3 +95,9 @@ async function vulkanLoader(): Promise<boolean | undefined> {
   const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/lib/x86_64-linux-gnu'];
   return dirs.some((d) => fs.existsSync(`${d}/libvulkan.so.1`));
 }
+
+/** Writes the generated WGSL to `file` (SPIKEWORKS_WGSL_DUMP, Node only: loaded lazily, never in a browser). */
+export async function dumpWgsl(file: string, code: string): Promise<void> {
+  const fs = await import('node:fs');
+  fs.writeFileSync(file, code);
+}

@@ -15,9 +15,10 @@
 // results do not depend on scheduling. Arithmetic is f32 (the WASM engine computes synapse
 // statements in f64 and rounds on store): weights agree within f32 rounding, not bit for bit.
 import type { ConnectionIR, ExprIR, ModelIR, StatementIR } from '../../../protocol/ir';
-import { affine, fold, isConst } from '../wasm/codegen';
-import { isPlastic, type Plan, type ProjPlan } from '../plan';
-import { bits, CTL, Expr, HEAD, type Layout } from './wgsl';
+import { affine, fold, isConst } from '../core/ir-algebra';
+import { isPlastic, type Plan, type ProjPlan } from '../core/plan';
+import { CTL, HEAD, type Layout } from './layout';
+import { bits, Expr } from './wgsl-expr';
 
 /** Why the WebGPU backend cannot run this connection's synapse model, or undefined if it can. */
 export function plasticRefusal(ir: ModelIR, c: ConnectionIR): string | undefined {

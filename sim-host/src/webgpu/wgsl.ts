@@ -12,128 +12,12 @@
 // correctly rounded and not contracted into FMA). Explicit methods (rk2/rk4/euler) run in f32
 // here but in f64 on WASM: close, not identical.
 import type { ExprIR, StatementIR } from '../../../protocol/ir';
-import { affine, fold, isConst } from '../wasm/codegen';
-import { type Plan, type PopPlan, type ProjPlan, type RingPlan } from '../plan';
-import { accessors, type Split } from './chunks';
+import { affine, fold, isConst } from '../core/ir-algebra';
+import { type Plan, type PopPlan, type ProjPlan, type RingPlan } from '../core/plan';
+import { accessors } from './chunks';
+import { CTL, HEAD, WG, type Layout } from './layout';
 import { arrivalAfter, plasticKernels } from './plastic';
-
-export const WG = 64;
-
-/** Word offsets of everything the kernels read besides the plan's memory. */
-export interface Layout {
-  /** Per projection: column pointers (syn buffer), arrival counts and slots (bucket buffer). */
-  csc: { colptr: number; count: number; bucket: number; plastic?: { contrib: number; qcount: number; qrows: number } }[];
-  /** tab buffer: spike arrays (step pointers, indices) and per-neuron Poisson thresholds. */
-  arrays: Map<number, { stepptr: number; idx: number; maxPerStep: number }>;
-  poissonThr: Map<number, number>;
-  /** lists buffer: this step's spiking neurons of each population start here (count: ctl[CTL.words + pop]). */
-  flagBase: number[];
-  /** Global index of a population's neuron 0 in spike records. */
-  recBase: number[];
-  recCap: number;
-  /** The plan's memory and the arrival buckets, split across bindings (chunks.ts). */
-  mem: Split;
-  bucket: Split;
-}
-
-export const CTL = { t: 0, recCount: 1, err: 2, errStep: 3, errPop: 4, errNeuron: 5, errVar: 6, words: 8 } as const;
-
-export const bits = (x: number) => {
-  const b = new Uint32Array(new Float32Array([x]).buffer)[0];
-  return `bitcast<f32>(0x${b.toString(16)}u)`;
-};
-
-function fnName(e: ExprIR & { op: 'call' }): string {
-  return e.fn;
-}
-
-/** One population's (or one synapse's) expressions in f32 WGSL. */
-export class Expr {
-  randSite = 0;
-  /** `leaf` answers first for the leaves of another context (a synapse's weight, pre., post.). */
-  constructor(private plan: Plan, private pop: PopPlan, private aliases: Map<string, ExprIR>, private leaf?: (e: ExprIR) => string | undefined) {}
-
-  value(e: ExprIR, vals: Map<string, string>): string {
-    const l = this.leaf?.(e);
-    if (l !== undefined) return l;
-    switch (e.op) {
-      case 'const':
-        return bits(e.value);
-      case 'state':
-        return vals.get(e.name) ?? bits(NaN);
-      case 'param': {
-        const p = this.pop.params.get(e.name);
-        if (!p) return bits(NaN);
-        return 'value' in p ? bits(p.value) : `ld(${p.offset >> 2}u + i)`;
-      }
-      case 'alias': {
-        const a = this.aliases.get(e.name);
-        return a ? this.value(a, vals) : bits(NaN);
-      }
-      case 'builtin':
-        if (e.name === 't') return `(f32(t) * ${bits(this.plan.dt)})`;
-        if (e.name === 'i') return 'f32(i)';
-        return bits(e.name === 'dt' ? this.plan.dt : this.pop.size);
-      case 'neg':
-        return `(-${this.value(e.args[0], vals)})`;
-      case 'add':
-      case 'sub':
-      case 'mul':
-      case 'div': {
-        const o = { add: '+', sub: '-', mul: '*', div: '/' }[e.op];
-        // A product added to something goes through k() (see HELPERS): no FMA contraction.
-        const arg = (x: ExprIR) => (e.op === 'add' || e.op === 'sub') && (x.op === 'mul' || x.op === 'neg' || x.op === 'pow') ? `k(${this.value(x, vals)})` : this.value(x, vals);
-        if (e.op === 'div') return `dv(${arg(e.args[0])}, ${arg(e.args[1])})`;
-        return `(${arg(e.args[0])} ${o} ${arg(e.args[1])})`;
-      }
-      case 'pow': {
-        const ex = e.args[1];
-        const x = this.value(e.args[0], vals);
-        if (isConst(ex) && ex.value === 2) return `(${x} * ${x})`;
-        if (isConst(ex) && ex.value === 3) return `((${x} * ${x}) * ${x})`;
-        return `pow(${x}, ${this.value(ex, vals)})`;
-      }
-      case 'call':
-        return this.call(e, vals);
-      case 'lt': case 'le': case 'gt': case 'ge': case 'eq': case 'ne': case 'and': case 'or': case 'not':
-        return `select(0f, 1f, ${this.cond(e, vals)})`;
-    }
-    return bits(NaN);
-  }
-
-  cond(e: ExprIR, vals: Map<string, string>): string {
-    const cmp: Record<string, string> = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==', ne: '!=' };
-    if (e.op in cmp && 'args' in e) return `(${this.value(e.args[0], vals)} ${cmp[e.op]} ${this.value(e.args[1] as ExprIR, vals)})`;
-    if ((e.op === 'and' || e.op === 'or') && 'args' in e) return `(${this.cond(e.args[0], vals)} ${e.op === 'and' ? '&' : '|'} ${this.cond(e.args[1] as ExprIR, vals)})`;
-    if (e.op === 'not') return `(!${this.cond(e.args[0], vals)})`;
-    return `(${this.value(e, vals)} != 0f)`;
-  }
-
-  private call(e: ExprIR & { op: 'call' }, vals: Map<string, string>): string {
-    const a = e.args.map((x) => () => this.value(x, vals));
-    switch (fnName(e)) {
-      case 'exp': return `sw_exp(${a[0]()})`;
-      case 'sqrt': return `sqrt(${a[0]()})`;
-      case 'abs': return `abs(${a[0]()})`;
-      case 'sigmoid': return `(1f / (1f + sw_exp((-${a[0]()}))))`;
-      case 'relu': return `max(${a[0]()}, 0f)`;
-      case 'heaviside': return `select(0f, 1f, ${a[0]()} > 0f)`;
-      case 'min': return `min(${a[0]()}, ${a[1]()})`;
-      case 'max': return `max(${a[0]()}, ${a[1]()})`;
-      case 'clip': return `min(max(${a[0]()}, ${a[1]()}), ${a[2]()})`;
-      case 'log': return `log(${a[0]()})`;
-      case 'sin': return `sin(${a[0]()})`;
-      case 'cos': return `cos(${a[0]()})`;
-      case 'tanh': return `tanh(${a[0]()})`;
-      case 'rand':
-      case 'randn': {
-        const site = this.randSite++;
-        return `${e.fn === 'rand' ? 'sw_u01' : 'sw_normal'}(vec4<u32>(i, t, ${6 + 16 * site}u, ${this.pop.index}u))`;
-      }
-    }
-    return bits(NaN);
-  }
-}
+import { bits, Expr } from './wgsl-expr';
 
 const HELPERS = (k0: number, k1: number) => `
 // k(x) = x · 1, the 1 read from memory (word 1 of the plan's memory, unused by the plan): a
@@ -201,11 +85,6 @@ fn record(t: u32, g: u32) {
   if (k < REC_CAP) { rec[2u * k] = t; rec[2u * k + 1u] = g; }
 }
 `;
-
-export const HEAD = (name: string) => `@compute @workgroup_size(${WG}) fn ${name}(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * ${WG}u;
-  let t = atomicLoad(&ctl[0]);
-  ONE = ld(1u);`;
 
 function neuronKernel(plan: Plan, p: PopPlan, lay: Layout): string {
   const m = p.model!;

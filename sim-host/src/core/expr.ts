@@ -1,6 +1,6 @@
 // Evaluating IR expressions in JavaScript: used once per neuron at set-up (initial values that
 // depend on parameters), never in the simulation loop (that is compiled to WASM).
-import type { ExprIR } from '../../protocol/ir';
+import type { ExprIR } from '../../../protocol/ir';
 
 export interface EvalEnv {
   param(name: string): number;

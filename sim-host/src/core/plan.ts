@@ -2,93 +2,13 @@
 // population and variable), per-neuron parameters, refractory counters, spike lists, synapses
 // in CSR by presynaptic neuron and delay ring buffers. Connectivity, initial values, weights
 // and delays are drawn here from the counter-based generator (rng.ts).
-import * as path from 'node:path';
-import type { ConnectionIR, ExprIR, ModelDefIR, ModelIR, SelectorIR, StatementIR } from '../../protocol/ir';
+import type { ConnectionIR, ExprIR, ModelDefIR, ModelIR, SelectorIR, StatementIR } from '../../../protocol/ir';
+import { expectedSynapses, type MemoryEstimate } from './estimate';
+import { parseEdgeList, parseEventFile, SpikeSchedule, type InputFile, type InputFileKind } from './input-files';
+import { checkRun, fmtBytes, PlanError } from './limits';
 import { evalExpr } from './expr';
 import { Rng, Stream, draw } from './rng';
 import { inSynapseOrder, valueMax } from './values';
-
-/**
- * A run refused before it starts. memory: over the memory limit (the run's own arrays, its
- * recordings, or a file it reads); unsupported: not run by this backend; input: an event file
- * or edge list that cannot be read or is malformed; limit: more steps, or more build work, than
- * a run may take; cancelled: stopped while building.
- */
-export class PlanError extends Error {
-  constructor(message: string, readonly code: 'memory' | 'unsupported' | 'input' | 'limit' | 'cancelled' = 'unsupported') {
-    super(message);
-  }
-}
-
-/** Most steps a run may take: the checker's limit, below 2³¹ so that spike steps (i32) never wrap. */
-export const MAX_STEPS = 2e9;
-/**
- * Most neuron pairs a distance or ring_kernel rule may test while building (one random draw
- * each, about 10⁷ per second): beyond this a build would take minutes to hours.
- */
-export const MAX_KERNEL_PAIRS = 4e8;
-/** Largest event file or edge list read (also counted against the memory limit). */
-export const MAX_INPUT_FILE_BYTES = 256 * 2 ** 20;
-
-/**
- * Reads an event file or edge list: the bytes, or a PlanError ('input', or 'memory' when the
- * file is over maxBytes). Node runs pass one built on io/safe-read.ts (sim-host/src/node-files.ts):
- * regular files only, never blocking on a FIFO, size checked before reading, confined to roots.
- */
-export type ReadInputFile = (file: string, what: 'event file' | 'edge list', opts: { maxBytes: number; roots?: readonly string[]; cancelled?: () => boolean }) => Uint8Array;
-
-const noFileSystem: ReadInputFile = (file, what) => {
-  throw new PlanError(`cannot read the ${what} ${file}: there is no file system here`, 'input');
-};
-
-/**
- * Spikes of a spike_array or event_file source by step. A periodic array is not expanded: its
- * spikes are kept for one period and looked up by step modulo the period (memory O(one period)
- * whatever the run's length).
- */
-export class SpikeSchedule {
-  /** Offset step → sources, in the order the input lists them (a source may repeat). */
-  private readonly byResidue = new Map<number, { start: number; source: number }[]>();
-  /** Sources of each residue once every one of its entries has started. */
-  private readonly full = new Map<number, number[]>();
-  private readonly latest = new Map<number, number>();
-
-  /** `period` in steps (0: not periodic); spikes at or after `steps` never happen. */
-  constructor(readonly period: number, readonly steps: number) {}
-
-  /** Adds a spike of `source` at `start` (and, when periodic, every period after it). */
-  add(start: number, source: number): void {
-    if (start >= this.steps || start < 0) return;
-    const key = this.period ? start % this.period : start;
-    let list = this.byResidue.get(key);
-    if (!list) {
-      this.byResidue.set(key, (list = []));
-      this.full.set(key, []);
-    }
-    list.push({ start, source });
-    this.full.get(key)!.push(source);
-    this.latest.set(key, Math.max(this.latest.get(key) ?? 0, start));
-  }
-
-  /** Sources spiking at `step` (undefined when none); allocates only before a residue's last start. */
-  at(step: number): readonly number[] | undefined {
-    if (step < 0 || step >= this.steps) return undefined;
-    const key = this.period ? step % this.period : step;
-    const list = this.byResidue.get(key);
-    if (!list) return undefined;
-    if (step >= this.latest.get(key)!) return this.full.get(key);
-    const some: number[] = [];
-    for (const e of list) if (e.start <= step) some.push(e.source);
-    return some.length ? some : undefined;
-  }
-
-  /** Entries stored (one per listed spike, not per repetition). */
-  get size(): number {
-    let n = 0;
-    for (const l of this.byResidue.values()) n += l.length;
-    return n;
-  }
-}
 
 export interface PopPlan {
   index: number;
@@ -225,93 +145,24 @@ export interface Plan {
   memory: WebAssembly.Memory;
 }
 
-export interface MemoryEstimate {
-  stateBytes: number;
-  synapseBytes: number;
-  ringBytes: number;
-  total: number;
-  synapses: number;
-}
-
 export interface PlanOptions {
   /**
    * Largest memory the run may use (bytes): its linear memory (WASM32: at most 4 GiB), the
    * files it reads and its recordings (spikes, probes) together. Default 4 GiB.
    */
   memoryLimit?: number;
-  /** Directory of the model file, for event and edge files. */
-  baseDir?: string;
-  /** Event files and edge lists are read only inside these folders (default: baseDir, else the working folder). */
-  readRoots?: readonly string[];
   seed?: number;
   duration?: number;
-  /** How event files and edge lists are read (default: refused, no file system). */
-  readFile?: ReadInputFile;
+  /**
+   * The event files and edge lists the model reads, keyed by the path as the IR writes it
+   * (input-files.ts inputFilesOf), read before planning (node-files.ts on Node). A model that
+   * reads a file missing here is refused naming it: planning does no I/O.
+   */
+  files?: ReadonlyMap<string, InputFile>;
   /** Polled while building; true stops the build (PlanError 'cancelled'). */
   shouldStop?: () => boolean;
   /** Build progress of long steps (connection rules that test neuron pairs), about every 100 ms. */
   onBuildProgress?: (done: number, total: number, what: string) => void;
-}
-
-/**
- * Bytes a recorded spike may take in the engine's records: 8 (step and neuron, i32 each),
- * twice that in arrays that grow by doubling, plus the old array while one is being copied.
- */
-export const SPIKE_RECORD_BYTES = 24;
-
-/** Samples a probe takes in `steps` steps, one every `everySteps` (at steps 0, every, 2·every, …). */
-export function probeSamples(steps: number, everySteps: number): number {
-  return steps > 0 ? Math.floor((steps - 1) / everySteps) + 1 : 0;
-}
-
-/** A probe's sampling interval in steps. */
-export function probeEverySteps(every: number | undefined, dt: number): number {
-  return Math.max(1, Math.round((every ?? dt) / dt));
-}
-
-/** Bytes the probes of population variables will record (f32 samples); synapse probes are counted once drawn. */
-export function populationProbeBytes(ir: ModelIR, steps: number, dt: number): { bytes: number; largest?: string } {
-  let bytes = 0;
-  let largest: { bytes: number; what: string } | undefined;
-  for (const pr of ir.probes) {
-    if (pr.variable === 'spikes' || pr.variable === 'rate') continue;
-    const everySteps = probeEverySteps(pr.every, dt);
-    for (const sel of pr.targets) {
-      const pop = ir.populations.find((p) => p.name === sel.name);
-      if (!pop) continue;
-      const neurons = Math.max(0, Math.min(sel.to, pop.size - 1) - Math.max(0, sel.from) + 1);
-      const b = neurons * probeSamples(steps, everySteps) * 4;
-      bytes += b;
-      if (!largest || b > largest.bytes) largest = { bytes: b, what: `${pr.variable}(${sel.name}): ${neurons.toLocaleString('en-US')} neurons × ${probeSamples(steps, everySteps).toLocaleString('en-US')} samples` };
-    }
-  }
-  return { bytes, largest: largest?.what };
-}
-
-/** The refusal of a run whose probes alone would exceed the memory left to them. */
-export function probesTooLarge(probeBytes: number, largest: string | undefined, runBytes: number, limit: number): PlanError {
-  return new PlanError(
-    `the probes would record about ${fmtBytes(probeBytes)}${largest ? ` (the largest: ${largest})` : ''}; with the run's ${fmtBytes(runBytes)} that is more than the ${fmtBytes(limit)} allowed (spikeworks.memoryLimitMB / --memory-limit); probe fewer neurons (probe v(pop[0..9])), sample less often (probe v(pop) every 1 ms), shorten the run, or raise the limit`,
-    'memory',
-  );
-}
-
-/** The step count of a run, refused above MAX_STEPS whatever set the duration. */
-export function runSteps(duration: number, dt: number): number {
-  const steps = Math.round(duration / dt);
-  if (!(steps >= 0 && steps <= MAX_STEPS)) {
-    const n = Number.isFinite(steps) ? steps.toExponential(2) : String(steps);
-    throw new PlanError(`duration ${+duration.toPrecision(6)} s at dt ${+(dt * 1000).toPrecision(6)} ms is ${n} steps, more than the ${MAX_STEPS.toExponential(0)} a run may take; use a larger dt or a shorter duration`, 'limit');
-  }
-  return steps;
-}
-
-const WASM_MAX = 4 * 2 ** 30 - 2 ** 16;
-
-export function fmtBytes(b: number): string {
-  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;
-  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MiB`;
-  return `${Math.ceil(b / 1024)} KiB`;
 }
 
 /**
@@ -350,82 +201,17 @@ function selectorRange(sel: SelectorIR, size: number): [number, number] {
   return [Math.max(0, sel.from), Math.min(size - 1, sel.to)];
 }
 
-/** Expected synapse count of a connection (before drawing), for the memory check. */
-function expectedSynapses(c: ConnectionIR, ns: number, nt: number): number {
-  const r = c.rule;
-  switch (r.kind) {
-    case 'all_to_all':
-      return ns * nt;
-    case 'one_to_one':
-      return Math.min(ns, nt);
-    case 'random':
-      return ns * nt * r.p;
-    case 'fixed_indegree':
-      return nt * r.k;
-    case 'fixed_outdegree':
-      return ns * r.k;
-    case 'distance':
-    case 'ring_kernel':
-      return ns * nt * r.p_max;
-    default:
-      return 0;
-  }
-}
-
-export function estimateMemory(ir: ModelIR, dt: number): MemoryEstimate {
-  const sizes = new Map<string, number>();
-  let stateBytes = 0;
-  for (const p of ir.populations) {
-    sizes.set(p.name, p.size);
-    const vars = ir.models[p.model]?.state.length ?? 1;
-    stateBytes += p.size * (vars * 4 * 2 + 4 + 4 + 4 * Object.keys(p.parameters).length);
-  }
-  for (const i of ir.inputs) if (i.kind !== 'current_step') {
-    sizes.set(i.name, i.size);
-    stateBytes += i.size * 8;
-  }
-  let synapses = 0;
-  let synapseBytes = 0;
-  let ringBytes = 0;
-  for (const c of ir.connections) {
-    const maxDelay = c.delay ? valueMax(c.delay) : 0;
-    for (const s of c.sources) for (const t of c.targets) {
-      const ns = s.to - s.from + 1;
-      const nt = t.to - t.from + 1;
-      const n = expectedSynapses(c, ns, nt * (c.segments?.count ?? 1));
-      synapses += n;
-      // CSR: column + weight (+ delay) per synapse, row pointers, and the edge list used while building.
-      synapseBytes += n * (4 + 4 + (c.delay && c.delay.kind !== 'const' ? 4 : 0)) * 2 + (ns + 1) * 4;
-      ringBytes += (Math.round(maxDelay / dt) + 1) * (sizes.get(t.name) ?? nt) * 4;
-    }
-  }
-  return { stateBytes, synapseBytes, ringBytes, total: stateBytes + synapseBytes + ringBytes, synapses };
-}
-
 export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
-  const dt = ir.simulate.dt;
-  const duration = opts.duration ?? ir.simulate.duration;
   const seed = opts.seed ?? ir.simulate.seed;
-  const steps = runSteps(duration, dt);
-  const totalLimit = opts.memoryLimit ?? WASM_MAX;
-  const limit = Math.min(totalLimit, WASM_MAX);
-  const est = estimateMemory(ir, dt);
-  if (est.total > limit) {
-    throw new PlanError(
-      `this run needs about ${fmtBytes(est.total)} (state ${fmtBytes(est.stateBytes)}, ${Math.round(est.synapses).toLocaleString('en-US')} synapses ${fmtBytes(est.synapseBytes)}, delay buffers ${fmtBytes(est.ringBytes)}), more than the ${fmtBytes(limit)} allowed${limit >= WASM_MAX ? ' (the WASM backend addresses at most 4 GiB)' : ' (spikeworks.memoryLimitMB / --memory-limit)'}; reduce population sizes or connection probabilities`,
-      'memory',
-    );
-  }
-  refuseKernelWork(ir);
-  const probes = populationProbeBytes(ir, steps, dt);
-  if (est.total + probes.bytes > totalLimit) throw probesTooLarge(probes.bytes, probes.largest, est.total, totalLimit);
-  const readFile = opts.readFile ?? noFileSystem;
-  const roots = opts.readRoots ?? [opts.baseDir ?? path.resolve('.')];
+  const { dt, steps, totalLimit, limit, estimate: est } = checkRun(ir, opts);
+  // Event files and edge lists come read (files, keyed by the path as the IR writes it); each
+  // use is counted against the memory limit, as when they were read here.
   let inputFileBytes = 0;
-  const readInput = (file: string, what: 'event file' | 'edge list'): Uint8Array => {
-    const bytes = readFile(file, what, { maxBytes: Math.max(0, Math.min(MAX_INPUT_FILE_BYTES, totalLimit - est.total - inputFileBytes)), roots, cancelled: opts.shouldStop });
-    inputFileBytes += bytes.length;
-    return bytes;
+  const readInput = (file: string, what: InputFileKind): InputFile => {
+    const f = opts.files?.get(file);
+    if (!f) throw new PlanError(`cannot read the ${what} ${file}: ${opts.files ? 'it was not read before planning' : 'this run reads files, not available here'}`, 'input');
+    inputFileBytes += f.bytes.length;
+    return f;
   };
   const rng = new Rng(seed);
   const mem = new Allocator(limit);
@@ -529,8 +315,8 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
       }
       case 'event_file': {
         const p = newPop(inp.name, 'event_file', inp.size);
-        const file = path.resolve(opts.baseDir ?? '.', inp.file);
-        p.arraySpikes = parseEventFile(readInput(file, 'event file'), file, inp.size, dt, steps);
+        const f = readInput(inp.file, 'event file');
+        p.arraySpikes = parseEventFile(f.bytes, f.name, inp.size, dt, steps);
         break;
       }
       case 'current_step':
@@ -581,7 +367,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
         return mem.i32(sinkAt, capacity);
       };
       const build: BuildHooks = { readInput, shouldStop: opts.shouldStop, progress: opts.onBuildProgress, label: `${c.name ?? `${s.name} -> ${t.name}`} (${c.rule.kind})` };
-      const drawn = connect(c, rng, projIndex, src[1] - src[0] + 1, (tgt[1] - tgt[0] + 1) * K, !c.segments && source === target && src[0] === tgt[0], opts.baseDir, where, sink, build);
+      const drawn = connect(c, rng, projIndex, src[1] - src[0] + 1, (tgt[1] - tgt[0] + 1) * K, !c.segments && source === target && src[0] === tgt[0], where, sink, build);
       const nsyn = drawn.col.length;
       const rowptr = drawn.rowptr;
       let colOffset: number;
@@ -644,37 +430,6 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
   }
   if (mem.bytes > limit) throw new PlanError(`this run needs ${fmtBytes(mem.bytes)}, more than the ${fmtBytes(limit)} allowed; reduce population sizes or connection probabilities`, 'memory');
   return { ir, dt, steps, seed, pops, projs, rings: [...rings.values()], currentSteps, errOffset, bytes: mem.bytes, memoryLimit: totalLimit, inputFileBytes, estimate: est, memory: mem.memory };
-}
-
-/** Neuron pairs a connection's kernel rule tests (distance, ring_kernel: every pair), else 0. */
-function kernelPairs(ir: ModelIR, c: ConnectionIR): number {
-  if (c.rule.kind !== 'distance' && c.rule.kind !== 'ring_kernel') return 0;
-  const size = (name: string): number => {
-    const pop = ir.populations.find((p) => p.name === name);
-    if (pop) return pop.size;
-    const inp = ir.inputs.find((i) => i.name === name);
-    return inp && inp.kind !== 'current_step' ? inp.size : 0;
-  };
-  let pairs = 0;
-  for (const s of c.sources) for (const t of c.targets) {
-    const ns = Math.max(0, Math.min(s.to, size(s.name) - 1) - Math.max(0, s.from) + 1);
-    const nt = Math.max(0, Math.min(t.to, size(t.name) - 1) - Math.max(0, t.from) + 1) * (c.segments?.count ?? 1);
-    pairs += ns * nt;
-  }
-  return pairs;
-}
-
-/** Refuses, before anything is drawn, kernel rules that would test more than MAX_KERNEL_PAIRS pairs. */
-function refuseKernelWork(ir: ModelIR): void {
-  for (const c of ir.connections) {
-    const pairs = kernelPairs(ir, c);
-    if (pairs <= MAX_KERNEL_PAIRS) continue;
-    const name = c.name ?? `${c.sources.map((x) => x.name).join(', ')} -> ${c.targets.map((x) => x.name).join(', ')}`;
-    throw new PlanError(
-      `building connection ${name} (${c.rule.kind}) would test ${pairs.toExponential(2)} neuron pairs (about ${Math.round(pairs / 1e7).toLocaleString('en-US')} s), more than the ${MAX_KERNEL_PAIRS.toExponential(0)} a build may test; use smaller populations, connect slices, or a rule that draws only its synapses (random, fixed_indegree)`,
-      'limit',
-    );
-  }
 }
 
 /** Counters of a segment projection; every synapse starts inactive (last spike long ago). */
@@ -824,7 +579,7 @@ function angles(size: number, offset: number): (k: number) => number {
 
 /** What drawing a projection may do besides drawing: read its edge list, stop, report progress. */
 interface BuildHooks {
-  readInput: (file: string, what: 'edge list') => Uint8Array;
+  readInput: (file: string, what: 'edge list') => InputFile;
   shouldStop?: () => boolean;
   progress?: (done: number, total: number, what: string) => void;
   /** The connection, for progress and messages. */
@@ -845,7 +600,7 @@ function rowTicker(build: BuildHooks | undefined, rows: number, pairsPerRow: num
   };
 }
 
-function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number, samePop: boolean, baseDir?: string, where?: { src: Positions; tgt: Positions; srcAngle: (k: number) => number; tgtAngle: (k: number) => number }, sink: (capacity: number) => Int32Array = (n) => new Int32Array(n), build?: BuildHooks): { rowptr: Int32Array; col: Int32Array } {
+function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number, samePop: boolean, where?: { src: Positions; tgt: Positions; srcAngle: (k: number) => number; tgtAngle: (k: number) => number }, sink: (capacity: number) => Int32Array = (n) => new Int32Array(n), build?: BuildHooks): { rowptr: Int32Array; col: Int32Array } {
   const noSelf = samePop && !c.autapses;
   const rule = c.rule;
   const rowptr = new Int32Array(ns + 1);
@@ -947,18 +702,8 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
       break;
     }
     case 'from_file': {
-      const file = path.resolve(baseDir ?? '.', rule.file);
-      const text = Buffer.from(build ? build.readInput(file, 'edge list') : noFileSystem(file, 'edge list', { maxBytes: 0 })).toString('utf8');
-      const src: number[] = [];
-      const tgt: number[] = [];
-      text.split(/\r?\n/).forEach((line, k) => {
-        const t = line.trim();
-        if (!t || t.startsWith('#') || /^[a-z]/i.test(t)) return;
-        const [a, b] = t.split(/[,\s]+/).map(Number);
-        if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0 || a >= ns || b >= nt) throw new PlanError(`${file}:${k + 1}: expected 'source,target' indices within 0..${ns - 1} and 0..${nt - 1}`, 'input');
-        src.push(a);
-        tgt.push(b);
-      });
+      if (!build) throw new PlanError(`cannot read the edge list ${rule.file}: this run reads files, not available here`, 'input');
+      const { src, tgt } = parseEdgeList(build.readInput(rule.file, 'edge list'), ns, nt);
       cols = transpose(src, tgt, ns, rowptr);
       break;
     }
@@ -1007,35 +752,5 @@ function transpose(src: ArrayLike<number>, tgt: ArrayLike<number>, ns: number, r
   const col = new Int32Array(src.length);
   for (let k = 0; k < src.length; k++) col[fill[src[k]]++] = tgt[k];
   return col;
-}
-
-export const EVENT_MAGIC = 'SWEVENT1';
-
-/**
- * Event file: CSV lines `time_s,index` (header and # comments allowed), or the binary form
- * (protocol/results.md): "SWEVENT1", u32 count, then count × (f64 time_s, u32 index), little-endian.
- * Events at or after the run's last step are dropped.
- */
-function parseEventFile(data: Uint8Array, file: string, size: number, dt: number, steps: number): SpikeSchedule {
-  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const out = new SpikeSchedule(0, steps);
-  const add = (time: number, idx: number, where: string) => {
-    if (!Number.isFinite(time) || time < 0 || !Number.isInteger(idx) || idx < 0 || idx >= size) throw new PlanError(`${where}: expected a time ≥ 0 and an index in 0..${size - 1}, got ${time}, ${idx}`, 'input');
-    out.add(Math.round(time / dt), idx);
-  };
-  if (bytes.length >= 12 && bytes.toString('ascii', 0, 8) === EVENT_MAGIC) {
-    const n = bytes.readUInt32LE(8);
-    if (bytes.length < 12 + 12 * n) throw new PlanError(`${file}: the binary event file says ${n} events but holds ${Math.floor((bytes.length - 12) / 12)}`, 'input');
-    for (let k = 0; k < n; k++) add(bytes.readDoubleLE(12 + 12 * k), bytes.readUInt32LE(20 + 12 * k), `${file}: event ${k}`);
-    return out;
-  }
-  const text = bytes.toString('utf8');
-  text.split(/\r?\n/).forEach((line, k) => {
-    const t = line.trim();
-    if (!t || t.startsWith('#') || /^[a-z]/i.test(t)) return;
-    const [time, idx] = t.split(/[,\s]+/).map(Number);
-    add(time, idx, `${file}:${k + 1}`);
-  });
-  return out;
 }
 

@@ -1,6 +1,6 @@
-// Messages of runs that stop early, shared by both backends. No imports beyond plan.ts's
+// Messages of runs that stop early, shared by both backends. No imports beyond limits.ts's
 // formatting: the WebGPU browser bundle uses them without the WASM engine (or Node files).
-import { fmtBytes } from './plan';
+import { fmtBytes } from './limits';
 
 /** The error of a run stopped because a state variable became NaN or Inf (both backends). */
 export function nanInfMessage(population: string | undefined, variable: string, neuron: number, step: number, dt: number): string {

@@ -1,7 +1,7 @@
 // Explicit per-synapse values (ValueIR kind 'list', protocol/ir.ts) in the order the engine
 // stores synapses: CSR by presynaptic neuron. The language writes them as the sources ×
 // targets matrix row by row for all_to_all, or one per pair for one_to_one.
-import type { RuleIR, ValueIR } from '../../protocol/ir';
+import type { RuleIR, ValueIR } from '../../../protocol/ir';
 
 /** `v` reordered to synapse k = CSR index; other kinds pass through unchanged. */
 export function inSynapseOrder(v: ValueIR, rule: RuleIR, built: { rowptr: Int32Array; col: Int32Array }, nt: number): ValueIR {

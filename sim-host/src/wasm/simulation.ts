@@ -1,0 +1,285 @@
+// The WASM backend's run: instantiates the generated module (codegen.ts) over the plan's one
+// memory, steps it through the run contract's chunked loop (core/run.ts), records spikes and
+// probed traces, and stops on NaN/Inf with the place it happened. Synchronous.
+import type { ModelIR, SelectorIR } from '../../../protocol/ir';
+import { Growable, growableFloat32, growableInt32 } from '../../../protocol/growable';
+import { evalExpr, type EvalEnv } from '../core/expr';
+import { probeEverySteps, probeSamples } from '../core/estimate';
+import { probesTooLarge, SPIKE_RECORD_BYTES } from '../core/limits';
+import { buildPlan, synapseProbe, type Plan, type PlanOptions } from '../core/plan';
+import { nanInfMessage, newResult, recordingLimitMessage, stepChunks, type RunCallbacks, type RunResult, type StepPace, type TraceRecord } from '../core/run';
+import { compile } from './codegen';
+
+/** Code generation choices (tests and benches compare them). */
+export interface CompileOptions {
+  simd?: boolean;
+  precision?: 'f32' | 'f64';
+}
+
+/** Chunks sized to about 5-20 ms: cancellation is checked often. */
+const WASM_PACE: StepPace = { first: 64, max: 100000, fastMs: 5, slowMs: 20 };
+
+/** What a run records: its probes' samplers and sizes, and how many spikes fit in the memory left. */
+interface Recording {
+  traces: { rec: TraceRecord; sample: (out: Growable<Float32Array>) => void; everySteps: number; values: number }[];
+  probedSpikes: Set<string>;
+  /** Spikes that may be recorded before the run stops ('recording-limit'). */
+  maxSpikes: number;
+  spikeBudget: number;
+}
+
+export class Simulation {
+  readonly plan: Plan;
+  private memory: WebAssembly.Memory;
+  private exports!: { update: (t: number) => void; deliver: (t: number) => void };
+  private compileS = 0;
+  private planS = 0;
+  private recording!: Recording;
+
+  /** Plans `ir` (its files, if it reads any, in opts.files) and compiles it; or compiles a plan drawn before. */
+  constructor(source: ModelIR | { plan: Plan }, opts: PlanOptions & CompileOptions = {}) {
+    const t0 = performance.now();
+    this.plan = 'plan' in source ? source.plan : buildPlan(source, opts);
+    const t1 = performance.now();
+    this.planS = (t1 - t0) / 1000;
+    const compiled = compile(this.plan, { simd: opts.simd, precision: opts.precision });
+    this.memory = this.plan.memory;
+    const have = this.memory.buffer.byteLength / 65536;
+    if (compiled.pages > have) this.memory.grow(compiled.pages - have);
+    const mod = new WebAssembly.Module(compiled.bytes as Uint8Array<ArrayBuffer>);
+    const inst = new WebAssembly.Instance(mod, {
+      env: { memory: this.memory },
+      math: { log: Math.log, sin: Math.sin, cos: Math.cos, tanh: Math.tanh, pow: Math.pow },
+    });
+    this.exports = inst.exports as unknown as Simulation['exports'];
+    this.compileS = (performance.now() - t1) / 1000;
+    this.load();
+    this.recording = this.planRecording();
+  }
+
+  /**
+   * The probes' samplers, and the memory the recordings may take: probes are counted exactly
+   * (samples × neurons × 4 bytes) and refused when they do not fit; spikes get what is left.
+   */
+  private planRecording(): Recording {
+    const plan = this.plan;
+    const memF = new Float32Array(this.memory.buffer);
+    const probedSpikes = new Set<string>();
+    const traces: Recording['traces'] = [];
+    let probeBytes = 0;
+    let largest: { bytes: number; what: string } | undefined;
+    for (const pr of plan.ir.probes) {
+      for (const sel of pr.targets) {
+        if (pr.variable === 'spikes' || pr.variable === 'rate') {
+          probedSpikes.add(sel.name);
+          continue;
+        }
+        const probe = this.prober(sel, pr.variable, memF);
+        if (!probe) continue;
+        const everySteps = probeEverySteps(pr.every, plan.dt);
+        const samples = probeSamples(plan.steps, everySteps);
+        const values = samples * probe.indices.length;
+        probeBytes += 4 * values;
+        if (!largest || 4 * values > largest.bytes) largest = { bytes: 4 * values, what: `${pr.variable}(${sel.name}): ${probe.indices.length.toLocaleString('en-US')} ${probe.synapses ? 'synapses' : 'neurons'} × ${samples.toLocaleString('en-US')} samples` };
+        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: probe.indices, every: everySteps * plan.dt, data: new Float32Array(0), ...(probe.synapses ? { synapses: probe.synapses } : {}) }, sample: probe.sample, everySteps, values });
+      }
+    }
+    const runBytes = this.memory.buffer.byteLength + plan.inputFileBytes;
+    if (runBytes + probeBytes > plan.memoryLimit) throw probesTooLarge(probeBytes, largest?.what, runBytes, plan.memoryLimit);
+    const spikeBudget = plan.memoryLimit - runBytes - probeBytes;
+    return { traces, probedSpikes, spikeBudget, maxSpikes: Math.floor(spikeBudget / SPIKE_RECORD_BYTES) };
+  }
+
+  /** Copies initial state and per-neuron parameters into memory (the plan wrote the synapses). */
+  private load(): void {
+    const buf = this.memory.buffer;
+    const f32 = (off: number, n: number) => new Float32Array(buf, off, n);
+    for (const p of this.plan.pops) {
+      for (const [name, off] of p.state) f32(off, p.size).set(p.initial.get(name)!);
+      for (const [name, par] of p.params) if ('offset' in par) f32(par.offset, p.size).set(p.initial.get(`param:${name}`)!);
+      if ('offset' in p.refrSteps) new Uint8Array(buf, p.refrSteps.offset, 4 * p.size).set(new Uint8Array(p.initial.get('refr-steps')!.buffer));
+      if (p.poissonP && 'offset' in p.poissonP) f32(p.poissonP.offset, p.size).set(p.initial.get('poisson-p')!);
+    }
+  }
+
+  /**
+   * What a probe `variable(selector)` samples: a population's state variable or named
+   * expression (evaluated here from the stored state), or a named connection's w or synapse
+   * variable (every synapse of its projections, in their CSR order). Undefined when the
+   * selector names nothing recordable (the checker reports those).
+   */
+  private prober(sel: SelectorIR, variable: string, memF: Float32Array): { indices: number[]; sample: (out: Growable<Float32Array>) => void; synapses?: { pre: number[]; post: number[] } } | undefined {
+    const plan = this.plan;
+    const pop = plan.pops.find((p) => p.name === sel.name);
+    if (pop) {
+      const indices: number[] = [];
+      for (let i = Math.max(0, sel.from); i <= Math.min(sel.to, pop.size - 1); i++) indices.push(i);
+      const off = pop.state.get(variable);
+      if (off !== undefined) return { indices, sample: (out) => { for (const i of indices) out.push(memF[(off >> 2) + i]); } };
+      const alias = pop.model?.aliases.find((a) => a.name === variable);
+      if (!alias || !pop.model) return undefined;
+      const model = pop.model;
+      let i = 0;
+      const aliases = new Map(model.aliases.map((a) => [a.name, a.expr]));
+      const env: EvalEnv = {
+        param: (x) => {
+          const p = pop.params.get(x);
+          return !p ? NaN : 'value' in p ? p.value : memF[(p.offset >> 2) + i];
+        },
+        state: (x) => {
+          const o = pop.state.get(x);
+          return o === undefined ? NaN : memF[(o >> 2) + i];
+        },
+        alias: (x) => {
+          const e = aliases.get(x);
+          return e ? evalExpr(e, env) : NaN;
+        },
+        builtin: (b) => (b === 'dt' ? plan.dt : b === 'i' ? i : b === 'N' ? pop.size : NaN),
+      };
+      return {
+        indices,
+        sample: (out) => {
+          for (i of indices) out.push(evalExpr(alias.expr, env));
+        },
+      };
+    }
+    const probe = synapseProbe(plan, sel.name, sel.from, sel.to, variable);
+    if (!probe) return undefined;
+    return {
+      indices: probe.indices,
+      synapses: probe.synapses,
+      sample: (out) => {
+        for (const p of probe.parts) for (let k = 0; k < p.n; k++) out.push(memF[(p.byteOffset >> 2) + k]);
+      },
+    };
+  }
+
+  /** Connectivity of projection `k` as stored for the run: CSR by (local) source index. */
+  connectivity(k: number): { rowptr: Int32Array; col: Int32Array } {
+    const pr = this.plan.projs[k];
+    return { rowptr: pr.rowptr, col: new Int32Array(this.memory.buffer, pr.colOffset, pr.synapses).slice() };
+  }
+
+  /** Delay of each synapse of projection `k`, in steps (same order as connectivity(k)). */
+  delays(k: number): Int32Array {
+    const pr = this.plan.projs[k];
+    if ('value' in pr.delay) return new Int32Array(pr.synapses).fill(pr.delay.value);
+    return new Int32Array(this.memory.buffer, pr.delay.offset, pr.synapses).slice();
+  }
+
+  /** Current weights of projection `k` (plastic synapses change them during the run). */
+  weights(k: number): Float32Array {
+    const pr = this.plan.projs[k];
+    return new Float32Array(this.memory.buffer, pr.weightOffset, pr.synapses).slice();
+  }
+
+  run(cb: RunCallbacks = {}): RunResult {
+    const plan = this.plan;
+    const buf = this.memory.buffer;
+    const mem32 = new Int32Array(buf);
+    const memF = new Float32Array(buf);
+    const spikes = plan.pops.map(() => ({ steps: growableInt32(), neurons: growableInt32() }));
+    // Probes: spikes are always recorded for the probed populations; traces per probe, each
+    // sized once for all its samples (planRecording counted them against the memory limit).
+    const { probedSpikes, maxSpikes } = this.recording;
+    const traces = this.recording.traces.map((t) => ({ ...t, samples: growableFloat32(t.values) }));
+    const recordAll = probedSpikes.size === 0;
+    const recorded = plan.pops.map((p) => recordAll || probedSpikes.has(p.name));
+    let spikeCount = 0;
+    const arrayPops = plan.pops.filter((p) => p.arraySpikes);
+    const csByStep = new Map<number, { cs: Plan['currentSteps'][number]; value: number }[]>();
+    for (const cs of plan.currentSteps) {
+      cs.steps.forEach((s, k) => {
+        const l = csByStep.get(s) ?? [];
+        l.push({ cs, value: cs.values[k] });
+        csByStep.set(s, l);
+      });
+    }
+    const result = newResult(plan, traces.map((t) => t.rec), { plan_s: this.planS, compile_s: this.compileS });
+    const finish = () => {
+      result.spikes = [];
+      plan.pops.forEach((p, k) => {
+        if (recorded[k]) result.spikes.push({ name: p.name, size: p.size, steps: spikes[k].steps.view(), neurons: spikes[k].neurons.view() });
+      });
+      for (const t of traces) t.rec.data = t.samples.view(); // a view: progress reports must not copy every sample each time
+    };
+    const { update, deliver } = this.exports;
+    const t0 = performance.now();
+    const errAt = plan.errOffset >> 2;
+    for (const chunk of stepChunks(result, cb, WASM_PACE, finish, t0)) {
+      for (let t = chunk.from; t < chunk.to; t++) {
+        const sets = csByStep.get(t);
+        if (sets) for (const { cs, value } of sets) memF.fill(value, (cs.pop.state.get(cs.variable)! >> 2) + cs.from, (cs.pop.state.get(cs.variable)! >> 2) + cs.to + 1);
+        for (const tr of traces) {
+          if (t % tr.everySteps !== 0) continue;
+          tr.sample(tr.samples);
+        }
+        update(t);
+        for (const p of arrayPops) {
+          const list = p.arraySpikes!.at(t);
+          const n = list ? list.length : 0;
+          if (list) {
+            const base = p.listOffset >> 2;
+            for (let k = 0; k < n; k++) mem32[base + k] = list[k];
+          }
+          mem32[p.countOffset >> 2] = n;
+        }
+        // The step's spikes must fit in what is left for recording, else stop before them.
+        let stepSpikes = 0;
+        for (let k = 0; k < plan.pops.length; k++) if (recorded[k]) stepSpikes += mem32[plan.pops[k].countOffset >> 2];
+        if (spikeCount + stepSpikes > maxSpikes) {
+          result.error = recordingLimitMessage(plan.memoryLimit, this.recording.spikeBudget, maxSpikes, t, plan.dt);
+          result.stopReason = 'recording-limit';
+          result.stepsDone = t;
+          result.timings.run_s = (performance.now() - t0) / 1000;
+          finish();
+          return result;
+        }
+        spikeCount += stepSpikes;
+        for (let k = 0; k < plan.pops.length; k++) {
+          if (!recorded[k]) continue;
+          const p = plan.pops[k];
+          const n = mem32[p.countOffset >> 2];
+          if (n === 0) continue;
+          const base = p.listOffset >> 2;
+          const rec = spikes[k];
+          for (let m = 0; m < n; m++) {
+            rec.steps.push(t);
+            rec.neurons.push(mem32[base + m]);
+          }
+        }
+        if (mem32[errAt] !== 0) {
+          const pop = plan.pops[mem32[errAt + 1]];
+          let varIndex = mem32[errAt + 2];
+          let neuron = mem32[errAt + 3];
+          if (neuron < 0) {
+            // The update loop flags its population; the first non-finite neuron (then
+            // variable, in declaration order) is found in the stored state.
+            const vars = pop.model?.state ?? [];
+            search: for (let i = 0; i < pop.size; i++) {
+              for (let k = 0; k < vars.length; k++) {
+                if (!Number.isFinite(memF[(pop.state.get(vars[k].name)! >> 2) + i])) {
+                  neuron = i;
+                  varIndex = k;
+                  break search;
+                }
+              }
+            }
+          }
+          const variable = pop.model?.state[varIndex]?.name ?? '?';
+          const step = mem32[errAt + 4];
+          result.error = nanInfMessage(pop.name, variable, neuron, step, plan.dt);
+          result.stopReason = 'nan-inf';
+          result.stepsDone = t + 1;
+          result.timings.run_s = (performance.now() - t0) / 1000;
+          finish();
+          return result;
+        }
+        deliver(t);
+      }
+    }
+    result.timings.run_s = (performance.now() - t0) / 1000;
+    finish();
+    return result;
+  }
+}
