@@ -1,7 +1,9 @@
 // IR → execution plan: one linear memory holding structure-of-arrays state (Float32Array per
 // population and variable), per-neuron parameters, refractory counters, spike lists, synapses
 // in CSR by presynaptic neuron and delay ring buffers. Connectivity, initial values, weights
-// and delays are drawn here from the counter-based generator (rng.ts).
+// and delays are drawn here from the counter-based generator (rng.ts). No I/O: the files a
+// model reads come in `files`; a plan is a function of (IR, seed, files). Refusals before
+// drawing are limits.ts's checkRun (steps, estimate.ts's memory estimate, kernel work, probes).
 import type { ConnectionIR, ExprIR, ModelDefIR, ModelIR, SelectorIR, StatementIR } from '../../../protocol/ir';
 import { expectedSynapses, type MemoryEstimate } from './estimate';
 import { parseEdgeList, parseEventFile, SpikeSchedule, type InputFile, type InputFileKind } from './input-files';
