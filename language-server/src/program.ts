@@ -15,7 +15,7 @@ import { analyze, type FileAnalysis, type ModelInfo } from './checker';
 import { CsvTable, UNTRUSTED_DATA } from './data-values';
 
 export { UNTRUSTED_DATA };
-import { parse } from './parser';
+import { parse, parseState, reparse, type ParseState } from './parser';
 
 /** Why a host did not read a file (see io/safe-read.ts). */
 export type ReadRefusal = 'missing' | 'not-regular' | 'too-large' | 'outside' | 'unreadable' | 'cancelled';
@@ -109,6 +109,8 @@ function lexicallyInside(uri: string, dir: string): boolean {
 export class Program {
   private overlays = new Map<string, string>();
   private parses = new Map<string, { text: string; ast: SnnFile }>();
+  /** The latest parse of each file in a form an edit can update (see parser.ts reparse). */
+  private parseStates = new Map<string, ParseState>();
   private analyses = new Map<string, FileAnalysis>();
   /** The latest analysis of each file, kept across edits (see completionAnalysis). */
   private lastAnalyses = new Map<string, FileAnalysis>();
@@ -220,10 +222,18 @@ export class Program {
     }
     const hit = this.parses.get(uri);
     if (hit && hit.text === text) return hit.ast;
-    const ast = parse(text.length > MAX_FILE_BYTES ? '' : text);
+    let ast: SnnFile;
     if (text.length > MAX_FILE_BYTES) {
+      this.parseStates.delete(uri);
+      ast = parse('');
       ast.text = text;
       ast.errors.push({ start: 0, end: 0, code: 'too-large', message: `file is ${mib(text.length)}; files over ${MAX_FILE_BYTES / 2 ** 20} MiB are not checked` });
+    } else {
+      // An edit re-parses only the items it touches (the old syntax tree is updated in place).
+      const prev = this.parseStates.get(uri);
+      const st = prev ? reparse(prev, text) : parseState(text);
+      this.parseStates.set(uri, st);
+      ast = st.ast;
     }
     this.parses.set(uri, { text, ast });
     return ast;
