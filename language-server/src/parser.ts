@@ -81,9 +81,9 @@ export function reparse(prev: ParseState, text: string): ParseState {
   let c = prev.checkpoints.length - 1;
   while (c >= 0 && prev.checkpoints[c].tok + 3 > keptPrefix) c--;
   const parser = new Parser(text, lexed);
-  if (c < 0) return parser.parseFile();
-  const cp = prev.checkpoints[c];
-  return parser.parseFile({ cp, items: prev.ast.items.slice(0, cp.items), errors: prev.parseErrors.slice(0, cp.errors), checkpoints: prev.checkpoints.slice(0, c), prev, adopted, tokDelta: lexed.tokens.length - oldTokCount, delta });
+  // Before the first item: from the start, with the state of a fresh parser.
+  const cp = c < 0 ? { tok: 0, items: 0, errors: 0, lastErrorAt: -1 } : prev.checkpoints[c];
+  return parser.parseFile({ cp, items: prev.ast.items.slice(0, cp.items), errors: prev.parseErrors.slice(0, cp.errors), checkpoints: prev.checkpoints.slice(0, Math.max(0, c)), prev, adopted, tokDelta: lexed.tokens.length - oldTokCount, delta });
 }
 
 /** Number of leading tokens that end before the edit (unchanged by it). */
