@@ -6,6 +6,7 @@ import type * as A from './ast';
 import type { CsvTable } from './data-values';
 import type { Diagnostic } from './diagnostics';
 import type { Sym } from './symbols';
+import type { Ty } from './expressions';
 import type { Dim } from './units';
 import { runChecks } from './check/run';
 
@@ -29,6 +30,8 @@ export interface ModelInfo {
   vars: Map<string, VarInfo>;
   /** Time constants found as divisors in the ODEs: name → SI value. */
   timeConstants: { name: string; value: number }[];
+  /** The side table of the file that defines the model (FileAnalysis.types): its expressions' types. */
+  types: Map<A.Expr, Ty>;
 }
 
 export interface Estimate {
@@ -57,6 +60,12 @@ export interface FileAnalysis {
   imports: { node: A.ImportDecl; uri?: string }[];
   /** `from_file(...)` values that read clean: the call → the file as written and its values in SI units. */
   fileValues: Map<A.Expr, { file: string; values: number[] }>;
+  /**
+   * The side table lowering reads: the type (dimension) and folded constant value of each
+   * expression the checker typed as a whole (property and initial values, sizes, indices, lists,
+   * arguments), keyed by the node.
+   */
+  types: Map<A.Expr, Ty>;
 }
 
 export type NetItem =

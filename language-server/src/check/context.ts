@@ -20,7 +20,9 @@ export class Checker implements Sink {
   network = new Map<string, NetItem>();
   estimates: Estimate[] = [];
   /** Types and folds expressions; swapped for a collecting one while a synapse is re-checked per connection. */
-  ex: ExprChecker = new ExprChecker(this);
+  ex: ExprChecker;
+  /** The type and folded value of each expression the checks typed (FileAnalysis.types). */
+  types = new Map<A.Expr, Ty>();
   simulate: FileAnalysis['simulate'] = {};
   /** The simulate block's checked properties (dt's expression anchors the time-constant check). */
   simProp?: Map<string, { prop: A.Property; ty: Ty }>;
@@ -31,7 +33,9 @@ export class Checker implements Sink {
   private lines?: LineIndex;
   private constEnvs = new Map<string, Env>();
 
-  constructor(readonly uri: string, readonly file: A.SnnFile, readonly ctx: CheckContext, readonly isPrelude: boolean) {}
+  constructor(readonly uri: string, readonly file: A.SnnFile, readonly ctx: CheckContext, readonly isPrelude: boolean) {
+    this.ex = new ExprChecker(this, this.types);
+  }
 
   diag(d: Diagnostic): void {
     this.diags.push(d);

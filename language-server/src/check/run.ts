@@ -100,6 +100,6 @@ export function runChecks(uri: string, file: A.SnnFile, ctx: CheckContext, isPre
   }
   return {
     uri, file, diagnostics: cx.diags, symbols: cx.symbols, references: cx.refs,
-    models: cx.models, ownModels: cx.own, network: cx.network, estimates: cx.estimates, totals, simulate: cx.simulate, imports: cx.imports, fileValues: cx.fileValues,
+    models: cx.models, ownModels: cx.own, network: cx.network, estimates: cx.estimates, totals, simulate: cx.simulate, imports: cx.imports, fileValues: cx.fileValues, types: cx.types,
   };
 }
