@@ -2,7 +2,8 @@
 // (characters and lines inserted and deleted anywhere, inside models and across items, braces
 // and comments broken and mended) on real files — the examples, the corpus, the prelude and the
 // generated bench model — and after every edit its result must equal a fresh Program's: the
-// syntax tree, the diagnostics, and the IR where the file checks clean.
+// syntax tree, the diagnostics, the symbols and references (no reference to a stale symbol),
+// sizes and estimates, and the IR where the file checks clean.
 //
 //   SPIKEWORKS_INCREMENTAL_SEED=<n>   seed (default 20261205); printed on failure
 import assert from 'node:assert/strict';
@@ -71,6 +72,20 @@ function diagnosticsOf(a: FileAnalysis): string[] {
   return a.diagnostics.map((d) => `${d.start}-${d.end} ${d.severity} ${d.code} ${d.message}${d.fixes ? ` fixes ${JSON.stringify(d.fixes)}` : ''}`);
 }
 
+/** Symbols and references as text; a reference to a symbol of this file must be one of its symbols (no stale object). */
+function namesOf(a: FileAnalysis): string[] {
+  const own = new Set(a.symbols);
+  const sym = (x: FileAnalysis['symbols'][number]) => `${x.kind} ${x.name} ${x.uri === a.uri ? '' : x.uri} ${x.span.start}-${x.span.end} ${x.full.start}-${x.full.end} ${x.container ?? ''} ${x.detail ?? ''}`;
+  const out = a.symbols.map((x) => `sym ${sym(x)}`);
+  for (const r of a.references) {
+    out.push(`ref ${r.span.start}-${r.span.end} → ${sym(r.sym)}`);
+    if (r.sym.uri === a.uri && !own.has(r.sym)) out.push(`STALE ${sym(r.sym)}`);
+  }
+  out.push(`totals ${JSON.stringify(a.totals)} estimates ${a.estimates.map((e) => `${e.node.start}:${e.synapses}:${e.bytes}`).join(' ')}`);
+  for (const [name, item] of a.network) out.push(`net ${name} ${item.kind} ${'size' in item ? item.size : ''} ${'model' in item ? item.model?.def.name.name : ''} ${item.sym.detail ?? ''}`);
+  return out;
+}
+
 function irOf(program: Program, uri: string): string | undefined {
   const r = lower(program, uri);
   return r.ok ? JSON.stringify(r.ir) : undefined;
@@ -94,6 +109,7 @@ function checkEdits(name: string, uri: string, text: string, count: number, seed
     const where = `${name}, edit ${k + 1} (seed ${seed}); text:\n${t.length > 3000 ? `${t.slice(0, 3000)}…` : t}`;
     assert.equal(JSON.stringify(a.file), JSON.stringify(b.file), `syntax tree differs: ${where}`);
     assert.deepEqual(diagnosticsOf(a), diagnosticsOf(b), `diagnostics differ: ${where}`);
+    assert.deepEqual(namesOf(a), namesOf(b), `symbols, references or sizes differ: ${where}`);
     if (!b.diagnostics.some((d) => d.severity === 1)) {
       clean++;
       assert.equal(irOf(live, uri), irOf(fresh, uri), `IR differs: ${where}`);
@@ -129,15 +145,25 @@ describe('incremental analysis equals a fresh one after every edit', () => {
     const live = new Program(nodeHost, prelude);
     live.setText(uri, model);
     live.analyze(uri);
+    const firstPop = model.indexOf('population ');
+    let before = live.analyze(uri);
     for (const v of ['11', '12', '13']) {
       const t = model.slice(0, at) + `// ${v}\n` + model.slice(at);
       live.setText(uri, t);
       const fresh = new Program(nodeHost, prelude);
       fresh.setText(uri, t);
       assert.deepEqual(diagnosticsOf(live.analyze(uri)), diagnosticsOf(fresh.analyze(uri)));
+      assert.deepEqual(namesOf(live.analyze(uri)), namesOf(fresh.analyze(uri)));
       const ir = irOf(live, uri);
       assert.ok(ir, 'the edited bench model checks clean');
       assert.equal(ir, irOf(fresh, uri));
+      // The populations before the edit were not checked again: their records were taken over.
+      const after = live.analyze(uri);
+      const pop = after.file.items.find((it): it is Extract<typeof it, { kind: 'population' }> => it.kind === 'population' && it.start === firstPop);
+      assert.ok(pop?.size, 'the first population is found');
+      assert.equal(before.file.items.includes(pop), true, 'the first population is the same syntax node');
+      assert.equal(after.types.get(pop.size), before.types.get(pop.size), 'the first population was checked again');
+      before = after;
     }
   });
 

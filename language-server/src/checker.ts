@@ -8,6 +8,7 @@ import type { Diagnostic } from './diagnostics';
 import type { Sym } from './symbols';
 import type { Ty } from './expressions';
 import type { Dim } from './units';
+import type { CheckMemo } from './check/memo';
 import { runChecks } from './check/run';
 
 // ---- results -------------------------------------------------------------------------------
@@ -89,8 +90,18 @@ export interface CheckContext {
 
 // ---- entry -------------------------------------------------------------------------------
 
-export function analyze(uri: string, file: A.SnnFile, ctx: CheckContext, isPrelude = false): FileAnalysis {
-  return runChecks(uri, file, ctx, isPrelude);
+/**
+ * One file's analysis. `memo` (optional): the memo of this file's previous check, updated in
+ * place to this check's; what an edit did not touch is taken over from it (check/memo.ts).
+ */
+export function analyze(uri: string, file: A.SnnFile, ctx: CheckContext, isPrelude = false, memo?: CheckMemo): FileAnalysis {
+  if (!memo) return runChecks(uri, file, ctx, isPrelude);
+  const next: CheckMemo = { items: new Map() };
+  const a = runChecks(uri, file, ctx, isPrelude, { ...memo }, next);
+  Object.assign(memo, next);
+  return a;
 }
+
+export type { CheckMemo } from './check/memo';
 
 export { exprText, fmtBytes, fmtCount, layoutOf, walk } from './check/util';

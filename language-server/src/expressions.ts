@@ -103,7 +103,7 @@ export class ExprChecker {
    * `types`, when given, records the type and folded value of every expression passed to check()
    * (not of its parts): the checker's side table that lowering reads instead of typing again.
    */
-  constructor(private sink: Sink, private types?: Map<A.Expr, Ty>) {}
+  constructor(private sink: Sink, public types?: Map<A.Expr, Ty>) {}
 
   /** Types and folds `e` in `env`, reporting problems to the sink. */
   check(e: A.Expr, env: Env): Ty {

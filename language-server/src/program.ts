@@ -11,7 +11,7 @@
 import { URI, Utils } from 'vscode-uri';
 import { quote } from '../../protocol/plain-text';
 import type { SnnFile } from './ast';
-import { analyze, type FileAnalysis, type ModelInfo } from './checker';
+import { analyze, type CheckMemo, type FileAnalysis, type ModelInfo } from './checker';
 import { CsvTable, UNTRUSTED_DATA } from './data-values';
 
 export { UNTRUSTED_DATA };
@@ -109,6 +109,8 @@ function lexicallyInside(uri: string, dir: string): boolean {
 export class Program {
   private overlays = new Map<string, string>();
   private parses = new Map<string, { text: string; ast: SnnFile }>();
+  /** Per open document: what its last check produced, for the next check to take over (check/memo.ts). */
+  private memos = new Map<string, CheckMemo>();
   /** The latest parse of each file in a form an edit can update (see parser.ts reparse). */
   private parseStates = new Map<string, ParseState>();
   private analyses = new Map<string, FileAnalysis>();
@@ -141,6 +143,7 @@ export class Program {
 
   close(uri: string): void {
     this.lastAnalyses.delete(uri);
+    this.memos.delete(uri);
     if (this.overlays.delete(uri)) this.invalidate();
   }
 
@@ -431,7 +434,10 @@ export class Program {
     const ast = this.getAst(uri) ?? parse('');
     this.inProgress.push(uri);
     try {
-      const a = analyze(uri, ast, this.context(), this.isPrelude(uri));
+      // Open documents are checked incrementally (the files they import are not edited here).
+      let memo = this.memos.get(uri);
+      if (!memo && this.overlays.has(uri)) this.memos.set(uri, (memo = { items: new Map() }));
+      const a = analyze(uri, ast, this.context(), this.isPrelude(uri), memo);
       this.analyses.set(uri, a);
       this.lastAnalyses.set(uri, a);
       return a;

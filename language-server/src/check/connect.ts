@@ -376,7 +376,7 @@ export function checkSynapseUse(cx: Checker, sp: A.Property, weightDim: Dim | nu
   if (usesMod && !modItem) cx.err(callee, `${callee.name} reads mod.… variables: add 'modulated_by:' naming the modulating population`, 'missing-property');
   if (targetDim === undefined && usesMember(m.def, 'target', true)) cx.err(callee, `${callee.name} drives 'target': add 'target:' naming the postsynaptic variable`, 'missing-property');
   const sink: Sink = { diag: (d) => cx.diags.push(d), ref: () => undefined };
-  const ex2 = new ExprChecker(sink, cx.types);
+  const ex2 = new ExprChecker(sink, cx.ex.types);
   const saved = cx.ex;
   cx.ex = ex2;
   try {

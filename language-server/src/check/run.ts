@@ -9,7 +9,7 @@
 //   6. final phase: the deferred checks (deferred.ts), then the size check (size.ts), then the
 //      cap on the number of diagnostics
 import type * as A from '../ast';
-import type { CheckContext, FileAnalysis } from '../checker';
+import type { CheckContext, FileAnalysis, ModelInfo } from '../checker';
 import { Severity } from '../diagnostics';
 import { checkBlock, checkSimulate } from './blocks';
 import { checkConnect } from './connect';
@@ -22,6 +22,8 @@ import { checkPopulation } from './population';
 import { checkProbe } from './probe';
 import { checkSize } from './size';
 import { MAX_DIAGNOSTICS } from './util';
+import { headNodes, netKey, record, recordItem, replayHead, replayItem, sameHead, type CheckMemo } from './memo';
+import type { Sym } from '../symbols';
 
 type ItemOf<K extends A.Item['kind']> = Extract<A.Item, { kind: K }>;
 type ItemCheck<K extends A.Item['kind']> = (cx: Checker, item: ItemOf<K>) => void;
@@ -46,12 +48,77 @@ function checkItem<K extends A.Item['kind']>(cx: Checker, item: ItemOf<K>): void
   if (checks) for (const check of checks) check(cx, item);
 }
 
-export function runChecks(uri: string, file: A.SnnFile, ctx: CheckContext, isPrelude: boolean): FileAnalysis {
+/**
+ * `last`: the memo of this file's previous check (memo.ts), whose records are taken over where
+ * nothing they depend on changed; `next` receives this check's memo.
+ */
+export function runChecks(uri: string, file: A.SnnFile, ctx: CheckContext, isPrelude: boolean, last?: CheckMemo, next?: CheckMemo): FileAnalysis {
   const cx = new Checker(uri, file, ctx, isPrelude);
   // 1. syntax, visible models, the model line, imports
   for (const e of file.errors) cx.diags.push({ start: e.start, end: e.end, severity: Severity.Error, message: e.message, code: e.code });
   if (!isPrelude) for (const [k, m] of ctx.preludeModels()) cx.models.set(k, m);
   const items = file.items;
+  const head = headNodes(items);
+  const headReused = sameHead(last, head);
+  if (headReused) replayHead(cx, last.head.record);
+  else {
+    const end = record(cx);
+    const modelsSet: [string, ModelInfo][] = [];
+    const own0 = cx.own.length;
+    checkHead(cx, items, modelsSet);
+    if (next) next.head = { nodes: head, starts: head.map((n) => n.start), record: { ...end(), modelsSet, own: cx.own.slice(own0) } };
+  }
+  // 3. network names
+  const s0 = cx.symbols.length;
+  declareNetwork(cx, items);
+  const netSyms = cx.symbols.slice(s0);
+  const key = next || last ? netKey(file) : '';
+  if (next) {
+    next.netKey = key;
+    next.netSyms = netSyms;
+  }
+  // References to the last check's network symbols, mapped to this check's (same key, same order).
+  const takeOver = headReused && last.netKey === key && last.netSyms?.length === netSyms.length;
+  const symMap = new Map<Sym, Sym>();
+  if (takeOver) last.netSyms!.forEach((s, k) => symMap.set(s, netSyms[k]));
+  // 4. items
+  for (const it of items) {
+    const rec = takeOver ? last.items.get(it) : undefined;
+    if (rec && rec.start === it.start) {
+      const mapped = replayItem(cx, it, rec, symMap);
+      next?.items.set(it, mapped);
+      continue;
+    }
+    if (!next) checkItem(cx, it);
+    else if (ITEM_CHECKS[it.kind]) {
+      const r = recordItem(cx, it, () => checkItem(cx, it));
+      if (r) next.items.set(it, r);
+    }
+  }
+  // 5. simulate
+  const sims = items.filter((i): i is A.BlockDef => i.kind === 'simulate');
+  sims.slice(1).forEach((s) => cx.err(s.keyword, "only one 'simulate' block per model", 'duplicate'));
+  if (sims[0]) checkSimulate(cx, sims[0]);
+  // 6. final phase
+  checkRunFiles(cx, items);
+  checkTimeConstants(cx);
+  const totals = checkSize(cx);
+  if (cx.diags.length > MAX_DIAGNOSTICS) {
+    // Garbage input: the first errors say enough; thousands more only slow the editor down.
+    const extra = cx.diags.length - MAX_DIAGNOSTICS;
+    cx.diags.sort((x, y) => x.start - y.start);
+    cx.diags.length = MAX_DIAGNOSTICS;
+    cx.diags.push({ start: 0, end: 0, severity: Severity.Error, code: 'too-many-errors', message: `${extra} more problems not shown; is this a .snn file?` });
+  }
+  return {
+    uri, file, diagnostics: cx.diags, symbols: cx.symbols, references: cx.refs,
+    models: cx.models, ownModels: cx.own, network: cx.network, estimates: cx.estimates, totals, simulate: cx.simulate, imports: cx.imports, fileValues: cx.fileValues, types: cx.types,
+  };
+}
+
+/** Phases 1 (the model line, imports) and 2 (the file's models). */
+function checkHead(cx: Checker, items: readonly A.Item[], modelsSet: [string, ModelInfo][]): void {
+  const { uri } = cx;
   let modelSeen = false;
   for (const it of items) {
     if (it.kind === 'model') {
@@ -78,28 +145,6 @@ export function runChecks(uri: string, file: A.SnnFile, ctx: CheckContext, isPre
     const info = checkModel(cx, it);
     cx.own.push(info);
     cx.models.set(it.name.name, info);
+    modelsSet.push([it.name.name, info]);
   }
-  // 3. network names
-  declareNetwork(cx, items);
-  // 4. items
-  for (const it of items) checkItem(cx, it);
-  // 5. simulate
-  const sims = items.filter((i): i is A.BlockDef => i.kind === 'simulate');
-  sims.slice(1).forEach((s) => cx.err(s.keyword, "only one 'simulate' block per model", 'duplicate'));
-  if (sims[0]) checkSimulate(cx, sims[0]);
-  // 6. final phase
-  checkRunFiles(cx, items);
-  checkTimeConstants(cx);
-  const totals = checkSize(cx);
-  if (cx.diags.length > MAX_DIAGNOSTICS) {
-    // Garbage input: the first errors say enough; thousands more only slow the editor down.
-    const extra = cx.diags.length - MAX_DIAGNOSTICS;
-    cx.diags.sort((x, y) => x.start - y.start);
-    cx.diags.length = MAX_DIAGNOSTICS;
-    cx.diags.push({ start: 0, end: 0, severity: Severity.Error, code: 'too-many-errors', message: `${extra} more problems not shown; is this a .snn file?` });
-  }
-  return {
-    uri, file, diagnostics: cx.diags, symbols: cx.symbols, references: cx.refs,
-    models: cx.models, ownModels: cx.own, network: cx.network, estimates: cx.estimates, totals, simulate: cx.simulate, imports: cx.imports, fileValues: cx.fileValues, types: cx.types,
-  };
 }
