@@ -1,6 +1,9 @@
 // The set of .snn files the language knows: open documents (overlays), files read on demand
 // through a host, and the prelude. Caches parses and analyses; any edit invalidates analyses
-// (imports make files depend on each other), parses are kept per text.
+// (imports make files depend on each other), parses are kept per text. Edits are cheap: a file's
+// new text is parsed incrementally from its last parse (parser.ts reparse: only the top-level
+// items the edit touches), and an open document's check takes over the records of the items
+// nothing changed for (check/memo.ts); results equal a fresh Program's (test/incremental.test.ts).
 //
 // Files a model names are read under a policy (`FileAccess`): in an untrusted workspace no data
 // file (`from_file`) is opened at all; otherwise data files must lie inside the allowed roots
