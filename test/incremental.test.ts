@@ -146,6 +146,8 @@ describe('incremental analysis equals a fresh one after every edit', () => {
     live.setText(uri, model);
     live.analyze(uri);
     const firstPop = model.indexOf('population ');
+    // (An open document's first check records nothing; the first edit's check records.)
+    live.setText(uri, model.slice(0, at) + '// 10\n' + model.slice(at));
     let before = live.analyze(uri);
     for (const v of ['11', '12', '13']) {
       const t = model.slice(0, at) + `// ${v}\n` + model.slice(at);

@@ -31,8 +31,6 @@ export interface ModelInfo {
   vars: Map<string, VarInfo>;
   /** Time constants found as divisors in the ODEs: name → SI value. */
   timeConstants: { name: string; value: number }[];
-  /** The side table of the file that defines the model (FileAnalysis.types): its expressions' types. */
-  types: Map<A.Expr, Ty>;
 }
 
 export interface Estimate {
@@ -64,7 +62,7 @@ export interface FileAnalysis {
   /**
    * The side table lowering reads: the type (dimension) and folded constant value of each
    * expression the checker typed as a whole (property and initial values, sizes, indices, lists,
-   * arguments), keyed by the node.
+   * arguments), keyed by the node. (Number literals in equations: expressions.ts literalValue.)
    */
   types: Map<A.Expr, Ty>;
 }

@@ -98,6 +98,16 @@ export function toSI(value: number, scale: number): number {
 
 const CMP = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
+/** The SI value of a number literal as the checker folds it (undefined where it reports an error). */
+export function literalValue(e: A.NumberLit): number | undefined {
+  if (!Number.isFinite(e.value)) return undefined;
+  if (!e.unit) return e.value;
+  const u = unitOf(e.unit, undefined);
+  if (!u) return undefined;
+  const v = toSI(e.value, u.scale);
+  return Number.isFinite(v) ? v : undefined;
+}
+
 export class ExprChecker {
   /**
    * `types`, when given, records the type and folded value of every expression passed to check()
@@ -158,6 +168,7 @@ export class ExprChecker {
     return { ...t, value: undefined };
   }
 
+  /** A literal's type and SI value (literalValue: the value alone, for lowering). */
   private numberTy(e: A.NumberLit): Ty {
     if (!Number.isFinite(e.value) || (e.unit && !Number.isFinite(toSI(e.value, unitOf(e.unit, undefined)?.scale ?? 1)))) {
       this.error(e, 'number too large (beyond 1.8e308 in SI units)', 'out-of-range');
@@ -171,12 +182,8 @@ export class ExprChecker {
 
   private infer(e: A.Expr, env: Env): Ty {
     switch (e.kind) {
-      case 'number': {
-        // Literals are recorded wherever they occur: lowering reads them in equations too.
-        const t = this.numberTy(e);
-        this.types?.set(e, t);
-        return t;
-      }
+      case 'number':
+        return this.numberTy(e);
       case 'string':
         return { dim: null, str: e.value };
       case 'bool':

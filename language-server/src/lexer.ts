@@ -24,8 +24,6 @@ export interface LexResult {
   tokens: Token[];
   comments: Comment[];
   errors: { start: number; end: number; message: string }[];
-  /** The bracket depth after each token (parallel to tokens): the lexer's state, for re-lexing. */
-  depths: number[];
 }
 
 /** Where re-lexing may stop: after `from` (new offsets), old tokens (shifted by delta) are taken over. */
@@ -53,15 +51,15 @@ function isDigit(c: number): boolean {
 }
 
 export function lex(text: string): LexResult {
-  const out: LexResult = { tokens: [], comments: [], errors: [], depths: [] };
-  lexFrom(text, 0, 0, out);
+  const out: LexResult = { tokens: [], comments: [], errors: [] };
+  lexFrom(text, 0, out);
   return out;
 }
 
 /**
  * Re-lexes `text` after an edit of `oldText` (lexed as `old`): the tokens before the edit are
  * kept, lexing restarts at the last line end before it and stops at the first line end after it
- * where the state (bracket depth) is the old one again; the old tokens after it are taken over,
+ * that the old lexing had too; the old tokens after it are taken over,
  * shifted. The old result is consumed: its arrays are updated in place (no copy of a large file's
  * tokens). `adopted`: index of the first taken-over token (tokens.length when none).
  */
@@ -81,10 +79,9 @@ export function relex(old: LexResult, oldText: string, text: string, edit: { sta
   const delta = text.length - oldText.length;
   // The re-lexed part, seeded with the newline it starts after (the lexer looks at the last token).
   const seed = r < 0 ? 0 : 1;
-  const mid: LexResult = { tokens: r < 0 ? [] : [toks[r]], depths: r < 0 ? [] : [old.depths[r]], comments: [], errors: [] };
-  const found = lexFrom(text, at, r < 0 ? 0 : old.depths[r], mid, { from: edit.newEnd, delta, old });
+  const mid: LexResult = { tokens: r < 0 ? [] : [toks[r]], comments: [], errors: [] };
+  const found = lexFrom(text, at, mid, { from: edit.newEnd, delta, old });
   const newToks = mid.tokens.slice(seed);
-  const newDepths = mid.depths.slice(seed);
   const oldAt = found < 0 ? Infinity : toks[found].start;
   const comments = old.comments.filter((c) => c.start < at);
   comments.push(...mid.comments);
@@ -92,12 +89,8 @@ export function relex(old: LexResult, oldText: string, text: string, edit: { sta
   errors.push(...mid.errors);
   if (found < 0) {
     toks.length = r + 1;
-    old.depths.length = r + 1;
-    for (let k = 0; k < newToks.length; k++) {
-      toks.push(newToks[k]);
-      old.depths.push(newDepths[k]);
-    }
-    return { result: { tokens: toks, depths: old.depths, comments, errors }, adopted: toks.length };
+    for (let k = 0; k < newToks.length; k++) toks.push(newToks[k]);
+    return { result: { tokens: toks, comments, errors }, adopted: toks.length };
   }
   for (let k = found + 1; k < toks.length; k++) {
     const t = toks[k];
@@ -113,8 +106,7 @@ export function relex(old: LexResult, oldText: string, text: string, edit: { sta
   for (const e of old.errors) if (e.start > oldAt) errors.push({ ...e, start: e.start + delta, end: e.end + delta });
   // The old tokens r+1 ..= found are replaced by the re-lexed ones (found: the matching newline).
   const tokens = replaceRange(toks, r + 1, found - r, newToks);
-  const depths = replaceRange(old.depths, r + 1, found - r, newDepths);
-  return { result: { tokens, depths, comments, errors }, adopted: r + 1 + newToks.length };
+  return { result: { tokens, comments, errors }, adopted: r + 1 + newToks.length };
 }
 
 /** `arr` with `count` elements at `from` replaced by `items`: in place when `items` is short enough to spread. */
@@ -127,17 +119,17 @@ function replaceRange<T>(arr: T[], from: number, count: number, items: T[]): T[]
 }
 
 /** Lexes from offset `from` into `into`; with `resync`, stops where the old lexing can be taken over and returns the old newline token's index there (else -1). */
-function lexFrom(text: string, from: number, depth0: number, into: LexResult, resync?: Resync): number {
-  const { tokens, comments, errors, depths } = into;
+function lexFrom(text: string, from: number, into: LexResult, resync?: Resync): number {
+  const { tokens, comments, errors } = into;
   const n = text.length;
   let i = from;
   let spaced = true;
   // Newlines inside ( ) and [ ] are insignificant; braces reset the count so that an
   // unclosed parenthesis cannot swallow the rest of the file.
-  let depth = depth0;
+  // (A newline token is only made at depth 0: lexing restarts after one with depth 0.)
+  let depth = 0;
   const push = (kind: TokenKind, value: string, start: number, end: number) => {
     tokens.push({ kind, text: value, start, end, spaced });
-    depths.push(depth);
     spaced = false;
   };
   while (i < n) {
@@ -148,7 +140,7 @@ function lexFrom(text: string, from: number, depth0: number, into: LexResult, re
       if (depth === 0 && !continues && last && last.kind !== 'newline') {
         push('newline', '\n', i, i + 1);
         if (resync && i >= resync.from) {
-          const found = sameState(resync, i, depth);
+          const found = sameState(resync, i);
           if (found >= 0) return found;
         }
       }
@@ -249,12 +241,15 @@ function lexFrom(text: string, from: number, depth0: number, into: LexResult, re
     i = j;
   }
   tokens.push({ kind: 'eof', text: '', start: n, end: n, spaced: true });
-  depths.push(depth);
   return -1;
 }
 
-/** The index of the old newline token at new offset `at` (shifted) if the old lexer was in the same state there, else -1. */
-function sameState(rs: Resync, at: number, depth: number): number {
+/**
+ * The index of the old newline token at new offset `at` (shifted), else -1. After a newline token
+ * the lexer's state is always the same (depth 0, the last token a newline), so the old tokens
+ * after it are what lexing the rest would give.
+ */
+function sameState(rs: Resync, at: number): number {
   const { old, delta } = rs;
   const oldAt = at - delta;
   const toks = old.tokens;
@@ -265,5 +260,5 @@ function sameState(rs: Resync, at: number, depth: number): number {
     if (toks[mid].start < oldAt) lo = mid + 1;
     else hi = mid;
   }
-  return lo < toks.length && toks[lo].start === oldAt && toks[lo].kind === 'newline' && old.depths[lo] === depth ? lo : -1;
+  return lo < toks.length && toks[lo].start === oldAt && toks[lo].kind === 'newline' ? lo : -1;
 }

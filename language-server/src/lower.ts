@@ -7,7 +7,7 @@ import { IR_VERSION } from '../../protocol/ir';
 import type * as A from './ast';
 import { layoutOf, walk, type FileAnalysis, type ModelInfo } from './checker';
 import { Severity, type Diagnostic } from './diagnostics';
-import { ExprChecker, type Env, type Ty } from './expressions';
+import { ExprChecker, literalValue, type Env, type Ty } from './expressions';
 import type { Program } from './program';
 import { DEFAULT_SPACING, RULES } from './schema';
 import { DIMENSIONLESS, type Dim } from './units';
@@ -241,9 +241,8 @@ class Lowerer {
   private expr(e: A.Expr, m: ModelInfo | undefined): ExprIR {
     switch (e.kind) {
       case 'number': {
-        // The literal as the checker typed it, in the file that defines the model.
-        const t = m?.types.get(e) ?? this.ty(e);
-        return { op: 'const', value: t.value ?? 0 };
+        // A literal's value: the checker's folding of it (the file checked clean, so it is finite).
+        return { op: 'const', value: literalValue(e) ?? 0 };
       }
       case 'bool':
         return { op: 'const', value: e.value ? 1 : 0 };

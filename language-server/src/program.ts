@@ -437,9 +437,10 @@ export class Program {
     const ast = this.getAst(uri) ?? parse('');
     this.inProgress.push(uri);
     try {
-      // Open documents are checked incrementally (the files they import are not edited here).
-      let memo = this.memos.get(uri);
-      if (!memo && this.overlays.has(uri)) this.memos.set(uri, (memo = { items: new Map() }));
+      // Open documents are checked incrementally (the files they import are not edited here),
+      // from their second check on: a document checked once (the CLI) does not pay for the records.
+      const memo = this.memos.get(uri);
+      if (!memo && this.overlays.has(uri)) this.memos.set(uri, { items: new Map() });
       const a = analyze(uri, ast, this.context(), this.isPrelude(uri), memo);
       this.analyses.set(uri, a);
       this.lastAnalyses.set(uri, a);

@@ -15,7 +15,7 @@ import { checkValueRange } from './values';
 // ---- neuron and synapse models -------------------------------------------------------------
 export function checkModel(cx: Checker, def: A.ModelDef): ModelInfo {
   const modelSym = cx.sym(def.kind, def.name, def, { doc: def.doc, detail: `${def.kind} ${def.name.name}` });
-  const info: ModelInfo = { def, sym: modelSym, uri: cx.uri, vars: new Map(), timeConstants: [], types: cx.types };
+  const info: ModelInfo = { def, sym: modelSym, uri: cx.uri, vars: new Map(), timeConstants: [] };
   const isSyn = def.kind === 'synapse';
   const reserved = new Set([...Object.keys(BUILTIN_NAMES), ...(isSyn ? ['w', 'target', 'pre', 'post', 'mod'] : [])]);
   const declare = (kind: VarInfo['kind'], name: A.Ident, decl: VarInfo['decl'], dim: Dim | null, value?: number, required?: boolean) => {
