@@ -1,3 +1,4 @@
+// Phase 4, block items (input, readout, target, concept, task), and phase 5, the simulate block.
 import type * as A from '../ast';
 import { closest } from '../parser';
 import { CONCEPT, INPUT_KINDS, READOUT_KINDS, SIMULATE, TARGET_KINDS, TASK } from '../schema';

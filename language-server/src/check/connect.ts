@@ -1,3 +1,6 @@
+// Phase 4, connect items: sources and targets, the target variable, rule, weight, delay,
+// segments, the synapse model (re-checked with the concrete models and weight unit) or inline
+// statements, and the synapse estimate.
 import type * as A from '../ast';
 import { isFileValue } from '../data-values';
 import { ExprChecker } from '../expressions';

@@ -1,3 +1,4 @@
+// Phase 1: an import — resolved and analysed through the context; its models become visible here.
 import type * as A from '../ast';
 import { Severity } from '../diagnostics';
 import { LineIndex } from '../text';

@@ -1,3 +1,5 @@
+// Phase 2: the file's neuron and synapse models (declarations, units, equations, methods,
+// statements), and the environment of names inside a model (also used per connection).
 import type * as A from '../ast';
 import { degreeIn } from '../linearity';
 import { Severity } from '../diagnostics';

@@ -1,3 +1,5 @@
+// Phase 3: the network's names (populations, inputs, named connections, readouts, …) declared
+// before any item is checked, so that items may refer to items further down.
 import type * as A from '../ast';
 import { INPUT_KINDS } from '../schema';
 import { KIND_WORDS } from './util';
@@ -5,7 +7,6 @@ import type { Sym } from '../symbols';
 import type { NetItem } from '../checker';
 import type { Checker } from './context';
 
-// ---- network ------------------------------------------------------------------------------
 export function declareNetwork(cx: Checker, items: A.Item[]): void {
   const add = (name: A.Ident | undefined, mk: (sym: Sym) => NetItem, kind: Sym['kind'], full: A.Span, detail: string, doc?: string) => {
     if (!name) return;

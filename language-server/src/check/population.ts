@@ -1,3 +1,5 @@
+// Phase 4, population items: the model, the size, initial values (constants, distributions,
+// lists, data-file columns), properties and layout.
 import type * as A from '../ast';
 import { isFileValue } from '../data-values';
 import { closest } from '../parser';

@@ -1,3 +1,4 @@
+// Phase 4, probe items: what is recorded, from what, and how often.
 import type * as A from '../ast';
 import { closest } from '../parser';
 import { TIME, formatQuantity } from '../units';

@@ -1,3 +1,5 @@
+// Checks shared by the item checks: property blocks against a schema, constant values, ranges,
+// selectors and references to network items, values read from data files.
 import type * as A from '../ast';
 import { fileValueArgs, UNTRUSTED_DATA } from '../data-values';
 import { closest } from '../parser';
