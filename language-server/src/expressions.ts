@@ -98,8 +98,29 @@ export function toSI(value: number, scale: number): number {
 
 const CMP = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
+/** The SI value of a number literal as the checker folds it (undefined where it reports an error). */
+export function literalValue(e: A.NumberLit): number | undefined {
+  if (!Number.isFinite(e.value)) return undefined;
+  if (!e.unit) return e.value;
+  const u = unitOf(e.unit, undefined);
+  if (!u) return undefined;
+  const v = toSI(e.value, u.scale);
+  return Number.isFinite(v) ? v : undefined;
+}
+
 export class ExprChecker {
-  constructor(private sink: Sink) {}
+  /**
+   * `types`, when given, records the type and folded value of every expression passed to check()
+   * (not of its parts): the checker's side table that lowering reads instead of typing again.
+   */
+  constructor(private sink: Sink, public types?: Map<A.Expr, Ty>) {}
+
+  /** Types and folds `e` in `env`, reporting problems to the sink. */
+  check(e: A.Expr, env: Env): Ty {
+    const t = this.infer(e, env);
+    this.types?.set(e, t);
+    return t;
+  }
 
   private error(span: A.Span, message: string, code = 'unit-mismatch', fixes?: Diagnostic['fixes']): void {
     this.sink.diag({ start: span.start, end: span.end, severity: Severity.Error, message, code, fixes });
@@ -147,18 +168,22 @@ export class ExprChecker {
     return { ...t, value: undefined };
   }
 
-  check(e: A.Expr, env: Env): Ty {
+  /** A literal's type and SI value (literalValue: the value alone, for lowering). */
+  private numberTy(e: A.NumberLit): Ty {
+    if (!Number.isFinite(e.value) || (e.unit && !Number.isFinite(toSI(e.value, unitOf(e.unit, undefined)?.scale ?? 1)))) {
+      this.error(e, 'number too large (beyond 1.8e308 in SI units)', 'out-of-range');
+      return { dim: null };
+    }
+    if (!e.unit) return e.value === 0 ? { dim: null, value: 0 } : { dim: DIMENSIONLESS, value: e.value, bare: true };
+    const u = unitOf(e.unit, this.sink);
+    if (!u) return { dim: null };
+    return { dim: u.dim, value: toSI(e.value, u.scale) };
+  }
+
+  private infer(e: A.Expr, env: Env): Ty {
     switch (e.kind) {
-      case 'number': {
-        if (!Number.isFinite(e.value) || (e.unit && !Number.isFinite(toSI(e.value, unitOf(e.unit, undefined)?.scale ?? 1)))) {
-          this.error(e, 'number too large (beyond 1.8e308 in SI units)', 'out-of-range');
-          return { dim: null };
-        }
-        if (!e.unit) return e.value === 0 ? { dim: null, value: 0 } : { dim: DIMENSIONLESS, value: e.value, bare: true };
-        const u = unitOf(e.unit, this.sink);
-        if (!u) return { dim: null };
-        return { dim: u.dim, value: toSI(e.value, u.scale) };
-      }
+      case 'number':
+        return this.numberTy(e);
       case 'string':
         return { dim: null, str: e.value };
       case 'bool':
@@ -189,21 +214,21 @@ export class ExprChecker {
         return { dim: null };
       }
       case 'index':
-        this.check(e.object, env);
+        this.infer(e.object, env);
         this.error(e, 'indexing is only allowed in population selectors (exc[0..9])', 'bad-expression');
         return { dim: null };
       case 'list': {
-        const list = e.items.map((x) => this.check(x, env));
+        const list = e.items.map((x) => this.infer(x, env));
         return { dim: null, list };
       }
       case 'range': {
-        const a = this.check(e.from, env);
-        const b = this.check(e.to, env);
+        const a = this.infer(e.from, env);
+        const b = this.infer(e.to, env);
         this.same(a, b, e.from, e.to, 'the two ends of a range');
         return { dim: a.dim ?? b.dim, range: [a, b] };
       }
       case 'unary': {
-        const t = this.check(e.operand, env);
+        const t = this.infer(e.operand, env);
         if (e.op === 'not') return { dim: DIMENSIONLESS, bool: true };
         return { ...t, value: t.value === undefined ? undefined : e.op === '-' ? -t.value : t.value, dist: undefined };
       }
@@ -232,8 +257,8 @@ export class ExprChecker {
   }
 
   private binary(e: A.Binary, env: Env): Ty {
-    const a = this.check(e.left, env);
-    const b = this.check(e.right, env);
+    const a = this.infer(e.left, env);
+    const b = this.infer(e.right, env);
     const val = (f: (x: number, y: number) => number) => (a.value !== undefined && b.value !== undefined ? f(a.value, b.value) : undefined);
     switch (e.op) {
       case '+':
@@ -289,7 +314,7 @@ export class ExprChecker {
       if (!env.allowDist) {
         this.error(e.callee, `${name}() draws values once (initial values, weights, delays); inside equations use randn() or rand()`, 'bad-expression');
       }
-      const args = e.args.map((a) => this.check(a.value, env));
+      const args = e.args.map((a) => this.infer(a.value, env));
       if (args.length !== dist.params.length) {
         this.error(e, `${name}() takes ${dist.params.length} argument${dist.params.length > 1 ? 's' : ''} (${dist.params.join(', ')}), got ${args.length}`, 'bad-arguments');
         return { dim: args[0]?.dim ?? null };
@@ -312,10 +337,10 @@ export class ExprChecker {
       const guess = closest(name, [...Object.keys(FUNCTIONS), ...Object.keys(DISTRIBUTIONS)]);
       this.error(e.callee, `unknown function '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}`, 'unknown-name',
         guess ? [{ kind: 'replace', start: e.callee.start, end: e.callee.end, text: guess, title: `Change to '${guess}'` }] : undefined);
-      e.args.forEach((a) => this.check(a.value, env));
+      e.args.forEach((a) => this.infer(a.value, env));
       return { dim: null };
     }
-    const args = e.args.map((a) => this.check(a.value, env));
+    const args = e.args.map((a) => this.infer(a.value, env));
     if (args.length !== fn.arity) {
       this.error(e, `${name}() takes ${fn.arity} argument${fn.arity === 1 ? '' : 's'}, got ${args.length}`, 'bad-arguments');
       return { dim: null };

@@ -26,6 +26,13 @@ export interface LexResult {
   errors: { start: number; end: number; message: string }[];
 }
 
+/** Where re-lexing may stop: after `from` (new offsets), old tokens (shifted by delta) are taken over. */
+interface Resync {
+  from: number;
+  delta: number;
+  old: LexResult;
+}
+
 const PUNCT2 = new Set(['->', '..', '+=', '-=', '*=', '/=', '<=', '>=', '==', '!=', '&&', '||']);
 const PUNCT2_FIRST = new Set([...PUNCT2].map((p) => p.charCodeAt(0)));
 const PUNCT1 = '{}()[],;:=+-*/^<>.!';
@@ -44,14 +51,82 @@ function isDigit(c: number): boolean {
 }
 
 export function lex(text: string): LexResult {
-  const tokens: Token[] = [];
-  const comments: Comment[] = [];
-  const errors: LexResult['errors'] = [];
+  const out: LexResult = { tokens: [], comments: [], errors: [] };
+  lexFrom(text, 0, out);
+  return out;
+}
+
+/**
+ * Re-lexes `text` after an edit of `oldText` (lexed as `old`): the tokens before the edit are
+ * kept, lexing restarts at the last line end before it and stops at the first line end after it
+ * that the old lexing had too; the old tokens after it are taken over,
+ * shifted. The old result is consumed: its arrays are updated in place (no copy of a large file's
+ * tokens). `adopted`: index of the first taken-over token (tokens.length when none).
+ */
+export function relex(old: LexResult, oldText: string, text: string, edit: { start: number; oldEnd: number; newEnd: number }): { result: LexResult; adopted: number } {
+  const toks = old.tokens;
+  // The last newline token that ends at or before the edit: the lexer's state there is simple.
+  let lo = 0;
+  let hi = toks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (toks[mid].end <= edit.start) lo = mid + 1;
+    else hi = mid;
+  }
+  let r = lo - 1;
+  while (r >= 0 && toks[r].kind !== 'newline') r--;
+  const at = r < 0 ? 0 : toks[r].end;
+  const delta = text.length - oldText.length;
+  // The re-lexed part, seeded with the newline it starts after (the lexer looks at the last token).
+  const seed = r < 0 ? 0 : 1;
+  const mid: LexResult = { tokens: r < 0 ? [] : [toks[r]], comments: [], errors: [] };
+  const found = lexFrom(text, at, mid, { from: edit.newEnd, delta, old });
+  const newToks = mid.tokens.slice(seed);
+  const oldAt = found < 0 ? Infinity : toks[found].start;
+  const comments = old.comments.filter((c) => c.start < at);
+  comments.push(...mid.comments);
+  const errors = old.errors.filter((e) => e.start < at);
+  errors.push(...mid.errors);
+  if (found < 0) {
+    toks.length = r + 1;
+    for (let k = 0; k < newToks.length; k++) toks.push(newToks[k]);
+    return { result: { tokens: toks, comments, errors }, adopted: toks.length };
+  }
+  for (let k = found + 1; k < toks.length; k++) {
+    const t = toks[k];
+    t.start += delta;
+    t.end += delta;
+  }
+  for (const c of old.comments) {
+    if (c.start <= oldAt) continue;
+    c.start += delta;
+    c.end += delta;
+    comments.push(c);
+  }
+  for (const e of old.errors) if (e.start > oldAt) errors.push({ ...e, start: e.start + delta, end: e.end + delta });
+  // The old tokens r+1 ..= found are replaced by the re-lexed ones (found: the matching newline).
+  const tokens = replaceRange(toks, r + 1, found - r, newToks);
+  return { result: { tokens, comments, errors }, adopted: r + 1 + newToks.length };
+}
+
+/** `arr` with `count` elements at `from` replaced by `items`: in place when `items` is short enough to spread. */
+function replaceRange<T>(arr: T[], from: number, count: number, items: T[]): T[] {
+  if (items.length < 10_000) {
+    arr.splice(from, count, ...items);
+    return arr;
+  }
+  return arr.slice(0, from).concat(items, arr.slice(from + count));
+}
+
+/** Lexes from offset `from` into `into`; with `resync`, stops where the old lexing can be taken over and returns the old newline token's index there (else -1). */
+function lexFrom(text: string, from: number, into: LexResult, resync?: Resync): number {
+  const { tokens, comments, errors } = into;
   const n = text.length;
-  let i = 0;
+  let i = from;
   let spaced = true;
   // Newlines inside ( ) and [ ] are insignificant; braces reset the count so that an
   // unclosed parenthesis cannot swallow the rest of the file.
+  // (A newline token is only made at depth 0: lexing restarts after one with depth 0.)
   let depth = 0;
   const push = (kind: TokenKind, value: string, start: number, end: number) => {
     tokens.push({ kind, text: value, start, end, spaced });
@@ -62,7 +137,13 @@ export function lex(text: string): LexResult {
     if (c === 10) {
       const last = tokens[tokens.length - 1];
       const continues = last && (last.kind === 'punct' || last.kind === 'ident') && CONTINUES.has(last.text);
-      if (depth === 0 && !continues && last && last.kind !== 'newline') push('newline', '\n', i, i + 1);
+      if (depth === 0 && !continues && last && last.kind !== 'newline') {
+        push('newline', '\n', i, i + 1);
+        if (resync && i >= resync.from) {
+          const found = sameState(resync, i);
+          if (found >= 0) return found;
+        }
+      }
       i++;
       spaced = true;
       continue;
@@ -160,5 +241,24 @@ export function lex(text: string): LexResult {
     i = j;
   }
   tokens.push({ kind: 'eof', text: '', start: n, end: n, spaced: true });
-  return { tokens, comments, errors };
+  return -1;
+}
+
+/**
+ * The index of the old newline token at new offset `at` (shifted), else -1. After a newline token
+ * the lexer's state is always the same (depth 0, the last token a newline), so the old tokens
+ * after it are what lexing the rest would give.
+ */
+function sameState(rs: Resync, at: number): number {
+  const { old, delta } = rs;
+  const oldAt = at - delta;
+  const toks = old.tokens;
+  let lo = 0;
+  let hi = toks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (toks[mid].start < oldAt) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < toks.length && toks[lo].start === oldAt && toks[lo].kind === 'newline' ? lo : -1;
 }

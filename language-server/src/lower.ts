@@ -7,7 +7,7 @@ import { IR_VERSION } from '../../protocol/ir';
 import type * as A from './ast';
 import { layoutOf, walk, type FileAnalysis, type ModelInfo } from './checker';
 import { Severity, type Diagnostic } from './diagnostics';
-import { ExprChecker, type Env, type Ty } from './expressions';
+import { ExprChecker, literalValue, type Env, type Ty } from './expressions';
 import type { Program } from './program';
 import { DEFAULT_SPACING, RULES } from './schema';
 import { DIMENSIONLESS, type Dim } from './units';
@@ -78,8 +78,9 @@ class Lowerer {
   private constEnv(allowDist = true): Env {
     return { context: '', allowDist, lookup: () => undefined, names: () => [] };
   }
+  /** The checker's type of `e` (its side table); parts of expressions it typed as a whole are typed here. */
   private ty(e: A.Expr): Ty {
-    return this.ex.check(e, this.constEnv());
+    return this.a.types.get(e) ?? this.ex.check(e, this.constEnv());
   }
   private value(e: A.Expr): ValueIR {
     if (e.kind === 'list') return { kind: 'list', values: this.list(e) };
@@ -94,7 +95,8 @@ class Lowerer {
   }
   private list(e: A.Expr | undefined): number[] {
     if (!e || e.kind !== 'list') return [];
-    return e.items.map((x) => this.ty(x).value ?? 0);
+    const checked = this.a.types.get(e)?.list;
+    return e.items.map((x, k) => (checked?.[k] ?? this.ty(x)).value ?? 0);
   }
   private prop(props: A.Property[], key: string): A.Property | undefined {
     return props.find((p) => p.key.name === key);
@@ -239,8 +241,8 @@ class Lowerer {
   private expr(e: A.Expr, m: ModelInfo | undefined): ExprIR {
     switch (e.kind) {
       case 'number': {
-        const t = this.ty(e);
-        return { op: 'const', value: t.value ?? 0 };
+        // A literal's value: the checker's folding of it (the file checked clean, so it is finite).
+        return { op: 'const', value: literalValue(e) ?? 0 };
       }
       case 'bool':
         return { op: 'const', value: e.value ? 1 : 0 };

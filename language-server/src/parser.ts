@@ -2,7 +2,7 @@
 // skips to the next statement (newline, `;` or `}`) and keeps going, so one typo does not hide
 // the rest of the file's errors. It never throws, and nesting depth is bounded.
 import type * as A from './ast';
-import { lex, type Token } from './lexer';
+import { lex, relex, type LexResult, type Token } from './lexer';
 import { isUnitSymbol } from './units';
 
 const TOP_KEYWORDS = new Set([
@@ -26,7 +26,110 @@ const BINARY_PREC: Record<string, number> = {
 class Bail extends Error {}
 
 export function parse(text: string): A.SnnFile {
-  return new Parser(text).parseFile();
+  return parseState(text).ast;
+}
+
+/**
+ * The state of the top-level loop before each item: where the parser stood (token index), how
+ * many items and parse errors it had, and the error de-duplication position. Items parsed from
+ * equal tokens and an equal checkpoint are equal, which is what incremental parsing relies on.
+ */
+interface Checkpoint {
+  tok: number;
+  items: number;
+  errors: number;
+  lastErrorAt: number;
+}
+
+/** A parse that can be updated after an edit (see reparse). */
+export interface ParseState {
+  text: string;
+  ast: A.SnnFile;
+  lexed: LexResult;
+  /** Errors of the parser proper (ast.errors = lexer errors, then these). */
+  parseErrors: A.SyntaxError[];
+  checkpoints: Checkpoint[];
+}
+
+export function parseState(text: string): ParseState {
+  const lexed = lex(text);
+  return new Parser(text, lexed).parseFile();
+}
+
+/**
+ * The parse of `text`, an edit of `prev.text`, equal to parse(text): the text is re-lexed only
+ * around the edit, and only the top-level items from the last checkpoint before the edit to the
+ * first checkpoint after it whose tokens and parser state are the old ones (shifted) are parsed
+ * again; the items after it are the old nodes with their offsets shifted in place. `prev` is
+ * consumed (its nodes now belong to the new state).
+ */
+export function reparse(prev: ParseState, text: string): ParseState {
+  const old = prev.text;
+  if (old === text) return prev;
+  const max = Math.min(old.length, text.length);
+  let p = 0;
+  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
+  const edit = { start: p, oldEnd: old.length - s, newEnd: text.length - s };
+  const delta = text.length - old.length;
+  const oldTokCount = prev.lexed.tokens.length;
+  const { result: lexed, adopted } = relex(prev.lexed, old, text, edit);
+  // Restart at the last checkpoint whose item and the tokens it may look at lie in the kept prefix.
+  // (A token's end depends on up to three characters after it: 1e-5.)
+  const keptPrefix = firstChanged(lexed.tokens, edit.start - 3);
+  let c = prev.checkpoints.length - 1;
+  while (c >= 0 && prev.checkpoints[c].tok + 3 > keptPrefix) c--;
+  const parser = new Parser(text, lexed);
+  // Before the first item: from the start, with the state of a fresh parser.
+  const cp = c < 0 ? { tok: 0, items: 0, errors: 0, lastErrorAt: -1 } : prev.checkpoints[c];
+  return parser.parseFile({ cp, items: prev.ast.items.slice(0, cp.items), errors: prev.parseErrors.slice(0, cp.errors), checkpoints: prev.checkpoints.slice(0, Math.max(0, c)), prev, adopted, tokDelta: lexed.tokens.length - oldTokCount, delta });
+}
+
+/** Number of leading tokens that end before the edit (unchanged by it). */
+function firstChanged(toks: Token[], at: number): number {
+  let lo = 0;
+  let hi = toks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (toks[mid].end < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const SHIFTED = ['start', 'end', 'bodyStart'] as const;
+
+/** Adds `delta` to every offset in a syntax subtree (each object once). */
+function shiftTree(node: unknown, delta: number, seen: Set<object>): void {
+  const stack: unknown[] = [node];
+  while (stack.length) {
+    const o = stack.pop();
+    if (typeof o !== 'object' || o === null || seen.has(o)) continue;
+    seen.add(o);
+    if (Array.isArray(o)) {
+      for (const x of o) if (typeof x === 'object' && x !== null) stack.push(x);
+      continue;
+    }
+    const r = o as Record<string, unknown>;
+    for (const k of SHIFTED) if (typeof r[k] === 'number') (r[k] as number) += delta;
+    for (const k in r) {
+      const v = r[k];
+      if (typeof v === 'object' && v !== null) stack.push(v);
+    }
+  }
+}
+
+interface Resume {
+  cp: Checkpoint;
+  items: A.Item[];
+  errors: A.SyntaxError[];
+  checkpoints: Checkpoint[];
+  prev: ParseState;
+  /** Index of the first token taken over from the old lexing. */
+  adopted: number;
+  tokDelta: number;
+  delta: number;
 }
 
 class Parser {
@@ -37,11 +140,9 @@ class Parser {
   private depth = 0;
   private lastErrorAt = -1;
 
-  constructor(private text: string) {
-    const r = lex(text);
-    this.toks = r.tokens;
-    this.comments = r.comments;
-    for (const e of r.errors) this.errors.push({ ...e, code: 'syntax' });
+  constructor(private text: string, private lexed: LexResult) {
+    this.toks = lexed.tokens;
+    this.comments = lexed.comments;
   }
 
   // ---- token helpers -----------------------------------------------------------------------
@@ -156,12 +257,25 @@ class Parser {
   }
 
   // ---- file ----------------------------------------------------------------------------------
-  parseFile(): A.SnnFile {
-    const items: A.Item[] = [];
+  parseFile(resume?: Resume): ParseState {
+    const items: A.Item[] = resume?.items ?? [];
+    const checkpoints: Checkpoint[] = resume?.checkpoints ?? [];
+    if (resume) {
+      this.pos = resume.cp.tok;
+      this.errors = resume.errors;
+      this.lastErrorAt = resume.cp.lastErrorAt;
+    }
+    const finish = (): ParseState => {
+      const ast: A.SnnFile = { items, errors: [...this.lexed.errors.map((e) => ({ ...e, code: 'syntax' })), ...this.errors], comments: this.comments, text: this.text };
+      return { text: this.text, ast, lexed: this.lexed, parseErrors: this.errors, checkpoints };
+    };
     for (;;) {
       this.skipNewlines();
       const t = this.tok;
       if (t.kind === 'eof') break;
+      const cp: Checkpoint = { tok: this.pos, items: items.length, errors: this.errors.length, lastErrorAt: this.lastErrorAt };
+      if (resume && this.pos - 1 >= resume.adopted && this.takeOver(resume, cp, items, checkpoints)) return finish();
+      checkpoints.push(cp);
       const before = this.pos;
       try {
         const item = this.parseItem();
@@ -176,7 +290,44 @@ class Parser {
         this.syncTopLevel();
       }
     }
-    return { items, errors: this.errors, comments: this.comments, text: this.text };
+    return finish();
+  }
+
+  /**
+   * At a checkpoint past the edit whose token and the one before it were taken over from the old
+   * lexing: if the old parse had a checkpoint there in the same state, the rest of the old parse
+   * (shifted) is the rest of this one.
+   */
+  private takeOver(r: Resume, cp: Checkpoint, items: A.Item[], checkpoints: Checkpoint[]): boolean {
+    const olds = r.prev.checkpoints;
+    const want = cp.tok - r.tokDelta;
+    let lo = 0;
+    let hi = olds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (olds[mid].tok < want) lo = mid + 1;
+      else hi = mid;
+    }
+    const o = olds[lo];
+    if (!o || o.tok !== want) return false;
+    // Later errors start at or after the end of the token before the item: a de-duplication
+    // position before it has no effect, one at or after it must be the same.
+    const end = this.toks[cp.tok - 1].end;
+    const same = o.lastErrorAt + r.delta === cp.lastErrorAt || (o.lastErrorAt < end - r.delta && cp.lastErrorAt < end);
+    if (!same) return false;
+    const { delta } = r;
+    const seen = new Set<object>();
+    const itemDelta = items.length - o.items;
+    const errDelta = this.errors.length - o.errors;
+    for (let k = lo; k < olds.length; k++) {
+      const q = olds[k];
+      checkpoints.push({ tok: q.tok + r.tokDelta, items: q.items + itemDelta, errors: q.errors + errDelta, lastErrorAt: q.lastErrorAt < 0 ? q.lastErrorAt : q.lastErrorAt + delta });
+    }
+    const tail = r.prev.ast.items.slice(o.items);
+    if (delta) for (const it of tail) shiftTree(it, delta, seen);
+    items.push(...tail);
+    for (const e of r.prev.parseErrors.slice(o.errors)) this.errors.push(delta ? { ...e, start: e.start + delta, end: e.end + delta } : e);
+    return true;
   }
 
   private syncTopLevel(): void {

@@ -1,6 +1,9 @@
 // The set of .snn files the language knows: open documents (overlays), files read on demand
 // through a host, and the prelude. Caches parses and analyses; any edit invalidates analyses
-// (imports make files depend on each other), parses are kept per text.
+// (imports make files depend on each other), parses are kept per text. Edits are cheap: a file's
+// new text is parsed incrementally from its last parse (parser.ts reparse: only the top-level
+// items the edit touches), and an open document's check takes over the records of the items
+// nothing changed for (check/memo.ts); results equal a fresh Program's (test/incremental.test.ts).
 //
 // Files a model names are read under a policy (`FileAccess`): in an untrusted workspace no data
 // file (`from_file`) is opened at all; otherwise data files must lie inside the allowed roots
@@ -11,11 +14,11 @@
 import { URI, Utils } from 'vscode-uri';
 import { quote } from '../../protocol/plain-text';
 import type { SnnFile } from './ast';
-import { analyze, type FileAnalysis, type ModelInfo } from './checker';
+import { analyze, type CheckMemo, type FileAnalysis, type ModelInfo } from './checker';
 import { CsvTable, UNTRUSTED_DATA } from './data-values';
 
 export { UNTRUSTED_DATA };
-import { parse } from './parser';
+import { parse, parseState, reparse, type ParseState } from './parser';
 
 /** Why a host did not read a file (see io/safe-read.ts). */
 export type ReadRefusal = 'missing' | 'not-regular' | 'too-large' | 'outside' | 'unreadable' | 'cancelled';
@@ -109,6 +112,10 @@ function lexicallyInside(uri: string, dir: string): boolean {
 export class Program {
   private overlays = new Map<string, string>();
   private parses = new Map<string, { text: string; ast: SnnFile }>();
+  /** Per open document: what its last check produced, for the next check to take over (check/memo.ts). */
+  private memos = new Map<string, CheckMemo>();
+  /** The latest parse of each file in a form an edit can update (see parser.ts reparse). */
+  private parseStates = new Map<string, ParseState>();
   private analyses = new Map<string, FileAnalysis>();
   /** The latest analysis of each file, kept across edits (see completionAnalysis). */
   private lastAnalyses = new Map<string, FileAnalysis>();
@@ -139,6 +146,7 @@ export class Program {
 
   close(uri: string): void {
     this.lastAnalyses.delete(uri);
+    this.memos.delete(uri);
     if (this.overlays.delete(uri)) this.invalidate();
   }
 
@@ -220,10 +228,18 @@ export class Program {
     }
     const hit = this.parses.get(uri);
     if (hit && hit.text === text) return hit.ast;
-    const ast = parse(text.length > MAX_FILE_BYTES ? '' : text);
+    let ast: SnnFile;
     if (text.length > MAX_FILE_BYTES) {
+      this.parseStates.delete(uri);
+      ast = parse('');
       ast.text = text;
       ast.errors.push({ start: 0, end: 0, code: 'too-large', message: `file is ${mib(text.length)}; files over ${MAX_FILE_BYTES / 2 ** 20} MiB are not checked` });
+    } else {
+      // An edit re-parses only the items it touches (the old syntax tree is updated in place).
+      const prev = this.parseStates.get(uri);
+      const st = prev ? reparse(prev, text) : parseState(text);
+      this.parseStates.set(uri, st);
+      ast = st.ast;
     }
     this.parses.set(uri, { text, ast });
     return ast;
@@ -421,7 +437,11 @@ export class Program {
     const ast = this.getAst(uri) ?? parse('');
     this.inProgress.push(uri);
     try {
-      const a = analyze(uri, ast, this.context(), this.isPrelude(uri));
+      // Open documents are checked incrementally (the files they import are not edited here),
+      // from their second check on: a document checked once (the CLI) does not pay for the records.
+      const memo = this.memos.get(uri);
+      if (!memo && this.overlays.has(uri)) this.memos.set(uri, { items: new Map() });
+      const a = analyze(uri, ast, this.context(), this.isPrelude(uri), memo);
       this.analyses.set(uri, a);
       this.lastAnalyses.set(uri, a);
       return a;

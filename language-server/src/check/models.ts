@@ -1,0 +1,307 @@
+// Phase 2: the file's neuron and synapse models (declarations, units, equations, methods,
+// statements), and the environment of names inside a model (also used per connection).
+import type * as A from '../ast';
+import { degreeIn } from '../linearity';
+import { Severity } from '../diagnostics';
+import { unitOf } from '../expressions';
+import { closest } from '../parser';
+import { BUILTIN_NAMES, METHODS } from '../schema';
+import { DIMENSIONLESS, TIME, WEIGHT, dimName, div, isDimensionless, sameDim } from '../units';
+import { substWeight, walk, collectTimeConstants, docOfDecl, exprText } from './util';
+import type { Binding, Env, Ty } from '../expressions';
+import type { Dim } from '../units';
+import type { VarInfo, ModelInfo } from '../checker';
+import type { Checker } from './context';
+import { checkValueRange } from './values';
+
+// ---- neuron and synapse models -------------------------------------------------------------
+export function checkModel(cx: Checker, def: A.ModelDef): ModelInfo {
+  const modelSym = cx.sym(def.kind, def.name, def, { doc: def.doc, detail: `${def.kind} ${def.name.name}` });
+  const info: ModelInfo = { def, sym: modelSym, uri: cx.uri, vars: new Map(), timeConstants: [] };
+  const isSyn = def.kind === 'synapse';
+  const reserved = new Set([...Object.keys(BUILTIN_NAMES), ...(isSyn ? ['w', 'target', 'pre', 'post', 'mod'] : [])]);
+  const declare = (kind: VarInfo['kind'], name: A.Ident, decl: VarInfo['decl'], dim: Dim | null, value?: number, required?: boolean) => {
+    if (reserved.has(name.name)) {
+      cx.err(name, `'${name.name}' is a built-in name (${isSyn ? 't, dt, i, N, w, target, pre, post, mod' : 't, dt, i, N'}); choose another`, 'reserved');
+      return;
+    }
+    if (info.vars.has(name.name)) {
+      cx.err(name, `'${name.name}' is already declared in ${def.name.name}`, 'duplicate');
+      return;
+    }
+    const sym = cx.sym(kind, name, decl, { container: def.name.name, dim, value, doc: docOfDecl(cx.file, decl) });
+    info.vars.set(name.name, { sym, kind, dim, value, required, decl });
+  };
+  const declDim = (d: A.Decl): Dim | null | undefined => {
+    if (!d.unit) return undefined;
+    const w = d.unit.terms.find((t) => t.symbol === 'weight');
+    if (w && !isSyn) {
+      cx.err(w, "'weight' (the unit of a connection's weight) exists only in synapse models; give a physical unit", 'misplaced');
+      return null;
+    }
+    return unitOf(d.unit, cx)?.dim ?? null;
+  };
+  // Parameters may refer to each other in any order: evaluate lazily with cycle detection.
+  const paramDecls = new Map<string, A.Decl>();
+  for (const p of def.parameters) if (!paramDecls.has(p.name.name)) paramDecls.set(p.name.name, p);
+  const paramTy = new Map<string, Binding>();
+  const evalParam = (name: string): Binding | undefined => {
+    const got = paramTy.get(name);
+    if (got) return got;
+    const p = paramDecls.get(name);
+    if (!p) return undefined;
+    paramTy.set(name, { dim: null, pending: true });
+    const unitDim = declDim(p);
+    let b: Binding = { dim: unitDim ?? null };
+    if (p.value) {
+      const t = cx.ex.check(p.value, paramEnv);
+      if (t.dist) cx.err(p.value, 'a parameter default must be a constant; set per-neuron values from a distribution in the population', 'bad-expression');
+      if (unitDim) cx.ex.expectDim(p.value, t, unitDim, `parameter ${name}`);
+      b = { dim: unitDim ?? t.dim ?? (t.value === 0 ? DIMENSIONLESS : null), value: t.value };
+      checkValueRange(cx, p.value, t, name, b.dim);
+      if (t.bool) cx.err(p.value, `parameter ${name} must be a value, not a condition`, 'not-value');
+    }
+    paramTy.set(name, b);
+    return b;
+  };
+  const paramEnv: Env = {
+    context: `a parameter of ${def.name.name}`,
+    lookup: (name, span) => {
+      const b = paramTy.get(name);
+      if (b?.pending) {
+        cx.err(span, `parameter '${name}' depends on itself`, 'cycle');
+        return { dim: null };
+      }
+      const r = evalParam(name);
+      if (r) {
+        const v = info.vars.get(name);
+        return { ...r, sym: v?.sym };
+      }
+      return undefined;
+    },
+    names: () => paramDecls.keys(),
+  };
+  for (const p of def.parameters) {
+    const b = evalParam(p.name.name) ?? { dim: null };
+    declare('parameter', p.name, p, b.dim, b.value, !p.value);
+    // Refresh the binding's symbol now that it exists.
+  }
+  // Re-resolve references made before the symbols existed: re-check parameters cheaply.
+  fixParamRefs(cx, def, info);
+  // State variables.
+  for (const s of def.state) {
+    const unitDim = declDim(s);
+    let dim: Dim | null = unitDim ?? null;
+    let value: number | undefined;
+    if (s.value) {
+      const t = cx.ex.check(s.value, modelEnv(cx, info, 'init'));
+      if (unitDim) cx.ex.expectDim(s.value, t, unitDim, `the initial value of ${s.name.name}`);
+      else dim = t.dim ?? DIMENSIONLESS;
+      value = t.value;
+    } else if (!unitDim) dim = DIMENSIONLESS;
+    declare('state', s.name, s, dim, value);
+  }
+  // Named expressions, then ODEs.
+  const aliases = def.equations.filter((e): e is A.Alias => e.kind === 'alias');
+  const aliasDecl = new Map<string, A.Alias>();
+  for (const a of aliases) {
+    if (info.vars.has(a.name.name) && !aliasDecl.has(a.name.name)) {
+      const v = info.vars.get(a.name.name)!;
+      cx.err(a.name, `'${a.name.name}' is a ${v.kind === 'state' ? 'state variable' : 'parameter'} of ${def.name.name}; an equation for it is written d${a.name.name}/dt = ...`, 'duplicate');
+      continue;
+    }
+    if (aliasDecl.has(a.name.name)) {
+      cx.err(a.name, `'${a.name.name}' is already defined in ${def.name.name}`, 'duplicate');
+      continue;
+    }
+    aliasDecl.set(a.name.name, a);
+  }
+  const aliasTy = new Map<string, Binding>();
+  const env = modelEnv(cx, info, 'equation', (name, span) => {
+    const a = aliasDecl.get(name);
+    if (!a) return undefined;
+    const got = aliasTy.get(name);
+    if (got?.pending) {
+      cx.err(span, `'${name}' is defined in terms of itself`, 'cycle');
+      return { dim: null };
+    }
+    if (got) return got;
+    aliasTy.set(name, { dim: null, pending: true });
+    const t = cx.ex.check(a.rhs, env);
+    const b: Binding = { dim: t.dim, value: undefined };
+    aliasTy.set(name, b);
+    return b;
+  });
+  for (const a of aliasDecl.values()) {
+    const b = env.lookup(a.name.name, a.name) ?? { dim: null };
+    declare('alias', a.name, a, b.dim);
+  }
+  // Bind alias symbols for references made while computing.
+  for (const [name, b] of aliasTy) b.sym = info.vars.get(name)?.sym;
+  const odeSeen = new Set<string>();
+  for (const eq of def.equations) {
+    if (eq.kind !== 'ode') continue;
+    if (isSyn && eq.variable.name === 'w') {
+      // The weight of a plastic synapse may follow an ODE.
+      const t = cx.ex.check(eq.rhs, env);
+      if (t.dim && !sameDim(t.dim, div(WEIGHT, TIME))) cx.err(eq.rhs, `unit mismatch: ${dimName(t.dim)} vs weight/second (the right side of dw/dt must be the weight's unit per second)`, 'unit-mismatch');
+      continue;
+    }
+    const v = info.vars.get(eq.variable.name);
+    if (!v || v.kind !== 'state') {
+      const guess = closest(eq.variable.name, [...info.vars.values()].filter((x) => x.kind === 'state').map((x) => x.sym.name));
+      cx.err(eq.variable, `d${eq.variable.name}/dt: '${eq.variable.name}' is not a state variable of ${def.name.name}${guess ? ` (did you mean '${guess}'?)` : '; declare it in state { }'}`, 'unknown-name');
+      cx.ex.check(eq.rhs, env);
+      continue;
+    }
+    cx.ref(eq.variable, v.sym);
+    if (odeSeen.has(eq.variable.name)) cx.err(eq.variable, `d${eq.variable.name}/dt is defined twice`, 'duplicate');
+    odeSeen.add(eq.variable.name);
+    const t = cx.ex.check(eq.rhs, env);
+    if (v.dim && t.dim) {
+      const want = div(v.dim, TIME);
+      if (!sameDim(want, t.dim)) {
+        if (t.bare) cx.ex.bareNumber(eq.rhs, want, `d${eq.variable.name}/dt`);
+        else cx.err(eq.rhs, `unit mismatch: ${dimName(t.dim)} vs ${dimName(want)} (the right side of d${eq.variable.name}/dt must be ${dimName(want)}: the unit of ${eq.variable.name} per second)`, 'unit-mismatch');
+      }
+    }
+    if (t.bool) cx.err(eq.rhs, 'an equation needs a value, not a condition', 'not-value');
+    collectTimeConstants(eq.rhs, info);
+  }
+  if (def.method && !METHODS.includes(def.method.name)) {
+    cx.err(def.method, `unknown integration method '${def.method.name}'; use one of ${METHODS.join(', ')}`, 'unknown-name');
+  }
+  if (def.method?.name === 'exponential') {
+    // Exponential Euler with calls held over the step: x must enter affinely outside calls.
+    const aliasList = [...aliasDecl.values()];
+    const aliasNames = new Set(aliasDecl.keys());
+    for (const eq of def.equations) {
+      if (eq.kind !== 'ode' || degreeIn(eq.rhs, eq.variable.name, aliasList, aliasNames, true) <= 1) continue;
+      cx.err(eq.rhs, `method exponential needs d${eq.variable.name}/dt = a + b·${eq.variable.name} with ${eq.variable.name} outside function calls appearing only linearly (calls are held over the step); use rk2 or rk4 for this equation`, 'bad-method');
+    }
+  }
+  if (def.spike) {
+    if (isSyn) cx.err(def.spike, 'synapse models do not spike; spike conditions belong in neuron models', 'misplaced');
+    const t = cx.ex.check(def.spike, env);
+    if (!t.bool && t.dim !== null) cx.err(def.spike, `a spike condition must be a comparison (e.g. v > V_th), this is a value of ${dimName(t.dim)}`, 'not-boolean');
+  }
+  if (def.refractory) {
+    const t = cx.ex.check(def.refractory, env);
+    cx.ex.expectDim(def.refractory, t, TIME, 'the refractory period');
+    if (t.value !== undefined && t.value < 0) cx.err(def.refractory, 'the refractory period must not be negative', 'out-of-range');
+  }
+  if (def.reset) {
+    if (isSyn) cx.err(def.reset[0] ?? def, 'synapse models have on_pre/on_post, not reset', 'misplaced');
+    checkStatements(cx, def.reset, env, info, 'reset');
+  }
+  if ((def.onPre || def.onPost) && !isSyn) {
+    cx.err(def.onPre?.[0] ?? def.onPost?.[0] ?? def.name, 'on_pre/on_post belong in synapse models; a neuron uses reset { }', 'misplaced');
+  }
+  if (def.onPre) checkStatements(cx, def.onPre, env, info, 'on_pre');
+  if (def.onPost) checkStatements(cx, def.onPost, env, info, 'on_post');
+  if (!isSyn && !def.spike && def.state.length > 0 && !cx.isPrelude) {
+    // A neuron that never spikes is legal (e.g. an astrocyte), but worth a hint.
+    cx.diags.push({ start: def.name.start, end: def.name.end, severity: Severity.Hint, message: `${def.name.name} has no spike condition: it never spikes`, code: 'no-spike' });
+  }
+  return info;
+}
+
+
+/** Parameter references were recorded before their symbols existed; attach them now. */
+export function fixParamRefs(cx: Checker, def: A.ModelDef, info: ModelInfo): void {
+  const known = new Set<number>();
+  for (const r of cx.refs) if (r.span.start >= def.start && r.span.start < def.end) known.add(r.span.start);
+  for (const p of def.parameters) {
+    if (!p.value) continue;
+    walk(p.value, (e) => {
+      if (e.kind === 'name') {
+        const v = info.vars.get(e.name);
+        if (v && !known.has(e.start)) cx.ref(e, v.sym);
+      }
+    });
+  }
+}
+
+
+/** Names visible inside a model: parameters, state, named expressions, built-ins, synapse extras. */
+export function modelEnv(cx: Checker, info: ModelInfo, mode: 'init' | 'equation', extra?: (name: string, span: A.Span) => Binding | undefined, overrides?: { w?: Dim | null; target?: Dim | null; post?: ModelInfo; pre?: ModelInfo; mod?: ModelInfo }): Env {
+  const isSyn = info.def.kind === 'synapse';
+  const env: Env = {
+    context: `a parameter${mode === 'equation' ? ', state variable or named expression' : ''} of ${info.def.name.name}`,
+    allowRandom: mode === 'equation',
+    lookup: (name, span) => {
+      const v = info.vars.get(name);
+      if (v && (mode === 'equation' || v.kind === 'parameter')) {
+        // A synapse used by a connection: `weight` stands for the connection's weight unit.
+        const dim = v.dim && overrides?.w ? substWeight(v.dim, overrides.w) : v.dim;
+        return { dim, value: v.kind === 'parameter' ? v.value : undefined, sym: v.sym };
+      }
+      const x = extra?.(name, span);
+      if (x) return x;
+      if (mode === 'init' && v) return undefined;
+      const b = BUILTIN_NAMES[name];
+      if (b && (mode === 'equation' || name === 'N' || name === 'i')) return { dim: b.dim };
+      if (isSyn && mode === 'equation') {
+        if (name === 'w') return { dim: overrides && 'w' in overrides ? overrides.w ?? null : WEIGHT };
+        if (name === 'target') return { dim: overrides && 'target' in overrides ? overrides.target ?? null : WEIGHT };
+      }
+      return undefined;
+    },
+    member: (object, member) => {
+      if (!isSyn || !['pre', 'post', 'mod'].includes(object)) {
+        cx.err(member, `'${object}.${member.name}': only pre., post. and mod. are allowed, in synapse models`, 'bad-expression');
+        return undefined;
+      }
+      const m = overrides?.[object as 'pre' | 'post' | 'mod'];
+      if (!m) return { dim: null }; // checked when a connection uses the synapse
+      const v = m.vars.get(member.name);
+      if (!v) {
+        cx.err(member, `${m.def.name.name} (the ${object === 'mod' ? 'modulating' : object + 'synaptic'} model) has no variable '${member.name}'`, 'unknown-name');
+        return undefined;
+      }
+      return { dim: v.dim, sym: v.sym };
+    },
+    names: function* () {
+      for (const [k, v] of info.vars) if (mode === 'equation' || v.kind === 'parameter') yield k;
+      yield* Object.keys(BUILTIN_NAMES);
+      if (isSyn) yield* ['w', 'target'];
+    },
+  };
+  return env;
+}
+
+
+export function checkStatements(cx: Checker, stmts: A.Assign[], env: Env, info: ModelInfo | undefined, where: string, assignable?: (name: string) => Binding | undefined): void {
+  for (const s of stmts) {
+    let target: Ty = { dim: null };
+    if (s.target.kind === 'name') {
+      const name = s.target.name;
+      const v = info?.vars.get(name);
+      const isSyn = info?.def.kind === 'synapse';
+      if (assignable) {
+        const b = assignable(name);
+        if (!b) cx.err(s.target, `cannot assign '${name}' in ${where}: not a variable of the target model`, 'unknown-name');
+        else {
+          if (b.sym) cx.ref(s.target, b.sym);
+          target = { dim: b.dim };
+        }
+      } else if (v) {
+        if (v.kind !== 'state') cx.err(s.target, `cannot assign '${name}' in ${where}: it is a ${v.kind === 'parameter' ? 'parameter' : 'named expression'}; only state variables change`, 'not-assignable');
+        cx.ref(s.target, v.sym);
+        target = { dim: v.dim };
+      } else if (isSyn && (name === 'w' || name === 'target')) {
+        target = cx.ex.check(s.target, env);
+      } else {
+        target = cx.ex.check(s.target, env);
+      }
+    } else if (s.target.kind === 'member') {
+      target = cx.ex.check(s.target, env);
+    } else cx.err(s.target, 'expected a variable name on the left of the assignment', 'not-assignable');
+    const value = cx.ex.check(s.value, env);
+    if (value.bool) cx.err(s.value, 'cannot assign a condition to a variable', 'not-value');
+    if (s.op === '*=' || s.op === '/=') {
+      if (value.dim && !isDimensionless(value.dim)) cx.err(s.value, `'${s.op}' needs a dimensionless factor, this is ${dimName(value.dim)}`, 'unit-mismatch');
+    } else if (target.dim) cx.ex.expectDim(s.value, value, target.dim, `the value assigned to ${exprText(s.target)}`);
+  }
+}
+
