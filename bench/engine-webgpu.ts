@@ -12,22 +12,20 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { URI } from 'vscode-uri';
-import { lower } from '../language-server/src/lower';
-import { loadPrelude, nodeHost } from '../language-server/src/node-host';
-import { Program } from '../language-server/src/program';
+import { lowerModel } from '../language-server/src/ide';
+import { nodeHost, preludeAt } from '../language-server/src/ide-node';
 import type { ModelIR } from '../protocol/ir';
 import { getGpu, Simulation, sizeOf, spikesOf, SWIFTSHADER_ICD, WebGPUSimulation, type RunResult } from '../sim-host/src/engine';
 import { EXPECTED_E, microcircuitSnn, POPS } from './microcircuit';
 
 const repoRoot = path.resolve(__dirname, '..');
-const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
+const prelude = preludeAt(path.join(repoRoot, 'language-server'));
 
 function irOfText(text: string, name: string): ModelIR {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swk-bench-gpu-'));
   const file = path.join(dir, `${name}.snn`);
   fs.writeFileSync(file, text);
-  const r = lower(program, URI.file(file).toString());
+  const r = lowerModel({ file }, { host: nodeHost, prelude });
   if (!r.ok) throw new Error(`${name} does not lower`);
   return r.ir;
 }

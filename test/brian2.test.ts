@@ -15,6 +15,7 @@ import { loadPrelude, nodeHost } from '../language-server/src/node-host';
 import { Program } from '../language-server/src/program';
 import { Simulation, spikesOf, type RunResult } from '../sim-host/src/engine';
 import { repoRoot } from './helpers/build';
+import { irOf } from './helpers/model';
 
 const PY = '/usr/bin/python3';
 const hasBrian = fs.existsSync(PY) && spawnSync(PY, ['-c', 'import brian2'], { encoding: 'utf8' }).status === 0;
@@ -34,10 +35,7 @@ function brian(name: string, seed = 1): BrianOut {
 }
 
 function ours(name: string, seed = 1): RunResult {
-  const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
-  const r = lower(program, URI.file(path.join(repoRoot, 'test/engine', `${name}.snn`)).toString());
-  assert.ok(r.ok, `${name}.snn does not lower`);
-  return new Simulation(r.ir, { seed }).run();
+  return new Simulation(irOf({ file: `test/engine/${name}.snn` }), { seed }).run();
 }
 
 function compareSpikes(a: RunResult, b: BrianOut, pop: string): number {
@@ -150,21 +148,17 @@ describe('engine vs Brian2: pair STDP', { skip, timeout: 120_000 }, () => {
     const r = spawnSync(PY, [path.join(repoRoot, 'test/engine/brian2/stdp_pairing.py'), '--out', out, `--dts=${dts.join(',')}`], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr.slice(-2000));
     const ref: { dw_pA: number[] } = JSON.parse(fs.readFileSync(out, 'utf8'));
-    const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
     dts.forEach((d, k) => {
       // The postsynaptic neuron is made to spike at 100 ms + Δt by a driver one step earlier.
-      const uri = URI.file(path.join(repoRoot, '.scratch', `stdp-${k}.snn`)).toString();
-      program.setText(uri, `
+      const ir = irOf(`
 input pre = spike_array[1] { times: [100 ms]; indices: [0] }
 input drive = spike_array[1] { times: [${(100 + d - 0.1).toFixed(1)} ms]; indices: [0] }
 population post = LIF[1]
 connect drive -> post { rule: all_to_all; weight: 100 mV; target: v }
 connect pre -> post { rule: all_to_all; weight: 5 pA; target: I_syn; synapse: PairSTDP(w_max = 10 pA) }
 simulate { dt: 0.1 ms; duration: 300 ms }
-`);
-      const lw = lower(program, uri);
-      assert.ok(lw.ok);
-      const sim = new Simulation(lw.ir);
+`, { at: `.scratch/stdp-${k}.snn` });
+      const sim = new Simulation(ir);
       sim.run();
       const dw = (sim.weights(1)[0] - 5e-12) / 1e-12;
       assert.ok(Math.abs(dw - ref.dw_pA[k]) <= 0.05 * Math.abs(ref.dw_pA[k]), `Δt = ${d} ms: Δw = ${dw} pA here, ${ref.dw_pA[k]} pA in Brian2`);
@@ -190,19 +184,15 @@ describe('engine vs Brian2: pair STDP with per-synapse delays', { skip, timeout:
       drive.t.push(Math.round((0.025 + 0.065 * r + 0.005 * j) / dt) * dt);
     }
     const ms = (xs: number[]) => xs.map((x) => `${+(x * 1e3).toFixed(6)} ms`).join(', ');
-    const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
-    const uri = URI.file(path.join(repoRoot, '.scratch', 'stdp-delays.snn')).toString();
-    program.setText(uri, `
+    const ir = irOf(`
 input pre = spike_array[${nPre}] { times: [${ms(pre.t)}]; indices: [${pre.i.join(', ')}] }
 input drive = spike_array[${nPost}] { times: [${ms(drive.t)}]; indices: [${drive.i.join(', ')}] }
 population post = LIF[${nPost}]
 connect drive -> post { rule: one_to_one; weight: 100 mV; target: v }
 connect pre -> post { rule: all_to_all; weight: 5 pA; delay: uniform(0.5 ms, 12 ms); target: I_syn; synapse: PairSTDP(w_max = 10 pA) }
 simulate { dt: 0.1 ms; duration: 450 ms }
-`);
-    const lw = lower(program, uri);
-    assert.ok(lw.ok, JSON.stringify(lw).slice(0, 500));
-    const sim = new Simulation(lw.ir, { seed: 3 });
+`, { at: '.scratch/stdp-delays.snn' });
+    const sim = new Simulation(ir, { seed: 3 });
     const res = sim.run();
     const { rowptr, col } = sim.connectivity(1);
     const delays = sim.delays(1);

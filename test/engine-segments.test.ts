@@ -3,23 +3,13 @@
 // the window's edge, a synapse spiking twice, once per crossing, re-arming — and lands on
 // neuron floor(g / count) of the segment index g the rule drew.
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { URI } from 'vscode-uri';
-import { lower } from '../language-server/src/lower';
-import { loadPrelude, nodeHost } from '../language-server/src/node-host';
-import { Program } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
 import { Simulation } from '../sim-host/src/engine';
-import { repoRoot } from './helpers/build';
+import { irOf as lowerText } from './helpers/model';
 
 function irOf(text: string): ModelIR {
-  const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
-  const uri = URI.file(path.join(repoRoot, '.scratch', 'engine-segments.snn')).toString();
-  program.setText(uri, text);
-  const r = lower(program, uri);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors[0].diagnostics.map((d) => d.message)));
-  return r.ir;
+  return lowerText(text, { at: '.scratch/engine-segments.snn' });
 }
 
 // Spikes (ms) of four sources; the comments give what segment A (sources 0-2, θ = 2, 1 ms) sees.

@@ -3,28 +3,19 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { URI } from 'vscode-uri';
-import { lower } from '../language-server/src/lower';
-import { loadPrelude, nodeHost } from '../language-server/src/node-host';
-import { Program } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
 import { PlanError, Simulation, spikesOf, type RunResult } from '../sim-host/src/engine';
 import { RunRefused, startRun } from '../sim-host/src/host';
 import { Rng, philox } from '../sim-host/src/core/rng';
 import { distWorker, ensureBuilt, repoRoot } from './helpers/build';
+import { irOf as lowerText, READ_ONLY_HOST } from './helpers/model';
 
 // The engine's own file handling is under test: the IR names files the plan reads from another
 // folder (baseDir), so the checker's stat of run files (a Host with `stat`) is left out here.
-const ENGINE_HOST = { readFile: (uri: string) => nodeHost.readFile(uri) };
-const program = new Program(ENGINE_HOST, loadPrelude(path.join(repoRoot, 'language-server')));
 let n = 0;
 
 function irOf(text: string): ModelIR {
-  const uri = URI.file(path.join(repoRoot, '.scratch', `engine-test-${n++}.snn`)).toString();
-  program.setText(uri, text);
-  const r = lower(program, uri);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors[0].diagnostics.map((d) => d.message)));
-  return r.ir;
+  return lowerText(text, { at: `.scratch/engine-test-${n++}.snn`, host: READ_ONLY_HOST });
 }
 
 function run(text: string, opts: { seed?: number; duration?: number } = {}): RunResult {

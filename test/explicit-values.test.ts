@@ -5,22 +5,14 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { URI } from 'vscode-uri';
-import { lower } from '../language-server/src/lower';
-import { loadPrelude, nodeHost } from '../language-server/src/node-host';
-import { Program } from '../language-server/src/program';
 import { Simulation } from '../sim-host/src/engine';
 import { readColumn } from '../language-server/src/data-values';
 import { dataFiles } from '../extension/src/simulation/model';
 import { repoRoot } from './helpers/build';
+import { irOf as lowerText } from './helpers/model';
 
 function irOf(text: string) {
-  const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
-  const uri = URI.file(path.join(repoRoot, '.scratch', 'explicit-values.snn')).toString();
-  program.setText(uri, text);
-  const r = lower(program, uri);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors[0].diagnostics.map((d) => d.message)));
-  return r.ir;
+  return lowerText(text, { at: '.scratch/explicit-values.snn' });
 }
 
 describe('explicit values (lists)', () => {
@@ -73,10 +65,7 @@ simulate { dt: 0.1 ms; duration: 1 ms; seed: 1 }
 
 describe('values from a file (from_file)', () => {
   const file = path.join(repoRoot, 'test', 'corpus', 'valid', 'file_values.snn');
-  const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
-  const r = lower(program, URI.file(file).toString());
-  if (!r.ok) throw new Error(JSON.stringify(r.errors[0].diagnostics.map((d) => d.message)));
-  const ir = r.ir;
+  const ir = lowerText({ file });
 
   it('lowers to lists in SI units that name their file; the engine puts each row on its neuron / synapse', () => {
     const a = ir.populations.find((p) => p.name === 'a')!;
@@ -115,12 +104,7 @@ population u = Unit[1]
 probe r(u) every 0.1 ms
 simulate { dt: 0.1 ms; duration: 1 ms; seed: 1 }
 `;
-    const p = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
-    const uri = URI.file(path.join(repoRoot, '.scratch', 'exponential.snn')).toString();
-    p.setText(uri, text);
-    const lr = lower(p, uri);
-    assert.ok(lr.ok);
-    const res = new Simulation(lr.ir).run();
+    const res = new Simulation(lowerText(text, { at: '.scratch/exponential.snn' })).run();
     const got = res.traces[0].data;
     const k = Math.exp(-1e-4 / 1e-2);
     let r = 0.2;

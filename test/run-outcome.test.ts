@@ -3,28 +3,18 @@
 // error; the recording limit ends cleanly (kept like a cancelled run) with the engine's message
 // as a warning that names spikeworks.memoryLimitMB. Model text in either never becomes a link.
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { URI } from 'vscode-uri';
 import { Notifier, type MessageWindow, type ProgressStep } from '../extension/src/notify';
 import { buildProgressMessage, runEnd } from '../extension/src/simulation/outcome';
-import { lower } from '../language-server/src/lower';
-import { loadPrelude, nodeHost } from '../language-server/src/node-host';
-import { Program } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
 import { Simulation } from '../sim-host/src/engine';
-import { repoRoot } from './helpers/build';
+import { irOf as lowerText } from './helpers/model';
 
 // VS Code's notification link form (as in test/notify.test.ts).
 const LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/;
 
-const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
 function irOf(text: string): ModelIR {
-  const uri = URI.file(path.join(repoRoot, '.scratch', 'run-outcome.snn')).toString();
-  program.setText(uri, text);
-  const r = lower(program, uri);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors[0].diagnostics.map((d) => d.message)));
-  return r.ir;
+  return lowerText(text, { at: '.scratch/run-outcome.snn' });
 }
 
 describe('run progress and ends in the extension (outcome.ts)', () => {

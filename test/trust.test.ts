@@ -18,6 +18,7 @@ import { URI } from 'vscode-uri';
 import { loadPrelude, nodeHost } from '../language-server/src/node-host';
 import { MAX_DATA_BYTES, MAX_FILE_BYTES, Program, UNTRUSTED_DATA, type Host } from '../language-server/src/program';
 import { lower } from '../language-server/src/lower';
+import { lowerModel } from '../language-server/src/ide';
 import { Severity } from '../language-server/src/diagnostics';
 import { distCli, ensureBuilt, repoRoot } from './helpers/build';
 
@@ -98,8 +99,9 @@ describe('data files and trust', () => {
     assert.deepEqual([...stats, ...reads].filter((f) => !f.endsWith('.snn')), []);
     p.setAccess({ trusted: true, roots: [ws] });
     assert.deepEqual(errors(p, model), []);
-    const r = lower(p, uriOf(model));
-    assert.ok(r.ok);
+    // Lowered as the CLI and the extension lower it (the façade), under the same policy.
+    const r = lowerModel({ file: model }, { host, prelude, access: { trusted: true, roots: [ws] } });
+    assert.ok(r.ok, JSON.stringify(r));
     assert.deepEqual(r.ir.populations[0].parameters.tau_m, { kind: 'list', values: [0.01, 0.02], file: 'data/tau.csv' });
   });
 

@@ -12,31 +12,22 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { URI } from 'vscode-uri';
-import { lower } from '../language-server/src/lower';
-import { loadPrelude, nodeHost } from '../language-server/src/node-host';
-import { Program } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
 import { Simulation } from '../sim-host/src/engine';
 import type { BrowserRun } from '../sim-host/src/webgpu/browser-run';
 // @ts-expect-error: a plain .mjs module of build options (no declarations)
 import { webgpuBrowserOptions } from '../scripts/webgpu-browser.mjs';
 import { repoRoot } from './helpers/build';
+import { irOf } from './helpers/model';
 
 const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-unsafe-webgpu'];
 const skip = !existsSync(CHROMIUM) && !process.env.CI ? `${CHROMIUM} not found (apt-get install chromium)` : false;
 
-const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
-function irOf(file: string): ModelIR {
-  const r = lower(program, URI.file(path.join(repoRoot, file)).toString());
-  assert.ok(r.ok, `${file} does not lower`);
-  return r.ir;
-}
 
 /** COBA at N = 800 (640 + 160) with p = 0.1: the same in-degree (80) as COBA-4000; seed 1 stays active (~12 Hz over 200 ms on WASM; seeds 2, 3, 5 fall silent). */
 function smallCoba(): ModelIR {
-  const ir = irOf('examples/coba.snn');
+  const ir = irOf({ file: 'examples/coba.snn' });
   ir.populations = ir.populations.map((p) => ({ ...p, size: p.size / 5 }));
   for (const c of ir.connections) {
     if (c.rule.kind === 'random') c.rule = { ...c.rule, p: 0.1 };
@@ -74,8 +65,8 @@ describe('webgpu in headless Chromium (navigator.gpu) against WASM in Node', { s
     page.evaluate(([ir, d]) => (globalThis as unknown as { spikeworksWebGPU: { run: (ir: unknown, d: number) => Promise<BrowserRun> } }).spikeworksWebGPU.run(ir, d), [ir, duration] as const);
 
   for (const [name, make, duration, minSpikes] of [
-    ['one LIF under a current step', () => irOf('test/engine/lif_step.snn'), 0.3, 5],
-    ['CobaLIF cells driven by a spike train (delays 0 and 2 ms)', () => irOf('test/engine/lif_spiketrain.snn'), 0.4, 20],
+    ['one LIF under a current step', () => irOf({ file: 'test/engine/lif_step.snn' }), 0.3, 5],
+    ['CobaLIF cells driven by a spike train (delays 0 and 2 ms)', () => irOf({ file: 'test/engine/lif_spiketrain.snn' }), 0.4, 20],
     ['COBA, N = 800 (in-degree 80), seed 1', smallCoba, 0.2, 1000],
   ] as const) {
     it(`${name}: identical spike trains in the page (WebGPU) and in Node (WASM)`, async () => {

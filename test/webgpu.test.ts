@@ -10,20 +10,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { URI } from 'vscode-uri';
-import { lower } from '../language-server/src/lower';
-import { loadPrelude, nodeHost } from '../language-server/src/node-host';
-import { Program } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
 import { getGpu, newGpu, PlanError, readRunFiles, runOnBackend, Simulation, sizeOf, spikesOf, SWIFTSHADER_ICD, WebGPUSimulation, type Gpu, type RunResult } from '../sim-host/src/engine';
 import { repoRoot } from './helpers/build';
+import { irOf } from './helpers/model';
 
-const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
-function irOf(source: { file: string }): ModelIR {
-  const r = lower(program, URI.file(path.join(repoRoot, source.file)).toString());
-  assert.ok(r.ok, `model does not lower`);
-  return r.ir;
-}
 
 const inChild = !!process.env.SPIKEWORKS_WEBGPU_CHILD;
 // This process cannot load SwiftShader's Vulkan (the loader was looked for at start): re-run.

@@ -2,12 +2,9 @@
 // `path:line:col: error: message` (1-based) and say what was not done.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { URI } from 'vscode-uri';
 import type { ModelIR } from '../../protocol/ir';
-import { lower } from '../../language-server/src/lower';
-import { loadPrelude, nodeHost } from '../../language-server/src/node-host';
-import { Program, type FileAccess } from '../../language-server/src/program';
-import { LineIndex } from '../../language-server/src/text';
+import { formatDiagnostic, lowerModel, ModelWorkspace, type FileAccess } from '../../language-server/src/ide';
+import { nodeHost, preludeAt } from '../../language-server/src/ide-node';
 
 /** Folders given with --allow-read (absolute), besides the current directory and the model's folder. */
 let allowedReadDirs: string[] = [];
@@ -33,18 +30,19 @@ export function loadModel(file: string, what: string): ModelIR | undefined {
     process.stderr.write(`spikeworks: ${file}: file not found\n`);
     return undefined;
   }
-  const program = new Program(nodeHost, loadPrelude());
-  program.setAccess(cliAccess([abs]));
-  const r = lower(program, URI.file(abs).toString());
+  const r = lowerModel({ file: abs }, { host: nodeHost, prelude: preludeAt(), access: cliAccess([abs]) });
   if (r.ok) return r.ir;
-  for (const f of r.errors) {
-    const p = path.relative(process.cwd(), URI.parse(f.uri).fsPath) || f.uri;
-    const lines = new LineIndex(program.getText(f.uri) ?? '');
-    for (const d of f.diagnostics) {
-      const pos = lines.position(d.start);
-      process.stderr.write(`${p}:${pos.line + 1}:${pos.character + 1}: error: ${d.message}\n`);
-    }
-  }
+  for (const d of r.diagnostics) process.stderr.write(`${formatDiagnostic(d, shownPath(d))}\n`);
   process.stderr.write(`spikeworks: the model has errors; ${what}\n`);
   return undefined;
+}
+
+/** A diagnostic's file as the CLI shows it: relative to the current folder. */
+export function shownPath(d: { uri: string; path?: string }): string {
+  return path.relative(process.cwd(), d.path ?? '') || d.uri;
+}
+
+/** The files `check` looks at, read as a command reads them (see cliAccess). */
+export function checkWorkspace(files: string[]): ModelWorkspace {
+  return new ModelWorkspace({ host: nodeHost, prelude: preludeAt(), access: cliAccess(files) });
 }

@@ -3,12 +3,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { SEVERITY_NAMES } from '../../language-server/src/diagnostics';
-import { loadPrelude, nodeHost } from '../../language-server/src/node-host';
-import { cliAccess, loadModel, setAllowedReadDirs } from './load';
+import type { SeverityName } from '../../language-server/src/ide';
+import { checkWorkspace, loadModel, setAllowedReadDirs } from './load';
 import { runCommand } from './run';
-import { Program } from '../../language-server/src/program';
-import { LineIndex } from '../../language-server/src/text';
 
 const VERSION = '0.1.0';
 
@@ -30,7 +27,7 @@ options of every command:
 exit codes: 0 no errors, 1 errors found, 2 bad usage`;
 
 interface JsonDiagnostic {
-  severity: (typeof SEVERITY_NAMES)[number];
+  severity: SeverityName;
   message: string;
   code: string;
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -42,8 +39,7 @@ function usage(message: string): never {
 }
 
 export function check(files: string[], format: 'human' | 'json', out: (s: string) => void): number {
-  const program = new Program(nodeHost, loadPrelude());
-  program.setAccess(cliAccess(files));
+  const workspace = checkWorkspace(files);
   const results: { path: string; diagnostics: JsonDiagnostic[] }[] = [];
   let errors = 0;
   let warnings = 0;
@@ -60,12 +56,12 @@ export function check(files: string[], format: 'human' | 'json', out: (s: string
     if (!st || !st.isFile()) {
       diagnostics = [{ severity: 'error', code: 'io', message: st ? 'not a file' : 'file not found', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
     } else {
-      const a = program.analyze(uri);
-      const lines = new LineIndex(program.getText(uri) ?? '');
-      diagnostics = a.diagnostics
-        .slice()
-        .sort((x, y) => x.start - y.start || x.severity - y.severity)
-        .map((d) => ({ severity: SEVERITY_NAMES[d.severity], message: d.message, code: d.code, range: { start: lines.position(d.start), end: lines.position(d.end) } }));
+      diagnostics = workspace.check(uri).map((d) => ({
+        severity: d.severity,
+        message: d.message,
+        code: d.code,
+        range: { start: { line: d.line - 1, character: d.column - 1 }, end: { line: d.endLine - 1, character: d.endColumn - 1 } },
+      }));
     }
     for (const d of diagnostics) {
       if (d.severity === 'error') errors++;

@@ -2,33 +2,21 @@
 // lower, as `spikeworks run` does), run it on the engine in-process on a chosen seed, and
 // summarise spikes. Not a test file itself.
 import * as path from 'node:path';
-import { URI } from 'vscode-uri';
-import { lower } from '../../language-server/src/lower';
-import { loadPrelude, nodeHost } from '../../language-server/src/node-host';
-import { Program } from '../../language-server/src/program';
 import type { ModelIR } from '../../protocol/ir';
 import { Simulation, sizeOf, spikesOf, type RunResult } from '../../sim-host/src/engine';
 import { repoRoot } from '../helpers/build';
+import { irOf } from '../helpers/model';
 
 export const examplesDir = path.join(repoRoot, 'examples');
 
 /** The IR of examples/<name>.snn; throws with the checker's messages if it has errors. */
 export function loadExample(name: string): ModelIR {
-  const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
-  const uri = URI.file(path.join(examplesDir, `${name}.snn`)).toString();
-  const r = lower(program, uri);
-  if (!r.ok) throw new Error(`${name}.snn has errors: ${JSON.stringify(r.errors.flatMap((e) => e.diagnostics.map((d) => d.message)))}`);
-  return r.ir;
+  return irOf({ file: path.join(examplesDir, `${name}.snn`) });
 }
 
 /** The IR of an .snn text (for variants built by a test), resolved relative to examples/. */
 export function loadText(text: string, name = 'variant'): ModelIR {
-  const program = new Program(nodeHost, loadPrelude(path.join(repoRoot, 'language-server')));
-  const uri = URI.file(path.join(examplesDir, `.${name}.snn`)).toString();
-  program.setText(uri, text);
-  const r = lower(program, uri);
-  if (!r.ok) throw new Error(`${name} has errors: ${JSON.stringify(r.errors.flatMap((e) => e.diagnostics.map((d) => d.message)))}`);
-  return r.ir;
+  return irOf(text, { at: path.join(examplesDir, `.${name}.snn`) });
 }
 
 /** Runs the IR on the engine (throws if the run stopped with an error). */

@@ -1,30 +1,19 @@
 // A document's model for a run, without VS Code types: check and lower the editor's text (it
 // may be unsaved), find its `simulate` blocks and population definitions, list the data files
-// it reads, name the units of probed variables. Uses the language's own code (as the CLI does).
-// Files are read as the language reads them: the bounded nodeHost (regular files only, sizes
-// checked before reading) under the Program's FileAccess (data files only once the workspace is
+// it reads, name the units of probed variables. Uses the language's own code through its façade
+// (language-server/src/ide.ts, as the CLI does). Files are read as the language reads them: the
+// bounded nodeHost (regular files only, sizes checked before reading) under the FileAccess (data files only once the workspace is
 // trusted and only inside the folders given; imports inside them or next to the importing file).
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { DimIR, ModelIR, ValueIR } from '../../../protocol/ir';
 import type { TraceInfo } from '../../../protocol/panel-data';
 import type { SnnFile } from '../../../language-server/src/ast';
-import { lower } from '../../../language-server/src/lower';
-import type { Diagnostic } from '../../../language-server/src/diagnostics';
-import { lex } from '../../../language-server/src/lexer';
-import { loadPrelude, nodeHost } from '../../../language-server/src/node-host';
+import { lowerModel, ModelWorkspace, type LocatedDiagnostic, type Place } from '../../../language-server/src/ide';
+import { nodeHost, preludeAt } from '../../../language-server/src/ide-node';
 import { parse } from '../../../language-server/src/parser';
-import { Program, type PreludeFile } from '../../../language-server/src/program';
-import { LineIndex } from '../../../language-server/src/text';
 
-let prelude: PreludeFile[] | undefined;
-
-export interface Place {
-  uri: string;
-  /** 0-based, as in LSP. */
-  start: { line: number; character: number };
-  end: { line: number; character: number };
-}
+export type { Place };
 
 /** Which files a model's check may read besides .snn imports (the language's FileAccess). */
 export interface ReadPolicy {
@@ -47,12 +36,16 @@ export interface LoadError {
 
 export type LoadResult = { ok: true; ir: ModelIR } | { ok: false; errors: LoadError[] };
 
-/** A Program over the disk (the bounded nodeHost) that reads files as `policy` allows. */
-function programFor(policy: ReadPolicy, preludeDir?: string): Program {
-  prelude ??= loadPrelude(preludeDir);
-  const program = new Program(nodeHost, prelude);
-  program.setAccess({ trusted: policy.trusted, roots: policy.roots && [...policy.roots], outsideHint: policy.outsideHint });
-  return program;
+/** The façade's options for the disk (the bounded nodeHost) read as `policy` allows. */
+function optionsFor(policy: ReadPolicy, preludeDir?: string) {
+  const access = { trusted: policy.trusted, roots: policy.roots && [...policy.roots], outsideHint: policy.outsideHint };
+  return { host: nodeHost, prelude: preludeAt(preludeDir), access };
+}
+
+/** A located diagnostic as a LoadError (0-based line, as LSP). */
+function loadError(d: LocatedDiagnostic): LoadError {
+  const e: LoadError = { uri: d.uri, line: d.line - 1, message: d.message, code: d.code };
+  return d.dataFile !== undefined ? { ...e, dataFile: d.dataFile } : e;
 }
 
 /**
@@ -60,46 +53,13 @@ function programFor(policy: ReadPolicy, preludeDir?: string): Program {
  * as `policy` allows (by default not at all: the caller says when the workspace is trusted).
  */
 export function loadModel(uri: string, text: string, preludeDir?: string, policy: ReadPolicy = { trusted: false }): LoadResult {
-  const program = programFor(policy, preludeDir);
-  program.setText(uri, text);
-  const r = lower(program, uri);
+  const r = lowerModel({ uri, text }, optionsFor(policy, preludeDir));
   if (r.ok) return { ok: true, ir: r.ir };
-  const errors = r.errors.flatMap((f) => f.diagnostics.map((d) => loadError(program, f.uri, d)));
-  // Data files named deeper in the imports wait for trust too (lower lists direct imports only).
+  const errors = r.diagnostics.map(loadError);
+  // Data files named deeper in the imports wait for trust too (the errors list direct imports only).
   const listed = new Set(errors.map((e) => e.dataFile).filter((f) => f !== undefined));
-  for (const e of untrustedReads(program, uri)) if (!listed.has(e.dataFile)) errors.push(e);
+  for (const d of r.awaitingTrust) if (d.dataFile !== undefined && !listed.has(d.dataFile)) errors.push(loadError(d));
   return { ok: false, errors };
-}
-
-function loadError(program: Program, uri: string, d: Diagnostic): LoadError {
-  const text = program.getText(uri) ?? '';
-  const line = new LineIndex(text).position(d.start).line;
-  if (d.code !== 'untrusted') return { uri, line, message: d.message, code: d.code };
-  // The diagnostic points at the from_file path literal: the file, relative to `uri`.
-  const literal = lex(text.slice(d.start, d.end)).tokens.find((t) => t.kind === 'string');
-  const target = literal ? URI.parse(program.resolveImport(uri, literal.text)) : undefined;
-  const dataFile = target?.scheme === 'file' ? target.fsPath : undefined;
-  return { uri, line, message: d.message, code: d.code, ...(dataFile !== undefined ? { dataFile } : {}) };
-}
-
-/** The 'untrusted' diagnostics of `uri` and of every file it imports, however deep. */
-function untrustedReads(program: Program, uri: string): (LoadError & { dataFile: string })[] {
-  const out: (LoadError & { dataFile: string })[] = [];
-  const seen = new Set<string>();
-  const queue = [uri];
-  while (queue.length) {
-    const u = queue.pop()!;
-    if (seen.has(u) || program.getText(u) === undefined) continue;
-    seen.add(u);
-    const a = program.analyze(u);
-    for (const d of a.diagnostics) {
-      if (d.code !== 'untrusted') continue;
-      const e = loadError(program, u, d);
-      if (e.dataFile !== undefined) out.push({ ...e, dataFile: e.dataFile });
-    }
-    for (const imp of a.imports) if (imp.uri) queue.push(imp.uri);
-  }
-  return out;
 }
 
 /**
@@ -147,28 +107,9 @@ export function simulateBlocks(text: string): SimulateBlock[] {
 /** Where population `name` is defined: the file `uri` (text as in the editor) first, then its imports. */
 export function populationPlace(uri: string, text: string, name: string, preludeDir?: string): Place | undefined {
   // Imports only: finding a definition never reads a data file (untrusted access, no analysis).
-  const program = programFor({ trusted: false }, preludeDir);
-  program.setText(uri, text);
-  const seen = new Set<string>();
-  const visit = (u: string, depth: number): Place | undefined => {
-    if (seen.has(u) || depth > 20) return undefined;
-    seen.add(u);
-    const ast = program.getAst(u);
-    if (!ast) return undefined;
-    for (const it of ast.items) {
-      if (it.kind === 'population' && it.name.name === name) {
-        const lines = new LineIndex(ast.text);
-        return { uri: u, start: lines.position(it.name.start), end: lines.position(it.name.end) };
-      }
-    }
-    for (const it of ast.items) {
-      if (it.kind !== 'import') continue;
-      const found = visit(program.resolveImport(u, it.path.value), depth + 1);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  return visit(uri, 0);
+  const ws = new ModelWorkspace(optionsFor({ trusted: false }, preludeDir));
+  ws.setText(uri, text);
+  return ws.findPopulation(uri, name);
 }
 
 /**

@@ -1,0 +1,222 @@
+// The language's one way in for code outside language-server/ (the CLI, the extension's run
+// path, benchmarks, engine tests): model text or a file in, the model IR or located diagnostics
+// out. Like rust-analyzer's `ide` crate, this is a façade: callers never build a Program, call
+// lower() or turn offsets into lines themselves; the language's internals (program.ts,
+// checker.ts, lower.ts) may change shape behind it.
+//
+// Contract:
+// - `lowerModel(source, options)` (one-shot) and `ModelWorkspace#lowerModel(uri)` (a long-lived
+//   set of files with caches: data files read once per version, parses kept) check the file and
+//   its imports and give `{ ok: true, ir }` or `{ ok: false, diagnostics, awaitingTrust }`.
+// - Every diagnostic names its file (uri and, for file: URIs, the file-system path), 1-based
+//   line and column of its start and end (columns in UTF-16 code units, as LSP counts them),
+//   severity, code and message. An error inside an imported file is located in that file.
+// - Files are read through the caller's Host under the caller's FileAccess (trust, roots); with
+//   an untrusted policy no data file is opened, and `awaitingTrust` lists every data file of the
+//   model and its imports (however deep) that waits for trust.
+// - `ModelWorkspace#check(uri)` gives all of one file's diagnostics (errors, warnings, …) in
+//   text order, for `spikeworks check`.
+// - `findPopulation` locates a population's definition in a file or its imports (no data file
+//   is read).
+// On Node, ide-node.ts gives the host (`nodeHost`: bounded reads of regular files) and the
+// prelude (`preludeAt(dir)`: each folder's prelude read once per process).
+import { URI } from 'vscode-uri';
+import type { ModelIR } from '../../protocol/ir';
+import type { Diagnostic } from './diagnostics';
+import { SEVERITY_NAMES } from './diagnostics';
+import { lex } from './lexer';
+import { lower } from './lower';
+import { Program, type FileAccess, type Host, type PreludeFile } from './program';
+import { LineIndex } from './text';
+
+export type { FileAccess, Host, PreludeFile };
+
+/** What to lower: a file on disk (path), or a URI with the editor's (possibly unsaved) text. */
+export type ModelSource = { file: string } | { uri: string; text?: string };
+
+export type SeverityName = Exclude<(typeof SEVERITY_NAMES)[number], ''>;
+
+/** A diagnostic with its place: file, 1-based line/column of start and end. */
+export interface LocatedDiagnostic {
+  uri: string;
+  /** The file-system path of a file: URI (undefined for other schemes). */
+  path?: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based, in UTF-16 code units. */
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: SeverityName;
+  code: string;
+  message: string;
+  /** Code 'untrusted': the data file (absolute path) that was not read because the workspace is not trusted. */
+  dataFile?: string;
+}
+
+export type ModelOutcome =
+  | { ok: true; ir: ModelIR }
+  | {
+      ok: false;
+      /** The errors that stop lowering: the model file's first, then each import's, in text order within a file. */
+      diagnostics: LocatedDiagnostic[];
+      /** 'untrusted' diagnostics of the model and every file it imports, however deep (each with dataFile). */
+      awaitingTrust: LocatedDiagnostic[];
+    };
+
+export interface WorkspaceOptions {
+  /** How files are read (nodeHost on Node). */
+  host: Host;
+  /** The built-in model library (node-host's loadPrelude, or preludeAt). */
+  prelude: PreludeFile[];
+  /** What a model may make the language read; default: trusted, anywhere (library use, tests). */
+  access?: FileAccess;
+}
+
+/** A 0-based place, as LSP uses (for editors). */
+export interface Place {
+  uri: string;
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** The URI of a source: a file path becomes a file: URI. */
+export function uriOfSource(source: ModelSource): string {
+  return 'file' in source ? URI.file(source.file).toString() : source.uri;
+}
+
+/** The file-system path of a file: URI, else undefined. */
+export function pathOfUri(uri: string): string | undefined {
+  try {
+    const u = URI.parse(uri);
+    return u.scheme === 'file' ? u.fsPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A set of files (open texts over a host) under one read policy, with the language's caches.
+ * Keep one for many models (the CLI's files, a test's models); texts set here shadow the disk.
+ */
+export class ModelWorkspace {
+  private readonly program: Program;
+
+  constructor(options: WorkspaceOptions) {
+    this.program = new Program(options.host, options.prelude);
+    if (options.access) this.program.setAccess(options.access);
+  }
+
+  /** Sets (or replaces) a file's text; it shadows the file on disk. */
+  setText(uri: string, text: string): void {
+    this.program.setText(uri, text);
+  }
+
+  /** Changes what models may read (trust, roots); everything is checked again. */
+  setAccess(access: FileAccess): void {
+    this.program.setAccess(access);
+  }
+
+  /** Checks and lowers `uri` (its text set here or read from the host). */
+  lowerModel(uri: string): ModelOutcome {
+    const r = lower(this.program, uri);
+    if (r.ok) return { ok: true, ir: r.ir };
+    const diagnostics = r.errors.flatMap((f) => this.locate(f.uri, f.diagnostics));
+    return { ok: false, diagnostics, awaitingTrust: this.untrustedReads(uri) };
+  }
+
+  /** Every diagnostic of one file (not of its imports: those show as an error at the import), in text order. */
+  check(uri: string): LocatedDiagnostic[] {
+    const ds = this.program
+      .analyze(uri)
+      .diagnostics.slice()
+      .sort((x, y) => x.start - y.start || x.severity - y.severity);
+    return this.locate(uri, ds);
+  }
+
+  /** Where population `name` is defined: the file `uri` first, then its imports (depth-first). */
+  findPopulation(uri: string, name: string): Place | undefined {
+    const seen = new Set<string>();
+    const visit = (u: string, depth: number): Place | undefined => {
+      if (seen.has(u) || depth > 20) return undefined;
+      seen.add(u);
+      const ast = this.program.getAst(u);
+      if (!ast) return undefined;
+      for (const it of ast.items) {
+        if (it.kind === 'population' && it.name.name === name) {
+          const lines = new LineIndex(ast.text);
+          return { uri: u, start: lines.position(it.name.start), end: lines.position(it.name.end) };
+        }
+      }
+      for (const it of ast.items) {
+        if (it.kind !== 'import') continue;
+        const found = visit(this.program.resolveImport(u, it.path.value), depth + 1);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    return visit(uri, 0);
+  }
+
+  private locate(uri: string, ds: readonly Diagnostic[]): LocatedDiagnostic[] {
+    const text = this.program.getText(uri) ?? '';
+    const lines = new LineIndex(text);
+    const path = pathOfUri(uri);
+    return ds.map((d) => {
+      const s = lines.position(d.start);
+      const e = lines.position(d.end);
+      const dataFile = d.code === 'untrusted' ? this.untrustedFile(uri, text, d) : undefined;
+      return {
+        uri,
+        ...(path !== undefined ? { path } : {}),
+        line: s.line + 1,
+        column: s.character + 1,
+        endLine: e.line + 1,
+        endColumn: e.character + 1,
+        severity: SEVERITY_NAMES[d.severity] as SeverityName,
+        code: d.code,
+        message: d.message,
+        ...(dataFile !== undefined ? { dataFile } : {}),
+      };
+    });
+  }
+
+  /** An 'untrusted' diagnostic points at the from_file path literal: the file, relative to `uri`. */
+  private untrustedFile(uri: string, text: string, d: Diagnostic): string | undefined {
+    const literal = lex(text.slice(d.start, d.end)).tokens.find((t) => t.kind === 'string');
+    return literal ? pathOfUri(this.program.resolveImport(uri, literal.text)) : undefined;
+  }
+
+  /** The 'untrusted' diagnostics (with their data file) of `uri` and of every file it imports, however deep. */
+  private untrustedReads(uri: string): LocatedDiagnostic[] {
+    const out: LocatedDiagnostic[] = [];
+    const seen = new Set<string>();
+    const queue = [uri];
+    while (queue.length) {
+      const u = queue.pop()!;
+      if (seen.has(u) || this.program.getText(u) === undefined) continue;
+      seen.add(u);
+      const a = this.program.analyze(u);
+      const located = this.locate(u, a.diagnostics.filter((d) => d.code === 'untrusted'));
+      for (const e of located) if (e.dataFile !== undefined) out.push(e);
+      for (const imp of a.imports) if (imp.uri) queue.push(imp.uri);
+    }
+    return out;
+  }
+}
+
+/**
+ * Checks and lowers one model: a file, or a URI with its text (imports are read through the
+ * host). A fresh workspace each call; use a ModelWorkspace to keep caches across models.
+ */
+export function lowerModel(source: ModelSource, options: WorkspaceOptions): ModelOutcome {
+  const ws = new ModelWorkspace(options);
+  const uri = uriOfSource(source);
+  if (!('file' in source) && source.text !== undefined) ws.setText(uri, source.text);
+  return ws.lowerModel(uri);
+}
+
+/** `path:line:col: severity: message`, the path as given by `shown` (default: the file's path, else its URI). */
+export function formatDiagnostic(d: LocatedDiagnostic, shown: string = d.path ?? d.uri): string {
+  return `${shown}:${d.line}:${d.column}: ${d.severity}: ${d.message}`;
+}
