@@ -23,7 +23,7 @@ export interface SpikeRecord {
 export type TraceRecord = TraceData;
 
 /** The run as the engine holds it: protocol/sim.ts's RunOutput with spikes kept by population name. */
-export type RunResult = Omit<RunOutput, 'spikes' | 'backend' | 'backendNote'> & {
+export type RunResult = Omit<RunOutput, 'populations' | 'spikes' | 'backend' | 'backendNote'> & {
   spikes: Map<string, SpikeRecord>;
   sizes: Map<string, number>;
 };
