@@ -13,7 +13,9 @@ import { isFromTraces } from '../protocol/traces';
 import { dataFiles, loadModel, populationPlace, simulateBlocks, traceUnit, unitSymbol } from '../extension/src/simulation/model';
 import { RunRecord } from '../extension/src/simulation/run-record';
 import { loadRun, runDir, saveRun } from '../extension/src/simulation/run-store';
+import type { FromWorker } from '../protocol/sim';
 import { RunTerminated, startRun } from '../sim-host/src/host';
+import { handle } from '../sim-host/src/worker';
 import { cvIsi } from '../sim-host/src/output';
 import { densityImage, opacity } from '../webviews/raster/density';
 import { colourPixels } from '../webviews/raster/render';
@@ -544,6 +546,30 @@ describe('streaming from the worker', () => {
     assert.ok(deltas >= 2, `only ${deltas} progress messages with data`);
     assert.deepEqual(published, [expected], 'the first delta carries the order, no later one');
     assert.deepEqual(out.spikes.map((s) => [s.name, s.size]), expected.map((p) => [p.name, p.size]), 'spikes in the plan order');
+  });
+
+  it('the worker transfers the buffers of every spike and sample it sends (deltas and output): none is copied on the way', () => {
+    const sent: { m: FromWorker; transfer: ArrayBuffer[] }[] = [];
+    handle(
+      { type: 'run', ir: coba(), options: { seed: 2, duration: 0.1, stream: true, progressEveryMs: 0, backend: 'wasm' }, cancel: new SharedArrayBuffer(4) },
+      { postMessage: (m, transfer = []) => sent.push({ m, transfer }) },
+    );
+    const done = sent.find((x) => x.m.type === 'done');
+    assert.ok(done && done.m.type === 'done');
+    const deltas = sent.filter((x) => x.m.type === 'progress' && x.m.delta);
+    assert.ok(deltas.length >= 2, `${deltas.length} progress messages with data`);
+    let spikes = 0;
+    const check = (what: string, arrays: { buffer: ArrayBufferLike }[], transfer: ArrayBuffer[]) => {
+      for (const a of arrays) assert.ok(transfer.includes(a.buffer as ArrayBuffer), `${what}: a buffer is not transferred`);
+    };
+    for (const { m, transfer } of deltas) {
+      if (m.type !== 'progress' || !m.delta) continue;
+      spikes += m.delta.spikes.reduce((a, s) => a + s.steps.length, 0);
+      check('delta', [...m.delta.spikes.flatMap((s) => [s.steps, s.neurons]), ...m.delta.traces.map((t) => t.data)], transfer);
+    }
+    assert.ok(spikes > 0, 'the deltas hold spikes');
+    check('output', [...done.m.output.spikes.flatMap((s) => [s.steps, s.neurons]), ...done.m.output.traces.map((t) => t.data)], done.transfer);
+    assert.deepEqual(done.m.output.populations, [{ name: 'exc', size: 3200 }, { name: 'inh', size: 800 }]);
   });
 
   it('terminate() ends a run at once, even while it builds', async () => {
