@@ -37,7 +37,7 @@ window.benchGenerate = async function generate(total) {
     }
     for (let a = 0; a < count; a += 1 << 20) {
       const b = Math.min(count, a + (1 << 20));
-      window.postMessage({ type: 'spikes', runId: 'bench', chunks: [{ population: k, steps: S.slice(a, b), neurons: N.slice(a, b) }] }, '*');
+      window.postMessage({ type: 'spikes', runId: 'bench', spikes: [{ name: p.name, size: p.size, steps: S.slice(a, b), neurons: N.slice(a, b) }] }, '*');
     }
   });
   window.postMessage({ type: 'status', runId: 'bench', status: 'done', stepsDone: steps }, '*');

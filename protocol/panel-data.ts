@@ -1,12 +1,13 @@
 // What the extension tells both result panels about a run (shared by protocol/raster.ts and
 // protocol/traces.ts): the run's shape, streamed spikes and samples, its status, the shared
-// time cursor. Plain data; typed arrays travel as such. Imports nothing.
+// time cursor. Plain data; typed arrays travel as such. Spikes travel as protocol/sim.ts's
+// PopulationSpikes, the one shape from the engine to the panels.
+import type { PopulationShape, PopulationSpikes } from './sim';
 
 export const PANEL_PROTOCOL_VERSION = 1;
 
-export interface PopulationInfo {
-  name: string;
-  size: number;
+/** A population as the plan orders them (RunOutput.populations), and whether it is recorded. */
+export interface PopulationInfo extends PopulationShape {
   /** Whether its spikes are recorded (a `probe spikes(...)` names it, or none is given). */
   recorded: boolean;
 }
@@ -34,17 +35,14 @@ export interface RunInfo {
   steps: number;
   seed: number;
   backend: string;
+  /**
+   * The plan's population order (raster rows, colours, the store's order); empty until the
+   * worker has published it: the runner then sends the same run again with it, before any spikes.
+   */
   populations: PopulationInfo[];
 }
 
 export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed';
-
-/** New spikes of one population (index into RunInfo.populations), in step order. */
-export interface SpikeChunk {
-  population: number;
-  steps: Int32Array;
-  neurons: Int32Array;
-}
 
 /** New samples of a probed variable; sample k of neuron m of the whole trace at data[(k - from) · n + m]. */
 export interface TraceChunk {
@@ -57,7 +55,8 @@ export interface TraceChunk {
 export type RunMessage =
   /** A run (new, or restored from disk): drop what is shown. */
   | { type: 'run'; run: RunInfo }
-  | { type: 'spikes'; runId: string; chunks: SpikeChunk[] }
+  /** New spikes of populations of RunInfo.populations (by name), in step order within each. */
+  | { type: 'spikes'; runId: string; spikes: PopulationSpikes[] }
   | { type: 'samples'; runId: string; chunks: TraceChunk[] }
   | { type: 'status'; runId: string; status: RunStatus; stepsDone: number; message?: string }
   /** Nothing to show (no run yet, or the stored results are gone); `message` says what to do. */
@@ -114,4 +113,53 @@ export interface PanelState {
 
 export function isPanelState(s: unknown): s is PanelState {
   return isObj(s) && s.version === PANEL_PROTOCOL_VERSION && typeof s.document === 'string';
+}
+
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const STATUSES: readonly string[] = ['running', 'done', 'cancelled', 'failed'] satisfies RunStatus[];
+
+function isSpikes(s: unknown): s is PopulationSpikes {
+  return isObj(s) && isStr(s.name) && s.steps instanceof Int32Array && s.neurons instanceof Int32Array && s.steps.length === s.neurons.length;
+}
+
+function isTraceChunk(c: unknown): c is TraceChunk {
+  if (!isObj(c) || !isObj(c.trace) || !(c.data instanceof Float32Array) || !Number.isSafeInteger(c.from) || (c.from as number) < 0) return false;
+  const t = c.trace;
+  return isStr(t.population) && isStr(t.variable) && Array.isArray(t.neurons) && t.neurons.length > 0 && c.data.length % t.neurons.length === 0;
+}
+
+function isRunInfo(r: unknown): r is RunInfo {
+  return (
+    isObj(r) &&
+    isStr(r.runId) && isStr(r.document) && isStr(r.fileName) &&
+    isNum(r.dt) && r.dt > 0 && isNum(r.steps) && r.steps >= 0 &&
+    Array.isArray(r.populations) && r.populations.every((p) => isObj(p) && isStr(p.name) && isNum(p.size) && typeof p.recorded === 'boolean')
+  );
+}
+
+/**
+ * Checks a message that came from the extension (the panels' own guard: a message of another
+ * shape is dropped, not half-handled). Spike and sample chunks that are not typed arrays of
+ * matching lengths make the whole message malformed.
+ */
+export function isRunMessage(m: unknown): m is RunMessage {
+  if (!isObj(m)) return false;
+  switch (m.type) {
+    case 'run':
+      return isRunInfo(m.run);
+    case 'spikes':
+      return isStr(m.runId) && Array.isArray(m.spikes) && m.spikes.every(isSpikes);
+    case 'samples':
+      return isStr(m.runId) && Array.isArray(m.chunks) && m.chunks.every(isTraceChunk);
+    case 'status':
+      return isStr(m.runId) && STATUSES.includes(m.status as string) && isNum(m.stepsDone) && (m.message === undefined || isStr(m.message));
+    case 'empty':
+      return isStr(m.message);
+    case 'cursor':
+      return m.time === null || isNum(m.time);
+    case 'window':
+      return isNum(m.from) && isNum(m.to) && m.from < m.to;
+    default:
+      return false;
+  }
 }

@@ -50,7 +50,11 @@ export interface PopulationShape {
   size: number;
 }
 
-/** The one shape of spikes, from the engine through the worker to the panels. */
+/**
+ * The one shape of spikes, from the engine through the worker to the panels: a run's output, a
+ * streamed delta (the spikes since the previous progress message) and a panel's 'spikes'
+ * message are lists of these, in the plan's population order.
+ */
 export interface PopulationSpikes {
   name: string;
   size: number;
@@ -87,6 +91,9 @@ export interface RunOutput {
    * (what was recorded until then is kept), or the GPU device was lost (WebGPU).
    */
   stopReason?: 'nan-inf' | 'recording-limit' | 'device-lost';
+  /** Every population and spike source (not current steps) in the plan's order. */
+  populations: PopulationShape[];
+  /** The recorded populations' spikes, in the plan's order. */
   spikes: PopulationSpikes[];
   traces: TraceData[];
   synapses: number;
@@ -96,14 +103,6 @@ export interface RunOutput {
   backend?: string;
   /** Why the run is not on the backend asked for (no adapter, unsupported feature). */
   backendNote?: string;
-}
-
-/** New spikes of one population since the previous progress message (step order). */
-export interface SpikeDelta {
-  name: string;
-  size: number;
-  steps: Int32Array;
-  neurons: Int32Array;
 }
 
 /** New samples of one probed variable: samples `from`, `from + 1`, … (layout as TraceData.data). */
@@ -118,7 +117,10 @@ export interface TraceDelta {
 
 /** What a streaming run recorded since its previous progress message (typed arrays transferred). */
 export interface ProgressDelta {
-  spikes: SpikeDelta[];
+  /** The plan's population order (as RunOutput.populations): on the first delta of a run only. */
+  populations?: PopulationShape[];
+  /** New spikes since the previous progress message, in step order within each population. */
+  spikes: PopulationSpikes[];
   traces: TraceDelta[];
 }
 

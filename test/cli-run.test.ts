@@ -124,6 +124,7 @@ describe('result files are streamed and written independently (item 9)', () => {
     fs.mkdirSync(path.join(out, 'trace_exc_v.csv'), { recursive: true });
     const run: RunOutput = {
       dt: 1e-4, steps: 10, stepsDone: 10, seed: 1, cancelled: false, synapses: 0, memoryBytes: 0, timings: { plan_s: 0, compile_s: 0, run_s: 0 },
+      populations: [{ name: 'exc', size: 3 }],
       spikes: [{ name: 'exc', size: 3, steps: Int32Array.of(1, 4), neurons: Int32Array.of(2, 0) }],
       traces: [trace(10, 3), { ...trace(10, 3), variable: 'I_syn' }],
     };

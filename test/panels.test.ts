@@ -8,18 +8,21 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { URI } from 'vscode-uri';
-import { isPanelMessage, isPanelState } from '../protocol/panel-data';
+import { isPanelMessage, isPanelState, isRunMessage, type RunMessage } from '../protocol/panel-data';
 import { isFromTraces } from '../protocol/traces';
 import { dataFiles, loadModel, populationPlace, simulateBlocks, traceUnit, unitSymbol } from '../extension/src/simulation/model';
 import { RunRecord } from '../extension/src/simulation/run-record';
 import { loadRun, runDir, saveRun } from '../extension/src/simulation/run-store';
+import type { FromWorker } from '../protocol/sim';
 import { RunTerminated, startRun } from '../sim-host/src/host';
+import { handle } from '../sim-host/src/worker';
 import { cvIsi } from '../sim-host/src/output';
 import { densityImage, opacity } from '../webviews/raster/density';
 import { colourPixels } from '../webviews/raster/render';
 import { spikePaths, spikesCsv } from '../webviews/raster/export';
 import { SpikeStore } from '../webviews/raster/spike-store';
 import { clampView, fullView, pan, zoom } from '../webviews/raster/view';
+import { loadState, memoryApi, onMessage, saveState } from '../webviews/shared/host';
 import { decimate, isiHistogram, populationRate } from '../webviews/traces/stats';
 import { distPrelude, distWorker, ensureBuilt, repoRoot } from './helpers/build';
 
@@ -334,6 +337,77 @@ describe('panel messages and state', () => {
     assert.ok(!isPanelState({ version: 2, document: 'file:///a.snn' }));
     assert.ok(!isPanelState('x'));
   });
+
+  const run = { runId: 'r', document: 'file:///m.snn', fileName: 'm.snn', model: 'm', dt: 1e-4, steps: 10, seed: 1, backend: 'wasm', populations: [{ name: 'a', size: 3, recorded: true }] };
+  const spikes = { name: 'a', size: 3, steps: Int32Array.of(1, 2), neurons: Int32Array.of(0, 2) };
+  const trace = { population: 'a', variable: 'v', unit: 'V', neurons: [0, 1], every: 1e-3 };
+
+  it('the panels take the extension’s messages of a known shape only: spikes as PopulationSpikes, typed arrays of equal length', () => {
+    const good: RunMessage[] = [
+      { type: 'run', run },
+      { type: 'run', run: { ...run, populations: [] } },
+      { type: 'spikes', runId: 'r', spikes: [spikes] },
+      { type: 'samples', runId: 'r', chunks: [{ trace, from: 0, data: Float32Array.of(1, 2, 3, 4) }] },
+      { type: 'status', runId: 'r', status: 'done', stepsDone: 10 },
+      { type: 'status', runId: 'r', status: 'failed', stepsDone: 3, message: 'NaN' },
+      { type: 'empty', message: 'no run' },
+      { type: 'cursor', time: null },
+      { type: 'window', from: 0, to: 1e-3 },
+    ];
+    for (const m of good) assert.ok(isRunMessage(m), JSON.stringify(m));
+    const bad: unknown[] = [
+      null, 'run', {}, { type: 'x' },
+      { type: 'run', run: { ...run, populations: [{ name: 'a', size: 3 }] } },
+      { type: 'run', run: { ...run, dt: 0 } },
+      { type: 'spikes', runId: 'r', chunks: [{ population: 0, steps: Int32Array.of(1), neurons: Int32Array.of(0) }] },
+      { type: 'spikes', runId: 'r', spikes: [{ ...spikes, steps: [1, 2] }] },
+      { type: 'spikes', runId: 'r', spikes: [{ ...spikes, neurons: Int32Array.of(0) }] },
+      { type: 'spikes', runId: 'r', spikes: [{ ...spikes, name: 3 }] },
+      { type: 'spikes', spikes: [spikes] },
+      { type: 'samples', runId: 'r', chunks: [{ trace, from: 0, data: Float32Array.of(1, 2, 3) }] },
+      { type: 'samples', runId: 'r', chunks: [{ trace, from: -1, data: Float32Array.of(1, 2) }] },
+      { type: 'status', runId: 'r', status: 'paused', stepsDone: 1 },
+      { type: 'empty' },
+      { type: 'cursor', time: '1' },
+      { type: 'window', from: 1, to: 1 },
+    ];
+    for (const m of bad) assert.equal(isRunMessage(m), false, String((m as { type?: string } | null)?.type));
+  });
+
+  it('the shared host: the state survives a reload only when this version wrote it; malformed messages never reach a panel', () => {
+    const api = memoryApi();
+    assert.equal(loadState(api), undefined);
+    const state = { version: 1 as const, document: 'file:///m.snn', runId: 'r', view: { t0: 0.1, t1: 0.2, r0: 0, r1: 5 }, cursor: 0.15 };
+    saveState(state, api);
+    assert.deepEqual(loadState(api), state);
+    // What VS Code hands back after a reload is a structured clone; an older version's state is dropped.
+    api.setState(structuredClone(state));
+    assert.deepEqual(loadState(api), state);
+    api.setState({ ...state, version: 0 });
+    assert.equal(loadState(api), undefined);
+
+    const target = new EventTarget();
+    const got: string[] = [];
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      onMessage((m) => {
+        got.push(m.type);
+        if (m.type === 'cursor') throw new Error('a panel bug');
+      }, target);
+      const send = (data: unknown) => target.dispatchEvent(new MessageEvent('message', { data }));
+      const error = console.error;
+      console.error = () => {};
+      try {
+        for (const data of [{ type: 'run', run }, { type: 'spikes', runId: 'r', chunks: [] }, { type: 'cursor', time: 1 }, 'junk', { type: 'spikes', runId: 'r', spikes: [spikes] }]) send(data);
+      } finally {
+        console.error = error;
+      }
+    } finally {
+      console.warn = warn;
+    }
+    assert.deepEqual(got, ['run', 'cursor', 'spikes'], 'malformed messages dropped; an exception in a handler does not end the listener');
+  });
 });
 
 describe('the extension’s run data', () => {
@@ -372,6 +446,20 @@ describe('the extension’s run data', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it('a run starts without populations; the plan’s order is set once, and spikes are kept by it', () => {
+    const r = new RunRecord({ ...info, populations: [] });
+    assert.equal(r.addSpikes('a', Int32Array.from([1]), Int32Array.from([0])), undefined, 'no population before the plan publishes them');
+    assert.ok(r.setPopulations(info.populations));
+    assert.deepEqual(r.info.populations, info.populations);
+    assert.equal(r.setPopulations([{ name: 'z', size: 1, recorded: true }]), false, 'the order is set once');
+    assert.deepEqual(r.info.populations, info.populations);
+    assert.equal(r.populationIndex('b'), 1);
+    assert.equal(r.populationIndex('zzz'), -1);
+    const added = r.addSpikes('b', Int32Array.from([4, 6]), Int32Array.from([1, 0]))!;
+    assert.deepEqual({ name: added.name, size: added.size, steps: [...added.steps] }, { name: 'b', size: 2, steps: [4, 6] });
+    assert.deepEqual(r.allSpikes().map((s) => [s.name, s.size, [...s.neurons]]), [['b', 2, [1, 0]]]);
   });
 
   it('model helpers: simulate blocks, population places, data files, units', () => {
@@ -429,6 +517,59 @@ describe('streaming from the worker', () => {
       assert.deepEqual(streamed, [...s.steps.subarray(0, streamed.length)], `${s.name}: streamed spikes differ from the output`);
     }
     assert.ok((samples.get('v') ?? 0) > 0);
+  });
+
+  it('the plan publishes its population order: on the first delta only and in the output; spike sources after the populations, current steps left out', async () => {
+    const text = [
+      'model order',
+      'input cue = spike_array[4] { times: [1 ms, 2 ms, 3 ms]; indices: [0, 1, 3] }',
+      'population b = LIF[7]',
+      'input kick = current_step { target: b[0..2].I_e; times: [1 ms]; values: [0.5 nA] }',
+      'input noise = poisson[5] { rate: 200 Hz }',
+      'population a = LIF[3]',
+      'connect noise -> a { rule: all_to_all; weight: 0.5 mV; target: v }',
+      'simulate { dt: 0.1 ms; duration: 2 s; seed: 1 }',
+    ].join('\n');
+    const loaded = loadModel(URI.file(path.join(repoRoot, 'order.snn')).toString(), text, distPrelude);
+    assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.errors));
+    const ir = loaded.ir;
+    const published: unknown[] = [];
+    let deltas = 0;
+    const h = startRun(ir, { seed: 1, stream: true, progressEveryMs: 5 }, (_d, _t, _s, delta) => {
+      if (!delta) return;
+      deltas++;
+      if (delta.populations) published.push(delta.populations);
+    }, distWorker);
+    const out = await h.result;
+    const expected = [{ name: 'b', size: 7 }, { name: 'a', size: 3 }, { name: 'cue', size: 4 }, { name: 'noise', size: 5 }];
+    assert.deepEqual(out.populations, expected);
+    assert.ok(deltas >= 2, `only ${deltas} progress messages with data`);
+    assert.deepEqual(published, [expected], 'the first delta carries the order, no later one');
+    assert.deepEqual(out.spikes.map((s) => [s.name, s.size]), expected.map((p) => [p.name, p.size]), 'spikes in the plan order');
+  });
+
+  it('the worker transfers the buffers of every spike and sample it sends (deltas and output): none is copied on the way', () => {
+    const sent: { m: FromWorker; transfer: ArrayBuffer[] }[] = [];
+    handle(
+      { type: 'run', ir: coba(), options: { seed: 2, duration: 0.1, stream: true, progressEveryMs: 0, backend: 'wasm' }, cancel: new SharedArrayBuffer(4) },
+      { postMessage: (m, transfer = []) => sent.push({ m, transfer }) },
+    );
+    const done = sent.find((x) => x.m.type === 'done');
+    assert.ok(done && done.m.type === 'done');
+    const deltas = sent.filter((x) => x.m.type === 'progress' && x.m.delta);
+    assert.ok(deltas.length >= 2, `${deltas.length} progress messages with data`);
+    let spikes = 0;
+    const check = (what: string, arrays: { buffer: ArrayBufferLike }[], transfer: ArrayBuffer[]) => {
+      for (const a of arrays) assert.ok(transfer.includes(a.buffer as ArrayBuffer), `${what}: a buffer is not transferred`);
+    };
+    for (const { m, transfer } of deltas) {
+      if (m.type !== 'progress' || !m.delta) continue;
+      spikes += m.delta.spikes.reduce((a, s) => a + s.steps.length, 0);
+      check('delta', [...m.delta.spikes.flatMap((s) => [s.steps, s.neurons]), ...m.delta.traces.map((t) => t.data)], transfer);
+    }
+    assert.ok(spikes > 0, 'the deltas hold spikes');
+    check('output', [...done.m.output.spikes.flatMap((s) => [s.steps, s.neurons]), ...done.m.output.traces.map((t) => t.data)], done.transfer);
+    assert.deepEqual(done.m.output.populations, [{ name: 'exc', size: 3200 }, { name: 'inh', size: 800 }]);
   });
 
   it('terminate() ends a run at once, even while it builds', async () => {

@@ -51,6 +51,7 @@ function runOutput(name: string, size: number, spikes: { steps: Int32Array; neur
     stepsDone,
     seed: 1,
     cancelled: false,
+    populations: [{ name, size }],
     spikes: [{ name, size, ...spikes }],
     traces: [],
     synapses: 0,

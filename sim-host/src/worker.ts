@@ -1,14 +1,25 @@
 // The simulation worker: Node worker_threads entry (the same module runs as a Web Worker once a
 // browser host posts the same messages). Builds, compiles and runs; streams progress; a cancel
 // flag in shared memory stops it between chunks of steps (chunks are sized to ~10 ms).
-import type { FromWorker, ProgressDelta, RunOutput, SpikeDelta, ToWorker, TraceDelta } from '../../protocol/sim';
+import type { FromWorker, PopulationShape, PopulationSpikes, ProgressDelta, RunOutput, ToWorker, TraceDelta } from '../../protocol/sim';
 import { PlanError, runOnBackend, Simulation, type EngineOptions, type RunResult } from './engine';
 
 type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e: 'message', f: (m: ToWorker) => void): void };
 
+/** The plan's population order, as the engine's run result publishes it. */
+export function planPopulations(r: RunResult): PopulationShape[] {
+  return r.populations;
+}
+
+/** The typed arrays' buffers of some spikes and traces: transferred, never copied. */
+function buffersOf(spikes: PopulationSpikes[], traces: { data: Float32Array }[]): ArrayBuffer[] {
+  return [...spikes.flatMap((s) => [s.steps.buffer as ArrayBuffer, s.neurons.buffer as ArrayBuffer]), ...traces.map((t) => t.data.buffer as ArrayBuffer)];
+}
+
 export function toOutput(r: RunResult): RunOutput {
   return {
     dt: r.dt, steps: r.steps, stepsDone: r.stepsDone, seed: r.seed, cancelled: r.cancelled, error: r.error, stopReason: r.stopReason,
+    populations: planPopulations(r),
     // The records' own buffers (views of the engine's growable arrays, fresh trace copies) are
     // transferred as they are: copying them would double the results' memory at the end.
     spikes: r.spikes,
@@ -19,14 +30,16 @@ export function toOutput(r: RunResult): RunOutput {
 
 /**
  * What a streaming run recorded since the last call: the tails of the spike and trace records
- * (copies, so they can be transferred). Costs one copy of the new data per progress message.
+ * (copies, so they can be transferred), and on the first call the plan's population order.
+ * Costs one copy of the new data per progress message.
  */
 export class DeltaTracker {
   private spikesSent = new Map<string, number>();
   private samplesSent: number[] = [];
+  private planSent = false;
 
   next(r: RunResult): ProgressDelta {
-    const spikes: SpikeDelta[] = [];
+    const spikes: PopulationSpikes[] = [];
     for (const rec of r.spikes) {
       const from = this.spikesSent.get(rec.name) ?? 0;
       if (rec.steps.length <= from) continue;
@@ -42,7 +55,9 @@ export class DeltaTracker {
       traces.push({ population: t.population, variable: t.variable, neurons: t.neurons.slice(), every: t.every, from, data: t.data.slice(from * n, samples * n) });
       this.samplesSent[k] = samples;
     });
-    return { spikes, traces };
+    if (this.planSent) return { spikes, traces };
+    this.planSent = true;
+    return { populations: planPopulations(r), spikes, traces };
   }
 }
 
@@ -57,8 +72,7 @@ export function handle(msg: ToWorker, port: Port): void {
       const spikes = r.spikes.reduce((a, s) => a + s.steps.length, 0);
       if (!stream) return port.postMessage({ type: 'progress', done, total, spikes });
       const delta = stream.next(r);
-      const transfer = [...delta.spikes.flatMap((s) => [s.steps.buffer as ArrayBuffer, s.neurons.buffer as ArrayBuffer]), ...delta.traces.map((t) => t.data.buffer as ArrayBuffer)];
-      port.postMessage({ type: 'progress', done, total, spikes, delta }, transfer);
+      port.postMessage({ type: 'progress', done, total, spikes, delta }, buffersOf(delta.spikes, delta.traces));
     },
   };
   // Reading files (bounded, confined, cancellable: node-files.ts) and building; long build steps
@@ -86,8 +100,7 @@ export function handle(msg: ToWorker, port: Port): void {
 }
 
 function done(output: RunOutput, port: Port): void {
-  const transfer = [...output.spikes.flatMap((s) => [s.steps.buffer as ArrayBuffer, s.neurons.buffer as ArrayBuffer]), ...output.traces.map((t) => t.data.buffer as ArrayBuffer)];
-  port.postMessage({ type: 'done', output }, transfer);
+  port.postMessage({ type: 'done', output }, buffersOf(output.spikes, output.traces));
 }
 
 function fail(e: unknown, port: Port): void {

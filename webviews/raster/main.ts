@@ -3,17 +3,16 @@
 // (Shift+drag), share a time cursor with the traces panel, hover for population / neuron /
 // time, jump to a population's definition, and export PNG / SVG / CSV.
 import { el } from '../shared/dom';
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '../shared/panel.css';
 import './raster.css';
-import type { PanelState, RunInfo, RunMessage, RunStatus } from '../../protocol/panel-data';
-import { PANEL_PROTOCOL_VERSION } from '../../protocol/panel-data';
+import type { PanelState, RunInfo } from '../../protocol/panel-data';
+import type { PopulationSpikes } from '../../protocol/sim';
 import { formatCount, formatTime } from '../shared/format';
-import { loadState, onMessage, post, saveState } from '../shared/host';
+import { post } from '../shared/host';
 import { CanvasPainter, SvgPainter } from '../shared/painter';
-import { onThemeChange, readTheme, rgb, seriesColor, type Theme } from '../shared/theme';
+import { RunPanel } from '../shared/run-panel';
+import { rgb, seriesColor } from '../shared/theme';
+import { button, exportControls, hint, toolbar, type ExportFormat } from '../shared/toolbar';
 import { drawDecorations, leftMargin, MARGIN, type Geometry } from './decorations';
 import { densityImage, type DensityFrame, type View } from './density';
 import { spikePaths, spikesCsv } from './export';
@@ -21,20 +20,13 @@ import { createRenderer, type PlotRenderer } from './render';
 import { SpikeStore } from './spike-store';
 import { clampView, fullView, pan, sameView, zoom } from './view';
 
-class RasterApp {
-  private info?: RunInfo;
+class RasterApp extends RunPanel {
   private store?: SpikeStore;
-  /** Store population index of each RunInfo population (-1: not recorded). */
-  private storeIndex: number[] = [];
+  /** Store population index of each recorded population, by name (derived once per run). */
+  private storeIndex = new Map<string, number>();
   private colors: number[] = [];
-  private status: RunStatus = 'running';
-  private stepsDone = 0;
-  private statusMessage?: string;
   private view: View = { t0: 0, t1: 1, r0: 0, r1: 1 };
   private history: View[] = [];
-  private cursor: number | null = null;
-  private pinned = false;
-  private theme: Theme = readTheme();
   private bg: [number, number, number] = rgb(this.theme.background);
   private renderer: PlotRenderer;
   private frame?: DensityFrame;
@@ -42,7 +34,6 @@ class RasterApp {
   private brush?: { x0: number; y0: number; x1: number; y1: number };
   private drag?: { x: number; y: number; view: View; moved: boolean; brush: boolean };
   private scheduled = false;
-  private restored?: PanelState;
   /** Milliseconds each of the last frames took (the bench reads them). */
   readonly frameMs: number[] = [];
   /** Where the last frame's time went (ms). */
@@ -56,29 +47,13 @@ class RasterApp {
   private plot = el('div', 'plot');
   private overlay: HTMLCanvasElement;
   private tooltip = el('div', 'tooltip');
-  private message = el('div', 'message');
-  private exportFormat!: HTMLElement & { value: string };
 
   constructor(root: HTMLElement, force?: 'webgl' | 'canvas') {
-    const top = el('div', 'toolbar', root);
-    top.append(this.summary);
-    top.append(this.legend);
-    el('span', 'spacer', top);
-    const bar = el('div', 'controls', top);
-    this.button(bar, 'Reset view', 'Show the whole run (0)', () => this.setView(fullView(this.extent())));
-    this.button(bar, 'Back', 'Previous view (Backspace)', () => this.back());
-    const select = document.createElement('vscode-single-select') as unknown as HTMLElement & { value: string };
-    select.setAttribute('aria-label', 'Export format');
-    select.className = 'export-format';
-    for (const f of ['PNG', 'SVG', 'CSV']) {
-      const o = document.createElement('vscode-option');
-      o.setAttribute('value', f.toLowerCase());
-      o.textContent = f;
-      select.appendChild(o);
-    }
-    bar.append(select);
-    this.exportFormat = select;
-    this.button(bar, 'Export…', 'Save the view as PNG, SVG or the spikes in view as CSV', () => this.export(), true);
+    super();
+    const bar = toolbar(root, this.summary, this.legend);
+    button(bar, 'Reset view', 'Show the whole run (0)', () => this.setView(fullView(this.extent())));
+    button(bar, 'Back', 'Previous view (Backspace)', () => this.back());
+    exportControls(bar, 'Save the view as PNG, SVG or the spikes in view as CSV', (format) => this.export(format));
 
     root.append(this.plot);
     this.plot.tabIndex = 0;
@@ -90,125 +65,76 @@ class RasterApp {
     this.plot.append(this.tooltip, this.message);
     this.tooltip.hidden = true;
     this.plot.dataset.renderer = this.renderer.kind;
-    const hint = el('div', 'hint', root);
-    hint.textContent = 'Wheel: zoom time · Shift+wheel: zoom neurons · drag: pan · Shift+drag: select a window · click: pin cursor · Ctrl+click: go to population · double-click: whole run';
-
-    this.showMessage('Waiting for a run…');
-    this.restored = loadState();
+    hint(root, 'Wheel: zoom time · Shift+wheel: zoom neurons · drag: pan · Shift+drag: select a window · click: pin cursor · Ctrl+click: go to population · double-click: whole run');
     new ResizeObserver(() => this.requestRender()).observe(this.plot);
-    onThemeChange(() => {
-      this.theme = readTheme();
-      this.bg = rgb(this.theme.background);
-      this.plotKey = '';
-      this.renderLegend();
-      this.requestRender();
-    });
     this.bindInput();
   }
 
-  private button(parent: HTMLElement, label: string, title: string, onClick: () => void, primary = false): HTMLElement {
-    const b = document.createElement('vscode-button');
-    b.textContent = label;
-    b.title = title;
-    if (!primary) b.setAttribute('secondary', '');
-    b.addEventListener('click', onClick);
-    parent.append(b);
-    return b;
+  protected override themeChanged(): void {
+    this.bg = rgb(this.theme.background);
+    this.plotKey = '';
+    this.renderLegend();
+    this.requestRender();
   }
 
   // ---- messages ---------------------------------------------------------------------------
 
-  handle(m: RunMessage): void {
-    switch (m.type) {
-      case 'run':
-        return this.startRun(m.run);
-      case 'spikes': {
-        if (!this.store || m.runId !== this.info?.runId) return;
-        for (const c of m.chunks) {
-          const k = this.storeIndex[c.population];
-          if (k === undefined || k < 0 || !(c.steps instanceof Int32Array) || !(c.neurons instanceof Int32Array)) continue;
-          this.store.append(k, c.steps, c.neurons);
-        }
-        this.updateSummary();
-        this.requestRender();
-        this.schedulePrepare();
-        return;
-      }
-      case 'status': {
-        if (m.runId !== this.info?.runId) return;
-        const wasFull = sameView(this.view, fullView(this.extent()));
-        this.status = m.status;
-        this.stepsDone = m.stepsDone;
-        this.statusMessage = m.message;
-        // A run that stopped early: the whole-run view becomes the part that was simulated.
-        if (wasFull) this.view = fullView(this.extent());
-        else this.view = clampView(this.view, this.extent());
-        this.updateSummary();
-        this.requestRender();
-        this.schedulePrepare();
-        return;
-      }
-      case 'empty':
-        this.info = undefined;
-        this.store = undefined;
-        this.updateSummary();
-        this.renderLegend();
-        this.showMessage(m.message);
-        this.requestRender();
-        return;
-      case 'cursor':
-        this.cursor = m.time;
-        this.pinned = m.time !== null;
-        this.requestRender();
-        return;
-      case 'window':
-        if (!this.info) return;
-        this.setView({ ...this.view, t0: m.from / this.info.dt, t1: m.to / this.info.dt });
-        return;
-      case 'samples':
-        return;
+  protected addSpikes(spikes: PopulationSpikes[]): void {
+    if (!this.store) return;
+    for (const s of spikes) {
+      const k = this.storeIndex.get(s.name);
+      if (k !== undefined) this.store.append(k, s.steps, s.neurons);
     }
+    this.updateSummary();
+    this.requestRender();
+    this.schedulePrepare();
   }
 
-  private startRun(run: RunInfo): void {
-    this.info = run;
-    const recorded = run.populations.map((p, k) => ({ ...p, k })).filter((p) => p.recorded);
-    this.storeIndex = run.populations.map((p) => recorded.findIndex((r) => r.name === p.name));
+  protected statusChanged(apply: () => void): void {
+    const wasFull = sameView(this.view, fullView(this.extent()));
+    apply();
+    // A run that stopped early: the whole-run view becomes the part that was simulated.
+    if (wasFull) this.view = fullView(this.extent());
+    else this.view = clampView(this.view, this.extent());
+    this.updateSummary();
+    this.requestRender();
+    this.schedulePrepare();
+  }
+
+  protected showEmpty(): void {
+    this.store = undefined;
+    this.updateSummary();
+    this.renderLegend();
+    this.requestRender();
+  }
+
+  protected showWindow(from: number, to: number): void {
+    if (this.info) this.setView({ ...this.view, t0: from / this.info.dt, t1: to / this.info.dt });
+  }
+
+  protected showRun(run: RunInfo, saved: PanelState['view']): void {
+    const recorded = this.recordedPopulations(run);
+    this.storeIndex = new Map(recorded.map((r, i) => [r.name, i]));
     this.colors = recorded.map((r) => r.k);
     this.store = new SpikeStore(recorded, run.steps);
-    this.status = 'running';
-    this.stepsDone = 0;
-    this.statusMessage = undefined;
     this.history = [];
-    const saved = this.restored;
-    this.restored = undefined;
     const full = fullView(this.extent());
-    if (saved?.runId === run.runId && saved.document === run.document && saved.view) {
-      const v = saved.view;
-      this.view = clampView({ t0: v.t0 / run.dt, t1: v.t1 / run.dt, r0: v.r0 ?? 0, r1: v.r1 ?? full.r1 }, this.extent());
-      this.cursor = saved.cursor ?? null;
-      this.pinned = this.cursor !== null;
-    } else {
-      this.view = full;
-      this.cursor = null;
-      this.pinned = false;
-    }
-    this.showMessage(recorded.length ? '' : 'This model records no spikes (no population is named by `probe spikes(...)`).');
+    this.view = saved ? clampView({ t0: saved.t0 / run.dt, t1: saved.t1 / run.dt, r0: saved.r0 ?? 0, r1: saved.r1 ?? full.r1 }, this.extent()) : full;
+    // No populations yet: the plan has not published them (the run is being built).
+    this.showMessage(recorded.length || !run.populations.length ? '' : 'This model records no spikes (no population is named by `probe spikes(...)`).');
     this.renderLegend();
     this.updateSummary();
-    this.persist();
     this.requestRender();
+  }
+
+  protected viewState(info: RunInfo): PanelState['view'] {
+    return { t0: this.view.t0 * info.dt, t1: this.view.t1 * info.dt, r0: this.view.r0, r1: this.view.r1 };
   }
 
   /** What can be shown: the whole run, or what was simulated of a run that stopped early. */
   private extent(): { steps: number; rows: number } {
     const steps = this.info ? (this.status === 'running' ? this.info.steps : Math.max(1, Math.min(this.info.steps, this.stepsDone || this.info.steps))) : 1;
     return { steps, rows: this.store?.rows ?? 1 };
-  }
-
-  private showMessage(text: string): void {
-    this.message.textContent = text;
-    this.message.hidden = !text;
   }
 
   private updateSummary(): void {
@@ -223,7 +149,7 @@ class RasterApp {
     name.textContent = this.info.fileName;
     const meta = el('span', 'meta', s);
     const simulated = this.stepsDone * this.info.dt;
-    const state = this.status === 'running' ? `running ${Math.floor((100 * this.stepsDone) / Math.max(1, this.info.steps))}%` : this.status === 'done' ? 'done' : this.status === 'cancelled' ? 'stopped' : 'failed';
+    const state = this.statusText();
     meta.textContent = ` seed ${this.info.seed} · ${formatTime(simulated, Math.max(simulated, 1e-3))} · `;
     const count = el('span', 'count', s);
     count.id = 'spike-count';
@@ -274,30 +200,6 @@ class RasterApp {
   private back(): void {
     const v = this.history.pop();
     if (v) this.setView(v, false);
-  }
-
-  private persistTimer?: number;
-  private persist(): void {
-    if (!this.info) return;
-    clearTimeout(this.persistTimer);
-    const info = this.info;
-    this.persistTimer = window.setTimeout(() => {
-      saveState({
-        version: PANEL_PROTOCOL_VERSION,
-        document: info.document,
-        runId: info.runId,
-        view: { t0: this.view.t0 * info.dt, t1: this.view.t1 * info.dt, r0: this.view.r0, r1: this.view.r1 },
-        cursor: this.pinned ? this.cursor : null,
-      });
-    }, 150);
-  }
-
-  private setCursor(time: number | null, share = true): void {
-    if (time === this.cursor) return;
-    this.cursor = time;
-    if (share) post({ type: 'cursor', time });
-    this.persist();
-    this.requestRender();
   }
 
   // ---- input ------------------------------------------------------------------------------
@@ -619,9 +521,8 @@ class RasterApp {
 
   // ---- export -----------------------------------------------------------------------------
 
-  private export(): void {
+  private export(format: ExportFormat): void {
     if (!this.info || !this.store) return;
-    const format = (this.exportFormat.value || 'png') as 'png' | 'svg' | 'csv';
     const t0 = this.view.t0 * this.info.dt;
     const t1 = this.view.t1 * this.info.dt;
     const base = `${this.info.fileName.replace(/\.snn$/, '')}-raster-${(t0 * 1000).toFixed(0)}-${(t1 * 1000).toFixed(0)}ms`;
@@ -666,6 +567,5 @@ function clamp01(x: number): number {
 const root = document.getElementById('app') ?? document.body;
 const force = new URLSearchParams(location.search).get('renderer');
 const app = new RasterApp(root, force === 'canvas' || force === 'webgl' ? force : undefined);
-onMessage((m) => app.handle(m));
 (window as unknown as { spikeworksRaster: RasterApp }).spikeworksRaster = app;
-post({ type: 'ready' });
+app.listen();

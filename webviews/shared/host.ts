@@ -1,38 +1,51 @@
-// The webview side of a panel's channel: typed postMessage and the state VS Code keeps across
-// reloads (getState/setState), behind acquireVsCodeApi (a page-level function VS Code injects).
+// The webview side of a panel's channel: typed postMessage, the state VS Code keeps across
+// reloads (getState/setState, also what the WebviewPanelSerializer is handed back), and the
+// guarded listener for the extension's messages, behind acquireVsCodeApi (a page-level
+// function VS Code injects).
 import type { PanelMessage, PanelState, RunMessage } from '../../protocol/panel-data';
-import { isPanelState } from '../../protocol/panel-data';
+import { isPanelState, isRunMessage } from '../../protocol/panel-data';
 
-interface VsCodeApi {
+export interface VsCodeApi {
   postMessage(m: unknown): void;
   getState(): unknown;
   setState(s: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const api: VsCodeApi =
-  typeof acquireVsCodeApi === 'function'
-    ? acquireVsCodeApi()
-    : { postMessage: () => {}, getState: () => undefined, setState: () => {} }; // outside VS Code (bench)
+/** Outside VS Code (the bench page, tests): messages go nowhere, the state lives in memory. */
+export function memoryApi(): VsCodeApi {
+  let state: unknown;
+  return { postMessage: () => {}, getState: () => state, setState: (s) => (state = s) };
+}
+
+const api: VsCodeApi = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : memoryApi();
 
 export function post(m: PanelMessage): void {
   api.postMessage(m);
 }
 
-export function loadState(): PanelState | undefined {
-  const s = api.getState();
+/** The state this page saved before a reload, if it is one this version wrote. */
+export function loadState(from: VsCodeApi = api): PanelState | undefined {
+  const s = from.getState();
   return isPanelState(s) ? s : undefined;
 }
 
-export function saveState(s: PanelState): void {
-  api.setState(s);
+export function saveState(s: PanelState, to: VsCodeApi = api): void {
+  to.setState(s);
 }
 
-/** Calls `f` for each message from the extension that has a known `type`. */
-export function onMessage(f: (m: RunMessage) => void): void {
-  window.addEventListener('message', (e: MessageEvent) => {
-    const m = e.data as RunMessage;
-    if (typeof m !== 'object' || m === null || typeof m.type !== 'string') return;
+/**
+ * Calls `f` for each message from the extension that has a known shape (protocol/panel-data.ts's
+ * isRunMessage); anything else is dropped with a console line. An exception in `f` is logged,
+ * never left to end the listener.
+ */
+export function onMessage(f: (m: RunMessage) => void, target: Pick<Window, 'addEventListener'> = window): void {
+  target.addEventListener('message', (e: MessageEvent) => {
+    const m: unknown = e.data;
+    if (!isRunMessage(m)) {
+      console.warn('spikeworks panel: dropped a malformed message', (m as { type?: unknown } | null)?.type);
+      return;
+    }
     try {
       f(m);
     } catch (err) {

@@ -4,17 +4,16 @@
 // and pans in time (wheel, drag, keyboard), exports PNG / SVG / CSV.
 import { el } from '../shared/dom';
 import { Growable, growableInt32 } from '../../protocol/growable';
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '../shared/panel.css';
 import './traces.css';
-import type { PanelState, RunInfo, RunMessage, RunStatus, TraceInfo } from '../../protocol/panel-data';
-import { PANEL_PROTOCOL_VERSION } from '../../protocol/panel-data';
+import type { PanelState, RunInfo, TraceChunk, TraceInfo } from '../../protocol/panel-data';
+import type { PopulationSpikes } from '../../protocol/sim';
 import { displayUnit, formatCount, formatTime } from '../shared/format';
-import { loadState, onMessage, post, saveState } from '../shared/host';
+import { post } from '../shared/host';
 import { CanvasPainter, SvgPainter, type Painter } from '../shared/painter';
-import { onThemeChange, readTheme, seriesColor, type Theme } from '../shared/theme';
+import { RunPanel } from '../shared/run-panel';
+import { seriesColor } from '../shared/theme';
+import { button, exportControls, hint, select, toolbar, type ExportFormat, type Select } from '../shared/toolbar';
 import { drawChart, plotRect, type Box, type ChartSpec, type Series } from './chart';
 import { decimate, isiHistogram, populationRate } from './stats';
 
@@ -37,166 +36,99 @@ interface Trace {
 
 type ChartKind = { kind: 'trace'; trace: Trace } | { kind: 'rate' } | { kind: 'isi' };
 
-class TracesApp {
-  private info?: RunInfo;
+class TracesApp extends RunPanel {
   private pops: Pop[] = [];
-  private popIndex: number[] = [];
+  /** Index into `pops` of each recorded population, by name (derived once per run). */
+  private popIndex = new Map<string, number>();
   private traces: Trace[] = [];
-  private status: RunStatus = 'running';
-  private stepsDone = 0;
   private window: [number, number] = [0, 1];
-  private cursor: number | null = null;
-  private pinned = false;
-  private theme: Theme = readTheme();
   private binMs = 5;
   private charts: { spec: ChartKind; canvas: HTMLCanvasElement }[] = [];
   private scheduled = false;
-  private restored?: PanelState;
   private drag?: { x: number; window: [number, number]; moved: boolean; width: number };
 
   private summary = el('span', 'summary');
   /** The time window the charts show (data-from / data-to in seconds). */
   private windowLabel = el('span', 'window-label');
   private body = el('div', 'charts');
-  private message = el('div', 'message');
-  private binSelect!: HTMLElement & { value: string };
-  private exportFormat!: HTMLElement & { value: string };
+  private binSelect: Select;
 
   constructor(root: HTMLElement) {
-    const top = el('div', 'toolbar', root);
-    top.append(this.summary, this.windowLabel);
-    el('span', 'spacer', top);
-    const bar = el('div', 'controls', top);
+    super();
+    const bar = toolbar(root, this.summary, this.windowLabel);
     const binLabel = el('label', 'bin-label', bar);
     binLabel.textContent = 'Rate bin';
-    this.binSelect = this.select(bar, 'Rate histogram bin', ['1', '2', '5', '10', '20', '50'].map((v) => [v, `${v} ms`]), String(this.binMs));
+    this.binSelect = select(bar, 'Rate histogram bin', ['1', '2', '5', '10', '20', '50'].map((v) => [v, `${v} ms`]), String(this.binMs));
     this.binSelect.addEventListener('change', () => {
       const v = Number(this.binSelect.value);
       if (v > 0) this.binMs = v;
       this.requestRender();
     });
-    this.button(bar, 'Reset view', 'Show the whole run (0)', () => this.setWindow(this.fullWindow()));
-    this.exportFormat = this.select(bar, 'Export format', [['png', 'PNG'], ['svg', 'SVG'], ['csv', 'CSV']], 'png');
-    this.exportFormat.classList.add('export-format');
-    this.button(bar, 'Export…', 'Save the charts as PNG or SVG, or the data in the window as CSV', () => this.export(), true);
+    button(bar, 'Reset view', 'Show the whole run (0)', () => this.setWindow(this.fullWindow()));
+    exportControls(bar, 'Save the charts as PNG or SVG, or the data in the window as CSV', (format) => this.export(format));
     root.append(this.body);
     this.body.append(this.message);
-    const hint = el('div', 'hint', root);
-    hint.textContent = 'Wheel: zoom time · drag: pan · click: pin cursor · double-click: whole run · keys: ←/→ pan, +/− zoom, 0 reset, , and . move the cursor';
-    this.showMessage('Waiting for a run…');
-    this.restored = loadState();
+    hint(root, 'Wheel: zoom time · drag: pan · click: pin cursor · double-click: whole run · keys: ←/→ pan, +/− zoom, 0 reset, , and . move the cursor');
     new ResizeObserver(() => this.requestRender()).observe(this.body);
-    onThemeChange(() => {
-      this.theme = readTheme();
-      this.requestRender();
-    });
     window.addEventListener('mousemove', (e) => this.dragMove(e));
     window.addEventListener('mouseup', (e) => this.dragEnd(e));
   }
 
-  private select(parent: HTMLElement, label: string, options: [string, string][], value: string): HTMLElement & { value: string } {
-    const s = document.createElement('vscode-single-select') as unknown as HTMLElement & { value: string };
-    s.setAttribute('aria-label', label);
-    for (const [v, text] of options) {
-      const o = document.createElement('vscode-option');
-      o.setAttribute('value', v);
-      if (v === value) o.setAttribute('selected', '');
-      o.textContent = text;
-      s.appendChild(o);
-    }
-    parent.append(s);
-    return s;
-  }
-
-  private button(parent: HTMLElement, label: string, title: string, onClick: () => void, primary = false): void {
-    const b = document.createElement('vscode-button');
-    b.textContent = label;
-    b.title = title;
-    if (!primary) b.setAttribute('secondary', '');
-    b.addEventListener('click', onClick);
-    parent.append(b);
-  }
-
   // ---- messages ---------------------------------------------------------------------------
 
-  handle(m: RunMessage): void {
-    switch (m.type) {
-      case 'run':
-        return this.startRun(m.run);
-      case 'spikes':
-        if (m.runId !== this.info?.runId) return;
-        for (const c of m.chunks) {
-          const p = this.pops[this.popIndex[c.population] ?? -1];
-          if (!p || !(c.steps instanceof Int32Array) || !(c.neurons instanceof Int32Array) || c.steps.length !== c.neurons.length) continue;
-          p.steps.append(c.steps);
-          p.neurons.append(c.neurons);
-        }
-        this.updateSummary();
-        this.requestRender();
-        return;
-      case 'samples':
-        if (m.runId !== this.info?.runId) return;
-        for (const c of m.chunks) this.addSamples(c.trace, c.from, c.data);
-        this.requestRender();
-        return;
-      case 'status': {
-        if (m.runId !== this.info?.runId) return;
-        const [a, b] = this.fullWindow();
-        const wasFull = Math.abs(this.window[0] - a) < 1e-12 && Math.abs(this.window[1] - b) < 1e-12;
-        this.status = m.status;
-        this.stepsDone = m.stepsDone;
-        if (wasFull) this.window = this.fullWindow();
-        this.updateSummary();
-        this.requestRender();
-        return;
-      }
-      case 'empty':
-        this.info = undefined;
-        this.pops = [];
-        this.traces = [];
-        this.buildCharts();
-        this.updateSummary();
-        this.showMessage(m.message);
-        return;
-      case 'cursor':
-        this.cursor = m.time;
-        this.pinned = m.time !== null;
-        this.requestRender();
-        return;
-      case 'window':
-        this.setWindow([m.from, m.to]);
-        return;
+  protected addSpikes(spikes: PopulationSpikes[]): void {
+    for (const s of spikes) {
+      const p = this.pops[this.popIndex.get(s.name) ?? -1];
+      if (!p) continue;
+      p.steps.append(s.steps);
+      p.neurons.append(s.neurons);
     }
+    this.updateSummary();
+    this.requestRender();
   }
 
-  private startRun(run: RunInfo): void {
-    this.info = run;
-    const recorded = run.populations.map((p, k) => ({ ...p, k })).filter((p) => p.recorded);
-    this.pops = recorded.map((p) => ({ name: p.name, size: p.size, color: p.k, steps: growableInt32(), neurons: growableInt32() }));
-    this.popIndex = run.populations.map((p) => recorded.findIndex((r) => r.name === p.name));
+  protected override addSamples(chunks: TraceChunk[]): void {
+    for (const c of chunks) this.addTraceSamples(c.trace, c.from, c.data);
+    this.requestRender();
+  }
+
+  protected statusChanged(apply: () => void): void {
+    const [a, b] = this.fullWindow();
+    const wasFull = Math.abs(this.window[0] - a) < 1e-12 && Math.abs(this.window[1] - b) < 1e-12;
+    apply();
+    if (wasFull) this.window = this.fullWindow();
+    this.updateSummary();
+    this.requestRender();
+  }
+
+  protected showEmpty(): void {
+    this.pops = [];
     this.traces = [];
-    this.status = 'running';
-    this.stepsDone = 0;
-    const saved = this.restored;
-    this.restored = undefined;
-    if (saved?.runId === run.runId && saved.view) {
-      this.window = [saved.view.t0, saved.view.t1];
-      this.cursor = saved.cursor ?? null;
-      this.pinned = this.cursor !== null;
-    } else {
-      this.window = this.fullWindow();
-      this.cursor = null;
-      this.pinned = false;
-    }
+    this.buildCharts();
+    this.updateSummary();
+  }
+
+  protected showWindow(from: number, to: number): void {
+    this.setWindow([from, to]);
+  }
+
+  protected showRun(run: RunInfo, saved: PanelState['view']): void {
+    const recorded = this.recordedPopulations(run);
+    this.pops = recorded.map((p) => ({ name: p.name, size: p.size, color: p.k, steps: growableInt32(), neurons: growableInt32() }));
+    this.popIndex = new Map(recorded.map((p, i) => [p.name, i]));
+    this.traces = [];
+    this.window = saved ? [saved.t0, saved.t1] : this.fullWindow();
     this.showMessage('');
     this.buildCharts();
     this.updateSummary();
-    this.persist();
   }
 
-  private addSamples(info: TraceInfo, from: number, data: Float32Array): void {
-    const n = info?.neurons?.length ?? 0;
-    if (!n || !(data instanceof Float32Array) || data.length % n !== 0 || from < 0) return;
+  protected viewState(): PanelState['view'] {
+    return { t0: this.window[0], t1: this.window[1] };
+  }
+
+  private addTraceSamples(info: TraceInfo, from: number, data: Float32Array): void {
+    const n = info.neurons.length;
     let t = this.traces.find((x) => x.info.population === info.population && x.info.variable === info.variable);
     if (!t) {
       t = { info, data: new Float32Array(Math.max(1024, data.length)), samples: 0 };
@@ -221,11 +153,6 @@ class TracesApp {
     return [0, steps * this.info.dt];
   }
 
-  private showMessage(text: string): void {
-    this.message.textContent = text;
-    this.message.hidden = !text;
-  }
-
   private updateSummary(): void {
     const s = this.summary;
     s.replaceChildren();
@@ -237,7 +164,7 @@ class TracesApp {
     name.textContent = this.info.fileName;
     const meta = el('span', 'meta', s);
     const spikes = this.pops.reduce((a, p) => a + p.steps.length, 0);
-    const state = this.status === 'running' ? `running ${Math.floor((100 * this.stepsDone) / Math.max(1, this.info.steps))}%` : this.status === 'cancelled' ? 'stopped' : this.status;
+    const state = this.statusText();
     meta.textContent = ` seed ${this.info.seed} · ${formatCount(spikes)} spikes · ${state}`;
   }
 
@@ -263,7 +190,8 @@ class TracesApp {
       if (spec.kind !== 'isi') this.bindTimeChart(canvas);
       return { spec, canvas };
     });
-    if (this.info && !specs.length) this.showMessage('This model probes no variables and records no spikes.');
+    // No populations yet: the plan has not published them (the run is being built).
+    if (this.info?.populations.length && !specs.length) this.showMessage('This model probes no variables and records no spikes.');
     this.requestRender();
   }
 
@@ -351,25 +279,7 @@ class TracesApp {
     this.requestRender();
   }
 
-  private setCursor(t: number | null): void {
-    if (t === this.cursor) return;
-    this.cursor = t;
-    post({ type: 'cursor', time: t });
-    this.persist();
-    this.requestRender();
-  }
-
-  private persistTimer?: number;
-  private persist(): void {
-    const info = this.info;
-    if (!info) return;
-    clearTimeout(this.persistTimer);
-    this.persistTimer = window.setTimeout(() => {
-      saveState({ version: PANEL_PROTOCOL_VERSION, document: info.document, runId: info.runId, view: { t0: this.window[0], t1: this.window[1] }, cursor: this.pinned ? this.cursor : null });
-    }, 150);
-  }
-
-  private requestRender(): void {
+  requestRender(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     requestAnimationFrame(() => {
@@ -542,9 +452,8 @@ class TracesApp {
 
   // ---- export -----------------------------------------------------------------------------
 
-  private export(): void {
+  private export(format: ExportFormat): void {
     if (!this.info) return;
-    const format = (this.exportFormat.value || 'png') as 'png' | 'svg' | 'csv';
     const [w0, w1] = this.window;
     const base = `${this.info.fileName.replace(/\.snn$/, '')}-traces-${(w0 * 1000).toFixed(0)}-${(w1 * 1000).toFixed(0)}ms`;
     const width = Math.max(200, Math.floor(this.body.clientWidth));
@@ -602,6 +511,4 @@ class TracesApp {
 }
 
 const root = document.getElementById('app') ?? document.body;
-const app = new TracesApp(root);
-onMessage((m) => app.handle(m));
-post({ type: 'ready' });
+new TracesApp(root).listen();

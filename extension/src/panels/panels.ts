@@ -156,11 +156,11 @@ export class Panels implements vscode.Disposable {
     }
     const runId = r.info.runId;
     p.post({ type: 'run', run: r.info });
-    r.info.populations.forEach((_, k) => {
+    r.info.populations.forEach(({ name, size }, k) => {
       const all = r.spikes(k);
       for (let from = 0; from < all.steps.length; from += REPLAY_CHUNK) {
         const to = Math.min(all.steps.length, from + REPLAY_CHUNK);
-        p.post({ type: 'spikes', runId, chunks: [{ population: k, steps: all.steps.slice(from, to), neurons: all.neurons.slice(from, to) }] });
+        p.post({ type: 'spikes', runId, spikes: [{ name, size, steps: all.steps.slice(from, to), neurons: all.neurons.slice(from, to) }] });
       }
     });
     const samples = r.allSamples().map((c) => ({ ...c, data: c.data.slice() }));

@@ -1,8 +1,10 @@
 // Everything a run has produced so far, held by the extension so that a panel opened (or
-// reloaded) mid-run or afterwards gets the whole picture: spikes per population, probed
-// samples, status. Appends are amortised O(new data). No VS Code types (unit-tested).
+// reloaded) mid-run or afterwards gets the whole picture: spikes per population (in the plan's
+// population order, which the worker publishes), probed samples, status. Appends are amortised
+// O(new data). No VS Code types (unit-tested).
 import { Growable, growableInt32 } from '../../../protocol/growable';
-import type { RunInfo, RunStatus, SpikeChunk, TraceChunk, TraceInfo } from '../../../protocol/panel-data';
+import type { PopulationInfo, RunInfo, RunStatus, TraceChunk, TraceInfo } from '../../../protocol/panel-data';
+import type { PopulationSpikes } from '../../../protocol/sim';
 
 class FloatBuffer {
   private buf = new Float32Array(1024);
@@ -32,22 +34,51 @@ export class RunRecord {
   status: RunStatus = 'running';
   stepsDone = 0;
   message?: string;
-  private spikeSteps: Growable<Int32Array>[];
-  private spikeNeurons: Growable<Int32Array>[];
+  private spikeSteps: Growable<Int32Array>[] = [];
+  private spikeNeurons: Growable<Int32Array>[] = [];
+  /** Index of each population in info.populations, by name (derived once per population order). */
+  private index = new Map<string, number>();
   private traceList: TraceRecord[] = [];
+  private runInfo: RunInfo;
 
-  constructor(readonly info: RunInfo) {
-    this.spikeSteps = info.populations.map(() => growableInt32());
-    this.spikeNeurons = info.populations.map(() => growableInt32());
+  constructor(info: RunInfo) {
+    this.runInfo = info;
+    this.definePopulations(info.populations);
   }
 
-  /** Adds spikes of population `name`; false when the run has no such population. */
-  addSpikes(name: string, steps: Int32Array, neurons: Int32Array): SpikeChunk | undefined {
-    const k = this.info.populations.findIndex((p) => p.name === name);
+  get info(): RunInfo {
+    return this.runInfo;
+  }
+
+  /**
+   * The plan's population order, once the worker has published it (a run starts without it);
+   * false, changing nothing, when the run already has its populations.
+   */
+  setPopulations(populations: PopulationInfo[]): boolean {
+    if (this.runInfo.populations.length) return false;
+    this.runInfo = { ...this.runInfo, populations };
+    this.definePopulations(populations);
+    return true;
+  }
+
+  private definePopulations(populations: PopulationInfo[]): void {
+    this.spikeSteps = populations.map(() => growableInt32());
+    this.spikeNeurons = populations.map(() => growableInt32());
+    this.index = new Map(populations.map((p, k) => [p.name, k]));
+  }
+
+  /** Index of population `name` in info.populations, or -1. */
+  populationIndex(name: string): number {
+    return this.index.get(name) ?? -1;
+  }
+
+  /** Adds spikes of population `name`: the spikes as the panels get them, or undefined when the run has no such population. */
+  addSpikes(name: string, steps: Int32Array, neurons: Int32Array): PopulationSpikes | undefined {
+    const k = this.populationIndex(name);
     if (k < 0 || steps.length !== neurons.length) return undefined;
     this.spikeSteps[k].append(steps);
     this.spikeNeurons[k].append(neurons);
-    return { population: k, steps, neurons };
+    return { name, size: this.runInfo.populations[k].size, steps, neurons };
   }
 
   spikeCount(population?: number): number {
@@ -60,9 +91,9 @@ export class RunRecord {
     return { steps: this.spikeSteps[k].view(from), neurons: this.spikeNeurons[k].view(from) };
   }
 
-  /** All spikes as chunks, one per population that has any. */
-  allSpikes(): SpikeChunk[] {
-    return this.info.populations.flatMap((_, k) => (this.spikeSteps[k].length ? [{ population: k, ...this.spikes(k) }] : []));
+  /** All spikes (views), one entry per population that has any, in the run's population order. */
+  allSpikes(): PopulationSpikes[] {
+    return this.info.populations.flatMap((p, k) => (this.spikeSteps[k].length ? [{ name: p.name, size: p.size, ...this.spikes(k) }] : []));
   }
 
   /** Adds samples `from…` of a trace (layout as TraceData.data). */

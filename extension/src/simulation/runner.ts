@@ -6,9 +6,8 @@
 // in the worker through `readRoots`); every message goes through notify.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ModelIR } from '../../../protocol/ir';
-import type { PopulationInfo, RunInfo, RunMessage, TraceInfo } from '../../../protocol/panel-data';
-import type { ProgressDelta, RunOutput } from '../../../protocol/sim';
+import type { RunInfo, RunMessage, TraceInfo } from '../../../protocol/panel-data';
+import type { PopulationShape, PopulationSpikes, ProgressDelta, RunOutput } from '../../../protocol/sim';
 import { RunRefused, RunTerminated, startRun, type RunHandle } from '../../../sim-host/src/host';
 import { plain, type Notifier } from '../notify';
 import { fileName, filesAwaitingTrust, loadModel, readRootsFor, recordedPopulations, simulateBlocks, traceUnit } from './model';
@@ -45,6 +44,8 @@ interface Active {
   finish: () => void;
   /** Trace units by "population.variable". */
   units: Map<string, string>;
+  /** The populations whose spikes the model records (by name). */
+  recorded: Set<string>;
   /** Shows build progress in the run's progress notification (set once the notification is up). */
   reportBuild?: (message: string) => void;
 }
@@ -146,13 +147,14 @@ export class Runner implements vscode.Disposable {
     const seed = settings.seed ?? ir.simulate.seed;
     const runId = `${Date.now().toString(36)}-${++runCounter}`;
     const steps = Math.round((duration ?? ir.simulate.duration) / ir.simulate.dt);
-    const info: RunInfo = { runId, document: key, fileName: name, model: ir.name, dt: ir.simulate.dt, steps, seed, backend, populations: populationsOf(ir) };
+    // The populations come from the plan (the worker publishes its order): until then, none.
+    const info: RunInfo = { runId, document: key, fileName: name, model: ir.name, dt: ir.simulate.dt, steps, seed, backend, populations: [] };
     const record = new RunRecord(info);
     this.latest.set(key, record);
     let finish!: () => void;
     const done = new Promise<void>((res) => (finish = res));
     const units = new Map(ir.probes.filter((p) => p.variable !== 'spikes').flatMap((p) => p.targets.map((t) => [`${t.name}.${p.variable}`, traceUnit(ir, t.name, p.variable)] as const)));
-    const run: Active = { runId, record, finished: false, finish, units };
+    const run: Active = { runId, record, finished: false, finish, units, recorded: recordedPopulations(ir) };
     this.active.set(key, run);
     this.changed.fire();
     this.emit(key, { type: 'run', run: info });
@@ -209,11 +211,17 @@ export class Runner implements vscode.Disposable {
       return record;
     }
     if (run.finished) return record;
+    // A run too short for a progress message publishes its populations only here.
+    this.publishPopulations(key, run, output.populations);
     // The tail recorded after the last progress message.
-    for (const s of output.spikes) {
-      const have = record.spikeCount(info.populations.findIndex((p) => p.name === s.name));
-      if (s.steps.length > have) this.addSpikes(key, run, s.name, s.steps.subarray(have), s.neurons.subarray(have));
-    }
+    this.addSpikes(
+      key,
+      run,
+      output.spikes.map((s) => {
+        const have = record.spikeCount(record.populationIndex(s.name));
+        return { ...s, steps: s.steps.subarray(have), neurons: s.neurons.subarray(have) };
+      }),
+    );
     const chunks = output.traces.flatMap((t) => {
       const n = t.neurons.length;
       const have = record.sampleCount(t.population, t.variable);
@@ -279,7 +287,8 @@ export class Runner implements vscode.Disposable {
 
   private progress(key: string, run: Active, stepsDone: number, total: number, delta?: ProgressDelta): void {
     if (run.finished) return;
-    for (const s of delta?.spikes ?? []) this.addSpikes(key, run, s.name, s.steps, s.neurons);
+    if (delta?.populations) this.publishPopulations(key, run, delta.populations);
+    this.addSpikes(key, run, delta?.spikes ?? []);
     const chunks = (delta?.traces ?? []).flatMap((t) => {
       const c = run.record.addSamples(this.traceInfo(run, t.population, t.variable, t.neurons, t.every), t.from, t.data);
       return c ? [c] : [];
@@ -297,9 +306,24 @@ export class Runner implements vscode.Disposable {
     run.reportBuild?.(buildProgressMessage(label, done, total));
   }
 
-  private addSpikes(key: string, run: Active, name: string, steps: Int32Array, neurons: Int32Array): void {
-    const chunk = run.record.addSpikes(name, steps, neurons);
-    if (chunk) this.emit(key, { type: 'spikes', runId: run.runId, chunks: [chunk] });
+  /**
+   * The plan's population order, as the worker published it: the run's rows from now on. The
+   * panels get the run again with them (before any of its spikes); later calls change nothing.
+   */
+  private publishPopulations(key: string, run: Active, populations: PopulationShape[]): void {
+    if (run.record.setPopulations(populations.map((p) => ({ name: p.name, size: p.size, recorded: run.recorded.has(p.name) })))) {
+      this.emit(key, { type: 'run', run: run.record.info });
+    }
+  }
+
+  /** Keeps new spikes and sends them to the panels (one message; populations without new spikes left out). */
+  private addSpikes(key: string, run: Active, spikes: PopulationSpikes[]): void {
+    const kept: PopulationSpikes[] = [];
+    for (const s of spikes) {
+      const added = s.steps.length ? run.record.addSpikes(s.name, s.steps, s.neurons) : undefined;
+      if (added) kept.push(added);
+    }
+    if (kept.length) this.emit(key, { type: 'spikes', runId: run.runId, spikes: kept });
   }
 
   private traceInfo(run: Active, population: string, variable: string, neurons: number[], every: number): TraceInfo {
@@ -372,15 +396,6 @@ export class Runner implements vscode.Disposable {
     this.changed.dispose();
     this.diagnostics.dispose();
   }
-}
-
-/** Rows of the raster: populations, then spike sources (inputs), as the engine orders them. */
-export function populationsOf(ir: ModelIR): PopulationInfo[] {
-  const recorded = recordedPopulations(ir);
-  return [
-    ...ir.populations.map((p) => ({ name: p.name, size: p.size, recorded: recorded.has(p.name) })),
-    ...ir.inputs.flatMap((i) => (i.kind === 'current_step' ? [] : [{ name: i.name, size: i.size, recorded: recorded.has(i.name) }])),
-  ];
 }
 
 function fmtTime(s: number): string {
