@@ -7,25 +7,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { URI } from 'vscode-uri';
-import { lower } from '../language-server/src/lower';
-import { loadPrelude, nodeHost } from '../language-server/src/node-host';
-import { Program } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
 import { buildPlan } from '../sim-host/src/core/plan';
 import { fmtBytes } from '../sim-host/src/core/limits';
 import { estimateMemory, PlanError, readRunFiles, runOnBackend, Simulation, spikesOf } from '../sim-host/src/engine';
 import { repoRoot } from './helpers/build';
+import { irOf as lowerText, READ_ONLY_HOST } from './helpers/model';
 
 // The IR names files the engine reads from another folder: the checker's stat is left out.
-const program = new Program({ readFile: (uri: string) => nodeHost.readFile(uri) }, loadPrelude(path.join(repoRoot, 'language-server')));
 let n = 0;
 function irOf(text: string): ModelIR {
-  const uri = URI.file(path.join(repoRoot, '.scratch', `engine-core-${n++}.snn`)).toString();
-  program.setText(uri, text);
-  const r = lower(program, uri);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors[0].diagnostics.map((d) => d.message)));
-  return r.ir;
+  return lowerText(text, { at: path.join(repoRoot, '.scratch', `engine-core-${n++}.snn`), host: READ_ONLY_HOST });
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-core-'));

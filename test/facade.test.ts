@@ -190,6 +190,7 @@ describe('data files that wait for trust', () => {
 const ALLOWED: Record<string, string> = {
   'language-server/src/': 'the language itself (ide.ts is the façade)',
   'bench/lsp.ts': 'benchmarks the language server\'s Program (edits, analysis) directly',
+  'test/incremental.test.ts': 'compares an incremental Program with a fresh one (the incremental analysis is what it tests)',
   'test/helpers/corpus.ts': 'the checker corpus: analyses, not lowering, on a fresh Program per file',
   'test/helpers/fuzz-child.ts': 'fuzzes the LSP features over a Program',
   'test/trust.test.ts': 'tests program.ts\'s read policy and its caches across checks (lowers through the same Program)',
