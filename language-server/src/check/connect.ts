@@ -11,7 +11,7 @@ import { substWeight, usesMember, layoutOf, exprText } from './util';
 import type { Diagnostic } from '../diagnostics';
 import type { Env, Sink, Ty } from '../expressions';
 import type { Dim } from '../units';
-import type { ModelInfo, Estimate, NetItem } from '../checker';
+import type { ModelInfo, Estimate, NetItem } from '../analysis';
 import type { Checker } from './context';
 import { connectionBytes } from './memory';
 import { modelEnv, checkStatements } from './models';

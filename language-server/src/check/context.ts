@@ -2,12 +2,11 @@
 // (diagnostics, symbols, references, models, network items, estimates) and the deferred record
 // the final phase consumes. Check functions (one module per concern) take it as `cx`.
 import type * as A from '../ast';
-import type { CheckContext, Estimate, FileAnalysis, ModelInfo, NetItem } from '../checker';
+import type { CheckContext, Estimate, FileAnalysis, ModelInfo, NetItem } from '../analysis';
 import { Severity, type Diagnostic } from '../diagnostics';
 import { ExprChecker, type Env, type Sink, type Ty } from '../expressions';
 import type { Sym } from '../symbols';
 import { LineIndex } from '../text';
-import type { Deferred } from './deferred';
 import { noLookup, noNames } from './util';
 
 export class Checker implements Sink {
@@ -76,4 +75,18 @@ export class Checker implements Sink {
     }
     return env;
   }
+}
+
+/** Values the final phase compares with dt and the duration, each with the expression to anchor at. */
+export interface Deferred {
+  /** Connection delays: the smallest value (or `unbounded` for distributions without a floor). */
+  delays: { expr: A.Expr; min?: number; unbounded?: boolean }[];
+  /** Dendritic segment windows. */
+  segmentWindows: { expr: A.Expr; value: number }[];
+  /** Probe intervals (`every`). */
+  intervals: { expr: A.Expr; value: number }[];
+  /** Poisson rates: the largest rate a source may get. */
+  rates: { expr: A.Expr; value: number }[];
+  /** Task windows: their ends, against the duration. */
+  windows: { expr: A.Expr; end: number }[];
 }

@@ -6,22 +6,10 @@ import type * as A from '../ast';
 import { isFileValue } from '../data-values';
 import { Severity } from '../diagnostics';
 import { DIMENSIONLESS, FREQUENCY, TIME, formatQuantity } from '../units';
-import type { Checker } from './context';
+import type { Checker, Deferred } from './context';
+export type { Deferred } from './context';
 
 
-/** Values the final phase compares with dt and the duration, each with the expression to anchor at. */
-export interface Deferred {
-  /** Connection delays: the smallest value (or `unbounded` for distributions without a floor). */
-  delays: { expr: A.Expr; min?: number; unbounded?: boolean }[];
-  /** Dendritic segment windows. */
-  segmentWindows: { expr: A.Expr; value: number }[];
-  /** Probe intervals (`every`). */
-  intervals: { expr: A.Expr; value: number }[];
-  /** Poisson rates: the largest rate a source may get. */
-  rates: { expr: A.Expr; value: number }[];
-  /** Task windows: their ends, against the duration. */
-  windows: { expr: A.Expr; end: number }[];
-}
 
 /** Event files (`input x = event_file[n] { file: … }`) and edge lists (`rule: from_file("…")`): the engine reads them; say now what it would refuse. */
 export function checkRunFiles(cx: Checker, items: readonly A.Item[]): void {

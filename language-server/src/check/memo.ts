@@ -10,7 +10,7 @@
 //     same offset; items that read data files (`from_file`) are always checked again.
 // References to network symbols (made anew each check) are mapped to the new ones by position.
 import type * as A from '../ast';
-import type { Estimate, FileAnalysis, ModelInfo, NetItem } from '../checker';
+import type { Estimate, FileAnalysis, ModelInfo, NetItem } from '../analysis';
 import type { Diagnostic } from '../diagnostics';
 import type { Ty } from '../expressions';
 import type { Sym } from '../symbols';

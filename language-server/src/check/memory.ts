@@ -1,7 +1,7 @@
 // The memory estimate of a model, in one place: what the size check (size.ts) compares with
 // spikeworks.memoryLimitMB and the inlay hints show. A stand-in for the engine's own estimator
 // (sim-host's plan layout), which is meant to replace this module.
-import type { NetItem } from '../checker';
+import type { NetItem } from '../analysis';
 
 /**
  * Bytes of one connection with `synapses` expected synapses: weight f32 + target index u32 +

@@ -10,7 +10,7 @@ import { DIMENSIONLESS, TIME, WEIGHT, dimName, div, isDimensionless, sameDim } f
 import { substWeight, walk, collectTimeConstants, docOfDecl, exprText } from './util';
 import type { Binding, Env, Ty } from '../expressions';
 import type { Dim } from '../units';
-import type { VarInfo, ModelInfo } from '../checker';
+import type { VarInfo, ModelInfo } from '../analysis';
 import type { Checker } from './context';
 import { checkValueRange } from './values';
 

@@ -4,7 +4,7 @@ import type * as A from '../ast';
 import { INPUT_KINDS } from '../schema';
 import { KIND_WORDS } from './util';
 import type { Sym } from '../symbols';
-import type { NetItem } from '../checker';
+import type { NetItem } from '../analysis';
 import type { Checker } from './context';
 
 export function declareNetwork(cx: Checker, items: A.Item[]): void {

@@ -9,7 +9,7 @@
 //   6. final phase: the deferred checks (deferred.ts), then the size check (size.ts), then the
 //      cap on the number of diagnostics
 import type * as A from '../ast';
-import type { CheckContext, FileAnalysis, ModelInfo } from '../checker';
+import type { CheckContext, FileAnalysis, ModelInfo } from '../analysis';
 import { Severity } from '../diagnostics';
 import { checkBlock, checkSimulate } from './blocks';
 import { checkConnect } from './connect';

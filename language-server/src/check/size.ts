@@ -2,7 +2,7 @@
 // and spikeworks.memoryLimitMB.
 import type * as A from '../ast';
 import { fmtCount, fmtBytes } from './util';
-import type { Estimate, FileAnalysis } from '../checker';
+import type { Estimate, FileAnalysis } from '../analysis';
 import type { Checker } from './context';
 import { stateBytes as estimateStateBytes } from './memory';
 

@@ -2,7 +2,7 @@
 import type * as A from '../ast';
 import { TIME, sameDim } from '../units';
 import type { Dim } from '../units';
-import type { ModelInfo } from '../checker';
+import type { ModelInfo } from '../analysis';
 
 /** More diagnostics than this: the first ones are kept and one line says how many more. */
 export const MAX_DIAGNOSTICS = 500;

@@ -9,7 +9,7 @@ import { KIND_WORDS } from './util';
 import type { Ty } from '../expressions';
 import type { PropSpec, Schema } from '../schema';
 import type { Dim } from '../units';
-import type { NetItem } from '../checker';
+import type { NetItem } from '../analysis';
 import type { Checker } from './context';
 
 export function constInt(cx: Checker, e: A.Expr | undefined, what: string, min = 0): number | undefined {
