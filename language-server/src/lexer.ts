@@ -1,4 +1,5 @@
 // Tokens of the .snn language. The lexer never throws: unknown characters become `error` tokens.
+import { firstIndexWhere } from './text';
 
 export type TokenKind = 'ident' | 'number' | 'string' | 'punct' | 'newline' | 'eof' | 'error';
 
@@ -253,12 +254,6 @@ function sameState(rs: Resync, at: number): number {
   const { old, delta } = rs;
   const oldAt = at - delta;
   const toks = old.tokens;
-  let lo = 0;
-  let hi = toks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (toks[mid].start < oldAt) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstIndexWhere(toks.length, (i) => toks[i].start < oldAt);
   return lo < toks.length && toks[lo].start === oldAt && toks[lo].kind === 'newline' ? lo : -1;
 }

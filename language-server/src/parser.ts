@@ -1,6 +1,7 @@
 // Recursive-descent parser with error recovery: a syntax error is reported once, the parser
 // skips to the next statement (newline, `;` or `}`) and keeps going, so one typo does not hide
 // the rest of the file's errors. It never throws, and nesting depth is bounded.
+import { firstIndexWhere } from './text';
 import type * as A from './ast';
 import { lex, relex, type LexResult, type Token } from './lexer';
 import { isUnitSymbol } from './units';
@@ -88,14 +89,7 @@ export function reparse(prev: ParseState, text: string): ParseState {
 
 /** Number of leading tokens that end before the edit (unchanged by it). */
 function firstChanged(toks: Token[], at: number): number {
-  let lo = 0;
-  let hi = toks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (toks[mid].end < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndexWhere(toks.length, (i) => toks[i].end < at);
 }
 
 const SHIFTED = ['start', 'end', 'bodyStart'] as const;
@@ -301,13 +295,7 @@ class Parser {
   private takeOver(r: Resume, cp: Checkpoint, items: A.Item[], checkpoints: Checkpoint[]): boolean {
     const olds = r.prev.checkpoints;
     const want = cp.tok - r.tokDelta;
-    let lo = 0;
-    let hi = olds.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (olds[mid].tok < want) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstIndexWhere(olds.length, (i) => olds[i].tok < want);
     const o = olds[lo];
     if (!o || o.tok !== want) return false;
     // Later errors start at or after the end of the token before the item: a de-duplication

@@ -40,3 +40,15 @@ export class LineIndex {
     return this.starts.length;
   }
 }
+
+/** The first index in [0, n) where `before(i)` is false, for a `before` that is true then false (binary search). */
+export function firstIndexWhere(n: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
