@@ -12,7 +12,7 @@ import type { ModelIR } from '../protocol/ir';
 import type { RunOptions, RunOutput } from '../protocol/sim';
 import { MAX_KERNEL_PAIRS, PlanError, Simulation, SPIKE_RECORD_BYTES, spikesOf } from '../sim-host/src/engine';
 import { RunRefused, RunTerminated, startRun, type ProgressCallback } from '../sim-host/src/host';
-import { distWorker, ensureBuilt, repoRoot } from './helpers/build';
+import { distWorker, ensureBuilt } from './helpers/build';
 import { irOf as lowerText, READ_ONLY_HOST } from './helpers/model';
 
 // The engine's own file handling is under test: the IR names files the plan reads from another

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { URI } from 'vscode-uri';
 import { distPrelude, ensureBuilt, repoRoot } from './helpers/build';
+import { estimateMemory, fmtBytes } from '../sim-host/src/core/estimate';
+import { irOf } from './helpers/model';
 import { applyEdits, LspClient, positionAt, rangeOf, ResponseError, type LspDiagnostic, type Range, type TextEdit } from './helpers/lsp-client';
 
 const COBA = readFileSync(join(repoRoot, 'examples', 'coba.snn'), 'utf8');
@@ -354,6 +356,10 @@ describe('language server over stdio', { timeout: 120_000 }, () => {
     const onLine = (l: number) => hints.filter((h) => h.position.line === l).map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')));
     assert.ok(onLine(connectLines[0]).some((s) => /256,000 synapses/.test(s)), `hints: ${labels.join(' | ')}`);
     assert.ok(onLine(connectLines[1]).some((s) => /64,000 synapses/.test(s)), `hints: ${labels.join(' | ')}`);
+    // The total at `simulate` is the engine's own estimate of the run (the figure a run is refused with).
+    const total = onLine(rangeOf(COBA, 'simulate').start.line).join(' ');
+    const engine = estimateMemory(irOf({ file: 'examples/coba.snn' }));
+    assert.ok(total.includes(`${fmtBytes(engine.total)}`) && total.includes('4,000 neurons'), `total hint: ${total}; engine: ${fmtBytes(engine.total)}`);
   });
 
   it('codeAction "Add unit" fixes a bare number', async () => {

@@ -6,6 +6,7 @@ import type { Diagnostic } from './diagnostics';
 import type { Sym } from './symbols';
 import type { Ty } from './expressions';
 import type { Dim } from './units';
+import type { RuleIR, ValueIR } from '../../protocol/ir';
 
 // ---- results -------------------------------------------------------------------------------
 
@@ -29,9 +30,16 @@ export interface ModelInfo {
   timeConstants: { name: string; value: number }[];
 }
 
+/** A connection's memory estimate: the engine's facts of it (core/estimate.ts prices them once dt is known, in the size check). */
 export interface Estimate {
-  node: A.ConnectDef | A.PopulationDef;
+  node: A.ConnectDef;
+  rule: RuleIR;
+  /** Each (source selector, target selector): the populations' names and the neurons each takes (targets × segments). */
+  pairs: { source: string; target: string; sources: number; targets: number }[];
+  delay?: ValueIR;
+  /** Expected synapses (0 for an edge list: unknown until read). Set by the size check. */
   synapses: number;
+  /** Synapse arrays and delay rings, bytes. Set by the size check. */
   bytes: number;
 }
 

@@ -16,6 +16,9 @@
 //   model and its imports (however deep) that waits for trust.
 // - `ModelWorkspace#check(uri)` gives all of one file's diagnostics (errors, warnings, …) in
 //   text order, for `spikeworks check`.
+// - `ModelWorkspace#size(uri)` gives the size the editor shows (neurons, expected synapses, the
+//   memory estimate, per connection too): the engine's own estimate (sim-host core/estimate.ts)
+//   fed with the checker's facts, so the editor's figure is the one a run is refused with.
 // - `findPopulation` locates a population's definition in a file or its imports (no data file
 //   is read).
 // On Node, ide-node.ts gives the host (`nodeHost`: bounded reads of regular files) and the
@@ -26,7 +29,7 @@ import type { Diagnostic } from './diagnostics';
 import { SEVERITY_NAMES } from './diagnostics';
 import { lex } from './lexer';
 import { lower } from './lower';
-import { Program, type FileAccess, type Host, type PreludeFile } from './program';
+import { Program, type FileAccess, type Host, type Limits, type PreludeFile } from './program';
 import { LineIndex } from './text';
 
 export type { FileAccess, Host, PreludeFile };
@@ -71,6 +74,19 @@ export interface WorkspaceOptions {
   prelude: PreludeFile[];
   /** What a model may make the language read; default: trusted, anywhere (library use, tests). */
   access?: FileAccess;
+  /** The editor's size limits (spikeworks.maxSynapses, spikeworks.memoryLimitMB); default 1e9 synapses, 8 GiB. */
+  limits?: Partial<Limits>;
+}
+
+/** A model's size as the editor shows it (inlay hints, the size check). */
+export interface ModelSize {
+  neurons: number;
+  /** Expected synapses (edge lists count 0 until read). */
+  synapses: number;
+  /** The run's memory estimate in bytes (state, synapses, delay buffers; probes and recorded spikes come on top). */
+  bytes: number;
+  /** Each connection with an estimate, in text order: its 1-based line, synapses and bytes. */
+  connections: { line: number; synapses: number; bytes: number }[];
 }
 
 /** A 0-based place, as LSP uses (for editors). */
@@ -105,6 +121,7 @@ export class ModelWorkspace {
   constructor(options: WorkspaceOptions) {
     this.program = new Program(options.host, options.prelude);
     if (options.access) this.program.setAccess(options.access);
+    if (options.limits) this.program.limits = { ...this.program.limits, ...options.limits };
   }
 
   /** Sets (or replaces) a file's text; it shadows the file on disk. */
@@ -132,6 +149,16 @@ export class ModelWorkspace {
       .diagnostics.slice()
       .sort((x, y) => x.start - y.start || x.severity - y.severity);
     return this.locate(uri, ds);
+  }
+
+  /** The size the editor shows for `uri` (see ModelSize). */
+  size(uri: string): ModelSize {
+    const a = this.program.analyze(uri);
+    const lines = new LineIndex(this.program.getText(uri) ?? '');
+    return {
+      ...a.totals,
+      connections: a.estimates.map((e) => ({ line: lines.position(e.node.start).line + 1, synapses: e.synapses, bytes: e.bytes })),
+    };
   }
 
   /** Where population `name` is defined: the file `uri` first, then its imports (depth-first). */

@@ -9,7 +9,8 @@ import { layoutOf, walk, type FileAnalysis, type ModelInfo } from './checker';
 import { Severity, type Diagnostic } from './diagnostics';
 import { ExprChecker, literalValue, type Env, type Ty } from './expressions';
 import type { Program } from './program';
-import { DEFAULT_SPACING, RULES } from './schema';
+import { DEFAULT_SIMULATE, DEFAULT_SPACING, RULES } from './schema';
+import { listValues, valueIR, type TypedValues } from './value-ir';
 import { DIMENSIONLESS, type Dim } from './units';
 import { degreeIn } from './linearity';
 
@@ -19,7 +20,7 @@ const BIN: Record<string, ExprIR['op']> = {
   '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '^': 'pow', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne', and: 'and', or: 'or',
 };
 
-export const DEFAULT_SIMULATE = { dt: 1e-4, duration: 1, seed: 0, backend: 'auto' as const };
+export { DEFAULT_SIMULATE };
 
 export function lower(program: Program, uri: string): LowerResult {
   const a = program.analyze(uri);
@@ -73,7 +74,11 @@ class Lowerer {
   private ex = new ExprChecker({ diag: () => undefined, ref: () => undefined });
   private models: Record<string, ModelDefIR> = {};
 
-  constructor(private program: Program, private a: FileAnalysis) {}
+  private readonly typed: TypedValues;
+
+  constructor(private program: Program, private a: FileAnalysis) {
+    this.typed = { ty: (e) => this.ty(e), types: a.types, fileValues: a.fileValues };
+  }
 
   private constEnv(allowDist = true): Env {
     return { context: '', allowDist, lookup: () => undefined, names: () => [] };
@@ -83,20 +88,13 @@ class Lowerer {
     return this.a.types.get(e) ?? this.ex.check(e, this.constEnv());
   }
   private value(e: A.Expr): ValueIR {
-    if (e.kind === 'list') return { kind: 'list', values: this.list(e) };
-    const fromFile = this.a.fileValues.get(e);
-    if (fromFile) return { kind: 'list', values: fromFile.values, file: fromFile.file };
-    const t = this.ty(e);
-    if (t.dist) return { kind: 'dist', dist: t.dist.dist, args: t.dist.args };
-    return { kind: 'const', value: t.value ?? 0 };
+    return valueIR(this.typed, e);
   }
   private num(e: A.Expr | undefined, fallback = 0): number {
     return e ? this.ty(e).value ?? fallback : fallback;
   }
   private list(e: A.Expr | undefined): number[] {
-    if (!e || e.kind !== 'list') return [];
-    const checked = this.a.types.get(e)?.list;
-    return e.items.map((x, k) => (checked?.[k] ?? this.ty(x)).value ?? 0);
+    return listValues(this.typed, e);
   }
   private prop(props: A.Property[], key: string): A.Property | undefined {
     return props.find((p) => p.key.name === key);

@@ -66,8 +66,11 @@ export const CONNECT: Schema = {
 
 export const LAYOUT_DOC = 'Spatial layout used by distance rules: `ring`, `line`, `grid(rows = R, cols = C)`; optional `spacing`.';
 
-/** Distance between neighbouring neurons of a layout when `spacing` is not given (metres). */
-export const DEFAULT_SPACING = 10e-6;
+/** Distance between neighbouring neurons of a layout when `spacing` is not given (metres): the engine's estimate assumes the same. */
+export { DEFAULT_LAYOUT_SPACING as DEFAULT_SPACING } from '../../sim-host/src/core/estimate';
+
+/** What a model without a `simulate` block (or without some of its properties) runs with. */
+export const DEFAULT_SIMULATE = { dt: 1e-4, duration: 1, seed: 0, backend: 'auto' as const };
 
 export const POPULATION: Schema = {
   layout: { doc: LAYOUT_DOC, value: { kind: 'layout' }, example: 'ring' },

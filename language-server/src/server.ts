@@ -9,7 +9,6 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { Severity } from './diagnostics';
 import { complete, type ItemKind } from './features/completion';
 import { format } from './features/format';
 import { inlayHints } from './features/hints';

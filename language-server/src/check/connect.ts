@@ -5,7 +5,7 @@ import type * as A from '../ast';
 import { isFileValue } from '../data-values';
 import { ExprChecker } from '../expressions';
 import { closest } from '../parser';
-import { BUILTIN_NAMES, CONNECT, DEFAULT_SPACING, SEGMENTS, RULES } from '../schema';
+import { BUILTIN_NAMES, CONNECT, SEGMENTS, RULES } from '../schema';
 import { TIME, dimName, formatQuantity, sameDim } from '../units';
 import { substWeight, usesMember, layoutOf, exprText } from './util';
 import type { Diagnostic } from '../diagnostics';
@@ -13,7 +13,8 @@ import type { Env, Sink, Ty } from '../expressions';
 import type { Dim } from '../units';
 import type { ModelInfo, Estimate, NetItem } from '../analysis';
 import type { Checker } from './context';
-import { connectionBytes } from './memory';
+import type { RuleIR } from '../../../protocol/ir';
+import { valueIR } from '../value-ir';
 import { modelEnv, checkStatements } from './models';
 import { checkSelector, propMap, checkProps, checkValue, checkFileValue } from './values';
 
@@ -27,7 +28,6 @@ export function checkConnect(cx: Checker, c: A.ConnectDef): void {
   const anchor = c.keyword;
   const props = propMap(cx, c.props, CONNECT, where);
   const targetModels = tgts.map((t) => (t.item?.kind === 'population' ? t.item.model : undefined)).filter((m): m is ModelInfo => !!m);
-  const sourceModels = srcs.map((t) => (t.item?.kind === 'population' ? t.item.model : undefined)).filter((m): m is ModelInfo => !!m);
   // Target variable
   let targetDim: Dim | null | undefined;
   const tp = props.get('target');
@@ -56,9 +56,9 @@ export function checkConnect(cx: Checker, c: A.ConnectDef): void {
   const ruleTgts = tgts.map((t) => ({ count: t.count === undefined ? undefined : t.count * perTarget }));
   // Rule
   const rp = props.get('rule');
-  let expectedPerPair: ((ns: number, nt: number) => number) | undefined;
+  let rule: RuleIR | undefined;
   if (!rp) cx.err(anchor, `connect needs 'rule:' (e.g. rule: ${CONNECT.rule.example})`, 'missing-property');
-  else expectedPerPair = checkRule(cx, rp.value, c, srcs, ruleTgts);
+  else rule = checkRule(cx, rp.value, c, srcs, ruleTgts);
   // Weight
   const wp = props.get('weight');
   let weightTy: Ty | undefined;
@@ -136,16 +136,12 @@ export function checkConnect(cx: Checker, c: A.ConnectDef): void {
   if (mb) checkValue(cx, mb, CONNECT.modulated_by, where);
   const ap = props.get('autapses');
   if (ap) checkValue(cx, ap, CONNECT.autapses, where);
-  // Estimate
-  let synapses = 0;
-  let known = true;
-  for (const s of srcs) for (const t of tgts) {
-    if (s.count === undefined || t.count === undefined || !expectedPerPair) known = false;
-    else synapses += expectedPerPair(s.count, t.count * perTarget);
-  }
-  if (known) {
-    const synState = sp && sp.value.kind === 'call' ? cx.models.get(sp.value.callee.name)?.vars.size ?? 0 : sp && sp.value.kind === 'name' ? cx.models.get(sp.value.name)?.vars.size ?? 0 : 0;
-    cx.estimates.push({ node: c, synapses, bytes: connectionBytes(synapses, !!dp, sp ? synState : 0, srcs.map((s) => s.count)) });
+  // Estimate: the engine's facts of each (source, target) pair; size.ts prices them (with dt) through core/estimate.
+  if (rule && srcs.every((x) => x.count !== undefined) && tgts.every((x) => x.count !== undefined)) {
+    const pairs: Estimate['pairs'] = [];
+    c.sources.forEach((s, i) => c.targets.forEach((t, j) => pairs.push({ source: s.name.name, target: t.name.name, sources: srcs[i].count!, targets: tgts[j].count! * perTarget })));
+    const typed = { ty: (x: A.Expr): Ty => cx.typeOf(x), types: cx.types, fileValues: cx.fileValues };
+    cx.estimates.push({ node: c, rule, pairs, ...(dp ? { delay: valueIR(typed, dp.value) } : {}), synapses: 0, bytes: 0 });
   }
 }
 
@@ -247,7 +243,7 @@ export function checkSegmentUse(cx: Checker, p: A.Property, seg: { threshold?: n
 
 
 /** Checks a connectivity rule; returns the expected synapse count per (source, target) pair. */
-export function checkRule(cx: Checker, e: A.Expr, c: A.ConnectDef, srcs: { count?: number }[], tgts: { count?: number }[]): ((ns: number, nt: number) => number) | undefined {
+export function checkRule(cx: Checker, e: A.Expr, c: A.ConnectDef, srcs: { count?: number }[], tgts: { count?: number }[]): RuleIR | undefined {
   const name = e.kind === 'name' ? e.name : e.kind === 'call' ? e.callee.name : undefined;
   const spec = name ? RULES[name] : undefined;
   if (!name || !spec) {
@@ -287,22 +283,22 @@ export function checkRule(cx: Checker, e: A.Expr, c: A.ConnectDef, srcs: { count
   }
   switch (name) {
     case 'all_to_all':
-      return (ns, nt) => ns * nt;
+      return { kind: 'all_to_all' };
     case 'one_to_one':
       srcs.forEach((s, k) => tgts.forEach((t) => {
         if (s.count !== undefined && t.count !== undefined && s.count !== t.count) cx.err(c.sources[k], `one_to_one needs equal sizes, got ${s.count} and ${t.count}`, 'size-mismatch');
       }));
-      return (ns, nt) => Math.min(ns, nt);
+      return { kind: 'one_to_one' };
     case 'random':
-      return (ns, nt) => ns * nt * (args.get('p') ?? 0);
+      return { kind: 'random', p: args.get('p') ?? 0 };
     case 'fixed_indegree':
       srcs.forEach((s, k) => {
         const kk = args.get('k');
         if (s.count !== undefined && kk !== undefined && kk > s.count) cx.err(c.sources[k], `fixed_indegree(k = ${kk}) needs at least ${kk} sources, '${c.sources[k].name.name}' has ${s.count}`, 'out-of-range');
       });
-      return (_ns, nt) => nt * (args.get('k') ?? 0);
+      return { kind: 'fixed_indegree', k: args.get('k') ?? 0 };
     case 'fixed_outdegree':
-      return (ns) => ns * (args.get('k') ?? 0);
+      return { kind: 'fixed_outdegree', k: args.get('k') ?? 0 };
     case 'distance':
     case 'ring_kernel': {
       const layouts = [...c.sources, ...c.targets].map((sel) => {
@@ -316,19 +312,15 @@ export function checkRule(cx: Checker, e: A.Expr, c: A.ConnectDef, srcs: { count
         if (!l.layout) cx.err(l.sel, `${name}() places neurons by their layout, but ${l.sel.name.name} has none: add layout: ${name === 'ring_kernel' ? 'ring' : 'ring, line or grid(rows, cols)'} to it`, 'missing-layout');
         else if (name === 'ring_kernel' && l.layout.kind !== 'ring') cx.err(l.sel, `ring_kernel() needs ring layouts; ${l.sel.name.name} is laid out as ${l.layout.kind}`, 'missing-layout');
       }
-      const pmax = args.get('p_max') ?? 1;
-      const sigma = args.get('sigma') ?? 0;
-      const src = layouts[0]?.layout;
-      return (ns, nt) => {
-        if (name === 'ring_kernel') return ns * nt * pmax * Math.min(1, sigma / Math.sqrt(2 * Math.PI));
-        // Expected sources within reach of one target: the Gaussian's mass over the layout's spacing.
-        const s = src?.spacing ?? DEFAULT_SPACING;
-        const reach = src?.kind === 'grid' ? (2 * Math.PI * sigma * sigma) / (s * s) : (Math.sqrt(2 * Math.PI) * sigma) / s;
-        return nt * pmax * Math.min(ns, Math.max(1, reach));
-      };
+      return { kind: name, sigma: args.get('sigma') ?? 0, p_max: args.get('p_max') ?? 1 };
+    }
+    case 'from_file': {
+      // Its synapses are unknown until the file is read: the estimate counts the file as read.
+      const f = given.find((a, k) => (a.name?.name ?? spec.args[k]?.name) === 'file')?.value;
+      return { kind: 'from_file', file: f?.kind === 'string' ? f.value : '' };
     }
     default:
-      return undefined; // from_file: unknown until the file is read
+      return undefined;
   }
 }
 

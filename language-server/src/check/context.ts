@@ -31,6 +31,7 @@ export class Checker implements Sink {
   deferred: Deferred = { delays: [], segmentWindows: [], intervals: [], rates: [], windows: [] };
   private lines?: LineIndex;
   private constEnvs = new Map<string, Env>();
+  private silent?: ExprChecker;
 
   constructor(readonly uri: string, readonly file: A.SnnFile, readonly ctx: CheckContext, readonly isPrelude: boolean) {
     this.ex = new ExprChecker(this, this.types);
@@ -63,6 +64,17 @@ export class Checker implements Sink {
   lineOf(offset: number): number {
     this.lines ??= new LineIndex(this.file.text);
     return this.lines.position(offset).line + 1;
+  }
+
+  /**
+   * The type the checks gave `e`, or else a silent fold of it as a constant (distributions
+   * allowed) — what lowering reads, for facts the estimate needs of parts no check typed alone.
+   */
+  typeOf(e: A.Expr): Ty {
+    const t = this.types.get(e);
+    if (t) return t;
+    this.silent ??= new ExprChecker({ diag: () => undefined, ref: () => undefined });
+    return this.silent.check(e, this.constEnv('', true));
   }
 
   /** Environment of constant expressions (no names); shared, as it is built very often. */

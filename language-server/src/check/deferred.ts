@@ -6,7 +6,7 @@ import type * as A from '../ast';
 import { isFileValue } from '../data-values';
 import { Severity } from '../diagnostics';
 import { DIMENSIONLESS, FREQUENCY, TIME, formatQuantity } from '../units';
-import type { Checker, Deferred } from './context';
+import type { Checker } from './context';
 export type { Deferred } from './context';
 
 

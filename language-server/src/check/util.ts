@@ -21,12 +21,8 @@ export function fmtCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-export function fmtBytes(b: number): string {
-  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;
-  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MiB`;
-  if (b >= 2 ** 10) return `${(b / 2 ** 10).toFixed(0)} KiB`;
-  return `${b} B`;
-}
+/** The engine's byte format, so the editor's figures read as its refusals do. */
+export { fmtBytes } from '../../../sim-host/src/core/estimate';
 
 export function substWeight(d: Dim, w: Dim): Dim {
   const k = d[7];

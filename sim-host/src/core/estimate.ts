@@ -1,8 +1,19 @@
 // The one memory estimate of a run, from its IR alone (no connection is drawn: expected synapse
-// counts): the engine refuses runs with it before planning, and the editor shows it. Pure and
-// cheap; importable without Node (no imports beyond protocol/ and values.ts).
-import type { ConnectionIR, ModelIR } from '../../../protocol/ir';
+// counts): the engine refuses runs with it before planning, and the editor's size check and inlay
+// hints show it. The per-part functions below are the whole formula: estimateMemory composes them
+// from the IR, the language server's checker from what it checked (the same facts, before
+// lowering); test/estimate.test.ts holds the two equal. Pure and cheap; importable without Node
+// (no imports beyond protocol/ and values.ts).
+import type { ModelIR, PopulationIR, RuleIR, ValueIR } from '../../../protocol/ir';
 import { valueMax } from './values';
+
+/** A byte count as the estimate's messages and the editor show it (1,023 B, 12 KiB, 3.4 MiB, 1.2 GiB). */
+export function fmtBytes(b: number): string {
+  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;
+  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MiB`;
+  if (b >= 2 ** 10) return `${(b / 2 ** 10).toFixed(0)} KiB`;
+  return `${Math.round(b)} B`;
+}
 
 /** Bytes a run is expected to take, and what they are for. */
 export interface MemoryEstimate {
@@ -58,26 +69,83 @@ export function populationProbeBytes(ir: ModelIR, steps: number, dt: number): { 
   return { bytes, largest: largest?.what };
 }
 
-/** Expected synapse count of a connection (before drawing), for the memory check. */
-export function expectedSynapses(c: ConnectionIR, ns: number, nt: number): number {
-  const r = c.rule;
-  switch (r.kind) {
+/** Spacing of neurons laid out without one (metres): the language's default. */
+export const DEFAULT_LAYOUT_SPACING = 10e-6;
+
+/**
+ * Expected synapse count of one (source selector, target selector) pair of a rule, before
+ * drawing: `ns` sources, `nt` targets (segments included). Distance rules use the source
+ * population's layout (the Gaussian's mass over its spacing); without one they count every pair
+ * at p_max, an upper bound. Edge lists count 0 here: their file is counted as read.
+ */
+export function expectedSynapses(rule: RuleIR, ns: number, nt: number, sourceLayout?: PopulationIR['layout']): number {
+  switch (rule.kind) {
     case 'all_to_all':
       return ns * nt;
     case 'one_to_one':
       return Math.min(ns, nt);
     case 'random':
-      return ns * nt * r.p;
+      return ns * nt * rule.p;
     case 'fixed_indegree':
-      return nt * r.k;
+      return nt * rule.k;
     case 'fixed_outdegree':
-      return ns * r.k;
-    case 'distance':
+      return ns * rule.k;
     case 'ring_kernel':
-      return ns * nt * r.p_max;
+      return sourceLayout ? ns * nt * rule.p_max * Math.min(1, rule.sigma / Math.sqrt(2 * Math.PI)) : ns * nt * rule.p_max;
+    case 'distance': {
+      if (!sourceLayout) return ns * nt * rule.p_max;
+      // Expected sources within reach of one target.
+      const s = sourceLayout.spacing ?? DEFAULT_LAYOUT_SPACING;
+      const reach = sourceLayout.kind === 'grid' ? (2 * Math.PI * rule.sigma * rule.sigma) / (s * s) : (Math.sqrt(2 * Math.PI) * rule.sigma) / s;
+      return nt * rule.p_max * Math.min(ns, Math.max(1, reach));
+    }
     default:
       return 0;
   }
+}
+
+/** Bytes of one population's state: each state variable twice (now and next), refractory counter, spike flag, and its per-population parameters per neuron. */
+export function populationBytes(size: number, stateVars: number, parameters: number): number {
+  return size * (stateVars * 4 * 2 + 4 + 4 + 4 * parameters);
+}
+
+/** Bytes of a spike source (poisson, spike array, event file) of `size` neurons. */
+export function sourceBytes(size: number): number {
+  return size * 8;
+}
+
+/** One (source selector, target selector) pair of a connection, as the estimate sees it. */
+export interface PairShape {
+  /** Neurons the source selector takes. */
+  sources: number;
+  /** Neurons the target selector takes, times the connection's segments per neuron. */
+  targets: number;
+  /** Neurons of the whole target population (its delay ring spans them all). */
+  targetPopulation: number;
+  /** The source population's layout (distance rules). */
+  sourceLayout?: PopulationIR['layout'];
+}
+
+/** A connection's expected synapses and bytes: CSR columns, weights, per-synapse delays (twice, while building), row pointers, and a delay ring per pair. */
+export function connectionMemory(rule: RuleIR, pairs: readonly PairShape[], delay: ValueIR | undefined, dt: number): { synapses: number; synapseBytes: number; ringBytes: number } {
+  const maxDelay = delay ? valueMax(delay) : 0;
+  const perSynapse = 4 + 4 + (delay && delay.kind !== 'const' ? 4 : 0);
+  let synapses = 0;
+  let synapseBytes = 0;
+  let ringBytes = 0;
+  for (const p of pairs) {
+    const n = expectedSynapses(rule, p.sources, p.targets, p.sourceLayout);
+    synapses += n;
+    synapseBytes += n * perSynapse * 2 + (p.sources + 1) * 4;
+    ringBytes += (Math.round(maxDelay / dt) + 1) * p.targetPopulation * 4;
+  }
+  return { synapses, synapseBytes, ringBytes };
+}
+
+/** The simulated steps of a run of `duration` seconds (0 when not a positive finite count; capped at the step limit). */
+export function estimateSteps(duration: number, dt: number): number {
+  const stepsRaw = Math.round(duration / dt);
+  return Number.isFinite(stepsRaw) && stepsRaw > 0 ? Math.min(stepsRaw, 2e9) : 0;
 }
 
 /**
@@ -88,37 +156,34 @@ export function expectedSynapses(c: ConnectionIR, ns: number, nt: number): numbe
  */
 export function estimateMemory(ir: ModelIR, options: EstimateOptions = {}): MemoryEstimate {
   const dt = ir.simulate.dt;
-  const duration = options.duration ?? ir.simulate.duration;
-  const stepsRaw = Math.round(duration / dt);
-  const steps = Number.isFinite(stepsRaw) && stepsRaw > 0 ? Math.min(stepsRaw, 2e9) : 0;
+  const steps = estimateSteps(options.duration ?? ir.simulate.duration, dt);
+  const pops = new Map<string, PopulationIR>();
   const sizes = new Map<string, number>();
   let stateBytes = 0;
   for (const p of ir.populations) {
+    pops.set(p.name, p);
     sizes.set(p.name, p.size);
-    const vars = ir.models[p.model]?.state.length ?? 1;
-    stateBytes += p.size * (vars * 4 * 2 + 4 + 4 + 4 * Object.keys(p.parameters).length);
+    stateBytes += populationBytes(p.size, ir.models[p.model]?.state.length ?? 1, Object.keys(p.parameters).length);
   }
   for (const i of ir.inputs) if (i.kind !== 'current_step') {
     sizes.set(i.name, i.size);
-    stateBytes += i.size * 8;
+    stateBytes += sourceBytes(i.size);
   }
   let synapses = 0;
   let synapseBytes = 0;
   let ringBytes = 0;
   for (const c of ir.connections) {
-    const maxDelay = c.delay ? valueMax(c.delay) : 0;
+    const pairs: PairShape[] = [];
     for (const s of c.sources) for (const t of c.targets) {
-      const ns = s.to - s.from + 1;
       const nt = t.to - t.from + 1;
-      const n = expectedSynapses(c, ns, nt * (c.segments?.count ?? 1));
-      synapses += n;
-      // CSR: column + weight (+ delay) per synapse, row pointers, and the edge list used while building.
-      synapseBytes += n * (4 + 4 + (c.delay && c.delay.kind !== 'const' ? 4 : 0)) * 2 + (ns + 1) * 4;
-      ringBytes += (Math.round(maxDelay / dt) + 1) * (sizes.get(t.name) ?? nt) * 4;
+      pairs.push({ sources: s.to - s.from + 1, targets: nt * (c.segments?.count ?? 1), targetPopulation: sizes.get(t.name) ?? nt, sourceLayout: pops.get(s.name)?.layout });
     }
+    const m = connectionMemory(c.rule, pairs, c.delay, dt);
+    synapses += m.synapses;
+    synapseBytes += m.synapseBytes;
+    ringBytes += m.ringBytes;
   }
   const total = stateBytes + synapseBytes + ringBytes;
   const probes = populationProbeBytes(ir, steps, dt);
   return { stateBytes, synapseBytes, ringBytes, total, synapses, probeBytes: probes.bytes, largestProbe: probes.largest, totalWithProbes: total + probes.bytes };
 }
-

@@ -1,7 +1,7 @@
 // What a run may take, refused before anything is drawn: steps, kernel work, memory (the
 // estimate of estimate.ts against the limit), probes. PlanError is every refusal's type.
 import type { ConnectionIR, ModelIR } from '../../../protocol/ir';
-import { estimateMemory, type MemoryEstimate } from './estimate';
+import { estimateMemory, fmtBytes, type MemoryEstimate } from './estimate';
 
 /**
  * A run refused before it starts. memory: over the memory limit (the run's own arrays, its
@@ -52,11 +52,7 @@ export function runSteps(duration: number, dt: number): number {
 /** The most a WASM32 memory may hold (4 GiB less a page). */
 export const WASM_MAX = 4 * 2 ** 30 - 2 ** 16;
 
-export function fmtBytes(b: number): string {
-  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;
-  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MiB`;
-  return `${Math.ceil(b / 1024)} KiB`;
-}
+export { fmtBytes };
 
 /** Neuron pairs a connection's kernel rule tests (distance, ring_kernel: every pair), else 0. */
 function kernelPairs(ir: ModelIR, c: ConnectionIR): number {

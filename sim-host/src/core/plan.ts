@@ -10,7 +10,7 @@ import { parseEdgeList, parseEventFile, SpikeSchedule, type InputFile, type Inpu
 import { checkRun, fmtBytes, PlanError } from './limits';
 import { evalExpr } from './expr';
 import { Rng, Stream, draw } from './rng';
-import { inSynapseOrder, valueMax } from './values';
+import { inSynapseOrder } from './values';
 
 export interface PopPlan {
   index: number;
@@ -610,7 +610,7 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
   const bySource = (emit: (i: number, push: (j: number) => void) => void) => {
     // Columns in a typed array grown by doubling from the expected count (a number[] would
     // take 2-4× the memory while drawing millions of synapses).
-    let out = sink(Math.max(16, Math.ceil(expectedSynapses(c, ns, nt) * 1.05 + 64)));
+    let out = sink(Math.max(16, Math.ceil(expectedSynapses(c.rule, ns, nt) * 1.05 + 64)));
     let n = 0;
     for (let i = 0; i < ns; i++) {
       rowptr[i] = n;

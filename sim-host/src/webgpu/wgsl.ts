@@ -15,7 +15,7 @@ import type { ExprIR, StatementIR } from '../../../protocol/ir';
 import { affine, fold, isConst } from '../core/ir-algebra';
 import { type Plan, type PopPlan, type ProjPlan, type RingPlan } from '../core/plan';
 import { accessors } from './chunks';
-import { CTL, HEAD, WG, type Layout } from './layout';
+import { CTL, HEAD, type Layout } from './layout';
 import { arrivalAfter, plasticKernels } from './plastic';
 import { bits, Expr } from './wgsl-expr';
 
