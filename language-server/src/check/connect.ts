@@ -242,7 +242,7 @@ export function checkSegmentUse(cx: Checker, p: A.Property, seg: { threshold?: n
 }
 
 
-/** Checks a connectivity rule; returns the expected synapse count per (source, target) pair. */
+/** Checks a connectivity rule; returns it as the IR writes it (the size check prices it with the engine's estimate). */
 export function checkRule(cx: Checker, e: A.Expr, c: A.ConnectDef, srcs: { count?: number }[], tgts: { count?: number }[]): RuleIR | undefined {
   const name = e.kind === 'name' ? e.name : e.kind === 'call' ? e.callee.name : undefined;
   const spec = name ? RULES[name] : undefined;

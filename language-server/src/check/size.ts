@@ -2,12 +2,11 @@
 // spikeworks.memoryLimitMB. The memory is the engine's own estimate (sim-host core/estimate.ts):
 // the same formula, fed with what the checks found, gives the figure the run is refused with.
 import type * as A from '../ast';
-import { fmtCount, fmtBytes } from './util';
+import { fmtCount, fmtBytes, layoutOf } from './util';
 import type { Estimate, FileAnalysis, ModelInfo, NetItem } from '../analysis';
 import type { Checker } from './context';
 import { connectionMemory, populationBytes, sourceBytes, type PairShape } from '../../../sim-host/src/core/estimate';
 import { DEFAULT_SIMULATE, DEFAULT_SPACING } from '../schema';
-import { layoutOf } from './util';
 
 /** Neurons, synapses and bytes of the model against the limits (final phase). */
 export function checkSize(cx: Checker): FileAnalysis['totals'] {
@@ -46,8 +45,7 @@ export function checkSize(cx: Checker): FileAnalysis['totals'] {
   const { maxSynapses, memoryBytes } = cx.ctx.limits;
   const anchor = cx.estimates.reduce<Estimate | undefined>((a, e) => (!a || e.synapses > a.synapses ? e : a), undefined);
   if (synapses > maxSynapses && anchor) {
-    const c = anchor.node as A.ConnectDef;
-    cx.err(c.keyword, `the model has about ${fmtCount(synapses)} synapses, above the limit of ${fmtCount(maxSynapses)} (spikeworks.maxSynapses); lower the connection probability or the population sizes`, 'too-large');
+    cx.err(anchor.node.keyword, `the model has about ${fmtCount(synapses)} synapses, above the limit of ${fmtCount(maxSynapses)} (spikeworks.maxSynapses); lower the connection probability or the population sizes`, 'too-large');
   } else if (bytes > memoryBytes && (anchor || cx.network.size)) {
     const at = anchor ? anchor.node.keyword : [...cx.network.values()][0].sym.span;
     cx.err(at, `the model needs about ${fmtBytes(bytes)} (state ${fmtBytes(stateBytes)}, synapses and delay buffers ${fmtBytes(bytes - stateBytes)}), above the limit of ${fmtBytes(memoryBytes)} (spikeworks.memoryLimitMB); reduce sizes or connectivity`, 'too-large');
