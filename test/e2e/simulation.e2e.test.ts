@@ -225,7 +225,10 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
       assert.ok(stopped, `no "cancelled" line in the log:\n${extensionLog()}`);
       timings.cancel_worker_ms = Number(stopped[2]);
       assert.ok(Number(stopped[1]) < 2_000_000, 'the run was not stopped before its end');
-      assert.ok(timings.cancel_worker_ms < 200, `stopping took ${timings.cancel_worker_ms} ms`);
+      // The worker checks the stop flag every ~10 ms chunk; what this measures is the whole path
+      // (flag, loop exit, the kept records posted back, the host's message queue) in a loaded
+      // workbench, so the bound is what a user still calls prompt, not the chunk size.
+      assert.ok(timings.cancel_worker_ms < 1000, `stopping took ${timings.cancel_worker_ms} ms`);
     });
   });
 
