@@ -5,7 +5,7 @@
 import type * as A from '../ast';
 import { isFileValue } from '../data-values';
 import { Severity } from '../diagnostics';
-import { DIMENSIONLESS, FREQUENCY, TIME, formatQuantity } from '../units';
+import { FREQUENCY, TIME, formatQuantity } from '../units';
 import type { Checker } from './context';
 export type { Deferred } from './context';
 
@@ -69,8 +69,10 @@ export function checkTimeConstants(cx: Checker): void {
       if (fromFile) {
         if (fromFile.values.length) value = fromFile.values.reduce((x, y) => Math.min(x, y));
       } else if (override && !isFileValue(override.value)) {
-        const t = cx.ex.check(override.value, { ...cx.constEnv('', true), lookup: () => ({ dim: DIMENSIONLESS }) });
-        value = t.value ?? (t.dist?.dist === 'uniform' ? t.dist.args[0] : t.dist?.dist === 'normal' ? t.dist.args[0] : value);
+        // The population check typed the override (cx.types): read its type, never check it again
+        // (a second check would report its errors a second time).
+        const t = cx.types.get(override.value);
+        if (t) value = t.value ?? (t.dist?.dist === 'uniform' ? t.dist.args[0] : t.dist?.dist === 'normal' ? t.dist.args[0] : value);
       }
       if (value > 0 && (!fastest || value < fastest.value)) fastest = { name: tc.name, value, where: `${item.model.def.name.name} in population ${item.sym.name}` };
     }
