@@ -10,7 +10,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { complete, type ItemKind } from './features/completion';
-import { format } from './features/format';
+import { FORMAT_INDENT, format } from './features/format';
 import { inlayHints } from './features/hints';
 import { hover } from './features/hover';
 import { definition, prepareRename, references, rename } from './features/navigation';
@@ -317,7 +317,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     const text = program.getText(uri) ?? '';
     if (text.length > MAX_FILE_BYTES) return [];
     const indent = p.options.insertSpaces ? ' '.repeat(Math.max(1, Math.min(8, p.options.tabSize))) : '\t';
-    const out = format(text, indent === '  ' || indent === '\t' ? indent : '  ');
+    const out = format(text, indent === FORMAT_INDENT || indent === '\t' ? indent : FORMAT_INDENT);
     if (out === text) return [];
     return [TextEdit.replace(range(uri, 0, text.length), out)];
   }));
