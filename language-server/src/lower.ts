@@ -13,6 +13,7 @@ import { DEFAULT_SIMULATE, DEFAULT_SPACING, RULES } from './schema';
 import { listValues, valueIR, type TypedValues } from './value-ir';
 import { DIMENSIONLESS, type Dim } from './units';
 import { degreeIn } from './linearity';
+import { perNeuronValues, usesNeuronIndex } from './per-neuron';
 
 export type LowerResult = { ok: true; ir: ModelIR } | { ok: false; errors: { uri: string; diagnostics: Diagnostic[] }[] };
 
@@ -33,7 +34,9 @@ export function lower(program: Program, uri: string): LowerResult {
     if (e.length) errors.push({ uri: imp.uri, diagnostics: e });
   }
   if (errors.length) return { ok: false, errors };
-  const ir = new Lowerer(program, a).run();
+  const lowerer = new Lowerer(program, a);
+  const ir = lowerer.run();
+  if (lowerer.internalErrors.length) return { ok: false, errors: [{ uri, diagnostics: lowerer.internalErrors }] };
   // The IR schema has no NaN or infinity (JSON would write null): never hand one on.
   const bad = nonFinitePath(ir);
   if (bad) {
@@ -268,18 +271,36 @@ class Lowerer {
     }
   }
 
+  /** A per-neuron expression (it uses i or N) as one value per neuron (per-neuron.ts). */
+  private perNeuron(e: A.Expr, size: number): ValueIR {
+    const r = perNeuronValues(e, size);
+    if (r.ok) return { kind: 'list', values: r.values };
+    this.internal(e, `the per-neuron expression has no finite value for neuron i = ${r.neuron}`);
+    return { kind: 'list', values: [] };
+  }
+
+  /**
+   * A case the checker should have refused: lowering stops with an error located at `at` (the
+   * engine never sees a made-up value) instead of handing on a stand-in.
+   */
+  internal(at: A.Span, message: string): void {
+    this.internalErrors.push({ start: at.start, end: at.end, severity: Severity.Error, code: 'internal', message: `internal: ${message}; nothing is lowered (please report this model)` });
+  }
+  readonly internalErrors: Diagnostic[] = [];
+
   private population(p: A.PopulationDef): PopulationIR {
     const item = this.a.network.get(p.name.name)!;
     const m = item.kind === 'population' ? item.model! : undefined;
     if (m) this.model(m);
     const parameters: Record<string, ValueIR> = {};
     const init: Record<string, ValueIR> = {};
+    const size = item.kind === 'population' ? item.size ?? 0 : 0;
     for (const x of p.inits) {
       if (x.target.kind !== 'name') continue;
       const v = m?.vars.get(x.target.name);
-      (v?.kind === 'parameter' ? parameters : init)[x.target.name] = this.value(x.value);
+      (v?.kind === 'parameter' ? parameters : init)[x.target.name] = usesNeuronIndex(x.value) ? this.perNeuron(x.value, size) : this.value(x.value);
     }
-    const out: PopulationIR = { name: p.name.name, model: p.model.name, size: item.kind === 'population' ? item.size ?? 0 : 0, parameters, init };
+    const out: PopulationIR = { name: p.name.name, model: p.model.name, size, parameters, init };
     const l = layoutOf(p, (e) => this.ty(e).value);
     if (l) out.layout = { kind: l.kind, ...(l.rows ? { rows: l.rows, cols: l.cols } : {}), spacing: l.spacing ?? DEFAULT_SPACING };
     return out;

@@ -7,6 +7,7 @@ import { isFileValue } from '../data-values';
 import { Severity } from '../diagnostics';
 import { FREQUENCY, TIME, formatQuantity } from '../units';
 import type { Checker } from './context';
+import { MAX_PER_NEURON_VALUES, perNeuronValues, usesNeuronIndex } from '../per-neuron';
 export type { Deferred } from './context';
 
 
@@ -72,7 +73,11 @@ export function checkTimeConstants(cx: Checker): void {
         // The population check typed the override (cx.types): read its type, never check it again
         // (a second check would report its errors a second time).
         const t = cx.types.get(override.value);
-        if (t) value = t.value ?? (t.dist?.dist === 'uniform' ? t.dist.args[0] : t.dist?.dist === 'normal' ? t.dist.args[0] : value);
+        if (usesNeuronIndex(override.value)) {
+          // Per neuron (i, N): the smallest of its values (the population check refused it if it has none).
+          const r = item.size !== undefined && item.size <= MAX_PER_NEURON_VALUES ? perNeuronValues(override.value, item.size) : undefined;
+          if (r?.ok && r.values.length) value = r.values.reduce((x, y) => Math.min(x, y));
+        } else if (t) value = t.value ?? (t.dist?.dist === 'uniform' ? t.dist.args[0] : t.dist?.dist === 'normal' ? t.dist.args[0] : value);
       }
       if (value > 0 && (!fastest || value < fastest.value)) fastest = { name: tc.name, value, where: `${item.model.def.name.name} in population ${item.sym.name}` };
     }
