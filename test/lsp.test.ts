@@ -147,6 +147,27 @@ describe('language server over stdio', { timeout: 120_000 }, () => {
     assert.ok(!items.some((i) => i.label === 'C_m' || i.label === 'population'), 'only units');
   });
 
+  it('completion right after `population NAME = ` offers neuron models (prelude, own, imported); after `input NAME = ` the input kinds', async () => {
+    const own = 'neuron OwnCell {\n  parameters { tau = 10 ms }\n  state { v: mV = -65 mV }\n  equations { dv/dt = (-65 mV - v) / tau }\n}\n';
+    const text = `model newcomer\nimport "../lib.snn"\n${own}population exc = \n`;
+    const { uri } = await openDoc(text);
+    const end = positionAt(text, text.length - 1);
+    const res = await client.request('textDocument/completion', { textDocument: { uri }, position: end });
+    const labels: string[] = (Array.isArray(res) ? res : res.items).map((i: any) => i.label);
+    for (const m of ['LIF', 'CobaLIF', 'Izhikevich', 'OwnCell', 'MyCell']) assert.ok(labels.includes(m), `${m} missing from ${labels.join(', ')}`);
+    assert.ok(!labels.includes('Static') && !labels.includes('population'), `only neuron models: ${labels.join(', ')}`);
+    // A prefix typed after '=' still completes models.
+    const typed = `${text.slice(0, -1)}Iz\n`;
+    const doc2 = await openDoc(typed);
+    const res2 = await client.request('textDocument/completion', { textDocument: { uri: doc2.uri }, position: positionAt(typed, typed.length - 1) });
+    assert.ok((Array.isArray(res2) ? res2 : res2.items).some((i: any) => i.label === 'Izhikevich'), 'Izhikevich after "Iz"');
+    const inp = 'input drive = \n';
+    const doc3 = await openDoc(inp);
+    const res3 = await client.request('textDocument/completion', { textDocument: { uri: doc3.uri }, position: positionAt(inp, inp.length - 1) });
+    const kinds: string[] = (Array.isArray(res3) ? res3 : res3.items).map((i: any) => i.label).sort();
+    assert.deepEqual(kinds, ['current_step', 'event_file', 'poisson', 'spike_array']);
+  });
+
   it('hover on a parameter shows its dimension and value', async () => {
     const text = 'population exc = CobaLIF[10] {\n  C_m = 250 pF\n}\n';
     const { uri } = await openDoc(text);
