@@ -41,6 +41,7 @@ export function checkPopulation(cx: Checker, p: A.PopulationDef): void {
     seen.add(name);
     const v = model?.vars.get(name);
     const fromFile = isFileValue(a.value) ? a.value : undefined;
+    const diags0 = cx.diags.length;
     const t: Ty = fromFile
       ? { dim: null }
       : cx.ex.check(a.value, { ...cx.constEnv('a constant or a distribution', true), context: 'a constant or a distribution', lookup: (n) => (n === 'N' || n === 'i' ? { dim: DIMENSIONLESS } : undefined) });
@@ -73,7 +74,7 @@ export function checkPopulation(cx: Checker, p: A.PopulationDef): void {
     }
     const dimOk = !v.dim || cx.ex.expectDim(a.value, t, v.dim, `${name} (${v.kind} of ${model.def.name.name})`);
     if (usesNeuronIndex(a.value)) {
-      if (dimOk && !t.bool) checkPerNeuron(cx, p, a.value, name, v.dim, size);
+      if (dimOk && !t.bool && cx.diags.length === diags0) checkPerNeuron(cx, p, a.value, name, v.dim, size);
       continue;
     }
     checkValueRange(cx, a.value, t, name, v.dim);
