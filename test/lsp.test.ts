@@ -402,6 +402,32 @@ describe('language server over stdio', { timeout: 120_000 }, () => {
     assert.deepEqual(errorsOf((await wait).diagnostics), []);
   });
 
+  it('Brian2 unit habits: one error each, whose quick fix writes the .snn spelling and checks clean', async () => {
+    // [what the user wrote, the message fragment, the text after the fix]
+    const cases: [string, RegExp, string][] = [
+      ['I_e = 5*pA', /write 5 pA: units follow the number without '\*'/, 'I_e = 5 pA'],
+      ['tau_m = 5 * ms', /write 5 ms: units follow the number without '\*'/, 'tau_m = 5 ms'],
+      ['tau_m = 10 msecond', /'msecond' is Brian2's name for ms; write ms/, 'tau_m = 10 ms'],
+      ['v = -70*mvolt', /write -70 mV: .*'mvolt' is Brian2's name for mV/, 'v = -70 mV'],
+      ['V_th = -50 mV + 0 * i * mV', /'mV' is a unit, not a name: units follow the number without '\*' \(write 1 mV\)/, 'V_th = -50 mV + 0 * i * 1 mV'],
+    ];
+    for (const [wrote, message, fixedLine] of cases) {
+      const text = `population exc = LIF[10] {\n  ${wrote}\n}\n`;
+      const { uri, diagnostics } = await openDoc(text);
+      assert.equal(diagnostics.length, 1, `${wrote}: ${JSON.stringify(diagnostics)}`);
+      const d = diagnostics[0];
+      assert.match(d.message, message, wrote);
+      const actions: any[] = await client.request('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });
+      assert.equal(actions.length, 1, `${wrote}: ${actions.map((a) => a.title).join(', ')}`);
+      assert.equal(actions[0].kind, 'quickfix');
+      const fixed = applyEdits(text, actions[0].edit.changes[uri]);
+      assert.equal(fixed, `population exc = LIF[10] {\n  ${fixedLine}\n}\n`, wrote);
+      const wait = client.waitForDiagnostics(uri, 2);
+      client.change(uri, 2, [{ text: fixed }]);
+      assert.deepEqual(errorsOf((await wait).diagnostics), [], `${wrote} fixed`);
+    }
+  });
+
   it('codeAction offers the did-you-mean replacement for an unknown name', async () => {
     const text = 'population exc = CobaLif[10]\n';
     const { uri, diagnostics } = await openDoc(text);
