@@ -574,6 +574,61 @@ describe('markdown from model text (hover, completion)', { timeout: 60_000 }, ()
     c?.kill();
   });
 
+  it('diagnostics (codeDescription) and keyword hovers link to the section of the bundled LANGUAGE.md; model text beside them stays escaped', async () => {
+    ensureBuilt();
+    const reference = join(repoRoot, 'dist', 'LANGUAGE.md');
+    const refUri = URI.file(reference).toString();
+    const headings = readFileSync(reference, 'utf8').split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
+    // An anchor names a heading of the file (the slug Markdown previews give it).
+    const anchorOf = (href: string) => {
+      assert.ok(href.startsWith(`${refUri}#`), href);
+      const anchor = href.slice(refUri.length + 1);
+      assert.ok(headings.some((h) => h.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-') === anchor), `#${anchor} is no heading of LANGUAGE.md`);
+      return anchor;
+    };
+    const c2 = new LspClient();
+    try {
+      await c2.initialize(null);
+      const text = [
+        '/// Evil [x](command:foo) and <img src=x onerror=alert(1)> here.',
+        'neuron Evil2 {',
+        '  parameters { tau = 15 ms }',
+        '  state { v: mV = 0 mV }',
+        '  equations { dv/dt = -v / tau }',
+        '  spike when v > 10 mV',
+        '}',
+        'population p = Evil2[2] { tau = 5 mV }',
+        '',
+      ].join('\n');
+      const uri = URI.file(join(tmpdir(), 'spikeworks-md', 'links.snn')).toString();
+      const wait = c2.waitForDiagnostics(uri, 1);
+      c2.open(uri, text, 1);
+      const diags = (await wait).diagnostics as (LspDiagnostic & { codeDescription?: { href: string } })[];
+      assert.equal(diags.length, 1, JSON.stringify(diags));
+      assert.equal(diags[0].code, 'unit-mismatch');
+      assert.equal(anchorOf(diags[0].codeDescription?.href ?? ''), 'quantities-and-units');
+      const hoverAt = async (needle: string, n = 1) => {
+        const h = await c2.request('textDocument/hover', { textDocument: { uri }, position: rangeOf(text, needle, n).start });
+        return (h?.contents?.value ?? '') as string;
+      };
+      const kw = await hoverAt('population');
+      const link = /\n\n\[LANGUAGE\.md: Network\]\(([^)]+)\)$/.exec(kw);
+      assert.ok(link, `no link at the end of: ${kw}`);
+      assert.equal(anchorOf(link[1]), 'network');
+      assert.equal(liveLink(kw.slice(0, link.index)), undefined, 'the keyword doc itself has no link');
+      const eq = await hoverAt('equations');
+      assert.match(eq, /\[LANGUAGE\.md: Definitions\]\([^)]+#definitions\)$/);
+      const model = await hoverAt('Evil2', 2);
+      assert.match(model, /\\\[x\\\]\\\(command:foo\\\)/, `escaped link text in: ${model}`);
+      assert.match(model, /\\<img src=x onerror=alert\\\(1\\\)\\>/, `escaped <img> in: ${model}`);
+      assert.equal(liveLink(model), undefined, model);
+      assert.doesNotMatch(model, /LANGUAGE\.md/, 'no reference link on a user name');
+    } finally {
+      await c2.close();
+      c2.kill();
+    }
+  });
+
   it('doc comments and names with [x](command:…) are never live links; code spans stay code', async () => {
     ensureBuilt();
     assert.equal(liveLink('see [run](command:workbench.action.terminal.new)'), '[run](');
