@@ -172,6 +172,7 @@ class Lowerer {
           const from = this.prop(it.props, 'from')?.value;
           const task = this.prop(it.props, 'task')?.value;
           const file = this.prop(it.props, 'file')?.value;
+          if (from?.kind !== 'name') this.internal(it, 'a readout needs from: naming a population');
           ir.readouts.push({
             name: it.name!.name, kind: it.type!.name as 'ridge' | 'onnx', from: from?.kind === 'name' ? from.name : '',
             ...(this.prop(it.props, 'alpha') ? { alpha: this.num(this.prop(it.props, 'alpha')!.value) } : {}),
@@ -186,7 +187,7 @@ class Lowerer {
           const stimuli = stim?.kind === 'name' ? [stim.name] : stim?.kind === 'list' ? stim.items.flatMap((x) => (x.kind === 'name' ? [x.name] : [])) : [];
           ir.tasks.push({
             name: it.name!.name, stimuli,
-            windows: it.windows.map((w) => ({
+            windows: it.windows.map((w) => (w.range.kind === 'range' ? undefined : this.internal(w.range, 'a task window needs a time range'), {
               from: w.range.kind === 'range' ? this.num(w.range.from) : 0,
               to: w.range.kind === 'range' ? this.num(w.range.to) : 0,
               label: w.label.kind === 'string' ? w.label.value : w.label.kind === 'name' ? w.label.name : w.label.kind === 'number' ? String(w.label.value) : '',
@@ -198,6 +199,7 @@ class Lowerer {
           const stim = this.prop(it.props, 'stimulus')?.value;
           const during = this.prop(it.props, 'during')?.value;
           const desc = this.prop(it.props, 'description')?.value;
+          if (stim?.kind !== 'name' || during?.kind !== 'range') this.internal(it, 'a concept needs stimulus: and during: a time range');
           ir.concepts.push({
             name: it.name!.name, stimulus: stim?.kind === 'name' ? stim.name : '',
             from: during?.kind === 'range' ? this.num(during.from) : 0, to: during?.kind === 'range' ? this.num(during.to) : 0,
