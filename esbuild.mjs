@@ -25,6 +25,8 @@ mkdirSync('dist', { recursive: true });
 // The prelude (built-in model library) ships as real .snn files so that hover and
 // go-to-definition can open them; the browser entry embeds them as text instead.
 cpSync('language-server/prelude', 'dist/prelude', { recursive: true });
+// The language reference ships too: diagnostics and hovers link to its sections (reference-links.ts).
+cpSync('language-server/LANGUAGE.md', 'dist/LANGUAGE.md');
 
 const contexts = [
   await esbuild.context({

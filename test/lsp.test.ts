@@ -147,6 +147,27 @@ describe('language server over stdio', { timeout: 120_000 }, () => {
     assert.ok(!items.some((i) => i.label === 'C_m' || i.label === 'population'), 'only units');
   });
 
+  it('completion right after `population NAME = ` offers neuron models (prelude, own, imported); after `input NAME = ` the input kinds', async () => {
+    const own = 'neuron OwnCell {\n  parameters { tau = 10 ms }\n  state { v: mV = -65 mV }\n  equations { dv/dt = (-65 mV - v) / tau }\n}\n';
+    const text = `model newcomer\nimport "../lib.snn"\n${own}population exc = \n`;
+    const { uri } = await openDoc(text);
+    const end = positionAt(text, text.length - 1);
+    const res = await client.request('textDocument/completion', { textDocument: { uri }, position: end });
+    const labels: string[] = (Array.isArray(res) ? res : res.items).map((i: any) => i.label);
+    for (const m of ['LIF', 'CobaLIF', 'Izhikevich', 'OwnCell', 'MyCell']) assert.ok(labels.includes(m), `${m} missing from ${labels.join(', ')}`);
+    assert.ok(!labels.includes('Static') && !labels.includes('population'), `only neuron models: ${labels.join(', ')}`);
+    // A prefix typed after '=' still completes models.
+    const typed = `${text.slice(0, -1)}Iz\n`;
+    const doc2 = await openDoc(typed);
+    const res2 = await client.request('textDocument/completion', { textDocument: { uri: doc2.uri }, position: positionAt(typed, typed.length - 1) });
+    assert.ok((Array.isArray(res2) ? res2 : res2.items).some((i: any) => i.label === 'Izhikevich'), 'Izhikevich after "Iz"');
+    const inp = 'input drive = \n';
+    const doc3 = await openDoc(inp);
+    const res3 = await client.request('textDocument/completion', { textDocument: { uri: doc3.uri }, position: positionAt(inp, inp.length - 1) });
+    const kinds: string[] = (Array.isArray(res3) ? res3 : res3.items).map((i: any) => i.label).sort();
+    assert.deepEqual(kinds, ['current_step', 'event_file', 'poisson', 'spike_array']);
+  });
+
   it('hover on a parameter shows its dimension and value', async () => {
     const text = 'population exc = CobaLIF[10] {\n  C_m = 250 pF\n}\n';
     const { uri } = await openDoc(text);
@@ -381,6 +402,32 @@ describe('language server over stdio', { timeout: 120_000 }, () => {
     assert.deepEqual(errorsOf((await wait).diagnostics), []);
   });
 
+  it('Brian2 unit habits: one error each, whose quick fix writes the .snn spelling and checks clean', async () => {
+    // [what the user wrote, the message fragment, the text after the fix]
+    const cases: [string, RegExp, string][] = [
+      ['I_e = 5*pA', /write 5 pA: units follow the number without '\*'/, 'I_e = 5 pA'],
+      ['tau_m = 5 * ms', /write 5 ms: units follow the number without '\*'/, 'tau_m = 5 ms'],
+      ['tau_m = 10 msecond', /'msecond' is Brian2's name for ms; write ms/, 'tau_m = 10 ms'],
+      ['v = -70*mvolt', /write -70 mV: .*'mvolt' is Brian2's name for mV/, 'v = -70 mV'],
+      ['V_th = -50 mV + 0 * i * mV', /'mV' is a unit, not a name: units follow the number without '\*' \(write 1 mV\)/, 'V_th = -50 mV + 0 * i * 1 mV'],
+    ];
+    for (const [wrote, message, fixedLine] of cases) {
+      const text = `population exc = LIF[10] {\n  ${wrote}\n}\n`;
+      const { uri, diagnostics } = await openDoc(text);
+      assert.equal(diagnostics.length, 1, `${wrote}: ${JSON.stringify(diagnostics)}`);
+      const d = diagnostics[0];
+      assert.match(d.message, message, wrote);
+      const actions: any[] = await client.request('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });
+      assert.equal(actions.length, 1, `${wrote}: ${actions.map((a) => a.title).join(', ')}`);
+      assert.equal(actions[0].kind, 'quickfix');
+      const fixed = applyEdits(text, actions[0].edit.changes[uri]);
+      assert.equal(fixed, `population exc = LIF[10] {\n  ${fixedLine}\n}\n`, wrote);
+      const wait = client.waitForDiagnostics(uri, 2);
+      client.change(uri, 2, [{ text: fixed }]);
+      assert.deepEqual(errorsOf((await wait).diagnostics), [], `${wrote} fixed`);
+    }
+  });
+
   it('codeAction offers the did-you-mean replacement for an unknown name', async () => {
     const text = 'population exc = CobaLif[10]\n';
     const { uri, diagnostics } = await openDoc(text);
@@ -525,6 +572,61 @@ describe('markdown from model text (hover, completion)', { timeout: 60_000 }, ()
   after(async () => {
     await c?.close();
     c?.kill();
+  });
+
+  it('diagnostics (codeDescription) and keyword hovers link to the section of the bundled LANGUAGE.md; model text beside them stays escaped', async () => {
+    ensureBuilt();
+    const reference = join(repoRoot, 'dist', 'LANGUAGE.md');
+    const refUri = URI.file(reference).toString();
+    const headings = readFileSync(reference, 'utf8').split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
+    // An anchor names a heading of the file (the slug Markdown previews give it).
+    const anchorOf = (href: string) => {
+      assert.ok(href.startsWith(`${refUri}#`), href);
+      const anchor = href.slice(refUri.length + 1);
+      assert.ok(headings.some((h) => h.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-') === anchor), `#${anchor} is no heading of LANGUAGE.md`);
+      return anchor;
+    };
+    const c2 = new LspClient();
+    try {
+      await c2.initialize(null);
+      const text = [
+        '/// Evil [x](command:foo) and <img src=x onerror=alert(1)> here.',
+        'neuron Evil2 {',
+        '  parameters { tau = 15 ms }',
+        '  state { v: mV = 0 mV }',
+        '  equations { dv/dt = -v / tau }',
+        '  spike when v > 10 mV',
+        '}',
+        'population p = Evil2[2] { tau = 5 mV }',
+        '',
+      ].join('\n');
+      const uri = URI.file(join(tmpdir(), 'spikeworks-md', 'links.snn')).toString();
+      const wait = c2.waitForDiagnostics(uri, 1);
+      c2.open(uri, text, 1);
+      const diags = (await wait).diagnostics as (LspDiagnostic & { codeDescription?: { href: string } })[];
+      assert.equal(diags.length, 1, JSON.stringify(diags));
+      assert.equal(diags[0].code, 'unit-mismatch');
+      assert.equal(anchorOf(diags[0].codeDescription?.href ?? ''), 'quantities-and-units');
+      const hoverAt = async (needle: string, n = 1) => {
+        const h = await c2.request('textDocument/hover', { textDocument: { uri }, position: rangeOf(text, needle, n).start });
+        return (h?.contents?.value ?? '') as string;
+      };
+      const kw = await hoverAt('population');
+      const link = /\n\n\[LANGUAGE\.md: Network\]\(([^)]+)\)$/.exec(kw);
+      assert.ok(link, `no link at the end of: ${kw}`);
+      assert.equal(anchorOf(link[1]), 'network');
+      assert.equal(liveLink(kw.slice(0, link.index)), undefined, 'the keyword doc itself has no link');
+      const eq = await hoverAt('equations');
+      assert.match(eq, /\[LANGUAGE\.md: Definitions\]\([^)]+#definitions\)$/);
+      const model = await hoverAt('Evil2', 2);
+      assert.match(model, /\\\[x\\\]\\\(command:foo\\\)/, `escaped link text in: ${model}`);
+      assert.match(model, /\\<img src=x onerror=alert\\\(1\\\)\\>/, `escaped <img> in: ${model}`);
+      assert.equal(liveLink(model), undefined, model);
+      assert.doesNotMatch(model, /LANGUAGE\.md/, 'no reference link on a user name');
+    } finally {
+      await c2.close();
+      c2.kill();
+    }
   });
 
   it('doc comments and names with [x](command:…) are never live links; code spans stay code', async () => {

@@ -4,7 +4,7 @@ import type * as A from './ast';
 import { Severity, type Diagnostic } from './diagnostics';
 import { closest } from './parser';
 import { DISTRIBUTIONS, FUNCTIONS } from './schema';
-import { DIMENSIONLESS, dimName, div, isDimensionless, lookupUnit, mul, pow, preferredUnit, sameDim, type Dim } from './units';
+import { DIMENSIONLESS, brian2Unit, dimName, div, isDimensionless, lookupUnit, mul, pow, preferredUnit, sameDim, type Dim } from './units';
 import type { Sym } from './symbols';
 
 /** A distribution of values, parameters in SI units. */
@@ -72,6 +72,17 @@ function computeUnit(u: A.UnitExpr, sink: Sink | undefined): { dim: Dim; scale: 
   for (const t of u.terms) {
     if (t.symbol === '1') continue;
     const info = lookupUnit(t.symbol);
+    const brian = info ? undefined : brian2Unit(t.symbol);
+    if (brian) {
+      // A Brian2 unit name after a number (5 msecond): say what to write.
+      ok = false;
+      sink?.diag({
+        start: t.start, end: t.start + t.symbol.length, severity: Severity.Error, code: 'unknown-unit',
+        message: `'${t.symbol}' is Brian2's name for ${brian}; write ${brian}`,
+        fixes: [{ kind: 'replace', start: t.start, end: t.start + t.symbol.length, text: brian, title: `Write '${brian}'` }],
+      });
+      continue;
+    }
     if (!info) {
       ok = false;
       const guess = closest(t.symbol, ['ms', 's', 'Hz', 'mV', 'V', 'nS', 'uS', 'pA', 'nA', 'pF', 'nF', 'MOhm', 'mM', 'um', 'mm', 'weight']);
@@ -192,6 +203,14 @@ export class ExprChecker {
         return { dim: null };
       case 'name': {
         const b = env.lookup(e.name, e);
+        const unit = b ? undefined : unitWrittenAsName(e.name);
+        if (unit) {
+          // `x * mV` or `5*msecond` without a number right before: a unit used as a name.
+          const brian = unit !== e.name ? ` ('${e.name}' is Brian2's name for ${unit})` : '';
+          this.error(e, `'${e.name}' is a unit, not a name${brian}: units follow the number without '*' (write 1 ${unit})`, 'unit-as-name',
+            [{ kind: 'replace', start: e.start, end: e.end, text: `1 ${unit}`, title: `Write '1 ${unit}'` }]);
+          return { dim: null };
+        }
         if (!b) {
           const guess = closest(e.name, env.names());
           this.error(e, `unknown name '${e.name}'${guess ? ` (did you mean '${guess}'?)` : ''}; expected ${env.context}`, 'unknown-name',
@@ -257,6 +276,8 @@ export class ExprChecker {
   }
 
   private binary(e: A.Binary, env: Env): Ty {
+    const written = this.unitTimesNumber(e, env);
+    if (written) return written;
     const a = this.infer(e.left, env);
     const b = this.infer(e.right, env);
     const val = (f: (x: number, y: number) => number) => (a.value !== undefined && b.value !== undefined ? f(a.value, b.value) : undefined);
@@ -301,6 +322,25 @@ export class ExprChecker {
         }
         return { dim: null };
     }
+  }
+
+  /**
+   * `5*pA`, `5 * ms`, `5*msecond` (Brian2's way of attaching a unit): one error at the product
+   * with the fix `5 pA`, typed as the quantity it means so that nothing else is reported about it.
+   */
+  private unitTimesNumber(e: A.Binary, env: Env): Ty | undefined {
+    const l = e.left;
+    const lit = l.kind === 'number' ? l : l.kind === 'unary' && l.op !== 'not' && l.operand.kind === 'number' ? l.operand : undefined;
+    if (e.op !== '*' || !lit || lit.unit || e.right.kind !== 'name' || env.lookup(e.right.name, e.right)) return undefined;
+    const name = e.right.name;
+    const unit = unitWrittenAsName(name);
+    const info = unit ? lookupUnit(unit) : undefined;
+    if (!unit || !info) return undefined;
+    const value = l.kind === 'unary' && l.op === '-' ? -lit.value : lit.value;
+    const text = `${value} ${unit}`;
+    const brian = unit !== name ? `; '${name}' is Brian2's name for ${unit}` : '';
+    this.error(e, `write ${text}: units follow the number without '*'${brian}`, 'unit-as-name', [{ kind: 'replace', start: e.start, end: e.end, text, title: `Write '${text}'` }]);
+    return { dim: info.dim, value: toSI(value, info.scale) };
   }
 
   private noDist(t: Ty, e: A.Expr): void {
@@ -397,4 +437,9 @@ function findBare(e: A.Expr): A.NumberLit | undefined {
   }
   if (e.kind === 'binary' && (e.op === '+' || e.op === '-')) return findBare(e.left) ?? findBare(e.right);
   return undefined;
+}
+
+/** The .snn unit a name stands for when it is a unit symbol (pA) or a Brian2 unit name (msecond). */
+function unitWrittenAsName(name: string): string | undefined {
+  return lookupUnit(name) ? name : brian2Unit(name);
 }

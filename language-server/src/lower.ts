@@ -13,6 +13,7 @@ import { DEFAULT_SIMULATE, DEFAULT_SPACING, RULES } from './schema';
 import { listValues, valueIR, type TypedValues } from './value-ir';
 import { DIMENSIONLESS, type Dim } from './units';
 import { degreeIn } from './linearity';
+import { perNeuronValues, usesNeuronIndex } from './per-neuron';
 
 export type LowerResult = { ok: true; ir: ModelIR } | { ok: false; errors: { uri: string; diagnostics: Diagnostic[] }[] };
 
@@ -33,7 +34,9 @@ export function lower(program: Program, uri: string): LowerResult {
     if (e.length) errors.push({ uri: imp.uri, diagnostics: e });
   }
   if (errors.length) return { ok: false, errors };
-  const ir = new Lowerer(program, a).run();
+  const lowerer = new Lowerer(program, a);
+  const ir = lowerer.run();
+  if (lowerer.internalErrors.length) return { ok: false, errors: [{ uri, diagnostics: lowerer.internalErrors }] };
   // The IR schema has no NaN or infinity (JSON would write null): never hand one on.
   const bad = nonFinitePath(ir);
   if (bad) {
@@ -88,20 +91,44 @@ class Lowerer {
     return this.a.types.get(e) ?? this.ex.check(e, this.constEnv());
   }
   private value(e: A.Expr): ValueIR {
-    return valueIR(this.typed, e);
+    const v = valueIR(this.typed, e);
+    if (v.kind === 'const' && this.ty(e).value === undefined) this.internal(e, 'this value has no constant value');
+    if (v.kind === 'list' && e.kind === 'list') this.list(e);
+    return v;
   }
-  private num(e: A.Expr | undefined, fallback = 0): number {
-    return e ? this.ty(e).value ?? fallback : fallback;
+  /** The constant `e` (`absent` where the property is not written: its documented default). */
+  private num(e: A.Expr | undefined, absent = 0): number {
+    if (!e) return absent;
+    const v = this.ty(e).value;
+    if (v === undefined) {
+      this.internal(e, 'this value has no constant value');
+      return 0;
+    }
+    return v;
   }
   private list(e: A.Expr | undefined): number[] {
+    if (e && e.kind === 'list') {
+      const checked = this.a.types.get(e)?.list;
+      e.items.forEach((x, k) => {
+        if ((checked?.[k] ?? this.ty(x)).value === undefined) this.internal(x, 'this list item has no constant value');
+      });
+    }
     return listValues(this.typed, e);
+  }
+  /** The size the checker gave a population or input (a clean file has one). */
+  private sizeOf(name: string, at: A.Span): number {
+    const item = this.a.network.get(name);
+    if (item && (item.kind === 'population' || item.kind === 'input') && item.size !== undefined) return item.size;
+    this.internal(at, `'${name}' has no size`);
+    return 0;
   }
   private prop(props: A.Property[], key: string): A.Property | undefined {
     return props.find((p) => p.key.name === key);
   }
   private selector(s: A.Selector): SelectorIR {
     const item = this.a.network.get(s.name.name);
-    const size = item && (item.kind === 'population' || item.kind === 'input') ? item.size ?? 0 : 0;
+    if (!item) this.internal(s.name, `'${s.name.name}' is not in the network`);
+    const size = item?.kind === 'connection' ? 0 : this.sizeOf(s.name.name, s.name);
     // A named connection without a range selects all its synapses (their count is drawn later).
     if (!s.range) return { name: s.name.name, from: 0, to: item?.kind === 'connection' ? 2147483647 : size - 1 };
     if (s.range.kind === 'range') return { name: s.name.name, from: this.num(s.range.from), to: this.num(s.range.to) };
@@ -145,6 +172,7 @@ class Lowerer {
           const from = this.prop(it.props, 'from')?.value;
           const task = this.prop(it.props, 'task')?.value;
           const file = this.prop(it.props, 'file')?.value;
+          if (from?.kind !== 'name') this.internal(it, 'a readout needs from: naming a population');
           ir.readouts.push({
             name: it.name!.name, kind: it.type!.name as 'ridge' | 'onnx', from: from?.kind === 'name' ? from.name : '',
             ...(this.prop(it.props, 'alpha') ? { alpha: this.num(this.prop(it.props, 'alpha')!.value) } : {}),
@@ -159,7 +187,7 @@ class Lowerer {
           const stimuli = stim?.kind === 'name' ? [stim.name] : stim?.kind === 'list' ? stim.items.flatMap((x) => (x.kind === 'name' ? [x.name] : [])) : [];
           ir.tasks.push({
             name: it.name!.name, stimuli,
-            windows: it.windows.map((w) => ({
+            windows: it.windows.map((w) => (w.range.kind === 'range' ? undefined : this.internal(w.range, 'a task window needs a time range'), {
               from: w.range.kind === 'range' ? this.num(w.range.from) : 0,
               to: w.range.kind === 'range' ? this.num(w.range.to) : 0,
               label: w.label.kind === 'string' ? w.label.value : w.label.kind === 'name' ? w.label.name : w.label.kind === 'number' ? String(w.label.value) : '',
@@ -171,6 +199,7 @@ class Lowerer {
           const stim = this.prop(it.props, 'stimulus')?.value;
           const during = this.prop(it.props, 'during')?.value;
           const desc = this.prop(it.props, 'description')?.value;
+          if (stim?.kind !== 'name' || during?.kind !== 'range') this.internal(it, 'a concept needs stimulus: and during: a time range');
           ir.concepts.push({
             name: it.name!.name, stimulus: stim?.kind === 'name' ? stim.name : '',
             from: during?.kind === 'range' ? this.num(during.from) : 0, to: during?.kind === 'range' ? this.num(during.to) : 0,
@@ -232,6 +261,7 @@ class Lowerer {
       if (!m) return { kind: 'post', name: e.name };
       return { kind: 'state', name: e.name };
     }
+    this.internal(e, 'this is not an assignable variable');
     return { kind: 'state', name: '?' };
   }
 
@@ -240,7 +270,8 @@ class Lowerer {
     switch (e.kind) {
       case 'number': {
         // A literal's value: the checker's folding of it (the file checked clean, so it is finite).
-        return { op: 'const', value: literalValue(e) ?? 0 };
+        const v = literalValue(e);
+        return v === undefined ? this.internalExpr(e, 'this number has no value') : { op: 'const', value: v };
       }
       case 'bool':
         return { op: 'const', value: e.value ? 1 : 0 };
@@ -251,11 +282,11 @@ class Lowerer {
         if (e.name === 'w') return { op: 'weight' };
         if (e.name === 'target') return { op: 'target' };
         if (!m) return { op: 'post', name: e.name };
-        return { op: 'const', value: 0 };
+        return this.internalExpr(e, `'${e.name}' is not a variable of ${m.def.name.name}`);
       }
       case 'member':
         if (e.object.kind === 'name' && (e.object.name === 'pre' || e.object.name === 'post' || e.object.name === 'mod')) return { op: e.object.name, name: e.member.name };
-        return { op: 'const', value: 0 };
+        return this.internalExpr(e, 'this member has no meaning in an equation');
       case 'unary':
         if (e.op === '+') return this.expr(e.operand, m);
         return { op: e.op === '-' ? 'neg' : 'not', args: [this.expr(e.operand, m)] };
@@ -264,9 +295,31 @@ class Lowerer {
       case 'call':
         return { op: 'call', fn: e.callee.name, args: e.args.map((x) => this.expr(x.value, m)) };
       default:
-        return { op: 'const', value: 0 };
+        return this.internalExpr(e, `a ${e.kind} has no meaning in an equation`);
     }
   }
+
+  private internalExpr(e: A.Span, message: string): ExprIR {
+    this.internal(e, message);
+    return { op: 'const', value: 0 };
+  }
+
+  /** A per-neuron expression (it uses i or N) as one value per neuron (per-neuron.ts). */
+  private perNeuron(e: A.Expr, size: number): ValueIR {
+    const r = perNeuronValues(e, size);
+    if (r.ok) return { kind: 'list', values: r.values };
+    this.internal(e, `the per-neuron expression has no finite value for neuron i = ${r.neuron}`);
+    return { kind: 'list', values: [] };
+  }
+
+  /**
+   * A case the checker should have refused: lowering stops with an error located at `at` (the
+   * engine never sees a made-up value) instead of handing on a stand-in.
+   */
+  internal(at: A.Span, message: string): void {
+    this.internalErrors.push({ start: at.start, end: at.end, severity: Severity.Error, code: 'internal', message: `internal: ${message}; nothing is lowered (please report this model)` });
+  }
+  readonly internalErrors: Diagnostic[] = [];
 
   private population(p: A.PopulationDef): PopulationIR {
     const item = this.a.network.get(p.name.name)!;
@@ -274,12 +327,13 @@ class Lowerer {
     if (m) this.model(m);
     const parameters: Record<string, ValueIR> = {};
     const init: Record<string, ValueIR> = {};
+    const size = this.sizeOf(p.name.name, p.name);
     for (const x of p.inits) {
       if (x.target.kind !== 'name') continue;
       const v = m?.vars.get(x.target.name);
-      (v?.kind === 'parameter' ? parameters : init)[x.target.name] = this.value(x.value);
+      (v?.kind === 'parameter' ? parameters : init)[x.target.name] = usesNeuronIndex(x.value) ? this.perNeuron(x.value, size) : this.value(x.value);
     }
-    const out: PopulationIR = { name: p.name.name, model: p.model.name, size: item.kind === 'population' ? item.size ?? 0 : 0, parameters, init };
+    const out: PopulationIR = { name: p.name.name, model: p.model.name, size, parameters, init };
     const l = layoutOf(p, (e) => this.ty(e).value);
     if (l) out.layout = { kind: l.kind, ...(l.rows ? { rows: l.rows, cols: l.cols } : {}), spacing: l.spacing ?? DEFAULT_SPACING };
     return out;
@@ -288,7 +342,8 @@ class Lowerer {
   private connect(c: A.ConnectDef): ConnectionIR[] {
     const get = (k: string) => this.prop(c.props, k);
     const ruleE = get('rule')!.value;
-    const rname = ruleE.kind === 'name' ? ruleE.name : ruleE.kind === 'call' ? ruleE.callee.name : 'all_to_all';
+    const rname = ruleE.kind === 'name' ? ruleE.name : ruleE.kind === 'call' ? ruleE.callee.name : '';
+    if (!RULES[rname]) this.internal(ruleE, `'${rname}' is not a connection rule`);
     const args = new Map<string, A.Expr>();
     if (ruleE.kind === 'call') ruleE.args.forEach((x, k) => args.set(x.name?.name ?? RULES[rname]?.args[k]?.name ?? '', x.value));
     let rule: RuleIR;
@@ -306,6 +361,7 @@ class Lowerer {
         break;
       case 'from_file': {
         const f = args.get('file');
+        if (f?.kind !== 'string') this.internal(ruleE, 'from_file needs a file name');
         rule = { kind: 'from_file', file: f?.kind === 'string' ? f.value : '' };
         break;
       }
@@ -351,19 +407,20 @@ class Lowerer {
 
   private input(b: A.BlockDef): InputIR {
     const name = b.name!.name;
-    const item = this.a.network.get(name);
-    const size = item?.kind === 'input' ? item.size ?? 0 : 0;
+    // Spike sources have a size; a current_step input has none.
+    const size = () => this.sizeOf(name, b.name!);
     const get = (k: string) => this.prop(b.props, k)?.value;
     switch (b.type!.name) {
       case 'poisson':
-        return { kind: 'poisson', name, size, rate: this.value(get('rate')!), ...(get('start') ? { start: this.num(get('start')) } : {}), ...(get('stop') ? { stop: this.num(get('stop')) } : {}) };
+        return { kind: 'poisson', name, size: size(), rate: this.value(get('rate')!), ...(get('start') ? { start: this.num(get('start')) } : {}), ...(get('stop') ? { stop: this.num(get('stop')) } : {}) };
       case 'spike_array':
-        return { kind: 'spike_array', name, size, times: this.list(get('times')), indices: this.list(get('indices')), ...(get('period') ? { period: this.num(get('period')) } : {}) };
+        return { kind: 'spike_array', name, size: size(), times: this.list(get('times')), indices: this.list(get('indices')), ...(get('period') ? { period: this.num(get('period')) } : {}) };
       case 'event_file': {
         const f = get('file');
-        return { kind: 'event_file', name, size, file: f?.kind === 'string' ? f.value : '' };
+        if (f?.kind !== 'string') this.internal(b.name!, 'event_file needs a file name');
+        return { kind: 'event_file', name, size: size(), file: f?.kind === 'string' ? f.value : '' };
       }
-      default: {
+      case 'current_step': {
         const t = get('target')!;
         let sel: SelectorIR = { name: '', from: 0, to: -1 };
         let variable = '';
@@ -373,8 +430,12 @@ class Lowerer {
           if (o.kind === 'name') sel = this.selector({ name: { name: o.name, start: o.start, end: o.end }, start: o.start, end: o.end });
           else if (o.kind === 'index' && o.object.kind === 'name') sel = this.selector({ name: { name: o.object.name, start: o.start, end: o.end }, range: o.index, start: o.start, end: o.end });
         }
+        if (!sel.name) this.internal(t, 'current_step needs a target population variable');
         return { kind: 'current_step', name, target: { ...sel, variable }, times: this.list(get('times')), values: this.list(get('values')) };
       }
+      default:
+        this.internal(b.type ?? b, `'${b.type?.name ?? ''}' is not an input kind`);
+        return { kind: 'spike_array', name, size: size(), times: [], indices: [] };
     }
   }
 }

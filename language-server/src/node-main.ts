@@ -44,5 +44,13 @@ function listSnnFiles(folders: string[]): string[] {
   return out;
 }
 
+/** The language reference next to the bundle (dist/LANGUAGE.md, copied by esbuild.mjs) or in the source tree. */
+function referenceUri(): string | undefined {
+  for (const p of [path.join(__dirname, 'LANGUAGE.md'), path.join(__dirname, '..', 'LANGUAGE.md')]) {
+    if (fs.existsSync(p)) return URI.file(p).toString();
+  }
+  return undefined;
+}
+
 const connection = createConnection(ProposedFeatures.all);
-startServer(connection, { program: new Program(nodeHost, loadPrelude()), listWorkspaceFiles: listSnnFiles });
+startServer(connection, { program: new Program(nodeHost, loadPrelude()), listWorkspaceFiles: listSnnFiles, referenceUri: referenceUri() });

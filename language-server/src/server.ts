@@ -10,7 +10,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { complete, type ItemKind } from './features/completion';
-import { format } from './features/format';
+import { FORMAT_INDENT, format } from './features/format';
+import { referenceHref, sectionForCode } from './reference-links';
 import { inlayHints } from './features/hints';
 import { hover } from './features/hover';
 import { definition, prepareRename, references, rename } from './features/navigation';
@@ -23,6 +24,11 @@ export interface ServerOptions {
   program: Program;
   /** Lists .snn files of the workspace folders (for references and rename across files). */
   listWorkspaceFiles?: (folders: string[]) => string[];
+  /**
+   * The URI of the language reference (LANGUAGE.md) that diagnostics (`codeDescription.href`)
+   * and keyword hovers link to; without it, no links (the browser entry has no file to link to).
+   */
+  referenceUri?: string;
 }
 
 const DIAGNOSTICS_DEBOUNCE_MS = 40;
@@ -110,6 +116,10 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
   const offsetOf = (uri: string, pos: { line: number; character: number }) => lines(uri).offset(pos);
   const allUris = () => [...new Set([...program.openUris(), ...workspaceFiles])];
 
+  const codeDescription = (code: string | undefined) => {
+    const section = opts.referenceUri ? sectionForCode(code) : undefined;
+    return section ? { codeDescription: { href: referenceHref(opts.referenceUri!, section) } } : {};
+  };
   const publish = guard('diagnostics', undefined, (uri: string) => {
     const a = program.analyze(uri);
     const diagnostics: LspDiagnostic[] = a.diagnostics.map((d) => ({
@@ -117,6 +127,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
       severity: d.severity as DiagnosticSeverity,
       message: d.message,
       code: d.code,
+      ...codeDescription(d.code),
       source: 'spikeworks',
       data: d.fixes,
     }));
@@ -253,7 +264,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
 
   connection.onHover(guard('hover', null, (p) => {
     const uri = p.textDocument.uri;
-    const h = hover(program.analyze(uri), offsetOf(uri, p.position));
+    const h = hover(program.analyze(uri), offsetOf(uri, p.position), opts.referenceUri);
     return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: range(uri, h.start, h.end) } : null;
   }));
 
@@ -317,7 +328,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     const text = program.getText(uri) ?? '';
     if (text.length > MAX_FILE_BYTES) return [];
     const indent = p.options.insertSpaces ? ' '.repeat(Math.max(1, Math.min(8, p.options.tabSize))) : '\t';
-    const out = format(text, indent === '  ' || indent === '\t' ? indent : '  ');
+    const out = format(text, indent === FORMAT_INDENT || indent === '\t' ? indent : FORMAT_INDENT);
     if (out === text) return [];
     return [TextEdit.replace(range(uri, 0, text.length), out)];
   }));

@@ -197,3 +197,23 @@ export function fmt(x: number): string {
   if (a >= 1e-3 && a < 1e6) return String(Number(x.toPrecision(6)));
   return x.toExponential(4).replace(/\.?0+e/, 'e');
 }
+
+/**
+ * Brian2's unit names (msecond, mvolt, nsiemens, pfarad, hertz …) and the .snn symbols they are
+ * written as here (ms, mV, nS, pF, Hz …): for the quick fix that rewrites a Brian2 habit.
+ */
+const BRIAN2_BASES: Record<string, string> = {
+  second: 's', volt: 'V', amp: 'A', ampere: 'A', siemens: 'S', farad: 'F', hertz: 'Hz', Hz: 'Hz', ohm: 'Ohm', metre: 'm', meter: 'm', molar: 'M', coulomb: 'C', mole: 'mol',
+};
+const BRIAN2_PREFIXES = ['', 'f', 'p', 'n', 'u', 'm', 'k', 'M', 'G'];
+
+/** The .snn unit symbol for a Brian2 unit name (`msecond` → `ms`), if `name` is one and is not already a unit here. */
+export function brian2Unit(name: string): string | undefined {
+  if (lookupUnit(name)) return undefined;
+  for (const p of BRIAN2_PREFIXES) {
+    if (!name.startsWith(p)) continue;
+    const base = BRIAN2_BASES[name.slice(p.length)];
+    if (base && lookupUnit(p + base)) return p + base;
+  }
+  return undefined;
+}

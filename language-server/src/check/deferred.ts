@@ -5,8 +5,9 @@
 import type * as A from '../ast';
 import { isFileValue } from '../data-values';
 import { Severity } from '../diagnostics';
-import { DIMENSIONLESS, FREQUENCY, TIME, formatQuantity } from '../units';
+import { FREQUENCY, TIME, formatQuantity } from '../units';
 import type { Checker } from './context';
+import { MAX_PER_NEURON_VALUES, perNeuronValues, usesNeuronIndex } from '../per-neuron';
 export type { Deferred } from './context';
 
 
@@ -69,8 +70,14 @@ export function checkTimeConstants(cx: Checker): void {
       if (fromFile) {
         if (fromFile.values.length) value = fromFile.values.reduce((x, y) => Math.min(x, y));
       } else if (override && !isFileValue(override.value)) {
-        const t = cx.ex.check(override.value, { ...cx.constEnv('', true), lookup: () => ({ dim: DIMENSIONLESS }) });
-        value = t.value ?? (t.dist?.dist === 'uniform' ? t.dist.args[0] : t.dist?.dist === 'normal' ? t.dist.args[0] : value);
+        // The population check typed the override (cx.types): read its type, never check it again
+        // (a second check would report its errors a second time).
+        const t = cx.types.get(override.value);
+        if (usesNeuronIndex(override.value)) {
+          // Per neuron (i, N): the smallest of its values (the population check refused it if it has none).
+          const r = item.size !== undefined && item.size <= MAX_PER_NEURON_VALUES ? perNeuronValues(override.value, item.size) : undefined;
+          if (r?.ok && r.values.length) value = r.values.reduce((x, y) => Math.min(x, y));
+        } else if (t) value = t.value ?? (t.dist?.dist === 'uniform' ? t.dist.args[0] : t.dist?.dist === 'normal' ? t.dist.args[0] : value);
       }
       if (value > 0 && (!fastest || value < fastest.value)) fastest = { name: tc.name, value, where: `${item.model.def.name.name} in population ${item.sym.name}` };
     }

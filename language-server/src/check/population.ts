@@ -9,6 +9,8 @@ import { layoutOf } from './util';
 import type { Ty } from '../expressions';
 import type { Checker } from './context';
 import { constInt, checkValueRange, checkProps, checkFileValue } from './values';
+import { MAX_PER_NEURON_VALUES, perNeuronValues, randomCall, usesNeuronIndex } from '../per-neuron';
+import type { Dim } from '../units';
 
 export function checkPopulation(cx: Checker, p: A.PopulationDef): void {
   const item = cx.network.get(p.name.name);
@@ -39,6 +41,7 @@ export function checkPopulation(cx: Checker, p: A.PopulationDef): void {
     seen.add(name);
     const v = model?.vars.get(name);
     const fromFile = isFileValue(a.value) ? a.value : undefined;
+    const diags0 = cx.diags.length;
     const t: Ty = fromFile
       ? { dim: null }
       : cx.ex.check(a.value, { ...cx.constEnv('a constant or a distribution', true), context: 'a constant or a distribution', lookup: (n) => (n === 'N' || n === 'i' ? { dim: DIMENSIONLESS } : undefined) });
@@ -69,7 +72,11 @@ export function checkPopulation(cx: Checker, p: A.PopulationDef): void {
       if (size !== undefined && items.length !== size) cx.err(a.value, `${items.length} values of ${name} listed; population ${p.name.name} has ${size} neurons (one value per neuron)`, 'size-mismatch');
       continue;
     }
-    if (v.dim) cx.ex.expectDim(a.value, t, v.dim, `${name} (${v.kind} of ${model.def.name.name})`);
+    const dimOk = !v.dim || cx.ex.expectDim(a.value, t, v.dim, `${name} (${v.kind} of ${model.def.name.name})`);
+    if (usesNeuronIndex(a.value)) {
+      if (dimOk && !t.bool && cx.diags.length === diags0) checkPerNeuron(cx, p, a.value, name, v.dim, size);
+      continue;
+    }
     checkValueRange(cx, a.value, t, name, v.dim);
   }
   if (model) {
@@ -88,3 +95,28 @@ export function checkPopulation(cx: Checker, p: A.PopulationDef): void {
   }
 }
 
+
+/**
+ * A per-neuron expression (it uses the neuron index i or the size N): no random draw in it, at
+ * most MAX_PER_NEURON_VALUES neurons, a finite value for every neuron, each in the variable's range.
+ */
+function checkPerNeuron(cx: Checker, p: A.PopulationDef, e: A.Expr, name: string, dim: Dim | null | undefined, size: number | undefined): void {
+  const random = randomCall(e);
+  if (random) {
+    cx.err(random, `${random.callee.name}() cannot be part of a per-neuron expression (one using i or N); set ${name} either per neuron without random draws, or with a distribution alone`, 'bad-expression');
+    return;
+  }
+  if (size === undefined) return;
+  if (size > MAX_PER_NEURON_VALUES) {
+    cx.err(e, `${name} uses i or N, so it is computed for each of the ${size} neurons of ${p.name.name}; at most ${MAX_PER_NEURON_VALUES} neurons can have a per-neuron expression (use a constant, a distribution or from_file(…))`, 'too-large');
+    return;
+  }
+  const r = perNeuronValues(e, size);
+  if (!r.ok) {
+    cx.err(e, `${name} is not a finite number for neuron i = ${r.neuron} of ${p.name.name} (N = ${size}); check the arithmetic (a division by zero?)`, 'not-finite');
+    return;
+  }
+  if (!r.values.length) return;
+  const lo = r.values.reduce((x, y) => Math.min(x, y));
+  checkValueRange(cx, e, { dim: dim ?? null, value: lo }, name, dim);
+}

@@ -45,6 +45,12 @@ export function complete(a: FileAnalysis, offset: number): Completion[] {
   const item = itemAt(a.file, offset) ?? unclosedItemBefore(a.file, offset);
   // After a number: units.
   if (/(^|[^A-Za-z_\d.])\d+(\.\d*)?([eE][-+]?\d+)?\s+[A-Za-z]*$/.test(before) && !/\b(when|every)\s+[A-Za-z]*$/.test(before)) return units();
+  // Right after `population NAME = ` (or input/readout/target): the parser may have no item yet.
+  const head = /^\s*(population|input|readout|target)\s+[A-Za-z_]\w*\s*=\s*[A-Za-z_]*$/.exec(before);
+  if (head) {
+    if (head[1] === 'population') return models(a, 'neuron');
+    return kinds(head[1] === 'input' ? INPUT_KINDS : head[1] === 'readout' ? READOUT_KINDS : TARGET_KINDS);
+  }
   const inBody = item && 'bodyStart' in item && item.bodyStart !== undefined && offset > item.bodyStart;
   if (!item || !inBody) {
     if (item?.kind === 'population' && /=\s*[A-Za-z_]*$/.test(before)) return models(a, 'neuron');

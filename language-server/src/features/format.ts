@@ -4,7 +4,10 @@
 // the same tree; applying it twice changes nothing. Linear in the size of the text.
 import { lex } from '../lexer';
 
-export function format(text: string, indentUnit = '  '): string {
+/** The indentation unit of formatted .snn text (package.json's `[snn]` editor defaults match it). */
+export const FORMAT_INDENT = '  ';
+
+export function format(text: string, indentUnit = FORMAT_INDENT): string {
   const { comments } = lex(text);
   const out: string[] = [];
   let depth = 0;

@@ -7,6 +7,7 @@ import type { Sym } from '../symbols';
 import { dimName, fmt, formatQuantity, preferredUnit } from '../units';
 import { symbolAt } from './locate';
 import { escapeMarkdown } from '../../../protocol/plain-text';
+import { referenceLink, sectionForWord } from '../reference-links';
 
 /**
  * A doc comment (model text) as Markdown that cannot link: `code spans` stay (Markdown shows
@@ -91,7 +92,12 @@ export function describeSym(s: Sym): string {
   return lines.join('\n\n');
 }
 
-export function hover(a: FileAnalysis, offset: number): HoverResult | undefined {
+/**
+ * `reference`: the URI of LANGUAGE.md (reference-links.ts); hovers on keywords, properties,
+ * functions and rules then end with a link to its section. Names and doc comments from models
+ * never become links (describeSym escapes them).
+ */
+export function hover(a: FileAnalysis, offset: number, reference?: string): HoverResult | undefined {
   const hit = symbolAt(a, offset);
   if (hit) return { markdown: describeSym(hit.sym), start: hit.span.start, end: hit.span.end };
   // Number literals with units.
@@ -111,11 +117,18 @@ export function hover(a: FileAnalysis, offset: number): HoverResult | undefined 
   while (e < text.length && /\w/.test(text[e])) e++;
   const word = text.slice(s, e);
   if (!word) return undefined;
-  const doc =
-    KEYWORD_DOCS[word] ?? CONNECT[word]?.doc ?? SIMULATE[word]?.doc ?? (SEGMENTS[word] && `segments \`${word}\`: ${SEGMENTS[word].doc}`) ?? (FUNCTIONS[word] && `\`${word}()\`: ${FUNCTIONS[word].doc}`) ??
-    (DISTRIBUTIONS[word] && `\`${word}()\`: ${DISTRIBUTIONS[word].doc}`) ?? (RULES[word] && `rule \`${word}\`: ${RULES[word].doc}`) ??
-    (BUILTIN_NAMES[word] && `\`${word}\`: ${BUILTIN_NAMES[word].doc} (${dimName(BUILTIN_NAMES[word].dim)})`);
-  return doc ? { markdown: doc, start: s, end: e } : undefined;
+  const found: [string | undefined, 'keyword' | 'property' | 'function' | 'rule'][] = [
+    [KEYWORD_DOCS[word], 'keyword'],
+    [CONNECT[word]?.doc ?? SIMULATE[word]?.doc ?? (SEGMENTS[word] && `segments \`${word}\`: ${SEGMENTS[word].doc}`), 'property'],
+    [(FUNCTIONS[word] && `\`${word}()\`: ${FUNCTIONS[word].doc}`) ?? (DISTRIBUTIONS[word] && `\`${word}()\`: ${DISTRIBUTIONS[word].doc}`), 'function'],
+    [RULES[word] && `rule \`${word}\`: ${RULES[word].doc}`, 'rule'],
+    [BUILTIN_NAMES[word] && `\`${word}\`: ${BUILTIN_NAMES[word].doc} (${dimName(BUILTIN_NAMES[word].dim)})`, 'function'],
+  ];
+  const hit2 = found.find(([d]) => d);
+  if (!hit2) return undefined;
+  const [doc, kind] = hit2;
+  const link = reference ? `\n\n${referenceLink(reference, sectionForWord(word, kind))}` : '';
+  return { markdown: `${doc}${link}`, start: s, end: e };
 }
 
 function* literals(a: FileAnalysis) {
