@@ -17,9 +17,12 @@ export interface TraceInfo {
   variable: string;
   /** SI unit symbol of the variable ("V", "S", "A", "" when dimensionless, or a product). */
   unit: string;
+  /** Neuron indices, or synapse indices when `synapses` is set. */
   neurons: number[];
   /** Seconds between samples. */
   every: number;
+  /** A probe of a named connection (`w(conn)`): `population` is the connection, one series per synapse. */
+  synapses?: boolean;
 }
 
 export interface RunInfo {

@@ -15,7 +15,8 @@ import { RunPanel } from '../shared/run-panel';
 import { seriesColor } from '../shared/theme';
 import { button, exportControls, hint, select, toolbar, type ExportFormat, type Select } from '../shared/toolbar';
 import { drawChart, plotRect, type Box, type ChartSpec, type Series } from './chart';
-import { decimate, isiHistogram, populationRate } from './stats';
+import { isiHistogram, populationRate } from './stats';
+import { traceChartSpec, type Trace } from './trace-spec';
 
 const CHART_HEIGHT = 200;
 const ISI_BINS = 40;
@@ -26,12 +27,6 @@ interface Pop {
   color: number;
   steps: Growable<Int32Array>;
   neurons: Growable<Int32Array>;
-}
-
-interface Trace {
-  info: TraceInfo;
-  data: Float32Array;
-  samples: number;
 }
 
 type ChartKind = { kind: 'trace'; trace: Trace } | { kind: 'rate' } | { kind: 'isi' };
@@ -315,66 +310,8 @@ class TracesApp extends RunPanel {
   }
 
   private traceSpec(t: Trace, columns: number): ChartSpec {
-    const [w0, w1] = this.window;
-    const n = t.info.neurons.length;
-    const every = t.info.every;
-    const i0 = Math.floor(w0 / every) - 1;
-    const i1 = Math.ceil(w1 / every) + 2;
-    const lines = t.info.neurons.map((_, m) => decimate(t.data.subarray(0, t.samples * n), n, m, i0, i1, Math.max(10, Math.floor(columns))));
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const l of lines) for (let k = 0; k < l.count; k++) {
-      const v = l.val[k];
-      if (Number.isFinite(v)) {
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-    }
-    if (!(hi >= lo)) [lo, hi] = [0, 1];
-    const unit = displayUnit(t.info.unit, Math.max(Math.abs(lo), Math.abs(hi)));
-    const pad = (hi - lo) * 0.06 || Math.abs(hi) * 0.05 || 1e-12;
     const k = this.pops.findIndex((p) => p.name === t.info.population);
-    const color = seriesColor(this.theme, k >= 0 ? this.pops[k].color : 0);
-    const series: Series[] = lines.map((l, m) => ({
-      label: `${t.info.population}[${t.info.neurons[m]}]`,
-      color,
-      xs: Array.from(l.idx.subarray(0, l.count), (i) => i * every),
-      ys: Array.from(l.val.subarray(0, l.count), (v) => v / unit.scale),
-      n: l.count,
-      opacity: n > 1 ? 0.35 + 0.65 / Math.sqrt(n) : 1,
-    }));
-    let note = `${n} neuron${n === 1 ? '' : 's'}, every ${formatTime(every, every * 10)}`;
-    if (this.cursor !== null && t.samples > 0) {
-      const s = Math.round(this.cursor / every);
-      if (s >= 0 && s < t.samples) {
-        let sum = 0;
-        let mn = Infinity;
-        let mx = -Infinity;
-        for (let m = 0; m < n; m++) {
-          const v = t.data[s * n + m] / unit.scale;
-          sum += v;
-          mn = Math.min(mn, v);
-          mx = Math.max(mx, v);
-        }
-        const f = (v: number) => v.toFixed(Math.abs(mx - mn) < 10 ? 2 : 1);
-        note = `at ${formatTime(this.cursor, w1 - w0)}: mean ${f(sum / n)} ${unit.unit}${n > 1 ? ` (${f(mn)} … ${f(mx)})` : ''}`;
-      }
-    }
-    const range = t.info.neurons.length > 1 ? `${t.info.neurons[0]}…${t.info.neurons[t.info.neurons.length - 1]}` : `${t.info.neurons[0]}`;
-    return {
-      title: `${t.info.variable} · ${t.info.population}[${range}]`,
-      note,
-      xLabel: 'time',
-      yLabel: unit.unit ? `${t.info.variable} (${unit.unit})` : t.info.variable,
-      x0: w0,
-      x1: w1,
-      y0: (lo - pad) / unit.scale,
-      y1: (hi + pad) / unit.scale,
-      xFormat: formatTime,
-      series,
-      cursor: this.cursor,
-      empty: 'no samples yet',
-    };
+    return traceChartSpec(t, { window: this.window, cursor: this.cursor, columns, theme: this.theme, colorIndex: k >= 0 ? this.pops[k].color : 0 });
   }
 
   private rateSpec(): ChartSpec {

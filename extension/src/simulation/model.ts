@@ -149,12 +149,36 @@ export function unitSymbol(dim: DimIR): string {
   return dim.flatMap((x, k) => (x === 0 ? [] : [x === 1 ? BASES[k] : `${BASES[k]}^${x}`])).join('·');
 }
 
-/** The unit of each probed state variable, by `population.variable`. */
+/**
+ * The unit of a probed variable: of a population's state variable or alias, or of a named
+ * connection's synapse variable (`w(conn)`). A synapse model's weight has the symbolic `weight`
+ * dimension; its unit is the unit of the postsynaptic variable the connection drives
+ * (`target: g` → siemens, `I` → ampere, `v` → volt; a dimensionless target → "").
+ */
 export function traceUnit(ir: ModelIR, population: string, variable: string): string {
   const pop = ir.populations.find((p) => p.name === population);
-  const model = pop ? ir.models[pop.model] : undefined;
+  if (pop) {
+    const model = ir.models[pop.model];
+    const v = model?.state.find((s) => s.name === variable) ?? model?.aliases.find((a) => a.name === variable);
+    return v ? unitSymbol(v.dim) : '';
+  }
+  const conn = ir.connections.find((c) => c.name === population);
+  if (!conn) return '';
+  const weight = conn.target ? traceUnit(ir, conn.targets[0]?.name ?? '', conn.target) : '';
+  const model = conn.synapse ? ir.models[conn.synapse.model] : undefined;
   const v = model?.state.find((s) => s.name === variable) ?? model?.aliases.find((a) => a.name === variable);
-  return v ? unitSymbol(v.dim) : '';
+  if (!v) return variable === 'w' ? weight : '';
+  if ('weightUnit' in v && v.weightUnit) {
+    // A weight-dimensioned variable: its SI part (the IR's dimension) times the weight's unit.
+    const si = unitSymbol(v.dim);
+    return si === '' ? weight : weight === '' ? si : `${weight}·${si}`;
+  }
+  return unitSymbol(v.dim);
+}
+
+/** Whether a probe target names a connection (its trace is per synapse). */
+export function isConnection(ir: ModelIR, name: string): boolean {
+  return !ir.populations.some((p) => p.name === name) && ir.connections.some((c) => c.name === name);
 }
 
 /** Populations whose spikes the engine records: those named by spike probes, or all. */
