@@ -14,7 +14,7 @@ import { CanvasPainter, SvgPainter, type Painter } from '../shared/painter';
 import { RunPanel } from '../shared/run-panel';
 import { seriesColor } from '../shared/theme';
 import { button, exportControls, hint, select, toolbar, type ExportFormat, type Select } from '../shared/toolbar';
-import { drawChart, plotRect, type Box, type ChartSpec, type Series } from './chart';
+import { drawChart, plotRect, type Box, type ChartSpec, type LegendEntry, type Series } from './chart';
 import { isiHistogram, populationRate } from './stats';
 import { traceChartSpec, type Trace } from './trace-spec';
 
@@ -29,7 +29,7 @@ interface Pop {
   neurons: Growable<Int32Array>;
 }
 
-type ChartKind = { kind: 'trace'; trace: Trace } | { kind: 'rate' } | { kind: 'isi' };
+type ChartKind = { kind: 'trace'; trace: Trace } | { kind: 'hist'; trace: Trace } | { kind: 'rate' } | { kind: 'isi' };
 
 class TracesApp extends RunPanel {
   private pops: Pop[] = [];
@@ -176,13 +176,13 @@ class TracesApp extends RunPanel {
 
   private buildCharts(): void {
     for (const c of this.charts) c.canvas.remove();
-    const specs: ChartKind[] = [...this.traces.map((trace) => ({ kind: 'trace' as const, trace })), ...(this.pops.length ? [{ kind: 'rate' as const }, { kind: 'isi' as const }] : [])];
+    const specs: ChartKind[] = [...this.traces.flatMap((trace): ChartKind[] => (trace.info.synapses ? [{ kind: 'trace', trace }, { kind: 'hist', trace }] : [{ kind: 'trace', trace }])), ...(this.pops.length ? [{ kind: 'rate' as const }, { kind: 'isi' as const }] : [])];
     this.charts = specs.map((spec) => {
       const canvas = el('canvas', 'chart', this.body);
       canvas.tabIndex = 0;
       canvas.setAttribute('role', 'img');
-      canvas.setAttribute('aria-label', spec.kind === 'trace' ? `${spec.trace.info.variable} of ${spec.trace.info.population}` : spec.kind === 'rate' ? 'Population rate' : 'Inter-spike interval distribution');
-      if (spec.kind !== 'isi') this.bindTimeChart(canvas);
+      canvas.setAttribute('aria-label', spec.kind === 'trace' ? `${spec.trace.info.variable} of ${spec.trace.info.population}` : spec.kind === 'hist' ? `Distribution of ${spec.trace.info.variable} of ${spec.trace.info.population} at the cursor` : spec.kind === 'rate' ? 'Population rate' : 'Inter-spike interval distribution');
+      if (spec.kind !== 'isi' && spec.kind !== 'hist') this.bindTimeChart(canvas);
       return { spec, canvas };
     });
     // No populations yet: the plan has not published them (the run is being built).
@@ -305,6 +305,7 @@ class TracesApp extends RunPanel {
 
   private chartSpec(spec: ChartKind, columns: number): ChartSpec {
     if (spec.kind === 'trace') return this.traceSpec(spec.trace, columns);
+    if (spec.kind === 'hist') return this.traceSpec(spec.trace, columns).histogram!;
     if (spec.kind === 'rate') return this.rateSpec();
     return this.isiSpec();
   }
@@ -321,6 +322,7 @@ class TracesApp extends RunPanel {
     const doneSteps = this.status === 'running' ? this.stepsDone : Math.max(this.stepsDone, 0);
     let top = 1;
     const notes: string[] = [];
+    const legend: LegendEntry[] = [];
     const series: Series[] = this.pops.map((p) => {
       const rates = populationRate(p.steps.view(), p.size, info.dt, info.steps, binSteps);
       const bins = Math.min(rates.length, Math.floor(doneSteps / binSteps));
@@ -337,6 +339,7 @@ class TracesApp extends RunPanel {
         }
       }
       notes.push(`${p.name} ${(count ? sum / count : 0).toFixed(1)} Hz`);
+      legend.push({ label: p.name, color: seriesColor(this.theme, p.color), value: `${(count ? sum / count : 0).toFixed(1)} Hz` });
       return { label: p.name, color: seriesColor(this.theme, p.color), xs: edges, ys: rates, n: bins, step: true };
     });
     return {
@@ -350,6 +353,7 @@ class TracesApp extends RunPanel {
       y1: top * 1.08,
       xFormat: formatTime,
       series,
+      legend,
       cursor: this.cursor,
       empty: 'no spikes yet',
     };
@@ -383,6 +387,7 @@ class TracesApp extends RunPanel {
       y1: top > 0 ? top * 1.1 : 1,
       xFormat: (v) => `${+v.toPrecision(3)} ms`,
       series,
+      legend: common.map((h, k) => ({ label: this.pops[k].name, color: seriesColor(this.theme, this.pops[k].color), value: `CV ${h.cv === null ? '–' : h.cv.toFixed(2)}` })),
       empty: 'fewer than two spikes per neuron in the window',
     };
   }

@@ -1,0 +1,128 @@
+// The traces panel's chart logic (issue 13): units of synapse probes, tick labels of small SI
+// values, synapse wording and summary, per-neuron colours, legend and cursor readout.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { URI } from 'vscode-uri';
+import { loadModel, traceUnit } from '../extension/src/simulation/model';
+import type { Painter, TextStyle } from '../webviews/shared/painter';
+import type { Theme } from '../webviews/shared/theme';
+import { drawChart, type ChartSpec } from '../webviews/traces/chart';
+import { traceChartSpec, type Trace } from '../webviews/traces/trace-spec';
+import { distPrelude, ensureBuilt, repoRoot } from './helpers/build';
+
+const theme: Theme = {
+  background: '#1e1e1e', foreground: '#cccccc', muted: '#999999', grid: '#444444', focus: '#007fd4', cursor: '#ffffff',
+  selection: '#264f78', highContrast: false, series: ['#3794ff', '#f14c4c', '#89d185', '#d18616', '#b180d7', '#cca700'],
+};
+
+/** A Painter that records what is drawn. */
+class Recorder implements Painter {
+  texts: { s: string; x: number; y: number; style: TextStyle }[] = [];
+  lines: { stroke: string; n: number }[] = [];
+  fills: { fill: string }[] = [];
+  rect(_x: number, _y: number, _w: number, _h: number, fill: string): void { this.fills.push({ fill }); }
+  strokeRect(): void {}
+  line(): void {}
+  polyline(_xs: ArrayLike<number>, _ys: ArrayLike<number>, n: number, stroke: string): void { this.lines.push({ stroke, n }); }
+  polygon(_xs: ArrayLike<number>, _ys: ArrayLike<number>, _n: number, fill: string): void { this.fills.push({ fill }); }
+  text(s: string, x: number, y: number, style: TextStyle): void { this.texts.push({ s, x, y, style }); }
+  measure(s: string, size = 11): number { return s.length * size * 0.6; }
+}
+
+const box = { x: 0, y: 0, w: 800, h: 200 };
+function draw(spec: ChartSpec): Recorder {
+  const r = new Recorder();
+  drawChart(r, box, spec, theme);
+  return r;
+}
+/** Y tick labels: right-aligned texts left of the plot. */
+const yTicks = (r: Recorder) => r.texts.filter((t) => t.style.align === 'right' && t.style.baseline === 'middle' && !t.style.vertical).map((t) => t.s);
+
+function trace(population: string, variable: string, unit: string, n: number, samples: number, f: (k: number, m: number) => number, synapses = false): Trace {
+  const data = new Float32Array(n * samples);
+  for (let k = 0; k < samples; k++) for (let m = 0; m < n; m++) data[k * n + m] = f(k, m);
+  return { info: { population, variable, unit, neurons: Array.from({ length: n }, (_, m) => m), every: 0.01, ...(synapses ? { synapses: true } : {}) }, data, samples };
+}
+const view = (cursor: number | null = null) => ({ window: [0, 1] as [number, number], cursor, columns: 700, theme, colorIndex: 0 });
+
+describe('traces panel: synapse probes', () => {
+  ensureBuilt();
+  it('w(conn) has the unit of the variable the connection drives', () => {
+    for (const [file, conn] of [['calcium_stdp.snn', 'plastic'], ['lsm_astro_stdp.snn', 'ee']]) {
+      const p = path.join(repoRoot, 'examples', file);
+      const loaded = loadModel(URI.file(p).toString(), readFileSync(p, 'utf8'), distPrelude);
+      assert.ok(loaded.ok, file);
+      assert.equal(traceUnit(loaded.ir, conn, 'w'), 'A', file);
+    }
+  });
+
+  it('small weights: prefixed unit on the axis, distinct tick labels, synapse wording, a summary instead of one line per synapse', () => {
+    // 7,887 synapses with weights around 60 pA ± 10 pA.
+    const t = trace('ee', 'w', 'A', 7887, 101, (k, m) => (60 + 10 * Math.sin(m) - k * 0.05) * 1e-12, true);
+    const spec = traceChartSpec(t, view());
+    assert.match(spec.yLabel, /\(pA\)/);
+    assert.match(spec.note ?? '', /7,887 synapses/);
+    assert.doesNotMatch(`${spec.title} ${spec.note}`, /neurons?\b/);
+    assert.ok(spec.series.length <= 3, `${spec.series.length} series drawn for 7,887 synapses`);
+    assert.ok(spec.band, 'a mean ± SD band');
+    const ticks = yTicks(draw(spec));
+    assert.ok(ticks.length >= 2);
+    assert.equal(new Set(ticks).size, ticks.length, `tick labels repeat: ${ticks.join(' ')}`);
+    assert.ok(ticks.every((s) => !/^-?0\.0+$/.test(s)), ticks.join(' '));
+  });
+
+  it('a dimensionless tiny value still gets readable ticks', () => {
+    const t = trace('ee', 'w', '', 3, 50, (k) => 1e-9 * (1 + k / 50), true);
+    const ticks = yTicks(draw(traceChartSpec(t, view())));
+    assert.equal(new Set(ticks).size, ticks.length, ticks.join(' '));
+    assert.ok(ticks.every((s) => !/^-?0\.0+$/.test(s)), ticks.join(' '));
+  });
+
+  it('the y axis title does not overlap the tick labels', () => {
+    const t = trace('ee', 'w', '', 2, 50, (k, m) => 1e-9 * (1 + k / 50 + m));
+    const r = draw(traceChartSpec(t, view()));
+    const title = r.texts.find((x) => x.style.vertical)!;
+    const left = Math.min(...r.texts.filter((x) => x.style.align === 'right' && x.style.baseline === 'middle' && !x.style.vertical).map((x) => x.x - r.measure(x.s)));
+    assert.ok(title.x + 6 <= left, `axis title at ${title.x}, tick labels from ${left}`);
+  });
+
+  it('a histogram of the weights at the cursor (or the end)', () => {
+    const t = trace('ee', 'w', 'A', 1000, 11, (k, m) => (m < 500 ? 20 : 80) * 1e-12 * (k === 10 ? 1 : 0.5), true);
+    const spec = traceChartSpec(t, view());
+    assert.ok(spec.histogram, 'histogram spec');
+    const h = spec.histogram!;
+    assert.equal(h.series[0].n > 0, true);
+    const total = Array.from(h.series[0].ys).reduce((a, b) => a + b, 0);
+    assert.equal(total, 1000);
+    assert.match(h.title, /100 ms|0\.1 s/); // the end: sample 10 at 10 ms each
+    assert.match(h.xLabel + h.title, /pA/);
+  });
+});
+
+describe('traces panel: neurons', () => {
+  it('few neurons: one colour each, a legend, values per neuron at the cursor', () => {
+    const t = trace('exc', 'v', 'V', 3, 101, (k, m) => -0.07 + 0.01 * m + 0.0001 * k);
+    const spec = traceChartSpec(t, view(0.5));
+    const colours = new Set(spec.series.map((s) => s.color));
+    assert.equal(colours.size, 3);
+    assert.deepEqual(spec.legend?.map((l) => l.label), ['exc[0]', 'exc[1]', 'exc[2]']);
+    assert.equal(new Set(spec.legend?.map((l) => l.color)).size, 3);
+    // at 0.5 s: sample 50 → -70 + 10 m + 5 mV, read per neuron in the legend
+    assert.match(spec.legend![0].value ?? '', /^-65\.0+ mV$/);
+    assert.match(spec.legend![2].value ?? '', /^-45\.0+ mV$/);
+    const r = draw(spec);
+    for (const l of ['exc[0]', 'exc[1]', 'exc[2]', '-65.00 mV', '-55.00 mV']) assert.ok(r.texts.some((x) => x.s === l), `legend ${l} drawn`);
+  });
+
+  it('many neurons: a band, and mean ± SD with n at the cursor', () => {
+    const t = trace('exc', 'v', 'V', 40, 101, (_k, m) => -0.07 + 0.001 * m);
+    const spec = traceChartSpec(t, view(0.5));
+    assert.ok(spec.band);
+    assert.ok(spec.series.length <= 3);
+    // mean of -70 … -31 mV = -50.5 mV, SD (population) = 11.54 mV
+    assert.match(spec.note ?? '', /mean -50\.5\d* ± 11\.5\d* mV/);
+    assert.match(spec.note ?? '', /n = 40/);
+  });
+});
