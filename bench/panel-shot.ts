@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const [file, panel, width, out, duration, cursor, height] = process.argv.slice(2);
   const path = resolve(file);
   const outcome = lowerModel({ file: path }, { host: nodeHost, prelude: preludeAt(join(root, 'language-server')) });
-  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors ?? outcome).slice(0, 500));
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.diagnostics).slice(0, 500));
   const ir = outcome.ir;
   const run = await startRun(ir, { seed: 1, baseDir: dirname(path), ...(duration ? { duration: Number(duration) } : {}) }, undefined, join(root, 'dist', 'sim-worker.js')).result;
   const recorded = recordedPopulations(ir);

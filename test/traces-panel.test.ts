@@ -9,7 +9,7 @@ import { loadModel, traceUnit } from '../extension/src/simulation/model';
 import type { Painter, TextStyle } from '../webviews/shared/painter';
 import type { Theme } from '../webviews/shared/theme';
 import { drawChart, type ChartSpec } from '../webviews/traces/chart';
-import { traceChartSpec, type Trace } from '../webviews/traces/trace-spec';
+import { traceChartSpec, tracesCsv, type Trace } from '../webviews/traces/trace-spec';
 import { distPrelude, ensureBuilt, repoRoot } from './helpers/build';
 
 const theme: Theme = {
@@ -124,5 +124,22 @@ describe('traces panel: neurons', () => {
     // mean of -70 … -31 mV = -50.5 mV, SD (population) = 11.54 mV
     assert.match(spec.note ?? '', /mean -50\.5\d* ± 11\.5\d* mV/);
     assert.match(spec.note ?? '', /n = 40/);
+  });
+});
+
+describe('traces panel: CSV export', () => {
+  it('fixed time decimals from dt, units in their own column, synapse rows named as such', () => {
+    const v = trace('exc', 'v', 'V', 2, 40, (k, m) => -0.07 + k * 1e-4 + m * 1e-3);
+    v.info.every = 2.5e-4;
+    const w = trace('ee', 'w', 'A', 3, 4, (k, m) => (m + 1) * 1e-12, true);
+    w.info.every = 1e-2;
+    const csv = tracesCsv([v, w], [{ name: 'exc', size: 2, steps: Int32Array.of(10, 30, 500) }], { dt: 5e-5, steps: 400, stepsDone: 400, binMs: 5, window: [0, 0.02] });
+    const rows = csv.trim().split('\n');
+    assert.equal(rows[0], 'kind,population,variable,index,time [s],value,unit');
+    const times = rows.slice(1).map((r) => r.split(',')[4]);
+    assert.ok(times.every((t) => /^\d\.\d{5}$/.test(t)), `times: ${[...new Set(times)].slice(0, 8).join(' ')}`);
+    assert.ok(rows.includes(`trace,exc,v,1,0.00025,${Math.fround(-0.07 + 1e-4 + 1e-3)},V`));
+    assert.ok(rows.includes(`synapse,ee,w,2,0.01000,${Math.fround(3e-12)},A`));
+    assert.ok(rows.some((r) => r.startsWith('rate,exc,rate,,0.00000,') && r.endsWith(',Hz')));
   });
 });

@@ -16,7 +16,7 @@ import { seriesColor } from '../shared/theme';
 import { button, exportControls, hint, select, toolbar, type ExportFormat, type Select } from '../shared/toolbar';
 import { drawChart, plotRect, type Box, type ChartSpec, type LegendEntry, type Series } from './chart';
 import { isiHistogram, populationRate } from './stats';
-import { traceChartSpec, type Trace } from './trace-spec';
+import { tracesCsv, traceChartSpec, type Trace } from './trace-spec';
 
 const CHART_HEIGHT = 200;
 const ISI_BINS = 40;
@@ -427,28 +427,9 @@ class TracesApp extends RunPanel {
     post({ type: 'export', format, fileName: `${base}.png`, data: c.toDataURL('image/png') });
   }
 
-  /** Long format: `kind,population,variable,neuron,time_s,value` (SI units; rates in Hz at bin starts). */
   private csv(): string {
     const info = this.info!;
-    const [w0, w1] = this.window;
-    const rows = ['kind,population,variable,neuron,time_s,value'];
-    for (const t of this.traces) {
-      const n = t.info.neurons.length;
-      for (let s = Math.max(0, Math.floor(w0 / t.info.every)); s < t.samples && s * t.info.every <= w1; s++) {
-        for (let m = 0; m < n; m++) rows.push(`trace,${t.info.population},${t.info.variable},${t.info.neurons[m]},${(s * t.info.every).toPrecision(9)},${t.data[s * n + m]}`);
-      }
-    }
-    const binSteps = Math.max(1, Math.round(this.binMs / 1000 / info.dt));
-    for (const p of this.pops) {
-      const rates = populationRate(p.steps.view(), p.size, info.dt, info.steps, binSteps);
-      const bins = Math.min(rates.length, Math.floor(this.stepsDone / binSteps));
-      for (let b = 0; b < bins; b++) {
-        const t = b * binSteps * info.dt;
-        if (t + binSteps * info.dt < w0 || t > w1) continue;
-        rows.push(`rate,${p.name},rate_hz,,${t.toPrecision(9)},${rates[b]}`);
-      }
-    }
-    return rows.join('\n') + '\n';
+    return tracesCsv(this.traces, this.pops.map((p) => ({ name: p.name, size: p.size, steps: p.steps.view() })), { dt: info.dt, steps: info.steps, stepsDone: this.stepsDone, binMs: this.binMs, window: this.window });
   }
 }
 

@@ -6,7 +6,8 @@ import type { TraceInfo } from '../../protocol/panel-data';
 import { dimensionlessScale, displayUnit, formatCount, formatTick, formatTime, formatValue } from '../shared/format';
 import { distinctColors, MAX_DISTINCT, seriesColor, type Theme } from '../shared/theme';
 import type { ChartSpec, LegendEntry, Series } from './chart';
-import { decimate } from './stats';
+import { formatSeconds, headerUnit, TIME_COLUMN, timeDecimals } from '../../protocol/units';
+import { decimate, populationRate } from './stats';
 
 export interface Trace {
   info: TraceInfo;
@@ -205,4 +206,38 @@ function histogramSpec(t: Trace, s: number, unit: { scale: number }, unitText: s
     series: [{ label: 'count', color, xs: edges, ys: counts, n: HISTOGRAM_BINS, step: true }],
     empty: 'no samples yet',
   };
+}
+
+/**
+ * The panel's CSV of the window (protocol/results.md, "Panel exports"): long format, one value
+ * a row, `kind,population,variable,index,time [s],value,unit`: times with the decimals that
+ * tell steps apart, values in SI units and the unit in its own column (`1` when dimensionless;
+ * rates in Hz at bin starts). For a synapse probe `population` is the connection and `index`
+ * the synapse.
+ */
+export function tracesCsv(traces: Trace[], pops: { name: string; size: number; steps: Int32Array }[], o: { dt: number; steps: number; stepsDone: number; binMs: number; window: [number, number] }): string {
+  const [w0, w1] = o.window;
+  const decimals = timeDecimals(o.dt);
+  const field = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const rows = [`kind,population,variable,index,${TIME_COLUMN},value,unit`];
+  for (const t of traces) {
+    const n = t.info.neurons.length;
+    const unit = headerUnit(t.info.unit);
+    const kind = t.info.synapses ? 'synapse' : 'trace';
+    for (let s = Math.max(0, Math.floor(w0 / t.info.every)); s < t.samples && s * t.info.every <= w1 + 1e-12; s++) {
+      const time = formatSeconds(s * t.info.every, decimals);
+      for (let m = 0; m < n; m++) rows.push(`${kind},${field(t.info.population)},${field(t.info.variable)},${t.info.neurons[m]},${time},${t.data[s * n + m]},${unit}`);
+    }
+  }
+  const binSteps = Math.max(1, Math.round(o.binMs / 1000 / o.dt));
+  for (const p of pops) {
+    const rates = populationRate(p.steps, p.size, o.dt, o.steps, binSteps);
+    const bins = Math.min(rates.length, Math.floor(o.stepsDone / binSteps));
+    for (let b = 0; b < bins; b++) {
+      const t = b * binSteps * o.dt;
+      if (t + binSteps * o.dt < w0 || t > w1) continue;
+      rows.push(`rate,${field(p.name)},rate,,${formatSeconds(t, decimals)},${rates[b]},Hz`);
+    }
+  }
+  return rows.join('\n') + '\n';
 }
