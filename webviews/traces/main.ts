@@ -9,11 +9,12 @@ import './traces.css';
 import type { PanelState, RunInfo, TraceChunk, TraceInfo } from '../../protocol/panel-data';
 import type { PopulationSpikes } from '../../protocol/sim';
 import { displayUnit, formatCount, formatTime } from '../shared/format';
+import { drawExportHeader, exportScale, exportSubtitle, HEADER_HEIGHT } from '../shared/export-frame';
 import { post } from '../shared/host';
 import { CanvasPainter, SvgPainter, type Painter } from '../shared/painter';
 import { RunPanel } from '../shared/run-panel';
 import { seriesColor } from '../shared/theme';
-import { button, exportControls, hint, select, toolbar, type ExportFormat, type Select } from '../shared/toolbar';
+import { button, exportControls, helpToggle, hint, select, toolbar, type ExportFormat, type Select } from '../shared/toolbar';
 import { drawChart, plotRect, type Box, type ChartSpec, type LegendEntry, type Series } from './chart';
 import { isiHistogram, populationRate } from './stats';
 import { tracesCsv, traceChartSpec, type Trace } from './trace-spec';
@@ -63,7 +64,7 @@ class TracesApp extends RunPanel {
     exportControls(bar, 'Save the charts as PNG or SVG, or the data in the window as CSV', (format) => this.export(format));
     root.append(this.body);
     this.body.append(this.message);
-    hint(root, 'Wheel: zoom time · drag: pan · click: pin cursor · double-click: whole run · keys: ←/→ pan, +/− zoom, 0 reset, , and . move the cursor');
+    helpToggle(bar, hint(root, 'Wheel: zoom time · drag: pan · click: pin cursor · double-click: whole run · keys (chart focused): ←/→ pan · +/− zoom · 0 whole run · , and . move the cursor · Esc hide the cursor'));
     new ResizeObserver(() => this.requestRender()).observe(this.body);
     window.addEventListener('mousemove', (e) => this.dragMove(e));
     window.addEventListener('mouseup', (e) => this.dragEnd(e));
@@ -404,26 +405,33 @@ class TracesApp extends RunPanel {
       return;
     }
     const total = this.charts.length * CHART_HEIGHT;
-    const drawAll = (p: Painter) =>
+    const drawAll = (p: Painter, top: number) =>
       this.charts.forEach((c, k) => {
-        const box: Box = { x: 0, y: k * CHART_HEIGHT, w: width, h: CHART_HEIGHT };
+        const box: Box = { x: 0, y: top + k * CHART_HEIGHT, w: width, h: CHART_HEIGHT };
         drawChart(p, box, this.chartSpec(c.spec, plotRect(box).w), this.theme);
       });
+    const legend = this.pops.map((p) => ({ label: p.name, color: seriesColor(this.theme, p.color) }));
+    const subtitle = exportSubtitle(this.info, this.status === 'running' ? this.stepsDone : this.stepsDone || this.info.steps, `traces ${formatTime(w0, w1 - w0)} – ${formatTime(w1, w1 - w0)}`);
+    const header = (p: Painter) => drawExportHeader(p, width, this.info!, subtitle, legend, this.theme);
+    const height = HEADER_HEIGHT + total;
     if (format === 'svg') {
       const svg = new SvgPainter(document.createElement('canvas').getContext('2d')!);
-      drawAll(svg);
-      post({ type: 'export', format, fileName: `${base}.svg`, data: svg.document(width, total, this.theme.background) });
+      header(svg);
+      drawAll(svg, HEADER_HEIGHT);
+      post({ type: 'export', format, fileName: `${base}.svg`, data: svg.document(width, height, this.theme.background) });
       return;
     }
-    const dpr = window.devicePixelRatio || 1;
+    const scale = exportScale(window.devicePixelRatio);
     const c = document.createElement('canvas');
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(Math.max(1, total) * dpr);
+    c.width = Math.round(width * scale);
+    c.height = Math.round(height * scale);
     const g = c.getContext('2d')!;
     g.fillStyle = this.theme.background;
     g.fillRect(0, 0, c.width, c.height);
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawAll(new CanvasPainter(g));
+    g.setTransform(scale, 0, 0, scale, 0, 0);
+    const painter = new CanvasPainter(g);
+    header(painter);
+    drawAll(painter, HEADER_HEIGHT);
     post({ type: 'export', format, fileName: `${base}.png`, data: c.toDataURL('image/png') });
   }
 
