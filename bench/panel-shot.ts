@@ -20,7 +20,7 @@ body { --vscode-editor-background:#1f1f1f; --vscode-editor-foreground:#cccccc; -
   --vscode-charts-blue:#3794ff; --vscode-charts-red:#f14c4c; --vscode-charts-green:#89d185; --vscode-charts-orange:#d18616;
   --vscode-charts-purple:#b180d7; --vscode-charts-yellow:#cca700; --vscode-font-family:system-ui, sans-serif; --vscode-font-size:13px;
   --vscode-terminal-ansiCyan:#11a8cd; --vscode-terminal-ansiMagenta:#bc3fbc; --vscode-terminal-ansiBrightGreen:#23d18b;
-  --vscode-terminal-ansiBrightRed:#f14c4c; --vscode-terminal-ansiBrightBlue:#3b8eea; --vscode-terminal-ansiBrightYellow:#f5f543;
+  --vscode-terminal-ansiWhite:#e5e5e5; --vscode-terminal-ansiBrightYellow:#f5f543; --vscode-terminal-ansiBrightMagenta:#d670d6;
   --vscode-badge-background:#616161; --vscode-badge-foreground:#f8f8f8; --vscode-editorHoverWidget-background:#252526;
   --vscode-editorWidget-background:#252526; --vscode-widget-border:#454545; }`;
 

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { URI } from 'vscode-uri';
+import { isRunMessage } from '../protocol/panel-data';
 import { loadModel, traceUnit } from '../extension/src/simulation/model';
 import type { Painter, TextStyle } from '../webviews/shared/painter';
 import type { Theme } from '../webviews/shared/theme';
@@ -141,5 +142,33 @@ describe('traces panel: CSV export', () => {
     assert.ok(rows.includes(`trace,exc,v,1,0.00025,${Math.fround(-0.07 + 1e-4 + 1e-3)},V`));
     assert.ok(rows.includes(`synapse,ee,w,2,0.01000,${Math.fround(3e-12)},A`));
     assert.ok(rows.some((r) => r.startsWith('rate,exc,rate,,0.00000,') && r.endsWith(',Hz')));
+  });
+});
+
+describe('traces panel: compare runs', () => {
+  it('the previous run is overlaid dimmed, in the same colours, within the y range', () => {
+    const now = trace('exc', 'v', 'V', 2, 101, (k, m) => -0.07 + 0.0001 * k + 0.002 * m);
+    const before = trace('exc', 'v', 'V', 2, 101, (k, m) => -0.08 + 0.0001 * k + 0.002 * m);
+    const plain = traceChartSpec(now, view());
+    const spec = traceChartSpec(now, { ...view(), previous: before, previousLabel: 'seed 7' });
+    const dimmed = spec.series.filter((s) => (s.opacity ?? 1) < 0.5);
+    assert.equal(dimmed.length, 2);
+    assert.deepEqual(dimmed.map((s) => s.color), plain.series.map((s) => s.color));
+    assert.ok(dimmed.every((s) => /previous run/.test(s.label)));
+    assert.ok(spec.y0 * 1e-3 <= -0.08, `y range from ${spec.y0} mV`);
+    assert.ok(spec.legend?.some((l) => /previous run/.test(l.label) && l.value === 'seed 7'));
+    // a synapse probe compares means
+    const w = trace('ee', 'w', 'A', 50, 11, (_k, m) => (50 + m) * 1e-12, true);
+    const w0 = trace('ee', 'w', 'A', 50, 11, (_k, m) => (20 + m) * 1e-12, true);
+    const ws = traceChartSpec(w, { ...view(), previous: w0 });
+    assert.equal(ws.series.filter((s) => (s.opacity ?? 1) < 0.5).length, 1);
+  });
+
+  it('the previous-run message passes the panels\' guard, a malformed one does not', () => {
+    const run = { runId: 'a', document: 'file:///m.snn', fileName: 'm.snn', model: 'm', dt: 1e-4, steps: 10, seed: 1, backend: 'wasm', populations: [] };
+    assert.ok(isRunMessage({ type: 'previous', runId: 'b', previous: null }));
+    assert.ok(isRunMessage({ type: 'previous', runId: 'b', previous: { run, stepsDone: 10, spikes: [], chunks: [{ trace: { population: 'p', variable: 'v', unit: 'V', neurons: [0], every: 1e-3 }, from: 0, data: new Float32Array(3) }] } }));
+    assert.ok(!isRunMessage({ type: 'previous', runId: 'b', previous: { run, stepsDone: 10, spikes: [{ name: 'p', steps: [1], neurons: [0] }], chunks: [] } }));
+    assert.ok(!isRunMessage({ type: 'previous', previous: null }));
   });
 });

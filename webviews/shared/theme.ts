@@ -18,8 +18,8 @@ export interface Theme {
 
 const SERIES_VARS = ['--vscode-charts-blue', '--vscode-charts-red', '--vscode-charts-green', '--vscode-charts-orange', '--vscode-charts-purple', '--vscode-charts-yellow'];
 const SERIES_FALLBACK = ['#3794ff', '#f14c4c', '#89d185', '#d18616', '#b180d7', '#cca700'];
-const EXTRA_VARS = ['--vscode-terminal-ansiCyan', '--vscode-terminal-ansiMagenta', '--vscode-terminal-ansiBrightGreen', '--vscode-terminal-ansiBrightRed', '--vscode-terminal-ansiBrightBlue', '--vscode-terminal-ansiBrightYellow'];
-const EXTRA_FALLBACK = ['#11a8cd', '#bc3fbc', '#23d18b', '#f14c4c', '#3b8eea', '#f5f543'];
+const EXTRA_VARS = ['--vscode-terminal-ansiCyan', '--vscode-terminal-ansiMagenta', '--vscode-terminal-ansiBrightGreen', '--vscode-terminal-ansiWhite', '--vscode-terminal-ansiBrightYellow', '--vscode-terminal-ansiBrightMagenta'];
+const EXTRA_FALLBACK = ['#11a8cd', '#bc3fbc', '#23d18b', '#e5e5e5', '#f5f543', '#d670d6'];
 /** Series with their own colour in a chart at most (more are drawn as a band). */
 export const MAX_DISTINCT = 10;
 

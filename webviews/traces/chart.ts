@@ -56,13 +56,13 @@ export interface Box {
 }
 
 export const CHART_MARGIN = { left: 70, right: 22, top: 38, bottom: 32 };
-/** The legend column right of the plot (charts at least LEGEND_MIN_WIDTH wide). */
+/** The legend column right of the plot: about a quarter of the chart, 110 to 170 px. */
 export const LEGEND_WIDTH = 170;
-const LEGEND_MIN_WIDTH = 520;
+const LEGEND_MIN = 110;
 
 /** The plot area of a chart in `b` (the same for every chart of a width, so mouse mapping needs only the box). */
 export function plotRect(b: Box): Box {
-  const right = b.w >= LEGEND_MIN_WIDTH ? LEGEND_WIDTH : CHART_MARGIN.right;
+  const right = Math.round(Math.max(LEGEND_MIN, Math.min(LEGEND_WIDTH, b.w * 0.24)));
   return { x: b.x + CHART_MARGIN.left, y: b.y + CHART_MARGIN.top, w: Math.max(10, b.w - CHART_MARGIN.left - right), h: Math.max(10, b.h - CHART_MARGIN.top - CHART_MARGIN.bottom) };
 }
 
@@ -77,16 +77,19 @@ function fit(p: Painter, s: string, max: number): string {
 function drawLegend(p: Painter, box: Box, r: Box, entries: LegendEntry[], theme: Theme): void {
   const x = r.x + r.w + 14;
   const w = box.x + box.w - x - 4;
-  if (w < 60) return;
+  if (w < 40) return;
   const rowH = 13;
   const rows = Math.max(1, Math.floor(r.h / rowH));
   entries.slice(0, rows).forEach((e, k) => {
     const y = r.y + k * rowH + rowH / 2;
     if (e.swatch === 'band') p.rect(x, y - 4, 14, 8, e.color, 0.3);
     else p.line(x, y, x + 14, y, e.color, 2);
-    const label = fit(p, e.label, e.value ? w * 0.5 - 22 : w - 20);
+    // The value keeps its room (without its unit when narrow: the axis names it); the label takes the rest.
+    let value = e.value ?? '';
+    if (value && p.measure(e.label) + p.measure(value) + 26 > w) value = value.replace(/ [^ ]+$/, '');
+    const label = fit(p, e.label, Math.max(16, w - 26 - (value ? p.measure(value) : 0)));
     p.text(label, x + 19, y, { color: theme.foreground, baseline: 'middle' });
-    if (e.value) p.text(fit(p, e.value, w * 0.5), box.x + box.w - 4, y, { color: theme.muted, align: 'right', baseline: 'middle' });
+    if (value) p.text(value, box.x + box.w - 4, y, { color: theme.muted, align: 'right', baseline: 'middle' });
   });
   if (entries.length > rows) p.text(`+${entries.length - rows} more`, x + 19, r.y + r.h + 7, { color: theme.muted, baseline: 'top' });
 }

@@ -6,7 +6,7 @@ import { el } from '../shared/dom';
 import { Growable, growableInt32 } from '../../protocol/growable';
 import '../shared/panel.css';
 import './traces.css';
-import type { PanelState, RunInfo, TraceChunk, TraceInfo } from '../../protocol/panel-data';
+import type { PanelState, PreviousRun, RunInfo, TraceChunk, TraceInfo } from '../../protocol/panel-data';
 import type { PopulationSpikes } from '../../protocol/sim';
 import { displayUnit, formatCount, formatTime } from '../shared/format';
 import { drawExportHeader, exportScale, exportSubtitle, HEADER_HEIGHT } from '../shared/export-frame';
@@ -17,7 +17,7 @@ import { seriesColor } from '../shared/theme';
 import { button, exportControls, helpToggle, hint, select, toolbar, type ExportFormat, type Select } from '../shared/toolbar';
 import { drawChart, plotRect, type Box, type ChartSpec, type LegendEntry, type Series } from './chart';
 import { isiHistogram, populationRate } from './stats';
-import { tracesCsv, traceChartSpec, type Trace } from './trace-spec';
+import { PREVIOUS_OPACITY, tracesCsv, traceChartSpec, type Trace } from './trace-spec';
 
 const CHART_HEIGHT = 200;
 const ISI_BINS = 40;
@@ -48,6 +48,10 @@ class TracesApp extends RunPanel {
   private windowLabel = el('span', 'window-label');
   private body = el('div', 'charts');
   private binSelect: Select;
+  /** The previous run of the file, and whether it is overlaid ("Compare runs"). */
+  private prev?: { info: RunInfo; stepsDone: number; pops: { name: string; size: number; steps: Int32Array }[]; traces: Trace[] };
+  private compare = false;
+  private compareButton: HTMLElement;
 
   constructor(root: HTMLElement) {
     super();
@@ -60,6 +64,9 @@ class TracesApp extends RunPanel {
       if (v > 0) this.binMs = v;
       this.requestRender();
     });
+    this.compareButton = button(bar, 'Compare', 'Overlay the previous run of this file (dimmed): traces and rates before and after an edit', () => this.setCompare(!this.compare));
+    this.compareButton.setAttribute('aria-pressed', 'false');
+    this.compareButton.setAttribute('disabled', '');
     button(bar, 'Reset view', 'Show the whole run (0)', () => this.setWindow(this.fullWindow()));
     exportControls(bar, 'Save the charts as PNG or SVG, or the data in the window as CSV', (format) => this.export(format));
     root.append(this.body);
@@ -102,6 +109,28 @@ class TracesApp extends RunPanel {
     this.traces = [];
     this.buildCharts();
     this.updateSummary();
+  }
+
+  protected override showPrevious(previous: PreviousRun | null): void {
+    if (!previous) this.prev = undefined;
+    else {
+      const traces: Trace[] = previous.chunks.map((c) => ({ info: c.trace, data: c.data, samples: c.data.length / c.trace.neurons.length }));
+      this.prev = { info: previous.run, stepsDone: previous.stepsDone, pops: previous.spikes.map((s) => ({ name: s.name, size: s.size, steps: s.steps })), traces };
+    }
+    if (this.prev) this.compareButton.removeAttribute('disabled');
+    else {
+      this.compareButton.setAttribute('disabled', '');
+      this.setCompare(false);
+    }
+    this.compareButton.title = this.prev ? `Overlay the previous run of this file (seed ${this.prev.info.seed}), dimmed` : 'No earlier run of this file in this session';
+    this.requestRender();
+  }
+
+  private setCompare(on: boolean): void {
+    this.compare = on && !!this.prev;
+    this.compareButton.setAttribute('aria-pressed', String(this.compare));
+    this.compareButton.textContent = this.compare ? 'Compare: on' : 'Compare';
+    this.requestRender();
   }
 
   protected showWindow(from: number, to: number): void {
@@ -313,7 +342,8 @@ class TracesApp extends RunPanel {
 
   private traceSpec(t: Trace, columns: number): ChartSpec {
     const k = this.pops.findIndex((p) => p.name === t.info.population);
-    return traceChartSpec(t, { window: this.window, cursor: this.cursor, columns, theme: this.theme, colorIndex: k >= 0 ? this.pops[k].color : 0 });
+    const previous = this.compare ? this.prev?.traces.find((x) => x.info.population === t.info.population && x.info.variable === t.info.variable) : undefined;
+    return traceChartSpec(t, { window: this.window, cursor: this.cursor, columns, theme: this.theme, colorIndex: k >= 0 ? this.pops[k].color : 0, previous, previousLabel: this.prev ? `seed ${this.prev.info.seed}` : undefined });
   }
 
   private rateSpec(): ChartSpec {
@@ -343,6 +373,22 @@ class TracesApp extends RunPanel {
       legend.push({ label: p.name, color: seriesColor(this.theme, p.color), value: `${(count ? sum / count : 0).toFixed(1)} Hz` });
       return { label: p.name, color: seriesColor(this.theme, p.color), xs: edges, ys: rates, n: bins, step: true };
     });
+    if (this.compare && this.prev) {
+      const prev = this.prev;
+      const prevBinSteps = Math.max(1, Math.round(this.binMs / 1000 / prev.info.dt));
+      const dimmed: Series[] = prev.pops.flatMap((pp) => {
+        const k = this.pops.findIndex((p) => p.name === pp.name);
+        if (k < 0) return [];
+        const rates = populationRate(pp.steps, pp.size, prev.info.dt, prev.info.steps, prevBinSteps);
+        const bins = Math.min(rates.length, Math.floor(prev.stepsDone / prevBinSteps));
+        const edges = new Float64Array(bins + 1);
+        for (let b = 0; b <= bins; b++) edges[b] = b * prevBinSteps * prev.info.dt;
+        for (let b = 0; b < bins; b++) if (rates[b] > top && edges[b] >= w0 && edges[b] <= w1) top = rates[b];
+        return [{ label: `${pp.name} (previous run)`, color: seriesColor(this.theme, this.pops[k].color), xs: edges, ys: rates, n: bins, step: true, opacity: PREVIOUS_OPACITY }];
+      });
+      series.unshift(...dimmed);
+      legend.push({ label: 'dimmed: previous run', color: this.theme.muted, value: `seed ${prev.info.seed}` });
+    }
     return {
       title: `Population rate · ${this.binMs} ms bins`,
       note: `mean in window: ${notes.join(' · ')}`,

@@ -23,7 +23,14 @@ export interface TraceView {
   theme: Theme;
   /** The population's colour index. */
   colorIndex: number;
+  /** The same variable in the previous run of the file, drawn dimmed ("Compare runs"). */
+  previous?: Trace;
+  /** What the legend says of the previous run (e.g. its seed). */
+  previousLabel?: string;
 }
+
+/** Opacity of the previous run's lines. */
+export const PREVIOUS_OPACITY = 0.35;
 
 const HISTOGRAM_BINS = 30;
 
@@ -113,6 +120,24 @@ export function traceChartSpec(t: Trace, o: TraceView): ChartSpec {
       if (v > hi) hi = v;
     }
   }
+  // The previous run: per-series lines (or its mean when summarised), in the same range.
+  const prev = o.previous && o.previous.info.neurons.length === n && o.previous.samples > 0 ? o.previous : undefined;
+  const prevEvery = prev?.info.every ?? every;
+  const prevLines = prev
+    ? summary
+      ? [(() => {
+          const b = meanBand(prev, Math.floor(w0 / prevEvery) - 1, Math.ceil(w1 / prevEvery) + 2, columns);
+          return { idx: Float64Array.from(b.idx), val: Float64Array.from(b.mean), count: b.idx.length };
+        })()]
+      : prev.info.neurons.map((_, m) => decimate(prev.data.subarray(0, prev.samples * n), n, m, Math.floor(w0 / prevEvery) - 1, Math.ceil(w1 / prevEvery) + 2, columns))
+    : [];
+  for (const l of prevLines) for (let k = 0; k < l.count; k++) {
+    const v = l.val[k];
+    if (Number.isFinite(v)) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
   if (!(hi >= lo)) [lo, hi] = [0, 1];
   const mag = Math.max(Math.abs(lo), Math.abs(hi));
   const dimless = info.unit === '' ? dimensionlessScale(mag) : undefined;
@@ -148,6 +173,18 @@ export function traceChartSpec(t: Trace, o: TraceView): ChartSpec {
     }));
     legend = series.map((s, m) => ({ label: s.label, color: s.color, value: atCursor ? withUnit(t.data[cursorSample * n + m]) : undefined }));
     if (atCursor) note = `at ${formatTime(o.cursor!, w1 - w0)} (values in the legend)`;
+  }
+  if (prevLines.length) {
+    const dimmed: Series[] = prevLines.map((l, m) => ({
+      label: `${summary ? 'mean' : seriesLabel(info, m)} (previous run)`,
+      color: summary ? popColor : colors[m],
+      xs: Array.from(l.idx.subarray(0, l.count), (i) => i * prevEvery),
+      ys: Array.from(l.val.subarray(0, l.count), (v) => v / unit.scale),
+      n: l.count,
+      opacity: PREVIOUS_OPACITY,
+    }));
+    series = [...dimmed, ...series];
+    legend = [...legend, { label: 'dimmed: previous run', color: o.theme.muted, value: o.previousLabel }];
   }
   const range = n > 1 ? `${info.neurons[0]}…${info.neurons[n - 1]}` : `${info.neurons[0]}`;
   const spec: ChartSpec = {

@@ -57,6 +57,8 @@ let runCounter = 0;
 export class Runner implements vscode.Disposable {
   private active = new Map<string, Active>();
   private latest = new Map<string, RunRecord>();
+  /** The run before the latest of each model (this session), for "Compare runs". */
+  private previous = new Map<string, RunRecord>();
   private emitter = new vscode.EventEmitter<RunEvent>();
   private changed = new vscode.EventEmitter<void>();
   /** Every message for the panels (run, spikes, samples, status). */
@@ -79,6 +81,11 @@ export class Runner implements vscode.Disposable {
 
   runningDocuments(): string[] {
     return [...this.active.keys()];
+  }
+
+  /** The finished run before the latest one of a model (this session), if any. */
+  previousRun(document: string): RunRecord | undefined {
+    return this.previous.get(document);
   }
 
   /** The latest run of a model: in memory, else from the store (after a reload). */
@@ -152,6 +159,8 @@ export class Runner implements vscode.Disposable {
     // The populations come from the plan (the worker publishes its order): until then, none.
     const info: RunInfo = { runId, document: key, fileName: name, model: ir.name, dt: ir.simulate.dt, steps, seed, backend, populations: [] };
     const record = new RunRecord(info);
+    const before = this.latestRun(key);
+    if (before && before.status !== 'running') this.previous.set(key, before);
     this.latest.set(key, record);
     let finish!: () => void;
     const done = new Promise<void>((res) => (finish = res));
