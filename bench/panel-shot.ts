@@ -31,6 +31,8 @@ async function main(): Promise<void> {
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.diagnostics).slice(0, 500));
   const ir = outcome.ir;
   const run = await startRun(ir, { seed: 1, baseDir: dirname(path), ...(duration ? { duration: Number(duration) } : {}) }, undefined, join(root, 'dist', 'sim-worker.js')).result;
+  // COMPARE=1: a first run with seed 2 is sent as the previous run, and Compare is pressed.
+  const compare = process.env.COMPARE ? await startRun(ir, { seed: 2, baseDir: dirname(path), ...(duration ? { duration: Number(duration) } : {}) }, undefined, join(root, 'dist', 'sim-worker.js')).result : undefined;
   const recorded = recordedPopulations(ir);
   const info = { runId: 'shot', document: `file://${path}`, fileName: basename(path), model: ir.name, dt: run.dt, steps: run.steps, seed: run.seed, backend: 'wasm', populations: run.populations.map((p) => ({ ...p, recorded: recorded.has(p.name) })) };
   const messages = [
@@ -38,6 +40,12 @@ async function main(): Promise<void> {
     { type: 'spikes', runId: 'shot', spikes: run.spikes.map((s) => ({ name: s.name, size: s.size, steps: Array.from(s.steps), neurons: Array.from(s.neurons) })) },
     { type: 'samples', runId: 'shot', chunks: run.traces.map((t) => ({ trace: { population: t.population, variable: t.variable, unit: traceUnit(ir, t.population, t.variable), neurons: t.neurons, every: t.every, ...(isConnection(ir, t.population) ? { synapses: true } : {}) }, from: 0, data: Array.from(t.data) })) },
     { type: 'status', runId: 'shot', status: 'done', stepsDone: run.stepsDone },
+    ...(compare ? [{ type: 'previous', runId: 'shot', previous: {
+      run: { ...info, runId: 'before', seed: compare.seed },
+      stepsDone: compare.stepsDone,
+      spikes: compare.spikes.map((s) => ({ name: s.name, size: s.size, steps: Array.from(s.steps), neurons: Array.from(s.neurons) })),
+      chunks: compare.traces.map((t) => ({ trace: { population: t.population, variable: t.variable, unit: traceUnit(ir, t.population, t.variable), neurons: t.neurons, every: t.every, ...(isConnection(ir, t.population) ? { synapses: true } : {}) }, from: 0, data: Array.from(t.data) })),
+    } }] : []),
     ...(cursor ? [{ type: 'cursor', time: Number(cursor) }] : []),
   ];
   const js = readFileSync(join(root, 'dist', 'webviews', `${panel}.js`));
@@ -61,10 +69,18 @@ async function main(): Promise<void> {
       for (const m of ms) {
         if (m.type === 'spikes') m.spikes = m.spikes.map((s) => ({ ...s, steps: Int32Array.from(s.steps), neurons: Int32Array.from(s.neurons) }));
         if (m.type === 'samples') m.chunks = m.chunks.map((c) => ({ ...c, data: Float32Array.from(c.data) }));
+        if (m.type === 'previous' && m.previous) {
+          m.previous.spikes = m.previous.spikes.map((s) => ({ ...s, steps: Int32Array.from(s.steps), neurons: Int32Array.from(s.neurons) }));
+          m.previous.chunks = m.previous.chunks.map((c) => ({ ...c, data: Float32Array.from(c.data) }));
+        }
         window.postMessage(m, '*');
       }
     })()`);
     await page.waitForTimeout(800);
+    if (compare) {
+      await page.locator('vscode-button', { hasText: 'Compare' }).click();
+      await page.waitForTimeout(400);
+    }
     mkdirSync(dirname(resolve(out)), { recursive: true });
     await page.screenshot({ path: out, fullPage: true });
     console.log(`${out}: ${run.spikes.reduce((a, s) => a + s.steps.length, 0)} spikes, traces ${run.traces.map((t) => `${t.variable}(${t.population}) ×${t.neurons.length}`).join(', ')}`);

@@ -156,7 +156,7 @@ describe('traces panel: compare runs', () => {
     assert.deepEqual(dimmed.map((s) => s.color), plain.series.map((s) => s.color));
     assert.ok(dimmed.every((s) => /previous run/.test(s.label)));
     assert.ok(spec.y0 * 1e-3 <= -0.08, `y range from ${spec.y0} mV`);
-    assert.ok(spec.legend?.some((l) => /previous run/.test(l.label) && l.value === 'seed 7'));
+    assert.match(spec.note ?? '', /dimmed: previous run \(seed 7\)/);
     // a synapse probe compares means
     const w = trace('ee', 'w', 'A', 50, 11, (_k, m) => (50 + m) * 1e-12, true);
     const w0 = trace('ee', 'w', 'A', 50, 11, (_k, m) => (20 + m) * 1e-12, true);

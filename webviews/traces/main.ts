@@ -387,7 +387,7 @@ class TracesApp extends RunPanel {
         return [{ label: `${pp.name} (previous run)`, color: seriesColor(this.theme, this.pops[k].color), xs: edges, ys: rates, n: bins, step: true, opacity: PREVIOUS_OPACITY }];
       });
       series.unshift(...dimmed);
-      legend.push({ label: 'dimmed: previous run', color: this.theme.muted, value: `seed ${prev.info.seed}` });
+      legend.push({ label: `previous (seed ${prev.info.seed})`, color: this.theme.muted });
     }
     return {
       title: `Population rate · ${this.binMs} ms bins`,

@@ -184,7 +184,7 @@ export function traceChartSpec(t: Trace, o: TraceView): ChartSpec {
       opacity: PREVIOUS_OPACITY,
     }));
     series = [...dimmed, ...series];
-    legend = [...legend, { label: 'dimmed: previous run', color: o.theme.muted, value: o.previousLabel }];
+    note += ` · dimmed: previous run${o.previousLabel ? ` (${o.previousLabel})` : ''}`;
   }
   const range = n > 1 ? `${info.neurons[0]}…${info.neurons[n - 1]}` : `${info.neurons[0]}`;
   const spec: ChartSpec = {
