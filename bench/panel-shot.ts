@@ -77,6 +77,12 @@ async function main(): Promise<void> {
       }
     })()`);
     await page.waitForTimeout(800);
+    // KEYS="Shift+Equal Shift+Equal …": keys pressed on the plot (raster: zoom neurons, pan…).
+    if (process.env.KEYS) {
+      await page.locator('.plot').focus();
+      for (const k of process.env.KEYS.split(' ')) await page.keyboard.press(k);
+      await page.waitForTimeout(400);
+    }
     if (compare) {
       await page.locator('vscode-button', { hasText: 'Compare' }).click();
       await page.waitForTimeout(400);

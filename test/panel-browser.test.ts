@@ -82,6 +82,21 @@ describe('result panels in Chromium', { skip, timeout: 120_000 }, () => {
     server?.close();
   });
 
+  it('raster: Shift and + (Shift+= on a US keyboard) zooms neurons, not time; = zooms time', async () => {
+    const page = await open('raster', 1000);
+    const plot = page.locator('.plot');
+    await plot.focus();
+    const window = async () => [await plot.getAttribute('data-from'), await plot.getAttribute('data-to')].join('–');
+    const before = await window();
+    await page.keyboard.press('Shift+Equal');
+    await page.waitForTimeout(100);
+    assert.equal(await window(), before, 'Shift+= zoomed time');
+    await page.keyboard.press('Equal');
+    await page.waitForTimeout(100);
+    assert.notEqual(await window(), before, '= did not zoom time');
+    await page.close();
+  });
+
   for (const panel of ['raster', 'traces'] as const) {
     it(`${panel}: the help is never cut off (1600 and 600 px) and the Help button toggles it from the keyboard`, async () => {
       for (const width of [1600, 600]) {

@@ -172,3 +172,14 @@ describe('traces panel: compare runs', () => {
     assert.ok(!isRunMessage({ type: 'previous', previous: null }));
   });
 });
+
+describe('traces panel: time axis', () => {
+  it('a narrow chart still labels at least three times, apart', () => {
+    const t = trace('exc', 'v', 'V', 2, 600, (k, m) => -0.07 + 1e-5 * k + m * 1e-3);
+    const spec = traceChartSpec(t, { ...view(), window: [0.2975, 0.4986] });
+    const r = new Recorder();
+    drawChart(r, { x: 0, y: 0, w: 500, h: 200 }, spec, theme);
+    const labels = r.texts.filter((x) => x.style.align === 'center' && x.style.baseline === 'top' && /ms$/.test(x.s));
+    assert.ok(labels.length >= 3, `time labels: ${labels.map((x) => x.s).join(' ')}`);
+  });
+});

@@ -46,8 +46,8 @@ export function leftMargin(store: SpikeStore | undefined, measure: (s: string, b
   return Math.ceil(Math.min(240, Math.max(84, widest + 28)) + indexWidth(store, measure));
 }
 
-/** Pixels between time ticks (about). */
-const TIME_TICK_PX = 80;
+/** Pixels between time ticks, at most (the 1-2-5 grid rounds the step up; labels that would touch are skipped). */
+const TIME_TICK_PX = 60;
 
 export function drawDecorations(p: Painter, g: Geometry, d: Decor): void {
   const { store, view, theme } = d;
@@ -64,7 +64,7 @@ export function drawDecorations(p: Painter, g: Geometry, d: Decor): void {
   const cx = d.cursor !== null ? Math.min(g.x + g.w - cw, Math.max(g.x, g.x + (d.cursor / d.dt - view.t0) * sx - cw / 2)) + cw / 2 : NaN;
   const cursorHalf = cw / 2 + 4;
   let lastRight = -Infinity;
-  for (const t of niceTicks(t0, t1, Math.max(2, Math.round(g.w / TIME_TICK_PX)))) {
+  for (const t of niceTicks(t0, t1, Math.max(3, Math.round(g.w / TIME_TICK_PX)))) {
     const x = g.x + (t / d.dt - view.t0) * sx;
     p.line(x, g.y, x, g.y + g.h, theme.grid, 1, [2, 3]);
     p.line(x, g.y + g.h, x, g.y + g.h + 4, theme.foreground, line);

@@ -380,7 +380,7 @@ class RasterApp extends RunPanel {
     else if (k === 'ArrowRight') this.setView(pan(this.view, ext, 0.1, 0));
     else if (k === 'ArrowUp') this.setView(pan(this.view, ext, 0, -0.1));
     else if (k === 'ArrowDown') this.setView(pan(this.view, ext, 0, 0.1));
-    else if (k === '+' || k === '=') this.setView(zoom(this.view, ext, e.shiftKey && k === '=' ? 'rows' : 'time', 0.8));
+    else if (k === '+' || k === '=') this.setView(zoom(this.view, ext, e.shiftKey ? 'rows' : 'time', 0.8)); // Shift+= types '+' on US layouts
     else if (k === '-' || k === '_') this.setView(zoom(this.view, ext, e.shiftKey ? 'rows' : 'time', 1.25));
     else if (k === '0' || k === 'Home') this.setView(fullView(ext));
     else if (k === 'Backspace') this.back();

@@ -120,7 +120,7 @@ export function drawChart(p: Painter, box: Box, s: ChartSpec, theme: Theme): voi
   const lSpan = Math.log10(Math.max(1e-300, s.x1)) - lx0 || 1;
   const X = s.xLog ? (v: number) => r.x + ((Math.log10(Math.max(1e-300, v)) - lx0) / lSpan) * r.w : (v: number) => r.x + ((v - s.x0) / xSpan) * r.w;
   const Y = (v: number) => r.y + r.h - ((v - s.y0) / ySpan) * r.h;
-  const yTicks = niceTicks(s.y0, s.y1, Math.max(2, Math.floor(r.h / 40)));
+  const yTicks = niceTicks(s.y0, s.y1, Math.max(3, Math.floor(r.h / 30)));
   const yStep = yTicks.length > 1 ? yTicks[1] - yTicks[0] : ySpan;
   let labelsLeft = r.x - 6;
   for (const t of yTicks) {
@@ -131,7 +131,7 @@ export function drawChart(p: Painter, box: Box, s: ChartSpec, theme: Theme): voi
     p.text(label, r.x - 6, y, { color: theme.muted, align: 'right', baseline: 'middle' });
   }
   let lastRight = -Infinity;
-  for (const t of s.xLog ? logTicks(s.x0, s.x1) : niceTicks(s.x0, s.x1, Math.max(2, Math.floor(r.w / 110)))) {
+  for (const t of s.xLog ? logTicks(s.x0, s.x1) : niceTicks(s.x0, s.x1, Math.max(3, Math.round(r.w / 60)))) {
     const x = X(t);
     p.line(x, r.y, x, r.y + r.h, theme.grid, 1, [2, 3]);
     p.line(x, r.y + r.h, x, r.y + r.h + 4, theme.foreground, line);
