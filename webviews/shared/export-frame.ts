@@ -3,7 +3,7 @@
 // (one swatch per population). PNGs are drawn at EXPORT_SCALE device pixels per CSS pixel or
 // more, so that they stay sharp in a paper or on a high-density screen.
 import type { RunInfo } from '../../protocol/panel-data';
-import { formatTime } from './format';
+import { formatInterval, formatTime } from './format';
 import type { Painter } from './painter';
 import type { Theme } from './theme';
 
@@ -27,7 +27,7 @@ export function exportSubtitle(info: RunInfo, simulatedSteps: number, what: stri
   const duration = simulatedSteps * info.dt;
   const planned = info.steps * info.dt;
   const dur = simulatedSteps < info.steps ? `${formatTime(duration, duration)} of ${formatTime(planned, planned)}` : formatTime(planned, planned);
-  return `${info.fileName} · seed ${info.seed} · duration ${dur} · dt ${formatTime(info.dt, info.dt)} · ${what}`;
+  return `${info.fileName} · seed ${info.seed} · duration ${dur} · dt ${formatInterval(info.dt)} · ${what}`;
 }
 
 /** Draws the header in [0, width) × [0, HEADER_HEIGHT). */

@@ -58,3 +58,8 @@ export function dimensionlessScale(max: number): { scale: number; label: string 
   const e = 3 * Math.floor(Math.log10(max) / 3);
   return { scale: 10 ** e, label: `×1e${e}` };
 }
+
+/** An interval such as dt or a sampling period, without padding zeros: 0.1 ms, 2.5 ms, 1.5 s. */
+export function formatInterval(s: number): string {
+  return s < 1 ? `${+(s * 1000).toPrecision(4)} ms` : `${+s.toPrecision(4)} s`;
+}

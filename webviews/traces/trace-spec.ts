@@ -3,7 +3,7 @@
 // more (and every synapse probe) are summarised: mean ± SD over time as a band, the mean as a
 // line, and for synapses a histogram of the values at the cursor (or the last sample).
 import type { TraceInfo } from '../../protocol/panel-data';
-import { dimensionlessScale, displayUnit, formatCount, formatTick, formatTime, formatValue } from '../shared/format';
+import { dimensionlessScale, displayUnit, formatCount, formatInterval, formatTick, formatTime, formatValue } from '../shared/format';
 import { distinctColors, MAX_DISTINCT, seriesColor, type Theme } from '../shared/theme';
 import type { ChartSpec, LegendEntry, Series } from './chart';
 import { formatSeconds, headerUnit, TIME_COLUMN, timeDecimals } from '../../protocol/units';
@@ -152,7 +152,7 @@ export function traceChartSpec(t: Trace, o: TraceView): ChartSpec {
 
   let series: Series[];
   let legend: LegendEntry[];
-  let note = `${elementCount(info)}, every ${formatTime(every, every * 10)}`;
+  let note = `${elementCount(info)}, every ${formatInterval(every)}`;
   if (band) {
     series = [{ label: 'mean', color: popColor, xs: band.idx.map((i) => i * every), ys: band.mean.map((v) => v / unit.scale), n: band.idx.length, width: 1.75 }];
     const st = atCursor ? stats(t, cursorSample) : undefined;
