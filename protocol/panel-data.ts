@@ -17,9 +17,12 @@ export interface TraceInfo {
   variable: string;
   /** SI unit symbol of the variable ("V", "S", "A", "" when dimensionless, or a product). */
   unit: string;
+  /** Neuron indices, or synapse indices when `synapses` is set. */
   neurons: number[];
   /** Seconds between samples. */
   every: number;
+  /** A probe of a named connection (`w(conn)`): `population` is the connection, one series per synapse. */
+  synapses?: boolean;
 }
 
 export interface RunInfo {
@@ -51,6 +54,14 @@ export interface TraceChunk {
   data: Float32Array;
 }
 
+/** The run of the same file before the one shown (the traces panel overlays it, dimmed). */
+export interface PreviousRun {
+  run: RunInfo;
+  stepsDone: number;
+  spikes: PopulationSpikes[];
+  chunks: TraceChunk[];
+}
+
 /** extension → panel, both panels. */
 export type RunMessage =
   /** A run (new, or restored from disk): drop what is shown. */
@@ -64,7 +75,9 @@ export type RunMessage =
   /** The shared time cursor (seconds), or null when it is hidden. */
   | { type: 'cursor'; time: number | null }
   /** A time window (seconds) chosen in the other panel. */
-  | { type: 'window'; from: number; to: number };
+  | { type: 'window'; from: number; to: number }
+  /** The previous run of the same file (null: none), for run `runId` ("Compare runs"). */
+  | { type: 'previous'; runId: string; previous: PreviousRun | null };
 
 /** panel → extension, both panels. */
 export type PanelMessage =
@@ -159,6 +172,8 @@ export function isRunMessage(m: unknown): m is RunMessage {
       return m.time === null || isNum(m.time);
     case 'window':
       return isNum(m.from) && isNum(m.to) && m.from < m.to;
+    case 'previous':
+      return isStr(m.runId) && (m.previous === null || (isObj(m.previous) && isRunInfo(m.previous.run) && isNum(m.previous.stepsDone) && Array.isArray(m.previous.spikes) && m.previous.spikes.every(isSpikes) && Array.isArray(m.previous.chunks) && m.previous.chunks.every(isTraceChunk)));
     default:
       return false;
   }

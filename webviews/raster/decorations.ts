@@ -34,11 +34,20 @@ export interface Decor {
 
 export const MARGIN = { right: 22, top: 10, bottom: 30 };
 
-/** Left margin wide enough for the population labels. */
+/** Room for the neuron-index labels (the largest index of any population) between the names and the plot. */
+export function indexWidth(store: SpikeStore | undefined, measure: (s: string, bold: boolean) => number): number {
+  const largest = Math.max(0, ...(store?.pops ?? []).map((p) => p.size - 1));
+  return Math.ceil(measure(formatCount(largest), false)) + 8;
+}
+
+/** Left margin wide enough for the population labels and the neuron-index labels. */
 export function leftMargin(store: SpikeStore | undefined, measure: (s: string, bold: boolean) => number): number {
   const widest = Math.max(0, ...(store?.pops ?? []).map((p) => Math.max(measure(p.name, true), measure(`${formatCount(p.size)} neurons`, false))));
-  return Math.ceil(Math.min(200, Math.max(84, widest + 28)));
+  return Math.ceil(Math.min(240, Math.max(84, widest + 28)) + indexWidth(store, measure));
 }
+
+/** Pixels between time ticks, at most (the 1-2-5 grid rounds the step up; labels that would touch are skipped). */
+const TIME_TICK_PX = 60;
 
 export function drawDecorations(p: Painter, g: Geometry, d: Decor): void {
   const { store, view, theme } = d;
@@ -54,18 +63,24 @@ export function drawDecorations(p: Painter, g: Geometry, d: Decor): void {
   const cw = d.cursor !== null ? p.measure(formatTime(d.cursor, span)) + 8 : 0;
   const cx = d.cursor !== null ? Math.min(g.x + g.w - cw, Math.max(g.x, g.x + (d.cursor / d.dt - view.t0) * sx - cw / 2)) + cw / 2 : NaN;
   const cursorHalf = cw / 2 + 4;
-  for (const t of niceTicks(t0, t1, Math.max(2, Math.floor(g.w / 110)))) {
+  let lastRight = -Infinity;
+  for (const t of niceTicks(t0, t1, Math.max(3, Math.round(g.w / TIME_TICK_PX)))) {
     const x = g.x + (t / d.dt - view.t0) * sx;
     p.line(x, g.y, x, g.y + g.h, theme.grid, 1, [2, 3]);
     p.line(x, g.y + g.h, x, g.y + g.h + 4, theme.foreground, line);
     const label = formatTime(t, span);
-    const lx = Math.min(g.width - p.measure(label) / 2 - 2, x);
-    if (Math.abs(lx - cx) < cursorHalf + p.measure(label) / 2) continue;
+    const half = p.measure(label) / 2;
+    const lx = Math.min(g.width - half - 2, x);
+    if (Math.abs(lx - cx) < cursorHalf + half) continue;
+    if (lx - half < lastRight + 6) continue; // would touch the previous label
+    lastRight = lx + half;
     p.text(label, lx, g.y + g.h + 7, { color: theme.muted, align: 'center', baseline: 'top' });
   }
   p.line(g.x, g.y + g.h + 0.5, g.x + g.w, g.y + g.h + 0.5, theme.foreground, line);
 
-  // Population bands, separators, labels.
+  // Population bands, separators, labels; neuron-index ticks in each band's own index.
+  const idxW = indexWidth(store, (s, bold) => p.measure(s) * (bold ? 1.05 : 1));
+  let lastIndexY = -Infinity;
   store.pops.forEach((pop, k) => {
     const a = Math.max(view.r0, pop.row);
     const b = Math.min(view.r1, pop.row + pop.size);
@@ -77,8 +92,20 @@ export function drawDecorations(p: Painter, g: Geometry, d: Decor): void {
     if (pop.row > view.r0 && pop.row < view.r1) p.line(g.x, ya + 0.5, g.x + g.w, ya + 0.5, theme.grid, 1);
     if (yb - ya >= 13) {
       const mid = (ya + yb) / 2;
-      p.text(pop.name, g.x - 14, mid - (yb - ya >= 30 ? 6 : 0), { color: theme.foreground, align: 'right', baseline: 'middle', bold: true });
-      if (yb - ya >= 30) p.text(`${formatCount(pop.size)} neurons`, g.x - 14, mid + 8, { color: theme.muted, align: 'right', baseline: 'middle', size: 10 });
+      p.text(pop.name, g.x - 14 - idxW, mid - (yb - ya >= 30 ? 6 : 0), { color: theme.foreground, align: 'right', baseline: 'middle', bold: true });
+      if (yb - ya >= 30) p.text(`${formatCount(pop.size)} neurons`, g.x - 14 - idxW, mid + 8, { color: theme.muted, align: 'right', baseline: 'middle', size: 10 });
+    }
+    // Index i of this population is row pop.row + i, drawn at the middle of its row.
+    const i0 = a - pop.row;
+    const i1 = b - pop.row;
+    const rowY = (i: number) => g.y + (pop.row + i + 0.5 - view.r0) * sy;
+    const ticks = niceTicks(i0, i1 - 1, Math.max(1, Math.floor((yb - ya) / 36))).filter((i) => Number.isInteger(i) && i >= i0 && i < i1);
+    for (const i of ticks) {
+      const y = rowY(i);
+      if (y - lastIndexY < 12 || y < g.y - 1 || y > g.y + g.h + 1) continue;
+      lastIndexY = y;
+      p.line(g.x - 3, y, g.x, y, theme.foreground, line);
+      p.text(formatCount(i), g.x - 12, y, { color: theme.muted, align: 'right', baseline: 'middle', size: 10 });
     }
   });
   p.line(g.x - 0.5, g.y, g.x - 0.5, g.y + g.h, theme.foreground, line);

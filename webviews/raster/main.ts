@@ -8,15 +8,16 @@ import './raster.css';
 import type { PanelState, RunInfo } from '../../protocol/panel-data';
 import type { PopulationSpikes } from '../../protocol/sim';
 import { formatCount, formatTime } from '../shared/format';
+import { drawExportHeader, exportScale, exportSubtitle, HEADER_HEIGHT } from '../shared/export-frame';
 import { post } from '../shared/host';
 import { CanvasPainter, SvgPainter } from '../shared/painter';
 import { RunPanel } from '../shared/run-panel';
 import { rgb, seriesColor } from '../shared/theme';
-import { button, exportControls, hint, toolbar, type ExportFormat } from '../shared/toolbar';
+import { button, exportControls, helpToggle, hint, toolbar, type ExportFormat } from '../shared/toolbar';
 import { drawDecorations, leftMargin, MARGIN, type Geometry } from './decorations';
 import { densityImage, type DensityFrame, type View } from './density';
 import { spikePaths, spikesCsv } from './export';
-import { createRenderer, type PlotRenderer } from './render';
+import { colourPixels, createRenderer, type PlotRenderer } from './render';
 import { SpikeStore } from './spike-store';
 import { clampView, fullView, pan, sameView, zoom } from './view';
 
@@ -65,7 +66,7 @@ class RasterApp extends RunPanel {
     this.plot.append(this.tooltip, this.message);
     this.tooltip.hidden = true;
     this.plot.dataset.renderer = this.renderer.kind;
-    hint(root, 'Wheel: zoom time · Shift+wheel: zoom neurons · drag: pan · Shift+drag: select a window · click: pin cursor · Ctrl+click: go to population · double-click: whole run');
+    helpToggle(bar, hint(root, 'Wheel: zoom time · Shift+wheel: zoom neurons · drag: pan · Shift+drag: select a window · click: pin cursor · Ctrl+click: go to population · double-click: whole run · keys (plot focused): ←/→ ↑/↓ pan · +/− zoom time · Shift +/− zoom neurons · 0 whole run · Backspace: previous view · , and . move the cursor · Esc hide the cursor'));
     new ResizeObserver(() => this.requestRender()).observe(this.plot);
     this.bindInput();
   }
@@ -379,7 +380,7 @@ class RasterApp extends RunPanel {
     else if (k === 'ArrowRight') this.setView(pan(this.view, ext, 0.1, 0));
     else if (k === 'ArrowUp') this.setView(pan(this.view, ext, 0, -0.1));
     else if (k === 'ArrowDown') this.setView(pan(this.view, ext, 0, 0.1));
-    else if (k === '+' || k === '=') this.setView(zoom(this.view, ext, e.shiftKey && k === '=' ? 'rows' : 'time', 0.8));
+    else if (k === '+' || k === '=') this.setView(zoom(this.view, ext, e.shiftKey ? 'rows' : 'time', 0.8)); // Shift+= types '+' on US layouts
     else if (k === '-' || k === '_') this.setView(zoom(this.view, ext, e.shiftKey ? 'rows' : 'time', 1.25));
     else if (k === '0' || k === 'Home') this.setView(fullView(ext));
     else if (k === 'Backspace') this.back();
@@ -533,30 +534,45 @@ class RasterApp extends RunPanel {
     }
     this.render();
     const g = this.geometry;
+    const info = this.info;
+    const legend = this.store.pops.map((p, k) => ({ label: p.name, color: seriesColor(this.theme, this.colors[k] ?? k) }));
+    const subtitle = exportSubtitle(info, this.status === 'running' ? this.stepsDone : this.stepsDone || info.steps, `raster ${formatTime(t0, t1 - t0)} – ${formatTime(t1, t1 - t0)}`);
+    const decor = { ...this.decor(), brush: undefined };
+    const shifted: Geometry = { ...g, y: g.y + HEADER_HEIGHT, height: g.height + HEADER_HEIGHT };
     if (format === 'png') {
-      const dpr = window.devicePixelRatio || 1;
+      // Drawn again at the export scale (not copied from the screen): sharp spikes and text.
+      const scale = exportScale(window.devicePixelRatio);
       const c = document.createElement('canvas');
-      c.width = Math.round(g.width * dpr);
-      c.height = Math.round(g.height * dpr);
+      c.width = Math.round(g.width * scale);
+      c.height = Math.round(shifted.height * scale);
       const ctx = c.getContext('2d')!;
       ctx.fillStyle = this.theme.background;
       ctx.fillRect(0, 0, c.width, c.height);
-      ctx.drawImage(this.renderer.canvas, Math.round(g.x * dpr), Math.round(g.y * dpr));
-      ctx.drawImage(this.overlay, 0, 0);
+      const pw = Math.max(1, Math.round(g.w * scale));
+      const ph = Math.max(1, Math.round(g.h * scale));
+      const frame = densityImage(this.store, this.view, pw, ph);
+      const image = ctx.createImageData(pw, ph);
+      colourPixels(frame, this.rowColors(ph), this.bg, new Uint32Array(image.data.buffer));
+      ctx.putImageData(image, Math.round(g.x * scale), Math.round(shifted.y * scale));
+      ctx.setTransform(scale, 0, 0, scale, 0, 0);
+      const painter = new CanvasPainter(ctx);
+      drawExportHeader(painter, g.width, info, subtitle, legend, this.theme);
+      drawDecorations(painter, shifted, decor);
       post({ type: 'export', format, fileName: `${base}.png`, data: c.toDataURL('image/png') });
       return;
     }
     const svg = new SvgPainter(this.overlay.getContext('2d')!);
-    const paths = spikePaths(this.store, this.view, g.x, g.y, g.w, g.h);
+    drawExportHeader(svg, g.width, info, subtitle, legend, this.theme);
+    const paths = spikePaths(this.store, this.view, shifted.x, shifted.y, shifted.w, shifted.h);
     if (paths) {
       paths.forEach((d, k) => {
         if (d) svg.raw(`<path fill="${seriesColor(this.theme, this.colors[k] ?? k)}" d="${d}"/>`);
       });
     } else {
-      svg.raw(`<image x="${g.x}" y="${g.y}" width="${g.w}" height="${g.h}" preserveAspectRatio="none" href="${this.renderer.canvas.toDataURL('image/png')}"/>`);
+      svg.raw(`<image x="${shifted.x}" y="${shifted.y}" width="${g.w}" height="${g.h}" preserveAspectRatio="none" href="${this.renderer.canvas.toDataURL('image/png')}"/>`);
     }
-    drawDecorations(svg, g, { ...this.decor(), brush: undefined });
-    post({ type: 'export', format, fileName: `${base}.svg`, data: svg.document(g.width, g.height, this.theme.background) });
+    drawDecorations(svg, shifted, decor);
+    post({ type: 'export', format, fileName: `${base}.svg`, data: svg.document(g.width, shifted.height, this.theme.background) });
   }
 }
 

@@ -31,3 +31,35 @@ export function displayUnit(unit: string, max: number): { scale: number; unit: s
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
+
+/** A tick label for `v` on an axis whose ticks are `step` apart: enough decimals for the step, exponent form for extreme magnitudes. */
+export function formatTick(v: number, step: number): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v === 0 ? 0 : v);
+  const decimals = Math.max(0, -Math.floor(Math.log10(Math.abs(step)) + 1e-9));
+  if (decimals > 4 || Math.abs(v) >= 1e6) {
+    const sig = Math.max(1, Math.floor(Math.log10(Math.abs(v))) + decimals + 1);
+    return v.toExponential(Math.min(6, sig - 1));
+  }
+  return v.toFixed(decimals);
+}
+
+/** A value for a readout (already in a display unit): 2 decimals in [0.01, 100), 1 above, 3 significant digits otherwise. */
+export function formatValue(v: number): string {
+  const a = Math.abs(v);
+  if (v === 0) return '0';
+  if (a >= 0.01 && a < 100) return v.toFixed(2);
+  if (a >= 100 && a < 1e6) return v.toFixed(1);
+  return v.toPrecision(3);
+}
+
+/** Powers of 1000 for a dimensionless axis of magnitude `max` (1e-9 → ×10⁻⁹): scale and a label suffix. */
+export function dimensionlessScale(max: number): { scale: number; label: string } {
+  if (!(max > 0) || (max >= 1e-2 && max < 1e4)) return { scale: 1, label: '' };
+  const e = 3 * Math.floor(Math.log10(max) / 3);
+  return { scale: 10 ** e, label: `×1e${e}` };
+}
+
+/** An interval such as dt or a sampling period, without padding zeros: 0.1 ms, 2.5 ms, 1.5 s. */
+export function formatInterval(s: number): string {
+  return s < 1 ? `${+(s * 1000).toPrecision(4)} ms` : `${+s.toPrecision(4)} s`;
+}

@@ -16,6 +16,8 @@ export interface Painter {
   strokeRect(x: number, y: number, w: number, h: number, stroke: string, width?: number): void;
   line(x1: number, y1: number, x2: number, y2: number, stroke: string, width?: number, dash?: number[]): void;
   polyline(xs: ArrayLike<number>, ys: ArrayLike<number>, n: number, stroke: string, width?: number, opacity?: number): void;
+  /** A filled closed polygon (bands). */
+  polygon(xs: ArrayLike<number>, ys: ArrayLike<number>, n: number, fill: string, opacity?: number): void;
   text(s: string, x: number, y: number, style: TextStyle): void;
   measure(s: string, size?: number): number;
 }
@@ -65,6 +67,18 @@ export class CanvasPainter implements Painter {
     g.stroke();
     g.globalAlpha = 1;
   }
+  polygon(xs: ArrayLike<number>, ys: ArrayLike<number>, n: number, fill: string, opacity = 1): void {
+    if (n < 3) return;
+    const g = this.g;
+    g.globalAlpha = opacity;
+    g.fillStyle = fill;
+    g.beginPath();
+    g.moveTo(xs[0], ys[0]);
+    for (let i = 1; i < n; i++) g.lineTo(xs[i], ys[i]);
+    g.closePath();
+    g.fill();
+    g.globalAlpha = 1;
+  }
   text(s: string, x: number, y: number, st: TextStyle): void {
     const g = this.g;
     g.save();
@@ -105,6 +119,12 @@ export class SvgPainter implements Painter {
     const pts: string[] = [];
     for (let i = 0; i < n; i++) pts.push(`${n2(xs[i])},${n2(ys[i])}`);
     this.parts.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${esc(stroke)}" stroke-width="${width}" stroke-linejoin="round"${opacity < 1 ? ` stroke-opacity="${n2(opacity)}"` : ''}/>`);
+  }
+  polygon(xs: ArrayLike<number>, ys: ArrayLike<number>, n: number, fill: string, opacity = 1): void {
+    if (n < 3) return;
+    const pts: string[] = [];
+    for (let i = 0; i < n; i++) pts.push(`${n2(xs[i])},${n2(ys[i])}`);
+    this.parts.push(`<polygon points="${pts.join(' ')}" fill="${esc(fill)}"${opacity < 1 ? ` fill-opacity="${n2(opacity)}"` : ''}/>`);
   }
   text(s: string, x: number, y: number, st: TextStyle): void {
     const anchor = st.align === 'center' ? 'middle' : st.align === 'right' ? 'end' : 'start';

@@ -2,7 +2,7 @@
 // messages (guarded in host.ts; messages of another run dropped here), the empty/status
 // message over the plot, the shared time cursor, the state kept across reloads, theme changes.
 // A panel extends RunPanel and keeps only what is its own (its data, drawing, input, export).
-import type { PanelState, PopulationInfo, RunInfo, RunMessage, RunStatus, TraceChunk } from '../../protocol/panel-data';
+import type { PanelState, PopulationInfo, PreviousRun, RunInfo, RunMessage, RunStatus, TraceChunk } from '../../protocol/panel-data';
 import { PANEL_PROTOCOL_VERSION } from '../../protocol/panel-data';
 import type { PopulationSpikes } from '../../protocol/sim';
 import { el } from './dom';
@@ -60,6 +60,9 @@ export abstract class RunPanel {
       case 'samples':
         if (m.runId === this.info?.runId) this.addSamples(m.chunks);
         return;
+      case 'previous':
+        if (m.runId === this.info?.runId) this.showPrevious(m.previous);
+        return;
       case 'status':
         if (m.runId === this.info?.runId) this.statusChanged(() => {
           this.status = m.status;
@@ -87,6 +90,8 @@ export abstract class RunPanel {
   protected abstract showRun(run: RunInfo, view: PanelState['view']): void;
   protected abstract addSpikes(spikes: PopulationSpikes[]): void;
   protected addSamples(_chunks: TraceChunk[]): void {}
+  /** The previous run of the file, to compare with (the raster does not use it). */
+  protected showPrevious(_previous: PreviousRun | null): void {}
   /** The status changes when `apply` is called (a panel may look at what it showed before). */
   protected abstract statusChanged(apply: () => void): void;
   /** No run to show: drop the data (the message is shown by the base). */

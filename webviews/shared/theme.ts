@@ -12,10 +12,16 @@ export interface Theme {
   highContrast: boolean;
   /** Population colours, in order. */
   series: string[];
+  /** More distinct colours after `series` (terminal ANSI colours of the theme), for per-neuron lines. */
+  extra?: string[];
 }
 
 const SERIES_VARS = ['--vscode-charts-blue', '--vscode-charts-red', '--vscode-charts-green', '--vscode-charts-orange', '--vscode-charts-purple', '--vscode-charts-yellow'];
 const SERIES_FALLBACK = ['#3794ff', '#f14c4c', '#89d185', '#d18616', '#b180d7', '#cca700'];
+const EXTRA_VARS = ['--vscode-terminal-ansiCyan', '--vscode-terminal-ansiMagenta', '--vscode-terminal-ansiBrightGreen', '--vscode-terminal-ansiWhite', '--vscode-terminal-ansiBrightYellow', '--vscode-terminal-ansiBrightMagenta'];
+const EXTRA_FALLBACK = ['#11a8cd', '#bc3fbc', '#23d18b', '#e5e5e5', '#f5f543', '#d670d6'];
+/** Series with their own colour in a chart at most (more are drawn as a band). */
+export const MAX_DISTINCT = 10;
 
 export function readTheme(): Theme {
   const css = getComputedStyle(document.body);
@@ -32,11 +38,25 @@ export function readTheme(): Theme {
     selection: v('--vscode-editor-selectionBackground', 'rgba(38,79,120,0.6)'),
     highContrast,
     series: SERIES_VARS.map((name, k) => v(name, SERIES_FALLBACK[k])),
+    extra: EXTRA_VARS.map((name, k) => v(name, EXTRA_FALLBACK[k])),
   };
 }
 
 export function seriesColor(theme: Theme, k: number): string {
   return theme.series[k % theme.series.length];
+}
+
+/** `n` (≤ MAX_DISTINCT) distinct colours of the theme, the populations' colours first, repeats removed. */
+export function distinctColors(theme: Theme, n: number): string[] {
+  const all = [...theme.series, ...(theme.extra ?? [])];
+  const seen = new Set<string>();
+  const out = all.filter((c) => {
+    const key = c.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return Array.from({ length: n }, (_, k) => out[k % out.length]);
 }
 
 /** Calls `f` after each theme change. */

@@ -50,9 +50,31 @@ export function exportControls(parent: HTMLElement, title: string, onExport: (fo
   return format;
 }
 
-/** The line of mouse and keyboard hints under a panel's plot. */
+let hintIds = 0;
+
+/**
+ * The mouse and keyboard help under a panel's plot: `text`'s ` · `-separated parts as a list
+ * that wraps between parts (never cut off, whatever the width).
+ */
 export function hint(root: HTMLElement, text: string): HTMLElement {
-  const h = el('div', 'hint', root);
-  h.textContent = text;
+  const h = el('ul', 'hint', root);
+  h.id = `spikeworks-hint-${++hintIds}`;
+  h.setAttribute('aria-label', 'Mouse and keyboard help');
+  for (const part of text.split(' · ')) el('li', undefined, h).textContent = part;
   return h;
+}
+
+/**
+ * A Help button in the toolbar that shows or hides the help list (a vscode-button: Tab reaches
+ * it, Enter and Space press it; aria-expanded says the state).
+ */
+export function helpToggle(parent: HTMLElement, help: HTMLElement): HTMLElement {
+  const b = button(parent, 'Help', 'Show or hide the mouse and keyboard help', () => {
+    help.hidden = !help.hidden;
+    b.setAttribute('aria-expanded', String(!help.hidden));
+  });
+  b.classList.add('help-toggle');
+  b.setAttribute('aria-controls', help.id);
+  b.setAttribute('aria-expanded', String(!help.hidden));
+  return b;
 }

@@ -6,16 +6,18 @@ import { el } from '../shared/dom';
 import { Growable, growableInt32 } from '../../protocol/growable';
 import '../shared/panel.css';
 import './traces.css';
-import type { PanelState, RunInfo, TraceChunk, TraceInfo } from '../../protocol/panel-data';
+import type { PanelState, PreviousRun, RunInfo, TraceChunk, TraceInfo } from '../../protocol/panel-data';
 import type { PopulationSpikes } from '../../protocol/sim';
 import { displayUnit, formatCount, formatTime } from '../shared/format';
+import { drawExportHeader, exportScale, exportSubtitle, HEADER_HEIGHT } from '../shared/export-frame';
 import { post } from '../shared/host';
 import { CanvasPainter, SvgPainter, type Painter } from '../shared/painter';
 import { RunPanel } from '../shared/run-panel';
 import { seriesColor } from '../shared/theme';
-import { button, exportControls, hint, select, toolbar, type ExportFormat, type Select } from '../shared/toolbar';
-import { drawChart, plotRect, type Box, type ChartSpec, type Series } from './chart';
-import { decimate, isiHistogram, populationRate } from './stats';
+import { button, exportControls, helpToggle, hint, select, toolbar, type ExportFormat, type Select } from '../shared/toolbar';
+import { drawChart, plotRect, type Box, type ChartSpec, type LegendEntry, type Series } from './chart';
+import { isiHistogram, populationRate } from './stats';
+import { PREVIOUS_OPACITY, tracesCsv, traceChartSpec, type Trace } from './trace-spec';
 
 const CHART_HEIGHT = 200;
 const ISI_BINS = 40;
@@ -28,13 +30,7 @@ interface Pop {
   neurons: Growable<Int32Array>;
 }
 
-interface Trace {
-  info: TraceInfo;
-  data: Float32Array;
-  samples: number;
-}
-
-type ChartKind = { kind: 'trace'; trace: Trace } | { kind: 'rate' } | { kind: 'isi' };
+type ChartKind = { kind: 'trace'; trace: Trace } | { kind: 'hist'; trace: Trace } | { kind: 'rate' } | { kind: 'isi' };
 
 class TracesApp extends RunPanel {
   private pops: Pop[] = [];
@@ -52,6 +48,10 @@ class TracesApp extends RunPanel {
   private windowLabel = el('span', 'window-label');
   private body = el('div', 'charts');
   private binSelect: Select;
+  /** The previous run of the file, and whether it is overlaid ("Compare runs"). */
+  private prev?: { info: RunInfo; stepsDone: number; pops: { name: string; size: number; steps: Int32Array }[]; traces: Trace[] };
+  private compare = false;
+  private compareButton: HTMLElement;
 
   constructor(root: HTMLElement) {
     super();
@@ -64,11 +64,14 @@ class TracesApp extends RunPanel {
       if (v > 0) this.binMs = v;
       this.requestRender();
     });
+    this.compareButton = button(bar, 'Compare', 'Overlay the previous run of this file (dimmed): traces and rates before and after an edit', () => this.setCompare(!this.compare));
+    this.compareButton.setAttribute('aria-pressed', 'false');
+    this.compareButton.setAttribute('disabled', '');
     button(bar, 'Reset view', 'Show the whole run (0)', () => this.setWindow(this.fullWindow()));
     exportControls(bar, 'Save the charts as PNG or SVG, or the data in the window as CSV', (format) => this.export(format));
     root.append(this.body);
     this.body.append(this.message);
-    hint(root, 'Wheel: zoom time · drag: pan · click: pin cursor · double-click: whole run · keys: ←/→ pan, +/− zoom, 0 reset, , and . move the cursor');
+    helpToggle(bar, hint(root, 'Wheel: zoom time · drag: pan · click: pin cursor · double-click: whole run · keys (chart focused): ←/→ pan · +/− zoom · 0 whole run · , and . move the cursor · Esc hide the cursor'));
     new ResizeObserver(() => this.requestRender()).observe(this.body);
     window.addEventListener('mousemove', (e) => this.dragMove(e));
     window.addEventListener('mouseup', (e) => this.dragEnd(e));
@@ -106,6 +109,28 @@ class TracesApp extends RunPanel {
     this.traces = [];
     this.buildCharts();
     this.updateSummary();
+  }
+
+  protected override showPrevious(previous: PreviousRun | null): void {
+    if (!previous) this.prev = undefined;
+    else {
+      const traces: Trace[] = previous.chunks.map((c) => ({ info: c.trace, data: c.data, samples: c.data.length / c.trace.neurons.length }));
+      this.prev = { info: previous.run, stepsDone: previous.stepsDone, pops: previous.spikes.map((s) => ({ name: s.name, size: s.size, steps: s.steps })), traces };
+    }
+    if (this.prev) this.compareButton.removeAttribute('disabled');
+    else {
+      this.compareButton.setAttribute('disabled', '');
+      this.setCompare(false);
+    }
+    this.compareButton.title = this.prev ? `Overlay the previous run of this file (seed ${this.prev.info.seed}), dimmed` : 'No earlier run of this file in this session';
+    this.requestRender();
+  }
+
+  private setCompare(on: boolean): void {
+    this.compare = on && !!this.prev;
+    this.compareButton.setAttribute('aria-pressed', String(this.compare));
+    this.compareButton.textContent = this.compare ? 'Compare: on' : 'Compare';
+    this.requestRender();
   }
 
   protected showWindow(from: number, to: number): void {
@@ -181,13 +206,13 @@ class TracesApp extends RunPanel {
 
   private buildCharts(): void {
     for (const c of this.charts) c.canvas.remove();
-    const specs: ChartKind[] = [...this.traces.map((trace) => ({ kind: 'trace' as const, trace })), ...(this.pops.length ? [{ kind: 'rate' as const }, { kind: 'isi' as const }] : [])];
+    const specs: ChartKind[] = [...this.traces.flatMap((trace): ChartKind[] => (trace.info.synapses ? [{ kind: 'trace', trace }, { kind: 'hist', trace }] : [{ kind: 'trace', trace }])), ...(this.pops.length ? [{ kind: 'rate' as const }, { kind: 'isi' as const }] : [])];
     this.charts = specs.map((spec) => {
       const canvas = el('canvas', 'chart', this.body);
       canvas.tabIndex = 0;
       canvas.setAttribute('role', 'img');
-      canvas.setAttribute('aria-label', spec.kind === 'trace' ? `${spec.trace.info.variable} of ${spec.trace.info.population}` : spec.kind === 'rate' ? 'Population rate' : 'Inter-spike interval distribution');
-      if (spec.kind !== 'isi') this.bindTimeChart(canvas);
+      canvas.setAttribute('aria-label', spec.kind === 'trace' ? `${spec.trace.info.variable} of ${spec.trace.info.population}` : spec.kind === 'hist' ? `Distribution of ${spec.trace.info.variable} of ${spec.trace.info.population} at the cursor` : spec.kind === 'rate' ? 'Population rate' : 'Inter-spike interval distribution');
+      if (spec.kind !== 'isi' && spec.kind !== 'hist') this.bindTimeChart(canvas);
       return { spec, canvas };
     });
     // No populations yet: the plan has not published them (the run is being built).
@@ -310,71 +335,15 @@ class TracesApp extends RunPanel {
 
   private chartSpec(spec: ChartKind, columns: number): ChartSpec {
     if (spec.kind === 'trace') return this.traceSpec(spec.trace, columns);
+    if (spec.kind === 'hist') return this.traceSpec(spec.trace, columns).histogram!;
     if (spec.kind === 'rate') return this.rateSpec();
     return this.isiSpec();
   }
 
   private traceSpec(t: Trace, columns: number): ChartSpec {
-    const [w0, w1] = this.window;
-    const n = t.info.neurons.length;
-    const every = t.info.every;
-    const i0 = Math.floor(w0 / every) - 1;
-    const i1 = Math.ceil(w1 / every) + 2;
-    const lines = t.info.neurons.map((_, m) => decimate(t.data.subarray(0, t.samples * n), n, m, i0, i1, Math.max(10, Math.floor(columns))));
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const l of lines) for (let k = 0; k < l.count; k++) {
-      const v = l.val[k];
-      if (Number.isFinite(v)) {
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-    }
-    if (!(hi >= lo)) [lo, hi] = [0, 1];
-    const unit = displayUnit(t.info.unit, Math.max(Math.abs(lo), Math.abs(hi)));
-    const pad = (hi - lo) * 0.06 || Math.abs(hi) * 0.05 || 1e-12;
     const k = this.pops.findIndex((p) => p.name === t.info.population);
-    const color = seriesColor(this.theme, k >= 0 ? this.pops[k].color : 0);
-    const series: Series[] = lines.map((l, m) => ({
-      label: `${t.info.population}[${t.info.neurons[m]}]`,
-      color,
-      xs: Array.from(l.idx.subarray(0, l.count), (i) => i * every),
-      ys: Array.from(l.val.subarray(0, l.count), (v) => v / unit.scale),
-      n: l.count,
-      opacity: n > 1 ? 0.35 + 0.65 / Math.sqrt(n) : 1,
-    }));
-    let note = `${n} neuron${n === 1 ? '' : 's'}, every ${formatTime(every, every * 10)}`;
-    if (this.cursor !== null && t.samples > 0) {
-      const s = Math.round(this.cursor / every);
-      if (s >= 0 && s < t.samples) {
-        let sum = 0;
-        let mn = Infinity;
-        let mx = -Infinity;
-        for (let m = 0; m < n; m++) {
-          const v = t.data[s * n + m] / unit.scale;
-          sum += v;
-          mn = Math.min(mn, v);
-          mx = Math.max(mx, v);
-        }
-        const f = (v: number) => v.toFixed(Math.abs(mx - mn) < 10 ? 2 : 1);
-        note = `at ${formatTime(this.cursor, w1 - w0)}: mean ${f(sum / n)} ${unit.unit}${n > 1 ? ` (${f(mn)} … ${f(mx)})` : ''}`;
-      }
-    }
-    const range = t.info.neurons.length > 1 ? `${t.info.neurons[0]}…${t.info.neurons[t.info.neurons.length - 1]}` : `${t.info.neurons[0]}`;
-    return {
-      title: `${t.info.variable} · ${t.info.population}[${range}]`,
-      note,
-      xLabel: 'time',
-      yLabel: unit.unit ? `${t.info.variable} (${unit.unit})` : t.info.variable,
-      x0: w0,
-      x1: w1,
-      y0: (lo - pad) / unit.scale,
-      y1: (hi + pad) / unit.scale,
-      xFormat: formatTime,
-      series,
-      cursor: this.cursor,
-      empty: 'no samples yet',
-    };
+    const previous = this.compare ? this.prev?.traces.find((x) => x.info.population === t.info.population && x.info.variable === t.info.variable) : undefined;
+    return traceChartSpec(t, { window: this.window, cursor: this.cursor, columns, theme: this.theme, colorIndex: k >= 0 ? this.pops[k].color : 0, previous, previousLabel: this.prev ? `seed ${this.prev.info.seed}` : undefined });
   }
 
   private rateSpec(): ChartSpec {
@@ -384,6 +353,7 @@ class TracesApp extends RunPanel {
     const doneSteps = this.status === 'running' ? this.stepsDone : Math.max(this.stepsDone, 0);
     let top = 1;
     const notes: string[] = [];
+    const legend: LegendEntry[] = [];
     const series: Series[] = this.pops.map((p) => {
       const rates = populationRate(p.steps.view(), p.size, info.dt, info.steps, binSteps);
       const bins = Math.min(rates.length, Math.floor(doneSteps / binSteps));
@@ -400,8 +370,25 @@ class TracesApp extends RunPanel {
         }
       }
       notes.push(`${p.name} ${(count ? sum / count : 0).toFixed(1)} Hz`);
+      legend.push({ label: p.name, color: seriesColor(this.theme, p.color), value: `${(count ? sum / count : 0).toFixed(1)} Hz` });
       return { label: p.name, color: seriesColor(this.theme, p.color), xs: edges, ys: rates, n: bins, step: true };
     });
+    if (this.compare && this.prev) {
+      const prev = this.prev;
+      const prevBinSteps = Math.max(1, Math.round(this.binMs / 1000 / prev.info.dt));
+      const dimmed: Series[] = prev.pops.flatMap((pp) => {
+        const k = this.pops.findIndex((p) => p.name === pp.name);
+        if (k < 0) return [];
+        const rates = populationRate(pp.steps, pp.size, prev.info.dt, prev.info.steps, prevBinSteps);
+        const bins = Math.min(rates.length, Math.floor(prev.stepsDone / prevBinSteps));
+        const edges = new Float64Array(bins + 1);
+        for (let b = 0; b <= bins; b++) edges[b] = b * prevBinSteps * prev.info.dt;
+        for (let b = 0; b < bins; b++) if (rates[b] > top && edges[b] >= w0 && edges[b] <= w1) top = rates[b];
+        return [{ label: `${pp.name} (previous run)`, color: seriesColor(this.theme, this.pops[k].color), xs: edges, ys: rates, n: bins, step: true, opacity: PREVIOUS_OPACITY }];
+      });
+      series.unshift(...dimmed);
+      legend.push({ label: `previous (seed ${prev.info.seed})`, color: this.theme.muted });
+    }
     return {
       title: `Population rate · ${this.binMs} ms bins`,
       note: `mean in window: ${notes.join(' · ')}`,
@@ -413,6 +400,7 @@ class TracesApp extends RunPanel {
       y1: top * 1.08,
       xFormat: formatTime,
       series,
+      legend,
       cursor: this.cursor,
       empty: 'no spikes yet',
     };
@@ -446,6 +434,7 @@ class TracesApp extends RunPanel {
       y1: top > 0 ? top * 1.1 : 1,
       xFormat: (v) => `${+v.toPrecision(3)} ms`,
       series,
+      legend: common.map((h, k) => ({ label: this.pops[k].name, color: seriesColor(this.theme, this.pops[k].color), value: `CV ${h.cv === null ? '–' : h.cv.toFixed(2)}` })),
       empty: 'fewer than two spikes per neuron in the window',
     };
   }
@@ -462,51 +451,39 @@ class TracesApp extends RunPanel {
       return;
     }
     const total = this.charts.length * CHART_HEIGHT;
-    const drawAll = (p: Painter) =>
+    const drawAll = (p: Painter, top: number) =>
       this.charts.forEach((c, k) => {
-        const box: Box = { x: 0, y: k * CHART_HEIGHT, w: width, h: CHART_HEIGHT };
+        const box: Box = { x: 0, y: top + k * CHART_HEIGHT, w: width, h: CHART_HEIGHT };
         drawChart(p, box, this.chartSpec(c.spec, plotRect(box).w), this.theme);
       });
+    const legend = this.pops.map((p) => ({ label: p.name, color: seriesColor(this.theme, p.color) }));
+    const subtitle = exportSubtitle(this.info, this.status === 'running' ? this.stepsDone : this.stepsDone || this.info.steps, `traces ${formatTime(w0, w1 - w0)} – ${formatTime(w1, w1 - w0)}`);
+    const header = (p: Painter) => drawExportHeader(p, width, this.info!, subtitle, legend, this.theme);
+    const height = HEADER_HEIGHT + total;
     if (format === 'svg') {
       const svg = new SvgPainter(document.createElement('canvas').getContext('2d')!);
-      drawAll(svg);
-      post({ type: 'export', format, fileName: `${base}.svg`, data: svg.document(width, total, this.theme.background) });
+      header(svg);
+      drawAll(svg, HEADER_HEIGHT);
+      post({ type: 'export', format, fileName: `${base}.svg`, data: svg.document(width, height, this.theme.background) });
       return;
     }
-    const dpr = window.devicePixelRatio || 1;
+    const scale = exportScale(window.devicePixelRatio);
     const c = document.createElement('canvas');
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(Math.max(1, total) * dpr);
+    c.width = Math.round(width * scale);
+    c.height = Math.round(height * scale);
     const g = c.getContext('2d')!;
     g.fillStyle = this.theme.background;
     g.fillRect(0, 0, c.width, c.height);
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawAll(new CanvasPainter(g));
+    g.setTransform(scale, 0, 0, scale, 0, 0);
+    const painter = new CanvasPainter(g);
+    header(painter);
+    drawAll(painter, HEADER_HEIGHT);
     post({ type: 'export', format, fileName: `${base}.png`, data: c.toDataURL('image/png') });
   }
 
-  /** Long format: `kind,population,variable,neuron,time_s,value` (SI units; rates in Hz at bin starts). */
   private csv(): string {
     const info = this.info!;
-    const [w0, w1] = this.window;
-    const rows = ['kind,population,variable,neuron,time_s,value'];
-    for (const t of this.traces) {
-      const n = t.info.neurons.length;
-      for (let s = Math.max(0, Math.floor(w0 / t.info.every)); s < t.samples && s * t.info.every <= w1; s++) {
-        for (let m = 0; m < n; m++) rows.push(`trace,${t.info.population},${t.info.variable},${t.info.neurons[m]},${(s * t.info.every).toPrecision(9)},${t.data[s * n + m]}`);
-      }
-    }
-    const binSteps = Math.max(1, Math.round(this.binMs / 1000 / info.dt));
-    for (const p of this.pops) {
-      const rates = populationRate(p.steps.view(), p.size, info.dt, info.steps, binSteps);
-      const bins = Math.min(rates.length, Math.floor(this.stepsDone / binSteps));
-      for (let b = 0; b < bins; b++) {
-        const t = b * binSteps * info.dt;
-        if (t + binSteps * info.dt < w0 || t > w1) continue;
-        rows.push(`rate,${p.name},rate_hz,,${t.toPrecision(9)},${rates[b]}`);
-      }
-    }
-    return rows.join('\n') + '\n';
+    return tracesCsv(this.traces, this.pops.map((p) => ({ name: p.name, size: p.size, steps: p.steps.view() })), { dt: info.dt, steps: info.steps, stepsDone: this.stepsDone, binMs: this.binMs, window: this.window });
   }
 }
 

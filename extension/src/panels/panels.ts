@@ -26,6 +26,8 @@ const REPLAY_CHUNK = 1 << 20;
 
 class ResultPanel {
   ready = false;
+  /** The run whose previous run this panel was sent last. */
+  previousFor?: string;
   constructor(
     readonly kind: PanelKind,
     readonly panel: vscode.WebviewPanel,
@@ -58,6 +60,7 @@ export class Panels implements vscode.Disposable {
           this.show('raster', e.document, true);
         }
         for (const p of this.panels) if (p.document === e.document) p.post(e.message);
+        if (e.message.type === 'run') for (const p of this.panels) if (p.kind === 'traces' && p.document === e.document) this.sendPrevious(p, e.message.run.runId);
       }),
     );
     for (const kind of Object.keys(KINDS) as PanelKind[]) {
@@ -168,8 +171,22 @@ export class Panels implements vscode.Disposable {
     p.post({ type: 'status', runId, status: r.status, stepsDone: r.stepsDone, message: r.message });
     const cursor = this.cursors.get(p.document);
     if (cursor !== undefined) p.post({ type: 'cursor', time: cursor });
+    if (p.kind === 'traces') this.sendPrevious(p, runId, true);
     const window = this.windows.get(p.document);
     if (p.kind === 'traces' && window?.runId === runId) p.post({ type: 'window', from: window.from, to: window.to });
+  }
+
+  /** Sends a traces panel the run before `runId` (once per run, or again after a reload). */
+  private sendPrevious(p: ResultPanel, runId: string, force = false): void {
+    if (!p.ready || (!force && p.previousFor === runId)) return;
+    p.previousFor = runId;
+    const r = this.runner.previousRun(p.document);
+    if (!r || r.info.runId === runId) {
+      p.post({ type: 'previous', runId, previous: null });
+      return;
+    }
+    const spikes = r.info.populations.map(({ name, size }, k) => ({ name, size, ...r.spikes(k) }));
+    p.post({ type: 'previous', runId, previous: { run: r.info, stepsDone: r.stepsDone, spikes: spikes.map((s) => ({ ...s, steps: s.steps.slice(), neurons: s.neurons.slice() })), chunks: r.allSamples().map((c) => ({ ...c, data: c.data.slice() })) } });
   }
 
   private async save(p: ResultPanel, format: 'png' | 'svg' | 'csv', suggested: string, data: string): Promise<void> {

@@ -128,34 +128,7 @@ export function dataFiles(ir: ModelIR): string[] {
   return [...new Set(files)];
 }
 
-const NAMED: [string, DimIR][] = [
-  ['V', [2, 1, -3, -1, 0, 0, 0]],
-  ['S', [-2, -1, 3, 2, 0, 0, 0]],
-  ['A', [0, 0, 0, 1, 0, 0, 0]],
-  ['F', [-2, -1, 4, 2, 0, 0, 0]],
-  ['Ω', [2, 1, -3, -2, 0, 0, 0]],
-  ['s', [0, 0, 1, 0, 0, 0, 0]],
-  ['Hz', [0, 0, -1, 0, 0, 0, 0]],
-  ['m', [1, 0, 0, 0, 0, 0, 0]],
-  ['mol/m³', [-3, 0, 0, 0, 0, 1, 0]],
-  ['', [0, 0, 0, 0, 0, 0, 0]],
-];
-const BASES = ['m', 'kg', 's', 'A', 'K', 'mol', 'cd'];
-
-/** An SI unit symbol for a dimension: a named unit where there is one, else base units. */
-export function unitSymbol(dim: DimIR): string {
-  const hit = NAMED.find(([, d]) => d.every((x, k) => x === dim[k]));
-  if (hit) return hit[0];
-  return dim.flatMap((x, k) => (x === 0 ? [] : [x === 1 ? BASES[k] : `${BASES[k]}^${x}`])).join('·');
-}
-
-/** The unit of each probed state variable, by `population.variable`. */
-export function traceUnit(ir: ModelIR, population: string, variable: string): string {
-  const pop = ir.populations.find((p) => p.name === population);
-  const model = pop ? ir.models[pop.model] : undefined;
-  const v = model?.state.find((s) => s.name === variable) ?? model?.aliases.find((a) => a.name === variable);
-  return v ? unitSymbol(v.dim) : '';
-}
+export { isConnection, traceUnit, unitSymbol } from '../../../protocol/units';
 
 /** Populations whose spikes the engine records: those named by spike probes, or all. */
 export function recordedPopulations(ir: ModelIR): Set<string> {

@@ -10,7 +10,7 @@ import type { RunInfo, RunMessage, TraceInfo } from '../../../protocol/panel-dat
 import type { PopulationShape, PopulationSpikes, ProgressDelta, RunOutput } from '../../../protocol/sim';
 import { RunRefused, RunTerminated, startRun, type RunHandle } from '../../../sim-host/src/host';
 import { plain, type Notifier } from '../notify';
-import { fileName, filesAwaitingTrust, loadModel, readRootsFor, recordedPopulations, simulateBlocks, traceUnit } from './model';
+import { fileName, filesAwaitingTrust, loadModel, readRootsFor, recordedPopulations, simulateBlocks, traceUnit, isConnection } from './model';
 import { buildProgressMessage, runEnd } from './outcome';
 import { RunRecord } from './run-record';
 import { loadRun, runDir, saveRun } from './run-store';
@@ -44,6 +44,8 @@ interface Active {
   finish: () => void;
   /** Trace units by "population.variable". */
   units: Map<string, string>;
+  /** Probe targets that are connections (per-synapse traces). */
+  connections: Set<string>;
   /** The populations whose spikes the model records (by name). */
   recorded: Set<string>;
   /** Shows build progress in the run's progress notification (set once the notification is up). */
@@ -55,6 +57,8 @@ let runCounter = 0;
 export class Runner implements vscode.Disposable {
   private active = new Map<string, Active>();
   private latest = new Map<string, RunRecord>();
+  /** The run before the latest of each model (this session), for "Compare runs". */
+  private previous = new Map<string, RunRecord>();
   private emitter = new vscode.EventEmitter<RunEvent>();
   private changed = new vscode.EventEmitter<void>();
   /** Every message for the panels (run, spikes, samples, status). */
@@ -77,6 +81,11 @@ export class Runner implements vscode.Disposable {
 
   runningDocuments(): string[] {
     return [...this.active.keys()];
+  }
+
+  /** The finished run before the latest one of a model (this session), if any. */
+  previousRun(document: string): RunRecord | undefined {
+    return this.previous.get(document);
   }
 
   /** The latest run of a model: in memory, else from the store (after a reload). */
@@ -150,11 +159,14 @@ export class Runner implements vscode.Disposable {
     // The populations come from the plan (the worker publishes its order): until then, none.
     const info: RunInfo = { runId, document: key, fileName: name, model: ir.name, dt: ir.simulate.dt, steps, seed, backend, populations: [] };
     const record = new RunRecord(info);
+    const before = this.latestRun(key);
+    if (before && before.status !== 'running') this.previous.set(key, before);
     this.latest.set(key, record);
     let finish!: () => void;
     const done = new Promise<void>((res) => (finish = res));
     const units = new Map(ir.probes.filter((p) => p.variable !== 'spikes').flatMap((p) => p.targets.map((t) => [`${t.name}.${p.variable}`, traceUnit(ir, t.name, p.variable)] as const)));
-    const run: Active = { runId, record, finished: false, finish, units, recorded: recordedPopulations(ir) };
+    const connections = new Set(ir.probes.flatMap((p) => p.targets.map((t) => t.name)).filter((name) => isConnection(ir, name)));
+    const run: Active = { runId, record, finished: false, finish, units, connections, recorded: recordedPopulations(ir) };
     this.active.set(key, run);
     this.changed.fire();
     this.emit(key, { type: 'run', run: info });
@@ -328,7 +340,7 @@ export class Runner implements vscode.Disposable {
 
   private traceInfo(run: Active, population: string, variable: string, neurons: number[], every: number): TraceInfo {
     const existing = run.record.traces().find((t) => t.info.population === population && t.info.variable === variable);
-    return existing?.info ?? { population, variable, unit: run.units.get(`${population}.${variable}`) ?? '', neurons: [...neurons], every };
+    return existing?.info ?? { population, variable, unit: run.units.get(`${population}.${variable}`) ?? '', neurons: [...neurons], every, ...(run.connections.has(population) ? { synapses: true } : {}) };
   }
 
   private async fail(key: string, run: Active, doc: vscode.TextDocument, message: string): Promise<void> {
