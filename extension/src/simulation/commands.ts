@@ -10,11 +10,13 @@ import { RunStatusBar } from './status-bar';
 
 /**
  * The .snn document a command is about: its argument (CodeLens, editor title), the active
- * editor, or the model of the focused result panel.
+ * editor, the model of the focused result panel, or (from a walkthrough) the visible model.
  */
 async function targetDocument(arg: unknown, panels: Panels, notify: Notifier): Promise<vscode.TextDocument | undefined> {
   const fromPanel = panels.activePanelDocument();
-  const uri = arg instanceof vscode.Uri ? arg : fromPanel ? vscode.Uri.parse(fromPanel) : vscode.window.activeTextEditor?.document.uri;
+  // A command run from a walkthrough or another non-text editor: the .snn model that is visible.
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'snn')?.document.uri;
+  const uri = arg instanceof vscode.Uri ? arg : fromPanel ? vscode.Uri.parse(fromPanel) : (vscode.window.activeTextEditor?.document.uri ?? visible);
   if (!uri) {
     void notify.info('Open a .snn model to run it.');
     return undefined;
