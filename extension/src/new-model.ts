@@ -20,7 +20,9 @@ async function chooseTemplate(arg: unknown, notify: Notifier): Promise<ModelTemp
   if (given) return given;
   const pick = await notify.pick(
     TEMPLATES.map((t) => ({ label: t.label, description: t.description, id: t.id })),
-    { title: 'New Spikeworks Model', placeHolder: 'Start from a template' },
+    // Run from the walkthrough, the step's completion redraws the page and takes the focus:
+    // the pick stays open (Escape still closes it).
+    { title: 'New Spikeworks Model', placeHolder: 'Start from a template', ignoreFocusOut: true },
   );
   return pick ? templateById(pick.id) : undefined;
 }
