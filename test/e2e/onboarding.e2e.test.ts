@@ -59,8 +59,11 @@ describe('onboarding: the walkthrough and New Model… (code-server + Chromium)'
     for (;;) {
       const frames = page.locator('iframe.webview.ready').filter({ visible: true });
       for (let i = 0; i < (await frames.count()); i++) {
-        const inner = frames.nth(i).contentFrame().frameLocator('iframe#active-frame');
-        if ((await inner.locator(`#app[data-title="${title}"]`).count()) > 0) return inner;
+        // The walkthrough's page is a webview too, and it redraws: hold this frame by its handle,
+        // not by its place in the list.
+        const outer = await (await frames.nth(i).elementHandle())?.contentFrame();
+        const inner = outer?.frameLocator('iframe#active-frame');
+        if (inner && (await inner.locator(`#app[data-title="${title}"]`).count()) > 0) return inner;
       }
       if (Date.now() > deadline) throw new Error(`no visible webview shows "${title}"`);
       await page.waitForTimeout(250);
@@ -85,6 +88,20 @@ describe('onboarding: the walkthrough and New Model… (code-server + Chromium)'
       // The first step's page (markdown media) is shown.
       await walkthrough().locator('.getting-started-step', { hasText: 'Open an example' }).first().click();
       await page.waitForTimeout(1000);
+    });
+  });
+
+  it('a2. the first step\'s button opens coba.snn (Quick Open with its name), which checks the step', async () => {
+    await step('onb-01b-open-example', async () => {
+      await walkthrough().getByRole('button', { name: 'Open coba.snn' }).first().click();
+      await page.locator(`${QUICK_INPUT}`).waitFor({ state: 'visible', timeout: 10_000 });
+      assert.equal(await page.locator(QUICK_INPUT).inputValue(), 'coba.snn');
+      await page.locator(QUICK_ROWS, { hasText: 'coba.snn' }).first().waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab.active', { hasText: 'coba.snn' }).waitFor({ timeout: 20_000 });
+      await page.locator('.monaco-editor .view-lines', { hasText: 'population' }).first().waitFor();
+      await page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first().click();
+      await walkthrough().locator('.getting-started-step', { hasText: 'Open an example' }).locator('.codicon-pass-filled, .complete').first().waitFor({ timeout: 20_000 });
     });
   });
 
