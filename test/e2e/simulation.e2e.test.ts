@@ -329,16 +329,19 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
     await step('sim-08-reveal', async () => {
       const f = await panel('Spike Raster: coba.snn');
       await f.locator('.legend button.pop', { hasText: 'inh' }).click();
-      // The editor shows coba.snn with `inh` selected on its `population` line (12).
+      // The editor shows coba.snn with `inh` selected on its `population` line.
+      const line = readFileSync(join(repoRoot, 'examples', FILE), 'utf8').split('\n').findIndex((l) => /^population inh\b/.test(l)) + 1;
+      assert.ok(line > 0, `no "population inh" line in ${FILE}`);
       await page.locator('.tabs-container .tab.active', { hasText: FILE }).filter({ hasNotText: ':' }).first().waitFor({ timeout: 10_000 });
       const pos = page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first();
       await pos.waitFor({ timeout: 10_000 });
+      const at = new RegExp(`Ln ${line},`);
       let text = '';
-      for (let i = 0; i < 30 && !/Ln 12,/.test(text); i++) {
+      for (let i = 0; i < 30 && !at.test(text); i++) {
         text = await pos.innerText();
-        if (!/Ln 12,/.test(text)) await page.waitForTimeout(100);
+        if (!at.test(text)) await page.waitForTimeout(100);
       }
-      assert.match(text, /Ln 12, Col \d+ \(3 selected\)/, `status bar: ${text}`);
+      assert.match(text, new RegExp(`Ln ${line}, Col \\d+ \\(3 selected\\)`), `status bar: ${text}`);
     });
   });
 
