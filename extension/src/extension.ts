@@ -8,6 +8,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { registerNewModel } from './new-model';
 import { registerSimulation } from './simulation/commands';
 
 let client: LanguageClient | undefined;
@@ -17,6 +18,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(log);
   // Simulation commands and panels first: they work (and panels revive) even if the server fails.
   registerSimulation(context, log);
+  registerNewModel(context, log);
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

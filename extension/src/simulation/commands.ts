@@ -10,11 +10,14 @@ import { RunStatusBar } from './status-bar';
 
 /**
  * The .snn document a command is about: its argument (CodeLens, editor title), the active
- * editor, or the model of the focused result panel.
+ * editor, the model of the focused result panel, or (from a walkthrough) the visible or last model.
  */
-async function targetDocument(arg: unknown, panels: Panels, notify: Notifier): Promise<vscode.TextDocument | undefined> {
+async function targetDocument(arg: unknown, panels: Panels, notify: Notifier, lastModel: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
   const fromPanel = panels.activePanelDocument();
-  const uri = arg instanceof vscode.Uri ? arg : fromPanel ? vscode.Uri.parse(fromPanel) : vscode.window.activeTextEditor?.document.uri;
+  // A command run from a walkthrough (or another editor that is not text): the .snn model that is
+  // visible, else the one last edited.
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'snn')?.document.uri;
+  const uri = arg instanceof vscode.Uri ? arg : fromPanel ? vscode.Uri.parse(fromPanel) : (vscode.window.activeTextEditor?.document.uri ?? visible ?? lastModel);
   if (!uri) {
     void notify.info('Open a .snn model to run it.');
     return undefined;
@@ -42,12 +45,20 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
   };
   updateContext();
 
+  // The .snn model last active in an editor (for commands run from a walkthrough).
+  let lastModel: vscode.Uri | undefined;
+  const remember = (e: vscode.TextEditor | undefined) => {
+    if (e?.document.languageId === 'snn') lastModel = e.document.uri;
+  };
+  remember(vscode.window.activeTextEditor);
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(remember));
+
   const run = async (arg: unknown, backend?: Backend) => {
-    const doc = await targetDocument(arg, panels, notify);
+    const doc = await targetDocument(arg, panels, notify, lastModel);
     return doc ? runner.run(doc, backend) : undefined;
   };
   const showPanel = async (kind: PanelKind, arg: unknown) => {
-    const doc = await targetDocument(arg, panels, notify);
+    const doc = await targetDocument(arg, panels, notify, lastModel);
     if (doc) panels.show(kind, doc.uri.toString());
   };
 

@@ -11,6 +11,7 @@ import type { PopulationShape, PopulationSpikes, ProgressDelta, RunOutput } from
 import { RunRefused, RunTerminated, startRun, type RunHandle } from '../../../sim-host/src/host';
 import { plain, type Notifier } from '../notify';
 import { fileName, filesAwaitingTrust, loadModel, readRootsFor, recordedPopulations, simulateBlocks, traceUnit, isConnection } from './model';
+import { fallbackMessage } from './fallback';
 import { buildProgressMessage, runEnd } from './outcome';
 import { RunRecord } from './run-record';
 import { loadRun, runDir, saveRun } from './run-store';
@@ -246,7 +247,8 @@ export class Runner implements vscode.Disposable {
     record.stepsDone = output.stepsDone;
     const wall = (performance.now() - t0) / 1000;
     if (output.backend) this.log.info(`${name}: ran on ${output.backend}${output.backendNote ? ` (${output.backendNote})` : ''}`);
-    if (backend === 'webgpu' && output.backendNote) void this.notify.info(`Spikeworks: ${name} ran on WASM: ${output.backendNote}`);
+    // The note in full (developer detail: nested reasons, environment variables) is in the log line above.
+    if (backend === 'webgpu' && output.backendNote) void this.notify.info(fallbackMessage(name, output.backendNote));
     const ending = runEnd(output);
     if (ending.status === 'failed') {
       await this.fail(key, run, doc, ending.message ?? 'the simulation failed');
