@@ -267,8 +267,7 @@ export function applyValue(ir: ModelIR, t: ResolvedTarget, value: number): Model
           if (c.name !== ref.connection) return c;
           if (ref.kind === 'weight') return { ...c, weight: constant(value) };
           if (ref.kind === 'delay') return { ...c, delay: constant(value) };
-          const name = ref.name;
-          return c.synapse ? { ...c, synapse: { ...c.synapse, parameters: { ...c.synapse.parameters, [name]: value } } } : c;
+          return ref.kind === 'synapse' && c.synapse ? { ...c, synapse: { ...c.synapse, parameters: { ...c.synapse.parameters, [ref.name]: value } } } : c;
         }),
       };
   }
