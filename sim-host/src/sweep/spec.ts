@@ -177,7 +177,12 @@ export function resolveTarget(ir: ModelIR, target: string): ResolvedTarget {
 export function parseAxis(ir: ModelIR, arg: string, parse: QuantityParser): SweepAxis {
   const eq = arg.indexOf('=');
   if (eq <= 0) throw new SweepError(`--set ${arg}: write target=from:to:count or target=v1,v2,… (e.g. exc.I_e=0pA:500pA:11)`);
-  const resolved = resolveTarget(ir, arg.slice(0, eq));
+  let resolved: ResolvedTarget;
+  try {
+    resolved = resolveTarget(ir, arg.slice(0, eq));
+  } catch (e) {
+    throw e instanceof SweepError ? new SweepError(`--set ${arg}: ${e.message}`) : e;
+  }
   const rhs = arg.slice(eq + 1).trim();
   const read = (text: string): number => {
     const q = parse(text);
