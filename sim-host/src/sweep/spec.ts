@@ -108,7 +108,7 @@ export function didYouMean(name: string, candidates: string[], what: string): st
     const d = editDistance(name, c);
     if (d < bestD) [best, bestD] = [c, d];
   }
-  if (best !== undefined && bestD <= Math.max(1, Math.floor(name.length / 3))) return ` (did you mean '${best}'?)`;
+  if (best !== undefined && bestD <= Math.max(name.length >= 3 ? 2 : 1, Math.floor(name.length / 3))) return ` (did you mean '${best}'?)`;
   if (!candidates.length) return ` (the model has no ${what})`;
   const shown = candidates.slice(0, 12);
   return ` (${what}: ${shown.join(', ')}${candidates.length > shown.length ? ', …' : ''})`;
