@@ -1,6 +1,7 @@
 // A sweep's results: per run the population rates and CVs of inter-spike intervals (summary
 // statistics, no spikes), per point mean ± SD over seeds, and the CSV / JSON files. Pure.
 import { fmtValue } from './estimate';
+import type { SweepCurve, SweepPlot } from '../../../protocol/sweep-panel';
 import type { SweepRun, SweepSpec } from './spec';
 
 export interface PopulationStat {
@@ -129,4 +130,37 @@ export function sweepTable(spec: SweepSpec, rows: SweepRow[]): string {
   const widths = head.map((h, k) => Math.max(h.length, ...body.map((r) => r[k].length)));
   const line = (cells: string[]) => cells.map((c, k) => (k < spec.axes.length ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  ');
   return [line(head), ...body.map(line)].join('\n') + '\n';
+}
+
+/**
+ * The Sweep panel's curves (protocol/sweep-panel.ts): rate against the first axis (in its display
+ * unit), one curve per recorded population and, with two axes, per value of the second; per
+ * point mean, SD, min and max over the seeds that finished.
+ */
+export function sweepPlot(spec: SweepSpec, result: SweepResult, title: string): SweepPlot {
+  const [xAxis, group] = spec.axes;
+  const rows = [...result.rows].sort((a, b) => a.run.index - b.run.index);
+  const pops = rows[0]?.populations.map((p) => p.name) ?? [];
+  const groups = group ? group.values : [undefined];
+  const curves: SweepCurve[] = [];
+  for (const pop of pops) {
+    for (const g of groups) {
+      const c: SweepCurve = { label: g === undefined ? pop : `${pop}, ${group!.target} = ${fmtValue(g, group!.display)}`, xs: [], mean: [], sd: [], min: [], max: [] };
+      for (const x of xAxis.values) {
+        const rates = rows
+          .filter((r) => r.run.values[0] === x && (g === undefined || r.run.values[1] === g))
+          .flatMap((r) => r.populations.filter((p) => p.name === pop).map((p) => p.rate_hz));
+        if (!rates.length) continue;
+        const { mean, sd } = meanSd(rates);
+        c.xs.push(x / xAxis.display.scale);
+        c.mean.push(mean);
+        c.sd.push(sd);
+        c.min.push(Math.min(...rates));
+        c.max.push(Math.max(...rates));
+      }
+      curves.push(c);
+    }
+  }
+  const unit = xAxis.display.unit && xAxis.display.unit !== 'SI' ? ` (${xAxis.display.unit})` : '';
+  return { title, xLabel: `${xAxis.target}${unit}`, seeds: spec.seeds, runsDone: rows.length, runsTotal: result.runsTotal, cancelled: result.cancelled, curves, csv: sweepCsv(spec, result.rows) };
 }
