@@ -12,7 +12,11 @@ import { parseQuantity } from '../language-server/src/ide';
 import type { ModelIR } from '../protocol/ir';
 import { startSweep } from '../sim-host/src/sweep-pool';
 import { estimateSweep } from '../sim-host/src/sweep/estimate';
-import { meanSd, sweepCsv } from '../sim-host/src/sweep/results';
+import { meanSd, sweepCsv, sweepPlot, type SweepRow } from '../sim-host/src/sweep/results';
+import { isSweepPanelMessage, type SweepPlot } from '../protocol/sweep-panel';
+import { drawSweep } from '../webviews/sweep/plot';
+import type { Painter } from '../webviews/shared/painter';
+import type { Theme } from '../webviews/shared/theme';
 import { applyRun, parseAxis, sweepRuns, SweepError, type SweepSpec } from '../sim-host/src/sweep/spec';
 import { distCli, distWorker, ensureBuilt, repoRoot } from './helpers/build';
 import { irOf } from './helpers/model';
@@ -286,5 +290,74 @@ describe('spikeworks sweep: errors, refusals, cancel', () => {
     assert.equal(code, 130, stderr);
     assert.ok(performance.now() - t0 < 3000);
     assert.match(stderr, /stopped before any run finished/);
+  });
+});
+
+describe('the Sweep panel: curves, messages, drawing', () => {
+  const ir = irOf(NOISY);
+  const spec: SweepSpec = { axes: [parseAxis(ir, 'exc.I_e=100pA:300pA:3', parseQuantity), parseAxis(ir, 'inp.weight=1pA,2pA', parseQuantity)], seeds: 3, baseSeed: 1 };
+  // rate = 10·point + seed (a known table)
+  const rows: SweepRow[] = sweepRuns(spec).map((run) => ({ run, sim_s: 1, populations: [{ name: 'exc', size: 20, spikes: 0, rate_hz: 10 * run.point + run.seed, cv_isi: null }] }));
+
+  it('sweepPlot: one curve per population and second-axis value; x in the display unit; mean, SD, min, max over seeds', () => {
+    const plot = sweepPlot(spec, { rows, cancelled: false, runsTotal: rows.length }, 'noisy');
+    assert.equal(plot.xLabel, 'exc.I_e (pA)');
+    assert.deepEqual(plot.curves.map((c) => c.label), ['exc, inp.weight = 1 pA', 'exc, inp.weight = 2 pA']);
+    const [a, b] = plot.curves;
+    assert.deepEqual(a.xs.map((x) => Math.round(x)), [100, 200, 300]);
+    // points 0, 2, 4 (weight 1 pA) and 1, 3, 5 (2 pA); seeds 1, 2, 3: mean 10·p + 2, SD 1
+    assert.deepEqual(a.mean, [2, 22, 42]);
+    assert.deepEqual(b.mean, [12, 32, 52]);
+    assert.deepEqual(a.sd, [1, 1, 1]);
+    assert.deepEqual(b.min, [11, 31, 51]);
+    assert.deepEqual(b.max, [13, 33, 53]);
+    assert.equal(plot.csv, sweepCsv(spec, rows));
+    assert.ok(isSweepPanelMessage({ type: 'sweep', plot }));
+    // a cancelled sweep: the points without runs are left out
+    const part = sweepPlot(spec, { rows: rows.slice(0, 7), cancelled: true, runsTotal: rows.length }, 'noisy');
+    assert.deepEqual(part.curves[0].xs.length, 2);
+    assert.deepEqual(part.curves[1].mean, [12]);
+  });
+
+  it('messages from the extension are checked on arrival', () => {
+    const plot = sweepPlot(spec, { rows, cancelled: false, runsTotal: rows.length }, 'noisy');
+    assert.equal(isSweepPanelMessage({ type: 'sweep', plot: { ...plot, curves: [{ ...plot.curves[0], sd: [1] }] } }), false);
+    assert.equal(isSweepPanelMessage({ type: 'sweep', plot: { ...plot, csv: 3 } }), false);
+    assert.equal(isSweepPanelMessage({ type: 'sweep' }), false);
+    assert.equal(isSweepPanelMessage(null), false);
+  });
+
+  it('drawSweep: higher rates are drawn higher, error bars only with several seeds, no NaN', () => {
+    const theme: Theme = { background: 'bg', foreground: 'fg', muted: 'mu', grid: 'gr', focus: 'fo', cursor: 'cu', selection: 'se', highContrast: false, series: ['c0', 'c1'] };
+    const record = (plot: SweepPlot) => {
+      const lines: number[][] = [];
+      const marks: { x: number; y: number; color: string }[] = [];
+      const coords: number[] = [];
+      const p: Painter = {
+        rect: (x, y, w, h, fill) => {
+          coords.push(x, y, w, h);
+          if (w === 6 && h === 6) marks.push({ x: x + 3, y: y + 3, color: fill });
+        },
+        strokeRect: (...a) => void coords.push(a[0], a[1], a[2], a[3]),
+        line: (x1, y1, x2, y2, stroke) => {
+          coords.push(x1, y1, x2, y2);
+          if (stroke === 'c0' || stroke === 'c1') lines.push([x1, y1, x2, y2]);
+        },
+        polyline: (xs, ys, n) => void coords.push(...Array.from(xs).slice(0, n), ...Array.from(ys).slice(0, n)),
+        text: (_s, x, y) => void coords.push(x, y),
+        measure: (s) => s.length * 6,
+      };
+      drawSweep(p, plot, 600, 400, theme);
+      return { lines, marks, coords };
+    };
+    const plot = sweepPlot(spec, { rows, cancelled: false, runsTotal: rows.length }, 'noisy');
+    const r = record(plot);
+    assert.ok(r.coords.every(Number.isFinite));
+    const c0 = r.marks.filter((m) => m.color === 'c0');
+    assert.equal(c0.length, 3);
+    assert.ok(c0[0].x < c0[1].x && c0[1].x < c0[2].x && c0[0].y > c0[1].y && c0[1].y > c0[2].y, JSON.stringify(c0));
+    assert.equal(r.lines.length, 6 * 3, 'three lines per error bar');
+    const one = record({ ...plot, seeds: 1 });
+    assert.equal(one.lines.length, 0);
   });
 });
