@@ -11,7 +11,7 @@ import { isSweepPanelRequest, type SweepPanelMessage, type SweepPlot } from '../
 import { startSweep } from '../../../sim-host/src/sweep-pool';
 import { estimateSweep } from '../../../sim-host/src/sweep/estimate';
 import { sweepPlot } from '../../../sim-host/src/sweep/results';
-import { parseAxis, sweepRuns, SweepError, type SweepSpec } from '../../../sim-host/src/sweep/spec';
+import { parseAxis, sweepRuns, type SweepSpec } from '../../../sim-host/src/sweep/spec';
 import type { Notifier } from '../notify';
 import { panelHtml, webviewOptions } from '../panels/html';
 import { fileName, loadModel, readRootsFor } from './model';
@@ -40,11 +40,14 @@ export class SweepRunner implements vscode.Disposable {
     }
     const ir = loaded.ir;
     const check = (v: string): string | undefined => {
+      const arg = v.trim();
       try {
-        parseAxis(ir, v.trim(), parseQuantity);
+        parseAxis(ir, arg, parseQuantity);
         return undefined;
       } catch (e) {
-        return e instanceof SweepError ? e.message.replace(/^--set [^:]*(?::[^:]*)*?: /, '') : String(e);
+        const prefix = `--set ${arg}: `;
+        const m = e instanceof Error ? e.message : String(e);
+        return m.startsWith(prefix) ? m.slice(prefix.length) : m;
       }
     };
     const axis = await vscode.window.showInputBox({
