@@ -2,7 +2,7 @@
 // and dist left out): no module-level import cycle; the engine's backends (sim-host/src/wasm,
 // sim-host/src/webgpu) never import each other; no Node import in the engine's core or backends
 // (webgpu/device.ts may load Node modules lazily: it finds the adapter in Node); core imports
-// only itself and protocol/; protocol/ only itself; webviews/ only protocol/, webviews/ and
+// only itself and protocol/; sim-host/src/sweep/ (pure) only itself, core/ and protocol/; protocol/ only itself; webviews/ only protocol/, webviews/ and
 // @vscode-elements/*; the language server neither extension/, cli/, vscode nor the engine (its
 // memory estimate, sim-host/src/core/estimate.ts, excepted); nothing imports "upwards" into
 // extension/ or cli/. A violation fails with the chain of imports that breaks the rule. The
@@ -79,6 +79,8 @@ const under = (file: string, dir: string) => file.startsWith(`${dir}/`);
 const ENGINE = 'sim-host/src';
 const CORE = `${ENGINE}/core`;
 const BACKENDS = [`${ENGINE}/wasm`, `${ENGINE}/webgpu`, `${ENGINE}/targets`];
+/** Parameter sweeps: pure like core (spec, estimate, results), over core and protocol only. */
+const SWEEP = `${ENGINE}/sweep`;
 /** Top-level harnesses that may reach into any area (they test or measure it). */
 const HARNESS = ['test', 'bench', 'scripts'];
 
@@ -158,6 +160,8 @@ export function violations(g: Graph): string[] {
       if (under(from, CORE) && !(to && (under(to, CORE) || under(to, 'protocol')))) {
         out.push(`${to && BACKENDS.some((b) => under(to, b)) ? 'core imports a backend' : 'core imports outside core/ and protocol/'}: ${where}`);
       }
+      // Sweeps: pure (no Node), only core/, protocol/ and themselves.
+      if (under(from, SWEEP) && (isNodeOnly(e.spec) || !(to && (under(to, SWEEP) || under(to, CORE) || under(to, 'protocol'))))) out.push(`sweep/ imports outside sweep/, core/ and protocol/: ${where}`);
       if (under(from, 'protocol') && !(to && under(to, 'protocol'))) out.push(`protocol/ imports outside itself: ${where}`);
       if (under(from, 'webviews') && !(to ? under(to, 'protocol') || under(to, 'webviews') : e.spec.startsWith('@vscode-elements/'))) out.push(`webviews/ imports outside protocol/, webviews/ and @vscode-elements: ${where}`);
       if (under(from, 'language-server')) {
@@ -196,6 +200,8 @@ describe('architecture: the import rules', () => {
       'cli/src/run.ts': ['extension/src/x.ts'],
       'extension/src/x.ts': [],
       'test/t.ts': ['extension/src/x.ts'],
+      'sim-host/src/sweep/s.ts': ['sim-host/src/core/plan.ts', 'protocol/ir.ts', 'node:os', 'sim-host/src/host.ts'],
+      'sim-host/src/host.ts': [],
     });
     const v = violations(g);
     const has = (re: RegExp) => assert.ok(v.some((x) => re.test(x)), `expected ${re} among:\n${v.join('\n')}`);
@@ -210,6 +216,8 @@ describe('architecture: the import rules', () => {
     has(/^language-server imports the editor or a front end: language-server\/src\/x\.ts imports 'vscode'/);
     has(/^language-server imports the editor or a front end: language-server\/src\/x\.ts imports 'cli\/src\/run\.ts'/);
     has(/^language-server imports the engine .*: language-server\/src\/x\.ts imports 'sim-host\/src\/core\/plan\.ts'/);
+    has(/^sweep\/ imports outside .*: sim-host\/src\/sweep\/s\.ts imports 'node:os'/);
+    has(/^sweep\/ imports outside .*: sim-host\/src\/sweep\/s\.ts imports 'sim-host\/src\/host\.ts'/);
     has(/^import upwards into extension\/: cli\/src\/run\.ts imports 'extension\/src\/x\.ts'/);
     // What is allowed stays allowed.
     const not = (re: RegExp) => assert.ok(!v.some((x) => re.test(x)), `unexpected ${re} among:\n${v.join('\n')}`);
@@ -218,6 +226,7 @@ describe('architecture: the import rules', () => {
     not(/'sim-host\/src\/core\/estimate\.ts'/);
     not(/test\/t\.ts/);
     not(/core\/a\.ts imports 'protocol\/ir\.ts'/);
+    not(/sweep\/s\.ts imports 'sim-host\/src\/core\/plan\.ts'/);
   });
 
   it('the checker reads the imports of a source as written', () => {

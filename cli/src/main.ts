@@ -6,6 +6,7 @@ import { URI } from 'vscode-uri';
 import type { SeverityName } from '../../language-server/src/ide';
 import { checkWorkspace, loadModel, setAllowedReadDirs } from './load';
 import { runCommand } from './run';
+import { sweepCommand, type SweepArgs } from './sweep';
 
 const VERSION = '0.1.0';
 
@@ -18,6 +19,15 @@ usage:
                  [--duration T_s] [--csv] [--memory-limit MB] [--allow-read DIR]...
                                                          simulate; writes spikes.bin, traces, summary.json to DIR
                                                          (exit 3: a result file could not be written)
+  spikeworks sweep <file.snn> --set TARGET=FROM:TO:COUNT|TARGET=V1,V2,... [--set ...] [--seeds K] [--seed N]
+                 [--duration T_s] [--workers N] [--out DIR] [--format human|json] [--backend wasm|webgpu|auto]
+                 [--memory-limit MB]
+                                                         run the model over a grid of one or two axes (TARGET:
+                                                         population.parameter, input.rate, connection.weight,
+                                                         connection.delay or seed; values with units, e.g.
+                                                         exc.I_e=0pA:500pA:11), K seeds per point, on a pool of
+                                                         worker threads; prints rates per point, writes sweep.csv
+                                                         and sweep.json to DIR (--memory-limit: all runs at once)
   spikeworks --help | --version
 
 options of every command:
@@ -134,6 +144,55 @@ function parseRun(rest: string[]): Parameters<typeof runCommand>[0] {
   return args;
 }
 
+function parseSweep(rest: string[]): SweepArgs {
+  const args: SweepArgs = { file: '', sets: [], seeds: 1, format: 'human' };
+  const files: string[] = [];
+  const value = (k: number, name: string) => {
+    const v = rest[k + 1];
+    if (v === undefined || v.startsWith('--')) usage(`${name} needs a value`);
+    return v;
+  };
+  const num = (v: string, name: string, int = false, min = 0) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n))) usage(`${name} must be a ${int ? 'whole ' : ''}number ≥ ${min}, got ${v}`);
+    return n;
+  };
+  for (let k = 0; k < rest.length; k++) {
+    const a = rest[k];
+    switch (a) {
+      case '--set': args.sets.push(value(k++, a)); break;
+      case '--seeds': args.seeds = num(value(k++, a), a, true, 1); break;
+      case '--seed': args.seed = num(value(k++, a), a, true); break;
+      case '--duration': args.duration = num(value(k++, a), a); break;
+      case '--workers': args.workers = num(value(k++, a), a, true, 1); break;
+      case '--memory-limit': args.memoryLimitMb = num(value(k++, a), a); break;
+      case '--out': args.out = value(k++, a); break;
+      case '--format': {
+        const f = value(k++, a);
+        if (f !== 'json' && f !== 'human') usage(`--format must be human or json, got ${f}`);
+        args.format = f;
+        break;
+      }
+      case '--backend': {
+        const b = value(k++, a);
+        if (b !== 'wasm' && b !== 'auto' && b !== 'webgpu') usage(`--backend must be wasm, webgpu or auto, got ${b}`);
+        args.backend = b;
+        break;
+      }
+      default:
+        if (a.startsWith('--set=')) args.sets.push(a.slice(6));
+        else if (a.startsWith('-')) usage(`unknown option '${a}'`);
+        else files.push(a);
+    }
+  }
+  if (files.length !== 1) usage('sweep needs exactly one file');
+  if (args.sets.length === 0) usage('sweep needs at least one --set TARGET=FROM:TO:COUNT');
+  if (args.sets.length > 2) usage('a sweep has at most two axes (--set)');
+  if (args.seeds > 10_000) usage(`--seeds must be at most 10000, got ${args.seeds}`);
+  args.file = files[0];
+  return args;
+}
+
 /** Takes the repeatable `--allow-read DIR` out of the arguments (it applies to every command). */
 function takeAllowRead(argv: string[]): string[] {
   const rest: string[] = [];
@@ -164,6 +223,7 @@ function main(args: string[]): number | Promise<number> {
   }
   const [cmd, ...rest] = argv;
   if (cmd === 'run') return runCommand(parseRun(rest));
+  if (cmd === 'sweep') return sweepCommand(parseSweep(rest));
   if (cmd === 'export') {
     const files = rest.filter((a, k) => !a.startsWith('-') && rest[k - 1] !== '--out');
     const o = rest.indexOf('--out');

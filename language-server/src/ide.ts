@@ -24,13 +24,14 @@
 // On Node, ide-node.ts gives the host (`nodeHost`: bounded reads of regular files) and the
 // prelude (`preludeAt(dir)`: each folder's prelude read once per process).
 import { URI } from 'vscode-uri';
-import type { ModelIR } from '../../protocol/ir';
+import type { DimIR, ModelIR } from '../../protocol/ir';
 import type { Diagnostic } from './diagnostics';
 import { SEVERITY_NAMES } from './diagnostics';
 import { lex } from './lexer';
 import { lower } from './lower';
 import { Program, type FileAccess, type Host, type Limits, type PreludeFile } from './program';
 import { LineIndex } from './text';
+import { div as unitDiv, lookupUnit } from './units';
 
 export type { FileAccess, Host, PreludeFile };
 
@@ -246,4 +247,26 @@ export function lowerModel(source: ModelSource, options: WorkspaceOptions): Mode
 /** `path:line:col: severity: message`, the path as given by `shown` (default: the file's path, else its URI). */
 export function formatDiagnostic(d: LocatedDiagnostic, shown: string = d.path ?? d.uri): string {
   return `${shown}:${d.line}:${d.column}: ${d.severity}: ${d.message}`;
+}
+
+/**
+ * A quantity as a command line writes it (`300pA`, `0.5 nS`, `10 Hz`, `2`, `1 mV/ms`): its value
+ * in SI base units and its dimension (the IR's seven bases), read with the language's own unit
+ * table; or why it is not one. Used by `spikeworks sweep --set` (the engine does not import the
+ * language).
+ */
+export function parseQuantity(text: string): { ok: true; value: number; dim: DimIR } | { ok: false; message: string } {
+  const m = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z%][A-Za-z0-9]*(?:\s*\/\s*[A-Za-z][A-Za-z0-9]*)?)?\s*$/.exec(text);
+  if (!m) return { ok: false, message: `'${text}' is not a number with an optional unit (e.g. 300 pA)` };
+  const value = Number(m[1]);
+  if (!Number.isFinite(value)) return { ok: false, message: `'${text}' is not a finite number` };
+  if (!m[2]) return { ok: true, value, dim: [0, 0, 0, 0, 0, 0, 0] };
+  const [num, den] = m[2].split('/').map((s) => s.trim());
+  const a = lookupUnit(num);
+  const b = den === undefined ? undefined : lookupUnit(den);
+  if (!a) return { ok: false, message: `unknown unit '${num}' in '${text}'` };
+  if (den !== undefined && !b) return { ok: false, message: `unknown unit '${den}' in '${text}'` };
+  const dim = b ? unitDiv(a.dim, b.dim) : a.dim;
+  if (dim[7] !== 0) return { ok: false, message: `'${text}': the symbolic unit 'weight' has no SI value` };
+  return { ok: true, value: value * (b ? a.scale / b.scale : a.scale), dim: [dim[0], dim[1], dim[2], dim[3], dim[4], dim[5], dim[6]] };
 }

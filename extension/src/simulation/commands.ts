@@ -7,6 +7,7 @@ import { SimulateCodeLens } from './codelens';
 import { Runner } from './runner';
 import { BACKENDS, type Backend } from './settings';
 import { RunStatusBar } from './status-bar';
+import { SweepRunner } from './sweep';
 
 /**
  * The .snn document a command is about: its argument (CodeLens, editor title), the active
@@ -38,6 +39,7 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
   const runner = new Runner(context.extensionPath, storage, log, status, notify);
   const panels = new Panels(context.extensionUri, runner, log, notify);
   const lens = new SimulateCodeLens(runner);
+  const sweeps = new SweepRunner(context.extensionUri, log, notify);
 
   const updateContext = () => {
     void vscode.commands.executeCommand('setContext', 'spikeworks.runningResources', runner.runningDocuments());
@@ -83,6 +85,11 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
     }),
     vscode.commands.registerCommand('spikeworks.showRaster', (arg: unknown) => showPanel('raster', arg)),
     vscode.commands.registerCommand('spikeworks.showTraces', (arg: unknown) => showPanel('traces', arg)),
+    sweeps,
+    vscode.commands.registerCommand('spikeworks.runSweep', async (arg: unknown) => {
+      const doc = await targetDocument(arg, panels, notify);
+      if (doc) await sweeps.run(doc);
+    }),
   );
   return runner;
 }
