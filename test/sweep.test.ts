@@ -344,6 +344,7 @@ describe('the Sweep panel: curves, messages, drawing', () => {
           if (stroke === 'c0' || stroke === 'c1') lines.push([x1, y1, x2, y2]);
         },
         polyline: (xs, ys, n) => void coords.push(...Array.from(xs).slice(0, n), ...Array.from(ys).slice(0, n)),
+        polygon: (xs, ys, n) => void coords.push(...Array.from(xs).slice(0, n), ...Array.from(ys).slice(0, n)),
         text: (_s, x, y) => void coords.push(x, y),
         measure: (s) => s.length * 6,
       };

@@ -87,7 +87,7 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
     vscode.commands.registerCommand('spikeworks.showTraces', (arg: unknown) => showPanel('traces', arg)),
     sweeps,
     vscode.commands.registerCommand('spikeworks.runSweep', async (arg: unknown) => {
-      const doc = await targetDocument(arg, panels, notify);
+      const doc = await targetDocument(arg, panels, notify, lastModel);
       if (doc) await sweeps.run(doc);
     }),
   );
