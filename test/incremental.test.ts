@@ -169,6 +169,24 @@ describe('incremental analysis equals a fresh one after every edit', () => {
     }
   });
 
+  it("an item added before the model line (or removed from there) moves 'model must come first' with it", () => {
+    // The random edits (seed 20261294, syntax_two_errors.snn, edit 55) found the head's check
+    // taken over with an old verdict on whether the model line comes first (the head's nodes
+    // were unchanged, the first item was not); the memo now keys on the first item too. This
+    // small case re-parses the model line itself, so it guards the verdict, not the memo.
+    const uri = 'file:///virtual/first.snn';
+    const body = '// the model line, two lines down\n\nmodel m\npopulation p = LIF[3]\n';
+    const live = new Program(nodeHost, prelude);
+    const misplaced = () => live.analyze(uri).diagnostics.filter((d) => d.code === 'misplaced').length;
+    // One character turns a line the parser skips into an item, the offsets after it unchanged.
+    live.setText(uri, `xopulation q = LIF[2]\n${body}`);
+    assert.equal(misplaced(), 0);
+    live.setText(uri, `population q = LIF[2]\n${body}`);
+    assert.equal(misplaced(), 1);
+    live.setText(uri, `xopulation q = LIF[2]\n${body}`);
+    assert.equal(misplaced(), 0);
+  });
+
   it('re-parsing takes over the items the edit does not touch (and only those)', () => {
     const model = generateModel(1000).text;
     const first = parseState(model);

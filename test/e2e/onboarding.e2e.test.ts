@@ -2,7 +2,9 @@
 // with Spikeworks" walkthrough opens from the command palette with its five steps; its last
 // step's button runs Spikeworks: New Model…, whose quick pick offers the templates; the chosen
 // template appears as a new file in the folder with no problems; the "Run it" step's button runs
-// it and opens the spike raster with the CLI's spike count for the same file. Screenshots: test-results/onb-*.png.
+// it and opens the spike raster with the CLI's spike count for the same file; "Read the raster"
+// shows it; the unit-mistake step is done as its page says (weight 6 → the error → Ctrl+. → nS).
+// Every step ends checked. Screenshots: test-results/onb-*.png.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -152,5 +154,60 @@ describe('onboarding: the walkthrough and New Model… (code-server + Chromium)'
       await page.waitForTimeout(500);
     });
     assert.ok(existsSync(join(RESULTS, 'onb-04-raster.png')));
+  });
+
+  it('e. the "Read the raster" step\'s button shows the raster of the run, and the step is checked', async () => {
+    await step('onb-05-read-raster', async () => {
+      await page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first().click();
+      await walkthrough().locator('.getting-started-step', { hasText: 'Read the raster' }).first().click();
+      const show = walkthrough().getByRole('button', { name: 'Show Spike Raster' }).first();
+      await show.waitFor({ timeout: 10_000 });
+      await show.click();
+      const f = await panel(`Spike Raster: ${NEW_FILE}`);
+      await f.locator('#run-status[data-status="done"]').waitFor({ timeout: 20_000 });
+      assert.ok(Number(await f.locator('#spike-count').getAttribute('data-spikes')) > 0);
+      await page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first().click();
+      await walkthrough().locator('.getting-started-step', { hasText: 'Read the raster' }).locator('.codicon-pass-filled, .complete').first().waitFor({ timeout: 20_000 });
+    });
+  });
+
+  it('f. the unit-mistake step as its page says: weight 6 is an error in Problems, Ctrl+. adds nS and the error goes', async () => {
+    const text = readFileSync(join(workspace, 'coba.snn'), 'utf8').split(/\r?\n/);
+    const line = text.findIndex((l) => /^\s*weight:\s*6 nS\b/.test(l)) + 1;
+    assert.ok(line > 0, 'coba.snn has the line the walkthrough names (weight: 6 nS)');
+    const original = text[line - 1];
+    const squiggle = page.locator('.monaco-editor .squiggly-error');
+    await step('onb-06-unit-error', async () => {
+      await page.locator('.tabs-container .tab', { hasText: /^coba\.snn/ }).first().click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'coba.snn' }).waitFor({ timeout: 10_000 });
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await openCommandBox(page, `:${line}:1`);
+      await page.keyboard.press('Shift+End');
+      await page.keyboard.insertText(original.replace(/6 nS/, '6'));
+      await page.keyboard.press('Escape');
+      // The page's words: the number needs a unit of siemens.
+      await page.keyboard.press('Control+Shift+M');
+      await page.locator(PROBLEM_ROWS, { hasText: /needs a unit/ }).filter({ hasText: /siemens/ }).first().waitFor({ timeout: 30_000 });
+      await squiggle.first().waitFor({ state: 'visible', timeout: 10_000 });
+    });
+    await step('onb-07-unit-quick-fix', async () => {
+      // The cursor on the 6, Ctrl+. lists "Add unit nS" (the preferred fix); take it.
+      const col = original.indexOf('6 nS') + 1;
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await openCommandBox(page, `:${line}:${col}`);
+      await page.keyboard.press('Control+.');
+      const action = page.locator('.action-widget .monaco-list-row, .context-view .action-widget li', { hasText: 'Add unit nS' }).first();
+      await action.waitFor({ timeout: 20_000 });
+      await page.screenshot({ path: join(RESULTS, 'onb-07a-quick-fix-menu.png') });
+      await action.click();
+      await page.locator('.monaco-editor .view-lines', { hasText: /weight:\s*6 nS/ }).first().waitFor({ timeout: 10_000 });
+      await page.locator(PROBLEM_ROWS, { hasText: /needs a unit/ }).first().waitFor({ state: 'detached', timeout: 30_000 });
+      await squiggle.first().waitFor({ state: 'detached', timeout: 10_000 });
+      await page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first().click();
+      await walkthrough().locator('.getting-started-step', { hasText: 'Make a unit mistake' }).first().click();
+      await walkthrough().getByRole('button', { name: 'Show Problems' }).first().click();
+      await page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first().click();
+      await walkthrough().locator('.getting-started-step', { hasText: 'Make a unit mistake' }).locator('.codicon-pass-filled, .complete').first().waitFor({ timeout: 20_000 });
+    });
   });
 });

@@ -2,8 +2,9 @@
 // and the file's models) and each network item's check produced — diagnostics, references,
 // estimates, deferred values, expression types, the size and model a population or input got.
 // The next check of the same file takes a record over instead of checking again when
-//   - the head: the same syntax-tree nodes at the same offsets (the incremental parser keeps the
-//     nodes of items an edit does not touch), and no imports (imported analyses are rebuilt);
+//   - the head: the same syntax-tree nodes at the same offsets, the same first item ('model'
+//     must come first reads it), and no imports (imported analyses are rebuilt); the
+//     incremental parser keeps the nodes of items an edit does not touch;
 //   - an item: the head was taken over, the network's interface (`netKey`: every item's kind,
 //     name, and what other items read of it — a population's model, size and layout, an input's
 //     kind and size, a connection's synapse) is unchanged, and the item is the same node at the
@@ -41,7 +42,8 @@ export interface ItemRecord extends Effects {
 }
 
 export interface CheckMemo {
-  head?: { nodes: A.Item[]; starts: number[]; record: HeadRecord };
+  /** `first`: the file's first item, whatever its kind ('model' must come first reads it). */
+  head?: { nodes: A.Item[]; starts: number[]; first: A.Item | undefined; record: HeadRecord };
   netKey?: string;
   netSyms?: Sym[];
   items: Map<A.Item, ItemRecord>;
@@ -136,9 +138,9 @@ export function headNodes(items: readonly A.Item[]): A.Item[] {
   return items.filter((it) => it.kind === 'model' || it.kind === 'import' || it.kind === 'neuron' || it.kind === 'synapse');
 }
 
-export function sameHead(memo: CheckMemo | undefined, nodes: A.Item[]): memo is CheckMemo & { head: NonNullable<CheckMemo['head']> } {
+export function sameHead(memo: CheckMemo | undefined, nodes: A.Item[], first: A.Item | undefined): memo is CheckMemo & { head: NonNullable<CheckMemo['head']> } {
   const h = memo?.head;
-  if (!h || h.nodes.length !== nodes.length) return false;
+  if (!h || h.nodes.length !== nodes.length || h.first !== first) return false;
   for (let k = 0; k < nodes.length; k++) if (h.nodes[k] !== nodes[k] || h.starts[k] !== nodes[k].start) return false;
   return !nodes.some((n) => n.kind === 'import');
 }

@@ -59,14 +59,14 @@ export function runChecks(uri: string, file: A.SnnFile, ctx: CheckContext, isPre
   if (!isPrelude) for (const [k, m] of ctx.preludeModels()) cx.models.set(k, m);
   const items = file.items;
   const head = headNodes(items);
-  const headReused = sameHead(last, head);
+  const headReused = sameHead(last, head, items[0]);
   if (headReused) replayHead(cx, last.head.record);
   else {
     const end = record(cx);
     const modelsSet: [string, ModelInfo][] = [];
     const own0 = cx.own.length;
     checkHead(cx, items, modelsSet);
-    if (next) next.head = { nodes: head, starts: head.map((n) => n.start), record: { ...end(), modelsSet, own: cx.own.slice(own0) } };
+    if (next) next.head = { nodes: head, starts: head.map((n) => n.start), first: items[0], record: { ...end(), modelsSet, own: cx.own.slice(own0) } };
   }
   // 3. network names
   const s0 = cx.symbols.length;
