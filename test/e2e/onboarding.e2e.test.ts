@@ -199,10 +199,15 @@ describe('onboarding: the walkthrough and New Model… (code-server + Chromium)'
       const action = page.locator('.action-widget .monaco-list-row, .context-view .action-widget li', { hasText: 'Add unit nS' }).first();
       await action.waitFor({ timeout: 20_000 });
       await page.screenshot({ path: join(RESULTS, 'onb-07a-quick-fix-menu.png') });
-      await action.click();
-      await page.locator('.monaco-editor .view-lines', { hasText: /weight:\s*6 nS/ }).first().waitFor({ timeout: 10_000 });
+      // Keyboard, as after Ctrl+.: the fix is the focused (preferred) row; Enter applies it.
+      assert.match((await action.getAttribute('class')) ?? '', /\bfocused\b/, 'Add unit nS is the preferred fix');
+      await page.keyboard.press('Enter');
       await page.locator(PROBLEM_ROWS, { hasText: /needs a unit/ }).first().waitFor({ state: 'detached', timeout: 30_000 });
       await squiggle.first().waitFor({ state: 'detached', timeout: 10_000 });
+      // Saved, the line is the original again (the fix inserted " nS" after the 6).
+      await page.keyboard.press('Control+S');
+      for (let i = 0; i < 40 && readFileSync(join(workspace, 'coba.snn'), 'utf8').split(/\r?\n/)[line - 1] !== original; i++) await page.waitForTimeout(250);
+      assert.equal(readFileSync(join(workspace, 'coba.snn'), 'utf8').split(/\r?\n/)[line - 1], original);
       await page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first().click();
       await walkthrough().locator('.getting-started-step', { hasText: 'Make a unit mistake' }).first().click();
       await walkthrough().getByRole('button', { name: 'Show Problems' }).first().click();
