@@ -1,8 +1,7 @@
-// Units of probed variables and the result CSVs' columns, for the extension and the panels
-// (their exports): SI symbols from the IR's dimensions, a weight's unit from the variable its
-// connection drives, fixed time decimals from the step, and column headers
-// `variable(target[index]) [unit]` (protocol/results.md; the CLI's trace files keep their
-// digest-pinned format for now).
+// Units of probed variables and the result CSVs' columns, shared by the CLI (its trace files)
+// and the extension and panels (their exports): SI symbols from the IR's dimensions, a weight's
+// unit from the variable its connection drives, fixed time decimals from the step, and column
+// headers `variable(target[index]) [unit]` (protocol/results.md).
 import type { DimIR, ModelIR } from './ir';
 
 const NAMED: [string, DimIR][] = [

@@ -96,8 +96,9 @@ describe('result files are streamed and written independently (item 9)', () => {
   });
   const expectedCsv = (t: RunOutput['traces'][number]) => {
     const n = t.neurons.length;
-    const rows = [`time_s,${t.neurons.map((i) => `exc[${i}]`).join(',')}`];
-    for (let k = 0; k * n < t.data.length; k++) rows.push([(k * t.every).toPrecision(9), ...Array.from(t.data.subarray(k * n, (k + 1) * n), String)].join(','));
+    const rows = [`time [s],${t.neurons.map((i) => `v(exc[${i}]) [V]`).join(',')}`];
+    // every = 0.1 ms: four decimals tell the samples apart
+    for (let k = 0; k * n < t.data.length; k++) rows.push([`${Math.floor(k / 10000)}.${String(k % 10000).padStart(4, '0')}`, ...Array.from(t.data.subarray(k * n, (k + 1) * n), String)].join(','));
     return rows.join('\n') + '\n';
   };
 
@@ -108,7 +109,7 @@ describe('result files are streamed and written independently (item 9)', () => {
     const nodeFs = createRequire(__filename)('node:fs') as typeof fs;
     const writes = mock.method(nodeFs, 'writeSync');
     try {
-      writeTrace(file, t, 4096);
+      writeTrace(file, t, 4096, 'V');
     } finally {
       writes.mock.restore();
     }
@@ -133,6 +134,28 @@ describe('result files are streamed and written independently (item 9)', () => {
     assert.match(r.failed[0].message, /EISDIR/);
     assert.deepEqual(r.written.map((f) => path.basename(f)).sort(), ['spikes.bin', 'spikes.csv', 'summary.json', 'trace_exc_I_syn.csv']);
     assert.deepEqual([...readSpikesBinary(path.join(out, 'spikes.bin')).populations[0].neurons], [2, 0]);
+  });
+
+  it('trace CSVs: time with fixed decimals from the sample interval, headers with units (issue 13)', () => {
+    const f = model('units.snn', [
+      'population exc = LIF[2] { I_e = 1 nA }',
+      'population post = LIF[2]',
+      'connect ee: exc -> post { rule: all_to_all; weight: 0.5 pA; target: I_syn; synapse: CalciumHebbian(w_max = 1 pA, eta = 0.01) }',
+      'probe v(exc) every 0.25 ms',
+      'probe w(ee) every 1 ms',
+      'simulate { dt: 0.05 ms; duration: 5 ms }',
+      '',
+    ].join('\n'));
+    const out = path.join(dir, 'unit-results');
+    const r = cli(['run', f, '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    const v = fs.readFileSync(path.join(out, 'trace_exc_v.csv'), 'utf8').trim().split('\n');
+    assert.equal(v[0], 'time [s],v(exc[0]) [V],v(exc[1]) [V]');
+    assert.deepEqual(v.slice(1, 6).map((l) => l.split(',')[0]), ['0.00000', '0.00025', '0.00050', '0.00075', '0.00100']);
+    assert.ok(v.slice(1).every((l) => /^\d\.\d{5},/.test(l)), 'every time with five decimals');
+    const w = fs.readFileSync(path.join(out, 'trace_ee_w.csv'), 'utf8').split('\n');
+    assert.equal(w[0], 'time [s],w(ee[0->0]) [A],w(ee[0->1]) [A],w(ee[1->0]) [A],w(ee[1->1]) [A]');
+    assert.equal(w[2].split(',')[0], '0.001');
   });
 
   it('the CLI writes summary and spikes, names the failed file and exits 3', () => {

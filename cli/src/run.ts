@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { cliAccess, loadModel } from './load';
 import { RunRefused, RunTerminated, startRun } from '../../sim-host/src/host';
 import { summarize, writeResults, type Summary } from '../../sim-host/src/output';
+import { traceUnit } from '../../protocol/units';
 
 export interface RunArgs {
   file: string;
@@ -87,7 +88,7 @@ export async function runCommand(a: RunArgs): Promise<number> {
   if (tty) process.stderr.write('\r' + ' '.repeat(90) + '\r');
   if (out.backendNote) process.stderr.write(`spikeworks: ${out.backendNote}\n`);
   const summary = summarize(out, (performance.now() - t0) / 1000, out.backend ?? 'wasm', checkS);
-  const failed = a.out ? writeResults(a.out, out, summary, { csv: a.csv }).failed : [];
+  const failed = a.out ? writeResults(a.out, out, summary, { csv: a.csv, units: (population, variable) => traceUnit(ir, population, variable) }).failed : [];
   if (a.format === 'json') process.stdout.write(JSON.stringify(failed.length ? { ...summary, output_errors: failed } : summary) + '\n');
   else process.stdout.write(humanSummary(summary, failed.length ? undefined : a.out));
   for (const f of failed) process.stderr.write(`spikeworks: could not write ${f.file}: ${f.message}\n`);

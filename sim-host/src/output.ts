@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunOutput } from '../../protocol/sim';
+import { formatSeconds, TIME_COLUMN, timeDecimals, traceColumn } from '../../protocol/units';
 
 export const SPIKE_MAGIC = 'SWSPIKE1';
 
@@ -230,25 +231,33 @@ export function traceFile(dir: string, t: RunOutput['traces'][number]): string {
   return path.join(dir, `trace_${t.population}_${t.variable}.csv`);
 }
 
-/** One probe's trace as CSV (protocol/results.md), streamed row by row. */
-export function writeTrace(file: string, t: RunOutput['traces'][number], chunkBytes?: number): void {
+/**
+ * One probe's trace as CSV (protocol/results.md), streamed row by row: `time [s]` with the
+ * decimals that tell samples apart, then `v(exc[3]) [V]` per neuron (`w(ee[i->j]) [A]` per
+ * synapse); `unit` is the SI symbol of the variable ("" when dimensionless, headed `[1]`).
+ */
+export function writeTrace(file: string, t: RunOutput['traces'][number], chunkBytes?: number, unit = ''): void {
   const n = t.neurons.length;
   const syn = t.synapses;
+  const decimals = timeDecimals(t.every);
   withWriter(file, chunkBytes, (w) => {
-    w.line(`time_s,${t.neurons.map((i, m) => (syn ? `${t.population}[${syn.pre[m]}->${syn.post[m]}]` : `${t.population}[${i}]`)).join(',')}`);
+    w.line(`${TIME_COLUMN},${t.neurons.map((i, m) => traceColumn(t.variable, syn ? `${t.population}[${syn.pre[m]}->${syn.post[m]}]` : `${t.population}[${i}]`, unit)).join(',')}`);
     for (let k = 0; k * n < t.data.length; k++) {
-      let row = (k * t.every).toPrecision(9);
+      let row = formatSeconds(k * t.every, decimals);
       for (let m = 0; m < n; m++) row += ',' + String(t.data[k * n + m]);
       w.line(row);
     }
   });
 }
 
-export function writeTraces(dir: string, out: RunOutput, chunkBytes?: number): string[] {
+/** The SI unit symbol of a probed variable (`protocol/units.ts` traceUnit over the run's IR). */
+export type TraceUnits = (population: string, variable: string) => string;
+
+export function writeTraces(dir: string, out: RunOutput, chunkBytes?: number, units?: TraceUnits): string[] {
   const files: string[] = [];
   for (const t of out.traces) {
     const file = traceFile(dir, t);
-    writeTrace(file, t, chunkBytes);
+    writeTrace(file, t, chunkBytes, units?.(t.population, t.variable));
     files.push(file);
   }
   return files;
@@ -265,7 +274,7 @@ export interface OutputFailure {
  * (with `csv`) and one CSV per trace. Each is written on its own: one that fails (a folder in
  * its place, a full disk) is reported and the others are still written.
  */
-export function writeResults(dir: string, out: RunOutput, summary: Summary, opts: { csv?: boolean; chunkBytes?: number } = {}): { written: string[]; failed: OutputFailure[] } {
+export function writeResults(dir: string, out: RunOutput, summary: Summary, opts: { csv?: boolean; chunkBytes?: number; units?: TraceUnits } = {}): { written: string[]; failed: OutputFailure[] } {
   const written: string[] = [];
   const failed: OutputFailure[] = [];
   const attempt = (file: string, write: () => void) => {
@@ -286,7 +295,7 @@ export function writeResults(dir: string, out: RunOutput, summary: Summary, opts
   if (opts.csv) attempt(path.join(dir, 'spikes.csv'), () => writeSpikesCsv(path.join(dir, 'spikes.csv'), out, opts.chunkBytes));
   for (const t of out.traces) {
     const file = traceFile(dir, t);
-    attempt(file, () => writeTrace(file, t, opts.chunkBytes));
+    attempt(file, () => writeTrace(file, t, opts.chunkBytes, opts.units?.(t.population, t.variable)));
   }
   return { written, failed };
 }
