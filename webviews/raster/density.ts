@@ -78,8 +78,10 @@ function exactFrame(store: SpikeStore, t0: number, t1: number, r0: number, r1: n
   if (filter && corners.length < W * H) corners = new Float32Array(W * H);
   const acc = filter ? corners.subarray(0, W * H) : counts;
   if (filter) acc.fill(0);
-  // A marker whose top row is above the view can still reach into it.
-  const reach = Math.ceil(mh / sy);
+  // A marker sits in the middle of its row (a tall row: few neurons shown); one whose row
+  // starts above the view can still reach into it.
+  const pad = Math.max(0, Math.floor((sy - mh) / 2));
+  const reach = Math.ceil((pad + mh) / sy);
   store.pops.forEach((p, k) => {
     if (p.row + p.size <= r0 - reach || p.row >= r1) return;
     const n0 = Math.floor(r0) - p.row - reach;
@@ -89,7 +91,7 @@ function exactFrame(store: SpikeStore, t0: number, t1: number, r0: number, r1: n
       const { steps, neurons, a, b } = seg;
       if (filter) {
         for (let m = a; m < b; m++) {
-          const y = Math.floor((rowBase + neurons[m]) * sy) + mh - 1;
+          const y = Math.floor((rowBase + neurons[m]) * sy) + pad + mh - 1;
           if (y < 0 || y >= H) continue;
           const x = Math.floor((steps[m] - t0) * sx) + mw - 1;
           if (x < 0 || x >= W) continue;
@@ -98,7 +100,7 @@ function exactFrame(store: SpikeStore, t0: number, t1: number, r0: number, r1: n
         }
       } else if (mw === 1 && mh === 1) {
         for (let m = a; m < b; m++) {
-          const y = Math.floor((rowBase + neurons[m]) * sy);
+          const y = Math.floor((rowBase + neurons[m]) * sy) + pad;
           if (y < 0 || y >= h) continue;
           const x = Math.floor((steps[m] - t0) * sx);
           if (x < 0 || x >= w) continue;
@@ -108,7 +110,7 @@ function exactFrame(store: SpikeStore, t0: number, t1: number, r0: number, r1: n
         }
       } else {
         for (let m = a; m < b; m++) {
-          const yTop = Math.floor((rowBase + neurons[m]) * sy);
+          const yTop = Math.floor((rowBase + neurons[m]) * sy) + pad;
           if (yTop + mh <= 0 || yTop >= h) continue;
           const xLeft = Math.floor((steps[m] - t0) * sx);
           if (xLeft + mw <= 0 || xLeft >= w) continue;
