@@ -8,7 +8,7 @@
 // contrast theme both panels take the theme's colours. Screenshots go to test-results/.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -370,7 +370,14 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
         await input.fill(join(workspace, name));
         await page.keyboard.press('Enter');
         const target = join(workspace, name);
-        for (let i = 0; i < 50 && !existsSync(target); i++) await page.waitForTimeout(100);
+        // The file appears before its bytes do: wait until it is non-empty and stops growing.
+        let size = -1;
+        for (let i = 0; i < 100; i++) {
+          const now = existsSync(target) ? statSync(target).size : -1;
+          if (now > 0 && now === size) break;
+          size = now;
+          await page.waitForTimeout(100);
+        }
         assert.ok(existsSync(target), `${name} was not written`);
         return readFileSync(target);
       };
