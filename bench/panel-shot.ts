@@ -2,6 +2,7 @@
 // façade, runs it on the simulation worker, sends the panel the messages the extension sends
 // (run, spikes, samples, status; then a cursor) and screenshots headless Chromium.
 //   npx tsx bench/panel-shot.ts <model.snn> <raster|traces> <width> <out.png> [duration_s] [cursor_s] [height]
+//   SEED=<n> overrides the model's seed (the run uses the seed the model gives otherwise).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   const outcome = lowerModel({ file: path }, { host: nodeHost, prelude: preludeAt(join(root, 'language-server')) });
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.diagnostics).slice(0, 500));
   const ir = outcome.ir;
-  const run = await startRun(ir, { seed: 1, baseDir: dirname(path), ...(duration ? { duration: Number(duration) } : {}) }, undefined, join(root, 'dist', 'sim-worker.js')).result;
+  const run = await startRun(ir, { ...(process.env.SEED ? { seed: Number(process.env.SEED) } : {}), baseDir: dirname(path), ...(duration ? { duration: Number(duration) } : {}) }, undefined, join(root, 'dist', 'sim-worker.js')).result;
   // COMPARE=1: a first run with seed 2 is sent as the previous run, and Compare is pressed.
   const compare = process.env.COMPARE ? await startRun(ir, { seed: 2, baseDir: dirname(path), ...(duration ? { duration: Number(duration) } : {}) }, undefined, join(root, 'dist', 'sim-worker.js')).result : undefined;
   const recorded = recordedPopulations(ir);

@@ -7,7 +7,6 @@
 // expression is evaluated for is bounded (MAX_PER_NEURON_VALUES).
 import type * as A from './ast';
 import { DISTRIBUTIONS } from './schema';
-import { DIMENSIONLESS } from './units';
 import { ExprChecker, type Env } from './expressions';
 
 /** The most neurons a per-neuron expression is evaluated for (each value travels in the IR). */

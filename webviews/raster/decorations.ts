@@ -2,7 +2,7 @@
 // simulated-so-far mark, time cursor, brush — drawn through a Painter, so that the screen and
 // the SVG export are the same picture.
 import type { Painter } from '../shared/painter';
-import { formatCount, formatTime, niceTicks } from '../shared/format';
+import { countOf, formatCount, formatTime, niceTicks } from '../shared/format';
 import { seriesColor, type Theme } from '../shared/theme';
 import type { View } from './density';
 import type { SpikeStore } from './spike-store';
@@ -42,7 +42,7 @@ export function indexWidth(store: SpikeStore | undefined, measure: (s: string, b
 
 /** Left margin wide enough for the population labels and the neuron-index labels. */
 export function leftMargin(store: SpikeStore | undefined, measure: (s: string, bold: boolean) => number): number {
-  const widest = Math.max(0, ...(store?.pops ?? []).map((p) => Math.max(measure(p.name, true), measure(`${formatCount(p.size)} neurons`, false))));
+  const widest = Math.max(0, ...(store?.pops ?? []).map((p) => Math.max(measure(p.name, true), measure(countOf(p.size, 'neuron'), false))));
   return Math.ceil(Math.min(240, Math.max(84, widest + 28)) + indexWidth(store, measure));
 }
 
@@ -93,7 +93,7 @@ export function drawDecorations(p: Painter, g: Geometry, d: Decor): void {
     if (yb - ya >= 13) {
       const mid = (ya + yb) / 2;
       p.text(pop.name, g.x - 14 - idxW, mid - (yb - ya >= 30 ? 6 : 0), { color: theme.foreground, align: 'right', baseline: 'middle', bold: true });
-      if (yb - ya >= 30) p.text(`${formatCount(pop.size)} neurons`, g.x - 14 - idxW, mid + 8, { color: theme.muted, align: 'right', baseline: 'middle', size: 10 });
+      if (yb - ya >= 30) p.text(countOf(pop.size, 'neuron'), g.x - 14 - idxW, mid + 8, { color: theme.muted, align: 'right', baseline: 'middle', size: 10 });
     }
     // Index i of this population is row pop.row + i, drawn at the middle of its row.
     const i0 = a - pop.row;

@@ -7,7 +7,7 @@ import '../shared/panel.css';
 import './raster.css';
 import type { PanelState, RunInfo } from '../../protocol/panel-data';
 import type { PopulationSpikes } from '../../protocol/sim';
-import { formatCount, formatTime } from '../shared/format';
+import { countOf, formatCount, formatTime } from '../shared/format';
 import { drawExportHeader, exportScale, exportSubtitle, HEADER_HEIGHT } from '../shared/export-frame';
 import { post } from '../shared/host';
 import { CanvasPainter, SvgPainter } from '../shared/painter';
@@ -155,7 +155,7 @@ class RasterApp extends RunPanel {
     const count = el('span', 'count', s);
     count.id = 'spike-count';
     count.dataset.spikes = String(total);
-    count.textContent = `${formatCount(total)} spikes`;
+    count.textContent = countOf(total, 'spike');
     const st = el('span', `status status-${this.status}`, s);
     st.id = 'run-status';
     st.dataset.status = this.status;
@@ -172,7 +172,7 @@ class RasterApp extends RunPanel {
     if (!this.store) return;
     this.store.pops.forEach((p, k) => {
       const b = el('button', 'pop', this.legend);
-      b.title = `${p.name}: ${formatCount(p.size)} neurons — go to its definition`;
+      b.title = `${p.name}: ${countOf(p.size, 'neuron')} — go to its definition`;
       const sw = el('span', 'swatch', b);
       sw.style.background = seriesColor(this.theme, this.colors[k] ?? k);
       const n = el('span', 'pop-name', b);

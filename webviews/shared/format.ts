@@ -32,6 +32,11 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** A count with its noun, singular for one: "1 neuron", "7,887 synapses". */
+export function countOf(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${Math.round(n) === 1 ? '' : 's'}`;
+}
+
 /** A tick label for `v` on an axis whose ticks are `step` apart: enough decimals for the step, exponent form for extreme magnitudes. */
 export function formatTick(v: number, step: number): string {
   if (v === 0 || !Number.isFinite(v)) return String(v === 0 ? 0 : v);

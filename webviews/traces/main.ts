@@ -8,7 +8,7 @@ import '../shared/panel.css';
 import './traces.css';
 import type { PanelState, PreviousRun, RunInfo, TraceChunk, TraceInfo } from '../../protocol/panel-data';
 import type { PopulationSpikes } from '../../protocol/sim';
-import { displayUnit, formatCount, formatTime } from '../shared/format';
+import { countOf, formatTime } from '../shared/format';
 import { drawExportHeader, exportScale, exportSubtitle, HEADER_HEIGHT } from '../shared/export-frame';
 import { post } from '../shared/host';
 import { CanvasPainter, SvgPainter, type Painter } from '../shared/painter';
@@ -190,7 +190,7 @@ class TracesApp extends RunPanel {
     const meta = el('span', 'meta', s);
     const spikes = this.pops.reduce((a, p) => a + p.steps.length, 0);
     const state = this.statusText();
-    meta.textContent = ` seed ${this.info.seed} · ${formatCount(spikes)} spikes · ${state}`;
+    meta.textContent = ` seed ${this.info.seed} · ${countOf(spikes, 'spike')} · ${state}`;
   }
 
   private updateWindowLabel(): void {
@@ -421,7 +421,7 @@ class TracesApp extends RunPanel {
       for (const y of ys) top = Math.max(top, y);
       return { label: this.pops[k].name, color: seriesColor(this.theme, this.pops[k].color), xs: Array.from(h.edges, (e) => e * 1000), ys, n: h.n ? h.counts.length : 0, step: true };
     });
-    const note = common.map((h, k) => `${this.pops[k].name}: ${formatCount(h.n)} ISIs, CV ${h.cv === null ? '–' : h.cv.toFixed(2)}`).join(' · ');
+    const note = common.map((h, k) => `${this.pops[k].name}: ${countOf(h.n, 'ISI')}, CV ${h.cv === null ? '–' : h.cv.toFixed(2)}`).join(' · ');
     return {
       title: `ISI distribution · ${formatTime(w0, w1 - w0)} – ${formatTime(w1, w1 - w0)}`,
       note,

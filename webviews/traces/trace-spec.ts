@@ -3,7 +3,7 @@
 // more (and every synapse probe) are summarised: mean ± SD over time as a band, the mean as a
 // line, and for synapses a histogram of the values at the cursor (or the last sample).
 import type { TraceInfo } from '../../protocol/panel-data';
-import { dimensionlessScale, displayUnit, formatCount, formatInterval, formatTick, formatTime, formatValue } from '../shared/format';
+import { countOf, dimensionlessScale, displayUnit, formatCount, formatInterval, formatTick, formatTime, formatValue } from '../shared/format';
 import { distinctColors, MAX_DISTINCT, seriesColor, type Theme } from '../shared/theme';
 import type { ChartSpec, LegendEntry, Series } from './chart';
 import { formatSeconds, headerUnit, TIME_COLUMN, timeDecimals } from '../../protocol/units';
@@ -36,8 +36,7 @@ const HISTOGRAM_BINS = 30;
 
 /** "neuron"/"synapse" with a count: "7,887 synapses". */
 export function elementCount(info: TraceInfo, n = info.neurons.length): string {
-  const word = info.synapses ? 'synapse' : 'neuron';
-  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+  return countOf(n, info.synapses ? 'synapse' : 'neuron');
 }
 
 /** The label of series m: `exc[3]`, or `ee#12` for synapse 12 of connection ee. */
@@ -161,7 +160,7 @@ export function traceChartSpec(t: Trace, o: TraceView): ChartSpec {
       { label: '± SD', color: popColor, swatch: 'band', value: st ? withUnit(st.sd) : undefined },
       { label: 'n', color: 'transparent', value: formatCount(st?.count ?? n) },
     ];
-    if (st) note = `at ${formatTime(o.cursor!, w1 - w0)}: mean ${formatValue(st.mean / unit.scale)} ± ${formatValue(st.sd / unit.scale)}${unit.unit ? ` ${unit.unit}` : dimless?.label ? ` ${dimless.label}` : ''} (n = ${formatCount(st.count)} ${info.synapses ? 'synapses' : 'neurons'})`;
+    if (st) note = `at ${formatTime(o.cursor!, w1 - w0)}: mean ${formatValue(st.mean / unit.scale)} ± ${formatValue(st.sd / unit.scale)}${unit.unit ? ` ${unit.unit}` : dimless?.label ? ` ${dimless.label}` : ''} (n = ${elementCount(info, st.count)})`;
     else note += ` · mean ± SD`;
   } else {
     series = lines.map((l, m) => ({

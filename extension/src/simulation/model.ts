@@ -6,7 +6,7 @@
 // trusted and only inside the folders given; imports inside them or next to the importing file).
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { DimIR, ModelIR, ValueIR } from '../../../protocol/ir';
+import type { ModelIR, ValueIR } from '../../../protocol/ir';
 import type { TraceInfo } from '../../../protocol/panel-data';
 import type { SnnFile } from '../../../language-server/src/ast';
 import { lowerModel, ModelWorkspace, type LocatedDiagnostic, type Place } from '../../../language-server/src/ide';
