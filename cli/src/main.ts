@@ -100,36 +100,44 @@ export function exportIr(file: string, outFile: string | undefined): number {
   return 0;
 }
 
-function parseRun(rest: string[]): Parameters<typeof runCommand>[0] {
-  const args: Parameters<typeof runCommand>[0] = { file: '', format: 'human', backend: 'auto', csv: false };
-  const files: string[] = [];
+/** Readers of one command's option values; each refuses a bad value with the usage text (exit 2). */
+function optionReader(rest: string[]) {
   const value = (k: number, name: string) => {
     const v = rest[k + 1];
     if (v === undefined || v.startsWith('--')) usage(`${name} needs a value`);
     return v;
   };
-  const num = (v: string, name: string, int = false) => {
+  const num = (v: string, name: string, int = false, min = 0) => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n < 0 || (int && !Number.isInteger(n))) usage(`${name} must be a ${int ? 'whole ' : ''}number ≥ 0, got ${v}`);
+    if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n))) usage(`${name} must be a ${int ? 'whole ' : ''}number ≥ ${min}, got ${v}`);
     return n;
   };
+  const format = (k: number, name: string): 'json' | 'human' => {
+    const f = value(k, name);
+    if (f !== 'json' && f !== 'human') usage(`--format must be human or json, got ${f}`);
+    return f;
+  };
+  const backend = (k: number, name: string): 'wasm' | 'auto' | 'webgpu' => {
+    const b = value(k, name);
+    if (b !== 'wasm' && b !== 'auto' && b !== 'webgpu') usage(`--backend must be wasm, webgpu or auto, got ${b}`);
+    return b;
+  };
+  return { value, num, format, backend };
+}
+
+function parseRun(rest: string[]): Parameters<typeof runCommand>[0] {
+  const args: Parameters<typeof runCommand>[0] = { file: '', format: 'human', backend: 'auto', csv: false };
+  const files: string[] = [];
+  const { value, num, format, backend } = optionReader(rest);
   for (let k = 0; k < rest.length; k++) {
     const a = rest[k];
     switch (a) {
       case '--out': args.out = value(k++, a); break;
-      case '--format': {
-        const f = value(k++, a);
-        if (f !== 'json' && f !== 'human') usage(`--format must be human or json, got ${f}`);
-        args.format = f;
-        break;
-      }
-      case '--backend': {
-        const b = value(k++, a);
-        if (b !== 'wasm' && b !== 'auto' && b !== 'webgpu') usage(`--backend must be wasm, webgpu or auto, got ${b}`);
-        args.backend = b;
+      case '--format': args.format = format(k++, a); break;
+      case '--backend':
+        args.backend = backend(k++, a);
         args.backendGiven = true;
         break;
-      }
       case '--seed': args.seed = num(value(k++, a), a, true); break;
       case '--duration': args.duration = num(value(k++, a), a); break;
       case '--memory-limit': args.memoryLimitMb = num(value(k++, a), a); break;
@@ -147,16 +155,7 @@ function parseRun(rest: string[]): Parameters<typeof runCommand>[0] {
 function parseSweep(rest: string[]): SweepArgs {
   const args: SweepArgs = { file: '', sets: [], seeds: 1, format: 'human' };
   const files: string[] = [];
-  const value = (k: number, name: string) => {
-    const v = rest[k + 1];
-    if (v === undefined || v.startsWith('--')) usage(`${name} needs a value`);
-    return v;
-  };
-  const num = (v: string, name: string, int = false, min = 0) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n))) usage(`${name} must be a ${int ? 'whole ' : ''}number ≥ ${min}, got ${v}`);
-    return n;
-  };
+  const { value, num, format, backend } = optionReader(rest);
   for (let k = 0; k < rest.length; k++) {
     const a = rest[k];
     switch (a) {
@@ -167,18 +166,8 @@ function parseSweep(rest: string[]): SweepArgs {
       case '--workers': args.workers = num(value(k++, a), a, true, 1); break;
       case '--memory-limit': args.memoryLimitMb = num(value(k++, a), a); break;
       case '--out': args.out = value(k++, a); break;
-      case '--format': {
-        const f = value(k++, a);
-        if (f !== 'json' && f !== 'human') usage(`--format must be human or json, got ${f}`);
-        args.format = f;
-        break;
-      }
-      case '--backend': {
-        const b = value(k++, a);
-        if (b !== 'wasm' && b !== 'auto' && b !== 'webgpu') usage(`--backend must be wasm, webgpu or auto, got ${b}`);
-        args.backend = b;
-        break;
-      }
+      case '--format': args.format = format(k++, a); break;
+      case '--backend': args.backend = backend(k++, a); break;
       default:
         if (a.startsWith('--set=')) args.sets.push(a.slice(6));
         else if (a.startsWith('-')) usage(`unknown option '${a}'`);

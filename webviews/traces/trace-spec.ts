@@ -46,7 +46,6 @@ export function seriesLabel(info: TraceInfo, m: number): string {
 
 /** Mean and SD over all series at sample indices spread over [i0, i1) (at most `columns` of them). */
 export function meanBand(t: Trace, i0: number, i1: number, columns: number): { idx: number[]; mean: number[]; sd: number[]; lo: number; hi: number } {
-  const n = t.info.neurons.length;
   const a = Math.max(0, Math.floor(i0));
   const b = Math.min(t.samples, Math.ceil(i1));
   const stride = Math.max(1, Math.ceil((b - a) / Math.max(1, columns)));
@@ -56,19 +55,8 @@ export function meanBand(t: Trace, i0: number, i1: number, columns: number): { i
   let lo = Infinity;
   let hi = -Infinity;
   for (let s = a; s < b; s += stride) {
-    let sum = 0;
-    let sq = 0;
-    let count = 0;
-    for (let m = 0; m < n; m++) {
-      const v = t.data[s * n + m];
-      if (!Number.isFinite(v)) continue;
-      sum += v;
-      sq += v * v;
-      count++;
-    }
+    const { mean: mu, sd: sigma, count } = stats(t, s);
     if (!count) continue;
-    const mu = sum / count;
-    const sigma = Math.sqrt(Math.max(0, sq / count - mu * mu));
     idx.push(s);
     mean.push(mu);
     sd.push(sigma);
