@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { describe, it, mock } from 'node:test';
 import type { RunOutput } from '../protocol/sim';
 import { readSpikesBinary, writeResults, writeTrace, type Summary } from '../sim-host/src/output';
-import { distCli, ensureBuilt } from './helpers/build';
+import { distCli, ensureBuilt, interruptCli } from './helpers/build';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cli-run-'));
 
@@ -72,17 +72,7 @@ describe('spikeworks run: Ctrl-C during a long build (item 7)', () => {
     ensureBuilt();
     // 20,000² = 4e8 pair tests (the bound): about 40 s of building
     const f = model('build.snn', 'population a = LIF[20000] { layout: ring }\nconnect ee: a -> a { rule: ring_kernel(sigma = 0.3, p_max = 0.001); weight: 1 pA; target: I_syn }\nsimulate { dt: 0.1 ms; duration: 1 ms }\n');
-    const child = spawn(process.execPath, [distCli, 'run', f], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise((r) => setTimeout(r, 2000));
-    const t0 = performance.now();
-    child.kill('SIGINT');
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    const code = await exited;
-    clearTimeout(kill);
-    const ms = performance.now() - t0;
+    const { code, stderr, ms } = await interruptCli(['run', f], dir);
     assert.equal(code, 130, stderr);
     assert.ok(ms < 2500, `stopped ${ms.toFixed(0)} ms after Ctrl-C`);
     assert.match(stderr, /stopped before the run started .*building connection ee/);

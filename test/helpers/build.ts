@@ -1,7 +1,7 @@
 // Makes sure dist/ (server, CLI, prelude) is at least as new as the sources before a test or
 // benchmark spawns it. Rebuilds with `node esbuild.mjs` when a source file is newer; a lock
 // directory keeps parallel test processes from building at the same time.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -61,4 +61,23 @@ export function ensureBuilt(): void {
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs the built CLI with `args` in `cwd`, sends SIGINT after `afterMs`, and waits for the exit
+ * (SIGKILL after 10 s more). `ms`: from the SIGINT to the exit.
+ */
+export async function interruptCli(args: string[], cwd: string, afterMs = 2000): Promise<{ code: number | null; stderr: string; ms: number }> {
+  ensureBuilt();
+  const child = spawn(process.execPath, [distCli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise((r) => setTimeout(r, afterMs));
+  const t0 = performance.now();
+  child.kill('SIGINT');
+  const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const code = await exited;
+  clearTimeout(kill);
+  return { code, stderr, ms: performance.now() - t0 };
 }
