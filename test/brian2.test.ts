@@ -128,6 +128,14 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
     compareTrace(a, b, 'n', 'v');
   });
 
+  it('Hodgkin–Huxley (Traub–Miles rates through exprel, exponential Euler, refractory without reset) under a current step', () => {
+    const a = ours('hh_step');
+    const b = brian('hh_step');
+    // Two rebound spikes from the initial state, then ~76 Hz during the step.
+    assert.ok(compareSpikes(a, b, 'cell') > 50);
+    compareTrace(a, b, 'cell', 'v');
+  });
+
   it('conductance-based LIF driven by a given spike train, with and without delay', () => {
     const a = ours('lif_spiketrain');
     const b = brian('lif_spiketrain');

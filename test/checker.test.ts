@@ -141,7 +141,7 @@ const CONSTRUCTS = [
   'member:pre', 'member:post', 'member:mod', 'synapse:target', 'synapse:w',
   // expressions
   ...['+', '-', '*', '/', '^', '<', '<=', '>', '>=', '==', '!=', 'and', 'or'].map((k) => `op:${k}`), 'op:unary-', 'op:not', 'op:parens',
-  ...['exp', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'heaviside', 'min', 'max', 'clip', 'rand', 'randn', 'from_file'].map((k) => `call:${k}`),
+  ...['exp', 'exprel', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'heaviside', 'min', 'max', 'clip', 'rand', 'randn', 'from_file'].map((k) => `call:${k}`),
   ...['normal', 'uniform', 'lognormal', 'exponential'].map((k) => `dist:${k}`),
   ...['t', 'dt', 'i', 'N'].map((k) => `builtin:${k}`),
   // network

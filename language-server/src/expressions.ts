@@ -1,5 +1,6 @@
 // Typing and constant evaluation of expressions: every expression gets a dimension, and a
 // value in SI units when it is constant. Unit errors are reported here.
+import { MATH_FUNCTIONS } from '../../protocol/functions';
 import type * as A from './ast';
 import { Severity, type Diagnostic } from './diagnostics';
 import { closest } from './parser';
@@ -417,11 +418,8 @@ export class ExprChecker {
         // Transcendental functions: dimensionless in, dimensionless out.
         const a = args[0];
         if (a.dim && !isDimensionless(a.dim)) this.error(e.args[0].value, `${name}() needs a dimensionless argument, this is ${dimName(a.dim)} (divide by a reference value)`);
-        const f: Record<string, (x: number) => number> = {
-          exp: Math.exp, log: Math.log, sin: Math.sin, cos: Math.cos, tanh: Math.tanh,
-          sigmoid: (x) => 1 / (1 + Math.exp(-x)), heaviside: (x) => (x > 0 ? 1 : 0),
-        };
-        return { dim: DIMENSIONLESS, value: allConst && f[name] ? f[name](v[0]!) : undefined };
+        const f = MATH_FUNCTIONS[name];
+        return { dim: DIMENSIONLESS, value: allConst && f ? f(v[0]!) : undefined };
       }
     }
   }

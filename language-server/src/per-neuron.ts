@@ -5,6 +5,7 @@
 // it does constants and lists), and lowering hands the values on as the IR's per-neuron `list`.
 // Random draws cannot depend on i or N (the checker refuses them); the number of neurons an
 // expression is evaluated for is bounded (MAX_PER_NEURON_VALUES).
+import { MATH_FUNCTIONS } from '../../protocol/functions';
 import type * as A from './ast';
 import { DISTRIBUTIONS } from './schema';
 import { ExprChecker, type Env } from './expressions';
@@ -72,10 +73,6 @@ type Fn = (i: number, n: number) => number;
 
 const CONST_ENV: Env = { context: 'a constant', allowDist: false, names: () => [], lookup: () => undefined };
 const fin = (x: number) => (Number.isFinite(x) ? x : NaN);
-const UNARY: Record<string, (x: number) => number> = {
-  abs: Math.abs, relu: (x) => Math.max(0, x), sqrt: Math.sqrt, exp: Math.exp, log: Math.log, sin: Math.sin, cos: Math.cos, tanh: Math.tanh,
-  sigmoid: (x) => 1 / (1 + Math.exp(-x)), heaviside: (x) => (x > 0 ? 1 : 0),
-};
 
 function compile(e: A.Expr, ex: ExprChecker): Fn {
   if (!usesNeuronIndex(e)) {
@@ -110,14 +107,9 @@ function compile(e: A.Expr, ex: ExprChecker): Fn {
     case 'call': {
       const args = e.args.map((x) => compile(x.value, ex));
       const name = e.callee.name;
-      const f1 = UNARY[name];
-      if (f1 && args.length === 1) return (i, n) => fin(f1(args[0](i, n)));
-      if ((name === 'min' || name === 'max') && args.length === 2) {
-        const m = name === 'min' ? Math.min : Math.max;
-        return (i, n) => fin(m(args[0](i, n), args[1](i, n)));
-      }
-      if (name === 'clip' && args.length === 3) return (i, n) => fin(Math.min(Math.max(args[0](i, n), args[1](i, n)), args[2](i, n)));
-      return () => NaN;
+      const f = MATH_FUNCTIONS[name];
+      if (!f) return () => NaN;
+      return (i, n) => fin(f(...args.map((a) => a(i, n))));
     }
     default:
       return () => NaN;

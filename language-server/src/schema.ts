@@ -213,6 +213,7 @@ export const FUNCTIONS: Record<string, { doc: string; arity: number | [number, n
   cos: { doc: 'Cosine (dimensionless x).', arity: 1 },
   tanh: { doc: 'Hyperbolic tangent (dimensionless x).', arity: 1 },
   sigmoid: { doc: '1 / (1 + e^-x) (dimensionless x).', arity: 1 },
+  exprel: { doc: '(e^x - 1) / x, and 1 at x = 0, without cancellation near 0 (dimensionless x; as Brian2). Write u / (exp(u) - 1) as 1 / exprel(u).', arity: 1 },
   relu: { doc: 'max(x, 0).', arity: 1 },
   heaviside: { doc: '1 where x > 0, else 0.', arity: 1 },
   min: { doc: 'Smaller of two values of the same dimension.', arity: 2 },

@@ -65,7 +65,7 @@ const NAMES = [
   'post', 'mod', 'a', 'x', 'dv', 'dt', 't', 'i', 'N', 'ring', 'line', 'grid', 'rows', 'cols', 'p', 'k', 'sigma', 'p_max', 'auto', 'wasm',
   'webgpu', 'poisson', 'spike_array', 'event_file', 'current_step', 'ridge', 'onnx', 'loihi2', 'memristor',
   'random', 'all_to_all', 'one_to_one', 'fixed_indegree', 'distance', 'ring_kernel', 'from_file', 'normal', 'uniform', 'lognormal',
-  'exponential', 'exp', 'log', 'sqrt', 'abs', 'clip', 'min', 'max', 'rand', 'randn', 'sigmoid', 'heaviside', 'relu', 'tanh',
+  'exponential', 'exp', 'exprel', 'log', 'sqrt', 'abs', 'clip', 'min', 'max', 'rand', 'randn', 'sigmoid', 'heaviside', 'relu', 'tanh',
 ];
 const UNITS = ['ms', 's', 'us', 'Hz', 'kHz', 'mV', 'V', 'nS', 'uS', 'pA', 'nA', 'pF', 'MOhm', 'um', 'mM', 'weight', 'mV/ms', 'um^2', 'nA*ms', '1/mV', 'cm^-2'];
 const NUMBERS = ['0', '1', '2', '12', '0.5', '.25', '1e-3', '3e8', '-65', '1e308', '1e-400', '99999999999999999999', '0.0', '4000', '1.', '007'];

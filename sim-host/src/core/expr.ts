@@ -1,5 +1,6 @@
 // Evaluating IR expressions in JavaScript: used once per neuron at set-up (initial values that
 // depend on parameters), never in the simulation loop (that is compiled to WASM).
+import { MATH_FUNCTIONS } from '../../../protocol/functions';
 import type { ExprIR } from '../../../protocol/ir';
 
 export interface EvalEnv {
@@ -58,20 +59,6 @@ export function evalExpr(e: ExprIR, env: EvalEnv): number {
 }
 
 export function callFn(fn: string, a: number[]): number {
-  switch (fn) {
-    case 'exp': return Math.exp(a[0]);
-    case 'log': return Math.log(a[0]);
-    case 'sqrt': return Math.sqrt(a[0]);
-    case 'abs': return Math.abs(a[0]);
-    case 'sin': return Math.sin(a[0]);
-    case 'cos': return Math.cos(a[0]);
-    case 'tanh': return Math.tanh(a[0]);
-    case 'sigmoid': return 1 / (1 + Math.exp(-a[0]));
-    case 'relu': return Math.max(0, a[0]);
-    case 'heaviside': return a[0] > 0 ? 1 : 0;
-    case 'min': return Math.min(a[0], a[1]);
-    case 'max': return Math.max(a[0], a[1]);
-    case 'clip': return Math.min(Math.max(a[0], a[1]), a[2]);
-    default: return NaN;
-  }
+  const f = MATH_FUNCTIONS[fn];
+  return f ? f(...a) : NaN;
 }

@@ -1,6 +1,7 @@
 // IR algebra shared by every backend's code generator: constant folding (homogeneous
 // parameters, dt, N and constant arithmetic substituted) and the affine form rhs = a + b·x of an
 // equation in its own variable (exponential Euler needs it). Pure functions over protocol/ir.ts.
+import { MATH_FUNCTIONS } from '../../../protocol/functions';
 import type { ExprIR } from '../../../protocol/ir';
 
 type Folded = ExprIR;
@@ -66,12 +67,7 @@ export function fold(e: ExprIR, consts: (name: string) => number | undefined, dt
 }
 
 function constCall(fn: string, a: number[]): number | undefined {
-  const f: Record<string, (...x: number[]) => number> = {
-    exp: Math.exp, log: Math.log, sqrt: Math.sqrt, abs: Math.abs, sin: Math.sin, cos: Math.cos, tanh: Math.tanh,
-    sigmoid: (x) => 1 / (1 + Math.exp(-x)), relu: (x) => Math.max(0, x), heaviside: (x) => (x > 0 ? 1 : 0),
-    min: Math.min, max: Math.max, clip: (x, lo, hi) => Math.min(Math.max(x, lo), hi),
-  };
-  return f[fn]?.(...a);
+  return MATH_FUNCTIONS[fn]?.(...a);
 }
 
 /**

@@ -21,6 +21,7 @@ interface Fns {
   sin: number;
   cos: number;
   tanh: number;
+  exprel: number;
   pow: number;
   u01: number;
   normal: number;
@@ -41,6 +42,7 @@ export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32'
     sin: mb.importFunc('math', 'sin', [T.f64], [T.f64]),
     cos: mb.importFunc('math', 'cos', [T.f64], [T.f64]),
     tanh: mb.importFunc('math', 'tanh', [T.f64], [T.f64]),
+    exprel: mb.importFunc('math', 'exprel', [T.f64], [T.f64]),
     pow: mb.importFunc('math', 'pow', [T.f64, T.f64], [T.f64]),
     exp: -1,
     u01: -1,
@@ -558,6 +560,7 @@ abstract class ExprCodegen {
       case 'sin':
       case 'cos':
       case 'tanh':
+      case 'exprel':
         one();
         c.call(this.fns[fn]);
         return;
@@ -575,7 +578,7 @@ abstract class ExprCodegen {
 
 // ---- neuron populations ------------------------------------------------------------------------
 
-const SCALAR_ONLY_CALLS = new Set(['log', 'sin', 'cos', 'tanh', 'rand', 'randn']);
+const SCALAR_ONLY_CALLS = new Set(['log', 'sin', 'cos', 'tanh', 'exprel', 'rand', 'randn']);
 
 /**
  * The arithmetic of a model's update: f32 (f32x4 + scalar f32) for models integrated by

@@ -505,6 +505,7 @@ export class WebGPUSimulation {
 export function webgpuRefusal(ir: ModelIR): string | undefined {
   for (const p of ir.populations) {
     if (ir.models[p.model]?.method === 'exponential') return 'the WebGPU backend does not run method exponential yet';
+    if (callsFunction(ir.models[p.model], 'exprel')) return 'the WebGPU backend does not run exprel() yet';
   }
   for (const c of ir.connections) {
     const why = plasticRefusal(ir, c);
@@ -512,6 +513,15 @@ export function webgpuRefusal(ir: ModelIR): string | undefined {
     if (c.segments) return 'the WebGPU backend does not run dendritic segments yet';
   }
   return undefined;
+}
+
+/** Whether any expression under `node` (a model, a statement list, …) calls `fn`. */
+function callsFunction(node: unknown, fn: string): boolean {
+  if (Array.isArray(node)) return node.some((x) => callsFunction(x, fn));
+  if (!node || typeof node !== 'object') return false;
+  const o = node as { op?: unknown; fn?: unknown };
+  if (o.op === 'call' && o.fn === fn) return true;
+  return Object.values(node).some((x) => callsFunction(x, fn));
 }
 
 /** The WebGPU backend on `gpu`, as the run contract sees it (core/backend.ts). */
