@@ -9,6 +9,7 @@ import { exprel } from '../protocol/functions';
 import { Simulation, spikesOf } from '../sim-host/src/engine';
 import { webgpuRefusal } from '../sim-host/src/webgpu/backend';
 import { repoRoot } from './helpers/build';
+import { freshProgram } from './helpers/corpus';
 import { irOf, outcomeOf } from './helpers/model';
 
 /** Independent reference: the Taylor series Σ x^k/(k+1)! for |x| < 1 (no subtraction), else (e^x − 1)/x. */
@@ -52,6 +53,28 @@ describe('exprel in the language', () => {
     assert.equal(ie.kind, 'list');
     const got = ie.kind === 'list' ? ie.values : [];
     [exprel(-1), 1, exprel(1)].forEach((r, k) => assert.ok(Math.abs(got[k] - 100e-12 * r) < 1e-24, `I_e[${k}] = ${got[k]}`));
+  });
+});
+
+describe('the naive form u / (exp(u) - 1)', () => {
+  it('is a warning whose quick fix writes 1 / exprel(u); the fixed text checks clean and keeps the values', () => {
+    const uri = 'file:///virtual/naive.snn';
+    const text = 'neuron G {\n  state { v: mV = -60 mV; m = 0 }\n  equations {\n    dv/dt = 0 mV / (1 ms)\n    u = (v + 47 mV) / (4 mV)\n    a = u / (exp(u) - 1)\n    b = 0.5 * u / (1 - exp(u))\n    dm/dt = (a * (1 - m) - b * m) / (1 ms)\n  }\n}\npopulation p = G[1]\n';
+    const program = freshProgram();
+    program.setText(uri, text);
+    const warnings = program.analyze(uri).diagnostics.filter((d) => d.code === 'singular-quotient');
+    assert.equal(warnings.length, 2, JSON.stringify(warnings));
+    const fix = warnings[0].fixes?.[0];
+    assert.ok(fix && fix.kind === 'replace', 'the first (numerator u) has a fix');
+    assert.equal(warnings[1].fixes, undefined, 'no fix when the numerator is not u itself');
+    assert.equal(fix.text, '1 / exprel(u)');
+    const fixed = text.slice(0, fix.start) + fix.text + text.slice(fix.end);
+    assert.match(fixed, /a = 1 \/ exprel\(u\)\n/);
+    program.setText(uri, fixed);
+    assert.deepEqual(program.analyze(uri).diagnostics.filter((d) => d.code === 'singular-quotient').length, 1);
+    // 1 / exprel(u) equals u / (exp(u) - 1) away from 0, and is 1 at 0 (where the naive one is NaN).
+    for (const u of [-3, -0.2, 1e-3, 0.7, 5]) assert.ok(Math.abs(1 / exprel(u) - u / Math.expm1(u)) < 1e-15 * Math.max(1, Math.abs(u)));
+    assert.equal(1 / exprel(0), 1);
   });
 });
 

@@ -52,6 +52,8 @@ export interface Env {
 export interface Sink {
   diag(d: Diagnostic): void;
   ref(span: A.Span, sym: Sym): void;
+  /** The text the checked expressions' offsets point into, where fixes may quote it. */
+  readonly source?: string;
 }
 
 const unitCache = new Map<string, { dim: Dim; scale: number }>();
@@ -296,6 +298,7 @@ export class ExprChecker {
         this.noDist(b, e.right);
         const byZero = e.op === '/' && b.value === 0;
         if (byZero) this.error(e.right, 'division by zero', 'division-by-zero');
+        if (e.op === '/' && b.value === undefined) this.singularQuotient(e);
         const dim = a.dim && b.dim ? (e.op === '*' ? mul(a.dim, b.dim) : div(a.dim, b.dim)) : a.value === 0 || b.value === 0 ? null : null;
         // Division by zero is reported once, above: no value (NaN or infinity) comes out of it.
         return { dim, value: byZero ? undefined : val((x, y) => (e.op === '*' ? x * y : x / y)), bare: a.bare && b.bare };
@@ -323,6 +326,32 @@ export class ExprChecker {
         }
         return { dim: null };
     }
+  }
+
+  /**
+   * `N / (exp(u) - 1)` (or `1 - exp(u)`): the denominator is 0 where u crosses 0, a 0/0 when N
+   * vanishes there too (the Hodgkin–Huxley rate functions) — NaN stops the run. A warning that
+   * names exprel(); a fix when N is u itself (u / (exp(u) - 1) = 1 / exprel(u)).
+   */
+  private singularQuotient(e: A.Binary): void {
+    const d = e.right;
+    if (d.kind !== 'binary' || d.op !== '-') return;
+    const isOne = (x: A.Expr) => x.kind === 'number' && !x.unit && x.value === 1;
+    const isExp = (x: A.Expr): x is A.Call => x.kind === 'call' && x.callee.name === 'exp' && x.args.length === 1;
+    const sign = isExp(d.left) && isOne(d.right) ? 1 : isOne(d.left) && isExp(d.right) ? -1 : 0;
+    if (!sign) return;
+    const call = (sign > 0 ? d.left : d.right) as A.Call;
+    const u = call.args[0].value;
+    const src = this.sink.source;
+    const fixes: Diagnostic['fixes'] =
+      src && sameExpr(e.left, u)
+        ? [{ kind: 'replace', start: e.start, end: e.end, text: `${sign > 0 ? '' : '-'}1 / exprel(${src.slice(u.start, u.end)})`, title: 'Write it with exprel()' }]
+        : undefined;
+    const form = sign > 0 ? 'exp(u) - 1' : '1 - exp(u)';
+    this.sink.diag({
+      start: e.start, end: e.end, severity: Severity.Warning, code: 'singular-quotient', fixes,
+      message: `${form} is 0 where u = 0: this quotient is 0/0 there if its numerator vanishes too, and NaN stops the run; write u / (${form}) as ${sign > 0 ? '' : '-'}1 / exprel(u), which is exact at 0`,
+    });
   }
 
   /**
@@ -423,6 +452,12 @@ export class ExprChecker {
       }
     }
   }
+}
+
+/** Same expression tree, spans aside. */
+function sameExpr(a: A.Expr, b: A.Expr): boolean {
+  const strip = (k: string, v: unknown) => (k === 'start' || k === 'end' ? undefined : v);
+  return JSON.stringify(a, strip) === JSON.stringify(b, strip);
 }
 
 /** The bare number literal inside an expression (for "needs a unit" fixes), if there is one. */

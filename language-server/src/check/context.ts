@@ -40,6 +40,9 @@ export class Checker implements Sink {
   diag(d: Diagnostic): void {
     this.diags.push(d);
   }
+  get source(): string {
+    return this.file.text;
+  }
   ref(span: A.Span, sym: Sym): void {
     this.refs.push({ span: { start: span.start, end: span.end }, sym });
   }
