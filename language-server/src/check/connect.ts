@@ -127,6 +127,7 @@ export function checkConnect(cx: Checker, c: A.ConnectDef): void {
         const v = m?.vars.get(name);
         return v && v.kind === 'state' ? { dim: v.dim, sym: v.sym } : m ? undefined : { dim: null };
       });
+      checkInlineRunnable(cx, pr);
     }
   } else if (!sp && !tp && wp) {
     cx.err(anchor, "connect needs 'target:' (the postsynaptic variable, e.g. target: g_e) or 'on_pre:' statements", 'missing-property');
@@ -151,6 +152,25 @@ export function checkConnect(cx: Checker, c: A.ConnectDef): void {
  * synapse of a rule whose synapses are known in advance (all_to_all: the sources × targets
  * matrix row by row; one_to_one: one per pair), for a single source and target selector.
  */
+/**
+ * What the engine runs of inline statements (core/plan.ts deliveredStatement): one `on_pre`
+ * statement `x += w` or `x -= w`. Anything else checked clean and was refused by the run; now
+ * it is an error here, pointing to a synapse model, which runs any statements.
+ */
+function checkInlineRunnable(cx: Checker, pr: A.Property): void {
+  const stmts = pr.statements ?? [];
+  const model = 'write a synapse model (synapse Name { on_pre { … } }) and use it with synapse: Name';
+  if (pr.key.name === 'on_post') {
+    if (stmts.length) cx.err(pr.key, `inline on_post statements are not run by the engine yet: ${model}`, 'unsupported');
+    return;
+  }
+  stmts.slice(1).forEach((x) => cx.err(x, `inline on_pre runs one statement (x += w or x -= w); for more, ${model}`, 'unsupported'));
+  const first = stmts[0];
+  if (first && !((first.op === '+=' || first.op === '-=') && first.value.kind === 'name' && first.value.name === 'w')) {
+    cx.err(first, `inline on_pre runs x += w or x -= w only; for another statement, ${model}`, 'unsupported');
+  }
+}
+
 export function checkSynapseList(cx: Checker, e: A.ListLit, rule: A.Expr | undefined, srcs: { count?: number }[], tgts: { count?: number }[], what: string, dim: Dim | undefined): Ty {
   const t = cx.ex.check(e, cx.constEnv('a constant'));
   t.list?.forEach((x, k) => {
