@@ -23,19 +23,25 @@ export declare function extensionPaths(entries: ZipEntry[]): ZipEntry[];
 /** The problems of a package's contents (empty: good). */
 export declare function checkPackage(
   entries: ZipEntry[],
-  options: { manifest: Record<string, unknown>; vsixBytes?: number; budget?: number; root?: string },
+  options: { manifest: Record<string, unknown>; vsixBytes?: number; target?: string; budget?: number; root?: string },
 ): string[];
 /** Entries of a zip file from its central directory. */
 export declare function listZip(file: string): ZipEntry[];
 export declare function formatBytes(n: number): string;
 export declare function readManifest(root?: string): Record<string, any>;
-export declare function defaultVsixPath(manifest?: Record<string, unknown>): string;
+export declare function defaultVsixPath(manifest?: Record<string, unknown>, target?: string): string;
+/** vsce target → folder of node_modules/webgpu/dist holding that platform's Dawn. */
+export declare const DAWN_TARGETS: Record<string, string>;
+/** Budget of a platform VSIX (compressed bytes). */
+export declare const TARGET_SIZE_BUDGET_BYTES: number;
+/** The webgpu package's files a platform VSIX carries. Throws for a target without Dawn. */
+export declare function dawnFiles(target: string, root?: string): string[];
 /** Runs vsce package into `out`. */
-export declare function runVsce(out: string): void;
+export declare function runVsce(out: string, options?: { target?: string }): void;
 /** Lists a VSIX, prints a summary, returns its problems. */
 export declare function inspectVsix(
   file: string,
-  options?: { manifest?: Record<string, unknown>; budget?: number; print?: (line: string) => void },
+  options?: { manifest?: Record<string, unknown>; target?: string; budget?: number; print?: (line: string) => void },
 ): { entries: ZipEntry[]; vsixBytes: number; problems: string[] };
 /** Hash of the files the VSIX is made from. */
 export declare function inputsHash(root?: string): string;

@@ -3,12 +3,14 @@
 // the manifest or the code needs is missing, a file that must not ship is inside (sources, tests,
 // node_modules, source maps, secrets), or the VSIX is over the size budget.
 //   node scripts/package.mjs [--out FILE] [--no-build]
-//   node scripts/package.mjs --check FILE.vsix      only list and check an existing VSIX
+//   node scripts/package.mjs --target linux-x64     a platform VSIX that also carries Dawn (WebGPU)
+//   node scripts/package.mjs --check FILE.vsix [--target T]   only list and check a VSIX
 // What goes in is the allow-list in .vscodeignore. Plain ESM JavaScript (no build step); the
 // checker (`checkPackage`) takes a file list so that tests can feed it broken packages.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +22,38 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * grow but catches a stray node_modules, source maps (+6 MB) or a runtime blob added by mistake.
  */
 export const SIZE_BUDGET_BYTES = 3 * 1024 * 1024;
+
+/**
+ * The one package the bundles load from node_modules at run time: `webgpu` (Dawn, a native
+ * module), which dist/sim-worker.js resolves for the WebGPU backend in Node. It is optional (no
+ * Dawn: runs asking for WebGPU run on WASM and say why) and 20–40 MB per platform, so the
+ * universal VSIX leaves it out and a platform VSIX (`--target`, as vsce names targets) carries
+ * that platform's binary only. Target → folder of node_modules/webgpu/dist.
+ */
+export const DAWN_TARGETS = {
+  'linux-x64': 'linux-x64',
+  'linux-arm64': 'linux-arm64',
+  'darwin-x64': 'darwin-universal',
+  'darwin-arm64': 'darwin-universal',
+  'win32-x64': 'win32-x64',
+  'win32-arm64': 'win32-arm64',
+};
+
+/**
+ * Budget of a platform VSIX. Measured 2026-12-06: linux-x64 7.9 MiB (Dawn's 20.5 MB binary
+ * compresses to about 7 MB); the Windows binaries are larger (33–39 MB unpacked).
+ */
+export const TARGET_SIZE_BUDGET_BYTES = 20 * 1024 * 1024;
+
+/** The files of the webgpu package a platform VSIX carries (relative to the extension's root). */
+export function dawnFiles(target, root = repoRoot) {
+  const dir = DAWN_TARGETS[target];
+  if (!dir) throw new Error(`no Dawn (webgpu) binary for target ${target}; targets: ${Object.keys(DAWN_TARGETS).join(', ')}`);
+  const base = 'node_modules/webgpu';
+  const platformDir = join(root, base, 'dist', dir);
+  const binaries = existsSync(platformDir) ? readdirSync(platformDir).sort().map((f) => `${base}/dist/${dir}/${f}`) : [`${base}/dist/${dir}/dawn.node`];
+  return [`${base}/package.json`, `${base}/index.js`, `${base}/LICENSE.md`, ...binaries];
+}
 
 /**
  * Files the code loads at run time that package.json does not name: the language server and the
@@ -123,8 +157,9 @@ export function extensionPaths(entries) {
  * VSIX's own `extension.vsixmanifest`, `[Content_Types].xml`). `vsixBytes`: the file's size.
  * Returns the problems found (empty: the package is good), one sentence each.
  */
-export function checkPackage(entries, { manifest, vsixBytes, budget = SIZE_BUDGET_BYTES, root = repoRoot }) {
+export function checkPackage(entries, { manifest, vsixBytes, target, budget = target ? TARGET_SIZE_BUDGET_BYTES : SIZE_BUDGET_BYTES, root = repoRoot }) {
   const problems = [];
+  const dawn = target ? new Set(dawnFiles(target, root)) : new Set();
   if (!entries.some((e) => e.path === 'extension.vsixmanifest')) problems.push('extension.vsixmanifest is missing: not a VSIX');
   const files = extensionPaths(entries);
   const have = new Set(files.map((f) => f.path));
@@ -134,8 +169,10 @@ export function checkPackage(entries, { manifest, vsixBytes, budget = SIZE_BUDGE
   for (const need of requiredFiles(manifest, root)) {
     if (!have.has(need)) problems.push(`missing: ${need} (${manifestFiles(manifest).includes(need) ? 'named in package.json' : 'needed at run time'})`);
   }
+  for (const need of dawn) if (!have.has(need)) problems.push(`missing: ${need} (WebGPU in Node for ${target})`);
   for (const f of files) {
     if (f.size === 0 && have.has(f.path) && requiredFiles(manifest, root).includes(f.path)) problems.push(`empty: ${f.path}`);
+    if (dawn.has(f.path)) continue;
     const bad = FORBIDDEN.find(([re]) => re.test(f.path));
     if (bad) problems.push(`must not ship: ${f.path} (${bad[1]})`);
   }
@@ -182,28 +219,35 @@ export function readManifest(root = repoRoot) {
   return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 }
 
-/** The default output: spikeworks-<version>.vsix in the repository root. */
-export function defaultVsixPath(manifest = readManifest()) {
-  return join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
+/** The default output: spikeworks-<version>.vsix (spikeworks-<target>-<version>.vsix) in the repository root. */
+export function defaultVsixPath(manifest = readManifest(), target) {
+  return join(repoRoot, `${manifest.name}-${target ? `${target}-` : ''}${manifest.version}.vsix`);
 }
 
-/** Runs vsce to write `out`. Throws with vsce's output when it fails. */
-export function runVsce(out) {
+/** Runs vsce to write `out` (universal, or for `target` with its Dawn binary). Throws with vsce's output when it fails. */
+export function runVsce(out, { target } = {}) {
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   if (!existsSync(vsce)) throw new Error('@vscode/vsce is not installed (npm install)');
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.partial-${process.pid}.vsix`;
-  const r = spawnSync(
-    process.execPath,
-    [
-      vsce, 'package',
-      '--out', tmp,
-      '--no-dependencies', // the bundles carry their dependencies; nothing from node_modules ships
-      '--allow-missing-repository', // there is no public repository yet
-      '--no-rewrite-relative-links', // README images are files in the VSIX (media/), shown from there
-    ],
-    { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 },
-  );
+  const args = [
+    vsce, 'package',
+    '--out', tmp,
+    '--allow-missing-repository', // there is no public repository yet
+    '--no-rewrite-relative-links', // README images are files in the VSIX (media/), shown from there
+  ];
+  let ignoreFile;
+  if (target) {
+    // The allow-list plus this platform's Dawn; vsce collects node_modules only with dependencies on.
+    ignoreFile = join(tmpdir(), `spikeworks-vscodeignore-${process.pid}-${target}`);
+    const extra = dawnFiles(target).map((f) => `!${f}`).join('\n');
+    writeFileSync(ignoreFile, `${readFileSync(join(repoRoot, '.vscodeignore'), 'utf8')}\n# ${target}: Dawn for WebGPU in Node\n${extra}\n`);
+    args.push('--target', target, '--dependencies', '--ignoreFile', ignoreFile);
+  } else {
+    args.push('--no-dependencies'); // the bundles carry their dependencies; nothing from node_modules ships
+  }
+  const r = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 });
+  if (ignoreFile) rmSync(ignoreFile, { force: true });
   if (r.status !== 0) {
     rmSync(tmp, { force: true });
     throw new Error(`vsce package failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
@@ -212,7 +256,7 @@ export function runVsce(out) {
 }
 
 /** Lists a VSIX, prints a summary and returns the problems (see checkPackage). */
-export function inspectVsix(file, { manifest = readManifest(), budget = SIZE_BUDGET_BYTES, print = console.log } = {}) {
+export function inspectVsix(file, { manifest = readManifest(), target, budget = target ? TARGET_SIZE_BUDGET_BYTES : SIZE_BUDGET_BYTES, print = console.log } = {}) {
   const entries = listZip(file);
   const vsixBytes = statSync(file).size;
   const files = extensionPaths(entries);
@@ -227,7 +271,7 @@ export function inspectVsix(file, { manifest = readManifest(), budget = SIZE_BUD
     top.set(key, t);
   }
   for (const [k, t] of [...top].sort((a, b) => a[0].localeCompare(b[0]))) print(`  ${k.padEnd(16)} ${String(t.n).padStart(3)} file${t.n === 1 ? ' ' : 's'} ${formatBytes(t.bytes).padStart(11)}`);
-  return { entries, vsixBytes, problems: checkPackage(entries, { manifest, vsixBytes, budget }) };
+  return { entries, vsixBytes, problems: checkPackage(entries, { manifest, vsixBytes, target, budget }) };
 }
 
 /** Hash of everything the VSIX is made from (the allow-list's folders, the manifest, the docs). */
@@ -300,11 +344,13 @@ function main(argv) {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const manifest = readManifest();
+  const target = arg('--target');
+  if (target && !DAWN_TARGETS[target]) return fail([`--target ${target}: a platform VSIX is for one of ${Object.keys(DAWN_TARGETS).join(', ')}`]);
   let file = arg('--check');
   if (file) {
     file = resolve(file);
   } else {
-    file = resolve(arg('--out') ?? defaultVsixPath(manifest));
+    file = resolve(arg('--out') ?? defaultVsixPath(manifest, target));
     if (!argv.includes('--no-build')) {
       console.log('> node esbuild.mjs');
       const b = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
@@ -312,13 +358,13 @@ function main(argv) {
     }
     console.log(`> vsce package → ${basename(file)}`);
     try {
-      runVsce(file);
+      runVsce(file, { target });
     } catch (e) {
       return fail([e.message]);
     }
   }
   if (!existsSync(file)) return fail([`${file} does not exist`]);
-  const { problems } = inspectVsix(file, { manifest });
+  const { problems } = inspectVsix(file, { manifest, target });
   if (problems.length) return fail(problems, file);
   console.log(`ok: ${basename(file)} has every file the manifest and the code need, nothing that must not ship, and is under the budget`);
   return 0;

@@ -5,20 +5,26 @@
 // 1, naming the file) on a copy with a runtime file left out.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { after, describe, it } from 'node:test';
 import {
   checkPackage,
+  DAWN_TARGETS,
+  dawnFiles,
   ensureVsix,
   inspectVsix,
   listZip,
   manifestFiles,
   readManifest,
   requiredFiles,
+  runVsce,
   RUNTIME_FILES,
   SIZE_BUDGET_BYTES,
+  TARGET_SIZE_BUDGET_BYTES,
   type ZipEntry,
 } from '../scripts/package.mjs';
 import { ensureBuilt, repoRoot } from './helpers/build';
@@ -99,6 +105,24 @@ describe('package checker (scripts/package.mjs checkPackage)', () => {
     assert.match(problems[0]!, /^the VSIX is 3\.00 MiB, over the budget of 3\.00 MiB$/);
     assert.deepEqual(checkPackage(goodListing(), { manifest, vsixBytes: SIZE_BUDGET_BYTES }), []);
     assert.match(checkPackage(goodListing(), { manifest, vsixBytes: 2_000_000, budget: 1_000_000 })[0]!, /1\.91 MiB, over the budget of 976\.6 KiB/);
+  });
+
+  it('a platform VSIX (--target) must carry that platform\'s Dawn and no other node_modules file', () => {
+    const dawn = dawnFiles('linux-x64');
+    assert.ok(dawn.includes('node_modules/webgpu/dist/linux-x64/dawn.node') && dawn.includes('node_modules/webgpu/index.js'), dawn.join(', '));
+    const withDawn = [...goodListing(), ...dawn.map((p) => ({ path: `extension/${p}`, size: 100 }))];
+    assert.deepEqual(checkPackage(withDawn, { manifest, target: 'linux-x64', vsixBytes: 8_000_000 }), []);
+    // The universal VSIX must not carry it.
+    assert.ok(checkPackage(withDawn, { manifest, vsixBytes: 1_000_000 }).every((p) => /^must not ship: node_modules\/webgpu\/.* \(node_modules/.test(p)));
+    // Missing binary, another platform's binary, another package.
+    const noBinary = withDawn.filter((e) => e.path !== 'extension/node_modules/webgpu/dist/linux-x64/dawn.node');
+    assert.deepEqual(checkPackage(noBinary, { manifest, target: 'linux-x64', vsixBytes: 1 }), ['missing: node_modules/webgpu/dist/linux-x64/dawn.node (WebGPU in Node for linux-x64)']);
+    const extra = [...withDawn, { path: 'extension/node_modules/webgpu/dist/win32-x64/dawn.node', size: 1 }, { path: 'extension/node_modules/debug/index.js', size: 1 }];
+    assert.equal(checkPackage(extra, { manifest, target: 'linux-x64', vsixBytes: 1 }).length, 2);
+    // Its budget is the platform budget.
+    assert.match(checkPackage(withDawn, { manifest, target: 'linux-x64', vsixBytes: TARGET_SIZE_BUDGET_BYTES + 1 })[0]!, /over the budget of 20\.00 MiB/);
+    assert.equal(DAWN_TARGETS['darwin-arm64'], 'darwin-universal');
+    assert.throws(() => dawnFiles('alpine-x64'), /no Dawn \(webgpu\) binary for target alpine-x64/);
   });
 
   it('knows every file path package.json names (a new contribution kind would be missed otherwise)', () => {
@@ -227,6 +251,28 @@ describe('the packaged VSIX (vsce)', { timeout: 300_000 }, () => {
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /must not ship: dist\/extension\.js\.map \(a source map\)/);
     assert.match(r.stderr, /must not ship: \.env \(an environment file \(secrets\)\)/);
+  });
+
+  it('a linux-x64 VSIX carries Dawn where dist/sim-worker.js resolves it, and it loads', { skip: process.platform !== 'linux' || process.arch !== 'x64' ? 'not linux-x64' : false }, async () => {
+    vsixFile(); // dist/ built
+    const out = join(tmp, 'spikeworks-linux-x64.vsix');
+    runVsce(out, { target: 'linux-x64' });
+    const { problems, vsixBytes } = inspectVsix(out, { target: 'linux-x64', print: () => {} });
+    assert.deepEqual(problems, []);
+    assert.ok(vsixBytes > 4_000_000 && vsixBytes <= TARGET_SIZE_BUDGET_BYTES, String(vsixBytes));
+    // Unpack the extension folder as VS Code does and resolve 'webgpu' from dist/ as the worker does.
+    const ext = join(tmp, 'unpacked');
+    for (const f of readZip(out)) {
+      if (!f.path.startsWith('extension/')) continue;
+      const p = join(ext, f.path.slice('extension/'.length));
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, f.data);
+    }
+    const where = createRequire(join(ext, 'dist', 'sim-worker.js')).resolve('webgpu');
+    assert.equal(where, join(ext, 'node_modules', 'webgpu', 'index.js'));
+    const mod = (await import(pathToFileURL(where).href)) as { create: unknown; globals: Record<string, unknown> };
+    assert.equal(typeof mod.create, 'function');
+    assert.ok('GPUBufferUsage' in mod.globals, Object.keys(mod.globals).join(', '));
   });
 
   it('is rebuilt only when its inputs change (one package per test run)', () => {
