@@ -58,11 +58,13 @@ export function dawnFiles(target, root = repoRoot) {
 /**
  * Files the code loads at run time that package.json does not name: the language server and the
  * simulation worker (extension/src/extension.ts, simulation/runner.ts, simulation/sweep.ts), the
- * panels' bundles (extension/src/panels/html.ts), the language reference the diagnostics link to,
- * and the CLI bundle. Paths relative to the extension's root.
+ * web extension's Worker language server (extension/src/browser.ts), the panels' bundles
+ * (extension/src/panels/html.ts), the language reference the diagnostics link to, and the CLI
+ * bundle. Paths relative to the extension's root.
  */
 export const RUNTIME_FILES = [
   'dist/server.js',
+  'dist/server-browser.js',
   'dist/sim-worker.js',
   'dist/cli.js',
   'dist/LANGUAGE.md',

@@ -56,6 +56,8 @@ describe('package checker (scripts/package.mjs checkPackage)', () => {
       ['dist/sim-worker.js', /^missing: dist\/sim-worker\.js \(needed at run time\)$/],
       ['dist/server.js', /^missing: dist\/server\.js/],
       ['dist/extension.js', /^missing: dist\/extension\.js \(named in package\.json\)$/],
+      ['dist/browser.js', /^missing: dist\/browser\.js \(named in package\.json\)$/],
+      ['dist/server-browser.js', /^missing: dist\/server-browser\.js \(needed at run time\)$/],
       ['dist/webviews/raster.js', /^missing: dist\/webviews\/raster\.js/],
       ['extension/walkthrough/run.md', /^missing: extension\/walkthrough\/run\.md \(named in package\.json\)$/],
       ['syntaxes/snn.tmLanguage.json', /^missing: syntaxes\/snn\.tmLanguage\.json \(named in package\.json\)$/],
@@ -162,7 +164,7 @@ describe('package checker (scripts/package.mjs checkPackage)', () => {
     for (const f of files) {
       for (const m of readFileSync(f, 'utf8').matchAll(/'dist',\s*'([\w.-]+\.(?:js|md|css))'/g)) opened.add(`dist/${m[1]}`);
     }
-    assert.ok(opened.has('dist/server.js') && opened.has('dist/sim-worker.js'), [...opened].join(', '));
+    assert.ok(opened.has('dist/server.js') && opened.has('dist/sim-worker.js') && opened.has('dist/server-browser.js'), [...opened].join(', '));
     const required = requiredFiles(manifest);
     for (const p of opened) assert.ok(required.includes(p), `${p} is opened by the extension but not required in the package`);
     for (const p of RUNTIME_FILES) assert.ok(required.includes(p));
@@ -220,8 +222,9 @@ describe('the packaged VSIX (vsce)', { timeout: 300_000 }, () => {
     assert.deepEqual([...new Set(files.map((f) => f.split('/')[0]))].sort(), ['LICENSE.txt', 'changelog.md', 'dist', 'extension', 'media', 'package.json', 'readme.md', 'syntaxes']);
     assert.deepEqual(files.filter((f) => f.startsWith('extension/')).map((f) => f.split('/')[1]).filter((v, i, a) => a.indexOf(v) === i).sort(), ['templates', 'walkthrough']);
     assert.deepEqual(files.filter((f) => /\.map$|\.ts$|node_modules|(^|\/)test\//.test(f)), []);
-    // Browser-only bundles are not for the desktop extension.
-    assert.ok(!files.includes('dist/server-browser.js') && !files.includes('dist/webgpu-browser.js'));
+    // The web extension and its worker server are in; the page-only WebGPU bundle is not.
+    assert.ok(files.includes('dist/browser.js') && files.includes('dist/server-browser.js'));
+    assert.ok(!files.includes('dist/webgpu-browser.js'));
     // The shipped manifest is the repository's.
     const shipped = JSON.parse(readZip(vsixFile()).find((f) => f.path === 'extension/package.json')!.data.toString('utf8'));
     assert.equal(shipped.version, manifest.version);
