@@ -1,6 +1,7 @@
 // The web extension (package.json `browser`: vscode.dev, github.dev, any VS Code whose
 // extension host is a Web Worker). The language server runs as a Web Worker of its own
-// (dist/server-browser.js, the prelude embedded); New Model… writes through workspace.fs. Runs
+// (dist/server-browser.js, the prelude embedded; its files open from dist/prelude); New Model…
+// writes through workspace.fs. Runs
 // are not available here yet (the engine's worker, the panels and the run store are written for
 // Node): the run commands say so in one sentence instead of failing or being missing.
 import * as vscode from 'vscode';
@@ -13,6 +14,9 @@ export { RUN_COMMANDS, WEB_RUN_MESSAGE };
 
 let client: LanguageClient | undefined;
 
+/** The scheme of the prelude's documents in the browser server (language-server/src/browser-main.ts). */
+const PRELUDE_SCHEME = 'spikeworks-prelude';
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Spikeworks', { log: true });
   context.subscriptions.push(log);
@@ -21,6 +25,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.subscriptions.push(vscode.commands.registerCommand(id, () => notify.info(WEB_RUN_MESSAGE)));
   }
   registerNewModel(context, log);
+  // The browser server names the built-in library spikeworks-prelude:/<file>.snn (hover and
+  // go-to-definition lead there): its text is the extension's own dist/prelude copy.
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(PRELUDE_SCHEME, {
+      async provideTextDocumentContent(uri) {
+        const name = uri.path.replace(/^\/+/, '');
+        if (!/^[\w-]+\.snn$/.test(name)) return undefined;
+        return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'dist', 'prelude', name)));
+      },
+    }),
+  );
 
   const serverMain = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server-browser.js');
   const clientOptions: LanguageClientOptions = {

@@ -29,7 +29,7 @@ function partial(name, real) {
 }
 
 window.makeVscode = () => {
-  const record = { commands: new Map(), messages: [], diagnostics: new Map(), logs: [] };
+  const record = { commands: new Map(), messages: [], diagnostics: new Map(), logs: [], contentProviders: new Map() };
 
   class Disposable {
     constructor(fn) {
@@ -194,6 +194,18 @@ window.makeVscode = () => {
       onDidChangeConfiguration: event('configuration'),
       onDidChangeWorkspaceFolders: event('folders'),
       onDidGrantWorkspaceTrust: event('trust'),
+      registerTextDocumentContentProvider(scheme, provider) {
+        record.contentProviders.set(scheme, provider);
+        return new Disposable(() => record.contentProviders.delete(scheme));
+      },
+      // The extension's files are served over HTTP, as vscode.dev serves them.
+      fs: partial('fs', {
+        async readFile(uri) {
+          const r = await fetch(uri.toString());
+          if (!r.ok) throw new Error(`${uri} not found (${r.status})`);
+          return new Uint8Array(await r.arrayBuffer());
+        },
+      }),
     }),
     languages: partial('languages', {
       match(selector, doc) {
@@ -275,6 +287,9 @@ window.runWebExtension = async (extRoot, uri, text) => {
   const t0 = performance.now();
   while ((!record.diagnostics.has(uri) || !record.diagnostics.has(second)) && performance.now() - t0 < 15000) await new Promise((r) => setTimeout(r, 25));
   const commandsBefore = [...record.commands.keys()].sort();
+  const prelude = record.contentProviders.get('spikeworks-prelude');
+  const preludeText = prelude ? await prelude.provideTextDocumentContent(vscode.Uri.parse('spikeworks-prelude:/neurons.snn')) : undefined;
+  const preludeBad = prelude ? await prelude.provideTextDocumentContent(vscode.Uri.parse('spikeworks-prelude:/../package.json')) : undefined;
   await vscode.commands.executeCommand('spikeworks.runSimulation');
   await vscode.commands.executeCommand('spikeworks.showRaster');
   const exports = Object.keys(module.exports).sort();
@@ -287,5 +302,8 @@ window.runWebExtension = async (extRoot, uri, text) => {
     messages: record.messages,
     logs: record.logs,
     subscriptions: context.subscriptions.length,
+    contentProviders: [...record.contentProviders.keys()],
+    preludeText,
+    preludeBad,
   };
 };

@@ -27,6 +27,9 @@ interface Result {
   messages: { kind: string; message: string }[];
   logs: string[];
   subscriptions: number;
+  contentProviders: string[];
+  preludeText?: string;
+  preludeBad?: string;
 }
 
 describe('web extension (dist/browser.js) in Chromium with a faked VS Code API', { skip, timeout: 120_000 }, () => {
@@ -43,6 +46,7 @@ describe('web extension (dist/browser.js) in Chromium with a faked VS Code API',
       '/fake-vscode.js': [join(__dirname, 'fake-vscode.js'), 'text/javascript'],
       '/ext/dist/browser.js': [join(root, 'dist', 'browser.js'), 'text/javascript'],
       '/ext/dist/server-browser.js': [join(root, 'dist', 'server-browser.js'), 'text/javascript'],
+      '/ext/dist/prelude/neurons.snn': [join(root, 'dist', 'prelude', 'neurons.snn'), 'text/plain'],
     };
     http = createServer((req, res) => {
       const f = files[req.url ?? ''];
@@ -97,6 +101,10 @@ describe('web extension (dist/browser.js) in Chromium with a faked VS Code API',
     assert.deepEqual(r.messages.map((m) => [m.kind, m.message]), [['info', WEB_RUN_MESSAGE], ['info', WEB_RUN_MESSAGE]]);
     assert.ok(RUN_COMMANDS.every((c) => r.commands.includes(c)));
     assert.ok(r.logs.some((l) => /starting language server .*\/ext\/dist\/server-browser\.js \(Web Worker\)/.test(l)), r.logs.join('\n'));
+    // The prelude's documents (where hover and go-to-definition lead) open from dist/prelude.
+    assert.deepEqual(r.contentProviders, ['spikeworks-prelude']);
+    assert.equal(r.preludeText, readFileSync(join(root, 'dist', 'prelude', 'neurons.snn'), 'utf8'));
+    assert.equal(r.preludeBad, undefined, 'only prelude file names are served');
     await page.close();
   });
 });
