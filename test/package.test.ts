@@ -74,6 +74,11 @@ describe('package checker (scripts/package.mjs checkPackage)', () => {
     }
   });
 
+  it('names a required file that is empty', () => {
+    const entries = goodListing().map((e) => (e.path === 'extension/dist/server.js' ? { ...e, size: 0 } : e));
+    assert.deepEqual(checkPackage(entries, { manifest, vsixBytes: 1 }), ['empty: dist/server.js']);
+  });
+
   it('rejects sources, tests, node_modules, source maps, secrets and build files, and names each', () => {
     const bad = [
       'extension/src/extension.ts',
