@@ -38,6 +38,16 @@ const contexts = [
     target: 'node20',
     external: ['vscode'],
   }),
+  // The web extension (package.json `browser`): runs in a Web Worker extension host.
+  await esbuild.context({
+    ...common,
+    entryPoints: { browser: 'extension/src/browser.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2022',
+    external: ['vscode'],
+  }),
   await esbuild.context({
     ...common,
     entryPoints: { 'server-browser': 'language-server/src/browser-main.ts' },

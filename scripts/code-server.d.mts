@@ -16,6 +16,15 @@ export declare function ensureCodeServer(): Promise<string>;
 /** Links the repo into `extDir` as `<publisher>.<name>-<version>`; returns the link's path. */
 export declare function installExtension(extDir: string): string;
 
+/**
+ * Installs a VSIX with `code-server --install-extension` into `runDir`/ext (user data `runDir`/ud,
+ * as launchCodeServer uses them); throws with code-server's output when refused. Returns the
+ * installed extension's folder.
+ */
+export declare function installVsix(runDir: string, vsixFile: string): string;
+/** `code-server --install-extension FILE --force` for `runDir`, outcome not judged. */
+export declare function installVsixRaw(runDir: string, vsixFile: string): { status: number | null; signal: NodeJS.Signals | null; output: string };
+
 export interface CodeServer {
   /** `http://127.0.0.1:PORT/?folder=<abs workspace>` */
   url: string;

@@ -1,5 +1,6 @@
 // A real VS Code in the browser for `npm start` and the end-to-end test: installs code-server
-// from npm into .spikeworks/code-server, links this repo in as an extension and launches it.
+// from npm into .spikeworks/code-server, links this repo in as an extension (`npm start`, for
+// editing) or installs the packaged VSIX (the end-to-end tests: what users get) and launches it.
 // Plain ESM JavaScript so that it runs without a build step. See shared/design/ENVIRONMENT.md.
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -208,6 +209,50 @@ export function installExtension(extDir) {
   const obsolete = join(extDir, '.obsolete');
   if (existsSync(obsolete)) rmSync(obsolete);
   return link;
+}
+
+/**
+ * Installs a packaged extension (`npm run package`, or ensureVsix() in scripts/package.mjs) the
+ * way users do: `code-server --install-extension FILE.vsix` into RUN/ext, with the same user data
+ * folder and home that launchCodeServer gives code-server for `runDir`. Replaces an earlier
+ * install (or a development symlink) of this extension there. Throws with code-server's output
+ * when it refuses the VSIX. Returns the installed extension's folder.
+ */
+export function installVsix(runDir, vsixFile) {
+  if (!existsSync(entryScript)) throw new Error('code-server is not installed; call ensureCodeServer() first');
+  const { id } = extensionInfo();
+  const r = installVsixRaw(runDir, vsixFile);
+  if (r.status !== 0 || !/successfully installed/i.test(r.output)) {
+    throw new Error(`code-server --install-extension ${vsixFile} failed (exit ${r.status ?? r.signal}):\n${r.output}`);
+  }
+  const extDir = join(resolve(runDir), 'ext');
+  const folder = readdirSync(extDir).find((n) => n.toLowerCase().startsWith(`${id}-`) && !lstatSync(join(extDir, n)).isSymbolicLink());
+  if (!folder) throw new Error(`code-server said it installed ${vsixFile}, but ${extDir} has no ${id}-* folder`);
+  return join(extDir, folder);
+}
+
+/**
+ * `code-server --install-extension FILE --force` for `runDir` (RUN/ext, RUN/ud, RUN/home), without
+ * judging the outcome: { status, signal, output } (stdout and stderr together).
+ */
+export function installVsixRaw(runDir, vsixFile) {
+  const run = resolve(runDir);
+  const dirs = { home: join(run, 'home'), ud: join(run, 'ud'), ext: join(run, 'ext'), config: join(run, 'xdg', 'config'), data: join(run, 'xdg', 'data') };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  // A development symlink of this extension (installExtension) would shadow the installed copy.
+  const { id } = extensionInfo();
+  for (const name of readdirSync(dirs.ext)) {
+    const p = join(dirs.ext, name);
+    if (name.toLowerCase().startsWith(`${id}-`) && lstatSync(p).isSymbolicLink()) rmSync(p, { force: true });
+  }
+  const env = { ...process.env, HOME: dirs.home, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data };
+  for (const k of Object.keys(env)) if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
+  const r = spawnSync(
+    process.execPath,
+    [entryScript, '--install-extension', resolve(vsixFile), '--force', '--extensions-dir', dirs.ext, '--user-data-dir', dirs.ud],
+    { env, encoding: 'utf8', timeout: 120_000 },
+  );
+  return { status: r.status, signal: r.signal, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}` };
 }
 
 /** A free TCP port on 127.0.0.1. */

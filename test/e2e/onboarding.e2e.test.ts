@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
-import { ensureCodeServer, installExtension, launchCodeServer, repoRoot, type CodeServer } from '../../scripts/code-server.mjs';
+import { ensureCodeServer, installVsix, launchCodeServer, repoRoot, type CodeServer } from '../../scripts/code-server.mjs';
+import { ensureVsix } from '../../scripts/package.mjs';
 import { TEMPLATES } from '../../extension/src/templates';
 import { CHROMIUM, CHROMIUM_ARGS, QUICK_INPUT, QUICK_ROWS, quickOpen as openCommandBox, RESULTS, shotStep, skipWithoutChromium } from './workbench';
 
@@ -35,7 +36,8 @@ describe('onboarding: the walkthrough and New Model… (code-server + Chromium)'
     mkdirSync(RESULTS, { recursive: true });
     await ensureCodeServer();
     const runDir = join(tmp, 'run');
-    installExtension(join(runDir, 'ext'));
+    // The packaged VSIX (built once per change of dist/ and the manifest), installed as users do.
+    installVsix(runDir, ensureVsix());
     server = await launchCodeServer({ workspace, runDir });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

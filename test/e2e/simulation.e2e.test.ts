@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
-import { ensureCodeServer, installExtension, launchCodeServer, repoRoot, type CodeServer } from '../../scripts/code-server.mjs';
+import { ensureCodeServer, installVsix, launchCodeServer, repoRoot, type CodeServer } from '../../scripts/code-server.mjs';
+import { ensureVsix } from '../../scripts/package.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, QUICK_INPUT, QUICK_ROWS, quickOpen as openCommandBox, RESULTS, shotStep, skipWithoutChromium } from './workbench';
 
 const FILE = 'coba.snn';
@@ -67,7 +68,8 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
     });
     await ensureCodeServer();
     runDir = join(tmp, 'run');
-    installExtension(join(runDir, 'ext'));
+    // The packaged VSIX (built once per change of dist/ and the manifest), installed as users do.
+    installVsix(runDir, ensureVsix());
     // Runs in the editor use this seed instead of the model's (spikeworks.simulation.seed).
     mkdirSync(join(runDir, 'ud', 'User'), { recursive: true });
     writeFileSync(join(runDir, 'ud', 'User', 'settings.json'), JSON.stringify({ 'spikeworks.simulation.seed': SEED }));

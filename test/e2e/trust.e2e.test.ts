@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureCodeServer, installExtension, launchCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
+import { ensureCodeServer, installVsix, launchCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
+import { ensureVsix } from '../../scripts/package.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, quickOpen as openCommandBox, RESULTS, shotStep, skipWithoutChromium } from './workbench';
 
 const FILE = 'hostile.snn';
@@ -44,7 +45,8 @@ describe('a hostile workspace under workspace trust (code-server + Chromium)', {
     mkdirSync(RESULTS, { recursive: true });
     await ensureCodeServer();
     const runDir = join(tmp, 'run');
-    installExtension(join(runDir, 'ext'));
+    // The packaged VSIX (built once per change of dist/ and the manifest), installed as users do.
+    installVsix(runDir, ensureVsix());
     server = await launchCodeServer({ workspace: ws, runDir, trust: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

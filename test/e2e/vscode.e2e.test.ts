@@ -10,11 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
   ensureCodeServer,
-  installExtension,
+  installVsix,
   launchCodeServer,
   repoRoot,
   type CodeServer,
 } from '../../scripts/code-server.mjs';
+import { ensureVsix } from '../../scripts/package.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, quickOpen as openCommandBox, RESULTS, shotStep, skipWithoutChromium } from './workbench';
 
 const FILE = 'coba.snn';
@@ -44,7 +45,8 @@ describe('VS Code end to end (code-server + Chromium)', { skip: skipWithoutChrom
 
     await ensureCodeServer(); // ~1 min the first time
     runDir = join(tmp, 'run');
-    installExtension(join(runDir, 'ext'));
+    // The packaged VSIX (built once per change of dist/ and the manifest), installed as users do.
+    installVsix(runDir, ensureVsix());
     // Completion must come from the language server, not from words in the document, and only
     // when asked for (Ctrl+Space), so that no suggest widget pops up while the test types.
     mkdirSync(join(runDir, 'ud', 'User'), { recursive: true });
