@@ -39,9 +39,19 @@ export async function quickOpen(page: Page, text: string, expect?: string | RegE
   }
   if (expect) await page.locator(QUICK_ROWS, { hasText: expect }).first().waitFor({ timeout: 20_000 });
   else await page.waitForTimeout(300);
+  const placeholder = await input.getAttribute('placeholder');
   if (expect instanceof RegExp) await page.locator(QUICK_ROWS, { hasText: expect }).first().click();
   else await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden' });
+  // Done when the box closes, or when the command opened a quick pick of its own in the same
+  // widget (Run with Backend…: another placeholder) — that one stays open for the caller.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (!(await input.isVisible())) return;
+    const now = await input.getAttribute('placeholder').catch(() => placeholder);
+    if (now !== placeholder) return;
+    if (Date.now() > deadline) throw new Error(`the quick input stayed open after '${text}'`);
+    await page.waitForTimeout(100);
+  }
 }
 
 /**
