@@ -411,8 +411,15 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
         }
       }
       const f = await panel('Spike Raster: coba.snn');
-      await f.locator('#run-status[data-status="done"]').waitFor({ timeout: 90_000 });
-      assert.equal(Number(await f.locator('#spike-count').getAttribute('data-spikes')), panelSpikes, 'a different spike count on the webgpu request');
+      // The panel still shows the previous run (done) until the new one starts and resets it:
+      // wait for the new run to end with the count, else report what it showed last.
+      let shown = -1;
+      for (const deadline = Date.now() + 90_000; Date.now() < deadline; await page.waitForTimeout(250)) {
+        if ((await f.locator('#run-status[data-status="done"]').count()) === 0) continue;
+        shown = Number(await f.locator('#spike-count').getAttribute('data-spikes'));
+        if (shown === panelSpikes) break;
+      }
+      assert.equal(shown, panelSpikes, 'a different spike count on the webgpu request');
       // No Vulkan adapter in this headless code-server: the run says it fell back, and why.
       const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'ran on WASM' }).first();
       await toast.waitFor({ timeout: 20_000 });
