@@ -145,6 +145,41 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
   });
 });
 
+/** Mean, SD and lag-1 autocorrelation (between successive samples) of samples from `from` on, pooled over neurons. */
+function ouStats(rows: ArrayLike<number>[], from: number): { mean: number; sd: number; r1: number } {
+  let n = 0, s = 0, ss = 0;
+  for (const r of rows) for (let k = from; k < r.length; k++) (n++, (s += r[k]), (ss += r[k] * r[k]));
+  const mean = s / n;
+  const sd = Math.sqrt(ss / n - mean * mean);
+  let c = 0, m = 0;
+  for (const r of rows) for (let k = from + 1; k < r.length; k++) (m++, (c += (r[k] - mean) * (r[k - 1] - mean)));
+  return { mean, sd, r1: c / m / (sd * sd) };
+}
+
+describe('engine vs Brian2: white noise (xi, Euler–Maruyama)', { skip, timeout: 300_000 }, () => {
+  it('2,000 Ornstein–Uhlenbeck membranes: the same stationary mean, SD and autocorrelation as Brian2 and the theory', () => {
+    const a = ours('ou_noise');
+    const b = brian('ou_noise');
+    const tr = a.traces.find((t) => t.population === 'p' && t.variable === 'v')!;
+    const n = tr.neurons.length;
+    const mine = Array.from({ length: n }, (_, m) => Float64Array.from({ length: tr.data.length / n }, (_, k) => tr.data[k * n + m]));
+    const from = 20; // 100 ms: 10 time constants after the deterministic start
+    const x = ouStats(mine, from);
+    const y = ouStats(b.traces['p.v'].values, from);
+    // Euler–Maruyama's stationary SD: sigma / sqrt(1 - dt/(2 tau)); lag 5 ms: (1 - dt/tau)^50.
+    const sd = 2e-3 / Math.sqrt(1 - 0.1 / 20);
+    const r1 = Math.pow(1 - 0.1 / 10, 50);
+    console.log(`  OU: mean ${(x.mean * 1e3).toFixed(3)} / ${(y.mean * 1e3).toFixed(3)} mV (ours / Brian2), SD ${(x.sd * 1e3).toFixed(4)} / ${(y.sd * 1e3).toFixed(4)} mV (theory ${(sd * 1e3).toFixed(4)}), r(5 ms) ${x.r1.toFixed(4)} / ${y.r1.toFixed(4)} (theory ${r1.toFixed(4)})`);
+    // Standard errors: ~360k samples, correlated over ~2 samples: SD to ~0.3 %, mean to ~0.01 mV.
+    for (const s of [x, y]) {
+      assert.ok(Math.abs(s.mean + 0.06) < 5e-5, `mean ${s.mean}`);
+      assert.ok(Math.abs(s.sd / sd - 1) < 0.015, `SD ${s.sd} vs ${sd}`);
+      assert.ok(Math.abs(s.r1 - r1) < 0.02, `autocorrelation ${s.r1} vs ${r1}`);
+    }
+    assert.ok(Math.abs(x.sd / y.sd - 1) < 0.02, `SD ${x.sd} here, ${y.sd} in Brian2`);
+  });
+});
+
 describe('engine vs Brian2: pair STDP', { skip, timeout: 120_000 }, () => {
   it('gives the same weight-change curve on a two-neuron pairing protocol (within 5 %)', () => {
     const dts = [-40, -10, -2, 2, 10, 40];

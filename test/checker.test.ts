@@ -143,7 +143,7 @@ const CONSTRUCTS = [
   ...['+', '-', '*', '/', '^', '<', '<=', '>', '>=', '==', '!=', 'and', 'or'].map((k) => `op:${k}`), 'op:unary-', 'op:not', 'op:parens',
   ...['exp', 'exprel', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'heaviside', 'min', 'max', 'clip', 'rand', 'randn', 'from_file'].map((k) => `call:${k}`),
   ...['normal', 'uniform', 'lognormal', 'exponential'].map((k) => `dist:${k}`),
-  ...['t', 'dt', 'i', 'N'].map((k) => `builtin:${k}`),
+  ...['t', 'dt', 'i', 'N', 'xi'].map((k) => `builtin:${k}`),
   // network
   'population:init-state', 'population:init-parameter', 'population:distribution', 'population:doc',
   ...['ring', 'line', 'grid'].map((k) => `layout:${k}`), 'population:spacing',

@@ -429,8 +429,9 @@ export class ExprChecker {
       case 'relu':
         return { dim: args[0].dim, value: allConst ? (name === 'abs' ? Math.abs(v[0]!) : Math.max(0, v[0]!)) : undefined };
       case 'sqrt': {
+        // Fractional dimensions are fine in between (sigma * sqrt(2 / tau) * xi); where one
+        // meets a declared unit it is a unit mismatch there.
         const dim = args[0].dim ? pow(args[0].dim, 0.5) : null;
-        if (dim && dim.some((x) => !Number.isInteger(x))) this.error(e.args[0].value, `sqrt() of ${dimName(args[0].dim!)} has no whole-number dimension`);
         return { dim, value: allConst ? Math.sqrt(v[0]!) : undefined };
       }
       case 'min':

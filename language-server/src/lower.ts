@@ -68,6 +68,17 @@ export function nonFinitePath(root: unknown): string | undefined {
   return undefined;
 }
 
+/** Whether an expression names the white noise xi. */
+function usesNoise(e: A.Expr): boolean {
+  switch (e.kind) {
+    case 'name': return e.name === 'xi';
+    case 'binary': return usesNoise(e.left) || usesNoise(e.right);
+    case 'unary': return usesNoise(e.operand);
+    case 'call': return e.args.some((a) => usesNoise(a.value));
+    default: return false;
+  }
+}
+
 function dimIR(d: Dim | null | undefined): DimIR {
   const x = d ?? DIMENSIONLESS;
   return [x[0], x[1], x[2], x[3], x[4], x[5], x[6]];
@@ -242,7 +253,7 @@ class Lowerer {
         rhs: conv(o.rhs),
         linear: degreeIn(o.rhs, o.variable.name, aliases, aliasNames) <= 1,
       })),
-      method: (def.method?.name as ModelDefIR['method']) ?? null,
+      method: (def.method?.name as ModelDefIR['method']) ?? (def.equations.some((q) => q.kind === 'ode' && usesNoise(q.rhs)) ? 'euler' : null),
       spike: def.spike ? conv(def.spike) : null,
       reset: stmts(def.reset),
       refractory: def.refractory ? conv(def.refractory) : null,
@@ -279,6 +290,9 @@ class Lowerer {
         const v = m?.vars.get(e.name);
         if (v) return { op: v.kind === 'parameter' ? 'param' : v.kind === 'state' ? 'state' : 'alias', name: e.name };
         if (e.name === 't' || e.name === 'dt' || e.name === 'i' || e.name === 'N') return { op: 'builtin', name: e.name };
+        // White noise under Euler–Maruyama: x + dt·(f + g·xi) with xi = N(0, 1)/√dt is
+        // x + f·dt + g·√dt·N(0, 1). The checker allows xi once per ODE and only with euler.
+        if (e.name === 'xi') return { op: 'div', args: [{ op: 'call', fn: 'randn', args: [] }, { op: 'call', fn: 'sqrt', args: [{ op: 'builtin', name: 'dt' }] }] };
         if (e.name === 'w') return { op: 'weight' };
         if (e.name === 'target') return { op: 'target' };
         if (!m) return { op: 'post', name: e.name };

@@ -1,6 +1,6 @@
 // What may appear in each property block: keys, value kinds, dimensions, documentation.
 // The checker validates against it; completion and hover read it.
-import { CONDUCTANCE, DIMENSIONLESS, FREQUENCY, LENGTH, TIME, type Dim } from './units';
+import { CONDUCTANCE, DIMENSIONLESS, FREQUENCY, LENGTH, NOISE, TIME, type Dim } from './units';
 
 export type ValueKind =
   | { kind: 'quantity'; dim: Dim; min?: number; minExclusive?: boolean; max?: number; integer?: boolean; dist?: boolean }
@@ -228,6 +228,7 @@ export const BUILTIN_NAMES: Record<string, { doc: string; dim: Dim }> = {
   dt: { doc: 'Integration time step.', dim: TIME },
   i: { doc: 'Index of the neuron in its population (0-based).', dim: DIMENSIONLESS },
   N: { doc: 'Size of the population.', dim: DIMENSIONLESS },
+  xi: { doc: 'White noise (unit second^-1/2), in a neuron\'s differential equations only: `sigma * sqrt(2 / tau) * xi`. Integrated by Euler–Maruyama (method euler); each equation\'s xi is an independent noise.', dim: NOISE },
 };
 
 export const METHODS = ['exact', 'exponential', 'euler', 'rk2', 'rk4'];

@@ -21,6 +21,8 @@ export const CHARGE = d(0, 0, 1, 1);
 export const LENGTH = d(1);
 export const CONCENTRATION = d(-3, 0, 0, 0, 0, 1);
 export const WEIGHT = d(0, 0, 0, 0, 0, 0, 0, 1);
+/** White noise xi: second^(-1/2). */
+export const NOISE = d(0, 0, -0.5);
 
 export function mul(a: Dim, b: Dim): Dim {
   return a.map((x, i) => x + b[i]) as unknown as Dim;
@@ -151,6 +153,13 @@ export function dimName(dim: Dim): string {
   return baseForm(dim);
 }
 
+/** 2, (1/2), (3/2), (0.3): fractional exponents (white noise's s^-1/2) in parentheses. */
+function exponentText(a: number): string {
+  if (Number.isInteger(a)) return String(a);
+  const twice = Math.round(2 * a);
+  return Math.abs(2 * a - twice) < 1e-9 ? `(${twice}/2)` : `(${+a.toPrecision(6)})`;
+}
+
 function baseForm(dim: Dim): string {
   const num: string[] = [];
   const den: string[] = [];
@@ -158,7 +167,7 @@ function baseForm(dim: Dim): string {
     if (e === 0) return;
     const s = BASE_SYMBOLS[i];
     const a = Math.abs(e);
-    (e > 0 ? num : den).push(a === 1 ? s : `${s}^${a}`);
+    (e > 0 ? num : den).push(a === 1 ? s : `${s}^${exponentText(a)}`);
   });
   const top = num.length ? num.join('*') : '1';
   return den.length ? `${top}/${den.length > 1 ? `(${den.join('*')})` : den[0]}` : top;

@@ -168,6 +168,7 @@ export function checkModel(cx: Checker, def: A.ModelDef): ModelInfo {
     if (t.bool) cx.err(eq.rhs, 'an equation needs a value, not a condition', 'not-value');
     collectTimeConstants(eq.rhs, info);
   }
+  checkNoise(cx, def, isSyn);
   if (def.method && !METHODS.includes(def.method.name)) {
     cx.err(def.method, `unknown integration method '${def.method.name}'; use one of ${METHODS.join(', ')}`, 'unknown-name');
   }
@@ -222,6 +223,42 @@ export function fixParamRefs(cx: Checker, def: A.ModelDef, info: ModelInfo): voi
   }
 }
 
+
+/** The `xi` name nodes under an AST node. */
+function noiseRefs(node: unknown, out: A.NameRef[] = []): A.NameRef[] {
+  if (Array.isArray(node)) node.forEach((x) => noiseRefs(x, out));
+  else if (node && typeof node === 'object') {
+    const n = node as A.NameRef;
+    if (n.kind === 'name' && n.name === 'xi') out.push(n);
+    else for (const v of Object.values(node)) if (v && typeof v === 'object') noiseRefs(v, out);
+  }
+  return out;
+}
+
+/**
+ * White noise: `xi` stands directly in a neuron's differential equations, once per equation
+ * (each equation's xi is its own noise), and such a model is integrated by Euler–Maruyama
+ * (method euler, the default then): exact/exponential/rk2/rk4 are refused with a fix.
+ */
+function checkNoise(cx: Checker, def: A.ModelDef, isSyn: boolean): void {
+  let noisy = false;
+  for (const eq of def.equations) {
+    const refs = noiseRefs(eq.rhs);
+    if (!refs.length) continue;
+    if (eq.kind !== 'ode' || isSyn) {
+      refs.forEach((r) => cx.err(r, `xi (white noise) stands directly in a neuron's differential equation (dx/dt = … + sigma * xi), not in ${isSyn ? 'a synapse model' : 'a named expression'}`, 'bad-noise'));
+      continue;
+    }
+    noisy = true;
+    refs.slice(1).forEach((r) => cx.err(r, `xi appears once per equation (it is one noise source); write d${eq.variable.name}/dt = f + g * xi`, 'bad-noise'));
+  }
+  const elsewhere = [def.spike, def.reset, def.refractory, def.onPre, def.onPost];
+  for (const r of noiseRefs(elsewhere)) cx.err(r, 'xi (white noise) stands only in differential equations', 'bad-noise');
+  const m = def.method;
+  if (noisy && m && m.name !== 'euler' && METHODS.includes(m.name)) {
+    cx.err(m, `stochastic equations (xi) are integrated by Euler–Maruyama: method euler (${m.name} would treat the noise as a smooth input)`, 'bad-method', [{ kind: 'replace', start: m.start, end: m.end, text: 'euler', title: 'Use method euler' }]);
+  }
+}
 
 /** Names visible inside a model: parameters, state, named expressions, built-ins, synapse extras. */
 export function modelEnv(cx: Checker, info: ModelInfo, mode: 'init' | 'equation', extra?: (name: string, span: A.Span) => Binding | undefined, overrides?: { w?: Dim | null; target?: Dim | null; post?: ModelInfo; pre?: ModelInfo; mod?: ModelInfo }): Env {
