@@ -62,7 +62,7 @@ const PROPS = [
 const NAMES = [
   'LIF', 'CobaLIF', 'Izhikevich', 'AdEx', 'PoissonNeuron', 'ELM', 'Astrocyte', 'HomeostaticLIF', 'Static', 'PairSTDP', 'CalciumHebbian',
   'AstroSTDP', 'exc', 'inh', 'ext', 'cue', 'v', 'g_e', 'g_i', 'I_e', 'I_syn', 'tau_m', 'tau', 'C_m', 'V_th', 'E_l', 'w', 'w_max', 'pre',
-  'post', 'mod', 'a', 'x', 'dv', 'dt', 't', 'i', 'N', 'ring', 'line', 'grid', 'rows', 'cols', 'p', 'k', 'sigma', 'p_max', 'auto', 'wasm',
+  'post', 'mod', 'a', 'x', 'dv', 'dt', 't', 'i', 'N', 'xi', 'ring', 'line', 'grid', 'rows', 'cols', 'p', 'k', 'sigma', 'p_max', 'auto', 'wasm',
   'webgpu', 'poisson', 'spike_array', 'event_file', 'current_step', 'ridge', 'onnx', 'loihi2', 'memristor',
   'random', 'all_to_all', 'one_to_one', 'fixed_indegree', 'distance', 'ring_kernel', 'from_file', 'normal', 'uniform', 'lognormal',
   'exponential', 'exp', 'exprel', 'log', 'sqrt', 'abs', 'clip', 'min', 'max', 'rand', 'randn', 'sigmoid', 'heaviside', 'relu', 'tanh',
