@@ -4,7 +4,7 @@ import { MATH_FUNCTIONS } from '../../protocol/functions';
 import type * as A from './ast';
 import { Severity, type Diagnostic } from './diagnostics';
 import { closest } from './parser';
-import { DISTRIBUTIONS, FUNCTIONS } from './schema';
+import { CONSTANTS, DISTRIBUTIONS, FUNCTIONS } from './schema';
 import { DIMENSIONLESS, brian2Unit, dimName, div, isDimensionless, lookupUnit, mul, pow, preferredUnit, sameDim, type Dim } from './units';
 import type { Sym } from './symbols';
 
@@ -206,6 +206,7 @@ export class ExprChecker {
         return { dim: null };
       case 'name': {
         const b = env.lookup(e.name, e);
+        if (!b && Object.hasOwn(CONSTANTS, e.name)) return { dim: DIMENSIONLESS, value: CONSTANTS[e.name].value };
         const unit = b ? undefined : unitWrittenAsName(e.name);
         if (unit) {
           // `x * mV` or `5*msecond` without a number right before: a unit used as a name.

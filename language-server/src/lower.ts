@@ -9,7 +9,7 @@ import { layoutOf, walk, type FileAnalysis, type ModelInfo } from './checker';
 import { Severity, type Diagnostic } from './diagnostics';
 import { ExprChecker, literalValue, type Env, type Ty } from './expressions';
 import type { Program } from './program';
-import { DEFAULT_SIMULATE, DEFAULT_SPACING, RULES } from './schema';
+import { CONSTANTS, DEFAULT_SIMULATE, DEFAULT_SPACING, RULES } from './schema';
 import { listValues, valueIR, type TypedValues } from './value-ir';
 import { DIMENSIONLESS, type Dim } from './units';
 import { degreeIn } from './linearity';
@@ -293,6 +293,8 @@ class Lowerer {
         // White noise under Euler–Maruyama: x + dt·(f + g·xi) with xi = N(0, 1)/√dt is
         // x + f·dt + g·√dt·N(0, 1). The checker allows xi once per ODE and only with euler.
         if (e.name === 'xi') return { op: 'div', args: [{ op: 'call', fn: 'randn', args: [] }, { op: 'call', fn: 'sqrt', args: [{ op: 'builtin', name: 'dt' }] }] };
+        // pi and e where no variable has the name (the checker's rule): constants.
+        if (m && Object.hasOwn(CONSTANTS, e.name)) return { op: 'const', value: CONSTANTS[e.name].value };
         if (e.name === 'w') return { op: 'weight' };
         if (e.name === 'target') return { op: 'target' };
         if (!m) return { op: 'post', name: e.name };

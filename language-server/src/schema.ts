@@ -223,6 +223,12 @@ export const FUNCTIONS: Record<string, { doc: string; arity: number | [number, n
   randn: { doc: 'Standard normal random number, from the counter-based stream.', arity: 0 },
 };
 
+/** Mathematical constants: dimensionless, and only where no variable of that name is visible. */
+export const CONSTANTS: Record<string, { doc: string; value: number }> = {
+  pi: { doc: 'π = 3.14159… (dimensionless), unless a variable is named pi.', value: Math.PI },
+  e: { doc: 'e = 2.71828… (dimensionless; Euler\'s number), unless a variable is named e.', value: Math.E },
+};
+
 export const BUILTIN_NAMES: Record<string, { doc: string; dim: Dim }> = {
   t: { doc: 'Simulation time.', dim: TIME },
   dt: { doc: 'Integration time step.', dim: TIME },

@@ -3,7 +3,7 @@ import type * as A from '../ast';
 import type { FileAnalysis, ModelInfo } from '../checker';
 import { MODEL_SECTIONS, TOP_LEVEL_KEYWORDS } from '../parser';
 import {
-  BUILTIN_NAMES, CONCEPT, CONNECT, DISTRIBUTIONS, SEGMENTS, FUNCTIONS, INPUT_KINDS, METHODS, POPULATION, READOUT_KINDS, RULES, SIMULATE,
+  BUILTIN_NAMES, CONCEPT, CONSTANTS, CONNECT, DISTRIBUTIONS, SEGMENTS, FUNCTIONS, INPUT_KINDS, METHODS, POPULATION, READOUT_KINDS, RULES, SIMULATE,
   TARGET_KINDS, TASK, type Schema,
 } from '../schema';
 import { COMMON_UNITS, dimName, formatQuantity, lookupUnit, preferredUnit } from '../units';
@@ -148,6 +148,7 @@ function varCompletions(m: ModelInfo, filter: (k: string) => boolean, assign: bo
 function expressionNames(m: ModelInfo | undefined): Completion[] {
   const out: Completion[] = m ? varCompletions(m, () => true, false) : [];
   for (const [k, v] of Object.entries(BUILTIN_NAMES)) out.push({ label: k, kind: 'value', detail: `built-in · ${dimName(v.dim)}`, doc: v.doc });
+  for (const [k, v] of Object.entries(CONSTANTS)) if (!m?.vars.has(k)) out.push({ label: k, kind: 'value', detail: 'constant', doc: v.doc });
   for (const [k, v] of Object.entries(FUNCTIONS)) out.push({ label: k, kind: 'function', detail: 'function', doc: v.doc, insertText: `${k}($1)`, snippet: true });
   if (m?.def.kind === 'synapse') {
     out.push({ label: 'w', kind: 'value', detail: 'synaptic weight' }, { label: 'target', kind: 'value', detail: 'postsynaptic target variable' });

@@ -2,7 +2,7 @@
 import type { FileAnalysis } from '../checker';
 import { walk } from '../checker';
 import { unitOf } from '../expressions';
-import { CONNECT, FUNCTIONS, DISTRIBUTIONS, RULES, SEGMENTS, SIMULATE, BUILTIN_NAMES } from '../schema';
+import { CONNECT, CONSTANTS, FUNCTIONS, DISTRIBUTIONS, RULES, SEGMENTS, SIMULATE, BUILTIN_NAMES } from '../schema';
 import type { Sym } from '../symbols';
 import { dimName, fmt, formatQuantity, preferredUnit } from '../units';
 import { symbolAt } from './locate';
@@ -123,6 +123,7 @@ export function hover(a: FileAnalysis, offset: number, reference?: string): Hove
     [(FUNCTIONS[word] && `\`${word}()\`: ${FUNCTIONS[word].doc}`) ?? (DISTRIBUTIONS[word] && `\`${word}()\`: ${DISTRIBUTIONS[word].doc}`), 'function'],
     [RULES[word] && `rule \`${word}\`: ${RULES[word].doc}`, 'rule'],
     [BUILTIN_NAMES[word] && `\`${word}\`: ${BUILTIN_NAMES[word].doc} (${dimName(BUILTIN_NAMES[word].dim)})`, 'function'],
+    [Object.hasOwn(CONSTANTS, word) ? `\`${word}\`: ${CONSTANTS[word].doc}` : undefined, 'function'],
   ];
   const hit2 = found.find(([d]) => d);
   if (!hit2) return undefined;
