@@ -35,6 +35,7 @@ const BRUNEL = { seeds: [1, 2, 3, 4, 5], duration: 0.4, from: 0.1 };
 // runs do. Active = whole-network rate over the last 100 ms > 1 Hz. Rates of active seeds are
 // measured over [0.1 s, 0.4 s).
 const COBA = { seeds: Array.from({ length: 40 }, (_, k) => k + 1), duration: 0.4, from: 0.1, tail: 0.1 };
+const COBAHH = { seeds: [1, 2, 3, 4], duration: 0.5, from: 0.1 };
 
 /** Spikes of one population: step indices and neuron indices (within the population). */
 interface Pop {
@@ -140,6 +141,7 @@ function brian(script: string, seeds: number[], args: string[], sizes: Record<st
 describe('engine vs Brian2: network statistics over seeds', { skip, timeout: 900_000 }, () => {
   let brunelB2: Promise<Map<number, Run>>;
   let cobaB2: Promise<Map<number, Run>>;
+  let cobahhB2: Promise<Map<number, Run> | undefined>;
 
   before(() => {
     // One Brian2 process at a time, next to our runs in this one (2 cores suffice).
@@ -147,9 +149,13 @@ describe('engine vs Brian2: network statistics over seeds', { skip, timeout: 900
     cobaB2 = brunelB2.catch(() => undefined).then(() =>
       brian('test/engine/brian2/coba.py', COBA.seeds, ['--duration', String(COBA.duration)], { exc: 3200, inh: 800 }),
     );
+    cobahhB2 = cobaB2.catch(() => undefined).then(() =>
+      brian('test/engine/brian2/cobahh.py', COBAHH.seeds, ['--duration', String(COBAHH.duration)], { exc: 3200, inh: 800 }),
+    );
     // a rejection is reported by the test that awaits it, not as an unhandled one
     brunelB2.catch(() => undefined);
     cobaB2.catch(() => undefined);
+    cobahhB2.catch(() => undefined);
   });
 
   after(() => {
@@ -178,6 +184,29 @@ describe('engine vs Brian2: network statistics over seeds', { skip, timeout: 900
       t.diagnostic(`brunel ${pop} mean: ours ${f(ra)} Hz CV ${f(ca, 3)} | Brian2 ${f(rb)} Hz CV ${f(cb, 3)} (rate ${f((100 * (ra - rb)) / rb, 1)} %)`);
       if (Math.abs(ra - rb) > 0.03 * rb) failures.push(`${pop}: rate ${f(ra)} Hz here, ${f(rb)} Hz in Brian2 (${f((100 * (ra - rb)) / rb, 1)} %)`);
       if (Math.abs(ca - cb) > 0.02) failures.push(`${pop}: mean CV(ISI) ${f(ca, 3)} here, ${f(cb, 3)} in Brian2`);
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  it('COBAHH (4000 Hodgkin–Huxley neurons with exprel rates, examples/cobahh.snn): rates within 10 % and mean CV(ISI) within 0.1 (the COBA test's bounds), over 4 seeds', async (t) => {
+    const ir = irOf({ file: 'examples/cobahh.snn' });
+    const from = Math.round(COBAHH.from / DT);
+    const to = Math.round(COBAHH.duration / DT);
+    const mine = COBAHH.seeds.map((seed) => ours(ir, seed, COBAHH.duration));
+    const theirs = (await cobahhB2)!;
+    const failures: string[] = [];
+    for (const pop of ['exc', 'inh']) {
+      const a = mine.map((r) => stats(r.get(pop)!, from, to));
+      const b = COBAHH.seeds.map((seed) => stats(theirs.get(seed)!.get(pop)!, from, to));
+      COBAHH.seeds.forEach((seed, k) => t.diagnostic(`cobahh ${pop} seed ${seed}: ours ${f(a[k].rate)} Hz CV ${f(a[k].cv, 3)} | Brian2 ${f(b[k].rate)} Hz CV ${f(b[k].cv, 3)}`));
+      assert.ok(a.every((s) => s.cv !== null && s.rate > 1) && b.every((s) => s.cv !== null && s.rate > 1), `${pop}: a silent run`);
+      const ra = mean(a.map((s) => s.rate));
+      const rb = mean(b.map((s) => s.rate));
+      const ca = mean(a.map((s) => s.cv!));
+      const cb = mean(b.map((s) => s.cv!));
+      t.diagnostic(`cobahh ${pop} mean: ours ${f(ra)} Hz CV ${f(ca, 3)} | Brian2 ${f(rb)} Hz CV ${f(cb, 3)} (rate ${f((100 * (ra - rb)) / rb, 1)} %)`);
+      if (Math.abs(ra - rb) > 0.1 * rb) failures.push(`${pop}: rate ${f(ra)} Hz here, ${f(rb)} Hz in Brian2 (${f((100 * (ra - rb)) / rb, 1)} %)`);
+      if (Math.abs(ca - cb) > 0.1) failures.push(`${pop}: mean CV(ISI) ${f(ca, 3)} here, ${f(cb, 3)} in Brian2`);
     }
     assert.deepEqual(failures, []);
   });
