@@ -188,7 +188,7 @@ describe('engine vs Brian2: network statistics over seeds', { skip, timeout: 900
     assert.deepEqual(failures, []);
   });
 
-  it('COBAHH (4000 Hodgkin–Huxley neurons with exprel rates, examples/cobahh.snn): rates within 10 % and mean CV(ISI) within 0.1 (the COBA test's bounds), over 4 seeds', async (t) => {
+  it('COBAHH (4000 Hodgkin–Huxley neurons with exprel rates, examples/cobahh.snn): rates within 10 % and mean CV(ISI) within 0.1 (as for COBA), over 4 seeds', async (t) => {
     const ir = irOf({ file: 'examples/cobahh.snn' });
     const from = Math.round(COBAHH.from / DT);
     const to = Math.round(COBAHH.duration / DT);
