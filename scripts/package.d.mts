@@ -27,6 +27,7 @@ export declare function checkPackage(
 ): string[];
 /** Entries of a zip file from its central directory. */
 export declare function listZip(file: string): ZipEntry[];
+export declare function zipDirectory(buf: Buffer, file?: string): (ZipEntry & { compressed: number; method: number; local: number })[];
 export declare function formatBytes(n: number): string;
 export declare function readManifest(root?: string): Record<string, any>;
 export declare function defaultVsixPath(manifest?: Record<string, unknown>, target?: string): string;

@@ -187,7 +187,14 @@ export function checkPackage(entries, { manifest, vsixBytes, target, budget = ta
 
 /** Entries of a zip file from its central directory: [{ path, size (uncompressed), compressed }]. */
 export function listZip(file) {
-  const buf = readFileSync(file);
+  return zipDirectory(readFileSync(file), file).map(({ path, size, compressed }) => ({ path, size, compressed }));
+}
+
+/**
+ * The file entries (not folders) of the zip archive in `buf`, from its central directory: path,
+ * sizes, compression method and the offset of the entry's local header. No zip64.
+ */
+export function zipDirectory(buf, file = 'zip') {
   // End of central directory: signature 0x06054b50, within the last 64 KiB + 22 bytes.
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) {
@@ -202,13 +209,15 @@ export function listZip(file) {
   const entries = [];
   for (let k = 0; k < count; k++) {
     if (buf.readUInt32LE(at) !== 0x02014b50) throw new Error(`${file}: bad central directory entry ${k}`);
+    const method = buf.readUInt16LE(at + 10);
     const compressed = buf.readUInt32LE(at + 20);
     const size = buf.readUInt32LE(at + 24);
     const nameLen = buf.readUInt16LE(at + 28);
     const extraLen = buf.readUInt16LE(at + 30);
     const commentLen = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
     const path = buf.toString('utf8', at + 46, at + 46 + nameLen);
-    if (!path.endsWith('/')) entries.push({ path, size, compressed });
+    if (!path.endsWith('/')) entries.push({ path, size, compressed, method, local });
     at += 46 + nameLen + extraLen + commentLen;
   }
   return entries;

@@ -3,6 +3,7 @@
 // checker and code-server. Deflate through node:zlib; no zip64, no encryption.
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { zipDirectory } from '../../scripts/package.mjs';
 
 export interface ZipFile {
   path: string;
@@ -12,32 +13,11 @@ export interface ZipFile {
 /** Every file of a zip archive with its contents (stored or deflated entries). */
 export function readZip(file: string): ZipFile[] {
   const buf = readFileSync(file);
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error(`${file}: not a zip file`);
-  const count = buf.readUInt16LE(eocd + 10);
-  let at = buf.readUInt32LE(eocd + 16);
-  const out: ZipFile[] = [];
-  for (let k = 0; k < count; k++) {
-    const method = buf.readUInt16LE(at + 10);
-    const compressed = buf.readUInt32LE(at + 20);
-    const nameLen = buf.readUInt16LE(at + 28);
-    const extraLen = buf.readUInt16LE(at + 30);
-    const commentLen = buf.readUInt16LE(at + 32);
-    const local = buf.readUInt32LE(at + 42);
-    const path = buf.toString('utf8', at + 46, at + 46 + nameLen);
-    at += 46 + nameLen + extraLen + commentLen;
-    if (path.endsWith('/')) continue;
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(start, start + compressed);
-    out.push({ path, data: method === 0 ? Buffer.from(raw) : inflateRawSync(raw) });
-  }
-  return out;
+  return zipDirectory(buf, file).map((e) => {
+    const start = e.local + 30 + buf.readUInt16LE(e.local + 26) + buf.readUInt16LE(e.local + 28);
+    const raw = buf.subarray(start, start + e.compressed);
+    return { path: e.path, data: e.method === 0 ? Buffer.from(raw) : inflateRawSync(raw) };
+  });
 }
 
 /** Writes a zip archive of `files` (deflated). */
