@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withDirLock } from './dir-lock.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -304,10 +305,6 @@ export function inputsHash(root = repoRoot) {
   return h.digest('hex').slice(0, 16);
 }
 
-function sleep(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 /**
  * The VSIX of the current dist/ for the end-to-end tests: node_modules/.cache/spikeworks-vsix/
  * <name>-<version>-<inputs hash>.vsix, packaged (and checked) only when the inputs changed since
@@ -318,23 +315,7 @@ export function ensureVsix() {
   const manifest = readManifest();
   const cache = join(repoRoot, 'node_modules', '.cache', 'spikeworks-vsix');
   mkdirSync(cache, { recursive: true });
-  const lock = join(cache, 'lock');
-  const deadline = Date.now() + 240_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 240_000) rmSync(lock, { recursive: true, force: true });
-      } catch {
-        /* gone already */
-      }
-      if (Date.now() > deadline) throw new Error(`packaging lock ${lock} held for too long`);
-      sleep(250);
-    }
-  }
-  try {
+  return withDirLock(join(cache, 'lock'), 240_000, 'packaging', () => {
     const file = join(cache, `${manifest.name}-${manifest.version}-${inputsHash()}.vsix`);
     if (existsSync(file)) return file;
     for (const old of readdirSync(cache)) if (old.endsWith('.vsix')) rmSync(join(cache, old), { force: true });
@@ -345,9 +326,7 @@ export function ensureVsix() {
       throw new Error(`the packaged VSIX is not shippable:\n  ${problems.join('\n  ')}`);
     }
     return file;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  });
 }
 
 function main(argv) {

@@ -2,8 +2,9 @@
 // benchmark spawns it. Rebuilds with `node esbuild.mjs` when a source file is newer; a lock
 // directory keeps parallel test processes from building at the same time.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { withDirLock } from '../../scripts/dir-lock.mjs';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const distServer = join(repoRoot, 'dist', 'server.js');
@@ -29,38 +30,15 @@ function isFresh(): boolean {
   return built >= src;
 }
 
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 /** Rebuilds dist/ when it is missing or older than the sources. Throws when the build fails. */
 export function ensureBuilt(): void {
   if (process.env.SPIKEWORKS_SKIP_BUILD && OUTPUTS.every((o) => existsSync(o))) return;
   if (isFresh()) return;
-  const lock = join(repoRoot, 'node_modules', '.spikeworks-build.lock');
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // Someone else is building; a lock older than two minutes is stale.
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
-      } catch {
-        /* gone already */
-      }
-      if (Date.now() > deadline) throw new Error(`build lock ${lock} held for too long`);
-      sleep(200);
-    }
-  }
-  try {
+  withDirLock(join(repoRoot, 'node_modules', '.spikeworks-build.lock'), 120_000, 'build', () => {
     if (isFresh()) return;
     const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
     if (r.status !== 0) throw new Error(`node esbuild.mjs failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  });
 }
 
 /**
