@@ -100,6 +100,14 @@ describe('traces panel: synapse probes', () => {
     assert.match(h.title, /100 ms|0\.1 s/); // the end: sample 10 at 10 ms each
     assert.match(h.xLabel + h.title, /pA/);
   });
+
+  it("the histogram's time reads like the cursor note's (one format for the window)", () => {
+    // every 10 ms, 301 samples (3 s); window 0-3 s, cursor at 1.2 s: both say "1.2 s".
+    const t = trace('ee', 'w', 'A', 20, 301, (k, m) => (1 + m) * 1e-12 * (1 + k / 300), true);
+    const spec = traceChartSpec(t, { ...view(1.2), window: [0, 3] as [number, number] });
+    assert.match(spec.note ?? '', /^at 1\.2 s:/);
+    assert.match(spec.histogram!.title, / at 1\.2 s: /);
+  });
 });
 
 describe('traces panel: neurons', () => {

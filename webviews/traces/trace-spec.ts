@@ -192,12 +192,13 @@ export function traceChartSpec(t: Trace, o: TraceView): ChartSpec {
   if (band && band.idx.length) {
     spec.band = { xs: band.idx.map((i) => i * every), lo: band.mean.map((v, k) => (v - band.sd[k]) / unit.scale), hi: band.mean.map((v, k) => (v + band.sd[k]) / unit.scale), n: band.idx.length, color: popColor };
   }
-  if (info.synapses && t.samples > 0) spec.histogram = histogramSpec(t, atCursor ? cursorSample : t.samples - 1, unit, unitText, popColor);
+  if (info.synapses && t.samples > 0) spec.histogram = histogramSpec(t, atCursor ? cursorSample : t.samples - 1, unit, unitText, popColor, w1 - w0);
   return spec;
 }
 
 /** The distribution of the values at sample s (counts per bin over [min, max]). */
-function histogramSpec(t: Trace, s: number, unit: { scale: number }, unitText: string, color: string): ChartSpec {
+/** `span`: the chart's time window, so that the title's time reads like the cursor note's. */
+function histogramSpec(t: Trace, s: number, unit: { scale: number }, unitText: string, color: string, span: number): ChartSpec {
   const info = t.info;
   const n = info.neurons.length;
   const st = stats(t, s);
@@ -218,7 +219,7 @@ function histogramSpec(t: Trace, s: number, unit: { scale: number }, unitText: s
   const top = Math.max(1, ...counts);
   const time = s * info.every;
   return {
-    title: `${info.variable} · ${info.population} at ${formatTime(time, 1)}: distribution of ${elementCount(info, st.count)}`,
+    title: `${info.variable} · ${info.population} at ${formatTime(time, span)}: distribution of ${elementCount(info, st.count)}`,
     note: st.count ? `mean ${formatValue(st.mean / unit.scale)} ± ${formatValue(st.sd / unit.scale)}${unitText ? ` ${unitText}` : ''} · move the cursor to pick the time` : 'no finite values',
     xLabel: unitText ? `${info.variable} (${unitText})` : info.variable,
     yLabel: 'synapses',
