@@ -4,6 +4,7 @@
 // own. Exit codes: 0 done (also stopped by Ctrl-C), 1 not run / stopped early (NaN/Inf,
 // recording limit), 2 internal failure, 3 a result file could not be written, 130 stopped
 // before the run started.
+import { stopOnCtrlC } from './interrupt';
 import * as path from 'node:path';
 import { cliAccess, loadModel } from './load';
 import { RunRefused, RunTerminated, startRun } from '../../sim-host/src/host';
@@ -54,18 +55,7 @@ export async function runCommand(a: RunArgs): Promise<number> {
       process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${what}, ${((now - t0) / 1000).toFixed(1)} s\x1b[K`);
     },
   );
-  let interrupted = 0;
-  let grace: NodeJS.Timeout | undefined;
-  const onSigint = () => {
-    interrupted++;
-    if (interrupted === 1) {
-      process.stderr.write('\nstopping (Ctrl-C again to quit at once)…\n');
-      handle.cancel();
-      // A worker that does not answer (deep in a build step that cannot poll) is ended.
-      grace = setTimeout(() => void handle.terminate(), 2000);
-    } else process.exit(130);
-  };
-  process.on('SIGINT', onSigint);
+  const endCtrlC = stopOnCtrlC(handle, 'the run');
   let out;
   try {
     out = await handle.result;
@@ -82,8 +72,7 @@ export async function runCommand(a: RunArgs): Promise<number> {
     process.stderr.write(`spikeworks: the simulation failed: ${(e as Error).message}\n`);
     return 2;
   } finally {
-    process.off('SIGINT', onSigint);
-    clearTimeout(grace);
+    endCtrlC();
   }
   if (tty) process.stderr.write('\r' + ' '.repeat(90) + '\r');
   if (out.backendNote) process.stderr.write(`spikeworks: ${out.backendNote}\n`);

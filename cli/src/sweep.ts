@@ -5,6 +5,7 @@
 // Ctrl-C), 1 not run (model errors, a bad or refused sweep) or a run stopped early (NaN/Inf,
 // recording limit), 2 internal failure, 3 a result file could not be written, 130 stopped
 // before any run finished.
+import { stopOnCtrlC } from './interrupt';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -77,17 +78,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
       process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${done}/${total} runs, ${((now - t0) / 1000).toFixed(1)} s\x1b[K`);
     },
   });
-  let interrupted = 0;
-  let grace: NodeJS.Timeout | undefined;
-  const onSigint = () => {
-    interrupted++;
-    if (interrupted === 1) {
-      process.stderr.write('\nstopping every run (Ctrl-C again to quit at once)…\n');
-      handle.cancel();
-      grace = setTimeout(() => void handle.terminate(), 2000);
-    } else process.exit(130);
-  };
-  process.on('SIGINT', onSigint);
+  const endCtrlC = stopOnCtrlC(handle, 'every run');
   let result: SweepResult;
   try {
     result = await handle.result;
@@ -100,8 +91,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
     process.stderr.write(`spikeworks: the sweep failed: ${(e as Error).message}\n`);
     return 2;
   } finally {
-    process.off('SIGINT', onSigint);
-    clearTimeout(grace);
+    endCtrlC();
   }
   if (tty) process.stderr.write('\r' + ' '.repeat(90) + '\r');
   if (result.cancelled && result.rows.length === 0) {
