@@ -25,4 +25,4 @@ export function analyze(uri: string, file: A.SnnFile, ctx: CheckContext, isPrelu
 
 export type { CheckMemo } from './check/memo';
 
-export { exprText, fmtBytes, fmtCount, layoutOf, walk } from './check/util';
+export { exprText, fmtBytes, fmtCount, layoutOf, noiseRefs, walk } from './check/util';

@@ -5,7 +5,7 @@ import type {
 } from '../../protocol/ir';
 import { IR_VERSION } from '../../protocol/ir';
 import type * as A from './ast';
-import { layoutOf, walk, type FileAnalysis, type ModelInfo } from './checker';
+import { layoutOf, noiseRefs, walk, type FileAnalysis, type ModelInfo } from './checker';
 import { Severity, type Diagnostic } from './diagnostics';
 import { ExprChecker, literalValue, type Env, type Ty } from './expressions';
 import type { Program } from './program';
@@ -66,17 +66,6 @@ export function nonFinitePath(root: unknown): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Whether an expression names the white noise xi. */
-function usesNoise(e: A.Expr): boolean {
-  switch (e.kind) {
-    case 'name': return e.name === 'xi';
-    case 'binary': return usesNoise(e.left) || usesNoise(e.right);
-    case 'unary': return usesNoise(e.operand);
-    case 'call': return e.args.some((a) => usesNoise(a.value));
-    default: return false;
-  }
 }
 
 function dimIR(d: Dim | null | undefined): DimIR {
@@ -253,7 +242,7 @@ class Lowerer {
         rhs: conv(o.rhs),
         linear: degreeIn(o.rhs, o.variable.name, aliases, aliasNames) <= 1,
       })),
-      method: (def.method?.name as ModelDefIR['method']) ?? (def.equations.some((q) => q.kind === 'ode' && usesNoise(q.rhs)) ? 'euler' : null),
+      method: (def.method?.name as ModelDefIR['method']) ?? (def.equations.some((q) => q.kind === 'ode' && noiseRefs(q.rhs).length > 0) ? 'euler' : null),
       spike: def.spike ? conv(def.spike) : null,
       reset: stmts(def.reset),
       refractory: def.refractory ? conv(def.refractory) : null,

@@ -7,7 +7,7 @@ import { unitOf } from '../expressions';
 import { closest } from '../parser';
 import { BUILTIN_NAMES, METHODS } from '../schema';
 import { DIMENSIONLESS, TIME, WEIGHT, dimName, div, isDimensionless, sameDim } from '../units';
-import { substWeight, walk, collectTimeConstants, docOfDecl, exprText } from './util';
+import { substWeight, walk, collectTimeConstants, docOfDecl, exprText, noiseRefs } from './util';
 import type { Binding, Env, Ty } from '../expressions';
 import type { Dim } from '../units';
 import type { VarInfo, ModelInfo } from '../analysis';
@@ -224,17 +224,6 @@ export function fixParamRefs(cx: Checker, def: A.ModelDef, info: ModelInfo): voi
 }
 
 
-/** The `xi` name nodes under an AST node. */
-function noiseRefs(node: unknown, out: A.NameRef[] = []): A.NameRef[] {
-  if (Array.isArray(node)) node.forEach((x) => noiseRefs(x, out));
-  else if (node && typeof node === 'object') {
-    const n = node as A.NameRef;
-    if (n.kind === 'name' && n.name === 'xi') out.push(n);
-    else for (const v of Object.values(node)) if (v && typeof v === 'object') noiseRefs(v, out);
-  }
-  return out;
-}
-
 /**
  * White noise: `xi` stands directly in a neuron's differential equations, once per equation
  * (each equation's xi is its own noise), and such a model is integrated by Euler–Maruyama
@@ -252,8 +241,9 @@ function checkNoise(cx: Checker, def: A.ModelDef, isSyn: boolean): void {
     noisy = true;
     refs.slice(1).forEach((r) => cx.err(r, `xi appears once per equation (it is one noise source); write d${eq.variable.name}/dt = f + g * xi`, 'bad-noise'));
   }
-  const elsewhere = [def.spike, def.reset, def.refractory, def.onPre, def.onPost];
-  for (const r of noiseRefs(elsewhere)) cx.err(r, 'xi (white noise) stands only in differential equations', 'bad-noise');
+  const statements = [...(def.reset ?? []), ...(def.onPre ?? []), ...(def.onPost ?? [])];
+  const elsewhere = [def.spike, def.refractory, ...statements.flatMap((s) => [s.target, s.value])];
+  for (const r of elsewhere.flatMap(noiseRefs)) cx.err(r, 'xi (white noise) stands only in differential equations', 'bad-noise');
   const m = def.method;
   if (noisy && m && m.name !== 'euler' && METHODS.includes(m.name)) {
     cx.err(m, `stochastic equations (xi) are integrated by Euler–Maruyama: method euler (${m.name} would treat the noise as a smooth input)`, 'bad-method', [{ kind: 'replace', start: m.start, end: m.end, text: 'euler', title: 'Use method euler' }]);

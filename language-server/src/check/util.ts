@@ -62,6 +62,13 @@ export function layoutOf(p: A.PopulationDef, num: (e: A.Expr) => number | undefi
   return undefined;
 }
 
+/** The white-noise references (`xi`) in an expression, in source order. */
+export function noiseRefs(e: A.Expr | undefined): A.NameRef[] {
+  const out: A.NameRef[] = [];
+  if (e) walk(e, (x) => void (x.kind === 'name' && x.name === 'xi' && out.push(x)));
+  return out.sort((a, b) => a.start - b.start);
+}
+
 export function walk(e: A.Expr, f: (e: A.Expr) => void): void {
   const stack: A.Expr[] = [e];
   while (stack.length) {
