@@ -163,53 +163,40 @@ describe('engine vs Brian2: network statistics over seeds', { skip, timeout: 900
     fs.rmSync(work, { recursive: true, force: true });
   });
 
+  /**
+   * Our runs of `file` against Brian2's over `cfg.seeds`: per population the mean rate within
+   * `rateTol` (relative) and the mean CV(ISI) within `cvTol`, every run with a CV (active).
+   */
+  async function compareOverSeeds(t: { diagnostic(s: string): void }, name: string, file: string, cfg: { seeds: number[]; duration: number; from: number }, brianRuns: Promise<Map<number, Run> | undefined>, rateTol: number, cvTol: number): Promise<void> {
+    const ir = irOf({ file });
+    const from = Math.round(cfg.from / DT);
+    const to = Math.round(cfg.duration / DT);
+    const mine = cfg.seeds.map((seed) => ours(ir, seed, cfg.duration));
+    const theirs = (await brianRuns)!;
+    const failures: string[] = [];
+    for (const pop of ['exc', 'inh']) {
+      const a = mine.map((r) => stats(r.get(pop)!, from, to));
+      const b = cfg.seeds.map((seed) => stats(theirs.get(seed)!.get(pop)!, from, to));
+      cfg.seeds.forEach((seed, k) => t.diagnostic(`${name} ${pop} seed ${seed}: ours ${f(a[k].rate)} Hz CV ${f(a[k].cv, 3)} | Brian2 ${f(b[k].rate)} Hz CV ${f(b[k].cv, 3)}`));
+      assert.ok(a.every((s) => s.cv !== null && s.rate > 1) && b.every((s) => s.cv !== null && s.rate > 1), `${pop}: a silent run (or one without a CV)`);
+      const ra = mean(a.map((s) => s.rate));
+      const rb = mean(b.map((s) => s.rate));
+      const ca = mean(a.map((s) => s.cv!));
+      const cb = mean(b.map((s) => s.cv!));
+      t.diagnostic(`${name} ${pop} mean: ours ${f(ra)} Hz CV ${f(ca, 3)} | Brian2 ${f(rb)} Hz CV ${f(cb, 3)} (rate ${f((100 * (ra - rb)) / rb, 1)} %)`);
+      if (Math.abs(ra - rb) > rateTol * rb) failures.push(`${pop}: rate ${f(ra)} Hz here, ${f(rb)} Hz in Brian2 (${f((100 * (ra - rb)) / rb, 1)} %)`);
+      if (Math.abs(ca - cb) > cvTol) failures.push(`${pop}: mean CV(ISI) ${f(ca, 3)} here, ${f(cb, 3)} in Brian2`);
+    }
+    assert.deepEqual(failures, []);
+  }
+
   // The issue asks for 10 % and 0.1; we hold ourselves to 3 % and 0.02, because a real
   // semantic bug (input to refractory neurons) moved the rate by 11 % and the CV by only 0.065.
-  it('Brunel (5000 LIF, delta synapses): rates within 3 %, mean CV(ISI) within 0.02, over 5 seeds', async (t) => {
-    const ir = irOf({ file: 'test/engine/brunel.snn' });
-    const from = Math.round(BRUNEL.from / DT);
-    const to = Math.round(BRUNEL.duration / DT);
-    const mine = BRUNEL.seeds.map((seed) => ours(ir, seed, BRUNEL.duration));
-    const theirs = await brunelB2;
-    const failures: string[] = [];
-    for (const pop of ['exc', 'inh']) {
-      const a = mine.map((r) => stats(r.get(pop)!, from, to));
-      const b = BRUNEL.seeds.map((seed) => stats(theirs.get(seed)!.get(pop)!, from, to));
-      BRUNEL.seeds.forEach((seed, k) => t.diagnostic(`brunel ${pop} seed ${seed}: ours ${f(a[k].rate)} Hz CV ${f(a[k].cv, 3)} | Brian2 ${f(b[k].rate)} Hz CV ${f(b[k].cv, 3)}`));
-      const ra = mean(a.map((s) => s.rate));
-      const rb = mean(b.map((s) => s.rate));
-      assert.ok(a.every((s) => s.cv !== null) && b.every((s) => s.cv !== null), `${pop}: a run without a CV`);
-      const ca = mean(a.map((s) => s.cv!));
-      const cb = mean(b.map((s) => s.cv!));
-      t.diagnostic(`brunel ${pop} mean: ours ${f(ra)} Hz CV ${f(ca, 3)} | Brian2 ${f(rb)} Hz CV ${f(cb, 3)} (rate ${f((100 * (ra - rb)) / rb, 1)} %)`);
-      if (Math.abs(ra - rb) > 0.03 * rb) failures.push(`${pop}: rate ${f(ra)} Hz here, ${f(rb)} Hz in Brian2 (${f((100 * (ra - rb)) / rb, 1)} %)`);
-      if (Math.abs(ca - cb) > 0.02) failures.push(`${pop}: mean CV(ISI) ${f(ca, 3)} here, ${f(cb, 3)} in Brian2`);
-    }
-    assert.deepEqual(failures, []);
-  });
+  it('Brunel (5000 LIF, delta synapses): rates within 3 %, mean CV(ISI) within 0.02, over 5 seeds', (t) =>
+    compareOverSeeds(t, 'brunel', 'test/engine/brunel.snn', BRUNEL, brunelB2, 0.03, 0.02));
 
-  it('COBAHH (4000 Hodgkin–Huxley neurons with exprel rates, examples/cobahh.snn): rates within 10 % and mean CV(ISI) within 0.1 (as for COBA), over 4 seeds', async (t) => {
-    const ir = irOf({ file: 'examples/cobahh.snn' });
-    const from = Math.round(COBAHH.from / DT);
-    const to = Math.round(COBAHH.duration / DT);
-    const mine = COBAHH.seeds.map((seed) => ours(ir, seed, COBAHH.duration));
-    const theirs = (await cobahhB2)!;
-    const failures: string[] = [];
-    for (const pop of ['exc', 'inh']) {
-      const a = mine.map((r) => stats(r.get(pop)!, from, to));
-      const b = COBAHH.seeds.map((seed) => stats(theirs.get(seed)!.get(pop)!, from, to));
-      COBAHH.seeds.forEach((seed, k) => t.diagnostic(`cobahh ${pop} seed ${seed}: ours ${f(a[k].rate)} Hz CV ${f(a[k].cv, 3)} | Brian2 ${f(b[k].rate)} Hz CV ${f(b[k].cv, 3)}`));
-      assert.ok(a.every((s) => s.cv !== null && s.rate > 1) && b.every((s) => s.cv !== null && s.rate > 1), `${pop}: a silent run`);
-      const ra = mean(a.map((s) => s.rate));
-      const rb = mean(b.map((s) => s.rate));
-      const ca = mean(a.map((s) => s.cv!));
-      const cb = mean(b.map((s) => s.cv!));
-      t.diagnostic(`cobahh ${pop} mean: ours ${f(ra)} Hz CV ${f(ca, 3)} | Brian2 ${f(rb)} Hz CV ${f(cb, 3)} (rate ${f((100 * (ra - rb)) / rb, 1)} %)`);
-      if (Math.abs(ra - rb) > 0.1 * rb) failures.push(`${pop}: rate ${f(ra)} Hz here, ${f(rb)} Hz in Brian2 (${f((100 * (ra - rb)) / rb, 1)} %)`);
-      if (Math.abs(ca - cb) > 0.1) failures.push(`${pop}: mean CV(ISI) ${f(ca, 3)} here, ${f(cb, 3)} in Brian2`);
-    }
-    assert.deepEqual(failures, []);
-  });
+  it('COBAHH (4000 Hodgkin–Huxley neurons with exprel rates, examples/cobahh.snn): rates within 10 % and mean CV(ISI) within 0.1 (as for COBA), over 4 seeds', (t) =>
+    compareOverSeeds(t, 'cobahh', 'examples/cobahh.snn', COBAHH, cobahhB2, 0.1, 0.1));
 
   it('COBA-4000 (bistable): active fraction over 40 seeds, the active seeds’ rates (10 %) and CV (0.1) agree', async (t) => {
     const ir = irOf({ file: 'examples/coba.snn' });
