@@ -68,6 +68,12 @@ export interface ModelDefIR {
   refractory: ExprIR | null;
   on_pre: StatementIR[];
   on_post: StatementIR[];
+  /**
+   * Synapse models: `target = expr` (one statement), Brian2's `(summed)`: every step, before the
+   * neurons are integrated, the target variable of each postsynaptic neuron of a connection is
+   * set to the sum of expr over its synapses (start-of-step values; 0 without synapses).
+   */
+  summed?: StatementIR[];
 }
 
 /** A population or input slice: neurons from..to inclusive. */

@@ -136,6 +136,14 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
     compareTrace(a, b, 'cell', 'v');
   });
 
+  it('gap junctions (a summed variable, examples/gap_junctions.snn) pull ten leaky integrators together as in Brian2', () => {
+    const a = new Simulation(irOf({ file: 'examples/gap_junctions.snn' })).run();
+    const b = brian('gap_junctions');
+    // 123 spikes in 0.5 s in both (measured).
+    assert.ok(compareSpikes(a, b, 'neurons') > 100);
+    compareTrace(a, b, 'neurons', 'v');
+  });
+
   it('conductance-based LIF driven by a given spike train, with and without delay', () => {
     const a = ours('lif_spiketrain');
     const b = brian('lif_spiketrain');

@@ -144,6 +144,8 @@ export interface ModelDef extends Span {
   refractory?: Expr;
   onPre?: Assign[];
   onPost?: Assign[];
+  /** Synapse models: `summed { target = expr }`, the postsynaptic variable set every step to the sum of expr over its synapses. */
+  summed?: Assign[];
   /** Sections with braces, for folding and symbols. */
   sections: Section[];
   bodyStart: number;

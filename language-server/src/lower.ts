@@ -248,6 +248,7 @@ class Lowerer {
       refractory: def.refractory ? conv(def.refractory) : null,
       on_pre: stmts(def.onPre),
       on_post: stmts(def.onPost),
+      ...(def.summed?.length ? { summed: stmts(def.summed) } : {}),
     };
     this.models[name] = ir;
     return name;

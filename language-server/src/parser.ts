@@ -11,7 +11,7 @@ const TOP_KEYWORDS = new Set([
   'task', 'concept', 'target', 'simulate',
 ]);
 export const TOP_LEVEL_KEYWORDS = [...TOP_KEYWORDS];
-export const MODEL_SECTIONS = ['parameters', 'state', 'equations', 'method', 'spike', 'reset', 'refractory', 'on_pre', 'on_post'];
+export const MODEL_SECTIONS = ['parameters', 'state', 'equations', 'method', 'spike', 'reset', 'refractory', 'on_pre', 'on_post', 'summed'];
 const STATEMENT_KEYS = new Set(['on_pre', 'on_post']);
 /** Properties whose value is a block of properties (`segments: { count: 4; threshold: 10 }`). */
 const BLOCK_KEYS = new Set(['segments']);
@@ -471,12 +471,14 @@ class Parser {
         return;
       case 'reset':
       case 'on_pre':
-      case 'on_post': {
+      case 'on_post':
+      case 'summed': {
         this.eat(':');
         const stmts = this.parseStatements(kw);
         def.sections.push({ keyword: kw, start: kw.start, end: this.prevEnd() });
         if (kw.name === 'reset') def.reset = stmts;
         else if (kw.name === 'on_pre') def.onPre = stmts;
+        else if (kw.name === 'summed') def.summed = stmts;
         else def.onPost = stmts;
         return;
       }

@@ -33,7 +33,7 @@ const CODE_SECTIONS: Record<string, ReferenceSection> = {
   'dt-too-coarse': 'semantics', 'poisson-rate': 'semantics', 'short-delays': 'semantics',
 };
 
-const DEFINITION_WORDS = ['neuron', 'synapse', 'parameters', 'state', 'equations', 'spike', 'reset', 'refractory', 'method', 'on_pre', 'on_post', 'import', 'model'];
+const DEFINITION_WORDS = ['neuron', 'synapse', 'parameters', 'state', 'equations', 'spike', 'reset', 'refractory', 'method', 'on_pre', 'on_post', 'summed', 'import', 'model'];
 const NETWORK_WORDS = ['population', 'connect', 'input', 'probe', 'simulate', 'task', 'concept', 'target', 'readout', 'segments'];
 
 /** The section a keyword, property, function, distribution or rule is explained in. */

@@ -152,6 +152,7 @@ export function checkCurrentStep(cx: Checker, vals: Map<string, { prop: A.Proper
         } else if (v) {
           cx.ref(e.member, v.sym);
           dim = v.dim;
+          cx.deferred.drives.push({ expr: e, pop: sel.name.name, variable: e.member.name, kind: 'current_step', item: 'the current_step input' });
         }
       }
     }

@@ -28,6 +28,11 @@ export function checkConnect(cx: Checker, c: A.ConnectDef): void {
   const anchor = c.keyword;
   const props = propMap(cx, c.props, CONNECT, where);
   const targetModels = tgts.map((t) => (t.item?.kind === 'population' ? t.item.model : undefined)).filter((m): m is ModelInfo => !!m);
+  // A synapse model with `summed` sets its target every step; its weight has its own unit.
+  const spName = props.get('synapse')?.value;
+  const spCallee = spName?.kind === 'call' ? spName.callee.name : spName?.kind === 'name' ? spName.name : undefined;
+  const spModel = spCallee ? cx.models.get(spCallee) : undefined;
+  const summed = spModel?.def.kind === 'synapse' && spModel.def.summed?.length ? spModel : undefined;
   // Target variable
   let targetDim: Dim | null | undefined;
   const tp = props.get('target');
@@ -44,11 +49,17 @@ export function checkConnect(cx: Checker, c: A.ConnectDef): void {
           continue;
         }
         cx.ref(tp.value, v.sym);
+        if (summed && m.def.equations.some((eq) => eq.kind === 'ode' && eq.variable.name === name)) {
+          cx.err(tp.value, `${summed.def.name.name} sets '${name}' every step to the sum over the synapses (summed), but ${m.def.name.name} integrates it (d${name}/dt): sum into a state variable without an equation`, 'conflict');
+        }
         if (targetDim && v.dim && !sameDim(targetDim, v.dim)) cx.err(tp.value, `'${name}' has different units in the target populations (${dimName(targetDim)} vs ${dimName(v.dim)})`, 'unit-mismatch');
         targetDim = targetDim ?? v.dim;
       }
     }
   }
+  const connName = c.name ? `connection ${c.name.name}` : `connect ${c.sources.map((x) => x.name.name).join(', ')} -> ${c.targets.map((x) => x.name.name).join(', ')}`;
+  const driven = tp?.value.kind === 'name' ? tp.value : inlineTarget(props.get('on_pre'));
+  if (driven) for (const t of c.targets) cx.deferred.drives.push({ expr: driven, pop: t.name.name, variable: driven.name, kind: summed ? 'summed' : 'deliveries', item: connName });
   // Dendritic segments: the rule draws for count × (target neurons) segments.
   const segp = props.get('segments');
   const seg = segp ? checkSegments(cx, segp) : undefined;
@@ -61,19 +72,22 @@ export function checkConnect(cx: Checker, c: A.ConnectDef): void {
   else rule = checkRule(cx, rp.value, c, srcs, ruleTgts);
   // Weight
   const wp = props.get('weight');
+  const weightWant = summed ? undefined : targetDim;
   let weightTy: Ty | undefined;
   if (!wp) cx.err(anchor, `connect needs 'weight:' (e.g. weight: ${CONNECT.weight.example})`, 'missing-property');
   else if (wp.value.kind === 'list') {
-    weightTy = checkSynapseList(cx, wp.value, rp?.value, srcs, tgts, 'weight', targetDim ?? undefined);
+    weightTy = checkSynapseList(cx, wp.value, rp?.value, srcs, tgts, 'weight', weightWant ?? undefined);
   } else if (isFileValue(wp.value)) {
-    const fv = checkFileValue(cx, wp.value, 'weight', targetDim, 'the weight');
+    const fv = checkFileValue(cx, wp.value, 'weight', weightWant, 'the weight');
     if (fv) checkSynapseCount(cx, wp.value, rp?.value, srcs, tgts, 'weight', fv.values.length, fv.file);
-    weightTy = { dim: targetDim ?? fv?.dim ?? null };
+    weightTy = { dim: weightWant ?? fv?.dim ?? null };
   } else {
     weightTy = cx.ex.check(wp.value, cx.constEnv('a constant or a distribution', true));
-    if (targetDim) cx.ex.expectDim(wp.value, weightTy, targetDim, `the weight (in the unit of ${exprText(tp!.value)})`);
+    if (weightWant) cx.ex.expectDim(wp.value, weightTy, weightWant, `the weight (in the unit of ${exprText(tp!.value)})`);
   }
-  const weightDim = targetDim ?? (weightTy?.dim && !weightTy.bare ? weightTy.dim : weightTy?.dim ?? null);
+  // A summed model's weight has its own unit (a gap junction's conductance for a current):
+  // its statement, re-checked with the concrete models, relates the two.
+  const weightDim = weightWant ?? (weightTy?.dim && !weightTy.bare ? weightTy.dim : weightTy?.dim ?? null);
   // Delay
   const dp = props.get('delay');
   if (dp && dp.value.kind === 'list') {
@@ -407,7 +421,7 @@ export function checkSynapseUse(cx: Checker, sp: A.Property, weightDim: Dim | nu
     const collected: Diagnostic[] = [];
     cx.diags = collected;
     try {
-      for (const stmts of [m.def.onPre, m.def.onPost]) if (stmts) checkStatements(cx, stmts, env, info, 'the synapse');
+      for (const stmts of [m.def.onPre, m.def.onPost, m.def.summed?.slice(0, 1)]) if (stmts) checkStatements(cx, stmts, env, info, 'the synapse');
     } finally {
       cx.diags = savedDiag;
     }
@@ -417,3 +431,10 @@ export function checkSynapseUse(cx: Checker, sp: A.Property, weightDim: Dim | nu
   }
 }
 
+
+
+/** The variable an inline `on_pre: x += w` delivers into. */
+function inlineTarget(pr: A.Property | undefined): A.NameRef | undefined {
+  const t = pr?.statements?.[0]?.target;
+  return t?.kind === 'name' ? t : undefined;
+}

@@ -28,7 +28,7 @@ export class Checker implements Sink {
   imports: FileAnalysis['imports'] = [];
   fileValues: FileAnalysis['fileValues'] = new Map();
   /** Filled by the item checks, consumed by the final phase (deferred.ts). */
-  deferred: Deferred = { delays: [], segmentWindows: [], intervals: [], rates: [], windows: [] };
+  deferred: Deferred = { delays: [], segmentWindows: [], intervals: [], rates: [], windows: [], drives: [] };
   private lines?: LineIndex;
   private constEnvs = new Map<string, Env>();
   private silent?: ExprChecker;
@@ -104,4 +104,10 @@ export interface Deferred {
   rates: { expr: A.Expr; value: number }[];
   /** Task windows: their ends, against the duration. */
   windows: { expr: A.Expr; end: number }[];
+  /**
+   * What writes a population's variable from outside its model: a connection's deliveries
+   * (`target:`, inline on_pre), a summed connection (set every step), a current_step input. A
+   * summed variable may have no other writer (deferred.ts checkDrives).
+   */
+  drives: { expr: A.Expr; pop: string; variable: string; kind: 'summed' | 'deliveries' | 'current_step'; item: string }[];
 }

@@ -91,3 +91,21 @@ export function checkTimeConstants(cx: Checker): void {
   }
 }
 
+
+
+/**
+ * A summed variable (synapse model `summed { target = … }`) is set every step to the sum over
+ * one connection's synapses: a second summed connection, spike deliveries or a current_step
+ * into the same population's variable would be overwritten (Brian2 refuses the first too).
+ * Reported at the other writer, naming the (first) summed connection.
+ */
+export function checkDrives(cx: Checker): void {
+  const summed = new Map<string, Checker['deferred']['drives'][number]>();
+  for (const d of cx.deferred.drives) if (d.kind === 'summed' && !summed.has(`${d.pop}.${d.variable}`)) summed.set(`${d.pop}.${d.variable}`, d);
+  const what = { summed: 'sums into it', deliveries: 'delivers spikes into it', current_step: 'sets it' };
+  for (const d of cx.deferred.drives) {
+    const first = summed.get(`${d.pop}.${d.variable}`);
+    if (!first || first === d || (d.kind === 'summed' && d.item === first.item)) continue;
+    cx.err(d.expr, `${d.pop}.${d.variable} is a summed variable of ${first.item} (set every step to the sum over its synapses); ${d.item} ${what[d.kind]} too, which ${d.kind === 'summed' ? 'Brian2 refuses as well' : 'would be overwritten'}: ${d.kind === 'summed' ? 'list all sources in one connection (a, b -> c)' : 'drive another variable'}`, 'conflict');
+  }
+}

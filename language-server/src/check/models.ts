@@ -200,6 +200,7 @@ export function checkModel(cx: Checker, def: A.ModelDef): ModelInfo {
   }
   if (def.onPre) checkStatements(cx, def.onPre, env, info, 'on_pre');
   if (def.onPost) checkStatements(cx, def.onPost, env, info, 'on_post');
+  if (def.summed) checkSummed(cx, def, env, info, isSyn);
   if (!isSyn && !def.spike && def.state.length > 0 && !cx.isPrelude) {
     // A neuron that never spikes is legal (e.g. an astrocyte), but worth a hint.
     cx.diags.push({ start: def.name.start, end: def.name.end, severity: Severity.Hint, message: `${def.name.name} has no spike condition: it never spikes`, code: 'no-spike' });
@@ -241,12 +242,41 @@ function checkNoise(cx: Checker, def: A.ModelDef, isSyn: boolean): void {
     noisy = true;
     refs.slice(1).forEach((r) => cx.err(r, `xi appears once per equation (it is one noise source); write d${eq.variable.name}/dt = f + g * xi`, 'bad-noise'));
   }
-  const statements = [...(def.reset ?? []), ...(def.onPre ?? []), ...(def.onPost ?? [])];
+  const statements = [...(def.reset ?? []), ...(def.onPre ?? []), ...(def.onPost ?? []), ...(def.summed ?? [])];
   const elsewhere = [def.spike, def.refractory, ...statements.flatMap((s) => [s.target, s.value])];
   for (const r of elsewhere.flatMap(noiseRefs)) cx.err(r, 'xi (white noise) stands only in differential equations', 'bad-noise');
   const m = def.method;
   if (noisy && m && m.name !== 'euler' && METHODS.includes(m.name)) {
     cx.err(m, `stochastic equations (xi) are integrated by Euler–Maruyama: method euler (${m.name} would treat the noise as a smooth input)`, 'bad-method', [{ kind: 'replace', start: m.start, end: m.end, text: 'euler', title: 'Use method euler' }]);
+  }
+}
+
+/**
+ * `summed { target = expr }` (Brian2's `(summed)` variables): one statement that sets the
+ * connection's target variable of each postsynaptic neuron to the sum of expr over its synapses,
+ * every step. The target is then set, never added to: on_pre/on_post statements cannot also
+ * write it.
+ */
+function checkSummed(cx: Checker, def: A.ModelDef, env: Env, info: ModelInfo, isSyn: boolean): void {
+  const stmts = def.summed!;
+  if (!isSyn) {
+    cx.err(stmts[0] ?? def.name, 'summed belongs in synapse models (it sums over a connection\'s synapses); a neuron computes its own values in equations { }', 'misplaced');
+    return;
+  }
+  const isTarget = (s: A.Assign) => s.target.kind === 'name' && s.target.name === 'target';
+  stmts.forEach((s, k) => {
+    if (k > 0) cx.err(s, 'summed sets one variable, the connection\'s target: write target = expr1 + expr2, or use a second connection for another variable', 'duplicate');
+    else if (!isTarget(s)) cx.err(s.target, `summed sets the connection's target variable: write target = …, and name the postsynaptic variable with target: on the connection`, 'not-assignable', [{ kind: 'replace', start: s.target.start, end: s.target.end, text: 'target', title: 'Sum into target' }]);
+    else if (s.op !== '=') {
+      const opEnd = s.value.start;
+      const opStart = s.target.end;
+      cx.err(s, `summed sets target to the sum over the synapses ('target = …'); '${s.op}' would add to a value that is recomputed every step`, 'not-assignable', [{ kind: 'replace', start: opStart, end: opEnd, text: ' = ', title: "Use '='" }]);
+    }
+  });
+  if (stmts[0] && isTarget(stmts[0])) checkStatements(cx, stmts.slice(0, 1), env, info, 'summed');
+  else if (stmts[0]) cx.ex.check(stmts[0].value, env);
+  for (const s of [...(def.onPre ?? []), ...(def.onPost ?? [])]) {
+    if (isTarget(s)) cx.err(s.target, `${def.name.name} sets target every step (summed); on_pre/on_post cannot also change it: give the spike's effect its own variable`, 'conflict');
   }
 }
 

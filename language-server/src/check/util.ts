@@ -37,7 +37,7 @@ export function usesMember(def: A.ModelDef, object: string, bare = false): boole
     if (bare && e.kind === 'name' && e.name === object) found = true;
     if (!bare && e.kind === 'member' && e.object.kind === 'name' && e.object.name === object) found = true;
   };
-  for (const stmts of [def.onPre, def.onPost]) for (const s of stmts ?? []) {
+  for (const stmts of [def.onPre, def.onPost, def.summed]) for (const s of stmts ?? []) {
     walk(s.target, visit);
     walk(s.value, visit);
   }

@@ -162,7 +162,7 @@ function inModel(a: FileAnalysis, def: A.ModelDef, offset: number, before: strin
   const sec = def.sections.find((s) => s.start <= offset && offset <= s.end);
   if (/^\s*method\s+[A-Za-z_]*$/.test(before)) return METHODS.map((x) => ({ label: x, kind: 'value' as const }));
   if (!sec && /^\s*[A-Za-z_]*$/.test(before)) {
-    return MODEL_SECTIONS.filter((s) => def.kind === 'synapse' ? !['spike', 'reset', 'refractory'].includes(s) : !['on_pre', 'on_post'].includes(s)).map((s) => ({
+    return MODEL_SECTIONS.filter((s) => def.kind === 'synapse' ? !['spike', 'reset', 'refractory'].includes(s) : !['on_pre', 'on_post', 'summed'].includes(s)).map((s) => ({
       label: s, kind: 'keyword' as const,
       insertText: s === 'spike' ? 'spike when ${1:v > V_th}' : ['method', 'refractory'].includes(s) ? `${s} ` : `${s} {\n  $0\n}`,
       snippet: s !== 'method' && s !== 'refractory',

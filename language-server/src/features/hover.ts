@@ -58,6 +58,7 @@ const KEYWORD_DOCS: Record<string, string> = {
   method: 'Integration method: exact (linear equations), exponential (exponential Euler with function calls held over the step), euler, rk2, rk4.',
   on_pre: 'Statements run when a presynaptic spike arrives.',
   on_post: 'Statements run when the postsynaptic neuron spikes.',
+  summed: '`summed { target = expr }`: every step, before the neurons are integrated, the connection\'s target variable of each postsynaptic neuron is set to the sum of expr over its synapses (gap junctions, nonlinear synapses; Brian2\'s `(summed)`).',
 };
 
 export interface HoverResult {

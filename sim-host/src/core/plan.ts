@@ -483,8 +483,9 @@ export function synapseProbe(plan: Plan, name: string, from: number, to: number,
   return { indices, parts, synapses: { pre, post } };
 }
 
+/** Synapse models run per synapse (plasticPlan): with state, on_post or a summed variable. */
 export function isPlastic(m: ModelDefIR): boolean {
-  return m.state.length > 0 || m.on_post.length > 0 || m.odes.length > 0;
+  return m.state.length > 0 || m.on_post.length > 0 || m.odes.length > 0 || !!m.summed?.length;
 }
 
 /** Orders each source's synapses by delay (carrying column and weight along), stably. */

@@ -82,7 +82,9 @@ export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32'
     } else if (p.kind === 'poisson') emitPoisson(plan, p, f.code, fns);
     return f.index;
   });
-  // update(t): clock-driven synapse equations, then every population, in order.
+  // update(t): summed variables (from start-of-step values, as Brian2's summed updaters run
+  // just before the groups), clock-driven synapse equations, then every population, in order.
+  emitSummedVariables(plan, update.code, fns);
   for (const proj of plan.projs) {
     if (!proj.plastic || !proj.plastic.model.odes.length) continue;
     const g = new SynapseCodegen(plan, proj, update.code, fns);
@@ -1155,6 +1157,30 @@ function neuronAlias(e: ExprIR, kind: 'pre' | 'post' | 'mod', pop: PopPlan, dept
   }
 }
 
+/**
+ * Summed variables: every (population, variable, target range) a summed connection sets is
+ * zeroed, then each projection adds its synapses' values (a connection with several sources
+ * sums over all of them).
+ */
+function emitSummedVariables(plan: Plan, c: Code, fns: Fns): void {
+  const summed = plan.projs.filter((p) => p.plastic?.model.summed?.length);
+  if (!summed.length) return;
+  const zeroed = new Set<string>();
+  const k = c.local(T.i32);
+  for (const proj of summed) {
+    const off = proj.target.state.get(proj.ring.variable);
+    const key = `${proj.target.index}.${proj.ring.variable}.${proj.tgt[0]}.${proj.tgt[1]}`;
+    if (off === undefined || zeroed.has(key)) continue;
+    zeroed.add(key);
+    c.i32(4 * proj.tgt[0]).set(k);
+    c.begin(Op.loop);
+    c.get(k).f32(0).mem(Op.f32_store, 2, off);
+    c.get(k).i32(4).op(Op.i32_add).tee(k).i32(4 * (proj.tgt[1] + 1)).op(Op.i32_lt_u).br(Op.br_if, 0);
+    c.end();
+  }
+  for (const proj of summed) new SynapseCodegen(plan, proj, c, fns).emitSummed();
+}
+
 // ---- plastic synapses ----------------------------------------------------------------------------
 
 /**
@@ -1275,8 +1301,12 @@ class SynapseCodegen extends ExprCodegen {
     sAddr().get(this.t).mem(Op.i32_store, 2, pl.lastOffset);
   }
 
-  /** Equations integrable in closed form between events: affine, constant coefficients, not w. */
+  /**
+   * Equations integrable in closed form between events: affine, constant coefficients, not w;
+   * and no summed variable (it reads every synapse's state every step).
+   */
   eventDriven(): boolean {
+    if (this.pl.model.summed?.length) return false;
     return this.pl.model.odes.every((o) => {
       if (o.variable === 'w') return false;
       const ab = affine(this.fold(o.rhs), o.variable, new Map());
@@ -1330,6 +1360,33 @@ class SynapseCodegen extends ExprCodegen {
     c.end();
   }
 
+  /** Adds this projection's summed expression of every synapse to its target neuron's variable. */
+  emitSummed(): void {
+    const st = this.pl.model.summed?.[0];
+    const proj = this.proj;
+    if (!st || proj.synapses === 0) return;
+    const off = proj.target.state.get(proj.ring.variable);
+    if (off === undefined) throw new PlanError(`synapse model ${this.pl.model.name}: the summed target ${proj.ring.variable} is not a state variable of ${proj.target.model?.name}`);
+    const c = this.c;
+    const pl = this.pl;
+    this.locals();
+    const sAddr = () => c.get(this.s).i32(2).op(Op.i32_shl);
+    const addr = c.local(T.i32);
+    c.i32(0).set(this.s);
+    c.begin(Op.loop);
+    sAddr().mem(Op.i32_load, 2, proj.colOffset).set(this.j);
+    sAddr().mem(Op.i32_load, 2, pl.srcOffset).set(this.r);
+    sAddr().mem(Op.f32_load, 2, proj.weightOffset).op(Op.f64_promote_f32).set(this.w);
+    for (const [name, o] of pl.state) sAddr().mem(Op.f32_load, 2, o).op(Op.f64_promote_f32).set(this.vals.get(name)!);
+    c.get(this.j).i32(proj.tgt[0]).op(Op.i32_add).i32(2).op(Op.i32_shl).tee(addr);
+    c.get(addr).mem(Op.f32_load, 2, off).op(Op.f64_promote_f32);
+    this.aliasCache.clear();
+    this.value(this.fold(st.value), this.vals);
+    c.op(Op.f64_add).op(Op.f32_demote_f64).mem(Op.f32_store, 2, off);
+    c.get(this.s).i32(1).op(Op.i32_add).tee(this.s).i32(proj.synapses).op(Op.i32_lt_u).br(Op.br_if, 0);
+    c.end();
+  }
+
   private statement(st: StatementIR): void {
     const c = this.c;
     const value = () => {
@@ -1377,6 +1434,7 @@ class SynapseCodegen extends ExprCodegen {
 
   /** For each presynaptic spike (delayed through the queue), every outgoing synapse: on_pre. */
   emitPre(): void {
+    if (!this.pl.model.on_pre.length) return; // e.g. a summed-only model (gap junctions)
     const c = this.c;
     const pl = this.pl;
     const proj = this.proj;

@@ -26,6 +26,7 @@ export function plasticRefusal(ir: ModelIR, c: ConnectionIR): string | undefined
   if (!m || !isPlastic(m)) return undefined;
   const name = `synapse model ${m.name}`;
   if (c.modulated_by) return `${name} is modulated by another population (modulated_by)`;
+  if (m.summed?.length) return `${name} sets a summed variable (summed), which runs on WASM only for now`;
   const params = new Map(Object.entries(c.synapse!.parameters));
   for (const o of m.odes) {
     const ab = o.variable === 'w' ? undefined : affine(fold(o.rhs, (p) => params.get(p), ir.simulate.dt, 1), o.variable, new Map());
