@@ -42,6 +42,13 @@ connect sheet -> line { rule: distance(sigma = 50 um, p_max = 0.4); weight: 1 nS
 connect line -> sheet { rule: distance(sigma = 30 um, p_max = 0.2); weight: 1 nS; target: g_i }
 simulate { dt: 0.05 ms; duration: 20 ms }
 `,
+  'conditions.snn': `population a = CobaLIF[300]
+population b = CobaLIF[200]
+connect a -> b { rule: where(abs(i - j) < 5, p = 0.3); weight: 1 nS; delay: uniform(1 ms, 3 ms); target: g_e }
+connect b -> b { rule: where(j == (i + 1) % N_post); weight: 1 nS; target: g_e }
+connect a[0..99] -> a { rule: where(j % 7 == i % 7 and i != j); weight: 1 nS; delay: 1 ms; target: g_i }
+simulate { dt: 0.1 ms; duration: 20 ms }
+`,
 };
 
 const ws = () => new ModelWorkspace({ host: nodeHost, prelude: prelude() });
@@ -83,7 +90,7 @@ describe('one memory estimate for the editor and the engine', () => {
     });
   }
 
-  for (const c of all.filter((x) => /coba|brunel|delays|layouts|microcircuit|generated/.test(x.name))) {
+  for (const c of all.filter((x) => /coba|brunel|delays|layouts|conditions|microcircuit|generated/.test(x.name))) {
     it(`${c.name}: just over the limit both refuse with the same figure, just under neither does`, () => {
       const { ir, engine } = both(c);
       const over = Math.floor(engine.total) - 1;

@@ -21,7 +21,7 @@ const MAX_TREE_DEPTH = 1000;
 const BINARY_PREC: Record<string, number> = {
   or: 1, '||': 1, and: 2, '&&': 2,
   '<': 3, '<=': 3, '>': 3, '>=': 3, '==': 3, '!=': 3,
-  '+': 4, '-': 4, '*': 5, '/': 5,
+  '+': 4, '-': 4, '*': 5, '/': 5, '%': 5,
 };
 
 class Bail extends Error {}

@@ -194,6 +194,13 @@ export const RULES: Record<string, { doc: string; args: { name: string; dim: Dim
       { name: 'p_max', dim: DIMENSIONLESS, min: 0, max: 1 },
     ],
   },
+  where: {
+    doc: 'Every pair (i, j) for which a condition on the indices holds, e.g. where(j == (i + 1) % N_post) or where(abs(i - j) < 3, p = 0.5): i and j number the source and target neurons, N_pre and N_post count them; p keeps each such pair with that probability (as Brian2\'s connect(condition=…, p=…)).',
+    args: [
+      { name: 'condition', dim: DIMENSIONLESS, required: true },
+      { name: 'p', dim: DIMENSIONLESS, min: 0, max: 1 },
+    ],
+  },
   from_file: { doc: 'Explicit list: CSV lines `source,target[,weight[,delay]]` (0-based indices, SI units).', args: [{ name: 'file', dim: DIMENSIONLESS, string: true, required: true }] },
 };
 

@@ -17,6 +17,7 @@ import type { RuleIR } from '../../../protocol/ir';
 import { valueIR } from '../value-ir';
 import { modelEnv, checkStatements } from './models';
 import { checkSelector, propMap, checkProps, checkValue, checkFileValue } from './values';
+import { checkWhereRule } from './index-rule';
 
 export function checkConnect(cx: Checker, c: A.ConnectDef): void {
   const srcs = c.sources.map((s) => checkSelector(cx, s, ['population', 'input'], 'population or input'));
@@ -272,6 +273,7 @@ export function checkRule(cx: Checker, e: A.Expr, c: A.ConnectDef, srcs: { count
       guess ? [{ kind: 'replace', start: e.start, end: e.start + name!.length, text: guess, title: `Change to '${guess}'` }] : undefined);
     return undefined;
   }
+  if (name === 'where') return checkWhereRule(cx, e, c, srcs, tgts);
   const args = new Map<string, number>();
   const given = e.kind === 'call' ? e.args : [];
   given.forEach((a, k) => {

@@ -3,9 +3,12 @@
 // hints show it. The per-part functions below are the whole formula: estimateMemory composes them
 // from the IR, the language server's checker from what it checked (the same facts, before
 // lowering); test/estimate.test.ts holds the two equal. Pure and cheap; importable without Node
-// (no imports beyond protocol/ and values.ts).
+// (no imports beyond protocol/, values.ts and index-rule.ts).
 import type { ModelIR, PopulationIR, RuleIR, ValueIR } from '../../../protocol/ir';
 import { valueMax } from './values';
+import { conditionPairs } from './index-rule';
+
+export { MAX_CONDITION_PAIRS } from './index-rule';
 
 /** A byte count as the estimate's messages and the editor show it (1,023 B, 12 KiB, 3.4 MiB, 1.2 GiB). */
 export function fmtBytes(b: number): string {
@@ -90,6 +93,8 @@ export function expectedSynapses(rule: RuleIR, ns: number, nt: number, sourceLay
       return nt * rule.k;
     case 'fixed_outdegree':
       return ns * rule.k;
+    case 'where':
+      return conditionPairs(rule, ns, nt) * (rule.p ?? 1);
     case 'ring_kernel':
       return sourceLayout ? ns * nt * rule.p_max * Math.min(1, rule.sigma / Math.sqrt(2 * Math.PI)) : ns * nt * rule.p_max;
     case 'distance': {

@@ -11,6 +11,7 @@ import { checkRun, fmtBytes, PlanError } from './limits';
 import { evalExpr } from './expr';
 import { Rng, Stream, draw } from './rng';
 import { inSynapseOrder } from './values';
+import { compileCondition, holds } from './index-rule';
 
 export interface PopPlan {
   index: number;
@@ -699,6 +700,21 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
           const pc = p_max * Math.exp((-d * d) / (2 * sigma * sigma));
           // pc = 0: no draw can be below it (draws are counter-based: skipping one moves no other)
           if (pc > 0 && rng.uniform(i, j, Stream.connect, proj) < pc) push(j);
+        }
+      });
+      break;
+    }
+    case 'where': {
+      // Every pair tested (bounded by limits.ts); a pair that meets the condition is kept with
+      // probability p, drawn per pair from the counter-based stream (no draw when p = 1).
+      const f = compileCondition(rule.condition, ns, nt);
+      const p = rule.p ?? 1;
+      const tick = rowTicker(build, ns, nt);
+      cols = bySource((i, push) => {
+        tick(i);
+        for (let j = 0; j < nt; j++) {
+          if (!holds(f(i, j))) continue;
+          if (p >= 1 || (p > 0 && rng.uniform(i, j, Stream.connect, proj) < p)) push(j);
         }
       });
       break;
