@@ -347,6 +347,12 @@ export function checkRule(cx: Checker, e: A.Expr, c: A.ConnectDef, srcs: { count
 }
 
 
+function lineOf(text: string, offset: number): number {
+  let n = 1;
+  for (let k = text.indexOf('\n'); k >= 0 && k < offset; k = text.indexOf('\n', k + 1)) n++;
+  return n;
+}
+
 export function checkSynapseUse(cx: Checker, sp: A.Property, weightDim: Dim | null, targetDim: Dim | null | undefined, tgts: { item?: NetItem }[], srcs: { item?: NetItem }[], props: Map<string, A.Property>): void {
   const e = sp.value;
   const callee = e.kind === 'call' ? e.callee : e.kind === 'name' ? { name: e.name, start: e.start, end: e.end } : undefined;
@@ -383,6 +389,12 @@ export function checkSynapseUse(cx: Checker, sp: A.Property, weightDim: Dim | nu
   }
   for (const v of m.vars.values()) {
     if (v.required && !set.has(v.sym.name)) cx.err(callee, `${callee.name} needs parameter '${v.sym.name}' (it has no default): ${callee.name}(${v.sym.name} = …)`, 'missing-parameter');
+  }
+  // A model written for dimensionless weights (a dimensionless trace added to w): only with such a weight.
+  if (m.weightDim && weightDim && !sameDim(m.weightDim.dim, weightDim)) {
+    const line = m.uri === cx.uri ? ` (line ${lineOf(cx.file.text, m.weightDim.at.start)})` : '';
+    cx.err(callee, `${callee.name} adds ${dimName(m.weightDim.dim)} values to its weight${line}, so it needs a ${dimName(m.weightDim.dim)} weight; this connection's weight is ${dimName(weightDim)}${targetDim ? ` (the unit of its target)` : ''}: use a synapse model whose traces are in the weight's unit (A_plus: weight) or a ${dimName(m.weightDim.dim)} target`, 'unit-mismatch');
+    return;
   }
   // Re-check the synapse's statements against the concrete models (post./pre./mod. members and weight unit).
   const post = tgts.find((t) => t.item?.kind === 'population') as { item?: Extract<NetItem, { kind: 'population' }> } | undefined;
