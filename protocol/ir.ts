@@ -116,6 +116,13 @@ export interface ConnectionIR {
   synapse?: { model: string; parameters: Record<string, number> };
   on_pre?: StatementIR[];
   on_post?: StatementIR[];
+  /**
+   * Several presynaptic pathways over the same synapses (Brian2's on_pre={'up': …, 'down': …}
+   * with S.up.delay): each runs its own `on_pre` statement (x += w or x -= w) after its own
+   * constant `delay` (seconds; absent: none). With pathways the connection has no `on_pre`,
+   * `target`, `delay`, synapse model or segments of its own.
+   */
+  pathways?: { name: string; delay?: number; on_pre: StatementIR[] }[];
   modulated_by?: string;
   autapses: boolean;
   /**

@@ -155,6 +155,15 @@ describe('engine vs Brian2: connection rules', { skip, timeout: 300_000 }, () =>
     assert.ok(n > 60);
     compareTrace(a, b, 'ring', 'v');
   });
+
+  it("several on_pre pathways on one connection with their own delays (Brian2's on_pre={…} with S.early.delay …): the same spikes and conductances", () => {
+    const a = ours('pathways');
+    const b = brian('pathways');
+    const n = compareSpikes(a, b, 'cells');
+    console.log(`  pathways: ${n} spikes, the same within one dt as Brian2's`);
+    assert.equal(n, 4);
+    for (const v of ['g_e', 'g_i', 'v']) compareTrace(a, b, 'cells', v);
+  });
 });
 
 /** Mean, SD and lag-1 autocorrelation (between successive samples) of samples from `from` on, pooled over neurons. */

@@ -43,6 +43,8 @@ export interface Estimate {
   /** Each (source selector, target selector): the populations' names and the neurons each takes (targets × segments). */
   pairs: { source: string; target: string; sources: number; targets: number }[];
   delay?: ValueIR;
+  /** The delays (seconds, 0 for none) of the connection's pathways, when it has them. */
+  pathways?: number[];
   /** Expected synapses (0 for an edge list: unknown until read). Set by the size check. */
   synapses: number;
   /** Synapse arrays and delay rings, bytes. Set by the size check. */

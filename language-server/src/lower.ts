@@ -15,6 +15,7 @@ import { DIMENSIONLESS, type Dim } from './units';
 import { degreeIn } from './linearity';
 import { perNeuronValues, usesNeuronIndex } from './per-neuron';
 import { conditionIR } from './check/index-rule';
+import { pathwaysOf } from './check/pathways';
 
 export type LowerResult = { ok: true; ir: ModelIR } | { ok: false; errors: { uri: string; diagnostics: Diagnostic[] }[] };
 
@@ -408,6 +409,8 @@ class Lowerer {
     const inline = (s: A.Assign[]): StatementIR[] => s.map((x) => ({ target: this.assignTarget(x.target, undefined), op: x.op, value: this.expr(x.value, undefined) }));
     if (pre) out.on_pre = inline(pre);
     if (post) out.on_post = inline(post);
+    const paths = pathwaysOf({ typeOf: (e) => this.ty(e) }, get('pathways'));
+    if (paths) out.pathways = paths.map((x) => ({ name: x.name, ...(x.delay !== undefined ? { delay: x.delay } : {}), on_pre: inline(x.onPre?.statements ?? []) }));
     if (!out.synapse && !out.on_pre && out.target) out.on_pre = [{ target: { kind: 'target' }, op: '+=', value: { op: 'weight' } }];
     const mod = get('modulated_by')?.value;
     if (mod?.kind === 'name') out.modulated_by = mod.name;

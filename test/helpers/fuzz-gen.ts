@@ -55,7 +55,7 @@ const KEYWORDS = [
   'window', 'and', 'or', 'not', 'true', 'false', 'euler', 'rk2', 'rk4', 'exact',
 ];
 const PROPS = [
-  'rule', 'weight', 'delay', 'target', 'synapse', 'modulated_by', 'autapses', 'layout', 'spacing', 'rate', 'times', 'indices', 'file',
+  'rule', 'weight', 'delay', 'target', 'synapse', 'modulated_by', 'autapses', 'pathways', 'layout', 'spacing', 'rate', 'times', 'indices', 'file',
   'values', 'from', 'alpha', 'bin', 'task', 'stimulus', 'during', 'description', 'dt', 'duration', 'seed', 'backend', 'weight_bits',
   'cores', 'neurons_per_core', 'fault_rate', 'period', 'start', 'stop',
 ];

@@ -18,6 +18,7 @@ import { valueIR } from '../value-ir';
 import { modelEnv, checkStatements } from './models';
 import { checkSelector, propMap, checkProps, checkValue, checkFileValue } from './values';
 import { checkWhereRule } from './index-rule';
+import { checkPathways, pathwaysOf } from './pathways';
 
 export function checkConnect(cx: Checker, c: A.ConnectDef): void {
   const srcs = c.sources.map((s) => checkSelector(cx, s, ['population', 'input'], 'population or input'));
@@ -104,33 +105,11 @@ export function checkConnect(cx: Checker, c: A.ConnectDef): void {
   if (sp) checkSynapseUse(cx, sp, weightDim, targetDim, tgts, srcs, props);
   if (onPre || onPost) {
     if (sp) cx.err((onPre ?? onPost)!.key, 'give either a synapse model (synapse:) or inline on_pre/on_post statements, not both', 'conflict');
-    // Inline statements: names are postsynaptic variables, `w` is the weight.
-    for (const pr of [onPre, onPost]) {
-      if (!pr?.statements) continue;
-      const m = targetModels[0];
-      const env: Env = {
-        context: `a variable of the target model${m ? ` ${m.def.name.name}` : ''} or w`,
-        allowRandom: true,
-        lookup: (name) => {
-          if (name === 'w') return { dim: weightDim };
-          const v = m?.vars.get(name);
-          if (v) return { dim: v.dim, sym: v.sym, value: v.kind === 'parameter' ? v.value : undefined };
-          const b = BUILTIN_NAMES[name];
-          return b ? { dim: b.dim } : undefined;
-        },
-        names: function* () {
-          yield 'w';
-          if (m) yield* m.vars.keys();
-        },
-      };
-      checkStatements(cx, pr.statements, env, undefined, pr.key.name, (name) => {
-        if (name === 'w') return { dim: weightDim };
-        const v = m?.vars.get(name);
-        return v && v.kind === 'state' ? { dim: v.dim, sym: v.sym } : m ? undefined : { dim: null };
-      });
-      checkInlineRunnable(cx, pr);
-    }
-  } else if (!sp && !tp && wp) {
+    for (const pr of [onPre, onPost]) if (pr) checkInlineStatements(cx, pr, targetModels, weightDim);
+  }
+  const pw = props.get('pathways');
+  if (pw) checkPathways(cx, pw, props, (pr) => checkInlineStatements(cx, pr, targetModels, weightDim));
+  else if (!(onPre || onPost) && !sp && !tp && wp) {
     cx.err(anchor, "connect needs 'target:' (the postsynaptic variable, e.g. target: g_e) or 'on_pre:' statements", 'missing-property');
   }
   if (segp && seg) checkSegmentUse(cx, segp, seg, props, weightTy, srcs);
@@ -143,10 +122,38 @@ export function checkConnect(cx: Checker, c: A.ConnectDef): void {
     const pairs: Estimate['pairs'] = [];
     c.sources.forEach((s, i) => c.targets.forEach((t, j) => pairs.push({ source: s.name.name, target: t.name.name, sources: srcs[i].count!, targets: tgts[j].count! * perTarget })));
     const typed = { ty: (x: A.Expr): Ty => cx.typeOf(x), types: cx.types, fileValues: cx.fileValues };
-    cx.estimates.push({ node: c, rule, pairs, ...(dp ? { delay: valueIR(typed, dp.value) } : {}), synapses: 0, bytes: 0 });
+    const paths = pathwaysOf(cx, props.get('pathways'));
+    cx.estimates.push({ node: c, rule, pairs, ...(dp ? { delay: valueIR(typed, dp.value) } : {}), ...(paths ? { pathways: paths.map((x) => x.delay ?? 0) } : {}), synapses: 0, bytes: 0 });
   }
 }
 
+
+/** Inline statements (a connection's or a pathway's on_pre/on_post): names are postsynaptic variables, `w` is the weight. */
+function checkInlineStatements(cx: Checker, pr: A.Property, targetModels: ModelInfo[], weightDim: Dim | null): void {
+  if (!pr.statements) return;
+  const m = targetModels[0];
+  const env: Env = {
+    context: `a variable of the target model${m ? ` ${m.def.name.name}` : ''} or w`,
+    allowRandom: true,
+    lookup: (name) => {
+      if (name === 'w') return { dim: weightDim };
+      const v = m?.vars.get(name);
+      if (v) return { dim: v.dim, sym: v.sym, value: v.kind === 'parameter' ? v.value : undefined };
+      const b = BUILTIN_NAMES[name];
+      return b ? { dim: b.dim } : undefined;
+    },
+    names: function* () {
+      yield 'w';
+      if (m) yield* m.vars.keys();
+    },
+  };
+  checkStatements(cx, pr.statements, env, undefined, pr.key.name, (name) => {
+    if (name === 'w') return { dim: weightDim };
+    const v = m?.vars.get(name);
+    return v && v.kind === 'state' ? { dim: v.dim, sym: v.sym } : m ? undefined : { dim: null };
+  });
+  checkInlineRunnable(cx, pr);
+}
 
 /**
  * An explicit list of per-synapse weights or delays: constants of one dimension, one per
