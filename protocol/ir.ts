@@ -7,13 +7,15 @@ export const IR_VERSION = 1;
 /** Exponents of the SI base dimensions [metre, kilogram, second, ampere, kelvin, mole, candela]. */
 export type DimIR = [number, number, number, number, number, number, number];
 
-export type BinaryOpIR = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'and' | 'or';
+/** `remainder`: the floored remainder a − b·floor(a/b) (Python's %); only in a connection rule's condition. */
+export type BinaryOpIR = 'add' | 'sub' | 'mul' | 'div' | 'remainder' | 'pow' | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'and' | 'or';
 
 export type ExprIR =
   | { op: 'const'; value: number }
   /** A parameter, state variable or named expression of the model being evaluated. */
   | { op: 'param' | 'state' | 'alias'; name: string }
-  | { op: 'builtin'; name: 't' | 'dt' | 'i' | 'N' }
+  /** `j`, `N_pre`, `N_post`: only in a connection rule's condition (`i` is the presynaptic index there). */
+  | { op: 'builtin'; name: 't' | 'dt' | 'i' | 'N' | 'j' | 'N_pre' | 'N_post' }
   /** Synapse models: the synapse's weight and the postsynaptic target variable. */
   | { op: 'weight' }
   | { op: 'target' }
@@ -99,7 +101,13 @@ export type RuleIR =
   | { kind: 'random'; p: number }
   | { kind: 'fixed_indegree' | 'fixed_outdegree'; k: number }
   | { kind: 'distance' | 'ring_kernel'; sigma: number; p_max: number }
-  | { kind: 'from_file'; file: string };
+  | { kind: 'from_file'; file: string }
+  /**
+   * Every pair (i, j) of source index i and target index j (within the connection's one source
+   * and one target selector) for which `condition` is nonzero, each kept with probability `p`
+   * (default 1). The condition reads builtins i, j, N_pre, N_post only.
+   */
+  | { kind: 'where'; condition: ExprIR; p?: number };
 
 export interface ConnectionIR {
   name?: string;
@@ -114,6 +122,13 @@ export interface ConnectionIR {
   synapse?: { model: string; parameters: Record<string, number> };
   on_pre?: StatementIR[];
   on_post?: StatementIR[];
+  /**
+   * Several presynaptic pathways over the same synapses (Brian2's on_pre={'up': …, 'down': …}
+   * with S.up.delay): each runs its own `on_pre` statement (x += w or x -= w) after its own
+   * constant `delay` (seconds; absent: none). With pathways the connection has no `on_pre`,
+   * `target`, `delay`, synapse model or segments of its own.
+   */
+  pathways?: { name: string; delay?: number; on_pre: StatementIR[] }[];
   modulated_by?: string;
   autapses: boolean;
   /**

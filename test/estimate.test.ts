@@ -42,6 +42,19 @@ connect sheet -> line { rule: distance(sigma = 50 um, p_max = 0.4); weight: 1 nS
 connect line -> sheet { rule: distance(sigma = 30 um, p_max = 0.2); weight: 1 nS; target: g_i }
 simulate { dt: 0.05 ms; duration: 20 ms }
 `,
+  'conditions.snn': `population a = CobaLIF[300]
+population b = CobaLIF[200]
+connect a -> b { rule: where(abs(i - j) < 5, p = 0.3); weight: 1 nS; delay: uniform(1 ms, 3 ms); target: g_e }
+connect b -> b { rule: where(j == (i + 1) % N_post); weight: 1 nS; target: g_e }
+connect a[0..99] -> a { rule: where(j % 7 == i % 7 and i != j); weight: 1 nS; delay: 1 ms; target: g_i }
+simulate { dt: 0.1 ms; duration: 20 ms }
+`,
+  'pathways.snn': `population a = CobaLIF[300]
+population b = CobaLIF[200]
+connect a -> b { rule: random(p = 0.2); weight: 1 nS; pathways: { fast: { delay: 1 ms; on_pre: g_e += w }; slow: { delay: 7.5 ms; on_pre: g_i += w }; now: { on_pre: g_e -= w } } }
+connect b -> a { rule: fixed_indegree(k = 20); weight: uniform(1 nS, 2 nS); pathways: { only: { delay: 2 ms; on_pre: g_e += w } } }
+simulate { dt: 0.1 ms; duration: 20 ms }
+`,
 };
 
 const ws = () => new ModelWorkspace({ host: nodeHost, prelude: prelude() });
@@ -83,7 +96,7 @@ describe('one memory estimate for the editor and the engine', () => {
     });
   }
 
-  for (const c of all.filter((x) => /coba|brunel|delays|layouts|microcircuit|generated/.test(x.name))) {
+  for (const c of all.filter((x) => /coba|brunel|delays|layouts|conditions|pathways|microcircuit|generated/.test(x.name))) {
     it(`${c.name}: just over the limit both refuse with the same figure, just under neither does`, () => {
       const { ir, engine } = both(c);
       const over = Math.floor(engine.total) - 1;

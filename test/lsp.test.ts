@@ -471,6 +471,20 @@ describe('language server over stdio', { timeout: 120_000 }, () => {
     assert.ok(md.includes('Dendritic segments per target neuron'), md);
   });
 
+  it('a where rule: completion offers it with a condition, hover explains where, N_post and pathways', async () => {
+    const text = 'population a = CobaLIF[10]\nconnect a -> a {\n  rule: where(j == (i + 1) % N_post)\n  weight: 1 nS\n  pathways: { fast: { delay: 1 ms; on_pre: g_e += w } }\n}\n';
+    const { uri } = await openDoc(text);
+    const res = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 8 } });
+    const items = (Array.isArray(res) ? res : res.items) as { label: string; insertText?: string }[];
+    const where = items.find((i) => i.label === 'where');
+    assert.ok(where, `rules offered: ${items.map((i) => i.label).join(', ')}`);
+    assert.equal(where.insertText, 'where(${1:j == (i + 1) % N_post})');
+    const md = async (line: number, character: number) => JSON.stringify((await client.request('textDocument/hover', { textDocument: { uri }, position: { line, character } }))?.contents ?? '');
+    assert.ok((await md(2, 9)).includes('a condition on the indices holds'), await md(2, 9));
+    assert.ok((await md(2, 31)).includes('the number of target neurons'), await md(2, 31));
+    assert.ok((await md(4, 4)).includes('Several presynaptic pathways'), await md(4, 4));
+  });
+
   it('definition on an import path opens the imported file', async () => {
     const mainUri = URI.file(join(tmp, 'main.snn')).toString();
     await openDoc(MAIN, mainUri);

@@ -28,6 +28,12 @@ export interface ModelInfo {
   vars: Map<string, VarInfo>;
   /** Time constants found as divisors in the ODEs: name → SI value. */
   timeConstants: { name: string; value: number }[];
+  /**
+   * A synapse model whose weight statements hold only for one weight unit (dimensionless:
+   * `w = clip(w + apre, 0, 1)` with a dimensionless trace): that unit, and where it shows.
+   * Absent when they hold for any weight unit.
+   */
+  weightDim?: { dim: Dim; at: A.Span };
 }
 
 /** A connection's memory estimate: the engine's facts of it (core/estimate.ts prices them once dt is known, in the size check). */
@@ -37,6 +43,8 @@ export interface Estimate {
   /** Each (source selector, target selector): the populations' names and the neurons each takes (targets × segments). */
   pairs: { source: string; target: string; sources: number; targets: number }[];
   delay?: ValueIR;
+  /** The delays (seconds, 0 for none) of the connection's pathways, when it has them. */
+  pathways?: number[];
   /** Expected synapses (0 for an edge list: unknown until read). Set by the size check. */
   synapses: number;
   /** Synapse arrays and delay rings, bytes. Set by the size check. */

@@ -55,7 +55,7 @@ export interface NameRef extends Span {
   kind: 'name';
   name: string;
 }
-export type BinaryOp = '+' | '-' | '*' | '/' | '^' | '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '^' | '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
 export interface Binary extends Span {
   kind: 'binary';
   op: BinaryOp;

@@ -45,6 +45,8 @@ export interface Env {
   allowDist?: boolean;
   /** rand()/randn() allowed (equations, statements). */
   allowRandom?: boolean;
+  /** `a % b` allowed (a connection rule's condition only: the engine evaluates it there, nowhere else). */
+  allowRemainder?: boolean;
   /** What unknown names are, for messages ("parameter or state variable of LIF"). */
   context: string;
 }
@@ -304,6 +306,19 @@ export class ExprChecker {
         // Division by zero is reported once, above: no value (NaN or infinity) comes out of it.
         return { dim, value: byZero ? undefined : val((x, y) => (e.op === '*' ? x * y : x / y)), bare: a.bare && b.bare };
       }
+      case '%': {
+        if (!env.allowRemainder) {
+          this.error(e, "'%' (remainder) is available only in a connection rule's condition, e.g. rule: where(j == (i + 1) % N_post)", 'bad-expression');
+          return { dim: null };
+        }
+        this.noDist(a, e.left);
+        this.noDist(b, e.right);
+        const byZero = b.value === 0;
+        if (byZero) this.error(e.right, 'remainder of a division by zero', 'division-by-zero');
+        const dim = this.same(a, b, e.left, e.right, 'a remainder');
+        // Floored, as Python's and Brian2's %: the result has the sign of the divisor.
+        return { dim, value: byZero ? undefined : val((x, y) => x - y * Math.floor(x / y)), bare: a.bare && b.bare };
+      }
       case '^': {
         if (b.dim && !isDimensionless(b.dim)) this.error(e.right, `an exponent must be dimensionless, this is ${dimName(b.dim)}`);
         let dim: Dim | null = a.dim;
@@ -424,7 +439,8 @@ export class ExprChecker {
     switch (name) {
       case 'rand':
       case 'randn':
-        if (!env.allowRandom) this.error(e, `${name}() is only allowed in equations and statements; for initial values use a distribution such as uniform() or normal()`, 'bad-expression');
+        if (!env.allowRandom && env.allowRemainder) this.error(e, `${name}() cannot be part of a connection condition (it must be the same for a pair whenever it is tested); for random pairs give the rule a probability: where(condition, p = 0.1)`, 'bad-expression');
+        else if (!env.allowRandom) this.error(e, `${name}() is only allowed in equations and statements; for initial values use a distribution such as uniform() or normal()`, 'bad-expression');
         return { dim: DIMENSIONLESS };
       case 'abs':
       case 'relu':

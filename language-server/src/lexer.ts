@@ -36,10 +36,10 @@ interface Resync {
 
 const PUNCT2 = new Set(['->', '..', '+=', '-=', '*=', '/=', '<=', '>=', '==', '!=', '&&', '||']);
 const PUNCT2_FIRST = new Set([...PUNCT2].map((p) => p.charCodeAt(0)));
-const PUNCT1 = '{}()[],;:=+-*/^<>.!';
+const PUNCT1 = '{}()[],;:=+-*/^<>.!%';
 
 /** After these tokens a newline does not end the statement (the expression continues). */
-const CONTINUES = new Set(['+', '-', '*', '/', '^', ',', '=', '<', '>', '<=', '>=', '==', '!=', '&&', '||', '->', '..', '+=', '-=', '*=', '/=', 'and', 'or', 'not']);
+const CONTINUES = new Set(['+', '-', '*', '/', '%', '^', ',', '=', '<', '>', '<=', '>=', '==', '!=', '&&', '||', '->', '..', '+=', '-=', '*=', '/=', 'and', 'or', 'not']);
 
 function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;

@@ -14,11 +14,13 @@ import { listValues, valueIR, type TypedValues } from './value-ir';
 import { DIMENSIONLESS, type Dim } from './units';
 import { degreeIn } from './linearity';
 import { perNeuronValues, usesNeuronIndex } from './per-neuron';
+import { conditionIR } from './check/index-rule';
+import { pathwaysOf } from './check/pathways';
 
 export type LowerResult = { ok: true; ir: ModelIR } | { ok: false; errors: { uri: string; diagnostics: Diagnostic[] }[] };
 
 const BIN: Record<string, ExprIR['op']> = {
-  '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '^': 'pow', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne', and: 'and', or: 'or',
+  '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'remainder', '^': 'pow', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne', and: 'and', or: 'or',
 };
 
 export { DEFAULT_SIMULATE };
@@ -365,6 +367,14 @@ class Lowerer {
       case 'ring_kernel':
         rule = { kind: rname, sigma: this.num(args.get('sigma')), p_max: this.num(args.get('p_max'), 1) };
         break;
+      case 'where': {
+        const cond = ruleE.kind === 'call' ? ruleE.args[0]?.value : undefined;
+        const condition = cond ? conditionIR(cond) : undefined;
+        if (!condition) this.internal(ruleE, 'where() has no condition the engine can evaluate');
+        const p = args.has('p') ? this.num(args.get('p')) : 1;
+        rule = { kind: 'where', condition: condition ?? { op: 'const', value: 0 }, ...(p !== 1 ? { p } : {}) };
+        break;
+      }
       case 'from_file': {
         const f = args.get('file');
         if (f?.kind !== 'string') this.internal(ruleE, 'from_file needs a file name');
@@ -400,6 +410,8 @@ class Lowerer {
     const inline = (s: A.Assign[]): StatementIR[] => s.map((x) => ({ target: this.assignTarget(x.target, undefined), op: x.op, value: this.expr(x.value, undefined) }));
     if (pre) out.on_pre = inline(pre);
     if (post) out.on_post = inline(post);
+    const paths = pathwaysOf({ typeOf: (e) => this.ty(e) }, get('pathways'));
+    if (paths) out.pathways = paths.map((x) => ({ name: x.name, ...(x.delay !== undefined ? { delay: x.delay } : {}), on_pre: inline(x.onPre?.statements ?? []) }));
     if (!out.synapse && !out.on_pre && out.target) out.on_pre = [{ target: { kind: 'target' }, op: '+=', value: { op: 'weight' } }];
     const mod = get('modulated_by')?.value;
     if (mod?.kind === 'name') out.modulated_by = mod.name;

@@ -14,14 +14,14 @@ export const TOP_LEVEL_KEYWORDS = [...TOP_KEYWORDS];
 export const MODEL_SECTIONS = ['parameters', 'state', 'equations', 'method', 'spike', 'reset', 'refractory', 'on_pre', 'on_post', 'summed'];
 const STATEMENT_KEYS = new Set(['on_pre', 'on_post']);
 /** Properties whose value is a block of properties (`segments: { count: 4; threshold: 10 }`). */
-const BLOCK_KEYS = new Set(['segments']);
+const BLOCK_KEYS = new Set(['segments', 'pathways']);
 const MAX_DEPTH = 200;
 const MAX_TREE_DEPTH = 1000;
 
 const BINARY_PREC: Record<string, number> = {
   or: 1, '||': 1, and: 2, '&&': 2,
   '<': 3, '<=': 3, '>': 3, '>=': 3, '==': 3, '!=': 3,
-  '+': 4, '-': 4, '*': 5, '/': 5,
+  '+': 4, '-': 4, '*': 5, '/': 5, '%': 5,
 };
 
 class Bail extends Error {}
@@ -634,7 +634,8 @@ class Parser {
     return c;
   }
 
-  private parseProperty(): A.Property {
+  /** `anyBlock`: inside `pathways: { … }`, where every property (a pathway's name) takes a block. */
+  private parseProperty(anyBlock = false): A.Property {
     const key = this.ident('a property name');
     if (!key) throw new Bail();
     if (!this.expect(':', `':' after '${key.name}'`)) throw new Bail();
@@ -644,11 +645,12 @@ class Parser {
       const value: A.Expr = { kind: 'error', start, end: this.prevEnd() };
       return { key, value, statements, start: key.start, end: this.prevEnd() };
     }
-    if (BLOCK_KEYS.has(key.name) && this.is('{')) {
+    if ((anyBlock || BLOCK_KEYS.has(key.name)) && this.is('{')) {
       const props: A.Property[] = [];
       const start = this.tok.start;
+      const named = !anyBlock && key.name === 'pathways';
       this.block(key, key.name, () => {
-        props.push(this.parseProperty());
+        props.push(this.parseProperty(named));
         if (!this.is('}')) this.endStatement();
       });
       const value: A.Expr = { kind: 'error', start, end: this.prevEnd() };

@@ -46,6 +46,12 @@ export const SEGMENTS: Schema = {
   window: { doc: 'How long a synapse stays active after a presynaptic spike (the coincidence window, ≥ dt, rounded to whole steps). Default: one time step (only spikes of the same step coincide).', value: { kind: 'quantity', dim: TIME, min: 0, minExclusive: true }, example: '1 ms' },
 };
 
+/** One pathway of a connection's `pathways: { name: { … } }`. */
+export const PATHWAY: Schema = {
+  delay: { doc: 'The pathway\'s delay: one constant, at least one time step (absent: none).', value: { kind: 'quantity', dim: TIME, min: 0, dist: true }, example: '1 ms' },
+  on_pre: { doc: 'The pathway\'s statement when a presynaptic spike arrives: x += w or x -= w (x a postsynaptic variable).', value: { kind: 'statements' }, required: true, example: 'g_e += w' },
+};
+
 export const CONNECT: Schema = {
   rule: { doc: 'Connectivity rule: `all_to_all`, `one_to_one`, `random(p)`, `fixed_indegree(k)`, `distance(sigma, p_max)`, `ring_kernel(sigma, p_max)`, `from_file("edges.csv")`.', value: { kind: 'rule' }, required: true, example: 'random(p = 0.02)' },
   weight: { doc: 'Synaptic weight: a constant, a distribution, or a list with one value per synapse (`all_to_all`: the sources × targets matrix row by row; `one_to_one`: one per pair), in the unit of the target variable.', value: { kind: 'weight' }, required: true, example: '6 nS' },
@@ -56,6 +62,11 @@ export const CONNECT: Schema = {
   on_post: { doc: 'Statements run when the postsynaptic neuron spikes.', value: { kind: 'statements' } },
   modulated_by: { doc: 'A population (e.g. an astrocyte) whose variables the synapse model reads as `mod.x`.', value: { kind: 'ref', to: 'population' }, example: 'astro' },
   autapses: { doc: 'Allow a neuron to connect to itself (when source and target are the same population).', value: { kind: 'bool' }, example: 'false' },
+  pathways: {
+    doc: 'Several presynaptic pathways over the same synapses, each with its own `on_pre` statement and constant `delay` (Brian2: `on_pre={\'fast\': …, \'slow\': …}` with `S.fast.delay`): `{ fast: { delay: 1 ms; on_pre: g_e += w }; slow: { delay: 5 ms; on_pre: g_i += w } }`. The connection then gives no target, on_pre, delay or synapse model of its own.',
+    value: { kind: 'block', schema: {} },
+    example: '{ fast: { delay: 1 ms; on_pre: g_e += w }; slow: { delay: 5 ms; on_pre: g_i += w } }',
+  },
   segments: {
     doc: 'Dendritic segments (Ahmad & Hawkins 2016): the synapses land on `count` segments per target neuron (the rule draws for each segment as if it were a target: target j·count + q is segment q of neuron j); a segment emits one NMDA-like event, `target += w`, when at least `threshold` of its synapses have received a spike within the last `window`. `{ count: 4; threshold: 10; window: 1 ms }`.',
     value: { kind: 'block', schema: SEGMENTS },
@@ -192,6 +203,13 @@ export const RULES: Record<string, { doc: string; args: { name: string; dim: Dim
     args: [
       { name: 'sigma', dim: DIMENSIONLESS, min: 0, required: true },
       { name: 'p_max', dim: DIMENSIONLESS, min: 0, max: 1 },
+    ],
+  },
+  where: {
+    doc: 'Every pair (i, j) for which a condition on the indices holds, e.g. where(j == (i + 1) % N_post) or where(abs(i - j) < 3, p = 0.5): i and j number the source and target neurons, N_pre and N_post count them; p keeps each such pair with that probability (as Brian2\'s connect(condition=…, p=…)).',
+    args: [
+      { name: 'condition', dim: DIMENSIONLESS, required: true },
+      { name: 'p', dim: DIMENSIONLESS, min: 0, max: 1 },
     ],
   },
   from_file: { doc: 'Explicit list: CSV lines `source,target[,weight[,delay]]` (0-based indices, SI units).', args: [{ name: 'file', dim: DIMENSIONLESS, string: true, required: true }] },

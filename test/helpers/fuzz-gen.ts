@@ -55,21 +55,21 @@ const KEYWORDS = [
   'window', 'and', 'or', 'not', 'true', 'false', 'euler', 'rk2', 'rk4', 'exact',
 ];
 const PROPS = [
-  'rule', 'weight', 'delay', 'target', 'synapse', 'modulated_by', 'autapses', 'layout', 'spacing', 'rate', 'times', 'indices', 'file',
+  'rule', 'weight', 'delay', 'target', 'synapse', 'modulated_by', 'autapses', 'pathways', 'layout', 'spacing', 'rate', 'times', 'indices', 'file',
   'values', 'from', 'alpha', 'bin', 'task', 'stimulus', 'during', 'description', 'dt', 'duration', 'seed', 'backend', 'weight_bits',
   'cores', 'neurons_per_core', 'fault_rate', 'period', 'start', 'stop',
 ];
 const NAMES = [
   'LIF', 'CobaLIF', 'Izhikevich', 'AdEx', 'PoissonNeuron', 'ELM', 'Astrocyte', 'HomeostaticLIF', 'Static', 'PairSTDP', 'CalciumHebbian',
   'AstroSTDP', 'exc', 'inh', 'ext', 'cue', 'v', 'g_e', 'g_i', 'I_e', 'I_syn', 'tau_m', 'tau', 'C_m', 'V_th', 'E_l', 'w', 'w_max', 'pre',
-  'post', 'mod', 'a', 'x', 'dv', 'dt', 't', 'i', 'N', 'xi', 'ring', 'line', 'grid', 'rows', 'cols', 'p', 'k', 'sigma', 'p_max', 'auto', 'wasm',
+  'post', 'mod', 'a', 'x', 'dv', 'dt', 't', 'i', 'N', 'xi', 'j', 'N_pre', 'N_post', 'ring', 'line', 'grid', 'rows', 'cols', 'p', 'k', 'sigma', 'p_max', 'auto', 'wasm',
   'webgpu', 'poisson', 'spike_array', 'event_file', 'current_step', 'ridge', 'onnx', 'loihi2', 'memristor',
-  'random', 'all_to_all', 'one_to_one', 'fixed_indegree', 'distance', 'ring_kernel', 'from_file', 'normal', 'uniform', 'lognormal',
+  'random', 'all_to_all', 'one_to_one', 'fixed_indegree', 'distance', 'ring_kernel', 'from_file', 'where', 'normal', 'uniform', 'lognormal',
   'exponential', 'exp', 'exprel', 'log', 'sqrt', 'abs', 'clip', 'min', 'max', 'rand', 'randn', 'sigmoid', 'heaviside', 'relu', 'tanh',
 ];
 const UNITS = ['ms', 's', 'us', 'Hz', 'kHz', 'mV', 'V', 'nS', 'uS', 'pA', 'nA', 'pF', 'MOhm', 'um', 'mM', 'weight', 'mV/ms', 'um^2', 'nA*ms', '1/mV', 'cm^-2'];
 const NUMBERS = ['0', '1', '2', '12', '0.5', '.25', '1e-3', '3e8', '-65', '1e308', '1e-400', '99999999999999999999', '0.0', '4000', '1.', '007'];
-const PUNCT = ['{', '}', '(', ')', '[', ']', ',', ';', ':', '=', '+', '-', '*', '/', '^', '<', '>', '.', '!', '->', '..', '+=', '-=', '*=', '/=', '<=', '>=', '==', '!=', '&&', '||', '...'];
+const PUNCT = ['{', '}', '(', ')', '[', ']', ',', ';', ':', '=', '+', '-', '*', '/', '%', '^', '<', '>', '.', '!', '->', '..', '+=', '-=', '*=', '/=', '<=', '>=', '==', '!=', '&&', '||', '...'];
 const STRINGS = ['"x.snn"', '""', '"self.snn"', '"lib_cells.snn"', '"data/events.csv"', '"a b"', '"\\"q\\""', '"unterminated', '"missing.snn"'];
 const TRIVIA = ['\n', '\n', '\n', ' ', ' ', '  ', '\t', '\r\n', '// comment\n', '/// doc\n', '/* block */', '/*', '*/', '\n\n'];
 const ODD = ['\u0000', '\u00e9', '\u03c4', '\ud83d\ude00', '\ud800', '\udfff', '\ufeff', '\u2028', '@', '#', '$', '%', '`', '~', '\\', "'", '?', '|', '&'];

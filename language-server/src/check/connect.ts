@@ -17,6 +17,8 @@ import type { RuleIR } from '../../../protocol/ir';
 import { valueIR } from '../value-ir';
 import { modelEnv, checkStatements } from './models';
 import { checkSelector, propMap, checkProps, checkValue, checkFileValue } from './values';
+import { checkWhereRule } from './index-rule';
+import { checkPathways, pathwaysOf } from './pathways';
 
 export function checkConnect(cx: Checker, c: A.ConnectDef): void {
   const srcs = c.sources.map((s) => checkSelector(cx, s, ['population', 'input'], 'population or input'));
@@ -117,33 +119,11 @@ export function checkConnect(cx: Checker, c: A.ConnectDef): void {
   if (sp) checkSynapseUse(cx, sp, weightDim, targetDim, tgts, srcs, props);
   if (onPre || onPost) {
     if (sp) cx.err((onPre ?? onPost)!.key, 'give either a synapse model (synapse:) or inline on_pre/on_post statements, not both', 'conflict');
-    // Inline statements: names are postsynaptic variables, `w` is the weight.
-    for (const pr of [onPre, onPost]) {
-      if (!pr?.statements) continue;
-      const m = targetModels[0];
-      const env: Env = {
-        context: `a variable of the target model${m ? ` ${m.def.name.name}` : ''} or w`,
-        allowRandom: true,
-        lookup: (name) => {
-          if (name === 'w') return { dim: weightDim };
-          const v = m?.vars.get(name);
-          if (v) return { dim: v.dim, sym: v.sym, value: v.kind === 'parameter' ? v.value : undefined };
-          const b = BUILTIN_NAMES[name];
-          return b ? { dim: b.dim } : undefined;
-        },
-        names: function* () {
-          yield 'w';
-          if (m) yield* m.vars.keys();
-        },
-      };
-      checkStatements(cx, pr.statements, env, undefined, pr.key.name, (name) => {
-        if (name === 'w') return { dim: weightDim };
-        const v = m?.vars.get(name);
-        return v && v.kind === 'state' ? { dim: v.dim, sym: v.sym } : m ? undefined : { dim: null };
-      });
-      checkInlineRunnable(cx, pr);
-    }
-  } else if (!sp && !tp && wp) {
+    for (const pr of [onPre, onPost]) if (pr) checkInlineStatements(cx, pr, targetModels, weightDim);
+  }
+  const pw = props.get('pathways');
+  if (pw) checkPathways(cx, pw, props, (pr) => checkInlineStatements(cx, pr, targetModels, weightDim));
+  else if (!(onPre || onPost) && !sp && !tp && wp) {
     cx.err(anchor, "connect needs 'target:' (the postsynaptic variable, e.g. target: g_e) or 'on_pre:' statements", 'missing-property');
   }
   if (segp && seg) checkSegmentUse(cx, segp, seg, props, weightTy, srcs);
@@ -156,10 +136,38 @@ export function checkConnect(cx: Checker, c: A.ConnectDef): void {
     const pairs: Estimate['pairs'] = [];
     c.sources.forEach((s, i) => c.targets.forEach((t, j) => pairs.push({ source: s.name.name, target: t.name.name, sources: srcs[i].count!, targets: tgts[j].count! * perTarget })));
     const typed = { ty: (x: A.Expr): Ty => cx.typeOf(x), types: cx.types, fileValues: cx.fileValues };
-    cx.estimates.push({ node: c, rule, pairs, ...(dp ? { delay: valueIR(typed, dp.value) } : {}), synapses: 0, bytes: 0 });
+    const paths = pathwaysOf(cx, props.get('pathways'));
+    cx.estimates.push({ node: c, rule, pairs, ...(dp ? { delay: valueIR(typed, dp.value) } : {}), ...(paths ? { pathways: paths.map((x) => x.delay ?? 0) } : {}), synapses: 0, bytes: 0 });
   }
 }
 
+
+/** Inline statements (a connection's or a pathway's on_pre/on_post): names are postsynaptic variables, `w` is the weight. */
+function checkInlineStatements(cx: Checker, pr: A.Property, targetModels: ModelInfo[], weightDim: Dim | null): void {
+  if (!pr.statements) return;
+  const m = targetModels[0];
+  const env: Env = {
+    context: `a variable of the target model${m ? ` ${m.def.name.name}` : ''} or w`,
+    allowRandom: true,
+    lookup: (name) => {
+      if (name === 'w') return { dim: weightDim };
+      const v = m?.vars.get(name);
+      if (v) return { dim: v.dim, sym: v.sym, value: v.kind === 'parameter' ? v.value : undefined };
+      const b = BUILTIN_NAMES[name];
+      return b ? { dim: b.dim } : undefined;
+    },
+    names: function* () {
+      yield 'w';
+      if (m) yield* m.vars.keys();
+    },
+  };
+  checkStatements(cx, pr.statements, env, undefined, pr.key.name, (name) => {
+    if (name === 'w') return { dim: weightDim };
+    const v = m?.vars.get(name);
+    return v && v.kind === 'state' ? { dim: v.dim, sym: v.sym } : m ? undefined : { dim: null };
+  });
+  checkInlineRunnable(cx, pr);
+}
 
 /**
  * An explicit list of per-synapse weights or delays: constants of one dimension, one per
@@ -286,6 +294,7 @@ export function checkRule(cx: Checker, e: A.Expr, c: A.ConnectDef, srcs: { count
       guess ? [{ kind: 'replace', start: e.start, end: e.start + name!.length, text: guess, title: `Change to '${guess}'` }] : undefined);
     return undefined;
   }
+  if (name === 'where') return checkWhereRule(cx, e, c, srcs, tgts);
   const args = new Map<string, number>();
   const given = e.kind === 'call' ? e.args : [];
   given.forEach((a, k) => {
@@ -359,6 +368,12 @@ export function checkRule(cx: Checker, e: A.Expr, c: A.ConnectDef, srcs: { count
 }
 
 
+function lineOf(text: string, offset: number): number {
+  let n = 1;
+  for (let k = text.indexOf('\n'); k >= 0 && k < offset; k = text.indexOf('\n', k + 1)) n++;
+  return n;
+}
+
 export function checkSynapseUse(cx: Checker, sp: A.Property, weightDim: Dim | null, targetDim: Dim | null | undefined, tgts: { item?: NetItem }[], srcs: { item?: NetItem }[], props: Map<string, A.Property>): void {
   const e = sp.value;
   const callee = e.kind === 'call' ? e.callee : e.kind === 'name' ? { name: e.name, start: e.start, end: e.end } : undefined;
@@ -395,6 +410,12 @@ export function checkSynapseUse(cx: Checker, sp: A.Property, weightDim: Dim | nu
   }
   for (const v of m.vars.values()) {
     if (v.required && !set.has(v.sym.name)) cx.err(callee, `${callee.name} needs parameter '${v.sym.name}' (it has no default): ${callee.name}(${v.sym.name} = …)`, 'missing-parameter');
+  }
+  // A model written for dimensionless weights (a dimensionless trace added to w): only with such a weight.
+  if (m.weightDim && weightDim && !sameDim(m.weightDim.dim, weightDim)) {
+    const line = m.uri === cx.uri ? ` (line ${lineOf(cx.file.text, m.weightDim.at.start)})` : '';
+    cx.err(callee, `${callee.name} adds ${dimName(m.weightDim.dim)} values to its weight${line}, so it needs a ${dimName(m.weightDim.dim)} weight; this connection's weight is ${dimName(weightDim)}${targetDim ? ` (the unit of its target)` : ''}: use a synapse model whose traces are in the weight's unit (A_plus: weight) or a ${dimName(m.weightDim.dim)} target`, 'unit-mismatch');
+    return;
   }
   // Re-check the synapse's statements against the concrete models (post./pre./mod. members and weight unit).
   const post = tgts.find((t) => t.item?.kind === 'population') as { item?: Extract<NetItem, { kind: 'population' }> } | undefined;

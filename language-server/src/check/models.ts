@@ -2,8 +2,8 @@
 // statements), and the environment of names inside a model (also used per connection).
 import type * as A from '../ast';
 import { degreeIn } from '../linearity';
-import { Severity } from '../diagnostics';
-import { unitOf } from '../expressions';
+import { Severity, type Diagnostic } from '../diagnostics';
+import { ExprChecker, unitOf } from '../expressions';
 import { closest } from '../parser';
 import { BUILTIN_NAMES, METHODS } from '../schema';
 import { DIMENSIONLESS, TIME, WEIGHT, dimName, div, isDimensionless, sameDim } from '../units';
@@ -139,12 +139,12 @@ export function checkModel(cx: Checker, def: A.ModelDef): ModelInfo {
   // Bind alias symbols for references made while computing.
   for (const [name, b] of aliasTy) b.sym = info.vars.get(name)?.sym;
   const odeSeen = new Set<string>();
+  const weightOdes: A.Ode[] = [];
   for (const eq of def.equations) {
     if (eq.kind !== 'ode') continue;
     if (isSyn && eq.variable.name === 'w') {
-      // The weight of a plastic synapse may follow an ODE.
-      const t = cx.ex.check(eq.rhs, env);
-      if (t.dim && !sameDim(t.dim, div(WEIGHT, TIME))) cx.err(eq.rhs, `unit mismatch: ${dimName(t.dim)} vs weight/second (the right side of dw/dt must be the weight's unit per second)`, 'unit-mismatch');
+      // The weight of a plastic synapse may follow an ODE (checked with the statements).
+      weightOdes.push(eq);
       continue;
     }
     const v = info.vars.get(eq.variable.name);
@@ -198,8 +198,11 @@ export function checkModel(cx: Checker, def: A.ModelDef): ModelInfo {
   if ((def.onPre || def.onPost) && !isSyn) {
     cx.err(def.onPre?.[0] ?? def.onPost?.[0] ?? def.name, 'on_pre/on_post belong in synapse models; a neuron uses reset { }', 'misplaced');
   }
-  if (def.onPre) checkStatements(cx, def.onPre, env, info, 'on_pre');
-  if (def.onPost) checkStatements(cx, def.onPost, env, info, 'on_post');
+  if (isSyn) checkWeightUse(cx, info, env, weightOdes);
+  else {
+    if (def.onPre) checkStatements(cx, def.onPre, env, info, 'on_pre');
+    if (def.onPost) checkStatements(cx, def.onPost, env, info, 'on_post');
+  }
   if (def.summed) checkSummed(cx, def, env, info, isSyn);
   if (!isSyn && !def.spike && def.state.length > 0 && !cx.isPrelude) {
     // A neuron that never spikes is legal (e.g. an astrocyte), but worth a hint.
@@ -208,6 +211,57 @@ export function checkModel(cx: Checker, def: A.ModelDef): ModelInfo {
   return info;
 }
 
+
+/**
+ * A synapse model's weight ODE and on_pre/on_post statements, checked with `weight` standing
+ * for any unit. Where that fails but they hold for a dimensionless weight (a dimensionless trace
+ * added to the weight: `w = clip(w + apre, 0, 1)`, Brian2's usual STDP), the model is one for
+ * dimensionless weights: no error here, `info.weightDim` says so, and a connection whose weight
+ * has a unit is refused where it uses the model (checkSynapseUse).
+ */
+function checkWeightUse(cx: Checker, info: ModelInfo, env: Env, weightOdes: A.Ode[]): void {
+  const def = info.def;
+  const run = (e: Env, w: Dim) => {
+    for (const eq of weightOdes) {
+      const t = cx.ex.check(eq.rhs, e);
+      const want = div(w, TIME);
+      if (t.dim && !sameDim(t.dim, want)) cx.err(eq.rhs, `unit mismatch: ${dimName(t.dim)} vs ${w === WEIGHT ? 'weight/second' : dimName(want)} (the right side of dw/dt must be the weight's unit per second)`, 'unit-mismatch');
+    }
+    if (def.onPre) checkStatements(cx, def.onPre, e, info, 'on_pre');
+    if (def.onPost) checkStatements(cx, def.onPost, e, info, 'on_post');
+  };
+  const saved = cx.diags;
+  const generic: Diagnostic[] = [];
+  cx.diags = generic;
+  try {
+    run(env, WEIGHT);
+  } finally {
+    cx.diags = saved;
+  }
+  const failed = generic.some((d) => d.severity === Severity.Error && d.code === 'unit-mismatch');
+  if (failed) {
+    // The same statements with a dimensionless weight, silently (own types, no references).
+    const trial: Diagnostic[] = [];
+    const ex = cx.ex;
+    const refs = cx.refs.length;
+    cx.diags = trial;
+    cx.ex = new ExprChecker({ diag: (d) => trial.push(d), ref: () => undefined, source: cx.source }, new Map());
+    try {
+      run(modelEnv(cx, info, 'equation', undefined, { w: DIMENSIONLESS, target: DIMENSIONLESS }), DIMENSIONLESS);
+    } finally {
+      cx.diags = saved;
+      cx.ex = ex;
+      cx.refs.length = refs;
+    }
+    if (!trial.some((d) => d.severity === Severity.Error)) {
+      const first = generic.find((d) => d.severity === Severity.Error)!;
+      info.weightDim = { dim: DIMENSIONLESS, at: { start: first.start, end: first.end } };
+      for (const d of generic) if (d.severity !== Severity.Error) cx.diags.push(d);
+      return;
+    }
+  }
+  for (const d of generic) cx.diags.push(d);
+}
 
 /** Parameter references were recorded before their symbols existed; attach them now. */
 export function fixParamRefs(cx: Checker, def: A.ModelDef, info: ModelInfo): void {

@@ -36,7 +36,7 @@ export function checkSize(cx: Checker): FileAnalysis['totals'] {
   };
   for (const e of cx.estimates) {
     const pairs = e.pairs.map((p): PairShape => ({ sources: p.sources, targets: p.targets, targetPopulation: populationSize(p.target, p.targets), sourceLayout: layout(p.source) }));
-    const m = connectionMemory(e.rule, pairs, e.delay, dt);
+    const m = connectionMemory(e.rule, pairs, e.delay, dt, e.pathways);
     e.synapses = m.synapses;
     e.bytes = m.synapseBytes + m.ringBytes;
     synapses += e.synapses;

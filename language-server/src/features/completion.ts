@@ -209,7 +209,7 @@ function inConnect(a: FileAnalysis, c: A.ConnectDef, before: string, offset: num
       case 'rule':
         return Object.entries(RULES).map(([k, r]) => ({
           label: k, kind: 'function' as const, doc: r.doc,
-          insertText: r.args.length ? `${k}(${r.args.map((x, i) => `${x.name} = \${${i + 1}}`).join(', ')})` : k, snippet: r.args.length > 0,
+          insertText: k === 'where' ? 'where(${1:j == (i + 1) % N_post})' : r.args.length ? `${k}(${r.args.map((x, i) => `${x.name} = \${${i + 1}}`).join(', ')})` : k, snippet: r.args.length > 0,
         }));
       case 'target':
         return targetModels[0] ? varCompletions(targetModels[0], (k) => k === 'state', false) : [];

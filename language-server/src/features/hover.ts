@@ -3,6 +3,7 @@ import type { FileAnalysis } from '../checker';
 import { walk } from '../checker';
 import { unitOf } from '../expressions';
 import { CONNECT, CONSTANTS, FUNCTIONS, DISTRIBUTIONS, RULES, SEGMENTS, SIMULATE, BUILTIN_NAMES } from '../schema';
+import { CONDITION_NAMES } from '../check/index-rule';
 import type { Sym } from '../symbols';
 import { dimName, fmt, formatQuantity, preferredUnit } from '../units';
 import { symbolAt } from './locate';
@@ -125,6 +126,7 @@ export function hover(a: FileAnalysis, offset: number, reference?: string): Hove
     [RULES[word] && `rule \`${word}\`: ${RULES[word].doc}`, 'rule'],
     [BUILTIN_NAMES[word] && `\`${word}\`: ${BUILTIN_NAMES[word].doc} (${dimName(BUILTIN_NAMES[word].dim)})`, 'function'],
     [Object.hasOwn(CONSTANTS, word) ? `\`${word}\`: ${CONSTANTS[word].doc}` : undefined, 'function'],
+    [word !== 'i' && Object.hasOwn(CONDITION_NAMES, word) ? `\`${word}\` (in a connection's \`where\` condition): ${CONDITION_NAMES[word]} (dimensionless)` : undefined, 'rule'],
   ];
   const hit2 = found.find(([d]) => d);
   if (!hit2) return undefined;

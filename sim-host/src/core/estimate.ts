@@ -3,9 +3,12 @@
 // hints show it. The per-part functions below are the whole formula: estimateMemory composes them
 // from the IR, the language server's checker from what it checked (the same facts, before
 // lowering); test/estimate.test.ts holds the two equal. Pure and cheap; importable without Node
-// (no imports beyond protocol/ and values.ts).
+// (no imports beyond protocol/, values.ts and index-rule.ts).
 import type { ModelIR, PopulationIR, RuleIR, ValueIR } from '../../../protocol/ir';
 import { valueMax } from './values';
+import { conditionPairs } from './index-rule';
+
+export { MAX_CONDITION_PAIRS } from './index-rule';
 
 /** A byte count as the estimate's messages and the editor show it (1,023 B, 12 KiB, 3.4 MiB, 1.2 GiB). */
 export function fmtBytes(b: number): string {
@@ -90,6 +93,8 @@ export function expectedSynapses(rule: RuleIR, ns: number, nt: number, sourceLay
       return nt * rule.k;
     case 'fixed_outdegree':
       return ns * rule.k;
+    case 'where':
+      return conditionPairs(rule, ns, nt) * (rule.p ?? 1);
     case 'ring_kernel':
       return sourceLayout ? ns * nt * rule.p_max * Math.min(1, rule.sigma / Math.sqrt(2 * Math.PI)) : ns * nt * rule.p_max;
     case 'distance': {
@@ -126,8 +131,13 @@ export interface PairShape {
   sourceLayout?: PopulationIR['layout'];
 }
 
-/** A connection's expected synapses and bytes: CSR columns, weights, per-synapse delays (twice, while building), row pointers, and a delay ring per pair. */
-export function connectionMemory(rule: RuleIR, pairs: readonly PairShape[], delay: ValueIR | undefined, dt: number): { synapses: number; synapseBytes: number; ringBytes: number } {
+/**
+ * A connection's expected synapses and bytes: CSR columns, weights, per-synapse delays (twice,
+ * while building), row pointers, and a delay ring per pair. With `pathways` (their constant
+ * delays, 0 for none): one more weight array per pathway after the first, and a ring per pair
+ * and pathway.
+ */
+export function connectionMemory(rule: RuleIR, pairs: readonly PairShape[], delay: ValueIR | undefined, dt: number, pathways?: readonly number[]): { synapses: number; synapseBytes: number; ringBytes: number } {
   const maxDelay = delay ? valueMax(delay) : 0;
   const perSynapse = 4 + 4 + (delay && delay.kind !== 'const' ? 4 : 0);
   let synapses = 0;
@@ -137,7 +147,10 @@ export function connectionMemory(rule: RuleIR, pairs: readonly PairShape[], dela
     const n = expectedSynapses(rule, p.sources, p.targets, p.sourceLayout);
     synapses += n;
     synapseBytes += n * perSynapse * 2 + (p.sources + 1) * 4;
-    ringBytes += (Math.round(maxDelay / dt) + 1) * p.targetPopulation * 4;
+    if (pathways) {
+      synapseBytes += Math.max(0, pathways.length - 1) * n * 4;
+      for (const d of pathways) ringBytes += (Math.round(d / dt) + 1) * p.targetPopulation * 4;
+    } else ringBytes += (Math.round(maxDelay / dt) + 1) * p.targetPopulation * 4;
   }
   return { synapses, synapseBytes, ringBytes };
 }
@@ -178,7 +191,7 @@ export function estimateMemory(ir: ModelIR, options: EstimateOptions = {}): Memo
       const nt = t.to - t.from + 1;
       pairs.push({ sources: s.to - s.from + 1, targets: nt * (c.segments?.count ?? 1), targetPopulation: sizes.get(t.name) ?? nt, sourceLayout: pops.get(s.name)?.layout });
     }
-    const m = connectionMemory(c.rule, pairs, c.delay, dt);
+    const m = connectionMemory(c.rule, pairs, c.delay, dt, c.pathways?.map((p) => p.delay ?? 0));
     synapses += m.synapses;
     synapseBytes += m.synapseBytes;
     ringBytes += m.ringBytes;

@@ -7,7 +7,7 @@ export interface EvalEnv {
   param(name: string): number;
   state(name: string): number;
   alias?(name: string): number;
-  builtin(name: 't' | 'dt' | 'i' | 'N'): number;
+  builtin(name: 't' | 'dt' | 'i' | 'N' | 'j' | 'N_pre' | 'N_post'): number;
 }
 
 export function evalExpr(e: ExprIR, env: EvalEnv): number {
@@ -44,6 +44,7 @@ export function evalExpr(e: ExprIR, env: EvalEnv): number {
         case 'mul': return l * r;
         case 'div': return l / r;
         case 'pow': return Math.pow(l, r);
+        case 'remainder': return l - r * Math.floor(l / r);
         case 'lt': return l < r ? 1 : 0;
         case 'le': return l <= r ? 1 : 0;
         case 'gt': return l > r ? 1 : 0;

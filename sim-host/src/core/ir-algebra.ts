@@ -52,7 +52,7 @@ export function fold(e: ExprIR, consts: (name: string) => number | undefined, dt
       if (isConst(a) && isConst(b)) {
         const x = a.value;
         const y = b.value;
-        const r = { add: x + y, sub: x - y, mul: x * y, div: x / y, pow: Math.pow(x, y), lt: +(x < y), le: +(x <= y), gt: +(x > y), ge: +(x >= y), eq: +(x === y), ne: +(x !== y), and: +(!!x && !!y), or: +(!!x || !!y) }[e.op];
+        const r = { add: x + y, sub: x - y, mul: x * y, div: x / y, remainder: x - y * Math.floor(x / y), pow: Math.pow(x, y), lt: +(x < y), le: +(x <= y), gt: +(x > y), ge: +(x >= y), eq: +(x === y), ne: +(x !== y), and: +(!!x && !!y), or: +(!!x || !!y) }[e.op];
         return K(r);
       }
       if (e.op === 'mul' && ((isConst(a) && a.value === 0) || (isConst(b) && b.value === 0))) return K(0);

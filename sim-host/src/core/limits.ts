@@ -2,6 +2,7 @@
 // estimate of estimate.ts against the limit), probes. PlanError is every refusal's type.
 import type { ConnectionIR, ModelIR } from '../../../protocol/ir';
 import { estimateMemory, fmtBytes, type MemoryEstimate } from './estimate';
+import { MAX_CONDITION_PAIRS } from './index-rule';
 
 /**
  * A run refused before it starts. memory: over the memory limit (the run's own arrays, its
@@ -54,9 +55,9 @@ export const WASM_MAX = 4 * 2 ** 30 - 2 ** 16;
 
 export { fmtBytes };
 
-/** Neuron pairs a connection's kernel rule tests (distance, ring_kernel: every pair), else 0. */
+/** Neuron pairs a connection's kernel rule tests (distance, ring_kernel, where: every pair), else 0. */
 function kernelPairs(ir: ModelIR, c: ConnectionIR): number {
-  if (c.rule.kind !== 'distance' && c.rule.kind !== 'ring_kernel') return 0;
+  if (c.rule.kind !== 'distance' && c.rule.kind !== 'ring_kernel' && c.rule.kind !== 'where') return 0;
   const size = (name: string): number => {
     const pop = ir.populations.find((p) => p.name === name);
     if (pop) return pop.size;
@@ -72,16 +73,34 @@ function kernelPairs(ir: ModelIR, c: ConnectionIR): number {
   return pairs;
 }
 
+function connectionName(c: ConnectionIR): string {
+  return c.name ?? `${c.sources.map((x) => x.name).join(', ')} -> ${c.targets.map((x) => x.name).join(', ')}`;
+}
+
 /** Refuses, before anything is drawn, kernel rules that would test more than MAX_KERNEL_PAIRS pairs. */
 export function refuseKernelWork(ir: ModelIR): void {
   for (const c of ir.connections) {
+    if (c.rule.kind === 'where') continue;
     const pairs = kernelPairs(ir, c);
     if (pairs <= MAX_KERNEL_PAIRS) continue;
-    const name = c.name ?? `${c.sources.map((x) => x.name).join(', ')} -> ${c.targets.map((x) => x.name).join(', ')}`;
     throw new PlanError(
-      `building connection ${name} (${c.rule.kind}) would test ${pairs.toExponential(2)} neuron pairs (about ${Math.round(pairs / 1e7).toLocaleString('en-US')} s), more than the ${MAX_KERNEL_PAIRS.toExponential(0)} a build may test; use smaller populations, connect slices, or a rule that draws only its synapses (random, fixed_indegree)`,
+      `building connection ${connectionName(c)} (${c.rule.kind}) would test ${pairs.toExponential(2)} neuron pairs (about ${Math.round(pairs / 1e7).toLocaleString('en-US')} s), more than the ${MAX_KERNEL_PAIRS.toExponential(0)} a build may test; use smaller populations, connect slices, or a rule that draws only its synapses (random, fixed_indegree)`,
       'limit',
     );
+  }
+}
+
+/** Refuses, before the estimate counts them, `where` rules that would test more than MAX_CONDITION_PAIRS pairs. */
+export function refuseConditionWork(ir: ModelIR): void {
+  for (const c of ir.connections) {
+    if (c.rule.kind === 'where') {
+      const pairs = kernelPairs(ir, c);
+      if (pairs <= MAX_CONDITION_PAIRS) continue;
+      throw new PlanError(
+        `building connection ${connectionName(c)} (where) would test its condition on ${pairs.toExponential(2)} neuron pairs, more than the ${MAX_CONDITION_PAIRS.toExponential(0)} a build may test; use smaller populations, connect slices, or a rule that draws only its synapses (one_to_one, random, fixed_indegree)`,
+        'limit',
+      );
+    }
   }
 }
 
@@ -109,6 +128,8 @@ export function checkRun(ir: ModelIR, opts: { duration?: number; memoryLimit?: n
   const steps = runSteps(duration, dt);
   const totalLimit = opts.memoryLimit ?? WASM_MAX;
   const limit = Math.min(totalLimit, WASM_MAX);
+  // A condition rule's pairs are refused before the estimate counts them.
+  refuseConditionWork(ir);
   const est = estimateMemory(ir, { duration });
   if (est.total > limit) {
     throw new PlanError(

@@ -11,6 +11,7 @@ import { checkRun, fmtBytes, PlanError } from './limits';
 import { evalExpr } from './expr';
 import { Rng, Stream, draw } from './rng';
 import { inSynapseOrder } from './values';
+import { compileCondition, holds } from './index-rule';
 
 export interface PopPlan {
   index: number;
@@ -67,6 +68,8 @@ export interface ProjPlan {
   constWeight?: number;
   /** Dendritic segments (the connection's `segments`): CSR columns are segment indices. */
   segments?: SegmentPlan;
+  /** A connection's pathway after the first (1, 2, …): the first one's synapses, its own statement, weights' sign and delay. */
+  pathway?: number;
 }
 
 /**
@@ -336,7 +339,10 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
   const rings = new Map<string, RingPlan>();
   const projs: ProjPlan[] = [];
   const pending: { ring: RingPlan; maxDelay: number }[] = [];
-  ir.connections.forEach((c, connection) => {
+  ir.connections.forEach((whole, connection) => {
+    // With pathways the synapses are drawn for the first (its statement and delay); the others
+    // are projections over the same columns (below).
+    const c = firstPathway(whole);
     const synModel = c.synapse ? ir.models[c.synapse.model] : undefined;
     const plasticModel = synModel && isPlastic(synModel) ? synModel : undefined;
     const stmt = plasticModel ? { variable: c.target ?? '', sign: 1 } : deliveredStatement(c);
@@ -423,6 +429,26 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
         constWeight: !plastic && c.weight.kind === 'const' ? Math.fround(stmt.sign * c.weight.value) : undefined,
         segments,
       });
+      (whole.pathways ?? []).slice(1).forEach((pw, k) => {
+        const st = deliveredStatement({ ...whole, on_pre: pw.on_pre });
+        if (!target.state.has(st.variable)) throw new PlanError(`connection into ${t.name}: ${target.model?.name} has no state variable '${st.variable}'`);
+        const key2 = `${target.name}.${st.variable}`;
+        let ring2 = rings.get(key2);
+        if (!ring2) {
+          ring2 = { target, variable: st.variable, slots: 1, offset: 0 };
+          rings.set(key2, ring2);
+        }
+        const steps2 = Math.max(0, Math.round((pw.delay ?? 0) / dt));
+        // Its own weights: the first pathway's with this pathway's sign.
+        const w2 = mem.alloc(4 * nsyn);
+        mem.f32(w2, nsyn).set(mem.f32(weightOffset, nsyn).map((x) => x * st.sign * stmt.sign));
+        pending.push({ ring: ring2, maxDelay: steps2 });
+        projs.push({
+          index: projs.length, connection, source, target, src, tgt, ring: ring2, synapses: nsyn, rowptrOffset, colOffset, weightOffset: w2,
+          delay: { value: steps2 }, rowptr, pathway: k + 1,
+          constWeight: c.weight.kind === 'const' ? Math.fround(st.sign * c.weight.value) : undefined,
+        });
+      });
     }
   });
   for (const { ring, maxDelay } of pending) ring.slots = Math.max(ring.slots, maxDelay + 1);
@@ -461,7 +487,7 @@ export function synapseProbe(plan: Plan, name: string, from: number, to: number,
   const post: number[] = [];
   let total = 0;
   for (const pr of plan.projs) {
-    if (pr.connection !== ci) continue;
+    if (pr.connection !== ci || pr.pathway) continue;
     const off = variable === 'w' ? pr.weightOffset : pr.plastic?.state.get(variable);
     if (off === undefined) return undefined;
     const col = new Int32Array(plan.memory.buffer, pr.colOffset, pr.synapses);
@@ -543,6 +569,14 @@ function plasticPlan(model: ModelDefIR, c: ConnectionIR, rowptr: Int32Array, col
 }
 
 /** The one statement a static connection performs: `post.x += sign·w`. */
+/** A connection with pathways as its first pathway (statement and constant delay); others unchanged. */
+function firstPathway(c: ConnectionIR): ConnectionIR {
+  const first = c.pathways?.[0];
+  if (!first) return c;
+  if (c.synapse || c.segments || c.on_post?.length) throw new PlanError('a connection with pathways takes no synapse model, on_post or segments');
+  return { ...c, on_pre: first.on_pre, ...(first.delay !== undefined ? { delay: { kind: 'const', value: first.delay } } : {}) };
+}
+
 function deliveredStatement(c: ConnectionIR): { variable: string; sign: number } {
   const stmts: StatementIR[] = c.on_pre ?? (c.synapse ? [{ target: { kind: 'target' }, op: '+=', value: { op: 'weight' } }] : []);
   if (c.on_post?.length) throw new PlanError('on_post statements are not run by the WASM engine yet');
@@ -700,6 +734,21 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
           const pc = p_max * Math.exp((-d * d) / (2 * sigma * sigma));
           // pc = 0: no draw can be below it (draws are counter-based: skipping one moves no other)
           if (pc > 0 && rng.uniform(i, j, Stream.connect, proj) < pc) push(j);
+        }
+      });
+      break;
+    }
+    case 'where': {
+      // Every pair tested (bounded by limits.ts); a pair that meets the condition is kept with
+      // probability p, drawn per pair from the counter-based stream (no draw when p = 1).
+      const f = compileCondition(rule.condition, ns, nt);
+      const p = rule.p ?? 1;
+      const tick = rowTicker(build, ns, nt);
+      cols = bySource((i, push) => {
+        tick(i);
+        for (let j = 0; j < nt; j++) {
+          if (!holds(f(i, j))) continue;
+          if (p >= 1 || (p > 0 && rng.uniform(i, j, Stream.connect, proj) < p)) push(j);
         }
       });
       break;

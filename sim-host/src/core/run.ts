@@ -38,7 +38,7 @@ export function newResult(plan: Plan, traces: TraceRecord[], timings: { plan_s: 
   return {
     dt: plan.dt, steps: plan.steps, stepsDone: 0, seed: plan.seed, cancelled: false,
     populations: plan.pops.map((p) => ({ name: p.name, size: p.size })), spikes: [], traces,
-    timings: { ...timings, run_s: 0 }, synapses: plan.projs.reduce((a, p) => a + p.synapses, 0), memoryBytes: plan.bytes,
+    timings: { ...timings, run_s: 0 }, synapses: plan.projs.reduce((a, p) => a + (p.pathway ? 0 : p.synapses), 0), memoryBytes: plan.bytes,
   };
 }
 

@@ -158,6 +158,7 @@ export function resolveTarget(ir: ModelIR, target: string): ResolvedTarget {
       if (!dim) throw new SweepError(`the unit of '${t}' is not known (its synapse model has a generic weight); sweep one of its synapse parameters instead`);
       return { target: t, ref: { kind: 'weight', connection: owner }, dim };
     }
+    if (prop === 'delay' && conn.pathways) throw new SweepError(`connection '${owner}' has pathways, each with its own delay; a sweep cannot set those yet`);
     if (prop === 'delay') return { target: t, ref: { kind: 'delay', connection: owner }, dim: [0, 0, 1, 0, 0, 0, 0] };
     const syn = conn.synapse ? ir.models[conn.synapse.model] : undefined;
     const par = syn?.parameters.find((p) => p.name === prop);

@@ -511,6 +511,7 @@ export function webgpuRefusal(ir: ModelIR): string | undefined {
     const why = plasticRefusal(ir, c);
     if (why) return `the WebGPU backend does not run this plastic synapse: ${why}`;
     if (c.segments) return 'the WebGPU backend does not run dendritic segments yet';
+    if (c.pathways) return 'the WebGPU backend does not run connection pathways yet';
   }
   return undefined;
 }
