@@ -513,7 +513,8 @@ class Parser {
       list.items.push(name);
       if (!this.eat(',')) break;
     }
-    this.expect(']', "']' to close the holding list");
+    // Newlines inside [ ] are not statement ends: a missing ']' is reported where the list stops.
+    if (!this.eat(']')) this.error(`expected ']' to close the holding list, found ${this.describe(this.tok)}`, this.prevEnd(), this.prevEnd());
     list.end = this.prevEnd();
     return list;
   }

@@ -7,6 +7,7 @@ import { TIME, dimName, sameDim } from '../units';
 import type { Env } from '../expressions';
 import type { ModelInfo } from '../analysis';
 import type { Checker } from './context';
+import { walk } from './util';
 
 export function checkRefractory(cx: Checker, def: A.ModelDef, info: ModelInfo, env: Env, odeVars: ReadonlySet<string>): void {
   const isSyn = def.kind === 'synapse';
@@ -25,8 +26,11 @@ export function checkRefractory(cx: Checker, def: A.ModelDef, info: ModelInfo, e
   }
   if (def.refractoryWhen) {
     const { keyword, condition } = def.refractoryWhen;
-    // No random draws: the condition is evaluated once per neuron and step before integration.
-    const t = cx.ex.check(condition, { ...env, allowRandom: false });
+    const t = cx.ex.check(condition, env);
+    // No random draws: the engine evaluates the condition outside the streams of the equations.
+    walk(condition, (e) => {
+      if (e.kind === 'call' && (e.callee.name === 'rand' || e.callee.name === 'randn')) cx.err(e, `a refractory condition draws no random numbers (${e.callee.name}()); compare state variables, e.g. v > -40 mV`, 'bad-expression');
+    });
     if (!t.bool && t.dim !== null) {
       const period = sameDim(t.dim, TIME);
       cx.err(condition, `a refractory condition must be a comparison (e.g. v > -40 mV), this is a value of ${dimName(t.dim)}${period ? "; a refractory period is written without when" : ''}`, 'not-boolean',

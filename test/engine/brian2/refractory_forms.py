@@ -6,8 +6,10 @@
   `holding []`): spiking blocked, v integrates; I_e 25 mV from 100 ms, 60 mV from 400 ms, 0 from
   700 ms;
 - held: the same with v (unless refractory) (the .snn's default: the reset's variable is held).
-The spike train `kicks` adds 3 mV to v of blocked and held (dropped by held while refractory).
-Spikes and v of all three every 0.1 ms.
+- dip: dv/dt = (-45 mV - v)/(0.5 ms), threshold v > -50 mV, refractory='v > -50*mV', no reset.
+The spike train `kicks` adds 3 mV to v of blocked and held (dropped by held while refractory)
+and -6 mV to v of dip (one step below -50 mV: re-armed, it spikes in the next step).
+Spikes and v of all four every 0.1 ms.
 
   /usr/bin/python3 test/engine/brian2/refractory_forms.py --out /tmp/refractory_forms.json
 """
@@ -43,6 +45,10 @@ I_e : volt
 blocked = lif('blocked', '')
 held = lif('held', '(unless refractory)')
 
+dip = b2.NeuronGroup(1, 'dv/dt = (E - v) / tau : volt', threshold='v > -50*mV', refractory='v > -50*mV',
+                    method='exponential_euler', namespace=dict(tau=0.5 * ms, E=-45 * mV), name='dip')
+dip.v = -70 * mV
+
 steps = [
     common.current_step(cross, 'I_e', [0.300, 0.600], [14e-3, 0.0], args, name='offset'),
     common.current_step(blocked, 'I_e', [0.100, 0.400, 0.700], [25e-3, 60e-3, 0.0], args, name='drive_b'),
@@ -55,10 +61,13 @@ for target in (blocked, held):
     s = b2.Synapses(kicks, target, on_pre='v_post += 3*mV', name=f'kicks_{target.name}')
     s.connect(i=0, j=0)
     syns.append(s)
+s = b2.Synapses(kicks, dip, on_pre='v_post += -6*mV', name='kicks_dip')
+s.connect(i=0, j=0)
+syns.append(s)
 
 rec = common.Recorder()
-for g in (cross, blocked, held):
+for g in (cross, blocked, held, dip):
     rec.spikes(g.name, g)
     rec.trace(g.name, g, 'v', [0], every_s=max(1e-4, args.dt_s))
-net = b2.Network(cross, blocked, held, kicks, *syns, *steps, *rec.objects)
+net = b2.Network(cross, blocked, held, dip, kicks, *syns, *steps, *rec.objects)
 common.run_and_collect(args, 'refractory_forms', net, rec)
