@@ -610,8 +610,9 @@ export function vectorizable(m: ModelDefIR): boolean {
 
 /**
  * A neuron population's update loop, on scalar lanes (neurons [start, N)) or on f64x2 pairs
- * (neurons [0, N - N mod 2)): load state, count the refractory counter down, integrate,
- * hold the reset's variables while refractory, check for NaN/Inf, store, and call the spike
+ * (neurons [0, N - N mod 2)): load state, count the refractory counter down (or, for
+ * `refractory when`, clear it where the condition is false), integrate, hold the held
+ * variables (plan.ts heldVariables) while refractory, check for NaN/Inf, store, and call the spike
  * function where the condition holds (spikes are rare; the reset runs there, on stored values).
  */
 class NeuronCodegen extends ExprCodegen {
