@@ -7,9 +7,12 @@
   700 ms;
 - held: the same with v (unless refractory) (the .snn's default: the reset's variable is held).
 - dip: dv/dt = (-45 mV - v)/(0.5 ms), threshold v > -50 mV, refractory='v > -50*mV', no reset.
+- adapt: dv/dt = (E_l + I_e - w - v)/tau (unless refractory), dw/dt = -w/tau_w, reset
+  v = -65 mV; w += 5 mV, refractory='w > 4*mV' (the .snn's `holding [v]`); I_e 40 mV from
+  100 ms to 700 ms.
 The spike train `kicks` adds 3 mV to v of blocked and held (dropped by held while refractory)
 and -6 mV to v of dip (one step below -50 mV: re-armed, it spikes in the next step).
-Spikes and v of all four every 0.1 ms.
+Spikes and v of all five (and w of adapt) every 0.1 ms.
 
   /usr/bin/python3 test/engine/brian2/refractory_forms.py --out /tmp/refractory_forms.json
 """
@@ -49,7 +52,16 @@ dip = b2.NeuronGroup(1, 'dv/dt = (E - v) / tau : volt', threshold='v > -50*mV', 
                     method='exponential_euler', namespace=dict(tau=0.5 * ms, E=-45 * mV), name='dip')
 dip.v = -70 * mV
 
+adapt = b2.NeuronGroup(1, '''
+dv/dt = (E_l + I_e - w - v) / tau : volt (unless refractory)
+dw/dt = -w / tau_w : volt
+I_e : volt
+''', threshold='v > V_th', reset='v = V_reset; w += 5*mV', refractory='w > 4*mV', method='exponential_euler',
+    namespace=dict(tau=10 * ms, tau_w=30 * ms, E_l=-70 * mV, V_th=-50 * mV, V_reset=-65 * mV), name='adapt')
+adapt.v = -70 * mV
+
 steps = [
+    common.current_step(adapt, 'I_e', [0.100, 0.700], [40e-3, 0.0], args, name='drive_a'),
     common.current_step(cross, 'I_e', [0.300, 0.600], [14e-3, 0.0], args, name='offset'),
     common.current_step(blocked, 'I_e', [0.100, 0.400, 0.700], [25e-3, 60e-3, 0.0], args, name='drive_b'),
     common.current_step(held, 'I_e', [0.100, 0.400, 0.700], [25e-3, 60e-3, 0.0], args, name='drive_h'),
@@ -64,10 +76,14 @@ for target in (blocked, held):
 s = b2.Synapses(kicks, dip, on_pre='v_post += -6*mV', name='kicks_dip')
 s.connect(i=0, j=0)
 syns.append(s)
+s = b2.Synapses(kicks, adapt, on_pre='v_post += 3*mV', name='kicks_adapt')
+s.connect(i=0, j=0)
+syns.append(s)
 
 rec = common.Recorder()
-for g in (cross, blocked, held, dip):
+for g in (cross, blocked, held, dip, adapt):
     rec.spikes(g.name, g)
     rec.trace(g.name, g, 'v', [0], every_s=max(1e-4, args.dt_s))
-net = b2.Network(cross, blocked, held, dip, kicks, *syns, *steps, *rec.objects)
+net = b2.Network(cross, blocked, held, dip, adapt, kicks, *syns, *steps, *rec.objects)
+rec.trace('adapt', adapt, 'w', [0], every_s=max(1e-4, args.dt_s))
 common.run_and_collect(args, 'refractory_forms', net, rec)
