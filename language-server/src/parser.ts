@@ -494,6 +494,7 @@ class Parser {
         this.eat(':');
         const when = this.tok;
         if (this.eat('when')) def.refractoryWhen = { keyword: { name: 'when', start: when.start, end: when.end }, condition: this.parseExpr() };
+        else if (when.kind === 'ident' && when.text === 'holding') this.error("expected a refractory period (refractory 2 ms holding [...]) or a condition (refractory when ...) before holding");
         else def.refractory = this.parseExpr();
         if (this.tok.kind === 'ident' && this.tok.text === 'holding') def.holding = this.parseHoldList();
         this.endStatement();
