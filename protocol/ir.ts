@@ -67,7 +67,15 @@ export interface ModelDefIR {
   method: 'exact' | 'exponential' | 'euler' | 'rk2' | 'rk4' | null;
   spike: ExprIR | null;
   reset: StatementIR[];
+  /** Refractory period (seconds) after a spike; null without one or with `refractory_when`. */
   refractory: ExprIR | null;
+  /**
+   * `refractory when cond`: refractory from a spike until a step begins with `cond` false
+   * (Brian2: not_refractory = not_refractory or not cond, before the state update).
+   */
+  refractory_when?: ExprIR;
+  /** `holding [...]`: the state variables held while refractory; absent: those `reset` assigns. */
+  refractory_holds?: string[];
   on_pre: StatementIR[];
   on_post: StatementIR[];
   /**

@@ -144,6 +144,31 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
     compareTrace(a, b, 'neurons', 'v');
   });
 
+  it('refractoriness forms: a refractory condition (refractory when; re-armed by a one-step dip; on adaptation, holding [v]), blocking without holding (holding []), the default hold', () => {
+    const a = ours('refractory_forms');
+    const b = brian('refractory_forms');
+    // cross: one spike per upward crossing, none while I_e keeps v above -60 mV (300–600 ms).
+    const cross = compareSpikes(a, b, 'cross');
+    const blocked = compareSpikes(a, b, 'blocked');
+    const held = compareSpikes(a, b, 'held');
+    const dip = compareSpikes(a, b, 'dip');
+    const adapt = compareSpikes(a, b, 'adapt');
+    console.log(`  refractory forms: cross ${cross}, blocked ${blocked}, held ${held}, dip ${dip}, adapt ${adapt} spikes (same times as Brian2 within one dt)`);
+    assert.ok(adapt > 15);
+    // dip: the first crossing, then one spike the step after each of the 9 kicks (the condition is
+    // read before the update: read after it, the neuron would not re-arm).
+    const kicks = [1502, 2333, 4023, 4157, 4331, 4714, 5209, 5555, 7500];
+    assert.deepEqual([...spikesOf(a, 'dip')!.steps].slice(1), kicks.map((k) => k + 1));
+    assert.ok(cross >= 6 && blocked > held && held > 40);
+    const s = spikesOf(a, 'cross')!;
+    assert.ok(![...s.steps].some((k) => k * a.dt > 0.31 && k * a.dt < 0.6), 'cross spiked while its condition kept it refractory');
+    // blocked under strong drive: v is above threshold when the 5 ms end, so the intervals are 5 ms.
+    const bs = [...spikesOf(a, 'blocked')!.steps].filter((k) => k * a.dt >= 0.4 && k * a.dt < 0.7);
+    assert.ok(bs.length > 50 && bs.slice(1).every((k, j) => k - bs[j] === 50), 'blocked: intervals of exactly 5 ms under strong drive');
+    for (const p of ['cross', 'blocked', 'held', 'dip', 'adapt']) compareTrace(a, b, p, 'v');
+    compareTrace(a, b, 'adapt', 'w');
+  });
+
   it('conductance-based LIF driven by a given spike train, with and without delay', () => {
     const a = ours('lif_spiketrain');
     const b = brian('lif_spiketrain');

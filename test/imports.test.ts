@@ -90,3 +90,14 @@ describe(`a ${CHAIN}-deep import chain`, { timeout: 120_000 }, () => {
     }
   });
 });
+
+describe('import paths with a lone surrogate (text mangled mid-edit)', () => {
+  it('check to a located "cannot find" instead of throwing in URI encoding (fuzz: rpc-mutation of import_missing.snn)', async () => {
+    const { freshProgram } = await import('./helpers/corpus');
+    const program = freshProgram();
+    const uri = 'file:///virtual/surrogate.snn';
+    program.setText(uri, 'model surrogate\nimport "cells/do\uD800es_not_exist.snn"\npopulation p = LIF[1]\n');
+    const d = program.analyze(uri).diagnostics;
+    assert.ok(d.some((x) => /cannot find/.test(x.message)), JSON.stringify(d));
+  });
+});

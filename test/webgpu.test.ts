@@ -244,6 +244,26 @@ describe('webgpu: agreement with the WASM engine', { skip: reexec ? 'runs in the
     assert.ok(cmp.find((c) => c.pop === 'cells')!.spikesA > 20);
     sameTraces(a, b);
   });
+  gpuIt('refractory holding [] beside the default hold, with input during the refractory period: identical spikes and v', async () => {
+    // refractory_forms.snn's blocked and held neurons (its `refractory when` neurons are WASM only).
+    const lif = (name: string, refractory: string) => `neuron ${name} {\n  parameters { tau = 10 ms; E_l = -70 mV; V_th = -50 mV; V_reset = -65 mV }\n  state { v: mV = -70 mV; I_e: mV = 0 mV }\n  equations { dv/dt = (E_l + I_e - v) / tau }\n  spike when v > V_th\n  reset { v = V_reset }\n  ${refractory}\n}\n`;
+    const text = lif('Blocked', 'refractory 5 ms holding []') + lif('Held', 'refractory 5 ms') + `population blocked = Blocked[5] { I_e = 25 mV + i * 10 mV }
+population held = Held[5] { I_e = 25 mV + i * 10 mV }
+input kicks = spike_array[1] { times: [50.2 ms, 83.3 ms, 102.3 ms, 115.7 ms, 133.1 ms, 171.4 ms]; indices: [0, 0, 0, 0, 0, 0] }
+connect kicks -> blocked { rule: all_to_all; weight: 3 mV; target: v }
+connect kicks -> held { rule: all_to_all; weight: 3 mV; target: v }
+probe spikes(blocked, held)
+probe v(blocked, held) every 0.1 ms
+simulate { dt: 0.1 ms; duration: 200 ms; seed: 1 }
+`;
+    const { a, b, cmp } = await both(irOf(text), 0.2);
+    for (const c of cmp) {
+      console.log(`  refractory holding: ${c.pop} ${c.spikesA} / ${c.spikesB} spikes, identical ${c.identical}`);
+      assert.ok(c.identical, c.pop);
+    }
+    assert.ok(cmp.find((c) => c.pop === 'blocked')!.spikesA > cmp.find((c) => c.pop === 'held')!.spikesA);
+    sameTraces(a, b);
+  });
   gpuIt('per-synapse delays (drawn) and a Poisson drive into LIF: identical spikes', async () => {
     const ir = brunelTenth();
     const { cmp } = await both(ir, 0.1);

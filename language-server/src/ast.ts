@@ -126,6 +126,12 @@ export interface Assign extends Span {
   value: Expr;
 }
 
+/** `holding [v, w]` (or `holding []`) in a `refractory` statement. */
+export interface HoldList extends Span {
+  keyword: Ident;
+  items: Ident[];
+}
+
 export interface Section extends Span {
   keyword: Ident;
 }
@@ -141,7 +147,12 @@ export interface ModelDef extends Span {
   method?: Ident;
   spike?: Expr;
   reset?: Assign[];
+  /** `refractory t_ref`: a period (a time). */
   refractory?: Expr;
+  /** `refractory when cond`: refractory after a spike until `cond` is false (Brian2's boolean refractory). */
+  refractoryWhen?: { keyword: Ident; condition: Expr };
+  /** `holding [v, w]` after the period or condition: the variables held while refractory (default: those `reset` assigns). */
+  holding?: HoldList;
   onPre?: Assign[];
   onPost?: Assign[];
   /** Synapse models: `summed { target = expr }`, the postsynaptic variable set every step to the sum of expr over its synapses. */

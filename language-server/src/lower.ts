@@ -248,6 +248,8 @@ class Lowerer {
       spike: def.spike ? conv(def.spike) : null,
       reset: stmts(def.reset),
       refractory: def.refractory ? conv(def.refractory) : null,
+      ...(def.refractoryWhen ? { refractory_when: conv(def.refractoryWhen.condition) } : {}),
+      ...(def.holding ? { refractory_holds: def.holding.items.map((x) => x.name) } : {}),
       on_pre: stmts(def.onPre),
       on_post: stmts(def.onPost),
       ...(def.summed?.length ? { summed: stmts(def.summed) } : {}),

@@ -492,12 +492,34 @@ class Parser {
         def.spike = this.parseExpr();
         this.endStatement();
         return;
-      case 'refractory':
+      case 'refractory': {
         this.eat(':');
-        def.refractory = this.parseExpr();
+        const when = this.tok;
+        if (this.eat('when')) def.refractoryWhen = { keyword: { name: 'when', start: when.start, end: when.end }, condition: this.parseExpr() };
+        else if (when.kind === 'ident' && when.text === 'holding') this.error("expected a refractory period (refractory 2 ms holding [...]) or a condition (refractory when ...) before holding");
+        else def.refractory = this.parseExpr();
+        if (this.tok.kind === 'ident' && this.tok.text === 'holding') def.holding = this.parseHoldList();
         this.endStatement();
         return;
+      }
     }
+  }
+
+  /** `holding [v, w]` / `holding []` after a refractory period or condition. */
+  private parseHoldList(): A.HoldList {
+    const kwTok = this.next();
+    const list: A.HoldList = { keyword: { name: 'holding', start: kwTok.start, end: kwTok.end }, items: [], start: kwTok.start, end: kwTok.end };
+    if (!this.expect('[', "'[' after holding (e.g. holding [v, w], or holding [] to hold nothing)")) return list;
+    while (!this.is(']') && this.tok.kind !== 'eof' && this.tok.kind !== 'newline' && !this.is('}') && !this.is(';')) {
+      const name = this.ident('a state variable to hold');
+      if (!name) break;
+      list.items.push(name);
+      if (!this.eat(',')) break;
+    }
+    // Newlines inside [ ] are not statement ends: a missing ']' is reported where the list stops.
+    if (!this.eat(']')) this.error(`expected ']' to close the holding list, found ${this.describe(this.tok)}`, this.prevEnd(), this.prevEnd());
+    list.end = this.prevEnd();
+    return list;
   }
 
   /** `{ a = 1; b += 2 }` or a single statement on the same line. */
@@ -869,7 +891,7 @@ class Parser {
         const lit: A.NumberLit = { kind: 'number', value: Number(t.text), start: t.start, end: t.end };
         const u = this.tok;
         const unitFollows =
-          (u.kind === 'ident' && !BINARY_PREC[u.text] && u.text !== 'when' && u.text !== 'every') ||
+          (u.kind === 'ident' && !BINARY_PREC[u.text] && u.text !== 'when' && u.text !== 'every' && u.text !== 'holding') ||
           (this.is('/') && !u.spaced && this.peek().kind === 'ident' && !this.peek().spaced && isUnitSymbol(this.peek().text));
         if (unitFollows) {
           lit.unit = this.parseUnitExpr(this.is('/'));

@@ -274,7 +274,9 @@ export class Program {
     };
   }
 
-  resolveImport(from: string, path: string): string {
+  resolveImport(from: string, raw: string): string {
+    // A lone surrogate (text mangled mid-edit) makes URI encoding throw: write it as U+FFFD.
+    const path = raw.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
     const base = URI.parse(from);
     if (/^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path)) return URI.parse(path).toString();
     if (path.startsWith('/')) return base.with({ path }).toString();

@@ -13,6 +13,7 @@ import type { Dim } from '../units';
 import type { VarInfo, ModelInfo } from '../analysis';
 import type { Checker } from './context';
 import { checkValueRange } from './values';
+import { checkRefractory } from './refractory';
 
 // ---- neuron and synapse models -------------------------------------------------------------
 export function checkModel(cx: Checker, def: A.ModelDef): ModelInfo {
@@ -186,11 +187,7 @@ export function checkModel(cx: Checker, def: A.ModelDef): ModelInfo {
     const t = cx.ex.check(def.spike, env);
     if (!t.bool && t.dim !== null) cx.err(def.spike, `a spike condition must be a comparison (e.g. v > V_th), this is a value of ${dimName(t.dim)}`, 'not-boolean');
   }
-  if (def.refractory) {
-    const t = cx.ex.check(def.refractory, env);
-    cx.ex.expectDim(def.refractory, t, TIME, 'the refractory period');
-    if (t.value !== undefined && t.value < 0) cx.err(def.refractory, 'the refractory period must not be negative', 'out-of-range');
-  }
+  checkRefractory(cx, def, info, env, odeSeen);
   if (def.reset) {
     if (isSyn) cx.err(def.reset[0] ?? def, 'synapse models have on_pre/on_post, not reset', 'misplaced');
     checkStatements(cx, def.reset, env, info, 'reset');
@@ -297,7 +294,7 @@ function checkNoise(cx: Checker, def: A.ModelDef, isSyn: boolean): void {
     refs.slice(1).forEach((r) => cx.err(r, `xi appears once per equation (it is one noise source); write d${eq.variable.name}/dt = f + g * xi`, 'bad-noise'));
   }
   const statements = [...(def.reset ?? []), ...(def.onPre ?? []), ...(def.onPost ?? []), ...(def.summed ?? [])];
-  const elsewhere = [def.spike, def.refractory, ...statements.flatMap((s) => [s.target, s.value])];
+  const elsewhere = [def.spike, def.refractory, def.refractoryWhen?.condition, ...statements.flatMap((s) => [s.target, s.value])];
   for (const r of elsewhere.flatMap(noiseRefs)) cx.err(r, 'xi (white noise) stands only in differential equations', 'bad-noise');
   const m = def.method;
   if (noisy && m && m.name !== 'euler' && METHODS.includes(m.name)) {

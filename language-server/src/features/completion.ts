@@ -168,6 +168,8 @@ function inModel(a: FileAnalysis, def: A.ModelDef, offset: number, before: strin
       snippet: s !== 'method' && s !== 'refractory',
     }));
   }
+  const refractory = refractoryCompletions(m, before);
+  if (refractory) return refractory;
   if (sec && (sec.keyword.name === 'parameters' || sec.keyword.name === 'state') && /^\s*[A-Za-z_]*$/.test(before)) return [];
   if (sec && (sec.keyword.name === 'parameters' || sec.keyword.name === 'state') && /:\s*[A-Za-z]*$/.test(before)) return units();
   return expressionNames(m);
@@ -179,6 +181,22 @@ const FROM_FILE: Completion = {
   doc: 'One value per neuron (or synapse) from a column of a CSV file: from_file("data.csv", column = "name", unit = ms). The path is relative to this file; the first row names the columns.',
   insertText: 'from_file("${1:data.csv}", column = "${2:name}", unit = ${3:ms})', snippet: true,
 };
+
+/** In `refractory …`: `when` first, `holding [` after the period or condition, held variables inside the list. */
+function refractoryCompletions(m: ModelInfo | undefined, before: string): Completion[] | undefined {
+  if (!/^\s*refractory\b/.test(before)) return undefined;
+  if (/\bholding\s*\[[^\]]*$/.test(before)) {
+    const odes = new Set(m?.def.equations.flatMap((e) => (e.kind === 'ode' ? [e.variable.name] : [])));
+    return m ? varCompletions(m, (k) => k === 'state', false).filter((c) => odes.has(c.label)) : [];
+  }
+  if (/^\s*refractory:?\s+[A-Za-z_]*$/.test(before)) {
+    return [{ label: 'when', kind: 'keyword', detail: 'refractory when <condition>', doc: 'Refractory after a spike until the condition is false (Brian2: a boolean `refractory`).' }, ...expressionNames(m)];
+  }
+  if (/\S\s+[A-Za-z_]*$/.test(before) && !/\bwhen\s+[A-Za-z_]*$/.test(before)) {
+    return [{ label: 'holding', kind: 'keyword', detail: 'holding [variables]', doc: 'The state variables held while refractory (`holding []`: none; default: those reset assigns).', insertText: 'holding [$1]', snippet: true }, ...expressionNames(m)];
+  }
+  return undefined;
+}
 
 function inPopulation(a: FileAnalysis, p: A.PopulationDef, before: string): Completion[] {
   const m = a.models.get(p.model.name);

@@ -292,6 +292,10 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
         p.refrSteps = { offset: mem.alloc(4 * n) };
         p.initial.set('refr-steps', new Float32Array(arr.buffer.slice(0)));
       }
+    } else if (model.refractory_when) {
+      // `refractory when`: the counter is 1 from a spike until a step begins with the condition
+      // false (the backends clear it there instead of counting down).
+      p.refrSteps = { value: 1 };
     }
   }
 
@@ -507,6 +511,18 @@ export function synapseProbe(plan: Plan, name: string, from: number, to: number,
   const indices: number[] = [];
   for (let k = Math.max(0, from); k <= Math.min(to, total - 1); k++) indices.push(k);
   return { indices, parts, synapses: { pre, post } };
+}
+
+/** The state variables held while refractory: `holding [...]`, else those `reset` assigns. */
+export function heldVariables(m: ModelDefIR): Set<string> {
+  if (m.refractory_holds) return new Set(m.refractory_holds);
+  return new Set(m.reset.filter((s) => s.target.kind === 'state').map((s) => (s.target as { name: string }).name));
+}
+
+/** Whether input to `variable` is dropped while the neuron is refractory (Brian2 conditions
+ * every write to an `(unless refractory)` variable on not_refractory). */
+export function gatesInput(m: ModelDefIR | undefined, variable: string): boolean {
+  return !!m && (!!m.refractory || !!m.refractory_when) && heldVariables(m).has(variable);
 }
 
 /** Synapse models run per synapse (plasticPlan): with state, on_post or a summed variable. */

@@ -7,7 +7,7 @@
 import type { ExprIR, ModelDefIR, StatementIR } from '../../../protocol/ir';
 import { affine, fold, isConst, K } from '../core/ir-algebra';
 import { PlanError } from '../core/limits';
-import type { Plan, PlasticPlan, PopPlan, ProjPlan } from '../core/plan';
+import { gatesInput, heldVariables, type Plan, type PlasticPlan, type PopPlan, type ProjPlan } from '../core/plan';
 import { Code, ModuleBuilder, Op, Sat, T, V } from './emitter';
 
 const M0 = 0xd2511f53;
@@ -76,7 +76,8 @@ export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32'
       const spike = mb.declare([T.i32, T.i32], []);
       new NeuronCodegen(plan, p, spike.code, fns).emitSpikeFn();
       const [vec, scalar] = lanesFor(p.model!, options);
-      const vecEnd = options.simd !== false && vectorizable(p.model!) ? p.size - (p.size % vec.width) : 0;
+      // A refractory condition (`refractory when`) is evaluated on scalar lanes only.
+      const vecEnd = options.simd !== false && vectorizable(p.model!) && !p.model!.refractory_when ? p.size - (p.size % vec.width) : 0;
       new NeuronCodegen(plan, p, f.code, fns, vec).emit(0, vecEnd, spike.index);
       new NeuronCodegen(plan, p, f.code, fns, scalar).emit(vecEnd, p.size, spike.index);
     } else if (p.kind === 'poisson') emitPoisson(plan, p, f.code, fns);
@@ -611,8 +612,9 @@ export function vectorizable(m: ModelDefIR): boolean {
 
 /**
  * A neuron population's update loop, on scalar lanes (neurons [start, N)) or on f64x2 pairs
- * (neurons [0, N - N mod 2)): load state, count the refractory counter down, integrate,
- * hold the reset's variables while refractory, check for NaN/Inf, store, and call the spike
+ * (neurons [0, N - N mod 2)): load state, count the refractory counter down (or, for
+ * `refractory when`, clear it where the condition is false), integrate, hold the held
+ * variables (plan.ts heldVariables) while refractory, check for NaN/Inf, store, and call the spike
  * function where the condition holds (spikes are rare; the reset runs there, on stored values).
  */
 class NeuronCodegen extends ExprCodegen {
@@ -687,7 +689,7 @@ class NeuronCodegen extends ExprCodegen {
       old.set(s, c.local(L.type));
       neu.set(s, c.local(L.type));
     }
-    const heldVars = new Set(m.reset.filter((s) => s.target.kind === 'state').map((s) => (s.target as { name: string }).name));
+    const heldVars = heldVariables(m);
     const odes = m.odes.map((o) => ({ variable: o.variable, rhs: this.fold(o.rhs), linear: o.linear }));
     const method = m.method ?? (odes.every((o) => o.linear) ? 'exact' : 'rk2');
     const addr = () => c.get(this.i).i32(2).op(Op.i32_shl);
@@ -703,7 +705,17 @@ class NeuronCodegen extends ExprCodegen {
     // possible again once it is 0. Vector: counter += (counter > 0 ? -1 : 0), lane-wise.
     L.loadI32(c, this.i, pop.refrOffset);
     c.tee(refr);
-    if (L.vector) c.get(refr).i32(0).simd(V.i32x4_splat).simd(V.i32x4_gt_s).simd(V.i32x4_add).tee(refr);
+    if (m.refractory_when) {
+      // `refractory when cond` (scalar lanes only, see emitNeurons): Brian2's
+      // not_refractory = not_refractory or not cond, on the start-of-step state, before the
+      // update — counter = cond ? counter : 0.
+      if (L.vector) throw new Error('refractory when runs on scalar lanes');
+      c.i32(0);
+      this.aliasCache.clear();
+      this.cond(m.refractory_when, old);
+      this.aliasCache.clear();
+      c.op(Op.select).tee(refr);
+    } else if (L.vector) c.get(refr).i32(0).simd(V.i32x4_splat).simd(V.i32x4_gt_s).simd(V.i32x4_add).tee(refr);
     else c.get(refr).i32(0).op(Op.i32_gt_s).op(Op.i32_sub).tee(refr);
     L.positive(c);
     c.set(held);
@@ -1100,7 +1112,7 @@ function emitRingApply(ring: Plan['rings'][number], c: Code, simd: boolean): voi
   // As Brian2: input to a variable the reset holds is dropped while the neuron is refractory
   // (from its spike step to the step before spike + t_ref, i.e. while the counter is > 0).
   const m = ring.target.model;
-  const gated = !!m?.refractory && m.reset.some((st) => st.target.kind === 'state' && st.target.name === ring.variable);
+  const gated = gatesInput(m, ring.variable);
   c.get(t).i32(ring.slots).op(Op.i32_rem_u).i32(N * 4).op(Op.i32_mul).i32(ring.offset).op(Op.i32_add).set(row);
   // Four neurons at a time: var += gated ring entry (a refractory neuron's lane masked to +0),
   // entry = 0; then the rest one by one.

@@ -13,7 +13,7 @@
 // here but in f64 on WASM: close, not identical.
 import type { ExprIR, StatementIR } from '../../../protocol/ir';
 import { affine, fold, isConst } from '../core/ir-algebra';
-import { type Plan, type PopPlan, type ProjPlan, type RingPlan } from '../core/plan';
+import { gatesInput, heldVariables, type Plan, type PopPlan, type ProjPlan, type RingPlan } from '../core/plan';
 import { accessors } from './chunks';
 import { CTL, HEAD, type Layout } from './layout';
 import { arrivalAfter, plasticKernels } from './plastic';
@@ -158,7 +158,7 @@ function neuronKernel(plan: Plan, p: PopPlan, lay: Layout): string {
       for (const [v, d] of k2) L.push(`  ${neu.get(v)} = ${old.get(v)} + k(${d} * ${bits(dt)});`);
     }
   }
-  const heldVars = new Set(m.reset.filter((s) => s.target.kind === 'state').map((s) => (s.target as { name: string }).name));
+  const heldVars = heldVariables(m);
   for (const s of heldVars) if (neu.has(s)) L.push(`  ${neu.get(s)} = select(${neu.get(s)}, ${old.get(s)}, held);`);
   names.forEach((s, k) => L.push(`  if (bad(${neu.get(s)})) { err(t, ${p.index}u, i, ${k}u); }`));
   for (const s of names) L.push(`  st(${off(s)} + i, ${neu.get(s)});`);
@@ -286,7 +286,7 @@ ${add.post}
   }`);
   }
   const m = ring.target.model;
-  const gated = !!m?.refractory && m.reset.some((st) => st.target.kind === 'state' && st.target.name === ring.variable);
+  const gated = gatesInput(m, ring.variable);
   const v = ring.target.state.get(ring.variable)! >> 2;
   L.push(`  let a = ${ring.offset >> 2}u + (t % ${ring.slots}u) * ${N}u + i;`);
   L.push(`  ${gated ? `if (mr(${ring.target.refrOffset >> 2}u + i) == 0u) ` : ''}{ st(${v}u + i, ld(${v}u + i) + ld(a)); }`);
