@@ -113,6 +113,22 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
     compareTrace(a, b, 'n', 'v');
   });
 
+  it('scheduled operations (every / at) as run_regularly: same spikes, same I_e and counter', () => {
+    const a = ours('schedule_lif');
+    const b = brian('schedule_lif');
+    const n = compareSpikes(a, b, 'n');
+    assert.ok(n > 300, `${n} spikes`);
+    // I_e rewritten every 10 ms from t and i; k counts the runs (1 at t = 0, 100 at the end).
+    const k = a.traces.find((t) => t.variable === 'k')!;
+    assert.deepEqual(Array.from(k.data.slice(0, 10)), b.traces['n.k'].values.map((r) => r[0]));
+    assert.deepEqual(Array.from(k.data.slice(-10)), Array(10).fill(100));
+    const ie = a.traces.find((t) => t.variable === 'I_e')!;
+    let worst = 0;
+    b.traces['n.I_e'].values.forEach((row, m) => row.forEach((y, s) => (worst = Math.max(worst, Math.abs(ie.data[s * 10 + m] - y) / Math.abs(y)))));
+    assert.ok(worst < 1e-6, `I_e differs by ${worst} (relative)`);
+    console.log(`  schedule_lif: ${n} spikes, all within one dt of Brian2's; I_e within ${worst.toExponential(1)} (f32)`);
+  });
+
   it('Izhikevich (rk2) under current steps', () => {
     const a = ours('izhikevich_step');
     const b = brian('izhikevich_step');

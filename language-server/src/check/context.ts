@@ -28,7 +28,7 @@ export class Checker implements Sink {
   imports: FileAnalysis['imports'] = [];
   fileValues: FileAnalysis['fileValues'] = new Map();
   /** Filled by the item checks, consumed by the final phase (deferred.ts). */
-  deferred: Deferred = { delays: [], segmentWindows: [], intervals: [], rates: [], windows: [] };
+  deferred: Deferred = { delays: [], segmentWindows: [], intervals: [], rates: [], windows: [], schedules: [] };
   private lines?: LineIndex;
   private constEnvs = new Map<string, Env>();
   private silent?: ExprChecker;
@@ -104,4 +104,6 @@ export interface Deferred {
   rates: { expr: A.Expr; value: number }[];
   /** Task windows: their ends, against the duration. */
   windows: { expr: A.Expr; end: number }[];
+  /** Scheduled operations: every block's interval, every time of an at block (check/schedule.ts). */
+  schedules: { expr: A.Expr; value: number; every: boolean }[];
 }

@@ -506,6 +506,7 @@ export function webgpuRefusal(ir: ModelIR): string | undefined {
   for (const p of ir.populations) {
     if (ir.models[p.model]?.method === 'exponential') return 'the WebGPU backend does not run method exponential yet';
     if (callsFunction(ir.models[p.model], 'exprel')) return 'the WebGPU backend does not run exprel() yet';
+    if (p.schedules?.length) return `the WebGPU backend does not run scheduled operations (every / at, population ${p.name}) yet`;
   }
   for (const c of ir.connections) {
     const why = plasticRefusal(ir, c);
