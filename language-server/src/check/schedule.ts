@@ -63,13 +63,12 @@ export function checkSchedules(cx: Checker, p: A.PopulationDef, model: ModelInfo
           known = true;
         }
       }
-      if (st.op === '/=') cx.err(st, `'/=' does not run in a scheduled operation; write ${exprText(st.target)} *= 1 / (…) or ${exprText(st.target)} = ${exprText(st.target)} / (…)`, 'syntax');
       for (const r of noiseRefs(st.value)) cx.err(r, 'xi (white noise) stands only in differential equations; a scheduled operation draws with randn()', 'bad-noise');
       const value = cx.ex.check(st.value, env);
       if (value.bool) cx.err(st.value, 'cannot assign a condition to a variable', 'not-value');
       else if (value.dist) cx.err(st.value, 'a distribution is drawn once per neuron before the run; in a scheduled operation draw with rand() or randn() (e.g. mu + sigma * randn())', 'bad-expression');
-      else if (st.op === '*=') {
-        if (value.dim && !isDimensionless(value.dim)) cx.err(st.value, `'*=' needs a dimensionless factor, this is ${dimName(value.dim)}`, 'unit-mismatch');
+      else if (st.op === '*=' || st.op === '/=') {
+        if (value.dim && !isDimensionless(value.dim)) cx.err(st.value, `'${st.op}' needs a dimensionless factor, this is ${dimName(value.dim)}`, 'unit-mismatch');
       } else if (known && dim) cx.ex.expectDim(st.value, value, dim, `the value assigned to ${exprText(st.target)}`);
     }
   }

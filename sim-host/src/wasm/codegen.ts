@@ -1003,13 +1003,12 @@ class ScheduleCodegen extends NeuronCodegen {
       for (const st of sc.statements) {
         const l = st.target.kind === 'state' ? vals.get(st.target.name) : st.target.kind === 'param' ? this.params.get(st.target.name)?.local : undefined;
         if (l === undefined) throw new PlanError(`population ${pop.name}: a scheduled operation assigns ${'name' in st.target ? st.target.name : st.target.kind}, not a variable of ${m.name}`);
-        if (st.op === '/=') throw new PlanError(`population ${pop.name}: '/=' does not run in a scheduled operation`);
         this.aliasCache.clear();
         if (st.op === '=') this.value(st.value, vals);
         else {
           c.get(l);
           this.value(st.value, vals);
-          c.op({ '+=': Op.f64_add, '-=': Op.f64_sub, '*=': Op.f64_mul }[st.op]);
+          c.op({ '+=': Op.f64_add, '-=': Op.f64_sub, '*=': Op.f64_mul, '/=': Op.f64_div }[st.op]);
         }
         if (st.target.kind === 'state' && held.has(st.target.name)) {
           // As Brian2's conditional write: a variable the reset holds keeps its value while the
