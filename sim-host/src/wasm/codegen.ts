@@ -7,6 +7,7 @@
 import type { ExprIR, ModelDefIR, StatementIR } from '../../../protocol/ir';
 import { affine, fold, isConst, K } from '../core/ir-algebra';
 import { PlanError } from '../core/limits';
+import { Stream } from '../core/rng';
 import type { Plan, PlasticPlan, PopPlan, ProjPlan } from '../core/plan';
 import { Code, ModuleBuilder, Op, Sat, T, V } from './emitter';
 
@@ -952,7 +953,7 @@ class ScheduleCodegen extends NeuronCodegen {
 
   constructor(plan: Plan, private spop: PopPlan, c: Code, fns: Fns) {
     super(plan, spop, c, fns);
-    this.randStream = 7;
+    this.randStream = Stream.schedule;
   }
 
   protected leaf(e: ExprIR, vals: Map<string, number>): boolean {
