@@ -3,8 +3,13 @@
 // semantics on small models (which steps, order, parameters per neuron, refractory drops,
 // random streams). Against Brian2: test/brian2.test.ts (schedule_lif, schedule_noise) and
 // test/reliability.test.ts.
+import Ajv2020 from 'ajv/dist/2020';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { complete } from '../language-server/src/features/completion';
+import { repoRoot } from './helpers/build';
 import { Simulation } from '../sim-host/src/engine';
 import { webgpuRefusal } from '../sim-host/src/webgpu/backend';
 import { parse } from '../language-server/src/parser';
@@ -75,6 +80,21 @@ describe('scheduled operations: language', () => {
     assert.deepEqual(s[0].statements.map((x) => x.target), [{ kind: 'state', name: 'v' }, { kind: 'param', name: 'b' }]);
     assert.deepEqual(s[1].at, [0.003, 0.001]);
     assert.match(webgpuRefusal(ir) ?? '', /does not run scheduled operations/);
+    // schema-valid, as the valid corpus's file with every form of block
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(fs.readFileSync(path.join(repoRoot, 'protocol/ir.schema.json'), 'utf8')));
+    for (const x of [ir, irOf({ file: 'test/corpus/valid/scheduled_operations.snn' })]) assert.ok(validate(x), JSON.stringify(validate.errors));
+    const broken = structuredClone(ir);
+    delete broken.populations[0].schedules![0].every;
+    assert.equal(validate(broken), false, 'a block with neither every nor at is not valid IR');
+  });
+
+  it('completion offers every and at in a population body', () => {
+    const uri = 'file:///virtual/complete.snn';
+    const text = 'population p = LIF[2] {\n  \n}\n';
+    const program = freshProgram();
+    program.setText(uri, text);
+    const labels = complete(program.analyze(uri), text.indexOf('\n  \n') + 3).map((c) => c.label);
+    assert.ok(labels.includes('every') && labels.includes('at') && labels.includes('I_e'), labels.join(' '));
   });
 });
 
