@@ -39,10 +39,8 @@ export function checkSchedules(cx: Checker, p: A.PopulationDef, model: ModelInfo
       else cx.deferred.schedules.push({ expr: x.expr, value: x.value, every });
     }
     if (!s.statements.length) cx.warn(s.keyword, `${s.keyword.name} has no statements: it does nothing`, 'empty-block');
-    if (!model) {
-      for (const st of s.statements) cx.ex.check(st.value, { ...cx.constEnv('a constant'), context: 'a constant' });
-      continue;
-    }
+    // An unknown model is reported at the population; its statements have nothing to check against.
+    if (!model) continue;
     const env = modelEnv(cx, model, 'equation');
     const name = model.def.name.name;
     for (const st of s.statements) {
