@@ -175,5 +175,9 @@ simulate { dt: 0.1 ms; duration: 10 ms; seed: 3 }
     ir.populations[0].schedules![0].every = 0.00025; // not a whole number of steps (the checker refuses it)
     assert.throws(() => new Simulation(ir).run(), /not a whole number of steps/);
     assert.equal(outcomeOf(`${CELL}population p = Cell[2] { every 0.25 ms { v += 1 mV } }\nsimulate { dt: 0.1 ms; duration: 5 ms }\n`).ok, false);
+    // without a simulate block, against the defaults (dt 0.1 ms, 1 s)
+    const bare = outcomeOf(`${CELL}population p = Cell[2] {\n  every 0.25 ms { v += 1 mV }\n  at 1 s { v = 0 mV }\n}\n`);
+    assert.ok(!bare.ok);
+    assert.deepEqual(bare.diagnostics.map((d) => [d.line, d.code]), [[8, 'not-multiple-of-dt'], [9, 'out-of-range']]);
   });
 });

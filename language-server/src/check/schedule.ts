@@ -5,6 +5,7 @@
 // against dt and the duration in the final phase (checkScheduleTimes).
 import type * as A from '../ast';
 import { closest } from '../parser';
+import { DEFAULT_SIMULATE } from '../schema';
 import { TIME, dimName, formatQuantity, isDimensionless } from '../units';
 import type { ModelInfo } from '../analysis';
 import type { Dim } from '../units';
@@ -78,9 +79,10 @@ export function checkSchedules(cx: Checker, p: A.PopulationDef, model: ModelInfo
  * a time before the end of the run. The fix rounds to the nearest step.
  */
 export function checkScheduleTimes(cx: Checker): void {
-  const dt = cx.simulate.dt;
+  // Without a simulate block (or without dt / duration in it) the run takes the defaults.
+  const dt = cx.simulate.dt ?? (cx.simProp?.has('dt') ? undefined : DEFAULT_SIMULATE.dt);
   if (dt === undefined) return;
-  const dur = cx.simulate.duration;
+  const dur = cx.simulate.duration ?? (cx.simProp?.has('duration') ? undefined : DEFAULT_SIMULATE.duration);
   for (const s of cx.deferred.schedules) {
     const steps = s.value / dt;
     const k = Math.round(steps);
