@@ -27,6 +27,8 @@ export type ExprIR =
 
 export type AssignTargetIR =
   | { kind: 'state'; name: string }
+  /** A population's scheduled operations only: a parameter of its model (stored per neuron). */
+  | { kind: 'param'; name: string }
   | { kind: 'weight' }
   | { kind: 'target' }
   | { kind: 'pre' | 'post'; name: string };
@@ -102,6 +104,21 @@ export interface PopulationIR {
   /** Initial values of state variables set by the population (others use the model's init). */
   init: Record<string, ValueIR>;
   layout?: { kind: 'ring' | 'line' | 'grid'; rows?: number; cols?: number; spacing?: number };
+  /** Scheduled operations (`every` / `at` blocks), in order. */
+  schedules?: ScheduleIR[];
+}
+
+/**
+ * Statements run on every neuron of a population at the start of a step (before the state
+ * update, as Brian2's run_regularly in its 'start' slot): with `every` (seconds, a whole number
+ * k of steps) on steps 0, k, 2k, …; with `at` (seconds, whole steps) on those steps only.
+ * Exactly one of the two. Targets are state variables or parameters of the population's model;
+ * rand()/randn() in them draw from stream 7 + 16·site (protocol/rng.md).
+ */
+export interface ScheduleIR {
+  every?: number;
+  at?: number[];
+  statements: StatementIR[];
 }
 
 export type RuleIR =

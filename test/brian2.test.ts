@@ -113,6 +113,22 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
     compareTrace(a, b, 'n', 'v');
   });
 
+  it('scheduled operations (every / at) as run_regularly: same spikes, same I_e and counter', () => {
+    const a = ours('schedule_lif');
+    const b = brian('schedule_lif');
+    const n = compareSpikes(a, b, 'n');
+    assert.ok(n > 300, `${n} spikes`);
+    // I_e rewritten every 10 ms from t and i; k counts the runs (1 at t = 0, 100 at the end).
+    const k = a.traces.find((t) => t.variable === 'k')!;
+    assert.deepEqual(Array.from(k.data.slice(0, 10)), b.traces['n.k'].values.map((r) => r[0]));
+    assert.deepEqual(Array.from(k.data.slice(-10)), Array(10).fill(100));
+    const ie = a.traces.find((t) => t.variable === 'I_e')!;
+    let worst = 0;
+    b.traces['n.I_e'].values.forEach((row, m) => row.forEach((y, s) => (worst = Math.max(worst, Math.abs(ie.data[s * 10 + m] - y) / Math.abs(y)))));
+    assert.ok(worst < 1e-6, `I_e differs by ${worst} (relative)`);
+    console.log(`  schedule_lif: ${n} spikes, all within one dt of Brian2's; I_e within ${worst.toExponential(1)} (f32)`);
+  });
+
   it('Izhikevich (rk2) under current steps', () => {
     const a = ours('izhikevich_step');
     const b = brian('izhikevich_step');
@@ -231,6 +247,62 @@ describe('engine vs Brian2: white noise (xi, Euler–Maruyama)', { skip, timeout
       assert.ok(Math.abs(s.r1 - r1) < 0.02, `autocorrelation ${s.r1} vs ${r1}`);
     }
     assert.ok(Math.abs(x.sd / y.sd - 1) < 0.02, `SD ${x.sd} here, ${y.sd} in Brian2`);
+  });
+});
+
+describe('engine vs Brian2: random draws in scheduled operations (randn(), rand())', { skip, timeout: 300_000 }, () => {
+  it('1,000 LIF with I_e redrawn every 1 ms and random kicks: the drawn currents, rate and CV agree with Brian2', () => {
+    const a = ours('schedule_noise');
+    const b = brian('schedule_noise');
+    // The drawn currents: mean 250 pA, SD 100 pA, independent between draws (lag 1 ms) and neurons.
+    const tr = a.traces.find((t) => t.variable === 'I_e')!;
+    const n = tr.neurons.length;
+    const samples = tr.data.length / n;
+    const moments = (get: (m: number, s: number) => number) => {
+      let sum = 0;
+      let sq = 0;
+      let lag = 0;
+      let next = 0;
+      let k = 0;
+      for (let m = 0; m < n; m++) {
+        for (let s = 0; s < samples; s++) {
+          const x = get(m, s) - 250e-12;
+          sum += x;
+          sq += x * x;
+          if (s + 1 < samples) lag += x * (get(m, s + 1) - 250e-12);
+          if (m + 1 < n) next += x * (get(m + 1, s) - 250e-12);
+          k++;
+        }
+      }
+      return { mean: 250e-12 + sum / k, sd: Math.sqrt(sq / k), rLag: lag / sq, rNeighbour: next / sq };
+    };
+    const x = moments((m, s) => tr.data[s * n + m]);
+    const y = moments((m, s) => b.traces['n.I_e'].values[m][s]);
+    const rate = (sp: { length: number }) => sp.length / 1000 / 1;
+    const ra = rate(spikesOf(a, 'n')!.steps);
+    const rb = rate(b.spikes.n.t);
+    const cv = (steps: ArrayLike<number>, neurons: ArrayLike<number>) => {
+      const by = new Map<number, number[]>();
+      for (let k = 0; k < steps.length; k++) (by.get(neurons[k]) ?? by.set(neurons[k], []).get(neurons[k])!).push(steps[k]);
+      const cvs = [...by.values()].filter((l) => l.length >= 3).map((l) => {
+        const isi = l.slice(1).map((t, k) => t - l[k]);
+        const m = isi.reduce((p, q) => p + q, 0) / isi.length;
+        return Math.sqrt(isi.reduce((p, q) => p + (q - m) ** 2, 0) / isi.length) / m;
+      });
+      return cvs.reduce((p, q) => p + q, 0) / cvs.length;
+    };
+    const sa = spikesOf(a, 'n')!;
+    const ca = cv(sa.steps, sa.neurons);
+    const cb = cv(b.spikes.n.t.map((t) => Math.round(t / 1e-4)), b.spikes.n.i);
+    console.log(`  schedule_noise: I_e mean ${(x.mean * 1e12).toFixed(2)} / ${(y.mean * 1e12).toFixed(2)} pA, SD ${(x.sd * 1e12).toFixed(2)} / ${(y.sd * 1e12).toFixed(2)} pA, r(1 ms) ${x.rLag.toFixed(4)} / ${y.rLag.toFixed(4)}, r(neighbour) ${x.rNeighbour.toFixed(4)} / ${y.rNeighbour.toFixed(4)}; rate ${ra.toFixed(2)} / ${rb.toFixed(2)} Hz, CV ${ca.toFixed(3)} / ${cb.toFixed(3)} (ours / Brian2)`);
+    // 200,000 draws: the mean to ~0.22 pA (1 s.e.), the SD to ~0.16 pA, correlations to ~0.0023.
+    for (const s of [x, y]) {
+      assert.ok(Math.abs(s.mean - 250e-12) < 1.0e-12, `mean ${s.mean}`);
+      assert.ok(Math.abs(s.sd - 100e-12) < 0.8e-12, `SD ${s.sd}`);
+      assert.ok(Math.abs(s.rLag) < 0.012 && Math.abs(s.rNeighbour) < 0.012, `correlations ${s.rLag} ${s.rNeighbour}`);
+    }
+    assert.ok(Math.abs(ra - rb) < 0.03 * rb, `rate ${ra} here, ${rb} in Brian2`);
+    assert.ok(Math.abs(ca - cb) < 0.02, `CV ${ca} here, ${cb} in Brian2`);
   });
 });
 

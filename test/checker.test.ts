@@ -146,6 +146,7 @@ const CONSTRUCTS = [
   ...['t', 'dt', 'i', 'N', 'xi'].map((k) => `builtin:${k}`),
   // network
   'population:init-state', 'population:init-parameter', 'population:distribution', 'population:doc',
+  'population:every', 'population:at', 'population:at-list',
   ...['ring', 'line', 'grid'].map((k) => `layout:${k}`), 'population:spacing',
   ...['all_to_all', 'one_to_one', 'random', 'fixed_indegree', 'distance', 'ring_kernel', 'from_file'].map((k) => `rule:${k}`), 'rule:positional-arg',
   'connect:named', 'connect:multi-target', 'connect:slice',
@@ -302,6 +303,7 @@ function constructsOf(path: string, seen: Set<string>): void {
           if (p.key.name === 'layout') seen.add(`layout:${p.value.kind === 'call' ? p.value.callee.name : p.value.kind === 'name' ? p.value.name : '?'}`);
           if (p.key.name === 'spacing') seen.add('population:spacing');
         }
+        for (const sc of it.schedules ?? []) seen.add(`population:${sc.keyword.name}${sc.when.kind === 'list' ? '-list' : ''}`);
         break;
       }
       case 'connect': {

@@ -197,7 +197,20 @@ export interface PopulationDef extends Span {
   doc?: string;
   inits: Assign[];
   props: Property[];
+  /** `every 10 ms { … }` and `at 200 ms { … }` blocks, in order (LANGUAGE.md, scheduled operations). */
+  schedules?: ScheduleDef[];
   bodyStart?: number;
+}
+/**
+ * A scheduled operation in a population: `every <interval> { statements }` runs the statements
+ * on each neuron on steps where t is a multiple of the interval; `at <time or [times]> { … }`
+ * on the steps of the given times only.
+ */
+export interface ScheduleDef extends Span {
+  keyword: Ident;
+  /** The interval (every) or a time or list of times (at). */
+  when: Expr;
+  statements: Assign[];
 }
 export interface ConnectDef extends Span {
   kind: 'connect';

@@ -1,7 +1,7 @@
 // Lowering a checked file to the model IR (protocol/ir.ts). Only files without errors lower:
 // the engine never sees a model the checker rejects.
 import type {
-  AssignTargetIR, ConnectionIR, DimIR, ExprIR, InputIR, ModelDefIR, ModelIR, PopulationIR, ProbeIR, RuleIR, SelectorIR, StatementIR, ValueIR,
+  AssignTargetIR, ConnectionIR, DimIR, ExprIR, InputIR, ModelDefIR, ModelIR, PopulationIR, ProbeIR, RuleIR, SelectorIR, StatementIR, ValueIR, ScheduleIR,
 } from '../../protocol/ir';
 import { IR_VERSION } from '../../protocol/ir';
 import type * as A from './ast';
@@ -346,7 +346,20 @@ class Lowerer {
     const out: PopulationIR = { name: p.name.name, model: p.model.name, size, parameters, init };
     const l = layoutOf(p, (e) => this.ty(e).value);
     if (l) out.layout = { kind: l.kind, ...(l.rows ? { rows: l.rows, cols: l.cols } : {}), spacing: l.spacing ?? DEFAULT_SPACING };
+    if (p.schedules?.length && m) out.schedules = p.schedules.map((s) => this.schedule(s, m));
     return out;
+  }
+
+  /** `every` / `at` blocks: times in seconds, statements on the model's state and parameters. */
+  private schedule(s: A.ScheduleDef, m: ModelInfo): ScheduleIR {
+    const statements: StatementIR[] = s.statements.map((x) => {
+      const name = x.target.kind === 'name' ? x.target.name : '';
+      const v = m.vars.get(name);
+      if (!v || v.kind === 'alias') this.internal(x.target, `'${name}' is not a state variable or parameter of ${m.def.name.name}`);
+      return { target: { kind: v?.kind === 'parameter' ? 'param' : 'state', name }, op: x.op, value: this.expr(x.value, m) };
+    });
+    if (s.keyword.name === 'every') return { every: this.num(s.when), statements };
+    return { at: s.when.kind === 'list' ? this.list(s.when) : [this.num(s.when)], statements };
   }
 
   private connect(c: A.ConnectDef): ConnectionIR[] {

@@ -604,11 +604,37 @@ class Parser {
       pop.bodyStart = this.tok.start;
       pop.end = this.block(kw, `population ${name.name}`, () => {
         if (this.is(':', this.peek())) pop.props.push(this.parseProperty());
+        else if (this.atScheduleStart()) (pop.schedules ??= []).push(this.parseSchedule());
         else pop.inits.push(this.parseAssign());
         if (!this.is('}')) this.endStatement();
       });
     } else this.endStatement();
     return pop;
+  }
+
+  /** `every …` / `at …` in a population (a parameter named every or at is `every = …`). */
+  private atScheduleStart(): boolean {
+    const t = this.tok;
+    if (t.kind !== 'ident' || (t.text !== 'every' && t.text !== 'at')) return false;
+    const after = this.peek();
+    return !(after.kind === 'punct' && ['=', '+=', '-=', '*=', '/=', ':', '.', '}', ';'].includes(after.text)) && after.kind !== 'newline' && after.kind !== 'eof';
+  }
+
+  /** `every 10 ms { v += 1 mV }`, `at 200 ms { I_e = 0.5 nA }`, `at [100 ms, 300 ms] { … }`. */
+  private parseSchedule(): A.ScheduleDef {
+    const kw: A.Ident = { name: this.tok.text, start: this.tok.start, end: this.tok.end };
+    this.next();
+    const when = this.parseExpr();
+    const sched: A.ScheduleDef = { keyword: kw, when, statements: [], start: kw.start, end: when.end };
+    if (!this.is('{')) {
+      this.error(`expected '{' and the statements to run ${kw.name} ${kw.name === 'every' ? 'interval' : 'time'} (e.g. ${kw.name} ${kw.name === 'every' ? '10 ms' : '200 ms'} { I_e = 0.5 nA })`, this.prevEnd(), this.prevEnd());
+      throw new Bail();
+    }
+    sched.end = this.block(kw, `${kw.name} ${kw.name === 'every' ? 'interval' : 'time'}`, () => {
+      sched.statements.push(this.parseAssign());
+      if (!this.is('}')) this.endStatement();
+    });
+    return sched;
   }
 
   private parseSelector(): A.Selector | undefined {

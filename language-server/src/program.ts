@@ -279,7 +279,8 @@ export class Program {
     const path = raw.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
     const base = URI.parse(from);
     if (/^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path)) return URI.parse(path).toString();
-    if (path.startsWith('/')) return base.with({ path }).toString();
+    // '//x' would read as an authority where the URI has none (vscode-uri throws): one leading slash.
+    if (path.startsWith('/')) return base.with({ path: path.replace(/^\/+/, '/') }).toString();
     return Utils.joinPath(Utils.dirname(base), path).toString();
   }
 

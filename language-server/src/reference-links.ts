@@ -29,12 +29,12 @@ const CODE_SECTIONS: Record<string, ReferenceSection> = {
   'bad-expression': 'expressions', 'not-boolean': 'expressions', 'not-value': 'expressions', 'division-by-zero': 'expressions',
   'not-finite': 'expressions', 'bad-arguments': 'expressions', 'not-constant': 'expressions',
   'missing-parameter': 'definitions', 'bad-method': 'definitions', 'no-spike': 'definitions', 'not-assignable': 'definitions', 'import-cycle': 'definitions', 'import-errors': 'definitions', 'bad-hold': 'definitions', 'not-time': 'definitions',
-  'size-mismatch': 'network', 'missing-property': 'network', 'missing-layout': 'network', 'wrong-kind': 'network', 'missing-file': 'network', 'bad-data': 'network',
+  'size-mismatch': 'network', 'not-multiple-of-dt': 'network', 'missing-property': 'network', 'missing-layout': 'network', 'wrong-kind': 'network', 'missing-file': 'network', 'bad-data': 'network',
   'dt-too-coarse': 'semantics', 'poisson-rate': 'semantics', 'short-delays': 'semantics',
 };
 
 const DEFINITION_WORDS = ['neuron', 'synapse', 'parameters', 'state', 'equations', 'spike', 'reset', 'refractory', 'holding', 'method', 'on_pre', 'on_post', 'summed', 'import', 'model'];
-const NETWORK_WORDS = ['population', 'connect', 'input', 'probe', 'simulate', 'task', 'concept', 'target', 'readout', 'segments'];
+const NETWORK_WORDS = ['population', 'connect', 'input', 'probe', 'simulate', 'task', 'concept', 'target', 'readout', 'segments', 'every', 'at'];
 
 /** The section a keyword, property, function, distribution or rule is explained in. */
 export function sectionForWord(word: string, kind: 'keyword' | 'property' | 'function' | 'rule'): ReferenceSection {

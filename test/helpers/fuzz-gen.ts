@@ -51,7 +51,7 @@ export class Rng {
 
 const KEYWORDS = [
   'model', 'import', 'neuron', 'synapse', 'population', 'connect', 'input', 'readout', 'probe', 'task', 'concept', 'target',
-  'simulate', 'parameters', 'state', 'equations', 'method', 'spike', 'when', 'reset', 'refractory', 'holding', 'on_pre', 'on_post', 'every',
+  'simulate', 'parameters', 'state', 'equations', 'method', 'spike', 'when', 'reset', 'refractory', 'holding', 'on_pre', 'on_post', 'summed', 'every', 'at',
   'window', 'and', 'or', 'not', 'true', 'false', 'euler', 'rk2', 'rk4', 'exact',
 ];
 const PROPS = [

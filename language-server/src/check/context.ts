@@ -28,7 +28,7 @@ export class Checker implements Sink {
   imports: FileAnalysis['imports'] = [];
   fileValues: FileAnalysis['fileValues'] = new Map();
   /** Filled by the item checks, consumed by the final phase (deferred.ts). */
-  deferred: Deferred = { delays: [], segmentWindows: [], intervals: [], rates: [], windows: [], drives: [] };
+  deferred: Deferred = { delays: [], segmentWindows: [], intervals: [], rates: [], windows: [], drives: [], schedules: [] };
   private lines?: LineIndex;
   private constEnvs = new Map<string, Env>();
   private silent?: ExprChecker;
@@ -110,4 +110,6 @@ export interface Deferred {
    * summed variable may have no other writer (deferred.ts checkDrives).
    */
   drives: { expr: A.Expr; pop: string; variable: string; kind: 'summed' | 'deliveries' | 'current_step'; item: string }[];
+  /** Scheduled operations: every block's interval, every time of an at block (check/schedule.ts). */
+  schedules: { expr: A.Expr; value: number; every: boolean }[];
 }

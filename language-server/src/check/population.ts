@@ -6,6 +6,7 @@ import { closest } from '../parser';
 import { POPULATION } from '../schema';
 import { DIMENSIONLESS } from '../units';
 import { layoutOf } from './util';
+import { checkSchedules } from './schedule';
 import type { Ty } from '../expressions';
 import type { Checker } from './context';
 import { constInt, checkValueRange, checkProps, checkFileValue } from './values';
@@ -86,6 +87,7 @@ export function checkPopulation(cx: Checker, p: A.PopulationDef): void {
       }
     }
   }
+  checkSchedules(cx, p, model?.def.kind === 'neuron' ? model : undefined);
   checkProps(cx, p.props, POPULATION, `population ${p.name.name}`);
   const layout = p.props.find((q) => q.key.name === 'layout')?.value;
   if (layout && size !== undefined) {

@@ -15,6 +15,7 @@ import { checkBlock, checkSimulate } from './blocks';
 import { checkConnect } from './connect';
 import { Checker } from './context';
 import { checkDrives, checkRunFiles, checkTimeConstants } from './deferred';
+import { checkScheduleTimes } from './schedule';
 import { checkImport } from './imports';
 import { checkModel } from './models';
 import { declareNetwork } from './network';
@@ -103,6 +104,7 @@ export function runChecks(uri: string, file: A.SnnFile, ctx: CheckContext, isPre
   checkRunFiles(cx, items);
   checkTimeConstants(cx);
   checkDrives(cx);
+  checkScheduleTimes(cx);
   const totals = checkSize(cx);
   if (cx.diags.length > MAX_DIAGNOSTICS) {
     // Garbage input: the first errors say enough; thousands more only slow the editor down.

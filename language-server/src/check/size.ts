@@ -64,5 +64,9 @@ function parameterCount(item: Extract<NetItem, { kind: 'population' }>): number 
   for (const x of item.node.inits) {
     if (x.target.kind === 'name' && item.model?.vars.get(x.target.name)?.kind === 'parameter') names.add(x.target.name);
   }
+  // and those a scheduled operation assigns (the plan stores them per neuron)
+  for (const st of (item.node.schedules ?? []).flatMap((s) => s.statements)) {
+    if (st.target.kind === 'name' && item.model?.vars.get(st.target.name)?.kind === 'parameter') names.add(st.target.name);
+  }
   return names.size;
 }

@@ -206,6 +206,9 @@ function inPopulation(a: FileAnalysis, p: A.PopulationDef, before: string): Comp
   if (!/^\s*[A-Za-z_]*$/.test(before)) return [];
   const out = m ? varCompletions(m, (k) => k !== 'alias', true) : [];
   for (const [k, spec] of Object.entries(POPULATION)) out.push({ label: k, kind: 'property', detail: 'property', doc: spec.doc, insertText: `${k}: ` });
+  // Scheduled operations (LANGUAGE.md, Network).
+  out.push({ label: 'every', kind: 'keyword', detail: 'run statements every interval', insertText: 'every ${1:10 ms} { ${2:I_e = 100 pA * rand()} }', snippet: true });
+  out.push({ label: 'at', kind: 'keyword', detail: 'run statements at given times', insertText: 'at ${1:200 ms} { ${2:I_e = 0.5 nA} }', snippet: true });
   return out;
 }
 

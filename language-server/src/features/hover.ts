@@ -61,6 +61,8 @@ const KEYWORD_DOCS: Record<string, string> = {
   on_pre: 'Statements run when a presynaptic spike arrives.',
   on_post: 'Statements run when the postsynaptic neuron spikes.',
   summed: '`summed { target = expr }`: every step, before the neurons are integrated, the connection\'s target variable of each postsynaptic neuron is set to the sum of expr over its synapses (gap junctions, nonlinear synapses; Brian2\'s `(summed)`).',
+  every: 'In a population: `every 10 ms { I_e = 100 pA * rand() }` runs the statements on each neuron at t = 0, 10 ms, 20 ms, … (at the start of the step, before the state update; Brian2\'s `run_regularly`). In a probe: the sampling interval.',
+  at: 'In a population: `at 200 ms { I_e = 0.5 nA }` or `at [100 ms, 300 ms] { … }` runs the statements on each neuron once at each given time (at the start of that step, before the state update).',
 };
 
 export interface HoverResult {

@@ -10,7 +10,7 @@ export const TOKEN_TYPES = ['keyword', 'type', 'variable', 'parameter', 'propert
 export const TOKEN_MODIFIERS = ['declaration', 'readonly', 'defaultLibrary'] as const;
 type T = (typeof TOKEN_TYPES)[number];
 
-const KEYWORDS = new Set([...TOP_LEVEL_KEYWORDS, ...MODEL_SECTIONS, 'when', 'holding', 'every', 'window', 'and', 'or', 'not', 'true', 'false']);
+const KEYWORDS = new Set([...TOP_LEVEL_KEYWORDS, ...MODEL_SECTIONS, 'when', 'holding', 'every', 'at', 'window', 'and', 'or', 'not', 'true', 'false']);
 
 /** LSP relative encoding: [deltaLine, deltaStart, length, type, modifiers]*. */
 export function semanticTokens(a: FileAnalysis, lines: LineIndex, isPrelude: (uri: string) => boolean): number[] {

@@ -176,7 +176,9 @@ export function estimateMemory(ir: ModelIR, options: EstimateOptions = {}): Memo
   for (const p of ir.populations) {
     pops.set(p.name, p);
     sizes.set(p.name, p.size);
-    stateBytes += populationBytes(p.size, ir.models[p.model]?.state.length ?? 1, Object.keys(p.parameters).length);
+    // parameters set per population, and those a scheduled operation assigns (stored per neuron)
+    const params = new Set([...Object.keys(p.parameters), ...(p.schedules ?? []).flatMap((s) => s.statements.flatMap((st) => (st.target.kind === 'param' ? [st.target.name] : [])))]);
+    stateBytes += populationBytes(p.size, ir.models[p.model]?.state.length ?? 1, params.size);
   }
   for (const i of ir.inputs) if (i.kind !== 'current_step') {
     sizes.set(i.name, i.size);

@@ -37,6 +37,8 @@ export interface PopPlan {
   poissonWordsOffset?: number;
   /** spike_array / event_file: the sources spiking at each step. */
   arraySpikes?: SpikeSchedule;
+  /** Scheduled operations (IR `schedules`) in steps: every `every` steps from 0, or at the steps `at`. */
+  schedules?: { every?: number; at?: number[]; statements: StatementIR[] }[];
 }
 
 export interface RingPlan {
@@ -240,11 +242,13 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
     const n = popIR.size;
     // Parameters: defaults, overridden by the population (constant or per neuron).
     const perNeuron = new Map<string, Float64Array>();
+    // A parameter a scheduled operation assigns is stored per neuron, whatever its value.
+    const assigned = new Set((popIR.schedules ?? []).flatMap((sc) => sc.statements.flatMap((st) => (st.target.kind === 'param' ? [st.target.name] : []))));
     model.parameters.forEach((par, k) => {
       const v = popIR.parameters[par.name];
-      if (v && v.kind !== 'const') {
+      if ((v && v.kind !== 'const') || assigned.has(par.name)) {
         const arr = new Float64Array(n);
-        for (let i = 0; i < n; i++) arr[i] = draw(rng, v, i, 1000 + k, Stream.init, p.index);
+        for (let i = 0; i < n; i++) arr[i] = v ? draw(rng, v, i, 1000 + k, Stream.init, p.index) : par.default ?? 0;
         perNeuron.set(par.name, arr);
         const off = mem.alloc(4 * n);
         p.params.set(par.name, { offset: off });
@@ -277,6 +281,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
       values.set(sv.name, arr);
       p.initial.set(sv.name, Float32Array.from(arr));
     });
+    if (popIR.schedules?.length) p.schedules = scheduleSteps(popIR.schedules, dt, p.name);
     p.refrOffset = mem.alloc(4 * n);
     if (model.refractory) {
       const stepsOf = (i: number) => Math.max(0, Math.round(evalExpr(model.refractory!, { param: (x) => paramAt(x, i), state: () => NaN, builtin: (b) => (b === 'dt' ? dt : b === 'i' ? i : b === 'N' ? n : 0) }) / dt));
@@ -511,6 +516,23 @@ export function synapseProbe(plan: Plan, name: string, from: number, to: number,
   const indices: number[] = [];
   for (let k = Math.max(0, from); k <= Math.min(to, total - 1); k++) indices.push(k);
   return { indices, parts, synapses: { pre, post } };
+}
+
+/** A population's scheduled operations in whole steps (the checker made the times whole steps). */
+function scheduleSteps(list: NonNullable<ModelIR['populations'][number]['schedules']>, dt: number, pop: string): NonNullable<PopPlan['schedules']> {
+  const steps = (x: number, what: string) => {
+    const k = Math.round(x / dt);
+    if (!(Math.abs(x / dt - k) <= 1e-4) || k < 0) throw new PlanError(`population ${pop}: ${what} ${x} s is not a whole number of steps of dt = ${dt} s`);
+    return k;
+  };
+  return list.map((sc) => {
+    if (sc.every !== undefined) {
+      const k = steps(sc.every, 'the interval of every');
+      if (k < 1) throw new PlanError(`population ${pop}: the interval of every is shorter than dt`);
+      return { every: k, statements: sc.statements };
+    }
+    return { at: [...new Set((sc.at ?? []).map((x) => steps(x, 'the time of at')))].sort((a, b) => a - b), statements: sc.statements };
+  });
 }
 
 /** The state variables held while refractory: `holding [...]`, else those `reset` assigns. */

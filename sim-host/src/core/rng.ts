@@ -16,6 +16,7 @@ export const Stream = {
   delay: 4, // delays: (synapse, 0, 4, projection)
   poisson: 5, // Poisson inputs: (source, step, 5, input)
   equation: 6, // rand()/randn() in equations: (neuron, step, 6 + 16·call site, population)
+  schedule: 7, // rand()/randn() in scheduled operations: (neuron, step, 7 + 16·call site, population)
 } as const;
 
 function mulhi(a: number, b: number): number {

@@ -7,6 +7,7 @@
 import type { ExprIR, ModelDefIR, StatementIR } from '../../../protocol/ir';
 import { affine, fold, isConst, K } from '../core/ir-algebra';
 import { PlanError } from '../core/limits';
+import { Stream } from '../core/rng';
 import { gatesInput, heldVariables, type Plan, type PlasticPlan, type PopPlan, type ProjPlan } from '../core/plan';
 import { Code, ModuleBuilder, Op, Sat, T, V } from './emitter';
 
@@ -66,6 +67,11 @@ export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32'
   emitPhilox(words.code, k0, k1, 'store', fns);
 
   const update = mb.declare([T.i32], [], 'update');
+  // schedule(t): the populations' scheduled operations due at step t (only where a model has some).
+  if (plan.pops.some((p) => p.schedules?.length)) {
+    const schedule = mb.declare([T.i32], [], 'schedule');
+    for (const p of plan.pops) if (p.schedules?.length) new ScheduleCodegen(plan, p, schedule.code, fns).emitSchedule();
+  }
   const deliver = mb.declare([T.i32], [], 'deliver');
   const popFns = plan.pops.map((p) => {
     const f = mb.declare([T.i32], []);
@@ -398,6 +404,8 @@ abstract class ExprCodegen {
   protected t = 0;
   protected aliasCache = new Map<string, number>();
   protected randSite = 0;
+  /** Counter word c2 of rand()/randn(): randStream + 16·call site (protocol/rng.md). */
+  protected randStream = 6;
   protected timeOffset = 0;
   protected expTmp?: [number, number, number];
   constructor(protected plan: Plan, protected c: Code, protected fns: Fns, protected objectIndex: number, protected L: Lanes = SCALAR) {}
@@ -569,9 +577,9 @@ abstract class ExprCodegen {
         return;
       case 'rand':
       case 'randn': {
-        // Counter: (element, step, 6 + 16·site, object)
+        // Counter: (element, step, 6 + 16·site, object); scheduled operations 7 + 16·site
         const site = this.randSite++;
-        c.get(this.i).get(this.t).i32(6 + 16 * site).i32(this.objectIndex).call(fn === 'rand' ? this.fns.u01 : this.fns.normal);
+        c.get(this.i).get(this.t).i32(this.randStream + 16 * site).i32(this.objectIndex).call(fn === 'rand' ? this.fns.u01 : this.fns.normal);
         return;
       }
     }
@@ -944,6 +952,94 @@ class NeuronCodegen extends ExprCodegen {
       c.op({ '+=': Op.f64_add, '-=': Op.f64_sub, '*=': Op.f64_mul, '/=': Op.f64_div }[st.op]);
     }
     c.set(l);
+  }
+}
+
+/**
+ * A population's scheduled operations (`every` / `at` blocks) in schedule(t): for each block
+ * due at step t, every neuron's state variables and assigned parameters are read into f64
+ * locals, the statements run in order (later ones see earlier assignments, as in Brian2's
+ * abstract code), and the values are stored back. Scalar f64, like the reset; rand()/randn()
+ * draw from stream 7 + 16·site with counter (neuron, step, stream, population).
+ */
+class ScheduleCodegen extends NeuronCodegen {
+  private params = new Map<string, { local: number; offset: number }>();
+
+  constructor(plan: Plan, private spop: PopPlan, c: Code, fns: Fns) {
+    super(plan, spop, c, fns);
+    this.randStream = Stream.schedule;
+  }
+
+  protected leaf(e: ExprIR, vals: Map<string, number>): boolean {
+    if (e.op === 'param') {
+      const p = this.params.get(e.name);
+      if (p) {
+        this.c.get(p.local);
+        return true;
+      }
+    }
+    return super.leaf(e, vals);
+  }
+
+  emitSchedule(): void {
+    const c = this.c;
+    const pop = this.spop;
+    const m = pop.model!;
+    this.t = 0;
+    this.i = c.local(T.i32);
+    const vals = new Map<string, number>();
+    for (const sv of m.state) vals.set(sv.name, c.local(T.f64));
+    for (const sc of pop.schedules ?? []) {
+      for (const st of sc.statements) {
+        if (st.target.kind !== 'param' || this.params.has(st.target.name)) continue;
+        const p = pop.params.get(st.target.name);
+        if (!p || !('offset' in p)) throw new PlanError(`population ${pop.name}: the scheduled operation assigns ${st.target.name}, which is not stored per neuron`);
+        this.params.set(st.target.name, { local: c.local(T.f64), offset: p.offset });
+      }
+    }
+    const addr = () => c.get(this.i).i32(2).op(Op.i32_shl);
+    const held = m.refractory || m.refractory_when ? heldVariables(m) : new Set<string>();
+    for (const sc of pop.schedules ?? []) {
+      // due: t mod every == 0, or t one of the at steps
+      if (sc.every !== undefined) c.get(this.t).i32(sc.every).op(Op.i32_rem_u).op(Op.i32_eqz);
+      else {
+        const at = sc.at ?? [];
+        if (!at.length) continue;
+        at.forEach((s, k) => {
+          c.get(this.t).i32(s).op(Op.i32_eq);
+          if (k > 0) c.op(Op.i32_or);
+        });
+      }
+      c.begin(Op.if);
+      c.i32(0).set(this.i);
+      c.begin(Op.loop);
+      for (const [name, l] of vals) addr().mem(Op.f32_load, 2, pop.state.get(name)!).op(Op.f64_promote_f32).set(l);
+      for (const p of this.params.values()) addr().mem(Op.f32_load, 2, p.offset).op(Op.f64_promote_f32).set(p.local);
+      for (const st of sc.statements) {
+        const l = st.target.kind === 'state' ? vals.get(st.target.name) : st.target.kind === 'param' ? this.params.get(st.target.name)?.local : undefined;
+        if (l === undefined) throw new PlanError(`population ${pop.name}: a scheduled operation assigns ${'name' in st.target ? st.target.name : st.target.kind}, not a variable of ${m.name}`);
+        this.aliasCache.clear();
+        if (st.op === '=') this.value(st.value, vals);
+        else {
+          c.get(l);
+          this.value(st.value, vals);
+          c.op({ '+=': Op.f64_add, '-=': Op.f64_sub, '*=': Op.f64_mul, '/=': Op.f64_div }[st.op]);
+        }
+        if (st.target.kind === 'state' && held.has(st.target.name)) {
+          // As Brian2's conditional write: a variable the reset holds keeps its value while the
+          // neuron is refractory (counter > 0, from the spike step to spike + t_ref).
+          c.get(l);
+          addr().mem(Op.i32_load, 2, pop.refrOffset).op(Op.i32_eqz);
+          c.op(Op.select);
+        }
+        c.set(l);
+      }
+      for (const [name, l] of vals) addr().get(l).op(Op.f32_demote_f64).mem(Op.f32_store, 2, pop.state.get(name)!);
+      for (const p of this.params.values()) addr().get(p.local).op(Op.f32_demote_f64).mem(Op.f32_store, 2, p.offset);
+      c.get(this.i).i32(1).op(Op.i32_add).tee(this.i).i32(pop.size).op(Op.i32_lt_u).br(Op.br_if, 0);
+      c.end();
+      c.end();
+    }
   }
 }
 

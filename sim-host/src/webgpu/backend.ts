@@ -507,6 +507,7 @@ export function webgpuRefusal(ir: ModelIR): string | undefined {
     if (ir.models[p.model]?.method === 'exponential') return 'the WebGPU backend does not run method exponential yet';
     if (callsFunction(ir.models[p.model], 'exprel')) return 'the WebGPU backend does not run exprel() yet';
     if (ir.models[p.model]?.refractory_when) return 'the WebGPU backend does not run refractory conditions (refractory when) yet';
+    if (p.schedules?.length) return `the WebGPU backend does not run scheduled operations (every / at, population ${p.name}) yet`;
   }
   for (const c of ir.connections) {
     const why = plasticRefusal(ir, c);
