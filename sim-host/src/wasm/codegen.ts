@@ -1433,37 +1433,45 @@ class SynapseCodegen extends ExprCodegen {
     const proj = this.proj;
     this.locals();
     const dt = this.plan.dt;
-    const sAddr = () => c.get(this.s).i32(2).op(Op.i32_shl);
     if (proj.synapses === 0) return;
+    this.forEachSynapse((sAddr) => {
+      const next: [number, number][] = [];
+      for (const o of pl.model.odes) {
+        const x = o.variable === 'w' ? this.w : this.vals.get(o.variable)!;
+        const out = c.local(T.f64);
+        const ab = o.variable === 'w' ? undefined : affine(this.fold(o.rhs), o.variable, new Map());
+        const a = ab && this.fold(ab.a);
+        const b = ab && this.fold(ab.b);
+        this.aliasCache.clear();
+        if (a && b && isConst(a) && isConst(b) && b.value !== 0) {
+          const E = Math.exp(b.value * dt);
+          c.get(x).f64(E).op(Op.f64_mul).f64((a.value / b.value) * (E - 1)).op(Op.f64_add).set(out);
+        } else {
+          c.get(x);
+          this.value(this.fold(o.rhs), this.vals);
+          c.f64(dt).op(Op.f64_mul).op(Op.f64_add).set(out);
+        }
+        next.push([x, out]);
+      }
+      for (const [x, out] of next) c.get(out).set(x);
+      sAddr().get(this.w).op(Op.f32_demote_f64).mem(Op.f32_store, 2, proj.weightOffset);
+      for (const [name, off] of pl.state) sAddr().get(this.vals.get(name)!).op(Op.f32_demote_f64).mem(Op.f32_store, 2, off);
+    });
+  }
+
+  /** Every synapse s in order: loads its target (j) and source (r) index, weight and state, then `body`. */
+  private forEachSynapse(body: (sAddr: () => Code) => void): void {
+    const c = this.c;
+    const pl = this.pl;
+    const proj = this.proj;
+    const sAddr = () => c.get(this.s).i32(2).op(Op.i32_shl);
     c.i32(0).set(this.s);
     c.begin(Op.loop);
     sAddr().mem(Op.i32_load, 2, proj.colOffset).set(this.j);
     sAddr().mem(Op.i32_load, 2, pl.srcOffset).set(this.r);
     sAddr().mem(Op.f32_load, 2, proj.weightOffset).op(Op.f64_promote_f32).set(this.w);
     for (const [name, off] of pl.state) sAddr().mem(Op.f32_load, 2, off).op(Op.f64_promote_f32).set(this.vals.get(name)!);
-    const vals = new Map(this.vals);
-    vals.set('w', this.w);
-    const next: [number, number][] = [];
-    for (const o of pl.model.odes) {
-      const x = o.variable === 'w' ? this.w : this.vals.get(o.variable)!;
-      const out = c.local(T.f64);
-      const ab = o.variable === 'w' ? undefined : affine(this.fold(o.rhs), o.variable, new Map());
-      const a = ab && this.fold(ab.a);
-      const b = ab && this.fold(ab.b);
-      this.aliasCache.clear();
-      if (a && b && isConst(a) && isConst(b) && b.value !== 0) {
-        const E = Math.exp(b.value * dt);
-        c.get(x).f64(E).op(Op.f64_mul).f64((a.value / b.value) * (E - 1)).op(Op.f64_add).set(out);
-      } else {
-        c.get(x);
-        this.value(this.fold(o.rhs), this.vals);
-        c.f64(dt).op(Op.f64_mul).op(Op.f64_add).set(out);
-      }
-      next.push([x, out]);
-    }
-    for (const [x, out] of next) c.get(out).set(x);
-    sAddr().get(this.w).op(Op.f32_demote_f64).mem(Op.f32_store, 2, proj.weightOffset);
-    for (const [name, off] of pl.state) sAddr().get(this.vals.get(name)!).op(Op.f32_demote_f64).mem(Op.f32_store, 2, off);
+    body(sAddr);
     c.get(this.s).i32(1).op(Op.i32_add).tee(this.s).i32(proj.synapses).op(Op.i32_lt_u).br(Op.br_if, 0);
     c.end();
   }
@@ -1478,21 +1486,14 @@ class SynapseCodegen extends ExprCodegen {
     const c = this.c;
     const pl = this.pl;
     this.locals();
-    const sAddr = () => c.get(this.s).i32(2).op(Op.i32_shl);
     const addr = c.local(T.i32);
-    c.i32(0).set(this.s);
-    c.begin(Op.loop);
-    sAddr().mem(Op.i32_load, 2, proj.colOffset).set(this.j);
-    sAddr().mem(Op.i32_load, 2, pl.srcOffset).set(this.r);
-    sAddr().mem(Op.f32_load, 2, proj.weightOffset).op(Op.f64_promote_f32).set(this.w);
-    for (const [name, o] of pl.state) sAddr().mem(Op.f32_load, 2, o).op(Op.f64_promote_f32).set(this.vals.get(name)!);
-    c.get(this.j).i32(proj.tgt[0]).op(Op.i32_add).i32(2).op(Op.i32_shl).tee(addr);
-    c.get(addr).mem(Op.f32_load, 2, off).op(Op.f64_promote_f32);
-    this.aliasCache.clear();
-    this.value(this.fold(st.value), this.vals);
-    c.op(Op.f64_add).op(Op.f32_demote_f64).mem(Op.f32_store, 2, off);
-    c.get(this.s).i32(1).op(Op.i32_add).tee(this.s).i32(proj.synapses).op(Op.i32_lt_u).br(Op.br_if, 0);
-    c.end();
+    this.forEachSynapse(() => {
+      c.get(this.j).i32(proj.tgt[0]).op(Op.i32_add).i32(2).op(Op.i32_shl).tee(addr);
+      c.get(addr).mem(Op.f32_load, 2, off).op(Op.f64_promote_f32);
+      this.aliasCache.clear();
+      this.value(this.fold(st.value), this.vals);
+      c.op(Op.f64_add).op(Op.f32_demote_f64).mem(Op.f32_store, 2, off);
+    });
   }
 
   private statement(st: StatementIR): void {
