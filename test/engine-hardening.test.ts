@@ -263,3 +263,26 @@ describe('event files and edge lists: regular files only, bounded, inside the al
     refused(irOf(edgeModel('big.csv')), {}, 'memory', /is 300.0 MiB/);
   });
 });
+
+describe('selectors outside their population are refused, not clamped', () => {
+  // The checker reports these with their place; IR from elsewhere (a file, another tool) could
+  // still carry them. Clamped, n[4..7] of a 3-neuron population was an empty range from 4 to 2,
+  // and the synapse drawing wrote outside its arrays (a WASM memory fault).
+  const text = 'population n = LIF[3]\ninput step = current_step { target: n[0..2].I_e; times: [1 ms]; values: [1 nA] }\nconnect n -> n { rule: all_to_all; weight: 1 mV; target: v }\nprobe v(n) every 1 ms\nsimulate { dt: 0.1 ms; duration: 10 ms }\n';
+  it('the unchanged model runs', () => {
+    assert.equal(new Simulation(irOf(text)).run().stepsDone, 100);
+  });
+  const cases: [string, (ir: ModelIR) => void, RegExp][] = [
+    ['a connection source', (ir) => Object.assign(ir.connections[0].sources[0], { from: 4, to: 7 }), /connection 1, source: n\[4\.\.7\] is not a slice of n \(size 3, indices 0\.\.2\)/],
+    ['a connection target', (ir) => Object.assign(ir.connections[0].targets[0], { from: 0, to: 3 }), /connection 1, target: n\[0\.\.3\]/],
+    ['a current_step target', (ir) => Object.assign((ir.inputs[0] as { target: { to: number } }).target, { to: 20 }), /current_step step: n\[0\.\.20\]/],
+    ['a probe', (ir) => Object.assign(ir.probes.find((p) => p.variable === 'v')!.targets[0], { from: -1 }), /probe v\(n\): n\[-1\.\.2\]/],
+  ];
+  for (const [what, spoil, message] of cases) {
+    it(`${what}`, () => {
+      const ir = irOf(text);
+      spoil(ir);
+      assert.throws(() => new Simulation(ir), (e: unknown) => e instanceof PlanError && message.test(e.message));
+    });
+  }
+});

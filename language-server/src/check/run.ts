@@ -2,7 +2,8 @@
 //   1. syntax errors; visible models (the prelude); the `model` line; imports (import.ts)
 //   2. the file's neuron and synapse models, before anything that uses them (models.ts)
 //   3. network names declared, so that items may refer to items further down (network.ts)
-//   4. items, in file order, each by the checks ITEM_CHECKS registers for its kind; a check reads
+//   4. items (populations, inputs, then the rest, each in file order), each by the checks
+//      ITEM_CHECKS registers for its kind; a check reads
 //      what earlier phases and earlier items recorded (a population's size, say) and records its
 //      results in the Checker; what needs dt or the whole file goes into `cx.deferred`
 //   5. the simulate block (the first one; more are errors)
@@ -82,8 +83,10 @@ export function runChecks(uri: string, file: A.SnnFile, ctx: CheckContext, isPre
   const takeOver = headReused && last.netKey === key && last.netSyms?.length === netSyms.length;
   const symMap = new Map<Sym, Sym>();
   if (takeOver) last.netSyms!.forEach((s, k) => symMap.set(s, netSyms[k]));
-  // 4. items
-  for (const it of items) {
+  // 4. items: populations, then inputs, then the rest, each in file order, so that an item
+  // above a population or input it names still sees that one's size and model (a slice
+  // n[0..20] of a population declared further down is checked against its size).
+  for (const it of checkOrder(items)) {
     const rec = takeOver ? last.items.get(it) : undefined;
     if (rec && rec.start === it.start) {
       const mapped = replayItem(cx, it, rec, symMap);
@@ -117,6 +120,14 @@ export function runChecks(uri: string, file: A.SnnFile, ctx: CheckContext, isPre
     uri, file, diagnostics: cx.diags, symbols: cx.symbols, references: cx.refs,
     models: cx.models, ownModels: cx.own, network: cx.network, estimates: cx.estimates, totals, simulate: cx.simulate, imports: cx.imports, fileValues: cx.fileValues, types: cx.types,
   };
+}
+
+const CHECK_RANK: Partial<Record<A.Item['kind'], number>> = { population: 0, input: 1 };
+
+/** Items in the order phase 4 checks them: what others read a size or model of comes first. */
+function checkOrder(items: readonly A.Item[]): A.Item[] {
+  const rank = (it: A.Item) => CHECK_RANK[it.kind] ?? 2;
+  return items.map((it, k) => ({ it, k })).sort((a, b) => rank(a.it) - rank(b.it) || a.k - b.k).map((x) => x.it);
 }
 
 /** Phases 1 (the model line, imports) and 2 (the file's models). */

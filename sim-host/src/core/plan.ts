@@ -204,8 +204,16 @@ class Allocator {
   }
 }
 
-function selectorRange(sel: SelectorIR, size: number): [number, number] {
-  return [Math.max(0, sel.from), Math.min(size - 1, sel.to)];
+/**
+ * A selector's neurons, refused when they are not all in the population: clamping would run
+ * another slice than the one written (and an empty one, from > to after clamping, broke the
+ * synapse drawing). The checker reports this with its place; this guards IR from elsewhere.
+ */
+function selectorRange(sel: SelectorIR, size: number, what: string): [number, number] {
+  if (!(Number.isInteger(sel.from) && Number.isInteger(sel.to) && sel.from >= 0 && sel.from <= sel.to && sel.to < size)) {
+    throw new PlanError(`${what}: ${sel.name}[${sel.from}..${sel.to}] is not a slice of ${sel.name} (size ${size}, indices 0..${size - 1})`);
+  }
+  return [sel.from, sel.to];
 }
 
 export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
@@ -337,10 +345,16 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
         break;
     }
   }
+  for (const pr of ir.probes) {
+    for (const sel of pr.targets) {
+      const pop = byName.get(sel.name);
+      if (pop) selectorRange(sel, pop.size, `probe ${pr.variable}(${sel.name})`);
+    }
+  }
   for (const inp of ir.inputs) {
     if (inp.kind !== 'current_step') continue;
     const pop = byName.get(inp.target.name)!;
-    const [from, to] = selectorRange(inp.target, pop.size);
+    const [from, to] = selectorRange(inp.target, pop.size, `current_step ${inp.name}`);
     currentSteps.push({ pop, variable: inp.target.variable, from, to, steps: inp.times.map((x) => Math.round(x / dt)), values: inp.values });
   }
 
@@ -358,8 +372,8 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
     for (const s of c.sources) for (const t of c.targets) {
       const source = byName.get(s.name)!;
       const target = byName.get(t.name)!;
-      const src = selectorRange(s, source.size);
-      const tgt = selectorRange(t, target.size);
+      const src = selectorRange(s, source.size, `connection ${whole.name ?? connection + 1}, source`);
+      const tgt = selectorRange(t, target.size, `connection ${whole.name ?? connection + 1}, target`);
       const variable = stmt.variable;
       if (!target.state.has(variable)) throw new PlanError(`connection into ${t.name}: ${target.model?.name} has no state variable '${variable}'`);
       const key = `${target.name}.${variable}`;
