@@ -219,10 +219,15 @@ export function readSpikesBinary(file: string): { dt: number; steps: number; see
   return { dt: header.dt, steps: header.steps, seed: header.seed, populations };
 }
 
+/** The rows of spikes.csv (protocol/results.md), header first: the CLI's file and the playground's download. */
+export function* spikeCsvRows(out: Pick<RunOutput, 'spikes' | 'dt'>): Generator<string> {
+  yield 'population,neuron,time_s';
+  for (const p of out.spikes) for (let k = 0; k < p.steps.length; k++) yield `${p.name},${p.neurons[k]},${(p.steps[k] * out.dt).toPrecision(9)}`;
+}
+
 export function writeSpikesCsv(file: string, out: RunOutput, chunkBytes?: number): void {
   withWriter(file, chunkBytes, (w) => {
-    w.line('population,neuron,time_s');
-    for (const p of out.spikes) for (let k = 0; k < p.steps.length; k++) w.line(`${p.name},${p.neurons[k]},${(p.steps[k] * out.dt).toPrecision(9)}`);
+    for (const row of spikeCsvRows(out)) w.line(row);
   });
 }
 
