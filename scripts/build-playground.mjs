@@ -132,6 +132,11 @@ export async function buildPlayground({ minify = true, outDir = playgroundDist }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const t0 = performance.now();
-  const files = await buildPlayground({ minify: !process.argv.includes('--no-minify') });
-  console.log(`dist/playground/: ${files.length} files in ${Math.round(performance.now() - t0)} ms`);
+  buildPlayground({ minify: !process.argv.includes('--no-minify') }).then(
+    (files) => console.log(`dist/playground/: ${files.length} files in ${Math.round(performance.now() - t0)} ms`),
+    (e) => {
+      console.error(e.message);
+      process.exit(1);
+    },
+  );
 }

@@ -4,7 +4,8 @@
 // `--no-build` serves the build as it is.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildPlayground, playgroundDist } from './build-playground.mjs';
 
 const TYPES = {
@@ -34,7 +35,7 @@ export function serveStatic(root, port = 0) {
   });
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split(sep).pop())) {
+async function main() {
   const args = process.argv.slice(2);
   const at = args.indexOf('--port');
   const port = at >= 0 ? Number(args[at + 1]) : 8765;
@@ -45,4 +46,11 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split(sep).pop()
   }
   const { url } = await serveStatic(playgroundDist, port);
   console.log(`Spikeworks playground: ${url}  (Ctrl+C to stop)`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(e.message);
+    process.exit(1);
+  });
 }

@@ -22,4 +22,5 @@ const prelude = [
 /** No file system: only open documents and the prelude exist. */
 const host: Host = { readFile: () => undefined };
 startServer(connection, { program: new Program(host, prelude) });
-connection.onRequest(LOWER_MODEL, (p: LowerModelParams): LowerModelResult => lowerModel({ uri: p.uri, text: p.text }, { host, prelude }));
+const lowerText = (p: LowerModelParams): LowerModelResult => lowerModel({ uri: p.uri, text: p.text }, { host, prelude });
+connection.onRequest(LOWER_MODEL, (p: LowerModelParams): unknown => lowerText(p));

@@ -3,3 +3,5 @@ declare module 'playground:examples' {
   const examples: { name: string; text: string }[];
   export default examples;
 }
+/** Monaco's editor contributions, imported for their side effects (registration) only. */
+declare module 'monaco-editor/esm/*';

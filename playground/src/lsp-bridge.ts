@@ -92,7 +92,7 @@ export class LspBridge {
     monaco.editor.setModelMarkers(model, OWNER, p.diagnostics.map((d) => ({
       ...toRange(d.range),
       severity: SEVERITY[d.severity ?? 1],
-      message: d.message,
+      message: typeof d.message === 'string' ? d.message : d.message.value,
       code: typeof d.code === 'string' || typeof d.code === 'number' ? String(d.code) : undefined,
       source: d.source,
     })));

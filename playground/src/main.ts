@@ -22,6 +22,9 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 type Theme = 'light' | 'dark';
 const THEME_KEY = 'spikeworks-playground-theme';
 const DEFAULT_EXAMPLE = 'coba.snn';
+/** Diagnostic codes of data files a model names (there are none in a page). */
+const FILE_CODES = new Set(['missing-file', 'untrusted']);
+const NO_FILES = 'A web page has no file system: run it with the CLI (spikeworks run) or in VS Code, where its files are read.';
 
 const ui = {
   examples: $<HTMLSelectElement>('examples'),
@@ -80,12 +83,17 @@ const bridge = new LspBridge('ls-worker.js', {
       ui.checkStatus.textContent = errors ? `${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''} (F8: next)` : warnings ? `checked: ${warnings} warning${warnings === 1 ? '' : 's'}` : 'checked: no problems';
       ui.checkStatus.dataset.errors = String(errors);
       firstCheck ??= performance.now() - t0;
+      const file = diagnostics.find((d) => FILE_CODES.has(String(d.code)));
+      if (file && !current.toldFiles) {
+        current.toldFiles = true;
+        say(`This model reads data files (line ${file.range.start.line + 1}). ${NO_FILES}`, 'error');
+      }
     }
   },
 });
 let firstCheck: number | undefined;
 
-let current: { name: string; model: monaco.editor.ITextModel; sync: monaco.IDisposable } | undefined;
+let current: { name: string; model: monaco.editor.ITextModel; sync: monaco.IDisposable; toldFiles?: boolean } | undefined;
 let counter = 0;
 
 /** Shows `text` as the model `name` (a fresh model each time: undo history and markers start over). */
@@ -180,9 +188,9 @@ async function runModel(): Promise<void> {
   const lowered = await bridge.lower(model.uri.toString(), model.getValue());
   if (!lowered.ok) {
     const first = lowered.diagnostics[0];
-    const fileRead = lowered.diagnostics.find((d) => d.code === 'untrusted' || /\bfile\b/.test(d.message) && /read|found|open/.test(d.message));
+    const fileRead = lowered.diagnostics.find((d) => FILE_CODES.has(d.code));
     ui.runStatus.textContent = 'not run';
-    if (fileRead) say(`This model reads a file (line ${fileRead.line}: ${fileRead.message}). A web page has no file system: run it with the CLI (spikeworks run) or in VS Code.`, 'error');
+    if (fileRead) say(`Not run: this model reads a data file (line ${fileRead.line}: ${fileRead.message}). ${NO_FILES}`, 'error');
     else say(`Not run: ${lowered.diagnostics.length === 1 ? 'an error' : `${lowered.diagnostics.length} errors`} to fix first${first ? ` (line ${first.line}: ${first.message})` : ''}.`, 'error');
     return;
   }
@@ -190,7 +198,7 @@ async function runModel(): Promise<void> {
   const files = inputFilesOf(ir);
   if (files.length) {
     ui.runStatus.textContent = 'not run';
-    say(`This model reads ${files.map((f) => `${f.what} ${f.file}`).join(', ')}. A web page has no file system: run it with the CLI (spikeworks run) or in VS Code.`, 'error');
+    say(`Not run: this model reads ${files.map((f) => `the ${f.what} ${f.file}`).join(' and ')}. ${NO_FILES}`, 'error');
     return;
   }
   const seedText = ui.seed.value.trim();

@@ -2,26 +2,27 @@
 // version hash are written above this code by scripts/build-playground.mjs), answers from the
 // network while online (a new build is seen at once) and from the cache when offline. Only
 // same-origin GET requests are handled; a new version drops the old caches.
-declare const self: ServiceWorkerGlobalScope & { SPIKEWORKS_BUILD: { version: string; files: string[] } };
+export {};
+const sw = self as unknown as ServiceWorkerGlobalScope & { SPIKEWORKS_BUILD: { version: string; files: string[] } };
 
-const { version, files } = self.SPIKEWORKS_BUILD;
+const { version, files } = sw.SPIKEWORKS_BUILD;
 const CACHE = `spikeworks-playground-${version}`;
 
-self.addEventListener('install', (e) => {
-  e.waitUntil(caches.open(CACHE).then((c) => c.addAll(files)).then(() => self.skipWaiting()));
+sw.addEventListener('install', (e: ExtendableEvent) => {
+  e.waitUntil(caches.open(CACHE).then((c) => c.addAll(files)).then(() => sw.skipWaiting()));
 });
 
-self.addEventListener('activate', (e) => {
+sw.addEventListener('activate', (e: ExtendableEvent) => {
   e.waitUntil(
     caches.keys()
       .then((keys) => Promise.all(keys.filter((k) => k.startsWith('spikeworks-playground-') && k !== CACHE).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
+      .then(() => sw.clients.claim()),
   );
 });
 
-self.addEventListener('fetch', (e) => {
+sw.addEventListener('fetch', (e: FetchEvent) => {
   const url = new URL(e.request.url);
-  if (e.request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (e.request.method !== 'GET' || url.origin !== sw.location.origin) return;
   e.respondWith(
     fetch(e.request).then(
       (r) => r,
