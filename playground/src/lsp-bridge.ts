@@ -61,8 +61,9 @@ export class LspBridge {
   private legend: lsp.SemanticTokensLegend = { tokenTypes: [], tokenModifiers: [] };
   readonly ready: Promise<void>;
 
-  constructor(workerUrl: string, private readonly events: BridgeEvents = {}) {
-    this.worker = new Worker(workerUrl, { name: 'spikeworks-language-server' });
+  /** `worker` runs language-server/src/browser-main.ts (ls-worker.js). */
+  constructor(worker: Worker, private readonly events: BridgeEvents = {}) {
+    this.worker = worker;
     this.connection = createMessageConnection(new BrowserMessageReader(this.worker), new BrowserMessageWriter(this.worker));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: lsp.PublishDiagnosticsParams) => this.publish(p));
     this.connection.onNotification('window/logMessage', (p: lsp.LogMessageParams) => (p.type === 1 ? console.error : console.debug)(`language server: ${p.message}`));

@@ -26,13 +26,17 @@ export class PanelFrames {
   constructor(containers: Record<PanelKind, HTMLElement>, private readonly host: PanelHost) {
     for (const kind of ['raster', 'traces'] as const) {
       const iframe = document.createElement('iframe');
-      iframe.src = `panels/${kind}.html`;
       iframe.title = kind === 'raster' ? 'Spike raster' : 'Traces';
       iframe.className = `panel-frame panel-${kind}`;
       containers[kind].append(iframe);
       this.frames.push({ kind, iframe, ready: false });
     }
     window.addEventListener('message', (e) => this.receive(e));
+  }
+
+  /** Loads the panels' pages into their frames. */
+  load(): void {
+    for (const f of this.frames) if (!f.iframe.src) f.iframe.src = `panels/${f.kind}.html`;
   }
 
   frame(kind: PanelKind): HTMLIFrameElement {
