@@ -149,6 +149,9 @@ const FORBIDDEN = [
   [/\.vsix$/, 'a packaged extension'],
   [/(^|\/)(tsconfig[^/]*\.json|esbuild\.mjs|package-lock\.json)$/, 'build configuration'],
   [/(^|\/)(scripts|bench|\.ci|\.spikeworks|test-results)\//, 'a development folder'],
+  // The playground is a static site of its own (npm run playground), never part of the extension.
+  [/(^|\/)(dist\/)?playground\//, 'the playground (a site of its own)'],
+  [/(^|\/)(monaco-editor|codicon\.ttf$)/, 'Monaco (the playground\'s editor)'],
 ];
 
 /** The file list of a VSIX entry list: paths under `extension/`, without that prefix. */

@@ -95,6 +95,10 @@ describe('package checker (scripts/package.mjs checkPackage)', () => {
       'scripts/package.mjs',
       'spikeworks-0.0.9.vsix',
       '.git/config',
+      'dist/playground/app.js',
+      'playground/index.html',
+      'dist/monaco-editor/editor.main.js',
+      'dist/codicon.ttf',
     ];
     for (const path of bad) {
       const problems = checkPackage([...goodListing(), { path: `extension/${path}`, size: 10 }], { manifest, vsixBytes: 1_000_000 });

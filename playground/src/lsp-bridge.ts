@@ -123,7 +123,7 @@ export class LspBridge {
   }
 
   /** The text checked and lowered to the model IR by the server (browser-requests.ts). */
-  lower(uri: string, text: string): Promise<LowerModelResult> {
+  lowerModel(uri: string, text: string): Promise<LowerModelResult> {
     return this.connection.sendRequest(LOWER_MODEL, { uri, text } satisfies LowerModelParams) as Promise<LowerModelResult>;
   }
 

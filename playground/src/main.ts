@@ -196,7 +196,7 @@ async function runModel(): Promise<void> {
   const { model, name } = current;
   say('');
   ui.runStatus.textContent = 'checking…';
-  const lowered = await bridge.lower(model.uri.toString(), model.getValue());
+  const lowered = await bridge.lowerModel(model.uri.toString(), model.getValue());
   if (!lowered.ok) {
     const first = lowered.diagnostics[0];
     const fileRead = lowered.diagnostics.find((d) => FILE_CODES.has(d.code));
