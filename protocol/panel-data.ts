@@ -2,6 +2,7 @@
 // protocol/traces.ts): the run's shape, streamed spikes and samples, its status, the shared
 // time cursor. Plain data; typed arrays travel as such. Spikes travel as protocol/sim.ts's
 // PopulationSpikes, the one shape from the engine to the panels.
+import type { ModelIR } from './ir';
 import type { PopulationShape, PopulationSpikes } from './sim';
 
 export const PANEL_PROTOCOL_VERSION = 1;
@@ -10,6 +11,12 @@ export const PANEL_PROTOCOL_VERSION = 1;
 export interface PopulationInfo extends PopulationShape {
   /** Whether its spikes are recorded (a `probe spikes(...)` names it, or none is given). */
   recorded: boolean;
+}
+
+/** Populations whose spikes the engine records (PopulationInfo.recorded): those named by spike probes, or all. */
+export function recordedPopulations(ir: ModelIR): Set<string> {
+  const named = ir.probes.filter((p) => p.variable === 'spikes').flatMap((p) => p.targets.map((t) => t.name));
+  return new Set(named.length ? named : [...ir.populations.map((p) => p.name), ...ir.inputs.filter((i) => i.kind !== 'current_step').map((i) => i.name)]);
 }
 
 export interface TraceInfo {

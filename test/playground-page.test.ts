@@ -230,6 +230,47 @@ describe('the playground in headless Chromium', { skip, timeout: 600_000 }, () =
     await page.close();
   });
 
+  it('hover, peek definition (into the prelude), rename and formatting answer through the bridge', async () => {
+    const page = await open();
+    const lines = COBA.split('\n');
+    const at = (re: RegExp, word: string) => {
+      const l = lines.findIndex((x) => re.test(x));
+      return { lineNumber: l + 1, column: lines[l].indexOf(word) + 2 };
+    };
+    const action = (id: string, pos: { lineNumber: number; column: number }) => page.evaluate(([a, p]) => {
+      const e = (window as unknown as { spikeworksPlayground: { editor: { setPosition(p: unknown): void; focus(): void; trigger(s: string, id: string, a: unknown): void } } }).spikeworksPlayground.editor;
+      e.setPosition(p);
+      e.focus();
+      e.trigger('test', a as string, null);
+    }, [id, pos] as const);
+    // Hover on the model name: the prelude's CobaLIF.
+    await action('editor.action.showHover', at(/^population exc = CobaLIF/, 'CobaLIF'));
+    await until(page, '/CobaLIF/.test(document.querySelector(".monaco-hover-content")?.textContent ?? "")');
+    await page.keyboard.press('Escape');
+    // Peek definition: the prelude's neurons.snn, where CobaLIF is written.
+    await action('editor.action.peekDefinition', at(/^population exc = CobaLIF/, 'CobaLIF'));
+    await until(page, '/neurons\\.snn/.test(document.querySelector(".peekview-widget")?.textContent ?? "")');
+    await page.keyboard.press('Escape');
+    // Rename population exc → pyr: every use outside comments changes, and the model still checks clean.
+    await action('editor.action.rename', at(/^population exc = CobaLIF/, 'exc'));
+    await page.waitForSelector('.rename-box input', { timeout: 10_000 });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('pyr');
+    await page.keyboard.press('Enter');
+    await until(page, '/population pyr = CobaLIF/.test(window.spikeworksPlayground.model.getValue())');
+    const code = (t: string) => t.split('\n').map((l) => l.replace(/\/\/.*$/, '')).join('\n');
+    const renamed = await editorText(page);
+    assert.equal((code(renamed).match(/\bexc\b/g) ?? []).length, 0, 'exc left in code after the rename');
+    assert.equal((code(renamed).match(/\bpyr\b/g) ?? []).length, (code(COBA).match(/\bexc\b/g) ?? []).length);
+    await until(page, '/checked: no problems/.test(document.getElementById("check-status").textContent)');
+    // Formatting puts back indentation that was taken away (the block's lines are indented by two spaces).
+    await setText(page, COBA.replace(/^ {2}rule: random\(p = 0\.02\)$/m, 'rule: random(p = 0.02)'));
+    const ruleLine = lines.findIndex((x) => x === '  rule: random(p = 0.02)') + 1;
+    await page.evaluate('window.spikeworksPlayground.editor.trigger("test", "editor.action.formatDocument", null)');
+    await until(page, `window.spikeworksPlayground.model.getLineContent(${ruleLine}) === "  rule: random(p = 0.02)"`, 10_000);
+    await page.close();
+  });
+
   it('coba.snn with seed 2 paints the raster with the CLI’s spike count; the results download', async () => {
     const page = await open();
     const dir = mkdtempSync(join(tmpdir(), 'spikeworks-playground-'));

@@ -5,18 +5,12 @@
 // (cross-origin isolated), else the worker is ended; what was streamed until then is kept.
 import type { ModelIR } from '../../protocol/ir';
 import { growableFloat32, growableInt32, type Growable } from '../../protocol/growable';
-import type { RunInfo, RunMessage, RunStatus, TraceChunk, TraceInfo } from '../../protocol/panel-data';
+import { recordedPopulations, type RunInfo, type RunMessage, type RunStatus, type TraceChunk, type TraceInfo } from '../../protocol/panel-data';
 import type { FromWorker, PopulationShape, PopulationSpikes, RunOptions, RunOutput, ToWorker, TraceDelta } from '../../protocol/sim';
-import { traceUnit } from '../../protocol/units';
+import { isConnection, traceUnit } from '../../protocol/units';
 
 /** How long a cancelled worker may take to hand back its output before it is ended (ms). */
 const CANCEL_GRACE_MS = 150;
-
-/** The populations whose spikes the model records (a `probe spikes(...)` names them, or every population and spike source). */
-export function recordedPopulations(ir: ModelIR): Set<string> {
-  const named = ir.probes.filter((p) => p.variable === 'spikes').flatMap((p) => p.targets.map((t) => t.name));
-  return new Set(named.length ? named : [...ir.populations.map((p) => p.name), ...ir.inputs.filter((i) => i.kind !== 'current_step').map((i) => i.name)]);
-}
 
 interface TraceRecord {
   info: TraceInfo;
@@ -66,7 +60,7 @@ export class RunResults {
   addTrace(t: TraceDelta): TraceChunk {
     let rec = this.traces.find((r) => r.info.population === t.population && r.info.variable === t.variable);
     if (!rec) {
-      const synapses = this.ir.connections.some((c) => c.name === t.population);
+      const synapses = isConnection(this.ir, t.population);
       rec = { info: { population: t.population, variable: t.variable, unit: traceUnit(this.ir, t.population, t.variable), neurons: t.neurons, every: t.every, ...(synapses ? { synapses } : {}) }, data: growableFloat32() };
       this.traces.push(rec);
     }

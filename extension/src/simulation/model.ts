@@ -129,12 +129,7 @@ export function dataFiles(ir: ModelIR): string[] {
 }
 
 export { isConnection, traceUnit, unitSymbol } from '../../../protocol/units';
-
-/** Populations whose spikes the engine records: those named by spike probes, or all. */
-export function recordedPopulations(ir: ModelIR): Set<string> {
-  const named = ir.probes.filter((p) => p.variable === 'spikes').flatMap((p) => p.targets.map((t) => t.name));
-  return new Set(named.length ? named : [...ir.populations.map((p) => p.name), ...ir.inputs.filter((i) => i.kind !== 'current_step').map((i) => i.name)]);
-}
+export { recordedPopulations } from '../../../protocol/panel-data';
 
 export function fileName(uri: string): string {
   const p = URI.parse(uri).path;
