@@ -308,6 +308,38 @@ describe('the playground in headless Chromium', { skip, timeout: 600_000 }, () =
     await page.close();
   });
 
+  it('WebGPU in the engine worker (SwiftShader here) gives the CLI’s spike count on WASM', async () => {
+    const page = await open();
+    const dir = mkdtempSync(join(tmpdir(), 'spikeworks-playground-'));
+    const summary = cli(['run', join(repoRoot, 'examples', 'coba.snn'), '--seed', '2', '--duration', '0.15', '--backend', 'wasm', '--out', dir, '--format', 'json']) as { populations: { spikes: number }[] };
+    const cliSpikes = summary.populations.reduce((a, p) => a + p.spikes, 0);
+    await setText(page, COBA.replace(/duration: [^;}\n]+/, 'duration: 150 ms'));
+    await page.selectOption('#backend', 'webgpu');
+    const r = await runWith(page, '2');
+    assert.equal(r.status, 'done');
+    assert.match(await text(page, 'run-status'), /webgpu/);
+    assert.equal(r.spikes, cliSpikes);
+    await page.close();
+  });
+
+  it('works offline once loaded: the service worker serves the build', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(base);
+    // The first load installs it (and its cache of the build); the next load is served through it.
+    await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
+    await page.reload();
+    await until(page, 'navigator.serviceWorker.controller !== null', 30_000);
+    await until(page, 'window.spikeworksPlayground && window.spikeworksPlayground.firstCheckMs !== undefined', 60_000);
+    await context.setOffline(true);
+    await page.reload();
+    await until(page, 'window.spikeworksPlayground && window.spikeworksPlayground.firstCheckMs !== undefined', 60_000);
+    assert.equal(await editorText(page), COBA);
+    assert.match(await text(page, 'check-status'), /checked: no problems/);
+    await context.close();
+  });
+
   it('a share link reproduces the model and the seed in a new page', async () => {
     const page = await open();
     const edited = COBA.replace('population exc = CobaLIF[3200]', 'population exc = CobaLIF[3100]') + '\n// shared: Grüße, µ, 日本\n';
