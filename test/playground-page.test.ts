@@ -131,6 +131,8 @@ describe('the playground in headless Chromium', { skip, timeout: 600_000 }, () =
     });
     await page.goto(`${base}?no-sw${hash}`);
     await until(page, 'window.spikeworksPlayground && window.spikeworksPlayground.firstCheckMs !== undefined', 60_000);
+    // The panels' frames load after the first check; the raster has said 'ready' once it shows its empty message.
+    await until(page, '[...document.querySelectorAll("iframe")].every((f) => f.src && f.contentDocument?.readyState === "complete")');
     return page;
   }
   const text = (page: Page, id: string) => page.evaluate((i) => document.getElementById(i)?.textContent ?? '', id);
