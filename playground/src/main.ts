@@ -17,6 +17,7 @@ import './playground.css';
 import { inputFilesOf } from '../../sim-host/src/core/input-files';
 import type { RunMessage } from '../../protocol/panel-data';
 
+performance.mark('spikeworks:modules');
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 type Theme = 'light' | 'dark';
@@ -73,6 +74,7 @@ const editor = monaco.editor.create(ui.editor, {
   ariaLabel: 'Model editor (.snn). Ctrl+Enter runs the model; Ctrl+M toggles whether Tab moves the focus.',
 });
 
+performance.mark('spikeworks:editor');
 let diagnosticsSeen: { uri: string; version: number | undefined; at: number; errors: number; warnings: number } | undefined;
 const bridge = new LspBridge(languageServerWorker, {
   onDiagnostics: (uri, diagnostics) => {
@@ -83,6 +85,10 @@ const bridge = new LspBridge(languageServerWorker, {
       ui.checkStatus.textContent = errors ? `${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''} (F8: next)` : warnings ? `checked: ${warnings} warning${warnings === 1 ? '' : 's'}` : 'checked: no problems';
       ui.checkStatus.dataset.errors = String(errors);
       // From the start of navigation (performance.now()'s origin): page load to a checked model.
+      if (firstCheck === undefined) {
+        performance.mark('spikeworks:checked');
+        checked();
+      }
       firstCheck ??= performance.now();
       setTimeout(loadPanels, 0);
       const file = diagnostics.find((d) => FILE_CODES.has(String(d.code)));
@@ -294,7 +300,10 @@ ui.theme.addEventListener('click', () => {
 applyTheme(theme);
 
 // ---- what this browser lacks ----
-const caps = detect().then((c) => {
+// After the first check (the adapter request and the cache's downloads wait for the editor).
+let checked!: () => void;
+const firstChecked = new Promise<void>((r) => (checked = r));
+const caps = firstChecked.then(detect).then((c) => {
   const lines = [c.webgpuNote, ...c.notes].filter((x): x is string => !!x);
   if (c.webgpu === 'hardware') lines.unshift(`WebGPU: ${c.adapter} (choose “WebGPU” or “auto” to run on it).`);
   for (const l of lines) {
@@ -309,13 +318,14 @@ const caps = detect().then((c) => {
 
 // ---- offline: the service worker caches this build ----
 if ('serviceWorker' in navigator && location.protocol !== 'file:' && !new URLSearchParams(location.search).has('no-sw')) {
-  navigator.serviceWorker.register('sw.js').catch((e: Error) => console.warn(`offline cache unavailable: ${e.message}`));
+  void firstChecked.then(() => navigator.serviceWorker.register('sw.js')).catch((e: Error) => console.warn(`offline cache unavailable: ${e.message}`));
 }
 
 setRunning(false);
 const ready = (async () => {
   await openFromLocation();
   await bridge.ready;
+  performance.mark('spikeworks:server-ready');
   editor.focus();
 })();
 
