@@ -181,6 +181,35 @@ describe('the playground in headless Chromium', { skip, timeout: 600_000 }, () =
     await page.close();
   });
 
+  it('is keyboard accessible: Tab reaches every control, arrows switch the result tabs, Ctrl+Enter runs', async () => {
+    const page = await open();
+    // From the top of the page: the skip link is the first stop.
+    await page.evaluate('document.querySelector(".skip").focus()');
+    const reached: string[] = [];
+    for (let k = 0; k < 40; k++) {
+      await page.keyboard.press('Tab');
+      const id = (await page.evaluate('document.activeElement.id || document.activeElement.className')) as string;
+      reached.push(id);
+      if (id === 'tab-raster') break;
+      // In the editor Tab indents; Ctrl+M (said in its label and the status line) makes Tab move on.
+      if (id === 'native-edit-context' && !reached.includes('Control+M')) {
+        await page.keyboard.press('Control+M');
+        reached.push('Control+M');
+      }
+    }
+    for (const id of ['examples', 'run', 'seed', 'backend', 'share', 'theme', 'tab-raster']) assert.ok(reached.includes(id), `Tab never reached #${id}: ${reached.join(', ')}`);
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate('document.activeElement.id'), 'tab-traces');
+    assert.equal(await page.isVisible('#panel-traces'), true);
+    assert.equal(await page.isVisible('#panel-raster'), false);
+    await page.keyboard.press('ArrowLeft');
+    // Ctrl+Enter from outside the editor runs the model.
+    await page.fill('#seed', '2');
+    await page.keyboard.press('Control+Enter');
+    await until(page, 'document.getElementById("run-status").dataset.status === "done"', 120_000);
+    await page.close();
+  });
+
   it('a unit mistake typed in the editor shows a marker with the CLI’s message', async () => {
     const page = await open();
     // Line 22 is `  weight: 6 nS …`: delete the unit, as a user would.
