@@ -18,7 +18,7 @@ export const NODE_STUBS = {
     build.onLoad({ filter: /.*/, namespace: 'node-stub' }, (a) => ({
       loader: 'js',
       contents: a.path === 'node:path'
-        ? 'export const resolve = (...p) => p.join("/"); export const join = (...p) => p.join("/"); export const dirname = (p) => p.replace(/\\/[^/]*$/, ""); export default { resolve, join, dirname };'
+        ? 'export const resolve = (...p) => p.join("/"); export const join = (...p) => p.join("/"); export const dirname = (p) => p.replace(/\\/[^/]*$/, ""); export const isAbsolute = (p) => p.startsWith("/"); export const relative = (a, b) => (b.startsWith(a + "/") ? b.slice(a.length + 1) : b === a ? "" : "../" + b); export const sep = "/"; export default { resolve, join, dirname, isAbsolute, relative, sep };'
         : a.path === 'node:url'
           ? 'export const pathToFileURL = (p) => new URL("file://" + p); export default { pathToFileURL };'
           : FS_STUB,
