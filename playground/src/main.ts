@@ -59,28 +59,13 @@ document.documentElement.dataset.theme = theme;
 
 // ---- editor ----
 registerSnn();
-const editor = monaco.editor.create(ui.editor, {
-  language: LANGUAGE_ID,
-  theme: themeName(theme),
-  automaticLayout: true,
-  minimap: { enabled: false },
-  fontSize: 14,
-  tabSize: 2,
-  insertSpaces: true,
-  'semanticHighlighting.enabled': true,
-  wordBasedSuggestions: 'off',
-  scrollBeyondLastLine: false,
-  fixedOverflowWidgets: true,
-  ariaLabel: 'Model editor (.snn). Ctrl+Enter runs the model; Ctrl+M toggles whether Tab moves the focus.',
-});
-
-performance.mark('spikeworks:editor');
+// The server is asked to initialize first: it does so on its thread while the editor is built.
 let diagnosticsSeen: { uri: string; version: number | undefined; at: number; errors: number; warnings: number } | undefined;
 const bridge = new LspBridge(languageServerWorker, {
   onDiagnostics: (uri, diagnostics) => {
     const errors = diagnostics.filter((d) => (d.severity ?? 1) === 1).length;
     const warnings = diagnostics.filter((d) => d.severity === 2).length;
-    diagnosticsSeen = { uri, version: bridge ? current?.model.getVersionId() : undefined, at: performance.now(), errors, warnings };
+    diagnosticsSeen = { uri, version: current?.model.getVersionId(), at: performance.now(), errors, warnings };
     if (uri === current?.model.uri.toString()) {
       ui.checkStatus.textContent = errors ? `${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''} (F8: next)` : warnings ? `checked: ${warnings} warning${warnings === 1 ? '' : 's'}` : 'checked: no problems';
       ui.checkStatus.dataset.errors = String(errors);
@@ -100,6 +85,22 @@ const bridge = new LspBridge(languageServerWorker, {
   },
 });
 let firstCheck: number | undefined;
+const editor = monaco.editor.create(ui.editor, {
+  language: LANGUAGE_ID,
+  theme: themeName(theme),
+  automaticLayout: true,
+  minimap: { enabled: false },
+  fontSize: 14,
+  tabSize: 2,
+  insertSpaces: true,
+  'semanticHighlighting.enabled': true,
+  wordBasedSuggestions: 'off',
+  scrollBeyondLastLine: false,
+  fixedOverflowWidgets: true,
+  ariaLabel: 'Model editor (.snn). Ctrl+Enter runs the model; Ctrl+M toggles whether Tab moves the focus.',
+});
+
+performance.mark('spikeworks:editor');
 
 let current: { name: string; model: monaco.editor.ITextModel; sync: monaco.IDisposable; toldFiles?: boolean } | undefined;
 let counter = 0;
