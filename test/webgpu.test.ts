@@ -54,6 +54,11 @@ function brunelTenth(): ModelIR {
     const size = [...ir.populations, ...ir.inputs].find((p) => p.name === s.name && 'size' in p) as { size: number };
     s.to = Math.min(s.to, size.size - 1);
   }
+  // The probes shrink with their populations (the engine refuses a slice outside its population).
+  for (const pr of ir.probes) for (const s of pr.targets) {
+    const pop = ir.populations.find((p) => p.name === s.name);
+    if (pop) s.to = Math.min(s.to, pop.size - 1);
+  }
   // Recurrent in-degree / 10 with weights × 10 (the same mean input); the external drive as is.
   for (const c of ir.connections) {
     if (c.rule.kind !== 'fixed_indegree' || c.sources[0].name === 'ext') continue;
