@@ -1,0 +1,95 @@
+// Linked variables (issue 14, item 6): `I_mod = linked(drive.v)` makes a population's parameter
+// read another population's variable at the start of every step (Brian2's linked_var). Planted
+// cases with answers known in closed form; the Brian2 comparison (test/engine/linked.snn) is in
+// brian2.test.ts, the misuse errors in test/corpus/invalid/linked_misuse.snn.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Simulation, type RunResult } from '../sim-host/src/engine';
+import { webgpuRefusal } from '../sim-host/src/webgpu/backend';
+import { irOf } from './helpers/model';
+
+/** Samples of `pop.variable` for neuron position m of the probe. */
+function trace(r: RunResult, pop: string, variable: string, m = 0): number[] {
+  const tr = r.traces.find((t) => t.population === pop && t.variable === variable);
+  assert.ok(tr, `no trace ${pop}.${variable}`);
+  const out: number[] = [];
+  for (let k = m; k < tr.data.length; k += tr.neurons.length) out.push(tr.data[k]);
+  return out;
+}
+
+// A source whose v is closed form (v = 10 mV · e^{-t/10 ms}, exact under exponential Euler) and
+// readers that only show what they read: seen = I_mod, a named expression of the parameter.
+const DECAY = `
+model planted_link
+neuron Decay {
+  parameters { tau = 10 ms }
+  state { v: mV = 10 mV + i * 1 mV }
+  equations { dv/dt = -v / tau }
+}
+neuron Reader {
+  parameters { tau = 5 ms; I_mod: mV }
+  state { u: mV = 0 mV }
+  equations { du/dt = (I_mod - u) / tau; seen = I_mod }
+}
+population one = Decay[1]
+population many = Decay[6]
+population wide = Reader[4] { I_mod = linked(one.v) }
+population pair = Reader[6] { I_mod = linked(many.v) }
+population fold = Reader[6] { I_mod = linked(many.v, index = 5 - i / 2) }
+probe seen(wide, pair, fold) every 0.1 ms
+probe u(wide) every 0.1 ms
+simulate { dt: 0.1 ms; duration: 20 ms; seed: 1 }
+`;
+
+describe('linked variables', () => {
+  const r = new Simulation(irOf(DECAY)).run();
+  const v = (k: number, i: number) => (10 + i) * 1e-3 * Math.exp(-(k * 1e-4) / 10e-3);
+  const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 2e-6 * Math.abs(b) + 1e-12, `${what}: ${a} vs ${b}`);
+
+  it('broadcast a source of one neuron to every reader neuron, each step (start-of-step value)', () => {
+    for (let m = 0; m < 4; m++) trace(r, 'wide', 'seen', m).forEach((x, k) => close(x, v(k, 0), `wide[${m}] step ${k}`));
+  });
+
+  it('read neuron i of a source of the same size, or neuron ⌊index⌋', () => {
+    for (let m = 0; m < 6; m++) {
+      trace(r, 'pair', 'seen', m).forEach((x, k) => close(x, v(k, m), `pair[${m}] step ${k}`));
+      trace(r, 'fold', 'seen', m).forEach((x, k) => close(x, v(k, Math.floor(5 - m / 2)), `fold[${m}] step ${k}`));
+    }
+  });
+
+  it('the reader integrates the linked value held over each step (exact solution of du/dt = (I_k − u)/τ)', () => {
+    const a = Math.exp(-1e-4 / 5e-3);
+    let u = 0;
+    trace(r, 'wide', 'u', 0).forEach((x, k) => {
+      close(x, u, `u step ${k}`);
+      u = v(k, 0) + (u - v(k, 0)) * a;
+    });
+  });
+
+  it('the WebGPU backend refuses links with a reason (the run falls back to WASM)', () => {
+    assert.match(webgpuRefusal(irOf(DECAY)) ?? '', /linked variables \(population wide: I_mod = linked\(one\.v\)\)/);
+  });
+
+  it('a source population listed after its reader, and a link from a spiking source, read the same', () => {
+    // Integration order does not matter: the reader below is declared before its source.
+    const text = `
+neuron Tick {
+  parameters { I = 2 }
+  state { x = 0 }
+  equations { dx/dt = I / (10 ms) }
+  spike when x > 1
+  reset { x = 0 }
+}
+neuron R { parameters { p: 1 }; state { y = 0 }; equations { dy/dt = 0 / (1 ms); seen = p } }
+population r = R[3] { p = linked(t.x) }
+population t = Tick[1]
+probe seen(r)
+probe x(t)
+simulate { dt: 0.1 ms; duration: 12 ms; seed: 1 }
+`;
+    const run = new Simulation(irOf(text)).run();
+    const x = trace(run, 't', 'x');
+    assert.ok(run.spikes.find((s) => s.name === 't')!.steps.length >= 2);
+    for (let m = 0; m < 3; m++) assert.deepEqual(trace(run, 'r', 'seen', m), x);
+  });
+});
