@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Simulation, type RunResult } from '../sim-host/src/engine';
 import { webgpuRefusal } from '../sim-host/src/webgpu/backend';
+import { parseAxis, SweepError } from '../sim-host/src/sweep/spec';
+import { parseQuantity } from '../language-server/src/ide';
 import { irOf } from './helpers/model';
 
 /** Samples of `pop.variable` for neuron position m of the probe. */
@@ -68,6 +70,12 @@ describe('linked variables', () => {
 
   it('the WebGPU backend refuses links with a reason (the run falls back to WASM)', () => {
     assert.match(webgpuRefusal(irOf(DECAY)) ?? '', /linked variables \(population wide: I_mod = linked\(one\.v\)\)/);
+  });
+
+  it('a sweep refuses a linked parameter and sets the source\'s', () => {
+    const ir = irOf(DECAY);
+    assert.throws(() => parseAxis(ir, 'wide.I_mod=0mV:1mV:3', parseQuantity), (e: unknown) => e instanceof SweepError && /wide\.I_mod is linked to one\.v .*a sweep cannot set it/.test(e.message));
+    assert.equal(parseAxis(ir, 'one.tau=5ms:10ms:2', parseQuantity).values.length, 2);
   });
 
   it('a source population listed after its reader, and a link from a spiking source, read the same', () => {
