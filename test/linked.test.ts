@@ -9,6 +9,11 @@ import { webgpuRefusal } from '../sim-host/src/webgpu/backend';
 import { parseAxis, SweepError } from '../sim-host/src/sweep/spec';
 import { parseQuantity } from '../language-server/src/ide';
 import { irOf } from './helpers/model';
+import { freshProgram } from './helpers/corpus';
+import { complete } from '../language-server/src/features/completion';
+import { hover } from '../language-server/src/features/hover';
+import { semanticTokens, TOKEN_TYPES } from '../language-server/src/features/tokens';
+import { LineIndex } from '../language-server/src/text';
 
 /** Samples of `pop.variable` for neuron position m of the probe. */
 function trace(r: RunResult, pop: string, variable: string, m = 0): number[] {
@@ -99,5 +104,62 @@ simulate { dt: 0.1 ms; duration: 12 ms; seed: 1 }
     const x = trace(run, 't', 'x');
     assert.ok(run.spikes.find((s) => s.name === 't')!.steps.length >= 2);
     for (let m = 0; m < 3; m++) assert.deepEqual(trace(run, 'r', 'seen', m), x);
+  });
+});
+
+describe('linked variables in the editor', () => {
+  const uri = 'file:///tmp/linked-editor.snn';
+  const analyze = (text: string) => {
+    const program = freshProgram();
+    program.setText(uri, text);
+    return program.analyze(uri);
+  };
+  const MODEL = `
+neuron Src { parameters { tau = 10 ms; g = 1 nS }; state { v: mV = 0 mV }; equations { dv/dt = -v / tau; half = v / 2 } }
+neuron Rd { parameters { tau = 10 ms; I_mod: mV }; state { u: mV = 0 mV }; equations { du/dt = (I_mod - u) / tau } }
+population src = Src[10]
+population rd = Rd[10] { I_mod = linked(src.v) }
+simulate { dt: 0.1 ms; duration: 10 ms }
+`;
+  const at = (marker: string) => {
+    const text = MODEL.replace('linked(src.v)', marker);
+    const k = text.indexOf('|');
+    return complete(analyze(text.replace('|', '')), k).map((c) => c.label);
+  };
+
+  it('completion offers linked after =, other populations inside linked(, and their variables after the dot', () => {
+    assert.ok(at('|').includes('linked'));
+    assert.deepEqual(at('linked(|'), ['src']);
+    assert.deepEqual(at('linked(src.|').sort(), ['g', 'tau', 'v']);
+  });
+
+  it('hover explains linked and names the source population and variable; tokens mark linked as a function', () => {
+    const a = analyze(MODEL);
+    assert.deepEqual(a.diagnostics.filter((d) => d.severity === 1), []);
+    assert.match(hover(a, MODEL.indexOf('linked(') + 2)?.markdown ?? '', /start of each step.*linked_var/);
+    assert.match(hover(a, MODEL.indexOf('src.v)') + 1)?.markdown ?? '', /population src = Src\[10\]/);
+    assert.match(hover(a, MODEL.indexOf('src.v)') + 4)?.markdown ?? '', /state Src\.v/);
+    const data = semanticTokens(a, new LineIndex(MODEL), () => false);
+    const lines = new LineIndex(MODEL);
+    const pos = lines.position(MODEL.indexOf('linked('));
+    let line = 0;
+    let col = 0;
+    let found: string | undefined;
+    for (let k = 0; k < data.length; k += 5) {
+      line += data[k];
+      col = data[k] === 0 ? col + data[k + 1] : data[k + 1];
+      if (line === pos.line && col === pos.character) found = TOKEN_TYPES[data[k + 3]];
+    }
+    assert.equal(found, 'function');
+  });
+
+  it('a size mismatch offers index = … as the fix, which checks clean', () => {
+    const text = MODEL.replace('Rd[10]', 'Rd[4]');
+    const d = analyze(text).diagnostics.find((x) => x.code === 'size-mismatch');
+    const fix = d?.fixes?.[0];
+    assert.ok(fix && fix.kind === 'replace');
+    const fixed = text.slice(0, fix.start) + fix.text + text.slice(fix.end);
+    assert.match(fixed, /linked\(src\.v, index = i \* 10 \/ 4\)/);
+    assert.deepEqual(analyze(fixed).diagnostics.filter((x) => x.severity === 1), []);
   });
 });
