@@ -35,16 +35,17 @@ neuron Decay {
 }
 neuron Reader {
   parameters { tau = 5 ms; I_mod: mV }
-  state { u: mV = 0 mV }
+  state { u: mV = 0 mV; got: mV = 0 mV }
   equations { du/dt = (I_mod - u) / tau; seen = I_mod }
 }
 population one = Decay[1]
 population many = Decay[6]
-population wide = Reader[4] { I_mod = linked(one.v) }
+population wide = Reader[4] { I_mod = linked(one.v); every 0.1 ms { got = I_mod } }
 population pair = Reader[6] { I_mod = linked(many.v) }
 population fold = Reader[6] { I_mod = linked(many.v, index = 5 - i / 2) }
 probe seen(wide, pair, fold) every 0.1 ms
 probe u(wide) every 0.1 ms
+probe got(wide) every 0.1 ms
 simulate { dt: 0.1 ms; duration: 20 ms; seed: 1 }
 `;
 
@@ -55,6 +56,10 @@ describe('linked variables', () => {
 
   it('broadcast a source of one neuron to every reader neuron, each step (start-of-step value)', () => {
     for (let m = 0; m < 4; m++) trace(r, 'wide', 'seen', m).forEach((x, k) => close(x, v(k, 0), `wide[${m}] step ${k}`));
+  });
+
+  it('a scheduled operation reading a linked parameter sees the value of this step', () => {
+    trace(r, 'wide', 'got', 1).forEach((x, k) => close(x, v(k, 0), `got step ${k}`));
   });
 
   it('read neuron i of a source of the same size, or neuron ⌊index⌋', () => {
@@ -74,7 +79,7 @@ describe('linked variables', () => {
   });
 
   it('the WebGPU backend refuses links with a reason (the run falls back to WASM)', () => {
-    assert.match(webgpuRefusal(irOf(DECAY)) ?? '', /linked variables \(population wide: I_mod = linked\(one\.v\)\)/);
+    assert.match(webgpuRefusal(irOf(DECAY.replace('; every 0.1 ms { got = I_mod }', ''))) ?? '', /linked variables \(population wide: I_mod = linked\(one\.v\)\)/);
   });
 
   it('a sweep refuses a linked parameter and sets the source\'s', () => {

@@ -213,8 +213,11 @@ export class Simulation {
         if (sets) for (const { cs, value } of sets) memF.fill(value, (cs.pop.state.get(cs.variable)! >> 2) + cs.from, (cs.pop.state.get(cs.variable)! >> 2) + cs.to + 1);
         // Scheduled operations (every / at), in the start slot as Brian2's run_regularly: before
         // probes sample and before the state update.
+        // Linked parameters from their sources' start-of-step values: before the scheduled
+        // operations (which may read them) and again after (which may change the sources), so
+        // that the probes and the update see the values the step uses.
+        if (link && schedule) link(t);
         if (schedule) schedule(t);
-        // Linked parameters from their sources' start-of-step values, as the probes see them.
         if (link) link(t);
         for (const tr of traces) {
           if (t % tr.everySteps !== 0) continue;
