@@ -2,13 +2,17 @@
 // read another population's variable at the start of every step (Brian2's linked_var). Planted
 // cases with answers known in closed form; the Brian2 comparison (test/engine/linked.snn) is in
 // brian2.test.ts, the misuse errors in test/corpus/invalid/linked_misuse.snn.
+import Ajv2020 from 'ajv/dist/2020';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { Simulation, type RunResult } from '../sim-host/src/engine';
 import { webgpuRefusal } from '../sim-host/src/webgpu/backend';
 import { parseAxis, SweepError } from '../sim-host/src/sweep/spec';
 import { parseQuantity } from '../language-server/src/ide';
 import { irOf } from './helpers/model';
+import { repoRoot } from './helpers/build';
 import { freshProgram } from './helpers/corpus';
 import { complete } from '../language-server/src/features/completion';
 import { hover } from '../language-server/src/features/hover';
@@ -56,6 +60,31 @@ describe('linked variables', () => {
 
   it('broadcast a source of one neuron to every reader neuron, each step (start-of-step value)', () => {
     for (let m = 0; m < 4; m++) trace(r, 'wide', 'seen', m).forEach((x, k) => close(x, v(k, 0), `wide[${m}] step ${k}`));
+  });
+
+  it('lower to schema-valid IR: links with the index as whole source neurons (⌊i / 10⌋)', () => {
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(fs.readFileSync(path.join(repoRoot, 'protocol/ir.schema.json'), 'utf8')));
+    const ir = irOf({ file: 'test/engine/linked.snn' });
+    assert.ok(validate(ir), JSON.stringify(validate.errors?.slice(0, 3)));
+    const groups = ir.populations.find((p) => p.name === 'groups')!;
+    assert.deepEqual(groups.links, [{ parameter: 'v_drive', source: 'pace', variable: 'v', index: Array.from({ length: 100 }, (_, i) => Math.floor(i / 10)) }]);
+    assert.deepEqual(ir.populations.find((p) => p.name === 'shared')!.links, [{ parameter: 'v_drive', source: 'one', variable: 'v' }]);
+    assert.equal(groups.parameters.v_drive, undefined);
+  });
+
+  it('the engine refuses links the checker would refuse (IR from elsewhere): self, chained, sizes, index, unknown variable', () => {
+    const refuse = (edit: (ir: ReturnType<typeof irOf>) => void, re: RegExp) => {
+      const ir = irOf(DECAY);
+      edit(ir);
+      assert.throws(() => new Simulation(ir), re);
+    };
+    const pop = (ir: ReturnType<typeof irOf>, name: string) => ir.populations.find((p) => p.name === name)!;
+    refuse((ir) => (pop(ir, 'wide').links![0].source = 'wide'), /reads another population/);
+    refuse((ir) => (pop(ir, 'pair').links![0] = { parameter: 'I_mod', source: 'wide', variable: 'I_mod' }), /wide has 4 neurons and pair 6|is linked itself/);
+    refuse((ir) => (pop(ir, 'wide').links![0] = { parameter: 'I_mod', source: 'pair', variable: 'I_mod' }), /pair\.I_mod is linked itself/);
+    refuse((ir) => (pop(ir, 'wide').links![0].source = 'many'), /many has 6 neurons and wide 4; give an index/);
+    refuse((ir) => (pop(ir, 'fold').links![0].index![2] = 6), /the index needs 6 whole numbers in 0\.\.5/);
+    refuse((ir) => (pop(ir, 'wide').links![0].variable = 'w'), /w is not a state variable or parameter of Decay/);
   });
 
   it('a scheduled operation reading a linked parameter sees the value of this step', () => {
