@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { Simulation, type RunResult } from '../sim-host/src/engine';
+import { Simulation } from '../sim-host/src/engine';
+import { trace } from './examples/helpers';
 import { webgpuRefusal } from '../sim-host/src/webgpu/backend';
 import { parseAxis, SweepError } from '../sim-host/src/sweep/spec';
 import { parseQuantity } from '../language-server/src/ide';
@@ -18,15 +19,6 @@ import { complete } from '../language-server/src/features/completion';
 import { hover } from '../language-server/src/features/hover';
 import { semanticTokens, TOKEN_TYPES } from '../language-server/src/features/tokens';
 import { LineIndex } from '../language-server/src/text';
-
-/** Samples of `pop.variable` for neuron position m of the probe. */
-function trace(r: RunResult, pop: string, variable: string, m = 0): number[] {
-  const tr = r.traces.find((t) => t.population === pop && t.variable === variable);
-  assert.ok(tr, `no trace ${pop}.${variable}`);
-  const out: number[] = [];
-  for (let k = m; k < tr.data.length; k += tr.neurons.length) out.push(tr.data[k]);
-  return out;
-}
 
 // A source whose v is closed form (v = 10 mV · e^{-t/10 ms}, exact under exponential Euler) and
 // readers that only show what they read: seen = I_mod, a named expression of the parameter.
@@ -135,7 +127,7 @@ probe x(t)
 simulate { dt: 0.1 ms; duration: 12 ms; seed: 1 }
 `;
     const run = new Simulation(irOf(text)).run();
-    const x = trace(run, 't', 'x');
+    const x = trace(run, 't', 'x', 0);
     assert.ok(run.spikes.find((s) => s.name === 't')!.steps.length >= 2);
     for (let m = 0; m < 3; m++) assert.deepEqual(trace(run, 'r', 'seen', m), x);
   });
