@@ -129,6 +129,15 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
     console.log(`  schedule_lif: ${n} spikes, all within one dt of Brian2's; I_e within ${worst.toExponential(1)} (f32)`);
   });
 
+  it('linked variables (linked_var, broadcast and index) read start-of-step values: same spikes', () => {
+    const a = ours('linked');
+    const b = brian('linked');
+    const counts = ['shared', 'groups', 'pace', 'one'].map((p) => compareSpikes(a, b, p));
+    // The followers spike only as their pacemakers' v lets them (a follower alone stays below V_th).
+    assert.ok(counts[0] > 1000 && counts[1] > 1000, `${counts} spikes`);
+    console.log(`  linked: ${counts.join(' + ')} spikes (shared, groups, pace, one), all within one dt of Brian2's`);
+  });
+
   it('Izhikevich (rk2) under current steps', () => {
     const a = ours('izhikevich_step');
     const b = brian('izhikevich_step');

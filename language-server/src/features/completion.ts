@@ -182,6 +182,13 @@ const FROM_FILE: Completion = {
   insertText: 'from_file("${1:data.csv}", column = "${2:name}", unit = ${3:ms})', snippet: true,
 };
 
+/** Another population's variable read every step (LANGUAGE.md "Linked variables"). */
+const LINKED: Completion = {
+  label: 'linked', kind: 'function', detail: "another population's variable",
+  doc: "Sets a parameter from another population's state variable or parameter at the start of every step (Brian2's linked_var): linked(drive.v) — the source has one neuron or as many as this population — or linked(drive.v, index = i / 10) (neuron ⌊index⌋ of the source).",
+  insertText: 'linked(${1:population}.${2:v})', snippet: true,
+};
+
 /** In `refractory …`: `when` first, `holding [` after the period or condition, held variables inside the list. */
 function refractoryCompletions(m: ModelInfo | undefined, before: string): Completion[] | undefined {
   if (!/^\s*refractory\b/.test(before)) return undefined;
@@ -202,7 +209,14 @@ function inPopulation(a: FileAnalysis, p: A.PopulationDef, before: string): Comp
   const m = a.models.get(p.model.name);
   const key = /^\s*([A-Za-z_]\w*)\s*:\s*[A-Za-z_]*$/.exec(before);
   if (key) return key[1] === 'layout' ? ['ring', 'line', 'grid(rows = ${1:10}, cols = ${2:10})'].map((x) => ({ label: x.replace(/\$\{\d:(\d+)\}/g, '$1'), kind: 'value' as const, insertText: x, snippet: x.includes('$') })) : [];
-  if (/=\s*[A-Za-z_]*$/.test(before)) return [...Object.entries(DISTRIBUTIONS).map(([k, v]) => ({ label: k, kind: 'function' as const, doc: v.doc, insertText: `${k}(${v.params.map((x, i) => `\${${i + 1}:${x}}`).join(', ')})`, snippet: true })), FROM_FILE];
+  // linked(pop.var): populations, then that population's state variables and parameters.
+  const linkVar = /\blinked\(\s*([A-Za-z_]\w*)\.[A-Za-z_]*$/.exec(before);
+  if (linkVar) {
+    const src = a.network.get(linkVar[1]);
+    return src?.kind === 'population' && src.model ? varCompletions(src.model, (k) => k !== 'alias', false) : [];
+  }
+  if (/\blinked\(\s*[A-Za-z_]*$/.test(before)) return network(a, ['population']).filter((c) => c.label !== p.name.name);
+  if (/=\s*[A-Za-z_]*$/.test(before)) return [...Object.entries(DISTRIBUTIONS).map(([k, v]) => ({ label: k, kind: 'function' as const, doc: v.doc, insertText: `${k}(${v.params.map((x, i) => `\${${i + 1}:${x}}`).join(', ')})`, snippet: true })), FROM_FILE, LINKED];
   if (!/^\s*[A-Za-z_]*$/.test(before)) return [];
   const out = m ? varCompletions(m, (k) => k !== 'alias', true) : [];
   for (const [k, spec] of Object.entries(POPULATION)) out.push({ label: k, kind: 'property', detail: 'property', doc: spec.doc, insertText: `${k}: ` });

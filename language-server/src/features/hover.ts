@@ -62,6 +62,7 @@ const KEYWORD_DOCS: Record<string, string> = {
   on_post: 'Statements run when the postsynaptic neuron spikes.',
   summed: '`summed { target = expr }`: every step, before the neurons are integrated, the connection\'s target variable of each postsynaptic neuron is set to the sum of expr over its synapses (gap junctions, nonlinear synapses; Brian2\'s `(summed)`).',
   every: 'In a population: `every 10 ms { I_e = 100 pA * rand() }` runs the statements on each neuron at t = 0, 10 ms, 20 ms, … (at the start of the step, before the state update; Brian2\'s `run_regularly`). In a probe: the sampling interval.',
+  linked: "In a population: `I_mod = linked(drive.v)` sets the parameter I_mod of every neuron, at the start of each step, to population drive's v (drive of one neuron, or as many as this population: neuron i), or with `linked(drive.v, index = i / 10)` to neuron ⌊index⌋ of drive; start-of-step values, whatever the order the populations are integrated in (Brian2's `linked_var`).",
   at: 'In a population: `at 200 ms { I_e = 0.5 nA }` or `at [100 ms, 300 ms] { … }` runs the statements on each neuron once at each given time (at the start of that step, before the state update).',
 };
 

@@ -34,7 +34,7 @@ export function semanticTokens(a: FileAnalysis, lines: LineIndex, isPrelude: (ur
         if (isPrelude(r.sym.uri)) mods |= 4;
       } else if (prev && (prev.kind === 'number' || (prev.kind === 'punct' && !t.spaced && (prev.text === '/' || prev.text === '*' || prev.text === ':'))) && isUnitSymbol(t.text)) type = 'enumMember';
       else if (KEYWORDS.has(t.text)) type = 'keyword';
-      else if (FUNCTIONS[t.text] || DISTRIBUTIONS[t.text] || RULES[t.text]) type = 'function';
+      else if (FUNCTIONS[t.text] || DISTRIBUTIONS[t.text] || RULES[t.text] || t.text === 'linked') type = 'function';
       else if (CONNECT[t.text]) type = 'property';
     }
     if (type) items.push({ start: t.start, len: t.end - t.start, type, mods });
