@@ -17,6 +17,7 @@ import { checkConnect } from './connect';
 import { Checker } from './context';
 import { checkDrives, checkRunFiles, checkTimeConstants } from './deferred';
 import { checkScheduleTimes } from './schedule';
+import { checkCompartmentStability } from './compartments';
 import { checkImport } from './imports';
 import { checkModel } from './models';
 import { declareNetwork } from './network';
@@ -108,6 +109,7 @@ export function runChecks(uri: string, file: A.SnnFile, ctx: CheckContext, isPre
   checkTimeConstants(cx);
   checkDrives(cx);
   checkScheduleTimes(cx);
+  checkCompartmentStability(cx);
   const totals = checkSize(cx);
   if (cx.diags.length > MAX_DIAGNOSTICS) {
     // Garbage input: the first errors say enough; thousands more only slow the editor down.
