@@ -160,6 +160,17 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
     compareTrace(a, b, 'neurons', 'v');
   });
 
+  it('a two-compartment neuron (examples/two_compartment.snn: soma and dendrite coupled by an axial conductance, flattened into coupled ODEs) spikes as the same equations in Brian2', () => {
+    const a = new Simulation(irOf({ file: 'examples/two_compartment.snn' })).run();
+    const b = brian('two_compartment');
+    const n = compareSpikes(a, b, 'cell');
+    // 150 pA into the dendrite stays below threshold; 300 and 500 pA fire (104 spikes in both, measured).
+    assert.ok(n > 90, `${n} spikes`);
+    assert.equal(spikesOf(a, 'cell')!.neurons.filter((x) => x === 0).length, 0);
+    compareTrace(a, b, 'cell', 'soma_v');
+    compareTrace(a, b, 'cell', 'dend_v');
+  });
+
   it('refractoriness forms: a refractory condition (refractory when; re-armed by a one-step dip; on adaptation, holding [v]), blocking without holding (holding []), the default hold', () => {
     const a = ours('refractory_forms');
     const b = brian('refractory_forms');
