@@ -177,6 +177,8 @@ export interface CompartmentDef extends Span {
   parameters: Decl[];
   state: Decl[];
   equations: Equation[];
+  /** Its parameters / state / equations blocks (completion). */
+  sections: Section[];
 }
 
 /** `couple a, b { g: 10 nS }`: an axial conductance between two compartments. */

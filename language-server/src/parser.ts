@@ -571,7 +571,7 @@ class Parser {
 
   private parseCompartment(): A.CompartmentDef {
     const name = this.ident('a compartment name')!;
-    const c: A.CompartmentDef = { name, locals: [], parameters: [], state: [], equations: [], start: name.start, end: name.end };
+    const c: A.CompartmentDef = { name, locals: [], parameters: [], state: [], equations: [], sections: [], start: name.start, end: name.end };
     c.end = this.block(name, `compartment ${name.name}`, () => {
       const t = this.tok;
       if (t.kind !== 'ident' || !COMPARTMENT_SECTIONS.includes(t.text) || !(this.is('{', this.peek()) || this.is(':', this.peek()))) {
@@ -584,11 +584,12 @@ class Parser {
       const kw: A.Ident = { name: t.text, start: t.start, end: t.end };
       this.next();
       this.eat(':');
-      this.block(kw, `${kw.name} of compartment ${name.name}`, () => {
+      const end = this.block(kw, `${kw.name} of compartment ${name.name}`, () => {
         if (kw.name === 'equations') c.equations.push(this.parseEquation());
         else (kw.name === 'state' ? c.state : c.parameters).push(this.parseDecl());
         this.endStatement();
       }, true);
+      c.sections.push({ keyword: kw, start: kw.start, end });
     });
     for (const d of [...c.parameters, ...c.state]) c.locals.push(d.name.name);
     for (const e of c.equations) if (e.kind === 'alias') c.locals.push(e.name.name);
