@@ -7,6 +7,16 @@ import { describe, it } from 'node:test';
 import { Simulation } from '../sim-host/src/engine';
 import { spectralRadius } from '../language-server/src/check/compartments';
 import { irOf, outcomeOf } from './helpers/model';
+import { freshProgram } from './helpers/corpus';
+import { complete } from '../language-server/src/features/completion';
+import { hover } from '../language-server/src/features/hover';
+import { outline } from '../language-server/src/features/outline';
+import { semanticTokens, TOKEN_TYPES } from '../language-server/src/features/tokens';
+import { prepareRename } from '../language-server/src/features/navigation';
+import { LineIndex } from '../language-server/src/text';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from './helpers/build';
 
 // Soma and dendrite: C = 100 pF, g_l = 10 nS, E_l = −70 mV each, axial g = 15 nS, 200 pA into
 // the soma. With S = (v_s + v_d)/2 − E_l and D = v_s − v_d:
@@ -67,7 +77,6 @@ describe('multicompartment neurons', () => {
       // The axial current into the soma is g·(v_d − v_s) = −g·D.
       assert.ok(Math.abs(axial.data[k] - G * (c.dend - c.soma)) < 1e-14 + 1e-4 * G * 5e-3, `I_axial at ${t}: ${axial.data[k]}`);
     }
-    if (process.env.SHOW) console.log(`rk4 worst ${worst * 1e6} µV`);
     assert.ok(worst < 1e-7, `largest deviation from the closed form ${worst * 1e6} µV`);
     const last = soma.data.length - 1;
     // After 60 ms = 6 τ1 both are within 0.03 mV of the steady state the conductances give.
@@ -79,7 +88,6 @@ describe('multicompartment neurons', () => {
     const soma = r.traces.find((t) => t.variable === 'soma_v')!;
     let worst = 0;
     for (let k = 0; k < soma.data.length; k++) worst = Math.max(worst, Math.abs(soma.data[k] - closed(k * soma.every).soma));
-    if (process.env.SHOW) console.log(`exact worst ${worst * 1e3} mV`);
     assert.ok(worst < 2e-5, `largest deviation ${worst * 1e3} mV`);
   });
 
@@ -123,5 +131,76 @@ describe('multicompartment neurons', () => {
     assert.ok(Math.abs(spectralRadius([[-150, 100], [200, -250]]) - 350) < 1e-9);
     // A symmetric chain a–b–c with unit capacitances: [[−2, 1, 0], [1, −2, 1], [0, 1, −2]] has λ = −2 ± √2, −2.
     assert.ok(Math.abs(spectralRadius([[-2, 1, 0], [1, -2, 1], [0, 1, -2]]) - (2 + Math.SQRT2)) < 1e-12);
+  });
+
+  describe('in the editor', () => {
+    const uri = 'file:///virtual/two_compartment.snn';
+    const text = fs.readFileSync(path.join(repoRoot, 'examples/two_compartment.snn'), 'utf8');
+    const program = freshProgram();
+    program.setText(uri, text);
+    const a = () => program.analyze(uri);
+    const at = (needle: string, k = 0) => text.indexOf(needle) + k;
+
+    it('the example checks clean', () => {
+      assert.deepEqual(a().diagnostics.filter((d) => d.severity === 1 || d.severity === 2).map((d) => d.message), []);
+    });
+
+    it("completion: in a compartment's equations its own names unprefixed and I_axial; in couple the compartments; in compartments couple", () => {
+      const eq = at('dv/dt = (g_l*(E_l - v) + I_axial) / C_m') + 'dv/dt = ('.length;
+      const labels = complete(a(), eq).map((c) => c.label);
+      for (const l of ['v', 'g_l', 'C_m', 'I_axial', 'E_l', 'dend_v']) assert.ok(labels.includes(l), `${l} in ${labels.join(' ')}`);
+      assert.ok(!labels.includes('soma_v'), 'soma_v is v inside soma');
+      const cp = complete(a(), at('couple soma, dend') + 'couple '.length).map((c) => c.label);
+      assert.deepEqual(cp.sort(), ['dend', 'soma']);
+      const top = complete(a(), at('    couple') + 4).map((c) => c.label);
+      assert.ok(top.includes('couple') && top.includes('compartment'), top.join(' '));
+      const sec = complete(a(), at('      state { v: mV = -70 mV }\n      equations { dv/dt = (g_l') + 6).map((c) => c.label);
+      assert.deepEqual(sec.sort(), ['equations', 'parameters', 'state']);
+    });
+
+    it('hover: a compartment name lists its flattened variables and couplings; a flattened name is a state variable', () => {
+      const h = hover(a(), at('couple soma, dend') + 'couple soma, d'.length)!;
+      assert.match(h.markdown, /compartment TwoCompartment\.dend/);
+      assert.match(h.markdown, /dend_I_e/);
+      assert.match(h.markdown, /coupled to soma \(g = 10 nS\)/);
+      const v = hover(a(), at('spike when soma_v') + 'spike when '.length + 2)!;
+      assert.match(v.markdown, /state TwoCompartment\.soma_v: mV/);
+      assert.match(hover(a(), at('compartments {') + 2)!.markdown, /Multicompartment neuron/);
+    });
+
+    it('outline: compartments are children of the neuron, their variables inside them', () => {
+      const n = outline(a()).find((x) => x.name === 'TwoCompartment')!;
+      const comps = n.children.filter((c) => c.detail === 'compartment');
+      assert.deepEqual(comps.map((c) => c.name), ['soma', 'dend']);
+      assert.ok(comps[1].children.some((c) => c.name === 'dend_I_e') && comps[0].children.some((c) => c.name === 'soma_v'));
+      assert.ok(n.children.some((c) => c.name === 'E_l'), 'model-level parameters stay direct children');
+    });
+
+    it('semantic tokens: compartment names are types, couple a keyword', () => {
+      const data = semanticTokens(a(), new LineIndex(text), () => false);
+      const lines = new LineIndex(text);
+      const typeAt = (off: number) => {
+        const p = lines.position(off);
+        let line = 0, ch = 0;
+        for (let k = 0; k < data.length; k += 5) {
+          line += data[k];
+          ch = data[k] === 0 ? ch + data[k + 1] : data[k + 1];
+          if (line === p.line && ch === p.character) return TOKEN_TYPES[data[k + 3]];
+        }
+        return undefined;
+      };
+      assert.equal(typeAt(at('    soma {') + 4), 'type');
+      assert.equal(typeAt(at('couple soma')), 'keyword');
+      assert.equal(typeAt(at('couple soma, dend') + 'couple soma, '.length), 'type');
+    });
+
+    it('rename of a compartment or a compartment variable is refused with the reason', () => {
+      const r1 = prepareRename(program, uri, at('    dend {') + 5);
+      assert.ok(!r1.ok && /compartment names cannot be renamed/.test(r1.message));
+      const r2 = prepareRename(program, uri, at('spike when soma_v') + 'spike when '.length + 1);
+      assert.ok(!r2.ok && /belongs to a compartment of TwoCompartment/.test(r2.message), JSON.stringify(r2));
+      const r3 = prepareRename(program, uri, at('V_th = -50 mV') + 1);
+      assert.ok(r3.ok, 'model-level names rename as before');
+    });
   });
 });

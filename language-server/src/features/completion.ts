@@ -180,7 +180,7 @@ function inModel(a: FileAnalysis, def: A.ModelDef, offset: number, before: strin
 function inCompartments(m: ModelInfo | undefined, comp: A.CompartmentsDef, offset: number, before: string): Completion[] {
   const names = comp.list.map((c) => c.name.name);
   if (/^\s*couple\b[^{]*$/.test(before)) return names.map((n) => ({ label: n, kind: 'value' as const, detail: 'compartment' }));
-  const cp = comp.couplings.find((x) => x.start <= offset && offset <= x.end);
+  const cp = comp.couplings.find((x) => x.keyword.end < offset && offset <= x.end);
   if (cp || /^\s*couple\b.*\{[^}]*$/.test(before)) {
     return /:\s*[^;]*$/.test(before) ? [] : [{ label: 'g', kind: 'property', detail: 'axial conductance', doc: 'The conductance between the two compartments (a constant, e.g. 10 nS or g_c * area).', insertText: 'g: ' }];
   }
@@ -192,7 +192,7 @@ function inCompartments(m: ModelInfo | undefined, comp: A.CompartmentsDef, offse
       { label: 'compartment', kind: 'keyword', detail: 'name { parameters state equations }', insertText: '${1:dend} {\n  parameters { C_m = ${2:50 pF}; g_l = ${3:2.5 nS} }\n  state { v: mV = ${4:-70 mV} }\n  equations { dv/dt = (g_l*(${5:-70 mV} - v) + I_axial) / C_m }\n}', snippet: true },
     ];
   }
-  const sec = c.sections.find((s) => s.start <= offset && offset <= s.end);
+  const sec = c.sections.find((s) => s.keyword.end < offset && offset <= s.end);
   if (!sec) return /^\s*[A-Za-z_]*$/.test(before) ? ['parameters', 'state', 'equations'].map((s) => ({ label: s, kind: 'keyword' as const, insertText: `${s} {\n  $0\n}`, snippet: true })) : [];
   if (sec.keyword.name !== 'equations' && /^\s*[A-Za-z_]*$/.test(before)) return [];
   if (sec.keyword.name !== 'equations' && /:\s*[A-Za-z]*$/.test(before)) return units();
