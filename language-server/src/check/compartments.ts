@@ -240,8 +240,8 @@ export function checkCompartmentStability(cx: Checker): void {
     if (limit === undefined) continue;
     const value = (name: string): number | undefined => {
       const o = item.node.inits.find((a) => a.target.kind === 'name' && a.target.name === name);
-      if (o) return cx.types.get(o.value)?.value;
-      return m.vars.get(name)?.value;
+      // A constant the population sets; lists, distributions and files: the model's default.
+      return (o && cx.types.get(o.value)?.value) ?? m.vars.get(name)?.value;
     };
     const rate = spectralRadius(passiveMatrix(m, value));
     if (!(rate > 0)) continue;
