@@ -249,6 +249,13 @@ describe('webgpu: agreement with the WASM engine', { skip: reexec ? 'runs in the
     assert.ok(cmp.find((c) => c.pop === 'cells')!.spikesA > 20);
     sameTraces(a, b);
   });
+  gpuIt('a two-compartment neuron (examples/two_compartment.snn, compartments flattened into soma_v / dend_v): identical spikes and traces', async () => {
+    const { a, b, cmp } = await both(irOf({ file: 'examples/two_compartment.snn' }), 0.3);
+    console.log(`  two_compartment 0.3 s: ${cmp[0].spikesA} / ${cmp[0].spikesB} spikes, identical ${cmp[0].identical}`);
+    assert.ok(cmp[0].spikesA > 40);
+    assert.ok(cmp[0].identical);
+    sameTraces(a, b);
+  });
   gpuIt('refractory holding [] beside the default hold, with input during the refractory period: identical spikes and v', async () => {
     // refractory_forms.snn's blocked and held neurons (its `refractory when` neurons are WASM only).
     const lif = (name: string, refractory: string) => `neuron ${name} {\n  parameters { tau = 10 ms; E_l = -70 mV; V_th = -50 mV; V_reset = -65 mV }\n  state { v: mV = -70 mV; I_e: mV = 0 mV }\n  equations { dv/dt = (E_l + I_e - v) / tau }\n  spike when v > V_th\n  reset { v = V_reset }\n  ${refractory}\n}\n`;

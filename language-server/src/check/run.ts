@@ -17,6 +17,7 @@ import { checkConnect } from './connect';
 import { Checker } from './context';
 import { checkDrives, checkRunFiles, checkTimeConstants } from './deferred';
 import { checkScheduleTimes } from './schedule';
+import { checkCompartmentStability } from './compartments';
 import { checkImport } from './imports';
 import { checkLinks } from './linked';
 import { checkModel } from './models';
@@ -110,6 +111,7 @@ export function runChecks(uri: string, file: A.SnnFile, ctx: CheckContext, isPre
   checkDrives(cx);
   checkScheduleTimes(cx);
   checkLinks(cx);
+  checkCompartmentStability(cx);
   const totals = checkSize(cx);
   if (cx.diags.length > MAX_DIAGNOSTICS) {
     // Garbage input: the first errors say enough; thousands more only slow the editor down.
