@@ -106,6 +106,24 @@ export interface PopulationIR {
   layout?: { kind: 'ring' | 'line' | 'grid'; rows?: number; cols?: number; spacing?: number };
   /** Scheduled operations (`every` / `at` blocks), in order. */
   schedules?: ScheduleIR[];
+  /** Linked parameters (`I_mod = linked(drive.v)`), each read from another population every step. */
+  links?: LinkIR[];
+}
+
+/**
+ * A parameter of a population's model that reads a variable of another population (Brian2's
+ * `linked_var(source, variable, index=…)`): at the start of every step, after scheduled
+ * operations and summed variables and before any population is integrated, neuron i's
+ * `parameter` is set to `source.variable[index[i]]` (start-of-step values: the order the
+ * populations are integrated in does not matter). `index` absent: i when the source has as many
+ * neurons, 0 when it has one. The source is a population (not an input), not the reader itself;
+ * `variable` is a state variable or a parameter that is not itself linked.
+ */
+export interface LinkIR {
+  parameter: string;
+  source: string;
+  variable: string;
+  index?: number[];
 }
 
 /**

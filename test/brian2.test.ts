@@ -23,9 +23,9 @@ interface BrianOut {
   traces: Record<string, { t: number[]; values: number[][] }>;
 }
 
-function brian(name: string, seed = 1): BrianOut {
+function brian(name: string, seed = 1, timeoutMs = 120_000): BrianOut {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'swk-b2-')), `${name}.json`);
-  const r = spawnSync(PY, [path.join(repoRoot, 'test/engine/brian2', `${name}.py`), '--seed', String(seed), '--out', out], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(PY, [path.join(repoRoot, 'test/engine/brian2', `${name}.py`), '--seed', String(seed), '--out', out], { encoding: 'utf8', timeout: timeoutMs });
   assert.equal(r.status, 0, `Brian2 ${name} failed:\n${r.stderr.slice(-2000)}`);
   return JSON.parse(fs.readFileSync(out, 'utf8'));
 }
@@ -105,6 +105,25 @@ function compareTrace(a: RunResult, b: BrianOut, pop: string, variable: string):
   return worst;
 }
 
+describe('engine vs Brian2: the Pinsky–Rinzel two-compartment cell', { skip, timeout: 400_000 }, () => {
+  it('examples/pinsky_rinzel.snn (soma Na/K-DR, dendrite Ca/K-AHP/K-C and calcium, rk4): the same bursts, traces and calcium as the coupled ODEs in Brian2', () => {
+    const a = new Simulation(irOf({ file: 'examples/pinsky_rinzel.snn' })).run();
+    // Brian2's numpy target steps rk4 25,000 times in ~85 s here (cython: as long to compile).
+    const b = brian('pinsky_rinzel', 1, 360_000);
+    // Three doublets in 0.5 s in both (measured: 25.00/27.68, 109.10/112.38, 479.52 (Brian2 479.54)/482.94 ms).
+    assert.equal(compareSpikes(a, b, 'cell'), 6);
+    compareTrace(a, b, 'cell', 'soma_v');
+    compareTrace(a, b, 'cell', 'dend_v');
+    // Calcium is slow and smooth: every sample within 0.1 % of its range (measured 0.045 %).
+    const ca = a.traces.find((t) => t.variable === 'dend_Ca')!.data;
+    const ref = b.traces['cell.dend_Ca'].values[0];
+    const range = Math.max(...ref) - Math.min(...ref);
+    let worst = 0;
+    for (let k = 0; k < Math.min(ca.length, ref.length); k++) worst = Math.max(worst, Math.abs(ca[k] - ref[k]) / range);
+    assert.ok(worst < 1e-3, `calcium: largest difference ${(worst * 100).toFixed(4)} % of its range`);
+  });
+});
+
 describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
   it('LIF under a current step: same spikes, same membrane trace', () => {
     const a = ours('lif_step');
@@ -127,6 +146,15 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
     b.traces['n.I_e'].values.forEach((row, m) => row.forEach((y, s) => (worst = Math.max(worst, Math.abs(ie.data[s * 10 + m] - y) / Math.abs(y)))));
     assert.ok(worst < 1e-6, `I_e differs by ${worst} (relative)`);
     console.log(`  schedule_lif: ${n} spikes, all within one dt of Brian2's; I_e within ${worst.toExponential(1)} (f32)`);
+  });
+
+  it('linked variables (linked_var, broadcast and index) read start-of-step values: same spikes', () => {
+    const a = ours('linked');
+    const b = brian('linked');
+    const counts = ['shared', 'groups', 'pace', 'one'].map((p) => compareSpikes(a, b, p));
+    // The followers spike only as their pacemakers' v lets them (a follower alone stays below V_th).
+    assert.ok(counts[0] > 1000 && counts[1] > 1000, `${counts} spikes`);
+    console.log(`  linked: ${counts.join(' + ')} spikes (shared, groups, pace, one), all within one dt of Brian2's`);
   });
 
   it('Izhikevich (rk2) under current steps', () => {
@@ -158,6 +186,17 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
     // 123 spikes in 0.5 s in both (measured).
     assert.ok(compareSpikes(a, b, 'neurons') > 100);
     compareTrace(a, b, 'neurons', 'v');
+  });
+
+  it('a two-compartment neuron (examples/two_compartment.snn: soma and dendrite coupled by an axial conductance, flattened into coupled ODEs) spikes as the same equations in Brian2', () => {
+    const a = new Simulation(irOf({ file: 'examples/two_compartment.snn' })).run();
+    const b = brian('two_compartment');
+    const n = compareSpikes(a, b, 'cell');
+    // 150 pA into the dendrite stays below threshold; 300 and 500 pA fire (104 spikes in both, measured).
+    assert.ok(n > 90, `${n} spikes`);
+    assert.equal(spikesOf(a, 'cell')!.neurons.filter((x) => x === 0).length, 0);
+    compareTrace(a, b, 'cell', 'soma_v');
+    compareTrace(a, b, 'cell', 'dend_v');
   });
 
   it('refractoriness forms: a refractory condition (refractory when; re-armed by a one-step dip; on adaptation, holding [v]), blocking without holding (holding []), the default hold', () => {

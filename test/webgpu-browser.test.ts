@@ -33,6 +33,8 @@ function smallCoba(): ModelIR {
     for (const s of [...c.sources, ...c.targets]) s.to = Math.min(s.to, ir.populations.find((p) => p.name === s.name)!.size - 1);
   }
   ir.probes = ir.probes.filter((p) => p.variable === 'spikes');
+  // The probes shrink with their populations (the engine refuses a slice outside its population).
+  for (const pr of ir.probes) for (const s of pr.targets) s.to = Math.min(s.to, ir.populations.find((p) => p.name === s.name)!.size - 1);
   ir.simulate.seed = 1;
   return ir;
 }

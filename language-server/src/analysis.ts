@@ -34,6 +34,8 @@ export interface ModelInfo {
    * Absent when they hold for any weight unit.
    */
   weightDim?: { dim: Dim; at: A.Span };
+  /** A neuron with `compartments { … }`: its membrane potentials, flattened (check/compartments.ts). */
+  compartments?: { membranes: string[] };
 }
 
 /** A connection's memory estimate: the engine's facts of it (core/estimate.ts prices them once dt is known, in the size check). */

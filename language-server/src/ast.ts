@@ -157,9 +157,44 @@ export interface ModelDef extends Span {
   onPost?: Assign[];
   /** Synapse models: `summed { target = expr }`, the postsynaptic variable set every step to the sum of expr over its synapses. */
   summed?: Assign[];
+  /**
+   * `compartments { soma { … } dend { … } couple soma, dend { g: 10 nS } }`: the parser has
+   * already flattened it into `parameters`/`state`/`equations` (soma's `v` is `soma_v`, each
+   * compartment gets `<c>_I_axial`, each coupling a parameter `<a>_<b>_g`); this keeps the
+   * structure for the checks (check/compartments.ts) and the editor.
+   */
+  compartments?: CompartmentsDef;
   /** Sections with braces, for folding and symbols. */
   sections: Section[];
   bodyStart: number;
+}
+
+/** One compartment; its declarations and equations (already renamed `<name>_x`) are also the model's. */
+export interface CompartmentDef extends Span {
+  name: Ident;
+  /** Names declared in it as written (v, C_m, …), before the `<name>_` prefix. */
+  locals: string[];
+  parameters: Decl[];
+  state: Decl[];
+  equations: Equation[];
+  /** Its parameters / state / equations blocks (completion). */
+  sections: Section[];
+}
+
+/** `couple a, b { g: 10 nS }`: an axial conductance between two compartments. */
+export interface CoupleDef extends Span {
+  keyword: Ident;
+  a?: Ident;
+  b?: Ident;
+  props: Property[];
+  /** The model parameter the parser made of `g` (`a_b_g`), when both names and g were read. */
+  param?: string;
+}
+
+export interface CompartmentsDef extends Span {
+  keyword: Ident;
+  list: CompartmentDef[];
+  couplings: CoupleDef[];
 }
 
 // ---- network items -----------------------------------------------------------------------

@@ -419,6 +419,11 @@ export class ExprChecker {
       return { dim: bare ? DIMENSIONLESS : dim, bare, dist: known ? { dist: name as Dist['dist'], args: values as number[] } : undefined };
     }
     const fn = FUNCTIONS[name];
+    if (!fn && name === 'linked') {
+      // Only a population's parameter value (check/linked.ts); its argument names another population.
+      this.error(e, "linked(…) is a population's parameter value: population p = Model[n] { I_mod = linked(source.v) }, with I_mod a parameter of Model that its equations read", 'misplaced');
+      return { dim: null };
+    }
     if (!fn) {
       const guess = closest(name, [...Object.keys(FUNCTIONS), ...Object.keys(DISTRIBUTIONS)]);
       this.error(e.callee, `unknown function '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}`, 'unknown-name',

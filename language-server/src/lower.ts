@@ -1,7 +1,7 @@
 // Lowering a checked file to the model IR (protocol/ir.ts). Only files without errors lower:
 // the engine never sees a model the checker rejects.
 import type {
-  AssignTargetIR, ConnectionIR, DimIR, ExprIR, InputIR, ModelDefIR, ModelIR, PopulationIR, ProbeIR, RuleIR, SelectorIR, StatementIR, ValueIR, ScheduleIR,
+  AssignTargetIR, ConnectionIR, DimIR, ExprIR, InputIR, ModelDefIR, ModelIR, PopulationIR, ProbeIR, RuleIR, SelectorIR, StatementIR, ValueIR, ScheduleIR, LinkIR,
 } from '../../protocol/ir';
 import { IR_VERSION } from '../../protocol/ir';
 import type * as A from './ast';
@@ -16,6 +16,7 @@ import { degreeIn } from './linearity';
 import { perNeuronValues, usesNeuronIndex } from './per-neuron';
 import { conditionIR } from './check/index-rule';
 import { pathwaysOf } from './check/pathways';
+import { linkArgs, linkedCall, linkIndex } from './check/linked';
 
 export type LowerResult = { ok: true; ir: ModelIR } | { ok: false; errors: { uri: string; diagnostics: Diagnostic[] }[] };
 
@@ -338,15 +339,26 @@ class Lowerer {
     const parameters: Record<string, ValueIR> = {};
     const init: Record<string, ValueIR> = {};
     const size = this.sizeOf(p.name.name, p.name);
+    const links: LinkIR[] = [];
     for (const x of p.inits) {
       if (x.target.kind !== 'name') continue;
       const v = m?.vars.get(x.target.name);
+      const call = linkedCall(x.value);
+      if (call) {
+        const { source, variable, index } = linkArgs(call);
+        if (!source || !variable) this.internal(call, 'linked(…) needs a population variable');
+        const idx = linkIndex(index, size);
+        if (index && !idx) this.internal(index, 'the index of a link has no finite value for some neuron');
+        links.push({ parameter: x.target.name, source: source?.name ?? '', variable: variable?.name ?? '', ...(idx ? { index: idx } : {}) });
+        continue;
+      }
       (v?.kind === 'parameter' ? parameters : init)[x.target.name] = usesNeuronIndex(x.value) ? this.perNeuron(x.value, size) : this.value(x.value);
     }
     const out: PopulationIR = { name: p.name.name, model: p.model.name, size, parameters, init };
     const l = layoutOf(p, (e) => this.ty(e).value);
     if (l) out.layout = { kind: l.kind, ...(l.rows ? { rows: l.rows, cols: l.cols } : {}), spacing: l.spacing ?? DEFAULT_SPACING };
     if (p.schedules?.length && m) out.schedules = p.schedules.map((s) => this.schedule(s, m));
+    if (links.length) out.links = links;
     return out;
   }
 

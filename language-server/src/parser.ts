@@ -11,7 +11,11 @@ const TOP_KEYWORDS = new Set([
   'task', 'concept', 'target', 'simulate',
 ]);
 export const TOP_LEVEL_KEYWORDS = [...TOP_KEYWORDS];
-export const MODEL_SECTIONS = ['parameters', 'state', 'equations', 'method', 'spike', 'reset', 'refractory', 'on_pre', 'on_post', 'summed'];
+export const MODEL_SECTIONS = ['parameters', 'state', 'equations', 'method', 'spike', 'reset', 'refractory', 'on_pre', 'on_post', 'summed', 'compartments'];
+/** The sections a compartment (`compartments { soma { … } }`) may hold. */
+export const COMPARTMENT_SECTIONS = ['parameters', 'state', 'equations'];
+/** The axial current every compartment has (`I_axial`, flattened `<name>_I_axial`). */
+export const AXIAL_CURRENT = 'I_axial';
 const STATEMENT_KEYS = new Set(['on_pre', 'on_post']);
 /** Properties whose value is a block of properties (`segments: { count: 4; threshold: 10 }`). */
 const BLOCK_KEYS = new Set(['segments', 'pathways']);
@@ -469,6 +473,10 @@ class Parser {
           this.endStatement();
         });
         return;
+      case 'compartments':
+        this.eat(':');
+        this.parseCompartments(kw, def);
+        return;
       case 'reset':
       case 'on_pre':
       case 'on_post':
@@ -503,6 +511,147 @@ class Parser {
         return;
       }
     }
+  }
+
+  /**
+   * `compartments { soma { state {…} equations {…} } dend {…} couple soma, dend { g: 10 nS } }`,
+   * flattened into the model as it is read: a compartment's names get its name as a prefix
+   * (`v` → `soma_v`, its equations' references too), `couple a, b { g: … }` becomes the parameter
+   * `a_b_g`, and each compartment the named expression `<c>_I_axial` = Σ g·(v_other − v), which
+   * its equations read as `I_axial`. The engine sees an ordinary neuron.
+   */
+  private parseCompartments(kw: A.Ident, def: A.ModelDef): void {
+    const comp: A.CompartmentsDef = { keyword: kw, list: [], couplings: [], start: kw.start, end: kw.end };
+    if (def.compartments) this.error("only one 'compartments' section per neuron: list every compartment in it", kw.start, kw.end);
+    else def.compartments = comp;
+    comp.end = this.block(kw, 'compartments', () => {
+      const t = this.tok;
+      if (t.kind === 'ident' && t.text === 'couple') comp.couplings.push(this.parseCouple());
+      else if (t.kind === 'ident' && this.is('{', this.peek())) comp.list.push(this.parseCompartment());
+      else {
+        this.error(`expected a compartment ('soma { state {…} equations {…} }') or 'couple a, b { g: … }', found ${this.describe(t)}`);
+        throw new Bail();
+      }
+      if (!this.is('}')) this.endStatement();
+    });
+    def.sections.push({ keyword: kw, start: kw.start, end: comp.end });
+    if (def.compartments !== comp) return;
+    const hasV = new Set(comp.list.filter((c) => c.locals.includes('v')).map((c) => c.name.name));
+    for (const c of comp.list) {
+      def.parameters.push(...c.parameters);
+      def.state.push(...c.state);
+      def.equations.push(...c.equations);
+    }
+    for (const cp of comp.couplings) {
+      const g = cp.props.find((p) => p.key.name === 'g');
+      if (!cp.a || !cp.b || !g) continue;
+      cp.param = `${cp.a.name}_${cp.b.name}_g`;
+      def.parameters.push({ name: { name: cp.param, start: g.key.start, end: g.key.end }, value: g.value, start: g.start, end: g.end });
+    }
+    // <c>_I_axial = Σ g·(v_other − v) over c's couplings (0 A without any), at the end of c's name.
+    const first = new Set<string>();
+    for (const c of comp.list) {
+      if (first.has(c.name.name)) continue;
+      first.add(c.name.name);
+      const at = { start: c.name.end, end: c.name.end };
+      const name = (n: string): A.Expr => ({ kind: 'name', name: n, ...at });
+      let sum: A.Expr | undefined;
+      for (const cp of comp.couplings) {
+        if (!cp.param || !hasV.has(cp.a!.name) || !hasV.has(cp.b!.name) || cp.a!.name === cp.b!.name) continue;
+        const other = cp.a!.name === c.name.name ? cp.b!.name : cp.b!.name === c.name.name ? cp.a!.name : undefined;
+        if (!other) continue;
+        const diff: A.Expr = { kind: 'binary', op: '-', left: name(`${other}_v`), right: name(`${c.name.name}_v`), ...at };
+        const term: A.Expr = { kind: 'binary', op: '*', left: name(cp.param), right: diff, ...at };
+        sum = sum ? { kind: 'binary', op: '+', left: sum, right: term, ...at } : term;
+      }
+      sum ??= { kind: 'number', value: 0, unit: { terms: [{ symbol: 'A', exp: 1, ...at }], ...at }, ...at };
+      def.equations.push({ kind: 'alias', name: { name: `${c.name.name}_${AXIAL_CURRENT}`, ...at }, rhs: sum, ...at });
+    }
+  }
+
+  private parseCompartment(): A.CompartmentDef {
+    const name = this.ident('a compartment name')!;
+    const c: A.CompartmentDef = { name, locals: [], parameters: [], state: [], equations: [], sections: [], start: name.start, end: name.end };
+    c.end = this.block(name, `compartment ${name.name}`, () => {
+      const t = this.tok;
+      if (t.kind !== 'ident' || !COMPARTMENT_SECTIONS.includes(t.text) || !(this.is('{', this.peek()) || this.is(':', this.peek()))) {
+        const other = t.kind === 'ident' && MODEL_SECTIONS.includes(t.text);
+        this.error(other
+          ? `'${t.text}' belongs to the neuron, not to a compartment: write it after 'compartments { … }' with the flattened names (${name.name}_v)`
+          : `expected a compartment section (${COMPARTMENT_SECTIONS.join(', ')}), found ${this.describe(t)}`);
+        throw new Bail();
+      }
+      const kw: A.Ident = { name: t.text, start: t.start, end: t.end };
+      this.next();
+      this.eat(':');
+      const end = this.block(kw, `${kw.name} of compartment ${name.name}`, () => {
+        if (kw.name === 'equations') c.equations.push(this.parseEquation());
+        else (kw.name === 'state' ? c.state : c.parameters).push(this.parseDecl());
+        this.endStatement();
+      }, true);
+      c.sections.push({ keyword: kw, start: kw.start, end });
+    });
+    for (const d of [...c.parameters, ...c.state]) c.locals.push(d.name.name);
+    for (const e of c.equations) if (e.kind === 'alias') c.locals.push(e.name.name);
+    const locals = new Set(c.locals);
+    const prefix = `${name.name}_`;
+    const rename = (e: A.Expr): void => {
+      switch (e.kind) {
+        case 'name':
+          if (locals.has(e.name) || e.name === AXIAL_CURRENT) e.name = prefix + e.name;
+          return;
+        case 'binary':
+          rename(e.left);
+          rename(e.right);
+          return;
+        case 'unary':
+          rename(e.operand);
+          return;
+        case 'call':
+          for (const a of e.args) rename(a.value);
+          return;
+        case 'member':
+          rename(e.object);
+          return;
+        case 'index':
+          rename(e.object);
+          rename(e.index);
+          return;
+        case 'list':
+          e.items.forEach(rename);
+          return;
+        case 'range':
+          rename(e.from);
+          rename(e.to);
+          return;
+      }
+    };
+    for (const d of [...c.parameters, ...c.state]) {
+      d.name.name = prefix + d.name.name;
+      if (d.value) rename(d.value);
+    }
+    for (const e of c.equations) {
+      if (e.kind === 'alias') e.name.name = prefix + e.name.name;
+      else if (locals.has(e.variable.name)) e.variable.name = prefix + e.variable.name;
+      rename(e.rhs);
+    }
+    return c;
+  }
+
+  private parseCouple(): A.CoupleDef {
+    const t = this.next();
+    const cp: A.CoupleDef = { keyword: { name: 'couple', start: t.start, end: t.end }, props: [], start: t.start, end: t.end };
+    cp.a = this.ident('the first compartment of the coupling (couple soma, dend { g: 10 nS })');
+    if (cp.a && this.expect(',', "',' between the two compartments (couple soma, dend { g: 10 nS })")) cp.b = this.ident('the second compartment');
+    cp.end = this.prevEnd();
+    if (!cp.b) throw new Bail();
+    if (this.is('{')) {
+      cp.end = this.block(cp.keyword, `couple ${cp.a!.name}, ${cp.b.name}`, () => {
+        cp.props.push(this.parseProperty());
+        if (!this.is('}')) this.endStatement();
+      });
+    } else this.error("expected '{ g: … }' with the axial conductance (couple soma, dend { g: 10 nS })", this.prevEnd(), this.prevEnd());
+    return cp;
   }
 
   /** `holding [v, w]` / `holding []` after a refractory period or condition. */

@@ -30,11 +30,12 @@ const CODE_SECTIONS: Record<string, ReferenceSection> = {
   'not-finite': 'expressions', 'bad-arguments': 'expressions', 'not-constant': 'expressions',
   'missing-parameter': 'definitions', 'bad-method': 'definitions', 'no-spike': 'definitions', 'not-assignable': 'definitions', 'import-cycle': 'definitions', 'import-errors': 'definitions', 'bad-hold': 'definitions', 'not-time': 'definitions',
   'size-mismatch': 'network', 'not-multiple-of-dt': 'network', 'missing-property': 'network', 'missing-layout': 'network', 'wrong-kind': 'network', 'missing-file': 'network', 'bad-data': 'network',
+  'not-linkable': 'network', 'link-self': 'network', 'link-chain': 'network', 'link-conflict': 'network',
   'dt-too-coarse': 'semantics', 'poisson-rate': 'semantics', 'short-delays': 'semantics',
 };
 
 const DEFINITION_WORDS = ['neuron', 'synapse', 'parameters', 'state', 'equations', 'spike', 'reset', 'refractory', 'holding', 'method', 'on_pre', 'on_post', 'summed', 'import', 'model'];
-const NETWORK_WORDS = ['population', 'connect', 'input', 'probe', 'simulate', 'task', 'concept', 'target', 'readout', 'segments', 'every', 'at'];
+const NETWORK_WORDS = ['population', 'connect', 'input', 'probe', 'simulate', 'task', 'concept', 'target', 'readout', 'segments', 'every', 'at', 'linked'];
 
 /** The section a keyword, property, function, distribution or rule is explained in. */
 export function sectionForWord(word: string, kind: 'keyword' | 'property' | 'function' | 'rule'): ReferenceSection {

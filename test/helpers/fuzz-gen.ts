@@ -64,7 +64,7 @@ const NAMES = [
   'AstroSTDP', 'exc', 'inh', 'ext', 'cue', 'v', 'g_e', 'g_i', 'I_e', 'I_syn', 'tau_m', 'tau', 'C_m', 'V_th', 'E_l', 'w', 'w_max', 'pre',
   'post', 'mod', 'a', 'x', 'dv', 'dt', 't', 'i', 'N', 'xi', 'j', 'N_pre', 'N_post', 'ring', 'line', 'grid', 'rows', 'cols', 'p', 'k', 'sigma', 'p_max', 'auto', 'wasm',
   'webgpu', 'poisson', 'spike_array', 'event_file', 'current_step', 'ridge', 'onnx', 'loihi2', 'memristor',
-  'random', 'all_to_all', 'one_to_one', 'fixed_indegree', 'distance', 'ring_kernel', 'from_file', 'where', 'normal', 'uniform', 'lognormal',
+  'random', 'all_to_all', 'one_to_one', 'fixed_indegree', 'distance', 'ring_kernel', 'from_file', 'linked', 'index', 'where', 'normal', 'uniform', 'lognormal',
   'exponential', 'exp', 'exprel', 'log', 'sqrt', 'abs', 'clip', 'min', 'max', 'rand', 'randn', 'sigmoid', 'heaviside', 'relu', 'tanh',
 ];
 const UNITS = ['ms', 's', 'us', 'Hz', 'kHz', 'mV', 'V', 'nS', 'uS', 'pA', 'nA', 'pF', 'MOhm', 'um', 'mM', 'weight', 'mV/ms', 'um^2', 'nA*ms', '1/mV', 'cm^-2'];

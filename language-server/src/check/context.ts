@@ -6,6 +6,7 @@ import type { CheckContext, Estimate, FileAnalysis, ModelInfo, NetItem } from '.
 import { Severity, type Diagnostic } from '../diagnostics';
 import { ExprChecker, type Env, type Sink, type Ty } from '../expressions';
 import type { Sym } from '../symbols';
+import type { Dim } from '../units';
 import { LineIndex } from '../text';
 import { noLookup, noNames } from './util';
 
@@ -28,7 +29,7 @@ export class Checker implements Sink {
   imports: FileAnalysis['imports'] = [];
   fileValues: FileAnalysis['fileValues'] = new Map();
   /** Filled by the item checks, consumed by the final phase (deferred.ts). */
-  deferred: Deferred = { delays: [], segmentWindows: [], intervals: [], rates: [], windows: [], drives: [], schedules: [] };
+  deferred: Deferred = { delays: [], segmentWindows: [], intervals: [], rates: [], windows: [], drives: [], schedules: [], links: [] };
   private lines?: LineIndex;
   private constEnvs = new Map<string, Env>();
   private silent?: ExprChecker;
@@ -112,4 +113,9 @@ export interface Deferred {
   drives: { expr: A.Expr; pop: string; variable: string; kind: 'summed' | 'deliveries' | 'current_step'; item: string }[];
   /** Scheduled operations: every block's interval, every time of an at block (check/schedule.ts). */
   schedules: { expr: A.Expr; value: number; every: boolean }[];
+  /**
+   * Linked parameters (`I_mod = linked(drive.v, index = …)`) whose reader side is sound: the
+   * source, its variable, units and sizes are checked once every population is known (linked.ts).
+   */
+  links: { call: A.Call; pop: string; parameter: string; dim: Dim | null; size?: number; model: string; source: A.Ident; variable: A.Ident; index?: A.Expr }[];
 }

@@ -49,7 +49,7 @@ export interface CheckMemo {
   items: Map<A.Item, ItemRecord>;
 }
 
-const DEFERRED_KEYS = ['delays', 'segmentWindows', 'intervals', 'rates', 'windows', 'drives', 'schedules'] as const;
+const DEFERRED_KEYS = ['delays', 'segmentWindows', 'intervals', 'rates', 'windows', 'drives', 'schedules', 'links'] as const;
 
 /** Starts recording a phase's effects; the returned function ends it and returns them. */
 export function record(cx: Checker): () => Effects {

@@ -14,6 +14,7 @@ import type { VarInfo, ModelInfo } from '../analysis';
 import type { Checker } from './context';
 import { checkValueRange } from './values';
 import { checkRefractory } from './refractory';
+import { checkCompartments } from './compartments';
 
 // ---- neuron and synapse models -------------------------------------------------------------
 export function checkModel(cx: Checker, def: A.ModelDef): ModelInfo {
@@ -201,6 +202,7 @@ export function checkModel(cx: Checker, def: A.ModelDef): ModelInfo {
     if (def.onPost) checkStatements(cx, def.onPost, env, info, 'on_post');
   }
   if (def.summed) checkSummed(cx, def, env, info, isSyn);
+  checkCompartments(cx, def, info);
   if (!isSyn && !def.spike && def.state.length > 0 && !cx.isPrelude) {
     // A neuron that never spikes is legal (e.g. an astrocyte), but worth a hint.
     cx.diags.push({ start: def.name.start, end: def.name.end, severity: Severity.Hint, message: `${def.name.name} has no spike condition: it never spikes`, code: 'no-spike' });

@@ -7,6 +7,7 @@ import { POPULATION } from '../schema';
 import { DIMENSIONLESS } from '../units';
 import { layoutOf } from './util';
 import { checkSchedules } from './schedule';
+import { linkedCall, recordLink } from './linked';
 import type { Ty } from '../expressions';
 import type { Checker } from './context';
 import { constInt, checkValueRange, checkProps, checkFileValue } from './values';
@@ -41,6 +42,20 @@ export function checkPopulation(cx: Checker, p: A.PopulationDef): void {
     if (seen.has(name)) cx.err(a.target, `'${name}' is set twice`, 'duplicate');
     seen.add(name);
     const v = model?.vars.get(name);
+    const link = linkedCall(a.value);
+    if (link) {
+      // Another population's variable, read every step: judged in linked.ts.
+      if (!model) continue;
+      if (!v) {
+        const guess = closest(name, [...model.vars.values()].filter((x) => x.kind === 'parameter').map((x) => x.sym.name));
+        cx.err(a.target, `${model.def.name.name} has no parameter '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}`, 'unknown-name',
+          guess ? [{ kind: 'replace', start: a.target.start, end: a.target.end, text: guess, title: `Change to '${guess}'` }] : undefined);
+        continue;
+      }
+      cx.ref(a.target, v.sym);
+      recordLink(cx, p, a, link, v, model, size);
+      continue;
+    }
     const fromFile = isFileValue(a.value) ? a.value : undefined;
     const diags0 = cx.diags.length;
     const t: Ty = fromFile

@@ -1,6 +1,7 @@
 // Phase 4, probe items: what is recorded, from what, and how often.
 import type * as A from '../ast';
 import { closest } from '../parser';
+import { compartmentNames } from './compartments';
 import { TIME, formatQuantity } from '../units';
 import type { Checker } from './context';
 import { checkSelector } from './values';
@@ -17,8 +18,10 @@ export function checkProbe(cx: Checker, p: A.ProbeDef): void {
     if (item.kind === 'population' && item.model) {
       const x = item.model.vars.get(v);
       if (!x || x.kind === 'parameter') {
-        const guess = closest(v, [...item.model.vars.values()].filter((y) => y.kind !== 'parameter').map((y) => y.sym.name).concat(['spikes', 'rate']));
-        cx.err(p.variable, `${item.model.def.name.name} (population ${sel.name.name}) has no state variable or named expression '${v}'${guess ? ` (did you mean '${guess}'?)` : ''}`, 'unknown-name',
+        const inCompartments = compartmentNames(item.model, v);
+        const guess = inCompartments[0] ?? closest(v, [...item.model.vars.values()].filter((y) => y.kind !== 'parameter').map((y) => y.sym.name).concat(['spikes', 'rate']));
+        const where = inCompartments.length ? `; its compartments have ${inCompartments.join(', ')}` : '';
+        cx.err(p.variable, `${item.model.def.name.name} (population ${sel.name.name}) has no state variable or named expression '${v}'${where}${guess ? ` (did you mean '${guess}'?)` : ''}`, 'unknown-name',
           guess ? [{ kind: 'replace', start: p.variable.start, end: p.variable.end, text: guess, title: `Change to '${guess}'` }] : undefined);
       } else cx.ref(p.variable, x.sym);
     } else if (item.kind === 'connection') {

@@ -7,7 +7,7 @@
 //      what earlier phases and earlier items recorded (a population's size, say) and records its
 //      results in the Checker; what needs dt or the whole file goes into `cx.deferred`
 //   5. the simulate block (the first one; more are errors)
-//   6. final phase: the deferred checks (deferred.ts), then the size check (size.ts), then the
+//   6. final phase: the deferred checks (deferred.ts, links in linked.ts), then the size check (size.ts), then the
 //      cap on the number of diagnostics
 import type * as A from '../ast';
 import type { CheckContext, FileAnalysis, ModelInfo } from '../analysis';
@@ -17,7 +17,9 @@ import { checkConnect } from './connect';
 import { Checker } from './context';
 import { checkDrives, checkRunFiles, checkTimeConstants } from './deferred';
 import { checkScheduleTimes } from './schedule';
+import { checkCompartmentStability } from './compartments';
 import { checkImport } from './imports';
+import { checkLinks } from './linked';
 import { checkModel } from './models';
 import { declareNetwork } from './network';
 import { checkPopulation } from './population';
@@ -108,6 +110,8 @@ export function runChecks(uri: string, file: A.SnnFile, ctx: CheckContext, isPre
   checkTimeConstants(cx);
   checkDrives(cx);
   checkScheduleTimes(cx);
+  checkLinks(cx);
+  checkCompartmentStability(cx);
   const totals = checkSize(cx);
   if (cx.diags.length > MAX_DIAGNOSTICS) {
     // Garbage input: the first errors say enough; thousands more only slow the editor down.

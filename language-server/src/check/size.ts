@@ -5,8 +5,9 @@ import type * as A from '../ast';
 import { fmtCount, fmtBytes, layoutOf } from './util';
 import type { Estimate, FileAnalysis, ModelInfo, NetItem } from '../analysis';
 import type { Checker } from './context';
-import { connectionMemory, populationBytes, sourceBytes, type PairShape } from '../../../sim-host/src/core/estimate';
+import { connectionMemory, linkIndexBytes, populationBytes, sourceBytes, type PairShape } from '../../../sim-host/src/core/estimate';
 import { DEFAULT_SIMULATE, DEFAULT_SPACING } from '../schema';
+import { linkArgs, linkedCall } from './linked';
 
 /** Neurons, synapses and bytes of the model against the limits (final phase). */
 export function checkSize(cx: Checker): FileAnalysis['totals'] {
@@ -14,7 +15,7 @@ export function checkSize(cx: Checker): FileAnalysis['totals'] {
   let stateBytes = 0;
   for (const item of cx.network.values()) {
     if ((item.kind === 'population' || item.kind === 'input') && item.size) neurons += item.size;
-    if (item.kind === 'population') stateBytes += populationBytes(item.size ?? 0, stateVars(item.model), parameterCount(item));
+    if (item.kind === 'population') stateBytes += populationBytes(item.size ?? 0, stateVars(item.model), parameterCount(item)) + linkIndexBytes(item.size ?? 0, indexedLinks(item));
     else if (item.kind === 'input' && item.spiking) stateBytes += sourceBytes(item.size ?? 0);
   }
   const dt = cx.simulate.dt ?? DEFAULT_SIMULATE.dt;
@@ -58,7 +59,12 @@ function stateVars(model: ModelInfo | undefined): number {
   return model ? [...model.vars.values()].filter((v) => v.kind === 'state').length : 1;
 }
 
-/** Parameters a population sets per population (as lowering puts them in PopulationIR.parameters). */
+/** Links of a population given an index (linked(x.v, index = …)): each has an index array. */
+function indexedLinks(item: Extract<NetItem, { kind: 'population' }>): number {
+  return item.node.inits.filter((x) => { const c = linkedCall(x.value); return c && linkArgs(c).index; }).length;
+}
+
+/** Parameters a population sets per population (PopulationIR.parameters, and links: PopulationIR.links). */
 function parameterCount(item: Extract<NetItem, { kind: 'population' }>): number {
   const names = new Set<string>();
   for (const x of item.node.inits) {

@@ -160,6 +160,7 @@ function expressionNames(m: ModelInfo | undefined): Completion[] {
 function inModel(a: FileAnalysis, def: A.ModelDef, offset: number, before: string): Completion[] {
   const m = a.models.get(def.name.name);
   const sec = def.sections.find((s) => s.start <= offset && offset <= s.end);
+  if (sec?.keyword.name === 'compartments' && def.compartments) return inCompartments(m, def.compartments, offset, before);
   if (/^\s*method\s+[A-Za-z_]*$/.test(before)) return METHODS.map((x) => ({ label: x, kind: 'value' as const }));
   if (!sec && /^\s*[A-Za-z_]*$/.test(before)) {
     return MODEL_SECTIONS.filter((s) => def.kind === 'synapse' ? !['spike', 'reset', 'refractory'].includes(s) : !['on_pre', 'on_post', 'summed'].includes(s)).map((s) => ({
@@ -175,11 +176,44 @@ function inModel(a: FileAnalysis, def: A.ModelDef, offset: number, before: strin
   return expressionNames(m);
 }
 
+/** Inside `compartments { … }`: compartments and couplings, their sections, and in a compartment's equations its own names unprefixed (and I_axial). */
+function inCompartments(m: ModelInfo | undefined, comp: A.CompartmentsDef, offset: number, before: string): Completion[] {
+  const names = comp.list.map((c) => c.name.name);
+  if (/^\s*couple\b[^{]*$/.test(before)) return names.map((n) => ({ label: n, kind: 'value' as const, detail: 'compartment' }));
+  const cp = comp.couplings.find((x) => x.keyword.end < offset && offset <= x.end);
+  if (cp || /^\s*couple\b.*\{[^}]*$/.test(before)) {
+    return /:\s*[^;]*$/.test(before) ? [] : [{ label: 'g', kind: 'property', detail: 'axial conductance', doc: 'The conductance between the two compartments (a constant, e.g. 10 nS or g_c * area).', insertText: 'g: ' }];
+  }
+  const c = comp.list.find((x) => x.start < offset && offset <= x.end);
+  if (!c) {
+    if (!/^\s*[A-Za-z_]*$/.test(before)) return [];
+    return [
+      { label: 'couple', kind: 'keyword', detail: 'couple a, b { g: … }', doc: 'An axial conductance between two compartments.', insertText: 'couple ${1:soma}, ${2:dend} { g: ${3:10 nS} }', snippet: true },
+      { label: 'compartment', kind: 'keyword', detail: 'name { parameters state equations }', insertText: '${1:dend} {\n  parameters { C_m = ${2:50 pF}; g_l = ${3:2.5 nS} }\n  state { v: mV = ${4:-70 mV} }\n  equations { dv/dt = (g_l*(${5:-70 mV} - v) + I_axial) / C_m }\n}', snippet: true },
+    ];
+  }
+  const sec = c.sections.find((s) => s.keyword.end < offset && offset <= s.end);
+  if (!sec) return /^\s*[A-Za-z_]*$/.test(before) ? ['parameters', 'state', 'equations'].map((s) => ({ label: s, kind: 'keyword' as const, insertText: `${s} {\n  $0\n}`, snippet: true })) : [];
+  if (sec.keyword.name !== 'equations' && /^\s*[A-Za-z_]*$/.test(before)) return [];
+  if (sec.keyword.name !== 'equations' && /:\s*[A-Za-z]*$/.test(before)) return units();
+  const prefix = `${c.name.name}_`;
+  return [
+    ...expressionNames(m).map((x) => (x.label.startsWith(prefix) ? { ...x, label: x.label.slice(prefix.length), insertText: undefined } : x)),
+  ].map((x) => (x.label === 'I_axial' ? { ...x, detail: `axial current into ${c.name.name} (Σ g·(v_other − v))` } : x));
+}
+
 /** Values from a column of a CSV file (LANGUAGE.md "Values from a file"). */
 const FROM_FILE: Completion = {
   label: 'from_file', kind: 'function', detail: 'values from a file',
   doc: 'One value per neuron (or synapse) from a column of a CSV file: from_file("data.csv", column = "name", unit = ms). The path is relative to this file; the first row names the columns.',
   insertText: 'from_file("${1:data.csv}", column = "${2:name}", unit = ${3:ms})', snippet: true,
+};
+
+/** Another population's variable read every step (LANGUAGE.md "Linked variables"). */
+const LINKED: Completion = {
+  label: 'linked', kind: 'function', detail: "another population's variable",
+  doc: "Sets a parameter from another population's state variable or parameter at the start of every step (Brian2's linked_var): linked(drive.v) — the source has one neuron or as many as this population — or linked(drive.v, index = i / 10) (neuron ⌊index⌋ of the source).",
+  insertText: 'linked(${1:population}.${2:v})', snippet: true,
 };
 
 /** In `refractory …`: `when` first, `holding [` after the period or condition, held variables inside the list. */
@@ -202,7 +236,14 @@ function inPopulation(a: FileAnalysis, p: A.PopulationDef, before: string): Comp
   const m = a.models.get(p.model.name);
   const key = /^\s*([A-Za-z_]\w*)\s*:\s*[A-Za-z_]*$/.exec(before);
   if (key) return key[1] === 'layout' ? ['ring', 'line', 'grid(rows = ${1:10}, cols = ${2:10})'].map((x) => ({ label: x.replace(/\$\{\d:(\d+)\}/g, '$1'), kind: 'value' as const, insertText: x, snippet: x.includes('$') })) : [];
-  if (/=\s*[A-Za-z_]*$/.test(before)) return [...Object.entries(DISTRIBUTIONS).map(([k, v]) => ({ label: k, kind: 'function' as const, doc: v.doc, insertText: `${k}(${v.params.map((x, i) => `\${${i + 1}:${x}}`).join(', ')})`, snippet: true })), FROM_FILE];
+  // linked(pop.var): populations, then that population's state variables and parameters.
+  const linkVar = /\blinked\(\s*([A-Za-z_]\w*)\.[A-Za-z_]*$/.exec(before);
+  if (linkVar) {
+    const src = a.network.get(linkVar[1]);
+    return src?.kind === 'population' && src.model ? varCompletions(src.model, (k) => k !== 'alias', false) : [];
+  }
+  if (/\blinked\(\s*[A-Za-z_]*$/.test(before)) return network(a, ['population']).filter((c) => c.label !== p.name.name);
+  if (/=\s*[A-Za-z_]*$/.test(before)) return [...Object.entries(DISTRIBUTIONS).map(([k, v]) => ({ label: k, kind: 'function' as const, doc: v.doc, insertText: `${k}(${v.params.map((x, i) => `\${${i + 1}:${x}}`).join(', ')})`, snippet: true })), FROM_FILE, LINKED];
   if (!/^\s*[A-Za-z_]*$/.test(before)) return [];
   const out = m ? varCompletions(m, (k) => k !== 'alias', true) : [];
   for (const [k, spec] of Object.entries(POPULATION)) out.push({ label: k, kind: 'property', detail: 'property', doc: spec.doc, insertText: `${k}: ` });

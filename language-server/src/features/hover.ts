@@ -61,7 +61,10 @@ const KEYWORD_DOCS: Record<string, string> = {
   on_pre: 'Statements run when a presynaptic spike arrives.',
   on_post: 'Statements run when the postsynaptic neuron spikes.',
   summed: '`summed { target = expr }`: every step, before the neurons are integrated, the connection\'s target variable of each postsynaptic neuron is set to the sum of expr over its synapses (gap junctions, nonlinear synapses; Brian2\'s `(summed)`).',
+  compartments: 'Multicompartment neuron: `compartments { soma { parameters state equations } dend { … } couple soma, dend { g: 10 nS } }`. Each compartment needs a membrane potential `v` and a capacitance; its equations read its axial current as `I_axial`. Outside a compartment its names are flattened: `soma_v`, `dend_Ca`. dt is checked against the stability bound of the passive cable (euler/rk2: 2/|λ|, rk4: 2.785/|λ|).',
+  couple: '`couple a, b { g: 10 nS }`: an axial conductance g between two compartments; each gets g·(v_other − v) in its `I_axial`.',
   every: 'In a population: `every 10 ms { I_e = 100 pA * rand() }` runs the statements on each neuron at t = 0, 10 ms, 20 ms, … (at the start of the step, before the state update; Brian2\'s `run_regularly`). In a probe: the sampling interval.',
+  linked: "In a population: `I_mod = linked(drive.v)` sets the parameter I_mod of every neuron, at the start of each step, to population drive's v (drive of one neuron, or as many as this population: neuron i), or with `linked(drive.v, index = i / 10)` to neuron ⌊index⌋ of drive; start-of-step values, whatever the order the populations are integrated in (Brian2's `linked_var`).",
   at: 'In a population: `at 200 ms { I_e = 0.5 nA }` or `at [100 ms, 300 ms] { … }` runs the statements on each neuron once at each given time (at the start of that step, before the state update).',
 };
 
@@ -105,6 +108,8 @@ export function describeSym(s: Sym): string {
 export function hover(a: FileAnalysis, offset: number, reference?: string): HoverResult | undefined {
   const hit = symbolAt(a, offset);
   if (hit) return { markdown: describeSym(hit.sym), start: hit.span.start, end: hit.span.end };
+  const comp = compartmentAt(a, offset);
+  if (comp) return comp;
   // Number literals with units.
   for (const lit of literals(a)) {
     if (lit.start <= offset && offset <= lit.end && lit.unit) {
@@ -136,6 +141,30 @@ export function hover(a: FileAnalysis, offset: number, reference?: string): Hove
   const [doc, kind] = hit2;
   const link = reference ? `\n\n${referenceLink(reference, sectionForWord(word, kind))}` : '';
   return { markdown: `${doc}${link}`, start: s, end: e };
+}
+
+/** A compartment's name (where it is defined or in a `couple`): its variables and couplings. */
+function compartmentAt(a: FileAnalysis, offset: number): HoverResult | undefined {
+  for (const it of a.file.items) {
+    if (it.kind !== 'neuron' || !it.compartments || offset < it.compartments.start || offset > it.compartments.end) continue;
+    const comp = it.compartments;
+    const ids = [...comp.list.map((c) => c.name), ...comp.couplings.flatMap((cp) => [cp.a, cp.b])];
+    const id = ids.find((x) => x && x.start <= offset && offset <= x.end);
+    if (!id) return undefined;
+    const c = comp.list.find((x) => x.name.name === id.name);
+    if (!c) return undefined;
+    const m = a.models.get(it.name.name);
+    const links = comp.couplings.filter((cp) => cp.a?.name === c.name.name || cp.b?.name === c.name.name).map((cp) => {
+      const other = cp.a?.name === c.name.name ? cp.b?.name : cp.a?.name;
+      const g = cp.param ? m?.vars.get(cp.param) : undefined;
+      return `${other} (g = ${g?.value !== undefined && g.dim ? formatQuantity(g.value, g.dim) : '?'})`;
+    });
+    const lines = [codeBlock(`compartment ${it.name.name}.${c.name.name}`)];
+    lines.push(`variables (outside the compartment): ${c.locals.map((n) => codeSpan(`${c.name.name}_${n}`)).join(', ')}, ${codeSpan(`${c.name.name}_I_axial`)}`);
+    lines.push(links.length ? `coupled to ${links.join(', ')}` : 'coupled to no other compartment');
+    return { markdown: lines.join('\n\n'), start: id.start, end: id.end };
+  }
+  return undefined;
 }
 
 function* literals(a: FileAnalysis) {

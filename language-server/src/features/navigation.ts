@@ -46,10 +46,26 @@ export function references(p: Program, uri: string, offset: number, uris: string
 export type RenameCheck = { ok: true; start: number; end: number; name: string } | { ok: false; message: string };
 
 export function prepareRename(p: Program, uri: string, offset: number): RenameCheck {
-  const hit = symbolAt(p.analyze(uri), offset);
-  if (!hit) return { ok: false, message: 'nothing to rename here' };
+  const a = p.analyze(uri);
+  const hit = symbolAt(a, offset);
+  if (!hit) return { ok: false, message: compartmentNameAt(a.file.items, offset) ?? 'nothing to rename here' };
   if (p.isPrelude(hit.sym.uri)) return { ok: false, message: `${hit.sym.name} is part of the built-in library; copy it into your file to rename it` };
+  const comp = hit.sym.container ? p.analyze(hit.sym.uri).models.get(hit.sym.container)?.def.compartments : undefined;
+  if (comp && comp.start <= hit.sym.span.start && hit.sym.span.end <= comp.end) {
+    return { ok: false, message: `${hit.sym.name} belongs to a compartment of ${hit.sym.container}: it is written without the compartment's prefix inside it and with it outside (v / soma_v), so it cannot be renamed in one step; rename it by hand` };
+  }
   return { ok: true, start: hit.span.start, end: hit.span.end, name: hit.sym.name };
+}
+
+/** A compartment's name at `offset`, if any: why it cannot be renamed. */
+function compartmentNameAt(items: readonly import('../ast').Item[], offset: number): string | undefined {
+  for (const it of items) {
+    if (it.kind !== 'neuron' || !it.compartments) continue;
+    const ids = [...it.compartments.list.map((c) => c.name), ...it.compartments.couplings.flatMap((cp) => [cp.a, cp.b])];
+    const id = ids.find((x) => x && x.start <= offset && offset <= x.end);
+    if (id) return `compartment names cannot be renamed in one step: '${id.name}' is also the prefix of its variables (${id.name}_v) wherever they are used; rename it by hand`;
+  }
+  return undefined;
 }
 
 export function rename(p: Program, uri: string, offset: number, newName: string, uris: string[]): { edits: Map<string, Loc[]> } | { error: string } {

@@ -27,7 +27,16 @@ export function outline(a: FileAnalysis): OutlineNode[] {
       case 'synapse': {
         const s = byStart.get(it.name.start);
         if (!s) break;
-        const kids = a.symbols.filter((x) => x.container === it.name.name && x.uri === a.uri && x.span.start > it.start && x.span.end <= it.end).map((x) => node(x, x.full.end));
+        let kids = a.symbols.filter((x) => x.container === it.name.name && x.uri === a.uri && x.span.start > it.start && x.span.end <= it.end).map((x) => node(x, x.full.end));
+        if (it.kind === 'neuron' && it.compartments) {
+          // Compartments as children, their variables (and the axial current at the name) inside.
+          const comps = it.compartments.list.map((c): OutlineNode => ({
+            name: c.name.name, detail: 'compartment', kind: 'section', start: c.start, end: c.end, selStart: c.name.start, selEnd: c.name.end,
+            children: kids.filter((k) => k.selStart >= c.start && k.selEnd <= c.end),
+          }));
+          kids = [...kids.filter((k) => !comps.some((c) => k.selStart >= c.start && k.selEnd <= c.end) && !it.compartments!.couplings.some((cp) => k.selStart >= cp.start && k.selEnd <= cp.end)), ...comps]
+            .sort((x, y) => x.selStart - y.selStart);
+        }
         out.push(node(s, it.end, kids));
         break;
       }

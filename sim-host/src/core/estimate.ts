@@ -114,6 +114,14 @@ export function populationBytes(size: number, stateVars: number, parameters: num
   return size * (stateVars * 4 * 2 + 4 + 4 + 4 * parameters);
 }
 
+/**
+ * Bytes of a population's links besides their parameters (counted per neuron with the others):
+ * the source neuron each neuron reads, an Int32Array per link given an index.
+ */
+export function linkIndexBytes(size: number, indexed: number): number {
+  return size * 4 * indexed;
+}
+
 /** Bytes of a spike source (poisson, spike array, event file) of `size` neurons. */
 export function sourceBytes(size: number): number {
   return size * 8;
@@ -176,9 +184,9 @@ export function estimateMemory(ir: ModelIR, options: EstimateOptions = {}): Memo
   for (const p of ir.populations) {
     pops.set(p.name, p);
     sizes.set(p.name, p.size);
-    // parameters set per population, and those a scheduled operation assigns (stored per neuron)
-    const params = new Set([...Object.keys(p.parameters), ...(p.schedules ?? []).flatMap((s) => s.statements.flatMap((st) => (st.target.kind === 'param' ? [st.target.name] : [])))]);
-    stateBytes += populationBytes(p.size, ir.models[p.model]?.state.length ?? 1, params.size);
+    // parameters set per population, those a scheduled operation assigns and linked ones (stored per neuron)
+    const params = new Set([...Object.keys(p.parameters), ...(p.schedules ?? []).flatMap((s) => s.statements.flatMap((st) => (st.target.kind === 'param' ? [st.target.name] : []))), ...(p.links ?? []).map((l) => l.parameter)]);
+    stateBytes += populationBytes(p.size, ir.models[p.model]?.state.length ?? 1, params.size) + linkIndexBytes(p.size, (p.links ?? []).filter((l) => l.index).length);
   }
   for (const i of ir.inputs) if (i.kind !== 'current_step') {
     sizes.set(i.name, i.size);

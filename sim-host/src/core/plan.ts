@@ -39,6 +39,23 @@ export interface PopPlan {
   arraySpikes?: SpikeSchedule;
   /** Scheduled operations (IR `schedules`) in steps: every `every` steps from 0, or at the steps `at`. */
   schedules?: { every?: number; at?: number[]; statements: StatementIR[] }[];
+  /** Linked parameters (IR `links`), copied at the start of every step. */
+  links?: LinkPlan[];
+}
+
+/**
+ * A linked parameter: the Float32Array[size] at `offset` is set, at the start of every step,
+ * from the source's Float32Array at `from`: element i from element i (`same`), from element 0
+ * (`one`), or from element index[i] (Int32Array[size] at `index`, written by the plan).
+ * `from` undefined: the source variable is a constant parameter, copied once (initial values).
+ */
+export interface LinkPlan {
+  parameter: string;
+  offset: number;
+  source: PopPlan;
+  variable: string;
+  from?: number;
+  map: { kind: 'same' } | { kind: 'one' } | { kind: 'index'; offset: number };
 }
 
 export interface RingPlan {
@@ -252,6 +269,8 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
     const perNeuron = new Map<string, Float64Array>();
     // A parameter a scheduled operation assigns is stored per neuron, whatever its value.
     const assigned = new Set((popIR.schedules ?? []).flatMap((sc) => sc.statements.flatMap((st) => (st.target.kind === 'param' ? [st.target.name] : []))));
+    // So is a linked parameter (set from its source every step; planLinks fills it).
+    for (const l of popIR.links ?? []) assigned.add(l.parameter);
     model.parameters.forEach((par, k) => {
       const v = popIR.parameters[par.name];
       if ((v && v.kind !== 'const') || assigned.has(par.name)) {
@@ -311,6 +330,8 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
       p.refrSteps = { value: 1 };
     }
   }
+
+  planLinks(ir, pops, mem);
 
   const currentSteps: CurrentStep[] = [];
   for (const inp of ir.inputs) {
@@ -533,6 +554,51 @@ export function synapseProbe(plan: Plan, name: string, from: number, to: number,
 }
 
 /** A population's scheduled operations in whole steps (the checker made the times whole steps). */
+/**
+ * The populations' linked parameters: each against its source (a population other than the
+ * reader, a state variable or a parameter that is not linked itself, sizes or an index that
+ * fit). The parameter starts as the source's initial value; an index array is written into the
+ * run's memory here, as synapses are.
+ */
+function planLinks(ir: ModelIR, pops: PopPlan[], mem: Allocator): void {
+  const linked = new Set(ir.populations.flatMap((q) => (q.links ?? []).map((l) => `${q.name}.${l.parameter}`)));
+  for (const [k, popIR] of ir.populations.entries()) {
+    const p = pops[k];
+    for (const l of popIR.links ?? []) {
+      const what = `population ${p.name}: ${l.parameter} = linked(${l.source}.${l.variable})`;
+      const src = pops.find((q) => q.name === l.source && q.kind === 'neuron');
+      if (!src) throw new PlanError(`${what}: ${l.source} is not a population`);
+      if (src === p) throw new PlanError(`${what}: a link reads another population`);
+      if (linked.has(`${src.name}.${l.variable}`)) throw new PlanError(`${what}: ${l.source}.${l.variable} is linked itself (links are not chained)`);
+      const par = p.params.get(l.parameter);
+      if (!par || !('offset' in par) || !p.model!.parameters.some((x) => x.name === l.parameter)) throw new PlanError(`${what}: ${l.parameter} is not a parameter of ${p.model!.name}`);
+      const sp = src.params.get(l.variable);
+      const from = src.state.get(l.variable) ?? (sp && 'offset' in sp ? sp.offset : undefined);
+      if (from === undefined && !sp) throw new PlanError(`${what}: ${l.variable} is not a state variable or parameter of ${src.model!.name}`);
+      const n = p.size;
+      let map: LinkPlan['map'];
+      let at: (i: number) => number;
+      if (l.index) {
+        if (l.index.length !== n || l.index.some((x) => !(Number.isInteger(x) && x >= 0 && x < src.size))) throw new PlanError(`${what}: the index needs ${n} whole numbers in 0..${src.size - 1}`);
+        const off = mem.alloc(4 * n);
+        mem.i32(off, n).set(l.index);
+        map = { kind: 'index', offset: off };
+        at = (i) => l.index![i];
+      } else if (src.size === n) {
+        map = { kind: 'same' };
+        at = (i) => i;
+      } else if (src.size === 1) {
+        map = { kind: 'one' };
+        at = () => 0;
+      } else throw new PlanError(`${what}: ${l.source} has ${src.size} neurons and ${p.name} ${n}; give an index`);
+      const init = from !== undefined ? src.initial.get(src.state.has(l.variable) ? l.variable : `param:${l.variable}`)! : undefined;
+      const value = sp && 'value' in sp ? sp.value : NaN;
+      p.initial.set(`param:${l.parameter}`, Float32Array.from({ length: n }, (_, i) => (init ? init[at(i)] : value)));
+      (p.links ??= []).push({ parameter: l.parameter, offset: par.offset, source: src, variable: l.variable, from, map });
+    }
+  }
+}
+
 function scheduleSteps(list: NonNullable<ModelIR['populations'][number]['schedules']>, dt: number, pop: string): NonNullable<PopPlan['schedules']> {
   const steps = (x: number, what: string) => {
     const k = Math.round(x / dt);

@@ -137,6 +137,8 @@ export function resolveTarget(ir: ModelIR, target: string): ResolvedTarget {
   if (pop) {
     const model = ir.models[pop.model];
     const par = model?.parameters.find((p) => p.name === prop);
+    const link = pop.links?.find((l) => l.parameter === prop);
+    if (par && link) throw new SweepError(`${t} is linked to ${link.source}.${link.variable} (set from it every step); a sweep cannot set it: sweep ${link.source}'s parameters instead`);
     if (par && !par.weightUnit) return { target: t, ref: { kind: 'parameter', population: owner, name: prop }, dim: par.dim };
     const st = model?.state.find((s) => s.name === prop);
     if (st && !st.weightUnit) return { target: t, ref: { kind: 'init', population: owner, name: prop }, dim: st.dim };

@@ -72,6 +72,9 @@ export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32'
     const schedule = mb.declare([T.i32], [], 'schedule');
     for (const p of plan.pops) if (p.schedules?.length) new ScheduleCodegen(plan, p, schedule.code, fns).emitSchedule();
   }
+  // link(t): linked parameters from their sources, after the scheduled operations, before the
+  // probes sample and anything is integrated (only where a population has links).
+  if (plan.pops.some((p) => p.links?.some((l) => l.from !== undefined))) emitLinks(plan, mb.declare([T.i32], [], 'link').code);
   const deliver = mb.declare([T.i32], [], 'deliver');
   const popFns = plan.pops.map((p) => {
     const f = mb.declare([T.i32], []);
@@ -1287,6 +1290,34 @@ function emitSummedVariables(plan: Plan, c: Code, fns: Fns): void {
     c.end();
   }
   for (const proj of summed) new SynapseCodegen(plan, proj, c, fns).emitSummed();
+}
+
+/**
+ * Linked parameters: each reader's Float32Array is set from its source's variable — element i
+ * (equal sizes), element 0 (broadcast) or element index[i] — before the probes sample and
+ * anything is integrated, so every population reads start-of-step values whatever the order it
+ * is integrated in, and a probe of the reader shows the value the step uses.
+ */
+function emitLinks(plan: Plan, c: Code): void {
+  const links = plan.pops.flatMap((p) => (p.links ?? []).map((l) => ({ p, l })));
+  if (!links.some(({ l }) => l.from !== undefined)) return;
+  const k = c.local(T.i32);
+  const x = c.local(T.f32);
+  for (const { p, l } of links) {
+    if (l.from === undefined) continue; // a constant parameter: its initial value
+    const from = l.from;
+    const map = l.map;
+    if (map.kind === 'one') c.i32(0).mem(Op.f32_load, 2, from).set(x);
+    c.i32(0).set(k);
+    c.begin(Op.loop);
+    c.get(k);
+    if (map.kind === 'one') c.get(x);
+    else if (map.kind === 'same') c.get(k).mem(Op.f32_load, 2, from);
+    else c.get(k).mem(Op.i32_load, 2, map.offset).i32(2).op(Op.i32_shl).mem(Op.f32_load, 2, from);
+    c.mem(Op.f32_store, 2, l.offset);
+    c.get(k).i32(4).op(Op.i32_add).tee(k).i32(4 * p.size).op(Op.i32_lt_u).br(Op.br_if, 0);
+    c.end();
+  }
 }
 
 // ---- plastic synapses ----------------------------------------------------------------------------

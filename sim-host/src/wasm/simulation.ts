@@ -32,7 +32,7 @@ interface Recording {
 export class Simulation {
   readonly plan: Plan;
   private memory: WebAssembly.Memory;
-  private exports!: { update: (t: number) => void; deliver: (t: number) => void; schedule?: (t: number) => void };
+  private exports!: { update: (t: number) => void; deliver: (t: number) => void; schedule?: (t: number) => void; link?: (t: number) => void };
   private compileS = 0;
   private planS = 0;
   private recording!: Recording;
@@ -204,7 +204,7 @@ export class Simulation {
       });
       for (const t of traces) t.rec.data = t.samples.view(); // a view: progress reports must not copy every sample each time
     };
-    const { update, deliver, schedule } = this.exports;
+    const { update, deliver, schedule, link } = this.exports;
     const t0 = performance.now();
     const errAt = plan.errOffset >> 2;
     for (const chunk of stepChunks(result, cb, WASM_PACE, finish, t0)) {
@@ -213,7 +213,12 @@ export class Simulation {
         if (sets) for (const { cs, value } of sets) memF.fill(value, (cs.pop.state.get(cs.variable)! >> 2) + cs.from, (cs.pop.state.get(cs.variable)! >> 2) + cs.to + 1);
         // Scheduled operations (every / at), in the start slot as Brian2's run_regularly: before
         // probes sample and before the state update.
+        // Linked parameters from their sources' start-of-step values: before the scheduled
+        // operations (which may read them) and again after (which may change the sources), so
+        // that the probes and the update see the values the step uses.
+        if (link && schedule) link(t);
         if (schedule) schedule(t);
+        if (link) link(t);
         for (const tr of traces) {
           if (t % tr.everySteps !== 0) continue;
           tr.sample(tr.samples);

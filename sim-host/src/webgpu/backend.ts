@@ -508,6 +508,7 @@ export function webgpuRefusal(ir: ModelIR): string | undefined {
     if (callsFunction(ir.models[p.model], 'exprel')) return 'the WebGPU backend does not run exprel() yet';
     if (ir.models[p.model]?.refractory_when) return 'the WebGPU backend does not run refractory conditions (refractory when) yet';
     if (p.schedules?.length) return `the WebGPU backend does not run scheduled operations (every / at, population ${p.name}) yet`;
+    if (p.links?.length) return `the WebGPU backend does not run linked variables (population ${p.name}: ${p.links[0].parameter} = linked(${p.links[0].source}.${p.links[0].variable})) yet`;
   }
   for (const c of ir.connections) {
     const why = plasticRefusal(ir, c);
