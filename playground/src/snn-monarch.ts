@@ -6,11 +6,11 @@
 /** Top-level keywords (TextMate: keyword.other.snn, keyword.other.<kind>.snn, keyword.control.import.snn). */
 export const TOP_LEVEL_KEYWORDS = ['model', 'import', 'neuron', 'synapse', 'population', 'connect', 'input', 'readout', 'probe', 'task', 'concept', 'target', 'simulate'];
 /** Section keywords (keyword.other.section.snn). */
-export const SECTION_KEYWORDS = ['parameters', 'state', 'equations', 'method', 'spike', 'when', 'reset', 'refractory', 'holding', 'on_pre', 'on_post', 'summed', 'every', 'at', 'window'];
+export const SECTION_KEYWORDS = ['parameters', 'state', 'equations', 'method', 'spike', 'when', 'reset', 'refractory', 'holding', 'on_pre', 'on_post', 'summed', 'compartments', 'couple', 'every', 'at', 'window'];
 /** Integration methods (support.constant.method.snn). */
 export const METHODS = ['exact', 'euler', 'rk2', 'rk4'];
 /** Built-in functions, distributions, connection rules, layouts (support.function.builtin.snn). */
-export const FUNCTIONS = ['exp', 'exprel', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'heaviside', 'min', 'max', 'clip', 'rand', 'randn', 'normal', 'uniform', 'lognormal', 'exponential', 'random', 'all_to_all', 'one_to_one', 'fixed_indegree', 'fixed_outdegree', 'distance', 'ring_kernel', 'from_file', 'where', 'grid'];
+export const FUNCTIONS = ['exp', 'exprel', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'heaviside', 'min', 'max', 'clip', 'rand', 'randn', 'normal', 'uniform', 'lognormal', 'exponential', 'random', 'all_to_all', 'one_to_one', 'fixed_indegree', 'fixed_outdegree', 'distance', 'ring_kernel', 'from_file', 'linked', 'where', 'grid'];
 /** Built-in variables (variable.language.snn). */
 export const BUILTIN_VARIABLES = ['t', 'dt', 'i', 'N', 'xi', 'pre', 'post', 'mod', 'target'];
 /** constant.language.boolean.snn */
