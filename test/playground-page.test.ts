@@ -6,7 +6,7 @@
 // reason only when chromium is absent and CI is not set.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,7 +137,7 @@ describe('the playground in headless Chromium', { skip, timeout: 600_000 }, () =
   }
   const text = (page: Page, id: string) => page.evaluate((i) => document.getElementById(i)?.textContent ?? '', id);
   const editorText = (page: Page) => page.evaluate('window.spikeworksPlayground.model.getValue()') as Promise<string>;
-  const markers = (page: Page) => page.evaluate('window.spikeworksPlayground.monaco.editor.getModelMarkers({ resource: window.spikeworksPlayground.model.uri }).map((m) => ({ message: m.message, code: m.code, line: m.startLineNumber, column: m.startColumn }))') as Promise<{ message: string; code: string; line: number; column: number }[]>;
+  const markers = (page: Page) => page.evaluate('window.spikeworksPlayground.monaco.editor.getModelMarkers({ resource: window.spikeworksPlayground.model.uri }).map((m) => ({ message: m.message, code: m.code, line: m.startLineNumber, column: m.startColumn, severity: m.severity }))') as Promise<{ message: string; code: string; line: number; column: number; severity: number }[]>;
   /** Replaces the editor's text as a paste would (one edit, undoable). */
   const setText = (page: Page, t: string) => page.evaluate((v) => {
     const p = (window as unknown as { spikeworksPlayground: { editor: { executeEdits(s: string, e: unknown[]): void; getModel(): { getFullModelRange(): unknown } } } }).spikeworksPlayground;
@@ -442,6 +442,22 @@ describe('the playground in headless Chromium', { skip, timeout: 600_000 }, () =
     await until(page, 'document.getElementById("check-status").textContent.includes("checked")');
     const again = await runWith(page, '2');
     assert.equal(again.status, 'done');
+    await page.close();
+  });
+
+  it('every example is in the menu and checks as the CLI checks it (files excepted: a page has none)', async () => {
+    const page = await open();
+    const files = readdirSync(join(repoRoot, 'examples')).filter((f) => f.endsWith('.snn')).sort();
+    assert.deepEqual(await page.$$eval('#examples option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean)), files);
+    for (const f of files) {
+      await page.selectOption('#examples', f);
+      await until(page, `document.title.startsWith(${JSON.stringify(f)}) && !/checking/.test(document.getElementById("check-status").textContent)`);
+      const cliErrors = (cli(['check', join(repoRoot, 'examples', f), '--format', 'json']) as { files: { diagnostics: { severity: string }[] }[] }).files[0].diagnostics.filter((d) => d.severity === 'error');
+      // Monaco's MarkerSeverity.Error is 8.
+      const errors = (await markers(page)).filter((m) => m.severity === 8);
+      const notFiles = errors.filter((m) => m.code !== 'missing-file');
+      assert.equal(notFiles.length, cliErrors.length, `${f}: ${notFiles.map((m) => m.message).join('; ')}`);
+    }
     await page.close();
   });
 
