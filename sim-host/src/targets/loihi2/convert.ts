@@ -14,7 +14,7 @@
 //   w_int rounded to nearest, then Lava's clip_weights and truncate_weights.
 // The refractory period R = t_ref/dt steps holds v at 0 for R − 1 steps after the spike (as the
 // float engine: input on the spike step's successors until spike + t_ref), at most 63.
-import type { ModelDefIR } from '../../../../protocol/ir';
+import type { ExprIR, ModelDefIR } from '../../../../protocol/ir';
 import { evalExpr, type EvalEnv } from '../../core/expr';
 import { PlanError } from '../../core/limits';
 import type { Plan, PopPlan, ProjPlan } from '../../core/plan';
@@ -131,7 +131,7 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
   if (typeof sh === 'string') throw new PlanError(sh, 'unsupported');
   const param = paramEnv(pop, dt);
   const evalP = (e: Parameters<typeof evalExpr>[0]) => evalExpr(e, { param, state: () => NaN, builtin: (b) => (b === 'dt' ? dt : NaN) });
-  const vTh = evalP(m.spike!.args[1]);
+  const vTh = evalP((m.spike as Extract<ExprIR, { args: [ExprIR, ExprIR] }>).args[1]);
   const vR = evalP(m.reset[0].value);
   const where = `population ${pop.name}`;
   if (!Number.isFinite(vTh) || !Number.isFinite(vR)) throw new PlanError(`${where}: threshold or reset is not a finite number (NaN in conversion)`, 'input');
@@ -139,7 +139,7 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
   const { evalAt, vOde, sOde } = coefficients(m, sh, param, dt);
   // dV/dt = c(C) + mV·V + mS·S: probe at zero and unit values, check linearity at another point.
   const constsAt = (i: number) => Object.fromEntries(sh.consts.map((c) => [c, pop.initial.get(c)![i]]));
-  const f = (V: number, S: number, i: number) => (vOde ? evalAt(vOde.rhs, { ...constsAt(i), [sh.v]: V, ...(sh.s ? { [sh.s]: S } : {}) }) : 0);
+  const f = (V: number, S: number, i: number) => (vOde ? evalAt(vOde.rhs, { ...constsAt(i), [sh.v]: V, ...(sh.s ? { [sh.s as string]: S } : {}) }) : 0);
   const f0 = f(0, 0, 0);
   const mV = f(1, 0, 0) - f0;
   const mS = sh.s ? f(0, 1, 0) - f0 : 0;
@@ -151,7 +151,8 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
   if (!(mV <= 0)) throw new PlanError(`${where}: d${sh.v}/dt grows with ${sh.v} (no leak towards rest); Loihi's voltage decays`, 'unsupported');
   let gS = 0;
   if (sOde && sh.s) {
-    const g = (S: number) => evalAt(sOde.rhs, { ...constsAt(0), [sh.v]: 0, [sh.s]: S });
+    const sName = sh.s;
+    const g = (S: number) => evalAt(sOde.rhs, { ...constsAt(0), [sh.v]: 0, [sName]: S });
     const g0 = g(0);
     gS = g(1) - g0;
     if (Math.abs(g0) > 0 || !(gS < 0)) throw new PlanError(`${where}: d${sh.s}/dt must be −${sh.s}/τ with τ > 0 (a decaying current)`, 'unsupported');
@@ -240,14 +241,11 @@ function sourcePop(pop: PopPlan): LoihiPop {
 }
 
 /** Δu per unit of weight into `variable` of a converted population. */
-function gainOf(plan: Plan, lp: LoihiPop, variable: string): number {
+function gainOf(lp: LoihiPop, variable: string): number {
   const sh = lp.shape!;
   if (variable === sh.s && lp.input === 'u') return lp.uPerS;
-  const tau = (() => {
-    // e^(−dt/τ_m) = 1 − dv_ideal/4096; recomputed from dv's ideal would need it: use the used dv (what the chip decays by).
-    return 1 - lp.dv / F.DECAY_UNITY;
-  })();
-  return lp.scale * tau;
+  // A voltage jump, decayed by one step of the chip's own dv (the float engine adds it before decaying).
+  return lp.scale * (1 - lp.dv / F.DECAY_UNITY);
 }
 
 function convertProj(plan: Plan, pr: ProjPlan, pops: LoihiPop[], steps: QuantStep[], approx: string[]): LoihiProj {
@@ -256,7 +254,7 @@ function convertProj(plan: Plan, pr: ProjPlan, pops: LoihiPop[], steps: QuantSte
   const where = `connection ${name}`;
   const lt = pops[pr.target.index];
   if (lt.kind !== 'lif') throw new PlanError(`${where}: its target is not a neuron population`, 'unsupported');
-  const gain = gainOf(plan, lt, pr.ring.variable);
+  const gain = gainOf(lt, pr.ring.variable);
   const mem = plan.memory.buffer;
   const wf = new Float32Array(mem, pr.weightOffset, pr.synapses);
   const col = new Int32Array(mem, pr.colOffset, pr.synapses).slice();

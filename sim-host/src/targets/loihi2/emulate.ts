@@ -15,6 +15,7 @@ import type { Plan } from '../../core/plan';
 import { philox } from '../../core/rng';
 import { newResult, recordingLimitMessage, stepChunks, type RunCallbacks, type RunResult, type StepPace, type TraceRecord } from '../../core/run';
 import { convertPlan, type LoihiProgram } from './convert';
+import { compartments, stepCompartments, type Compartments } from './compartment';
 import * as F from './fixed';
 
 const PACE: StepPace = { first: 64, max: 100000, fastMs: 5, slowMs: 20 };
@@ -44,15 +45,18 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
   const rings = program.projs.map((p) => {
     const nt = p.tgt[1] - p.tgt[0] + 1;
     const slots = p.maxDelay + 2;
-    return { slots, nt, acc: new Int32Array(slots * nt) };
+    return { slots, nt, acc: new Int32Array(slots * nt), touched: new Int32Array(slots * nt), count: new Int32Array(slots), mark: new Uint8Array(slots * nt) };
   });
   const intoPop = pops.map((_, k) => program.projs.map((p, j) => ({ p, j })).filter((x) => x.p.target === k));
   const lif = pops.map((lp) => {
     if (lp.kind !== 'lif') return undefined;
     const n = lp.size;
-    const bias = new Float64Array(n);
+    const bias = new Int32Array(n);
     for (let i = 0; i < n; i++) bias[i] = F.effectiveBias(lp.biasMant[i], lp.biasExp[i]);
-    return { u: Int32Array.from(lp.u0), v: Int32Array.from(lp.v0), bias, ain: new Float64Array(n), held: new Int32Array(n).fill(-1) };
+    const c: Compartments & { ain: Int32Array } = { ...compartments(lp.size, lp.du, lp.dv, lp.vth, lp.refractory, bias), ain: new Int32Array(n) };
+    c.u.set(lp.u0);
+    c.v.set(lp.v0);
+    return c;
   });
   const k0 = plan.seed >>> 0;
   const k1 = Math.floor(plan.seed / 4294967296) >>> 0;
@@ -100,9 +104,6 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
     });
     for (const t of traces) t.rec.data = t.data.view();
   };
-  const vthOf = pops.map((lp) => lp.vth * 2 ** F.VTH_SHIFT);
-  const UMAX = F.UV_MAX;
-  const VMAX = F.UV_MAX - 1;
   for (const chunk of stepChunks(result, cb, PACE, finish, t0)) {
     for (let t = chunk.from; t < chunk.to; t++) {
       for (const tr of traces) if (t % tr.every === 0) tr.sample();
@@ -113,56 +114,29 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
         let nf = 0;
         const st = lif[k];
         if (st) {
-          const { u, v, bias, ain, held } = st;
+          const ain = st.ain;
           ain.fill(0);
           for (const { p, j } of intoPop[k]) {
+            // Only the targets this row received spikes for (its list of touched entries).
             const r = rings[j];
-            const row = (t % r.slots) * r.nt;
-            const acc = r.acc;
+            const slot = t % r.slots;
+            const row = slot * r.nt;
+            const { acc, touched, count } = r;
             const e = p.weightExp;
             const base = p.tgt[0];
-            if (e >= 0) {
-              const m = 2 ** e;
-              for (let i = 0; i < r.nt; i++) {
-                const x = acc[row + i];
-                if (x !== 0) {
-                  ain[base + i] += x * m;
-                  acc[row + i] = 0;
-                }
-              }
-            } else {
-              const m = 2 ** -e;
-              for (let i = 0; i < r.nt; i++) {
-                const x = acc[row + i];
-                if (x !== 0) {
-                  ain[base + i] += Math.floor(x / m);
-                  acc[row + i] = 0;
-                }
-              }
+            const m = 2 ** Math.abs(e);
+            const n = count[slot];
+            for (let q = 0; q < n; q++) {
+              const i = touched[row + q];
+              const x = acc[row + i];
+              ain[base + i] += e >= 0 ? x * m : Math.floor(x / m);
+              acc[row + i] = 0;
+              r.mark[row + i] = 0;
             }
+            count[slot] = 0;
           }
-          const ku = F.DECAY_UNITY - (lp.du + F.DU_OFFSET);
-          const kv = F.DECAY_UNITY - (lp.dv + F.DV_OFFSET);
-          const vth = vthOf[k];
-          const refr = lp.refractory;
-          const n = lp.size;
-          for (let i = 0; i < n; i++) {
-            let uu = Math.trunc((u[i] * ku) / 4096) + ain[i] * 64;
-            if (uu > UMAX) uu -= 2 * UMAX;
-            else if (uu <= -UMAX) uu += 2 * UMAX;
-            u[i] = uu;
-            if (held[i] >= t) continue;
-            let vv = Math.trunc((v[i] * kv) / 4096) + uu + bias[i];
-            if (vv > VMAX) vv = VMAX;
-            else if (vv < -VMAX) vv = -VMAX;
-            if (vv > vth) {
-              vv = 0;
-              out[nf++] = i;
-              if (refr > 0) held[i] = t + refr;
-            }
-            v[i] = vv;
-          }
-          activity.neuronUpdates += n;
+          nf = stepCompartments(st, ain, t, out);
+          activity.neuronUpdates += lp.size;
         } else {
           const pp = plan.pops[k];
           if (pp.kind === 'poisson') {
@@ -218,10 +192,10 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
         const r = rings[j];
         const out = fired[p.source];
         const { rowptr, col, weights, delay } = p;
-        const acc = r.acc;
+        const { acc, touched, count, mark, nt, slots } = r;
         const [s0, s1] = p.src;
         const constDelay = typeof delay === 'number';
-        const row0 = ((t + 1 + (constDelay ? delay : 0)) % r.slots) * r.nt;
+        const d = constDelay ? undefined : (delay as Int32Array);
         for (let m = 0; m < nf; m++) {
           const s = out[m];
           if (s < s0 || s > s1) continue;
@@ -229,11 +203,15 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
           const a = rowptr[ls];
           const b = rowptr[ls + 1];
           activity.synOps += b - a;
-          if (constDelay) {
-            for (let q = a; q < b; q++) acc[row0 + col[q]] += weights[q];
-          } else {
-            const d = delay as Int32Array;
-            for (let q = a; q < b; q++) acc[((t + 1 + d[q]) % r.slots) * r.nt + col[q]] += weights[q];
+          for (let q = a; q < b; q++) {
+            const slot = (t + 1 + (d ? d[q] : (delay as number))) % slots;
+            const row = slot * nt;
+            const c = col[q];
+            if (mark[row + c] === 0) {
+              mark[row + c] = 1;
+              touched[row + count[slot]++] = c;
+            }
+            acc[row + c] += weights[q];
           }
         }
       }
