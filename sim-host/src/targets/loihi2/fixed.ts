@@ -104,7 +104,7 @@ export function weightExpFor(min: number, max: number, mode: SignMode): number {
   else scale = 255 / max;
   let bits = Math.floor(Math.log2(scale));
   if (mode === 'mixed') bits += 1;
-  return -bits;
+  return bits === 0 ? 0 : -bits;
 }
 
 /** Dense's weight pipeline on an integer weight: clip to 8 bits for its sign mode, then truncate. */

@@ -70,6 +70,13 @@ export function lifShape(m: ModelDefIR): LifShape | string {
   const withOde = new Set(m.odes.map((o) => o.variable));
   const vOde = m.odes.find((o) => o.variable === v);
   const consts = m.state.map((s) => s.name).filter((n) => !withOde.has(n));
+  if (vOde) {
+    const f = affine(vOde.rhs, v, aliases);
+    const bStates = f ? statesIn(f.b, aliases) : new Set<string>();
+    if (bStates.size) {
+      return `${m.name}: d${v}/dt multiplies ${v} by ${[...bStates].join(', ')} — a conductance synapse; Loihi's compartment adds a current (use a current-based model)`;
+    }
+  }
   const others = m.odes.filter((o) => o.variable !== v);
   if (others.length > 1) {
     return `${m.name}: Loihi's LIF compartment has two state variables (u, v); ${m.name} integrates ${m.odes.length} (${m.odes.map((o) => o.variable).join(', ')})`;
