@@ -11,6 +11,13 @@ import { withNodeFiles, type NodeFileOptions } from './node-files';
 import { wasmBackend } from './wasm/backend';
 import { Simulation as WasmSimulation, type CompileOptions } from './wasm/simulation';
 import { webgpuBackend } from './webgpu/backend';
+import { buildPlan } from './core/plan';
+import { PlanError } from './core/limits';
+import type { RunResult } from './core/run';
+import { emulateLoihi } from './targets/loihi2/emulate';
+import { loihiCannotRun } from './targets/loihi2/shape';
+import { energy, fidelity, mapCores, targetJson, type EnergyEstimate, type PopFidelity, type Resources } from './targets/loihi2/report';
+import type { QuantStep } from './targets/loihi2/convert';
 import { getGpu, type Gpu } from './webgpu/device';
 
 export { estimateMemory, type EstimateOptions, type MemoryEstimate } from './core/estimate';
@@ -50,4 +57,48 @@ export async function runOnBackend(ir: ModelIR, opts: EngineOptions, choice: Bac
       return typeof g === 'string' ? g : webgpuBackend(g);
     },
   }, cb);
+}
+
+/** An emulated run and its report (`spikeworks emulate`). */
+export interface Emulation {
+  target: { name: string; kind: string; backend: string };
+  float: RunResult;
+  emulated: RunResult;
+  fidelity: PopFidelity[];
+  resources: Resources;
+  energy: EnergyEstimate;
+  quantisation: QuantStep[];
+  approximations: string[];
+  /** target.json (protocol/targets.md). */
+  targetJson: unknown;
+}
+
+/**
+ * Runs `ir` on the hardware target the model's `target NAME = KIND { … }` block names, and the
+ * float WASM engine on the same plan (same seed, connectivity, inputs) for the fidelity. Only
+ * loihi2 is emulated; other kinds are refused with a PlanError('unsupported').
+ */
+export function emulateOnTarget(ir: ModelIR, opts: EngineOptions, targetName: string): Emulation {
+  const t = ir.targets.find((x) => x.name === targetName);
+  if (!t) throw new PlanError(`the model has no target named ${targetName}${ir.targets.length ? ` (it has ${ir.targets.map((x) => x.name).join(', ')})` : ''}`, 'input');
+  if (t.kind !== 'loihi2') throw new PlanError(`target ${t.name}: ${t.kind} is not emulated yet (loihi2 is)`, 'unsupported');
+  if (t.settings.weight_bits !== undefined && t.settings.weight_bits !== 8) throw new PlanError(`target ${t.name}: weight_bits ${t.settings.weight_bits}: the Loihi 2 emulation uses Lava's 8-bit weights (weight_bits: 8)`, 'unsupported');
+  const why = loihiCannotRun(ir);
+  if (why) throw new PlanError(why, 'unsupported');
+  const withFiles = withNodeFiles(ir, opts);
+  const plan = buildPlan(ir, withFiles);
+  const run = emulateLoihi(plan);
+  const float = new WasmSimulation({ plan }, opts).run();
+  const resources = mapCores(run.program, t.settings.neurons_per_core ?? 1024, t.settings.cores);
+  const simS = run.result.stepsDone * plan.dt;
+  return {
+    target: { name: t.name, kind: t.kind, backend: 'loihi2-emu' },
+    float, emulated: run.result,
+    fidelity: fidelity(float, run.result),
+    resources,
+    energy: energy(run.activity, resources, simS, run.result.stepsDone),
+    quantisation: run.program.steps,
+    approximations: run.program.approximations,
+    targetJson: targetJson(run.program, resources),
+  };
 }
