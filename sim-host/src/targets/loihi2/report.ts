@@ -1,12 +1,11 @@
 // What an emulated run reports: resources (populations partitioned onto cores under Loihi's
 // per-core limits), fidelity against the float run of the same plan, an energy/time estimate
 // from per-event costs, and target.json (the integers used, so that anyone can replay the run).
+import { LOIHI_LIMITS, loihiBitsPerSynapse } from '../../../../protocol/loihi2';
 import type { RunResult } from '../../core/run';
 import type { LoihiActivity } from './emulate';
 import type { LoihiProgram } from './convert';
 
-/** Loihi per-core and per-chip limits (nengo-loihi block.py / SANA-FE arch/loihi.yaml; RESEARCH.md §A1). */
-export const LOIHI_LIMITS = { compartments: 1024, inAxons: 4096, outAxons: 4096, synapseBits: 1_048_576, coresPerChip: 128 };
 
 /**
  * Per-event costs, Loihi 1 (Davies et al. 2018, IEEE Micro 38(1), Table 1, as quoted in
@@ -59,7 +58,7 @@ export function mapCores(program: LoihiProgram, neuronsPerCore: number, coresAva
     for (let a = 0; a < p.size; a += npc) cores.push({ core: cores.length, population: p.name, neurons: [a, Math.min(p.size, a + npc) - 1], inAxons: 0, outAxons: 0, synapses: 0, synapseBits: 0 });
   }
   const maxDelay = Math.max(0, ...program.projs.map((p) => p.maxDelay));
-  const bitsPerSynapse = 8 + Math.ceil(Math.log2(Math.max(2, npc))) + (maxDelay > 0 ? 6 : 0);
+  const bitsPerSynapse = loihiBitsPerSynapse(npc, maxDelay > 0);
   const inSets = cores.map(() => new Set<number>());
   const outSets = new Map<string, Set<number>>();
   program.projs.forEach((pr) => {
