@@ -8,6 +8,7 @@
 // - the conversion with planted values whose integers are known in closed form;
 // - refusals of what the chip cannot express.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { buildPlan } from '../sim-host/src/core/plan';
 import { Simulation } from '../sim-host/src/engine';
@@ -287,5 +288,41 @@ describe('what Loihi cannot express is refused with the reason', () => {
   });
   it('a CUBA network runs', () => {
     assert.equal(loihiCannotRun(irOf({ file: 'examples/cuba.snn' })), undefined);
+  });
+});
+
+describe('research example on the Loihi emulation: examples/delay_motif.snn keeps its check', () => {
+  const file = 'examples/delay_motif.snn';
+  it('at dt 0.1 ms its delays (up to 214 steps) exceed the chip\'s 62: refused with that reason', () => {
+    assert.throws(() => emulateLoihi(buildPlan(irOf({ file }), { seed: 1 })), /a delay of 214 steps exceeds Loihi's 62/);
+  });
+  it('at dt 0.4 ms (delays ≤ 54 steps): hit rate ≥ 90 % per detector, false alarms ≤ 5 % (seed 1), emulated bit-accurately', () => {
+    const text = readFileSync(file, 'utf8').replace(/dt: 0\.1 ms/, 'dt: 0.4 ms');
+    const ir = irOf(text, { at: file.replace('delay_motif', '.delay_motif_dt04') });
+    assert.equal(loihiCannotRun(ir), undefined);
+    const r = emulateLoihi(buildPlan(ir, { seed: 1 })).result;
+    const windows = ir.tasks.find((t) => t.name === 'motifs')!.windows;
+    const det = r.spikes.find((s) => s.name === 'det')!;
+    const K = 4;
+    const hit = new Array(K).fill(0);
+    const fa = new Array(K).fill(0);
+    const own = new Array(K).fill(0);
+    const other = new Array(K).fill(0);
+    for (const w of windows) {
+      const k = Number(/^motif (\d)$/.exec(w.label)![1]);
+      const a = Math.round(w.from / r.dt);
+      const b = Math.round(w.to / r.dt);
+      const c = new Array(K).fill(0);
+      for (let m = 0; m < det.steps.length; m++) if (det.steps[m] >= a && det.steps[m] < b) c[det.neurons[m]]++;
+      for (let d = 0; d < K; d++) {
+        if (d === k) (own[d]++, c[d] > 0 && hit[d]++);
+        else (other[d]++, c[d] > 0 && fa[d]++);
+      }
+    }
+    const hr = hit.map((h, d) => h / own[d]);
+    const far = fa.map((f, d) => f / other[d]);
+    console.log(`  loihi2-emu delay_motif seed 1: hits ${hr.map((x) => `${(100 * x).toFixed(0)} %`).join(', ')}; false alarms ${far.map((x) => `${(100 * x).toFixed(1)} %`).join(', ')}`);
+    hr.forEach((h, d) => assert.ok(h >= 0.9, `detector ${d}: hit rate ${h}`));
+    far.forEach((f, d) => assert.ok(f <= 0.05, `detector ${d}: false alarms ${f}`));
   });
 });

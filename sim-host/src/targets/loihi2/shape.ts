@@ -58,6 +58,7 @@ export function lifShape(m: ModelDefIR): LifShape | string {
     return `${m.name}: Loihi spikes on v > threshold (a constant); 'spike when' must have that form`;
   }
   const v = sp.args[0].name;
+  if (m.reset.length === 0) return `${m.name} has no reset; Loihi's compartment resets v to a constant after a spike`;
   if (m.reset.length !== 1 || m.reset[0].op !== '=' || m.reset[0].target.kind !== 'state' || m.reset[0].target.name !== v || statesIn(m.reset[0].value, aliases).size) {
     return `${m.name}: Loihi's reset sets v to one constant and nothing else ('reset { ${v} = V_reset }'); this reset does more`;
   }
@@ -115,6 +116,7 @@ export function connectionTarget(c: ConnectionIR, ir: ModelIR): { variable: stri
   if (c.on_post?.length) return `connection ${name}: on_post (plasticity) is not emulated on Loihi`;
   if (c.synapse) {
     const m = ir.models[c.synapse.model];
+    if (m?.summed?.length) return `connection ${name}: synapse model ${m.name} sets a summed variable every step (a gap junction); Loihi's dense synapses only add weights on spikes`;
     if (m && (m.state.length || m.on_post.length || m.summed?.length || m.odes.length)) {
       return `connection ${name}: synapse model ${m.name} has state or learning (plasticity Loihi's dense synapses lack)`;
     }
