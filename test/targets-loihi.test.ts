@@ -21,11 +21,10 @@ import { irOf } from './helpers/model';
 
 /** Runs compartments for `steps` steps with input a_in(t); returns per step the spiking indices and u, v of neuron 0 after the step. */
 function runLif(c: ReturnType<typeof compartments>, steps: number, ain: (t: number) => number[]) {
-  const out = new Int32Array(c.n);
   const rec: { spikes: number[]; u: number; v: number }[] = [];
   for (let t = 0; t < steps; t++) {
-    const nf = stepCompartments(c, Int32Array.from(ain(t)), t, out);
-    rec.push({ spikes: [...out.slice(0, nf)], u: c.u[0], v: c.v[0] });
+    const nf = stepCompartments(c, Int32Array.from(ain(t)), t);
+    rec.push({ spikes: [...c.out.slice(0, nf)], u: c.u[0], v: c.v[0] });
   }
   return rec;
 }

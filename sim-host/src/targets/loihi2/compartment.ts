@@ -1,7 +1,9 @@
 // Loihi's LIF compartments, one step: Lava's PyLifModelBitAcc update (fixed.ts has the formats)
-// with the refractory hold of Lava's LIFRefractory. The emulator (emulate.ts) and the tests that
-// reproduce Lava's own bit-accurate cases step through this one function.
+// with the refractory hold of Lava's LIFRefractory, run by the generated WebAssembly kernel
+// (kernel.ts). The emulator (emulate.ts) and the tests that reproduce Lava's own bit-accurate
+// cases step through this one function.
 import * as F from './fixed';
+import { kernelMemory, type StepFn } from './kernel';
 
 /** A group of compartments sharing du, dv, vth and refractory delay (one compartment configuration). */
 export interface Compartments {
@@ -14,50 +16,38 @@ export interface Compartments {
   v: Int32Array;
   /** bias_mant << bias_exp per compartment. */
   bias: Int32Array;
+  /** This step's synaptic input a_in (the caller fills it). */
+  ain: Int32Array;
   /** Last step v is held (refractory); −1: none. */
   held: Int32Array;
+  /** The step's spiking indices (first `count` entries). */
+  out: Int32Array;
+  /** The generated kernel (kernel.ts) over the memory the arrays live in, and their byte offsets. */
+  step: StepFn;
+  at: number[];
 }
 
-export function compartments(n: number, du: number, dv: number, vth: number, refractory = 0, bias: Int32Array = new Int32Array(n)): Compartments {
-  return { n, du, dv, vth, refractory, u: new Int32Array(n), v: new Int32Array(n), bias, held: new Int32Array(n).fill(-1) };
-}
-
-/** trunc0(x·k / 4096) in int32 operations (|x| ≤ 2^23, 0 ≤ k ≤ 4096): floor by parts, then towards zero. */
-function decay0(x: number, k: number): number {
-  const lo = (x & 4095) * k;
-  const f = (x >> 12) * k + (lo >> 12);
-  return x < 0 && (lo & 4095) !== 0 ? f + 1 : f;
+/** Compartments in a memory of their own, stepped by the WebAssembly kernel. */
+export function compartments(n: number, du: number, dv: number, vth: number, refractory = 0, bias?: Int32Array): Compartments {
+  const { memory, step } = kernelMemory(n, 6);
+  const at = [0, 1, 2, 3, 4, 5].map((k) => 64 + 4 * n * k);
+  const view = (k: number) => new Int32Array(memory.buffer, at[k], n);
+  const c: Compartments = { n, du, dv, vth, refractory, u: view(0), v: view(1), bias: view(2), ain: view(3), held: view(4), out: view(5), step, at };
+  c.held.fill(-1);
+  if (bias) c.bias.set(bias);
+  return c;
 }
 
 /**
  * Step t: u = wrap24(trunc0(u·(4096 − du − 1)/4096) + (a_in << 6)); unless held,
  * v = sat24(trunc0(v·(4096 − dv)/4096) + u + bias); v > vth << 6 spikes and resets v to 0
- * (held for `refractory` steps). Writes the spiking indices into `out`; returns their count.
+ * (held for `refractory` steps). a_in is read from `ain` (copied into c.ain unless it is c.ain);
+ * the spiking indices are written into c.out; returns their count.
  */
-export function stepCompartments(c: Compartments, ain: Int32Array, t: number, out: Int32Array): number {
-  const { u, v, bias, held, n } = c;
+export function stepCompartments(c: Compartments, ain: Int32Array, t: number): number {
+  if (ain !== c.ain) c.ain.set(ain);
   const ku = F.DECAY_UNITY - (c.du + F.DU_OFFSET);
   const kv = F.DECAY_UNITY - (c.dv + F.DV_OFFSET);
-  const vth = c.vth * 2 ** F.VTH_SHIFT;
-  const refr = c.refractory;
-  const UMAX = F.UV_MAX;
-  const VMAX = F.UV_MAX - 1;
-  let nf = 0;
-  for (let i = 0; i < n; i++) {
-    let uu = decay0(u[i], ku) + ain[i] * 64;
-    if (uu > UMAX) uu -= 2 * UMAX;
-    else if (uu <= -UMAX) uu += 2 * UMAX;
-    u[i] = uu;
-    if (held[i] >= t) continue;
-    let vv = decay0(v[i], kv) + uu + bias[i];
-    if (vv > VMAX) vv = VMAX;
-    else if (vv < -VMAX) vv = -VMAX;
-    if (vv > vth) {
-      vv = 0;
-      out[nf++] = i;
-      if (refr > 0) held[i] = t + refr;
-    }
-    v[i] = vv;
-  }
-  return nf;
+  const [u, v, b, a, h, o] = c.at;
+  return c.step(u, v, b, a, h, o, c.n, ku, kv, c.vth * 2 ** F.VTH_SHIFT, c.refractory, t);
 }

@@ -15,7 +15,7 @@ import type { Plan } from '../../core/plan';
 import { philox } from '../../core/rng';
 import { newResult, recordingLimitMessage, stepChunks, type RunCallbacks, type RunResult, type StepPace, type TraceRecord } from '../../core/run';
 import { convertPlan, type LoihiProgram } from './convert';
-import { compartments, stepCompartments, type Compartments } from './compartment';
+import { compartments, stepCompartments } from './compartment';
 import * as F from './fixed';
 
 const PACE: StepPace = { first: 64, max: 100000, fastMs: 5, slowMs: 20 };
@@ -53,7 +53,7 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
     const n = lp.size;
     const bias = new Int32Array(n);
     for (let i = 0; i < n; i++) bias[i] = F.effectiveBias(lp.biasMant[i], lp.biasExp[i]);
-    const c: Compartments & { ain: Int32Array } = { ...compartments(lp.size, lp.du, lp.dv, lp.vth, lp.refractory, bias), ain: new Int32Array(n) };
+    const c = compartments(lp.size, lp.du, lp.dv, lp.vth, lp.refractory, bias);
     c.u.set(lp.u0);
     c.v.set(lp.v0);
     return c;
@@ -135,7 +135,8 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
             }
             count[slot] = 0;
           }
-          nf = stepCompartments(st, ain, t, out);
+          nf = stepCompartments(st, ain, t);
+          out.set(st.out.subarray(0, nf));
           activity.neuronUpdates += lp.size;
         } else {
           const pp = plan.pops[k];
