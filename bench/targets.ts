@@ -2,8 +2,8 @@
 // (node --import tsx bench/targets.ts [--seeds 1,2,3]).
 //
 // examples/cuba.snn (4000 LIF, p = 0.02, 1 s at dt 0.1 ms): the same plan (built once per seed)
-// is run on the WASM backend and on the Loihi 2 emulation (sim-host/src/targets/loihi2, integer
-// arithmetic in TypeScript, not generated WASM), alternately, in this one process. Times are the
+// is run on the WASM backend and on the Loihi 2 emulation (sim-host/src/targets/loihi2: a
+// WebAssembly int32 compartment kernel, dense delivery in TypeScript), alternately, in this one process. Times are the
 // backends' run_s (stepping only); ratio = Loihi / WASM per seed, median over the seeds. The goal
 // (issue 15) is a ratio ≤ 2. Ends with one JSON line.
 import * as path from 'node:path';

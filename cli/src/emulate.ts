@@ -42,7 +42,7 @@ export function emulateCommand(a: EmulateArgs): number {
   const report = {
     target: em.target,
     seed: em.emulated.seed,
-    implementation: 'TypeScript integer arithmetic (bit-accurate to Lava PyLifModelBitAcc / PyDenseModelBitAcc)',
+    implementation: 'WebAssembly int32 compartment kernel + TypeScript dense delivery (bit-accurate to Lava PyLifModelBitAcc / PyDenseModelBitAcc)',
     fidelity: em.fidelity,
     resources: { neurons_per_core: em.resources.neuronsPerCore, cores: em.resources.cores.length, chips: em.resources.chips, bits_per_synapse_estimate: em.resources.bitsPerSynapse, per_core: em.resources.cores, violations: em.resources.violations },
     energy: { ...em.energy, label: 'estimate' },

@@ -1,5 +1,6 @@
-// The bit-accurate Loihi run of a converted plan (convert.ts), in TypeScript integer arithmetic
-// (not generated WASM yet): every step, per compartment, as Lava's PyLifModelBitAcc with the
+// The bit-accurate Loihi run of a converted plan (convert.ts): the compartments in a generated
+// WebAssembly int32 kernel (kernel.ts), the rest in TypeScript: every step, per compartment, as
+// Lava's PyLifModelBitAcc with the
 // refractory hold of its LIFRefractory model —
 //   a_in = Σ over connections of (Σ w_int of last step's spikes) shifted by weight_exp
 //   u = wrap24( trunc0(u·(4096 − (du + 1)) / 4096) + (a_in << 6) )
