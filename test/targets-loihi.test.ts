@@ -8,7 +8,11 @@
 // - the conversion with planted values whose integers are known in closed form;
 // - refusals of what the chip cannot express.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { buildPlan } from '../sim-host/src/core/plan';
 import { Simulation } from '../sim-host/src/engine';
@@ -17,6 +21,8 @@ import { convertPlan } from '../sim-host/src/targets/loihi2/convert';
 import { emulateLoihi } from '../sim-host/src/targets/loihi2/emulate';
 import { denseWeight, shiftByExp, signModeOf, weightExpFor, type SignMode } from '../sim-host/src/targets/loihi2/fixed';
 import { loihiCannotRun } from '../sim-host/src/targets/loihi2/shape';
+import { readSpikesBinary } from '../sim-host/src/output';
+import { distCli, ensureBuilt } from './helpers/build';
 import { irOf } from './helpers/model';
 
 /** Runs compartments for `steps` steps with input a_in(t); returns per step the spiking indices and u, v of neuron 0 after the step. */
@@ -323,5 +329,51 @@ describe('research example on the Loihi emulation: examples/delay_motif.snn keep
     console.log(`  loihi2-emu delay_motif seed 1: hits ${hr.map((x) => `${(100 * x).toFixed(0)} %`).join(', ')}; false alarms ${far.map((x) => `${(100 * x).toFixed(1)} %`).join(', ')}`);
     hr.forEach((h, d) => assert.ok(h >= 0.9, `detector ${d}: hit rate ${h}`));
     far.forEach((f, d) => assert.ok(f <= 0.05, `detector ${d}: false alarms ${f}`));
+  });
+});
+
+describe('spikeworks emulate (node dist/cli.js)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-emulate-'));
+  const cli = (args: string[]) => {
+    ensureBuilt();
+    return spawnSync(process.execPath, [distCli, ...args], { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
+  };
+  it('--format json --out DIR: the report, the result files and a target.json that an independent implementation replays spike for spike', () => {
+    const out = path.join(dir, 'cuba');
+    const r = cli(['emulate', 'examples/cuba.snn', '--target', 'chip', '--format', 'json', '--duration', '0.2', '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    const rep = JSON.parse(r.stdout);
+    assert.deepEqual(rep.fidelity.map((f: { population: string }) => f.population), ['exc', 'inh']);
+    for (const f of rep.fidelity) assert.ok(Math.abs(f.rate_error) < 0.2 && f.count_correlation > 0.5, JSON.stringify(f));
+    assert.equal(rep.resources.cores, 32);
+    assert.deepEqual(rep.resources.violations, []);
+    assert.match(rep.energy.source, /estimate/);
+    assert.equal(rep.energy.label, 'estimate');
+    const tj = JSON.parse(fs.readFileSync(path.join(out, 'target.json'), 'utf8'));
+    const spikes = readSpikesBinary(path.join(out, 'spikes.bin'));
+    // target.json → the reference's program (one value stands for every neuron).
+    const arr = (x: number | number[], n: number) => Int32Array.from(Array.isArray(x) ? x : new Array(n).fill(x));
+    const program = {
+      pops: tj.populations.map((p: Record<string, never>) => ({ ...p, kind: p.kind === 'source' ? 'source' : 'lif', biasMant: arr(p.bias_mant, p.size), biasExp: arr(p.bias_exp, p.size), u0: arr(p.u0, p.size), v0: arr(p.v0, p.size), refractory: p.refractory_steps })),
+      projs: tj.connections.map((c: Record<string, never>) => ({ source: tj.populations.findIndex((p: { name: string }) => p.name === c.source), target: tj.populations.findIndex((p: { name: string }) => p.name === c.target), src: c.source_range, tgt: c.target_range, rowptr: c.rowptr, col: c.col, weights: c.weights, weightExp: c.weight_exp, delay: c.delay })),
+    } as unknown as ReturnType<typeof convertPlan>;
+    const ref = reference(program, spikes.steps).map((x) => `${x.pop}:${x.step}:${x.neuron}`).sort();
+    const got: string[] = [];
+    spikes.populations.forEach((p, k) => {
+      for (let m = 0; m < p.steps.length; m++) got.push(`${k}:${p.steps[m]}:${p.neurons[m]}`);
+    });
+    got.sort();
+    assert.ok(got.length > 500);
+    assert.deepEqual(got, ref);
+  });
+  it('refusals exit 1 with the reason: conductance synapses, an unknown target name', () => {
+    const coba = path.join(dir, 'coba.snn');
+    fs.writeFileSync(coba, fs.readFileSync('examples/coba.snn', 'utf8').replace('simulate {', 'target chip = loihi2 { neurons_per_core: 512 }\nsimulate {'));
+    let r = cli(['emulate', coba, '--target', 'chip']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /conductance synapse/);
+    r = cli(['emulate', 'examples/cuba.snn', '--target', 'nope']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no target named nope \(it has chip\)/);
   });
 });
