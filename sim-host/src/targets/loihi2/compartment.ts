@@ -8,6 +8,8 @@ import { kernelMemory, type StepFn } from './kernel';
 /** A group of compartments sharing du, dv, vth and refractory delay (one compartment configuration). */
 export interface Compartments {
   n: number;
+  /** n rounded up to 4 (the SIMD kernel's lanes). */
+  stride: number;
   du: number;
   dv: number;
   vth: number;
@@ -29,11 +31,13 @@ export interface Compartments {
 
 /** Compartments in a memory of their own, stepped by the WebAssembly kernel. */
 export function compartments(n: number, du: number, dv: number, vth: number, refractory = 0, bias?: Int32Array): Compartments {
-  const { memory, step } = kernelMemory(n, 6);
-  const at = [0, 1, 2, 3, 4, 5].map((k) => 64 + 4 * n * k);
+  const { memory, stride, step4 } = kernelMemory(n, 6);
+  const at = [0, 1, 2, 3, 4, 5].map((k) => 64 + 4 * stride * k);
   const view = (k: number) => new Int32Array(memory.buffer, at[k], n);
-  const c: Compartments = { n, du, dv, vth, refractory, u: view(0), v: view(1), bias: view(2), ain: view(3), held: view(4), out: view(5), step, at };
+  const c: Compartments = { n, stride, du, dv, vth, refractory, u: view(0), v: view(1), bias: view(2), ain: view(3), held: view(4), out: view(5), step: step4, at };
   c.held.fill(-1);
+  // padding lanes up to the stride: held for ever, never spike
+  new Int32Array(memory.buffer, at[4], stride).fill(0x7fffffff, n);
   if (bias) c.bias.set(bias);
   return c;
 }
@@ -49,5 +53,5 @@ export function stepCompartments(c: Compartments, ain: Int32Array, t: number): n
   const ku = F.DECAY_UNITY - (c.du + F.DU_OFFSET);
   const kv = F.DECAY_UNITY - (c.dv + F.DV_OFFSET);
   const [u, v, b, a, h, o] = c.at;
-  return c.step(u, v, b, a, h, o, c.n, ku, kv, c.vth * 2 ** F.VTH_SHIFT, c.refractory, t);
+  return c.step(u, v, b, a, h, o, c.stride, ku, kv, c.vth * 2 ** F.VTH_SHIFT, c.refractory, t);
 }

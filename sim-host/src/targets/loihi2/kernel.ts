@@ -1,8 +1,9 @@
 // The compartment update as a WebAssembly function, its binary written here (a target imports no
 // other backend, so not through wasm/emitter.ts): one loop over a group's compartments in int32
 // arithmetic, the same operations as Lava's PyLifModelBitAcc (compartment.ts documents them).
-// step(uP, vP, biasP, ainP, heldP, outP, n, ku, kv, vthEff, refr, t) → spikes; pointers are
-// byte offsets of Int32Array[n] in the imported memory.
+// step(uP, vP, biasP, ainP, heldP, outP, n, ku, kv, vthEff, refr, t) → spikes, and step4, the same
+// four compartments at a time (i32x4 SIMD); pointers are byte offsets of Int32Array[n] in the
+// imported memory.
 
 const I32 = 0x7f;
 const OP = {
@@ -88,6 +89,91 @@ function body(): number[] {
   return [1, 7, I32, ...c]; // one local group: 7 × i32
 }
 
+
+const V128 = 0x7b;
+const SIMD = {
+  load: 0x00, store: 0x0b, splat: 0x11, and: 0x4e, andnot: 0x4f, bitselect: 0x52, any_true: 0x53, bitmask: 0xa4,
+  lt_s: 0x39, gt_s: 0x3b, le_s: 0x3d, ge_s: 0x3f, ne: 0x38,
+  shl: 0xab, shr_s: 0xac, add: 0xae, sub: 0xb1, mul: 0xb5, min_s: 0xb6, max_s: 0xb8,
+} as const;
+
+// Locals of the SIMD body after the 12 parameters: i32 I, NF, OFF, MASK, LANE; v128 X, LO, UU, VV, HM, S.
+const [SI, SNF, SOFF, SMASK, SLANE] = [12, 13, 14, 15, 16];
+const [VX, VLO, VUU, VVV, VHM, VS] = [17, 18, 19, 20, 21, 22];
+
+/**
+ * Four compartments per iteration (i32x4): the same operations lane by lane, the held lanes
+ * keeping their v, the spiking lanes reset; spikes are written out in lane order. n is a
+ * multiple of 4 (the padding lanes are held forever and never spike).
+ */
+function simdBody(): number[] {
+  const c: number[] = [];
+  const k = (n: number) => (c.push(OP.const), sleb(n, c));
+  const get = (l: number) => c.push(OP.get, l);
+  const set = (l: number) => c.push(OP.set, l);
+  const v = (op: number) => {
+    c.push(0xfd);
+    let x = op;
+    do {
+      let b = x & 0x7f;
+      x >>>= 7;
+      if (x) b |= 0x80;
+      c.push(b);
+    } while (x);
+  };
+  const splat = (n: number) => (k(n), v(SIMD.splat));
+  const splatL = (l: number) => (get(l), v(SIMD.splat));
+  const addr = (base: number) => (get(base), get(SOFF), c.push(OP.add));
+  const vload = (base: number) => (addr(base), v(SIMD.load), c.push(4, 0));
+  // decay0 of VX by the scalar local kl, onto the stack
+  const decay = (kl: number) => {
+    get(VX), splat(4095), v(SIMD.and), splatL(kl), v(SIMD.mul), set(VLO);
+    get(VX), k(12), v(SIMD.shr_s), splatL(kl), v(SIMD.mul);
+    get(VLO), k(12), v(SIMD.shr_s), v(SIMD.add);
+    // − (X < 0 & (LO & 4095) ≠ 0): the mask lanes are −1
+    get(VX), splat(0), v(SIMD.lt_s), get(VLO), splat(4095), v(SIMD.and), splat(0), v(SIMD.ne), v(SIMD.and), v(SIMD.sub);
+  };
+  k(0), set(SNF), k(0), set(SI);
+  c.push(OP.block, 0x40, OP.loop, 0x40);
+  get(SI), get(N), c.push(OP.ge_s, OP.br_if, 1);
+  get(SI), k(2), c.push(OP.shl), set(SOFF);
+  vload(uP), set(VX);
+  decay(KU);
+  vload(aP), k(6), v(SIMD.shl), v(SIMD.add), set(VUU);
+  // wrap: above 2^23 − 2^24; then at or below −2^23 + 2^24
+  get(VUU), get(VUU), splat(8388608), v(SIMD.gt_s), splat(16777216), v(SIMD.and), v(SIMD.sub), set(VUU);
+  get(VUU), get(VUU), splat(-8388608), v(SIMD.le_s), splat(16777216), v(SIMD.and), v(SIMD.add), set(VUU);
+  addr(uP), get(VUU), v(SIMD.store), c.push(4, 0);
+  vload(hP), splatL(T), v(SIMD.ge_s), set(VHM);
+  vload(vP), set(VX);
+  decay(KV);
+  get(VUU), v(SIMD.add), vload(bP), v(SIMD.add), splat(8388607), v(SIMD.min_s), splat(-8388607), v(SIMD.max_s), set(VVV);
+  get(VVV), splatL(VTH), v(SIMD.gt_s), get(VHM), v(SIMD.andnot), set(VS);
+  get(VVV), get(VS), v(SIMD.andnot), set(VVV);
+  // held lanes keep their old v (VX)
+  addr(vP), get(VX), get(VVV), get(VHM), v(SIMD.bitselect), v(SIMD.store), c.push(4, 0);
+  get(VS), v(SIMD.any_true), c.push(OP.if, 0x40);
+  get(VS), v(SIMD.bitmask), set(SMASK);
+  k(0), set(SLANE);
+  c.push(OP.block, 0x40, OP.loop, 0x40);
+  get(SLANE), k(4), c.push(OP.ge_s, OP.br_if, 1);
+  get(SMASK), get(SLANE), c.push(0x76 /* i32.shr_u */), k(1), c.push(OP.and, OP.if, 0x40);
+  get(oP), get(SNF), k(2), c.push(OP.shl, OP.add), get(SI), get(SLANE), c.push(OP.add), c.push(OP.store, 2, 0);
+  get(SNF), k(1), c.push(OP.add), set(SNF);
+  get(REFR), k(0), c.push(OP.gt_s, OP.if, 0x40);
+  get(hP), get(SOFF), c.push(OP.add), get(SLANE), k(2), c.push(OP.shl, OP.add), get(T), get(REFR), c.push(OP.add), c.push(OP.store, 2, 0);
+  c.push(OP.end);
+  c.push(OP.end);
+  get(SLANE), k(1), c.push(OP.add), set(SLANE);
+  c.push(OP.br, 0, OP.end, OP.end);
+  c.push(OP.end);
+  get(SI), k(4), c.push(OP.add), set(SI);
+  c.push(OP.br, 0, OP.end, OP.end);
+  get(SNF);
+  c.push(OP.end);
+  return [2, 5, I32, 6, V128, ...c];
+}
+
 let compiled: WebAssembly.Module | undefined;
 
 /** The compiled module (once per process). */
@@ -97,11 +183,11 @@ export function kernelModule(): WebAssembly.Module {
   const name = (s: string) => [s.length, ...enc.encode(s)];
   const type = section(1, [1, 0x60, 12, ...new Array(12).fill(I32), 1, I32]);
   const imp = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1]);
-  const func = section(3, [1, 0]);
-  const exp = section(7, [1, ...name('step'), 0x00, 0]);
-  const b = body();
-  const fn = section(0, b).slice(1); // length-prefixed body
-  const code = section(10, [1, ...fn]);
+  const func = section(3, [2, 0, 0]);
+  const exp = section(7, [2, ...name('step'), 0x00, 0, ...name('step4'), 0x00, 1]);
+  const fn = section(0, body()).slice(1); // length-prefixed bodies
+  const fn4 = section(0, simdBody()).slice(1);
+  const code = section(10, [2, ...fn, ...fn4]);
   const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imp, ...func, ...exp, ...code]);
   compiled = new WebAssembly.Module(bytes);
   return compiled;
@@ -109,10 +195,15 @@ export function kernelModule(): WebAssembly.Module {
 
 export type StepFn = (uP: number, vP: number, bP: number, aP: number, hP: number, oP: number, n: number, ku: number, kv: number, vth: number, refr: number, t: number) => number;
 
-/** A memory holding `arrays` Int32Array[n] one after the other, and the step function over it. */
-export function kernelMemory(n: number, arrays: number): { memory: WebAssembly.Memory; step: StepFn } {
-  const pages = Math.max(1, Math.ceil((4 * n * arrays + 64) / 65536));
+/**
+ * A memory for `arrays` Int32Array[stride] one after the other (stride = n rounded up to 4), and
+ * the step functions over it: `step` one compartment at a time, `step4` four (SIMD; n must then
+ * be the stride, with held padding lanes).
+ */
+export function kernelMemory(n: number, arrays: number): { memory: WebAssembly.Memory; stride: number; step: StepFn; step4: StepFn } {
+  const stride = Math.ceil(n / 4) * 4;
+  const pages = Math.max(1, Math.ceil((4 * stride * arrays + 64) / 65536));
   const memory = new WebAssembly.Memory({ initial: pages });
   const inst = new WebAssembly.Instance(kernelModule(), { env: { memory } });
-  return { memory, step: inst.exports.step as StepFn };
+  return { memory, stride, step: inst.exports.step as StepFn, step4: inst.exports.step4 as StepFn };
 }
