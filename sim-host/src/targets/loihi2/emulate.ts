@@ -69,7 +69,8 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
     return Float64Array.from(p.initial.get('poisson-p')!);
   });
   // Spikes of this step per population (local indices), and the recording.
-  const fired = plan.pops.map((p) => new Int32Array(p.size));
+  // (a neuron population's are its compartments' own output array)
+  const fired = plan.pops.map((p, k) => lif[k]?.out ?? new Int32Array(p.size));
   const nFired = new Int32Array(plan.pops.length);
   const probed = new Set(plan.ir.probes.filter((p) => p.variable === 'spikes' || p.variable === 'rate').flatMap((p) => p.targets.map((t) => t.name)));
   const recorded = plan.pops.map((p) => probed.size === 0 || probed.has(p.name));
@@ -137,7 +138,6 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
             count[slot] = 0;
           }
           nf = stepCompartments(st, ain, t);
-          out.set(st.out.subarray(0, nf));
           activity.neuronUpdates += lp.size;
         } else {
           const pp = plan.pops[k];
