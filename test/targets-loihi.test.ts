@@ -20,7 +20,7 @@ import { compartments, stepCompartments } from '../sim-host/src/targets/loihi2/c
 import { convertPlan } from '../sim-host/src/targets/loihi2/convert';
 import { emulateLoihi } from '../sim-host/src/targets/loihi2/emulate';
 import { denseWeight, shiftByExp, signModeOf, weightExpFor, type SignMode } from '../sim-host/src/targets/loihi2/fixed';
-import { loihiCannotRun } from '../sim-host/src/targets/loihi2/shape';
+import { loihiCannotRun } from '../sim-host/src/targets/loihi2/backend';
 import { readSpikesBinary } from '../sim-host/src/output';
 import { distCli, ensureBuilt } from './helpers/build';
 import { irOf } from './helpers/model';

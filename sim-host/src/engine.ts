@@ -15,8 +15,9 @@ import { buildPlan } from './core/plan';
 import { PlanError } from './core/limits';
 import type { RunResult } from './core/run';
 import { emulateLoihi } from './targets/loihi2/emulate';
-import { loihiCannotRun } from './targets/loihi2/shape';
-import { energy, fidelity, mapCores, targetJson, type EnergyEstimate, type PopFidelity, type Resources } from './targets/loihi2/report';
+import { loihiCannotRun } from './targets/loihi2/backend';
+import { energy, mapCores, targetJson, type EnergyEstimate, type Resources } from './targets/loihi2/report';
+import { fidelity, type PopFidelity } from './core/fidelity';
 import type { QuantStep } from './targets/loihi2/convert';
 import { getGpu, type Gpu } from './webgpu/device';
 

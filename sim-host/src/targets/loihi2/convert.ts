@@ -19,7 +19,7 @@ import { evalExpr, type EvalEnv } from '../../core/expr';
 import { PlanError } from '../../core/limits';
 import type { Plan, PopPlan, ProjPlan } from '../../core/plan';
 import * as F from './fixed';
-import { connectionTarget, lifShape, type LifShape } from './shape';
+import { connectionTarget, lifShape, type LifShape } from '../../core/lif-shape';
 
 /** The threshold register the conversion aims for: vth << 6 = 2^20 leaves 8 thresholds of headroom to saturation. */
 export const VTH_TARGET = 2 ** 14;

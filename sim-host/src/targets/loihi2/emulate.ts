@@ -13,7 +13,7 @@ import { growableFloat32, growableInt32 } from '../../../../protocol/growable';
 import { probeEverySteps } from '../../core/estimate';
 import { SPIKE_RECORD_BYTES } from '../../core/limits';
 import type { Plan } from '../../core/plan';
-import { philox } from '../../core/rng';
+import { SourceSpikes } from '../../core/sources';
 import { newResult, recordingLimitMessage, stepChunks, type RunCallbacks, type RunResult, type StepPace, type TraceRecord } from '../../core/run';
 import { convertPlan, type LoihiProgram } from './convert';
 import { compartments, stepCompartments } from './compartment';
@@ -59,15 +59,7 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
     c.v.set(lp.v0);
     return c;
   });
-  const k0 = plan.seed >>> 0;
-  const k1 = Math.floor(plan.seed / 4294967296) >>> 0;
-  const words = plan.pops.map((p) => (p.kind === 'poisson' ? new Uint32Array(4 * p.size) : undefined));
-  const tmp = new Uint32Array(4);
-  const poissonP = plan.pops.map((p) => {
-    if (!p.poissonP) return undefined;
-    if ('value' in p.poissonP) return new Float64Array(p.size).fill(p.poissonP.value);
-    return Float64Array.from(p.initial.get('poisson-p')!);
-  });
+  const sources = new SourceSpikes(plan);
   // Spikes of this step per population (local indices), and the recording.
   // (a neuron population's are its compartments' own output array)
   const fired = plan.pops.map((p, k) => lif[k]?.out ?? new Int32Array(p.size));
@@ -139,28 +131,7 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
           }
           nf = stepCompartments(st, ain, t);
           activity.neuronUpdates += lp.size;
-        } else {
-          const pp = plan.pops[k];
-          if (pp.kind === 'poisson') {
-            const [start, stop] = pp.poissonSteps ?? [0, steps];
-            if (t >= start && t < stop) {
-              const w = words[k]!;
-              const lane = t & 3;
-              const refresh = lane === 0 || t === start;
-              const prob = poissonP[k]!;
-              for (let i = 0; i < pp.size; i++) {
-                if (refresh) {
-                  philox(i, t >>> 2, 5, pp.index, k0, k1, tmp);
-                  w.set(tmp, 4 * i);
-                }
-                if (w[4 * i + lane] / 4294967296 < prob[i]) out[nf++] = i;
-              }
-            }
-          } else if (pp.arraySpikes) {
-            const list = pp.arraySpikes.at(t);
-            if (list) for (let m = 0; m < list.length; m++) out[nf++] = list[m];
-          }
-        }
+        } else nf = sources.step(k, t, out);
         nFired[k] = nf;
       }
       // Record.
