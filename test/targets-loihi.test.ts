@@ -374,6 +374,6 @@ describe('spikeworks emulate (node dist/cli.js)', () => {
     assert.match(r.stderr, /conductance synapse/);
     r = cli(['emulate', 'examples/cuba.snn', '--target', 'nope']);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /no target named nope \(it has chip\)/);
+    assert.match(r.stderr, /no target named nope \(it has chip, spin\)/);
   });
 });

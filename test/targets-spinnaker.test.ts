@@ -3,11 +3,16 @@
 // synapse update written here from the equations (not from our code) matched spike for spike over
 // 10,000 steps on a recurrent network of 1,000 neurons, and refusals.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { buildPlan } from '../sim-host/src/core/plan';
 import type { SpinProgram } from '../sim-host/src/targets/spinnaker2/convert';
 import { emulateSpinnaker } from '../sim-host/src/targets/spinnaker2/emulate';
 import { decayS1615, mulRN, toS1615, toU032 } from '../sim-host/src/targets/spinnaker2/fixed';
+import { distCli, ensureBuilt } from './helpers/build';
 import { irOf } from './helpers/model';
 
 describe('s16.15 arithmetic', () => {
@@ -139,5 +144,24 @@ describe('what SpiNNaker cannot express is refused with the reason', () => {
   it('a delay above 16 × 8 ticks', () => {
     const ir = irOf(`population a = LIF[2]\npopulation b = LIF[2]\nconnect a -> b { rule: all_to_all; weight: 1 pA; target: I_syn; delay: 20 ms }\nsimulate { dt: 0.1 ms; duration: 1 ms }`);
     assert.throws(() => emulateSpinnaker(buildPlan(ir, {})), /exceeds SpiNNaker's 16 × 8 = 128/);
+  });
+});
+
+describe('spikeworks emulate --target (spinnaker2)', () => {
+  it('examples/cuba.snn: report, target.json with the s16.15 constants and 16-bit weights', () => {
+    ensureBuilt();
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-spin-'));
+    const r = spawnSync(process.execPath, [distCli, 'emulate', 'examples/cuba.snn', '--target', 'spin', '--format', 'json', '--duration', '0.2', '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const rep = JSON.parse(r.stdout);
+    assert.equal(rep.target.kind, 'spinnaker2');
+    assert.equal(rep.resources.cores, 17, '3200/256 → 13 cores + 800/256 → 4 cores');
+    assert.equal(rep.resources.realtime_slowdown, 10);
+    for (const f of rep.fidelity) assert.ok(Math.abs(f.rate_error) < 0.2 && f.count_correlation > 0.5, JSON.stringify(f));
+    assert.match(rep.energy.source, /not estimated/);
+    const tj = JSON.parse(fs.readFileSync(path.join(out, 'target.json'), 'utf8'));
+    assert.equal(tj.target, 'spinnaker2');
+    assert.ok(tj.connections.every((c: { weights: number[] }) => c.weights.every((w) => Number.isInteger(w) && w >= 0 && w < 65536)));
+    assert.equal(tj.populations[0].exp_tc, Math.round(Math.exp(-0.1 / 20) * 2 ** 15));
   });
 });

@@ -18,6 +18,9 @@ import { emulateLoihi } from './targets/loihi2/emulate';
 import { loihiCannotRun } from './targets/loihi2/backend';
 import { energy, mapCores, targetJson, type EnergyEstimate, type Resources } from './targets/loihi2/report';
 import { fidelity, type PopFidelity } from './core/fidelity';
+import { lifCannotRun } from './core/lif-shape';
+import { emulateSpinnaker } from './targets/spinnaker2/emulate';
+import { mapSpinnaker, SPINNAKER_ENERGY, spinnakerTargetJson, type SpinResources } from './targets/spinnaker2/report';
 import type { QuantStep } from './targets/loihi2/convert';
 import { getGpu, type Gpu } from './webgpu/device';
 
@@ -66,8 +69,10 @@ export interface Emulation {
   float: RunResult;
   emulated: RunResult;
   fidelity: PopFidelity[];
-  resources: Resources;
-  energy: EnergyEstimate;
+  /** Loihi: cores, axons, synapse bits per core; SpiNNaker: cores, delay extensions, real-time slow-down. */
+  resources: { kind: 'loihi2'; loihi: Resources } | { kind: 'spinnaker2'; spinnaker: SpinResources };
+  violations: { where: string; message: string }[];
+  energy: EnergyEstimate | { source: string };
   quantisation: QuantStep[];
   approximations: string[];
   /** target.json (protocol/targets.md). */
@@ -75,19 +80,29 @@ export interface Emulation {
 }
 
 /**
- * Runs `ir` on the hardware target the model's `target NAME = KIND { … }` block names, and the
- * float WASM engine on the same plan (same seed, connectivity, inputs) for the fidelity. Only
- * loihi2 is emulated; other kinds are refused with a PlanError('unsupported').
+ * Runs `ir` on the hardware target the model's `target NAME = KIND { … }` block names (loihi2 or
+ * spinnaker2, bit-accurate emulation), and the float WASM engine on the same plan (same seed,
+ * connectivity, inputs) for the fidelity. Other kinds are refused (PlanError 'unsupported').
  */
 export function emulateOnTarget(ir: ModelIR, opts: EngineOptions, targetName: string): Emulation {
   const t = ir.targets.find((x) => x.name === targetName);
   if (!t) throw new PlanError(`the model has no target named ${targetName}${ir.targets.length ? ` (it has ${ir.targets.map((x) => x.name).join(', ')})` : ''}`, 'input');
-  if (t.kind !== 'loihi2') throw new PlanError(`target ${t.name}: ${t.kind} is not emulated yet (loihi2 is)`, 'unsupported');
-  if (t.settings.weight_bits !== undefined && t.settings.weight_bits !== 8) throw new PlanError(`target ${t.name}: weight_bits ${t.settings.weight_bits}: the Loihi 2 emulation uses Lava's 8-bit weights (weight_bits: 8)`, 'unsupported');
-  const why = loihiCannotRun(ir);
+  if (t.kind !== 'loihi2' && t.kind !== 'spinnaker2') throw new PlanError(`target ${t.name}: ${t.kind} is not emulated yet (loihi2 and spinnaker2 are)`, 'unsupported');
+  const bits = t.kind === 'loihi2' ? 8 : 16;
+  if (t.settings.weight_bits !== undefined && t.settings.weight_bits !== bits) throw new PlanError(`target ${t.name}: weight_bits ${t.settings.weight_bits}: the ${t.kind} emulation uses ${bits}-bit weights (weight_bits: ${bits})`, 'unsupported');
+  const why = t.kind === 'loihi2' ? loihiCannotRun(ir) : lifCannotRun(ir, 'SpiNNaker');
   if (why) throw new PlanError(why, 'unsupported');
-  const withFiles = withNodeFiles(ir, opts);
-  const plan = buildPlan(ir, withFiles);
+  const plan = buildPlan(ir, withNodeFiles(ir, opts));
+  if (t.kind === 'spinnaker2') {
+    const run = emulateSpinnaker(plan);
+    const float = new WasmSimulation({ plan }, opts).run();
+    const res = mapSpinnaker(run.program, t.settings.neurons_per_core, t.settings.cores);
+    return {
+      target: { name: t.name, kind: t.kind, backend: 'spinnaker2-emu' }, float, emulated: run.result, fidelity: fidelity(float, run.result),
+      resources: { kind: 'spinnaker2', spinnaker: res }, violations: res.violations, energy: SPINNAKER_ENERGY,
+      quantisation: run.program.steps, approximations: run.program.approximations, targetJson: spinnakerTargetJson(run.program, res),
+    };
+  }
   const run = emulateLoihi(plan);
   const float = new WasmSimulation({ plan }, opts).run();
   const resources = mapCores(run.program, t.settings.neurons_per_core ?? 1024, t.settings.cores);
@@ -96,7 +111,8 @@ export function emulateOnTarget(ir: ModelIR, opts: EngineOptions, targetName: st
     target: { name: t.name, kind: t.kind, backend: 'loihi2-emu' },
     float, emulated: run.result,
     fidelity: fidelity(float, run.result),
-    resources,
+    resources: { kind: 'loihi2', loihi: resources },
+    violations: resources.violations,
     energy: energy(run.activity, resources, simS, run.result.stepsDone),
     quantisation: run.program.steps,
     approximations: run.program.approximations,
