@@ -4,6 +4,9 @@
 // synapse is drawn). Sources: nengo-loihi block.py (MAX_COMPARTMENTS, MAX_IN_AXONS,
 // MAX_OUT_AXONS, MAX_SYNAPSE_BITS), SANA-FE arch/loihi.yaml (128 cores); RESEARCH.md §A1.
 
+/** sPyNNaker's neurons per core (its row length); SpiNNaker 2 has 152 cores per chip. */
+export const SPINNAKER_NEURONS_PER_CORE = 256;
+
 export const LOIHI_LIMITS = { compartments: 1024, inAxons: 4096, outAxons: 4096, synapseBits: 1_048_576, coresPerChip: 128 } as const;
 
 /** Bits one synapse takes in this estimate: an 8-bit weight, the target's index in its core, 6 delay bits when delays are used. */

@@ -5,13 +5,14 @@
 // warning sits on the connection that contributes most, saying what to change. The number of
 // cores is held against the block's `cores`. A neurons_per_core above Loihi's 1,024
 // compartments is an error on that property. The emulation (`spikeworks emulate`) counts the
-// drawn synapses exactly.
+// drawn synapses exactly. A `spinnaker2` block: at most 256 neurons per core, and its `cores`.
 import type * as A from '../ast';
-import { expectedCoreUse, LOIHI_LIMITS, type CorePair } from '../../../protocol/loihi2';
+import { expectedCoreUse, LOIHI_LIMITS, SPINNAKER_NEURONS_PER_CORE, type CorePair } from '../../../protocol/loihi2';
 import type { Checker } from './context';
 import { fmtCount } from './util';
 
 export function checkTargets(cx: Checker, items: readonly A.Item[]): void {
+  checkSpinnaker(cx, items);
   const blocks = items.filter((i): i is A.BlockDef => i.kind === 'target' && i.type?.name === 'loihi2');
   if (!blocks.length) return;
   const pairs: (CorePair & { node: A.ConnectDef })[] = [];
@@ -59,6 +60,32 @@ export function checkTargets(cx: Checker, items: readonly A.Item[]): void {
     const have = num('cores');
     if (coresProp && have !== undefined && cores > have) {
       cx.warn(coresProp.value, `the model needs ${fmtCount(cores)} cores at ${fmtCount(npc)} neurons per core; target ${name} has ${fmtCount(have)}: raise cores or neurons_per_core`, 'target-limit');
+    }
+  }
+}
+
+/** SpiNNaker 2 (sPyNNaker): at most 256 neurons per core; the cores the populations need against `cores`. */
+function checkSpinnaker(cx: Checker, items: readonly A.Item[]): void {
+  const blocks = items.filter((i): i is A.BlockDef => i.kind === 'target' && i.type?.name === 'spinnaker2');
+  for (const b of blocks) {
+    const prop = (k: string) => b.props.find((p) => p.key.name === k);
+    const num = (k: string) => {
+      const p = prop(k);
+      const v = p ? cx.typeOf(p.value).value : undefined;
+      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+    };
+    const npcProp = prop('neurons_per_core');
+    const npc = num('neurons_per_core') ?? SPINNAKER_NEURONS_PER_CORE;
+    if (npcProp && npc > SPINNAKER_NEURONS_PER_CORE) {
+      cx.err(npcProp.value, `a SpiNNaker core runs at most ${SPINNAKER_NEURONS_PER_CORE} neurons (sPyNNaker's row length); neurons_per_core ${fmtCount(npc)} cannot be mapped`, 'target-limit');
+      continue;
+    }
+    let cores = 0;
+    for (const it of cx.network.values()) if (it.kind === 'population' && it.size) cores += Math.ceil(it.size / npc);
+    const coresProp = prop('cores');
+    const have = num('cores');
+    if (coresProp && have !== undefined && cores > have) {
+      cx.warn(coresProp.value, `the model needs ${fmtCount(cores)} cores at ${fmtCount(npc)} neurons per core; target ${b.name?.name ?? 'spinnaker2'} has ${fmtCount(have)}: raise cores or neurons_per_core`, 'target-limit');
     }
   }
 }
