@@ -22,7 +22,9 @@ import { emulateLoihi } from '../sim-host/src/targets/loihi2/emulate';
 import { denseWeight, shiftByExp, signModeOf, weightExpFor, type SignMode } from '../sim-host/src/targets/loihi2/fixed';
 import { loihiCannotRun } from '../sim-host/src/targets/loihi2/backend';
 import { readSpikesBinary } from '../sim-host/src/output';
+import { inlayHints } from '../language-server/src/features/hints';
 import { distCli, ensureBuilt } from './helpers/build';
+import { freshProgram, uriOf } from './helpers/corpus';
 import { irOf } from './helpers/model';
 
 /** Runs compartments for `steps` steps with input a_in(t); returns per step the spiking indices and u, v of neuron 0 after the step. */
@@ -375,5 +377,15 @@ describe('spikeworks emulate (node dist/cli.js)', () => {
     r = cli(['emulate', 'examples/cuba.snn', '--target', 'nope']);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /no target named nope \(it has chip, spin\)/);
+  });
+});
+
+describe('editor: cores per population on a target (inlay hint)', () => {
+  it('examples/cuba.snn: 32 cores at 128 per core on chip, 17 at 256 on spin', () => {
+    const program = freshProgram();
+    const uri = uriOf('examples/cuba.snn');
+    const hints = inlayHints(program.analyze(uri)).map((h) => h.label);
+    assert.ok(hints.includes(' 32 cores: exc 25, inh 7'), hints.join(' | '));
+    assert.ok(hints.includes(' 17 cores: exc 13, inh 4'), hints.join(' | '));
   });
 });
