@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { vanRossum } from '../sim-host/src/core/fidelity';
 import { buildPlan } from '../sim-host/src/core/plan';
 import { Simulation } from '../sim-host/src/engine';
 import { compartments, stepCompartments } from '../sim-host/src/targets/loihi2/compartment';
@@ -387,5 +388,18 @@ describe('editor: cores per population on a target (inlay hint)', () => {
     const hints = inlayHints(program.analyze(uri)).map((h) => h.label);
     assert.ok(hints.includes(' 32 cores: exc 25, inh 7'), hints.join(' | '));
     assert.ok(hints.includes(' 17 cores: exc 13, inh 4'), hints.join(' | '));
+  });
+});
+
+describe('fidelity measures (core/fidelity.ts) against closed form', () => {
+  it('van Rossum distance: identical trains 0, one spike against none √½, two single spikes √(1 − e^(−Δ/τ))', () => {
+    assert.equal(vanRossum([0.1, 0.2, 0.35], [0.1, 0.2, 0.35]), 0);
+    assert.ok(Math.abs(vanRossum([0.1], []) - Math.sqrt(0.5)) < 1e-12);
+    assert.ok(Math.abs(vanRossum([0.1], [0.103]) - Math.sqrt(1 - Math.exp(-0.003 / 0.01))) < 1e-12);
+    // two spikes each, by the pairwise formula written out
+    const a = [0.01, 0.05];
+    const b = [0.012, 0.07];
+    const k = (x: number[], y: number[]) => x.reduce((s, p) => s + y.reduce((t, q) => t + Math.exp(-Math.abs(p - q) / 0.01), 0), 0);
+    assert.ok(Math.abs(vanRossum(a, b) - Math.sqrt(0.5 * (k(a, a) + k(b, b)) - k(a, b))) < 1e-12);
   });
 });

@@ -78,8 +78,9 @@ function human(em: Emulation): string {
   const l: string[] = [];
   l.push(`${em.target.name} = ${em.target.kind}: emulated bit-accurately (${em.target.backend}), seed ${em.emulated.seed}, ${(em.emulated.stepsDone * em.emulated.dt).toFixed(3)} s simulated`);
   l.push('fidelity against the float run (same seed):');
-  l.push(`  ${'population'.padEnd(12)} ${'float Hz'.padStart(9)} ${'chip Hz'.padStart(9)} ${'rate err'.padStart(9)} ${'count r'.padStart(8)}`);
-  for (const f of em.fidelity) l.push(`  ${f.population.padEnd(12)} ${f.rate_float_hz.toFixed(3).padStart(9)} ${f.rate_target_hz.toFixed(3).padStart(9)} ${pct(f.rate_error).padStart(9)} ${(f.count_correlation === null ? '-' : f.count_correlation.toFixed(3)).padStart(8)}`);
+  l.push(`  ${'population'.padEnd(12)} ${'float Hz'.padStart(9)} ${'chip Hz'.padStart(9)} ${'rate err'.padStart(9)} ${'count r'.padStart(8)} ${'van Rossum'.padStart(10)}`);
+  for (const f of em.fidelity) l.push(`  ${f.population.padEnd(12)} ${f.rate_float_hz.toFixed(3).padStart(9)} ${f.rate_target_hz.toFixed(3).padStart(9)} ${pct(f.rate_error).padStart(9)} ${(f.count_correlation === null ? '-' : f.count_correlation.toFixed(3)).padStart(8)} ${f.van_rossum.toFixed(3).padStart(10)}`);
+  l.push(`  (van Rossum: mean over neurons, τ = 10 ms, dimensionless; 0 = identical trains, √(n/2) for n spikes against none)`);
   const r = em.resources;
   if (r.kind === 'loihi2') {
     l.push(`resources: ${r.loihi.cores.length} cores (${r.loihi.neuronsPerCore} neurons per core), ${r.loihi.chips} chip(s)`);
