@@ -7,6 +7,7 @@ import type { SeverityName } from '../../language-server/src/ide';
 import { checkWorkspace, loadModel, setAllowedReadDirs } from './load';
 import { runCommand } from './run';
 import { sweepCommand, type SweepArgs } from './sweep';
+import { emulateCommand, type EmulateArgs } from './emulate';
 
 const VERSION = '0.1.0';
 
@@ -28,6 +29,12 @@ usage:
                                                          exc.I_e=0pA:500pA:11), K seeds per point, on a pool of
                                                          worker threads; prints rates per point, writes sweep.csv
                                                          and sweep.json to DIR (--memory-limit: all runs at once)
+  spikeworks emulate <file.snn> --target NAME [--format human|json] [--out DIR] [--seed N] [--duration T_s]
+                                                         run on the hardware target the model's target NAME = loihi2
+                                                         { … } block names (bit-accurate emulation) and on the float engine
+                                                         with the same seed: fidelity, cores/axons/synapse memory per
+                                                         core, energy estimate, quantisation steps; DIR gets the usual
+                                                         result files plus target.json (exit 1: refused or does not fit)
   spikeworks --help | --version
 
 options of every command:
@@ -152,6 +159,29 @@ function parseRun(rest: string[]): Parameters<typeof runCommand>[0] {
   return args;
 }
 
+function parseEmulate(rest: string[]): EmulateArgs {
+  const args: EmulateArgs = { file: '', target: '', format: 'human' };
+  const files: string[] = [];
+  const { value, num, format } = optionReader(rest);
+  for (let k = 0; k < rest.length; k++) {
+    const a = rest[k];
+    switch (a) {
+      case '--target': args.target = value(k++, a); break;
+      case '--out': args.out = value(k++, a); break;
+      case '--format': args.format = format(k++, a); break;
+      case '--seed': args.seed = num(value(k++, a), a, true); break;
+      case '--duration': args.duration = num(value(k++, a), a); break;
+      default:
+        if (a.startsWith('-')) usage(`unknown option '${a}'`);
+        files.push(a);
+    }
+  }
+  if (files.length !== 1) usage('emulate needs exactly one file');
+  if (!args.target) usage('emulate needs --target NAME (a `target NAME = loihi2 { … }` block of the model)');
+  args.file = files[0];
+  return args;
+}
+
 function parseSweep(rest: string[]): SweepArgs {
   const args: SweepArgs = { file: '', sets: [], seeds: 1, format: 'human' };
   const files: string[] = [];
@@ -213,6 +243,7 @@ function main(args: string[]): number | Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'run') return runCommand(parseRun(rest));
   if (cmd === 'sweep') return sweepCommand(parseSweep(rest));
+  if (cmd === 'emulate') return emulateCommand(parseEmulate(rest));
   if (cmd === 'export') {
     const files = rest.filter((a, k) => !a.startsWith('-') && rest[k - 1] !== '--out');
     const o = rest.indexOf('--out');

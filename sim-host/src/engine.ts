@@ -11,6 +11,17 @@ import { withNodeFiles, type NodeFileOptions } from './node-files';
 import { wasmBackend } from './wasm/backend';
 import { Simulation as WasmSimulation, type CompileOptions } from './wasm/simulation';
 import { webgpuBackend } from './webgpu/backend';
+import { buildPlan } from './core/plan';
+import { PlanError } from './core/limits';
+import type { RunResult } from './core/run';
+import { emulateLoihi } from './targets/loihi2/emulate';
+import { loihiCannotRun } from './targets/loihi2/backend';
+import { energy, mapCores, targetJson, type EnergyEstimate, type Resources } from './targets/loihi2/report';
+import { fidelity, type PopFidelity } from './core/fidelity';
+import { lifCannotRun } from './core/lif-shape';
+import { emulateSpinnaker } from './targets/spinnaker2/emulate';
+import { mapSpinnaker, SPINNAKER_ENERGY, spinnakerTargetJson, type SpinResources } from './targets/spinnaker2/report';
+import type { QuantStep } from './targets/loihi2/convert';
 import { getGpu, type Gpu } from './webgpu/device';
 
 export { estimateMemory, type EstimateOptions, type MemoryEstimate } from './core/estimate';
@@ -50,4 +61,61 @@ export async function runOnBackend(ir: ModelIR, opts: EngineOptions, choice: Bac
       return typeof g === 'string' ? g : webgpuBackend(g);
     },
   }, cb);
+}
+
+/** An emulated run and its report (`spikeworks emulate`). */
+export interface Emulation {
+  target: { name: string; kind: string; backend: string };
+  float: RunResult;
+  emulated: RunResult;
+  fidelity: PopFidelity[];
+  /** Loihi: cores, axons, synapse bits per core; SpiNNaker: cores, delay extensions, real-time slow-down. */
+  resources: { kind: 'loihi2'; loihi: Resources } | { kind: 'spinnaker2'; spinnaker: SpinResources };
+  violations: { where: string; message: string }[];
+  energy: EnergyEstimate | { source: string };
+  quantisation: QuantStep[];
+  approximations: string[];
+  /** target.json (protocol/targets.md). */
+  targetJson: unknown;
+}
+
+/**
+ * Runs `ir` on the hardware target the model's `target NAME = KIND { … }` block names (loihi2 or
+ * spinnaker2, bit-accurate emulation), and the float WASM engine on the same plan (same seed,
+ * connectivity, inputs) for the fidelity. Other kinds are refused (PlanError 'unsupported').
+ */
+export function emulateOnTarget(ir: ModelIR, opts: EngineOptions, targetName: string): Emulation {
+  const t = ir.targets.find((x) => x.name === targetName);
+  if (!t) throw new PlanError(`the model has no target named ${targetName}${ir.targets.length ? ` (it has ${ir.targets.map((x) => x.name).join(', ')})` : ''}`, 'input');
+  if (t.kind !== 'loihi2' && t.kind !== 'spinnaker2') throw new PlanError(`target ${t.name}: ${t.kind} is not emulated yet (loihi2 and spinnaker2 are)`, 'unsupported');
+  const bits = t.kind === 'loihi2' ? 8 : 16;
+  if (t.settings.weight_bits !== undefined && t.settings.weight_bits !== bits) throw new PlanError(`target ${t.name}: weight_bits ${t.settings.weight_bits}: the ${t.kind} emulation uses ${bits}-bit weights (weight_bits: ${bits})`, 'unsupported');
+  const why = t.kind === 'loihi2' ? loihiCannotRun(ir) : lifCannotRun(ir, 'SpiNNaker');
+  if (why) throw new PlanError(why, 'unsupported');
+  const plan = buildPlan(ir, withNodeFiles(ir, opts));
+  if (t.kind === 'spinnaker2') {
+    const run = emulateSpinnaker(plan);
+    const float = new WasmSimulation({ plan }, opts).run();
+    const res = mapSpinnaker(run.program, t.settings.neurons_per_core, t.settings.cores);
+    return {
+      target: { name: t.name, kind: t.kind, backend: 'spinnaker2-emu' }, float, emulated: run.result, fidelity: fidelity(float, run.result),
+      resources: { kind: 'spinnaker2', spinnaker: res }, violations: res.violations, energy: SPINNAKER_ENERGY,
+      quantisation: run.program.steps, approximations: run.program.approximations, targetJson: spinnakerTargetJson(run.program, res),
+    };
+  }
+  const run = emulateLoihi(plan);
+  const float = new WasmSimulation({ plan }, opts).run();
+  const resources = mapCores(run.program, t.settings.neurons_per_core ?? 1024, t.settings.cores);
+  const simS = run.result.stepsDone * plan.dt;
+  return {
+    target: { name: t.name, kind: t.kind, backend: 'loihi2-emu' },
+    float, emulated: run.result,
+    fidelity: fidelity(float, run.result),
+    resources: { kind: 'loihi2', loihi: resources },
+    violations: resources.violations,
+    energy: energy(run.activity, resources, simS, run.result.stepsDone),
+    quantisation: run.program.steps,
+    approximations: run.program.approximations,
+    targetJson: targetJson(run.program, resources),
+  };
 }

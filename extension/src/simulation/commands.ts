@@ -8,6 +8,7 @@ import { Runner } from './runner';
 import { BACKENDS, type Backend } from './settings';
 import { RunStatusBar } from './status-bar';
 import { SweepRunner } from './sweep';
+import { emulateDocument } from './emulate';
 
 /**
  * The .snn document a command is about: its argument (CodeLens, editor title), the active
@@ -89,6 +90,10 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
     vscode.commands.registerCommand('spikeworks.runSweep', async (arg: unknown) => {
       const doc = await targetDocument(arg, panels, notify, lastModel);
       if (doc) await sweeps.run(doc);
+    }),
+    vscode.commands.registerCommand('spikeworks.emulateOnTarget', async (arg: unknown) => {
+      const doc = await targetDocument(arg, panels, notify, lastModel);
+      if (doc) await emulateDocument(doc, context.extensionPath, notify);
     }),
   );
   return runner;

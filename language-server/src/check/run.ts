@@ -7,7 +7,8 @@
 //      what earlier phases and earlier items recorded (a population's size, say) and records its
 //      results in the Checker; what needs dt or the whole file goes into `cx.deferred`
 //   5. the simulate block (the first one; more are errors)
-//   6. final phase: the deferred checks (deferred.ts, links in linked.ts), then the size check (size.ts), then the
+//   6. final phase: the deferred checks (deferred.ts, links in linked.ts), then the size check (size.ts), the
+//      Loihi target fit (target.ts), then the
 //      cap on the number of diagnostics
 import type * as A from '../ast';
 import type { CheckContext, FileAnalysis, ModelInfo } from '../analysis';
@@ -25,6 +26,7 @@ import { declareNetwork } from './network';
 import { checkPopulation } from './population';
 import { checkProbe } from './probe';
 import { checkSize } from './size';
+import { checkTargets } from './target';
 import { MAX_DIAGNOSTICS } from './util';
 import { headNodes, netKey, record, recordItem, replayHead, replayItem, sameHead, type CheckMemo } from './memo';
 import type { Sym } from '../symbols';
@@ -113,6 +115,7 @@ export function runChecks(uri: string, file: A.SnnFile, ctx: CheckContext, isPre
   checkLinks(cx);
   checkCompartmentStability(cx);
   const totals = checkSize(cx);
+  checkTargets(cx, items);
   if (cx.diags.length > MAX_DIAGNOSTICS) {
     // Garbage input: the first errors say enough; thousands more only slow the editor down.
     const extra = cx.diags.length - MAX_DIAGNOSTICS;

@@ -1,6 +1,8 @@
-// Inlay hints: synapse count and memory per connection, totals at `simulate`.
+// Inlay hints: synapse count and memory per connection, totals at `simulate`, cores per
+// population on a hardware target (`target chip = loihi2 { … }`).
 import type { FileAnalysis } from '../checker';
 import { fmtBytes, fmtCount } from '../checker';
+import { LOIHI_LIMITS, SPINNAKER_NEURONS_PER_CORE } from '../../../protocol/loihi2';
 
 export interface Hint {
   offset: number;
@@ -23,6 +25,26 @@ export function inlayHints(a: FileAnalysis, from = 0, to = Infinity): Hint[] {
     if (at >= from && at <= to) {
       out.push({ offset: at, label: ` ${fmtCount(a.totals.neurons)} neurons, ${fmtCount(a.totals.synapses)} synapses, ${fmtBytes(a.totals.bytes)}`, tooltip: 'Model size: neurons, expected synapses and the memory the engine estimates for a run (probes and recorded spikes come on top).' });
     }
+  }
+  for (const it of a.file.items) {
+    if (it.kind !== 'target' || !it.name || !it.type) continue;
+    const max = it.type.name === 'loihi2' ? LOIHI_LIMITS.compartments : it.type.name === 'spinnaker2' ? SPINNAKER_NEURONS_PER_CORE : undefined;
+    if (max === undefined) continue;
+    const at = it.name.end;
+    if (at < from || at > to) continue;
+    const p = it.props.find((x) => x.key.name === 'neurons_per_core');
+    // a plain count (`neurons_per_core: 128`): its typed value, else the literal
+    const v = p ? (a.types.get(p.value)?.value ?? (p.value.kind === 'number' && !p.value.unit ? p.value.value : undefined)) : undefined;
+    const npc = typeof v === 'number' && v >= 1 && v <= max ? v : max;
+    const parts: string[] = [];
+    let total = 0;
+    for (const n of a.network.values()) {
+      if (n.kind !== 'population' || !n.size) continue;
+      const c = Math.ceil(n.size / npc);
+      total += c;
+      parts.push(`${n.sym.name} ${c}`);
+    }
+    if (parts.length) out.push({ offset: at, label: ` ${fmtCount(total)} cores: ${parts.join(', ')}`, tooltip: `Cores per population at ${fmtCount(npc)} neurons per core on this ${it.type.name} target (spikeworks emulate reports axons and synapse memory per core).` });
   }
   return out;
 }

@@ -1,0 +1,48 @@
+// "Spikeworks: Emulate on Target": runs the model on a hardware target its `target NAME = KIND
+// { … }` blocks describe (loihi2, spinnaker2: engine.ts emulateOnTarget, the float run on the same
+// seed beside it) and shows the Target Report — fidelity, cores, energy estimate, quantisation
+// steps — as a plain-text document (the CLI's `spikeworks emulate` text; no markup). The run
+// takes the extension host's thread for its duration (about a second for examples/cuba.snn);
+// a panel with charts is left for later.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { emulateOnTarget, PlanError } from '../../../sim-host/src/engine';
+import { emulationText } from '../../../sim-host/src/emulation-text';
+import type { Notifier } from '../notify';
+import { fileName, loadModel, readRootsFor } from './model';
+
+export async function emulateDocument(doc: vscode.TextDocument, extensionPath: string, notify: Notifier): Promise<void> {
+  const key = doc.uri.toString();
+  const name = fileName(key);
+  const roots = readRootsFor((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath), doc.uri.fsPath);
+  const loaded = loadModel(key, doc.getText(), path.join(extensionPath, 'dist'), { trusted: vscode.workspace.isTrusted, roots });
+  if (!loaded.ok) {
+    const first = loaded.errors[0];
+    void notify.error(`${name} has errors; fix them to emulate it.${first ? ` (line ${first.line + 1}: ${first.message})` : ''}`);
+    return;
+  }
+  const ir = loaded.ir;
+  const targets = ir.targets.filter((t) => t.kind === 'loihi2' || t.kind === 'spinnaker2');
+  if (!targets.length) {
+    void notify.info(`${name} has no loihi2 or spinnaker2 target; add one, e.g. \`target chip = loihi2 { neurons_per_core: 1024 }\`.`);
+    return;
+  }
+  const pick = targets.length === 1 ? { label: targets[0].name } : await notify.pick(targets.map((t) => ({ label: t.name, description: t.kind })), { title: 'Emulate on Target', placeHolder: 'Target' });
+  if (!pick) return;
+  let text: string;
+  try {
+    const em = await notify.progress({ location: vscode.ProgressLocation.Notification, title: `Emulating ${name} on ${pick.label}…` }, async () => {
+      await new Promise((r) => setTimeout(r, 50)); // let the notification show before the thread is taken
+      return emulateOnTarget(ir, { baseDir: path.dirname(doc.uri.fsPath), readRoots: roots }, pick.label);
+    });
+    text = `Target Report — ${name}, target ${pick.label}\n\n${emulationText(em)}`;
+  } catch (e) {
+    if (e instanceof PlanError) {
+      void notify.error(`${name} was not emulated on ${pick.label}: ${e.message}`);
+      return;
+    }
+    throw e;
+  }
+  const report = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+  await vscode.window.showTextDocument(report, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+}

@@ -1,0 +1,196 @@
+// The bit-accurate Loihi run of a converted plan (convert.ts): the compartments in a generated
+// WebAssembly int32 kernel (kernel.ts), the rest in TypeScript: every step, per compartment, as
+// Lava's PyLifModelBitAcc with the
+// refractory hold of its LIFRefractory model —
+//   a_in = Σ over connections of (Σ w_int of last step's spikes) shifted by weight_exp
+//   u = wrap24( trunc0(u·(4096 − (du + 1)) / 4096) + (a_in << 6) )
+//   v = sat24( trunc0(v·(4096 − dv) / 4096) + u + (bias_mant << bias_exp) )   (held at 0 while refractory)
+//   spike when v > vth << 6; then v = 0
+// and the dense synapses' one-step delay (a spike at t is input at t + 1 + delay). Poisson and
+// spike-array inputs spike exactly as on the other backends (the same counter-based draws), so
+// a run can be compared with WASM neuron by neuron.
+import { growableFloat32, growableInt32 } from '../../../../protocol/growable';
+import { probeEverySteps } from '../../core/estimate';
+import { SPIKE_RECORD_BYTES } from '../../core/limits';
+import type { Plan } from '../../core/plan';
+import { SourceSpikes } from '../../core/sources';
+import { newResult, recordingLimitMessage, stepChunks, type RunCallbacks, type RunResult, type StepPace, type TraceRecord } from '../../core/run';
+import { convertPlan, type LoihiProgram } from './convert';
+import { compartments, stepCompartments } from './compartment';
+import * as F from './fixed';
+
+const PACE: StepPace = { first: 64, max: 100000, fastMs: 5, slowMs: 20 };
+
+/** Operation counts of a run (the energy estimate's events). */
+export interface LoihiActivity {
+  /** Compartment updates (neurons × steps). */
+  neuronUpdates: number;
+  /** Synaptic operations (one per synapse of a spiking source). */
+  synOps: number;
+  /** Spikes sent (neurons that fired). */
+  spikesOut: number;
+}
+
+export interface LoihiRun {
+  result: RunResult;
+  program: LoihiProgram;
+  activity: LoihiActivity;
+}
+
+/** Runs `plan` as Loihi would; `program` when converted before (the report shows it). */
+export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiProgram = convertPlan(plan)): LoihiRun {
+  const t0 = performance.now();
+  const pops = program.pops;
+  const steps = plan.steps;
+  // Per projection: ring of (maxDelay + 2) rows × its target neurons of dendritic sums.
+  const rings = program.projs.map((p) => {
+    const nt = p.tgt[1] - p.tgt[0] + 1;
+    const slots = p.maxDelay + 2;
+    return { slots, nt, acc: new Int32Array(slots * nt), touched: new Int32Array(slots * nt), count: new Int32Array(slots), mark: new Uint8Array(slots * nt) };
+  });
+  const intoPop = pops.map((_, k) => program.projs.map((p, j) => ({ p, j })).filter((x) => x.p.target === k));
+  const lif = pops.map((lp) => {
+    if (lp.kind !== 'lif') return undefined;
+    const n = lp.size;
+    const bias = new Int32Array(n);
+    for (let i = 0; i < n; i++) bias[i] = F.effectiveBias(lp.biasMant[i], lp.biasExp[i]);
+    const c = compartments(lp.size, lp.du, lp.dv, lp.vth, lp.refractory, bias);
+    c.u.set(lp.u0);
+    c.v.set(lp.v0);
+    return c;
+  });
+  const sources = new SourceSpikes(plan);
+  // Spikes of this step per population (local indices), and the recording.
+  // (a neuron population's are its compartments' own output array)
+  const fired = plan.pops.map((p, k) => lif[k]?.out ?? new Int32Array(p.size));
+  const nFired = new Int32Array(plan.pops.length);
+  const probed = new Set(plan.ir.probes.filter((p) => p.variable === 'spikes' || p.variable === 'rate').flatMap((p) => p.targets.map((t) => t.name)));
+  const recorded = plan.pops.map((p) => probed.size === 0 || probed.has(p.name));
+  const rec = plan.pops.map(() => ({ steps: growableInt32(), neurons: growableInt32() }));
+  const maxSpikes = Math.floor(Math.max(0, plan.memoryLimit - plan.bytes) / SPIKE_RECORD_BYTES);
+  let spikeCount = 0;
+  // State probes: v and the synaptic current, as float values of the model's variables.
+  const traces: { rec: TraceRecord; every: number; sample: () => void; data: ReturnType<typeof growableFloat32> }[] = [];
+  for (const pr of plan.ir.probes) {
+    if (pr.variable === 'spikes' || pr.variable === 'rate') continue;
+    for (const sel of pr.targets) {
+      const k = plan.pops.findIndex((p) => p.name === sel.name);
+      const lp = pops[k];
+      const st = lif[k];
+      if (!lp || !st || lp.kind !== 'lif') continue;
+      const idx: number[] = [];
+      for (let i = Math.max(0, sel.from); i <= Math.min(sel.to, lp.size - 1); i++) idx.push(i);
+      const every = probeEverySteps(pr.every, plan.dt);
+      const data = growableFloat32(idx.length * Math.ceil(steps / every));
+      const isV = pr.variable === lp.shape!.v;
+      const sample = () => {
+        for (const i of idx) data.push(isV ? st.v[i] / lp.scale + lp.vReset : lp.uPerS ? st.u[i] / lp.uPerS : 0);
+      };
+      traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: idx, every: every * plan.dt, data: new Float32Array(0) }, every, sample, data });
+    }
+  }
+  const result = newResult(plan, traces.map((t) => t.rec), { plan_s: 0, compile_s: 0 });
+  const activity: LoihiActivity = { neuronUpdates: 0, synOps: 0, spikesOut: 0 };
+  const finish = () => {
+    result.spikes = [];
+    plan.pops.forEach((p, k) => {
+      if (recorded[k]) result.spikes.push({ name: p.name, size: p.size, steps: rec[k].steps.view(), neurons: rec[k].neurons.view() });
+    });
+    for (const t of traces) t.rec.data = t.data.view();
+  };
+  for (const chunk of stepChunks(result, cb, PACE, finish, t0)) {
+    for (let t = chunk.from; t < chunk.to; t++) {
+      for (const tr of traces) if (t % tr.every === 0) tr.sample();
+      // Neurons and inputs spike.
+      for (let k = 0; k < pops.length; k++) {
+        const lp = pops[k];
+        const out = fired[k];
+        let nf = 0;
+        const st = lif[k];
+        if (st) {
+          const ain = st.ain;
+          ain.fill(0);
+          for (const { p, j } of intoPop[k]) {
+            // Only the targets this row received spikes for (its list of touched entries).
+            const r = rings[j];
+            const slot = t % r.slots;
+            const row = slot * r.nt;
+            const { acc, touched, count } = r;
+            const e = p.weightExp;
+            const base = p.tgt[0];
+            const m = 2 ** Math.abs(e);
+            const n = count[slot];
+            for (let q = 0; q < n; q++) {
+              const i = touched[row + q];
+              const x = acc[row + i];
+              ain[base + i] += e >= 0 ? x * m : Math.floor(x / m);
+              acc[row + i] = 0;
+              r.mark[row + i] = 0;
+            }
+            count[slot] = 0;
+          }
+          nf = stepCompartments(st, ain, t);
+          activity.neuronUpdates += lp.size;
+        } else nf = sources.step(k, t, out);
+        nFired[k] = nf;
+      }
+      // Record.
+      let stepSpikes = 0;
+      for (let k = 0; k < pops.length; k++) if (recorded[k]) stepSpikes += nFired[k];
+      if (spikeCount + stepSpikes > maxSpikes) {
+        result.error = recordingLimitMessage(plan.memoryLimit, maxSpikes * SPIKE_RECORD_BYTES, maxSpikes, t, plan.dt);
+        result.stopReason = 'recording-limit';
+        result.stepsDone = t;
+        result.timings.run_s = (performance.now() - t0) / 1000;
+        finish();
+        return { result, program, activity };
+      }
+      spikeCount += stepSpikes;
+      for (let k = 0; k < pops.length; k++) {
+        const nf = nFired[k];
+        if (pops[k].kind === 'lif') activity.spikesOut += nf;
+        if (!recorded[k] || nf === 0) continue;
+        const r = rec[k];
+        const out = fired[k];
+        for (let m = 0; m < nf; m++) {
+          r.steps.push(t);
+          r.neurons.push(out[m]);
+        }
+      }
+      // Dense synapses: this step's spikes into the row read at t + 1 + delay.
+      for (let j = 0; j < program.projs.length; j++) {
+        const p = program.projs[j];
+        const nf = nFired[p.source];
+        if (nf === 0) continue;
+        const r = rings[j];
+        const out = fired[p.source];
+        const { rowptr, col, weights, delay } = p;
+        const { acc, touched, count, mark, nt, slots } = r;
+        const [s0, s1] = p.src;
+        const constDelay = typeof delay === 'number';
+        const d = constDelay ? undefined : (delay as Int32Array);
+        for (let m = 0; m < nf; m++) {
+          const s = out[m];
+          if (s < s0 || s > s1) continue;
+          const ls = s - s0;
+          const a = rowptr[ls];
+          const b = rowptr[ls + 1];
+          activity.synOps += b - a;
+          for (let q = a; q < b; q++) {
+            const slot = (t + 1 + (d ? d[q] : (delay as number))) % slots;
+            const row = slot * nt;
+            const c = col[q];
+            if (mark[row + c] === 0) {
+              mark[row + c] = 1;
+              touched[row + count[slot]++] = c;
+            }
+            acc[row + c] += weights[q];
+          }
+        }
+      }
+    }
+  }
+  result.timings.run_s = (performance.now() - t0) / 1000;
+  finish();
+  return { result, program, activity };
+}
