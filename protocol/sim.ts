@@ -36,13 +36,21 @@ export interface RunOptions {
 }
 
 /** host → worker */
-export type ToWorker = {
-  type: 'run';
-  ir: ModelIR;
-  options: RunOptions;
-  /** Int32Array over a SharedArrayBuffer: the host sets [0] = 1 to stop the run. */
-  cancel: SharedArrayBuffer;
-};
+export type ToWorker =
+  | {
+      type: 'run';
+      ir: ModelIR;
+      options: RunOptions;
+      /** Int32Array over a SharedArrayBuffer: the host sets [0] = 1 to stop the run. */
+      cancel: SharedArrayBuffer;
+    }
+  | {
+      /** Emulation on the hardware target named `target` (and the float run beside it); answered by `emulated`. Stopped by ending the worker. */
+      type: 'emulate';
+      ir: ModelIR;
+      options: Pick<RunOptions, 'seed' | 'duration' | 'baseDir' | 'readRoots'>;
+      target: string;
+    };
 
 /** A population as the plan orders them: the order of spikes.bin, the raster's rows and every list of populations. */
 export interface PopulationShape {
@@ -132,5 +140,7 @@ export interface ProgressDelta {
 export type FromWorker =
   | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run'; label?: string }
   | { type: 'done'; output: RunOutput }
+  /** The Target Report of an `emulate` request, as plain text (sim-host/src/emulation-text.ts). */
+  | { type: 'emulated'; text: string }
   | { type: 'refused'; message: string; code: string }
   | { type: 'failed'; message: string };

@@ -172,7 +172,7 @@ export function startRun(ir: ModelIR, options: { seed: number; backend: RunOptio
       finish(out.cancelled ? 'cancelled' : out.error && out.stopReason !== 'recording-limit' ? 'failed' : 'done', note);
     } else if (m.type === 'refused') {
       finish('failed', `The engine refused the run: ${m.message}`);
-    } else {
+    } else if (m.type === 'failed') {
       finish('failed', `The run failed: ${m.message.split('\n')[0]}`);
     }
   };

@@ -50,7 +50,7 @@ export function startRun(ir: ModelIR, options: RunOptions, onProgress?: Progress
       } else if (m.type === 'refused') {
         reject(new RunRefused(m.message, m.code));
         void worker.terminate();
-      } else {
+      } else if (m.type === 'failed') {
         reject(new Error(m.message));
         void worker.terminate();
       }
@@ -68,6 +68,42 @@ export function startRun(ir: ModelIR, options: RunOptions, onProgress?: Progress
     cancel: () => Atomics.store(flag, 0, 1),
     terminate: async () => {
       rejectRun(new RunTerminated());
+      await worker.terminate();
+    },
+  };
+}
+
+export interface EmulationHandle {
+  /** The Target Report as text; rejects with RunRefused (the model or target cannot be emulated) or RunTerminated. */
+  result: Promise<string>;
+  /** Ends the worker at once (the emulation has no chunked loop to poll a flag). */
+  terminate(): Promise<void>;
+}
+
+/** Emulates a model on one of its hardware targets in a worker thread (the host's thread stays free). */
+export function startEmulation(ir: ModelIR, options: Pick<RunOptions, 'seed' | 'duration' | 'baseDir' | 'readRoots'>, target: string, workerFile = path.join(__dirname, 'sim-worker.js')): EmulationHandle {
+  const worker = new Worker(workerFile);
+  let rejectIt: (e: Error) => void = () => {};
+  const result = new Promise<string>((resolve, reject) => {
+    rejectIt = reject;
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'emulated') resolve(m.text);
+      else if (m.type === 'refused') reject(new RunRefused(m.message, m.code));
+      else if (m.type === 'failed') reject(new Error(m.message));
+      else return;
+      void worker.terminate();
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`simulation worker exited with code ${code}`));
+    });
+  });
+  result.catch(() => {});
+  worker.postMessage({ type: 'emulate', ir, options, target });
+  return {
+    result,
+    terminate: async () => {
+      rejectIt(new RunTerminated());
       await worker.terminate();
     },
   };

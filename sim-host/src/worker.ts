@@ -2,7 +2,8 @@
 // browser host posts the same messages). Builds, compiles and runs; streams progress; a cancel
 // flag in shared memory stops it between chunks of steps (chunks are sized to ~10 ms).
 import type { FromWorker, PopulationShape, PopulationSpikes, ProgressDelta, RunOutput, ToWorker, TraceDelta } from '../../protocol/sim';
-import { PlanError, runOnBackend, Simulation, type EngineOptions, type RunResult } from './engine';
+import { emulationText } from './emulation-text';
+import { emulateOnTarget, PlanError, runOnBackend, Simulation, type EngineOptions, type RunResult } from './engine';
 
 type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e: 'message', f: (m: ToWorker) => void): void };
 
@@ -62,7 +63,14 @@ export class DeltaTracker {
 }
 
 export function handle(msg: ToWorker, port: Port): void {
-  if (msg.type !== 'run') return;
+  if (msg.type === 'emulate') {
+    try {
+      port.postMessage({ type: 'emulated', text: emulationText(emulateOnTarget(msg.ir, msg.options, msg.target)) });
+    } catch (e) {
+      fail(e, port);
+    }
+    return;
+  }
   const cancel = new Int32Array(msg.cancel);
   const stream = msg.options.stream ? new DeltaTracker() : undefined;
   const cb = {

@@ -1,13 +1,12 @@
 // "Spikeworks: Emulate on Target": runs the model on a hardware target its `target NAME = KIND
 // { … }` blocks describe (loihi2, spinnaker2: engine.ts emulateOnTarget, the float run on the same
 // seed beside it) and shows the Target Report — fidelity, cores, energy estimate, quantisation
-// steps — as a plain-text document (the CLI's `spikeworks emulate` text; no markup). The run
-// takes the extension host's thread for its duration (about a second for examples/cuba.snn);
-// a panel with charts is left for later.
+// steps — as a plain-text document (the CLI's `spikeworks emulate` text; no markup). The emulation
+// runs in the simulation worker (sim-host/src/host.ts startEmulation), never on the extension
+// host's thread; Cancel ends the worker. A panel with charts is left for later.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { emulateOnTarget, PlanError } from '../../../sim-host/src/engine';
-import { emulationText } from '../../../sim-host/src/emulation-text';
+import { RunRefused, RunTerminated, startEmulation } from '../../../sim-host/src/host';
 import type { Notifier } from '../notify';
 import { fileName, loadModel, readRootsFor } from './model';
 
@@ -31,13 +30,19 @@ export async function emulateDocument(doc: vscode.TextDocument, extensionPath: s
   if (!pick) return;
   let text: string;
   try {
-    const em = await notify.progress({ location: vscode.ProgressLocation.Notification, title: `Emulating ${name} on ${pick.label}…` }, async () => {
-      await new Promise((r) => setTimeout(r, 50)); // let the notification show before the thread is taken
-      return emulateOnTarget(ir, { baseDir: path.dirname(doc.uri.fsPath), readRoots: roots }, pick.label);
+    const body = await notify.progress({ location: vscode.ProgressLocation.Notification, title: `Emulating ${name} on ${pick.label}…`, cancellable: true }, async (_p, token) => {
+      const run = startEmulation(ir, { baseDir: path.dirname(doc.uri.fsPath), readRoots: roots }, pick.label, path.join(extensionPath, 'dist', 'sim-worker.js'));
+      const sub = token.onCancellationRequested(() => void run.terminate());
+      try {
+        return await run.result;
+      } finally {
+        sub.dispose();
+      }
     });
-    text = `Target Report — ${name}, target ${pick.label}\n\n${emulationText(em)}`;
+    text = `Target Report — ${name}, target ${pick.label}\n\n${body}`;
   } catch (e) {
-    if (e instanceof PlanError) {
+    if (e instanceof RunTerminated) return;
+    if (e instanceof RunRefused) {
       void notify.error(`${name} was not emulated on ${pick.label}: ${e.message}`);
       return;
     }
