@@ -1,0 +1,6 @@
+// Describe Neurons: the analysis core (activity per unit per window + window metadata → descriptions).
+export { buildAtoms, normaliseLabel, type Atom, type AtomKind, type AtomSet, type WindowMeta } from './atoms';
+export { describeUnits, benjaminiHochberg, mutualInformation, topIoU, formulaAtoms, type Activity, type DescribeOptions, type DescribeResult, type DescriptionGroup, type UnitDescription } from './describe';
+export { DEFAULT_SEARCH, Searcher, formulaScore, formulaMask, Op, type Formula, type SearchParams, type SearchResult } from './search';
+export { atomPhrase, describeText, formulaString } from './text';
+export { plantedActivity, poissonFromUniform, type Planted, type PlantedGroup, type PlantedOptions } from './planted';
