@@ -91,7 +91,7 @@ describe('describe: planted ground truth', () => {
       return i;
     };
     assert.equal(describeText(set.atoms, { atoms: [idx('A'), idx('B')], ops: [2] }), 'fires during `A`, not during `B`');
-    assert.equal(describeText(set.atoms, { atoms: [idx('epoch=delay'), idx('after(A)')], ops: [0] }), 'fires during the `delay` epoch and right after `A`');
+    assert.equal(describeText(set.atoms, { atoms: [idx('epoch=delay'), idx('after(A)')], ops: [0] }), 'fires during the `delay` epoch and the window right after `A`');
     assert.equal(describeText(set.atoms, { atoms: [idx('A'), idx('B'), idx('stimulus=left')], ops: [1, 2] }), 'fires during (`A` or `B`), not during `stimulus` = `left`');
     assert.equal(formulaString(set.atoms, { atoms: [idx('A'), idx('B'), idx('epoch=cue')], ops: [1, 0] }), '(A OR B) AND epoch=cue');
   });

@@ -184,6 +184,27 @@ function exemplarPatterns(atoms: AtomSet, ex: Int32Array, k: number, out: Int32A
 
 /** Describes every unit of `activity` against the atoms of its windows. */
 export function describeUnits(activity: Activity, atoms: AtomSet, options: DescribeOptions = {}): DescribeResult {
+  const steps = describeSteps(activity, atoms, options);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+/**
+ * The same, yielding to the event loop every 256 units (so Ctrl-C and a panel's Cancel are seen):
+ * `shouldStop` is polled there.
+ */
+export async function describeUnitsAsync(activity: Activity, atoms: AtomSet, options: DescribeOptions = {}): Promise<DescribeResult> {
+  const steps = describeSteps(activity, atoms, options);
+  let r = steps.next();
+  while (!r.done) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    r = steps.next();
+  }
+  return r.value;
+}
+
+function* describeSteps(activity: Activity, atoms: AtomSet, options: DescribeOptions): Generator<number, DescribeResult> {
   const n = activity.windows;
   if (atoms.windows !== n) throw new Error(`the activity has ${n} windows but the atoms were built from ${atoms.windows}`);
   const params = {
@@ -245,6 +266,7 @@ export function describeUnits(activity: Activity, atoms: AtomSet, options: Descr
   for (let u = 0; u < activity.units; u++) {
     if ((u & 255) === 0 && u > 0) {
       options.onProgress?.(u, activity.units);
+      yield u;
       if (options.shouldStop?.()) {
         cancelled = true;
         break;

@@ -35,7 +35,7 @@ export interface PlantedOptions {
   seed?: number;
 }
 
-const EPOCHS = ['fixation', 'cue', 'cue', 'delay', 'delay', 'response'] as const;
+export const EPOCHS = ['fixation', 'cue', 'cue', 'delay', 'delay', 'response'] as const;
 const STREAM_TRIALS = 0x54524c53;
 const STREAM_COUNTS = 0x434e5453;
 
@@ -53,7 +53,7 @@ export function poissonFromUniform(mean: number, u: number): number {
 }
 
 /** The planted groups: name, atoms and the predicate on (trial, position in trial). */
-const GROUPS: { name: string; atoms: string[]; fires: (a: boolean, b: boolean, pos: number) => boolean }[] = [
+export const PLANTED_GROUPS: { name: string; atoms: string[]; fires: (a: boolean, b: boolean, pos: number) => boolean }[] = [
   { name: 'A', atoms: ['A'], fires: (a, _b, pos) => a && (pos === 1 || pos === 2) },
   { name: 'B', atoms: ['B'], fires: (_a, b, pos) => b && (pos === 1 || pos === 2) },
   { name: 'A AND NOT B', atoms: ['A', 'B'], fires: (a, b, pos) => a && !b && (pos === 1 || pos === 2) },
@@ -63,6 +63,14 @@ const GROUPS: { name: string; atoms: string[]; fires: (a: boolean, b: boolean, p
   { name: 'delay', atoms: ['epoch=delay'], fires: (_a, _b, pos) => pos === 3 || pos === 4 },
 ];
 
+/** Per trial: whether cue A and cue B are shown (each with probability ½). */
+export function plantedTrials(count: number, seed: number): [boolean, boolean][] {
+  const rng = new Rng(seed);
+  const trials: [boolean, boolean][] = [];
+  for (let t = 0; t < count; t++) trials.push([rng.uniform(t, 0, STREAM_TRIALS, 0) < 0.5, rng.uniform(t, 1, STREAM_TRIALS, 0) < 0.5]);
+  return trials;
+}
+
 export function plantedActivity(options: PlantedOptions = {}): Planted {
   const T = options.trials ?? 84;
   const per = options.perGroup ?? 40;
@@ -71,8 +79,7 @@ export function plantedActivity(options: PlantedOptions = {}): Planted {
   const base = options.base ?? 1.5;
   const dt = options.windowSeconds ?? 0.05;
   const rng = new Rng(options.seed ?? 7);
-  const trials: [boolean, boolean][] = [];
-  for (let t = 0; t < T; t++) trials.push([rng.uniform(t, 0, STREAM_TRIALS, 0) < 0.5, rng.uniform(t, 1, STREAM_TRIALS, 0) < 0.5]);
+  const trials = plantedTrials(T, options.seed ?? 7);
   const windows: WindowMeta[] = [];
   for (let t = 0; t < T; t++) {
     for (let pos = 0; pos < EPOCHS.length; pos++) {
@@ -88,7 +95,7 @@ export function plantedActivity(options: PlantedOptions = {}): Planted {
   const n = windows.length;
   const groups: PlantedGroup[] = [];
   let units = 0;
-  for (const g of GROUPS) {
+  for (const g of PLANTED_GROUPS) {
     groups.push({ name: g.name, atoms: g.atoms, units: Array.from({ length: per }, (_, j) => units + j) });
     units += per;
   }
@@ -96,8 +103,8 @@ export function plantedActivity(options: PlantedOptions = {}): Planted {
   units += unresp;
   const counts = new Float32Array(units * n);
   for (let u = 0; u < units; u++) {
-    const gi = Math.min(GROUPS.length, Math.floor(u / per));
-    const g = u < GROUPS.length * per ? GROUPS[gi] : undefined;
+    const gi = Math.min(PLANTED_GROUPS.length, Math.floor(u / per));
+    const g = u < PLANTED_GROUPS.length * per ? PLANTED_GROUPS[gi] : undefined;
     for (let w = 0; w < n; w++) {
       const t = Math.floor(w / EPOCHS.length);
       const on = g ? g.fires(trials[t][0], trials[t][1], w % EPOCHS.length) : false;

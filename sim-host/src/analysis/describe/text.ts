@@ -19,7 +19,7 @@ export function atomPhrase(a: Atom): string {
     case 'sustained':
       return `${label(a.label)} after its onset`;
     case 'after':
-      return `right after ${label(a.label)}`;
+      return `the window right after ${label(a.label)}`;
     default:
       return label(a.label);
   }
