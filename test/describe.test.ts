@@ -4,8 +4,13 @@
 // definitions (MILAN's PMI score, IoU, mutual information, Benjamini–Hochberg) with a naive
 // enumeration of every short formula on a small case: none of it calls the core's helpers.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { buildAtoms, describeUnits, plantedActivity, describeText, formulaString, type WindowMeta } from '../sim-host/src/analysis/describe/index';
+import { buildAtoms, describeUnits, plantedActivity, plantedModelText, describeText, formulaString, modelWindows, spikeCounts, PLANTED_GROUPS, PLANTED_POPULATIONS, type WindowMeta } from '../sim-host/src/analysis/describe/index';
+import { distCli, ensureBuilt, repoRoot } from './helpers/build';
 
 /** The test's own PRNG (mulberry32), independent of the engine's Philox. */
 function mulberry32(seed: number): () => number {
@@ -200,5 +205,82 @@ describe('describe: independent reference (definitions, naive enumeration)', () 
     }
     // The ten planted units are selective for x; p at the permutation floor.
     for (let u = 0; u < 10; u++) assert.equal(r.units[u].formula, 'x', `unit ${u}: ${r.units[u].formula}`);
+  });
+});
+
+describe('describe: from a model and its run (spikeworks describe)', () => {
+  ensureBuilt();
+  const cli = (args: string[]) => spawnSync(process.execPath, [distCli, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+  const example = path.join(repoRoot, 'examples', 'planted_selectivity.snn');
+
+  it('examples/planted_selectivity.snn is the generator\'s output', () => {
+    assert.equal(fs.readFileSync(example, 'utf8'), plantedModelText());
+  });
+
+  it('the simulated spikes of the planted example are described by their planted atoms (end to end)', () => {
+    const r = cli(['describe', example, '--format', 'json']);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { windows: number; populations: { population: string; units: { selective: boolean; atoms: string[]; formula: string }[] }[] };
+    assert.equal(out.windows, 360);
+    PLANTED_POPULATIONS.forEach((name, gi) => {
+      const pop = out.populations.find((p) => p.population === name)!;
+      if (gi === PLANTED_GROUPS.length) {
+        const unsel = pop.units.filter((u) => !u.selective).length / pop.units.length;
+        assert.ok(unsel >= 0.95, `${name}: ${(unsel * 100).toFixed(0)} % unselective`);
+        return;
+      }
+      const want = PLANTED_GROUPS[gi].atoms;
+      const mean = pop.units.reduce((s, u) => s + (u.selective ? f1(u.atoms, want) : 0), 0) / pop.units.length;
+      assert.ok(mean >= 0.9, `${name} (${PLANTED_GROUPS[gi].name}): F1 ${mean.toFixed(3)}: ${pop.units.map((u) => u.formula).join(' | ')}`);
+    });
+  });
+
+  it('the human table groups neurons by description', () => {
+    const r = cli(['describe', example, '--population', 'a_not_b_cells', '--permutations', '200']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /a_not_b_cells: \d+ of 20 neurons described/);
+    assert.match(r.stdout, /A AND NOT B +\d+ +[\d.]+ +fires during `A`, not during `B`/);
+  });
+
+  it('bad input says what to add, at the model\'s line and column', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-describe-'));
+    try {
+      const base = ['model m', 'population exc = LIF[10]', 'input cue = poisson[5] { rate: 10 Hz }'];
+      const write = (name: string, lines: string[]) => {
+        const f = path.join(dir, name);
+        fs.writeFileSync(f, lines.join('\n') + '\n');
+        return f;
+      };
+      const none = cli(['describe', write('none.snn', [...base, 'probe spikes(exc)', 'simulate { dt: 0.1 ms; duration: 200 ms }'])]);
+      assert.equal(none.status, 1);
+      assert.match(none.stderr, /none\.snn:5:1: error: the model has no task windows and no concepts.*add a task/);
+      const late = cli(['describe', write('late.snn', [...base, 'task t {', '  stimulus: cue', '  window 0 ms .. 100 ms: "A"', '  window 100 ms .. 300 ms: "B"', '}', 'probe spikes(exc)', 'simulate { dt: 0.1 ms; duration: 200 ms }'])]);
+      assert.equal(late.status, 1);
+      assert.match(late.stderr, /late\.snn:7:3: error: window 2 of task t \(100 ms \.\. 300 ms\) ends after the run \(200 ms\)/);
+      const task = ['task t {', '  stimulus: cue', ...Array.from({ length: 10 }, (_, i) => `  window ${i * 20} ms .. ${(i + 1) * 20} ms: "${i % 2 ? 'A' : 'B'}"`), '}'];
+      const unrecorded = cli(['describe', write('unrecorded.snn', [...base, ...task, 'simulate { dt: 0.1 ms; duration: 200 ms }'])]);
+      assert.equal(unrecorded.status, 1);
+      assert.match(unrecorded.stderr, /unrecorded\.snn:\d+:1: error: no population's spikes are recorded: add probe spikes\(exc\)/);
+      const unknown = cli(['describe', write('ok.snn', [...base, ...task, 'probe spikes(exc)', 'simulate { dt: 0.1 ms; duration: 200 ms }']), '--population', 'inh']);
+      assert.equal(unknown.status, 1);
+      assert.match(unknown.stderr, /no population inh in the model \(populations: exc\)/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('windows and counts from a model: concepts label overlapping windows; spikes counted in [start, end)', () => {
+    const w = modelWindows(
+      {
+        tasks: [{ name: 't', stimuli: ['cue'], windows: [{ from: 0, to: 0.1, label: 'A' }, { from: 0.1, to: 0.2, label: 'B', labels: ['B', 'epoch=delay'] }] }],
+        concepts: [{ name: 'edge', stimulus: 'cue', from: 0.12, to: 0.3 }],
+      },
+      1,
+    );
+    assert.deepEqual(w.windows.map((x) => x.labels), [['A'], ['B', 'epoch=delay', 'edge']]);
+    const counts = spikeCounts({ name: 'p', size: 2, steps: Int32Array.from([0, 999, 1000, 1500, 2000]), neurons: Int32Array.from([0, 0, 1, 1, 1]) }, 1e-4, w.windows);
+    assert.deepEqual(Array.from(counts), [2, 0, 0, 2]);
+    const bins = modelWindows({ tasks: [], concepts: [{ name: 'edge', stimulus: 'cue', from: 0.1, to: 0.2 }] }, 0.5, 0.1);
+    assert.deepEqual(bins.windows.map((x) => x.labels.join()), ['', 'edge', '', '', '']);
   });
 });
