@@ -11,6 +11,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { buildAtoms, describeUnits, plantedActivity, plantedModelText, describeText, formulaString, modelWindows, spikeCounts, PLANTED_GROUPS, PLANTED_POPULATIONS, type WindowMeta } from '../sim-host/src/analysis/describe/index';
 import { distCli, ensureBuilt, repoRoot } from './helpers/build';
+import { descriptionsCsv, descriptionsView } from '../sim-host/src/analysis/describe/index';
+import { isDescribePanelMessage, isDescribePanelRequest } from '../protocol/describe-panel';
+import { rowsOf } from '../webviews/describe/rows';
 
 /** The test's own PRNG (mulberry32), independent of the engine's Philox. */
 function mulberry32(seed: number): () => number {
@@ -282,5 +285,46 @@ describe('describe: from a model and its run (spikeworks describe)', () => {
     assert.deepEqual(Array.from(counts), [2, 0, 0, 2]);
     const bins = modelWindows({ tasks: [], concepts: [{ name: 'edge', stimulus: 'cue', from: 0.1, to: 0.2 }] }, 0.5, 0.1);
     assert.deepEqual(bins.windows.map((x) => x.labels.join()), ['', 'edge', '', '', '']);
+  });
+});
+
+describe('describe: the Descriptions panel\'s data', () => {
+  const p = plantedActivity({ seed: 7, perGroup: 10, unresponsive: 20 });
+  const result = describeUnits(p.activity, buildAtoms(p.windows), { seed: 7, permutations: 200 });
+  const view = descriptionsView('planted', p.windows, 'trials', 12, [{ population: 'cells', result }]);
+
+  it('groups carry their neurons, mean scores and the first neuron\'s exemplar windows in seconds', () => {
+    assert.ok(isDescribePanelMessage({ type: 'descriptions', view }));
+    const g = view.populations[0].groups.find((x) => x.formula === 'A AND NOT B')!;
+    assert.ok(g.units.length >= 9, `${g.units.length}`);
+    const first = result.units[g.units[0]];
+    assert.deepEqual(g.exemplars, first.exemplars.map((w) => [p.windows[w].start, p.windows[w].end]));
+    assert.equal(view.populations[0].unselective, result.units.filter((u) => !u.selective).length);
+  });
+
+  it('malformed messages are refused; requests are only ready and export csv/json', () => {
+    assert.equal(isDescribePanelMessage({ type: 'descriptions', view: { ...view, windows: '360' } }), false);
+    const bad = JSON.parse(JSON.stringify(view));
+    bad.populations[0].groups[0].exemplars = [[0]];
+    assert.equal(isDescribePanelMessage({ type: 'descriptions', view: bad }), false);
+    assert.ok(isDescribePanelRequest({ type: 'export', format: 'json' }));
+    assert.equal(isDescribePanelRequest({ type: 'export', format: 'html' }), false);
+  });
+
+  it('rows filter on population, formula and text, and sort by score, neurons or formula', () => {
+    const onset = rowsOf(view, 'ONSET', 'score');
+    assert.ok(onset.length >= 1 && onset.every((r) => /onset/i.test(r.group.formula + r.group.text)));
+    const byScore = rowsOf(view, '', 'score').map((r) => r.group.meanScore);
+    assert.deepEqual(byScore, [...byScore].sort((a, b) => b - a));
+    const byNeurons = rowsOf(view, '', 'neurons').map((r) => r.group.units.length);
+    assert.deepEqual(byNeurons, [...byNeurons].sort((a, b) => b - a));
+    assert.equal(rowsOf(view, 'no such thing', 'score').length, 0);
+  });
+
+  it('the CSV has one row per neuron; a formula-like cell is quoted and defused', () => {
+    const csv = descriptionsCsv([{ population: '=cmd', result }]).trim().split('\n');
+    assert.equal(csv.length, 1 + result.units.length);
+    assert.equal(csv[0], 'population,neuron,selective,formula,text,score,iou,mi_bits,p,q');
+    assert.ok(csv[1].startsWith(`"'=cmd",0,`), csv[1]);
   });
 });

@@ -9,9 +9,8 @@
 // 130 stopped.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ModelIR } from '../../protocol/ir';
 import { RunRefused, RunTerminated, startRun } from '../../sim-host/src/host';
-import { buildAtoms, describeUnitsAsync, modelWindows, spikeCounts, type DescribeResult, type WindowProblem } from '../../sim-host/src/analysis/describe/index';
+import { buildAtoms, describablePopulations, describeUnitsAsync, descriptionsJson, modelWindows, problemPlace, spikeCounts, type DescribeResult, type WindowProblem } from '../../sim-host/src/analysis/describe/index';
 import { stopOnCtrlC } from './interrupt';
 import { loadModel } from './load';
 import { readRoots } from './run';
@@ -28,8 +27,8 @@ export interface DescribeArgs {
   bin?: number;
 }
 
-/** 1-based line and column of the first match of `re` in the model's text (or of its start). */
-function placeOf(file: string, re: RegExp, nth = 0): string {
+/** `file:line:column` of a problem in the model's text. */
+function placeOf(file: string, p: Omit<WindowProblem, 'message'>): string {
   const shown = path.relative(process.cwd(), file) || file;
   let text = '';
   try {
@@ -37,30 +36,8 @@ function placeOf(file: string, re: RegExp, nth = 0): string {
   } catch {
     return shown;
   }
-  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'gm');
-  let m: RegExpExecArray | null = null;
-  for (let k = 0; k <= nth; k++) {
-    m = g.exec(text);
-    if (!m) break;
-  }
-  const at = m ? m.index + (m[0].length - m[0].trimStart().length) : 0;
-  const before = text.slice(0, at).split('\n');
-  return `${shown}:${before.length}:${before[before.length - 1].length + 1}`;
-}
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function problemPlace(file: string, p: WindowProblem): string {
-  if (p.task !== undefined && p.window !== undefined) {
-    // The window's line: the (window+1)-th `window` after `task NAME`.
-    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-    const start = new RegExp(`^\\s*task\\s+${escapeRe(p.task)}\\b`, 'm').exec(text)?.index ?? 0;
-    const before = (text.slice(0, start).match(/^\s*window\b/gm) ?? []).length;
-    return placeOf(file, /^\s*window\b/, before + p.window);
-  }
-  if (p.population) return placeOf(file, new RegExp(`^\\s*population\\s+${escapeRe(p.population)}\\b`));
-  if (p.code === 'no-windows') return placeOf(file, /^\s*simulate\b/);
-  return placeOf(file, /^\s*task\b/);
+  const at = problemPlace(text, p);
+  return `${shown}:${at.line}:${at.column}`;
 }
 
 export async function describeCommand(a: DescribeArgs): Promise<number> {
@@ -68,7 +45,7 @@ export async function describeCommand(a: DescribeArgs): Promise<number> {
   const ir = loadModel(a.file, 'nothing described');
   if (!ir) return 1;
   const fail = (p: WindowProblem) => {
-    process.stderr.write(`${problemPlace(abs, p)}: error: ${p.message}\n`);
+    process.stderr.write(`${placeOf(abs, p)}: error: ${p.message}\n`);
     return 1;
   };
   const duration = ir.simulate.duration;
@@ -79,9 +56,13 @@ export async function describeCommand(a: DescribeArgs): Promise<number> {
     process.stderr.write('spikeworks: nothing described\n');
     return 1;
   }
-  for (const p of win.problems) process.stderr.write(`${problemPlace(abs, p)}: warning: ${p.message}\n`);
-  const chosen = choosePopulations(ir, a.populations, abs);
-  if (typeof chosen === 'number') return chosen;
+  for (const p of win.problems) process.stderr.write(`${placeOf(abs, p)}: warning: ${p.message}\n`);
+  const pops = describablePopulations(ir, a.populations);
+  if (pops.problems.length) {
+    for (const p of pops.problems) process.stderr.write(p.code === 'unknown-population' ? `spikeworks: ${p.message}\n` : `${placeOf(abs, p)}: error: ${p.message}\n`);
+    return 1;
+  }
+  const chosen = pops.names;
 
   const tty = process.stderr.isTTY && a.format === 'human';
   const handle = startRun(ir, { seed: a.seed, baseDir: path.dirname(abs), readRoots: readRoots(a.file) }, (done, total) => {
@@ -141,53 +122,9 @@ export async function describeCommand(a: DescribeArgs): Promise<number> {
   if (tty) process.stderr.write('\r\x1b[K');
   const cancelled = results.some((r) => r.result.cancelled);
   if (a.format === 'json') {
-    process.stdout.write(
-      JSON.stringify({
-        model: ir.name,
-        windows: win.windows.length,
-        source: win.source,
-        atoms: atoms.atoms.map((x) => ({ name: x.name, kind: x.kind, windows: x.count })),
-        params: results[0]?.result.params,
-        cancelled,
-        populations: results.map(({ population, result }) => ({
-          population,
-          units: result.units.map((u) => ({ ...u, score: round(u.score), iou: round(u.iou), mi: round(u.mi), p: round(u.p), q: round(u.q) })),
-          groups: result.groups.map((g) => ({ ...g, meanScore: round(g.meanScore) })),
-        })),
-      }) + '\n',
-    );
+    process.stdout.write(descriptionsJson(ir.name, win.windows, win.source, atoms.atoms, results) + '\n');
   } else process.stdout.write(humanTable(results, win.windows.length, win.source, atoms.atoms.length, cancelled));
   return cancelled ? 130 : 0;
-}
-
-const round = (x: number) => Math.round(x * 1e6) / 1e6;
-
-function choosePopulations(ir: ModelIR, wanted: string[], file: string): string[] | number {
-  const recorded = new Set(ir.probes.filter((p) => p.variable === 'spikes').flatMap((p) => p.targets.map((t) => t.name)));
-  const all = ir.populations.map((p) => p.name);
-  for (const w of wanted) {
-    if (!all.includes(w)) {
-      process.stderr.write(`spikeworks: no population ${w} in the model (populations: ${all.join(', ') || 'none'})\n`);
-      return 1;
-    }
-  }
-  const names = wanted.length ? wanted : all.filter((n) => recorded.has(n));
-  if (names.length === 0) {
-    process.stderr.write(`${placeOf(file, /^\s*simulate\b/)}: error: no population's spikes are recorded: add probe spikes(${all[0] ?? 'population'})\n`);
-    return 1;
-  }
-  for (const n of names) {
-    const pop = ir.populations.find((p) => p.name === n)!;
-    if (pop.size === 0) {
-      process.stderr.write(`${placeOf(file, new RegExp(`^\\s*population\\s+${escapeRe(n)}\\b`))}: error: population ${n} has no neurons: give it a size\n`);
-      return 1;
-    }
-    if (!recorded.has(n)) {
-      process.stderr.write(`${placeOf(file, new RegExp(`^\\s*population\\s+${escapeRe(n)}\\b`))}: error: the spikes of ${n} are not recorded: add probe spikes(${n})\n`);
-      return 1;
-    }
-  }
-  return names;
 }
 
 function humanTable(results: { population: string; result: DescribeResult }[], windows: number, source: string, atomCount: number, cancelled: boolean): string {

@@ -11,6 +11,7 @@ export const RUN_COMMANDS = [
   'spikeworks.stopSimulation',
   'spikeworks.runWithBackend',
   'spikeworks.runSweep',
+  'spikeworks.describeNeurons',
   'spikeworks.showRaster',
   'spikeworks.showTraces',
 ];

@@ -8,6 +8,7 @@ import { Runner } from './runner';
 import { BACKENDS, type Backend } from './settings';
 import { RunStatusBar } from './status-bar';
 import { SweepRunner } from './sweep';
+import { DescribeRunner } from './describe';
 
 /**
  * The .snn document a command is about: its argument (CodeLens, editor title), the active
@@ -40,6 +41,7 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
   const panels = new Panels(context.extensionUri, runner, log, notify);
   const lens = new SimulateCodeLens(runner);
   const sweeps = new SweepRunner(context.extensionUri, log, notify);
+  const describer = new DescribeRunner(context.extensionUri, log, notify);
 
   const updateContext = () => {
     void vscode.commands.executeCommand('setContext', 'spikeworks.runningResources', runner.runningDocuments());
@@ -89,6 +91,11 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
     vscode.commands.registerCommand('spikeworks.runSweep', async (arg: unknown) => {
       const doc = await targetDocument(arg, panels, notify, lastModel);
       if (doc) await sweeps.run(doc);
+    }),
+    describer,
+    vscode.commands.registerCommand('spikeworks.describeNeurons', async (arg: unknown) => {
+      const doc = await targetDocument(arg, panels, notify, lastModel);
+      if (doc) await describer.run(doc);
     }),
   );
   return runner;

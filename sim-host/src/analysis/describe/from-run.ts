@@ -87,3 +87,49 @@ export function spikeCounts(spikes: PopulationSpikes, dt: number, windows: reado
   }
   return counts;
 }
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** 1-based line and column of the n-th match of `re` (multiline) in `text`, or 1:1. */
+function placeIn(text: string, re: RegExp, nth = 0): { line: number; column: number } {
+  const g = new RegExp(re.source, 'gm');
+  let m: RegExpExecArray | null = null;
+  for (let k = 0; k <= nth; k++) {
+    m = g.exec(text);
+    if (!m) break;
+  }
+  const at = m ? m.index + (m[0].length - m[0].trimStart().length) : 0;
+  const before = text.slice(0, at).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+/**
+ * Where in the model's text a problem comes from (1-based): a task's window, a population's
+ * definition, the `simulate` block for a model with nothing to describe by, else the first task.
+ */
+export function problemPlace(text: string, p: Pick<WindowProblem, 'code' | 'task' | 'window' | 'population'>): { line: number; column: number } {
+  if (p.task !== undefined && p.window !== undefined) {
+    const start = new RegExp(`^\\s*task\\s+${escapeRe(p.task)}\\b`, 'm').exec(text)?.index ?? 0;
+    const before = (text.slice(0, start).match(/^\s*window\b/gm) ?? []).length;
+    return placeIn(text, /^\s*window\b/, before + p.window);
+  }
+  if (p.population) return placeIn(text, new RegExp(`^\\s*population\\s+${escapeRe(p.population)}\\b`));
+  if (p.code === 'no-windows' || p.code === 'not-recorded') return placeIn(text, /^\s*simulate\b/);
+  return placeIn(text, /^\s*task\b/);
+}
+
+/** The populations to describe: `wanted`, else every population whose spikes are recorded; or what is wrong. */
+export function describablePopulations(ir: Pick<ModelIR, 'populations' | 'probes'>, wanted: readonly string[]): { names: string[]; problems: WindowProblem[] } {
+  const recorded = new Set(ir.probes.filter((p) => p.variable === 'spikes').flatMap((p) => p.targets.map((t) => t.name)));
+  const all = ir.populations.map((p) => p.name);
+  const unknown = wanted.filter((w) => !all.includes(w));
+  if (unknown.length) return { names: [], problems: unknown.map((w) => ({ code: 'unknown-population', message: `no population ${w} in the model (populations: ${all.join(', ') || 'none'})` })) };
+  const names = wanted.length ? [...wanted] : all.filter((n) => recorded.has(n));
+  if (names.length === 0) return { names, problems: [{ code: 'not-recorded', message: `no population's spikes are recorded: add probe spikes(${all[0] ?? 'population'})` }] };
+  const problems: WindowProblem[] = [];
+  for (const n of names) {
+    if (ir.populations.find((p) => p.name === n)!.size === 0) problems.push({ code: 'empty-population', population: n, message: `population ${n} has no neurons: give it a size` });
+    else if (!recorded.has(n)) problems.push({ code: 'not-recorded', population: n, message: `the spikes of ${n} are not recorded: add probe spikes(${n})` });
+  }
+  return { names: problems.length ? [] : names, problems };
+}

@@ -4,5 +4,6 @@ export { describeUnits, describeUnitsAsync, DEFAULT_EXEMPLARS, benjaminiHochberg
 export { DEFAULT_SEARCH, Searcher, formulaScore, formulaMask, Op, type Formula, type SearchParams, type SearchResult } from './search';
 export { atomPhrase, describeText, formulaString } from './text';
 export { plantedActivity, plantedTrials, poissonFromUniform, PLANTED_GROUPS, EPOCHS, type Planted, type PlantedGroup, type PlantedOptions } from './planted';
-export { modelWindows, spikeCounts, type ModelWindows, type WindowProblem } from './from-run';
+export { modelWindows, spikeCounts, problemPlace, describablePopulations, type ModelWindows, type WindowProblem } from './from-run';
 export { plantedModelText, PLANTED_POPULATIONS, type PlantedModelOptions } from './planted-model';
+export { descriptionsView, descriptionsCsv, descriptionsJson, type PopulationResult } from './report';
