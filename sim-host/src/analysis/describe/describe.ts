@@ -210,7 +210,9 @@ function* describeSteps(activity: Activity, atoms: AtomSet, options: DescribeOpt
   const params = {
     ...DEFAULT_SEARCH,
     ...Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && k in DEFAULT_SEARCH)),
-    exemplars: Math.min(30, Math.max(1, options.exemplars ?? DEFAULT_EXEMPLARS)),
+    // Exemplars are a unit's *top* windows only while they are a minority of the windows: at most
+    // a quarter of them (20 windows → 5 exemplars), never below minExemplars.
+    exemplars: Math.min(30, Math.max(1, options.exemplars ?? DEFAULT_EXEMPLARS), Math.max(options.minExemplars ?? 5, Math.floor(n / 4))),
     minExemplars: options.minExemplars ?? 5,
     permutations: options.permutations ?? 1000,
     fdr: options.fdr ?? 0.05,
