@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { buildAtoms, describeUnits, plantedActivity, plantedModelText, describeText, formulaString, modelWindows, spikeCounts, PLANTED_GROUPS, PLANTED_POPULATIONS, type WindowMeta } from '../sim-host/src/analysis/describe/index';
 import { distCli, ensureBuilt, repoRoot } from './helpers/build';
-import { descriptionsCsv, descriptionsView } from '../sim-host/src/analysis/describe/index';
+import { descriptionsCsv, descriptionsView, populationHoverText } from '../sim-host/src/analysis/describe/index';
 import { isDescribePanelMessage, isDescribePanelRequest } from '../protocol/describe-panel';
 import { rowsOf } from '../webviews/describe/rows';
 
@@ -319,6 +319,16 @@ describe('describe: the Descriptions panel\'s data', () => {
     const byNeurons = rowsOf(view, '', 'neurons').map((r) => r.group.units.length);
     assert.deepEqual(byNeurons, [...byNeurons].sort((a, b) => b - a));
     assert.equal(rowsOf(view, 'no such thing', 'score').length, 0);
+  });
+
+  it('the hover over a population lists its main descriptions, largest groups first', () => {
+    const text = populationHoverText(view, 'cells', 3)!;
+    const lines = text.split('\n');
+    assert.match(lines[0], /^Describe Neurons \(planted\): \d+ of 90 neurons of cells described, \d+ unselective$/);
+    assert.equal(lines.length, 5);
+    assert.match(lines[1], /^\d+ × .+: fires during /);
+    assert.match(lines[4], /more in the Descriptions panel/);
+    assert.equal(populationHoverText(view, 'other'), undefined);
   });
 
   it('the CSV has one row per neuron; a formula-like cell is quoted and defused', () => {

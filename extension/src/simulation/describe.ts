@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isDescribePanelRequest, type DescribePanelMessage, type DescriptionsView } from '../../../protocol/describe-panel';
 import {
-  buildAtoms, describablePopulations, describeUnitsAsync, descriptionsCsv, descriptionsJson, descriptionsView, modelWindows, problemPlace, spikeCounts,
+  buildAtoms, describablePopulations, describeUnitsAsync, populationHoverText, descriptionsCsv, descriptionsJson, descriptionsView, modelWindows, problemPlace, spikeCounts,
   type PopulationResult, type WindowProblem,
 } from '../../../sim-host/src/analysis/describe/index';
 import { RunRefused, RunTerminated, startRun } from '../../../sim-host/src/host';
@@ -27,11 +27,27 @@ interface Shown {
 export class DescribeRunner implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private shown: Shown | undefined;
+  /** The latest descriptions per model (document URI), for the hover over a population. */
+  private readonly latest = new Map<string, DescriptionsView>();
+  private readonly hover: vscode.Disposable;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, private readonly notify: Notifier) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, private readonly notify: Notifier) {
+    this.hover = vscode.languages.registerHoverProvider('snn', {
+      provideHover: (doc, position) => {
+        const view = this.latest.get(doc.uri.toString());
+        const range = view && doc.getWordRangeAtPosition(position, /[A-Za-z_][A-Za-z0-9_]*/);
+        const text = range && populationHoverText(view, doc.getText(range));
+        if (!text) return undefined;
+        const md = new vscode.MarkdownString();
+        for (const line of text.split('\n')) md.appendText(line).appendMarkdown('  \n');
+        return new vscode.Hover(md, range);
+      },
+    });
+  }
 
   dispose(): void {
     this.panel?.dispose();
+    this.hover.dispose();
   }
 
   async run(doc: vscode.TextDocument): Promise<void> {
@@ -107,6 +123,7 @@ export class DescribeRunner implements vscode.Disposable {
     if (!results) return;
     const view = descriptionsView(name, win.windows, win.source, results.atoms.atoms.length, results.done);
     this.log.info(`${name}: described ${results.done.length} populations over ${win.windows.length} windows`);
+    this.latest.set(key, view);
     this.show({ view, csv: descriptionsCsv(results.done), json: descriptionsJson(ir.name, win.windows, win.source, results.atoms.atoms, results.done), model: doc.uri });
   }
 

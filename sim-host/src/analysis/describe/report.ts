@@ -64,3 +64,13 @@ export function descriptionsJson(model: string, windows: readonly WindowMeta[], 
     })),
   });
 }
+
+/** The hover over a population: its main descriptions (plain text, never markup). */
+export function populationHoverText(view: DescriptionsView, population: string, max = 5): string | undefined {
+  const p = view.populations.find((x) => x.population === population);
+  if (!p) return undefined;
+  const lines = [`Describe Neurons (${view.title}): ${p.size - p.unselective} of ${p.size} neurons of ${population} described, ${p.unselective} unselective`];
+  for (const g of [...p.groups].sort((a, b) => b.units.length - a.units.length).slice(0, max)) lines.push(`${g.units.length} × ${g.formula}: ${g.text}`);
+  if (p.groups.length > max) lines.push(`… ${p.groups.length - max} more in the Descriptions panel`);
+  return lines.join('\n');
+}
