@@ -11,7 +11,6 @@
 
 import { Rng } from '../../core/rng';
 import type { Atom, AtomSet } from './atoms';
-import { hasBit } from './bitset';
 import { DEFAULT_SEARCH, Searcher, type Formula, type SearchParams } from './search';
 import { describeText, formulaString } from './text';
 
@@ -123,12 +122,15 @@ export function benjaminiHochberg(p: ArrayLike<number>): Float64Array {
   return q;
 }
 
+const JOINT = new Float64Array(128);
+
 /** Mutual information (bits) between integer activity bins and a window mask. */
 export function mutualInformation(row: ArrayLike<number>, off: number, n: number, mask: Uint32Array): number {
-  const joint = new Float64Array(128);
+  const joint = JOINT;
+  joint.fill(0);
   for (let w = 0; w < n; w++) {
     const x = Math.min(63, Math.max(0, Math.floor(row[off + w])));
-    joint[x * 2 + (hasBit(mask, 0, w) ? 1 : 0)]++;
+    joint[x * 2 + ((mask[w >>> 5] >>> (w & 31)) & 1)]++;
   }
   let d1 = 0;
   for (let x = 0; x < 64; x++) d1 += joint[x * 2 + 1];
@@ -154,7 +156,7 @@ export function topIoU(row: ArrayLike<number>, off: number, n: number, mask: Uin
   let hitEq = 0;
   for (let w = 0; w < n; w++) {
     const v = row[off + w];
-    const inD = hasBit(mask, 0, w);
+    const inD = ((mask[w >>> 5] >>> (w & 31)) & 1) === 1;
     if (v > thr) {
       gt++;
       if (inD) hitGt++;
