@@ -208,7 +208,8 @@ export interface ModelIR {
   connections: ConnectionIR[];
   probes: ProbeIR[];
   readouts: { name: string; kind: 'ridge' | 'onnx'; from: string; alpha?: number; bin?: number; task?: string; file?: string }[];
-  tasks: { name: string; stimuli: string[]; windows: { from: number; to: number; label: string }[] }[];
+  /** A window's `label` is its first label; `labels` (when it has several, or a feature) all of them, `feature=value` or a plain label. */
+  tasks: { name: string; stimuli: string[]; windows: { from: number; to: number; label: string; labels?: string[] }[] }[];
   concepts: { name: string; stimulus: string; from: number; to: number; description?: string }[];
   targets: { name: string; kind: string; settings: Record<string, number> }[];
   simulate: { dt: number; duration: number; seed: number; backend: 'auto' | 'wasm' | 'webgpu' };

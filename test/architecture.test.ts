@@ -2,7 +2,7 @@
 // and dist left out): no module-level import cycle; the engine's backends (sim-host/src/wasm,
 // sim-host/src/webgpu) never import each other; no Node import in the engine's core or backends
 // (webgpu/device.ts may load Node modules lazily: it finds the adapter in Node); core imports
-// only itself and protocol/; sim-host/src/sweep/ (pure) only itself, core/ and protocol/; protocol/ only itself; webviews/ only protocol/, webviews/ and
+// only itself and protocol/; sim-host/src/sweep/ and sim-host/src/analysis/ (pure) only themselves, core/ and protocol/; protocol/ only itself; webviews/ only protocol/, webviews/ and
 // @vscode-elements/*; the language server neither extension/, cli/, vscode nor the engine (its
 // memory estimate, sim-host/src/core/estimate.ts, excepted); nothing imports "upwards" into
 // extension/ or cli/. A violation fails with the chain of imports that breaks the rule. The
@@ -81,6 +81,8 @@ const CORE = `${ENGINE}/core`;
 const BACKENDS = [`${ENGINE}/wasm`, `${ENGINE}/webgpu`, `${ENGINE}/targets`];
 /** Parameter sweeps: pure like core (spec, estimate, results), over core and protocol only. */
 const SWEEP = `${ENGINE}/sweep`;
+/** Analyses of results (Describe Neurons): pure, over core and protocol only; never a backend. */
+const ANALYSIS = `${ENGINE}/analysis`;
 /** Top-level harnesses that may reach into any area (they test or measure it). */
 const HARNESS = ['test', 'bench', 'scripts'];
 
@@ -162,6 +164,7 @@ export function violations(g: Graph): string[] {
       }
       // Sweeps: pure (no Node), only core/, protocol/ and themselves.
       if (under(from, SWEEP) && (isNodeOnly(e.spec) || !(to && (under(to, SWEEP) || under(to, CORE) || under(to, 'protocol'))))) out.push(`sweep/ imports outside sweep/, core/ and protocol/: ${where}`);
+      if (under(from, ANALYSIS) && (isNodeOnly(e.spec) || !(to && (under(to, ANALYSIS) || under(to, CORE) || under(to, 'protocol'))))) out.push(`analysis/ imports outside analysis/, core/ and protocol/: ${where}`);
       if (under(from, 'protocol') && !(to && under(to, 'protocol'))) out.push(`protocol/ imports outside itself: ${where}`);
       if (under(from, 'webviews') && !(to ? under(to, 'protocol') || under(to, 'webviews') : e.spec.startsWith('@vscode-elements/'))) out.push(`webviews/ imports outside protocol/, webviews/ and @vscode-elements: ${where}`);
       if (under(from, 'language-server')) {

@@ -8,6 +8,7 @@ import { checkWorkspace, loadModel, setAllowedReadDirs } from './load';
 import { runCommand } from './run';
 import { sweepCommand, type SweepArgs } from './sweep';
 import { emulateCommand, type EmulateArgs } from './emulate';
+import { describeCommand, type DescribeArgs } from './describe';
 
 const VERSION = '0.1.0';
 
@@ -35,6 +36,13 @@ usage:
                                                          with the same seed: fidelity, cores/axons/synapse memory per
                                                          core, energy estimate, quantisation steps; DIR gets the usual
                                                          result files plus target.json (exit 1: refused or does not fit)
+  spikeworks describe <file.snn> [--population P]... [--format human|json] [--seed N] [--permutations N]
+                 [--lambda X] [--exemplars K] [--bin T_s]
+                                                         run the model and describe what each neuron responds to
+                                                         (formulas over the task windows' labels, epochs, onsets
+                                                         and offsets, with IoU, mutual information and a
+                                                         permutation p-value; neurons with nothing significant are
+                                                         unselective); Ctrl-C stops it
   spikeworks --help | --version
 
 options of every command:
@@ -212,6 +220,45 @@ function parseSweep(rest: string[]): SweepArgs {
   return args;
 }
 
+function parseDescribe(argv: string[]): DescribeArgs {
+  const args: DescribeArgs = { file: '', populations: [], format: 'human' };
+  const files: string[] = [];
+  const value = (k: number, a: string) => {
+    const v = argv[k + 1];
+    if (v === undefined || v.startsWith('--')) usage(`${a} needs a value`);
+    return v;
+  };
+  const number = (v: string, a: string, integer: boolean, min: number) => {
+    const x = Number(v);
+    if (!Number.isFinite(x) || x < min || (integer && !Number.isInteger(x))) usage(`${a} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got ${v}`);
+    return x;
+  };
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k];
+    switch (a) {
+      case '--population': args.populations.push(value(k++, a)); break;
+      case '--format': {
+        const f = value(k++, a);
+        if (f !== 'human' && f !== 'json') usage(`--format must be human or json, got ${f}`);
+        args.format = f;
+        break;
+      }
+      case '--seed': args.seed = number(value(k++, a), a, true, 0); break;
+      case '--permutations': args.permutations = number(value(k++, a), a, true, 10); break;
+      case '--lambda': args.lambda = number(value(k++, a), a, false, 0); break;
+      case '--exemplars': args.exemplars = number(value(k++, a), a, true, 1); break;
+      case '--bin': args.bin = number(value(k++, a), a, false, 1e-6); break;
+      default:
+        if (a.startsWith('-')) usage(`unknown option '${a}'`);
+        files.push(a);
+    }
+  }
+  if (files.length !== 1) usage('describe needs exactly one file');
+  if (args.exemplars !== undefined && args.exemplars > 30) usage(`--exemplars must be at most 30, got ${args.exemplars}`);
+  args.file = files[0];
+  return args;
+}
+
 /** Takes the repeatable `--allow-read DIR` out of the arguments (it applies to every command). */
 function takeAllowRead(argv: string[]): string[] {
   const rest: string[] = [];
@@ -244,6 +291,7 @@ function main(args: string[]): number | Promise<number> {
   if (cmd === 'run') return runCommand(parseRun(rest));
   if (cmd === 'sweep') return sweepCommand(parseSweep(rest));
   if (cmd === 'emulate') return emulateCommand(parseEmulate(rest));
+  if (cmd === 'describe') return describeCommand(parseDescribe(rest));
   if (cmd === 'export') {
     const files = rest.filter((a, k) => !a.startsWith('-') && rest[k - 1] !== '--out');
     const o = rest.indexOf('--out');

@@ -12,6 +12,7 @@ export const RUN_COMMANDS = [
   'spikeworks.runWithBackend',
   'spikeworks.runSweep',
   'spikeworks.emulateOnTarget',
+  'spikeworks.describeNeurons',
   'spikeworks.showRaster',
   'spikeworks.showTraces',
 ];

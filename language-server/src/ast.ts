@@ -271,7 +271,15 @@ export interface BlockDef extends Span {
 }
 export interface TaskWindow extends Span {
   range: Expr;
+  /** The first label's value (a window has at least one label). */
   label: Expr;
+  /** Every label: `"left"`, `epoch = delay`, `contrast = 0.5` (a feature = value pair has a key). */
+  labels: WindowLabel[];
+}
+/** One label of a task window: a value, or `feature = value`. */
+export interface WindowLabel extends Span {
+  key?: Ident;
+  value: Expr;
 }
 export interface ProbeDef extends Span {
   kind: 'probe';

@@ -193,7 +193,8 @@ class Lowerer {
             windows: it.windows.map((w) => (w.range.kind === 'range' ? undefined : this.internal(w.range, 'a task window needs a time range'), {
               from: w.range.kind === 'range' ? this.num(w.range.from) : 0,
               to: w.range.kind === 'range' ? this.num(w.range.to) : 0,
-              label: w.label.kind === 'string' ? w.label.value : w.label.kind === 'name' ? w.label.name : w.label.kind === 'number' ? String(w.label.value) : '',
+              label: this.windowLabel(w.labels[0]),
+              ...(w.labels.length > 1 || w.labels[0].key ? { labels: w.labels.map((l) => this.windowLabel(l)) } : {}),
             })),
           });
           break;
@@ -327,6 +328,17 @@ class Lowerer {
    * A case the checker should have refused: lowering stops with an error located at `at` (the
    * engine never sees a made-up value) instead of handing on a stand-in.
    */
+  /** A window label as the IR writes it: `left`, or `feature=value`. */
+  private windowLabel(l: A.WindowLabel): string {
+    const v = l.value;
+    let text = '';
+    if (v.kind === 'string') text = v.value;
+    else if (v.kind === 'name') text = v.name;
+    else if (v.kind === 'number') text = String(v.value);
+    else this.internal(v, 'a window label needs a string, name or number');
+    return l.key ? `${l.key.name}=${text}` : text;
+  }
+
   internal(at: A.Span, message: string): void {
     this.internalErrors.push({ start: at.start, end: at.end, severity: Severity.Error, code: 'internal', message: `internal: ${message}; nothing is lowered (please report this model)` });
   }

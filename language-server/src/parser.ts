@@ -920,8 +920,14 @@ class Parser {
         const w = this.next();
         const range = this.parseExpr();
         this.expect(':', "':' and a label after the window");
-        const label = this.parseExpr();
-        b.windows.push({ range, label, start: w.start, end: label.end });
+        const labels: A.WindowLabel[] = [];
+        do {
+          const key = this.tok.kind === 'ident' && this.is('=', this.peek()) ? this.ident('a feature name') : undefined;
+          if (key) this.next();
+          const value = this.parseExpr();
+          labels.push({ ...(key ? { key } : {}), value, start: key?.start ?? value.start, end: value.end });
+        } while (this.eat(','));
+        b.windows.push({ range, label: labels[0].value, labels, start: w.start, end: labels[labels.length - 1].end });
       } else b.props.push(this.parseProperty());
       if (!this.is('}')) this.endStatement();
     });

@@ -9,6 +9,7 @@ import { BACKENDS, type Backend } from './settings';
 import { RunStatusBar } from './status-bar';
 import { SweepRunner } from './sweep';
 import { emulateDocument } from './emulate';
+import { DescribeRunner } from './describe';
 
 /**
  * The .snn document a command is about: its argument (CodeLens, editor title), the active
@@ -41,6 +42,7 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
   const panels = new Panels(context.extensionUri, runner, log, notify);
   const lens = new SimulateCodeLens(runner);
   const sweeps = new SweepRunner(context.extensionUri, log, notify);
+  const describer = new DescribeRunner(context.extensionUri, log, notify);
 
   const updateContext = () => {
     void vscode.commands.executeCommand('setContext', 'spikeworks.runningResources', runner.runningDocuments());
@@ -94,6 +96,11 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
     vscode.commands.registerCommand('spikeworks.emulateOnTarget', async (arg: unknown) => {
       const doc = await targetDocument(arg, panels, notify, lastModel);
       if (doc) await emulateDocument(doc, context.extensionPath, notify);
+    }),
+    describer,
+    vscode.commands.registerCommand('spikeworks.describeNeurons', async (arg: unknown) => {
+      const doc = await targetDocument(arg, panels, notify, lastModel);
+      if (doc) await describer.run(doc);
     }),
   );
   return runner;

@@ -118,10 +118,32 @@ export function checkBlock(cx: Checker, b: A.BlockDef): void {
             cx.deferred.windows.push({ expr: w.range, end: z.value });
           }
         }
-        if (w.label.kind !== 'string' && w.label.kind !== 'name' && w.label.kind !== 'number') cx.err(w.label, 'a window label is a string, a name or a number', 'bad-value');
+        checkWindowLabels(cx, w);
       }
       if (b.windows.length === 0) cx.warn(anchor, `task ${b.name?.name ?? ''} has no windows (window 0 ms .. 100 ms: "label")`, 'empty');
       return;
+    }
+  }
+}
+
+/** A task window's labels: each a string, name or number, or `feature = value`; a feature named once per window. */
+function checkWindowLabels(cx: Checker, w: A.TaskWindow): void {
+  const keys = new Map<string, A.Ident>();
+  const plain = new Set<string>();
+  for (const l of w.labels) {
+    const v = l.value;
+    if (v.kind !== 'string' && v.kind !== 'name' && v.kind !== 'number') {
+      cx.err(v, l.key ? `the value of ${l.key.name} is a string, a name or a number: ${l.key.name} = "left"` : 'a window label is a string, a name or a number (or feature = value)', 'bad-value');
+      continue;
+    }
+    if (l.key) {
+      if (keys.has(l.key.name)) cx.err(l.key, `${l.key.name} is already given for this window: one value per feature`, 'duplicate');
+      keys.set(l.key.name, l.key);
+    } else {
+      const text = v.kind === 'string' ? v.value : v.kind === 'name' ? v.name : String(v.value);
+      if (plain.has(text)) cx.warn(v, `the label ${text} is given twice for this window`, 'duplicate');
+      if (text.includes('=')) cx.err(v, `a label cannot contain '=': write it as a feature, ${text.split('=')[0].trim()} = ${JSON.stringify(text.split('=').slice(1).join('=').trim())}`, 'bad-value');
+      plain.add(text);
     }
   }
 }

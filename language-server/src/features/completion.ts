@@ -83,7 +83,7 @@ export function complete(a: FileAnalysis, offset: number): Completion[] {
       return inBlock(a, CONCEPT, before);
     case 'task': {
       const r = inBlock(a, TASK, before);
-      if (/^\s*[A-Za-z_]*$/.test(before)) r.push({ label: 'window', kind: 'keyword', insertText: 'window ${1:0 ms} .. ${2:100 ms}: "${3:label}"', snippet: true, detail: 'a labelled time window' });
+      if (/^\s*[A-Za-z_]*$/.test(before)) r.push({ label: 'window', kind: 'keyword', insertText: 'window ${1:0 ms} .. ${2:100 ms}: "${3:label}"', snippet: true, detail: 'a labelled time window (labels: "A", feature = value, epoch = delay)' });
       return r;
     }
   }

@@ -1,0 +1,162 @@
+// "Spikeworks: Describe Neurons": runs the model (the worker thread, as Run Simulation does),
+// counts each recorded population's spikes in the model's task windows and describes every
+// neuron (sim-host/src/analysis/describe) under one cancellable progress notification, then shows
+// the Descriptions panel (webviews/describe/: groups of neurons sharing a description, sortable,
+// filterable, CSV / JSON export). Bad input (no tasks or concepts, windows after the run, no
+// recorded spikes) is a notification saying what to add and on which line.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { isDescribePanelRequest, type DescribePanelMessage, type DescriptionsView } from '../../../protocol/describe-panel';
+import {
+  buildAtoms, describablePopulations, describeUnitsAsync, populationHoverText, descriptionsCsv, descriptionsJson, descriptionsView, modelWindows, problemPlace, spikeCounts,
+  type PopulationResult, type WindowProblem,
+} from '../../../sim-host/src/analysis/describe/index';
+import { RunRefused, RunTerminated, startRun } from '../../../sim-host/src/host';
+import type { Notifier } from '../notify';
+import { panelHtml, webviewOptions } from '../panels/html';
+import { fileName, loadModel, readRootsFor } from './model';
+import { runSettings } from './settings';
+
+interface Shown {
+  view: DescriptionsView;
+  csv: string;
+  json: string;
+  model: vscode.Uri;
+}
+
+export class DescribeRunner implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private shown: Shown | undefined;
+  /** The latest descriptions per model (document URI), for the hover over a population. */
+  private readonly latest = new Map<string, DescriptionsView>();
+  private readonly hover: vscode.Disposable;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, private readonly notify: Notifier) {
+    this.hover = vscode.languages.registerHoverProvider('snn', {
+      provideHover: (doc, position) => {
+        const view = this.latest.get(doc.uri.toString());
+        const range = view && doc.getWordRangeAtPosition(position, /[A-Za-z_][A-Za-z0-9_]*/);
+        const text = range && populationHoverText(view, doc.getText(range));
+        if (!text) return undefined;
+        const md = new vscode.MarkdownString();
+        for (const line of text.split('\n')) md.appendText(line).appendMarkdown('  \n');
+        return new vscode.Hover(md, range);
+      },
+    });
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.hover.dispose();
+  }
+
+  async run(doc: vscode.TextDocument): Promise<void> {
+    const key = doc.uri.toString();
+    const name = fileName(key);
+    const text = doc.getText();
+    const roots = readRootsFor((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath), doc.uri.fsPath);
+    const loaded = loadModel(key, text, path.join(this.extensionUri.fsPath, 'dist'), { trusted: vscode.workspace.isTrusted, roots });
+    if (!loaded.ok) {
+      const first = loaded.errors[0];
+      void this.notify.error(`${name} has errors; fix them to describe its neurons.${first ? ` (line ${first.line + 1}: ${first.message})` : ''}`);
+      return;
+    }
+    const ir = loaded.ir;
+    const refuse = (p: WindowProblem) => {
+      const at = p.code === 'unknown-population' ? undefined : problemPlace(text, p);
+      void this.notify.error(`Describe Neurons: ${at ? `${name}:${at.line}:${at.column}: ` : ''}${p.message}`);
+    };
+    const settings = runSettings(doc.uri);
+    const win = modelWindows(ir, ir.simulate.duration);
+    const hard = win.problems.filter((p) => p.code !== 'few-windows');
+    const pops = describablePopulations(ir, []);
+    if (hard.length || pops.problems.length) {
+      refuse(hard[0] ?? pops.problems[0]);
+      return;
+    }
+    for (const p of win.problems) void this.notify.warn(`Describe Neurons: ${p.message}`);
+    const results = await this.notify.progress({ location: vscode.ProgressLocation.Notification, title: `Describe Neurons: ${name}`, cancellable: true }, async (progress, token) => {
+      let stop = false;
+      const handle = startRun(
+        ir,
+        { seed: settings.seed, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, backend: settings.backend },
+        (done, total) => progress.report({ message: `running: ${total ? Math.round((100 * done) / total) : 0} %` }),
+        path.join(this.extensionUri.fsPath, 'dist', 'sim-worker.js'),
+      );
+      let grace: NodeJS.Timeout | undefined;
+      const sub = token.onCancellationRequested(() => {
+        stop = true;
+        handle.cancel();
+        grace = setTimeout(() => void handle.terminate(), 2000);
+      });
+      try {
+        const out = await handle.result;
+        if (out.cancelled || stop) return undefined;
+        const ran = out.stepsDone * out.dt;
+        if (win.windows.some((w) => w.end > ran + 1e-9)) {
+          void this.notify.error(`Describe Neurons: the run stopped at ${ran.toFixed(3)} s${out.error ? ` (${out.error})` : ''}, before the last window ended.`);
+          return undefined;
+        }
+        const atoms = buildAtoms(win.windows);
+        const done: PopulationResult[] = [];
+        for (const pop of pops.names) {
+          const spikes = out.spikes.find((s) => s.name === pop);
+          if (!spikes) continue;
+          const counts = spikeCounts(spikes, out.dt, win.windows);
+          const result = await describeUnitsAsync({ units: spikes.size, windows: win.windows.length, counts }, atoms, {
+            seed: settings.seed ?? ir.simulate.seed ?? 1,
+            shouldStop: () => stop,
+            onProgress: (n, total) => progress.report({ message: `describing ${pop}: ${n} of ${total} neurons` }),
+          });
+          done.push({ population: pop, result });
+          if (result.cancelled) break;
+        }
+        return { atoms, done };
+      } catch (e) {
+        if (!(e instanceof RunTerminated) && !(e instanceof RunRefused && e.code === 'cancelled')) void this.notify.error(`Describe Neurons failed: ${(e as Error).message}`);
+        return undefined;
+      } finally {
+        sub.dispose();
+        clearTimeout(grace);
+      }
+    });
+    if (!results) return;
+    const view = descriptionsView(name, win.windows, win.source, results.atoms.atoms.length, results.done);
+    this.log.info(`${name}: described ${results.done.length} populations over ${win.windows.length} windows`);
+    this.latest.set(key, view);
+    this.show({ view, csv: descriptionsCsv(results.done), json: descriptionsJson(ir.name, win.windows, win.source, results.atoms.atoms, results.done), model: doc.uri });
+  }
+
+  private show(shown: Shown): void {
+    this.shown = shown;
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel('spikeworks.descriptions', 'Descriptions', vscode.ViewColumn.Beside, webviewOptions(this.extensionUri));
+      this.panel.webview.html = panelHtml(this.panel.webview, this.extensionUri, 'describe', 'Descriptions');
+      this.panel.onDidDispose(() => (this.panel = undefined));
+      this.panel.webview.onDidReceiveMessage((m: unknown) => {
+        if (!isDescribePanelRequest(m) || !this.shown) return;
+        if (m.type === 'ready') this.post(this.shown.view);
+        else void this.save(m.format, this.shown).catch((e: Error) => void this.notify.error(`Could not save the export: ${e.message}`));
+      });
+    } else this.panel.reveal(undefined, true);
+    this.panel.title = `Descriptions: ${shown.view.title}`;
+    this.post(shown.view);
+  }
+
+  private post(view: DescriptionsView): void {
+    const m: DescribePanelMessage = { type: 'descriptions', view };
+    void this.panel?.webview.postMessage(m);
+  }
+
+  private async save(format: 'csv' | 'json', shown: Shown): Promise<void> {
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(shown.model, '..', `descriptions.${format}`),
+      filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+      title: `Export descriptions (${format.toUpperCase()})`,
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(format === 'csv' ? shown.csv : shown.json, 'utf8'));
+    this.log.info(`exported ${target.fsPath || target.toString()}`);
+    void this.notify.info(`Saved ${path.basename(target.path)}`);
+  }
+}
