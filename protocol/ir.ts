@@ -210,6 +210,7 @@ export interface ModelIR {
   readouts: { name: string; kind: 'ridge' | 'onnx'; from: string; alpha?: number; bin?: number; task?: string; file?: string }[];
   tasks: { name: string; stimuli: string[]; windows: { from: number; to: number; label: string }[] }[];
   concepts: { name: string; stimulus: string; from: number; to: number; description?: string }[];
-  targets: { name: string; kind: string; settings: Record<string, number> }[];
+  /** `approximate`: what the emulation may approximate instead of refusing (`conductance`). */
+  targets: { name: string; kind: string; settings: Record<string, number>; approximate?: 'conductance'[] }[];
   simulate: { dt: number; duration: number; seed: number; backend: 'auto' | 'wasm' | 'webgpu' };
 }
