@@ -38,7 +38,7 @@ describe('Emulate on Target in the simulation worker', () => {
   it('refuses a model the target cannot run, with the engine reason', async () => {
     ensureBuilt();
     const ir = irOf({ file: 'examples/coba.snn' });
-    await assert.rejects(startEmulation(ir, { duration: 0.01 }, 'chip', distWorker).result, (e: unknown) => e instanceof RunRefused && /no target named chip/.test(e.message));
+    await assert.rejects(startEmulation(ir, { duration: 0.01 }, 'nope', distWorker).result, (e: unknown) => e instanceof RunRefused && /no target named nope/.test(e.message));
   });
 
   it('terminate ends the emulation at once', async () => {
