@@ -9,6 +9,12 @@ import { describe, it } from 'node:test';
 import { emulateOnTarget, PlanError, Simulation } from '../sim-host/src/engine';
 import { approximateConductance, CURRENT_NAME } from '../sim-host/src/targets/approximate';
 import { targetReport } from '../sim-host/src/target-report';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { complete } from '../language-server/src/features/completion';
+import { hover } from '../language-server/src/features/hover';
+import { repoRoot } from './helpers/build';
+import { freshProgram } from './helpers/corpus';
 import { irOf } from './helpers/model';
 
 /** One CobaLIF neuron (prelude: C_m 200 pF, E_e 0 mV, E_i −80 mV, τ_e 5 ms, τ_i 10 ms, V_reset −60 mV, V_th −50 mV) driven once through g_e and once through g_i. */
@@ -79,5 +85,23 @@ describe('approximate: conductance', () => {
       const ge = tj.conductance_approximation.find((x) => x.conductance === 'g_e')!;
       assert.ok(Math.abs(ge.v_op - V_OP) < 1e-12 && Math.abs(ge.coefficient - (E_E - V_OP) / C_M) < 1e-3);
     }
+  });
+
+  it('in the editor: examples/coba.snn checks clean, approximate is completed as a key and as its value, and hovered', () => {
+    const uri = 'file:///virtual/coba.snn';
+    const text = fs.readFileSync(path.join(repoRoot, 'examples/coba.snn'), 'utf8');
+    const program = freshProgram();
+    program.setText(uri, text);
+    const a = program.analyze(uri);
+    assert.deepEqual(a.diagnostics.filter((d) => d.severity === 1 || d.severity === 2).map((d) => d.message), []);
+    const at = text.indexOf('approximate: conductance }');
+    assert.ok(complete(a, text.indexOf('{', text.indexOf('target chip')) + 2).some((c) => c.label === 'approximate'));
+    assert.ok(complete(a, at + 'approximate: '.length).some((c) => c.label === 'conductance'));
+    const h = hover(a, at + 3);
+    assert.ok(h && /v_op = \(V_reset \+ V_th\) \/ 2/.test(JSON.stringify(h)), JSON.stringify(h));
+    // The IR says so; a block without it says nothing.
+    const ir = irOf({ file: 'examples/coba.snn' });
+    assert.deepEqual(ir.targets.map((t) => [t.name, t.approximate]), [['chip', ['conductance']], ['spin', ['conductance']]]);
+    assert.ok(!('approximate' in ir.targets[0].settings));
   });
 });
