@@ -94,7 +94,7 @@ describe('Target Report panel', () => {
     assert.deepEqual(quantRows(r), [['population a', 'τ → dv', '20.5', '20', '2.44 %']]);
   });
 
-  it('metrics mark the cores over their limit; the chart draws bars in proportion, over-limit ones in the error colour', () => {
+  it('metrics mark the cores over their limit; the chart draws bars in proportion, the excess over a limit in the error colour', () => {
     const r = handMade();
     const m = coreMetrics(r);
     assert.deepEqual(m.find((x) => x.label === 'input axons')!.over, [1]);
@@ -112,14 +112,18 @@ describe('Target Report panel', () => {
       measure: (s) => s.length * 6,
     };
     drawCores(p, r, 600, theme, OVER);
+    // One bar per core per metric; the one over its limit (core 1's input axons) is two rects: up to the limit, the excess.
     const bars = rects.slice(1);
-    assert.equal(bars.length, 4 * 3, 'one bar per core per metric');
+    assert.equal(bars.length, 4 * 3 + 1);
     for (const b of bars) assert.ok([b.x, b.y, b.w, b.h].every(Number.isFinite) && b.h >= 0 && b.y + b.h <= chartHeight(r));
-    // Input axons (second strip): heights in proportion to 1024 : 5000 : 2048, the 5000 bar in the error colour.
-    const axons = bars.slice(3, 6);
-    assert.ok(Math.abs(axons[1].h / axons[0].h - 5000 / 1024) < 1e-9);
-    assert.ok(Math.abs(axons[2].h / axons[0].h - 2) < 1e-9);
-    assert.deepEqual(axons.map((b) => b.fill), ['#00a', OVER, '#a00']);
+    // Input axons (second strip): heights in proportion to 1024 : 5000 : 2048; the 5000 bar is 4096 in a's colour and 904 in the error colour.
+    const axons = bars.slice(3, 7);
+    const [a0, upTo, excess, b2] = axons;
+    assert.ok(Math.abs(upTo.h / a0.h - 4096 / 1024) < 1e-9);
+    assert.ok(Math.abs(excess.h / a0.h - 904 / 1024) < 1e-9);
+    assert.ok(Math.abs(excess.y + excess.h - upTo.y) < 1e-9, 'the excess sits on the part up to the limit');
+    assert.ok(Math.abs(b2.h / a0.h - 2) < 1e-9);
+    assert.deepEqual(axons.map((b) => b.fill), ['#00a', '#00a', OVER, '#a00']);
     // The dashed limit line of that strip sits at 4096 on the same scale: its height above the base over the 1024 bar's is 4.
     const limits = lines.filter((l) => l.dash?.length);
     assert.equal(limits.length, 4);

@@ -1,12 +1,13 @@
 // The Target Report's resource chart through a Painter (no DOM: tested in Node): one strip per
 // metric (neurons, input axons, output axons, synapse bits), one bar per core coloured by
-// population, the limit as a dashed line; a bar over its limit is drawn in the error colour.
+// population, the limit as a dashed line; the part of a bar over its limit is drawn in the error
+// colour and the bar outlined in it.
 import type { TargetReport } from '../../protocol/target-report';
 import type { Painter } from '../shared/painter';
 import { seriesColor, type Theme } from '../shared/theme';
 import { coreMetrics } from './model';
 
-export const CHART = { left: 120, right: 16, top: 8, strip: 74, gap: 14, bottom: 30 };
+export const CHART = { left: 140, right: 16, top: 8, strip: 74, gap: 14, bottom: 30 };
 
 /** Height the chart needs for `r`. */
 export function chartHeight(r: TargetReport): number {
@@ -16,7 +17,7 @@ export function chartHeight(r: TargetReport): number {
 
 const short = (x: number): string => (x >= 1e6 ? `${+(x / 1e6).toPrecision(3)} M` : x >= 1e4 ? `${+(x / 1e3).toPrecision(3)} k` : x.toLocaleString('en-US'));
 
-/** Draws the per-core resources of `r` into a w × chartHeight(r) box. `over` colours bars over their limit. */
+/** Draws the per-core resources of `r` into a w × chartHeight(r) box. `over` colours the excess of bars over their limit. */
 export function drawCores(p: Painter, r: TargetReport, w: number, theme: Theme, over: string): void {
   const metrics = coreMetrics(r);
   const h = chartHeight(r);
@@ -39,7 +40,16 @@ export function drawCores(p: Painter, r: TargetReport, w: number, theme: Theme, 
       const v = m.values[i];
       const x = x0 + i * slot + (slot - bar) / 2;
       const y = sy(v);
-      p.rect(x, y, bar, top + CHART.strip - y, m.over.includes(i) ? over : seriesColor(theme, pops.indexOf(c.population)));
+      const color = seriesColor(theme, pops.indexOf(c.population));
+      if (!m.over.includes(i)) {
+        p.rect(x, y, bar, top + CHART.strip - y, color);
+        return;
+      }
+      // Over the limit: the population's colour up to it, the excess in the error colour, outlined.
+      const yl = sy(m.limit);
+      p.rect(x, yl, bar, top + CHART.strip - yl, color);
+      p.rect(x, y, bar, yl - y, over);
+      p.strokeRect(x, y, bar, top + CHART.strip - y, over, 1.5);
     });
     p.line(x0, sy(m.limit), x0 + bw, sy(m.limit), over, 1.5, [5, 4]);
     p.text(`limit ${short(m.limit)}`, x0 + bw, sy(m.limit) - 2, { color: theme.muted, align: 'right', baseline: 'bottom', size: 11 });

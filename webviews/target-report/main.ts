@@ -101,7 +101,7 @@ function main(): void {
     });
     const limitItem = el('span', 'legend-item', legend);
     el('span', 'swatch limit', limitItem);
-    limitItem.append(document.createTextNode('per-core limit (bars over it in the error colour)'));
+    limitItem.append(document.createTextNode('per-core limit (the excess over it in the error colour)'));
     chartWrap = el('div', 'core-chart', res);
     canvas = el('canvas', 'chart', chartWrap);
     canvas.setAttribute('role', 'img');
