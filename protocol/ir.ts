@@ -211,6 +211,7 @@ export interface ModelIR {
   /** A window's `label` is its first label; `labels` (when it has several, or a feature) all of them, `feature=value` or a plain label. */
   tasks: { name: string; stimuli: string[]; windows: { from: number; to: number; label: string; labels?: string[] }[] }[];
   concepts: { name: string; stimulus: string; from: number; to: number; description?: string }[];
-  targets: { name: string; kind: string; settings: Record<string, number> }[];
+  /** `approximate`: what the emulation may approximate instead of refusing (`conductance`). */
+  targets: { name: string; kind: string; settings: Record<string, number>; approximate?: 'conductance'[] }[];
   simulate: { dt: number; duration: number; seed: number; backend: 'auto' | 'wasm' | 'webgpu' };
 }

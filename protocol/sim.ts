@@ -1,6 +1,7 @@
 // Messages between a simulation host (CLI, extension) and the simulation worker
 // (sim-host/src/worker.ts). Plain data; typed arrays are transferred, not copied.
 import type { ModelIR } from './ir';
+import type { TargetReport } from './target-report';
 
 export interface RunOptions {
   seed?: number;
@@ -50,6 +51,8 @@ export type ToWorker =
       ir: ModelIR;
       options: Pick<RunOptions, 'seed' | 'duration' | 'baseDir' | 'readRoots'>;
       target: string;
+      /** The model file's name, for the report's title. */
+      file?: string;
     };
 
 /** A population as the plan orders them: the order of spikes.bin, the raster's rows and every list of populations. */
@@ -140,7 +143,7 @@ export interface ProgressDelta {
 export type FromWorker =
   | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run'; label?: string }
   | { type: 'done'; output: RunOutput }
-  /** The Target Report of an `emulate` request, as plain text (sim-host/src/emulation-text.ts). */
-  | { type: 'emulated'; text: string }
+  /** The Target Report of an `emulate` request: as plain text (sim-host/src/emulation-text.ts, the CLI's) and as plain data for the panel (sim-host/src/target-report.ts). */
+  | { type: 'emulated'; text: string; report: TargetReport }
   | { type: 'refused'; message: string; code: string }
   | { type: 'failed'; message: string };

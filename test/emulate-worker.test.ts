@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { emulateOnTarget } from '../sim-host/src/engine';
 import { emulationText } from '../sim-host/src/emulation-text';
+import { targetReport } from '../sim-host/src/target-report';
 import { RunRefused, RunTerminated, startEmulation } from '../sim-host/src/host';
 import { distWorker, ensureBuilt } from './helpers/build';
 import { irOf } from './helpers/model';
@@ -21,10 +22,13 @@ describe('Emulate on Target in the simulation worker', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     const t0 = performance.now();
-    const text = await startEmulation(ir, options, 'chip', distWorker).result;
+    const { text, report } = await startEmulation(ir, options, 'chip', distWorker, 'cuba.snn').result;
     const wall = performance.now() - t0;
     clearInterval(timer);
-    const here = emulationText(emulateOnTarget(ir, options, 'chip'));
+    const em = emulateOnTarget(ir, options, 'chip');
+    const here = emulationText(em);
+    // The panel's plain-data report crossed the thread intact: the same as built in-process.
+    assert.deepEqual(report, targetReport(em, 'cuba.snn'));
     assert.match(text, /loihi2/i);
     assert.equal(stable(text), stable(here));
     // The host's timer fired through the emulation (on the host's thread it could not have).
@@ -34,7 +38,7 @@ describe('Emulate on Target in the simulation worker', () => {
   it('refuses a model the target cannot run, with the engine reason', async () => {
     ensureBuilt();
     const ir = irOf({ file: 'examples/coba.snn' });
-    await assert.rejects(startEmulation(ir, { duration: 0.01 }, 'chip', distWorker).result, (e: unknown) => e instanceof RunRefused && /no target named chip/.test(e.message));
+    await assert.rejects(startEmulation(ir, { duration: 0.01 }, 'nope', distWorker).result, (e: unknown) => e instanceof RunRefused && /no target named nope/.test(e.message));
   });
 
   it('terminate ends the emulation at once', async () => {

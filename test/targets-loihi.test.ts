@@ -371,10 +371,11 @@ describe('spikeworks emulate (node dist/cli.js)', () => {
   });
   it('refusals exit 1 with the reason: conductance synapses, an unknown target name', () => {
     const coba = path.join(dir, 'coba.snn');
-    fs.writeFileSync(coba, fs.readFileSync('examples/coba.snn', 'utf8').replace('simulate {', 'target chip = loihi2 { neurons_per_core: 512 }\nsimulate {'));
-    let r = cli(['emulate', coba, '--target', 'chip']);
+    fs.writeFileSync(coba, fs.readFileSync('examples/coba.snn', 'utf8').replace('simulate {', 'target bare = loihi2 { neurons_per_core: 512 }\nsimulate {'));
+    let r = cli(['emulate', coba, '--target', 'bare']);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /conductance synapse/);
+    assert.match(r.stderr, /add `approximate: conductance` to target bare/);
     r = cli(['emulate', 'examples/cuba.snn', '--target', 'nope']);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /no target named nope \(it has chip, spin\)/);

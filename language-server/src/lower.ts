@@ -212,7 +212,14 @@ class Lowerer {
           break;
         }
         case 'target':
-          ir.targets.push({ name: it.name!.name, kind: it.type!.name, settings: Object.fromEntries(it.props.map((p) => [p.key.name, this.num(p.value)])) });
+        {
+          const approx = it.props.find((p) => p.key.name === 'approximate')?.value;
+          ir.targets.push({
+            name: it.name!.name, kind: it.type!.name,
+            settings: Object.fromEntries(it.props.filter((p) => p.key.name !== 'approximate').map((p) => [p.key.name, this.num(p.value)])),
+            ...(approx?.kind === 'name' ? { approximate: [approx.name as 'conductance'] } : {}),
+          });
+        }
           break;
       }
     }

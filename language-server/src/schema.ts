@@ -169,6 +169,11 @@ export const TARGET_KINDS: Record<string, { doc: string; schema: Schema }> = Obj
         fault_rate: { doc: 'Fraction of faulty synapses/devices.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0, max: 1 }, example: '0.01' },
         g_max: { doc: 'Largest device conductance (crossbars).', value: { kind: 'quantity', dim: CONDUCTANCE, min: 0, minExclusive: true }, example: '100 uS' },
         variability: { doc: 'Relative device-to-device spread of conductances.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0 }, example: '0.05' },
+        approximate: {
+          doc: 'What the emulation (loihi2, spinnaker2) may approximate instead of refusing. `conductance`: each conductance input g·(E − v) becomes a current g·(E − v_op) at the operating point v_op = (V_reset + V_th) / 2, all of a neuron\'s conductances one synaptic current (the first one\'s τ, weights scaled to keep the charge per spike); the Target Report lists each approximation with its measured effect.',
+          value: { kind: 'enum', values: ['conductance'] },
+          example: 'conductance',
+        },
       } as Schema,
     },
   ]),

@@ -23,6 +23,7 @@ import { emulateSpinnaker } from './targets/spinnaker2/emulate';
 import { mapSpinnaker, SPINNAKER_ENERGY, spinnakerTargetJson, type SpinResources } from './targets/spinnaker2/report';
 import type { QuantStep } from './targets/loihi2/convert';
 import { getGpu, type Gpu } from './webgpu/device';
+import { approximateConductance, type ConductanceApproximation } from './targets/approximate';
 
 export { estimateMemory, type EstimateOptions, type MemoryEstimate } from './core/estimate';
 export type { InputFile } from './core/input-files';
@@ -90,21 +91,36 @@ export function emulateOnTarget(ir: ModelIR, opts: EngineOptions, targetName: st
   if (t.kind !== 'loihi2' && t.kind !== 'spinnaker2') throw new PlanError(`target ${t.name}: ${t.kind} is not emulated yet (loihi2 and spinnaker2 are)`, 'unsupported');
   const bits = t.kind === 'loihi2' ? 8 : 16;
   if (t.settings.weight_bits !== undefined && t.settings.weight_bits !== bits) throw new PlanError(`target ${t.name}: weight_bits ${t.settings.weight_bits}: the ${t.kind} emulation uses ${bits}-bit weights (weight_bits: ${bits})`, 'unsupported');
-  const why = t.kind === 'loihi2' ? loihiCannotRun(ir) : lifCannotRun(ir, 'SpiNNaker');
+  const cannot = (m: ModelIR) => (t.kind === 'loihi2' ? loihiCannotRun(m) : lifCannotRun(m, 'SpiNNaker'));
+  let why = cannot(ir);
+  let approx: ConductanceApproximation | undefined;
+  if (why && /conductance synapse/.test(why)) {
+    if (!t.approximate?.includes('conductance')) throw new PlanError(`${why}; or add \`approximate: conductance\` to target ${t.name} to run each conductance input as a current at an operating point (the report lists the approximation and its measured effect)`, 'unsupported');
+    const a = approximateConductance(ir);
+    if (typeof a === 'string') throw new PlanError(`target ${t.name}, approximate: conductance: ${a}`, 'unsupported');
+    approx = a;
+    why = cannot(a.ir);
+  }
   if (why) throw new PlanError(why, 'unsupported');
-  const plan = buildPlan(ir, withNodeFiles(ir, opts));
+  const runIr = approx?.ir ?? ir;
+  const plan = buildPlan(runIr, withNodeFiles(runIr, opts));
+  // The float reference is the model as written (same seed, same connectivity); with an
+  // approximation the float run of the approximated model measures its effect alone.
+  const floatPlan = approx ? buildPlan(ir, withNodeFiles(ir, opts)) : plan;
+  const float = new WasmSimulation({ plan: floatPlan }, opts).run();
+  const approximated = approx ? new WasmSimulation({ plan }, opts).run() : undefined;
+  const extra = approx && approximated ? conductanceNotes(approx, fidelity(float, approximated)) : [];
+  const withApprox = (tj: unknown): unknown => (approx ? { ...(tj as object), approximations: [...extra, ...((tj as { approximations?: string[] }).approximations ?? [])], conductance_approximation: approx.steps } : tj);
   if (t.kind === 'spinnaker2') {
     const run = emulateSpinnaker(plan);
-    const float = new WasmSimulation({ plan }, opts).run();
     const res = mapSpinnaker(run.program, t.settings.neurons_per_core, t.settings.cores);
     return {
       target: { name: t.name, kind: t.kind, backend: 'spinnaker2-emu' }, float, emulated: run.result, fidelity: fidelity(float, run.result),
       resources: { kind: 'spinnaker2', spinnaker: res }, violations: res.violations, energy: SPINNAKER_ENERGY,
-      quantisation: run.program.steps, approximations: run.program.approximations, targetJson: spinnakerTargetJson(run.program, res),
+      quantisation: run.program.steps, approximations: [...extra, ...run.program.approximations], targetJson: withApprox(spinnakerTargetJson(run.program, res)),
     };
   }
   const run = emulateLoihi(plan);
-  const float = new WasmSimulation({ plan }, opts).run();
   const resources = mapCores(run.program, t.settings.neurons_per_core ?? 1024, t.settings.cores);
   const simS = run.result.stepsDone * plan.dt;
   return {
@@ -115,7 +131,16 @@ export function emulateOnTarget(ir: ModelIR, opts: EngineOptions, targetName: st
     violations: resources.violations,
     energy: energy(run.activity, resources, simS, run.result.stepsDone),
     quantisation: run.program.steps,
-    approximations: run.program.approximations,
-    targetJson: targetJson(run.program, resources),
+    approximations: [...extra, ...run.program.approximations],
+    targetJson: withApprox(targetJson(run.program, resources)),
   };
+}
+
+/** The approximation's notes and its measured effect: the float run of the approximated model against the model as written. */
+function conductanceNotes(a: ConductanceApproximation, effect: PopFidelity[]): string[] {
+  const pct = (x: number | null) => (x === null ? '–' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`);
+  return [
+    ...a.notes,
+    `measured effect of approximate: conductance (float engine, the approximated model against the model as written, same seed): ${effect.map((f) => `${f.population} ${f.rate_float_hz.toFixed(2)} → ${f.rate_target_hz.toFixed(2)} Hz (${pct(f.rate_error)}, count r ${f.count_correlation === null ? '–' : f.count_correlation.toFixed(3)})`).join('; ')}`,
+  ];
 }

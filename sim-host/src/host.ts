@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ModelIR } from '../../protocol/ir';
 import type { FromWorker, ProgressDelta, RunOptions, RunOutput } from '../../protocol/sim';
+import type { TargetReport } from '../../protocol/target-report';
 
 export class RunRefused extends Error {
   constructor(message: string, readonly code: string) {
@@ -74,20 +75,20 @@ export function startRun(ir: ModelIR, options: RunOptions, onProgress?: Progress
 }
 
 export interface EmulationHandle {
-  /** The Target Report as text; rejects with RunRefused (the model or target cannot be emulated) or RunTerminated. */
-  result: Promise<string>;
+  /** The Target Report as text and as plain data; rejects with RunRefused (the model or target cannot be emulated) or RunTerminated. */
+  result: Promise<{ text: string; report: TargetReport }>;
   /** Ends the worker at once (the emulation has no chunked loop to poll a flag). */
   terminate(): Promise<void>;
 }
 
 /** Emulates a model on one of its hardware targets in a worker thread (the host's thread stays free). */
-export function startEmulation(ir: ModelIR, options: Pick<RunOptions, 'seed' | 'duration' | 'baseDir' | 'readRoots'>, target: string, workerFile = path.join(__dirname, 'sim-worker.js')): EmulationHandle {
+export function startEmulation(ir: ModelIR, options: Pick<RunOptions, 'seed' | 'duration' | 'baseDir' | 'readRoots'>, target: string, workerFile = path.join(__dirname, 'sim-worker.js'), file?: string): EmulationHandle {
   const worker = new Worker(workerFile);
   let rejectIt: (e: Error) => void = () => {};
-  const result = new Promise<string>((resolve, reject) => {
+  const result = new Promise<{ text: string; report: TargetReport }>((resolve, reject) => {
     rejectIt = reject;
     worker.on('message', (m: FromWorker) => {
-      if (m.type === 'emulated') resolve(m.text);
+      if (m.type === 'emulated') resolve({ text: m.text, report: m.report });
       else if (m.type === 'refused') reject(new RunRefused(m.message, m.code));
       else if (m.type === 'failed') reject(new Error(m.message));
       else return;
@@ -99,7 +100,7 @@ export function startEmulation(ir: ModelIR, options: Pick<RunOptions, 'seed' | '
     });
   });
   result.catch(() => {});
-  worker.postMessage({ type: 'emulate', ir, options, target });
+  worker.postMessage({ type: 'emulate', ir, options, target, ...(file ? { file } : {}) });
   return {
     result,
     terminate: async () => {

@@ -3,6 +3,7 @@
 // flag in shared memory stops it between chunks of steps (chunks are sized to ~10 ms).
 import type { FromWorker, PopulationShape, PopulationSpikes, ProgressDelta, RunOutput, ToWorker, TraceDelta } from '../../protocol/sim';
 import { emulationText } from './emulation-text';
+import { targetReport } from './target-report';
 import { emulateOnTarget, PlanError, runOnBackend, Simulation, type EngineOptions, type RunResult } from './engine';
 
 type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e: 'message', f: (m: ToWorker) => void): void };
@@ -65,7 +66,8 @@ export class DeltaTracker {
 export function handle(msg: ToWorker, port: Port): void {
   if (msg.type === 'emulate') {
     try {
-      port.postMessage({ type: 'emulated', text: emulationText(emulateOnTarget(msg.ir, msg.options, msg.target)) });
+      const em = emulateOnTarget(msg.ir, msg.options, msg.target);
+      port.postMessage({ type: 'emulated', text: emulationText(em), report: targetReport(em, msg.file ?? msg.ir.name) });
     } catch (e) {
       fail(e, port);
     }

@@ -8,6 +8,7 @@ import { Runner } from './runner';
 import { BACKENDS, type Backend } from './settings';
 import { RunStatusBar } from './status-bar';
 import { SweepRunner } from './sweep';
+import { TargetReportPanels } from '../panels/target-report';
 import { emulateDocument } from './emulate';
 import { DescribeRunner } from './describe';
 
@@ -43,6 +44,7 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
   const lens = new SimulateCodeLens(runner);
   const sweeps = new SweepRunner(context.extensionUri, log, notify);
   const describer = new DescribeRunner(context.extensionUri, log, notify);
+  const reports = new TargetReportPanels(context.extensionUri, log, notify);
 
   const updateContext = () => {
     void vscode.commands.executeCommand('setContext', 'spikeworks.runningResources', runner.runningDocuments());
@@ -89,13 +91,14 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
     vscode.commands.registerCommand('spikeworks.showRaster', (arg: unknown) => showPanel('raster', arg)),
     vscode.commands.registerCommand('spikeworks.showTraces', (arg: unknown) => showPanel('traces', arg)),
     sweeps,
+    reports,
     vscode.commands.registerCommand('spikeworks.runSweep', async (arg: unknown) => {
       const doc = await targetDocument(arg, panels, notify, lastModel);
       if (doc) await sweeps.run(doc);
     }),
     vscode.commands.registerCommand('spikeworks.emulateOnTarget', async (arg: unknown) => {
       const doc = await targetDocument(arg, panels, notify, lastModel);
-      if (doc) await emulateDocument(doc, context.extensionPath, notify);
+      if (doc) await emulateDocument(doc, context.extensionPath, notify, reports);
     }),
     describer,
     vscode.commands.registerCommand('spikeworks.describeNeurons', async (arg: unknown) => {

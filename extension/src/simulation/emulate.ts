@@ -1,16 +1,18 @@
 // "Spikeworks: Emulate on Target": runs the model on a hardware target its `target NAME = KIND
 // { … }` blocks describe (loihi2, spinnaker2: engine.ts emulateOnTarget, the float run on the same
-// seed beside it) and shows the Target Report — fidelity, cores, energy estimate, quantisation
-// steps — as a plain-text document (the CLI's `spikeworks emulate` text; no markup). The emulation
-// runs in the simulation worker (sim-host/src/host.ts startEmulation), never on the extension
-// host's thread; Cancel ends the worker. A panel with charts is left for later.
+// seed beside it) and shows the Target Report panel (extension/src/panels/target-report.ts:
+// fidelity, cores against the limits as a chart, energy estimate, quantisation steps). The
+// emulation runs in the simulation worker (sim-host/src/host.ts startEmulation), never on the
+// extension host's thread; Cancel ends the worker.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunRefused, RunTerminated, startEmulation } from '../../../sim-host/src/host';
 import type { Notifier } from '../notify';
+import type { TargetReportPanels } from '../panels/target-report';
 import { fileName, loadModel, readRootsFor } from './model';
+import type { TargetReport } from '../../../protocol/target-report';
 
-export async function emulateDocument(doc: vscode.TextDocument, extensionPath: string, notify: Notifier): Promise<void> {
+export async function emulateDocument(doc: vscode.TextDocument, extensionPath: string, notify: Notifier, reports: TargetReportPanels): Promise<void> {
   const key = doc.uri.toString();
   const name = fileName(key);
   const roots = readRootsFor((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath), doc.uri.fsPath);
@@ -28,10 +30,10 @@ export async function emulateDocument(doc: vscode.TextDocument, extensionPath: s
   }
   const pick = targets.length === 1 ? { label: targets[0].name } : await notify.pick(targets.map((t) => ({ label: t.name, description: t.kind })), { title: 'Emulate on Target', placeHolder: 'Target' });
   if (!pick) return;
-  let text: string;
+  let report: TargetReport;
   try {
     const body = await notify.progress({ location: vscode.ProgressLocation.Notification, title: `Emulating ${name} on ${pick.label}…`, cancellable: true }, async (_p, token) => {
-      const run = startEmulation(ir, { baseDir: path.dirname(doc.uri.fsPath), readRoots: roots }, pick.label, path.join(extensionPath, 'dist', 'sim-worker.js'));
+      const run = startEmulation(ir, { baseDir: path.dirname(doc.uri.fsPath), readRoots: roots }, pick.label, path.join(extensionPath, 'dist', 'sim-worker.js'), name);
       const sub = token.onCancellationRequested(() => void run.terminate());
       try {
         return await run.result;
@@ -39,7 +41,7 @@ export async function emulateDocument(doc: vscode.TextDocument, extensionPath: s
         sub.dispose();
       }
     });
-    text = `Target Report — ${name}, target ${pick.label}\n\n${body}`;
+    report = body.report;
   } catch (e) {
     if (e instanceof RunTerminated) return;
     if (e instanceof RunRefused) {
@@ -48,6 +50,5 @@ export async function emulateDocument(doc: vscode.TextDocument, extensionPath: s
     }
     throw e;
   }
-  const report = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
-  await vscode.window.showTextDocument(report, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  reports.show(key, report);
 }

@@ -2,7 +2,7 @@
 import type { FileAnalysis } from '../checker';
 import { walk } from '../checker';
 import { unitOf } from '../expressions';
-import { CONNECT, CONSTANTS, FUNCTIONS, DISTRIBUTIONS, RULES, SEGMENTS, SIMULATE, BUILTIN_NAMES } from '../schema';
+import { CONNECT, CONSTANTS, FUNCTIONS, DISTRIBUTIONS, RULES, SEGMENTS, SIMULATE, BUILTIN_NAMES, TARGET_KINDS } from '../schema';
 import { CONDITION_NAMES } from '../check/index-rule';
 import type { Sym } from '../symbols';
 import { dimName, fmt, formatQuantity, preferredUnit } from '../units';
@@ -129,7 +129,7 @@ export function hover(a: FileAnalysis, offset: number, reference?: string): Hove
   if (!word) return undefined;
   const found: [string | undefined, 'keyword' | 'property' | 'function' | 'rule'][] = [
     [KEYWORD_DOCS[word], 'keyword'],
-    [CONNECT[word]?.doc ?? SIMULATE[word]?.doc ?? (SEGMENTS[word] && `segments \`${word}\`: ${SEGMENTS[word].doc}`), 'property'],
+    [CONNECT[word]?.doc ?? SIMULATE[word]?.doc ?? (SEGMENTS[word] && `segments \`${word}\`: ${SEGMENTS[word].doc}`) ?? (Object.hasOwn(TARGET_KINDS.loihi2.schema, word) ? `target \`${word}\`: ${TARGET_KINDS.loihi2.schema[word].doc}` : undefined), 'property'],
     [(FUNCTIONS[word] && `\`${word}()\`: ${FUNCTIONS[word].doc}`) ?? (DISTRIBUTIONS[word] && `\`${word}()\`: ${DISTRIBUTIONS[word].doc}`), 'function'],
     [RULES[word] && `rule \`${word}\`: ${RULES[word].doc}`, 'rule'],
     [BUILTIN_NAMES[word] && `\`${word}\`: ${BUILTIN_NAMES[word].doc} (${dimName(BUILTIN_NAMES[word].dim)})`, 'function'],

@@ -25,7 +25,7 @@ function walk(e: ExprIR, f: (e: ExprIR) => void): void {
   if ('args' in e) for (const a of e.args) walk(a, f);
 }
 
-function statesIn(e: ExprIR, aliases: Map<string, ExprIR>, out = new Set<string>(), depth = 0): Set<string> {
+export function statesIn(e: ExprIR, aliases: Map<string, ExprIR>, out = new Set<string>(), depth = 0): Set<string> {
   if (depth > 64) return out;
   walk(e, (x) => {
     if (x.op === 'state') out.add(x.name);

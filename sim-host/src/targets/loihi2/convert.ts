@@ -162,7 +162,7 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
   const K = mV === 0 ? dt : tauM * -Math.expm1(-dt / tauM);
   const scale = (VTH_TARGET * 2 ** F.VTH_SHIFT) / (vTh - vR);
   const vth = VTH_TARGET;
-  steps.push({ where, what: `threshold ${(vTh - vR) * 1e3} mV above reset → vth`, ideal: VTH_TARGET, used: vth, error: 0, note: `scale ${scale.toPrecision(6)} units/V; vth << 6 = ${vth * 64}` });
+  steps.push({ where, what: `threshold ${+((vTh - vR) * 1e3).toPrecision(6)} mV above reset → vth`, ideal: VTH_TARGET, used: vth, error: 0, note: `scale ${scale.toPrecision(6)} units/V; vth << 6 = ${vth * 64}` });
   // Decays.
   const dvIdeal = mV === 0 ? 0 : F.DECAY_UNITY * -Math.expm1(-dt / tauM);
   const dv = Math.min(F.DECAY_MAX, Math.round(dvIdeal));
