@@ -168,7 +168,8 @@ function population(w: Writer, ir: ModelIR, p: PopulationIR, k: number): void {
 const sliceOf = (s: SelectorIR, size: number) => (s.from === 0 && s.to >= size - 1 ? `groups[${py(s.name)}]` : `groups[${py(s.name)}][${s.from}:${s.to + 1}]`);
 
 function sizeOf(ir: ModelIR, name: string): number | undefined {
-  return ir.populations.find((p) => p.name === name)?.size ?? (ir.inputs.find((i) => i.name === name ir.inputs.find((i) => i.name === name)?.size;ir.inputs.find((i) => i.name === name)?.size; i.kind !== 'current_step') as { size?: number } | undefined)?.size;
+  const inp = ir.inputs.find((i) => i.name === name);
+  return ir.populations.find((p) => p.name === name)?.size ?? (inp && inp.kind !== 'current_step' ? inp.size : undefined);
 }
 
 function inputs(w: Writer, ir: ModelIR): void {
