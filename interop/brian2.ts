@@ -8,6 +8,9 @@ import type { ConnectionIR, DimIR, ExprIR, ModelDefIR, ModelIR, PopulationIR, Se
 import { brianExpr, brianUnit, dimAdd, dimSub, DIMLESS, fmtNum, quantity, SECOND, Unsupported, type ExprEnv } from './expr';
 import type { ExportResult, Refusal, Where } from './refusal';
 
+/** Names a Brian2 variable cannot have: Python keywords and Brian2's own names. */
+const PY_RESERVED = new Set(['False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield', 'lastspike', 'not_refractory', 'xi', 't', 'dt', 'i', 'j', 'N', 'inf', 'rand', 'randn']);
+
 /** A Python string literal. */
 const py = (s: string) => JSON.stringify(s);
 const ident = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -122,6 +125,8 @@ function population(w: Writer, ir: ModelIR, p: PopulationIR, k: number): void {
   if (p.links?.length) w.refuse(where, `linked parameters (${p.links.map((l) => l.parameter).join(', ')} = linked(…)) are not exported to Brian2 yet: give them values or drive them with a current_step`);
   if (!ident.test(p.name)) w.refuse(where, `the name ${p.name} is not a Brian2 identifier`);
   const env: ExprEnv = { dim: modelEnv(m) };
+  const bad = [...m.parameters, ...m.state, ...m.aliases].map((x) => x.name).filter((n) => PY_RESERVED.has(n));
+  if (bad.length) return w.refuse({ kind: 'model', name: m.name, uri: m.source.uri, line: m.source.line }, `${bad.join(', ')} cannot be a variable name in Brian2 (a Python keyword or a name Brian2 reserves): rename ${bad.length > 1 ? 'them' : 'it'}`);
   let eqs: string[];
   let threshold: string | undefined;
   let reset: string | undefined;
@@ -337,7 +342,7 @@ function probes(w: Writer, ir: ModelIR): void {
   const spiking = new Set<string>();
   ir.probes.forEach((p, k) => {
     const where: Where = { kind: 'probe', index: k };
-    for (const t of p.targets) {
+    for (const [q, t] of p.targets.entries()) {
       if (p.variable === 'spikes') {
         if (spiking.has(t.name)) continue;
         spiking.add(t.name);
@@ -345,7 +350,7 @@ function probes(w: Writer, ir: ModelIR): void {
         continue;
       }
       const every = quantity(p.every ?? ir.simulate.dt, SECOND);
-      const mon = `${t.name}_${p.variable}_${k}`;
+      const mon = `${t.name}_${p.variable}_${k}_${q}`;
       if (ir.connections.some((c) => c.name === t.name)) {
         const keys = ir.connections.filter((c) => c.name === t.name).flatMap((c) => c.sources.flatMap((s) => c.targets.map((u) => `${c.name}${c.sources.length * c.targets.length > 1 ? `_${s.name}_${u.name}` : ''}`)));
         if (keys.length !== 1) {
@@ -408,28 +413,36 @@ def step_arrays(times, values):
 
 
 def fixed_degree(kind, k, sources, targets, autapses):
-    """fixed_indegree: for every target k distinct sources drawn from all the sources together
-    (fixed_outdegree: the other way round); returns {(source slot, target slot): (i, j)}."""
-    src = [(name, a + n) for name, a, b in sources for n in range(b - a)]
-    tgt = [(name, a + n) for name, a, b in targets for n in range(b - a)]
-    slot_s = np.concatenate([np.full(b - a, s) for s, (_, a, b) in enumerate(sources)])
-    slot_t = np.concatenate([np.full(b - a, s) for s, (_, a, b) in enumerate(targets)])
-    off_s = np.concatenate([[0], np.cumsum([b - a for _, a, b in sources])])
-    off_t = np.concatenate([[0], np.cumsum([b - a for _, a, b in targets])])
-    ii, jj = [], []
+    """fixed_indegree: for every target, k distinct sources drawn from all the sources together
+    (fixed_outdegree: k distinct targets for every source); returns {(source slot, target slot): (i, j)}
+    with i, j relative to each slot's neurons."""
+    def space(sels):
+        ids = [(name, n) for name, a, b in sels for n in range(a, b)]
+        slot = np.concatenate([np.full(b - a, s) for s, (_, a, b) in enumerate(sels)])
+        off = np.concatenate([[0], np.cumsum([b - a for _, a, b in sels])])
+        return ids, slot, off
+    src, slot_s, off_s = space(sources)
+    tgt, slot_t, off_t = space(targets)
     one, other = (tgt, src) if kind == 'fixed_indegree' else (src, tgt)
+    where_other = {key: y for y, key in enumerate(other)}
+    n = len(other)
+    drawn = []
     for x in range(len(one)):
-        allowed = [y for y in range(len(other)) if autapses or other[y] != one[x]]
-        pick = np.random.choice(allowed, size=min(k, len(allowed)), replace=False)
-        for y in pick:
-            (ii, jj)[0].append(y if kind == 'fixed_indegree' else x)
-            (ii, jj)[1].append(x if kind == 'fixed_indegree' else y)
-    ii = np.array(ii, dtype=int)
-    jj = np.array(jj, dtype=int)
+        y_self = None if autapses else where_other.get(one[x])
+        if y_self is None:
+            pick = np.random.choice(n, size=min(k, n), replace=False)
+        else:
+            pick = np.random.choice(n - 1, size=min(k, n - 1), replace=False)
+            pick[pick >= y_self] += 1
+        drawn.append(pick)
+    counts = np.array([len(p) for p in drawn])
+    xs = np.repeat(np.arange(len(one)), counts)
+    ys = np.concatenate(drawn) if drawn else np.zeros(0, dtype=int)
+    ii, jj = (ys, xs) if kind == 'fixed_indegree' else (xs, ys)
     out = {}
     for a in range(len(sources)):
         for b in range(len(targets)):
-            m = (slot_s[ii] == a) & (slot_t[jj] == b) if len(ii) else np.zeros(0, dtype=bool)
+            m = (slot_s[ii] == a) & (slot_t[jj] == b)
             out[(a, b)] = (ii[m] - off_s[a], jj[m] - off_t[b])
     return out
 
@@ -454,7 +467,9 @@ for name, var, mon in monitors:
     else:
         values = np.asarray(getattr(mon, var))
         rec = np.asarray(mon.record) if not isinstance(mon.record, bool) else np.arange(values.shape[0])
-        results['traces'][name + '.' + var] = {'t': np.asarray(mon.t[:] / second).tolist(), 'neurons': rec.tolist(), 'values': np.asarray(values).tolist()}
+        tr = results['traces'].setdefault(name + '.' + var, {'t': np.asarray(mon.t[:] / second).tolist(), 'neurons': [], 'values': []})
+        tr['neurons'] += rec.tolist()
+        tr['values'] += values.tolist()
 with open(args.out, 'w') as f:
     json.dump(results, f)
 print('wrote ' + args.out + ': ' + ', '.join(f'{k} {len(v["i"])} spikes' for k, v in results['spikes'].items()), file=sys.stderr)

@@ -109,13 +109,14 @@ export function dimOf(e: ExprIR, env: ExprEnv): DimIR | undefined {
     default: {
       const [a, b] = e.args;
       if (CMP.has(e.op) || e.op === 'and' || e.op === 'or') return DIMLESS;
+      if (e.op === 'div' && a.op === 'call' && a.fn === 'randn') return dimScale(SECOND, -0.5); // xi
       const da = dimOf(a, env);
       const db = dimOf(b, env);
       if (e.op === 'add' || e.op === 'sub' || e.op === 'remainder') return da ?? db;
       if (e.op === 'pow') return da && b.op === 'const' ? dimScale(da, b.value) : da && DIMLESS;
-      if (da === undefined && db === undefined) return undefined;
-      if (e.op === 'mul') return dimAdd(da ?? DIMLESS, db ?? DIMLESS);
-      return dimSub(da ?? DIMLESS, db ?? DIMLESS);
+      // A bare constant's dimension is unknown here: so is the product's (the context decides).
+      if (da === undefined || db === undefined) return undefined;
+      return e.op === 'mul' ? dimAdd(da, db) : dimSub(da, db);
     }
   }
 }
@@ -146,8 +147,7 @@ function print(e: ExprIR, env: ExprEnv, want: DimIR | undefined): string {
   switch (e.op) {
     case 'const': {
       if (want && !isDimless(want)) {
-        const q = quantity(e.value, want);
-        return e.value < 0 || q.includes('/') ? `(${q})` : q;
+        return `(${quantity(e.value, want)})`;
       }
       return fmtNum(e.value);
     }
@@ -183,8 +183,11 @@ function print(e: ExprIR, env: ExprEnv, want: DimIR | undefined): string {
       let wb: DimIR | undefined;
       const da = dimOf(a, env);
       const db = dimOf(b, env);
-      if (e.op === 'add' || e.op === 'sub' || e.op === 'remainder' || CMP.has(e.op)) {
-        wa = wb = da ?? db ?? (CMP.has(e.op) ? undefined : want);
+      if (e.op === 'add' || e.op === 'sub' || e.op === 'remainder') {
+        // The context's dimension where it is known (the checker made both sides agree with it).
+        wa = wb = want ?? da ?? db;
+      } else if (CMP.has(e.op)) {
+        wa = wb = da ?? db;
       } else if (e.op === 'and' || e.op === 'or') {
         wa = wb = DIMLESS;
       } else if (e.op === 'mul') {
