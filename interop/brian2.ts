@@ -53,6 +53,8 @@ class Writer {
   readonly lines: string[] = [];
   readonly refusals: Refusal[] = [];
   readonly warnings: Refusal[] = [];
+  /** Named connections → the name of their weight in the script. */
+  readonly weightNames = new Map<string, string>();
   line(s = '') {
     this.lines.push(s);
   }
@@ -80,7 +82,7 @@ function statements(ss: StatementIR[], env: ExprEnv, targetDim: (t: StatementIR[
   return ss
     .map((s) => {
       const t = s.target;
-      const name = t.kind === 'weight' ? 'w' : t.kind === 'target' ? `${env.target?.name ?? '?'}_post` : t.kind === 'pre' ? `${t.name}_pre` : t.kind === 'post' ? `${t.name}_post` : t.name;
+      const name = t.kind === 'weight' ? env.weightName ?? 'w' : t.kind === 'target' ? `${env.target?.name ?? '?'}_post` : t.kind === 'pre' ? `${t.name}_pre` : t.kind === 'post' ? `${t.name}_post` : t.name;
       if (t.kind === 'target' && !env.target) throw new Unsupported('a statement writes `target` but the connection names no target');
       const d = targetDim(t);
       const want = s.op === '*=' || s.op === '/=' ? DIMLESS : d;
@@ -234,16 +236,23 @@ function connection(w: Writer, ir: ModelIR, c: ConnectionIR, k: number): void {
   const tgtPop = ir.populations.find((p) => p.name === c.targets[0].name);
   const tgtModel = tgtPop && ir.models[tgtPop.model];
   const targetDim = c.target && tgtModel ? modelEnv(tgtModel)('state', c.target) : undefined;
-  const weightDim = targetDim ?? DIMLESS;
   const preModel = (() => {
     const p = ir.populations.find((x) => x.name === c.sources[0].name);
     return p && ir.models[p.model];
   })();
+  // Without `target:` (pathways, inline statements) the weight has the unit of the
+  // postsynaptic variable a statement adds it to.
+  const viaPost = [...(c.pathways ?? []).flatMap((p) => p.on_pre), ...(c.on_pre ?? [])].find((s) => s.target.kind === 'post' && s.value.op === 'weight');
+  const weightDim = targetDim ?? (viaPost && tgtModel ? modelEnv(tgtModel)('state', (viaPost.target as { name: string }).name) : undefined) ?? DIMLESS;
+  const hasW = (m?: ModelDefIR) => !!m && [...m.parameters, ...m.state, ...m.aliases].some((x) => x.name === 'w');
+  const wn = hasW(preModel) || hasW(tgtModel) ? 'w_syn' : 'w';
+  if (c.name) w.weightNames.set(c.name, wn);
   const env: ExprEnv = {
     dim: syn ? modelEnv(syn, weightDim) : (kind, name) => (kind === 'state' && name === 'w' ? weightDim : undefined),
     pre: (n) => (preModel ? modelEnv(preModel)('state', n) ?? modelEnv(preModel)('param', n) : undefined),
     post: (n) => (tgtModel ? modelEnv(tgtModel)('state', n) ?? modelEnv(tgtModel)('param', n) : undefined),
     weight: weightDim,
+    weightName: wn,
     ...(c.target && targetDim ? { target: { name: c.target, dim: targetDim } } : {}),
   };
   const stDim = (t: StatementIR['target']) =>
@@ -256,7 +265,7 @@ function connection(w: Writer, ir: ModelIR, c: ConnectionIR, k: number): void {
     if (syn) {
       for (const o of syn.odes) {
         const d = env.dim('state', o.variable)!;
-        model.push(`d${o.variable}/dt = ${brianExpr(o.rhs, env, dimSub(d, SECOND))} : ${brianUnit(d)} (clock-driven)`);
+        model.push(`d${o.variable === 'w' ? wn : o.variable}/dt = ${brianExpr(o.rhs, env, dimSub(d, SECOND))} : ${brianUnit(d)} (clock-driven)`);
       }
       for (const s of syn.state) if (!odes.has(s.name)) model.push(`${s.name} : ${brianUnit(synDim(s, weightDim))}`);
       for (const a of syn.aliases) model.push(`${a.name} = ${brianExpr(a.expr, env, synDim(a, weightDim))} : ${brianUnit(synDim(a, weightDim))}`);
@@ -265,7 +274,7 @@ function connection(w: Writer, ir: ModelIR, c: ConnectionIR, k: number): void {
         model.push(`${c.target}_post = ${brianExpr(s.value, env, targetDim)} : ${brianUnit(targetDim)} (summed)`);
       }
     }
-    if (!odes.has('w')) model.unshift(`w : ${brianUnit(weightDim)}`);
+    if (!odes.has('w')) model.unshift(`${wn} : ${brianUnit(weightDim)}`);
     if (c.pathways) {
       onPre = `{${c.pathways.map((p) => `${py(p.name)}: ${py(statements(p.on_pre, env, stDim))}`).join(', ')}}`;
     } else {
@@ -324,7 +333,7 @@ function connection(w: Writer, ir: ModelIR, c: ConnectionIR, k: number): void {
       const perSynapse = (v: number[], dim: DimIR) => `np.array([${v.map(fmtNum).join(', ')}])[${rule.kind === 'one_to_one' ? 'S.i[:]' : `S.i[:]*${nTgt[0]} + S.j[:]`}]${brianUnit(dim) === '1' ? '' : `*${brianUnit(dim)}`}`;
       const lists = c.weight.kind === 'list' || c.delay?.kind === 'list';
       if (lists && (nSrc.length > 1 || nTgt.length > 1 || (rule.kind !== 'one_to_one' && rule.kind !== 'all_to_all'))) return w.refuse(where, 'values given per synapse are exported for one_to_one and all_to_all connections between one source and one target only: write one connection per pair');
-      w.line(`S.w = ${c.weight.kind === 'list' ? perSynapse(c.weight.values, weightDim) : valueRhs(c.weight, weightDim)}`);
+      w.line(`S.${wn} = ${c.weight.kind === 'list' ? perSynapse(c.weight.values, weightDim) : valueRhs(c.weight, weightDim)}`);
       if (syn) for (const st of syn.state) if (st.name !== 'w') w.line(`S.${st.name} = ${st.init.op === 'const' ? quantity(st.init.value, synDim(st, weightDim)) : py(brianExpr(st.init, env, synDim(st, weightDim)))}`);
       if (c.pathways) {
         for (const p of c.pathways) if (p.delay !== undefined) w.line(`S.${p.name}.delay = ${quantity(p.delay, SECOND)}`);
@@ -357,7 +366,8 @@ function probes(w: Writer, ir: ModelIR): void {
           w.refuse(where, `probing ${p.variable} of a connection over several sources or targets is not exported`);
           continue;
         }
-        w.line(`monitors.append((${py(t.name)}, ${py(p.variable)}, StateMonitor(synapses[${py(keys[0])}], ${py(p.variable)}, record=True, dt=${every}, when='start', name=${py(mon)})))`);
+        const bv = p.variable === 'w' ? w.weightNames.get(t.name) ?? 'w' : p.variable;
+        w.line(`monitors.append((${py(t.name)}, ${py(p.variable)}, StateMonitor(synapses[${py(keys[0])}], ${py(bv)}, record=True, dt=${every}, when='start', name=${py(mon)})))`);
         continue;
       }
       if (!ir.populations.some((x) => x.name === t.name)) {
@@ -465,7 +475,7 @@ for name, var, mon in monitors:
     if var is None:
         results['spikes'][name] = {'i': np.asarray(mon.i[:]).tolist(), 't': np.asarray(mon.t[:] / second).tolist()}
     else:
-        values = np.asarray(getattr(mon, var))
+        values = np.asarray(getattr(mon, mon.record_variables[0]))
         rec = np.asarray(mon.record) if not isinstance(mon.record, bool) else np.arange(values.shape[0])
         tr = results['traces'].setdefault(name + '.' + var, {'t': np.asarray(mon.t[:] / second).tolist(), 'neurons': [], 'values': []})
         tr['neurons'] += rec.tolist()

@@ -61,6 +61,8 @@ export interface ExprEnv {
   pre?(name: string): DimIR | undefined;
   post?(name: string): DimIR | undefined;
   weight?: DimIR;
+  /** The synaptic weight's name in the script (`w`, or `w_syn` where a neuron has a `w`). */
+  weightName?: string;
   target?: { name: string; dim: DimIR };
 }
 
@@ -158,7 +160,7 @@ function print(e: ExprIR, env: ExprEnv, want: DimIR | undefined): string {
     case 'builtin':
       return e.name;
     case 'weight':
-      return 'w';
+      return env.weightName ?? 'w';
     case 'target':
       if (!env.target) throw new Unsupported('`target` outside a connection with a target');
       return `${env.target.name}_post`;
