@@ -341,7 +341,9 @@ for name, what in recorded.items():
     if 'spikes' in what:
         i, t = [], []
         for st in seg.spiketrains:
-            i += [int(st.annotations['source_index'])] * len(st)
+            a = st.annotations
+            k = a['source_index'] if 'source_index' in a else pops[name].id_to_index(int(a.get('source_id', a.get('channel_id'))))
+            i += [int(k)] * len(st)
             t += (np.asarray(st.rescale('s').magnitude)).tolist()
         order = np.argsort(t, kind='stable')
         results['spikes'][name] = {'i': np.asarray(i)[order].tolist(), 't': np.asarray(t)[order].tolist()}
