@@ -6,6 +6,7 @@ import { URI } from 'vscode-uri';
 import type { SeverityName } from '../../language-server/src/ide';
 import { checkWorkspace, loadModel, setAllowedReadDirs } from './load';
 import { exportCommand, type ExportArgs } from './export';
+import { nirCommand } from './nir';
 import { runCommand } from './run';
 import { sweepCommand, type SweepArgs } from './sweep';
 
@@ -20,6 +21,9 @@ usage:
                                                          script or a PyNN script (--backend: PyNN's simulator) of a
                                                          checked file; what the target cannot express is refused
                                                          at its line
+  spikeworks nir export <file.snn> --out X.nir | nir import X.nir --out Y.snn
+                                                         the model as a NIR graph (HDF5, SI units) or a NIR graph as
+                                                         a formatted .snn; what NIR cannot say is warned or refused
   spikeworks run <file.snn> [--out DIR] [--format human|json] [--backend wasm|webgpu|auto] [--seed N]
                  [--duration T_s] [--csv] [--memory-limit MB] [--allow-read DIR]...
                                                          simulate; writes spikes.bin, traces, summary.json to DIR
@@ -240,6 +244,7 @@ function main(args: string[]): number | Promise<number> {
   if (cmd === 'run') return runCommand(parseRun(rest));
   if (cmd === 'sweep') return sweepCommand(parseSweep(rest));
   if (cmd === 'export') return exportCommand(parseExport(rest));
+  if (cmd === 'nir') return nirCommand(rest, usage);
   if (cmd !== 'check') usage(`unknown command '${cmd}'`);
   let format: 'human' | 'json' = 'human';
   const files: string[] = [];
