@@ -12,7 +12,12 @@ import { loadModel } from './load';
 type H5 = any;
 
 async function h5(): Promise<H5> {
-  const mod = await import('h5wasm/node');
+  let mod: unknown;
+  try {
+    mod = await import('h5wasm/node');
+  } catch {
+    throw new NirImportError('NIR files need the h5wasm package next to the CLI (npm install h5wasm@0.10.3)');
+  }
   const h = (mod as { default?: H5 }).default ?? mod;
   await h.ready;
   return h;
@@ -131,7 +136,12 @@ export async function nirCommand(rest: string[], usage: (m: string) => never): P
       process.stderr.write('spikeworks: the model cannot be said in NIR as it is; nothing written\n');
       return 1;
     }
-    await writeNir(out, r.graph);
+    try {
+      await writeNir(out, r.graph);
+    } catch (e) {
+      process.stderr.write(`spikeworks: ${out}: ${(e as Error).message}\n`);
+      return 1;
+    }
     process.stderr.write(`wrote ${out}: ${Object.keys(r.graph.nodes).length} nodes, ${r.graph.edges.length} edges\n`);
     return 0;
   }
