@@ -55,6 +55,8 @@ class Writer {
   readonly warnings: Refusal[] = [];
   /** Named connections → the name of their weight in the script. */
   readonly weightNames = new Map<string, string>();
+  /** Lines written once every group exists (linked variables). */
+  readonly after: string[] = [];
   line(s = '') {
     this.lines.push(s);
   }
@@ -64,7 +66,7 @@ class Writer {
 }
 
 /** Brian2's equations of a neuron model: ODEs (held ones `(unless refractory)`), driven state, named expressions, parameters. */
-function neuronEquations(m: ModelDefIR, held: Set<string>): string[] {
+function neuronEquations(m: ModelDefIR, held: Set<string>, linked: Set<string> = new Set(), written: Set<string> = new Set()): string[] {
   const env: ExprEnv = { dim: modelEnv(m) };
   const eqs: string[] = [];
   const odeVars = new Set(m.odes.map((o) => o.variable));
@@ -74,7 +76,7 @@ function neuronEquations(m: ModelDefIR, held: Set<string>): string[] {
   }
   for (const s of m.state) if (!odeVars.has(s.name)) eqs.push(`${s.name} : ${brianUnit(s.dim)}`);
   for (const a of m.aliases) eqs.push(`${a.name} = ${brianExpr(a.expr, env, a.dim)} : ${brianUnit(a.dim)}`);
-  for (const p of m.parameters) eqs.push(`${p.name} : ${brianUnit(p.dim)} (constant)`);
+  for (const p of m.parameters) eqs.push(`${p.name} : ${brianUnit(p.dim)}${linked.has(p.name) ? ' (linked)' : written.has(p.name) ? '' : ' (constant)'}`);
   return eqs;
 }
 
@@ -123,8 +125,12 @@ function population(w: Writer, ir: ModelIR, p: PopulationIR, k: number): void {
   const where: Where = { kind: 'population', name: p.name, index: k };
   const m = ir.models[p.model];
   if (!m) return w.refuse(where, `model ${p.model} is not in the IR`);
-  if (p.schedules?.length) w.refuse(where, 'scheduled operations (`every` / `at` blocks) are not exported to Brian2 yet: remove them or write them as inputs (current_step)');
-  if (p.links?.length) w.refuse(where, `linked parameters (${p.links.map((l) => l.parameter).join(', ')} = linked(…)) are not exported to Brian2 yet: give them values or drive them with a current_step`);
+  // Links: Brian2's linked_var, set once every group exists; the readers integrate first
+  // (order=-1) so that they read their sources' start-of-step values, as a link does.
+  for (const l of p.links ?? []) {
+    if (ir.populations.find((x) => x.name === l.source)?.links?.length) w.refuse(where, `${l.parameter} links to ${l.source}, which links to others itself: Brian2 reads such chains in one order only; link to the original source`);
+    w.after.push(`groups[${py(p.name)}].${l.parameter} = linked_var(groups[${py(l.source)}], ${py(l.variable)}${l.index ? `, index=np.array([${l.index.join(', ')}], dtype=int)` : ''})`);
+  }
   if (!ident.test(p.name)) w.refuse(where, `the name ${p.name} is not a Brian2 identifier`);
   const env: ExprEnv = { dim: modelEnv(m) };
   const bad = [...m.parameters, ...m.state, ...m.aliases].map((x) => x.name).filter((n) => PY_RESERVED.has(n));
@@ -134,7 +140,9 @@ function population(w: Writer, ir: ModelIR, p: PopulationIR, k: number): void {
   let reset: string | undefined;
   let refractory = 'False';
   try {
-    eqs = neuronEquations(m, heldVars(m));
+    // Parameters a scheduled operation writes are not constant during the run.
+    const written = new Set((p.schedules ?? []).flatMap((sc) => sc.statements.filter((st) => st.target.kind === 'param').map((st) => (st.target as { name: string }).name)));
+    eqs = neuronEquations(m, heldVars(m), new Set((p.links ?? []).map((l) => l.parameter)), written);
     threshold = m.spike ? brianExpr(m.spike, env) : undefined;
     reset = m.reset.length ? statements(m.reset, env, (t) => ('name' in t ? env.dim(t.kind === 'param' ? 'param' : 'state', t.name) : undefined)) : undefined;
     if (m.refractory_when) refractory = py(brianExpr(m.refractory_when, env));
@@ -152,6 +160,7 @@ function population(w: Writer, ir: ModelIR, p: PopulationIR, k: number): void {
   if (reset) args.push(`reset=${py(reset)}`);
   if (threshold) args.push(`refractory=${refractory}`);
   args.push(`namespace={}`, `name=${py(p.name)}`);
+  if (p.links?.length) args.push('order=-1');
   w.line(`G = groups[${py(p.name)}] = NeuronGroup(${args.join(', ')})`);
   const linked = new Set((p.links ?? []).map((l) => l.parameter));
   for (const par of m.parameters) {
@@ -163,6 +172,7 @@ function population(w: Writer, ir: ModelIR, p: PopulationIR, k: number): void {
     }
     w.line(`G.${par.name} = ${valueRhs(v, par.dim)}`);
   }
+  schedules(w, p, m, env);
   for (const s of m.state) {
     const v = p.init[s.name];
     if (v) w.line(`G.${s.name} = ${valueRhs(v, s.dim)}`);
@@ -170,6 +180,45 @@ function population(w: Writer, ir: ModelIR, p: PopulationIR, k: number): void {
     else w.line(`G.${s.name} = ${py(brianExpr(s.init, env, s.dim))}`);
   }
   w.line();
+}
+
+/**
+ * Scheduled operations as run_regularly at 'start' (before the update, in block order):
+ * `every T` with dt=T; `at` on every step, each statement weighted by whether the step's time is
+ * one of the listed times (Brian2's abstract code has no `if`; test/engine/brian2/schedule_lif.py).
+ */
+function schedules(w: Writer, p: PopulationIR, m: ModelDefIR, env: ExprEnv): void {
+  (p.schedules ?? []).forEach((sc, k) => {
+    const dimOfTarget = (t: StatementIR['target']) => ('name' in t ? env.dim(t.kind === 'param' ? 'param' : 'state', t.name) : undefined);
+    let code: string;
+    try {
+      if (sc.every !== undefined) code = statements(sc.statements, env, dimOfTarget);
+      else {
+        const flag = `int(${(sc.at ?? []).map((t) => `abs(t - ${quantity(t, SECOND)}) < 0.5*dt`).join(' or ')})`;
+        code = sc.statements
+          .map((st) => {
+            const name = (st.target as { name: string }).name;
+            const d = dimOfTarget(st.target);
+            const v = brianExpr(st.value, env, st.op === '*=' || st.op === '/=' ? DIMLESS : d);
+            switch (st.op) {
+              case '=':
+                return `${name} = ${name} + ${flag} * ((${v}) - ${name})`;
+              case '+=':
+              case '-=':
+                return `${name} ${st.op} ${flag} * (${v})`;
+              default:
+                return `${name} ${st.op} (1 + ${flag} * ((${v}) - 1))`;
+            }
+          })
+          .join('\n');
+      }
+    } catch (e) {
+      if (e instanceof Unsupported) return w.refuse({ kind: 'population', name: p.name }, e.message);
+      throw e;
+    }
+    const dt = sc.every !== undefined ? `dt=${quantity(sc.every, SECOND)}, ` : '';
+    w.line(`extra.append(G.run_regularly(${py(code)}, ${dt}when='start', order=${k}, name=${py(`${p.name}_sched_${k}`)}))`);
+  });
 }
 
 const sliceOf = (s: SelectorIR, size: number) => (s.from === 0 && s.to >= size - 1 ? `groups[${py(s.name)}]` : `groups[${py(s.name)}][${s.from}:${s.to + 1}]`);
@@ -506,6 +555,7 @@ export function toBrian2(ir: ModelIR, sourceLabel = ir.source): ExportResult {
       .replace('DT', quantity(ir.simulate.dt, SECOND)),
   );
   ir.populations.forEach((p, k) => population(w, ir, p, k));
+  for (const l of w.after) w.line(l);
   inputs(w, ir);
   ir.connections.forEach((c, k) => connection(w, ir, c, k));
   probes(w, ir);

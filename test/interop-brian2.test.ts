@@ -89,6 +89,8 @@ describe('Brian2 export: generated scripts against our engine', { skip }, () => 
     ['test/engine/lif_spiketrain.snn', ['cells', 'train']],
     ['test/engine/ring_chain.snn', ['ring']],
     ['test/engine/pathways.snn', ['cells']],
+    ['test/engine/linked.snn', ['pace', 'one', 'shared', 'groups']],
+    ['test/engine/schedule_lif.snn', ['n']],
     ['examples/gap_junctions.snn', ['neurons']],
     ['examples/two_compartment.snn', ['cell']],
   ];
