@@ -514,9 +514,7 @@ extra = []
 
 const EPILOGUE = `
 net = Network(*groups.values(), *synapses.values(), *[m for _, _, m in monitors], *extra)
-net.run(args.duration * second, namespace={})
-if args.device == 'cpp_standalone':
-    device.build(directory=args.build_dir, compile=True, run=True)
+net.run(args.duration * second, namespace={})  # cpp_standalone: builds, compiles and runs here
 
 dt_s = float(defaultclock.dt)
 results = {'model': MODEL, 'seed': args.seed, 'dt': dt_s, 'duration': args.duration, 'spikes': {}, 'traces': {}}
