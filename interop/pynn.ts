@@ -323,7 +323,7 @@ args = ap.parse_args()
 
 DT = ${fmtNum(ir.simulate.dt * MS)}  # ms
 sim.setup(timestep=DT, min_delay=DT)
-rng = NumpyRNG(seed=args.seed, parallel_safe=True)
+rng = NumpyRNG(seed=args.seed, parallel_safe=True)${o.backend === 'brian2' ? "\nimport brian2  # noqa: E402\nbrian2.seed(args.seed)  # Brian2's own draws (Poisson sources): the same run for the same seed" : ''}
 pops = {}
 projections = []
 recorded = {}
