@@ -15,7 +15,7 @@
 // Import: CubaLIF → prelude LIF, Linear/Affine (+ Delay) → all_to_all connection with the
 // weights as a list, Input → spike_array (from metadata when there), Output → probe spikes.
 import type { ModelDefIR, ModelIR, ValueIR } from '../protocol/ir';
-import type { ExportResult, Refusal, Where } from './refusal';
+import type { Refusal, Where } from './refusal';
 
 export interface NirArray {
   data: number[];
@@ -270,10 +270,3 @@ export function nirToSnn(g: NirGraph, fileLabel: string): string {
   out.push(`simulate { dt: ${Number((dt * 1e3).toPrecision(15))} ms; duration: ${Number((duration * 1e3).toPrecision(15))} ms; seed: ${seed} }${md('dt') ? '' : '   // no dt in the file: 0.1 ms assumed'}`);
   return out.join('\n') + '\n';
 }
-
-/** Export result as the CLI's other exporters give it (text: a summary of the graph). */
-export function summary(g: NirGraph): string {
-  return `${Object.keys(g.nodes).length} nodes (${[...new Set(Object.values(g.nodes).map((n) => n.type))].join(', ')}), ${g.edges.length} edges`;
-}
-
-export type { ExportResult };
