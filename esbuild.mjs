@@ -36,7 +36,7 @@ const contexts = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    external: ['vscode', 'h5wasm', 'h5wasm/node'],
   }),
   // The web extension (package.json `browser`): runs in a Web Worker extension host.
   await esbuild.context({

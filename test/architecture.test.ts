@@ -2,7 +2,7 @@
 // and dist left out): no module-level import cycle; the engine's backends (sim-host/src/wasm,
 // sim-host/src/webgpu) never import each other; no Node import in the engine's core or backends
 // (webgpu/device.ts may load Node modules lazily: it finds the adapter in Node); core imports
-// only itself and protocol/; sim-host/src/sweep/ and sim-host/src/analysis/ (pure) only themselves, core/ and protocol/; protocol/ only itself; webviews/ only protocol/, webviews/ and
+// only itself and protocol/; interop/ (exporters) only itself and protocol/, no Node; sim-host/src/sweep/ and sim-host/src/analysis/ (pure) only themselves, core/ and protocol/; protocol/ only itself; webviews/ only protocol/, webviews/ and
 // @vscode-elements/*; the language server neither extension/, cli/, vscode nor the engine (its
 // memory estimate, sim-host/src/core/estimate.ts, excepted); nothing imports "upwards" into
 // extension/ or cli/. A violation fails with the chain of imports that breaks the rule. The
@@ -166,6 +166,8 @@ export function violations(g: Graph): string[] {
       if (under(from, SWEEP) && (isNodeOnly(e.spec) || !(to && (under(to, SWEEP) || under(to, CORE) || under(to, 'protocol'))))) out.push(`sweep/ imports outside sweep/, core/ and protocol/: ${where}`);
       if (under(from, ANALYSIS) && (isNodeOnly(e.spec) || !(to && (under(to, ANALYSIS) || under(to, CORE) || under(to, 'protocol'))))) out.push(`analysis/ imports outside analysis/, core/ and protocol/: ${where}`);
       if (under(from, 'protocol') && !(to && under(to, 'protocol'))) out.push(`protocol/ imports outside itself: ${where}`);
+      // Exporters to other simulators: pure, from the checked IR (protocol/) and themselves only.
+      if (under(from, 'interop') && (isNodeOnly(e.spec) || !(to && (under(to, 'interop') || under(to, 'protocol'))))) out.push(`interop/ imports outside interop/ and protocol/: ${where}`);
       if (under(from, 'webviews') && !(to ? under(to, 'protocol') || under(to, 'webviews') : e.spec.startsWith('@vscode-elements/'))) out.push(`webviews/ imports outside protocol/, webviews/ and @vscode-elements: ${where}`);
       if (under(from, 'language-server')) {
         if (e.spec === 'vscode' || (to && (under(to, 'extension') || under(to, 'cli')))) out.push(`language-server imports the editor or a front end: ${where}`);
@@ -205,6 +207,8 @@ describe('architecture: the import rules', () => {
       'test/t.ts': ['extension/src/x.ts'],
       'sim-host/src/sweep/s.ts': ['sim-host/src/core/plan.ts', 'protocol/ir.ts', 'node:os', 'sim-host/src/host.ts'],
       'sim-host/src/host.ts': [],
+      'interop/brian2.ts': ['protocol/ir.ts', 'language-server/src/lower.ts', 'node:fs'],
+      'language-server/src/lower.ts': [],
     });
     const v = violations(g);
     const has = (re: RegExp) => assert.ok(v.some((x) => re.test(x)), `expected ${re} among:\n${v.join('\n')}`);
@@ -222,6 +226,8 @@ describe('architecture: the import rules', () => {
     has(/^sweep\/ imports outside .*: sim-host\/src\/sweep\/s\.ts imports 'node:os'/);
     has(/^sweep\/ imports outside .*: sim-host\/src\/sweep\/s\.ts imports 'sim-host\/src\/host\.ts'/);
     has(/^import upwards into extension\/: cli\/src\/run\.ts imports 'extension\/src\/x\.ts'/);
+    has(/^interop\/ imports outside .*: interop\/brian2\.ts imports 'language-server\/src\/lower\.ts'/);
+    has(/^interop\/ imports outside .*: interop\/brian2\.ts imports 'node:fs'/);
     // What is allowed stays allowed.
     const not = (re: RegExp) => assert.ok(!v.some((x) => re.test(x)), `unexpected ${re} among:\n${v.join('\n')}`);
     not(/device\.ts imports 'node:url' \(dynamically\)/);
@@ -230,6 +236,7 @@ describe('architecture: the import rules', () => {
     not(/test\/t\.ts/);
     not(/core\/a\.ts imports 'protocol\/ir\.ts'/);
     not(/sweep\/s\.ts imports 'sim-host\/src\/core\/plan\.ts'/);
+    not(/interop\/brian2\.ts imports 'protocol\/ir\.ts'/);
   });
 
   it('the checker reads the imports of a source as written', () => {

@@ -122,7 +122,10 @@ describe('result files are streamed and written independently (item 9)', () => {
     const r = writeResults(out, run, { steps: 10 } as Summary, { csv: true });
     assert.deepEqual(r.failed.map((f) => path.basename(f.file)), ['trace_exc_v.csv']);
     assert.match(r.failed[0].message, /EISDIR/);
-    assert.deepEqual(r.written.map((f) => path.basename(f)).sort(), ['spikes.bin', 'spikes.csv', 'summary.json', 'trace_exc_I_syn.csv']);
+    assert.deepEqual(r.written.map((f) => path.basename(f)).sort(), [
+      'spikes.bin', 'spikes.csv', 'spikes_exc_i.npy', 'spikes_exc_t.npy', 'summary.json',
+      'trace_exc_I_syn.csv', 'trace_exc_I_syn.npy', 'trace_exc_I_syn_t.npy', 'trace_exc_v.npy', 'trace_exc_v_t.npy',
+    ]);
     assert.deepEqual([...readSpikesBinary(path.join(out, 'spikes.bin')).populations[0].neurons], [2, 0]);
   });
 

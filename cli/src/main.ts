@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { SeverityName } from '../../language-server/src/ide';
 import { checkWorkspace, loadModel, setAllowedReadDirs } from './load';
+import { exportCommand, type ExportArgs } from './export';
+import { nirCommand } from './nir';
 import { runCommand } from './run';
 import { sweepCommand, type SweepArgs } from './sweep';
 import { emulateCommand, type EmulateArgs } from './emulate';
@@ -16,7 +18,14 @@ const USAGE = `spikeworks ${VERSION} — spiking network models in .snn
 
 usage:
   spikeworks check <file.snn>... [--format human|json]   check files: syntax, names, units, ranges, sizes
-  spikeworks export <file.snn> [--out FILE]              write the model IR (JSON, SI units) of a checked file
+  spikeworks export <file.snn> [--to ir|brian2|pynn] [--backend brian2|nest|spinnaker] [--out FILE]
+                                                         write the model IR (JSON, SI units; the default), a Brian2
+                                                         script or a PyNN script (--backend: PyNN's simulator) of a
+                                                         checked file; what the target cannot express is refused
+                                                         at its line
+  spikeworks nir export <file.snn> --out X.nir | nir import X.nir --out Y.snn
+                                                         the model as a NIR graph (HDF5, SI units) or a NIR graph as
+                                                         a formatted .snn; what NIR cannot say is warned or refused
   spikeworks run <file.snn> [--out DIR] [--format human|json] [--backend wasm|webgpu|auto] [--seed N]
                  [--duration T_s] [--csv] [--memory-limit MB] [--allow-read DIR]...
                                                          simulate; writes spikes.bin, traces, summary.json to DIR
@@ -105,16 +114,6 @@ export function check(files: string[], format: 'human' | 'json', out: (s: string
   return errors > 0 ? 1 : 0;
 }
 
-export function exportIr(file: string, outFile: string | undefined): number {
-  const ir = loadModel(file, 'nothing exported');
-  if (!ir) return 1;
-  // Indented objects, numeric arrays on one line.
-  const json = JSON.stringify(ir, null, 1).replace(/\[\s+([-+\d.eE,\s]+?)\s+\]/g, (_m, inner: string) => `[${inner.replace(/\s+/g, '')}]`) + '\n';
-  if (outFile) fs.writeFileSync(outFile, json);
-  else process.stdout.write(json);
-  return 0;
-}
-
 /** Readers of one command's option values; each refuses a bad value with the usage text (exit 2). */
 function optionReader(rest: string[]) {
   const value = (k: number, name: string) => {
@@ -138,6 +137,37 @@ function optionReader(rest: string[]) {
     return b;
   };
   return { value, num, format, backend };
+}
+
+function parseExport(rest: string[]): ExportArgs {
+  const { value } = optionReader(rest);
+  const files: string[] = [];
+  const args: ExportArgs = { file: '', to: 'ir' };
+  for (let k = 0; k < rest.length; k++) {
+    const a = rest[k];
+    switch (a) {
+      case '--out': args.out = value(k++, a); break;
+      case '--to': {
+        const t = value(k++, a);
+        if (t !== 'ir' && t !== 'brian2' && t !== 'pynn') usage(`--to must be ir, brian2 or pynn, got ${t}`);
+        args.to = t;
+        break;
+      }
+      case '--backend': {
+        const b = value(k++, a);
+        if (b !== 'brian2' && b !== 'nest' && b !== 'spinnaker') usage(`--backend (PyNN's simulator) must be brian2, nest or spinnaker, got ${b}`);
+        args.backend = b;
+        break;
+      }
+      default:
+        if (a.startsWith('-')) usage(`unknown option '${a}'`);
+        files.push(a);
+    }
+  }
+  if (files.length !== 1) usage('export needs exactly one file');
+  if (args.backend && args.to !== 'pynn') usage('--backend goes with --to pynn');
+  args.file = files[0];
+  return args;
 }
 
 function parseRun(rest: string[]): Parameters<typeof runCommand>[0] {
@@ -292,15 +322,8 @@ function main(args: string[]): number | Promise<number> {
   if (cmd === 'sweep') return sweepCommand(parseSweep(rest));
   if (cmd === 'emulate') return emulateCommand(parseEmulate(rest));
   if (cmd === 'describe') return describeCommand(parseDescribe(rest));
-  if (cmd === 'export') {
-    const files = rest.filter((a, k) => !a.startsWith('-') && rest[k - 1] !== '--out');
-    const o = rest.indexOf('--out');
-    const bad = rest.find((a) => a.startsWith('-') && a !== '--out');
-    if (bad) usage(`unknown option '${bad}'`);
-    if (o >= 0 && !rest[o + 1]) usage('--out needs a file name');
-    if (files.length !== 1) usage('export needs exactly one file');
-    return exportIr(files[0], o >= 0 ? rest[o + 1] : undefined);
-  }
+  if (cmd === 'export') return exportCommand(parseExport(rest));
+  if (cmd === 'nir') return nirCommand(rest, usage);
   if (cmd !== 'check') usage(`unknown command '${cmd}'`);
   let format: 'human' | 'json' = 'human';
   const files: string[] = [];

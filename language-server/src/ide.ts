@@ -186,6 +186,24 @@ export class ModelWorkspace {
     return visit(uri, 0);
   }
 
+  /**
+   * Where an item of the model is written, for messages about the IR (exporters): a population,
+   * input, probe, … by name, or the `index`-th of its kind among the items of `uri` (connections
+   * and probes may be unnamed; items of imported files are not searched). 1-based line and column.
+   */
+  locateItem(uri: string, item: { kind: string; name?: string; index?: number }): { line: number; column: number } | undefined {
+    const ast = this.program.getAst(uri);
+    if (!ast) return undefined;
+    const astKind = item.kind === 'connection' ? 'connect' : item.kind;
+    const mine = ast.items.filter((it) => it.kind === astKind && astKind !== 'model');
+    const nameOf = (it: (typeof ast.items)[number]) => ('name' in it && it.name && typeof it.name === 'object' && 'name' in it.name ? it.name.name : undefined);
+    let hit = item.name !== undefined ? mine.find((it) => nameOf(it) === item.name) : undefined;
+    if (!hit && item.index !== undefined && item.name === undefined) hit = mine[item.index];
+    if (!hit) return undefined;
+    const p = new LineIndex(ast.text).position(hit.start);
+    return { line: p.line + 1, column: p.character + 1 };
+  }
+
   private locate(uri: string, ds: readonly Diagnostic[]): LocatedDiagnostic[] {
     const text = this.program.getText(uri) ?? '';
     const lines = new LineIndex(text);

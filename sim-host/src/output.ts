@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunOutput } from '../../protocol/sim';
+import { writeNpy } from './npy';
 import { formatSeconds, TIME_COLUMN, timeDecimals, traceColumn } from '../../protocol/units';
 
 export const SPIKE_MAGIC = 'SWSPIKE1';
@@ -279,6 +280,31 @@ export interface OutputFailure {
  * (with `csv`) and one CSV per trace. Each is written on its own: one that fails (a folder in
  * its place, a full disk) is reported and the others are still written.
  */
+/**
+ * The same results as NumPy arrays (protocol/results.md, "For Python"): per population
+ * `spikes_<pop>_t.npy` (f8, seconds) and `spikes_<pop>_i.npy` (i4, neuron), per probed variable
+ * `trace_<pop>_<var>.npy` (f4, samples × neurons, SI) and `trace_<pop>_<var>_t.npy` (f8, seconds).
+ */
+function writeNumpy(dir: string, out: RunOutput, attempt: (file: string, write: () => void) => void): void {
+  for (const p of out.spikes) {
+    const t = new Float64Array(p.steps.length);
+    for (let k = 0; k < t.length; k++) t[k] = p.steps[k] * out.dt;
+    const ft = path.join(dir, `spikes_${p.name}_t.npy`);
+    const fi = path.join(dir, `spikes_${p.name}_i.npy`);
+    attempt(ft, () => writeNpy(ft, t));
+    attempt(fi, () => writeNpy(fi, p.neurons));
+  }
+  for (const tr of out.traces) {
+    const n = tr.neurons.length;
+    const rows = n ? Math.floor(tr.data.length / n) : 0;
+    const base = traceFile(dir, tr).replace(/\.csv$/, '');
+    const times = new Float64Array(rows);
+    for (let k = 0; k < rows; k++) times[k] = k * tr.every;
+    attempt(`${base}.npy`, () => writeNpy(`${base}.npy`, tr.data.subarray(0, rows * n), [rows, n]));
+    attempt(`${base}_t.npy`, () => writeNpy(`${base}_t.npy`, times));
+  }
+}
+
 export function writeResults(dir: string, out: RunOutput, summary: Summary, opts: { csv?: boolean; chunkBytes?: number; units?: TraceUnits } = {}): { written: string[]; failed: OutputFailure[] } {
   const written: string[] = [];
   const failed: OutputFailure[] = [];
@@ -302,5 +328,6 @@ export function writeResults(dir: string, out: RunOutput, summary: Summary, opts
     const file = traceFile(dir, t);
     attempt(file, () => writeTrace(file, t, opts.chunkBytes, opts.units?.(t.population, t.variable)));
   }
+  writeNumpy(dir, out, attempt);
   return { written, failed };
 }
