@@ -53,7 +53,28 @@ export type ToWorker =
       target: string;
       /** The model file's name, for the report's title. */
       file?: string;
+    }
+  | {
+      /**
+       * Describe Neurons on one population's activity (sim-host/src/analysis/describe): answered by
+       * `progress` messages (phase 'describe': units done of total) and `described`.
+       */
+      type: 'describe';
+      /** counts[u · windows + w]: unit u's spikes in window w. */
+      activity: { units: number; windows: number; counts: Float64Array | Uint32Array | Int32Array };
+      atoms: DescribeAtoms;
+      options: { seed?: number };
+      /** Int32Array over a SharedArrayBuffer: the host sets [0] = 1 to stop the analysis. */
+      cancel: SharedArrayBuffer;
     };
+
+/** The atom set of a Describe Neurons request (the analysis's AtomSet, plain data; protocol/ does not import the analysis). */
+export interface DescribeAtoms {
+  windows: number;
+  words: number;
+  atoms: unknown[];
+  masks: Uint32Array;
+}
 
 /** A population as the plan orders them: the order of spikes.bin, the raster's rows and every list of populations. */
 export interface PopulationShape {
@@ -141,9 +162,11 @@ export interface ProgressDelta {
  * `phase` (or 'run') `done` and `total` are steps.
  */
 export type FromWorker =
-  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run'; label?: string }
+  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run' | 'describe'; label?: string }
   | { type: 'done'; output: RunOutput }
   /** The Target Report of an `emulate` request: as plain text (sim-host/src/emulation-text.ts, the CLI's) and as plain data for the panel (sim-host/src/target-report.ts). */
   | { type: 'emulated'; text: string; report: TargetReport }
+  /** The result of a `describe` request (the analysis's DescribeResult, plain data). */
+  | { type: 'described'; result: unknown }
   | { type: 'refused'; message: string; code: string }
   | { type: 'failed'; message: string };

@@ -3,6 +3,8 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ModelIR } from '../../protocol/ir';
+import type { AtomSet } from './analysis/describe/atoms';
+import type { Activity, DescribeResult } from './analysis/describe/describe';
 import type { FromWorker, ProgressDelta, RunOptions, RunOutput } from '../../protocol/sim';
 import type { TargetReport } from '../../protocol/target-report';
 
@@ -103,6 +105,48 @@ export function startEmulation(ir: ModelIR, options: Pick<RunOptions, 'seed' | '
   worker.postMessage({ type: 'emulate', ir, options, target, ...(file ? { file } : {}) });
   return {
     result,
+    terminate: async () => {
+      rejectIt(new RunTerminated());
+      await worker.terminate();
+    },
+  };
+}
+
+export interface DescribeHandle {
+  result: Promise<DescribeResult>;
+  /** Asks the worker to stop between units; the result then says `cancelled`. */
+  cancel(): void;
+  /** Ends the worker at once; `result` rejects with RunTerminated. */
+  terminate(): Promise<void>;
+}
+
+/** Describe Neurons on one population's activity in a worker thread (the host's thread stays free). */
+export function startDescribe(activity: Activity, atoms: AtomSet, options: { seed?: number }, onProgress?: (done: number, total: number) => void, workerFile = path.join(__dirname, 'sim-worker.js')): DescribeHandle {
+  const cancelBuf = new SharedArrayBuffer(4);
+  const flag = new Int32Array(cancelBuf);
+  const worker = new Worker(workerFile);
+  let rejectIt: (e: Error) => void = () => {};
+  const result = new Promise<DescribeResult>((resolve, reject) => {
+    rejectIt = reject;
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'progress') return onProgress?.(m.done, m.total);
+      if (m.type === 'described') resolve(m.result as DescribeResult);
+      else if (m.type === 'refused') reject(new RunRefused(m.message, m.code));
+      else if (m.type === 'failed') reject(new Error(m.message));
+      else return;
+      void worker.terminate();
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`simulation worker exited with code ${code}`));
+    });
+  });
+  result.catch(() => {});
+  const counts = activity.counts instanceof Float64Array || activity.counts instanceof Uint32Array || activity.counts instanceof Int32Array ? activity.counts : Float64Array.from(activity.counts);
+  worker.postMessage({ type: 'describe', activity: { units: activity.units, windows: activity.windows, counts }, atoms, options, cancel: cancelBuf });
+  return {
+    result,
+    cancel: () => Atomics.store(flag, 0, 1),
     terminate: async () => {
       rejectIt(new RunTerminated());
       await worker.terminate();

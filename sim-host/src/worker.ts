@@ -2,6 +2,8 @@
 // browser host posts the same messages). Builds, compiles and runs; streams progress; a cancel
 // flag in shared memory stops it between chunks of steps (chunks are sized to ~10 ms).
 import type { FromWorker, PopulationShape, PopulationSpikes, ProgressDelta, RunOutput, ToWorker, TraceDelta } from '../../protocol/sim';
+import type { AtomSet } from './analysis/describe/atoms';
+import { describeUnits } from './analysis/describe/describe';
 import { emulationText } from './emulation-text';
 import { targetReport } from './target-report';
 import { emulateOnTarget, PlanError, runOnBackend, Simulation, type EngineOptions, type RunResult } from './engine';
@@ -64,6 +66,20 @@ export class DeltaTracker {
 }
 
 export function handle(msg: ToWorker, port: Port): void {
+  if (msg.type === 'describe') {
+    const stop = new Int32Array(msg.cancel);
+    try {
+      const result = describeUnits(msg.activity, msg.atoms as AtomSet, {
+        seed: msg.options.seed,
+        shouldStop: () => Atomics.load(stop, 0) !== 0,
+        onProgress: (done, total) => port.postMessage({ type: 'progress', phase: 'describe', done, total, spikes: 0 }),
+      });
+      port.postMessage({ type: 'described', result });
+    } catch (e) {
+      fail(e, port);
+    }
+    return;
+  }
   if (msg.type === 'emulate') {
     try {
       const em = emulateOnTarget(msg.ir, msg.options, msg.target);

@@ -1,6 +1,6 @@
 // "Spikeworks: Describe Neurons": runs the model (the worker thread, as Run Simulation does),
 // counts each recorded population's spikes in the model's task windows and describes every
-// neuron (sim-host/src/analysis/describe) under one cancellable progress notification, then shows
+// neuron (sim-host/src/analysis/describe, in the worker as well) under one cancellable progress notification, then shows
 // the Descriptions panel (webviews/describe/: groups of neurons sharing a description, sortable,
 // filterable, CSV / JSON export). Bad input (no tasks or concepts, windows after the run, no
 // recorded spikes) is a notification saying what to add and on which line.
@@ -8,10 +8,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isDescribePanelRequest, type DescribePanelMessage, type DescriptionsView } from '../../../protocol/describe-panel';
 import {
-  buildAtoms, describablePopulations, describeUnitsAsync, populationHoverText, descriptionsCsv, descriptionsJson, descriptionsView, modelWindows, problemPlace, spikeCounts,
+  buildAtoms, describablePopulations, populationHoverText, descriptionsCsv, descriptionsJson, descriptionsView, modelWindows, problemPlace, spikeCounts,
   type PopulationResult, type WindowProblem,
 } from '../../../sim-host/src/analysis/describe/index';
-import { RunRefused, RunTerminated, startRun } from '../../../sim-host/src/host';
+import { RunRefused, RunTerminated, startDescribe, startRun } from '../../../sim-host/src/host';
 import type { Notifier } from '../notify';
 import { panelHtml, webviewOptions } from '../panels/html';
 import { fileName, loadModel, readRootsFor } from './model';
@@ -103,11 +103,24 @@ export class DescribeRunner implements vscode.Disposable {
           const spikes = out.spikes.find((s) => s.name === pop);
           if (!spikes) continue;
           const counts = spikeCounts(spikes, out.dt, win.windows);
-          const result = await describeUnitsAsync({ units: spikes.size, windows: win.windows.length, counts }, atoms, {
-            seed: settings.seed ?? ir.simulate.seed ?? 1,
-            shouldStop: () => stop,
-            onProgress: (n, total) => progress.report({ message: `describing ${pop}: ${n} of ${total} neurons` }),
+          // The analysis runs in the simulation worker too, never on the extension host's thread.
+          const analysis = startDescribe(
+            { units: spikes.size, windows: win.windows.length, counts },
+            atoms,
+            { seed: settings.seed ?? ir.simulate.seed ?? 1 },
+            (n, total) => progress.report({ message: `describing ${pop}: ${n} of ${total} neurons` }),
+            path.join(this.extensionUri.fsPath, 'dist', 'sim-worker.js'),
+          );
+          const onStop = token.onCancellationRequested(() => {
+            analysis.cancel();
+            setTimeout(() => void analysis.terminate(), 2000);
           });
+          let result;
+          try {
+            result = await analysis.result;
+          } finally {
+            onStop.dispose();
+          }
           done.push({ population: pop, result });
           if (result.cancelled) break;
         }
