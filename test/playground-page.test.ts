@@ -146,10 +146,15 @@ describe('the playground in headless Chromium', { skip, timeout: 600_000 }, () =
   /** Runs the model with `seed` and waits for the end; returns the raster's status and spike count. */
   async function runWith(page: Page, seed: string): Promise<{ status: string; spikes: number }> {
     await page.fill('#seed', seed);
+    // A previous run's status ('cancelled', 'done') must not be read as this run's: clear it in the
+    // page and in the raster's frame before the click (each sets it again when this run starts/ends).
+    const clear = 'document.getElementById("run-status") && (delete document.getElementById("run-status").dataset.status)';
+    await page.evaluate(clear);
+    await page.frame({ url: /raster\.html/ })?.evaluate(clear);
     await page.click('#run');
     await until(page, 'document.getElementById("run-status").dataset.status && document.getElementById("run-status").dataset.status !== "running"', 120_000);
     const raster = page.frame({ url: /raster\.html/ })!;
-    await until(raster, 'document.getElementById("run-status") && document.getElementById("run-status").dataset.status !== "running"');
+    await until(raster, 'document.getElementById("run-status") && !!document.getElementById("run-status").dataset.status && document.getElementById("run-status").dataset.status !== "running"');
     return raster.evaluate('({ status: document.getElementById("run-status").dataset.status, spikes: Number(document.getElementById("spike-count").dataset.spikes) })') as Promise<{ status: string; spikes: number }>;
   }
 
