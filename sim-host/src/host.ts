@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { ModelIR } from '../../protocol/ir';
 import type { AtomSet } from './analysis/describe/atoms';
 import type { Activity, DescribeResult } from './analysis/describe/describe';
-import type { FromWorker, ProgressDelta, RunOptions, RunOutput } from '../../protocol/sim';
+import type { FromWorker, ProgressDelta, RunOptions, RunOutput, ToWorker } from '../../protocol/sim';
 import type { TargetReport } from '../../protocol/target-report';
 
 export class RunRefused extends Error {
@@ -83,14 +83,20 @@ export interface EmulationHandle {
   terminate(): Promise<void>;
 }
 
-/** Emulates a model on one of its hardware targets in a worker thread (the host's thread stays free). */
-export function startEmulation(ir: ModelIR, options: Pick<RunOptions, 'seed' | 'duration' | 'baseDir' | 'readRoots'>, target: string, workerFile = path.join(__dirname, 'sim-worker.js'), file?: string): EmulationHandle {
+/**
+ * One request to a fresh worker answered by one message: `answer` picks the result out of the
+ * worker's messages (undefined: not the answer; progress goes to `onProgress`); a refusal or a
+ * failure rejects; `terminate` ends the worker at once and rejects with RunTerminated.
+ */
+function workerRequest<T>(workerFile: string, request: ToWorker, answer: (m: FromWorker) => T | undefined, onProgress?: (done: number, total: number) => void): { result: Promise<T>; terminate(): Promise<void> } {
   const worker = new Worker(workerFile);
   let rejectIt: (e: Error) => void = () => {};
-  const result = new Promise<{ text: string; report: TargetReport }>((resolve, reject) => {
+  const result = new Promise<T>((resolve, reject) => {
     rejectIt = reject;
     worker.on('message', (m: FromWorker) => {
-      if (m.type === 'emulated') resolve({ text: m.text, report: m.report });
+      if (m.type === 'progress') return onProgress?.(m.done, m.total);
+      const value = answer(m);
+      if (value !== undefined) resolve(value);
       else if (m.type === 'refused') reject(new RunRefused(m.message, m.code));
       else if (m.type === 'failed') reject(new Error(m.message));
       else return;
@@ -102,7 +108,7 @@ export function startEmulation(ir: ModelIR, options: Pick<RunOptions, 'seed' | '
     });
   });
   result.catch(() => {});
-  worker.postMessage({ type: 'emulate', ir, options, target, ...(file ? { file } : {}) });
+  worker.postMessage(request);
   return {
     result,
     terminate: async () => {
@@ -110,6 +116,11 @@ export function startEmulation(ir: ModelIR, options: Pick<RunOptions, 'seed' | '
       await worker.terminate();
     },
   };
+}
+
+/** Emulates a model on one of its hardware targets in a worker thread (the host's thread stays free). */
+export function startEmulation(ir: ModelIR, options: Pick<RunOptions, 'seed' | 'duration' | 'baseDir' | 'readRoots'>, target: string, workerFile = path.join(__dirname, 'sim-worker.js'), file?: string): EmulationHandle {
+  return workerRequest(workerFile, { type: 'emulate', ir, options, target, ...(file ? { file } : {}) }, (m) => (m.type === 'emulated' ? { text: m.text, report: m.report } : undefined));
 }
 
 export interface DescribeHandle {
@@ -124,32 +135,8 @@ export interface DescribeHandle {
 export function startDescribe(activity: Activity, atoms: AtomSet, options: { seed?: number }, onProgress?: (done: number, total: number) => void, workerFile = path.join(__dirname, 'sim-worker.js')): DescribeHandle {
   const cancelBuf = new SharedArrayBuffer(4);
   const flag = new Int32Array(cancelBuf);
-  const worker = new Worker(workerFile);
-  let rejectIt: (e: Error) => void = () => {};
-  const result = new Promise<DescribeResult>((resolve, reject) => {
-    rejectIt = reject;
-    worker.on('message', (m: FromWorker) => {
-      if (m.type === 'progress') return onProgress?.(m.done, m.total);
-      if (m.type === 'described') resolve(m.result as DescribeResult);
-      else if (m.type === 'refused') reject(new RunRefused(m.message, m.code));
-      else if (m.type === 'failed') reject(new Error(m.message));
-      else return;
-      void worker.terminate();
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`simulation worker exited with code ${code}`));
-    });
-  });
-  result.catch(() => {});
   const counts = activity.counts instanceof Float64Array || activity.counts instanceof Uint32Array || activity.counts instanceof Int32Array ? activity.counts : Float64Array.from(activity.counts);
-  worker.postMessage({ type: 'describe', activity: { units: activity.units, windows: activity.windows, counts }, atoms, options, cancel: cancelBuf });
-  return {
-    result,
-    cancel: () => Atomics.store(flag, 0, 1),
-    terminate: async () => {
-      rejectIt(new RunTerminated());
-      await worker.terminate();
-    },
-  };
+  const request: ToWorker = { type: 'describe', activity: { units: activity.units, windows: activity.windows, counts }, atoms, options, cancel: cancelBuf };
+  const r = workerRequest(workerFile, request, (m) => (m.type === 'described' ? (m.result as DescribeResult) : undefined), onProgress);
+  return { ...r, cancel: () => Atomics.store(flag, 0, 1) };
 }
