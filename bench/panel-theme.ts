@@ -18,4 +18,6 @@ body { --vscode-editor-background:#ffffff; --vscode-editor-foreground:#3b3b3b; -
   --vscode-terminal-ansiCyan:#0598bc; --vscode-terminal-ansiMagenta:#bc05bc; --vscode-terminal-ansiBrightGreen:#14ce14;
   --vscode-terminal-ansiWhite:#555555; --vscode-terminal-ansiBrightYellow:#b5ba00; --vscode-terminal-ansiBrightMagenta:#bc05bc;
   --vscode-badge-background:#cccccc; --vscode-badge-foreground:#3b3b3b; --vscode-editorHoverWidget-background:#f8f8f8;
-  --vscode-editorWidget-background:#f8f8f8; --vscode-widget-border:#e5e5e5; --vscode-list-hoverBackground:#f2f2f2; }`;
+  --vscode-editorWidget-background:#f8f8f8; --vscode-widget-border:#e5e5e5; --vscode-list-hoverBackground:#f2f2f2;
+  --vscode-button-background:#005fb8; --vscode-button-foreground:#ffffff; --vscode-button-hoverBackground:#0258a8;
+  --vscode-button-secondaryBackground:#e5e5e5; --vscode-button-secondaryForeground:#3b3b3b; --vscode-button-secondaryHoverBackground:#cccccc; }`;

@@ -93,7 +93,7 @@ function main(): void {
   const empty = el('p', 'note', body);
   empty.textContent = 'Run “Spikeworks: Show Circuit Reuse” on a .snn model to see which components each task uses.';
   const content = el('div', 'circuits-content', body);
-  hint(root, 'Click or Enter on a component: its definition in the model · Tab, arrow keys: move between components · Home / End: first / last');
+  hint(root, 'Click or Enter on a component: its definition in the model · Tab: every component in turn · Arrow keys: the nearest population or group that way (on a projection: its source or target) · Home / End: first / last');
 
   const reveal = (id: string) => api.postMessage({ type: 'reveal', component: id });
   const select = (id: string | undefined, details?: HTMLElement) => {
@@ -154,9 +154,15 @@ function main(): void {
       let next: SVGGElement | undefined;
       if (ev.key === 'Home') next = all[0];
       else if (ev.key === 'End') next = all[all.length - 1];
-      else if (KEYS[ev.key]) {
-        const k = nearestInDirection(centre(here), all.map(centre), KEYS[ev.key]);
-        next = k === undefined ? undefined : all[k];
+      else if (KEYS[ev.key] && here.classList.contains('edge')) {
+        // On a projection: right / down go to its target, left / up to its source.
+        const end = KEYS[ev.key] === 'right' || KEYS[ev.key] === 'down' ? here.dataset.to : here.dataset.from;
+        next = all.find((n) => n.classList.contains('node') && n.dataset.id === end);
+      } else if (KEYS[ev.key]) {
+        // On a node: the nearest node the arrow points at.
+        const nodes = all.filter((n) => n.classList.contains('node') && n !== here);
+        const k = nearestInDirection(centre(here), nodes.map(centre), KEYS[ev.key]);
+        next = k === undefined ? undefined : nodes[k];
       } else return;
       ev.preventDefault();
       next?.focus();

@@ -123,6 +123,8 @@ function drawEdge(parent: SVGGElement, e: PlacedEdge, max: number, p: Palette, a
   const g = svgEl('g', { class: `edge${e.partOf ? ' part-of' : ''}${e.tasks.length > 1 ? ' shared' : ''}`, 'data-tasks': e.tasks.join(' ') }, parent);
   if (e.component) {
     g.setAttribute('data-id', e.component.id);
+    g.setAttribute('data-from', e.from);
+    g.setAttribute('data-to', e.to);
     g.setAttribute('tabindex', '0');
     g.setAttribute('role', 'button');
     g.setAttribute('aria-label', aria(e.component.id));
