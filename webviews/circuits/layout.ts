@@ -74,6 +74,13 @@ export function layoutGraph(graph: Graph): Layout {
     }
     const p = g.edge({ v: e.from, w: e.to, name: `e${k}` });
     const points = (p.points ?? []).map((q: Point) => ({ x: q.x, y: q.y }));
+    // Ends on a box laid out taller for its loop: moved onto the box as drawn.
+    const onBox = (q: Point | undefined, id: string) => {
+      const n = at.get(id)!;
+      if (q && looped.has(id)) q.y = Math.min(n.y + n.height / 2, Math.max(n.y - n.height / 2, q.y));
+    };
+    onBox(points[0], e.from);
+    onBox(points[points.length - 1], e.to);
     const labelled = !e.partOf && e.label && typeof p.x === 'number' && typeof p.y === 'number';
     return { ...e, points, ...(labelled ? { labelAt: { x: p.x!, y: p.y! } } : {}) };
   });

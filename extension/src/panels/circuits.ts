@@ -11,19 +11,13 @@ import { CIRCUITS_VIEW_TYPE, componentFor, isCircuitsPanelState, type CircuitsSh
 import type { Notifier } from '../notify';
 import { componentPlace, fileName } from '../simulation/model';
 import { panelHtml, webviewOptions } from './html';
+import { pngBytes } from './png';
 import { modelText, showPlace } from './reveal';
 
 interface Open {
   panel: vscode.WebviewPanel;
   document: string;
   result?: CircuitsResult;
-}
-
-/** A PNG data URL's bytes, or undefined when `data` is not one. */
-export function pngBytes(data: string): Buffer | undefined {
-  const m = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(data);
-  const bytes = m ? Buffer.from(m[1], 'base64') : undefined;
-  return bytes && bytes.length > 8 && bytes.subarray(1, 4).toString('latin1') === 'PNG' ? bytes : undefined;
 }
 
 export class CircuitsPanels implements vscode.Disposable {

@@ -11,6 +11,7 @@ import type { Notifier } from '../notify';
 import { fileName, populationPlace } from '../simulation/model';
 import type { Runner } from '../simulation/runner';
 import { panelHtml, webviewOptions } from './html';
+import { pngBytes } from './png';
 import { modelText, showPlace } from './reveal';
 
 export type PanelKind = 'raster' | 'traces';
@@ -199,9 +200,9 @@ export class Panels implements vscode.Disposable {
     if (!target) return;
     let bytes: Uint8Array;
     if (format === 'png') {
-      const match = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(data);
-      if (!match) throw new Error('the PNG export was not a PNG data URL');
-      bytes = Buffer.from(match[1], 'base64');
+      const png = pngBytes(data);
+      if (!png) throw new Error('the PNG export was not a PNG data URL');
+      bytes = png;
     } else bytes = Buffer.from(data, 'utf8');
     await vscode.workspace.fs.writeFile(target, bytes);
     this.log.info(`exported ${target.fsPath || target.toString()} (${bytes.length.toLocaleString('en-US')} bytes)`);

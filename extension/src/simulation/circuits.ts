@@ -11,7 +11,7 @@ import type { ModelIR } from '../../../protocol/ir';
 import * as host from '../../../sim-host/src/host';
 import type { Notifier } from '../notify';
 import type { CircuitsPanels } from '../panels/circuits';
-import { fileName, loadModel, readRootsFor } from './model';
+import { fileName, loadModel, readRootsFor, scoredTasks } from './model';
 import { runSettings } from './settings';
 
 // The contract of startCircuits (api.md): until it is on this branch, it is looked up on host.ts
@@ -28,12 +28,6 @@ type StartCircuits = (
   workerFile?: string,
 ) => CircuitsHandle;
 const startCircuits = (host as unknown as { startCircuits?: StartCircuits }).startCircuits;
-
-/** The tasks a readout scores (a readout without `task:` scores the model's only task). */
-export function scoredTasks(ir: ModelIR): string[] {
-  const named = new Set(ir.readouts.flatMap((r) => (r.task !== undefined ? [r.task] : ir.tasks.length === 1 ? [ir.tasks[0].name] : [])));
-  return ir.tasks.map((t) => t.name).filter((t) => named.has(t));
-}
 
 export async function showCircuitReuse(doc: vscode.TextDocument, extensionPath: string, notify: Notifier, log: vscode.LogOutputChannel, panels: CircuitsPanels): Promise<void> {
   const key = doc.uri.toString();

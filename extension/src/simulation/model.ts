@@ -127,6 +127,12 @@ export function componentPlace(uri: string, text: string, c: Pick<CircuitCompone
   return ws.findPopulation(uri, c.population);
 }
 
+/** The tasks a readout scores (a readout without `task:` scores the model's only task), in the model's order. */
+export function scoredTasks(ir: ModelIR): string[] {
+  const named = new Set(ir.readouts.flatMap((r) => (r.task !== undefined ? [r.task] : ir.tasks.length === 1 ? [ir.tasks[0].name] : [])));
+  return ir.tasks.map((t) => t.name).filter((t) => named.has(t));
+}
+
 /**
  * Data files the run reads (event files, edge lists, ONNX readouts) or that values were read
  * from (`from_file` parameters, initial values, weights and delays), as written in the model.
