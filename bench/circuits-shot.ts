@@ -3,7 +3,8 @@
 // The result is a CircuitsResult JSON file (`spikeworks circuits FILE --format json`) or, with
 // none given, the two-task fixture of the tests (test/helpers/circuits-fixture.ts).
 //   npx tsx bench/circuits-shot.ts <out-prefix> [result.json] [width]
-//   → <out-prefix>-dark.png, <out-prefix>-light.png (and <out-prefix>.svg: the panel's SVG export)
+//   → <out-prefix>-dark.png, <out-prefix>-light.png, and the panel's own exports of the dark page:
+//     <out-prefix>.svg and <out-prefix>-export.png
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -56,6 +57,11 @@ async function main(): Promise<void> {
           writeFileSync(`${prefix}.svg`, svg);
           console.log(`${prefix}.svg`);
         }
+        await page.locator('vscode-button', { hasText: 'Export PNG' }).click();
+        await page.waitForFunction('window.__posted.some((m) => m.format === "png")');
+        const png = ((await page.evaluate('window.__posted')) as { format?: string; data?: string }[]).find((m) => m.format === 'png')?.data ?? '';
+        writeFileSync(`${prefix}-export.png`, Buffer.from(png.replace(/^data:image\/png;base64,/, ''), 'base64'));
+        console.log(`${prefix}-export.png`);
       }
       await page.close();
     }

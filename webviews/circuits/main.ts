@@ -14,7 +14,7 @@ import { exportScale } from '../shared/export-frame';
 import { distinctColors, onThemeChange, readTheme } from '../shared/theme';
 import { button, hint, toolbar } from '../shared/toolbar';
 import { layoutGraph, type Layout } from './layout';
-import { componentHeader, componentRows, describeComponent, graphOf, PATCH_HEADER, patchRows, REUSE_HEADER, reuseRows, summaryLine, TASK_HEADER, taskRows } from './model';
+import { componentHeader, componentRows, describeComponent, exportSubtitle, graphOf, PATCH_HEADER, patchRows, REUSE_HEADER, reuseRows, summaryLine, TASK_HEADER, taskRows } from './model';
 import { nearestInDirection, type Direction } from './navigate';
 import { drawGraph, pngOf, svgFile, type Palette } from './svg';
 
@@ -118,7 +118,7 @@ function main(): void {
     layout = layoutGraph(graph);
     const names = r.tasks.map((t) => t.task);
     const describe = (id: string) => describeComponent(r, id);
-    svg = drawGraph(layout, names, graph.maxImportance, palette(r.tasks.length), describe, `Circuits of ${r.source}`);
+    svg = drawGraph(layout, names, graph.maxImportance, palette(r.tasks.length), describe, `Circuits of ${r.source}`, exportSubtitle(r));
     const wrap = el('div', 'graph-wrap', graphSection);
     wrap.append(svg);
     const details = el('p', 'details', graphSection);

@@ -170,3 +170,8 @@ export function summaryLine(result: CircuitsResult): string {
   const secs = result.seconds >= 10 ? result.seconds.toFixed(0) : result.seconds.toFixed(1);
   return `${result.source}: ${plural(result.tasks.length, 'task', 'tasks')}, ${plural(result.components.length, 'component', 'components')} · intervention ${result.intervention} · threshold ${result.threshold} · seed ${result.seed} · ${plural(result.runs, 'run', 'runs')} in ${secs} s${result.cancelled ? ' · stopped early: partial result' : ''}`;
 }
+
+/** The exported picture's second line: how the circuits were found. */
+export function exportSubtitle(result: CircuitsResult): string {
+  return `${plural(result.tasks.length, 'task', 'tasks')} · intervention ${result.intervention} · threshold ${result.threshold} · seed ${result.seed} · ${plural(result.runs, 'run', 'runs')}${result.cancelled ? ' · stopped early: partial' : ''}`;
+}

@@ -48,8 +48,8 @@ export function colourFor(tasks: number[], p: Palette): string {
 const LEGEND_ROW = 22;
 
 /** Legend items drawn at the top of the SVG; returns its height. */
-function legend(svg: SVGSVGElement, taskNames: string[], p: Palette, width: number): number {
-  const g = svgEl('g', { class: 'legend', transform: 'translate(16, 8)' }, svg);
+function legend(svg: SVGSVGElement, taskNames: string[], p: Palette, width: number, top: number): number {
+  const g = svgEl('g', { class: 'legend', transform: `translate(16, ${top})` }, svg);
   let x = 0;
   let y = 0;
   const item = (draw: (at: SVGGElement) => void, label: string) => {
@@ -73,7 +73,7 @@ function legend(svg: SVGSVGElement, taskNames: string[], p: Palette, width: numb
     svgEl('line', { x1: 0, y1: 4, x2: 14, y2: 4, stroke: p.muted, 'stroke-width': 1.5 }, at);
     svgEl('line', { x1: 0, y1: 11, x2: 14, y2: 11, stroke: p.muted, 'stroke-width': 5 }, at);
   }, 'line width = importance (metric drop when removed alone)');
-  return y + LEGEND_ROW + 8;
+  return top + y + LEGEND_ROW + 8;
 }
 
 /** A smooth curve through every one of dagre's points (Catmull-Rom as cubic Béziers). */
@@ -174,10 +174,10 @@ function drawNode(parent: SVGGElement, n: PlacedNode, max: number, p: Palette, a
 }
 
 /**
- * The graph as an SVG element: legend on top, then edges under nodes. `aria(id)` describes a
+ * The graph as an SVG element: a title and subtitle, the legend, then edges under nodes. `aria(id)` describes a
  * component (its tooltip and accessible name). The element is standalone: serialise it to export.
  */
-export function drawGraph(layout: Layout, taskNames: string[], maxImportance: number, p: Palette, aria: (id: string) => string, title: string): SVGSVGElement {
+export function drawGraph(layout: Layout, taskNames: string[], maxImportance: number, p: Palette, aria: (id: string) => string, title: string, subtitle: string): SVGSVGElement {
   const width = Math.max(layout.width, 640);
   const svg = document.createElementNS(NS, 'svg');
   svg.setAttribute('xmlns', NS);
@@ -186,7 +186,10 @@ export function drawGraph(layout: Layout, taskNames: string[], maxImportance: nu
   svg.setAttribute('aria-label', title);
   svgEl('title', {}, svg).textContent = title;
   const bg = svgEl('rect', { x: 0, y: 0, width, height: 0, fill: p.background }, svg);
-  const top = legend(svg, taskNames, p, width);
+  // The header every export carries: what this is and how it was found.
+  text(svg, title, { class: 'head', x: 16, y: 22, fill: p.foreground, 'font-size': 14, 'font-weight': 600 });
+  text(svg, subtitle, { class: 'head', x: 16, y: 40, fill: p.muted, 'font-size': 11 });
+  const top = legend(svg, taskNames, p, width, 54);
   const body = svgEl('g', { class: 'graph', transform: `translate(${((width - layout.width) / 2).toFixed(1)}, ${top})` }, svg);
   const edges = svgEl('g', { class: 'edges' }, body);
   for (const e of layout.edges) drawEdge(edges, e, maxImportance, p, aria);
