@@ -49,6 +49,13 @@ describe('the Circuits panel in Chromium', { skip, timeout: 120_000 }, () => {
     server = createServer((req, res) => {
       if (req.url === '/circuits.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
       if (req.url === '/circuits.css') return res.writeHead(200, { 'content-type': 'text/css' }).end(css);
+      // The policy extension/src/panels/html.ts writes for this panel (`/csp-no-blob`: without its blob: images).
+      if (req.url?.startsWith('/csp')) {
+        const self = `http://${req.headers.host}`;
+        const policy = `default-src 'none'; script-src 'nonce-t3st'; style-src ${self}; font-src ${self}; img-src ${self}${req.url === '/csp' ? ' blob:' : ''}`;
+        return res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': policy }).end(`<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/circuits.css"></head><body class="vscode-dark"><div id="app"></div>
+<script nonce="t3st">window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective)); window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });</script><script nonce="t3st" src="/circuits.js"></script></body></html>`);
+      }
       res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/circuits.css"></head><body class="vscode-dark"><div id="app"></div>
 <script>window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });</script><script src="/circuits.js"></script></body></html>`);
     });
@@ -186,6 +193,26 @@ describe('the Circuits panel in Chromium', { skip, timeout: 120_000 }, () => {
     await page.locator('vscode-button', { hasText: 'Export JSON' }).click();
     assert.deepEqual((await posted(page)).at(-1), { type: 'export', format: 'json' });
     await page.close();
+  });
+
+  it('under the panel’s Content-Security-Policy: draws, and exports a PNG only because blob: images are allowed', async () => {
+    for (const [path, allowed] of [['csp', true], ['csp-no-blob', false]] as const) {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      await page.goto(`${base}${path}`);
+      await page.waitForFunction('document.querySelector(".toolbar")');
+      await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'circuits', document: DOC, result: circuitsFixture() })}, '*')`);
+      await page.waitForFunction('document.querySelectorAll(".graph-wrap .node").length === 9');
+      await page.locator('vscode-button', { hasText: 'Export PNG' }).click();
+      if (allowed) {
+        await page.waitForFunction('window.__posted.some((m) => m.format === "png")');
+        assert.deepEqual(await page.evaluate('window.__violations'), []);
+      } else {
+        await page.waitForFunction('document.querySelector(".export-status")?.textContent !== ""');
+        assert.match((await page.textContent('.export-status')) ?? '', /PNG export failed/);
+        assert.deepEqual(await page.evaluate('window.__violations'), ['img-src']);
+      }
+      await page.close();
+    }
   });
 
   it('keeps its state and restores it after a reload; drops a malformed message', async () => {
