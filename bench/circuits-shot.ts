@@ -1,8 +1,9 @@
 // Screenshots of the Circuits panel in headless Chromium, dark and light, without VS Code: the
 // page is sent the message the extension sends ('circuits' with the model's URI) and shot whole.
 // The result is a CircuitsResult JSON file (`spikeworks circuits FILE --format json`) or, with
-// none given, the two-task fixture of the tests (test/helpers/circuits-fixture.ts).
-//   npx tsx bench/circuits-shot.ts <out-prefix> [result.json] [width]
+// none given, the two-task fixture of the tests (test/helpers/circuits-fixture.ts); `large`: a
+// generated 6-layer network with 4 tasks (circuitsFixtureLarge).
+//   npx tsx bench/circuits-shot.ts <out-prefix> [result.json | large] [width]
 //   → <out-prefix>-dark.png, <out-prefix>-light.png, and the panel's own exports of the dark page:
 //     <out-prefix>.svg and <out-prefix>-export.png
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { isCircuitsResult } from '../protocol/circuits';
-import { circuitsFixture } from '../test/helpers/circuits-fixture';
+import { circuitsFixture, circuitsFixtureLarge } from '../test/helpers/circuits-fixture';
 import { THEME, THEME_LIGHT } from './panel-theme';
 
 const root = join(__dirname, '..');
@@ -20,7 +21,7 @@ const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
 async function main(): Promise<void> {
   const [prefix, file, width] = process.argv.slice(2);
   if (!prefix) throw new Error('usage: circuits-shot.ts <out-prefix> [result.json] [width]');
-  const result: unknown = file ? JSON.parse(readFileSync(file, 'utf8')) : circuitsFixture();
+  const result: unknown = file === 'large' ? circuitsFixtureLarge() : file ? JSON.parse(readFileSync(file, 'utf8')) : circuitsFixture();
   if (!isCircuitsResult(result)) throw new Error(`${file} is not a CircuitsResult`);
   const js = readFileSync(join(root, 'dist', 'webviews', 'circuits.js'));
   const css = readFileSync(join(root, 'dist', 'webviews', 'circuits.css'));
@@ -41,8 +42,10 @@ async function main(): Promise<void> {
       page.on('pageerror', (e) => console.error('page error:', e.message));
       await page.goto(`http://127.0.0.1:${(http.address() as AddressInfo).port}/${theme}`);
       await page.waitForFunction('document.querySelector(".toolbar")');
+      const t0 = Date.now();
       await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'circuits', document: 'file:///work/two_tasks.snn', result })}, '*')`);
       await page.waitForFunction('document.querySelectorAll(".graph-wrap .node").length > 0');
+      console.log(`${theme}: drawn in ${Date.now() - t0} ms (message to graph on the page)`);
       // Focus the first shared component, as a keyboard user would see it.
       await page.evaluate(`document.querySelector('.graph-wrap .node.shared')?.focus()`);
       await page.waitForTimeout(200);

@@ -50,3 +50,44 @@ export function circuitsFixture(o: { hostile?: boolean } = {}): CircuitsResult {
     cancelled: false,
   };
 }
+
+/**
+ * A larger generated result for screenshots and timing: `layers` layers of `width` populations,
+ * each projecting to two populations of the next layer, `tasks` tasks each holding a path through
+ * the layers (neighbouring tasks share part of theirs). Deterministic.
+ */
+export function circuitsFixtureLarge(layers = 6, width = 5, tasks = 4): CircuitsResult {
+  const pop = (l: number, k: number) => `L${l}_${k}`;
+  const components: CircuitsResult['components'] = [];
+  const edges: CircuitsResult['edges'] = [];
+  for (let l = 0; l < layers; l++) for (let k = 0; k < width; k++) components.push({ id: `pop:${pop(l, k)}`, kind: 'population', label: pop(l, k), population: pop(l, k), size: 50 + 10 * k });
+  for (let l = 0; l + 1 < layers; l++) for (let k = 0; k < width; k++) for (const d of [0, 1]) {
+    const from = pop(l, k);
+    const to = pop(l + 1, (k + d) % width);
+    const id = `proj:${from}->${to}`;
+    components.push({ id, kind: 'projection', label: `${from}->${to}`, population: from, target: to, size: 400 });
+    edges.push({ from: `pop:${from}`, to: `pop:${to}`, projection: id });
+  }
+  const taskList = Array.from({ length: tasks }, (_, t) => {
+    const ids: string[] = [];
+    for (let l = 0; l < layers; l++) {
+      const k = (t + (l > layers / 2 ? 1 : 0)) % width;
+      ids.push(`pop:${pop(l, k)}`);
+      if (l + 1 < layers) {
+        const next = (t + (l + 1 > layers / 2 ? 1 : 0)) % width;
+        if (next === k || next === (k + 1) % width) ids.push(`proj:${pop(l, k)}->${pop(l + 1, next)}`);
+      }
+    }
+    const importance = Object.fromEntries(ids.map((id, k) => [id, +(0.05 + ((k * 37 + t * 11) % 40) / 100).toFixed(3)]));
+    return { task: `task_${t}`, readout: `r${t}`, components: ids, importance, metric: { name: 'accuracy', clean: 0.9, circuitOnly: 0.85, circuitAblated: 0.3, control: { mean: 0.8, sd: 0.05, draws: 20 }, chance: 0.25 } };
+  });
+  const reuse = [];
+  for (let a = 0; a < tasks; a++) for (let b = a + 1; b < tasks; b++) {
+    const A = new Set(taskList[a].components);
+    const B = taskList[b].components;
+    const shared = B.filter((x) => A.has(x));
+    const union = new Set([...A, ...B]).size;
+    reuse.push({ a: taskList[a].task, b: taskList[b].task, shared, jaccard: shared.length / union, overlap: shared.length / Math.min(A.size, B.length) });
+  }
+  return { source: 'layers.snn', intervention: 'silence', threshold: 0.05, seed: 1, components, edges, tasks: taskList, reuse, patches: [], runs: 1000, seconds: 42, cancelled: false };
+}
