@@ -11,7 +11,8 @@ import type { ModelIR } from '../../../protocol/ir';
 import * as host from '../../../sim-host/src/host';
 import type { Notifier } from '../notify';
 import type { CircuitsPanels } from '../panels/circuits';
-import { fileName, loadModel, readRootsFor, scoredTasks } from './model';
+import { documentModel } from './document-model';
+import { scoredTasks } from './model';
 import { runSettings } from './settings';
 
 // The contract of startCircuits (api.md): until it is on this branch, it is looked up on host.ts
@@ -30,16 +31,9 @@ type StartCircuits = (
 const startCircuits = (host as unknown as { startCircuits?: StartCircuits }).startCircuits;
 
 export async function showCircuitReuse(doc: vscode.TextDocument, extensionPath: string, notify: Notifier, log: vscode.LogOutputChannel, panels: CircuitsPanels): Promise<void> {
-  const key = doc.uri.toString();
-  const name = fileName(key);
-  const roots = readRootsFor((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath), doc.uri.fsPath);
-  const loaded = loadModel(key, doc.getText(), path.join(extensionPath, 'dist'), { trusted: vscode.workspace.isTrusted, roots });
-  if (!loaded.ok) {
-    const first = loaded.errors[0];
-    void notify.error(`${name} has errors; fix them to find its circuits.${first ? ` (line ${first.line + 1}: ${first.message})` : ''}`);
-    return;
-  }
-  const ir = loaded.ir;
+  const model = documentModel(doc, extensionPath, notify, 'to find its circuits');
+  if (!model) return;
+  const { ir, name, roots } = model;
   const tasks = scoredTasks(ir);
   if (tasks.length === 0) {
     void notify.error(
@@ -87,5 +81,5 @@ export async function showCircuitReuse(doc: vscode.TextDocument, extensionPath: 
   if (!result) return;
   log.info(`${name}: circuits of ${result.tasks.length} tasks over ${result.components.length} components, ${result.runs} runs in ${result.seconds.toFixed(1)} s${result.cancelled ? ' (cancelled: partial)' : ''}`);
   if (result.cancelled) void notify.warn(`Show Circuit Reuse: stopped early; the panel shows what was found so far.`);
-  panels.show(key, result);
+  panels.show(doc.uri.toString(), result);
 }
