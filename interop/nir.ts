@@ -1,5 +1,5 @@
 // NIR (the Neuromorphic Intermediate Representation) in and out, as pure functions over a graph
-// value; the HDF5 file is read and written by the CLI (cli/src/nir.ts, h5wasm) in the reference
+// value; the HDF5 file is read and written by io/nir-file.ts (h5wasm) in the reference
 // library's layout (RESEARCH.md §F: root dataset `version`, group `node` with `type` "NIRGraph",
 // `nodes/<name>/{type, fields…}`, `edges` as an (E, 2) string dataset, `metadata`).
 //
@@ -12,8 +12,14 @@
 // What NIR cannot say is a warning per item (refractoriness, initial values, Poisson sources)
 // or refused where the graph would mean something else (conductance synapses, plasticity,
 // random connectivity, current inputs).
-// Import: CubaLIF → prelude LIF, Linear/Affine (+ Delay) → all_to_all connection with the
-// weights as a list, Input → spike_array (from metadata when there), Output → probe spikes.
+// Import: CubaLIF → prelude LIF; LIF, IF, LI and CubaLI → neuron models written into the file
+// from NIR's equations (NirLIF, NirIF, NirLI, NirCubaLI); Linear/Affine (+ Delay) → all_to_all
+// connection with the weights as a list, Input → spike_array (from metadata when there),
+// Output → probe spikes (spiking nodes) or probe v (LI, CubaLI).
+// How a spike enters a node (NIR's equations take a Dirac train S and leave the discretisation to
+// each backend): a spike through a Linear weight W moves the node's input-driven state by its
+// input coefficient times W, at once — CubaLIF / CubaLI: I += w_in·W (as Norse and our export do);
+// LIF / LI: v += R·W; IF: v += R·W (snnTorch's `mem = β·mem + W·x` is this with R = 1).
 import type { ModelDefIR, ModelIR, ValueIR } from '../protocol/ir';
 import type { Refusal, Where } from './refusal';
 
@@ -34,7 +40,9 @@ export interface NirGraph {
 }
 
 export const NIR_VERSION = '1.0.7';
-const NEURON_TYPES = new Set(['CubaLIF']);
+const NEURON_TYPES = new Set(['CubaLIF', 'LIF', 'IF', 'LI', 'CubaLI']);
+/** Nodes without a spike condition: their Output is the membrane potential. */
+const NON_SPIKING = new Set(['LI', 'CubaLI']);
 const KNOWN_TYPES = new Set(['Input', 'Output', 'CubaLIF', 'LIF', 'IF', 'LI', 'CubaLI', 'I', 'Linear', 'Affine', 'Delay', 'Scale', 'Threshold', 'Flatten', 'Conv1d', 'Conv2d', 'SumPool2d', 'AvgPool2d', 'NIRGraph']);
 
 const arr = (data: number[], shape = [data.length]): NirArray => ({ data, shape });
@@ -141,6 +149,73 @@ export function toNir(ir: ModelIR): NirExport {
 
 export class NirImportError extends Error {}
 
+/** The neuron models an imported file defines for NIR's LIF, IF, LI and CubaLI nodes (NIR's equations; R and w_in are in the weights). */
+const NIR_MODELS: Record<'LIF' | 'IF' | 'LI' | 'CubaLI', string> = {
+  LIF: [
+    'neuron NirLIF {',
+    '  parameters {',
+    '    tau = 10 ms',
+    '    v_leak = 0 mV',
+    '    v_threshold = 10 mV',
+    '    v_reset = 0 mV',
+    '  }',
+    '  state {',
+    '    v: mV = v_leak',
+    '  }',
+    '  equations {',
+    '    dv/dt = (v_leak - v) / tau',
+    '  }',
+    '  spike when v > v_threshold',
+    '  reset { v = v_reset }',
+    '}',
+  ].join('\n'),
+  IF: [
+    'neuron NirIF {',
+    '  parameters {',
+    '    v_threshold = 10 mV',
+    '    v_reset = 0 mV',
+    '  }',
+    '  state {',
+    '    v: mV = v_reset',
+    '  }',
+    '  spike when v > v_threshold',
+    '  reset { v = v_reset }',
+    '}',
+  ].join('\n'),
+  LI: [
+    'neuron NirLI {',
+    '  parameters {',
+    '    tau = 10 ms',
+    '    v_leak = 0 mV',
+    '  }',
+    '  state {',
+    '    v: mV = v_leak',
+    '  }',
+    '  equations {',
+    '    dv/dt = (v_leak - v) / tau',
+    '  }',
+    '}',
+  ].join('\n'),
+  CubaLI: [
+    'neuron NirCubaLI {',
+    '  parameters {',
+    '    tau_mem = 10 ms',
+    '    tau_syn = 5 ms',
+    '    R = 1 MOhm',
+    '    v_leak = 0 mV',
+    '  }',
+    '  state {',
+    '    v: mV = v_leak',
+    '    I_syn: pA = 0 pA',
+    '  }',
+    '  equations {',
+    '    dv/dt = (v_leak - v + R*I_syn) / tau_mem',
+    '    dI_syn/dt = -I_syn / tau_syn',
+    '  }',
+    '}',
+  ].join('\n'),
+};
+
 const num = (v: NirValue | undefined, node: string, field: string): NirArray => {
   if (v === undefined || typeof v === 'string') throw new NirImportError(`node ${node}: field ${field} is missing or not numbers`);
   return v;
@@ -158,7 +233,7 @@ export function nirToSnn(g: NirGraph, fileLabel: string): string {
   for (const [name, n] of Object.entries(g.nodes)) {
     if (n.type === 'NIRGraph') throw new NirImportError(`node ${name}: nested NIR graphs are not imported: flatten the graph first`);
     if (!KNOWN_TYPES.has(n.type)) throw new NirImportError(`node ${name}: unknown NIR node type '${n.type}'`);
-    if (!['Input', 'Output', 'Linear', 'Affine', 'Delay', ...NEURON_TYPES].includes(n.type)) throw new NirImportError(`node ${name}: NIR ${n.type} is not imported (imported: Input, Output, CubaLIF, Linear, Affine, Delay)`);
+    if (!['Input', 'Output', 'Linear', 'Affine', 'Delay', ...NEURON_TYPES].includes(n.type)) throw new NirImportError(`node ${name}: NIR ${n.type} is not imported (imported: Input, Output, ${[...NEURON_TYPES].join(', ')}, Linear, Affine, Delay)`);
   }
   for (const [a, b] of g.edges) for (const x of [a, b]) if (!g.nodes[x]) throw new NirImportError(`edge ${a} → ${b}: there is no node ${x}`);
   const succ = (x: string) => g.edges.filter(([a]) => a === x).map(([, b]) => b);
@@ -180,16 +255,40 @@ export function nirToSnn(g: NirGraph, fileLabel: string): string {
   const size = (x: string): number => {
     const n = g.nodes[x];
     if (n.type === 'Input' || n.type === 'Output') return num(n.fields.shape ?? n.fields.input_type ?? n.fields.output_type, x, 'shape').data.reduce((a, b) => a * b, 1);
-    return num(n.fields.tau_mem, x, 'tau_mem').data.length;
+    const first = ['tau_mem', 'tau', 'r'].find((k) => n.fields[k] !== undefined) ?? 'r';
+    return num(n.fields[first], x, first).data.length;
+  };
+  // Every field of a neuron node has one value per neuron.
+  for (const [name, n] of Object.entries(g.nodes)) {
+    if (!NEURON_TYPES.has(n.type)) continue;
+    const N = size(name);
+    for (const [k, v] of Object.entries(n.fields)) {
+      if (typeof v !== 'string' && v.data.length !== N && v.data.length !== 1) throw new NirImportError(`node ${name}: field ${k} has ${v.data.length} values for ${N} neurons`);
+    }
+  }
+  /** The input coefficient of target neuron j (see the header): w_in for CubaLIF / CubaLI, R for the others. */
+  const inputScale = (x: string): number[] => {
+    const n = g.nodes[x];
+    const N = size(x);
+    const per = (k: string, dflt?: number) => {
+      const v = n.fields[k];
+      if (v === undefined && dflt !== undefined) return Array(N).fill(dflt);
+      const d = num(v, x, k).data;
+      return d.length === 1 ? Array(N).fill(d[0]) : d;
+    };
+    return n.type === 'CubaLIF' || n.type === 'CubaLI' ? per('w_in', 1) : per('r');
   };
   const out: string[] = [];
   const modelName = typeof g.metadata.model === 'string' ? g.metadata.model.replace(/[^A-Za-z0-9_]/g, '_') : 'imported';
   const md = (k: string) => (typeof g.metadata[k] === 'object' ? (g.metadata[k] as NirArray).data : undefined);
   out.push(`// Imported from ${fileLabel} (NIR ${g.version}) by \`spikeworks nir import\`.`);
-  out.push('// Each CubaLIF node is a population of the prelude LIF (tau_mem → tau_m, r → R_m, v_leak → E_l,');
-  out.push('// v_threshold → V_th, v_reset → V_reset; NIR has no refractory period: t_ref = 0 ms); each');
-  out.push('// Linear/Affine node (with the Delay node after it) is an all_to_all connection onto I_syn whose');
-  out.push('// weights are the node\'s matrix, one per (source, target), row by row.');
+  if (byType('CubaLIF').length) {
+    out.push('// Each CubaLIF node is a population of the prelude LIF (tau_mem → tau_m, r → R_m, v_leak → E_l,');
+    out.push('// v_threshold → V_th, v_reset → V_reset; NIR has no refractory period: t_ref = 0 ms).');
+  }
+  out.push('// Each Linear/Affine node (with the Delay node after it) is an all_to_all connection whose weights');
+  out.push('// are the node\'s matrix, one per (source, target), row by row, times the target\'s input');
+  out.push('// coefficient: a spike moves I_syn by w_in·W (CubaLIF, CubaLI) or v by R·W (LIF, IF, LI).');
   out.push(`model ${/^[A-Za-z_]/.test(modelName) ? modelName : `m_${modelName}`}`);
   out.push('');
   for (const [name, n] of byType('CubaLIF')) {
@@ -208,6 +307,41 @@ export function nirToSnn(g: NirGraph, fileLabel: string): string {
     out.push(`  v = ${quantity(f('v_leak'), 1e-3, 'mV')}   // NIR has no initial values: at rest`);
     out.push('}');
     out.push('');
+  }
+  const used = (t: string) => byType(t).length > 0;
+  if (used('LIF') || used('LI')) {
+    out.push('// NIR LIF / LI: tau dv/dt = (v_leak - v) + R·I (LIF also: spike when v > v_threshold, then v = v_reset).');
+    out.push('// R multiplies each incoming weight instead (a spike through W moves v by R·W).');
+  }
+  if (used('LIF')) out.push(NIR_MODELS.LIF, '');
+  if (used('LI')) out.push(NIR_MODELS.LI, '');
+  if (used('IF')) out.push('// NIR IF: dv/dt = R·I; spike when v > v_threshold, then v = v_reset (a spike through W moves v by R·W).', NIR_MODELS.IF, '');
+  if (used('CubaLI')) out.push('// NIR CubaLI: tau_syn dI/dt = -I + w_in·S; tau_mem dv/dt = (v_leak - v) + R·I (w_in multiplies each incoming weight).', NIR_MODELS.CubaLI, '');
+  for (const t of ['LIF', 'IF', 'LI', 'CubaLI']) {
+    for (const [name, n] of byType(t)) {
+      const N = size(name);
+      const f = (k: string, dflt?: number) => {
+        if (n.fields[k] === undefined && dflt !== undefined) return Array(N).fill(dflt);
+        const d = num(n.fields[k], name, k).data;
+        return d.length === 1 ? Array(N).fill(d[0]) : d;
+      };
+      out.push(`// NIR node "${name}" (${t}, ${N} neurons)`);
+      out.push(`population ${name} = Nir${t}[${N}] {`);
+      if (t === 'LIF' || t === 'LI') out.push(`  tau = ${quantity(f('tau'), 1e-3, 'ms')}`);
+      if (t === 'CubaLI') {
+        out.push(`  tau_mem = ${quantity(f('tau_mem'), 1e-3, 'ms')}`);
+        out.push(`  tau_syn = ${quantity(f('tau_syn'), 1e-3, 'ms')}`);
+        out.push(`  R = ${quantity(f('r'), 1e6, 'MOhm')}`);
+      }
+      if (t !== 'IF') out.push(`  v_leak = ${quantity(f('v_leak'), 1e-3, 'mV')}`);
+      if (t === 'LIF' || t === 'IF') {
+        out.push(`  v_threshold = ${quantity(f('v_threshold'), 1e-3, 'mV')}`);
+        out.push(`  v_reset = ${quantity(f('v_reset', 0), 1e-3, 'mV')}${n.fields.v_reset ? '' : '   // not in the file (NIR before 0.3): 0'}`);
+      }
+      out.push(`  v = ${t === 'IF' ? quantity(f('v_reset', 0), 1e-3, 'mV') : quantity(f('v_leak'), 1e-3, 'mV')}   // NIR has no initial values: ${t === 'IF' ? 'at v_reset' : 'at rest'}`);
+      out.push('}');
+      out.push('');
+    }
   }
   for (const [name] of byType('Input')) {
     const N = size(name);
@@ -232,6 +366,7 @@ export function nirToSnn(g: NirGraph, fileLabel: string): string {
   for (const [name, n] of [...byType('Linear'), ...byType('Affine')]) {
     const srcs = pred(name);
     if (srcs.length !== 1 || !(NEURON_TYPES.has(g.nodes[srcs[0]].type) || g.nodes[srcs[0]].type === 'Input')) throw new NirImportError(`node ${name}: a ${n.type} node must take exactly one population or input (it takes ${srcs.join(', ') || 'none'})`);
+    if (NON_SPIKING.has(g.nodes[srcs[0]].type)) throw new NirImportError(`node ${name}: it takes ${srcs[0]} (${g.nodes[srcs[0]].type}), which does not spike: a continuous output feeding a weight layer is not imported`);
     const W = num(n.fields.weight, name, 'weight');
     if (n.type === 'Affine' && n.fields.bias && num(n.fields.bias, name, 'bias').data.some((x) => x !== 0)) throw new NirImportError(`node ${name}: a nonzero Affine bias (a constant current) is not imported`);
     for (const next of succ(name)) {
@@ -248,22 +383,28 @@ export function nirToSnn(g: NirGraph, fileLabel: string): string {
       if (!NEURON_TYPES.has(g.nodes[target].type)) throw new NirImportError(`node ${name}: it feeds ${target} (${g.nodes[target].type}); a weight layer must feed a population`);
       const [nt, ns] = W.shape;
       if (ns !== size(srcs[0]) || nt !== size(target)) throw new NirImportError(`node ${name}: weight shape ${W.shape.join('×')} does not match ${srcs[0]} (${size(srcs[0])}) → ${target} (${size(target)})`);
-      const wIn = num(g.nodes[target].fields.w_in ?? { data: Array(nt).fill(1), shape: [nt] }, target, 'w_in').data;
+      const scale = inputScale(target);
+      const tt = g.nodes[target].type;
+      // Current-based nodes take the weight into their current (A); the others into v (V = Ω·A).
+      const [variable, unitScale, unit] = tt === 'CubaLIF' || tt === 'CubaLI' ? ['I_syn', 1e-12, 'pA'] : ['v', 1e-3, 'mV'];
       // Our all_to_all list: source i, target j at i·nt + j; NIR's matrix is out × in.
       const list: number[] = [];
-      for (let i = 0; i < ns; i++) for (let j = 0; j < nt; j++) list.push(W.data[j * ns + i] * wIn[j]);
+      for (let i = 0; i < ns; i++) for (let j = 0; j < nt; j++) list.push(W.data[j * ns + i] * scale[j]);
       out.push(`// NIR node "${name}" (${n.type} ${nt}×${ns})${delay !== undefined ? ` and "${next}" (Delay)` : ''}`);
       out.push(`connect ${name}: ${srcs[0]} -> ${target} {`);
       out.push('  rule: all_to_all');
-      out.push(`  weight: ${list.every((x) => x === list[0]) ? quantity([list[0]], 1e-12, 'pA') : `[${list.map((x) => `${Number((x / 1e-12).toPrecision(15))} pA`).join(', ')}]`}`);
+      out.push(`  weight: ${list.every((x) => x === list[0]) ? quantity([list[0]], unitScale, unit) : `[${list.map((x) => `${Number((x / unitScale).toPrecision(15))} ${unit}`).join(', ')}]`}`);
       if (delay !== undefined) out.push(`  delay: ${Number((delay * 1e3).toPrecision(15))} ms`);
-      out.push('  target: I_syn');
+      out.push(`  target: ${variable}`);
       out.push('}');
       out.push('');
     }
   }
-  const outs = byType('Output').flatMap(([name]) => pred(name).filter((p) => NEURON_TYPES.has(g.nodes[p].type)));
-  if (outs.length) out.push(`// NIR Output nodes\nprobe spikes(${[...new Set(outs)].join(', ')})\n`);
+  const outs = [...new Set(byType('Output').flatMap(([name]) => pred(name).filter((p) => NEURON_TYPES.has(g.nodes[p].type))))];
+  const spiking = outs.filter((p) => !NON_SPIKING.has(g.nodes[p].type));
+  const potentials = outs.filter((p) => NON_SPIKING.has(g.nodes[p].type));
+  if (spiking.length) out.push(`// NIR Output nodes\nprobe spikes(${spiking.join(', ')})\n`);
+  if (potentials.length) out.push(`// NIR Output nodes of leaky integrators (no spikes): their potential every step\nprobe v(${potentials.join(', ')}) every ${Number(((md('dt')?.[0] ?? 1e-4) * 1e3).toPrecision(15))} ms\n`);
   const dt = md('dt')?.[0] ?? 1e-4;
   const duration = md('duration')?.[0] ?? 1;
   const seed = md('seed')?.[0] ?? 1;
