@@ -7,7 +7,9 @@
 // CubaLIF node (SI units: tau in s, v in V, r in Ω; w_in = 1: a spike through a weight w adds w
 // to the synaptic current, as `target: I_syn` does); a connection onto I_syn with fixed synapses
 // (all_to_all, one_to_one) is a Linear node (weight out × in, A) followed by a Delay node (s)
-// when it has a delay; a spike_array or Poisson input is an Input node (its spikes or rate kept
+// when it has a delay; a model that computes NIR's LIF, IF, LI or CubaLI (nirNeuronShape: judged by
+// its equations, not its name — the models `nir import` writes are such) is that node, with r = 1 Ω
+// (w_in = 1) and R (w_in) kept in the weights; a spike_array or Poisson input is an Input node (its spikes or rate kept
 // in the graph's metadata for our import: NIR cannot say them); a spike probe is an Output node.
 // What NIR cannot say is a warning per item (refractoriness, initial values, Poisson sources)
 // or refused where the graph would mean something else (conductance synapses, plasticity,
@@ -20,7 +22,7 @@
 // each backend): a spike through a Linear weight W moves the node's input-driven state by its
 // input coefficient times W, at once — CubaLIF / CubaLI: I += w_in·W (as Norse and our export do);
 // LIF / LI: v += R·W; IF: v += R·W (snnTorch's `mem = β·mem + W·x` is this with R = 1).
-import type { ModelDefIR, ModelIR, ValueIR } from '../protocol/ir';
+import type { ExprIR, ModelDefIR, ModelIR, ValueIR } from '../protocol/ir';
 import type { Refusal, Where } from './refusal';
 
 export interface NirArray {
@@ -48,6 +50,73 @@ const KNOWN_TYPES = new Set(['Input', 'Output', 'CubaLIF', 'LIF', 'IF', 'LI', 'C
 const arr = (data: number[], shape = [data.length]): NirArray => ({ data, shape });
 const isPreludeLIF = (m: ModelDefIR) => m.name === 'LIF' && /\/prelude\/neurons\.snn$/.test(m.source.uri);
 
+/** The value of an expression of the subset NIR's equations use (numbers, names, + − × ÷, comparisons), or undefined. */
+function evalExpr(e: ExprIR, env: Record<string, number>): number | undefined {
+  switch (e.op) {
+    case 'const':
+      return e.value;
+    case 'param':
+    case 'state':
+      return env[e.name];
+    case 'neg': {
+      const x = evalExpr(e.args[0], env);
+      return x === undefined ? undefined : -x;
+    }
+    case 'add': case 'sub': case 'mul': case 'div': case 'gt': case 'ge': {
+      const x = evalExpr(e.args[0], env);
+      const y = evalExpr(e.args[1], env);
+      if (x === undefined || y === undefined) return undefined;
+      return e.op === 'add' ? x + y : e.op === 'sub' ? x - y : e.op === 'mul' ? x * y : e.op === 'div' ? x / y : e.op === 'gt' ? Number(x > y) : Number(x >= y);
+    }
+    default:
+      return undefined;
+  }
+}
+
+type NirNeuronType = 'LIF' | 'IF' | 'LI' | 'CubaLI';
+
+/** NIR's LIF, IF, LI and CubaLI as shapes a model may have: names, right-hand sides, spike and reset (the weights carry R and w_in, see the header). */
+const NIR_SHAPES: Record<NirNeuronType, { params: string[]; state: string[]; odes: Record<string, (x: Record<string, number>) => number>; spikes: boolean }> = {
+  LIF: { params: ['tau', 'v_leak', 'v_threshold', 'v_reset'], state: ['v'], odes: { v: (x) => (x.v_leak - x.v) / x.tau }, spikes: true },
+  IF: { params: ['v_threshold', 'v_reset'], state: ['v'], odes: {}, spikes: true },
+  LI: { params: ['tau', 'v_leak'], state: ['v'], odes: { v: (x) => (x.v_leak - x.v) / x.tau }, spikes: false },
+  CubaLI: { params: ['tau_mem', 'tau_syn', 'R', 'v_leak'], state: ['v', 'I_syn'], odes: { v: (x) => (x.v_leak - x.v + x.R * x.I_syn) / x.tau_mem, I_syn: (x) => -x.I_syn / x.tau_syn }, spikes: false },
+};
+
+/**
+ * Which of NIR's LIF, IF, LI and CubaLI a neuron model is, judged by what it computes (its
+ * parameter and state names, its right-hand sides evaluated at random points, its spike
+ * condition and reset), whatever its name; undefined when it is none of them.
+ */
+export function nirNeuronShape(m: ModelDefIR): NirNeuronType | undefined {
+  if (m.kind !== 'neuron' || m.aliases.length || m.refractory || m.refractory_when || m.on_pre.length || m.on_post.length) return undefined;
+  const names = (xs: { name: string }[]) => xs.map((x) => x.name).sort().join(',');
+  let seed = 12345;
+  const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  for (const [type, shape] of Object.entries(NIR_SHAPES) as [NirNeuronType, (typeof NIR_SHAPES)[NirNeuronType]][]) {
+    if (names(m.parameters) !== [...shape.params].sort().join(',') || names(m.state) !== [...shape.state].sort().join(',')) continue;
+    if (m.odes.length !== Object.keys(shape.odes).length || m.odes.some((o) => !shape.odes[o.variable])) continue;
+    if (shape.spikes !== (m.spike !== null)) continue;
+    if (shape.spikes && !(m.reset.length === 1 && m.reset[0].target.kind === 'state' && m.reset[0].target.name === 'v' && m.reset[0].op === '=' && m.reset[0].value.op === 'param' && m.reset[0].value.name === 'v_reset')) continue;
+    let same = true;
+    for (let k = 0; k < 8 && same; k++) {
+      const env: Record<string, number> = {};
+      for (const n of [...shape.params, ...shape.state]) env[n] = n.startsWith('tau') ? 1e-3 + rand() * 0.05 : n === 'R' ? 1e6 + rand() * 1e8 : n === 'I_syn' ? (rand() - 0.5) * 1e-9 : (rand() - 0.5) * 0.1;
+      for (const o of m.odes) {
+        const got = evalExpr(o.rhs, env);
+        const want = shape.odes[o.variable](env);
+        if (got === undefined || Math.abs(got - want) > 1e-9 * Math.max(1, Math.abs(want))) same = false;
+      }
+      if (m.spike) {
+        const got = evalExpr(m.spike, env);
+        if (got === undefined || Boolean(got) !== env.v > env.v_threshold) same = false;
+      }
+    }
+    if (same) return type;
+  }
+  return undefined;
+}
+
 /** A population's value of a parameter or initial value, per neuron. */
 function perNeuron(v: ValueIR | undefined, fallback: number, n: number): number[] | undefined {
   if (!v) return Array(n).fill(fallback);
@@ -71,10 +140,29 @@ export function toNir(ir: ModelIR): NirExport {
   ir.populations.forEach((p, k) => {
     const where: Where = { kind: 'population', name: p.name, index: k };
     const m = ir.models[p.model];
-    if (!m || !isPreludeLIF(m)) return refuse(where, `model ${p.model} has no NIR node: NIR's CubaLIF is the prelude LIF (conductance synapses, adaptation and other dynamics cannot be said in NIR)`);
+    const shape = m && !isPreludeLIF(m) ? nirNeuronShape(m) : undefined;
+    if (!m || (!isPreludeLIF(m) && !shape)) return refuse(where, `model ${p.model} has no NIR node: NIR's CubaLIF is the prelude LIF, and its LIF, IF, LI and CubaLI are the models \`nir import\` writes (NirLIF, …); conductance synapses, adaptation and other dynamics cannot be said in NIR`);
     if (p.schedules?.length || p.links?.length) return refuse(where, 'scheduled operations and linked parameters cannot be said in NIR');
     const def = (n: string) => m.parameters.find((x) => x.name === n)?.default ?? NaN;
     const get = (n: string) => perNeuron(p.parameters[n], def(n), p.size);
+    if (shape) {
+      // R and w_in live in the weights (see the header): the node gets r = 1 Ω (w_in = 1).
+      const fields: Record<string, NirValue> = {};
+      const own: [string, string][] = shape === 'CubaLI' ? [['tau_mem', 'tau_mem'], ['tau_syn', 'tau_syn'], ['r', 'R'], ['v_leak', 'v_leak']] : NIR_SHAPES[shape].params.map((x) => [x === 'tau' ? 'tau' : x, x]);
+      for (const [nir, ours] of own) {
+        const v = get(ours);
+        if (!v) return refuse(where, `${ours} drawn from a distribution: NIR stores values; give a constant or a list`);
+        fields[nir] = arr(v);
+      }
+      if (shape !== 'CubaLI') fields.r = arr(Array(p.size).fill(1));
+      else fields.w_in = arr(Array(p.size).fill(1));
+      const init0 = shape === 'IF' ? get('v_reset') : get('v_leak');
+      const v0 = perNeuron(p.init.v, NaN, p.size);
+      if (p.init.I_syn || (p.init.v && !(v0 && init0 && v0.every((x, q) => x === init0[q])))) warn(where, `NIR has no initial values: the initial ${Object.keys(p.init).join(', ')} of ${p.name} are not in the file`);
+      nodes[p.name] = { type: shape, fields };
+      sizes.set(p.name, p.size);
+      return;
+    }
     const fields: Record<string, NirValue> = {};
     for (const [nir, ours] of [['tau_mem', 'tau_m'], ['tau_syn', 'tau_syn'], ['r', 'R_m'], ['v_leak', 'E_l'], ['v_threshold', 'V_th'], ['v_reset', 'V_reset']] as const) {
       const v = get(ours);
@@ -116,7 +204,9 @@ export function toNir(ir: ModelIR): NirExport {
     const nt = sizes.get(t.name);
     if (ns === undefined || nt === undefined) return;
     if (s.from !== 0 || s.to < ns - 1 || t.from !== 0 || t.to < nt - 1) return refuse(where, 'NIR connects whole nodes: connect whole populations');
-    if (c.target !== 'I_syn') return refuse(where, `NIR's CubaLIF is driven through its synaptic current: target ${c.target ?? '(none)'} cannot be said (use target: I_syn)`);
+    const tType = nodes[t.name]?.type;
+    const wants = tType === 'LIF' || tType === 'IF' || tType === 'LI' ? 'v' : 'I_syn';
+    if (tType !== 'Input' && c.target !== wants) return refuse(where, `NIR's ${tType} is driven through ${wants === 'v' ? 'its potential' : 'its synaptic current'}: target ${c.target ?? '(none)'} cannot be said (use target: ${wants})`);
     if (c.rule.kind !== 'all_to_all' && c.rule.kind !== 'one_to_one') return refuse(where, `NIR stores every weight: the ${c.rule.kind} rule is drawn when a run starts; write the weights as an all_to_all list`);
     const W = new Array(nt * ns).fill(0); // out × in, row j = target
     const wAt = (i: number, j: number, q: number) => (c.weight.kind === 'const' ? c.weight.value : c.weight.kind === 'list' ? c.weight.values[q] : NaN);
@@ -135,9 +225,11 @@ export function toNir(ir: ModelIR): NirExport {
   });
   const out = new Set<string>();
   for (const p of ir.probes) {
-    if (p.variable !== 'spikes') continue;
     for (const t of p.targets) {
-      if (!nodes[t.name] || nodes[t.name].type !== 'CubaLIF' || out.has(t.name)) continue;
+      const type = nodes[t.name]?.type;
+      if (!type || type === 'Input' || type === 'Linear' || type === 'Delay' || out.has(t.name)) continue;
+      // A spiking node's Output is its spikes, a leaky integrator's its potential.
+      if (p.variable !== (NON_SPIKING.has(type) ? 'v' : 'spikes')) continue;
       out.add(t.name);
       nodes[`${t.name}_out`] = { type: 'Output', fields: { shape: arr([sizes.get(t.name)!]) } };
       edges.push([t.name, `${t.name}_out`]);

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { nirToSnn, NirImportError, type NirGraph } from '../interop/nir';
+import { nirNeuronShape, nirToSnn, NirImportError, toNir, type NirGraph } from '../interop/nir';
 import { readNir, writeNir } from '../io/nir-file';
 import { Simulation } from '../sim-host/src/engine';
 import { irOf } from './helpers/model';
@@ -154,6 +154,37 @@ describe('NIR import: LIF, IF, LI and CubaLI nodes', () => {
       assert.ok(worst <= 1e-6, `${pop}: largest difference ${worst} V (peak ${peak} V)`);
       console.log(`  ${pop}: peak ${(peak * 1e3).toFixed(3)} mV, largest difference from the reference ${(worst * 1e9).toFixed(2)} nV`);
     }
+  });
+
+  it('export → import → export keeps the four node types and the graph; the re-imported model runs spike for spike; a model is recognised by what it computes, not its name', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swk-nirn-'));
+    const ir1 = irOf(nirToSnn(mixedGraph(), 'mixed.nir'), { at: 'mixed.snn' });
+    const e1 = toNir(ir1);
+    assert.ok(e1.ok, !e1.ok ? e1.refusals.map((r) => r.message).join('; ') : '');
+    const types = Object.fromEntries(Object.entries(e1.graph.nodes).map(([k, n]) => [k, n.type]));
+    assert.deepEqual([types.lif, types.iff, types.li, types.cli], ['LIF', 'IF', 'LI', 'CubaLI']);
+    assert.deepEqual(e1.graph.edges.filter(([x]) => ['lif', 'iff', 'li', 'cli'].includes(x)).map(([x, y]) => `${x}→${types[y]}`).sort(), ['cli→Output', 'iff→Linear', 'iff→Output', 'li→Output', 'lif→Linear', 'lif→Output'].sort());
+    const file = path.join(dir, 'again.nir');
+    await writeNir(file, e1.graph);
+    const ir2 = irOf(nirToSnn(await readNir(file), 'again.nir'), { at: 'again.snn' });
+    const e2 = toNir(ir2);
+    assert.ok(e2.ok);
+    assert.deepEqual(e2.graph.nodes, e1.graph.nodes);
+    assert.deepEqual([...e2.graph.edges].sort(), [...e1.graph.edges].sort());
+    const r1 = new Simulation(ir1).run();
+    const r2 = new Simulation(ir2).run();
+    for (const pop of ['lif', 'iff']) {
+      const [a1, a2] = [r1, r2].map((r) => r.spikes.find((x) => x.name === pop)!);
+      assert.ok(a1.steps.length > 0);
+      assert.deepEqual([Array.from(a2.steps), Array.from(a2.neurons)], [Array.from(a1.steps), Array.from(a1.neurons)], pop);
+    }
+    // The shape is what counts: renamed, the same equations are NIR's LIF; a changed leak is not.
+    const renamed = irOf(`neuron Mine {\n  parameters {\n    tau = 5 ms\n    v_leak = 0 mV\n    v_threshold = 1 mV\n    v_reset = 0 mV\n  }\n  state {\n    v: mV = v_leak\n  }\n  equations {\n    dv/dt = -(v - v_leak) / tau\n  }\n  spike when v > v_threshold\n  reset { v = v_reset }\n}\npopulation p = Mine[2]\nsimulate { dt: 0.1 ms; duration: 1 ms }\n`, { at: 'mine.snn' });
+    assert.equal(nirNeuronShape(renamed.models.Mine), 'LIF');
+    const leaky = irOf(`neuron Mine {\n  parameters {\n    tau = 5 ms\n    v_leak = 0 mV\n    v_threshold = 1 mV\n    v_reset = 0 mV\n  }\n  state {\n    v: mV = v_leak\n  }\n  equations {\n    dv/dt = (v_leak - 2*v) / tau\n  }\n  spike when v > v_threshold\n  reset { v = v_reset }\n}\npopulation p = Mine[2]\nsimulate { dt: 0.1 ms; duration: 1 ms }\n`, { at: 'mine.snn' });
+    assert.equal(nirNeuronShape(leaky.models.Mine), undefined);
+    const r = toNir(leaky);
+    assert.ok(!r.ok && /model Mine has no NIR node/.test(r.refusals[0].message));
   });
 
   it('bad input: a weight layer fed by a leaky integrator, a field of the wrong length — each named', () => {
