@@ -1,0 +1,43 @@
+// Every readout of a model, scored on a run: its data (data.ts), its cross-validated accuracy
+// (ridge.ts), the chance level (always answering the most frequent class) and the trials. The
+// result's types and text are protocol/readout.ts's.
+
+import type { ModelIR } from '../../../../protocol/ir';
+import type { ReadoutOutcome } from '../../../../protocol/readout';
+import type { RunResult } from '../../core/run';
+import { ReadoutError, readoutData } from './data';
+import { crossValidate } from './ridge';
+
+export const DEFAULT_FOLDS = 5;
+export const DEFAULT_ALPHA = 1.0;
+/** The largest cross-validation evaluated after a run (multiply-adds: one Gram or scatter matrix and a factorisation per fold; a few seconds). */
+export const MAX_READOUT_FLOPS = 4e9;
+
+/** The accuracy of always answering the most frequent class. */
+export function chanceLevel(labels: readonly number[], classes: number): number {
+  const counts = new Array<number>(classes).fill(0);
+  for (const y of labels) counts[y]++;
+  return labels.length ? Math.max(...counts) / labels.length : 0;
+}
+
+/** Scores every readout of `ir` on `run` (in the model's order); a readout that cannot be evaluated gives its error. */
+export function evaluateReadouts(ir: ModelIR, run: RunResult, o: { folds?: number } = {}): ReadoutOutcome[] {
+  const folds = o.folds ?? DEFAULT_FOLDS;
+  return ir.readouts.map((r): ReadoutOutcome => {
+    try {
+      const data = readoutData(ir, r.name, run);
+      const n = data.labels.length;
+      const d = data.features[0].length;
+      const cost = (n * d * Math.min(n, d)) / 2 + (folds * Math.min(n, d) ** 3) / 3;
+      if (cost > MAX_READOUT_FLOPS) {
+        throw new ReadoutError(`readout ${r.name}: ${n} windows × ${d} features need about ${cost.toExponential(1)} operations to cross-validate, over the ${MAX_READOUT_FLOPS.toExponential(0)} evaluated after a run: ${data.bins > 1 ? 'use a wider bin (or none), ' : ''}read a smaller population or give the task fewer windows`, { readout: r.name, task: data.task, population: data.population });
+      }
+      const f = Math.min(folds, n);
+      const cv = crossValidate(data.features, data.labels, data.classes.length, { alpha: r.alpha ?? DEFAULT_ALPHA, folds: f });
+      return { readout: r.name, task: data.task, metric: 'accuracy', value: cv.value, correct: cv.correct, trials: cv.trials, chance: chanceLevel(data.labels, data.classes.length), folds: f, classes: data.classes };
+    } catch (e) {
+      if (e instanceof ReadoutError) return { readout: r.name, error: e.message };
+      throw e;
+    }
+  });
+}
