@@ -121,6 +121,9 @@ function main(): void {
     svg = drawGraph(layout, names, graph.maxImportance, palette(r.tasks.length), describe, `Circuits of ${r.source}`, exportSubtitle(r));
     const wrap = el('div', 'graph-wrap', graphSection);
     wrap.append(svg);
+    // Shrinks to the panel's width, but not below 60 % of its size (a large network scrolls instead of going unreadable).
+    const natural = Number(svg.getAttribute('width'));
+    svg.style.minWidth = `${Math.round(Math.min(natural, Math.max(640, 0.6 * natural)))}px`;
     const details = el('p', 'details', graphSection);
     details.setAttribute('aria-live', 'polite');
     details.textContent = 'Focus or hover a component for its tasks and importance.';
