@@ -215,6 +215,17 @@ describe('the Circuits panel in Chromium', { skip, timeout: 120_000 }, () => {
     }
   });
 
+  it('Show: circuit components only hides the rest, says how many, and is kept in the state', async () => {
+    const page = await open();
+    assert.equal(await page.$$eval('.graph-wrap .node', (ns) => ns.length), 9, 'a small graph opens with every component');
+    await page.evaluate(`(() => { const s = document.querySelector('.show-select'); s.value = 'circuits'; s.dispatchEvent(new Event('change')); })()`);
+    await page.waitForFunction('document.querySelectorAll(".graph-wrap .node").length === 8');
+    assert.equal(await page.$$eval(node('pop:noise'), (ns) => ns.length), 0);
+    assert.match((await page.textContent('.circuits-section .note')) ?? '', /^1 population or group in no circuit is hidden/);
+    assert.equal(((await page.evaluate('window.__state')) as CircuitsPanelState).show, 'circuits');
+    await page.close();
+  });
+
   it('keeps its state and restores it after a reload; drops a malformed message', async () => {
     const page = await open();
     await page.focus(node('pop:side_b'));

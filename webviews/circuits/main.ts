@@ -12,9 +12,9 @@ import type { CircuitsPanelRequest, CircuitsResult } from '../../protocol/circui
 import { isCircuitsPanelState, isCircuitsShow, type CircuitsPanelState } from '../../protocol/circuits-panel';
 import { exportScale } from '../shared/export-frame';
 import { distinctColors, onThemeChange, readTheme } from '../shared/theme';
-import { button, hint, toolbar } from '../shared/toolbar';
+import { button, hint, select as selectBox, toolbar } from '../shared/toolbar';
 import { layoutGraph, type Layout } from './layout';
-import { componentHeader, componentRows, describeComponent, exportSubtitle, graphOf, PATCH_HEADER, patchRows, REUSE_HEADER, reuseRows, summaryLine, TASK_HEADER, taskRows } from './model';
+import { componentHeader, componentRows, defaultShow, describeComponent, exportSubtitle, graphOf, PATCH_HEADER, patchRows, REUSE_HEADER, reuseRows, summaryLine, TASK_HEADER, taskRows } from './model';
 import { nearestInDirection, type Direction } from './navigate';
 import { drawGraph, pngOf, svgFile, type Palette } from './svg';
 
@@ -86,6 +86,8 @@ function main(): void {
         .then((data) => api.postMessage({ type: 'export', format: 'png', data }))
         .catch((e: Error) => (status.textContent = `PNG export failed: ${e.message}`));
   };
+  const showSel = selectBox(controls, 'Components shown in the graph', [['all', 'All components'], ['circuits', 'Circuit components only']], 'all');
+  showSel.classList.add('show-select');
   button(controls, 'Export SVG…', 'Save the graph as a self-contained SVG file', () => exportPicture('svg'));
   button(controls, 'Export PNG…', 'Save the graph as a PNG image (2× or the screen’s scale)', () => exportPicture('png'));
   button(controls, 'Export JSON…', 'Save the whole result (the CLI’s --format json) as JSON', () => api.postMessage({ type: 'export', format: 'json' }), true);
@@ -114,7 +116,11 @@ function main(): void {
     if (r.cancelled) el('p', 'warning', content).textContent = 'The analysis was stopped before it finished: what follows is what it had found so far.';
 
     const graphSection = section(content, 'Network');
-    const graph = graphOf(r);
+    const show = state.show ?? defaultShow(r);
+    showSel.value = show;
+    const graph = graphOf(r, show);
+    const hidden = graphOf(r, 'all').nodes.length - graph.nodes.length;
+    if (hidden > 0) el('p', 'note', graphSection).textContent = `${hidden === 1 ? '1 population or group in no circuit is' : `${hidden.toLocaleString('en-US')} populations and groups in no circuit are`} hidden (“All components” draws them).`;
     layout = layoutGraph(graph);
     const names = r.tasks.map((t) => t.task);
     const describe = (id: string) => describeComponent(r, id);
@@ -203,6 +209,12 @@ function main(): void {
     if (state.selected) select(state.selected, details);
   };
 
+  showSel.addEventListener('change', () => {
+    if (!state) return;
+    state = { ...state, show: showSel.value === 'circuits' ? 'circuits' : 'all' };
+    api.setState(state);
+    render();
+  });
   window.addEventListener('message', (ev: MessageEvent) => {
     const m: unknown = ev.data;
     if (!isCircuitsShow(m)) {
