@@ -128,13 +128,14 @@ export function populationPlace(uri: string, text: string, name: string, prelude
 }
 
 /**
- * Where a circuit component is defined: a population's or a group's population, a projection's
- * connection (by its name, else the first `connect` from its source to its target).
+ * Where a circuit component is defined: a population's or a group's population (or input), a
+ * projection's connection (by its name, else the first `connect` from its source to its target).
  */
 export function componentPlace(uri: string, text: string, c: Pick<CircuitComponent, 'kind' | 'label' | 'population' | 'target'>, preludeDir?: string): Place | undefined {
   const ws = definitionsOf(uri, text, preludeDir);
   if (c.kind === 'projection') return ws.findConnection(uri, { name: c.label, source: c.population, ...(c.target !== undefined ? { target: c.target } : {}) });
-  return ws.findPopulation(uri, c.population);
+  // A component's "population" may be an input (spike sources are components too).
+  return ws.findPopulation(uri, c.population) ?? ws.findInput(uri, c.population);
 }
 
 /** The tasks a readout scores (a readout without `task:` scores the model's only task), in the model's order. */
