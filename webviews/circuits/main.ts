@@ -221,7 +221,10 @@ function main(): void {
       console.warn('spikeworks circuits panel: dropped a malformed message');
       return;
     }
-    state = { document: m.document, result: m.result };
+    // The same result again (a revived panel's `ready` is answered with it) or a new one: the view
+    // choice stays, and the focused component while the result still has it.
+    const keep = state?.selected !== undefined && m.result.components.some((c) => c.id === state?.selected) ? state.selected : undefined;
+    state = { document: m.document, result: m.result, ...(keep !== undefined ? { selected: keep } : {}), ...(state?.show ? { show: state.show } : {}) };
     api.setState(state);
     render();
   });
