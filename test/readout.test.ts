@@ -13,6 +13,7 @@ import {
 import type { RunResult } from '../sim-host/src/engine';
 import { runIR } from './examples/helpers';
 import { irOf } from './helpers/model';
+import { plantedReadoutText } from './helpers/readout-model';
 
 const PY = '/usr/bin/python3';
 const hasNumpy = fs.existsSync(PY) && spawnSync(PY, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
@@ -237,21 +238,8 @@ describe('readout core: the data of a run', () => {
 
   it('a model\'s readout scores 100 % on a run whose population answers each class differently', () => {
     // exc[0] fires in the "A" windows, exc[1] in the "B" windows (cue drives them one to one).
-    const times: string[] = [];
-    const idx: number[] = [];
-    for (let w = 0; w < 20; w++) for (const t of [20, 50, 80]) (times.push(`${w * 100 + t} ms`), idx.push(w % 2));
-    const text = (label: (w: number) => string) => `model planted_readout
-population exc = LIF[2]
-input cue = spike_array[2] { times: [${times.join(', ')}]; indices: [${idx.join(', ')}] }
-connect cue -> exc { rule: one_to_one; weight: 5 nA; target: I_syn }
-task t {
-  stimulus: cue
-${Array.from({ length: 20 }, (_, w) => `  window ${w * 100} ms .. ${(w + 1) * 100} ms: "${label(w)}"`).join('\n')}
-}
-readout r = ridge { from: exc; alpha: 0.5; bin: 50 ms; task: t }
-probe spikes(exc)
-simulate { dt: 0.1 ms; duration: 2 s; seed: 3 }
-`;
+    const text = (label: (w: number) => string) =>
+      plantedReadoutText({ head: 'model planted_readout\n', windows: 20, at: [20, 50, 80], label, readouts: 'readout r = ridge { from: exc; alpha: 0.5; bin: 50 ms; task: t }' }) + 'simulate { dt: 0.1 ms; duration: 2 s; seed: 3 }\n';
     const ir = irAt(text((w) => (w % 2 ? 'B' : 'A')));
     const run = runIR(ir);
     const [score] = evaluateReadouts(ir, run);

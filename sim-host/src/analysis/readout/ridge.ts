@@ -92,19 +92,25 @@ function checkRows(X: readonly Float64Array[], labels: readonly number[], classe
   return d;
 }
 
+/** The trials' mean and the trials minus it (copies). */
+function centred(X: readonly Float64Array[], d: number): { mean: Float64Array; rows: Float64Array[] } {
+  const mean = new Float64Array(d);
+  for (const x of X) for (let j = 0; j < d; j++) mean[j] += x[j];
+  for (let j = 0; j < d; j++) mean[j] /= X.length;
+  const rows = X.map((x) => {
+    const c = new Float64Array(d);
+    for (let j = 0; j < d; j++) c[j] = x[j] - mean[j];
+    return c;
+  });
+  return { mean, rows };
+}
+
 /** Fits one-vs-rest ridge (±1 targets) on `X` (trials of equal length) with regularisation `alpha`. */
 export function ridgeFit(X: readonly Float64Array[], labels: readonly number[], classes: number, alpha: number): RidgeModel {
   const d = checkRows(X, labels, classes);
   const m = X.length;
   const K = classes;
-  const mean = new Float64Array(d);
-  for (const x of X) for (let j = 0; j < d; j++) mean[j] += x[j];
-  for (let j = 0; j < d; j++) mean[j] /= m;
-  const Xc = X.map((x) => {
-    const c = new Float64Array(d);
-    for (let j = 0; j < d; j++) c[j] = x[j] - mean[j];
-    return c;
-  });
+  const { mean, rows: Xc } = centred(X, d);
   const Y = oneVsRest(labels, K);
   const weights = new Float64Array(d * K);
   if (d <= m) {
@@ -215,14 +221,7 @@ export function crossValidateScores(features: readonly Float64Array[], labels: r
   if (!(o.alpha >= 0)) throw new Error(`ridge: alpha must be ≥ 0 (got ${o.alpha})`);
   const bounds = foldBounds(n, o.folds);
   // Centre by the overall mean first: the per-fold corrections below are then small.
-  const mu = new Float64Array(d);
-  for (const x of features) for (let j = 0; j < d; j++) mu[j] += x[j];
-  for (let j = 0; j < d; j++) mu[j] /= n;
-  const X = features.map((x) => {
-    const c = new Float64Array(d);
-    for (let j = 0; j < d; j++) c[j] = x[j] - mu[j];
-    return c;
-  });
+  const X = centred(features, d).rows;
   const Y = oneVsRest(labels, K);
   const scores = new Float64Array(n * K);
   const maxTrain = Math.max(...bounds.map(([lo, hi]) => n - (hi - lo)));
