@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
 import type { ModelIR } from '../protocol/ir';
 import {
-  crossValidate, crossValidateScores, evaluateReadouts, foldBounds, isReadoutScore, readoutData, readoutLine, ReadoutError, ridgeFit, ridgeScores, argmax,
+  crossValidate, crossValidateScores, gram, evaluateReadouts, foldBounds, isReadoutScore, readoutData, readoutLine, ReadoutError, ridgeFit, ridgeScores, argmax,
 } from '../sim-host/src/analysis/readout';
 import type { RunResult } from '../sim-host/src/engine';
 import { runIR } from './examples/helpers';
@@ -169,6 +169,17 @@ describe('readout core: folds', () => {
     assert.throws(() => crossValidate([...X, new Float64Array(3)], [0, 1, 0, 1], 2, { alpha: 1, folds: 2 }), /trial 3 has 3 features, trial 0 has 2/);
     assert.throws(() => crossValidate(X, [0, 2, 0], 2, { alpha: 1, folds: 2 }), /label 2 of trial 1 is not a class index 0 … 1/);
     assert.throws(() => crossValidate(X, [0, 1, 0], 2, { alpha: -1, folds: 2 }), /alpha must be ≥ 0/);
+  });
+
+  it('the blocked Gram matrix equals the plain dot products for every size (blocks of 2 × 4 and their tails)', () => {
+    for (let n = 1; n <= 13; n++) {
+      const { X } = problem(40 + n, n, 7, 2);
+      const G = gram(X, 7);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        const want = X[i].reduce((s, v, q) => s + v * X[j][q], 0);
+        assert.ok(Math.abs(G[i * n + j] - want) <= 1e-12 * Math.abs(want) + 1e-12, `n ${n}: G[${i}][${j}] ${G[i * n + j]} vs ${want}`);
+      }
+    }
   });
 
   it('alpha 0 still solves a rank-deficient problem (silent features)', () => {
