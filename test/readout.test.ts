@@ -290,6 +290,16 @@ describe('readout core: bad input', () => {
   it('an ONNX readout says it arrives with ONNX support, never a silent score', () => fails(BASE('readout r = onnx { file: "clf.onnx"; from: exc; task: t }'), /ONNX readout: ONNX readouts are not evaluated yet; they arrive with ONNX support/, { readout: 'r' }));
   it('a window past the end of the run', () => fails(BASE('readout r = ridge { from: exc; task: t }'), /window 4 of task t \(300 ms \.\. 400 ms\) ends after the run \(350 ms, which stopped early\)/, { task: 't', window: 3 }, { ...run, stepsDone: 350 }));
   it('bins that cut windows of different lengths into different numbers of bins', () => fails(BASE('readout r = ridge { from: exc; bin: 50 ms; task: t }', 'task t { stimulus: cue\n  window 0 ms .. 100 ms: "A"\n  window 100 ms .. 150 ms: "B"\n  window 200 ms .. 300 ms: "A"\n  window 300 ms .. 400 ms: "B"\n}'), /into different numbers of bins \(window 1: 2, window 2: 1\)/, { task: 't', window: 1 }));
+  it('data over the bounds: too many counts (before any is made), too many operations', () => {
+    const big = irAt(BASE('readout r = ridge { from: exc; bin: 1 ms; task: t }').replace('population exc = LIF[2]', 'population exc = LIF[100000]'));
+    const [o] = evaluateReadouts(big, fakeRun([{ name: 'exc', size: 100000, spikes: [] }], 400));
+    assert.ok('error' in o);
+    assert.match(o.error, /^readout r \(in readout_model\.snn\): 4 windows × 100000 neurons of exc × 100 bins are 4\.00e\+7 values, over the 2\.5e\+7 a readout holds: use a wider bin \(or none\), read a smaller population or give the task fewer windows$/);
+    const [p] = evaluateReadouts(irAt(BASE('readout r = ridge { from: exc; bin: 10 ms; task: t }')), run, { maxFlops: 100 });
+    assert.ok('error' in p);
+    assert.match(p.error, /^readout r \(in readout_model\.snn\): 4 windows × 20 features need about 2\.7e\+2 operations to cross-validate, over the 1e\+2 evaluated after a run: use a wider bin/);
+  });
+
   it('no task named and several in the model', () => fails(BASE('readout r = ridge { from: exc }', 'task t { stimulus: cue; window 0 ms .. 100 ms: "A" }\ntask u { stimulus: cue; window 0 ms .. 100 ms: "B" }'), /names no task, and the model has 2 \(t, u\): add task: <name>/, { readout: 'r' }));
   it('one class only', () => fails(BASE('readout r = ridge { from: exc; task: t }', 'task t { stimulus: cue\n  window 0 ms .. 100 ms: "A"\n  window 100 ms .. 200 ms: "A"\n}'), /every window of task t has the label "A"; a readout needs at least two classes/, { task: 't' }));
 });
