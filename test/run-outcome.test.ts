@@ -77,6 +77,8 @@ describe('run progress and ends in the extension (outcome.ts)', () => {
     const out = await startRun(ir, { backend: 'wasm' }, undefined, distWorker).result;
     assert.ok(out.readouts, 'the worker adds the readouts');
     assert.deepEqual(out.readouts, evaluateReadouts(ir, new Simulation(ir, {}).run()));
+    const skipped = await startRun(ir, { backend: 'wasm', readouts: false }, undefined, distWorker).result;
+    assert.equal(skipped.readouts, undefined, 'readouts: false (sweeps, Describe Neurons) skips them');
     const report = readoutReport('m.snn', out)!;
     assert.deepEqual(report.panel, ['side 100.0 % (chance 50.0 %)', 'other: not evaluated']);
     assert.equal(report.notice, 'm.snn: readout side 100.0 % correct (chance 50.0 %, 10 windows of t); 1 readout not evaluated (see the Spikeworks output)');
