@@ -37,7 +37,7 @@ export interface RunOptions {
   buildProgress?: boolean;
   /**
    * Score the model's readouts on the run before answering (RunOutput.readouts); default true.
-   * A sweep, which reads only rates, passes false.
+   * Commands that read something else of the run (a sweep's rates, Describe Neurons) pass false.
    */
   readouts?: boolean;
 }
