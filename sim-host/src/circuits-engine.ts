@@ -3,7 +3,11 @@
 // under its own masks (connections cut, populations' spikes replaced). Nothing is re-planned or
 // recompiled between runs.
 import type { ModelIR } from '../../protocol/ir';
-import type { CircuitEngine, EngineIntervention } from './analysis/circuits/evaluate';
+import type { CircuitsResult, Intervention } from '../../protocol/circuits';
+import { modelComponents, type ComponentSet } from './analysis/circuits/components';
+import { discoverCircuits, type DiscoverOptions, type Measurer } from './analysis/circuits/discover';
+import { Evaluator, type CircuitEngine, type EngineIntervention } from './analysis/circuits/evaluate';
+import { frozenAccuracy, retrainedAccuracy } from './analysis/circuits/metric';
 import { Simulation, type EngineOptions, type RunResult, type SpikeIntervention } from './engine';
 
 export class SimulationEngine implements CircuitEngine {
@@ -36,4 +40,24 @@ export class SimulationEngine implements CircuitEngine {
     };
     return this.sim.run({}, spikeX);
   }
+}
+
+/** Circuit discovery in this thread: one engine, the readout accuracy as the metric. */
+export function localMeasurer(ir: ModelIR, components: ComponentSet, options: { intervention: Intervention; seed: number; retrain?: boolean } & EngineOptions): Measurer & { evaluator: Evaluator } {
+  const engine = new SimulationEngine(ir, { ...options, seed: options.seed });
+  const evaluator = new Evaluator(ir, engine, options.retrain ? retrainedAccuracy : frozenAccuracy, components, options);
+  return {
+    evaluator,
+    measure: async (conds) => conds.map((c) => evaluator.measure(c)),
+    chance: async () => evaluator.chance(),
+    synapses: async () => ir.connections.map((_, k) => engine.synapses(k)),
+  };
+}
+
+/** Circuits of `ir` in this thread (tests, small models); the CLI and the extension use startCircuits. */
+export async function circuitsInProcess(ir: ModelIR, options: DiscoverOptions & EngineOptions = {}): Promise<CircuitsResult> {
+  const components = modelComponents(ir, { split: options.split });
+  const seed = options.seed ?? ir.simulate.seed;
+  const m = localMeasurer(ir, components, { ...options, intervention: options.intervention ?? 'silence', seed });
+  return discoverCircuits(ir, m, { ...options, seed }, components);
 }
