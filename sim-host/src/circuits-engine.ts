@@ -43,14 +43,16 @@ export class SimulationEngine implements CircuitEngine {
 }
 
 /** Circuit discovery in this thread: one engine, the readout accuracy as the metric. */
-export function localMeasurer(ir: ModelIR, components: ComponentSet, options: { intervention: Intervention; seed: number; retrain?: boolean } & EngineOptions): Measurer & { evaluator: Evaluator } {
+export function localMeasurer(ir: ModelIR, components: ComponentSet, options: { intervention: Intervention; seed: number; retrain?: boolean } & EngineOptions): Measurer & { evaluator: Evaluator; engine: SimulationEngine } {
   const engine = new SimulationEngine(ir, { ...options, seed: options.seed });
   const evaluator = new Evaluator(ir, engine, options.retrain ? retrainedAccuracy : frozenAccuracy, components, options);
   return {
     evaluator,
+    engine,
     measure: async (conds) => conds.map((c) => evaluator.measure(c)),
     chance: async () => evaluator.chance(),
     synapses: async () => ir.connections.map((_, k) => engine.synapses(k)),
+    runs: () => evaluator.runs,
   };
 }
 

@@ -37,12 +37,19 @@ export interface Measurer {
   chance(): Promise<Record<string, number>>;
   /** Synapses per connection (ir.connections order), for the projections' sizes. */
   synapses(): Promise<number[]>;
+  /** Runs of the network made so far (reference runs included); absent: the conditions measured. */
+  runs?(): number;
 }
 
 export const DEFAULT_THRESHOLD = 0.05;
 export const DEFAULT_CONTROL_DRAWS = 10;
 
-export class CircuitsError extends Error {}
+/** Bad input to circuit discovery; `where`: the model item it is about (for a file:line:column). */
+export class CircuitsError extends Error {
+  constructor(message: string, readonly where?: { kind: 'task' | 'readout'; name: string }) {
+    super(message);
+  }
+}
 
 /** The tasks to analyse, or a CircuitsError saying why there are none. */
 export function tasksToAnalyse(ir: ModelIR, task?: string): TaskInfo[] {
@@ -54,10 +61,10 @@ export function tasksToAnalyse(ir: ModelIR, task?: string): TaskInfo[] {
       throw new CircuitsError(`no task '${task}' in the model${near ? ` (did you mean '${near}'?)` : names.length ? ` (tasks: ${names.join(', ')})` : ''}`);
     }
     const mine = all.filter((t) => t.task === task);
-    if (!mine.length) throw new CircuitsError(`task '${task}' has no readout: add \`readout r = ridge { from: <population>; task: ${task} }\``);
+    if (!mine.length) throw new CircuitsError(`task '${task}' has no readout: add \`readout r = ridge { from: <population>; task: ${task} }\``, { kind: 'task', name: task });
     return mine;
   }
-  if (!all.length) throw new CircuitsError(ir.tasks.length ? `no task has a readout: add \`readout r = ridge { from: <population>; task: ${ir.tasks[0].name} }\`` : 'the model has no task with a readout: circuit discovery measures a readout\'s accuracy on a task');
+  if (!all.length) throw new CircuitsError(ir.tasks.length ? `no task has a readout: add \`readout r = ridge { from: <population>; task: ${ir.tasks[0].name} }\`` : 'the model has no task with a readout: circuit discovery measures a readout\'s accuracy on a task', ir.tasks.length ? { kind: 'task', name: ir.tasks[0].name } : undefined);
   return all;
 }
 
@@ -114,11 +121,12 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
       return undefined;
     }
     const out = await m.measure(conds);
-    runs += conds.length;
-    done += conds.length;
+    runs += out.length;
+    done += out.length;
     options.onProgress?.(done, total, label);
-    if (options.shouldStop?.()) cancelled = true;
-    return out;
+    // A measurer stopped part-way answers fewer conditions: the batch is incomplete, the analysis ends.
+    if (out.length < conds.length || options.shouldStop?.()) cancelled = true;
+    return out.length < conds.length ? undefined : out;
   };
   const chance = await m.chance();
   const synapses = await m.synapses();
@@ -129,7 +137,7 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
     intervention, threshold, seed,
     components: set.all.map(({ id, kind, label, population, target, range, size }) => ({ id, kind, label, population, ...(target !== undefined ? { target } : {}), ...(range ? { range } : {}), size })),
     edges: set.edges, tasks: circuits, reuse, patches,
-    runs, seconds: (performance.now() - t0) / 1000, cancelled,
+    runs: m.runs?.() ?? runs, seconds: (performance.now() - t0) / 1000, cancelled,
   });
   if (!cleanM) return result([]);
 

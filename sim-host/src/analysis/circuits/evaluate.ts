@@ -59,10 +59,11 @@ export interface TaskInfo {
   stimuli: string[];
 }
 
-/** The tasks circuit discovery can score: those a readout reads (a readout names its task, or the model has one). */
+/** The tasks circuit discovery can score: those a ridge readout reads (a readout names its task, or the model has one). */
 export function readoutTasks(ir: ModelIR): TaskInfo[] {
   const out: TaskInfo[] = [];
   for (const r of ir.readouts) {
+    if (r.kind !== 'ridge') continue; // ONNX readouts are not scored yet (analysis/readout)
     const taskName = r.task ?? (ir.tasks.length === 1 ? ir.tasks[0].name : undefined);
     const task = ir.tasks.find((t) => t.name === taskName);
     if (!task) continue;
