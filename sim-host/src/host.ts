@@ -185,21 +185,23 @@ export function startCircuits(ir: ModelIR, options: CircuitsOptions, onProgress?
   let rejectIt: (e: Error) => void = () => {};
   let ended = false;
   const workers: Worker[] = [];
-  // Per worker: the pending request's resolver and its runs done (for progress between batches).
-  const pending = new Map<Worker, { resolve: (m: FromWorker) => void; done: number }>();
+  // Per worker: the pending request's resolver.
+  const pending = new Map<Worker, (m: FromWorker) => void>();
   const failed = new Promise<never>((_, reject) => (rejectIt = reject));
   failed.catch(() => {});
   const ask = (w: Worker, msg: ToWorker) => new Promise<FromWorker>((resolve) => {
-    pending.set(w, { resolve, done: 0 });
+    pending.set(w, resolve);
     w.postMessage(msg);
   });
   let batchBase = 0;
   let batchTotal = 0;
   let label: string | undefined;
   let lastTotal = 0;
+  // Runs done in the current batch, per worker (kept until the batch ends: progress never goes back).
+  const batchDone = new Map<Worker, number>();
   const report = () => {
     let inFlight = 0;
-    for (const p of pending.values()) inFlight += p.done;
+    for (const d of batchDone.values()) inFlight += d;
     onProgress?.(Math.min(batchBase + inFlight, lastTotal || batchBase + inFlight), lastTotal || batchBase + batchTotal, label);
   };
   for (let k = 0; k < count; k++) {
@@ -207,15 +209,14 @@ export function startCircuits(ir: ModelIR, options: CircuitsOptions, onProgress?
     workers.push(w);
     w.on('message', (m: FromWorker) => {
       if (m.type === 'progress') {
-        const p = pending.get(w);
-        if (p) p.done = m.done;
+        batchDone.set(w, m.done);
         return report();
       }
       if (m.type === 'refused') return rejectIt(new RunRefused(m.message, m.code));
       if (m.type === 'failed') return rejectIt(new Error(m.message));
       const p = pending.get(w);
       pending.delete(w);
-      p?.resolve(m);
+      p?.(m);
     });
     w.on('error', (e) => rejectIt(e));
     w.on('exit', (code) => {
@@ -231,6 +232,7 @@ export function startCircuits(ir: ModelIR, options: CircuitsOptions, onProgress?
     synapses: async () => ((await Promise.race([init, failed]))[0] as Extract<FromWorker, { type: 'circuits-ready' }>).synapses,
     measure: async (conditions) => {
       batchTotal = conditions.length;
+      batchDone.clear();
       // Contiguous shares, as even as they can be.
       const shares = workers.map((_, k) => conditions.slice(Math.floor((k * conditions.length) / workers.length), Math.floor(((k + 1) * conditions.length) / workers.length)));
       const answers = await Promise.race([Promise.all(workers.map((w, k) => (shares[k].length ? ask(w, { type: 'circuits-measure', id: nextId++, conditions: shares[k] }) : Promise.resolve(undefined)))), failed]);
@@ -243,6 +245,7 @@ export function startCircuits(ir: ModelIR, options: CircuitsOptions, onProgress?
         if (got.length < shares[k].length) break;
       }
       batchBase += values.length;
+      batchDone.clear();
       return values;
     },
   };
