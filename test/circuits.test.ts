@@ -164,6 +164,47 @@ describe('circuits: the planted two-task network', () => {
   });
 });
 
+describe('circuits: components', () => {
+  it('populations and inputs, groups where the model slices a population (or a fixed split), one projection per connection, edges, the search order', () => {
+    const ir = irOf(`model comps
+input src = poisson[10] { rate: 10 Hz }
+population p = LIF[30]
+population q = LIF[8]
+population r = LIF[4]
+connect src -> p[0..9] { rule: one_to_one; weight: 1 nA; target: I_syn }
+connect named: p[10..29] -> q { rule: all_to_all; weight: 1 nA; target: I_syn }
+connect q -> r { rule: all_to_all; weight: 1 nA; target: I_syn }
+readout ro = ridge { from: r; task: t }
+task t { stimulus: src
+  window 0 ms .. 50 ms: A
+  window 50 ms .. 100 ms: B }
+simulate { dt: 0.1 ms; duration: 100 ms }
+`, { at: '.scratch/comps.snn' });
+    const set = modelComponents(ir);
+    assert.deepEqual(set.all.map((c) => c.id), ['group:p[0..9]', 'group:p[10..29]', 'pop:q', 'pop:r', 'pop:src', 'proj:src->p[0..9]', 'proj:named', 'proj:q->r']);
+    assert.deepEqual(set.byId.get('group:p[10..29]')!.range, [10, 30]);
+    assert.equal(set.byId.get('pop:r')!.readoutOnly, true);
+    assert.deepEqual(set.searchable.map((c) => c.id).includes('pop:r'), false);
+    assert.deepEqual(set.edges, [
+      { from: 'pop:src', to: 'group:p[0..9]', projection: 'proj:src->p[0..9]' },
+      { from: 'group:p[10..29]', to: 'pop:q', projection: 'proj:named' },
+      { from: 'pop:q', to: 'pop:r', projection: 'proj:q->r' },
+    ]);
+    // From the readout backwards; p[0..9] and src have no path to r and are left out.
+    assert.deepEqual(searchOrder(set, 'r').map((c) => c.id), ['proj:q->r', 'pop:q', 'proj:named', 'group:p[10..29]']);
+    const split = modelComponents(ir, { split: 2 });
+    assert.deepEqual(split.all.filter((c) => c.population === 'q' && c.kind !== 'projection').map((c) => c.id), ['group:q[0..3]', 'group:q[4..7]']);
+    assert.deepEqual(split.all.filter((c) => c.population === 'p' && c.kind !== 'projection').map((c) => c.label), ['p[0..9]', 'p[10..14]', 'p[15..29]']);
+    assert.deepEqual(split.all.filter((c) => c.population === 'r' && c.kind !== 'projection').map((c) => c.id), ['pop:r'], 'a readout population is never split');
+  });
+
+  it('another planted instance (other labels, fewer modules) is recovered too', async () => {
+    const ir = irOf(plantedCircuitsText({ seed: 11, windows: 30, modules: 5 }).text, { at: '.scratch/planted_11.snn' });
+    const r = await circuitsInProcess(ir, { seed: 2 });
+    for (const t of r.tasks) assert.ok(f1(t.components, PLANTED_CIRCUITS[t.task]) >= 0.9, `${t.task}: ${t.components.join(', ')}`);
+  });
+});
+
 describe('circuits: the greedy search agrees with an exhaustive search on a tiny instance', () => {
   it('the smallest set of components that keeps task_a\'s accuracy (every subset tried) is the greedy circuit', async () => {
     const ir = irOf(plantedCircuitsText({ windows: 10, modules: 0 }).text, { at: '.scratch/tiny_circuits.snn' });

@@ -19,6 +19,8 @@
 // random set of as many components as a circuit then often misses it (the control). They reach
 // no readout, so the search drops them without a run.
 
+import { Rng } from '../../core/rng';
+
 export interface PlantedCircuitsOptions {
   /** Windows (trials) per task. Default 40. */
   windows?: number;
@@ -36,18 +38,6 @@ export interface PlantedCircuits {
   /** The components that do nothing for either task. */
   distractors: string[];
   labels: Record<string, string[]>;
-}
-
-/** mulberry32: the generator's own small PRNG (labels only). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Half L, half R, shuffled. */
@@ -72,8 +62,15 @@ export function plantedCircuitsText(options: PlantedCircuitsOptions = {}): Plant
   const ms = options.windowMs ?? 40;
   const seed = options.seed ?? 3;
   const modules = options.modules ?? 30;
-  const rand = prng(seed);
-  const labels = { task_a: balancedLabels(n, rand), task_b: balancedLabels(n, rand) };
+  // Labels drawn with the engine's Philox (stream 0, unused by runs), counter (draw, task, 0, 0).
+  const rng = new Rng(seed);
+  let task = 0;
+  let draw = 0;
+  const rand = () => rng.uniform(draw++, task, 0, 0);
+  const task_a = balancedLabels(n, rand);
+  task++;
+  draw = 0;
+  const labels = { task_a, task_b: balancedLabels(n, rand) };
   const offsets = [2, 7, 12].filter((o) => o < ms - 2);
   const cue = (name: string, ls: string[]) => {
     const times: string[] = [];
