@@ -1,5 +1,6 @@
 // Messages between a simulation host (CLI, extension) and the simulation worker
 // (sim-host/src/worker.ts). Plain data; typed arrays are transferred, not copied.
+import type { ReadoutOutcome } from './readout';
 import type { ModelIR } from './ir';
 import type { TargetReport } from './target-report';
 import type { Intervention } from './circuits';
@@ -35,6 +36,11 @@ export interface RunOptions {
    * with `phase: 'build'` (see FromWorker); hosts that do not ask get only run progress.
    */
   buildProgress?: boolean;
+  /**
+   * Score the model's readouts on the run before answering (RunOutput.readouts); default true.
+   * A sweep, which reads only rates, passes false.
+   */
+  readouts?: boolean;
 }
 
 /** host → worker */
@@ -162,6 +168,11 @@ export interface RunOutput {
   backend?: string;
   /** Why the run is not on the backend asked for (no adapter, unsupported feature). */
   backendNote?: string;
+  /**
+   * The model's readouts scored on the run (sim-host/src/analysis/readout), in the model's order,
+   * computed by the worker before it answers; absent when the model has none (or `readouts: false`).
+   */
+  readouts?: ReadoutOutcome[];
 }
 
 /** New samples of one probed variable: samples `from`, `from + 1`, … (layout as TraceData.data). */

@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Notifier, type MessageWindow, type ProgressStep } from '../extension/src/notify';
-import { buildProgressMessage, runEnd } from '../extension/src/simulation/outcome';
+import { buildProgressMessage, readoutReport, runEnd } from '../extension/src/simulation/outcome';
+import { evaluateReadouts } from '../sim-host/src/analysis/readout';
+import { startRun } from '../sim-host/src/host';
+import { distWorker, ensureBuilt } from './helpers/build';
 import type { ModelIR } from '../protocol/ir';
 import { Simulation } from '../sim-host/src/engine';
 import { irOf as lowerText } from './helpers/model';
@@ -62,5 +65,40 @@ describe('run progress and ends in the extension (outcome.ts)', () => {
     assert.deepEqual(runEnd({ cancelled: true }), { status: 'cancelled' });
     assert.deepEqual(runEnd({ cancelled: false }), { status: 'done' });
     assert.deepEqual(runEnd({ cancelled: false, error: 'GPU device lost', stopReason: 'device-lost' }), { status: 'failed', message: 'GPU device lost', notice: 'error' });
+  });
+
+  it('readouts: the worker scores them before it answers (as in process), the notice and the raster header say them as plain text', async () => {
+    const times: string[] = [];
+    const idx: number[] = [];
+    for (let w = 0; w < 10; w++) for (const t of [20, 60]) (times.push(`${w * 100 + t} ms`), idx.push(w % 2));
+    const ir = irOf(`population exc = LIF[2]
+population inh = LIF[1]
+input cue = spike_array[2] { times: [${times.join(', ')}]; indices: [${idx.join(', ')}] }
+connect cue -> exc { rule: one_to_one; weight: 5 nA; target: I_syn }
+task t {
+  stimulus: cue
+${Array.from({ length: 10 }, (_, w) => `  window ${w * 100} ms .. ${(w + 1) * 100} ms: "${w % 2 ? 'right' : 'left'}"`).join('\n')}
+}
+readout side = ridge { from: exc; task: t }
+readout other = ridge { from: inh; task: t }
+probe spikes(exc)
+simulate { dt: 0.1 ms; duration: 1 s; seed: 4 }
+`);
+    ensureBuilt();
+    const out = await startRun(ir, { backend: 'wasm' }, undefined, distWorker).result;
+    assert.ok(out.readouts, 'the worker adds the readouts');
+    assert.deepEqual(out.readouts, evaluateReadouts(ir, new Simulation(ir, {}).run()));
+    const report = readoutReport('m.snn', out)!;
+    assert.deepEqual(report.panel, ['side 100.0 % (chance 50.0 %)', 'other: not evaluated']);
+    assert.equal(report.notice, 'm.snn: readout side 100.0 % correct (chance 50.0 %, 10 windows of t); 1 readout not evaluated (see the Spikeworks output)');
+    assert.match(report.log[1], /^m\.snn: not evaluated: readout other \(in run-outcome\.snn\) reads the spikes of inh, which are not recorded/);
+    assert.equal(readoutReport('m.snn', { readouts: undefined }), undefined, 'no readouts, no report');
+    // through the one notification path: plain text
+    const shown: string[] = [];
+    const window = { showInformationMessage: async (m: string) => void shown.push(m) } as unknown as MessageWindow;
+    await new Notifier(window).info(`Spikeworks: ${report.notice}`);
+    assert.equal(shown.length, 1);
+    assert.doesNotMatch(shown[0], LINK);
+    assert.match(shown[0], /readout side 100\.0 % correct/);
   });
 });

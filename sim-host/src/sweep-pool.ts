@@ -77,7 +77,7 @@ export function startSweep(ir: ModelIR, spec: SweepSpec, runs: SweepRun[], opts:
       const entry = { handle: undefined as unknown as RunHandle, frac: 0 };
       entry.handle = startRun(
         applyRun(ir, spec, run),
-        { seed: run.seed, duration: opts.duration, memoryLimit: opts.runMemoryLimit, baseDir: opts.baseDir, readRoots: opts.readRoots, backend: opts.backend, progressEveryMs: 200 },
+        { seed: run.seed, duration: opts.duration, memoryLimit: opts.runMemoryLimit, baseDir: opts.baseDir, readRoots: opts.readRoots, backend: opts.backend, progressEveryMs: 200, readouts: false },
         (done, total, _spikes, _delta, build) => {
           if (build) return;
           entry.frac = total ? done / total : 0;

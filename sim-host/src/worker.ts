@@ -6,7 +6,8 @@ import type { AtomSet } from './analysis/describe/atoms';
 import { describeUnits } from './analysis/describe/describe';
 import { modelComponents } from './analysis/circuits/components';
 import { localMeasurer } from './circuits-engine';
-import { ReadoutError } from './analysis/readout/index';
+import { evaluateReadouts, ReadoutError } from './analysis/readout/index';
+import type { ModelIR } from '../../protocol/ir';
 import { emulationText } from './emulation-text';
 import { targetReport } from './target-report';
 import { emulateOnTarget, PlanError, runOnBackend, Simulation, type EngineOptions, type RunResult } from './engine';
@@ -144,16 +145,31 @@ export function handle(msg: ToWorker, port: Port): void {
   if (choice !== 'wasm') {
     // WebGPU, or auto: asynchronous (sim-host/src/core/select.ts).
     runOnBackend(msg.ir, options, choice, cb).then(
-      (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note }, port),
+      (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note, ...readoutsOf(msg.ir, r.result, msg.options.readouts) }, port),
       (e) => fail(e, port),
     );
     return;
   }
   try {
     const sim = new Simulation(msg.ir, options);
-    done({ ...toOutput(sim.run(cb)), backend: 'wasm' }, port);
+    const r = sim.run(cb);
+    done({ ...toOutput(r), backend: 'wasm', ...readoutsOf(msg.ir, r, msg.options.readouts) }, port);
   } catch (e) {
     fail(e, port);
+  }
+}
+
+/**
+ * The model's readouts scored on the run, here in the worker so that no host thread waits on
+ * them (bounded: sim-host/src/analysis/readout/evaluate.ts). A failure of the analysis itself
+ * becomes each readout's error; the run's results are kept.
+ */
+export function readoutsOf(ir: ModelIR, r: RunResult, wanted = true): Pick<RunOutput, 'readouts'> {
+  if (!wanted || ir.readouts.length === 0) return {};
+  try {
+    return { readouts: evaluateReadouts(ir, r) };
+  } catch (e) {
+    return { readouts: ir.readouts.map((x) => ({ readout: x.name, error: `the readout could not be evaluated (internal error: ${(e as Error).message})` })) };
   }
 }
 

@@ -168,7 +168,7 @@ export class Panels implements vscode.Disposable {
     });
     const samples = r.allSamples().map((c) => ({ ...c, data: c.data.slice() }));
     if (samples.length) p.post({ type: 'samples', runId, chunks: samples });
-    p.post({ type: 'status', runId, status: r.status, stepsDone: r.stepsDone, message: r.message });
+    p.post({ type: 'status', runId, status: r.status, stepsDone: r.stepsDone, message: r.message, ...(r.readouts ? { readouts: r.readouts } : {}) });
     const cursor = this.cursors.get(p.document);
     if (cursor !== undefined) p.post({ type: 'cursor', time: cursor });
     if (p.kind === 'traces') this.sendPrevious(p, runId, true);
