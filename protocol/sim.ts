@@ -3,6 +3,7 @@
 import type { ReadoutOutcome } from './readout';
 import type { ModelIR } from './ir';
 import type { TargetReport } from './target-report';
+import type { Intervention } from './circuits';
 
 export interface RunOptions {
   seed?: number;
@@ -72,7 +73,33 @@ export type ToWorker =
       options: { seed?: number };
       /** Int32Array over a SharedArrayBuffer: the host sets [0] = 1 to stop the analysis. */
       cancel: SharedArrayBuffer;
+    }
+  | {
+      /**
+       * Circuit discovery (sim-host/src/analysis/circuits): this worker plans and compiles the
+       * model once and keeps it for the `circuits-measure` requests that follow; answered by
+       * `circuits-ready`. One of a pool (sim-host/src/host.ts startCircuits).
+       */
+      type: 'circuits-init';
+      ir: ModelIR;
+      options: { intervention: Intervention; seed: number; retrain?: boolean; split?: number; baseDir?: string; readRoots?: string[] };
+      /** Int32Array over a SharedArrayBuffer: the host sets [0] = 1 to stop between runs. */
+      cancel: SharedArrayBuffer;
+    }
+  | {
+      /** Runs of the network under these conditions, answered by `progress` (phase 'circuits': runs done) and `circuits-measured` (fewer values when cancelled). */
+      type: 'circuits-measure';
+      id: number;
+      conditions: CircuitCondition[];
     };
+
+/** One run of circuit discovery (the analysis's Condition, plain data; protocol/ does not import the analysis). */
+export interface CircuitCondition {
+  removed: string[];
+  task?: string;
+  only?: string;
+  patch?: { components: string[]; from: string };
+}
 
 /** The atom set of a Describe Neurons request (the analysis's AtomSet, plain data; protocol/ does not import the analysis). */
 export interface DescribeAtoms {
@@ -173,11 +200,15 @@ export interface ProgressDelta {
  * `phase` (or 'run') `done` and `total` are steps.
  */
 export type FromWorker =
-  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run' | 'describe'; label?: string }
+  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run' | 'describe' | 'circuits'; label?: string }
   | { type: 'done'; output: RunOutput }
   /** The Target Report of an `emulate` request: as plain text (sim-host/src/emulation-text.ts, the CLI's) and as plain data for the panel (sim-host/src/target-report.ts). */
   | { type: 'emulated'; text: string; report: TargetReport }
   /** The result of a `describe` request (the analysis's DescribeResult, plain data). */
   | { type: 'described'; result: unknown }
+  /** A circuits worker is ready: chance level per readout, synapses per connection. */
+  | { type: 'circuits-ready'; chance: Record<string, number>; synapses: number[] }
+  /** Every task's metric (by readout) per condition of a `circuits-measure` request, in order; `runs`: runs made so far by this worker. */
+  | { type: 'circuits-measured'; id: number; values: Record<string, number>[]; runs: number }
   | { type: 'refused'; message: string; code: string }
   | { type: 'failed'; message: string };

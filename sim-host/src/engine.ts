@@ -35,9 +35,10 @@ export type { Backend } from './core/backend';
 export { readRunFiles, type NodeFileOptions } from './node-files';
 export { NoAdapter, WebGPUSimulation } from './webgpu/backend';
 export { getGpu, newGpu, SWIFTSHADER_ICD, type Gpu } from './webgpu/device';
+export { compilationCount, type SpikeIntervention } from './wasm/simulation';
 
 /** Options of a run on Node: the plan's, where its files are, and WASM code generation. */
-export type EngineOptions = PlanOptions & NodeFileOptions & CompileOptions;
+export type EngineOptions = PlanOptions & NodeFileOptions & CompileOptions & { resettable?: boolean };
 
 /**
  * The WASM simulation of wasm/simulation.ts, its files read first on Node (unless opts.files

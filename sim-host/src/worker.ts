@@ -4,7 +4,9 @@
 import type { FromWorker, PopulationShape, PopulationSpikes, ProgressDelta, RunOutput, ToWorker, TraceDelta } from '../../protocol/sim';
 import type { AtomSet } from './analysis/describe/atoms';
 import { describeUnits } from './analysis/describe/describe';
-import { evaluateReadouts } from './analysis/readout/evaluate';
+import { modelComponents } from './analysis/circuits/components';
+import { localMeasurer } from './circuits-engine';
+import { evaluateReadouts, ReadoutError } from './analysis/readout/index';
 import type { ModelIR } from '../../protocol/ir';
 import { emulationText } from './emulation-text';
 import { targetReport } from './target-report';
@@ -67,7 +69,36 @@ export class DeltaTracker {
   }
 }
 
+/** This worker's circuit discovery state: one engine (one plan, one module) for every measure request. */
+let circuits: { evaluator: ReturnType<typeof localMeasurer>['evaluator']; stop: Int32Array } | undefined;
+
 export function handle(msg: ToWorker, port: Port): void {
+  if (msg.type === 'circuits-init') {
+    try {
+      const o = msg.options;
+      const m = localMeasurer(msg.ir, modelComponents(msg.ir, { split: o.split }), { intervention: o.intervention, seed: o.seed, retrain: o.retrain, baseDir: o.baseDir, readRoots: o.readRoots });
+      circuits = { evaluator: m.evaluator, stop: new Int32Array(msg.cancel) };
+      port.postMessage({ type: 'circuits-ready', chance: m.evaluator.chance(), synapses: msg.ir.connections.map((_, k) => m.engine.synapses(k)) });
+    } catch (e) {
+      fail(e, port);
+    }
+    return;
+  }
+  if (msg.type === 'circuits-measure') {
+    try {
+      if (!circuits) throw new Error('circuits-measure before circuits-init');
+      const values: Record<string, number>[] = [];
+      for (const c of msg.conditions) {
+        if (Atomics.load(circuits.stop, 0) !== 0) break;
+        values.push(circuits.evaluator.measure(c));
+        port.postMessage({ type: 'progress', phase: 'circuits', done: values.length, total: msg.conditions.length, spikes: 0 });
+      }
+      port.postMessage({ type: 'circuits-measured', id: msg.id, values, runs: circuits.evaluator.runs });
+    } catch (e) {
+      fail(e, port);
+    }
+    return;
+  }
   if (msg.type === 'describe') {
     const stop = new Int32Array(msg.cancel);
     try {
@@ -148,6 +179,7 @@ function done(output: RunOutput, port: Port): void {
 
 function fail(e: unknown, port: Port): void {
   if (e instanceof PlanError) port.postMessage({ type: 'refused', message: e.message, code: e.code });
+  else if (e instanceof ReadoutError) port.postMessage({ type: 'refused', message: e.message, code: 'readout' });
   else port.postMessage({ type: 'failed', message: (e as Error).stack ?? String(e) });
 }
 
