@@ -117,7 +117,7 @@ function checkSfq(cx: Checker, items: readonly A.Item[]): void {
       if (ratio < 1 - 1e-9) {
         cx.err(at, `target ${name}: the clock period ${fmtSeconds(1 / clock)} is longer than the model's dt ${fmtSeconds(dt)}; the chip needs at least one clock per step: raise clock to at least ${+(1 / dt / 1e9).toPrecision(4)} GHz or lengthen dt`, 'target-limit');
       } else if (Math.abs(ratio - Math.round(ratio)) > 1e-6 * ratio) {
-        cx.warn(at, `target ${name}: dt is ${+ratio.toPrecision(6)} clock periods; the emulation runs ${Math.round(ratio)} ticks per step (make dt a whole number of clock periods)`, 'target-limit');
+        cx.warn(at, `target ${name}: dt is ${+ratio.toPrecision(6)} clock periods; the emulation runs ${Math.round(ratio)} tick(s) per step (make dt a whole number of clock periods)`, 'target-limit');
       }
     }
     const p50Prop = prop('bias_p50');

@@ -9,7 +9,7 @@ import type { ModelIR } from '../../../../protocol/ir';
 import type { TargetReport } from '../../../../protocol/target-report';
 import type { SfqProgram } from './convert';
 import type { SfqActivity } from './emulate';
-import { BIAS_FRACTION, JUNCTIONS, PHI0, SWITCHINGS, fmtJ, fmtW } from './params';
+import { BIAS_FRACTION, JUNCTIONS, PHI0, SFQ_STREAM, SWITCHINGS, fmtJ, fmtW } from './params';
 
 export interface SfqResources {
   clock_hz: number;
@@ -113,12 +113,12 @@ export function sfqTargetJson(prog: SfqProgram, res: SfqResources, seed: number)
     format: 'spikeworks-target/1', target: 'sfq', dt: prog.dt, seed,
     clock_hz: p.clock, ticks_per_step: prog.ticks, i_c: p.i_c, phi0: PHI0,
     bias_curve: { kind: 'logistic', bias_p50: p.bias_p50, bias_width: p.bias_width, bias_step: p.bias_step },
-    streams: { pass: 12, leak: 13 },
+    streams: SFQ_STREAM,
     switchings_per_event: SWITCHINGS,
     static_w: res.static_w, cryo_overhead: p.cryo_overhead,
     populations: prog.pops.map((sp) => (sp.kind === 'neuron'
-      ? { name: sp.name, size: sp.size, threshold: sp.threshold, quantum: sp.quantum, leak: sp.leak, c0: Array.from(sp.c0) }
-      : { name: sp.name, size: sp.size, kind: 'source' })),
+      ? { name: sp.name, index: sp.index, size: sp.size, threshold: sp.threshold, quantum: sp.quantum, leak: sp.leak, c0: Array.from(sp.c0) }
+      : { name: sp.name, index: sp.index, size: sp.size, kind: 'source' })),
     connections: prog.projs.map((pr) => ({
       name: pr.name, index: pr.index, source: prog.pops[pr.source].name, target: prog.pops[pr.target].name, source_range: pr.src, target_range: pr.tgt,
       rowptr: Array.from(pr.rowptr), col: Array.from(pr.col), prob: Array.from(pr.prob), sign: Array.from(pr.sign), bias: Array.from(pr.bias),
