@@ -1,6 +1,7 @@
 // An emulated run's report as plain text (`spikeworks emulate`, the extension's Target Report):
 // fidelity, resources, energy, quantisation steps, approximations.
 import type { Emulation } from './engine';
+import { fmtS } from './targets/sfq/params';
 import { sfqText } from './targets/sfq/report';
 
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(2)} %`);
@@ -8,7 +9,7 @@ const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(2)} %
 /** The report as the CLI prints it and the extension's Target Report shows it. */
 export function emulationText(em: Emulation): string {
   const l: string[] = [];
-  l.push(`${em.target.name} = ${em.target.kind}: emulated ${em.target.kind === 'sfq' ? 'pulse by pulse' : 'bit-accurately'} (${em.target.backend}), seed ${em.emulated.seed}, ${(em.emulated.stepsDone * em.emulated.dt).toFixed(3)} s simulated`);
+  l.push(`${em.target.name} = ${em.target.kind}: emulated ${em.target.kind === 'sfq' ? 'pulse by pulse' : 'bit-accurately'} (${em.target.backend}), seed ${em.emulated.seed}, ${em.target.kind === 'sfq' ? fmtS(em.emulated.stepsDone * em.emulated.dt) : `${(em.emulated.stepsDone * em.emulated.dt).toFixed(3)} s`} simulated`);
   l.push('fidelity against the float run (same seed):');
   l.push(`  ${'population'.padEnd(12)} ${'float Hz'.padStart(9)} ${'chip Hz'.padStart(9)} ${'rate err'.padStart(9)} ${'count r'.padStart(8)} ${'van Rossum'.padStart(10)}`);
   for (const f of em.fidelity) l.push(`  ${f.population.padEnd(12)} ${f.rate_float_hz.toFixed(3).padStart(9)} ${f.rate_target_hz.toFixed(3).padStart(9)} ${pct(f.rate_error).padStart(9)} ${(f.count_correlation === null ? '-' : f.count_correlation.toFixed(3)).padStart(8)} ${f.van_rossum.toFixed(3).padStart(10)}`);

@@ -230,6 +230,7 @@ export function convertPlanSfq(plan: Plan, p: SfqParams): SfqProgram {
   steps.push({ where: 'clock', what: `dt · clock → ${ticks} clock tick(s) per step`, ideal: plan.dt * p.clock, used: ticks, error: rel(ticks, plan.dt * p.clock) });
   if (!exact) approximations.push(`dt is ${+(plan.dt * p.clock).toPrecision(6)} clock periods; the emulation runs ${ticks} ticks per step (clock ${+(ticks / plan.dt).toPrecision(6)} Hz)`);
   if (ticks > 1) approximations.push(`${ticks} clock ticks per step: a neuron that fires more than once within a step is recorded once at that step (the energy counts every pulse)`);
+  approximations.push('the float run it is compared with is the model\'s expected-value (mean-field) network: there a pulse adds |w| of a quantum to V every time; on the chip it adds a whole quantum with probability |w|, so rates differ where the network relies on the fluctuations (rate errors are not errors of the chip)');
   const z = new Int32Array(0);
   const pops = plan.pops.map((pp): SfqPop => (pp.kind === 'neuron' ? convertPop(plan, pp, p, ticks, steps, approximations) : { name: pp.name, index: pp.index, kind: 'source', size: pp.size, threshold: 0, quantum: 1, leak: 0, c0: z }));
   const projs = plan.projs.map((pr) => convertProj(plan, pr, pops, p, ticks, steps, approximations));

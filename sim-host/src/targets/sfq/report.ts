@@ -144,7 +144,8 @@ export function sfqReportResources(r: SfqResources): TargetReport['resources'] {
 export function sfqText(r: SfqResources, e: SfqEnergy | undefined): string[] {
   const l = [`resources: ${r.neurons} neurons, ${r.inputs} inputs, ${r.synapses} synapses; ${r.notes.join('; ')}`];
   if (e) {
-    l.push(`energy per inference (${e.inferences} inference(s)): ${fmtJ(e.j_per_inference)} on the chip (${e.switchings} junction switchings × I_c·Φ0 = ${fmtJ(e.dynamic_j)}, static ${fmtJ(e.static_j)} in all), ${fmtJ(e.j_per_inference_cooled)} with the cryocooler (× ${1 + e.cryo_overhead})`);
+    const n = e.inferences;
+    l.push(`energy per inference (${n} in the run): ${fmtJ(e.j_per_inference)} on the chip (junction switchings ${fmtJ(e.dynamic_j / n)} + static bias ${fmtJ(e.static_j / n)}), ${fmtJ(e.j_per_inference_cooled)} with the cryocooler (× ${1 + e.cryo_overhead}); the whole run: ${e.switchings} switchings × I_c·Φ0 = ${fmtJ(e.dynamic_j)}, static ${fmtJ(e.static_j)}`);
   }
   return l;
 }
