@@ -6,10 +6,12 @@
 // cores is held against the block's `cores`. A neurons_per_core above Loihi's 1,024
 // compartments is an error on that property. The emulation (`spikeworks emulate`) counts the
 // drawn synapses exactly. A `spinnaker2` block: at most 256 neurons per core, and its `cores`.
-// An `sfq` block: a clock period no longer than dt, a 50 %-pass bias below I_c.
+// An `sfq` block: a clock period no longer than dt, a 50 %-pass bias below I_c, and without a
+// `threshold` (the model in flux quanta) constant weights of at most one quantum.
 import type * as A from '../ast';
 import { expectedCoreUse, LOIHI_LIMITS, SPINNAKER_NEURONS_PER_CORE, type CorePair } from '../../../protocol/loihi2';
 import { SFQ_DEFAULT } from '../../../protocol/sfq';
+import { isDimensionless } from '../units';
 import type { Checker } from './context';
 import { fmtCount } from './util';
 
@@ -100,6 +102,17 @@ function checkSpinnaker(cx: Checker, items: readonly A.Item[]): void {
  */
 function checkSfq(cx: Checker, items: readonly A.Item[]): void {
   const blocks = items.filter((i): i is A.BlockDef => i.kind === 'target' && i.type?.name === 'sfq');
+  const inQuanta = blocks.find((b) => !b.props.some((p) => p.key.name === 'threshold'));
+  if (inQuanta) {
+    // The model is read in flux quanta: a constant weight is a pass probability, at most 1.
+    for (const it of items) {
+      if (it.kind !== 'connect') continue;
+      const wp = it.props.find((p) => p.key.name === 'weight');
+      const ty = wp ? cx.typeOf(wp.value) : undefined;
+      if (!wp || !ty || typeof ty.value !== 'number' || !(ty.dim === null || isDimensionless(ty.dim)) || Math.abs(ty.value) <= 1) continue;
+      cx.warn(wp.value, `target ${inQuanta.name?.name ?? 'sfq'} reads the model in flux quanta: a weight is the probability that a synapse passes a pulse (negative: it removes a quantum), so |w| ≤ 1, not ${+Math.abs(ty.value).toPrecision(4)}; lower the weight or give the target a threshold`, 'target-limit');
+    }
+  }
   for (const b of blocks) {
     const prop = (k: string) => b.props.find((p) => p.key.name === k);
     const num = (k: string) => {
