@@ -24,6 +24,7 @@ import { mapSpinnaker, SPINNAKER_ENERGY, spinnakerTargetJson, type SpinResources
 import type { QuantStep } from './targets/loihi2/convert';
 import { getGpu, type Gpu } from './webgpu/device';
 import { approximateConductance, type ConductanceApproximation } from './targets/approximate';
+import { emulateSfqTarget, type SfqEmulation } from './targets/sfq/target';
 
 export { estimateMemory, type EstimateOptions, type MemoryEstimate } from './core/estimate';
 export type { InputFile } from './core/input-files';
@@ -72,9 +73,9 @@ export interface Emulation {
   emulated: RunResult;
   fidelity: PopFidelity[];
   /** Loihi: cores, axons, synapse bits per core; SpiNNaker: cores, delay extensions, real-time slow-down. */
-  resources: { kind: 'loihi2'; loihi: Resources } | { kind: 'spinnaker2'; spinnaker: SpinResources };
+  resources: { kind: 'loihi2'; loihi: Resources } | { kind: 'spinnaker2'; spinnaker: SpinResources } | SfqEmulation['resources'];
   violations: { where: string; message: string }[];
-  energy: EnergyEstimate | { source: string };
+  energy: EnergyEstimate | { source: string } | SfqEmulation['energy'];
   quantisation: QuantStep[];
   approximations: string[];
   /** target.json (protocol/targets.md). */
@@ -89,7 +90,8 @@ export interface Emulation {
 export function emulateOnTarget(ir: ModelIR, opts: EngineOptions, targetName: string): Emulation {
   const t = ir.targets.find((x) => x.name === targetName);
   if (!t) throw new PlanError(`the model has no target named ${targetName}${ir.targets.length ? ` (it has ${ir.targets.map((x) => x.name).join(', ')})` : ''}`, 'input');
-  if (t.kind !== 'loihi2' && t.kind !== 'spinnaker2') throw new PlanError(`target ${t.name}: ${t.kind} is not emulated yet (loihi2 and spinnaker2 are)`, 'unsupported');
+  if (t.kind === 'sfq') return emulateSfqTarget(ir, withNodeFiles(ir, opts), t, (plan) => new WasmSimulation({ plan }, opts).run());
+  if (t.kind !== 'loihi2' && t.kind !== 'spinnaker2') throw new PlanError(`target ${t.name}: ${t.kind} is not emulated yet (loihi2, spinnaker2 and sfq are)`, 'unsupported');
   const bits = t.kind === 'loihi2' ? 8 : 16;
   if (t.settings.weight_bits !== undefined && t.settings.weight_bits !== bits) throw new PlanError(`target ${t.name}: weight_bits ${t.settings.weight_bits}: the ${t.kind} emulation uses ${bits}-bit weights (weight_bits: ${bits})`, 'unsupported');
   const cannot = (m: ModelIR) => (t.kind === 'loihi2' ? loihiCannotRun(m) : lifCannotRun(m, 'SpiNNaker'));
