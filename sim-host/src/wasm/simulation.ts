@@ -174,7 +174,12 @@ export class Simulation {
     return new Float32Array(this.memory.buffer, pr.weightOffset, pr.synapses).slice();
   }
 
-  run(cb: RunCallbacks = {}): RunResult {
+  /**
+   * Steps the plan. `afterUpdate(t)`: called after each step's update, before its spikes are
+   * recorded and delivered (a hardware target's per-step effects on the spike lists and the
+   * weights the delivery reads: targets/memristor/step.ts); none in an ordinary run.
+   */
+  run(cb: RunCallbacks = {}, afterUpdate?: (t: number) => void): RunResult {
     const plan = this.plan;
     const buf = this.memory.buffer;
     const mem32 = new Int32Array(buf);
@@ -233,6 +238,7 @@ export class Simulation {
           }
           mem32[p.countOffset >> 2] = n;
         }
+        if (afterUpdate) afterUpdate(t);
         // The step's spikes must fit in what is left for recording, else stop before them.
         let stepSpikes = 0;
         for (let k = 0; k < plan.pops.length; k++) if (recorded[k]) stepSpikes += mem32[plan.pops[k].countOffset >> 2];
