@@ -38,6 +38,20 @@ const contexts = [
     target: 'node20',
     external: ['vscode', 'h5wasm', 'h5wasm/node'],
   }),
+  // h5wasm (HDF5 for NIR files, io/nir-file.ts) as one ES module beside the bundles: the extension
+  // and the CLI load it lazily, only when a NIR file is read or written, and need no node_modules.
+  await esbuild.context({
+    ...common,
+    entryPoints: { h5wasm: 'node_modules/h5wasm/dist/node/hdf5_hl.js' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    sourcemap: false,
+    logLevel: 'warning',
+  }),
   // The web extension (package.json `browser`): runs in a Web Worker extension host.
   await esbuild.context({
     ...common,

@@ -81,7 +81,7 @@ const CORE = `${ENGINE}/core`;
 const BACKENDS = [`${ENGINE}/wasm`, `${ENGINE}/webgpu`, `${ENGINE}/targets`];
 /** Parameter sweeps: pure like core (spec, estimate, results), over core and protocol only. */
 const SWEEP = `${ENGINE}/sweep`;
-/** Analyses of results (Describe Neurons): pure, over core and protocol only; never a backend. */
+/** Analyses of results (Describe Neurons, readouts): pure, over core and protocol only; never a backend. */
 const ANALYSIS = `${ENGINE}/analysis`;
 /** Top-level harnesses that may reach into any area (they test or measure it). */
 const HARNESS = ['test', 'bench', 'scripts'];
@@ -207,6 +207,10 @@ describe('architecture: the import rules', () => {
       'test/t.ts': ['extension/src/x.ts'],
       'sim-host/src/sweep/s.ts': ['sim-host/src/core/plan.ts', 'protocol/ir.ts', 'node:os', 'sim-host/src/host.ts'],
       'sim-host/src/host.ts': [],
+      'sim-host/src/analysis/readout/r.ts': ['sim-host/src/core/run.ts', 'protocol/ir.ts', 'sim-host/src/analysis/readout/d.ts', 'node:fs', 'sim-host/src/engine.ts'],
+      'sim-host/src/analysis/readout/d.ts': [],
+      'sim-host/src/core/run.ts': [],
+      'sim-host/src/engine.ts': [],
       'interop/brian2.ts': ['protocol/ir.ts', 'language-server/src/lower.ts', 'node:fs'],
       'language-server/src/lower.ts': [],
     });
@@ -225,6 +229,8 @@ describe('architecture: the import rules', () => {
     has(/^language-server imports the engine .*: language-server\/src\/x\.ts imports 'sim-host\/src\/core\/plan\.ts'/);
     has(/^sweep\/ imports outside .*: sim-host\/src\/sweep\/s\.ts imports 'node:os'/);
     has(/^sweep\/ imports outside .*: sim-host\/src\/sweep\/s\.ts imports 'sim-host\/src\/host\.ts'/);
+    has(/^analysis\/ imports outside .*: sim-host\/src\/analysis\/readout\/r\.ts imports 'node:fs'/);
+    has(/^analysis\/ imports outside .*: sim-host\/src\/analysis\/readout\/r\.ts imports 'sim-host\/src\/engine\.ts'/);
     has(/^import upwards into extension\/: cli\/src\/run\.ts imports 'extension\/src\/x\.ts'/);
     has(/^interop\/ imports outside .*: interop\/brian2\.ts imports 'language-server\/src\/lower\.ts'/);
     has(/^interop\/ imports outside .*: interop\/brian2\.ts imports 'node:fs'/);
@@ -237,6 +243,7 @@ describe('architecture: the import rules', () => {
     not(/core\/a\.ts imports 'protocol\/ir\.ts'/);
     not(/sweep\/s\.ts imports 'sim-host\/src\/core\/plan\.ts'/);
     not(/interop\/brian2\.ts imports 'protocol\/ir\.ts'/);
+    not(/readout\/r\.ts imports '(sim-host\/src\/core\/run|protocol\/ir|sim-host\/src\/analysis\/readout\/d)\.ts'/);
   });
 
   it('the checker reads the imports of a source as written', () => {

@@ -2,14 +2,17 @@
 // the imported CUBA LIF network runs spike for spike as the original; Debian's python3-h5py reads
 // our file as the reference layout (and writes the old-layout fixture without v_reset that we
 // import); a file that is not HDF5, a truncated one, an unknown node type and a cycle without a
-// neuron are refused with a message naming the file or the node.
+// neuron are refused with a message naming the file or the node; the bundles carry h5wasm
+// (dist/h5wasm.mjs) so the CLI and the extension read NIR with no node_modules; the extension's
+// Export/Import NIR commands locate refusals at their line.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { readNir, writeNir } from '../cli/src/nir';
+import { MAX_NIR_BYTES, readNir, writeNir } from '../io/nir-file';
+import { nirGraphOf, snnOfNir } from '../extension/src/nir';
 import { nirToSnn, NirImportError, toNir, type NirGraph } from '../interop/nir';
 import { Simulation } from '../sim-host/src/engine';
 import { distCli, ensureBuilt, repoRoot } from './helpers/build';
@@ -89,6 +92,58 @@ describe('NIR export and import', () => {
     assert.equal(lif.status, 1);
     assert.match(lif.stderr, /warning: NIR has no refractory period/);
     assert.match(lif.stderr, /error: a current_step input cannot be said in NIR/);
+  });
+
+  it('the bundles need no node_modules: dist/cli.js beside dist/h5wasm.mjs, copied out of the repository, exports and imports NIR', () => {
+    ensureBuilt();
+    const dir = tmp();
+    const dist = path.join(dir, 'dist');
+    fs.mkdirSync(dist);
+    for (const f of ['cli.js', 'h5wasm.mjs']) fs.copyFileSync(path.join(repoRoot, 'dist', f), path.join(dist, f));
+    fs.cpSync(path.join(repoRoot, 'dist', 'prelude'), path.join(dist, 'prelude'), { recursive: true });
+    fs.copyFileSync(path.join(repoRoot, FILE), path.join(dir, 'm.snn'));
+    const run = (args: string[]) => spawnSync(process.execPath, [path.join(dist, 'cli.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
+    const ex = run(['nir', 'export', 'm.snn', '--out', 'm.nir']);
+    assert.equal(ex.status, 0, ex.stderr);
+    assert.match(ex.stderr, /wrote m\.nir: 12 nodes, 13 edges/);
+    const im = run(['nir', 'import', 'm.nir', '--out', 'back.snn']);
+    assert.equal(im.status, 0, im.stderr);
+    assert.match(fs.readFileSync(path.join(dir, 'back.snn'), 'utf8'), /population a = LIF\[30\]/);
+    // Without the bundled module (and no package to fall back on) the message says what is missing.
+    fs.rmSync(path.join(dist, 'h5wasm.mjs'));
+    const none = run(['nir', 'import', 'm.nir', '--out', 'x.snn']);
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /NIR files need h5wasm/);
+  });
+
+  it("the extension's commands: export refusals at their line and column, warnings kept, import as .snn text or the reason", async () => {
+    const distDir = path.join(repoRoot, 'dist');
+    const uri = (f: string) => `file://${path.join(repoRoot, f)}`;
+    const ok = nirGraphOf(uri(FILE), fs.readFileSync(path.join(repoRoot, FILE), 'utf8'), distDir, { trusted: false });
+    assert.ok(ok.graph);
+    sameGraph(graphOf(FILE), ok.graph);
+    assert.ok(ok.warnings.some((w) => /^10:1: NIR's Input node has no spikes/.test(w)), ok.warnings.join('\n'));
+    const lifText = fs.readFileSync(path.join(repoRoot, 'test/engine/lif_step.snn'), 'utf8');
+    const bad = nirGraphOf(uri('test/engine/lif_step.snn'), lifText, distDir, { trusted: false });
+    assert.equal(bad.graph, undefined);
+    const line = lifText.split('\n').findIndex((l) => /current_step/.test(l)) + 1;
+    assert.ok(bad.errors.some((e) => e.startsWith(`${line}:`) && /a current_step input cannot be said in NIR/.test(e)), bad.errors.join('\n'));
+    const broken = nirGraphOf(uri('x.snn'), 'population p = LIF[3] { tau_m = 5 mV }\n', distDir, { trusted: false });
+    assert.equal(broken.graph, undefined);
+    assert.match(broken.errors[0], /^1:1: /);
+    const dir = tmp();
+    await writeNir(path.join(dir, 'a.nir'), graphOf(FILE));
+    const text = await snnOfNir(path.join(dir, 'a.nir'));
+    assert.ok('text' in text && /connect in_a: drive -> a \{/.test(text.text), JSON.stringify(text).slice(0, 300));
+    fs.writeFileSync(path.join(dir, 'junk.nir'), 'junk');
+    const junk = await snnOfNir(path.join(dir, 'junk.nir'));
+    assert.ok('error' in junk && /junk\.nir: not an HDF5 file/.test(junk.error));
+    // A file over the bound is refused before h5wasm sees it (a sparse file: no disk used).
+    const big = path.join(dir, 'big.nir');
+    fs.writeFileSync(big, '\x89HDF\r\n\x1a\n');
+    fs.truncateSync(big, MAX_NIR_BYTES + 1);
+    const huge = await snnOfNir(big);
+    assert.ok('error' in huge && /big\.nir is 256 MiB; NIR files over 256 MiB are not read/.test(huge.error), JSON.stringify(huge));
   });
 
   it('bad input: not HDF5, truncated, unknown node type, a cycle without a neuron — each named', async () => {

@@ -9,6 +9,8 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { registerNewModel } from './new-model';
+import { registerNirCommands } from './nir-commands';
+import { Notifier } from './notify';
 import { registerSimulation } from './simulation/commands';
 
 let client: LanguageClient | undefined;
@@ -19,6 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Simulation commands and panels first: they work (and panels revive) even if the server fails.
   registerSimulation(context, log);
   registerNewModel(context, log);
+  registerNirCommands(context, log, new Notifier(vscode.window));
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

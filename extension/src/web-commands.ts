@@ -13,6 +13,8 @@ export const RUN_COMMANDS = [
   'spikeworks.runSweep',
   'spikeworks.emulateOnTarget',
   'spikeworks.describeNeurons',
+  'spikeworks.exportNir',
+  'spikeworks.importNir',
   'spikeworks.showRaster',
   'spikeworks.showTraces',
 ];

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { examplesDir } from './helpers';
-import { cvCorrect, runLiquid, type LiquidRun, type Variant } from './lsm_model';
+import { crossValidate } from '../../sim-host/src/analysis/readout';
+import { runLiquid, type LiquidRun, type Variant } from './lsm_model';
 
 const SEEDS = [1, 2, 3];
 const TASK = { duration: 30, classes: 8, jitter: 0.03 };
@@ -24,7 +25,7 @@ describe('examples/lsm_astro_stdp.snn, supercritical start', () => {
     let correct = 0;
     let trials = 0;
     for (const r of runs.get(v)!) {
-      const cv = cvCorrect(r.X, r.y, 5, 10, TASK.classes);
+      const cv = crossValidate(r.X, r.y, TASK.classes, { alpha: 10, folds: 5 });
       correct += cv.correct;
       trials += cv.trials;
     }

@@ -109,10 +109,10 @@ export function branchingFactor(sim: Simulation, r: RunResult, pops: string[], f
 }
 
 /** Liquid state per trial: exc spike counts in `nb` sub-bins of the trial. */
-export function states(r: RunResult, pop: string, trials: number, first: number, nb = 4): number[][] {
+export function states(r: RunResult, pop: string, trials: number, first: number, nb = 4): Float64Array[] {
   const sp = spikesOf(r, pop)!;
   const n = sizeOf(r, pop)!;
-  const X = Array.from({ length: trials }, () => new Array(n * nb).fill(0));
+  const X = Array.from({ length: trials }, () => new Float64Array(n * nb));
   for (let k = 0; k < sp.steps.length; k++) {
     const t = sp.steps[k] * r.dt;
     const tr = Math.floor(t / TRIAL) - first;
@@ -123,54 +123,7 @@ export function states(r: RunResult, pop: string, trials: number, first: number,
   return X;
 }
 
-/** Ridge classifier (dual form, one-vs-rest over `classes` labels): accuracy on test trials. */
-export function ridgeAccuracy(Xtr: number[][], ytr: number[], Xte: number[][], yte: number[], alpha: number, classes: number): number {
-  const CLASSES = classes;
-  const m = Xtr.length;
-  const d = Xtr[0].length;
-  const mean = new Array(d).fill(0);
-  for (const x of Xtr) for (let j = 0; j < d; j++) mean[j] += x[j] / m;
-  const c = (x: number[]) => x.map((v, j) => v - mean[j]);
-  const A = Xtr.map(c);
-  const B = Xte.map(c);
-  const K = A.map((x) => A.map((y) => x.reduce((s, v, j) => s + v * y[j], 0)));
-  for (let i = 0; i < m; i++) K[i][i] += alpha;
-  const Y = ytr.map((y) => Array.from({ length: CLASSES }, (_, k) => (k === y ? 1 : -1)));
-  // solve K C = Y (Gaussian elimination)
-  const M = K.map((row, i) => [...row, ...Y[i]]);
-  for (let i = 0; i < m; i++) {
-    let p = i;
-    for (let r = i + 1; r < m; r++) if (Math.abs(M[r][i]) > Math.abs(M[p][i])) p = r;
-    [M[i], M[p]] = [M[p], M[i]];
-    for (let r = 0; r < m; r++) if (r !== i) {
-      const f = M[r][i] / M[i][i];
-      if (f) for (let j = i; j < m + CLASSES; j++) M[r][j] -= f * M[i][j];
-    }
-  }
-  const C = M.map((row, i) => row.slice(m).map((v) => v / M[i][i]));
-  let ok = 0;
-  B.forEach((x, t) => {
-    const kx = A.map((y) => x.reduce((s, v, j) => s + v * y[j], 0));
-    const score = Array.from({ length: CLASSES }, (_, k) => kx.reduce((s, v, i) => s + v * C[i][k], 0));
-    if (score.indexOf(Math.max(...score)) === yte[t]) ok++;
-  });
-  return ok / B.length;
-}
-
 export type { ModelIR };
-
-/** k-fold cross-validated ridge accuracy (contiguous folds): correct predictions and trials. */
-export function cvCorrect(X: number[][], y: number[], folds: number, alpha: number, classes: number): { correct: number; trials: number } {
-  let correct = 0;
-  for (let f = 0; f < folds; f++) {
-    const lo = Math.floor((f * X.length) / folds);
-    const hi = Math.floor(((f + 1) * X.length) / folds);
-    const tr = X.flatMap((_, k) => (k < lo || k >= hi ? [k] : []));
-    const acc = ridgeAccuracy(tr.map((k) => X[k]), tr.map((k) => y[k]), X.slice(lo, hi), y.slice(lo, hi), alpha, classes);
-    correct += Math.round(acc * (hi - lo));
-  }
-  return { correct, trials: X.length };
-}
 
 export type Variant = 'astrocyte' | 'plain STDP' | 'fixed weights';
 
@@ -201,7 +154,7 @@ export interface LiquidRun {
   /** Mean exc rate over the last 10 s (Hz). */
   rate: number;
   /** Liquid states (exc counts in 4 bins) and labels of the trials of the second half. */
-  X: number[][];
+  X: Float64Array[];
   y: number[];
 }
 

@@ -77,6 +77,16 @@ export function filesAwaitingTrust(loaded: LoadResult, modelDir: string): string
  * The folders a run may read data files from: the workspace folders, or — with no folder open —
  * the model's own folder.
  */
+/**
+ * Where items of the model are written (1-based line and column), for messages about the IR
+ * (exporters' refusals, a panel's "reveal"): `text` is the editor's, possibly unsaved.
+ */
+export function locateItems(uri: string, text: string, items: readonly { kind: string; name?: string; index?: number }[], preludeDir?: string): ({ line: number; column: number } | undefined)[] {
+  const ws = new ModelWorkspace(optionsFor({ trusted: false }, preludeDir));
+  ws.setText(uri, text);
+  return items.map((it) => ws.locateItem(uri, it));
+}
+
 export function readRootsFor(workspaceFolders: readonly string[], modelPath: string): string[] {
   return workspaceFolders.length ? [...workspaceFolders] : [path.dirname(modelPath)];
 }
