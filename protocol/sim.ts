@@ -34,6 +34,13 @@ export interface RunOptions {
    * with `phase: 'build'` (see FromWorker); hosts that do not ask get only run progress.
    */
   buildProgress?: boolean;
+  /**
+   * Run on the model's memristor target of this name (crossbar-mapped weights, faults, read
+   * noise: sim-host/src/targets/memristor) instead of on the float weights. A fault sweep's runs.
+   */
+  target?: string;
+  /** Also score the run (RunOutput.metric): the first readout's cross-validated accuracy, or the mean rate of a model without readouts. */
+  metric?: boolean;
 }
 
 /** host → worker */
@@ -135,6 +142,17 @@ export interface RunOutput {
   backend?: string;
   /** Why the run is not on the backend asked for (no adapter, unsupported feature). */
   backendNote?: string;
+  /** RunOptions.metric: what was measured (`accuracy` of readout NAME, or `mean rate (Hz)`), its value, or why none. */
+  metric?: RunMetric;
+}
+
+export interface RunMetric {
+  name: string;
+  /** NaN when it could not be measured (`error` says why). */
+  value: number;
+  error?: string;
+  /** A fault sweep's run: the readout retrained (cross-validated) on the faulty run, beside `value` (trained fault-free). */
+  retrained?: number;
 }
 
 /** New samples of one probed variable: samples `from`, `from + 1`, … (layout as TraceData.data). */

@@ -6,7 +6,8 @@ import type { AtomSet } from './analysis/describe/atoms';
 import { describeUnits } from './analysis/describe/describe';
 import { emulationText } from './emulation-text';
 import { targetReport } from './target-report';
-import { emulateOnTarget, PlanError, runOnBackend, Simulation, type EngineOptions, type RunResult } from './engine';
+import { emulateOnTarget, PlanError, runOnBackend, runOnCrossbar, Simulation, type EngineOptions, type RunResult } from './engine';
+import { faultMetric, hasFaults, runMetric, withoutFaults } from './sweep-metric';
 
 type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e: 'message', f: (m: ToWorker) => void): void };
 
@@ -108,18 +109,36 @@ export function handle(msg: ToWorker, port: Port): void {
     shouldStop: cb.shouldStop,
     onBuildProgress: msg.options.buildProgress ? (done, total, label) => port.postMessage({ type: 'progress', phase: 'build', label, done, total, spikes: 0 }) : undefined,
   };
+  if (msg.options.target) {
+    // A run on a memristor target (a fault sweep's): the float engine on the crossbar's weights.
+    try {
+      const t = msg.options.target;
+      const r = runOnCrossbar(msg.ir, options, t, cb).result;
+      let metric;
+      if (msg.options.metric && !r.cancelled) {
+        // with faults: the same crossbar without them (same seed), for the readout's training
+        const clean = hasFaults(msg.ir, t) ? runOnCrossbar(withoutFaults(msg.ir, t), options, t, { shouldStop: cb.shouldStop }).result : r;
+        if (!clean.cancelled) metric = faultMetric(msg.ir, clean, r);
+      }
+      done({ ...toOutput(r), backend: 'memristor-emu', ...(metric ? { metric } : {}), ...(r.cancelled || (msg.options.metric && !metric) ? { cancelled: true } : {}) }, port);
+    } catch (e) {
+      fail(e, port);
+    }
+    return;
+  }
   const choice = msg.options.backend ?? msg.ir.simulate.backend ?? 'auto';
   if (choice !== 'wasm') {
     // WebGPU, or auto: asynchronous (sim-host/src/core/select.ts).
     runOnBackend(msg.ir, options, choice, cb).then(
-      (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note }, port),
+      (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note, ...(msg.options.metric && !r.result.cancelled ? { metric: runMetric(msg.ir, r.result) } : {}) }, port),
       (e) => fail(e, port),
     );
     return;
   }
   try {
     const sim = new Simulation(msg.ir, options);
-    done({ ...toOutput(sim.run(cb)), backend: 'wasm' }, port);
+    const r = sim.run(cb);
+    done({ ...toOutput(r), backend: 'wasm', ...(msg.options.metric && !r.cancelled ? { metric: runMetric(msg.ir, r) } : {}) }, port);
   } catch (e) {
     fail(e, port);
   }

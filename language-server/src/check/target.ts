@@ -13,6 +13,7 @@ import { fmtCount } from './util';
 
 export function checkTargets(cx: Checker, items: readonly A.Item[]): void {
   checkSpinnaker(cx, items);
+  checkMemristor(cx, items);
   const blocks = items.filter((i): i is A.BlockDef => i.kind === 'target' && i.type?.name === 'loihi2');
   if (!blocks.length) return;
   const pairs: (CorePair & { node: A.ConnectDef })[] = [];
@@ -86,6 +87,26 @@ function checkSpinnaker(cx: Checker, items: readonly A.Item[]): void {
     const have = num('cores');
     if (coresProp && have !== undefined && cores > have) {
       cx.warn(coresProp.value, `the model needs ${fmtCount(cores)} cores at ${fmtCount(npc)} neurons per core; target ${b.name?.name ?? 'spinnaker2'} has ${fmtCount(have)}: raise cores or neurons_per_core`, 'target-limit');
+    }
+  }
+}
+
+/** Memristor crossbars: G_min below G_max (each alone is range-checked by the schema, with its default for the other: 100 µS, 1 mS). */
+function checkMemristor(cx: Checker, items: readonly A.Item[]): void {
+  for (const b of items) {
+    if (b.kind !== 'target' || b.type?.name !== 'memristor') continue;
+    const prop = (k: string) => b.props.find((p) => p.key.name === k);
+    const num = (k: string) => {
+      const p = prop(k);
+      const v = p ? cx.typeOf(p.value).value : undefined;
+      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+    };
+    const gMin = num('g_min') ?? 100e-6;
+    const gMax = num('g_max') ?? 1e-3;
+    if (gMin >= gMax) {
+      const at = prop('g_min') ?? prop('g_max')!;
+      const fmt = (g: number) => `${+(g * 1e6).toPrecision(4)} µS`;
+      cx.err(at.value, `g_min (${fmt(gMin)}${prop('g_min') ? '' : ', the default'}) must be below g_max (${fmt(gMax)}${prop('g_max') ? '' : ', the default'}) on target ${b.name?.name ?? 'memristor'}: the crossbar maps weights onto [g_min, g_max]`, 'out-of-range');
     }
   }
 }

@@ -9,6 +9,7 @@
 //   read_noise     0              CrossSim's read noise is opt-in
 //   r_wire         0              IR drop off
 //   fault ratios   0; fault_type sa0, fault_position random, neuron_fault_type dead
+import { CROSSBAR_WORDS } from '../../../../protocol/crossbar';
 import type { ModelIR } from '../../../../protocol/ir';
 
 export type Mapping = 'differential' | 'single';
@@ -63,12 +64,7 @@ export const DeviceStream = { variation: 12, fault: 13, readNoise: 14, neuronFau
 
 export class CrossbarSettingError extends Error {}
 
-const ENUMS: Record<string, readonly string[]> = {
-  mapping: ['differential', 'single'],
-  fault_type: ['sa0', 'sa1', 'mixed'],
-  fault_position: ['random', 'important'],
-  neuron_fault_type: ['dead', 'saturated'],
-};
+const ENUMS = CROSSBAR_WORDS;
 
 /** The config of target `name` of `ir` (a memristor block); bad values throw CrossbarSettingError naming the setting. */
 export function crossbarConfig(t: ModelIR['targets'][number]): CrossbarConfig {
