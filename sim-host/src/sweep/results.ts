@@ -52,7 +52,8 @@ export function meanSd(xs: number[]): { mean: number; sd: number } {
 /** Per point (in point order), the statistics over its seeds. */
 export function summarizePoints(rows: SweepRow[]): PointSummary[] {
   const byPoint = new Map<number, SweepRow[]>();
-  for (const r of rows) {
+  // in run order, not completion order: the same sums (and digits) whatever the pool did
+  for (const r of [...rows].sort((a, b) => a.run.index - b.run.index)) {
     const l = byPoint.get(r.run.point) ?? [];
     l.push(r);
     byPoint.set(r.run.point, l);
