@@ -1,7 +1,7 @@
 // An emulated run's report as plain data (protocol/target-report.ts) for the Target Report panel
 // and `--format json`: the same facts as emulation-text.ts, no typed arrays, no run results.
 import { LOIHI_LIMITS } from '../../protocol/loihi2';
-import type { TargetReport } from '../../protocol/target-report';
+import type { ReportCrossbar, TargetReport } from '../../protocol/target-report';
 import type { Emulation } from './engine';
 import { sfqReportResources } from './targets/sfq/report';
 
@@ -19,7 +19,15 @@ export function targetReport(em: Emulation, file: string): TargetReport {
         }
       : r.kind === 'sfq'
         ? sfqReportResources(r.sfq)
-        : {
+        : r.kind === 'memristor'
+          ? {
+              neurons_per_core: 0,
+              chips: 0,
+              cores: [],
+              limits: null,
+              notes: [`fault map digest ${r.crossbar.digest} (the same for the same seed, plan and settings)`],
+            }
+          : {
           neurons_per_core: r.spinnaker.neuronsPerCore,
           chips: r.spinnaker.chips,
           cores: r.spinnaker.cores.map((c) => ({ core: c.core, population: c.population, first: c.neurons[0], last: c.neurons[1] })),
@@ -45,5 +53,6 @@ export function targetReport(em: Emulation, file: string): TargetReport {
       : { source: e.source, j_per_sim_s: null, chip_s_per_sim_s: null },
     quantisation: em.quantisation.map((q) => ({ where: q.where, what: q.what, ideal: q.ideal, used: q.used, error: q.error, ...(q.note ? { note: q.note } : {}) })),
     approximations: [...em.approximations],
+    ...(r.kind === 'memristor' ? { crossbar: JSON.parse(JSON.stringify(r.crossbar)) as ReportCrossbar } : {}),
   };
 }

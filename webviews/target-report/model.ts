@@ -72,9 +72,26 @@ export function energyLines(r: TargetReport): { figure: string; source: string }
   return { figure, source: `Source: ${e.source}` };
 }
 
+export const CROSSBAR_HEADER = ['Connection', 'Crossbar', 'Synapses', 'SA0', 'SA1', 'Weight error (RMS)'];
+
+/** A memristor target: one row per connection's crossbar; and the settings and neuron faults as lines. */
+export function crossbarRows(r: TargetReport): { rows: string[][]; lines: string[] } {
+  const c = r.crossbar;
+  if (!c) return { rows: [], lines: [] };
+  return {
+    rows: c.crossbars.map((x) => [x.connection, `${x.rows} × ${x.cols}`, count(x.synapses), count(x.sa0), count(x.sa1), `${(x.rms_error * 100).toFixed(2)} %`]),
+    lines: [
+      `${c.mapping} mapping, ${c.levels} levels from ${sig(c.g_min_s * 1e6)} to ${sig(c.g_max_s * 1e6)} µS; device variation σ ${sig(c.variability)}, read noise σ ${sig(c.read_noise)}, wire ${sig(c.r_wire_ohm)} Ω per cell`,
+      `Synapse faults: ratio ${sig(c.fault.ratio)}, ${c.fault.type}, ${c.fault.position} positions. Neuron faults: ratio ${sig(c.fault.neuron_ratio)}, ${c.fault.neuron_type}.`,
+      ...c.neurons.map((n) => `${n.population}: ${count(n.dead)} dead, ${count(n.saturated)} saturated neurons`),
+      `Fault map digest ${c.digest}`,
+    ],
+  };
+}
+
 /** The title line: model, target, seed, simulated time. */
 export function titleLine(r: TargetReport): string {
-  return `${r.file} on ${r.target.name} (${r.target.kind}, emulated ${r.target.kind === 'sfq' ? 'pulse by pulse' : 'bit-accurately'} by ${r.target.backend}): seed ${r.seed}, ${+r.simulated_s.toFixed(4)} s simulated at dt ${+(r.dt * 1e3).toPrecision(4)} ms`;
+  return `${r.file} on ${r.target.name} (${r.target.kind}, emulated ${r.target.kind === 'sfq' ? 'pulse by pulse' : r.target.kind === 'memristor' ? 'on crossbar-mapped weights' : 'bit-accurately'} by ${r.target.backend}): seed ${r.seed}, ${+r.simulated_s.toFixed(4)} s simulated at dt ${+(r.dt * 1e3).toPrecision(4)} ms`;
 }
 
 /** The JSON the Export button saves (the report as the worker sent it). */

@@ -18,6 +18,7 @@ import { fmtCount } from './util';
 export function checkTargets(cx: Checker, items: readonly A.Item[]): void {
   checkSpinnaker(cx, items);
   checkSfq(cx, items);
+  checkMemristor(cx, items);
   const blocks = items.filter((i): i is A.BlockDef => i.kind === 'target' && i.type?.name === 'loihi2');
   if (!blocks.length) return;
   const pairs: (CorePair & { node: A.ConnectDef })[] = [];
@@ -145,4 +146,24 @@ function checkSfq(cx: Checker, items: readonly A.Item[]): void {
 function fmtSeconds(x: number): string {
   for (const [s, u] of [[1, 's'], [1e-3, 'ms'], [1e-6, 'µs'], [1e-9, 'ns'], [1e-12, 'ps']] as const) if (x >= s) return `${+(x / s).toPrecision(4)} ${u}`;
   return `${+(x / 1e-15).toPrecision(4)} fs`;
+}
+
+/** Memristor crossbars: G_min below G_max (each alone is range-checked by the schema, with its default for the other: 100 µS, 1 mS). */
+function checkMemristor(cx: Checker, items: readonly A.Item[]): void {
+  for (const b of items) {
+    if (b.kind !== 'target' || b.type?.name !== 'memristor') continue;
+    const prop = (k: string) => b.props.find((p) => p.key.name === k);
+    const num = (k: string) => {
+      const p = prop(k);
+      const v = p ? cx.typeOf(p.value).value : undefined;
+      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+    };
+    const gMin = num('g_min') ?? 100e-6;
+    const gMax = num('g_max') ?? 1e-3;
+    if (gMin >= gMax) {
+      const at = prop('g_min') ?? prop('g_max')!;
+      const fmt = (g: number) => `${+(g * 1e6).toPrecision(4)} µS`;
+      cx.err(at.value, `g_min (${fmt(gMin)}${prop('g_min') ? '' : ', the default'}) must be below g_max (${fmt(gMax)}${prop('g_max') ? '' : ', the default'}) on target ${b.name?.name ?? 'memristor'}: the crossbar maps weights onto [g_min, g_max]`, 'out-of-range');
+    }
+  }
 }
