@@ -73,7 +73,7 @@ export class DescribeRunner implements vscode.Disposable {
       let stop = false;
       const handle = startRun(
         ir,
-        { seed: settings.seed, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, backend: settings.backend },
+        { seed: settings.seed, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, backend: settings.backend, readouts: false },
         (done, total) => progress.report({ message: `running: ${total ? Math.round((100 * done) / total) : 0} %` }),
         path.join(this.extensionUri.fsPath, 'dist', 'sim-worker.js'),
       );
