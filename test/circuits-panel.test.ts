@@ -2,11 +2,11 @@
 // edges, groups tied to their population, task use, importance), the tables' rows (the formulas
 // in the headers, the numbers as given), dagre's layout (boxes apart, every edge from its source
 // box to its target box, self-projections as loops), arrow-key movement, the tasks the command
-// offers (scoredTasks) and the PNG check of an export.
+// offers (circuitTasks), where its refusals point (itemPlace) and the PNG check of an export.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pngBytes } from '../extension/src/panels/png';
-import { loadModel, scoredTasks } from '../extension/src/simulation/model';
+import { circuitTasks, itemPlace, loadModel } from '../extension/src/simulation/model';
 import { layoutGraph } from '../webviews/circuits/layout';
 import { componentRows, defaultShow, graphOf, patchRows, REUSE_HEADER, reuseRows, taskRows, taskUse } from '../webviews/circuits/model';
 import { nearestInDirection } from '../webviews/circuits/navigate';
@@ -92,7 +92,7 @@ describe('Circuits panel: arrow keys', () => {
   });
 });
 
-describe('Show Circuit Reuse: the tasks offered', () => {
+describe('Show Circuit Reuse: the tasks offered, and where a refusal points', () => {
   const model = (readouts: string) => `model m
 population exc = LIF[10]
 input cue = poisson[5] { rate: 10 Hz }
@@ -113,12 +113,15 @@ simulate { dt: 0.1 ms; duration: 200 ms }
   const tasksOf = (readouts: string) => {
     const loaded = loadModel('file:///tmp/m.snn', model(readouts));
     assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.errors));
-    return scoredTasks(loaded.ir);
+    return circuitTasks(loaded.ir);
   };
-  it('the tasks a readout scores, in the model’s order; none without readouts', () => {
-    assert.deepEqual(tasksOf('readout rb = ridge { from: exc; task: b }\nreadout ra = ridge { from: exc; task: a }'), ['a', 'b']);
+  it('the tasks a readout scores, each once, in the readouts’ order; none without readouts', () => {
+    assert.deepEqual(tasksOf('readout rb = ridge { from: exc; task: b }\nreadout ra = ridge { from: exc; task: a }\nreadout rb2 = ridge { from: exc; task: b }'), ['b', 'a']);
     assert.deepEqual(tasksOf('readout rb = ridge { from: exc; task: b }'), ['b']);
     assert.deepEqual(tasksOf(''), []);
+  });
+  it('a refusal about a task is placed at the task’s line', () => {
+    assert.deepEqual(itemPlace('file:///tmp/m.snn', model(''), { kind: 'task', name: 'b' }), { line: 10, column: 1 });
   });
 });
 
