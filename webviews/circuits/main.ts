@@ -6,6 +6,7 @@
 // Tab and the arrow keys move between components. Exports SVG and PNG (drawn here) and JSON
 // (saved by the extension). Colours from the VS Code theme; every string set as text.
 import { el } from '../shared/dom';
+import { dataTable, titledSection } from '../shared/report';
 import '../shared/panel.css';
 import './circuits.css';
 import type { CircuitsPanelRequest, CircuitsResult } from '../../protocol/circuits';
@@ -42,29 +43,8 @@ function palette(tasks: number): Palette {
   };
 }
 
-function table(parent: HTMLElement, caption: string, header: string[], rows: string[][], numeric: (col: number) => boolean): HTMLTableElement {
-  const t = el('table', 'circuits-table', parent);
-  t.setAttribute('aria-label', caption);
-  const hr = el('tr', undefined, el('thead', undefined, t));
-  header.forEach((h, k) => {
-    const th = el('th', numeric(k) ? 'num' : undefined, hr);
-    th.scope = 'col';
-    th.textContent = h;
-  });
-  const body = el('tbody', undefined, t);
-  for (const row of rows) {
-    const tr = el('tr', undefined, body);
-    row.forEach((c, k) => (el('td', numeric(k) ? 'num' : undefined, tr).textContent = c));
-  }
-  return t;
-}
-
-function section(parent: HTMLElement, title: string, note?: string): HTMLElement {
-  const s = el('section', 'circuits-section', parent);
-  el('h2', undefined, s).textContent = title;
-  if (note) el('p', 'note', s).textContent = note;
-  return s;
-}
+const table = (parent: HTMLElement, label: string, header: string[], rows: string[][], numeric: (col: number) => boolean) => dataTable(parent, label, header, rows, numeric, { className: 'circuits-table' });
+const section = (parent: HTMLElement, title: string, note?: string) => titledSection(parent, title, 'circuits-section', note);
 
 const KEYS: Record<string, Direction> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
 
