@@ -221,7 +221,7 @@ describe('the Circuits panel in Chromium', { skip, timeout: 120_000 }, () => {
     await page.evaluate(`(() => { const s = document.querySelector('.show-select'); s.value = 'circuits'; s.dispatchEvent(new Event('change')); })()`);
     await page.waitForFunction('document.querySelectorAll(".graph-wrap .node").length === 8');
     assert.equal(await page.$$eval(node('pop:noise'), (ns) => ns.length), 0);
-    assert.match((await page.textContent('.circuits-section .note')) ?? '', /^1 population or group in no circuit is hidden/);
+    assert.match((await page.textContent('.report-section .note')) ?? '', /^1 population or group in no circuit is hidden/);
     assert.equal(((await page.evaluate('window.__state')) as CircuitsPanelState).show, 'circuits');
     await page.close();
   });

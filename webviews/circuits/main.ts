@@ -43,8 +43,8 @@ function palette(tasks: number): Palette {
   };
 }
 
-const table = (parent: HTMLElement, label: string, header: string[], rows: string[][], numeric: (col: number) => boolean) => dataTable(parent, label, header, rows, numeric, { className: 'circuits-table' });
-const section = (parent: HTMLElement, title: string, note?: string) => titledSection(parent, title, 'circuits-section', note);
+const table = (parent: HTMLElement, label: string, header: string[], rows: string[][], numeric: (col: number) => boolean) => dataTable(parent, label, header, rows, numeric, { className: 'report-table' });
+const section = (parent: HTMLElement, title: string, note?: string) => titledSection(parent, title, 'report-section', note);
 
 const KEYS: Record<string, Direction> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
 
