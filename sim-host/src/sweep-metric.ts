@@ -6,7 +6,8 @@
 //     crossbar (same seed: same connectivity, device variation and read-noise draws) and tested on
 //     the faulty one, fold by fold (trained on the clean run's other folds, tested on this fold's
 //     faulty windows) — faults arrive after training, as in a deployed chip (Lee & Lim inject
-//     them at inference). The readout retrained on the faulty run is reported beside it.
+//     them at inference). The readout retrained on the faulty run is reported beside it. Without
+//     faults the two runs are one and both figures are the plain cross-validated accuracy.
 import type { ModelIR } from '../../protocol/ir';
 import type { RunMetric } from '../../protocol/sim';
 import { argmax, crossValidate, DEFAULT_ALPHA, DEFAULT_FOLDS, evaluateReadouts, foldBounds, isReadoutScore, readoutData, ridgeFit, ridgeScores } from './analysis/readout';

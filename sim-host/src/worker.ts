@@ -150,11 +150,8 @@ export function handle(msg: ToWorker, port: Port): void {
       let metric;
       if (msg.options.metric && !r.cancelled) {
         // with faults: the same crossbar without them (same seed), for the readout's training
-        if (!hasFaults(msg.ir, t)) metric = runMetric(msg.ir, r);
-        else {
-          const clean = runOnCrossbar(withoutFaults(msg.ir, t), options, t, { shouldStop: cb.shouldStop }).result;
-          if (!clean.cancelled) metric = faultMetric(msg.ir, clean, r);
-        }
+        const clean = hasFaults(msg.ir, t) ? runOnCrossbar(withoutFaults(msg.ir, t), options, t, { shouldStop: cb.shouldStop }).result : r;
+        if (!clean.cancelled) metric = faultMetric(msg.ir, clean, r);
       }
       done({ ...toOutput(r), backend: 'memristor-emu', ...(metric ? { metric } : {}), ...(r.cancelled || (msg.options.metric && !metric) ? { cancelled: true } : {}) }, port);
     } catch (e) {
