@@ -241,8 +241,8 @@ describe('the Circuits panel in Chromium', { skip, timeout: 120_000 }, () => {
     assert.match((await revived.textContent('.details')) ?? '', /^side_b: population · 80 neurons; in the circuit of odd_even/);
     assert.equal(await revived.$$eval('.graph-wrap .node.selected', (ns) => ns.map((n) => n.getAttribute('data-id')).join()), 'pop:side_b');
     // The extension answers the revived page's `ready` with the same result: the focus stays.
-    await revived.evaluate(`window.postMessage(${JSON.stringify({ type: 'circuits', document: DOC, result: circuitsFixture() })}, '*')`);
-    await revived.waitForTimeout(100);
+    await revived.evaluate(`window.postMessage(${JSON.stringify({ type: 'circuits', document: DOC, result: { ...circuitsFixture(), seconds: 99 } })}, '*')`);
+    await revived.waitForFunction('document.querySelector(".summary").textContent.includes("in 99 s")');
     assert.equal(((await revived.evaluate('window.__state')) as CircuitsPanelState).selected, 'pop:side_b');
     assert.match((await revived.textContent('.details')) ?? '', /^side_b: /);
     // A message that is not a CircuitsResult changes nothing.
