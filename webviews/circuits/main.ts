@@ -14,7 +14,7 @@ import { isCircuitsPanelState, isCircuitsShow, type CircuitsPanelState } from '.
 import { exportScale } from '../shared/export-frame';
 import { distinctColors, onThemeChange, readTheme } from '../shared/theme';
 import { button, hint, select as selectBox, toolbar } from '../shared/toolbar';
-import { layoutGraph, type Layout } from './layout';
+import { layoutGraph } from './layout';
 import { componentHeader, componentRows, defaultShow, describeComponent, exportSubtitle, graphOf, PATCH_HEADER, patchRows, REUSE_HEADER, reuseRows, summaryLine, TASK_HEADER, taskRows } from './model';
 import { nearestInDirection, type Direction } from './navigate';
 import { drawGraph, pngOf, svgFile, type Palette } from './svg';
@@ -55,11 +55,11 @@ function main(): void {
   const controls = toolbar(root, summary);
   let state: CircuitsPanelState | undefined;
   let svg: SVGSVGElement | undefined;
-  let layout: Layout | undefined;
   const status = el('span', 'export-status', controls);
   status.setAttribute('role', 'status');
   const exportPicture = (format: 'svg' | 'png') => {
     if (!svg) return;
+    status.textContent = '';
     if (format === 'svg') api.postMessage({ type: 'export', format: 'svg', data: svgFile(svg) });
     else
       pngOf(svg, exportScale(window.devicePixelRatio))
@@ -101,7 +101,7 @@ function main(): void {
     const graph = graphOf(r, show);
     const hidden = graphOf(r, 'all').nodes.length - graph.nodes.length;
     if (hidden > 0) el('p', 'note', graphSection).textContent = `${hidden === 1 ? '1 population or group in no circuit is' : `${hidden.toLocaleString('en-US')} populations and groups in no circuit are`} hidden (“All components” draws them).`;
-    layout = layoutGraph(graph);
+    const layout = layoutGraph(graph);
     const names = r.tasks.map((t) => t.task);
     const describe = (id: string) => describeComponent(r, id);
     svg = drawGraph(layout, names, graph.maxImportance, palette(r.tasks.length), describe, `Circuits of ${r.source}`, exportSubtitle(r));
