@@ -12,7 +12,7 @@ import type { Notifier } from '../notify';
 import type { CircuitsPanels } from '../panels/circuits';
 import { documentModel } from './document-model';
 import { circuitTasks, itemPlace } from './model';
-import { runSettings } from './settings';
+import { circuitSettings, runSettings } from './settings';
 
 export async function showCircuitReuse(doc: vscode.TextDocument, extensionPath: string, notify: Notifier, log: vscode.LogOutputChannel, panels: CircuitsPanels): Promise<void> {
   const model = documentModel(doc, extensionPath, notify, 'to find its circuits');
@@ -39,10 +39,11 @@ export async function showCircuitReuse(doc: vscode.TextDocument, extensionPath: 
     task = pick.task;
   }
   const settings = runSettings(doc.uri);
+  const circuit = circuitSettings(doc.uri);
   const result = await notify.progress({ location: vscode.ProgressLocation.Notification, title: `Circuits: ${name}${task ? ` (${task})` : ''}`, cancellable: true }, async (progress, token) => {
     const handle = startCircuits(
       ir,
-      { ...(task !== undefined ? { task } : {}), ...(settings.seed !== undefined ? { seed: settings.seed } : {}), baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, source: name },
+      { ...circuit, ...(task !== undefined ? { task } : {}), ...(settings.seed !== undefined ? { seed: settings.seed } : {}), baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, source: name },
       (done, total, label) => progress.report({ message: `${label ? `${label}: ` : ''}${done} of ${total} runs` }),
       path.join(extensionPath, 'dist', 'sim-worker.js'),
     );
