@@ -31,12 +31,7 @@ export function checkTargets(cx: Checker, items: readonly A.Item[]): void {
   const pops: { name: string; size: number }[] = [];
   for (const it of cx.network.values()) if (it.kind === 'population' && it.size) pops.push({ name: it.sym.name, size: it.size });
   for (const b of blocks) {
-    const prop = (k: string) => b.props.find((p) => p.key.name === k);
-    const num = (k: string) => {
-      const p = prop(k);
-      const v = p ? cx.typeOf(p.value).value : undefined;
-      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-    };
+    const { prop, num } = blockValues(cx, b);
     const name = b.name?.name ?? 'loihi2';
     const npcProp = prop('neurons_per_core');
     const npc = num('neurons_per_core') ?? LOIHI_LIMITS.compartments;
@@ -73,12 +68,7 @@ export function checkTargets(cx: Checker, items: readonly A.Item[]): void {
 function checkSpinnaker(cx: Checker, items: readonly A.Item[]): void {
   const blocks = items.filter((i): i is A.BlockDef => i.kind === 'target' && i.type?.name === 'spinnaker2');
   for (const b of blocks) {
-    const prop = (k: string) => b.props.find((p) => p.key.name === k);
-    const num = (k: string) => {
-      const p = prop(k);
-      const v = p ? cx.typeOf(p.value).value : undefined;
-      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-    };
+    const { prop, num } = blockValues(cx, b);
     const npcProp = prop('neurons_per_core');
     const npc = num('neurons_per_core') ?? SPINNAKER_NEURONS_PER_CORE;
     if (npcProp && npc > SPINNAKER_NEURONS_PER_CORE) {
@@ -114,12 +104,7 @@ function checkSfq(cx: Checker, items: readonly A.Item[]): void {
     }
   }
   for (const b of blocks) {
-    const prop = (k: string) => b.props.find((p) => p.key.name === k);
-    const num = (k: string) => {
-      const p = prop(k);
-      const v = p ? cx.typeOf(p.value).value : undefined;
-      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-    };
+    const { prop, num } = blockValues(cx, b);
     const name = b.name?.name ?? 'sfq';
     const clockProp = prop('clock');
     const clock = clockProp ? num('clock') : SFQ_DEFAULT.clock;
@@ -145,4 +130,15 @@ function checkSfq(cx: Checker, items: readonly A.Item[]): void {
 function fmtSeconds(x: number): string {
   for (const [s, u] of [[1, 's'], [1e-3, 'ms'], [1e-6, 'µs'], [1e-9, 'ns'], [1e-12, 'ps']] as const) if (x >= s) return `${+(x / s).toPrecision(4)} ${u}`;
   return `${+(x / 1e-15).toPrecision(4)} fs`;
+}
+
+/** A target block's property by key, and its value when it is a finite constant (SI units). */
+function blockValues(cx: Checker, b: A.BlockDef): { prop: (k: string) => A.Property | undefined; num: (k: string) => number | undefined } {
+  const prop = (k: string) => b.props.find((p) => p.key.name === k);
+  const num = (k: string) => {
+    const p = prop(k);
+    const v = p ? cx.typeOf(p.value).value : undefined;
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  };
+  return { prop, num };
 }
