@@ -16,7 +16,7 @@ import { newResult, stepChunks, type RunCallbacks, type RunResult, type StepPace
 import { philox, wordsToUnit } from '../../core/rng';
 import { SourceSpikes } from '../../core/sources';
 import { SpikeRecord } from '../../core/spike-record';
-import { convertPlanSfq, type SfqProgram } from './convert';
+import { convertPlanSfq, type SfqProgram, type SfqProj } from './convert';
 import { SFQ_STREAM, type SfqParams } from './params';
 
 const PACE: StepPace = { first: 64, max: 100000, fastMs: 5, slowMs: 20 };
@@ -90,7 +90,8 @@ export function emulateSfq(plan: Plan, params: SfqParams, cb: RunCallbacks = {},
       }
     }
   };
-  const projByIndex = new Map(projs.map((p) => [p.index, p]));
+  const byIndex: SfqProj[] = [];
+  for (const p of projs) byIndex[p.index] = p;
   const finish = () => record.finish(result);
   for (const chunk of stepChunks(result, cb, PACE, finish, t0)) {
     for (let t = chunk.from; t < chunk.to; t++) {
@@ -112,7 +113,7 @@ export function emulateSfq(plan: Plan, params: SfqParams, cb: RunCallbacks = {},
         const slot = ring[tau % slots];
         const arr = slot.view();
         for (let a = 0; a < arr.length; a += 2) {
-          const p = projByIndex.get(arr[a])!;
+          const p = byIndex[arr[a]];
           const q = arr[a + 1];
           activity.synapse_arrivals++;
           phil(q, tau >>> 0, SFQ_STREAM.pass, p.index, k0, k1, words);
