@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import { TARGET_KINDS } from '../language-server/src/schema';
 import { buildPlan } from '../sim-host/src/core/plan';
 import { philox } from '../sim-host/src/core/rng';
+import { sfqBackend } from '../sim-host/src/targets/sfq/backend';
 import { emulateSfq } from '../sim-host/src/targets/sfq/emulate';
 import { SFQ_DEFAULTS, sfqParams } from '../sim-host/src/targets/sfq/params';
 import { emulateOnTarget, type Emulation, type RunResult } from '../sim-host/src/engine';
@@ -291,5 +292,29 @@ describe('the flux counter and the stochastic synapse against closed forms', () 
     assert.deepEqual(Object.keys(TARGET_KINDS.sfq.schema).sort(), keys);
     assert.equal(SFQ_DEFAULTS.clock, 50e9);
     assert.equal(SFQ_DEFAULTS.i_c, 100e-6);
+  });
+});
+
+describe('the sfq backend under the run contract', () => {
+  const ir = irOf({ file: 'examples/sfq_xor.snn' });
+  const params = sfqParams(ir.targets[0].settings);
+  it('cannotRun gives the reason from the IR alone; run resolves with the same spikes as emulateSfq', async () => {
+    const b = sfqBackend(params);
+    assert.equal(b.name, 'sfq-emu');
+    assert.equal(b.cannotRun(ir), undefined);
+    assert.match(b.cannotRun(irOf('population a = LIF[2]\nsimulate { dt: 0.1 ms; duration: 1 ms }')) ?? '', /synaptic current/);
+    const r = await b.run(buildPlan(ir, { seed: 3 }), {});
+    const direct = emulateSfq(buildPlan(ir, { seed: 3 }), params).result;
+    assert.deepEqual(r.spikes.map((s) => Array.from(s.steps)), direct.spikes.map((s) => Array.from(s.steps)));
+    assert.equal(r.stepsDone, 800);
+  });
+  it('progress is reported and a stop request ends the run between chunks, keeping what was recorded', async () => {
+    let calls = 0;
+    let polls = 0;
+    const r = await sfqBackend(params).run(buildPlan(ir, { seed: 3 }), { progressEveryMs: 0, onProgress: () => calls++, shouldStop: () => ++polls > 2 });
+    assert.ok(r.cancelled, 'stopped');
+    assert.ok(r.stepsDone > 0 && r.stepsDone < 800, String(r.stepsDone));
+    assert.ok(r.spikes.every((s) => s.steps.every((t) => t < r.stepsDone)));
+    assert.ok(calls >= 1);
   });
 });
