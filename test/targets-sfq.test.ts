@@ -9,7 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { complete } from '../language-server/src/features/completion';
+import { hover } from '../language-server/src/features/hover';
 import { TARGET_KINDS } from '../language-server/src/schema';
+import { freshProgram } from './helpers/corpus';
 import { buildPlan } from '../sim-host/src/core/plan';
 import { philox } from '../sim-host/src/core/rng';
 import { sfqBackend } from '../sim-host/src/targets/sfq/backend';
@@ -316,5 +319,26 @@ describe('the sfq backend under the run contract', () => {
     assert.ok(r.stepsDone > 0 && r.stepsDone < 800, String(r.stepsDone));
     assert.ok(r.spikes.every((s) => s.steps.every((t) => t < r.stepsDone)));
     assert.ok(calls >= 1);
+  });
+});
+
+describe('the sfq target in the editor', () => {
+  const uri = 'file:///tmp/sfq-editor.snn';
+  const analyze = (text: string) => {
+    const program = freshProgram();
+    program.setText(uri, text);
+    return program.analyze(uri);
+  };
+  const MODEL = 'target chip = sfq { clock: 50 GHz; bias_p50: 70 uA; static_power: 2 uW }\nsimulate { dt: 20 ps; duration: 1 ns }\n';
+  it('hover documents its properties; completion offers them and the kind; W is a unit', () => {
+    const a = analyze(MODEL);
+    assert.deepEqual(a.diagnostics.filter((d) => d.severity === 1).map((d) => d.message), []);
+    assert.match(hover(a, MODEL.indexOf('bias_p50') + 2)?.markdown ?? '', /passes with probability ½.*logistic/);
+    assert.match(hover(a, MODEL.indexOf('clock') + 1)?.markdown ?? '', /One clock period must not exceed the model's dt/);
+    const inBlock = 'target chip = sfq { |}\nsimulate { dt: 20 ps; duration: 1 ns }\n';
+    const labels = complete(analyze(inBlock.replace('|', '')), inBlock.indexOf('|')).map((c) => c.label);
+    for (const k of ['clock', 'i_c', 'bias_p50', 'leak', 'threshold', 'cryo_overhead']) assert.ok(labels.includes(k), `${k} in ${labels.join(', ')}`);
+    const kind = 'target chip = |\n';
+    assert.ok(complete(analyze(kind.replace('|', '')), kind.indexOf('|')).map((c) => c.label).includes('sfq'));
   });
 });
