@@ -72,9 +72,13 @@ describe('circuits: the command line', () => {
     assert.equal(r.source, 'tiny.snn');
     assert.deepEqual(r.tasks.map((t: { task: string }) => t.task), ['task_a', 'task_b']);
     assert.equal(r.tasks[0].metric.control.draws, 4);
+    assert.equal(r.readoutFit, 'frozen');
+    const re = cli([file, '--format', 'json', '--task', 'task_a', '--retrain', '--draws', '2']);
+    assert.equal(re.status, 0, re.stderr);
+    assert.equal(JSON.parse(re.stdout).readoutFit, 'retrained');
     const t = cli([file, '--task', 'task_b', '--intervention', 'mean', '--threshold', '0.1', '--seed', '3']);
     assert.equal(t.status, 0, t.stderr);
-    assert.match(t.stdout, /^Circuits of tiny\.snn: intervention mean, threshold 0\.1, seed 3;/);
+    assert.match(t.stdout, /^Circuits of tiny\.snn: intervention mean, threshold 0\.1, seed 3, readout frozen;/);
     assert.match(t.stdout, /Task task_b \(readout read_b\): \d+ components\n  component +kind +size +importance\n/);
     assert.doesNotMatch(t.stdout, /Task task_a/);
     assert.match(t.stdout, /control \(\d+ random components removed, 10 draws\)/);

@@ -205,6 +205,24 @@ simulate { dt: 0.1 ms; duration: 100 ms }
   });
 });
 
+describe('circuits: the readout as the metric, frozen or retrained', () => {
+  it('another label\'s activity in the relay fools the intact network\'s readout (accuracy near 0) but not one retrained on it (near 1)', () => {
+    // With two labels, the relay's activity from a window of the other label is the other
+    // label's pattern: the frozen readout answers the wrong label in (nearly) every window,
+    // while a readout cross-validated on the patched run learns the swapped mapping.
+    const ir = irOf({ file: 'examples/two_task_circuits.snn' });
+    const set = modelComponents(ir);
+    const frozen = localMeasurer(ir, set, { intervention: 'patch', seed: 1 }).evaluator;
+    const retrained = localMeasurer(ir, set, { intervention: 'patch', seed: 1, retrain: true }).evaluator;
+    const cond = { removed: ['pop:relay'], task: 'task_a' };
+    assert.ok(frozen.measure({ removed: [] }).read_a >= 0.9);
+    assert.ok(frozen.measure(cond).read_a <= 0.1, `frozen: ${frozen.measure(cond).read_a}`);
+    assert.ok(retrained.measure(cond).read_a >= 0.9, `retrained: ${retrained.measure(cond).read_a}`);
+    // Silencing leaves nothing to learn from: both at chance.
+    for (const e of [frozen, retrained]) assert.ok(Math.abs(e.measure({ removed: ['proj:hub_relay'] }).read_a - 0.5) <= 0.1);
+  });
+});
+
 describe('circuits: the greedy search agrees with an exhaustive search on a tiny instance', () => {
   it('the smallest set of components that keeps task_a\'s accuracy (every subset tried) is the greedy circuit', async () => {
     const ir = irOf(plantedCircuitsText({ windows: 10, modules: 0 }).text, { at: '.scratch/tiny_circuits.snn' });

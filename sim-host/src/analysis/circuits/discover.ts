@@ -134,7 +134,7 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
   const cleanM = (await batch([{ removed: [] }], 'clean run'))?.[0];
   const result = (circuits: TaskCircuit[], reuse: TaskPairReuse[] = [], patches: PatchResult[] = []): CircuitsResult => ({
     source: options.source ?? ir.name,
-    intervention, threshold, seed,
+    intervention, threshold, seed, readoutFit: options.retrain ? 'retrained' : 'frozen',
     components: set.all.map(({ id, kind, label, population, target, range, size }) => ({ id, kind, label, population, ...(target !== undefined ? { target } : {}), ...(range ? { range } : {}), size })),
     edges: set.edges, tasks: circuits, reuse, patches,
     runs: m.runs?.() ?? runs, seconds: (performance.now() - t0) / 1000, cancelled,
