@@ -172,8 +172,10 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
   const circuits: TaskCircuit[] = tasks.map((t, k) => {
     const gone = new Set(removed[k]);
     const components = orders[k].filter((id) => !gone.has(id));
+    // Importance of every component the task's readout can be reached from (the circuit's first,
+    // in search order); the others cannot change it (0, not measured).
     const imp: Record<string, number> = {};
-    for (const id of components) {
+    for (const id of [...components, ...orders[k].filter((x) => gone.has(x))]) {
       const v = importance.get(id)?.[t.readout];
       if (v !== undefined) imp[id] = cleanM[t.readout] - v;
     }
