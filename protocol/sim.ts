@@ -38,9 +38,16 @@ export interface RunOptions {
   buildProgress?: boolean;
   /**
    * Score the model's readouts on the run before answering (RunOutput.readouts); default true.
-   * A sweep, which reads only rates, passes false.
+   * Commands that read something else of the run (a sweep's rates, Describe Neurons) pass false.
    */
   readouts?: boolean;
+  /**
+   * Run on the model's memristor target of this name (crossbar-mapped weights, faults, read
+   * noise: sim-host/src/targets/memristor) instead of on the float weights. A fault sweep's runs.
+   */
+  target?: string;
+  /** Also score the run (RunOutput.metric): the first readout's cross-validated accuracy, or the mean rate of a model without readouts. */
+  metric?: boolean;
 }
 
 /** host → worker */
@@ -173,6 +180,17 @@ export interface RunOutput {
    * computed by the worker before it answers; absent when the model has none (or `readouts: false`).
    */
   readouts?: ReadoutOutcome[];
+  /** RunOptions.metric: what was measured (`accuracy` of readout NAME, or `mean rate (Hz)`), its value, or why none. */
+  metric?: RunMetric;
+}
+
+export interface RunMetric {
+  name: string;
+  /** NaN when it could not be measured (`error` says why). */
+  value: number;
+  error?: string;
+  /** A fault sweep's run: the readout retrained (cross-validated) on the faulty run, beside `value` (trained fault-free). */
+  retrained?: number;
 }
 
 /** New samples of one probed variable: samples `from`, `from + 1`, … (layout as TraceData.data). */

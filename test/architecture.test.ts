@@ -2,8 +2,8 @@
 // and dist left out): no module-level import cycle; the engine's backends (sim-host/src/wasm,
 // sim-host/src/webgpu) never import each other; no Node import in the engine's core or backends
 // (webgpu/device.ts may load Node modules lazily: it finds the adapter in Node); core imports
-// only itself and protocol/; interop/ (exporters) only itself and protocol/, no Node; sim-host/src/sweep/ and sim-host/src/analysis/ (pure) only themselves, core/ and protocol/; protocol/ only itself; webviews/ only protocol/, webviews/ and
-// @vscode-elements/*; the language server neither extension/, cli/, vscode nor the engine (its
+// only itself and protocol/; interop/ (exporters) only itself and protocol/, no Node; sim-host/src/sweep/ and sim-host/src/analysis/ (pure) only themselves, core/ and protocol/; protocol/ only itself; webviews/ only protocol/, webviews/,
+// @vscode-elements/* and @dagrejs/dagre (graph layout); the language server neither extension/, cli/, vscode nor the engine (its
 // memory estimate, sim-host/src/core/estimate.ts, excepted); nothing imports "upwards" into
 // extension/ or cli/. A violation fails with the chain of imports that breaks the rule. The
 // checker is a pure function over an import graph, tested first on planted violations.
@@ -173,7 +173,8 @@ export function violations(g: Graph): string[] {
       if (under(from, 'protocol') && !(to && under(to, 'protocol'))) out.push(`protocol/ imports outside itself: ${where}`);
       // Exporters to other simulators: pure, from the checked IR (protocol/) and themselves only.
       if (under(from, 'interop') && (isNodeOnly(e.spec) || !(to && (under(to, 'interop') || under(to, 'protocol'))))) out.push(`interop/ imports outside interop/ and protocol/: ${where}`);
-      if (under(from, 'webviews') && !(to ? under(to, 'protocol') || under(to, 'webviews') : e.spec.startsWith('@vscode-elements/'))) out.push(`webviews/ imports outside protocol/, webviews/ and @vscode-elements: ${where}`);
+      // Packages: the UI toolkit, and dagre for the Circuits panel's graph layout.
+      if (under(from, 'webviews') && !(to ? under(to, 'protocol') || under(to, 'webviews') : e.spec.startsWith('@vscode-elements/') || e.spec === '@dagrejs/dagre')) out.push(`webviews/ imports outside protocol/, webviews/, @vscode-elements and @dagrejs/dagre: ${where}`);
       if (under(from, 'language-server')) {
         if (e.spec === 'vscode' || (to && (under(to, 'extension') || under(to, 'cli')))) out.push(`language-server imports the editor or a front end: ${where}`);
         if (to && under(to, 'sim-host') && to !== `${CORE}/estimate.ts`) out.push(`language-server imports the engine (only ${CORE}/estimate.ts is allowed): ${where}`);

@@ -46,6 +46,13 @@ usage:
                                                          with the same seed: fidelity, cores/axons/synapse memory per
                                                          core, energy estimate, quantisation steps; DIR gets the usual
                                                          result files plus target.json (exit 1: refused or does not fit)
+  spikeworks emulate <file.snn> --target NAME --sweep SETTING=FROM:TO:COUNT|SETTING=W1,W2,... [--sweep ...]
+                 [--seeds K] [--workers N] [--out DIR] [--format human|json] [--duration T_s]
+                                                         a fault sweep on a memristor target: up to three of its
+                                                         settings (fault_ratio=0:0.3:7, fault_type=sa0,sa1,
+                                                         position=random,important), K seeds per point on a pool
+                                                         of workers; the metric is the model's first readout's
+                                                         accuracy (or the mean rate); sweep.csv/sweep.json to DIR
   spikeworks describe <file.snn> [--population P]... [--format human|json] [--seed N] [--permutations N]
                  [--lambda X] [--exemplars K] [--bin T_s]
                                                          run the model and describe what each neuron responds to
@@ -229,6 +236,23 @@ function parseEmulate(rest: string[]): EmulateArgs {
   return args;
 }
 
+/** `emulate FILE --target NAME --sweep SETTING=… [--sweep …] [sweep options]`: a fault sweep on a memristor target (cli/src/sweep.ts). */
+function parseFaultSweep(rest: string[]): SweepArgs {
+  let target: string | undefined;
+  const pass: string[] = [];
+  for (let k = 0; k < rest.length; k++) {
+    const a = rest[k];
+    if (a === '--target') {
+      if (k + 1 >= rest.length) usage('--target needs a value');
+      target = rest[++k];
+    } else if (a === '--sweep') pass.push('--set');
+    else if (a.startsWith('--sweep=')) pass.push(`--set=${a.slice(8)}`);
+    else pass.push(a);
+  }
+  if (!target) usage('emulate --sweep needs --target NAME (a `target NAME = memristor { … }` block of the model)');
+  return { ...parseSweep(pass), target };
+}
+
 function parseSweep(rest: string[]): SweepArgs {
   const args: SweepArgs = { file: '', sets: [], seeds: 1, format: 'human' };
   const files: string[] = [];
@@ -253,7 +277,7 @@ function parseSweep(rest: string[]): SweepArgs {
   }
   if (files.length !== 1) usage('sweep needs exactly one file');
   if (args.sets.length === 0) usage('sweep needs at least one --set TARGET=FROM:TO:COUNT');
-  if (args.sets.length > 2) usage('a sweep has at most two axes (--set)');
+  if (args.sets.length > 3) usage('a sweep has at most three axes (--set)');
   if (args.seeds > 10_000) usage(`--seeds must be at most 10000, got ${args.seeds}`);
   args.file = files[0];
   return args;
@@ -373,6 +397,7 @@ function main(args: string[]): number | Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'run') return runCommand(parseRun(rest));
   if (cmd === 'sweep') return sweepCommand(parseSweep(rest));
+  if (cmd === 'emulate' && rest.some((a) => a === '--sweep' || a.startsWith('--sweep='))) return sweepCommand(parseFaultSweep(rest));
   if (cmd === 'emulate') return emulateCommand(parseEmulate(rest));
   if (cmd === 'describe') return describeCommand(parseDescribe(rest));
   if (cmd === 'circuits') return circuitsCommand(parseCircuits(rest));

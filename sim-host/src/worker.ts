@@ -10,7 +10,8 @@ import { evaluateReadouts, ReadoutError } from './analysis/readout/index';
 import type { ModelIR } from '../../protocol/ir';
 import { emulationText } from './emulation-text';
 import { targetReport } from './target-report';
-import { emulateOnTarget, PlanError, runOnBackend, Simulation, type EngineOptions, type RunResult } from './engine';
+import { emulateOnTarget, PlanError, runOnBackend, runOnCrossbar, Simulation, type EngineOptions, type RunResult } from './engine';
+import { faultMetric, hasFaults, runMetric, withoutFaults } from './sweep-metric';
 
 type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e: 'message', f: (m: ToWorker) => void): void };
 
@@ -141,11 +142,28 @@ export function handle(msg: ToWorker, port: Port): void {
     shouldStop: cb.shouldStop,
     onBuildProgress: msg.options.buildProgress ? (done, total, label) => port.postMessage({ type: 'progress', phase: 'build', label, done, total, spikes: 0 }) : undefined,
   };
+  if (msg.options.target) {
+    // A run on a memristor target (a fault sweep's): the float engine on the crossbar's weights.
+    try {
+      const t = msg.options.target;
+      const r = runOnCrossbar(msg.ir, options, t, cb).result;
+      let metric;
+      if (msg.options.metric && !r.cancelled) {
+        // with faults: the same crossbar without them (same seed), for the readout's training
+        const clean = hasFaults(msg.ir, t) ? runOnCrossbar(withoutFaults(msg.ir, t), options, t, { shouldStop: cb.shouldStop }).result : r;
+        if (!clean.cancelled) metric = faultMetric(msg.ir, clean, r);
+      }
+      done({ ...toOutput(r), backend: 'memristor-emu', ...(metric ? { metric } : {}), ...(r.cancelled || (msg.options.metric && !metric) ? { cancelled: true } : {}) }, port);
+    } catch (e) {
+      fail(e, port);
+    }
+    return;
+  }
   const choice = msg.options.backend ?? msg.ir.simulate.backend ?? 'auto';
   if (choice !== 'wasm') {
     // WebGPU, or auto: asynchronous (sim-host/src/core/select.ts).
     runOnBackend(msg.ir, options, choice, cb).then(
-      (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note, ...readoutsOf(msg.ir, r.result, msg.options.readouts) }, port),
+      (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note, ...readoutsOf(msg.ir, r.result, msg.options.readouts), ...(msg.options.metric && !r.result.cancelled ? { metric: runMetric(msg.ir, r.result) } : {}) }, port),
       (e) => fail(e, port),
     );
     return;
@@ -153,7 +171,7 @@ export function handle(msg: ToWorker, port: Port): void {
   try {
     const sim = new Simulation(msg.ir, options);
     const r = sim.run(cb);
-    done({ ...toOutput(r), backend: 'wasm', ...readoutsOf(msg.ir, r, msg.options.readouts) }, port);
+    done({ ...toOutput(r), backend: 'wasm', ...readoutsOf(msg.ir, r, msg.options.readouts), ...(msg.options.metric && !r.cancelled ? { metric: runMetric(msg.ir, r) } : {}) }, port);
   } catch (e) {
     fail(e, port);
   }

@@ -29,6 +29,12 @@ export interface CompileOptions {
 export interface SpikeIntervention {
   cut?: number[];
   replace?: { population: number; mask: Uint8Array; steps: Int32Array; neurons: Int32Array }[];
+  /**
+   * Called after each step's update (and after `replace`), before its spikes are recorded and
+   * delivered: a hardware target's per-step effects on the spike lists and on the weights the
+   * delivery reads (targets/memristor/step.ts).
+   */
+  afterUpdate?: (t: number) => void;
 }
 
 let compilations = 0;
@@ -212,7 +218,9 @@ export class Simulation {
     const saved = ptrs.map((p) => new Int32Array(this.memory.buffer, p.offset, p.n).slice());
     for (const p of ptrs) new Int32Array(this.memory.buffer, p.offset, p.n).fill(0);
     try {
-      return this.runPlain(cb, intervention.replace?.length ? this.replacer(intervention.replace) : undefined);
+      const replace = intervention.replace?.length ? this.replacer(intervention.replace) : undefined;
+      const after = intervention.afterUpdate;
+      return this.runPlain(cb, replace && after ? (t) => (replace(t), after(t)) : (replace ?? after));
     } finally {
       ptrs.forEach((p, k) => new Int32Array(this.memory.buffer, p.offset, p.n).set(saved[k]));
     }
