@@ -111,7 +111,7 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
   // clean + importance + per task (search + ablated + control) + patches (before, after)
   // Silence and mean ablation do not depend on the task's windows: one run serves every task.
   const perTask = intervention === 'resample' || intervention === 'patch';
-  const total = 1 + measured.length * (perTask ? tasks.length : 1) + orders.reduce((a, o) => a + o.length + 1 + draws, 0) + 2 * patchPairs.length;
+  const total = 1 + measured.length * (perTask ? tasks.length : 1) + orders.reduce((a, o) => a + o.length + 2 + draws, 0) + 2 * patchPairs.length;
   let done = 0;
   let runs = 0;
   let cancelled = false;
@@ -187,7 +187,10 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
   const rng = new Rng(seed);
   const conds: Condition[] = [];
   circuits.forEach((c, k) => {
-    conds.push({ removed: c.components, task: tasks[k].task });
+    // The circuit removed; the circuit alone (every other component removed, also those the
+    // search dropped unmeasured); then the control's draws.
+    const kept = new Set(c.components);
+    conds.push({ removed: c.components, task: tasks[k].task }, { removed: searchable.filter((id) => !kept.has(id)), task: tasks[k].task });
     for (let d = 0; d < draws; d++) {
       const pool = [...searchable];
       for (let i = pool.length - 1; i > 0; i--) {
@@ -200,9 +203,10 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
   const ab = await batch(conds, 'circuit ablation and control');
   if (ab) {
     circuits.forEach((c, k) => {
-      const base = k * (draws + 1);
+      const base = k * (draws + 2);
       c.metric.circuitAblated = ab[base][c.readout];
-      const ctl = ab.slice(base + 1, base + 1 + draws).map((r) => r[c.readout]);
+      c.metric.circuitOnly = ab[base + 1][c.readout];
+      const ctl = ab.slice(base + 2, base + 2 + draws).map((r) => r[c.readout]);
       c.metric.control = { mean: mean(ctl), sd: sd(ctl), draws };
     });
   }
