@@ -12,7 +12,7 @@ import { isCircuitsResult, type CircuitsResult } from '../protocol/circuits';
 import { plantedCircuitsText } from '../sim-host/src/analysis/circuits/index';
 import { circuitsInProcess } from '../sim-host/src/circuits-engine';
 import { RunTerminated, startCircuits } from '../sim-host/src/host';
-import { distCli, distWorker, ensureBuilt, repoRoot } from './helpers/build';
+import { distCli, distWorker, ensureBuilt, interruptCli, repoRoot } from './helpers/build';
 import { irOf } from './helpers/model';
 
 const strip = (r: CircuitsResult) => ({ ...r, runs: 0, seconds: 0 });
@@ -82,6 +82,15 @@ describe('circuits: the command line', () => {
     assert.match(t.stdout, /Task task_b \(readout read_b\): \d+ components\n  component +kind +size +importance\n/);
     assert.doesNotMatch(t.stdout, /Task task_a/);
     assert.match(t.stdout, /control \(\d+ random components removed, 10 draws\)/);
+  });
+
+  it('Ctrl-C stops the analysis between runs (exit 130, within seconds)', async () => {
+    const file = path.join(scratch, 'long.snn');
+    fs.writeFileSync(file, plantedCircuitsText({ windows: 400, modules: 2 }).text);
+    const r = await interruptCli(['circuits', file, '--workers', '2'], repoRoot, 3000);
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /stopping the analysis/);
+    assert.ok(r.ms < 8000, `stopped ${Math.round(r.ms)} ms after Ctrl-C`);
   });
 
   it('bad input: a task with no readout (located), a --task that does not exist (did you mean), a threshold outside (0, 1], an unknown intervention', () => {
