@@ -9,7 +9,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { complete } from '../language-server/src/features/completion';
+import { hover } from '../language-server/src/features/hover';
+import { TARGET_KINDS } from '../language-server/src/schema';
+import { freshProgram } from './helpers/corpus';
+import { buildPlan } from '../sim-host/src/core/plan';
 import { philox } from '../sim-host/src/core/rng';
+import { sfqBackend } from '../sim-host/src/targets/sfq/backend';
+import { emulateSfq } from '../sim-host/src/targets/sfq/emulate';
+import { SFQ_DEFAULTS, sfqParams } from '../sim-host/src/targets/sfq/params';
 import { emulateOnTarget, type Emulation, type RunResult } from '../sim-host/src/engine';
 import { distCli, ensureBuilt } from './helpers/build';
 import { irOf } from './helpers/model';
@@ -232,5 +240,105 @@ describe('spikeworks emulate --target (sfq)', () => {
     assert.equal(tj.phi0, 2.067833848e-15);
     assert.ok(tj.connections.every((c: { prob: number[] }) => c.prob.every((p) => p >= 0 && p <= 1)));
     assert.ok(fs.existsSync(path.join(out, 'spikes.bin')));
+  });
+});
+
+describe('the flux counter and the stochastic synapse against closed forms', () => {
+  const COUNTER = (body: string) => `neuron C {\n  parameters { theta = 999.5; tau = 1 ns }\n  state { v = 0 }\n  equations { dv/dt = -v / tau }\n  spike when v > theta\n  reset { v = 0 }\n}\n${body}`;
+
+  it('a threshold on the target: one quantum = (θ − V_r)/(threshold − ½); p = 1 synapses, no leak: fires on exactly every 4th pulse, as the float model does', () => {
+    // V in mV, θ − V_r = 10 mV, threshold 4 → q = 10/3.5 mV; weight q passes every pulse (p = 1)
+    const q = 10 / 3.5;
+    const times = Array.from({ length: 12 }, (_, k) => `${(k * 5 + 2) * 20} ps`).join(', ');
+    const text = `neuron M {\n  parameters { th = -50 mV; vr = -60 mV }\n  state { v = -60 mV }\n  spike when v > th\n  reset { v = vr }\n}\n`
+      + `input pulses = spike_array[1] { times: [${times}]; indices: [${Array(12).fill(0).join(', ')}] }\npopulation m = M[1]\n`
+      + `connect pulses -> m { rule: all_to_all; weight: ${q} mV; target: v }\ntarget chip = sfq { clock: 50 GHz; threshold: 4 }\nsimulate { dt: 20 ps; duration: 2 ns }`;
+    const em = emulateOnTarget(irOf(text), {}, 'chip');
+    const tj = em.targetJson as { populations: { name: string; threshold?: number; quantum?: number; leak?: number }[]; connections: { prob: number[] }[] };
+    const m = tj.populations.find((p) => p.name === 'm')!;
+    assert.equal(m.threshold, 4);
+    assert.ok(Math.abs(m.quantum! - q * 1e-3) < 1e-12, String(m.quantum));
+    assert.equal(m.leak, 0);
+    assert.ok(Math.abs(tj.connections[0].prob[0] - 1) < 1e-6);
+    // pulse k arrives one step after step 5k + 2: the 4th, 8th and 12th arrive at steps 18, 38, 58
+    const chip = Array.from(em.emulated.spikes.find((s) => s.name === 'm')!.steps);
+    const float = Array.from(em.float.spikes.find((s) => s.name === 'm')!.steps);
+    assert.deepEqual(chip, [18, 38, 58]);
+    assert.deepEqual(float, chip, 'the float model crosses θ on the same pulses');
+  });
+
+  it('the leak: quanta escape with 1 − e^(−T/τ) per clock — the leaked total after one τ matches N·c0·(1 − 1/e) within 5 σ', () => {
+    const ir = irOf(COUNTER('population c = C[2000] { v = 50 }\ntarget chip = sfq { clock: 50 GHz }\nsimulate { dt: 20 ps; duration: 1 ns }'));
+    const plan = buildPlan(ir, { seed: 4 });
+    const run = emulateSfq(plan, sfqParams(ir.targets[0].settings));
+    const n = 2000 * 50;
+    const p = 1 - Math.exp(-1);
+    const sd = Math.sqrt(n * p * (1 - p));
+    assert.ok(Math.abs(run.activity.leaks - n * p) < 5 * sd, `${run.activity.leaks} leaked, expected ${(n * p).toFixed(0)} ± ${sd.toFixed(0)}`);
+    assert.equal(run.activity.neuron_pulses, 0);
+  });
+
+  it('the synapse passes a fraction p of its pulses (binomial, within 5 σ), blocks the rest', () => {
+    const ir = irOf(COUNTER('input s = poisson[50] { rate: 10 GHz }\npopulation c = C[20]\nconnect s -> c { rule: all_to_all; weight: 0.3; target: v }\ntarget chip = sfq { clock: 50 GHz }\nsimulate { dt: 20 ps; duration: 2 ns }'));
+    const plan = buildPlan(ir, { seed: 9 });
+    const run = emulateSfq(plan, sfqParams(ir.targets[0].settings));
+    const a = run.activity.synapse_arrivals;
+    const src = run.result.spikes.find((x) => x.name === 's')!;
+    const arrived = src.steps.filter((t) => t < plan.steps - 1).length;
+    assert.equal(a, arrived * 20, 'every input pulse reaches its 20 synapses one clock later (the last step\'s are still in flight)');
+    const sd = Math.sqrt(a * 0.3 * 0.7);
+    assert.ok(Math.abs(run.activity.synapse_passes - 0.3 * a) < 5 * sd, `${run.activity.synapse_passes} of ${a}`);
+  });
+
+  it('the language offers exactly the parameters the emulation reads', () => {
+    const keys = Object.keys(sfqParams({ threshold: 1, leak: 0, static_power: 0 })).sort();
+    assert.deepEqual(Object.keys(TARGET_KINDS.sfq.schema).sort(), keys);
+    assert.equal(SFQ_DEFAULTS.clock, 50e9);
+    assert.equal(SFQ_DEFAULTS.i_c, 100e-6);
+  });
+});
+
+describe('the sfq backend under the run contract', () => {
+  const ir = irOf({ file: 'examples/sfq_xor.snn' });
+  const params = sfqParams(ir.targets[0].settings);
+  it('cannotRun gives the reason from the IR alone; run resolves with the same spikes as emulateSfq', async () => {
+    const b = sfqBackend(params);
+    assert.equal(b.name, 'sfq-emu');
+    assert.equal(b.cannotRun(ir), undefined);
+    assert.match(b.cannotRun(irOf('population a = LIF[2]\nsimulate { dt: 0.1 ms; duration: 1 ms }')) ?? '', /synaptic current/);
+    const r = await b.run(buildPlan(ir, { seed: 3 }), {});
+    const direct = emulateSfq(buildPlan(ir, { seed: 3 }), params).result;
+    assert.deepEqual(r.spikes.map((s) => Array.from(s.steps)), direct.spikes.map((s) => Array.from(s.steps)));
+    assert.equal(r.stepsDone, 800);
+  });
+  it('progress is reported and a stop request ends the run between chunks, keeping what was recorded', async () => {
+    let calls = 0;
+    let polls = 0;
+    const r = await sfqBackend(params).run(buildPlan(ir, { seed: 3 }), { progressEveryMs: 0, onProgress: () => calls++, shouldStop: () => ++polls > 2 });
+    assert.ok(r.cancelled, 'stopped');
+    assert.ok(r.stepsDone > 0 && r.stepsDone < 800, String(r.stepsDone));
+    assert.ok(r.spikes.every((s) => s.steps.every((t) => t < r.stepsDone)));
+    assert.ok(calls >= 1);
+  });
+});
+
+describe('the sfq target in the editor', () => {
+  const uri = 'file:///tmp/sfq-editor.snn';
+  const analyze = (text: string) => {
+    const program = freshProgram();
+    program.setText(uri, text);
+    return program.analyze(uri);
+  };
+  const MODEL = 'target chip = sfq { clock: 50 GHz; bias_p50: 70 uA; static_power: 2 uW }\nsimulate { dt: 20 ps; duration: 1 ns }\n';
+  it('hover documents its properties; completion offers them and the kind; W is a unit', () => {
+    const a = analyze(MODEL);
+    assert.deepEqual(a.diagnostics.filter((d) => d.severity === 1).map((d) => d.message), []);
+    assert.match(hover(a, MODEL.indexOf('bias_p50') + 2)?.markdown ?? '', /passes with probability ½.*logistic/);
+    assert.match(hover(a, MODEL.indexOf('clock') + 1)?.markdown ?? '', /One clock period must not exceed the model's dt/);
+    const inBlock = 'target chip = sfq { |}\nsimulate { dt: 20 ps; duration: 1 ns }\n';
+    const labels = complete(analyze(inBlock.replace('|', '')), inBlock.indexOf('|')).map((c) => c.label);
+    for (const k of ['clock', 'i_c', 'bias_p50', 'leak', 'threshold', 'cryo_overhead']) assert.ok(labels.includes(k), `${k} in ${labels.join(', ')}`);
+    const kind = 'target chip = |\n';
+    assert.ok(complete(analyze(kind.replace('|', '')), kind.indexOf('|')).map((c) => c.label).includes('sfq'));
   });
 });

@@ -1,5 +1,5 @@
 // `spikeworks emulate FILE --target NAME [--format json] [--out DIR]`: runs the model on the
-// hardware target its `target NAME = KIND { … }` block names (Loihi 2 or SpiNNaker 2, bit-accurate emulation)
+// hardware target its `target NAME = KIND { … }` block names (Loihi 2 or SpiNNaker 2, bit-accurate emulation; an SFQ chip, pulse by pulse)
 // and on the float engine with the same seed, and prints the fidelity (per population rate
 // error, spike-count correlation), the resources (cores, axons and synapse memory per core,
 // what does not fit), an energy/time estimate per simulated second (labelled with its source)

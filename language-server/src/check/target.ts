@@ -32,12 +32,7 @@ export function checkTargets(cx: Checker, items: readonly A.Item[]): void {
   const pops: { name: string; size: number }[] = [];
   for (const it of cx.network.values()) if (it.kind === 'population' && it.size) pops.push({ name: it.sym.name, size: it.size });
   for (const b of blocks) {
-    const prop = (k: string) => b.props.find((p) => p.key.name === k);
-    const num = (k: string) => {
-      const p = prop(k);
-      const v = p ? cx.typeOf(p.value).value : undefined;
-      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-    };
+    const { prop, num } = blockValues(cx, b);
     const name = b.name?.name ?? 'loihi2';
     const npcProp = prop('neurons_per_core');
     const npc = num('neurons_per_core') ?? LOIHI_LIMITS.compartments;
@@ -74,12 +69,7 @@ export function checkTargets(cx: Checker, items: readonly A.Item[]): void {
 function checkSpinnaker(cx: Checker, items: readonly A.Item[]): void {
   const blocks = items.filter((i): i is A.BlockDef => i.kind === 'target' && i.type?.name === 'spinnaker2');
   for (const b of blocks) {
-    const prop = (k: string) => b.props.find((p) => p.key.name === k);
-    const num = (k: string) => {
-      const p = prop(k);
-      const v = p ? cx.typeOf(p.value).value : undefined;
-      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-    };
+    const { prop, num } = blockValues(cx, b);
     const npcProp = prop('neurons_per_core');
     const npc = num('neurons_per_core') ?? SPINNAKER_NEURONS_PER_CORE;
     if (npcProp && npc > SPINNAKER_NEURONS_PER_CORE) {
@@ -115,12 +105,7 @@ function checkSfq(cx: Checker, items: readonly A.Item[]): void {
     }
   }
   for (const b of blocks) {
-    const prop = (k: string) => b.props.find((p) => p.key.name === k);
-    const num = (k: string) => {
-      const p = prop(k);
-      const v = p ? cx.typeOf(p.value).value : undefined;
-      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-    };
+    const { prop, num } = blockValues(cx, b);
     const name = b.name?.name ?? 'sfq';
     const clockProp = prop('clock');
     const clock = clockProp ? num('clock') : SFQ_DEFAULT.clock;
@@ -152,12 +137,7 @@ function fmtSeconds(x: number): string {
 function checkMemristor(cx: Checker, items: readonly A.Item[]): void {
   for (const b of items) {
     if (b.kind !== 'target' || b.type?.name !== 'memristor') continue;
-    const prop = (k: string) => b.props.find((p) => p.key.name === k);
-    const num = (k: string) => {
-      const p = prop(k);
-      const v = p ? cx.typeOf(p.value).value : undefined;
-      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-    };
+    const { prop, num } = blockValues(cx, b);
     const gMin = num('g_min') ?? 100e-6;
     const gMax = num('g_max') ?? 1e-3;
     if (gMin >= gMax) {
@@ -166,4 +146,15 @@ function checkMemristor(cx: Checker, items: readonly A.Item[]): void {
       cx.err(at.value, `g_min (${fmt(gMin)}${prop('g_min') ? '' : ', the default'}) must be below g_max (${fmt(gMax)}${prop('g_max') ? '' : ', the default'}) on target ${b.name?.name ?? 'memristor'}: the crossbar maps weights onto [g_min, g_max]`, 'out-of-range');
     }
   }
+}
+
+/** A target block's property by key, and its value when it is a finite constant (SI units). */
+function blockValues(cx: Checker, b: A.BlockDef): { prop: (k: string) => A.Property | undefined; num: (k: string) => number | undefined } {
+  const prop = (k: string) => b.props.find((p) => p.key.name === k);
+  const num = (k: string) => {
+    const p = prop(k);
+    const v = p ? cx.typeOf(p.value).value : undefined;
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  };
+  return { prop, num };
 }

@@ -14,21 +14,16 @@
 // Refused with the reason: a synaptic current, a constant drive (a rest away from V_r), a
 // refractory period, weights above one quantum, probes of anything but spikes, and all that a LIF
 // chip refuses (lifCannotRun).
-import type { ExprIR, ModelIR } from '../../../../protocol/ir';
-import { evalExpr, type EvalEnv } from '../../core/expr';
+import type { ModelIR } from '../../../../protocol/ir';
+import type { ReportQuantStep } from '../../../../protocol/target-report';
+import { lifEval } from '../../core/lif-eval';
 import { lifCannotRun, lifShape } from '../../core/lif-shape';
 import { PlanError } from '../../core/limits';
 import type { Plan, PopPlan, ProjPlan } from '../../core/plan';
 import { biasFor, fmtA, passProbability, sfqParamsProblem, ticksPerStep, type SfqParams } from './params';
 
-export interface QuantStep {
-  where: string;
-  what: string;
-  ideal: number;
-  used: number;
-  error: number;
-  note?: string;
-}
+/** A conversion step and its error, as the Target Report lists it. */
+export type QuantStep = ReportQuantStep;
 
 export interface SfqPop {
   name: string;
@@ -45,14 +40,13 @@ export interface SfqPop {
   c0: Int32Array;
 }
 
-export interface SfqProj {
+/** A projection (plan's index, source and target ranges, CSR rows by local source) on the chip. */
+export interface SfqProj extends Pick<ProjPlan, 'index' | 'src' | 'tgt' | 'rowptr'> {
   name: string;
-  index: number;
+  /** Plan indices of the source and target populations. */
   source: number;
   target: number;
-  src: [number, number];
-  tgt: [number, number];
-  rowptr: Int32Array;
+  /** Local target index of each synapse. */
   col: Int32Array;
   /** Pass probability of each synapse (after the bias current's rounding). */
   prob: Float64Array;
@@ -98,23 +92,8 @@ export function sfqCannotRun(ir: ModelIR): string | undefined {
 
 function convertPop(plan: Plan, pop: PopPlan, p: SfqParams, ticks: number, steps: QuantStep[], approx: string[]): SfqPop {
   const m = pop.model!;
-  const sh = lifShape(m);
   const where = `population ${pop.name}`;
-  if (typeof sh === 'string') throw new PlanError(`${where}: ${sh}`, 'unsupported');
-  const param = (name: string) => {
-    const v = pop.params.get(name);
-    if (!v) return NaN;
-    if ('value' in v) return v.value;
-    throw new PlanError(`${where}: parameter ${name} differs between neurons; ${CHIP} takes one value per population`, 'unsupported');
-  };
-  const aliases = new Map(m.aliases.map((a) => [a.name, a.expr]));
-  const evalAt = (e: ExprIR, st: Record<string, number>) => {
-    const env: EvalEnv = { param, state: (x) => st[x] ?? 0, alias: (x) => (aliases.has(x) ? evalExpr(aliases.get(x)!, env) : NaN), builtin: (b) => (b === 'dt' ? plan.dt : NaN) };
-    return evalExpr(e, env);
-  };
-  const vTh = evalAt((m.spike as Extract<ExprIR, { args: [ExprIR, ExprIR] }>).args[1], {});
-  const vR = evalAt(m.reset[0].value, {});
-  if (!Number.isFinite(vTh) || !Number.isFinite(vR)) throw new PlanError(`${where}: threshold or reset is not a finite number`, 'input');
+  const { shape: sh, evalAt, vTh, vR } = lifEval(pop, plan.dt, CHIP);
   if (!(vTh > vR)) throw new PlanError(`${where}: the threshold must lie above the reset for a flux counter`, 'unsupported');
   const vOde = m.odes.find((o) => o.variable === sh.v);
   const consts = (i: number) => Object.fromEntries(sh.consts.map((c) => [c, pop.initial.get(c)![i]]));

@@ -10,12 +10,13 @@
 // D steps). Sources (Poisson, spike arrays) emit at the first tick of each step, drawn as on WASM
 // (core/sources.ts). A neuron is recorded at step t when it fired at any tick of that step.
 import { growableInt32, type Growable } from '../../../../protocol/growable';
-import { SPIKE_RECORD_BYTES, PlanError } from '../../core/limits';
+import { PlanError } from '../../core/limits';
 import type { Plan } from '../../core/plan';
-import { newResult, recordingLimitMessage, stepChunks, type RunCallbacks, type RunResult, type StepPace } from '../../core/run';
+import { newResult, stepChunks, type RunCallbacks, type RunResult, type StepPace } from '../../core/run';
 import { philox, wordsToUnit } from '../../core/rng';
 import { SourceSpikes } from '../../core/sources';
-import { convertPlanSfq, type SfqProgram } from './convert';
+import { SpikeRecord } from '../../core/spike-record';
+import { convertPlanSfq, type SfqProgram, type SfqProj } from './convert';
 import { SFQ_STREAM, type SfqParams } from './params';
 
 const PACE: StepPace = { first: 64, max: 100000, fastMs: 5, slowMs: 20 };
@@ -74,11 +75,7 @@ export function emulateSfq(plan: Plan, params: SfqParams, cb: RunCallbacks = {},
   const firedAt = pops.map((p) => new Int32Array(p.size).fill(-1));
   const stepFired = plan.pops.map((p) => new Int32Array(p.size));
   const nStep = new Int32Array(plan.pops.length);
-  const probed = new Set(plan.ir.probes.filter((p) => p.variable === 'spikes' || p.variable === 'rate').flatMap((p) => p.targets.map((t) => t.name)));
-  const recorded = plan.pops.map((p) => probed.size === 0 || probed.has(p.name));
-  const rec = plan.pops.map(() => ({ steps: growableInt32(), neurons: growableInt32() }));
-  const maxSpikes = Math.floor(Math.max(0, plan.memoryLimit - plan.bytes) / SPIKE_RECORD_BYTES);
-  let spikeCount = 0;
+  const record = new SpikeRecord(plan);
   const result = newResult(plan, [], { plan_s: 0, compile_s: 0 });
   const activity: SfqActivity = { input_pulses: 0, synapse_arrivals: 0, synapse_passes: 0, leaks: 0, neuron_pulses: 0, ticks: 0 };
   const emit = (k: number, i: number, tau: number) => {
@@ -93,13 +90,9 @@ export function emulateSfq(plan: Plan, params: SfqParams, cb: RunCallbacks = {},
       }
     }
   };
-  const projByIndex = new Map(projs.map((p) => [p.index, p]));
-  const finish = () => {
-    result.spikes = [];
-    plan.pops.forEach((p, k) => {
-      if (recorded[k]) result.spikes.push({ name: p.name, size: p.size, steps: rec[k].steps.view(), neurons: rec[k].neurons.view() });
-    });
-  };
+  const byIndex: SfqProj[] = [];
+  for (const p of projs) byIndex[p.index] = p;
+  const finish = () => record.finish(result);
   for (const chunk of stepChunks(result, cb, PACE, finish, t0)) {
     for (let t = chunk.from; t < chunk.to; t++) {
       nStep.fill(0);
@@ -120,7 +113,7 @@ export function emulateSfq(plan: Plan, params: SfqParams, cb: RunCallbacks = {},
         const slot = ring[tau % slots];
         const arr = slot.view();
         for (let a = 0; a < arr.length; a += 2) {
-          const p = projByIndex.get(arr[a])!;
+          const p = byIndex[arr[a]];
           const q = arr[a + 1];
           activity.synapse_arrivals++;
           phil(q, tau >>> 0, SFQ_STREAM.pass, p.index, k0, k1, words);
@@ -159,24 +152,10 @@ export function emulateSfq(plan: Plan, params: SfqParams, cb: RunCallbacks = {},
         }
         activity.ticks++;
       }
-      let stepSpikes = 0;
-      for (let k = 0; k < pops.length; k++) if (recorded[k]) stepSpikes += nStep[k];
-      if (spikeCount + stepSpikes > maxSpikes) {
-        result.error = recordingLimitMessage(plan.memoryLimit, maxSpikes * SPIKE_RECORD_BYTES, maxSpikes, t, plan.dt);
-        result.stopReason = 'recording-limit';
-        result.stepsDone = t;
+      for (let k = 0; k < pops.length; k++) if (pops[k].kind === 'neuron') stepFired[k].subarray(0, nStep[k]).sort();
+      if (!record.step(result, t, stepFired, nStep)) {
         finish();
         return { result, program, activity };
-      }
-      spikeCount += stepSpikes;
-      for (let k = 0; k < pops.length; k++) {
-        if (!recorded[k]) continue;
-        const list = stepFired[k].subarray(0, nStep[k]);
-        if (pops[k].kind === 'neuron') list.sort();
-        for (let m = 0; m < list.length; m++) {
-          rec[k].steps.push(t);
-          rec[k].neurons.push(list[m]);
-        }
       }
     }
   }

@@ -6,6 +6,7 @@ import type { ModelIR } from '../../../../protocol/ir';
 import { fidelity, type PopFidelity } from '../../core/fidelity';
 import { buildPlan, type Plan, type PlanOptions } from '../../core/plan';
 import type { RunResult } from '../../core/run';
+import { SFQ_NAME } from './backend';
 import { convertPlanSfq, type QuantStep } from './convert';
 import { emulateSfq, type SfqActivity } from './emulate';
 import { sfqParams } from './params';
@@ -34,7 +35,7 @@ export function emulateSfqTarget(ir: ModelIR, opts: PlanOptions, t: ModelIR['tar
   const res = sfqResources(program);
   const simS = run.result.stepsDone * plan.dt;
   return {
-    target: { name: t.name, kind: 'sfq', backend: 'sfq-emu' },
+    target: { name: t.name, kind: 'sfq', backend: SFQ_NAME },
     float, emulated: run.result, fidelity: fidelity(float, run.result),
     resources: { kind: 'sfq', sfq: res }, violations: [],
     energy: sfqEnergy(program, run.activity, res, simS, inferencesOf(ir)),
