@@ -79,6 +79,11 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** A condition as a key: the removed set in any order is the same run; `task` matters only where the intervention reads its windows. */
+function conditionKey(c: Condition, windowsMatter: boolean): string {
+  return JSON.stringify([[...c.removed].sort(), windowsMatter ? (c.task ?? '') : '', c.only ?? '', c.patch ? [[...c.patch.components].sort(), c.patch.from] : null]);
+}
+
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const sd = (xs: number[]) => {
   if (xs.length < 2) return 0;
@@ -115,18 +120,25 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
   let done = 0;
   let runs = 0;
   let cancelled = false;
+  const memo = new Map<string, Record<string, number>>();
   const batch = async (conds: Condition[], label: string): Promise<Record<string, number>[] | undefined> => {
     if (cancelled || options.shouldStop?.()) {
       cancelled = true;
       return undefined;
     }
-    const out = await m.measure(conds);
+    // A condition measured before (the search's first step is a component's importance, the
+    // circuit alone may be the search's last state) is not run again; nor is one twice in a batch.
+    const keys = conds.map((c) => conditionKey(c, perTask));
+    const fresh = [...new Set(keys.filter((k) => !memo.has(k)))];
+    const out = await m.measure(fresh.map((k) => conds[keys.indexOf(k)]));
     runs += out.length;
-    done += out.length;
-    options.onProgress?.(done, total, label);
+    out.forEach((v, i) => memo.set(fresh[i], v));
     // A measurer stopped part-way answers fewer conditions: the batch is incomplete, the analysis ends.
-    if (out.length < conds.length || options.shouldStop?.()) cancelled = true;
-    return out.length < conds.length ? undefined : out;
+    const complete = out.length === fresh.length;
+    done += complete ? conds.length : out.length;
+    options.onProgress?.(done, total, label);
+    if (!complete || options.shouldStop?.()) cancelled = true;
+    return complete ? keys.map((k) => memo.get(k)!) : undefined;
   };
   const chance = await m.chance();
   const synapses = await m.synapses();
