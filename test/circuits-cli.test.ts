@@ -12,7 +12,7 @@ import { isCircuitsResult, type CircuitsResult } from '../protocol/circuits';
 import { plantedCircuitsText } from '../sim-host/src/analysis/circuits/index';
 import { circuitsInProcess } from '../sim-host/src/circuits-engine';
 import { RunTerminated, startCircuits } from '../sim-host/src/host';
-import { distCli, distWorker, ensureBuilt, repoRoot } from './helpers/build';
+import { distCli, distWorker, ensureBuilt, interruptCli, repoRoot } from './helpers/build';
 import { irOf } from './helpers/model';
 
 const strip = (r: CircuitsResult) => ({ ...r, runs: 0, seconds: 0 });
@@ -72,12 +72,28 @@ describe('circuits: the command line', () => {
     assert.equal(r.source, 'tiny.snn');
     assert.deepEqual(r.tasks.map((t: { task: string }) => t.task), ['task_a', 'task_b']);
     assert.equal(r.tasks[0].metric.control.draws, 4);
+    assert.equal(r.readoutFit, 'frozen');
+    const re = cli([file, '--format', 'json', '--task', 'task_a', '--retrain', '--draws', '2']);
+    assert.equal(re.status, 0, re.stderr);
+    assert.equal(JSON.parse(re.stdout).readoutFit, 'retrained');
     const t = cli([file, '--task', 'task_b', '--intervention', 'mean', '--threshold', '0.1', '--seed', '3']);
     assert.equal(t.status, 0, t.stderr);
-    assert.match(t.stdout, /^Circuits of tiny\.snn: intervention mean, threshold 0\.1, seed 3;/);
+    assert.match(t.stdout, /^Circuits of tiny\.snn: intervention mean, threshold 0\.1, seed 3, readout frozen;/);
     assert.match(t.stdout, /Task task_b \(readout read_b\): \d+ components\n  component +kind +size +importance\n/);
     assert.doesNotMatch(t.stdout, /Task task_a/);
     assert.match(t.stdout, /control \(\d+ random components removed, 10 draws\)/);
+  });
+
+  it('Ctrl-C stops the analysis between runs (exit 130, within seconds)', async () => {
+    const file = path.join(scratch, 'long.snn');
+    // 100 windows of 400 ms: each run is long (40 s of model time), the analysis far longer than
+    // the wait; the wait leaves time to load the model (a busy machine is slow at it) and to
+    // install the Ctrl-C handler.
+    fs.writeFileSync(file, plantedCircuitsText({ windows: 100, windowMs: 400, modules: 2 }).text);
+    const r = await interruptCli(['circuits', file, '--workers', '2'], repoRoot, 6000);
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /stopping the analysis/);
+    assert.ok(r.ms < 10000, `stopped ${Math.round(r.ms)} ms after Ctrl-C`);
   });
 
   it('bad input: a task with no readout (located), a --task that does not exist (did you mean), a threshold outside (0, 1], an unknown intervention', () => {

@@ -89,6 +89,9 @@ describe('circuits: interventions in the engine', () => {
     assert.equal(compilationCount(), before, 'no module compiled after the first');
     assert.ok(popIndex(e, 'a') >= 0);
     for (const p of ['a', 'b', 'c', 'd', 'drive', 'other']) assert.deepEqual(spikes(last, p), spikes(first, p), p);
+    const onlyD = e.run({ cut: [], replace: [], record: ['d'] });
+    assert.deepEqual(onlyD.spikes.map((x) => x.name), ['d'], 'record: only the populations asked for');
+    assert.deepEqual(spikes(onlyD, 'd'), spikes(first, 'd'));
     new Simulation(ir);
     assert.equal(compilationCount(), before + 1, 'the counter counts compilations');
   });

@@ -116,7 +116,12 @@ describe('circuits: the planted two-task network', () => {
         const want = PLANTED_CIRCUITS[t.task];
         assert.ok(f1(t.components, want) >= 0.9, `${t.task}: F1 ${f1(t.components, want)} (got ${t.components.join(', ')})`);
         assert.ok(t.metric.clean >= 0.9, `${t.task} is solved by the intact network (${t.metric.clean})`);
-        assert.ok(t.metric.circuitOnly >= t.metric.clean - 0.1, `${t.task}: the circuit alone keeps the accuracy (${t.metric.circuitOnly})`);
+        assert.ok(t.metric.circuitOnly >= t.metric.clean - 0.1, `${t.task}: the circuit alone keeps the accuracy (${t.metric.circuitOnly})`);        if (intervention === 'silence') {
+          // Each planted link alone breaks the chain; the other task's cue reaches the readout (through hub) but changes nothing.
+          for (const id of t.components) assert.ok(t.importance[id] >= 0.3, `${t.task}: importance of ${id} ${t.importance[id]}`);
+          const other = t.task === 'task_a' ? 'pop:cue_b' : 'pop:cue_a';
+          assert.ok(Math.abs(t.importance[other]) <= 0.05, `${t.task}: importance of ${other} ${t.importance[other]}`);
+        }
       }
       const [a, b] = [PLANTED_CIRCUITS.task_a, PLANTED_CIRCUITS.task_b];
       assert.equal(r.reuse.length, 1);
@@ -202,6 +207,24 @@ simulate { dt: 0.1 ms; duration: 100 ms }
     const ir = irOf(plantedCircuitsText({ seed: 11, windows: 30, modules: 5 }).text, { at: '.scratch/planted_11.snn' });
     const r = await circuitsInProcess(ir, { seed: 2 });
     for (const t of r.tasks) assert.ok(f1(t.components, PLANTED_CIRCUITS[t.task]) >= 0.9, `${t.task}: ${t.components.join(', ')}`);
+  });
+});
+
+describe('circuits: the readout as the metric, frozen or retrained', () => {
+  it('another label\'s activity in the relay fools the intact network\'s readout (accuracy near 0) but not one retrained on it (near 1)', () => {
+    // With two labels, the relay's activity from a window of the other label is the other
+    // label's pattern: the frozen readout answers the wrong label in (nearly) every window,
+    // while a readout cross-validated on the patched run learns the swapped mapping.
+    const ir = irOf({ file: 'examples/two_task_circuits.snn' });
+    const set = modelComponents(ir);
+    const frozen = localMeasurer(ir, set, { intervention: 'patch', seed: 1 }).evaluator;
+    const retrained = localMeasurer(ir, set, { intervention: 'patch', seed: 1, retrain: true }).evaluator;
+    const cond = { removed: ['pop:relay'], task: 'task_a' };
+    assert.ok(frozen.measure({ removed: [] }).read_a >= 0.9);
+    assert.ok(frozen.measure(cond).read_a <= 0.1, `frozen: ${frozen.measure(cond).read_a}`);
+    assert.ok(retrained.measure(cond).read_a >= 0.9, `retrained: ${retrained.measure(cond).read_a}`);
+    // Silencing leaves nothing to learn from: both at chance.
+    for (const e of [frozen, retrained]) assert.ok(Math.abs(e.measure({ removed: ['proj:hub_relay'] }).read_a - 0.5) <= 0.1);
   });
 });
 

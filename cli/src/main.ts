@@ -325,16 +325,8 @@ function parseDescribe(argv: string[]): DescribeArgs {
 function parseCircuits(argv: string[]): CircuitsArgs {
   const args: CircuitsArgs = { file: '', format: 'text' };
   const files: string[] = [];
-  const value = (k: number, a: string) => {
-    const v = argv[k + 1];
-    if (v === undefined || v.startsWith('--')) usage(`${a} needs a value`);
-    return v;
-  };
-  const integer = (v: string, a: string, min: number) => {
-    const x = Number(v);
-    if (!Number.isInteger(x) || x < min) usage(`${a} must be an integer ≥ ${min}, got ${v}`);
-    return x;
-  };
+  const { value, num } = optionReader(argv);
+  const integer = (v: string, a: string, min: number) => num(v, a, true, min);
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     switch (a) {

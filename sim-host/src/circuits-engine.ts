@@ -37,6 +37,7 @@ export class SimulationEngine implements CircuitEngine {
         const population = this.popIndex.get(r.population);
         return population === undefined ? [] : [{ population, mask: r.mask, steps: r.steps, neurons: r.neurons }];
       }),
+      ...(x.record ? { record: x.record.map((n) => this.popIndex.get(n)).filter((k): k is number => k !== undefined) } : {}),
     };
     return this.sim.run({}, spikeX);
   }

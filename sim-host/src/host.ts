@@ -193,6 +193,8 @@ export function startCircuits(ir: ModelIR, options: CircuitsOptions, onProgress?
     pending.set(w, resolve);
     w.postMessage(msg);
   });
+  // Progress: the analysis's own count (it counts conditions answered from its memo too) plus the
+  // runs the workers have made of the current batch.
   let batchBase = 0;
   let batchTotal = 0;
   let label: string | undefined;
@@ -244,7 +246,6 @@ export function startCircuits(ir: ModelIR, options: CircuitsOptions, onProgress?
         // A cancelled share is short: what follows it would be misplaced.
         if (got.length < shares[k].length) break;
       }
-      batchBase += values.length;
       batchDone.clear();
       return values;
     },
@@ -257,6 +258,7 @@ export function startCircuits(ir: ModelIR, options: CircuitsOptions, onProgress?
     task: options.task, threshold: options.threshold, intervention, seed, controlDraws: options.controlDraws, split: options.split, retrain: options.retrain, source: options.source,
     shouldStop: () => Atomics.load(flag, 0) !== 0,
     onProgress: (done, total, l) => {
+      batchBase = done;
       lastTotal = total;
       label = l;
       onProgress?.(done, total, l);

@@ -35,6 +35,8 @@ export interface SpikeIntervention {
    * delivery reads (targets/memristor/step.ts).
    */
   afterUpdate?: (t: number) => void;
+  /** Record only these populations' spikes (plan indices) in this run, instead of what the probes say. */
+  record?: number[];
 }
 
 let compilations = 0;
@@ -220,7 +222,7 @@ export class Simulation {
     try {
       const replace = intervention.replace?.length ? this.replacer(intervention.replace) : undefined;
       const after = intervention.afterUpdate;
-      return this.runPlain(cb, replace && after ? (t) => (replace(t), after(t)) : (replace ?? after));
+      return this.runPlain(cb, replace && after ? (t) => (replace(t), after(t)) : (replace ?? after), intervention.record);
     } finally {
       ptrs.forEach((p, k) => new Int32Array(this.memory.buffer, p.offset, p.n).set(saved[k]));
     }
@@ -261,7 +263,7 @@ export class Simulation {
     };
   }
 
-  private runPlain(cb: RunCallbacks, override?: (t: number) => void): RunResult {
+  private runPlain(cb: RunCallbacks, override?: (t: number) => void, record?: number[]): RunResult {
     const plan = this.plan;
     const buf = this.memory.buffer;
     const mem32 = new Int32Array(buf);
@@ -272,7 +274,7 @@ export class Simulation {
     const { probedSpikes, maxSpikes } = this.recording;
     const traces = this.recording.traces.map((t) => ({ ...t, samples: growableFloat32(t.values) }));
     const recordAll = probedSpikes.size === 0;
-    const recorded = plan.pops.map((p) => recordAll || probedSpikes.has(p.name));
+    const recorded = record ? plan.pops.map((_, k) => record.includes(k)) : plan.pops.map((p) => recordAll || probedSpikes.has(p.name));
     let spikeCount = 0;
     const arrayPops = plan.pops.filter((p) => p.arraySpikes);
     const csByStep = new Map<number, { cs: Plan['currentSteps'][number]; value: number }[]>();

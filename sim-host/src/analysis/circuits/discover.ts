@@ -79,6 +79,11 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** A condition as a key: the removed set in any order is the same run; `task` matters only where the intervention reads its windows. */
+function conditionKey(c: Condition, windowsMatter: boolean): string {
+  return JSON.stringify([[...c.removed].sort(), windowsMatter ? (c.task ?? '') : '', c.only ?? '', c.patch ? [[...c.patch.components].sort(), c.patch.from] : null]);
+}
+
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const sd = (xs: number[]) => {
   if (xs.length < 2) return 0;
@@ -111,22 +116,29 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
   // clean + importance + per task (search + ablated + control) + patches (before, after)
   // Silence and mean ablation do not depend on the task's windows: one run serves every task.
   const perTask = intervention === 'resample' || intervention === 'patch';
-  const total = 1 + measured.length * (perTask ? tasks.length : 1) + orders.reduce((a, o) => a + o.length + 1 + draws, 0) + 2 * patchPairs.length;
+  const total = 1 + measured.length * (perTask ? tasks.length : 1) + orders.reduce((a, o) => a + o.length + 2 + draws, 0) + 2 * patchPairs.length;
   let done = 0;
   let runs = 0;
   let cancelled = false;
+  const memo = new Map<string, Record<string, number>>();
   const batch = async (conds: Condition[], label: string): Promise<Record<string, number>[] | undefined> => {
     if (cancelled || options.shouldStop?.()) {
       cancelled = true;
       return undefined;
     }
-    const out = await m.measure(conds);
+    // A condition measured before (the search's first step is a component's importance, the
+    // circuit alone may be the search's last state) is not run again; nor is one twice in a batch.
+    const keys = conds.map((c) => conditionKey(c, perTask));
+    const fresh = [...new Set(keys.filter((k) => !memo.has(k)))];
+    const out = await m.measure(fresh.map((k) => conds[keys.indexOf(k)]));
     runs += out.length;
-    done += out.length;
-    options.onProgress?.(done, total, label);
+    out.forEach((v, i) => memo.set(fresh[i], v));
     // A measurer stopped part-way answers fewer conditions: the batch is incomplete, the analysis ends.
-    if (out.length < conds.length || options.shouldStop?.()) cancelled = true;
-    return out.length < conds.length ? undefined : out;
+    const complete = out.length === fresh.length;
+    done += complete ? conds.length : out.length;
+    options.onProgress?.(done, total, label);
+    if (!complete || options.shouldStop?.()) cancelled = true;
+    return complete ? keys.map((k) => memo.get(k)!) : undefined;
   };
   const chance = await m.chance();
   const synapses = await m.synapses();
@@ -134,7 +146,7 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
   const cleanM = (await batch([{ removed: [] }], 'clean run'))?.[0];
   const result = (circuits: TaskCircuit[], reuse: TaskPairReuse[] = [], patches: PatchResult[] = []): CircuitsResult => ({
     source: options.source ?? ir.name,
-    intervention, threshold, seed,
+    intervention, threshold, seed, readoutFit: options.retrain ? 'retrained' : 'frozen',
     components: set.all.map(({ id, kind, label, population, target, range, size }) => ({ id, kind, label, population, ...(target !== undefined ? { target } : {}), ...(range ? { range } : {}), size })),
     edges: set.edges, tasks: circuits, reuse, patches,
     runs: m.runs?.() ?? runs, seconds: (performance.now() - t0) / 1000, cancelled,
@@ -172,8 +184,10 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
   const circuits: TaskCircuit[] = tasks.map((t, k) => {
     const gone = new Set(removed[k]);
     const components = orders[k].filter((id) => !gone.has(id));
+    // Importance of every component the task's readout can be reached from (the circuit's first,
+    // in search order); the others cannot change it (0, not measured).
     const imp: Record<string, number> = {};
-    for (const id of components) {
+    for (const id of [...components, ...orders[k].filter((x) => gone.has(x))]) {
       const v = importance.get(id)?.[t.readout];
       if (v !== undefined) imp[id] = cleanM[t.readout] - v;
     }
@@ -185,7 +199,10 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
   const rng = new Rng(seed);
   const conds: Condition[] = [];
   circuits.forEach((c, k) => {
-    conds.push({ removed: c.components, task: tasks[k].task });
+    // The circuit removed; the circuit alone (every other component removed, also those the
+    // search dropped unmeasured); then the control's draws.
+    const kept = new Set(c.components);
+    conds.push({ removed: c.components, task: tasks[k].task }, { removed: searchable.filter((id) => !kept.has(id)), task: tasks[k].task });
     for (let d = 0; d < draws; d++) {
       const pool = [...searchable];
       for (let i = pool.length - 1; i > 0; i--) {
@@ -198,9 +215,10 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
   const ab = await batch(conds, 'circuit ablation and control');
   if (ab) {
     circuits.forEach((c, k) => {
-      const base = k * (draws + 1);
+      const base = k * (draws + 2);
       c.metric.circuitAblated = ab[base][c.readout];
-      const ctl = ab.slice(base + 1, base + 1 + draws).map((r) => r[c.readout]);
+      c.metric.circuitOnly = ab[base + 1][c.readout];
+      const ctl = ab.slice(base + 2, base + 2 + draws).map((r) => r[c.readout]);
       c.metric.control = { mean: mean(ctl), sd: sd(ctl), draws };
     });
   }

@@ -25,6 +25,8 @@ export interface Replacement {
 export interface EngineIntervention {
   cut: number[];
   replace: Replacement[];
+  /** Record only these populations (absent: all of them). */
+  record?: string[];
 }
 
 export interface CircuitEngine {
@@ -81,6 +83,7 @@ export class Evaluator {
   private refs = new Map<string, RunResult>();
   private poisson = new Map<string, Spikes>();
   private tasks: TaskInfo[];
+  private readoutPopulations: string[];
   private rng: Rng;
 
   constructor(
@@ -93,6 +96,7 @@ export class Evaluator {
     this.sizes = populationSizes(ir);
     this.popIndex = new Map([...this.sizes.keys()].map((n, k) => [n, k]));
     this.tasks = readoutTasks(ir);
+    this.readoutPopulations = [...new Set(this.tasks.map((t) => t.population))];
     this.rng = new Rng(options.seed);
   }
 
@@ -145,7 +149,8 @@ export class Evaluator {
     for (const [pop, mask] of patchMasks) add(own(pop, mask, source!));
     for (const r of replace) add(r);
     this.runs++;
-    return this.engine.run({ cut: [...cut].sort((a, b) => a - b), replace: [...parts.values()].map(merge) });
+    // Only what the metric reads is recorded (the replacements come from reference runs).
+    return this.engine.run({ cut: [...cut].sort((a, b) => a - b), replace: [...parts.values()].map(merge), record: this.readoutPopulations });
   }
 
   /** The run without removals: all stimuli, or only task `only`'s. Made once each. */

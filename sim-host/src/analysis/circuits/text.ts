@@ -8,7 +8,7 @@ const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 export function circuitsText(r: CircuitsResult): string {
   const out: string[] = [];
   const byId = new Map(r.components.map((c) => [c.id, c]));
-  out.push(`Circuits of ${r.source}: intervention ${r.intervention}, threshold ${r.threshold}, seed ${r.seed}; ${r.components.length} components, ${r.runs} runs in ${r.seconds.toFixed(2)} s${r.cancelled ? ' (cancelled: partial result)' : ''}`);
+  out.push(`Circuits of ${r.source}: intervention ${r.intervention}, threshold ${r.threshold}, seed ${r.seed}, readout ${r.readoutFit ?? 'frozen'}; ${r.components.length} components, ${r.runs} runs in ${r.seconds.toFixed(2)} s${r.cancelled ? ' (cancelled: partial result)' : ''}`);
   for (const t of r.tasks) {
     const m = t.metric;
     out.push('', `Task ${t.task} (readout ${t.readout}): ${t.components.length} components`);
