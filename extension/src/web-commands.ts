@@ -15,6 +15,7 @@ export const RUN_COMMANDS = [
   'spikeworks.describeNeurons',
   'spikeworks.exportNir',
   'spikeworks.importNir',
+  'spikeworks.showCircuitReuse',
   'spikeworks.showRaster',
   'spikeworks.showTraces',
 ];
