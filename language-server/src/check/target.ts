@@ -91,7 +91,7 @@ function checkSpinnaker(cx: Checker, items: readonly A.Item[]): void {
   }
 }
 
-/** Memristor crossbars: G_min below G_max (each alone is range-checked by the schema, with its default for the other: 100 µS, 1 mS). */
+/** Memristor crossbars: G_min below G_max (each alone is range-checked by the schema; defaults g_max 1 mS, g_min g_max/10). */
 function checkMemristor(cx: Checker, items: readonly A.Item[]): void {
   for (const b of items) {
     if (b.kind !== 'target' || b.type?.name !== 'memristor') continue;
@@ -101,8 +101,8 @@ function checkMemristor(cx: Checker, items: readonly A.Item[]): void {
       const v = p ? cx.typeOf(p.value).value : undefined;
       return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
     };
-    const gMin = num('g_min') ?? 100e-6;
     const gMax = num('g_max') ?? 1e-3;
+    const gMin = num('g_min') ?? gMax / 10;
     if (gMin >= gMax) {
       const at = prop('g_min') ?? prop('g_max')!;
       const fmt = (g: number) => `${+(g * 1e6).toPrecision(4)} µS`;
