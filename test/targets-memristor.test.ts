@@ -295,6 +295,9 @@ describe('memristor: fault sweeps from the CLI', () => {
     const b = sweep('--sweep', 'fault_ratio=0:1.5:3');
     assert.equal(b.status, 1);
     assert.match(b.stderr, /target xbar: fault_ratio must be within \[0, 1\], got 1\.5/);
+    const d = spawnSync(process.execPath, [distCli, 'sweep', file, '--set', 'xbar.fault_ratio=0,0.1'], { encoding: 'utf8', cwd: dir });
+    assert.equal(d.status, 1);
+    assert.match(d.stderr, /xbar\.fault_ratio is a setting of a memristor target: sweep it with spikeworks emulate .* --target xbar --sweep fault_ratio=…/);
     const c = sweep('--sweep', 'fault_ration=0,0.1');
     assert.equal(c.status, 1);
     assert.match(c.stderr, /memristor target 'xbar' has no setting 'fault_ration'.*fault_ratio/);

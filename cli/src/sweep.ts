@@ -64,6 +64,9 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
     // A fault sweep's axes are the target's settings: `fault_ratio=…` is `TARGET.fault_ratio=…`.
     const sets = target === undefined ? a.sets : a.sets.map((s) => (/^[^=.]+=/.test(s) && !s.startsWith('seed=') ? `${target}.${s}` : s));
     spec = { axes: sets.map((s) => parseAxis(ir, s, parseQuantity)), seeds: a.seeds, baseSeed: a.seed ?? ir.simulate.seed };
+    const device = spec.axes.find((x) => x.ref.kind === 'device');
+    if (target === undefined && device) throw new SweepError(`${device.target} is a setting of a memristor target: sweep it with spikeworks emulate ${a.file} --target ${device.target.split('.')[0]} --sweep ${device.target.split('.')[1]}=…`);
+    if (target !== undefined && device && device.target.split('.')[0] !== target) throw new SweepError(`${device.target} is not a setting of target ${target}`);
     runs = sweepRuns(spec);
     // Every point's settings are read once here, so that a bad value stops the sweep before it starts.
     if (target !== undefined) for (const r of runs) if (r.rep === 0) checkCrossbarSettings(applyRun(ir, spec, r), target);
