@@ -274,6 +274,17 @@ describe('memristor: fault sweeps from the CLI', () => {
   fs.writeFileSync(file, DRIVEN);
   const sweep = (...args: string[]) => spawnSync(process.execPath, [distCli, 'emulate', file, '--target', 'xbar', ...args, '--format', 'json'], { encoding: 'utf8', cwd: dir });
 
+  it('spikeworks sweep with a target setting as an axis runs on that target, as emulate --sweep does', () => {
+    const a = spawnSync(process.execPath, [distCli, 'sweep', file, '--set', 'xbar.fault_ratio=0,0.3', '--duration', '0.1', '--format', 'json'], { encoding: 'utf8', cwd: dir });
+    const b = sweep('--sweep', 'fault_ratio=0,0.3', '--duration', '0.1');
+    assert.equal(a.status, 0, a.stderr);
+    assert.equal(b.status, 0, b.stderr);
+    const runs = (t: string) => (JSON.parse(t) as { target: string; runs: { metric: { name: string; value: number } }[] });
+    assert.equal(runs(a.stdout).target, 'xbar');
+    assert.deepEqual(runs(a.stdout).runs.map((r) => r.metric), runs(b.stdout).runs.map((r) => r.metric));
+    assert.equal(runs(a.stdout).runs[0].metric.name, 'mean rate (Hz)');
+  });
+
   it('the same rows with 1 and 2 workers (the fault maps do not depend on the pool)', () => {
     const runs = (workers: string) => {
       const r = sweep('--sweep', 'fault_ratio=0,0.3', '--sweep', 'fault_type=sa0,sa1', '--seeds', '2', '--workers', workers, '--duration', '0.1');
@@ -295,9 +306,9 @@ describe('memristor: fault sweeps from the CLI', () => {
     const b = sweep('--sweep', 'fault_ratio=0:1.5:3');
     assert.equal(b.status, 1);
     assert.match(b.stderr, /target xbar: fault_ratio must be within \[0, 1\], got 1\.5/);
-    const d = spawnSync(process.execPath, [distCli, 'sweep', file, '--set', 'xbar.fault_ratio=0,0.1'], { encoding: 'utf8', cwd: dir });
+    const d = spawnSync(process.execPath, [distCli, 'sweep', file, '--set', 'xbar.fault_ratio=0,0.2', '--set', 'sat.neuron_fault_ratio=0,0.1'], { encoding: 'utf8', cwd: dir });
     assert.equal(d.status, 1);
-    assert.match(d.stderr, /xbar\.fault_ratio is a setting of a memristor target: sweep it with spikeworks emulate .* --target xbar --sweep fault_ratio=…/);
+    assert.match(d.stderr, /a sweep runs on one target: xbar and sat are both swept/);
     const c = sweep('--sweep', 'fault_ration=0,0.1');
     assert.equal(c.status, 1);
     assert.match(c.stderr, /memristor target 'xbar' has no setting 'fault_ration'.*fault_ratio/);
