@@ -19,7 +19,10 @@ import { crossbarStep } from '../sim-host/src/targets/memristor/step';
 import { targetReport } from '../sim-host/src/target-report';
 import { isTargetReport } from '../protocol/target-report';
 import { crossbarRows } from '../webviews/target-report/model';
-import { distCli, ensureBuilt, repoRoot } from './helpers/build';
+import { distCli, distWorker, ensureBuilt, repoRoot } from './helpers/build';
+import { startSweep } from '../sim-host/src/sweep-pool';
+import { parseAxis, sweepRuns, type SweepSpec } from '../sim-host/src/sweep/spec';
+import { parseQuantity } from '../language-server/src/ide';
 import { outcomeOf, irOf } from './helpers/model';
 
 /** n sources → m targets, all to all, weights given row by row (pA), into I_syn. */
@@ -317,6 +320,19 @@ describe('memristor: fault sweeps from the CLI', () => {
 
 describe('the fault study (examples/xbar_fault_study.snn)', () => {
   before(() => ensureBuilt());
+  it('the pool runs each seed\'s fault-free crossbar once and shares its features: the same metrics as every run running its own', async () => {
+    const ir = irOf({ file: 'examples/xbar_fault_study.snn' });
+    const spec: SweepSpec = { axes: [parseAxis(ir, 'xbar.fault_ratio=0.1,0.3', parseQuantity), parseAxis(ir, 'xbar.fault_type=sa0,sa1', parseQuantity)], seeds: 2, baseSeed: 1 };
+    const runs = sweepRuns(spec);
+    const go = async (shareClean: boolean) => {
+      const res = await startSweep(ir, spec, runs, { workers: 2, target: 'xbar', metric: true, shareClean, workerFile: distWorker }).result;
+      return res.rows.sort((a, b) => a.run.index - b.run.index).map((r) => ({ run: r.run.index, metric: r.metric }));
+    };
+    const shared = await go(true);
+    assert.equal(shared.length, 8);
+    for (const r of shared) assert.ok(r.metric && Number.isFinite(r.metric.value) && r.metric.retrained !== undefined, JSON.stringify(r));
+    assert.deepEqual(shared, await go(false));
+  });
   it('the SA0 curve falls with the fault ratio, monotonically within error bars (4 ratios × 3 seeds)', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xbar-study-'));
     const r = spawnSync(process.execPath, [distCli, 'emulate', path.join(repoRoot, 'examples/xbar_fault_study.snn'), '--target', 'xbar', '--sweep', 'fault_ratio=0:0.3:4', '--sweep', 'fault_type=sa0', '--seeds', '3', '--format', 'json', '--out', out], { encoding: 'utf8' });
