@@ -11,8 +11,8 @@
 // Then (issue 16; skipped with --no-sweep) the fault sweep of examples/xbar_fault_study.snn on the
 // memristor target: fault_ratio 0…0.3 (7) × fault_type sa0, sa1 × position random, important × 5
 // seeds = 140 runs on the sweep pool (dist/sim-worker.js: `node esbuild.mjs` first; --workers N,
-// default the cores less one), each run on the crossbar plus, with faults, its fault-free twin for
-// the readout. Reported: wall time (goal < 5 minutes), the process's CPU time (all worker threads),
+// default the cores less one), each run on the crossbar; each seed's fault-free crossbar runs once
+// for the readout's training (shared by its faulty runs). Reported: wall time (goal < 5 minutes), the process's CPU time (all worker threads),
 // and the ratio of the wall time to 140 float WASM runs of the same model measured here.
 // Ends with one JSON line.
 import * as path from 'node:path';
