@@ -75,6 +75,11 @@ export interface CircuitsResult {
   /** The search's threshold: a component is kept when removing it drops the metric by more than this. */
   threshold: number;
   seed: number;
+  /**
+   * How the task metric's readout was fitted: on the intact network and scored on each
+   * intervened run (`frozen`, the default), or cross-validated on each run alone (`retrained`).
+   */
+  readoutFit?: 'frozen' | 'retrained';
   components: CircuitComponent[];
   /** Projections between components for drawing: source component id → target component id, with the projection's id. */
   edges: { from: string; to: string; projection: string }[];
@@ -113,7 +118,7 @@ function isTask(t: unknown): t is TaskCircuit {
 export function isCircuitsResult(v: unknown): v is CircuitsResult {
   if (!obj(v)) return false;
   return str(v.source) && (v.intervention === 'silence' || v.intervention === 'mean' || v.intervention === 'resample' || v.intervention === 'patch')
-    && num(v.threshold) && num(v.seed) && num(v.runs) && num(v.seconds) && typeof v.cancelled === 'boolean'
+    && num(v.threshold) && num(v.seed) && (v.readoutFit === undefined || v.readoutFit === 'frozen' || v.readoutFit === 'retrained') && num(v.runs) && num(v.seconds) && typeof v.cancelled === 'boolean'
     && Array.isArray(v.components) && v.components.every(isComponent)
     && Array.isArray(v.edges) && v.edges.every((e) => obj(e) && str(e.from) && str(e.to) && str(e.projection))
     && Array.isArray(v.tasks) && v.tasks.every(isTask)

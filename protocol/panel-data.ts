@@ -76,7 +76,8 @@ export type RunMessage =
   /** New spikes of populations of RunInfo.populations (by name), in step order within each. */
   | { type: 'spikes'; runId: string; spikes: PopulationSpikes[] }
   | { type: 'samples'; runId: string; chunks: TraceChunk[] }
-  | { type: 'status'; runId: string; status: RunStatus; stepsDone: number; message?: string }
+  /** `readouts`: the run's readout scores as plain text, one short line each (protocol/readout.ts readoutShort), once it has ended. */
+  | { type: 'status'; runId: string; status: RunStatus; stepsDone: number; message?: string; readouts?: string[] }
   /** Nothing to show (no run yet, or the stored results are gone); `message` says what to do. */
   | { type: 'empty'; message: string }
   /** The shared time cursor (seconds), or null when it is hidden. */
@@ -172,7 +173,7 @@ export function isRunMessage(m: unknown): m is RunMessage {
     case 'samples':
       return isStr(m.runId) && Array.isArray(m.chunks) && m.chunks.every(isTraceChunk);
     case 'status':
-      return isStr(m.runId) && STATUSES.includes(m.status as string) && isNum(m.stepsDone) && (m.message === undefined || isStr(m.message));
+      return isStr(m.runId) && STATUSES.includes(m.status as string) && isNum(m.stepsDone) && (m.message === undefined || isStr(m.message)) && (m.readouts === undefined || (Array.isArray(m.readouts) && m.readouts.every(isStr)));
     case 'empty':
       return isStr(m.message);
     case 'cursor':

@@ -1,7 +1,9 @@
 // Messages between a simulation host (CLI, extension) and the simulation worker
 // (sim-host/src/worker.ts). Plain data; typed arrays are transferred, not copied.
+import type { ReadoutOutcome } from './readout';
 import type { ModelIR } from './ir';
 import type { TargetReport } from './target-report';
+import type { Intervention } from './circuits';
 
 export interface RunOptions {
   seed?: number;
@@ -34,6 +36,11 @@ export interface RunOptions {
    * with `phase: 'build'` (see FromWorker); hosts that do not ask get only run progress.
    */
   buildProgress?: boolean;
+  /**
+   * Score the model's readouts on the run before answering (RunOutput.readouts); default true.
+   * Commands that read something else of the run (a sweep's rates, Describe Neurons) pass false.
+   */
+  readouts?: boolean;
   /**
    * Run on the model's memristor target of this name (crossbar-mapped weights, faults, read
    * noise: sim-host/src/targets/memristor) instead of on the float weights. A fault sweep's runs.
@@ -77,7 +84,33 @@ export type ToWorker =
       options: { seed?: number };
       /** Int32Array over a SharedArrayBuffer: the host sets [0] = 1 to stop the analysis. */
       cancel: SharedArrayBuffer;
+    }
+  | {
+      /**
+       * Circuit discovery (sim-host/src/analysis/circuits): this worker plans and compiles the
+       * model once and keeps it for the `circuits-measure` requests that follow; answered by
+       * `circuits-ready`. One of a pool (sim-host/src/host.ts startCircuits).
+       */
+      type: 'circuits-init';
+      ir: ModelIR;
+      options: { intervention: Intervention; seed: number; retrain?: boolean; split?: number; baseDir?: string; readRoots?: string[] };
+      /** Int32Array over a SharedArrayBuffer: the host sets [0] = 1 to stop between runs. */
+      cancel: SharedArrayBuffer;
+    }
+  | {
+      /** Runs of the network under these conditions, answered by `progress` (phase 'circuits': runs done) and `circuits-measured` (fewer values when cancelled). */
+      type: 'circuits-measure';
+      id: number;
+      conditions: CircuitCondition[];
     };
+
+/** One run of circuit discovery (the analysis's Condition, plain data; protocol/ does not import the analysis). */
+export interface CircuitCondition {
+  removed: string[];
+  task?: string;
+  only?: string;
+  patch?: { components: string[]; from: string };
+}
 
 /** The atom set of a Describe Neurons request (the analysis's AtomSet, plain data; protocol/ does not import the analysis). */
 export interface DescribeAtoms {
@@ -148,6 +181,11 @@ export interface RunOutput {
   backendNote?: string;
   /** RunOptions.readoutFeatures: the first readout's features per window (analysis/readout readoutData). */
   readoutFeatures?: Float64Array[];
+  /**
+   * The model's readouts scored on the run (sim-host/src/analysis/readout), in the model's order,
+   * computed by the worker before it answers; absent when the model has none (or `readouts: false`).
+   */
+  readouts?: ReadoutOutcome[];
   /** RunOptions.metric: what was measured (`accuracy` of readout NAME, or `mean rate (Hz)`), its value, or why none. */
   metric?: RunMetric;
 }
@@ -186,11 +224,15 @@ export interface ProgressDelta {
  * `phase` (or 'run') `done` and `total` are steps.
  */
 export type FromWorker =
-  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run' | 'describe'; label?: string }
+  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run' | 'describe' | 'circuits'; label?: string }
   | { type: 'done'; output: RunOutput }
   /** The Target Report of an `emulate` request: as plain text (sim-host/src/emulation-text.ts, the CLI's) and as plain data for the panel (sim-host/src/target-report.ts). */
   | { type: 'emulated'; text: string; report: TargetReport }
   /** The result of a `describe` request (the analysis's DescribeResult, plain data). */
   | { type: 'described'; result: unknown }
+  /** A circuits worker is ready: chance level per readout, synapses per connection. */
+  | { type: 'circuits-ready'; chance: Record<string, number>; synapses: number[] }
+  /** Every task's metric (by readout) per condition of a `circuits-measure` request, in order; `runs`: runs made so far by this worker. */
+  | { type: 'circuits-measured'; id: number; values: Record<string, number>[]; runs: number }
   | { type: 'refused'; message: string; code: string }
   | { type: 'failed'; message: string };

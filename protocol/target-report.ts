@@ -57,7 +57,7 @@ export interface TargetReport {
   format: 'spikeworks-target-report/1';
   /** The model file's name (as the user sees it; shown as text, never markup). */
   file: string;
-  target: { name: string; kind: 'loihi2' | 'spinnaker2' | 'memristor'; backend: string };
+  target: { name: string; kind: 'loihi2' | 'spinnaker2' | 'sfq' | 'memristor'; backend: string };
   seed: number;
   dt: number;
   simulated_s: number;
@@ -73,7 +73,11 @@ export interface TargetReport {
   };
   violations: { where: string; message: string }[];
   /** Energy and chip time per simulated second: always an estimate, with its source; null figures where none is published. */
-  energy: { source: string; j_per_sim_s: number | null; chip_s_per_sim_s: number | null };
+  energy: {
+    source: string; j_per_sim_s: number | null; chip_s_per_sim_s: number | null;
+    /** SFQ: energy per inference (a window of the model's first task), without and with the cryocooler (× (1 + cryo_overhead)). */
+    per_inference?: { inferences: number; j: number; j_with_cooling: number; cryo_overhead: number };
+  };
   quantisation: ReportQuantStep[];
   approximations: string[];
   /** memristor targets: the mapping and the fault map. */
@@ -101,7 +105,7 @@ const optNum = (v: unknown): boolean => v === undefined || typeof v === 'number'
 export function isTargetReport(r: unknown): r is TargetReport {
   if (!isObj(r) || r.format !== 'spikeworks-target-report/1' || !str(r.file) || !num(r.seed) || !num(r.dt) || !num(r.simulated_s)) return false;
   const t = r.target;
-  if (!isObj(t) || !str(t.name) || (t.kind !== 'loihi2' && t.kind !== 'spinnaker2' && t.kind !== 'memristor') || !str(t.backend)) return false;
+  if (!isObj(t) || !str(t.name) || (t.kind !== 'loihi2' && t.kind !== 'spinnaker2' && t.kind !== 'sfq' && t.kind !== 'memristor') || !str(t.backend)) return false;
   if (r.crossbar !== undefined && !isCrossbar(r.crossbar)) return false;
   if (!Array.isArray(r.fidelity) || !r.fidelity.every((f) => isObj(f) && str(f.population) && num(f.rate_float_hz) && num(f.rate_target_hz) && numOrNull(f.rate_error) && numOrNull(f.count_correlation) && num(f.van_rossum))) return false;
   const res = r.resources;
@@ -112,6 +116,8 @@ export function isTargetReport(r: unknown): r is TargetReport {
   if (!Array.isArray(r.violations) || !r.violations.every((v) => isObj(v) && str(v.where) && str(v.message))) return false;
   const e = r.energy;
   if (!isObj(e) || !str(e.source) || !numOrNull(e.j_per_sim_s) || !numOrNull(e.chip_s_per_sim_s)) return false;
+  const pi = e.per_inference;
+  if (pi !== undefined && !(isObj(pi) && num(pi.inferences) && num(pi.j) && num(pi.j_with_cooling) && num(pi.cryo_overhead))) return false;
   if (!Array.isArray(r.quantisation) || !r.quantisation.every((q) => isObj(q) && str(q.where) && str(q.what) && num(q.ideal) && num(q.used) && num(q.error) && (q.note === undefined || str(q.note)))) return false;
   return Array.isArray(r.approximations) && r.approximations.every(str);
 }

@@ -97,6 +97,19 @@ describe('result panels in Chromium', { skip, timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('raster: the header shows the run\'s readout scores as plain text, and a new run drops them', async () => {
+    const page = await open('raster', 1200);
+    assert.equal(await page.locator('#run-readouts').count(), 0, 'no readouts, no text');
+    await page.evaluate(`window.postMessage({ type: 'status', runId: 'r1', status: 'done', stepsDone: 5000, readouts: ['r 85.0 % (chance 25.0 %)', '<b id="bold">x</b>: not evaluated'] }, '*')`);
+    await page.waitForSelector('#run-readouts');
+    assert.equal(await page.locator('#run-readouts').textContent(), ' · r 85.0 % (chance 25.0 %) · <b id="bold">x</b>: not evaluated');
+    assert.equal(await page.locator('#bold').count(), 0, 'model text is never markup');
+    await page.evaluate(`window.postMessage(${MESSAGES}[0], '*')`);
+    await page.waitForTimeout(200);
+    assert.equal(await page.locator('#run-readouts').count(), 0, 'a new run starts without readouts');
+    await page.close();
+  });
+
   for (const panel of ['raster', 'traces'] as const) {
     it(`${panel}: the help is never cut off (1600 and 600 px) and the Help button toggles it from the keyboard`, async () => {
       for (const width of [1600, 600]) {

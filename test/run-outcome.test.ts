@@ -5,10 +5,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Notifier, type MessageWindow, type ProgressStep } from '../extension/src/notify';
-import { buildProgressMessage, runEnd } from '../extension/src/simulation/outcome';
+import { buildProgressMessage, readoutReport, runEnd } from '../extension/src/simulation/outcome';
+import { evaluateReadouts } from '../sim-host/src/analysis/readout';
+import { startRun } from '../sim-host/src/host';
+import { distWorker, ensureBuilt } from './helpers/build';
 import type { ModelIR } from '../protocol/ir';
 import { Simulation } from '../sim-host/src/engine';
 import { irOf as lowerText } from './helpers/model';
+import { plantedReadoutText } from './helpers/readout-model';
 
 // VS Code's notification link form (as in test/notify.test.ts).
 const LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/;
@@ -62,5 +66,30 @@ describe('run progress and ends in the extension (outcome.ts)', () => {
     assert.deepEqual(runEnd({ cancelled: true }), { status: 'cancelled' });
     assert.deepEqual(runEnd({ cancelled: false }), { status: 'done' });
     assert.deepEqual(runEnd({ cancelled: false, error: 'GPU device lost', stopReason: 'device-lost' }), { status: 'failed', message: 'GPU device lost', notice: 'error' });
+  });
+
+  it('readouts: the worker scores them before it answers (as in process), the notice and the raster header say them as plain text', async () => {
+    const ir = irOf(plantedReadoutText({
+      windows: 10, at: [20, 60], label: (w) => (w % 2 ? 'right' : 'left'), extra: 'population inh = LIF[1]\n',
+      readouts: 'readout side = ridge { from: exc; task: t }\nreadout other = ridge { from: inh; task: t }',
+    }) + 'simulate { dt: 0.1 ms; duration: 1 s; seed: 4 }\n');
+    ensureBuilt();
+    const out = await startRun(ir, { backend: 'wasm' }, undefined, distWorker).result;
+    assert.ok(out.readouts, 'the worker adds the readouts');
+    assert.deepEqual(out.readouts, evaluateReadouts(ir, new Simulation(ir, {}).run()));
+    const skipped = await startRun(ir, { backend: 'wasm', readouts: false }, undefined, distWorker).result;
+    assert.equal(skipped.readouts, undefined, 'readouts: false (sweeps, Describe Neurons) skips them');
+    const report = readoutReport('m.snn', out)!;
+    assert.deepEqual(report.panel, ['side 100.0 % (chance 50.0 %)', 'other: not evaluated']);
+    assert.equal(report.notice, 'm.snn: readout side 100.0 % correct (chance 50.0 %, 10 windows of t); 1 readout not evaluated (see the Spikeworks output)');
+    assert.match(report.log[1], /^m\.snn: not evaluated: readout other \(in run-outcome\.snn\) reads the spikes of inh, which are not recorded/);
+    assert.equal(readoutReport('m.snn', { readouts: undefined }), undefined, 'no readouts, no report');
+    // through the one notification path: plain text
+    const shown: string[] = [];
+    const window = { showInformationMessage: async (m: string) => void shown.push(m) } as unknown as MessageWindow;
+    await new Notifier(window).info(`Spikeworks: ${report.notice}`);
+    assert.equal(shown.length, 1);
+    assert.doesNotMatch(shown[0], LINK);
+    assert.match(shown[0], /readout side 100\.0 % correct/);
   });
 });

@@ -79,6 +79,13 @@ describe('run store read-back', () => {
     assert.deepEqual(r.why, []);
     assert.deepEqual([...r.run!.spikes(0).steps], [1, 2, 7]);
     assert.deepEqual([...r.run!.allSamples()[0].data], [1, 2, 3, 4, 5, 6]);
+    // a run's readout lines come back with it
+    const rec = sampleRun();
+    rec.readouts = ['r 85.0 % (chance 25.0 %)', 'clf: not evaluated'];
+    const dir = runDir(root, 'file:///with-readouts.snn');
+    saveRun(dir, rec);
+    assert.deepEqual(load(dir).run!.readouts, rec.readouts);
+    assert.equal(r.run!.readouts, undefined);
     const none = load(path.join(root, 'nothing'));
     assert.equal(none.run, undefined);
     assert.deepEqual(none.why, []);
@@ -129,6 +136,7 @@ describe('run store read-back', () => {
       ['trace not a whole number of samples', (m) => (m.traces[0].values = 5), /traces/],
       ['trace with no neurons', (m) => (m.traces[0].info.neurons = []), /traces/],
       ['status', (m) => (m.status = 'exploded'), /status/],
+      ['readouts', (m) => (m.readouts = [{ value: 1 }]), /readouts/],
       ['population', (m) => (m.info.populations[0] = { name: 3 }), /run description/],
       ['dt', (m) => (m.info.dt = -1), /run description/],
     ];

@@ -262,7 +262,10 @@ describe('spikeworks sweep: errors, refusals, cancel', () => {
     const runs = sweepRuns(spec);
     const fractions: number[] = [];
     const h = startSweep(ir, spec, runs, { workers: 2, duration: 2000, workerFile: distWorker, onProgress: (_d, _t, f) => fractions.push(f) });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Cancel once the runs are under way (a progress fraction above 0 has arrived); a loaded
+    // machine takes seconds to start the workers, so wait for it rather than a fixed time.
+    const started = performance.now();
+    while (!fractions.some((f) => f > 0) && performance.now() - started < 60_000) await new Promise((r) => setTimeout(r, 100));
     const t0 = performance.now();
     h.cancel();
     const res = await h.result;

@@ -11,6 +11,7 @@ import { runCommand } from './run';
 import { sweepCommand, type SweepArgs } from './sweep';
 import { emulateCommand, type EmulateArgs } from './emulate';
 import { describeCommand, type DescribeArgs } from './describe';
+import { circuitsCommand, INTERVENTIONS, type CircuitsArgs } from './circuits';
 
 const VERSION = '0.1.0';
 
@@ -61,6 +62,14 @@ usage:
                                                          and offsets, with IoU, mutual information and a
                                                          permutation p-value; neurons with nothing significant are
                                                          unselective); Ctrl-C stops it
+  spikeworks circuits <file.snn> [--task T] [--threshold X] [--intervention silence|mean|resample|patch]
+                 [--seed N] [--draws K] [--workers N] [--retrain] [--format text|json]
+                                                         circuit discovery: per task (a readout's), the populations,
+                                                         neuron groups and connections whose removal lowers the
+                                                         readout's accuracy by more than X (default 0.05; in (0, 1]),
+                                                         beside a control (as many random components removed, K
+                                                         draws); shared components per pair of tasks (Jaccard,
+                                                         overlap coefficient) and patching; Ctrl-C stops it
   spikeworks --help | --version
 
 options of every command:
@@ -315,6 +324,50 @@ function parseDescribe(argv: string[]): DescribeArgs {
   return args;
 }
 
+function parseCircuits(argv: string[]): CircuitsArgs {
+  const args: CircuitsArgs = { file: '', format: 'text' };
+  const files: string[] = [];
+  const { value, num } = optionReader(argv);
+  const integer = (v: string, a: string, min: number) => num(v, a, true, min);
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k];
+    switch (a) {
+      case '--task': args.task = value(k++, a); break;
+      case '--threshold': {
+        const v = value(k++, a);
+        const x = Number(v);
+        if (!(x > 0 && x <= 1)) usage(`--threshold must be a number in (0, 1] (a drop of the readout's accuracy), got ${v}`);
+        args.threshold = x;
+        break;
+      }
+      case '--intervention': {
+        const v = value(k++, a);
+        if (!INTERVENTIONS.includes(v as never)) usage(`--intervention must be one of ${INTERVENTIONS.join(', ')}, got ${v}`);
+        args.intervention = v as CircuitsArgs['intervention'];
+        break;
+      }
+      case '--format': {
+        const f = value(k++, a);
+        if (f !== 'text' && f !== 'json') usage(`--format must be text or json, got ${f}`);
+        args.format = f;
+        break;
+      }
+      case '--seed': args.seed = integer(value(k++, a), a, 0); break;
+      case '--draws': args.draws = integer(value(k++, a), a, 1); break;
+      case '--workers': args.workers = integer(value(k++, a), a, 1); break;
+      case '--retrain': args.retrain = true; break;
+      default:
+        if (a.startsWith('-')) usage(`unknown option '${a}'`);
+        files.push(a);
+    }
+  }
+  if (files.length !== 1) usage('circuits needs exactly one file');
+  if (args.workers !== undefined && args.workers > 64) usage(`--workers must be at most 64, got ${args.workers}`);
+  if (args.draws !== undefined && args.draws > 1000) usage(`--draws must be at most 1000, got ${args.draws}`);
+  args.file = files[0];
+  return args;
+}
+
 /** Takes the repeatable `--allow-read DIR` out of the arguments (it applies to every command). */
 function takeAllowRead(argv: string[]): string[] {
   const rest: string[] = [];
@@ -349,6 +402,7 @@ function main(args: string[]): number | Promise<number> {
   if (cmd === 'emulate' && rest.some((a) => a === '--sweep' || a.startsWith('--sweep='))) return sweepCommand(parseFaultSweep(rest));
   if (cmd === 'emulate') return emulateCommand(parseEmulate(rest));
   if (cmd === 'describe') return describeCommand(parseDescribe(rest));
+  if (cmd === 'circuits') return circuitsCommand(parseCircuits(rest));
   if (cmd === 'export') return exportCommand(parseExport(rest));
   if (cmd === 'nir') return nirCommand(rest, usage);
   if (cmd !== 'check') usage(`unknown command '${cmd}'`);

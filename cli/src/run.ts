@@ -6,10 +6,12 @@
 // before the run started.
 import { stopOnCtrlC } from './interrupt';
 import * as path from 'node:path';
-import { cliAccess, loadModel } from './load';
+import { checkWorkspace, cliAccess, loadModel } from './load';
 import { RunRefused, RunTerminated, startRun } from '../../sim-host/src/host';
 import { summarize, writeResults, type Summary } from '../../sim-host/src/output';
 import { traceUnit } from '../../protocol/units';
+import { isReadoutScore, readoutLine, type ReadoutOutcome } from '../../protocol/readout';
+import { URI } from 'vscode-uri';
 
 export interface RunArgs {
   file: string;
@@ -80,6 +82,7 @@ export async function runCommand(a: RunArgs): Promise<number> {
   const failed = a.out ? writeResults(a.out, out, summary, { csv: a.csv, units: (population, variable) => traceUnit(ir, population, variable) }).failed : [];
   if (a.format === 'json') process.stdout.write(JSON.stringify(failed.length ? { ...summary, output_errors: failed } : summary) + '\n');
   else process.stdout.write(humanSummary(summary, failed.length ? undefined : a.out));
+  for (const r of summary.readouts ?? []) if (!isReadoutScore(r)) process.stderr.write(`${readoutPlace(a.file, r.readout)}: warning: ${readoutLine(r)}\n`);
   for (const f of failed) process.stderr.write(`spikeworks: could not write ${f.file}: ${f.message}\n`);
   if (out.error) process.stderr.write(`spikeworks: ${out.error}\n`);
   if (failed.length) return 3;
@@ -98,6 +101,19 @@ function humanSummary(s: Summary, outDir?: string): string {
   for (const p of s.populations) {
     lines.push(`${p.name.padEnd(w)}  ${String(p.size).padStart(8)}  ${String(p.spikes).padStart(9)}  ${p.rate_hz.toFixed(2).padStart(9)}  ${(p.cv_isi === null ? '-' : p.cv_isi.toFixed(2)).padStart(6)}`);
   }
+  for (const r of s.readouts ?? []) lines.push(readoutText(r));
   if (outDir) lines.push(`results in ${outDir}`);
   return lines.join('\n') + '\n';
+}
+
+/** A readout's line in the printed summary (why one was not evaluated goes to stderr, placed). */
+function readoutText(r: ReadoutOutcome): string {
+  return isReadoutScore(r) ? readoutLine(r) : `readout ${r.readout}: not evaluated (see the warning)`;
+}
+
+/** `path:line:column` of readout `name` in the model file (its first line when it cannot be found). */
+function readoutPlace(file: string, name: string): string {
+  const abs = path.resolve(file);
+  const at = checkWorkspace([abs]).locateItem(URI.file(abs).toString(), { kind: 'readout', name });
+  return `${path.relative(process.cwd(), abs) || abs}:${at ? `${at.line}:${at.column}` : '1:1'}`;
 }

@@ -1,6 +1,6 @@
 // What may appear in each property block: keys, value kinds, dimensions, documentation.
 // The checker validates against it; completion and hover read it.
-import { CONDUCTANCE, DIMENSIONLESS, FREQUENCY, LENGTH, NOISE, RESISTANCE, TIME, type Dim } from './units';
+import { CONDUCTANCE, CURRENT, DIMENSIONLESS, FREQUENCY, LENGTH, NOISE, POWER, RESISTANCE, TIME, VOLTAGE, type Dim } from './units';
 
 export type ValueKind =
   | { kind: 'quantity'; dim: Dim; min?: number; minExclusive?: boolean; max?: number; integer?: boolean; dist?: boolean }
@@ -167,7 +167,25 @@ const MEMRISTOR: Schema = {
   neuron_fault_type: { doc: 'A faulty neuron is `dead` (never spikes) or `saturated` (its output spikes every step). Default dead.', value: { kind: 'enum', values: ['dead', 'saturated'] }, example: 'dead' },
 };
 
-export const TARGET_KINDS: Record<string, { doc: string; schema: Schema }> = Object.fromEntries(
+/** `target NAME = sfq { … }`: the pulse-level superconducting chip (sim-host/src/targets/sfq/params.ts holds the same defaults and their sources). */
+const SFQ_TARGET: { doc: string; schema: Schema } = {
+  doc: 'A superconducting single-flux-quantum (SFQ) chip, emulated pulse by pulse: a clock of tens of GHz, synapses that pass or block each SFQ pulse with a probability set by their bias current, neurons as flux counters with a threshold and a leak per clock, rate-coded inputs; energy from Josephson-junction switchings (I_c·Φ0 each) plus static bias, with and without the cryocooler (Edwards, Krylov, Friedman & Friedman, Neuromorph. Comput. Eng. 4 014005, 2024). Models are written in flux quanta: a weight is the expected quanta per pulse (|w| ≤ 1), V − V_r counts quanta.',
+  schema: {
+    clock: { doc: 'Clock frequency. One clock period must not exceed the model\'s dt (the emulation runs dt·clock ticks per step). Default 50 GHz (SFQ runs at "tens to hundreds of GHz").', value: { kind: 'quantity', dim: FREQUENCY, min: 0, minExclusive: true }, example: '50 GHz' },
+    i_c: { doc: 'Critical current of the Josephson junctions; each switching dissipates about I_c·Φ0 (Φ0 = 2.067833848e-15 Wb). Default 100 uA.', value: { kind: 'quantity', dim: CURRENT, min: 0, minExclusive: true }, example: '100 uA' },
+    bias_p50: { doc: 'Synapse bias current at which a pulse passes with probability ½. The pass probability is the logistic 1/(1 + e^(−(I − bias_p50)/bias_width)) of the bias current I — a modelling choice standing for the error-function dependence of thermally activated switching; a weight w is set by the bias current that gives |w|. Default 70 uA (modelling choice), below i_c.', value: { kind: 'quantity', dim: CURRENT, min: 0, minExclusive: true }, example: '70 uA' },
+    bias_width: { doc: 'Width of the logistic pass-probability curve in bias current (thermal noise). Default 1 uA (modelling choice).', value: { kind: 'quantity', dim: CURRENT, min: 0, minExclusive: true }, example: '1 uA' },
+    bias_step: { doc: 'Resolution of the synapse bias currents; each is rounded to a multiple and its pass probability recomputed (the Target Report lists the error). Default 0: continuous.', value: { kind: 'quantity', dim: CURRENT, min: 0 }, example: '0.1 uA' },
+    threshold: { doc: 'Flux quanta at which a neuron fires (its counter c ≥ threshold; one quantum is then (θ − V_r)/(threshold − ½) of the model\'s V). Default: the model is read in quanta (fires at ⌊θ − V_r⌋ + 1).', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, integer: true }, example: '4' },
+    leak: { doc: 'Probability per clock that each stored quantum leaks out of a neuron\'s counter. Default: 1 − e^(−T/τ_m) from the model\'s dV/dt = −(V − V_r)/τ_m (its decay in expectation).', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0, max: 1 }, example: '0.001' },
+    bias_voltage: { doc: 'Bias supply voltage of the resistive (RSFQ) bias network; static power = junctions × 0.7·I_c × this. Default 2.5 mV (modelling choice).', value: { kind: 'quantity', dim: VOLTAGE, min: 0 }, example: '2.5 mV' },
+    static_power: { doc: 'Static bias power of the chip, replacing the estimate from junction count and bias_voltage.', value: { kind: 'quantity', dim: POWER, min: 0 }, example: '1 uW' },
+    cryo_overhead: { doc: 'Cryocooler overhead: watts at room temperature per watt dissipated at 4 K. Energies are reported without and with it (× (1 + overhead)). Default 400 ("hundreds of W per W" for large 4 K plants; the Carnot bound from 300 K is about 70).', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0 }, example: '400' },
+  },
+};
+
+export const TARGET_KINDS: Record<string, { doc: string; schema: Schema }> = {
+  ...Object.fromEntries(
   (
     [
       ['loihi2', 'Intel Loihi 2: fixed-point state, 8-bit weights by default, 1–4k neurons per core.'],
@@ -195,7 +213,9 @@ export const TARGET_KINDS: Record<string, { doc: string; schema: Schema }> = Obj
       } as Schema,
     },
   ]),
-);
+  ),
+  sfq: SFQ_TARGET,
+};
 
 export const TASK: Schema = {
   stimulus: { doc: 'The input (or a list of inputs, `[a, b]`) that presents the task.', value: { kind: 'ref', to: 'input', many: true }, example: 'cue' },

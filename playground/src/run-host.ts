@@ -8,6 +8,7 @@ import { growableFloat32, growableInt32, type Growable } from '../../protocol/gr
 import { recordedPopulations, type RunInfo, type RunMessage, type RunStatus, type TraceChunk, type TraceInfo } from '../../protocol/panel-data';
 import type { FromWorker, PopulationShape, PopulationSpikes, RunOptions, RunOutput, ToWorker, TraceDelta } from '../../protocol/sim';
 import { isConnection, traceUnit } from '../../protocol/units';
+import { readoutShort } from '../../protocol/readout';
 
 /** How long a cancelled worker may take to hand back its output before it is ended (ms). */
 const CANCEL_GRACE_MS = 150;
@@ -86,7 +87,8 @@ export class RunResults {
     if (spikes.length) out.push({ type: 'spikes', runId, spikes });
     const chunks = this.traces.map((t) => ({ trace: t.info, from: 0, data: t.data.view().slice() }));
     if (chunks.length) out.push({ type: 'samples', runId, chunks });
-    out.push({ type: 'status', runId, status: this.status, stepsDone: this.stepsDone, message: this.message });
+    const readouts = this.output?.readouts?.map(readoutShort);
+    out.push({ type: 'status', runId, status: this.status, stepsDone: this.stepsDone, message: this.message, ...(readouts ? { readouts } : {}) });
     return out;
   }
 }
@@ -136,7 +138,8 @@ export function startRun(ir: ModelIR, options: { seed: number; backend: RunOptio
     results.status = status;
     results.message = message;
     worker.terminate();
-    emit({ type: 'status', runId, status, stepsDone: results.stepsDone, message });
+    const readouts = results.output?.readouts?.map(readoutShort);
+    emit({ type: 'status', runId, status, stepsDone: results.stepsDone, message, ...(readouts ? { readouts } : {}) });
     end(results);
   };
 

@@ -24,6 +24,7 @@ import { mapSpinnaker, SPINNAKER_ENERGY, spinnakerTargetJson, type SpinResources
 import type { QuantStep } from './targets/loihi2/convert';
 import { getGpu, type Gpu } from './webgpu/device';
 import { approximateConductance, type ConductanceApproximation } from './targets/approximate';
+import { emulateSfqTarget, type SfqEmulation } from './targets/sfq/target';
 import { crossbarConfig, CrossbarSettingError } from './targets/memristor/device';
 import { applyCrossbar, mapCrossbar, type CrossbarMap } from './targets/memristor/crossbar';
 import { crossbarStep } from './targets/memristor/step';
@@ -39,9 +40,10 @@ export type { Backend } from './core/backend';
 export { readRunFiles, type NodeFileOptions } from './node-files';
 export { NoAdapter, WebGPUSimulation } from './webgpu/backend';
 export { getGpu, newGpu, SWIFTSHADER_ICD, type Gpu } from './webgpu/device';
+export { compilationCount, type SpikeIntervention } from './wasm/simulation';
 
 /** Options of a run on Node: the plan's, where its files are, and WASM code generation. */
-export type EngineOptions = PlanOptions & NodeFileOptions & CompileOptions;
+export type EngineOptions = PlanOptions & NodeFileOptions & CompileOptions & { resettable?: boolean };
 
 /**
  * The WASM simulation of wasm/simulation.ts, its files read first on Node (unless opts.files
@@ -75,9 +77,9 @@ export interface Emulation {
   emulated: RunResult;
   fidelity: PopFidelity[];
   /** Loihi: cores, axons, synapse bits per core; SpiNNaker: cores, delay extensions, real-time slow-down. */
-  resources: { kind: 'loihi2'; loihi: Resources } | { kind: 'spinnaker2'; spinnaker: SpinResources } | { kind: 'memristor'; crossbar: CrossbarReport };
+  resources: { kind: 'loihi2'; loihi: Resources } | { kind: 'spinnaker2'; spinnaker: SpinResources } | { kind: 'memristor'; crossbar: CrossbarReport } | SfqEmulation['resources'];
   violations: { where: string; message: string }[];
-  energy: EnergyEstimate | { source: string };
+  energy: EnergyEstimate | { source: string } | SfqEmulation['energy'];
   quantisation: QuantStep[];
   approximations: string[];
   /** target.json (protocol/targets.md). */
@@ -91,8 +93,9 @@ export interface Emulation {
  */
 export function emulateOnTarget(ir: ModelIR, opts: EngineOptions, targetName: string): Emulation {
   const t = targetOf(ir, targetName);
+  if (t.kind === 'sfq') return emulateSfqTarget(ir, withNodeFiles(ir, opts), t, (plan) => new WasmSimulation({ plan }, opts).run());
   if (t.kind === 'memristor') return emulateCrossbar(ir, opts, t.name);
-  if (t.kind !== 'loihi2' && t.kind !== 'spinnaker2') throw new PlanError(`target ${t.name}: ${t.kind} is not emulated yet (loihi2, spinnaker2 and memristor are)`, 'unsupported');
+  if (t.kind !== 'loihi2' && t.kind !== 'spinnaker2') throw new PlanError(`target ${t.name}: ${t.kind} is not emulated yet (loihi2, spinnaker2, memristor and sfq are)`, 'unsupported');
   const bits = t.kind === 'loihi2' ? 8 : 16;
   if (t.settings.weight_bits !== undefined && t.settings.weight_bits !== bits) throw new PlanError(`target ${t.name}: weight_bits ${t.settings.weight_bits}: the ${t.kind} emulation uses ${bits}-bit weights (weight_bits: ${bits})`, 'unsupported');
   const cannot = (m: ModelIR) => (t.kind === 'loihi2' ? loihiCannotRun(m) : lifCannotRun(m, 'SpiNNaker'));
@@ -181,7 +184,7 @@ export function runOnCrossbar(ir: ModelIR, opts: EngineOptions, targetName: stri
   const map = mapCrossbar(plan, cfg);
   applyCrossbar(plan, map);
   const sim = new WasmSimulation({ plan }, opts);
-  const result = sim.run(cb, crossbarStep(plan, map));
+  const result = sim.run(cb, { afterUpdate: crossbarStep(plan, map) });
   return { result, map };
 }
 

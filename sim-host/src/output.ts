@@ -2,6 +2,7 @@
 // and the summary (ARCHITECTURE.md "Contracts"). Formats are documented in protocol/results.md.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ReadoutOutcome } from '../../protocol/readout';
 import type { RunOutput } from '../../protocol/sim';
 import { writeNpy } from './npy';
 import { formatSeconds, TIME_COLUMN, timeDecimals, traceColumn } from '../../protocol/units';
@@ -24,6 +25,8 @@ export interface Summary {
   error?: string;
   /** What stopped the run early (RunOutput.stopReason). */
   stop_reason?: string;
+  /** The model's readouts scored on the run (RunOutput.readouts; protocol/results.md). */
+  readouts?: ReadoutOutcome[];
 }
 
 export function summarize(out: RunOutput, wallS: number, backend: string, checkS?: number): Summary {
@@ -43,6 +46,7 @@ export function summarize(out: RunOutput, wallS: number, backend: string, checkS
     timings: { ...(checkS !== undefined ? { check_s: checkS } : {}), ...out.timings },
     ...(out.error ? { error: out.error } : {}),
     ...(out.stopReason ? { stop_reason: out.stopReason } : {}),
+    ...(out.readouts ? { readouts: out.readouts } : {}),
   };
 }
 

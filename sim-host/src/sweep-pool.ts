@@ -98,7 +98,7 @@ export function startSweep(ir: ModelIR, spec: SweepSpec, runs: SweepRun[], opts:
   }
   const cleanJobs = [...clean.keys()];
   let nextClean = 0;
-  const common = { duration: opts.duration, memoryLimit: opts.runMemoryLimit, baseDir: opts.baseDir, readRoots: opts.readRoots, backend: opts.backend, progressEveryMs: 200 };
+  const common = { duration: opts.duration, memoryLimit: opts.runMemoryLimit, baseDir: opts.baseDir, readRoots: opts.readRoots, backend: opts.backend, progressEveryMs: 200, readouts: false };
   const launchClean = (key: string): void => {
     const job = clean.get(key)!;
     const index = -1 - nextClean;

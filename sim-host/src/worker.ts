@@ -4,6 +4,10 @@
 import type { FromWorker, PopulationShape, PopulationSpikes, ProgressDelta, RunOutput, ToWorker, TraceDelta } from '../../protocol/sim';
 import type { AtomSet } from './analysis/describe/atoms';
 import { describeUnits } from './analysis/describe/describe';
+import { modelComponents } from './analysis/circuits/components';
+import { localMeasurer } from './circuits-engine';
+import { evaluateReadouts, ReadoutError } from './analysis/readout/index';
+import type { ModelIR } from '../../protocol/ir';
 import { emulationText } from './emulation-text';
 import { targetReport } from './target-report';
 import { emulateOnTarget, PlanError, runOnBackend, runOnCrossbar, Simulation, type EngineOptions, type RunResult } from './engine';
@@ -66,7 +70,36 @@ export class DeltaTracker {
   }
 }
 
+/** This worker's circuit discovery state: one engine (one plan, one module) for every measure request. */
+let circuits: { evaluator: ReturnType<typeof localMeasurer>['evaluator']; stop: Int32Array } | undefined;
+
 export function handle(msg: ToWorker, port: Port): void {
+  if (msg.type === 'circuits-init') {
+    try {
+      const o = msg.options;
+      const m = localMeasurer(msg.ir, modelComponents(msg.ir, { split: o.split }), { intervention: o.intervention, seed: o.seed, retrain: o.retrain, baseDir: o.baseDir, readRoots: o.readRoots });
+      circuits = { evaluator: m.evaluator, stop: new Int32Array(msg.cancel) };
+      port.postMessage({ type: 'circuits-ready', chance: m.evaluator.chance(), synapses: msg.ir.connections.map((_, k) => m.engine.synapses(k)) });
+    } catch (e) {
+      fail(e, port);
+    }
+    return;
+  }
+  if (msg.type === 'circuits-measure') {
+    try {
+      if (!circuits) throw new Error('circuits-measure before circuits-init');
+      const values: Record<string, number>[] = [];
+      for (const c of msg.conditions) {
+        if (Atomics.load(circuits.stop, 0) !== 0) break;
+        values.push(circuits.evaluator.measure(c));
+        port.postMessage({ type: 'progress', phase: 'circuits', done: values.length, total: msg.conditions.length, spikes: 0 });
+      }
+      port.postMessage({ type: 'circuits-measured', id: msg.id, values, runs: circuits.evaluator.runs });
+    } catch (e) {
+      fail(e, port);
+    }
+    return;
+  }
   if (msg.type === 'describe') {
     const stop = new Int32Array(msg.cancel);
     try {
@@ -133,7 +166,7 @@ export function handle(msg: ToWorker, port: Port): void {
   if (choice !== 'wasm') {
     // WebGPU, or auto: asynchronous (sim-host/src/core/select.ts).
     runOnBackend(msg.ir, options, choice, cb).then(
-      (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note, ...(msg.options.metric && !r.result.cancelled ? { metric: runMetric(msg.ir, r.result) } : {}) }, port),
+      (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note, ...readoutsOf(msg.ir, r.result, msg.options.readouts), ...(msg.options.metric && !r.result.cancelled ? { metric: runMetric(msg.ir, r.result) } : {}) }, port),
       (e) => fail(e, port),
     );
     return;
@@ -141,9 +174,23 @@ export function handle(msg: ToWorker, port: Port): void {
   try {
     const sim = new Simulation(msg.ir, options);
     const r = sim.run(cb);
-    done({ ...toOutput(r), backend: 'wasm', ...(msg.options.metric && !r.cancelled ? { metric: runMetric(msg.ir, r) } : {}) }, port);
+    done({ ...toOutput(r), backend: 'wasm', ...readoutsOf(msg.ir, r, msg.options.readouts), ...(msg.options.metric && !r.cancelled ? { metric: runMetric(msg.ir, r) } : {}) }, port);
   } catch (e) {
     fail(e, port);
+  }
+}
+
+/**
+ * The model's readouts scored on the run, here in the worker so that no host thread waits on
+ * them (bounded: sim-host/src/analysis/readout/evaluate.ts). A failure of the analysis itself
+ * becomes each readout's error; the run's results are kept.
+ */
+export function readoutsOf(ir: ModelIR, r: RunResult, wanted = true): Pick<RunOutput, 'readouts'> {
+  if (!wanted || ir.readouts.length === 0) return {};
+  try {
+    return { readouts: evaluateReadouts(ir, r) };
+  } catch (e) {
+    return { readouts: ir.readouts.map((x) => ({ readout: x.name, error: `the readout could not be evaluated (internal error: ${(e as Error).message})` })) };
   }
 }
 
@@ -153,6 +200,7 @@ function done(output: RunOutput, port: Port): void {
 
 function fail(e: unknown, port: Port): void {
   if (e instanceof PlanError) port.postMessage({ type: 'refused', message: e.message, code: e.code });
+  else if (e instanceof ReadoutError) port.postMessage({ type: 'refused', message: e.message, code: 'readout' });
   else port.postMessage({ type: 'failed', message: (e as Error).stack ?? String(e) });
 }
 

@@ -161,6 +161,12 @@ class RasterApp extends RunPanel {
     st.dataset.status = this.status;
     st.textContent = ` · ${state}`;
     st.title = this.statusMessage ?? '';
+    if (this.readouts.length) {
+      const ro = el('span', 'readouts', s);
+      ro.id = 'run-readouts';
+      ro.textContent = ` · ${this.readouts.join(' · ')}`;
+      ro.title = 'cross-validated accuracy of the model\'s readouts on this run (Spikeworks output: details)';
+    }
     this.legend.querySelectorAll<HTMLElement>('.pop-count').forEach((c) => {
       const k = Number(c.dataset.k);
       c.textContent = formatCount(this.store?.count(k) ?? 0);

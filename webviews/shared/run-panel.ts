@@ -14,6 +14,8 @@ export abstract class RunPanel {
   protected status: RunStatus = 'running';
   protected stepsDone = 0;
   protected statusMessage?: string;
+  /** The run's readout scores, short plain lines, once it has ended (shown as text, never markup). */
+  protected readouts: string[] = [];
   /** The shared time cursor (seconds), and whether it was pinned (a click) rather than following the mouse. */
   protected cursor: number | null = null;
   protected pinned = false;
@@ -47,6 +49,7 @@ export abstract class RunPanel {
         this.status = 'running';
         this.stepsDone = 0;
         this.statusMessage = undefined;
+        this.readouts = [];
         const same = saved?.runId === m.run.runId && saved.document === m.run.document ? saved : undefined;
         this.cursor = same?.view ? (same.cursor ?? null) : null;
         this.pinned = this.cursor !== null;
@@ -68,6 +71,7 @@ export abstract class RunPanel {
           this.status = m.status;
           this.stepsDone = m.stepsDone;
           this.statusMessage = m.message;
+          this.readouts = m.readouts ?? [];
         });
         return;
       case 'empty':

@@ -6,6 +6,8 @@
 // trusted and only inside the folders given; imports inside them or next to the importing file).
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
+import type { CircuitComponent } from '../../../protocol/circuits';
+import { readoutTasks } from '../../../sim-host/src/analysis/circuits/index';
 import type { ModelIR, ValueIR } from '../../../protocol/ir';
 import type { TraceInfo } from '../../../protocol/panel-data';
 import type { SnnFile } from '../../../language-server/src/ast';
@@ -114,12 +116,37 @@ export function simulateBlocks(text: string): SimulateBlock[] {
   );
 }
 
-/** Where population `name` is defined: the file `uri` (text as in the editor) first, then its imports. */
-export function populationPlace(uri: string, text: string, name: string, preludeDir?: string): Place | undefined {
-  // Imports only: finding a definition never reads a data file (untrusted access, no analysis).
+/** The file `uri` with the editor's text, for finding definitions: imports only, never a data file (untrusted access, no analysis). */
+function definitionsOf(uri: string, text: string, preludeDir?: string): ModelWorkspace {
   const ws = new ModelWorkspace(optionsFor({ trusted: false }, preludeDir));
   ws.setText(uri, text);
-  return ws.findPopulation(uri, name);
+  return ws;
+}
+
+/** Where population `name` is defined: the file `uri` (text as in the editor) first, then its imports. */
+export function populationPlace(uri: string, text: string, name: string, preludeDir?: string): Place | undefined {
+  return definitionsOf(uri, text, preludeDir).findPopulation(uri, name);
+}
+
+/**
+ * Where a circuit component is defined: a population's or a group's population (or input), a
+ * projection's connection (by its name, else the first `connect` from its source to its target).
+ */
+export function componentPlace(uri: string, text: string, c: Pick<CircuitComponent, 'kind' | 'label' | 'population' | 'target'>, preludeDir?: string): Place | undefined {
+  const ws = definitionsOf(uri, text, preludeDir);
+  if (c.kind === 'projection') return ws.findConnection(uri, { name: c.label, source: c.population, ...(c.target !== undefined ? { target: c.target } : {}) });
+  // A component's "population" may be an input (spike sources are components too).
+  return ws.findPopulation(uri, c.population) ?? ws.findInput(uri, c.population);
+}
+
+/** The tasks circuit discovery can analyse (those a ridge readout scores), each once, in the readouts' order. */
+export function circuitTasks(ir: ModelIR): string[] {
+  return [...new Set(readoutTasks(ir).map((t) => t.task))];
+}
+
+/** Where an item of the file `uri` is written (1-based line and column), for a message about it. */
+export function itemPlace(uri: string, text: string, item: { kind: string; name?: string }): { line: number; column: number } | undefined {
+  return definitionsOf(uri, text).locateItem(uri, item);
 }
 
 /**

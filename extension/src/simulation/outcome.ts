@@ -3,6 +3,7 @@
 // worker's output means for the run (its status, the message, and whether it is an error or a
 // warning). The texts may quote the model (connection names): they are shown through notify.ts.
 import type { RunStatus } from '../../../protocol/panel-data';
+import { isReadoutScore, readoutLine, readoutShort } from '../../../protocol/readout';
 import type { RunOutput } from '../../../protocol/sim';
 
 /** "building connections a -> b (distance) … 42 %": the engine's label and how far it got. */
@@ -31,4 +32,20 @@ export function runEnd(output: Pick<RunOutput, 'cancelled' | 'error' | 'stopReas
   }
   if (output.error) return { status: 'failed', message: output.error, notice: 'error' };
   return { status: output.cancelled ? 'cancelled' : 'done' };
+}
+
+/**
+ * How a run's readout scores are shown (plain text; the worker scored them before answering):
+ * `panel`, one short line per readout for the raster's header; `notice`, the sentence of the
+ * run's notification; `log`, the full lines (why a readout was not evaluated included) for the
+ * output channel. Undefined when the model has no readouts.
+ */
+export function readoutReport(fileName: string, output: Pick<RunOutput, 'readouts'>): { panel: string[]; notice: string; log: string[] } | undefined {
+  const rs = output.readouts;
+  if (!rs || rs.length === 0) return undefined;
+  const scored = rs.filter(isReadoutScore);
+  const failed = rs.length - scored.length;
+  const parts = scored.map((r) => `readout ${r.readout} ${(100 * r.value).toFixed(1)} % correct (chance ${(100 * r.chance).toFixed(1)} %, ${r.trials} windows of ${r.task})`);
+  if (failed) parts.push(`${failed} readout${failed > 1 ? 's' : ''} not evaluated (see the Spikeworks output)`);
+  return { panel: rs.map(readoutShort), notice: `${fileName}: ${parts.join('; ')}`, log: rs.map((r) => `${fileName}: ${readoutLine(r)}`) };
 }

@@ -34,6 +34,8 @@ export class RunRecord {
   status: RunStatus = 'running';
   stepsDone = 0;
   message?: string;
+  /** The readouts' scores as short plain lines (protocol/readout.ts readoutShort), once the run has ended. */
+  readouts?: string[];
   private spikeSteps: Growable<Int32Array>[] = [];
   private spikeNeurons: Growable<Int32Array>[] = [];
   /** Index of each population in info.populations, by name (derived once per population order). */

@@ -30,6 +30,7 @@ interface Stored {
   status: RunStatus;
   stepsDone: number;
   message?: string;
+  readouts?: string[];
   spikes: number[];
   traces: { info: TraceInfo; values: number }[];
 }
@@ -65,7 +66,7 @@ export function saveRun(dir: string, r: RunRecord): void {
   } finally {
     fs.closeSync(fd);
   }
-  const meta: Stored = { version: VERSION, info: r.info, status: r.status, stepsDone: r.stepsDone, message: r.message, spikes, traces };
+  const meta: Stored = { version: VERSION, info: r.info, status: r.status, stepsDone: r.stepsDone, message: r.message, ...(r.readouts ? { readouts: r.readouts } : {}), spikes, traces };
   fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify(meta));
 }
 
@@ -107,6 +108,7 @@ function storedProblem(m: unknown): string | undefined {
   if (m.version !== VERSION) return `run.json has version ${String(m.version).slice(0, 20)}, not ${VERSION}`;
   if (!isRunInfo(m.info)) return 'run.json: the run description is malformed';
   if (!STATUSES.includes(m.status as RunStatus) || !isCount(m.stepsDone) || (m.message !== undefined && typeof m.message !== 'string')) return 'run.json: the status is malformed';
+  if (m.readouts !== undefined && !(Array.isArray(m.readouts) && m.readouts.every((x) => typeof x === 'string'))) return 'run.json: the readouts are malformed';
   if (!Array.isArray(m.spikes) || m.spikes.length !== m.info.populations.length || !m.spikes.every(isCount)) return 'run.json: the spike counts are malformed';
   if (!Array.isArray(m.traces) || !m.traces.every((t) => isObject(t) && isTraceInfo(t.info) && isCount(t.values) && t.values % t.info.neurons.length === 0)) return 'run.json: the traces are malformed';
   return undefined;
@@ -173,5 +175,6 @@ function recordOf(meta: Stored, data: Buffer): RunRecord {
   r.status = meta.status === 'running' ? 'cancelled' : meta.status;
   r.stepsDone = meta.stepsDone;
   r.message = meta.message;
+  r.readouts = meta.readouts;
   return r;
 }

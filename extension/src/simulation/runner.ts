@@ -12,7 +12,7 @@ import { RunRefused, RunTerminated, startRun, type RunHandle } from '../../../si
 import { plain, type Notifier } from '../notify';
 import { fileName, filesAwaitingTrust, loadModel, readRootsFor, recordedPopulations, simulateBlocks, traceUnit, isConnection } from './model';
 import { fallbackMessage } from './fallback';
-import { buildProgressMessage, runEnd } from './outcome';
+import { buildProgressMessage, readoutReport, runEnd } from './outcome';
 import { RunRecord } from './run-record';
 import { loadRun, runDir, saveRun } from './run-store';
 import { runSettings, type Backend } from './settings';
@@ -261,6 +261,13 @@ export class Runner implements vscode.Disposable {
         if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'spikeworks.memoryLimitMB');
       });
     }
+    const readouts = readoutReport(name, output);
+    if (readouts) {
+      for (const line of readouts.log) this.log.info(line);
+      record.readouts = readouts.panel;
+      // A stopped run's windows are partly missing: its scores stay in the log and the panel.
+      if (ending.status === 'done') void this.notify.info(`Spikeworks: ${readouts.notice}`);
+    }
     this.log.info(`${name}: ${ending.status === 'cancelled' ? 'stopped' : 'done'} — ${(output.stepsDone * output.dt).toFixed(3)} s simulated in ${wall.toFixed(2)} s (build ${output.timings.plan_s.toFixed(2)} s, compile ${output.timings.compile_s.toFixed(3)} s), ${record.spikeCount().toLocaleString('en-US')} spikes, ${output.synapses.toLocaleString('en-US')} synapses`);
     await this.end(run, ending.status, ending.message);
     return record;
@@ -369,7 +376,7 @@ export class Runner implements vscode.Disposable {
     r.message = message;
     const stoppedIn = run.stopAt !== undefined ? ` (stopped ${Math.round(performance.now() - run.stopAt)} ms after the request)` : '';
     if (status === 'cancelled') this.log.info(`${r.info.fileName}: cancelled at step ${r.stepsDone}${stoppedIn}`);
-    this.emit(key, { type: 'status', runId: r.info.runId, status, stepsDone: r.stepsDone, message });
+    this.emit(key, { type: 'status', runId: r.info.runId, status, stepsDone: r.stepsDone, message, ...(r.readouts ? { readouts: r.readouts } : {}) });
     this.status.setIdle(key, `${r.info.fileName} — ${status}, ${r.spikeCount().toLocaleString('en-US')} spikes`);
     run.finish();
     this.changed.fire();

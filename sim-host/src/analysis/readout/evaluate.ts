@@ -1,28 +1,17 @@
 // Every readout of a model, scored on a run: its data (data.ts), its cross-validated accuracy
-// (ridge.ts), the chance level (always answering the most frequent class) and the trials.
+// (ridge.ts), the chance level (always answering the most frequent class) and the trials. The
+// result's types and text are protocol/readout.ts's.
 
 import type { ModelIR } from '../../../../protocol/ir';
+import type { ReadoutOutcome } from '../../../../protocol/readout';
 import type { RunResult } from '../../core/run';
-import { ReadoutError, readoutData } from './data';
+import { inFileOf, ReadoutError, readoutData } from './data';
 import { crossValidate } from './ridge';
 
 export const DEFAULT_FOLDS = 5;
 export const DEFAULT_ALPHA = 1.0;
-
-export interface ReadoutScore {
-  readout: string;
-  task: string;
-  metric: 'accuracy';
-  value: number;
-  correct: number;
-  trials: number;
-  /** The accuracy of always answering the most frequent class (1/classes when balanced). */
-  chance: number;
-  folds: number;
-  classes: string[];
-}
-
-export type ReadoutOutcome = ReadoutScore | { readout: string; error: string };
+/** The largest cross-validation evaluated after a run (multiply-adds: one Gram or scatter matrix and a factorisation per fold; a few seconds). */
+export const MAX_READOUT_FLOPS = 4e9;
 
 /** The accuracy of always answering the most frequent class. */
 export function chanceLevel(labels: readonly number[], classes: number): number {
@@ -32,12 +21,19 @@ export function chanceLevel(labels: readonly number[], classes: number): number 
 }
 
 /** Scores every readout of `ir` on `run` (in the model's order); a readout that cannot be evaluated gives its error. */
-export function evaluateReadouts(ir: ModelIR, run: RunResult, o: { folds?: number } = {}): ReadoutOutcome[] {
+export function evaluateReadouts(ir: ModelIR, run: RunResult, o: { folds?: number; maxFlops?: number } = {}): ReadoutOutcome[] {
   const folds = o.folds ?? DEFAULT_FOLDS;
+  const maxFlops = o.maxFlops ?? MAX_READOUT_FLOPS;
   return ir.readouts.map((r): ReadoutOutcome => {
     try {
       const data = readoutData(ir, r.name, run);
-      const f = Math.min(folds, data.labels.length);
+      const n = data.labels.length;
+      const d = data.features[0].length;
+      const cost = (n * d * Math.min(n, d)) / 2 + (folds * Math.min(n, d) ** 3) / 3;
+      if (cost > maxFlops) {
+        throw new ReadoutError(`readout ${r.name}${inFileOf(ir)}: ${n} windows × ${d} features need about ${cost.toExponential(1)} operations to cross-validate, over the ${maxFlops.toExponential(0)} evaluated after a run: ${data.bins > 1 ? 'use a wider bin (or none), ' : ''}read a smaller population or give the task fewer windows`, { readout: r.name, task: data.task, population: data.population });
+      }
+      const f = Math.min(folds, n);
       const cv = crossValidate(data.features, data.labels, data.classes.length, { alpha: r.alpha ?? DEFAULT_ALPHA, folds: f });
       return { readout: r.name, task: data.task, metric: 'accuracy', value: cv.value, correct: cv.correct, trials: cv.trials, chance: chanceLevel(data.labels, data.classes.length), folds: f, classes: data.classes };
     } catch (e) {
@@ -45,15 +41,4 @@ export function evaluateReadouts(ir: ModelIR, run: RunResult, o: { folds?: numbe
       throw e;
     }
   });
-}
-
-export function isReadoutScore(x: ReadoutOutcome): x is ReadoutScore {
-  return !('error' in x);
-}
-
-/** One line per readout: "r (digits_task): accuracy 85.0 % (17/20 windows, 5-fold), chance 25.0 %", or its error. */
-export function readoutLine(x: ReadoutOutcome): string {
-  if (!isReadoutScore(x)) return `readout ${x.readout}: not evaluated: ${x.error}`;
-  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
-  return `readout ${x.readout} (task ${x.task}, ${x.classes.length} classes): accuracy ${pct(x.value)} (${x.correct}/${x.trials} windows, ${x.folds}-fold cross-validated), chance ${pct(x.chance)}`;
 }

@@ -9,12 +9,12 @@
 // and the dense synapses' one-step delay (a spike at t is input at t + 1 + delay). Poisson and
 // spike-array inputs spike exactly as on the other backends (the same counter-based draws), so
 // a run can be compared with WASM neuron by neuron.
-import { growableFloat32, growableInt32 } from '../../../../protocol/growable';
+import { growableFloat32 } from '../../../../protocol/growable';
 import { probeEverySteps } from '../../core/estimate';
-import { SPIKE_RECORD_BYTES } from '../../core/limits';
 import type { Plan } from '../../core/plan';
 import { SourceSpikes } from '../../core/sources';
-import { newResult, recordingLimitMessage, stepChunks, type RunCallbacks, type RunResult, type StepPace, type TraceRecord } from '../../core/run';
+import { SpikeRecord } from '../../core/spike-record';
+import { newResult, stepChunks, type RunCallbacks, type RunResult, type StepPace, type TraceRecord } from '../../core/run';
 import { convertPlan, type LoihiProgram } from './convert';
 import { compartments, stepCompartments } from './compartment';
 import * as F from './fixed';
@@ -64,11 +64,7 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
   // (a neuron population's are its compartments' own output array)
   const fired = plan.pops.map((p, k) => lif[k]?.out ?? new Int32Array(p.size));
   const nFired = new Int32Array(plan.pops.length);
-  const probed = new Set(plan.ir.probes.filter((p) => p.variable === 'spikes' || p.variable === 'rate').flatMap((p) => p.targets.map((t) => t.name)));
-  const recorded = plan.pops.map((p) => probed.size === 0 || probed.has(p.name));
-  const rec = plan.pops.map(() => ({ steps: growableInt32(), neurons: growableInt32() }));
-  const maxSpikes = Math.floor(Math.max(0, plan.memoryLimit - plan.bytes) / SPIKE_RECORD_BYTES);
-  let spikeCount = 0;
+  const record = new SpikeRecord(plan);
   // State probes: v and the synaptic current, as float values of the model's variables.
   const traces: { rec: TraceRecord; every: number; sample: () => void; data: ReturnType<typeof growableFloat32> }[] = [];
   for (const pr of plan.ir.probes) {
@@ -92,10 +88,7 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
   const result = newResult(plan, traces.map((t) => t.rec), { plan_s: 0, compile_s: 0 });
   const activity: LoihiActivity = { neuronUpdates: 0, synOps: 0, spikesOut: 0 };
   const finish = () => {
-    result.spikes = [];
-    plan.pops.forEach((p, k) => {
-      if (recorded[k]) result.spikes.push({ name: p.name, size: p.size, steps: rec[k].steps.view(), neurons: rec[k].neurons.view() });
-    });
+    record.finish(result);
     for (const t of traces) t.rec.data = t.data.view();
   };
   for (const chunk of stepChunks(result, cb, PACE, finish, t0)) {
@@ -135,28 +128,12 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
         nFired[k] = nf;
       }
       // Record.
-      let stepSpikes = 0;
-      for (let k = 0; k < pops.length; k++) if (recorded[k]) stepSpikes += nFired[k];
-      if (spikeCount + stepSpikes > maxSpikes) {
-        result.error = recordingLimitMessage(plan.memoryLimit, maxSpikes * SPIKE_RECORD_BYTES, maxSpikes, t, plan.dt);
-        result.stopReason = 'recording-limit';
-        result.stepsDone = t;
+      if (!record.step(result, t, fired, nFired)) {
         result.timings.run_s = (performance.now() - t0) / 1000;
         finish();
         return { result, program, activity };
       }
-      spikeCount += stepSpikes;
-      for (let k = 0; k < pops.length; k++) {
-        const nf = nFired[k];
-        if (pops[k].kind === 'lif') activity.spikesOut += nf;
-        if (!recorded[k] || nf === 0) continue;
-        const r = rec[k];
-        const out = fired[k];
-        for (let m = 0; m < nf; m++) {
-          r.steps.push(t);
-          r.neurons.push(out[m]);
-        }
-      }
+      for (let k = 0; k < pops.length; k++) if (pops[k].kind === 'lif') activity.spikesOut += nFired[k];
       // Dense synapses: this step's spikes into the row read at t + 1 + delay.
       for (let j = 0; j < program.projs.length; j++) {
         const p = program.projs[j];

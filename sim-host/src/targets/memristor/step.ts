@@ -1,5 +1,5 @@
 // The crossbar's per-step effects, run by the float engine between a step's update and its
-// delivery (wasm/simulation.ts `run(cb, afterUpdate)`): the engine's integrator is unchanged, the
+// delivery (wasm/simulation.ts `run(cb, { afterUpdate })`): the engine's integrator is unchanged, the
 // effects act on the step's spike lists and on the weights the delivery is about to read.
 //   - neuron faults: a dead neuron's spikes are taken off its population's list (never delivered,
 //     never recorded); a saturated neuron is put on it every step;

@@ -10,10 +10,9 @@
 //   2^shift·2^-15 with one shift per connection (the smallest that fits its largest weight), into the
 //   excitatory (w > 0) or inhibitory (w < 0) buffer; delay D steps of the plan → D + 1 ticks.
 import { lifShape, connectionTarget } from '../../core/lif-shape';
-import { evalExpr, type EvalEnv } from '../../core/expr';
+import { lifEval } from '../../core/lif-eval';
 import { PlanError } from '../../core/limits';
 import type { Plan, PopPlan, ProjPlan } from '../../core/plan';
-import type { ExprIR } from '../../../../protocol/ir';
 import * as F from './fixed';
 
 export interface SpinPop {
@@ -80,23 +79,8 @@ const rel = (used: number, ideal: number) => (ideal === 0 ? (used === 0 ? 0 : In
 function convertPop(plan: Plan, pop: PopPlan, steps: QuantStep[]): SpinPop {
   const dt = plan.dt;
   const m = pop.model!;
-  const sh = lifShape(m);
   const where = `population ${pop.name}`;
-  if (typeof sh === 'string') throw new PlanError(`${where}: ${sh}`, 'unsupported');
-  const param = (name: string) => {
-    const p = pop.params.get(name);
-    if (!p) return NaN;
-    if ('value' in p) return p.value;
-    throw new PlanError(`${where}: parameter ${name} differs between neurons; the SpiNNaker conversion takes one value per population`, 'unsupported');
-  };
-  const aliases = new Map(m.aliases.map((a) => [a.name, a.expr]));
-  const evalAt = (e: ExprIR, st: Record<string, number>) => {
-    const env: EvalEnv = { param, state: (x) => st[x] ?? 0, alias: (x) => (aliases.has(x) ? evalExpr(aliases.get(x)!, env) : NaN), builtin: (b) => (b === 'dt' ? dt : NaN) };
-    return evalExpr(e, env);
-  };
-  const vTh = evalAt((m.spike as Extract<ExprIR, { args: [ExprIR, ExprIR] }>).args[1], {});
-  const vR = evalAt(m.reset[0].value, {});
-  if (!Number.isFinite(vTh) || !Number.isFinite(vR)) throw new PlanError(`${where}: threshold or reset is not a finite number (NaN in conversion)`, 'input');
+  const { shape: sh, evalAt, vTh, vR } = lifEval(pop, dt, 'the SpiNNaker conversion');
   const vOde = m.odes.find((o) => o.variable === sh.v);
   const sOde = sh.s ? m.odes.find((o) => o.variable === sh.s) : undefined;
   const consts = (i: number) => Object.fromEntries(sh.consts.map((c) => [c, pop.initial.get(c)![i]]));

@@ -8,11 +8,10 @@
 //   spike when V ≥ V_thresh: V = V_reset, timer = T_refract
 //   exc, inh = decay_s1615(·, synapse decay)
 // A spike at tick t with a delay of d ticks is input at tick t + d. Sources spike as on WASM.
-import { growableInt32 } from '../../../../protocol/growable';
-import { SPIKE_RECORD_BYTES } from '../../core/limits';
 import type { Plan } from '../../core/plan';
-import { newResult, recordingLimitMessage, stepChunks, type RunCallbacks, type RunResult, type StepPace } from '../../core/run';
+import { newResult, stepChunks, type RunCallbacks, type RunResult, type StepPace } from '../../core/run';
 import { SourceSpikes } from '../../core/sources';
+import { SpikeRecord } from '../../core/spike-record';
 import { convertPlanSpinnaker, type SpinProgram } from './convert';
 import { decayS1615, mulRN } from './fixed';
 
@@ -40,19 +39,10 @@ export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: Spi
   const sources = new SourceSpikes(plan);
   const fired = plan.pops.map((p) => new Int32Array(p.size));
   const nFired = new Int32Array(plan.pops.length);
-  const probed = new Set(plan.ir.probes.filter((p) => p.variable === 'spikes' || p.variable === 'rate').flatMap((p) => p.targets.map((t) => t.name)));
-  const recorded = plan.pops.map((p) => probed.size === 0 || probed.has(p.name));
-  const rec = plan.pops.map(() => ({ steps: growableInt32(), neurons: growableInt32() }));
-  const maxSpikes = Math.floor(Math.max(0, plan.memoryLimit - plan.bytes) / SPIKE_RECORD_BYTES);
-  let spikeCount = 0;
+  const record = new SpikeRecord(plan);
   const result = newResult(plan, [], { plan_s: 0, compile_s: 0 });
   const activity: SpinActivity = { neuronUpdates: 0, synOps: 0, spikesOut: 0 };
-  const finish = () => {
-    result.spikes = [];
-    plan.pops.forEach((p, k) => {
-      if (recorded[k]) result.spikes.push({ name: p.name, size: p.size, steps: rec[k].steps.view(), neurons: rec[k].neurons.view() });
-    });
-  };
+  const finish = () => record.finish(result);
   for (const chunk of stepChunks(result, cb, PACE, finish, t0)) {
     for (let t = chunk.from; t < chunk.to; t++) {
       for (let k = 0; k < pops.length; k++) {
@@ -100,22 +90,9 @@ export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: Spi
         } else nf = sources.step(k, t, out);
         nFired[k] = nf;
       }
-      let stepSpikes = 0;
-      for (let k = 0; k < pops.length; k++) if (recorded[k]) stepSpikes += nFired[k];
-      if (spikeCount + stepSpikes > maxSpikes) {
-        result.error = recordingLimitMessage(plan.memoryLimit, maxSpikes * SPIKE_RECORD_BYTES, maxSpikes, t, plan.dt);
-        result.stopReason = 'recording-limit';
-        result.stepsDone = t;
+      if (!record.step(result, t, fired, nFired)) {
         finish();
         return { result, program, activity };
-      }
-      spikeCount += stepSpikes;
-      for (let k = 0; k < pops.length; k++) {
-        if (!recorded[k]) continue;
-        for (let m = 0; m < nFired[k]; m++) {
-          rec[k].steps.push(t);
-          rec[k].neurons.push(fired[k][m]);
-        }
       }
       for (let j = 0; j < program.projs.length; j++) {
         const p = program.projs[j];
