@@ -13,8 +13,8 @@
 // Then (issue 16; skipped with --no-sweep) the fault sweep of examples/xbar_fault_study.snn on the
 // memristor target: fault_ratio 0…0.3 (7) × fault_type sa0, sa1 × position random, important × 5
 // seeds = 140 runs on the sweep pool (dist/sim-worker.js: `node esbuild.mjs` first; --workers N,
-// default the cores less one), each run on the crossbar plus, with faults, its fault-free twin for
-// the readout. Reported: wall time (goal < 5 minutes), the process's CPU time (all worker threads),
+// default the cores less one, at least 2), each run on the crossbar; each seed's fault-free crossbar runs once
+// for the readout's training (shared by its faulty runs). Reported: wall time (goal < 5 minutes), the process's CPU time (all worker threads),
 // and the ratio of the wall time to 140 float WASM runs of the same model measured here.
 // Ends with one JSON line.
 import * as path from 'node:path';
@@ -80,7 +80,8 @@ const sfq = { model: 'examples/sfq_xor.snn', target: 'sfq-emu', seeds: sfqRows.m
 
 async function faultSweep() {
   const study = irOf({ file: path.resolve('examples/xbar_fault_study.snn') });
-  const workers = Number(arg('--workers') ?? Math.max(1, (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length) - 1));
+  // default: the cores less one, at least 2 (the 2-core machine the goal is stated for)
+  const workers = Number(arg('--workers') ?? Math.max(2, (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length) - 1));
   const spec: SweepSpec = { axes: ['fault_ratio=0:0.3:7', 'fault_type=sa0,sa1', 'position=random,important'].map((a) => parseAxis(study, `xbar.${a}`, parseQuantity)), seeds: 5, baseSeed: 1 };
   const runs = sweepRuns(spec);
   // the peer: one float WASM run of the same model, this process

@@ -48,6 +48,10 @@ export interface RunOptions {
   target?: string;
   /** Also score the run (RunOutput.metric): the first readout's cross-validated accuracy, or the mean rate of a model without readouts. */
   metric?: boolean;
+  /** With `target`: return the first readout's features (RunOutput.readoutFeatures): a fault sweep's fault-free run. */
+  readoutFeatures?: boolean;
+  /** With `target` and `metric`: the fault-free twin's readout features (same seed), so the worker need not run it. */
+  cleanFeatures?: Float64Array[];
 }
 
 /** host → worker */
@@ -175,6 +179,8 @@ export interface RunOutput {
   backend?: string;
   /** Why the run is not on the backend asked for (no adapter, unsupported feature). */
   backendNote?: string;
+  /** RunOptions.readoutFeatures: the first readout's features per window (analysis/readout readoutData). */
+  readoutFeatures?: Float64Array[];
   /**
    * The model's readouts scored on the run (sim-host/src/analysis/readout), in the model's order,
    * computed by the worker before it answers; absent when the model has none (or `readouts: false`).

@@ -19,7 +19,10 @@ import { crossbarStep } from '../sim-host/src/targets/memristor/step';
 import { targetReport } from '../sim-host/src/target-report';
 import { isTargetReport } from '../protocol/target-report';
 import { crossbarRows } from '../webviews/target-report/model';
-import { distCli, ensureBuilt, repoRoot } from './helpers/build';
+import { distCli, distWorker, ensureBuilt, repoRoot } from './helpers/build';
+import { startSweep } from '../sim-host/src/sweep-pool';
+import { parseAxis, sweepRuns, type SweepSpec } from '../sim-host/src/sweep/spec';
+import { parseQuantity } from '../language-server/src/ide';
 import { outcomeOf, irOf } from './helpers/model';
 
 /** n sources → m targets, all to all, weights given row by row (pA), into I_syn. */
@@ -274,6 +277,17 @@ describe('memristor: fault sweeps from the CLI', () => {
   fs.writeFileSync(file, DRIVEN);
   const sweep = (...args: string[]) => spawnSync(process.execPath, [distCli, 'emulate', file, '--target', 'xbar', ...args, '--format', 'json'], { encoding: 'utf8', cwd: dir });
 
+  it('spikeworks sweep with a target setting as an axis runs on that target, as emulate --sweep does', () => {
+    const a = spawnSync(process.execPath, [distCli, 'sweep', file, '--set', 'xbar.fault_ratio=0,0.3', '--duration', '0.1', '--format', 'json'], { encoding: 'utf8', cwd: dir });
+    const b = sweep('--sweep', 'fault_ratio=0,0.3', '--duration', '0.1');
+    assert.equal(a.status, 0, a.stderr);
+    assert.equal(b.status, 0, b.stderr);
+    const runs = (t: string) => (JSON.parse(t) as { target: string; runs: { metric: { name: string; value: number } }[] });
+    assert.equal(runs(a.stdout).target, 'xbar');
+    assert.deepEqual(runs(a.stdout).runs.map((r) => r.metric), runs(b.stdout).runs.map((r) => r.metric));
+    assert.equal(runs(a.stdout).runs[0].metric.name, 'mean rate (Hz)');
+  });
+
   it('the same rows with 1 and 2 workers (the fault maps do not depend on the pool)', () => {
     const runs = (workers: string) => {
       const r = sweep('--sweep', 'fault_ratio=0,0.3', '--sweep', 'fault_type=sa0,sa1', '--seeds', '2', '--workers', workers, '--duration', '0.1');
@@ -295,6 +309,9 @@ describe('memristor: fault sweeps from the CLI', () => {
     const b = sweep('--sweep', 'fault_ratio=0:1.5:3');
     assert.equal(b.status, 1);
     assert.match(b.stderr, /target xbar: fault_ratio must be within \[0, 1\], got 1\.5/);
+    const d = spawnSync(process.execPath, [distCli, 'sweep', file, '--set', 'xbar.fault_ratio=0,0.2', '--set', 'sat.neuron_fault_ratio=0,0.1'], { encoding: 'utf8', cwd: dir });
+    assert.equal(d.status, 1);
+    assert.match(d.stderr, /a sweep runs on one target: xbar and sat are both swept/);
     const c = sweep('--sweep', 'fault_ration=0,0.1');
     assert.equal(c.status, 1);
     assert.match(c.stderr, /memristor target 'xbar' has no setting 'fault_ration'.*fault_ratio/);
@@ -303,6 +320,19 @@ describe('memristor: fault sweeps from the CLI', () => {
 
 describe('the fault study (examples/xbar_fault_study.snn)', () => {
   before(() => ensureBuilt());
+  it('the pool runs each seed\'s fault-free crossbar once and shares its features: the same metrics as every run running its own', async () => {
+    const ir = irOf({ file: 'examples/xbar_fault_study.snn' });
+    const spec: SweepSpec = { axes: [parseAxis(ir, 'xbar.fault_ratio=0.1,0.3', parseQuantity), parseAxis(ir, 'xbar.fault_type=sa0,sa1', parseQuantity)], seeds: 2, baseSeed: 1 };
+    const runs = sweepRuns(spec);
+    const go = async (shareClean: boolean) => {
+      const res = await startSweep(ir, spec, runs, { workers: 2, target: 'xbar', metric: true, shareClean, workerFile: distWorker }).result;
+      return res.rows.sort((a, b) => a.run.index - b.run.index).map((r) => ({ run: r.run.index, metric: r.metric }));
+    };
+    const shared = await go(true);
+    assert.equal(shared.length, 8);
+    for (const r of shared) assert.ok(r.metric && Number.isFinite(r.metric.value) && r.metric.retrained !== undefined, JSON.stringify(r));
+    assert.deepEqual(shared, await go(false));
+  });
   it('the SA0 curve falls with the fault ratio, monotonically within error bars (4 ratios × 3 seeds)', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xbar-study-'));
     const r = spawnSync(process.execPath, [distCli, 'emulate', path.join(repoRoot, 'examples/xbar_fault_study.snn'), '--target', 'xbar', '--sweep', 'fault_ratio=0:0.3:4', '--sweep', 'fault_type=sa0', '--seeds', '3', '--format', 'json', '--out', out], { encoding: 'utf8' });

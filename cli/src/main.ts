@@ -34,9 +34,11 @@ usage:
   spikeworks sweep <file.snn> --set TARGET=FROM:TO:COUNT|TARGET=V1,V2,... [--set ...] [--seeds K] [--seed N]
                  [--duration T_s] [--workers N] [--out DIR] [--format human|json] [--backend wasm|webgpu|auto]
                  [--memory-limit MB]
-                                                         run the model over a grid of one or two axes (TARGET:
+                                                         run the model over a grid of one to three axes (TARGET:
                                                          population.parameter, input.rate, connection.weight,
-                                                         connection.delay or seed; values with units, e.g.
+                                                         connection.delay, seed, or a memristor target's setting
+                                                         such as xbar.fault_ratio: a fault sweep on that target,
+                                                         as emulate --sweep; values with units, e.g.
                                                          exc.I_e=0pA:500pA:11), K seeds per point, on a pool of
                                                          worker threads; prints rates per point, writes sweep.csv
                                                          and sweep.json to DIR (--memory-limit: all runs at once)

@@ -54,6 +54,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   const ir = loadModel(a.file, 'not swept');
   if (!ir) return 1;
   let spec: SweepSpec;
+  let runTarget: string | undefined;
   let runs;
   let est;
   try {
@@ -64,9 +65,14 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
     // A fault sweep's axes are the target's settings: `fault_ratio=…` is `TARGET.fault_ratio=…`.
     const sets = target === undefined ? a.sets : a.sets.map((s) => (/^[^=.]+=/.test(s) && !s.startsWith('seed=') ? `${target}.${s}` : s));
     spec = { axes: sets.map((s) => parseAxis(ir, s, parseQuantity)), seeds: a.seeds, baseSeed: a.seed ?? ir.simulate.seed };
+    // An axis that is a memristor target's setting runs the sweep on that target (as emulate --sweep).
+    const devices = spec.axes.flatMap((x) => (x.ref.kind === 'device' ? [x.ref.target] : []));
+    runTarget = target ?? devices[0];
+    const other = devices.find((d) => d !== runTarget);
+    if (other !== undefined) throw new SweepError(`a sweep runs on one target: ${runTarget} and ${other} are both swept`);
     runs = sweepRuns(spec);
     // Every point's settings are read once here, so that a bad value stops the sweep before it starts.
-    if (target !== undefined) for (const r of runs) if (r.rep === 0) checkCrossbarSettings(applyRun(ir, spec, r), target);
+    if (runTarget !== undefined) for (const r of runs) if (r.rep === 0) checkCrossbarSettings(applyRun(ir, spec, r), runTarget);
     est = estimateSweep(ir, spec, runs, { duration: a.duration, memoryLimit: a.memoryLimitMb ? a.memoryLimitMb * 2 ** 20 : defaultMemoryLimit(), workers: a.workers ?? defaultWorkers() });
   } catch (e) {
     if (e instanceof SweepError) {
@@ -84,7 +90,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   let lastDraw = 0;
   const handle = startSweep(ir, spec, runs, {
     workers: est.workers, duration: a.duration, runMemoryLimit: est.runLimit, baseDir: path.dirname(abs), readRoots: readRoots(a.file), backend: a.backend,
-    ...(a.target !== undefined ? { target: a.target, metric: true } : {}),
+    ...(runTarget !== undefined ? { target: runTarget, metric: true } : {}),
     onProgress: (done, total, frac) => {
       if (!tty) return;
       const now = performance.now();
@@ -115,7 +121,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
     return 130;
   }
   const wallS = (performance.now() - t0) / 1000;
-  const json = sweepJson(spec, result, { model: ir.name, ...(a.target !== undefined ? { target: a.target } : {}), duration_s: a.duration ?? ir.simulate.duration, dt: ir.simulate.dt, workers: est.workers, wall_s: wallS });
+  const json = sweepJson(spec, result, { model: ir.name, ...(runTarget !== undefined ? { target: runTarget } : {}), duration_s: a.duration ?? ir.simulate.duration, dt: ir.simulate.dt, workers: est.workers, wall_s: wallS });
   const failed: { file: string; message: string }[] = [];
   if (a.out) {
     try {

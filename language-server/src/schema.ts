@@ -156,7 +156,7 @@ export const READOUT_KINDS: Record<string, { doc: string; schema: Schema }> = {
  */
 const MEMRISTOR: Schema = {
   mapping: { doc: 'How a weight becomes conductances: `differential` — a pair G⁺ − G⁻ per synapse (MemTorch\'s default scheme, DoubleColumn); `single` — one device per synapse, |w| from G_min (weight 0) to G_max (the largest |w| of the connection), the sign kept by the column. Default differential.', value: { kind: 'enum', values: ['differential', 'single'] }, example: 'differential' },
-  g_min: { doc: 'Smallest device conductance, the high-resistance state (HRS, "off"). Default 100 µS = 1/R_max with CrossSim\'s Rmax = 10 kΩ.', value: { kind: 'quantity', dim: CONDUCTANCE, min: 0 }, example: '100 uS' },
+  g_min: { doc: 'Smallest device conductance, the high-resistance state (HRS, "off"). Default g_max/10 (CrossSim\'s Rmax/Rmin = 10 kΩ/1 kΩ): 100 µS with the default g_max.', value: { kind: 'quantity', dim: CONDUCTANCE, min: 0 }, example: '100 uS' },
   levels: { doc: 'Programmable conductance levels L, evenly spaced from G_min to G_max (≥ 2). Default 32 (NeuroSim V1.3\'s max_level).', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 2, integer: true }, example: '32' },
   read_noise: { doc: 'Read noise σ_r: each read of a device (a presynaptic spike) sees G·(1 + σ_r·N(0, 1)), drawn per synapse and step. Default 0 (off; CrossSim\'s read-noise models are opt-in).', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0 }, example: '0.02' },
   r_wire: { doc: 'Wire resistance per crossbar cell for the first-order IR drop G_eff = G / (1 + G·r_wire·(j + 1 + rows − i)) at row i (source), column j (target). Default 0 (off).', value: { kind: 'quantity', dim: RESISTANCE, min: 0 }, example: '1 ohm' },

@@ -45,13 +45,15 @@ export function hasFaults(ir: ModelIR, name: string): boolean {
  * over contiguous folds; `retrained`: the readout cross-validated on the faulty run alone.
  * Without readouts: the mean rate of the faulty run.
  */
-export function faultMetric(ir: ModelIR, clean: RunResult, faulty: RunResult): RunMetric {
+export function faultMetric(ir: ModelIR, clean: RunResult | Float64Array[], faulty: RunResult): RunMetric {
   if (!ir.readouts.length) return runMetric(ir, faulty);
   const ro = ir.readouts[0];
   const name = `accuracy of readout ${ro.name} (trained fault-free, tested with faults)`;
   try {
-    const c = readoutData(ir, ro.name, clean);
     const f = readoutData(ir, ro.name, faulty);
+    // the clean run's features (the same windows, labels and bins as the faulty run's)
+    const c = Array.isArray(clean) ? { ...f, features: clean } : readoutData(ir, ro.name, clean);
+    if (c.features.length !== f.features.length || c.features.some((x, i) => x.length !== f.features[i].length)) throw new Error('the fault-free features do not match the run\'s windows');
     const alpha = ro.alpha ?? DEFAULT_ALPHA;
     const K = c.classes.length;
     const n = c.features.length;
@@ -67,4 +69,9 @@ export function faultMetric(ir: ModelIR, clean: RunResult, faulty: RunResult): R
   } catch (e) {
     return { name, value: NaN, error: (e as Error).message };
   }
+}
+
+/** The first readout's features of a run (a fault sweep's fault-free run); none without readouts. */
+export function readoutFeaturesOf(ir: ModelIR, r: RunResult): Float64Array[] {
+  return ir.readouts.length ? readoutData(ir, ir.readouts[0].name, r).features : [];
 }

@@ -9,6 +9,7 @@ import type { RunOutput } from '../../protocol/sim';
 import { RunRefused, RunTerminated, startRun, type RunHandle } from './host';
 import { cvIsi } from './output';
 import { applyRun, type SweepRun, type SweepSpec } from './sweep/spec';
+import { hasFaults, withoutFaults } from './sweep-metric';
 import type { PopulationStat, SweepResult, SweepRow } from './sweep/results';
 
 export interface SweepPoolOptions {
@@ -23,6 +24,8 @@ export interface SweepPoolOptions {
   target?: string;
   /** Score every run (RunOptions.metric: the first readout's accuracy, or the mean rate); rows carry it. */
   metric?: boolean;
+  /** A fault sweep: run each seed's fault-free crossbar once and share its readout features (default); false: every faulty run runs its own. */
+  shareClean?: boolean;
   /** Runs finished of total, and the fraction of the whole sweep done (finished plus the running runs' steps). */
   onProgress?: (runsDone: number, runsTotal: number, fraction: number) => void;
   /** A run finished (in completion order). */
@@ -60,7 +63,7 @@ export function startSweep(ir: ModelIR, spec: SweepSpec, runs: SweepRun[], opts:
   let failure: Error | undefined;
   const progress = () => {
     let frac = rows.length;
-    for (const r of running.values()) frac += r.frac;
+    for (const [k, r] of running) if (k >= 0) frac += r.frac;
     opts.onProgress?.(rows.length, runs.length, runs.length ? frac / runs.length : 1);
   };
   let finish: (r: SweepResult) => void = () => {};
@@ -75,13 +78,63 @@ export function startSweep(ir: ModelIR, spec: SweepSpec, runs: SweepRun[], opts:
     if (failure) fail(failure);
     else finish({ rows, cancelled, runsTotal: runs.length });
   };
+  // A fault sweep with a readout: each faulty run's readout is trained on the fault-free crossbar
+  // of its seed (sweep-metric.ts). That run is the same for every fault setting of a seed, so it
+  // runs once per (seed, fault-free settings), first, and its readout features go to the faulty
+  // runs (RunOptions.cleanFeatures) instead of each worker running it again.
+  const cleanKey = new Map<number, string>();
+  const clean = new Map<string, { ir: ModelIR; seed: number; features?: Float64Array[] }>();
+  const target = opts.target;
+  if (target !== undefined && opts.metric && ir.readouts.length && opts.shareClean !== false) {
+    for (const run of runs) {
+      const pir = applyRun(ir, spec, run);
+      if (!hasFaults(pir, target)) continue;
+      const free = withoutFaults(pir, target);
+      const t = free.targets.find((x) => x.name === target);
+      const key = `${run.seed}|${JSON.stringify(t?.settings)}|${JSON.stringify(t?.options)}`;
+      cleanKey.set(run.index, key);
+      if (!clean.has(key)) clean.set(key, { ir: free, seed: run.seed });
+    }
+  }
+  const cleanJobs = [...clean.keys()];
+  let nextClean = 0;
+  const common = { duration: opts.duration, memoryLimit: opts.runMemoryLimit, baseDir: opts.baseDir, readRoots: opts.readRoots, backend: opts.backend, progressEveryMs: 200, readouts: false };
+  const launchClean = (key: string): void => {
+    const job = clean.get(key)!;
+    const index = -1 - nextClean;
+    const entry = { handle: startRun(job.ir, { ...common, seed: job.seed, target: target!, readoutFeatures: true }, undefined, workerFile), frac: 0 };
+    running.set(index, entry);
+    entry.handle.result.then(
+      (out) => {
+        running.delete(index);
+        if (!out.cancelled) job.features = out.readoutFeatures ?? [];
+        launch();
+        settle();
+      },
+      (e: Error) => {
+        running.delete(index);
+        if (!(e instanceof RunTerminated || (e instanceof RunRefused && e.code === 'cancelled')) && !cancelled && !failure) {
+          failure = new Error(`the fault-free run of seed ${job.seed}: ${e.message}`);
+          for (const r of running.values()) r.handle.cancel();
+        }
+        launch();
+        settle();
+      },
+    );
+  };
   const launch = (): void => {
+    while (!cancelled && !failure && nextClean < cleanJobs.length && running.size < Math.max(1, opts.workers)) launchClean(cleanJobs[nextClean++]);
     while (!cancelled && !failure && running.size < Math.max(1, opts.workers) && next < runs.length) {
-      const run = runs[next++];
+      const run = runs[next];
+      const key = cleanKey.get(run.index);
+      const cleanFeatures = key === undefined ? undefined : clean.get(key)!.features;
+      // its fault-free twin still runs: wait for it (launch is called again when it ends)
+      if (key !== undefined && !cleanFeatures) break;
+      next++;
       const entry = { handle: undefined as unknown as RunHandle, frac: 0 };
       entry.handle = startRun(
         applyRun(ir, spec, run),
-        { seed: run.seed, duration: opts.duration, memoryLimit: opts.runMemoryLimit, baseDir: opts.baseDir, readRoots: opts.readRoots, backend: opts.backend, progressEveryMs: 200, readouts: false, ...(opts.target ? { target: opts.target } : {}), ...(opts.metric ? { metric: true } : {}) },
+        { ...common, seed: run.seed, ...(opts.target ? { target: opts.target } : {}), ...(opts.metric ? { metric: true } : {}), ...(cleanFeatures ? { cleanFeatures } : {}) },
         (done, total, _spikes, _delta, build) => {
           if (build) return;
           entry.frac = total ? done / total : 0;

@@ -11,7 +11,7 @@ import type { ModelIR } from '../../protocol/ir';
 import { emulationText } from './emulation-text';
 import { targetReport } from './target-report';
 import { emulateOnTarget, PlanError, runOnBackend, runOnCrossbar, Simulation, type EngineOptions, type RunResult } from './engine';
-import { faultMetric, hasFaults, runMetric, withoutFaults } from './sweep-metric';
+import { faultMetric, hasFaults, readoutFeaturesOf, runMetric, withoutFaults } from './sweep-metric';
 
 type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e: 'message', f: (m: ToWorker) => void): void };
 
@@ -149,11 +149,14 @@ export function handle(msg: ToWorker, port: Port): void {
       const r = runOnCrossbar(msg.ir, options, t, cb).result;
       let metric;
       if (msg.options.metric && !r.cancelled) {
-        // with faults: the same crossbar without them (same seed), for the readout's training
-        const clean = hasFaults(msg.ir, t) ? runOnCrossbar(withoutFaults(msg.ir, t), options, t, { shouldStop: cb.shouldStop }).result : r;
-        if (!clean.cancelled) metric = faultMetric(msg.ir, clean, r);
+        // with faults: the same crossbar without them (same seed), for the readout's training —
+        // its features from the pool when it ran it once for the seed, else run here
+        const given = msg.options.cleanFeatures;
+        const clean = !hasFaults(msg.ir, t) ? r : given ?? runOnCrossbar(withoutFaults(msg.ir, t), options, t, { shouldStop: cb.shouldStop }).result;
+        if (Array.isArray(clean) || !clean.cancelled) metric = faultMetric(msg.ir, clean, r);
       }
-      done({ ...toOutput(r), backend: 'memristor-emu', ...(metric ? { metric } : {}), ...(r.cancelled || (msg.options.metric && !metric) ? { cancelled: true } : {}) }, port);
+      const features = msg.options.readoutFeatures && !r.cancelled ? readoutFeaturesOf(msg.ir, r) : undefined;
+      done({ ...toOutput(r), backend: 'memristor-emu', ...(metric ? { metric } : {}), ...(features ? { readoutFeatures: features } : {}), ...(r.cancelled || (msg.options.metric && !metric) ? { cancelled: true } : {}) }, port);
     } catch (e) {
       fail(e, port);
     }

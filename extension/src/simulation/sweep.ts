@@ -52,7 +52,7 @@ export class SweepRunner implements vscode.Disposable {
     };
     const axis = await vscode.window.showInputBox({
       title: `Run Sweep: ${name}`,
-      prompt: 'Axis: target=from:to:count or target=v1,v2,… (population.parameter, input.rate, connection.weight or seed), e.g. exc.I_e=0pA:500pA:11',
+      prompt: 'Axis: target=from:to:count or target=v1,v2,… (population.parameter, input.rate, connection.weight, seed, or a memristor target\'s setting such as xbar.fault_ratio=0:0.3:7 or xbar.fault_type=sa0,sa1), e.g. exc.I_e=0pA:500pA:11',
       value: this.lastAxis,
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? check(v) : 'an axis, e.g. exc.I_e=0pA:500pA:11'),
@@ -80,6 +80,8 @@ export class SweepRunner implements vscode.Disposable {
       void this.notify.error(`Sweep not run: ${(e as Error).message}`);
       return;
     }
+    const ref = spec.axes[0].ref;
+    const device = ref.kind === 'device' ? ref.target : undefined;
     this.log.info(`${name}: sweep of ${est.runs} runs (${est.points} points × ${spec.seeds} seeds) on ${est.workers} workers`);
     const title = `Sweep ${name}: ${spec.axes[0].target}`;
     const result = await this.notify.progress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
@@ -87,6 +89,8 @@ export class SweepRunner implements vscode.Disposable {
       const handle = startSweep(ir, spec, runs, {
         workers: est.workers, runMemoryLimit: est.runLimit, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, backend: settings.backend,
         workerFile: path.join(this.extensionUri.fsPath, 'dist', 'sim-worker.js'),
+        // a memristor target's setting as the axis: a fault sweep on that target, scored by the model's readout
+        ...(device ? { target: device, metric: true } : {}),
         onProgress: (done, total, frac) => {
           const pct = Math.round(frac * 100);
           if (pct > reported) {

@@ -133,13 +133,13 @@ function fmtSeconds(x: number): string {
   return `${+(x / 1e-15).toPrecision(4)} fs`;
 }
 
-/** Memristor crossbars: G_min below G_max (each alone is range-checked by the schema, with its default for the other: 100 µS, 1 mS). */
+/** Memristor crossbars: G_min below G_max (each alone is range-checked by the schema; defaults g_max 1 mS, g_min g_max/10). */
 function checkMemristor(cx: Checker, items: readonly A.Item[]): void {
   for (const b of items) {
     if (b.kind !== 'target' || b.type?.name !== 'memristor') continue;
     const { prop, num } = blockValues(cx, b);
-    const gMin = num('g_min') ?? 100e-6;
     const gMax = num('g_max') ?? 1e-3;
+    const gMin = num('g_min') ?? gMax / 10;
     if (gMin >= gMax) {
       const at = prop('g_min') ?? prop('g_max')!;
       const fmt = (g: number) => `${+(g * 1e6).toPrecision(4)} µS`;

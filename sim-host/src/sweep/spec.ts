@@ -1,4 +1,4 @@
-// Parameter sweeps (pure: no Node, imports only protocol/ and core/). A sweep is one or two axes,
+// Parameter sweeps (pure: no Node, imports only protocol/ and core/). A sweep is one to three axes,
 // each a target (`exc.I_e`, `drive.rate`, `ee.weight`, `seed`) and a list of values in the
 // target's SI unit, times `seeds` repetitions. Applying a point to the IR is a pure IR → IR
 // function; a target that does not exist or a value whose unit does not match is an error that

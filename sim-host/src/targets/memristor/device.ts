@@ -3,7 +3,7 @@
 // (RESEARCH.md §A3; protocol/targets.md lists them too):
 //   mapping        differential   MemTorch's layers default to Scheme.DoubleColumn (a G⁺/G⁻ pair)
 //   g_max          1 mS           CrossSim Rmin = 1 kΩ
-//   g_min          100 µS         CrossSim Rmax = 10 kΩ
+//   g_min          g_max / 10     CrossSim Rmax = 10 kΩ = 10·Rmin (100 µS with the default g_max)
 //   levels         32             NeuroSim V1.3 training wrapper max_level = 32
 //   variability    0              NeuroSim d2dVari = 0 (typical measured σ 0.1–0.3 when set)
 //   read_noise     0              CrossSim's read noise is opt-in
@@ -76,7 +76,8 @@ export function crossbarConfig(t: ModelIR['targets'][number]): CrossbarConfig {
   }
   const c: CrossbarConfig = {
     mapping: (o.mapping as Mapping | undefined) ?? CROSSBAR_DEFAULTS.mapping,
-    gMin: s.g_min ?? CROSSBAR_DEFAULTS.gMin,
+    // g_min alone defaults to g_max/10: CrossSim's on/off ratio (Rmax/Rmin = 10 kΩ/1 kΩ)
+    gMin: s.g_min ?? (s.g_max ?? CROSSBAR_DEFAULTS.gMax) / 10,
     gMax: s.g_max ?? CROSSBAR_DEFAULTS.gMax,
     levels: s.levels ?? CROSSBAR_DEFAULTS.levels,
     variability: s.variability ?? CROSSBAR_DEFAULTS.variability,
