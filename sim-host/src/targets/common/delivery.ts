@@ -1,0 +1,168 @@
+// What the chip emulations share around their neuron kernels: spike delivery through per-
+// connection delay rings (a spike at tick t with a delay of d ticks is summed into the row read
+// at t + lead + d, per target and channel, each row keeping the list of targets it touched so
+// that reading it costs what it received, not the population's size), and the recording of
+// spikes with the engine's recording limit. Loihi (one channel, Dense's one-step lead) and
+// SpiNNaker (excitatory and inhibitory channels, no lead) run through these.
+import { growableInt32 } from '../../../../protocol/growable';
+import { SPIKE_RECORD_BYTES } from '../../core/limits';
+import type { Plan } from '../../core/plan';
+import { recordingLimitMessage, type RunResult } from '../../core/run';
+
+/** What a ring needs of a converted connection. */
+export interface RingProj {
+  source: number;
+  target: number;
+  src: [number, number];
+  tgt: [number, number];
+  rowptr: Int32Array;
+  col: Int32Array;
+  /** Per synapse; its channel is `type[q]` (0 without `type`). */
+  weights: ArrayLike<number>;
+  type?: Uint8Array;
+  /** Ticks past `lead`, per synapse or one for all. */
+  delay: number | Int32Array;
+  maxDelay: number;
+}
+
+/** One connection's ring: `slots` rows of its target neurons, per channel. */
+export interface Ring {
+  nt: number;
+  slots: number;
+  acc: (Int32Array | Float64Array)[];
+  touched: Int32Array;
+  count: Int32Array;
+  mark: Uint8Array;
+}
+
+export class DelayRings {
+  readonly rings: Ring[];
+  /** The connections into each population: their ring indices. */
+  readonly into: number[][];
+  /** Synaptic events delivered so far (one per synapse of a spiking source). */
+  synOps = 0;
+
+  /**
+   * `channel(size)` makes one accumulator row block (Int32Array: sums wrap as the chip's
+   * register; Float64Array: exact).
+   */
+  constructor(readonly projs: RingProj[], pops: number, readonly lead: number, channels: number, channel: (size: number) => Int32Array | Float64Array) {
+    this.rings = projs.map((p) => {
+      const nt = p.tgt[1] - p.tgt[0] + 1;
+      const slots = p.maxDelay + lead + 1;
+      return { nt, slots, acc: Array.from({ length: channels }, () => channel(slots * nt)), touched: new Int32Array(slots * nt), count: new Int32Array(slots), mark: new Uint8Array(slots * nt) };
+    });
+    this.into = Array.from({ length: pops }, (_, k) => projs.flatMap((p, j) => (p.target === k ? [j] : [])));
+  }
+
+  /**
+   * Reads and clears ring j's row for tick t: `take(i, sums)` for each target (local index) it
+   * received input for, `sums` the channel arrays and `at` the entry.
+   */
+  drain(j: number, t: number, take: (i: number, acc: (Int32Array | Float64Array)[], at: number) => void): void {
+    const r = this.rings[j];
+    const slot = t % r.slots;
+    const row = slot * r.nt;
+    const { touched, mark, acc } = r;
+    const n = r.count[slot];
+    for (let q = 0; q < n; q++) {
+      const i = touched[row + q];
+      take(i, acc, row + i);
+      for (let c = 0; c < acc.length; c++) acc[c][row + i] = 0;
+      mark[row + i] = 0;
+    }
+    r.count[slot] = 0;
+  }
+
+  /** This tick's spikes (fired[k]: the first nFired[k] local indices) into every connection's rows. */
+  deliver(t: number, fired: Int32Array[], nFired: Int32Array): void {
+    for (let j = 0; j < this.projs.length; j++) {
+      const p = this.projs[j];
+      const nf = nFired[p.source];
+      if (nf === 0) continue;
+      const { acc, touched, count, mark, nt, slots } = this.rings[j];
+      const out = fired[p.source];
+      const { rowptr, col, weights, type, delay } = p;
+      const [s0, s1] = p.src;
+      const d = typeof delay === 'number' ? undefined : delay;
+      const base = t + this.lead + (typeof delay === 'number' ? delay : 0);
+      const a0 = acc[0];
+      const a1 = acc[acc.length - 1];
+      for (let m = 0; m < nf; m++) {
+        const s = out[m];
+        if (s < s0 || s > s1) continue;
+        const ls = s - s0;
+        const a = rowptr[ls];
+        const b = rowptr[ls + 1];
+        this.synOps += b - a;
+        // one row for all synapses when the delay is one for all
+        let slot = base % slots;
+        let row = slot * nt;
+        for (let q = a; q < b; q++) {
+          if (d) {
+            slot = (base + d[q]) % slots;
+            row = slot * nt;
+          }
+          const c = col[q];
+          const at = row + c;
+          if (mark[at] === 0) {
+            mark[at] = 1;
+            touched[row + count[slot]++] = c;
+          }
+          if (type !== undefined && type[q] !== 0) a1[at] += weights[q];
+          else a0[at] += weights[q];
+        }
+      }
+    }
+  }
+}
+
+/** The recorded populations' spikes, within the plan's memory limit. */
+export class SpikeRecorder {
+  readonly recorded: boolean[];
+  private readonly rec: { steps: ReturnType<typeof growableInt32>; neurons: ReturnType<typeof growableInt32> }[];
+  private readonly maxSpikes: number;
+  private count = 0;
+
+  constructor(private readonly plan: Plan) {
+    const probed = new Set(plan.ir.probes.filter((p) => p.variable === 'spikes' || p.variable === 'rate').flatMap((p) => p.targets.map((t) => t.name)));
+    this.recorded = plan.pops.map((p) => probed.size === 0 || probed.has(p.name));
+    this.rec = plan.pops.map(() => ({ steps: growableInt32(), neurons: growableInt32() }));
+    this.maxSpikes = Math.floor(Math.max(0, plan.memoryLimit - plan.bytes) / SPIKE_RECORD_BYTES);
+  }
+
+  /**
+   * Records tick t's spikes; false (with result.error, stopReason and stepsDone set) when they
+   * would pass the recording limit, and then records none of them.
+   */
+  record(t: number, fired: Int32Array[], nFired: Int32Array, result: RunResult): boolean {
+    let stepSpikes = 0;
+    for (let k = 0; k < nFired.length; k++) if (this.recorded[k]) stepSpikes += nFired[k];
+    if (this.count + stepSpikes > this.maxSpikes) {
+      result.error = recordingLimitMessage(this.plan.memoryLimit, this.maxSpikes * SPIKE_RECORD_BYTES, this.maxSpikes, t, this.plan.dt);
+      result.stopReason = 'recording-limit';
+      result.stepsDone = t;
+      return false;
+    }
+    this.count += stepSpikes;
+    for (let k = 0; k < nFired.length; k++) {
+      const nf = nFired[k];
+      if (!this.recorded[k] || nf === 0) continue;
+      const r = this.rec[k];
+      const out = fired[k];
+      for (let m = 0; m < nf; m++) {
+        r.steps.push(t);
+        r.neurons.push(out[m]);
+      }
+    }
+    return true;
+  }
+
+  /** The recorded spikes into result.spikes (plan order). */
+  finish(result: RunResult): void {
+    result.spikes = [];
+    this.plan.pops.forEach((p, k) => {
+      if (this.recorded[k]) result.spikes.push({ name: p.name, size: p.size, steps: this.rec[k].steps.view(), neurons: this.rec[k].neurons.view() });
+    });
+  }
+}
