@@ -14,6 +14,7 @@ import { emulateSpinnaker } from '../sim-host/src/targets/spinnaker2/emulate';
 import { decayS1615, mulRN, toS1615, toU032 } from '../sim-host/src/targets/spinnaker2/fixed';
 import { distCli, ensureBuilt } from './helpers/build';
 import { irOf } from './helpers/model';
+import { spikeKeys } from './helpers/targets';
 
 describe('s16.15 arithmetic', () => {
   it('round-to-nearest multiply: exact products, halves rounded up, saturation', () => {
@@ -121,13 +122,8 @@ describe('SpiNNaker 2 emulation against an independent reference of the update r
     const plan = buildPlan(irOf(NET), {});
     const run = emulateSpinnaker(plan);
     assert.equal(run.result.stepsDone, 10000);
-    const mine: string[] = [];
-    run.result.spikes.forEach((s) => {
-      const k = plan.pops.findIndex((p) => p.name === s.name);
-      for (let m = 0; m < s.steps.length; m++) mine.push(`${k}:${s.steps[m]}:${s.neurons[m]}`);
-    });
+    const mine = spikeKeys(plan, run.result);
     const ref = reference(run.program, plan.steps);
-    mine.sort();
     ref.sort();
     assert.ok(ref.length > 1000, `the network must be active (${ref.length} spikes)`);
     assert.ok(run.program.projs.some((p) => p.type.some((x) => x === 1)) && run.program.projs.some((p) => p.type.some((x) => x === 0)));
@@ -138,13 +134,8 @@ describe('SpiNNaker 2 emulation against an independent reference of the update r
 
 /** Spikes as `pop:tick:neuron`, sorted, and the final state per population, of a run. */
 function runSignature(plan: ReturnType<typeof buildPlan>, run: ReturnType<typeof emulateSpinnaker>) {
-  const spikes: string[] = [];
-  run.result.spikes.forEach((s) => {
-    const k = plan.pops.findIndex((p) => p.name === s.name);
-    for (let m = 0; m < s.steps.length; m++) spikes.push(`${k}:${s.steps[m]}:${s.neurons[m]}`);
-  });
   const state = run.states.map((s) => (s ? { v: [...s.v], exc: [...s.exc], inh: [...s.inh], timer: [...s.timer] } : undefined));
-  return { spikes: spikes.sort(), state };
+  return { spikes: spikeKeys(plan, run.result), state };
 }
 
 describe('the generated WebAssembly neuron kernel equals the TypeScript update', () => {

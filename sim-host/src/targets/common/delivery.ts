@@ -8,21 +8,13 @@ import { growableInt32 } from '../../../../protocol/growable';
 import { SPIKE_RECORD_BYTES } from '../../core/limits';
 import type { Plan } from '../../core/plan';
 import { recordingLimitMessage, type RunResult } from '../../core/run';
+import type { ChipConnection } from './program';
 
-/** What a ring needs of a converted connection. */
-export interface RingProj {
-  source: number;
-  target: number;
-  src: [number, number];
-  tgt: [number, number];
-  rowptr: Int32Array;
-  col: Int32Array;
+/** What a ring needs of a converted connection (its delay: ticks past `lead`). */
+export interface RingProj extends Omit<ChipConnection, 'name'> {
   /** Per synapse; its channel is `type[q]` (0 without `type`). */
   weights: ArrayLike<number>;
   type?: Uint8Array;
-  /** Ticks past `lead`, per synapse or one for all. */
-  delay: number | Int32Array;
-  maxDelay: number;
 }
 
 /** One connection's ring: `slots` rows of its target neurons, per channel. */

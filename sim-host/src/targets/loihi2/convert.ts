@@ -14,12 +14,15 @@
 //   w_int rounded to nearest, then Lava's clip_weights and truncate_weights.
 // The refractory period R = t_ref/dt steps holds v at 0 for R − 1 steps after the spike (as the
 // float engine: input on the spike step's successors until spike + t_ref), at most 63.
-import type { ExprIR, ModelDefIR } from '../../../../protocol/ir';
-import { evalExpr, type EvalEnv } from '../../core/expr';
+import type { ExprIR } from '../../../../protocol/ir';
+import { evalExpr } from '../../core/expr';
 import { PlanError } from '../../core/limits';
 import type { Plan, PopPlan, ProjPlan } from '../../core/plan';
 import * as F from './fixed';
 import { connectionTarget, lifShape, type LifShape } from '../../core/lif-shape';
+import { lifEquations, relError as rel, type ChipConnection, type QuantStep } from '../common/program';
+
+export type { QuantStep };
 
 /** The threshold register the conversion aims for: vth << 6 = 2^20 leaves 8 thresholds of headroom to saturation. */
 export const VTH_TARGET = 2 ** 14;
@@ -49,32 +52,12 @@ export interface LoihiPop {
   input: 'u' | 'v';
 }
 
-export interface LoihiProj {
+/** A connection; its delay is in steps beyond Dense's one step. */
+export interface LoihiProj extends ChipConnection {
   index: number;
-  name: string;
-  source: number;
-  target: number;
-  src: [number, number];
-  tgt: [number, number];
-  rowptr: Int32Array;
-  col: Int32Array;
   weights: Int32Array;
   weightExp: number;
   signMode: F.SignMode;
-  /** Delay in steps beyond Dense's one step, per synapse (or one for all). */
-  delay: number | Int32Array;
-  maxDelay: number;
-}
-
-/** One quantisation step: the ideal value, what the chip uses, and the relative error. */
-export interface QuantStep {
-  where: string;
-  what: string;
-  ideal: number;
-  used: number;
-  /** |used − ideal| / |ideal| (0 when both are 0). For weights: the RMS relative error over synapses. */
-  error: number;
-  note?: string;
 }
 
 export interface LoihiProgram {
@@ -84,35 +67,6 @@ export interface LoihiProgram {
   /** What the conversion had to give up (clipped weights, saturated bias …): reported, never silent. */
   approximations: string[];
   dt: number;
-}
-
-const rel = (used: number, ideal: number) => (ideal === 0 ? (used === 0 ? 0 : Infinity) : Math.abs(used - ideal) / Math.abs(ideal));
-
-function paramEnv(pop: PopPlan, dt: number): (name: string) => number {
-  return (name) => {
-    const p = pop.params.get(name);
-    if (!p) return NaN;
-    if ('value' in p) return p.value;
-    throw new PlanError(`population ${pop.name}: parameter ${name} differs between neurons; the Loihi conversion takes one value per population`);
-  };
-}
-
-/** The affine coefficients of dV/dt and dS/dt, probed numerically (the shape says they are affine). */
-function coefficients(m: ModelDefIR, sh: LifShape, param: (n: string) => number, dt: number) {
-  const aliases = new Map(m.aliases.map((a) => [a.name, a.expr]));
-  const evalAt = (rhs: ModelDefIR['odes'][number]['rhs'], st: Record<string, number>) => {
-    const env: EvalEnv = {
-      param,
-      state: (x) => st[x] ?? 0,
-      alias: (x) => {
-        const e = aliases.get(x);
-        return e ? evalExpr(e, env) : NaN;
-      },
-      builtin: (b) => (b === 'dt' ? dt : NaN),
-    };
-    return evalExpr(rhs, env);
-  };
-  return { evalAt, vOde: m.odes.find((o) => o.variable === sh.v), sOde: sh.s ? m.odes.find((o) => o.variable === sh.s) : undefined };
 }
 
 function fitBias(x: number): { mant: number; exp: number; clipped: boolean } {
@@ -129,17 +83,14 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
   const m = pop.model!;
   const sh = lifShape(m);
   if (typeof sh === 'string') throw new PlanError(sh, 'unsupported');
-  const param = paramEnv(pop, dt);
+  const { param, evalAt, vOde, sOde, f, constsAt } = lifEquations(pop, sh, dt, 'Loihi');
   const evalP = (e: Parameters<typeof evalExpr>[0]) => evalExpr(e, { param, state: () => NaN, builtin: (b) => (b === 'dt' ? dt : NaN) });
   const vTh = evalP((m.spike as Extract<ExprIR, { args: [ExprIR, ExprIR] }>).args[1]);
   const vR = evalP(m.reset[0].value);
   const where = `population ${pop.name}`;
   if (!Number.isFinite(vTh) || !Number.isFinite(vR)) throw new PlanError(`${where}: threshold or reset is not a finite number (NaN in conversion)`, 'input');
   if (!(vTh > vR)) throw new PlanError(`${where}: the threshold (${vTh}) must be above the reset (${vR}); Loihi resets to 0 below a positive threshold`, 'unsupported');
-  const { evalAt, vOde, sOde } = coefficients(m, sh, param, dt);
   // dV/dt = c(C) + mV·V + mS·S: probe at zero and unit values, check linearity at another point.
-  const constsAt = (i: number) => Object.fromEntries(sh.consts.map((c) => [c, pop.initial.get(c)![i]]));
-  const f = (V: number, S: number, i: number) => (vOde ? evalAt(vOde.rhs, { ...constsAt(i), [sh.v]: V, ...(sh.s ? { [sh.s as string]: S } : {}) }) : 0);
   const f0 = f(0, 0, 0);
   const mV = f(1, 0, 0) - f0;
   const mS = sh.s ? f(0, 1, 0) - f0 : 0;

@@ -10,11 +10,13 @@
 //   2^shift·2^-15 with one shift per connection (the smallest that fits its largest weight), into the
 //   excitatory (w > 0) or inhibitory (w < 0) buffer; delay D steps of the plan → D + 1 ticks.
 import { lifShape, connectionTarget } from '../../core/lif-shape';
-import { evalExpr, type EvalEnv } from '../../core/expr';
 import { PlanError } from '../../core/limits';
 import type { Plan, PopPlan, ProjPlan } from '../../core/plan';
 import type { ExprIR } from '../../../../protocol/ir';
+import { lifEquations, relError as rel, type ChipConnection, type QuantStep } from '../common/program';
 import * as F from './fixed';
+
+export type { QuantStep };
 
 export interface SpinPop {
   name: string;
@@ -40,31 +42,13 @@ export interface SpinPop {
   mvPerS: number;
 }
 
-export interface SpinProj {
-  name: string;
-  source: number;
-  target: number;
-  src: [number, number];
-  tgt: [number, number];
-  rowptr: Int32Array;
-  col: Int32Array;
+/** A connection; its delay is in ticks from spike to input (≥ 1). */
+export interface SpinProj extends ChipConnection {
   /** 16-bit magnitudes and the buffer each synapse feeds (0 excitatory, 1 inhibitory). */
   weights: Uint16Array;
   type: Uint8Array;
   /** input bits = Σ weights << shift. */
   shift: number;
-  /** Ticks from spike to input (≥ 1), per synapse or one for all. */
-  delay: number | Int32Array;
-  maxDelay: number;
-}
-
-export interface QuantStep {
-  where: string;
-  what: string;
-  ideal: number;
-  used: number;
-  error: number;
-  note?: string;
 }
 
 export interface SpinProgram {
@@ -75,32 +59,16 @@ export interface SpinProgram {
   dt: number;
 }
 
-const rel = (used: number, ideal: number) => (ideal === 0 ? (used === 0 ? 0 : Infinity) : Math.abs(used - ideal) / Math.abs(ideal));
-
 function convertPop(plan: Plan, pop: PopPlan, steps: QuantStep[]): SpinPop {
   const dt = plan.dt;
   const m = pop.model!;
   const sh = lifShape(m);
   const where = `population ${pop.name}`;
   if (typeof sh === 'string') throw new PlanError(`${where}: ${sh}`, 'unsupported');
-  const param = (name: string) => {
-    const p = pop.params.get(name);
-    if (!p) return NaN;
-    if ('value' in p) return p.value;
-    throw new PlanError(`${where}: parameter ${name} differs between neurons; the SpiNNaker conversion takes one value per population`, 'unsupported');
-  };
-  const aliases = new Map(m.aliases.map((a) => [a.name, a.expr]));
-  const evalAt = (e: ExprIR, st: Record<string, number>) => {
-    const env: EvalEnv = { param, state: (x) => st[x] ?? 0, alias: (x) => (aliases.has(x) ? evalExpr(aliases.get(x)!, env) : NaN), builtin: (b) => (b === 'dt' ? dt : NaN) };
-    return evalExpr(e, env);
-  };
+  const { evalAt, vOde, sOde, f, constsAt: consts } = lifEquations(pop, sh, dt, 'SpiNNaker');
   const vTh = evalAt((m.spike as Extract<ExprIR, { args: [ExprIR, ExprIR] }>).args[1], {});
   const vR = evalAt(m.reset[0].value, {});
   if (!Number.isFinite(vTh) || !Number.isFinite(vR)) throw new PlanError(`${where}: threshold or reset is not a finite number (NaN in conversion)`, 'input');
-  const vOde = m.odes.find((o) => o.variable === sh.v);
-  const sOde = sh.s ? m.odes.find((o) => o.variable === sh.s) : undefined;
-  const consts = (i: number) => Object.fromEntries(sh.consts.map((c) => [c, pop.initial.get(c)![i]]));
-  const f = (V: number, S: number, i: number) => (vOde ? evalAt(vOde.rhs, { ...consts(i), [sh.v]: V, ...(sh.s ? { [sh.s as string]: S } : {}) }) : 0);
   const f0 = f(0, 0, 0);
   const mV = f(1, 0, 0) - f0;
   const mS = sh.s ? f(0, 1, 0) - f0 : 0;
