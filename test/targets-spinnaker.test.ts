@@ -187,9 +187,9 @@ describe('what SpiNNaker cannot express is refused with the reason', () => {
     const ir = irOf(`population a = LIF[2]\npopulation b = LIF[2]\nconnect a -> b { rule: all_to_all; weight: 1 mV; target: v }\nsimulate { dt: 0.1 ms; duration: 1 ms }`);
     assert.throws(() => emulateSpinnaker(buildPlan(ir, {})), /delta input type/);
   });
-  it('a delay above 16 × 8 ticks', () => {
+  it('a delay above 16 + 8 × 16 ticks', () => {
     const ir = irOf(`population a = LIF[2]\npopulation b = LIF[2]\nconnect a -> b { rule: all_to_all; weight: 1 pA; target: I_syn; delay: 20 ms }\nsimulate { dt: 0.1 ms; duration: 1 ms }`);
-    assert.throws(() => emulateSpinnaker(buildPlan(ir, {})), /exceeds SpiNNaker's 16 × 8 = 128/);
+    assert.throws(() => emulateSpinnaker(buildPlan(ir, {})), /a delay of 201 ticks exceeds SpiNNaker's 16 \+ 8 × 16 = 144/);
   });
 });
 

@@ -6,7 +6,7 @@ import type { ExprIR, ModelDefIR } from '../../../../protocol/ir';
 import type { ReportQuantStep } from '../../../../protocol/target-report';
 import { evalExpr, type EvalEnv } from '../../core/expr';
 import type { LifShape } from '../../core/lif-shape';
-import { PlanError } from '../../core/limits';
+import { PlanError, type PlanWhere } from '../../core/limits';
 import type { PopPlan } from '../../core/plan';
 
 /** One quantisation step: the ideal value, what the chip uses, and the relative error (the report's own type). */
@@ -73,3 +73,36 @@ export function lifEquations(pop: PopPlan, sh: LifShape, dt: number, chip: strin
   const f = (V: number, S: number, i: number) => (vOde ? evalAt(vOde.rhs, { ...constsAt(i), [sh.v]: V, ...(sh.s ? { [sh.s as string]: S } : {}) }) : 0);
   return { param, evalAt, vOde, sOde, f, constsAt };
 }
+
+/**
+ * The parameter of `pop` furthest from 1 in SI units by orders of magnitude, when more than 50
+ * (no physical LIF parameter is: capacitances are ~1e-12 F, resistances ~1e8 Ω): the likely
+ * cause of a conversion that overflows or cancels to nothing.
+ */
+export function extremeParam(pop: PopPlan): { name: string; value: number } | undefined {
+  let worst: { name: string; value: number } | undefined;
+  let orders = 50;
+  for (const [name, p] of pop.params) {
+    if (!('value' in p) || p.value === 0) continue;
+    const o = Number.isFinite(p.value) ? Math.abs(Math.log10(Math.abs(p.value))) : Infinity;
+    if (o > orders) {
+      orders = o;
+      worst = { name, value: p.value };
+    }
+  }
+  return worst;
+}
+
+/**
+ * The refusal for a conversion that came out NaN or ±∞ (`what`, e.g. "the drive of neuron 0";
+ * `how` what went wrong with it): located at the population and, where one stands out
+ * (extremeParam), at the parameter behind it.
+ */
+export function nonFinite(pop: PopPlan, what: string, how = 'is not a finite number (NaN in conversion)'): PlanError {
+  const worst = extremeParam(pop);
+  const why = worst ? `; ${worst.name} = ${worst.value.toPrecision(3)} (SI) is far outside what the chip's numbers hold` : '';
+  return new PlanError(`population ${pop.name}: ${what} ${how}${why}`, 'input', { kind: 'population', name: pop.name, property: worst?.name });
+}
+
+/** Where a connection's refusal points: the connection by name (or index) and a property of it. */
+export const connectionWhere = (name: string | undefined, index: number, property?: string): PlanWhere => ({ kind: 'connection', ...(name !== undefined ? { name } : {}), index, ...(property ? { property } : {}) });

@@ -20,7 +20,7 @@ import { PlanError } from '../../core/limits';
 import type { Plan, PopPlan, ProjPlan } from '../../core/plan';
 import * as F from './fixed';
 import { connectionTarget, lifShape, type LifShape } from '../../core/lif-shape';
-import { lifEquations, relError as rel, type ChipConnection, type QuantStep } from '../common/program';
+import { connectionWhere, lifEquations, nonFinite, relError as rel, type ChipConnection, type QuantStep } from '../common/program';
 
 export type { QuantStep };
 
@@ -88,12 +88,13 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
   const vTh = evalP((m.spike as Extract<ExprIR, { args: [ExprIR, ExprIR] }>).args[1]);
   const vR = evalP(m.reset[0].value);
   const where = `population ${pop.name}`;
-  if (!Number.isFinite(vTh) || !Number.isFinite(vR)) throw new PlanError(`${where}: threshold or reset is not a finite number (NaN in conversion)`, 'input');
+  if (!Number.isFinite(vTh) || !Number.isFinite(vR)) throw nonFinite(pop, 'the threshold or reset');
   if (!(vTh > vR)) throw new PlanError(`${where}: the threshold (${vTh}) must be above the reset (${vR}); Loihi resets to 0 below a positive threshold`, 'unsupported');
   // dV/dt = c(C) + mV·V + mS·S: probe at zero and unit values, check linearity at another point.
   const f0 = f(0, 0, 0);
   const mV = f(1, 0, 0) - f0;
   const mS = sh.s ? f(0, 1, 0) - f0 : 0;
+  if (![f0, mV, mS].every(Number.isFinite)) throw nonFinite(pop, `d${sh.v}/dt`);
   const probeV = vR + 0.37 * (vTh - vR);
   const check = f(probeV, 1e-3, 0);
   if (!(Math.abs(check - (f0 + mV * probeV + mS * 1e-3)) <= 1e-6 * (Math.abs(check) + Math.abs(f0) + 1e-12))) {
@@ -106,6 +107,7 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
     const g = (S: number) => evalAt(sOde.rhs, { ...constsAt(0), [sh.v]: 0, [sName]: S });
     const g0 = g(0);
     gS = g(1) - g0;
+    if (!Number.isFinite(g0) || !Number.isFinite(gS)) throw nonFinite(pop, `d${sh.s}/dt`);
     if (Math.abs(g0) > 0 || !(gS < 0)) throw new PlanError(`${where}: d${sh.s}/dt must be −${sh.s}/τ with τ > 0 (a decaying current)`, 'unsupported');
   }
   const tauM = mV === 0 ? Infinity : -1 / mV;
@@ -132,6 +134,7 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
   }
   // Charge of one unit of S into v (units of u per unit of S), and of one unit of V jump.
   const uPerS = input === 'u' ? scale * mS * K * (tauS * -Math.expm1(-dt / tauS)) / dt : 0;
+  for (const [what, x] of [['the voltage scale', scale], ['dv', dvIdeal], ['du', du], ['the weight scale into u', uPerS]] as const) if (!Number.isFinite(x)) throw nonFinite(pop, what);
   // Bias per neuron: b = c + mV·V_r at S = 0.
   const biasMant = new Int32Array(n);
   const biasExp = new Int32Array(n);
@@ -146,7 +149,7 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
     if (!b) {
       const drive = f(vR, 0, i);
       const ideal = scale * drive * K;
-      if (!Number.isFinite(ideal)) throw new PlanError(`${where}: the drive of neuron ${i} is not finite (NaN in conversion)`, 'input');
+      if (!Number.isFinite(ideal)) throw nonFinite(pop, `the drive of neuron ${i}`);
       b = { ...fitBias(ideal), ideal };
       cache.set(key, b);
     }
@@ -206,6 +209,7 @@ function convertProj(plan: Plan, pr: ProjPlan, pops: LoihiPop[], steps: QuantSte
   const lt = pops[pr.target.index];
   if (lt.kind !== 'lif') throw new PlanError(`${where}: its target is not a neuron population`, 'unsupported');
   const gain = gainOf(lt, pr.ring.variable);
+  if (!Number.isFinite(gain)) throw nonFinite(pr.target, `the weight scale of ${where}`);
   const mem = plan.memory.buffer;
   const wf = new Float32Array(mem, pr.weightOffset, pr.synapses);
   const col = new Int32Array(mem, pr.colOffset, pr.synapses).slice();
@@ -214,7 +218,7 @@ function convertProj(plan: Plan, pr: ProjPlan, pops: LoihiPop[], steps: QuantSte
   let max = 0;
   for (let k = 0; k < pr.synapses; k++) {
     const q = (wf[k] * gain) / 2 ** F.ACT_SHIFT;
-    if (!Number.isFinite(q)) throw new PlanError(`${where}: weight ${k} is not finite (NaN in conversion)`, 'input');
+    if (!Number.isFinite(q)) throw new PlanError(`${where}: weight ${k} is not finite (NaN in conversion)`, 'input', connectionWhere(conn.name, pr.connection, 'weight'));
     ideal[k] = q;
     if (q < min) min = q;
     if (q > max) max = q;
@@ -255,7 +259,7 @@ function convertProj(plan: Plan, pr: ProjPlan, pops: LoihiPop[], steps: QuantSte
     delay = new Int32Array(mem, pr.delay.offset, pr.synapses).slice();
     maxDelay = delay.reduce((a, b) => Math.max(a, b), 0);
   }
-  if (maxDelay > F.DELAY_MAX) throw new PlanError(`${where}: a delay of ${maxDelay} steps exceeds Loihi's ${F.DELAY_MAX}; lengthen dt or shorten the delay`, 'unsupported');
+  if (maxDelay > F.DELAY_MAX) throw new PlanError(`${where}: a delay of ${maxDelay} steps exceeds Loihi's ${F.DELAY_MAX}; lengthen dt or shorten the delay`, 'unsupported', connectionWhere(conn.name, pr.connection, 'delay'));
   return { index: pr.index, name, source: pr.source.index, target: pr.target.index, src: pr.src, tgt: pr.tgt, rowptr: pr.rowptr.slice(), col, weights, weightExp: exp, signMode: mode, delay, maxDelay };
 }
 
