@@ -4,16 +4,32 @@
 // examples/cuba.snn (4000 LIF, p = 0.02, 1 s at dt 0.1 ms): the same plan (built once per seed)
 // is run on the WASM backend, on the Loihi 2 emulation (sim-host/src/targets/loihi2: a
 // WebAssembly int32 compartment kernel, dense delivery in TypeScript) and on the SpiNNaker 2
-// emulation (targets/spinnaker2: a WebAssembly i64 neuron kernel, ring buffers in TypeScript),
+// emulation (targets/spinnaker2: a WebAssembly i32x4/i64x2 neuron kernel, ring buffers in
+// TypeScript; also with its TypeScript neuron update, the implementation before the kernel),
 // alternately, in this one process. Times are the backends' run_s (stepping only), the fastest of
 // --reps (default 3) alternating runs each; ratio = emulation / WASM per seed, median over the
-// seeds. The goal (issue 15) is a ratio ≤ 2. Ends with one JSON line.
+// seeds. The goal (issue 15) is a ratio ≤ 2. Then examples/sfq_xor.snn on its sfq target (issue 16), seeds 1-5:
+// the pulse-level run's time, the energy per inference (without and with the cryocooler) and the
+// XOR margin (the output's rate in the "1" windows against the "0" windows).
+//
+// Then (issue 16; skipped with --no-sweep) the fault sweep of examples/xbar_fault_study.snn on the
+// memristor target: fault_ratio 0…0.3 (7) × fault_type sa0, sa1 × position random, important × 5
+// seeds = 140 runs on the sweep pool (dist/sim-worker.js: `node esbuild.mjs` first; --workers N,
+// default the cores less one), each run on the crossbar plus, with faults, its fault-free twin for
+// the readout. Reported: wall time (goal < 5 minutes), the process's CPU time (all worker threads),
+// and the ratio of the wall time to 140 float WASM runs of the same model measured here.
+// Ends with one JSON line.
 import * as path from 'node:path';
 import { buildPlan } from '../sim-host/src/core/plan';
 import { Simulation } from '../sim-host/src/wasm/simulation';
 import { emulateLoihi } from '../sim-host/src/targets/loihi2/emulate';
 import { emulateSpinnaker } from '../sim-host/src/targets/spinnaker2/emulate';
+import * as os from 'node:os';
 import { irOf } from '../test/helpers/model';
+import { emulateOnTarget } from '../sim-host/src/engine';
+import { startSweep } from '../sim-host/src/sweep-pool';
+import { parseAxis, sweepRuns, type SweepSpec } from '../sim-host/src/sweep/spec';
+import { parseQuantity } from '../language-server/src/ide';
 
 const arg = (k: string) => {
   const i = process.argv.indexOf(k);
@@ -53,4 +69,58 @@ console.log(`median ratio loihi2-emu / wasm: ${ratio.toFixed(2)} (goal ≤ 2: ${
 const spinRatio = median(rows.map((r) => r.spinnaker_ratio));
 const spinTsRatio = median(rows.map((r) => r.spinnaker_ts_ratio));
 console.log(`median ratio spinnaker2-emu / wasm: ${spinRatio.toFixed(2)} (goal ≤ 2: ${spinRatio <= 2 ? 'met' : 'not met'}; with the TypeScript update ${spinTsRatio.toFixed(2)})`);
-console.log(JSON.stringify({ bench: 'targets', model: file, target: 'loihi2-emu', implementation: 'wasm i32x4 compartment kernel + TypeScript dense delivery', reps: REPS, seeds, rows, median_ratio: ratio, goal_met: ratio <= 2, spinnaker: { target: 'spinnaker2-emu', implementation: 'wasm i32x4/i64x2 neuron kernel + TypeScript ring buffers', median_ratio: spinRatio, goal_met: spinRatio <= 2, ts_update_median_ratio: spinTsRatio } }));
+const spinnaker = { target: 'spinnaker2-emu', implementation: 'wasm i32x4/i64x2 neuron kernel + TypeScript ring buffers', median_ratio: spinRatio, goal_met: spinRatio <= 2, ts_update_median_ratio: spinTsRatio };
+
+// SFQ: the deep XOR example, four input pairs (windows of the task `xor`), expected output 0 1 1 0.
+const xorIr = irOf({ file: path.resolve('examples/sfq_xor.snn') });
+const win = xorIr.tasks[0].windows;
+const sfqRows: { seed: number; emu_s: number; float_s: number; j_per_inference: number; j_per_inference_cooled: number; dynamic_j_per_inference: number; rate_1_min_ghz: number; rate_0_max_ghz: number; truth_table: boolean }[] = [];
+for (const seed of [1, 2, 3, 4, 5]) {
+  const em = emulateOnTarget(xorIr, { seed }, 'chip');
+  const out = em.emulated.spikes.find((x) => x.name === 'out')!;
+  const rates = win.map((w) => {
+    let n = 0;
+    for (const t of out.steps) if (t * em.emulated.dt >= w.from - 1e-15 && t * em.emulated.dt < w.to - 1e-15) n++;
+    return n / out.size / (w.to - w.from) / 1e9;
+  });
+  const one = rates.filter((_, k) => win[k].label === '01' || win[k].label === '10');
+  const zero = rates.filter((_, k) => win[k].label === '00' || win[k].label === '11');
+  const e = em.energy as { j_per_inference: number; j_per_inference_cooled: number; dynamic_j: number; inferences: number };
+  const row = { seed, emu_s: em.emulated.timings.run_s, float_s: em.float.timings.run_s, j_per_inference: e.j_per_inference, j_per_inference_cooled: e.j_per_inference_cooled, dynamic_j_per_inference: e.dynamic_j / e.inferences, rate_1_min_ghz: Math.min(...one), rate_0_max_ghz: Math.max(...zero), truth_table: Math.min(...one) > Math.max(...zero) };
+  sfqRows.push(row);
+  console.log(`sfq_xor seed ${seed}: ${(row.emu_s * 1e3).toFixed(1)} ms (float ${(row.float_s * 1e3).toFixed(1)} ms), ${(row.j_per_inference * 1e12).toFixed(3)} pJ per inference (of which switchings ${(row.dynamic_j_per_inference * 1e15).toFixed(2)} fJ; ${(row.j_per_inference_cooled * 1e9).toFixed(3)} nJ with cooling), output ${row.rate_1_min_ghz.toFixed(2)} GHz (1) vs ${row.rate_0_max_ghz.toFixed(2)} GHz (0): truth table ${row.truth_table ? 'holds' : 'fails'}`);
+}
+const sfq = { model: 'examples/sfq_xor.snn', target: 'sfq-emu', seeds: sfqRows.map((r) => r.seed), rows: sfqRows, median_emu_s: median(sfqRows.map((r) => r.emu_s)), j_per_inference: median(sfqRows.map((r) => r.j_per_inference)), j_per_inference_cooled: median(sfqRows.map((r) => r.j_per_inference_cooled)), margin_ghz: Math.min(...sfqRows.map((r) => r.rate_1_min_ghz - r.rate_0_max_ghz)), truth_table_all_seeds: sfqRows.every((r) => r.truth_table) };
+
+async function faultSweep() {
+  const study = irOf({ file: path.resolve('examples/xbar_fault_study.snn') });
+  const workers = Number(arg('--workers') ?? Math.max(1, (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length) - 1));
+  const spec: SweepSpec = { axes: ['fault_ratio=0:0.3:7', 'fault_type=sa0,sa1', 'position=random,important'].map((a) => parseAxis(study, `xbar.${a}`, parseQuantity)), seeds: 5, baseSeed: 1 };
+  const runs = sweepRuns(spec);
+  // the peer: one float WASM run of the same model, this process
+  const float = new Simulation(study, { seed: 1 });
+  const t1 = performance.now();
+  float.run();
+  const floatS = (performance.now() - t1) / 1000;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let last = -1;
+  const handle = startSweep(study, spec, runs, {
+    workers, target: 'xbar', metric: true, baseDir: path.resolve('examples'), workerFile: path.resolve('dist/sim-worker.js'),
+    onProgress: (done, total) => {
+      if (done !== last && done % 14 === 0) console.log(`  fault sweep: ${done}/${total} runs, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      last = done;
+    },
+  });
+  const res = await handle.result;
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  console.log(`fault sweep 7 × 2 × 2 × 5 = ${runs.length} runs on ${workers} workers: ${wallS.toFixed(1)} s wall (goal < 300 s: ${wallS < 300 ? 'met' : 'not met'}), ${cpuS.toFixed(1)} s CPU; ×${(wallS / (runs.length * floatS)).toFixed(2)} of ${runs.length} float runs of ${floatS.toFixed(3)} s`);
+  return { runs: runs.length, done: res.rows.length, workers, wall_s: wallS, cpu_s: cpuS, float_run_s: floatS, ratio_to_float_runs: wallS / (runs.length * floatS), goal_met: wallS < 300, load_avg_1m: os.loadavg()[0] };
+}
+
+void (async () => {
+  const sweep = process.argv.includes('--no-sweep') ? undefined : await faultSweep();
+  console.log(JSON.stringify({ bench: 'targets', model: file, target: 'loihi2-emu', implementation: 'wasm i32x4 compartment kernel + TypeScript dense delivery', reps: REPS, seeds, rows, median_ratio: ratio, goal_met: ratio <= 2, spinnaker, sfq, ...(sweep ? { fault_sweep: sweep } : {}) }));
+})();

@@ -211,7 +211,10 @@ export interface ModelIR {
   /** A window's `label` is its first label; `labels` (when it has several, or a feature) all of them, `feature=value` or a plain label. */
   tasks: { name: string; stimuli: string[]; windows: { from: number; to: number; label: string; labels?: string[] }[] }[];
   concepts: { name: string; stimulus: string; from: number; to: number; description?: string }[];
-  /** `approximate`: what the emulation may approximate instead of refusing (`conductance`). */
-  targets: { name: string; kind: string; settings: Record<string, number>; approximate?: 'conductance'[] }[];
+  /**
+   * `approximate`: what the emulation may approximate instead of refusing (`conductance`).
+   * `options`: settings whose value is a name (`mapping: differential`, `fault_type: sa1`).
+   */
+  targets: { name: string; kind: string; settings: Record<string, number>; approximate?: 'conductance'[]; options?: Record<string, string> }[];
   simulate: { dt: number; duration: number; seed: number; backend: 'auto' | 'wasm' | 'webgpu' };
 }

@@ -3,6 +3,7 @@
 import type { ReadoutOutcome } from './readout';
 import type { ModelIR } from './ir';
 import type { TargetReport } from './target-report';
+import type { Intervention } from './circuits';
 
 export interface RunOptions {
   seed?: number;
@@ -37,9 +38,16 @@ export interface RunOptions {
   buildProgress?: boolean;
   /**
    * Score the model's readouts on the run before answering (RunOutput.readouts); default true.
-   * A sweep, which reads only rates, passes false.
+   * Commands that read something else of the run (a sweep's rates, Describe Neurons) pass false.
    */
   readouts?: boolean;
+  /**
+   * Run on the model's memristor target of this name (crossbar-mapped weights, faults, read
+   * noise: sim-host/src/targets/memristor) instead of on the float weights. A fault sweep's runs.
+   */
+  target?: string;
+  /** Also score the run (RunOutput.metric): the first readout's cross-validated accuracy, or the mean rate of a model without readouts. */
+  metric?: boolean;
 }
 
 /** host → worker */
@@ -72,7 +80,33 @@ export type ToWorker =
       options: { seed?: number };
       /** Int32Array over a SharedArrayBuffer: the host sets [0] = 1 to stop the analysis. */
       cancel: SharedArrayBuffer;
+    }
+  | {
+      /**
+       * Circuit discovery (sim-host/src/analysis/circuits): this worker plans and compiles the
+       * model once and keeps it for the `circuits-measure` requests that follow; answered by
+       * `circuits-ready`. One of a pool (sim-host/src/host.ts startCircuits).
+       */
+      type: 'circuits-init';
+      ir: ModelIR;
+      options: { intervention: Intervention; seed: number; retrain?: boolean; split?: number; baseDir?: string; readRoots?: string[] };
+      /** Int32Array over a SharedArrayBuffer: the host sets [0] = 1 to stop between runs. */
+      cancel: SharedArrayBuffer;
+    }
+  | {
+      /** Runs of the network under these conditions, answered by `progress` (phase 'circuits': runs done) and `circuits-measured` (fewer values when cancelled). */
+      type: 'circuits-measure';
+      id: number;
+      conditions: CircuitCondition[];
     };
+
+/** One run of circuit discovery (the analysis's Condition, plain data; protocol/ does not import the analysis). */
+export interface CircuitCondition {
+  removed: string[];
+  task?: string;
+  only?: string;
+  patch?: { components: string[]; from: string };
+}
 
 /** The atom set of a Describe Neurons request (the analysis's AtomSet, plain data; protocol/ does not import the analysis). */
 export interface DescribeAtoms {
@@ -146,6 +180,17 @@ export interface RunOutput {
    * computed by the worker before it answers; absent when the model has none (or `readouts: false`).
    */
   readouts?: ReadoutOutcome[];
+  /** RunOptions.metric: what was measured (`accuracy` of readout NAME, or `mean rate (Hz)`), its value, or why none. */
+  metric?: RunMetric;
+}
+
+export interface RunMetric {
+  name: string;
+  /** NaN when it could not be measured (`error` says why). */
+  value: number;
+  error?: string;
+  /** A fault sweep's run: the readout retrained (cross-validated) on the faulty run, beside `value` (trained fault-free). */
+  retrained?: number;
 }
 
 /** New samples of one probed variable: samples `from`, `from + 1`, … (layout as TraceData.data). */
@@ -173,11 +218,15 @@ export interface ProgressDelta {
  * `phase` (or 'run') `done` and `total` are steps.
  */
 export type FromWorker =
-  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run' | 'describe'; label?: string }
+  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run' | 'describe' | 'circuits'; label?: string }
   | { type: 'done'; output: RunOutput }
   /** The Target Report of an `emulate` request: as plain text (sim-host/src/emulation-text.ts, the CLI's) and as plain data for the panel (sim-host/src/target-report.ts). */
   | { type: 'emulated'; text: string; report: TargetReport }
   /** The result of a `describe` request (the analysis's DescribeResult, plain data). */
   | { type: 'described'; result: unknown }
+  /** A circuits worker is ready: chance level per readout, synapses per connection. */
+  | { type: 'circuits-ready'; chance: Record<string, number>; synapses: number[] }
+  /** Every task's metric (by readout) per condition of a `circuits-measure` request, in order; `runs`: runs made so far by this worker. */
+  | { type: 'circuits-measured'; id: number; values: Record<string, number>[]; runs: number }
   | { type: 'refused'; message: string; code: string }
   | { type: 'failed'; message: string };

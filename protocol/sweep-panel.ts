@@ -18,6 +18,8 @@ export interface SweepPlot {
   title: string;
   /** x axis title with unit: "n.I_e (pA)". */
   xLabel: string;
+  /** y axis title: what the curves are (default `rate (Hz)`; a fault sweep's `accuracy of readout r`). */
+  yLabel?: string;
   seeds: number;
   runsDone: number;
   runsTotal: number;
@@ -39,6 +41,7 @@ export function isSweepPanelMessage(m: unknown): m is SweepPanelMessage {
   const p = (m as { plot?: unknown }).plot as Partial<SweepPlot> | undefined;
   if (typeof p !== 'object' || p === null) return false;
   if (typeof p.title !== 'string' || typeof p.xLabel !== 'string' || typeof p.csv !== 'string' || !Array.isArray(p.curves)) return false;
+  if (p.yLabel !== undefined && typeof p.yLabel !== 'string') return false;
   if (typeof p.seeds !== 'number' || typeof p.runsDone !== 'number' || typeof p.runsTotal !== 'number' || typeof p.cancelled !== 'boolean') return false;
   return p.curves.every((c: Partial<SweepCurve>) => typeof c === 'object' && c !== null && typeof c.label === 'string' && nums(c.xs) && nums(c.mean) && nums(c.sd) && nums(c.min) && nums(c.max) && [c.mean, c.sd, c.min, c.max].every((a) => a.length === c.xs!.length));
 }

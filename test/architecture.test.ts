@@ -2,8 +2,8 @@
 // and dist left out): no module-level import cycle; the engine's backends (sim-host/src/wasm,
 // sim-host/src/webgpu) never import each other; no Node import in the engine's core or backends
 // (webgpu/device.ts may load Node modules lazily: it finds the adapter in Node); core imports
-// only itself and protocol/; interop/ (exporters) only itself and protocol/, no Node; sim-host/src/sweep/ and sim-host/src/analysis/ (pure) only themselves, core/ and protocol/; protocol/ only itself; webviews/ only protocol/, webviews/ and
-// @vscode-elements/*; the language server neither extension/, cli/, vscode nor the engine (its
+// only itself and protocol/; interop/ (exporters) only itself and protocol/, no Node; sim-host/src/sweep/ and sim-host/src/analysis/ (pure) only themselves, core/ and protocol/; protocol/ only itself; webviews/ only protocol/, webviews/,
+// @vscode-elements/* and @dagrejs/dagre (graph layout); the language server neither extension/, cli/, vscode nor the engine (its
 // memory estimate, sim-host/src/core/estimate.ts, excepted); nothing imports "upwards" into
 // extension/ or cli/. A violation fails with the chain of imports that breaks the rule. The
 // checker is a pure function over an import graph, tested first on planted violations.
@@ -83,6 +83,9 @@ const BACKENDS = [`${ENGINE}/wasm`, `${ENGINE}/webgpu`, `${ENGINE}/targets`];
 const SWEEP = `${ENGINE}/sweep`;
 /** Analyses of results (Describe Neurons, readouts): pure, over core and protocol only; never a backend. */
 const ANALYSIS = `${ENGINE}/analysis`;
+/** Which analyses one analysis may use (circuit discovery scores runs with the readout core); no others import each other. */
+const ANALYSIS_USES: Record<string, string[]> = { circuits: ['readout'] };
+const analysisOf = (file: string) => (under(file, ANALYSIS) ? file.slice(ANALYSIS.length + 1).split('/')[0] : undefined);
 /** Top-level harnesses that may reach into any area (they test or measure it). */
 const HARNESS = ['test', 'bench', 'scripts'];
 
@@ -165,10 +168,13 @@ export function violations(g: Graph): string[] {
       // Sweeps: pure (no Node), only core/, protocol/ and themselves.
       if (under(from, SWEEP) && (isNodeOnly(e.spec) || !(to && (under(to, SWEEP) || under(to, CORE) || under(to, 'protocol'))))) out.push(`sweep/ imports outside sweep/, core/ and protocol/: ${where}`);
       if (under(from, ANALYSIS) && (isNodeOnly(e.spec) || !(to && (under(to, ANALYSIS) || under(to, CORE) || under(to, 'protocol'))))) out.push(`analysis/ imports outside analysis/, core/ and protocol/: ${where}`);
+      const [fa, ta] = [analysisOf(from), to ? analysisOf(to) : undefined];
+      if (fa && ta && fa !== ta && !(ANALYSIS_USES[fa] ?? []).includes(ta)) out.push(`analysis ${fa}/ imports analysis ${ta}/: ${where}`);
       if (under(from, 'protocol') && !(to && under(to, 'protocol'))) out.push(`protocol/ imports outside itself: ${where}`);
       // Exporters to other simulators: pure, from the checked IR (protocol/) and themselves only.
       if (under(from, 'interop') && (isNodeOnly(e.spec) || !(to && (under(to, 'interop') || under(to, 'protocol'))))) out.push(`interop/ imports outside interop/ and protocol/: ${where}`);
-      if (under(from, 'webviews') && !(to ? under(to, 'protocol') || under(to, 'webviews') : e.spec.startsWith('@vscode-elements/'))) out.push(`webviews/ imports outside protocol/, webviews/ and @vscode-elements: ${where}`);
+      // Packages: the UI toolkit, and dagre for the Circuits panel's graph layout.
+      if (under(from, 'webviews') && !(to ? under(to, 'protocol') || under(to, 'webviews') : e.spec.startsWith('@vscode-elements/') || e.spec === '@dagrejs/dagre')) out.push(`webviews/ imports outside protocol/, webviews/, @vscode-elements and @dagrejs/dagre: ${where}`);
       if (under(from, 'language-server')) {
         if (e.spec === 'vscode' || (to && (under(to, 'extension') || under(to, 'cli')))) out.push(`language-server imports the editor or a front end: ${where}`);
         if (to && under(to, 'sim-host') && to !== `${CORE}/estimate.ts`) out.push(`language-server imports the engine (only ${CORE}/estimate.ts is allowed): ${where}`);
@@ -208,7 +214,10 @@ describe('architecture: the import rules', () => {
       'sim-host/src/sweep/s.ts': ['sim-host/src/core/plan.ts', 'protocol/ir.ts', 'node:os', 'sim-host/src/host.ts'],
       'sim-host/src/host.ts': [],
       'sim-host/src/analysis/readout/r.ts': ['sim-host/src/core/run.ts', 'protocol/ir.ts', 'sim-host/src/analysis/readout/d.ts', 'node:fs', 'sim-host/src/engine.ts'],
-      'sim-host/src/analysis/readout/d.ts': [],
+      'sim-host/src/analysis/readout/d.ts': ['sim-host/src/analysis/circuits/c.ts'],
+      'sim-host/src/analysis/circuits/c.ts': ['sim-host/src/analysis/readout/e.ts', 'sim-host/src/analysis/describe/x.ts'],
+      'sim-host/src/analysis/readout/e.ts': [],
+      'sim-host/src/analysis/describe/x.ts': [],
       'sim-host/src/core/run.ts': [],
       'sim-host/src/engine.ts': [],
       'interop/brian2.ts': ['protocol/ir.ts', 'language-server/src/lower.ts', 'node:fs'],
@@ -231,6 +240,8 @@ describe('architecture: the import rules', () => {
     has(/^sweep\/ imports outside .*: sim-host\/src\/sweep\/s\.ts imports 'sim-host\/src\/host\.ts'/);
     has(/^analysis\/ imports outside .*: sim-host\/src\/analysis\/readout\/r\.ts imports 'node:fs'/);
     has(/^analysis\/ imports outside .*: sim-host\/src\/analysis\/readout\/r\.ts imports 'sim-host\/src\/engine\.ts'/);
+    has(/^analysis readout\/ imports analysis circuits\/: sim-host\/src\/analysis\/readout\/d\.ts/);
+    has(/^analysis circuits\/ imports analysis describe\/: sim-host\/src\/analysis\/circuits\/c\.ts/);
     has(/^import upwards into extension\/: cli\/src\/run\.ts imports 'extension\/src\/x\.ts'/);
     has(/^interop\/ imports outside .*: interop\/brian2\.ts imports 'language-server\/src\/lower\.ts'/);
     has(/^interop\/ imports outside .*: interop\/brian2\.ts imports 'node:fs'/);
@@ -243,6 +254,7 @@ describe('architecture: the import rules', () => {
     not(/core\/a\.ts imports 'protocol\/ir\.ts'/);
     not(/sweep\/s\.ts imports 'sim-host\/src\/core\/plan\.ts'/);
     not(/interop\/brian2\.ts imports 'protocol\/ir\.ts'/);
+    not(/circuits\/c\.ts imports 'sim-host\/src\/analysis\/readout\/e\.ts'/);
     not(/readout\/r\.ts imports '(sim-host\/src\/core\/run|protocol\/ir|sim-host\/src\/analysis\/readout\/d)\.ts'/);
   });
 

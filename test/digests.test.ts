@@ -18,7 +18,7 @@ import { distCli, ensureBuilt, repoRoot } from './helpers/build';
 
 /** Model (relative to the repo) → --duration in seconds. */
 const MODELS: [string, number][] = [
-  ...fs.readdirSync(path.join(repoRoot, 'examples')).filter((f) => f.endsWith('.snn')).sort().map((f): [string, number] => [`examples/${f}`, f === 'lsm_astro_stdp.snn' ? 2 : 0.3]),
+  ...fs.readdirSync(path.join(repoRoot, 'examples')).filter((f) => f.endsWith('.snn')).sort().map((f): [string, number] => [`examples/${f}`, f === 'lsm_astro_stdp.snn' ? 2 : f === 'sfq_xor.snn' ? 16e-9 : 0.3]),
   ['bench/models/microcircuit_10pct.snn', 0.02],
   ...fs.readdirSync(path.join(repoRoot, 'test/engine')).filter((f) => f.endsWith('.snn')).sort().map((f): [string, number] => [`test/engine/${f}`, 0.3]),
   ['test/digests/inputs_rules.snn', 0.3],

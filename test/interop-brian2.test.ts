@@ -139,7 +139,8 @@ describe('Brian2 export: every example is exported and runs, or is refused at it
         exported.push(f);
         // A short run: the script is valid Brian2 and records what the model probes.
         const res = path.join(dir, 'out.json');
-        const p = spawnSync(PY, [out, '--out', res, '--duration', '0.02'], { encoding: 'utf8', timeout: 300_000 });
+        // (sfq_xor.snn steps at 20 ps: its whole 16 ns run, not 20 ms = 10^9 steps)
+        const p = spawnSync(PY, [out, '--out', res, '--duration', f === 'sfq_xor.snn' ? '1.6e-8' : '0.02'], { encoding: 'utf8', timeout: 300_000 });
         assert.equal(p.status, 0, `${rel}: the exported script fails in Brian2:\n${p.stderr.slice(-3000)}`);
         const ir = irOf({ file: rel });
         const spikeTargets = ir.probes.filter((q) => q.variable === 'spikes').flatMap((q) => q.targets.map((t) => t.name));

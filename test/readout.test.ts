@@ -8,11 +8,12 @@ import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
 import type { ModelIR } from '../protocol/ir';
 import {
-  crossValidate, crossValidateScores, evaluateReadouts, foldBounds, isReadoutScore, readoutData, readoutLine, ReadoutError, ridgeFit, ridgeScores, argmax,
+  crossValidate, crossValidateScores, gram, evaluateReadouts, foldBounds, isReadoutScore, readoutData, readoutLine, ReadoutError, ridgeFit, ridgeScores, argmax,
 } from '../sim-host/src/analysis/readout';
 import type { RunResult } from '../sim-host/src/engine';
 import { runIR } from './examples/helpers';
 import { irOf } from './helpers/model';
+import { plantedReadoutText } from './helpers/readout-model';
 
 const PY = '/usr/bin/python3';
 const hasNumpy = fs.existsSync(PY) && spawnSync(PY, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
@@ -170,6 +171,17 @@ describe('readout core: folds', () => {
     assert.throws(() => crossValidate(X, [0, 1, 0], 2, { alpha: -1, folds: 2 }), /alpha must be ≥ 0/);
   });
 
+  it('the blocked Gram matrix equals the plain dot products for every size (blocks of 2 × 4 and their tails)', () => {
+    for (let n = 1; n <= 13; n++) {
+      const { X } = problem(40 + n, n, 7, 2);
+      const G = gram(X, 7);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        const want = X[i].reduce((s, v, q) => s + v * X[j][q], 0);
+        assert.ok(Math.abs(G[i * n + j] - want) <= 1e-12 * Math.abs(want) + 1e-12, `n ${n}: G[${i}][${j}] ${G[i * n + j]} vs ${want}`);
+      }
+    }
+  });
+
   it('alpha 0 still solves a rank-deficient problem (silent features)', () => {
     const { X, y } = problem(5, 60, 10, 3, 6);
     const Z = X.map((x) => Float64Array.from([...x, 0, 0, 0]));
@@ -237,21 +249,8 @@ describe('readout core: the data of a run', () => {
 
   it('a model\'s readout scores 100 % on a run whose population answers each class differently', () => {
     // exc[0] fires in the "A" windows, exc[1] in the "B" windows (cue drives them one to one).
-    const times: string[] = [];
-    const idx: number[] = [];
-    for (let w = 0; w < 20; w++) for (const t of [20, 50, 80]) (times.push(`${w * 100 + t} ms`), idx.push(w % 2));
-    const text = (label: (w: number) => string) => `model planted_readout
-population exc = LIF[2]
-input cue = spike_array[2] { times: [${times.join(', ')}]; indices: [${idx.join(', ')}] }
-connect cue -> exc { rule: one_to_one; weight: 5 nA; target: I_syn }
-task t {
-  stimulus: cue
-${Array.from({ length: 20 }, (_, w) => `  window ${w * 100} ms .. ${(w + 1) * 100} ms: "${label(w)}"`).join('\n')}
-}
-readout r = ridge { from: exc; alpha: 0.5; bin: 50 ms; task: t }
-probe spikes(exc)
-simulate { dt: 0.1 ms; duration: 2 s; seed: 3 }
-`;
+    const text = (label: (w: number) => string) =>
+      plantedReadoutText({ head: 'model planted_readout\n', windows: 20, at: [20, 50, 80], label, readouts: 'readout r = ridge { from: exc; alpha: 0.5; bin: 50 ms; task: t }' }) + 'simulate { dt: 0.1 ms; duration: 2 s; seed: 3 }\n';
     const ir = irAt(text((w) => (w % 2 ? 'B' : 'A')));
     const run = runIR(ir);
     const [score] = evaluateReadouts(ir, run);
@@ -291,6 +290,16 @@ describe('readout core: bad input', () => {
   it('an ONNX readout says it arrives with ONNX support, never a silent score', () => fails(BASE('readout r = onnx { file: "clf.onnx"; from: exc; task: t }'), /ONNX readout: ONNX readouts are not evaluated yet; they arrive with ONNX support/, { readout: 'r' }));
   it('a window past the end of the run', () => fails(BASE('readout r = ridge { from: exc; task: t }'), /window 4 of task t \(300 ms \.\. 400 ms\) ends after the run \(350 ms, which stopped early\)/, { task: 't', window: 3 }, { ...run, stepsDone: 350 }));
   it('bins that cut windows of different lengths into different numbers of bins', () => fails(BASE('readout r = ridge { from: exc; bin: 50 ms; task: t }', 'task t { stimulus: cue\n  window 0 ms .. 100 ms: "A"\n  window 100 ms .. 150 ms: "B"\n  window 200 ms .. 300 ms: "A"\n  window 300 ms .. 400 ms: "B"\n}'), /into different numbers of bins \(window 1: 2, window 2: 1\)/, { task: 't', window: 1 }));
+  it('data over the bounds: too many counts (before any is made), too many operations', () => {
+    const big = irAt(BASE('readout r = ridge { from: exc; bin: 1 ms; task: t }').replace('population exc = LIF[2]', 'population exc = LIF[100000]'));
+    const [o] = evaluateReadouts(big, fakeRun([{ name: 'exc', size: 100000, spikes: [] }], 400));
+    assert.ok('error' in o);
+    assert.match(o.error, /^readout r \(in readout_model\.snn\): 4 windows × 100000 neurons of exc × 100 bins are 4\.00e\+7 values, over the 2\.5e\+7 a readout holds: use a wider bin \(or none\), read a smaller population or give the task fewer windows$/);
+    const [p] = evaluateReadouts(irAt(BASE('readout r = ridge { from: exc; bin: 10 ms; task: t }')), run, { maxFlops: 100 });
+    assert.ok('error' in p);
+    assert.match(p.error, /^readout r \(in readout_model\.snn\): 4 windows × 20 features need about 2\.7e\+2 operations to cross-validate, over the 1e\+2 evaluated after a run: use a wider bin/);
+  });
+
   it('no task named and several in the model', () => fails(BASE('readout r = ridge { from: exc }', 'task t { stimulus: cue; window 0 ms .. 100 ms: "A" }\ntask u { stimulus: cue; window 0 ms .. 100 ms: "B" }'), /names no task, and the model has 2 \(t, u\): add task: <name>/, { readout: 'r' }));
   it('one class only', () => fails(BASE('readout r = ridge { from: exc; task: t }', 'task t { stimulus: cue\n  window 0 ms .. 100 ms: "A"\n  window 100 ms .. 200 ms: "A"\n}'), /every window of task t has the label "A"; a readout needs at least two classes/, { task: 't' }));
 });

@@ -12,6 +12,7 @@ import { distWorker, ensureBuilt } from './helpers/build';
 import type { ModelIR } from '../protocol/ir';
 import { Simulation } from '../sim-host/src/engine';
 import { irOf as lowerText } from './helpers/model';
+import { plantedReadoutText } from './helpers/readout-model';
 
 // VS Code's notification link form (as in test/notify.test.ts).
 const LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/;
@@ -68,26 +69,16 @@ describe('run progress and ends in the extension (outcome.ts)', () => {
   });
 
   it('readouts: the worker scores them before it answers (as in process), the notice and the raster header say them as plain text', async () => {
-    const times: string[] = [];
-    const idx: number[] = [];
-    for (let w = 0; w < 10; w++) for (const t of [20, 60]) (times.push(`${w * 100 + t} ms`), idx.push(w % 2));
-    const ir = irOf(`population exc = LIF[2]
-population inh = LIF[1]
-input cue = spike_array[2] { times: [${times.join(', ')}]; indices: [${idx.join(', ')}] }
-connect cue -> exc { rule: one_to_one; weight: 5 nA; target: I_syn }
-task t {
-  stimulus: cue
-${Array.from({ length: 10 }, (_, w) => `  window ${w * 100} ms .. ${(w + 1) * 100} ms: "${w % 2 ? 'right' : 'left'}"`).join('\n')}
-}
-readout side = ridge { from: exc; task: t }
-readout other = ridge { from: inh; task: t }
-probe spikes(exc)
-simulate { dt: 0.1 ms; duration: 1 s; seed: 4 }
-`);
+    const ir = irOf(plantedReadoutText({
+      windows: 10, at: [20, 60], label: (w) => (w % 2 ? 'right' : 'left'), extra: 'population inh = LIF[1]\n',
+      readouts: 'readout side = ridge { from: exc; task: t }\nreadout other = ridge { from: inh; task: t }',
+    }) + 'simulate { dt: 0.1 ms; duration: 1 s; seed: 4 }\n');
     ensureBuilt();
     const out = await startRun(ir, { backend: 'wasm' }, undefined, distWorker).result;
     assert.ok(out.readouts, 'the worker adds the readouts');
     assert.deepEqual(out.readouts, evaluateReadouts(ir, new Simulation(ir, {}).run()));
+    const skipped = await startRun(ir, { backend: 'wasm', readouts: false }, undefined, distWorker).result;
+    assert.equal(skipped.readouts, undefined, 'readouts: false (sweeps, Describe Neurons) skips them');
     const report = readoutReport('m.snn', out)!;
     assert.deepEqual(report.panel, ['side 100.0 % (chance 50.0 %)', 'other: not evaluated']);
     assert.equal(report.notice, 'm.snn: readout side 100.0 % correct (chance 50.0 %, 10 windows of t); 1 readout not evaluated (see the Spikeworks output)');

@@ -11,7 +11,7 @@ import { targetReport } from '../sim-host/src/target-report';
 import type { Painter } from '../webviews/shared/painter';
 import type { Theme } from '../webviews/shared/theme';
 import { chartHeight, drawCores } from '../webviews/target-report/chart';
-import { coreMetrics, energyLines, fidelityRows, quantRows, reportJson } from '../webviews/target-report/model';
+import { coreMetrics, energyLines, fidelityRows, quantRows, reportJson, titleLine } from '../webviews/target-report/model';
 import { irOf } from './helpers/model';
 
 const theme: Theme = { background: '#000', foreground: '#fff', muted: '#888', grid: '#444', focus: '#00f', cursor: '#fff', selection: '#333', highContrast: false, series: ['#00a', '#a00', '#0a0'] };
@@ -71,6 +71,21 @@ describe('Target Report panel', () => {
     assert.ok(r.resources.notes.some((n) => /slow-down ×10 at dt 0\.1 ms/.test(n)), r.resources.notes.join('; '));
     assert.equal(r.energy.j_per_sim_s, null);
     assert.match(energyLines(r).figure, /Not estimated/);
+  });
+
+  it('SFQ: energy per inference without and with the cryocooler, one row per population, pulse by pulse', () => {
+    const em = emulateOnTarget(irOf({ file: 'examples/sfq_xor.snn' }), { seed: 2 }, 'chip');
+    const r = targetReport(em, 'sfq_xor.snn');
+    assert.ok(isTargetReport(r));
+    assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
+    assert.equal(r.target.kind, 'sfq');
+    const pi = r.energy.per_inference!;
+    assert.equal(pi.inferences, 4);
+    assert.ok(pi.j > 0 && Math.abs(pi.j_with_cooling / pi.j - (1 + pi.cryo_overhead)) < 1e-12);
+    assert.match(energyLines(r).figure, /per inference on the chip, .* with the cryocooler \(× 401\); 4 inferences/);
+    assert.deepEqual(r.resources.cores.map((c) => c.population), ['h_or', 'h_and', 'out', 'in_a', 'in_b', 'in_b2'], 'plan order: populations, then sources');
+    assert.match(titleLine(r), /emulated pulse by pulse by sfq-emu/);
+    assert.ok(!isTargetReport({ ...r, energy: { ...r.energy, per_inference: { ...pi, j: '1' } } }), 'a malformed per_inference is dropped');
   });
 
   it('guards drop malformed messages and states', () => {

@@ -65,7 +65,7 @@ export async function describeCommand(a: DescribeArgs): Promise<number> {
   const chosen = pops.names;
 
   const tty = process.stderr.isTTY && a.format === 'human';
-  const handle = startRun(ir, { seed: a.seed, baseDir: path.dirname(abs), readRoots: readRoots(a.file) }, (done, total) => {
+  const handle = startRun(ir, { seed: a.seed, baseDir: path.dirname(abs), readRoots: readRoots(a.file), readouts: false }, (done, total) => {
     if (tty) process.stderr.write(`\rrunning the model: ${total ? Math.round((100 * done) / total) : 0}%\x1b[K`);
   });
   const endRun = stopOnCtrlC(handle, 'the run');

@@ -1,5 +1,5 @@
 // `spikeworks emulate FILE --target NAME [--format json] [--out DIR]`: runs the model on the
-// hardware target its `target NAME = KIND { … }` block names (Loihi 2 or SpiNNaker 2, bit-accurate emulation)
+// hardware target its `target NAME = KIND { … }` block names (Loihi 2 or SpiNNaker 2, bit-accurate emulation; an SFQ chip, pulse by pulse)
 // and on the float engine with the same seed, and prints the fidelity (per population rate
 // error, spike-count correlation), the resources (cores, axons and synapse memory per core,
 // what does not fit), an energy/time estimate per simulated second (labelled with its source)
@@ -47,11 +47,15 @@ export function emulateCommand(a: EmulateArgs): number {
   const resources =
     r.kind === 'loihi2'
       ? { neurons_per_core: r.loihi.neuronsPerCore, cores: r.loihi.cores.length, chips: r.loihi.chips, bits_per_synapse_estimate: r.loihi.bitsPerSynapse, per_core: r.loihi.cores, violations: em.violations }
-      : { neurons_per_core: r.spinnaker.neuronsPerCore, cores: r.spinnaker.cores.length, chips: r.spinnaker.chips, per_core: r.spinnaker.cores, delay_extensions: r.spinnaker.delayExtensions, realtime_slowdown: r.spinnaker.realtimeSlowdown, violations: em.violations };
+      : r.kind === 'sfq'
+        ? { ...r.sfq, violations: em.violations }
+        : r.kind === 'memristor'
+          ? { ...r.crossbar, violations: em.violations }
+          : { neurons_per_core: r.spinnaker.neuronsPerCore, cores: r.spinnaker.cores.length, chips: r.spinnaker.chips, per_core: r.spinnaker.cores, delay_extensions: r.spinnaker.delayExtensions, realtime_slowdown: r.spinnaker.realtimeSlowdown, violations: em.violations };
   const report = {
     target: em.target,
     seed: em.emulated.seed,
-    implementation: em.target.kind === 'loihi2' ? 'WebAssembly i32x4 compartment kernel + TypeScript dense delivery (bit-accurate to Lava PyLifModelBitAcc / PyDenseModelBitAcc)' : 'WebAssembly i32x4/i64x2 neuron kernel + TypeScript ring buffers (bit-accurate to sPyNNaker IF_curr_exp in s16.15)',
+    implementation: em.target.kind === 'loihi2' ? 'WebAssembly i32x4 compartment kernel + TypeScript dense delivery (bit-accurate to Lava PyLifModelBitAcc / PyDenseModelBitAcc)' : em.target.kind === 'sfq' ? 'TypeScript clock-tick loop (flux counters, stochastic synapses drawn from Philox by synapse and tick)' : em.target.kind === 'memristor' ? 'the float WASM engine on crossbar-mapped weights, with per-step neuron faults and read noise' : 'WebAssembly i32x4/i64x2 neuron kernel + TypeScript ring buffers (bit-accurate to sPyNNaker IF_curr_exp in s16.15)',
     fidelity: em.fidelity,
     resources,
     energy: { ...em.energy, label: 'estimate' },

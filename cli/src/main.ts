@@ -11,6 +11,7 @@ import { runCommand } from './run';
 import { sweepCommand, type SweepArgs } from './sweep';
 import { emulateCommand, type EmulateArgs } from './emulate';
 import { describeCommand, type DescribeArgs } from './describe';
+import { circuitsCommand, INTERVENTIONS, type CircuitsArgs } from './circuits';
 
 const VERSION = '0.1.0';
 
@@ -45,6 +46,13 @@ usage:
                                                          with the same seed: fidelity, cores/axons/synapse memory per
                                                          core, energy estimate, quantisation steps; DIR gets the usual
                                                          result files plus target.json (exit 1: refused or does not fit)
+  spikeworks emulate <file.snn> --target NAME --sweep SETTING=FROM:TO:COUNT|SETTING=W1,W2,... [--sweep ...]
+                 [--seeds K] [--workers N] [--out DIR] [--format human|json] [--duration T_s]
+                                                         a fault sweep on a memristor target: up to three of its
+                                                         settings (fault_ratio=0:0.3:7, fault_type=sa0,sa1,
+                                                         position=random,important), K seeds per point on a pool
+                                                         of workers; the metric is the model's first readout's
+                                                         accuracy (or the mean rate); sweep.csv/sweep.json to DIR
   spikeworks describe <file.snn> [--population P]... [--format human|json] [--seed N] [--permutations N]
                  [--lambda X] [--exemplars K] [--bin T_s]
                                                          run the model and describe what each neuron responds to
@@ -52,6 +60,14 @@ usage:
                                                          and offsets, with IoU, mutual information and a
                                                          permutation p-value; neurons with nothing significant are
                                                          unselective); Ctrl-C stops it
+  spikeworks circuits <file.snn> [--task T] [--threshold X] [--intervention silence|mean|resample|patch]
+                 [--seed N] [--draws K] [--workers N] [--retrain] [--format text|json]
+                                                         circuit discovery: per task (a readout's), the populations,
+                                                         neuron groups and connections whose removal lowers the
+                                                         readout's accuracy by more than X (default 0.05; in (0, 1]),
+                                                         beside a control (as many random components removed, K
+                                                         draws); shared components per pair of tasks (Jaccard,
+                                                         overlap coefficient) and patching; Ctrl-C stops it
   spikeworks --help | --version
 
 options of every command:
@@ -220,6 +236,23 @@ function parseEmulate(rest: string[]): EmulateArgs {
   return args;
 }
 
+/** `emulate FILE --target NAME --sweep SETTING=… [--sweep …] [sweep options]`: a fault sweep on a memristor target (cli/src/sweep.ts). */
+function parseFaultSweep(rest: string[]): SweepArgs {
+  let target: string | undefined;
+  const pass: string[] = [];
+  for (let k = 0; k < rest.length; k++) {
+    const a = rest[k];
+    if (a === '--target') {
+      if (k + 1 >= rest.length) usage('--target needs a value');
+      target = rest[++k];
+    } else if (a === '--sweep') pass.push('--set');
+    else if (a.startsWith('--sweep=')) pass.push(`--set=${a.slice(8)}`);
+    else pass.push(a);
+  }
+  if (!target) usage('emulate --sweep needs --target NAME (a `target NAME = memristor { … }` block of the model)');
+  return { ...parseSweep(pass), target };
+}
+
 function parseSweep(rest: string[]): SweepArgs {
   const args: SweepArgs = { file: '', sets: [], seeds: 1, format: 'human' };
   const files: string[] = [];
@@ -244,7 +277,7 @@ function parseSweep(rest: string[]): SweepArgs {
   }
   if (files.length !== 1) usage('sweep needs exactly one file');
   if (args.sets.length === 0) usage('sweep needs at least one --set TARGET=FROM:TO:COUNT');
-  if (args.sets.length > 2) usage('a sweep has at most two axes (--set)');
+  if (args.sets.length > 3) usage('a sweep has at most three axes (--set)');
   if (args.seeds > 10_000) usage(`--seeds must be at most 10000, got ${args.seeds}`);
   args.file = files[0];
   return args;
@@ -289,6 +322,58 @@ function parseDescribe(argv: string[]): DescribeArgs {
   return args;
 }
 
+function parseCircuits(argv: string[]): CircuitsArgs {
+  const args: CircuitsArgs = { file: '', format: 'text' };
+  const files: string[] = [];
+  const value = (k: number, a: string) => {
+    const v = argv[k + 1];
+    if (v === undefined || v.startsWith('--')) usage(`${a} needs a value`);
+    return v;
+  };
+  const integer = (v: string, a: string, min: number) => {
+    const x = Number(v);
+    if (!Number.isInteger(x) || x < min) usage(`${a} must be an integer ≥ ${min}, got ${v}`);
+    return x;
+  };
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k];
+    switch (a) {
+      case '--task': args.task = value(k++, a); break;
+      case '--threshold': {
+        const v = value(k++, a);
+        const x = Number(v);
+        if (!(x > 0 && x <= 1)) usage(`--threshold must be a number in (0, 1] (a drop of the readout's accuracy), got ${v}`);
+        args.threshold = x;
+        break;
+      }
+      case '--intervention': {
+        const v = value(k++, a);
+        if (!INTERVENTIONS.includes(v as never)) usage(`--intervention must be one of ${INTERVENTIONS.join(', ')}, got ${v}`);
+        args.intervention = v as CircuitsArgs['intervention'];
+        break;
+      }
+      case '--format': {
+        const f = value(k++, a);
+        if (f !== 'text' && f !== 'json') usage(`--format must be text or json, got ${f}`);
+        args.format = f;
+        break;
+      }
+      case '--seed': args.seed = integer(value(k++, a), a, 0); break;
+      case '--draws': args.draws = integer(value(k++, a), a, 1); break;
+      case '--workers': args.workers = integer(value(k++, a), a, 1); break;
+      case '--retrain': args.retrain = true; break;
+      default:
+        if (a.startsWith('-')) usage(`unknown option '${a}'`);
+        files.push(a);
+    }
+  }
+  if (files.length !== 1) usage('circuits needs exactly one file');
+  if (args.workers !== undefined && args.workers > 64) usage(`--workers must be at most 64, got ${args.workers}`);
+  if (args.draws !== undefined && args.draws > 1000) usage(`--draws must be at most 1000, got ${args.draws}`);
+  args.file = files[0];
+  return args;
+}
+
 /** Takes the repeatable `--allow-read DIR` out of the arguments (it applies to every command). */
 function takeAllowRead(argv: string[]): string[] {
   const rest: string[] = [];
@@ -320,8 +405,10 @@ function main(args: string[]): number | Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'run') return runCommand(parseRun(rest));
   if (cmd === 'sweep') return sweepCommand(parseSweep(rest));
+  if (cmd === 'emulate' && rest.some((a) => a === '--sweep' || a.startsWith('--sweep='))) return sweepCommand(parseFaultSweep(rest));
   if (cmd === 'emulate') return emulateCommand(parseEmulate(rest));
   if (cmd === 'describe') return describeCommand(parseDescribe(rest));
+  if (cmd === 'circuits') return circuitsCommand(parseCircuits(rest));
   if (cmd === 'export') return exportCommand(parseExport(rest));
   if (cmd === 'nir') return nirCommand(rest, usage);
   if (cmd !== 'check') usage(`unknown command '${cmd}'`);

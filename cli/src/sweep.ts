@@ -14,7 +14,8 @@ import { RunRefused } from '../../sim-host/src/host';
 import { startSweep } from '../../sim-host/src/sweep-pool';
 import { estimateSweep } from '../../sim-host/src/sweep/estimate';
 import { sweepCsv, sweepJson, sweepTable, type SweepResult } from '../../sim-host/src/sweep/results';
-import { parseAxis, sweepRuns, SweepError, type SweepSpec } from '../../sim-host/src/sweep/spec';
+import { applyRun, parseAxis, sweepRuns, SweepError, type SweepSpec } from '../../sim-host/src/sweep/spec';
+import { crossbarConfig, CrossbarSettingError } from '../../sim-host/src/targets/memristor/device';
 import { fmtBytes } from '../../sim-host/src/core/estimate';
 import { loadModel } from './load';
 import { readRoots } from './run';
@@ -30,6 +31,12 @@ export interface SweepArgs {
   format: 'human' | 'json';
   backend?: 'wasm' | 'auto' | 'webgpu';
   memoryLimitMb?: number;
+  /**
+   * A fault sweep (`spikeworks emulate FILE --target NAME --sweep …`): every run on the memristor
+   * target NAME, axes its settings (`fault_ratio=0:0.3:7`, `fault_type=sa0,sa1`), scored by the
+   * model's first readout (or the mean rate).
+   */
+  target?: string;
 }
 
 /** Default memory for a whole sweep: half the machine's memory, at most 8 GiB. */
@@ -50,8 +57,16 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   let runs;
   let est;
   try {
-    spec = { axes: a.sets.map((s) => parseAxis(ir, s, parseQuantity)), seeds: a.seeds, baseSeed: a.seed ?? ir.simulate.seed };
+    const target = a.target;
+    if (target !== undefined && ir.targets.find((t) => t.name === target)?.kind !== 'memristor') {
+      throw new SweepError(`--sweep runs on a memristor target; ${ir.targets.some((t) => t.name === target) ? `target ${target} is not one` : `the model has no target named ${target}`}`);
+    }
+    // A fault sweep's axes are the target's settings: `fault_ratio=…` is `TARGET.fault_ratio=…`.
+    const sets = target === undefined ? a.sets : a.sets.map((s) => (/^[^=.]+=/.test(s) && !s.startsWith('seed=') ? `${target}.${s}` : s));
+    spec = { axes: sets.map((s) => parseAxis(ir, s, parseQuantity)), seeds: a.seeds, baseSeed: a.seed ?? ir.simulate.seed };
     runs = sweepRuns(spec);
+    // Every point's settings are read once here, so that a bad value stops the sweep before it starts.
+    if (target !== undefined) for (const r of runs) if (r.rep === 0) checkCrossbarSettings(applyRun(ir, spec, r), target);
     est = estimateSweep(ir, spec, runs, { duration: a.duration, memoryLimit: a.memoryLimitMb ? a.memoryLimitMb * 2 ** 20 : defaultMemoryLimit(), workers: a.workers ?? defaultWorkers() });
   } catch (e) {
     if (e instanceof SweepError) {
@@ -69,6 +84,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   let lastDraw = 0;
   const handle = startSweep(ir, spec, runs, {
     workers: est.workers, duration: a.duration, runMemoryLimit: est.runLimit, baseDir: path.dirname(abs), readRoots: readRoots(a.file), backend: a.backend,
+    ...(a.target !== undefined ? { target: a.target, metric: true } : {}),
     onProgress: (done, total, frac) => {
       if (!tty) return;
       const now = performance.now();
@@ -99,7 +115,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
     return 130;
   }
   const wallS = (performance.now() - t0) / 1000;
-  const json = sweepJson(spec, result, { model: ir.name, duration_s: a.duration ?? ir.simulate.duration, dt: ir.simulate.dt, workers: est.workers, wall_s: wallS });
+  const json = sweepJson(spec, result, { model: ir.name, ...(a.target !== undefined ? { target: a.target } : {}), duration_s: a.duration ?? ir.simulate.duration, dt: ir.simulate.dt, workers: est.workers, wall_s: wallS });
   const failed: { file: string; message: string }[] = [];
   if (a.out) {
     try {
@@ -126,4 +142,12 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   for (const r of errors.slice(0, 5)) process.stderr.write(`spikeworks: run ${r.run.index + 1} (seed ${r.run.seed}): ${r.error}\n`);
   if (failed.length) return 3;
   return errors.length ? 1 : 0;
+}
+
+function checkCrossbarSettings(ir: Parameters<typeof applyRun>[0], target: string): void {
+  try {
+    crossbarConfig(ir.targets.find((t) => t.name === target)!);
+  } catch (e) {
+    throw e instanceof CrossbarSettingError ? new SweepError(e.message) : e;
+  }
 }

@@ -19,12 +19,13 @@
 // - `ModelWorkspace#size(uri)` gives the size the editor shows (neurons, expected synapses, the
 //   memory estimate, per connection too): the engine's own estimate (sim-host core/estimate.ts)
 //   fed with the checker's facts, so the editor's figure is the one a run is refused with.
-// - `findPopulation` locates a population's definition in a file or its imports (no data file
-//   is read).
+// - `findPopulation` / `findConnection` locate a population's / a connection's definition in a
+//   file or its imports (no data file is read).
 // On Node, ide-node.ts gives the host (`nodeHost`: bounded reads of regular files) and the
 // prelude (`preludeAt(dir)`: each folder's prelude read once per process).
 import { URI } from 'vscode-uri';
 import type { DimIR, ModelIR } from '../../protocol/ir';
+import type { SnnFile } from './ast';
 import type { Diagnostic } from './diagnostics';
 import { SEVERITY_NAMES } from './diagnostics';
 import { lex } from './lexer';
@@ -164,6 +165,26 @@ export class ModelWorkspace {
 
   /** Where population `name` is defined: the file `uri` first, then its imports (depth-first). */
   findPopulation(uri: string, name: string): Place | undefined {
+    return this.findItem(uri, (it) => (it.kind === 'population' && it.name.name === name ? it.name : undefined));
+  }
+
+  /**
+   * Where a connection is defined: the one named `name` when given and found, else the first
+   * `connect` from `source` to `target` (selectors by population name, ranges ignored); the file
+   * `uri` first, then its imports. The place is the name, or the header `connect a -> b`.
+   */
+  findConnection(uri: string, c: { name?: string; source: string; target?: string }): Place | undefined {
+    const named = c.name === undefined ? undefined : this.findItem(uri, (it) => (it.kind === 'connect' && it.name?.name === c.name ? it.name : undefined));
+    return named ?? this.findItem(uri, (it) => {
+      if (it.kind !== 'connect' || !it.sources.some((s) => s.name.name === c.source)) return undefined;
+      if (c.target !== undefined && !it.targets.some((t) => t.name.name === c.target)) return undefined;
+      const last = it.targets[it.targets.length - 1] ?? it.sources[it.sources.length - 1];
+      return { start: it.start, end: last.end };
+    });
+  }
+
+  /** The span `match` picks among the items of `uri`, else of its imports (depth-first, no data file read). */
+  private findItem(uri: string, match: (item: SnnFile['items'][number]) => { start: number; end: number } | undefined): Place | undefined {
     const seen = new Set<string>();
     const visit = (u: string, depth: number): Place | undefined => {
       if (seen.has(u) || depth > 20) return undefined;
@@ -171,9 +192,10 @@ export class ModelWorkspace {
       const ast = this.program.getAst(u);
       if (!ast) return undefined;
       for (const it of ast.items) {
-        if (it.kind === 'population' && it.name.name === name) {
+        const span = match(it);
+        if (span) {
           const lines = new LineIndex(ast.text);
-          return { uri: u, start: lines.position(it.name.start), end: lines.position(it.name.end) };
+          return { uri: u, start: lines.position(span.start), end: lines.position(span.end) };
         }
       }
       for (const it of ast.items) {

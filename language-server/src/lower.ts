@@ -9,7 +9,7 @@ import { layoutOf, noiseRefs, walk, type FileAnalysis, type ModelInfo } from './
 import { Severity, type Diagnostic } from './diagnostics';
 import { ExprChecker, literalValue, type Env, type Ty } from './expressions';
 import type { Program } from './program';
-import { CONSTANTS, DEFAULT_SIMULATE, DEFAULT_SPACING, RULES } from './schema';
+import { CONSTANTS, DEFAULT_SIMULATE, DEFAULT_SPACING, RULES, TARGET_KINDS } from './schema';
 import { listValues, valueIR, type TypedValues } from './value-ir';
 import { DIMENSIONLESS, type Dim } from './units';
 import { degreeIn } from './linearity';
@@ -214,10 +214,15 @@ class Lowerer {
         case 'target':
         {
           const approx = it.props.find((p) => p.key.name === 'approximate')?.value;
+          // settings the schema declares as words (`fault_type: sa1`) are options; the rest are numbers
+          const schema = TARGET_KINDS[it.type!.name]?.schema ?? {};
+          const isOption = (p: A.Property) => p.key.name !== 'approximate' && schema[p.key.name]?.value.kind === 'enum';
+          const named = it.props.filter((p) => isOption(p) && p.value.kind === 'name');
           ir.targets.push({
             name: it.name!.name, kind: it.type!.name,
-            settings: Object.fromEntries(it.props.filter((p) => p.key.name !== 'approximate').map((p) => [p.key.name, this.num(p.value)])),
+            settings: Object.fromEntries(it.props.filter((p) => p.key.name !== 'approximate' && !isOption(p)).map((p) => [p.key.name, this.num(p.value)])),
             ...(approx?.kind === 'name' ? { approximate: [approx.name as 'conductance'] } : {}),
+            ...(named.length ? { options: Object.fromEntries(named.map((p) => [p.key.name, (p.value as A.Expr & { kind: 'name' }).name])) } : {}),
           });
         }
           break;

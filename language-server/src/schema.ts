@@ -1,6 +1,6 @@
 // What may appear in each property block: keys, value kinds, dimensions, documentation.
 // The checker validates against it; completion and hover read it.
-import { CONDUCTANCE, DIMENSIONLESS, FREQUENCY, LENGTH, NOISE, TIME, type Dim } from './units';
+import { CONDUCTANCE, CURRENT, DIMENSIONLESS, FREQUENCY, LENGTH, NOISE, POWER, RESISTANCE, TIME, VOLTAGE, type Dim } from './units';
 
 export type ValueKind =
   | { kind: 'quantity'; dim: Dim; min?: number; minExclusive?: boolean; max?: number; integer?: boolean; dist?: boolean }
@@ -150,7 +150,42 @@ export const READOUT_KINDS: Record<string, { doc: string; schema: Schema }> = {
   },
 };
 
-export const TARGET_KINDS: Record<string, { doc: string; schema: Schema }> = Object.fromEntries(
+/**
+ * The memristive crossbar's settings (sim-host/src/targets/memristor/device.ts reads them; the
+ * defaults and their sources are RESEARCH.md §A3's and protocol/targets.md's).
+ */
+const MEMRISTOR: Schema = {
+  mapping: { doc: 'How a weight becomes conductances: `differential` — a pair G⁺ − G⁻ per synapse (MemTorch\'s default scheme, DoubleColumn); `single` — one device per synapse, |w| from G_min (weight 0) to G_max (the largest |w| of the connection), the sign kept by the column. Default differential.', value: { kind: 'enum', values: ['differential', 'single'] }, example: 'differential' },
+  g_min: { doc: 'Smallest device conductance, the high-resistance state (HRS, "off"). Default 100 µS = 1/R_max with CrossSim\'s Rmax = 10 kΩ.', value: { kind: 'quantity', dim: CONDUCTANCE, min: 0 }, example: '100 uS' },
+  levels: { doc: 'Programmable conductance levels L, evenly spaced from G_min to G_max (≥ 2). Default 32 (NeuroSim V1.3\'s max_level).', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 2, integer: true }, example: '32' },
+  read_noise: { doc: 'Read noise σ_r: each read of a device (a presynaptic spike) sees G·(1 + σ_r·N(0, 1)), drawn per synapse and step. Default 0 (off; CrossSim\'s read-noise models are opt-in).', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0 }, example: '0.02' },
+  r_wire: { doc: 'Wire resistance per crossbar cell for the first-order IR drop G_eff = G / (1 + G·r_wire·(j + 1 + rows − i)) at row i (source), column j (target). Default 0 (off).', value: { kind: 'quantity', dim: RESISTANCE, min: 0 }, example: '1 ohm' },
+  fault_ratio: { doc: 'Fraction of synapses with a stuck device (0..1); `fault_rate` is the same. Default 0.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0, max: 1 }, example: '0.1' },
+  fault_type: { doc: 'What a faulty device is stuck at: `sa0` — G_min (HRS, "off"), `sa1` — G_max (LRS, "on"), `mixed` — SA0 or SA1 in the proportion 1.75 : 9.04 measured on an HfOx chip (Chen et al. 2015). Default sa0.', value: { kind: 'enum', values: ['sa0', 'sa1', 'mixed'] }, example: 'sa0' },
+  fault_position: { doc: 'Where the stuck devices are: `random` — drawn by synapse id; `important` — the synapses of largest |w| of each connection. Default random.', value: { kind: 'enum', values: ['random', 'important'] }, example: 'random' },
+  neuron_fault_ratio: { doc: 'Fraction of the neurons of each population that are faulty (0..1). Default 0.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0, max: 1 }, example: '0.05' },
+  neuron_fault_type: { doc: 'A faulty neuron is `dead` (never spikes) or `saturated` (its output spikes every step). Default dead.', value: { kind: 'enum', values: ['dead', 'saturated'] }, example: 'dead' },
+};
+
+/** `target NAME = sfq { … }`: the pulse-level superconducting chip (sim-host/src/targets/sfq/params.ts holds the same defaults and their sources). */
+const SFQ_TARGET: { doc: string; schema: Schema } = {
+  doc: 'A superconducting single-flux-quantum (SFQ) chip, emulated pulse by pulse: a clock of tens of GHz, synapses that pass or block each SFQ pulse with a probability set by their bias current, neurons as flux counters with a threshold and a leak per clock, rate-coded inputs; energy from Josephson-junction switchings (I_c·Φ0 each) plus static bias, with and without the cryocooler (Edwards, Krylov, Friedman & Friedman, Neuromorph. Comput. Eng. 4 014005, 2024). Models are written in flux quanta: a weight is the expected quanta per pulse (|w| ≤ 1), V − V_r counts quanta.',
+  schema: {
+    clock: { doc: 'Clock frequency. One clock period must not exceed the model\'s dt (the emulation runs dt·clock ticks per step). Default 50 GHz (SFQ runs at "tens to hundreds of GHz").', value: { kind: 'quantity', dim: FREQUENCY, min: 0, minExclusive: true }, example: '50 GHz' },
+    i_c: { doc: 'Critical current of the Josephson junctions; each switching dissipates about I_c·Φ0 (Φ0 = 2.067833848e-15 Wb). Default 100 uA.', value: { kind: 'quantity', dim: CURRENT, min: 0, minExclusive: true }, example: '100 uA' },
+    bias_p50: { doc: 'Synapse bias current at which a pulse passes with probability ½. The pass probability is the logistic 1/(1 + e^(−(I − bias_p50)/bias_width)) of the bias current I — a modelling choice standing for the error-function dependence of thermally activated switching; a weight w is set by the bias current that gives |w|. Default 70 uA (modelling choice), below i_c.', value: { kind: 'quantity', dim: CURRENT, min: 0, minExclusive: true }, example: '70 uA' },
+    bias_width: { doc: 'Width of the logistic pass-probability curve in bias current (thermal noise). Default 1 uA (modelling choice).', value: { kind: 'quantity', dim: CURRENT, min: 0, minExclusive: true }, example: '1 uA' },
+    bias_step: { doc: 'Resolution of the synapse bias currents; each is rounded to a multiple and its pass probability recomputed (the Target Report lists the error). Default 0: continuous.', value: { kind: 'quantity', dim: CURRENT, min: 0 }, example: '0.1 uA' },
+    threshold: { doc: 'Flux quanta at which a neuron fires (its counter c ≥ threshold; one quantum is then (θ − V_r)/(threshold − ½) of the model\'s V). Default: the model is read in quanta (fires at ⌊θ − V_r⌋ + 1).', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, integer: true }, example: '4' },
+    leak: { doc: 'Probability per clock that each stored quantum leaks out of a neuron\'s counter. Default: 1 − e^(−T/τ_m) from the model\'s dV/dt = −(V − V_r)/τ_m (its decay in expectation).', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0, max: 1 }, example: '0.001' },
+    bias_voltage: { doc: 'Bias supply voltage of the resistive (RSFQ) bias network; static power = junctions × 0.7·I_c × this. Default 2.5 mV (modelling choice).', value: { kind: 'quantity', dim: VOLTAGE, min: 0 }, example: '2.5 mV' },
+    static_power: { doc: 'Static bias power of the chip, replacing the estimate from junction count and bias_voltage.', value: { kind: 'quantity', dim: POWER, min: 0 }, example: '1 uW' },
+    cryo_overhead: { doc: 'Cryocooler overhead: watts at room temperature per watt dissipated at 4 K. Energies are reported without and with it (× (1 + overhead)). Default 400 ("hundreds of W per W" for large 4 K plants; the Carnot bound from 300 K is about 70).', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0 }, example: '400' },
+  },
+};
+
+export const TARGET_KINDS: Record<string, { doc: string; schema: Schema }> = {
+  ...Object.fromEntries(
   (
     [
       ['loihi2', 'Intel Loihi 2: fixed-point state, 8-bit weights by default, 1–4k neurons per core.'],
@@ -167,17 +202,20 @@ export const TARGET_KINDS: Record<string, { doc: string; schema: Schema }> = Obj
         cores: { doc: 'Number of cores available.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, integer: true }, example: '4' },
         neurons_per_core: { doc: 'Neurons one core holds.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, integer: true }, example: '1024' },
         fault_rate: { doc: 'Fraction of faulty synapses/devices.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0, max: 1 }, example: '0.01' },
-        g_max: { doc: 'Largest device conductance (crossbars).', value: { kind: 'quantity', dim: CONDUCTANCE, min: 0, minExclusive: true }, example: '100 uS' },
-        variability: { doc: 'Relative device-to-device spread of conductances.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0 }, example: '0.05' },
+        g_max: { doc: 'Largest device conductance (crossbars), the low-resistance state (LRS, "on"). Default 1 mS = 1/R_min with CrossSim\'s Rmin = 1 kΩ.', value: { kind: 'quantity', dim: CONDUCTANCE, min: 0, minExclusive: true }, example: '100 uS' },
+        variability: { doc: 'Relative device-to-device spread of conductances. On a memristor: σ of the log-normal G·exp(σ·N(0, 1)) per device (typical 0.1–0.3, RESEARCH.md §A3); default 0.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0 }, example: '0.05' },
         approximate: {
           doc: 'What the emulation (loihi2, spinnaker2) may approximate instead of refusing. `conductance`: each conductance input g·(E − v) becomes a current g·(E − v_op) at the operating point v_op = (V_reset + V_th) / 2, all of a neuron\'s conductances one synaptic current (the first one\'s τ, weights scaled to keep the charge per spike); the Target Report lists each approximation with its measured effect.',
           value: { kind: 'enum', values: ['conductance'] },
           example: 'conductance',
         },
+        ...(k === 'memristor' ? MEMRISTOR : {}),
       } as Schema,
     },
   ]),
-);
+  ),
+  sfq: SFQ_TARGET,
+};
 
 export const TASK: Schema = {
   stimulus: { doc: 'The input (or a list of inputs, `[a, b]`) that presents the task.', value: { kind: 'ref', to: 'input', many: true }, example: 'cue' },

@@ -23,6 +23,7 @@ export const CONCENTRATION = d(-3, 0, 0, 0, 0, 1);
 export const WEIGHT = d(0, 0, 0, 0, 0, 0, 0, 1);
 /** White noise xi: second^(-1/2). */
 export const NOISE = d(0, 0, -0.5);
+export const POWER = d(2, 1, -3);
 
 export function mul(a: Dim, b: Dim): Dim {
   return a.map((x, i) => x + b[i]) as unknown as Dim;
@@ -58,6 +59,7 @@ const PREFIXABLE: Record<string, BaseUnit> = {
   ohm: { dim: RESISTANCE, scale: 1, name: 'ohm' },
   F: { dim: CAPACITANCE, scale: 1, name: 'farad' },
   C: { dim: CHARGE, scale: 1, name: 'coulomb' },
+  W: { dim: POWER, scale: 1, name: 'watt' },
   m: { dim: LENGTH, scale: 1, name: 'metre' },
   g: { dim: d(0, 1), scale: 1e-3, name: 'gram' },
   l: { dim: d(3), scale: 1e-3, name: 'litre' },

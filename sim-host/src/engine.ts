@@ -24,6 +24,11 @@ import { mapSpinnaker, SPINNAKER_ENERGY, spinnakerTargetJson, type SpinResources
 import type { QuantStep } from './targets/loihi2/convert';
 import { getGpu, type Gpu } from './webgpu/device';
 import { approximateConductance, type ConductanceApproximation } from './targets/approximate';
+import { emulateSfqTarget, type SfqEmulation } from './targets/sfq/target';
+import { crossbarConfig, CrossbarSettingError } from './targets/memristor/device';
+import { applyCrossbar, mapCrossbar, type CrossbarMap } from './targets/memristor/crossbar';
+import { crossbarStep } from './targets/memristor/step';
+import { crossbarNotes, crossbarReport, crossbarTargetJson, type CrossbarReport } from './targets/memristor/report';
 
 export { estimateMemory, type EstimateOptions, type MemoryEstimate } from './core/estimate';
 export type { InputFile } from './core/input-files';
@@ -35,9 +40,10 @@ export type { Backend } from './core/backend';
 export { readRunFiles, type NodeFileOptions } from './node-files';
 export { NoAdapter, WebGPUSimulation } from './webgpu/backend';
 export { getGpu, newGpu, SWIFTSHADER_ICD, type Gpu } from './webgpu/device';
+export { compilationCount, type SpikeIntervention } from './wasm/simulation';
 
 /** Options of a run on Node: the plan's, where its files are, and WASM code generation. */
-export type EngineOptions = PlanOptions & NodeFileOptions & CompileOptions;
+export type EngineOptions = PlanOptions & NodeFileOptions & CompileOptions & { resettable?: boolean };
 
 /**
  * The WASM simulation of wasm/simulation.ts, its files read first on Node (unless opts.files
@@ -71,9 +77,9 @@ export interface Emulation {
   emulated: RunResult;
   fidelity: PopFidelity[];
   /** Loihi: cores, axons, synapse bits per core; SpiNNaker: cores, delay extensions, real-time slow-down. */
-  resources: { kind: 'loihi2'; loihi: Resources } | { kind: 'spinnaker2'; spinnaker: SpinResources };
+  resources: { kind: 'loihi2'; loihi: Resources } | { kind: 'spinnaker2'; spinnaker: SpinResources } | { kind: 'memristor'; crossbar: CrossbarReport } | SfqEmulation['resources'];
   violations: { where: string; message: string }[];
-  energy: EnergyEstimate | { source: string };
+  energy: EnergyEstimate | { source: string } | SfqEmulation['energy'];
   quantisation: QuantStep[];
   approximations: string[];
   /** target.json (protocol/targets.md). */
@@ -86,9 +92,10 @@ export interface Emulation {
  * connectivity, inputs) for the fidelity. Other kinds are refused (PlanError 'unsupported').
  */
 export function emulateOnTarget(ir: ModelIR, opts: EngineOptions, targetName: string): Emulation {
-  const t = ir.targets.find((x) => x.name === targetName);
-  if (!t) throw new PlanError(`the model has no target named ${targetName}${ir.targets.length ? ` (it has ${ir.targets.map((x) => x.name).join(', ')})` : ''}`, 'input');
-  if (t.kind !== 'loihi2' && t.kind !== 'spinnaker2') throw new PlanError(`target ${t.name}: ${t.kind} is not emulated yet (loihi2 and spinnaker2 are)`, 'unsupported');
+  const t = targetOf(ir, targetName);
+  if (t.kind === 'sfq') return emulateSfqTarget(ir, withNodeFiles(ir, opts), t, (plan) => new WasmSimulation({ plan }, opts).run());
+  if (t.kind === 'memristor') return emulateCrossbar(ir, opts, t.name);
+  if (t.kind !== 'loihi2' && t.kind !== 'spinnaker2') throw new PlanError(`target ${t.name}: ${t.kind} is not emulated yet (loihi2, spinnaker2, memristor and sfq are)`, 'unsupported');
   const bits = t.kind === 'loihi2' ? 8 : 16;
   if (t.settings.weight_bits !== undefined && t.settings.weight_bits !== bits) throw new PlanError(`target ${t.name}: weight_bits ${t.settings.weight_bits}: the ${t.kind} emulation uses ${bits}-bit weights (weight_bits: ${bits})`, 'unsupported');
   const cannot = (m: ModelIR) => (t.kind === 'loihi2' ? loihiCannotRun(m) : lifCannotRun(m, 'SpiNNaker'));
@@ -143,4 +150,65 @@ function conductanceNotes(a: ConductanceApproximation, effect: PopFidelity[]): s
     ...a.notes,
     `measured effect of approximate: conductance (float engine, the approximated model against the model as written, same seed): ${effect.map((f) => `${f.population} ${f.rate_float_hz.toFixed(2)} → ${f.rate_target_hz.toFixed(2)} Hz (${pct(f.rate_error)}, count r ${f.count_correlation === null ? '–' : f.count_correlation.toFixed(3)})`).join('; ')}`,
   ];
+}
+
+function targetOf(ir: ModelIR, targetName: string): ModelIR['targets'][number] {
+  const t = ir.targets.find((x) => x.name === targetName);
+  if (!t) throw new PlanError(`the model has no target named ${targetName}${ir.targets.length ? ` (it has ${ir.targets.map((x) => x.name).join(', ')})` : ''}`, 'input');
+  return t;
+}
+
+/** A run on a memristive crossbar target: the run, its plan and the crossbar map (faults, weights). */
+export interface CrossbarRun {
+  result: RunResult;
+  map: CrossbarMap;
+}
+
+/**
+ * Runs `ir` on the memristor target `targetName`: the float WASM engine on a plan of its own
+ * whose weights are the crossbar's (targets/memristor/crossbar.ts), with the per-step effects
+ * (neuron faults, read noise: targets/memristor/step.ts) between each step's update and delivery.
+ * Same seed, connectivity and inputs as the float run. Bad settings: PlanError 'input'.
+ */
+export function runOnCrossbar(ir: ModelIR, opts: EngineOptions, targetName: string, cb: RunCallbacks = {}): CrossbarRun {
+  const t = targetOf(ir, targetName);
+  if (t.kind !== 'memristor') throw new PlanError(`target ${t.name} is a ${t.kind}, not a memristor crossbar`, 'input');
+  let cfg;
+  try {
+    cfg = crossbarConfig(t);
+  } catch (e) {
+    if (e instanceof CrossbarSettingError) throw new PlanError(e.message, 'input');
+    throw e;
+  }
+  const plan = buildPlan(ir, withNodeFiles(ir, opts));
+  const map = mapCrossbar(plan, cfg);
+  applyCrossbar(plan, map);
+  const sim = new WasmSimulation({ plan }, opts);
+  const result = sim.run(cb, { afterUpdate: crossbarStep(plan, map) });
+  return { result, map };
+}
+
+function emulateCrossbar(ir: ModelIR, opts: EngineOptions, targetName: string): Emulation {
+  const run = runOnCrossbar(ir, opts, targetName);
+  const float = new WasmSimulation(ir, withNodeFiles(ir, opts)).run();
+  const report = crossbarReport(run.map);
+  const quantisation: QuantStep[] = report.crossbars.map((c) => ({
+    where: `connection ${c.connection}`,
+    what: `${c.synapses} weights → ${report.mapping} conductances, ${report.levels} levels in [${+(report.g_min_s * 1e6).toPrecision(4)}, ${+(report.g_max_s * 1e6).toPrecision(4)}] µS${c.sa0 + c.sa1 ? `, ${c.sa0} SA0 + ${c.sa1} SA1 faults` : ''}`,
+    ideal: c.w_max,
+    used: c.w_max,
+    error: c.rms_error,
+  }));
+  return {
+    target: { name: targetName, kind: 'memristor', backend: 'memristor-emu' },
+    float,
+    emulated: run.result,
+    fidelity: fidelity(float, run.result),
+    resources: { kind: 'memristor', crossbar: report },
+    violations: [],
+    energy: { source: 'not estimated: the crossbar target models weights, faults and noise, not read energy' },
+    quantisation,
+    approximations: crossbarNotes(run.map),
+    targetJson: crossbarTargetJson(run.map, report),
+  };
 }

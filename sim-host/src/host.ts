@@ -1,5 +1,6 @@
 // Runs a model in a worker thread (Node): the way the CLI and the extension host start a
 // simulation without blocking their own thread. Resolves with the output (also after a cancel).
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ModelIR } from '../../protocol/ir';
@@ -7,6 +8,8 @@ import type { AtomSet } from './analysis/describe/atoms';
 import type { Activity, DescribeResult } from './analysis/describe/describe';
 import type { FromWorker, ProgressDelta, RunOptions, RunOutput, ToWorker } from '../../protocol/sim';
 import type { TargetReport } from '../../protocol/target-report';
+import type { CircuitsResult, Intervention } from '../../protocol/circuits';
+import { discoverCircuits, type Measurer } from './analysis/circuits/discover';
 
 export class RunRefused extends Error {
   constructor(message: string, readonly code: string) {
@@ -139,4 +142,134 @@ export function startDescribe(activity: Activity, atoms: AtomSet, options: { see
   const request: ToWorker = { type: 'describe', activity: { units: activity.units, windows: activity.windows, counts }, atoms, options, cancel: cancelBuf };
   const r = workerRequest(workerFile, request, (m) => (m.type === 'described' ? (m.result as DescribeResult) : undefined), onProgress);
   return { ...r, cancel: () => Atomics.store(flag, 0, 1) };
+}
+
+export interface CircuitsOptions {
+  task?: string;
+  threshold?: number;
+  intervention?: Intervention;
+  seed?: number;
+  controlDraws?: number;
+  /** Worker threads (default: the cores less one, at most 4). */
+  workers?: number;
+  baseDir?: string;
+  readRoots?: string[];
+  /** The model file's name, for the result. */
+  source?: string;
+  /** Score with a readout retrained on each run (analysis/circuits/metric.ts). */
+  retrain?: boolean;
+  /** Cut every population into this many groups besides the model's own slices. */
+  split?: number;
+}
+
+export interface CircuitsHandle {
+  /** The analysis; a cancelled one resolves with `cancelled: true` and what was found so far. Rejects with CircuitsError (bad task or threshold), RunRefused, or RunTerminated. */
+  result: Promise<CircuitsResult>;
+  /** Stops every worker between runs. */
+  cancel(): void;
+  /** Ends every worker at once; `result` rejects with RunTerminated. */
+  terminate(): Promise<void>;
+}
+
+/**
+ * Circuit discovery (sim-host/src/analysis/circuits) on a pool of worker threads: each worker
+ * plans and compiles the model once, then measures its share of every batch of runs (one plan,
+ * masks changed between runs); the search itself runs here. Progress counts runs.
+ */
+export function startCircuits(ir: ModelIR, options: CircuitsOptions, onProgress?: (done: number, total: number, label?: string) => void, workerFile = path.join(__dirname, 'sim-worker.js')): CircuitsHandle {
+  const count = Math.max(1, Math.floor(options.workers ?? Math.min(4, Math.max(1, os.availableParallelism() - 1))));
+  const seed = options.seed ?? ir.simulate.seed;
+  const intervention = options.intervention ?? 'silence';
+  const cancelBuf = new SharedArrayBuffer(4);
+  const flag = new Int32Array(cancelBuf);
+  let rejectIt: (e: Error) => void = () => {};
+  let ended = false;
+  const workers: Worker[] = [];
+  // Per worker: the pending request's resolver.
+  const pending = new Map<Worker, (m: FromWorker) => void>();
+  const failed = new Promise<never>((_, reject) => (rejectIt = reject));
+  failed.catch(() => {});
+  const ask = (w: Worker, msg: ToWorker) => new Promise<FromWorker>((resolve) => {
+    pending.set(w, resolve);
+    w.postMessage(msg);
+  });
+  let batchBase = 0;
+  let batchTotal = 0;
+  let label: string | undefined;
+  let lastTotal = 0;
+  // Runs done in the current batch, per worker (kept until the batch ends: progress never goes back).
+  const batchDone = new Map<Worker, number>();
+  const report = () => {
+    let inFlight = 0;
+    for (const d of batchDone.values()) inFlight += d;
+    onProgress?.(Math.min(batchBase + inFlight, lastTotal || batchBase + inFlight), lastTotal || batchBase + batchTotal, label);
+  };
+  for (let k = 0; k < count; k++) {
+    const w = new Worker(workerFile);
+    workers.push(w);
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'progress') {
+        batchDone.set(w, m.done);
+        return report();
+      }
+      if (m.type === 'refused') return rejectIt(new RunRefused(m.message, m.code));
+      if (m.type === 'failed') return rejectIt(new Error(m.message));
+      const p = pending.get(w);
+      pending.delete(w);
+      p?.(m);
+    });
+    w.on('error', (e) => rejectIt(e));
+    w.on('exit', (code) => {
+      if (code !== 0 && !ended) rejectIt(new Error(`circuits worker exited with code ${code}`));
+    });
+  }
+  const init = Promise.all(workers.map((w) => ask(w, { type: 'circuits-init', ir, options: { intervention, seed, retrain: options.retrain, split: options.split, baseDir: options.baseDir, readRoots: options.readRoots }, cancel: cancelBuf })));
+  let nextId = 0;
+  const runsOf = new Map<Worker, number>();
+  const measurer: Measurer = {
+    runs: () => [...runsOf.values()].reduce((a, b) => a + b, 0),
+    chance: async () => ((await Promise.race([init, failed]))[0] as Extract<FromWorker, { type: 'circuits-ready' }>).chance,
+    synapses: async () => ((await Promise.race([init, failed]))[0] as Extract<FromWorker, { type: 'circuits-ready' }>).synapses,
+    measure: async (conditions) => {
+      batchTotal = conditions.length;
+      batchDone.clear();
+      // Contiguous shares, as even as they can be.
+      const shares = workers.map((_, k) => conditions.slice(Math.floor((k * conditions.length) / workers.length), Math.floor(((k + 1) * conditions.length) / workers.length)));
+      const answers = await Promise.race([Promise.all(workers.map((w, k) => (shares[k].length ? ask(w, { type: 'circuits-measure', id: nextId++, conditions: shares[k] }) : Promise.resolve(undefined)))), failed]);
+      const values: Record<string, number>[] = [];
+      answers.forEach((a, k) => a?.type === 'circuits-measured' && runsOf.set(workers[k], a.runs));
+      for (let k = 0; k < workers.length; k++) {
+        const got = (answers[k] as Extract<FromWorker, { type: 'circuits-measured' }> | undefined)?.values ?? [];
+        values.push(...got);
+        // A cancelled share is short: what follows it would be misplaced.
+        if (got.length < shares[k].length) break;
+      }
+      batchBase += values.length;
+      batchDone.clear();
+      return values;
+    },
+  };
+  const end = async () => {
+    ended = true;
+    await Promise.all(workers.map((w) => w.terminate()));
+  };
+  const result = discoverCircuits(ir, measurer, {
+    task: options.task, threshold: options.threshold, intervention, seed, controlDraws: options.controlDraws, split: options.split, retrain: options.retrain, source: options.source,
+    shouldStop: () => Atomics.load(flag, 0) !== 0,
+    onProgress: (done, total, l) => {
+      lastTotal = total;
+      label = l;
+      onProgress?.(done, total, l);
+    },
+  });
+  const final = Promise.race([result, failed]).finally(() => void end());
+  final.catch(() => {});
+  return {
+    result: final,
+    cancel: () => Atomics.store(flag, 0, 1),
+    terminate: async () => {
+      rejectIt(new RunTerminated());
+      await end();
+    },
+  };
 }

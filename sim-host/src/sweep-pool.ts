@@ -19,6 +19,10 @@ export interface SweepPoolOptions {
   baseDir?: string;
   readRoots?: string[];
   backend?: 'auto' | 'wasm' | 'webgpu';
+  /** Run every point on the model's memristor target of this name (a fault sweep: RunOptions.target). */
+  target?: string;
+  /** Score every run (RunOptions.metric: the first readout's accuracy, or the mean rate); rows carry it. */
+  metric?: boolean;
   /** Runs finished of total, and the fraction of the whole sweep done (finished plus the running runs' steps). */
   onProgress?: (runsDone: number, runsTotal: number, fraction: number) => void;
   /** A run finished (in completion order). */
@@ -44,7 +48,7 @@ export function rowOf(run: SweepRun, out: RunOutput): SweepRow {
     rate_hz: simS > 0 && p.size > 0 ? p.steps.length / p.size / simS : 0,
     cv_isi: cvIsi(p.steps, p.neurons),
   }));
-  return { run, sim_s: simS, ...(out.error ? { error: out.error } : {}), populations };
+  return { run, sim_s: simS, ...(out.error ? { error: out.error } : {}), ...(out.metric ? { metric: out.metric } : {}), populations };
 }
 
 export function startSweep(ir: ModelIR, spec: SweepSpec, runs: SweepRun[], opts: SweepPoolOptions): SweepHandle {
@@ -77,7 +81,7 @@ export function startSweep(ir: ModelIR, spec: SweepSpec, runs: SweepRun[], opts:
       const entry = { handle: undefined as unknown as RunHandle, frac: 0 };
       entry.handle = startRun(
         applyRun(ir, spec, run),
-        { seed: run.seed, duration: opts.duration, memoryLimit: opts.runMemoryLimit, baseDir: opts.baseDir, readRoots: opts.readRoots, backend: opts.backend, progressEveryMs: 200, readouts: false },
+        { seed: run.seed, duration: opts.duration, memoryLimit: opts.runMemoryLimit, baseDir: opts.baseDir, readRoots: opts.readRoots, backend: opts.backend, progressEveryMs: 200, readouts: false, ...(opts.target ? { target: opts.target } : {}), ...(opts.metric ? { metric: true } : {}) },
         (done, total, _spikes, _delta, build) => {
           if (build) return;
           entry.frac = total ? done / total : 0;

@@ -1,8 +1,9 @@
 // An emulated run's report as plain data (protocol/target-report.ts) for the Target Report panel
 // and `--format json`: the same facts as emulation-text.ts, no typed arrays, no run results.
 import { LOIHI_LIMITS } from '../../protocol/loihi2';
-import type { TargetReport } from '../../protocol/target-report';
+import type { ReportCrossbar, TargetReport } from '../../protocol/target-report';
 import type { Emulation } from './engine';
+import { sfqReportResources } from './targets/sfq/report';
 
 /** The report of `em`; `file` is the model file's name as the user sees it. */
 export function targetReport(em: Emulation, file: string): TargetReport {
@@ -16,7 +17,17 @@ export function targetReport(em: Emulation, file: string): TargetReport {
           limits: { in_axons: LOIHI_LIMITS.inAxons, out_axons: LOIHI_LIMITS.outAxons, synapse_bits: LOIHI_LIMITS.synapseBits },
           notes: [`${r.loihi.bitsPerSynapse} bits per synapse (estimate: weight, target index, delay bits)`],
         }
-      : {
+      : r.kind === 'sfq'
+        ? sfqReportResources(r.sfq)
+        : r.kind === 'memristor'
+          ? {
+              neurons_per_core: 0,
+              chips: 0,
+              cores: [],
+              limits: null,
+              notes: [`fault map digest ${r.crossbar.digest} (the same for the same seed, plan and settings)`],
+            }
+          : {
           neurons_per_core: r.spinnaker.neuronsPerCore,
           chips: r.spinnaker.chips,
           cores: r.spinnaker.cores.map((c) => ({ core: c.core, population: c.population, first: c.neurons[0], last: c.neurons[1] })),
@@ -30,15 +41,18 @@ export function targetReport(em: Emulation, file: string): TargetReport {
   return {
     format: 'spikeworks-target-report/1',
     file,
-    target: { name: em.target.name, kind: em.target.kind as 'loihi2' | 'spinnaker2', backend: em.target.backend },
+    target: { name: em.target.name, kind: em.target.kind as TargetReport['target']['kind'], backend: em.target.backend },
     seed: em.emulated.seed,
     dt: em.emulated.dt,
     simulated_s: em.emulated.stepsDone * em.emulated.dt,
     fidelity: em.fidelity.map((f) => ({ ...f })),
     resources,
     violations: em.violations.map((v) => ({ ...v })),
-    energy: 'energy_j_per_sim_s' in e ? { source: e.source, j_per_sim_s: e.energy_j_per_sim_s, chip_s_per_sim_s: e.time_s_per_sim_s } : { source: e.source, j_per_sim_s: null, chip_s_per_sim_s: null },
+    energy: 'energy_j_per_sim_s' in e
+      ? { source: e.source, j_per_sim_s: e.energy_j_per_sim_s, chip_s_per_sim_s: e.time_s_per_sim_s, ...('j_per_inference' in e ? { per_inference: { inferences: e.inferences, j: e.j_per_inference, j_with_cooling: e.j_per_inference_cooled, cryo_overhead: e.cryo_overhead } } : {}) }
+      : { source: e.source, j_per_sim_s: null, chip_s_per_sim_s: null },
     quantisation: em.quantisation.map((q) => ({ where: q.where, what: q.what, ideal: q.ideal, used: q.used, error: q.error, ...(q.note ? { note: q.note } : {}) })),
     approximations: [...em.approximations],
+    ...(r.kind === 'memristor' ? { crossbar: JSON.parse(JSON.stringify(r.crossbar)) as ReportCrossbar } : {}),
   };
 }

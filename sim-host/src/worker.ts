@@ -4,11 +4,14 @@
 import type { FromWorker, PopulationShape, PopulationSpikes, ProgressDelta, RunOutput, ToWorker, TraceDelta } from '../../protocol/sim';
 import type { AtomSet } from './analysis/describe/atoms';
 import { describeUnits } from './analysis/describe/describe';
-import { evaluateReadouts } from './analysis/readout/evaluate';
+import { modelComponents } from './analysis/circuits/components';
+import { localMeasurer } from './circuits-engine';
+import { evaluateReadouts, ReadoutError } from './analysis/readout/index';
 import type { ModelIR } from '../../protocol/ir';
 import { emulationText } from './emulation-text';
 import { targetReport } from './target-report';
-import { emulateOnTarget, PlanError, runOnBackend, Simulation, type EngineOptions, type RunResult } from './engine';
+import { emulateOnTarget, PlanError, runOnBackend, runOnCrossbar, Simulation, type EngineOptions, type RunResult } from './engine';
+import { faultMetric, hasFaults, runMetric, withoutFaults } from './sweep-metric';
 
 type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e: 'message', f: (m: ToWorker) => void): void };
 
@@ -67,7 +70,36 @@ export class DeltaTracker {
   }
 }
 
+/** This worker's circuit discovery state: one engine (one plan, one module) for every measure request. */
+let circuits: { evaluator: ReturnType<typeof localMeasurer>['evaluator']; stop: Int32Array } | undefined;
+
 export function handle(msg: ToWorker, port: Port): void {
+  if (msg.type === 'circuits-init') {
+    try {
+      const o = msg.options;
+      const m = localMeasurer(msg.ir, modelComponents(msg.ir, { split: o.split }), { intervention: o.intervention, seed: o.seed, retrain: o.retrain, baseDir: o.baseDir, readRoots: o.readRoots });
+      circuits = { evaluator: m.evaluator, stop: new Int32Array(msg.cancel) };
+      port.postMessage({ type: 'circuits-ready', chance: m.evaluator.chance(), synapses: msg.ir.connections.map((_, k) => m.engine.synapses(k)) });
+    } catch (e) {
+      fail(e, port);
+    }
+    return;
+  }
+  if (msg.type === 'circuits-measure') {
+    try {
+      if (!circuits) throw new Error('circuits-measure before circuits-init');
+      const values: Record<string, number>[] = [];
+      for (const c of msg.conditions) {
+        if (Atomics.load(circuits.stop, 0) !== 0) break;
+        values.push(circuits.evaluator.measure(c));
+        port.postMessage({ type: 'progress', phase: 'circuits', done: values.length, total: msg.conditions.length, spikes: 0 });
+      }
+      port.postMessage({ type: 'circuits-measured', id: msg.id, values, runs: circuits.evaluator.runs });
+    } catch (e) {
+      fail(e, port);
+    }
+    return;
+  }
   if (msg.type === 'describe') {
     const stop = new Int32Array(msg.cancel);
     try {
@@ -110,11 +142,28 @@ export function handle(msg: ToWorker, port: Port): void {
     shouldStop: cb.shouldStop,
     onBuildProgress: msg.options.buildProgress ? (done, total, label) => port.postMessage({ type: 'progress', phase: 'build', label, done, total, spikes: 0 }) : undefined,
   };
+  if (msg.options.target) {
+    // A run on a memristor target (a fault sweep's): the float engine on the crossbar's weights.
+    try {
+      const t = msg.options.target;
+      const r = runOnCrossbar(msg.ir, options, t, cb).result;
+      let metric;
+      if (msg.options.metric && !r.cancelled) {
+        // with faults: the same crossbar without them (same seed), for the readout's training
+        const clean = hasFaults(msg.ir, t) ? runOnCrossbar(withoutFaults(msg.ir, t), options, t, { shouldStop: cb.shouldStop }).result : r;
+        if (!clean.cancelled) metric = faultMetric(msg.ir, clean, r);
+      }
+      done({ ...toOutput(r), backend: 'memristor-emu', ...(metric ? { metric } : {}), ...(r.cancelled || (msg.options.metric && !metric) ? { cancelled: true } : {}) }, port);
+    } catch (e) {
+      fail(e, port);
+    }
+    return;
+  }
   const choice = msg.options.backend ?? msg.ir.simulate.backend ?? 'auto';
   if (choice !== 'wasm') {
     // WebGPU, or auto: asynchronous (sim-host/src/core/select.ts).
     runOnBackend(msg.ir, options, choice, cb).then(
-      (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note, ...readoutsOf(msg.ir, r.result, msg.options.readouts) }, port),
+      (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note, ...readoutsOf(msg.ir, r.result, msg.options.readouts), ...(msg.options.metric && !r.result.cancelled ? { metric: runMetric(msg.ir, r.result) } : {}) }, port),
       (e) => fail(e, port),
     );
     return;
@@ -122,7 +171,7 @@ export function handle(msg: ToWorker, port: Port): void {
   try {
     const sim = new Simulation(msg.ir, options);
     const r = sim.run(cb);
-    done({ ...toOutput(r), backend: 'wasm', ...readoutsOf(msg.ir, r, msg.options.readouts) }, port);
+    done({ ...toOutput(r), backend: 'wasm', ...readoutsOf(msg.ir, r, msg.options.readouts), ...(msg.options.metric && !r.cancelled ? { metric: runMetric(msg.ir, r) } : {}) }, port);
   } catch (e) {
     fail(e, port);
   }
@@ -148,6 +197,7 @@ function done(output: RunOutput, port: Port): void {
 
 function fail(e: unknown, port: Port): void {
   if (e instanceof PlanError) port.postMessage({ type: 'refused', message: e.message, code: e.code });
+  else if (e instanceof ReadoutError) port.postMessage({ type: 'refused', message: e.message, code: 'readout' });
   else port.postMessage({ type: 'failed', message: (e as Error).stack ?? String(e) });
 }
 

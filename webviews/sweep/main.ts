@@ -28,7 +28,7 @@ function main(): void {
   button(controls, 'Export CSV…', 'Save the sweep as CSV (one row per point and seed)', () => api.postMessage({ type: 'export-csv' }), true);
   const wrap = el('div', 'sweep-plot', root);
   const canvas = el('canvas', 'chart', wrap);
-  hint(root, 'Points: mean rate over seeds; bars: ± SD; faint band: min–max.');
+  hint(root, 'Points: mean over seeds (the rate, or the sweep\'s metric such as a readout\'s accuracy); bars: ± SD; faint band: min–max.');
   let theme = readTheme();
   const draw = () => {
     const dpr = window.devicePixelRatio || 1;

@@ -36,7 +36,7 @@ export function drawSweep(p: Painter, plot: SweepPlot, w: number, h: number, the
   }
   p.strokeRect(box.x, box.y, box.w, box.h, theme.grid, 1);
   p.text(plot.xLabel, box.x + box.w / 2, h - 4, { color: theme.foreground, align: 'center', baseline: 'bottom' });
-  p.text('rate (Hz)', 14, box.y + box.h / 2, { color: theme.foreground, align: 'center', baseline: 'middle', vertical: true });
+  p.text(plot.yLabel ?? 'rate (Hz)', 14, box.y + box.h / 2, { color: theme.foreground, align: 'center', baseline: 'middle', vertical: true });
   plot.curves.forEach((c, k) => {
     const color = seriesColor(theme, k);
     const px = c.xs.map(sx);

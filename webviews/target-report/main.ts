@@ -10,7 +10,7 @@ import { CanvasPainter } from '../shared/painter';
 import { onThemeChange, readTheme, seriesColor } from '../shared/theme';
 import { button, toolbar } from '../shared/toolbar';
 import { chartHeight, drawCores } from './chart';
-import { coreMetrics, energyLines, FIDELITY_HEADER, fidelityRows, QUANT_HEADER, quantRows, resourcesLine, titleLine } from './model';
+import { coreMetrics, CROSSBAR_HEADER, crossbarRows, energyLines, FIDELITY_HEADER, fidelityRows, QUANT_HEADER, quantRows, resourcesLine, titleLine } from './model';
 
 interface Api {
   postMessage(m: TargetReportRequest): void;
@@ -86,26 +86,35 @@ function main(): void {
     table(fid, 'Per population: float and chip firing rates, relative rate error, correlation of per-neuron spike counts, mean van Rossum distance', FIDELITY_HEADER, fidelityRows(r), (k) => k > 0);
     el('p', 'note', fid).textContent = 'van Rossum: mean over neurons, τ = 10 ms, dimensionless; 0 = identical spike trains, √(n/2) for n spikes against none.';
 
-    const res = section(body, 'Resources per core');
-    el('p', undefined, res).textContent = resourcesLine(r);
-    for (const n of r.resources.notes) el('p', 'note', res).textContent = n;
-    if (r.violations.length) {
-      const ul = el('ul', 'violations', res);
-      for (const v of r.violations) el('li', undefined, ul).textContent = `Does not fit (${v.where}): ${v.message}`;
+    if (r.crossbar) {
+      const xb = section(body, 'Crossbars and fault map');
+      const c = crossbarRows(r);
+      for (const line of c.lines) el('p', 'note', xb).textContent = line;
+      table(xb, 'Per connection: its crossbar (rows = sources, columns = targets), stuck devices, and the delivered weights against the model\'s', CROSSBAR_HEADER, c.rows, (k) => k > 1);
+      canvas = undefined;
+      chartWrap = undefined;
+    } else {
+      const res = section(body, 'Resources per core');
+      el('p', undefined, res).textContent = resourcesLine(r);
+      for (const n of r.resources.notes) el('p', 'note', res).textContent = n;
+      if (r.violations.length) {
+        const ul = el('ul', 'violations', res);
+        for (const v of r.violations) el('li', undefined, ul).textContent = `Does not fit (${v.where}): ${v.message}`;
+      }
+      const legend = el('div', 'legend', res);
+      [...new Set(r.resources.cores.map((c) => c.population))].forEach((p, k) => {
+        const item = el('span', 'legend-item', legend);
+        el('span', 'swatch', item).style.background = seriesColor(theme, k);
+        item.append(document.createTextNode(p));
+      });
+      const limitItem = el('span', 'legend-item', legend);
+      el('span', 'swatch limit', limitItem);
+      limitItem.append(document.createTextNode('per-core limit (the excess over it in the error colour)'));
+      chartWrap = el('div', 'core-chart', res);
+      canvas = el('canvas', 'chart', chartWrap);
+      canvas.setAttribute('role', 'img');
+      canvas.setAttribute('aria-label', coreMetrics(r).map((m) => `${m.label}: at most ${Math.max(0, ...m.values).toLocaleString('en-US')} of ${m.limit.toLocaleString('en-US')} per core${m.over.length ? `, ${m.over.length} cores over` : ''}`).join('; '));
     }
-    const legend = el('div', 'legend', res);
-    [...new Set(r.resources.cores.map((c) => c.population))].forEach((p, k) => {
-      const item = el('span', 'legend-item', legend);
-      el('span', 'swatch', item).style.background = seriesColor(theme, k);
-      item.append(document.createTextNode(p));
-    });
-    const limitItem = el('span', 'legend-item', legend);
-    el('span', 'swatch limit', limitItem);
-    limitItem.append(document.createTextNode('per-core limit (the excess over it in the error colour)'));
-    chartWrap = el('div', 'core-chart', res);
-    canvas = el('canvas', 'chart', chartWrap);
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', coreMetrics(r).map((m) => `${m.label}: at most ${Math.max(0, ...m.values).toLocaleString('en-US')} of ${m.limit.toLocaleString('en-US')} per core${m.over.length ? `, ${m.over.length} cores over` : ''}`).join('; '));
 
     const en = section(body, 'Energy and time per simulated second');
     const e = energyLines(r);

@@ -11,8 +11,11 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return { enableScripts: true, localResourceRoots: [webviewRoot(extensionUri)], retainContextWhenHidden: false };
 }
 
-/** `bundle` is the base name of dist/webviews/<bundle>.js and .css. */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string): string {
+/**
+ * `bundle` is the base name of dist/webviews/<bundle>.js and .css. `imgSrc` adds image sources
+ * (the Circuits panel draws its SVG into a PNG through a `blob:` image it makes itself).
+ */
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string, o: { imgSrc?: 'blob:'[] } = {}): string {
   const nonce = randomBytes(16).toString('base64');
   const root = webviewRoot(extensionUri);
   const script = webview.asWebviewUri(vscode.Uri.joinPath(root, `${bundle}.js`));
@@ -22,7 +25,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bun
     `script-src 'nonce-${nonce}'`,
     `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
+    `img-src ${[webview.cspSource, ...(o.imgSrc ?? [])].join(' ')}`,
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">

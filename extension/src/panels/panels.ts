@@ -4,8 +4,6 @@
 // revives panels after a window reload (WebviewPanelSerializer + the state each page keeps).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readTextBounded } from '../../../io/safe-read';
-import { MAX_FILE_BYTES } from '../../../language-server/src/program';
 import { isPanelState, type PanelMessage, type RunMessage } from '../../../protocol/panel-data';
 import { isFromRaster, RASTER_VIEW_TYPE } from '../../../protocol/raster';
 import { isFromTraces, TRACES_VIEW_TYPE } from '../../../protocol/traces';
@@ -13,6 +11,8 @@ import type { Notifier } from '../notify';
 import { fileName, populationPlace } from '../simulation/model';
 import type { Runner } from '../simulation/runner';
 import { panelHtml, webviewOptions } from './html';
+import { pngBytes } from './png';
+import { modelText, showPlace } from './reveal';
 
 export type PanelKind = 'raster' | 'traces';
 
@@ -200,9 +200,9 @@ export class Panels implements vscode.Disposable {
     if (!target) return;
     let bytes: Uint8Array;
     if (format === 'png') {
-      const match = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(data);
-      if (!match) throw new Error('the PNG export was not a PNG data URL');
-      bytes = Buffer.from(match[1], 'base64');
+      const png = pngBytes(data);
+      if (!png) throw new Error('the PNG export was not a PNG data URL');
+      bytes = png;
     } else bytes = Buffer.from(data, 'utf8');
     await vscode.workspace.fs.writeFile(target, bytes);
     this.log.info(`exported ${target.fsPath || target.toString()} (${bytes.length.toLocaleString('en-US')} bytes)`);
@@ -211,28 +211,18 @@ export class Panels implements vscode.Disposable {
 
   private async reveal(document: string, population: string): Promise<void> {
     if (!document) return;
-    const uri = vscode.Uri.parse(document);
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === document);
-    let text = open?.getText();
-    if (text === undefined) {
-      // The model is not open: read it from disk (a regular file, no bigger than the checker takes).
-      const read = uri.scheme === 'file' ? readTextBounded(uri.fsPath, { maxBytes: MAX_FILE_BYTES }) : undefined;
-      if (!read?.ok) {
-        this.log.warn(`cannot read ${uri.fsPath || document} to find population ${population}: ${read?.message ?? 'not a file on disk'}`);
-        void this.notify.warn(`Cannot read ${fileName(document)} to find population ${population}.`);
-        return;
-      }
-      text = read.text;
+    const model = modelText(document);
+    if (!model.ok) {
+      this.log.warn(`cannot read ${document} to find population ${population}: ${model.message}`);
+      void this.notify.warn(`Cannot read ${fileName(document)} to find population ${population}.`);
+      return;
     }
-    const place = populationPlace(document, text, population, path.join(this.extensionUri.fsPath, 'dist'));
+    const place = populationPlace(document, model.text, population, path.join(this.extensionUri.fsPath, 'dist'));
     if (!place) {
       void this.notify.warn(`Population ${population} is not defined in ${fileName(document)} (was it renamed since the run?).`);
       return;
     }
-    const target = vscode.Uri.parse(place.uri);
-    const column = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === place.uri)?.viewColumn ?? vscode.ViewColumn.One;
-    const selection = new vscode.Range(place.start.line, place.start.character, place.end.line, place.end.character);
-    await vscode.window.showTextDocument(target, { viewColumn: column, selection });
+    await showPlace(place);
   }
 
   dispose(): void {

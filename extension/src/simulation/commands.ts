@@ -11,6 +11,8 @@ import { SweepRunner } from './sweep';
 import { TargetReportPanels } from '../panels/target-report';
 import { emulateDocument } from './emulate';
 import { DescribeRunner } from './describe';
+import { CircuitsPanels } from '../panels/circuits';
+import { showCircuitReuse } from './circuits';
 
 /**
  * The .snn document a command is about: its argument (CodeLens, editor title), the active
@@ -45,6 +47,7 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
   const sweeps = new SweepRunner(context.extensionUri, log, notify);
   const describer = new DescribeRunner(context.extensionUri, log, notify);
   const reports = new TargetReportPanels(context.extensionUri, log, notify);
+  const circuits = new CircuitsPanels(context.extensionUri, log, notify);
 
   const updateContext = () => {
     void vscode.commands.executeCommand('setContext', 'spikeworks.runningResources', runner.runningDocuments());
@@ -104,6 +107,11 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
     vscode.commands.registerCommand('spikeworks.describeNeurons', async (arg: unknown) => {
       const doc = await targetDocument(arg, panels, notify, lastModel);
       if (doc) await describer.run(doc);
+    }),
+    circuits,
+    vscode.commands.registerCommand('spikeworks.showCircuitReuse', async (arg: unknown) => {
+      const doc = await targetDocument(arg, panels, notify, lastModel);
+      if (doc) await showCircuitReuse(doc, context.extensionPath, notify, log, circuits);
     }),
   );
   return runner;

@@ -14,7 +14,7 @@ import {
 import { RunRefused, RunTerminated, startDescribe, startRun } from '../../../sim-host/src/host';
 import type { Notifier } from '../notify';
 import { panelHtml, webviewOptions } from '../panels/html';
-import { fileName, loadModel, readRootsFor } from './model';
+import { documentModel } from './document-model';
 import { runSettings } from './settings';
 
 interface Shown {
@@ -52,16 +52,10 @@ export class DescribeRunner implements vscode.Disposable {
 
   async run(doc: vscode.TextDocument): Promise<void> {
     const key = doc.uri.toString();
-    const name = fileName(key);
     const text = doc.getText();
-    const roots = readRootsFor((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath), doc.uri.fsPath);
-    const loaded = loadModel(key, text, path.join(this.extensionUri.fsPath, 'dist'), { trusted: vscode.workspace.isTrusted, roots });
-    if (!loaded.ok) {
-      const first = loaded.errors[0];
-      void this.notify.error(`${name} has errors; fix them to describe its neurons.${first ? ` (line ${first.line + 1}: ${first.message})` : ''}`);
-      return;
-    }
-    const ir = loaded.ir;
+    const model = documentModel(doc, this.extensionUri.fsPath, this.notify, 'to describe its neurons');
+    if (!model) return;
+    const { ir, name, roots } = model;
     const refuse = (p: WindowProblem) => {
       const at = p.code === 'unknown-population' ? undefined : problemPlace(text, p);
       void this.notify.error(`Describe Neurons: ${at ? `${name}:${at.line}:${at.column}: ` : ''}${p.message}`);
@@ -79,7 +73,7 @@ export class DescribeRunner implements vscode.Disposable {
       let stop = false;
       const handle = startRun(
         ir,
-        { seed: settings.seed, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, backend: settings.backend },
+        { seed: settings.seed, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, backend: settings.backend, readouts: false },
         (done, total) => progress.report({ message: `running: ${total ? Math.round((100 * done) / total) : 0} %` }),
         path.join(this.extensionUri.fsPath, 'dist', 'sim-worker.js'),
       );

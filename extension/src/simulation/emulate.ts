@@ -1,5 +1,5 @@
 // "Spikeworks: Emulate on Target": runs the model on a hardware target its `target NAME = KIND
-// { … }` blocks describe (loihi2, spinnaker2: engine.ts emulateOnTarget, the float run on the same
+// { … }` blocks describe (loihi2, spinnaker2, sfq: engine.ts emulateOnTarget, the float run on the same
 // seed beside it) and shows the Target Report panel (extension/src/panels/target-report.ts:
 // fidelity, cores against the limits as a chart, energy estimate, quantisation steps). The
 // emulation runs in the simulation worker (sim-host/src/host.ts startEmulation), never on the
@@ -23,9 +23,9 @@ export async function emulateDocument(doc: vscode.TextDocument, extensionPath: s
     return;
   }
   const ir = loaded.ir;
-  const targets = ir.targets.filter((t) => t.kind === 'loihi2' || t.kind === 'spinnaker2');
+  const targets = ir.targets.filter((t) => t.kind === 'loihi2' || t.kind === 'spinnaker2' || t.kind === 'sfq');
   if (!targets.length) {
-    void notify.info(`${name} has no loihi2 or spinnaker2 target; add one, e.g. \`target chip = loihi2 { neurons_per_core: 1024 }\`.`);
+    void notify.info(`${name} has no loihi2, spinnaker2 or sfq target; add one, e.g. \`target chip = loihi2 { neurons_per_core: 1024 }\`.`);
     return;
   }
   const pick = targets.length === 1 ? { label: targets[0].name } : await notify.pick(targets.map((t) => ({ label: t.name, description: t.kind })), { title: 'Emulate on Target', placeHolder: 'Target' });

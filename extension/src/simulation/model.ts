@@ -6,6 +6,7 @@
 // trusted and only inside the folders given; imports inside them or next to the importing file).
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
+import type { CircuitComponent } from '../../../protocol/circuits';
 import type { ModelIR, ValueIR } from '../../../protocol/ir';
 import type { TraceInfo } from '../../../protocol/panel-data';
 import type { SnnFile } from '../../../language-server/src/ast';
@@ -114,12 +115,32 @@ export function simulateBlocks(text: string): SimulateBlock[] {
   );
 }
 
-/** Where population `name` is defined: the file `uri` (text as in the editor) first, then its imports. */
-export function populationPlace(uri: string, text: string, name: string, preludeDir?: string): Place | undefined {
-  // Imports only: finding a definition never reads a data file (untrusted access, no analysis).
+/** The file `uri` with the editor's text, for finding definitions: imports only, never a data file (untrusted access, no analysis). */
+function definitionsOf(uri: string, text: string, preludeDir?: string): ModelWorkspace {
   const ws = new ModelWorkspace(optionsFor({ trusted: false }, preludeDir));
   ws.setText(uri, text);
-  return ws.findPopulation(uri, name);
+  return ws;
+}
+
+/** Where population `name` is defined: the file `uri` (text as in the editor) first, then its imports. */
+export function populationPlace(uri: string, text: string, name: string, preludeDir?: string): Place | undefined {
+  return definitionsOf(uri, text, preludeDir).findPopulation(uri, name);
+}
+
+/**
+ * Where a circuit component is defined: a population's or a group's population, a projection's
+ * connection (by its name, else the first `connect` from its source to its target).
+ */
+export function componentPlace(uri: string, text: string, c: Pick<CircuitComponent, 'kind' | 'label' | 'population' | 'target'>, preludeDir?: string): Place | undefined {
+  const ws = definitionsOf(uri, text, preludeDir);
+  if (c.kind === 'projection') return ws.findConnection(uri, { name: c.label, source: c.population, ...(c.target !== undefined ? { target: c.target } : {}) });
+  return ws.findPopulation(uri, c.population);
+}
+
+/** The tasks a readout scores (a readout without `task:` scores the model's only task), in the model's order. */
+export function scoredTasks(ir: ModelIR): string[] {
+  const named = new Set(ir.readouts.flatMap((r) => (r.task !== undefined ? [r.task] : ir.tasks.length === 1 ? [ir.tasks[0].name] : [])));
+  return ir.tasks.map((t) => t.name).filter((t) => named.has(t));
 }
 
 /**

@@ -265,7 +265,8 @@ export class Runner implements vscode.Disposable {
     if (readouts) {
       for (const line of readouts.log) this.log.info(line);
       record.readouts = readouts.panel;
-      void this.notify.info(`Spikeworks: ${readouts.notice}`);
+      // A stopped run's windows are partly missing: its scores stay in the log and the panel.
+      if (ending.status === 'done') void this.notify.info(`Spikeworks: ${readouts.notice}`);
     }
     this.log.info(`${name}: ${ending.status === 'cancelled' ? 'stopped' : 'done'} — ${(output.stepsDone * output.dt).toFixed(3)} s simulated in ${wall.toFixed(2)} s (build ${output.timings.plan_s.toFixed(2)} s, compile ${output.timings.compile_s.toFixed(3)} s), ${record.spikeCount().toLocaleString('en-US')} spikes, ${output.synapses.toLocaleString('en-US')} synapses`);
     await this.end(run, ending.status, ending.message);

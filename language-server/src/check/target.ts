@@ -6,13 +6,19 @@
 // cores is held against the block's `cores`. A neurons_per_core above Loihi's 1,024
 // compartments is an error on that property. The emulation (`spikeworks emulate`) counts the
 // drawn synapses exactly. A `spinnaker2` block: at most 256 neurons per core, and its `cores`.
+// An `sfq` block: a clock period no longer than dt, a 50 %-pass bias below I_c, and without a
+// `threshold` (the model in flux quanta) constant weights of at most one quantum.
 import type * as A from '../ast';
 import { expectedCoreUse, LOIHI_LIMITS, SPINNAKER_NEURONS_PER_CORE, type CorePair } from '../../../protocol/loihi2';
+import { SFQ_DEFAULT } from '../../../protocol/sfq';
+import { isDimensionless } from '../units';
 import type { Checker } from './context';
 import { fmtCount } from './util';
 
 export function checkTargets(cx: Checker, items: readonly A.Item[]): void {
   checkSpinnaker(cx, items);
+  checkSfq(cx, items);
+  checkMemristor(cx, items);
   checkConversionRange(cx, items);
   const blocks = items.filter((i): i is A.BlockDef => i.kind === 'target' && i.type?.name === 'loihi2');
   if (!blocks.length) return;
@@ -27,12 +33,7 @@ export function checkTargets(cx: Checker, items: readonly A.Item[]): void {
   const pops: { name: string; size: number }[] = [];
   for (const it of cx.network.values()) if (it.kind === 'population' && it.size) pops.push({ name: it.sym.name, size: it.size });
   for (const b of blocks) {
-    const prop = (k: string) => b.props.find((p) => p.key.name === k);
-    const num = (k: string) => {
-      const p = prop(k);
-      const v = p ? cx.typeOf(p.value).value : undefined;
-      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-    };
+    const { prop, num } = blockValues(cx, b);
     const name = b.name?.name ?? 'loihi2';
     const npcProp = prop('neurons_per_core');
     const npc = num('neurons_per_core') ?? LOIHI_LIMITS.compartments;
@@ -69,12 +70,7 @@ export function checkTargets(cx: Checker, items: readonly A.Item[]): void {
 function checkSpinnaker(cx: Checker, items: readonly A.Item[]): void {
   const blocks = items.filter((i): i is A.BlockDef => i.kind === 'target' && i.type?.name === 'spinnaker2');
   for (const b of blocks) {
-    const prop = (k: string) => b.props.find((p) => p.key.name === k);
-    const num = (k: string) => {
-      const p = prop(k);
-      const v = p ? cx.typeOf(p.value).value : undefined;
-      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-    };
+    const { prop, num } = blockValues(cx, b);
     const npcProp = prop('neurons_per_core');
     const npc = num('neurons_per_core') ?? SPINNAKER_NEURONS_PER_CORE;
     if (npcProp && npc > SPINNAKER_NEURONS_PER_CORE) {
@@ -91,7 +87,80 @@ function checkSpinnaker(cx: Checker, items: readonly A.Item[]): void {
   }
 }
 
-/** Orders of magnitude from 1 (SI) beyond which a parameter makes the chips' conversion overflow or cancel (sim-host/src/targets/common/program.ts extremeParam: the same bound). */
+/**
+ * SFQ: one clock period must not exceed dt (the emulation runs dt·clock ticks per step; a warning
+ * when dt is not a whole number of periods), and the 50 %-pass bias current must stay below I_c.
+ * Ranges of single values (clock > 0, I_c > 0, leak in [0, 1], threshold ≥ 1) are the schema's.
+ */
+function checkSfq(cx: Checker, items: readonly A.Item[]): void {
+  const blocks = items.filter((i): i is A.BlockDef => i.kind === 'target' && i.type?.name === 'sfq');
+  const inQuanta = blocks.find((b) => !b.props.some((p) => p.key.name === 'threshold'));
+  if (inQuanta) {
+    // The model is read in flux quanta: a constant weight is a pass probability, at most 1.
+    for (const it of items) {
+      if (it.kind !== 'connect') continue;
+      const wp = it.props.find((p) => p.key.name === 'weight');
+      const ty = wp ? cx.typeOf(wp.value) : undefined;
+      if (!wp || !ty || typeof ty.value !== 'number' || !(ty.dim === null || isDimensionless(ty.dim)) || Math.abs(ty.value) <= 1) continue;
+      cx.warn(wp.value, `target ${inQuanta.name?.name ?? 'sfq'} reads the model in flux quanta: a weight is the probability that a synapse passes a pulse (negative: it removes a quantum), so |w| ≤ 1, not ${+Math.abs(ty.value).toPrecision(4)}; lower the weight or give the target a threshold`, 'target-limit');
+    }
+  }
+  for (const b of blocks) {
+    const { prop, num } = blockValues(cx, b);
+    const name = b.name?.name ?? 'sfq';
+    const clockProp = prop('clock');
+    const clock = clockProp ? num('clock') : SFQ_DEFAULT.clock;
+    const dt = cx.simulate.dt;
+    if (clock !== undefined && clock > 0 && dt !== undefined && dt > 0) {
+      const ratio = dt * clock;
+      const at = clockProp?.value ?? b.type ?? b.keyword;
+      if (ratio < 1 - 1e-9) {
+        cx.err(at, `target ${name}: the clock period ${fmtSeconds(1 / clock)} is longer than the model's dt ${fmtSeconds(dt)}; the chip needs at least one clock per step: raise clock to at least ${+(1 / dt / 1e9).toPrecision(4)} GHz or lengthen dt`, 'target-limit');
+      } else if (Math.abs(ratio - Math.round(ratio)) > 1e-6 * ratio) {
+        cx.warn(at, `target ${name}: dt is ${+ratio.toPrecision(6)} clock periods; the emulation runs ${Math.round(ratio)} tick(s) per step (make dt a whole number of clock periods)`, 'target-limit');
+      }
+    }
+    const p50Prop = prop('bias_p50');
+    const p50 = num('bias_p50') ?? SFQ_DEFAULT.bias_p50;
+    const ic = num('i_c') ?? SFQ_DEFAULT.i_c;
+    if (p50 >= ic && ic > 0) {
+      cx.err(p50Prop?.value ?? prop('i_c')?.value ?? b.keyword, `target ${name}: bias_p50 ${+(p50 * 1e6).toPrecision(4)} µA is not below the critical current i_c ${+(ic * 1e6).toPrecision(4)} µA (a junction biased above I_c switches on its own)`, 'bad-value');
+    }
+  }
+}
+
+function fmtSeconds(x: number): string {
+  for (const [s, u] of [[1, 's'], [1e-3, 'ms'], [1e-6, 'µs'], [1e-9, 'ns'], [1e-12, 'ps']] as const) if (x >= s) return `${+(x / s).toPrecision(4)} ${u}`;
+  return `${+(x / 1e-15).toPrecision(4)} fs`;
+}
+
+/** Memristor crossbars: G_min below G_max (each alone is range-checked by the schema, with its default for the other: 100 µS, 1 mS). */
+function checkMemristor(cx: Checker, items: readonly A.Item[]): void {
+  for (const b of items) {
+    if (b.kind !== 'target' || b.type?.name !== 'memristor') continue;
+    const { prop, num } = blockValues(cx, b);
+    const gMin = num('g_min') ?? 100e-6;
+    const gMax = num('g_max') ?? 1e-3;
+    if (gMin >= gMax) {
+      const at = prop('g_min') ?? prop('g_max')!;
+      const fmt = (g: number) => `${+(g * 1e6).toPrecision(4)} µS`;
+      cx.err(at.value, `g_min (${fmt(gMin)}${prop('g_min') ? '' : ', the default'}) must be below g_max (${fmt(gMax)}${prop('g_max') ? '' : ', the default'}) on target ${b.name?.name ?? 'memristor'}: the crossbar maps weights onto [g_min, g_max]`, 'out-of-range');
+    }
+  }
+}
+
+/** A target block's property by key, and its value when it is a finite constant (SI units). */
+function blockValues(cx: Checker, b: A.BlockDef): { prop: (k: string) => A.Property | undefined; num: (k: string) => number | undefined } {
+  const prop = (k: string) => b.props.find((p) => p.key.name === k);
+  const num = (k: string) => {
+    const p = prop(k);
+    const v = p ? cx.typeOf(p.value).value : undefined;
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  };
+  return { prop, num };
+}
+
+/** Orders of magnitude from 1 (SI) beyond which a parameter makes the chips' conversion overflow or cancel (sim-host/src/core/lif-eval.ts extremeParam: the same bound). */
 const EXTREME_ORDERS = 50;
 
 /**

@@ -33,7 +33,7 @@ const TOP_SNIPPETS: Record<string, string> = {
   task: 'task ${1:name} {\n  stimulus: ${2:input}\n  window ${3:0 ms .. 100 ms}: "${4:A}"\n}',
   concept: 'concept ${1:name} { stimulus: ${2:input}; during: ${3:0 ms .. 100 ms}; description: "${4:what it is}" }',
   readout: 'readout ${1:name} = ridge { from: ${2:pop}; bin: ${3:10 ms} }',
-  target: 'target ${1:chip} = ${2|loihi2,spinnaker2,memristor|} { weight_bits: ${3:8} }',
+  target: 'target ${1:chip} = ${2|loihi2,spinnaker2,memristor,sfq|} { weight_bits: ${3:8} }',
   import: 'import "${1:file.snn}"',
   model: 'model ${1:name}',
 };

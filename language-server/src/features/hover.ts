@@ -46,7 +46,7 @@ const KEYWORD_DOCS: Record<string, string> = {
   simulate: 'How to run: dt, duration, seed, backend.',
   task: 'Named stimulus windows with labels (`"A"`, `feature = value`, `epoch = delay`), used by readouts, the circuit analyses and Describe Neurons.',
   concept: 'Annotates a stimulus window with a concept, for neuron descriptions.',
-  target: 'Neuromorphic hardware emulation settings (loihi2, spinnaker2, memristor).',
+  target: 'Neuromorphic hardware emulation settings (loihi2, spinnaker2, memristor, sfq).',
   readout: 'A readout trained on the network activity (ridge) or loaded from an ONNX file.',
   import: 'Brings the neuron and synapse models of another .snn file into scope.',
   model: 'Names the model.',
@@ -129,7 +129,7 @@ export function hover(a: FileAnalysis, offset: number, reference?: string): Hove
   if (!word) return undefined;
   const found: [string | undefined, 'keyword' | 'property' | 'function' | 'rule'][] = [
     [KEYWORD_DOCS[word], 'keyword'],
-    [CONNECT[word]?.doc ?? SIMULATE[word]?.doc ?? (SEGMENTS[word] && `segments \`${word}\`: ${SEGMENTS[word].doc}`) ?? (Object.hasOwn(TARGET_KINDS.loihi2.schema, word) ? `target \`${word}\`: ${TARGET_KINDS.loihi2.schema[word].doc}` : undefined), 'property'],
+    [CONNECT[word]?.doc ?? SIMULATE[word]?.doc ?? (SEGMENTS[word] && `segments \`${word}\`: ${SEGMENTS[word].doc}`) ?? (Object.hasOwn(TARGET_KINDS.loihi2.schema, word) ? `target \`${word}\`: ${TARGET_KINDS.loihi2.schema[word].doc}` : undefined) ?? (Object.hasOwn(TARGET_KINDS.sfq.schema, word) ? `target sfq \`${word}\`: ${TARGET_KINDS.sfq.schema[word].doc}` : undefined), 'property'],
     [(FUNCTIONS[word] && `\`${word}()\`: ${FUNCTIONS[word].doc}`) ?? (DISTRIBUTIONS[word] && `\`${word}()\`: ${DISTRIBUTIONS[word].doc}`), 'function'],
     [RULES[word] && `rule \`${word}\`: ${RULES[word].doc}`, 'rule'],
     [BUILTIN_NAMES[word] && `\`${word}\`: ${BUILTIN_NAMES[word].doc} (${dimName(BUILTIN_NAMES[word].dim)})`, 'function'],

@@ -3,6 +3,7 @@
 // target's SI unit, times `seeds` repetitions. Applying a point to the IR is a pure IR → IR
 // function; a target that does not exist or a value whose unit does not match is an error that
 // names it (with a did-you-mean), never ignored.
+import { CROSSBAR_ALIASES, CROSSBAR_NUMBERS, CROSSBAR_WORDS } from '../../../protocol/crossbar';
 import type { DimIR, ModelIR, ValueIR } from '../../../protocol/ir';
 
 /** Reads one value of an axis (`300pA`): SI value and dimension, or why not. Injected by the host (the CLI reads units with the language). */
@@ -16,7 +17,9 @@ export type TargetRef =
   | { kind: 'input'; input: string; name: 'rate' | 'start' | 'stop' }
   | { kind: 'weight' | 'delay'; connection: string }
   | { kind: 'synapse'; connection: string; name: string }
-  | { kind: 'seed' };
+  | { kind: 'seed' }
+  /** A setting of a memristor target block (`xbar.fault_ratio`); word-valued settings sweep the indices of `SweepAxis.labels`. */
+  | { kind: 'device'; target: string; name: string; words?: readonly string[] };
 
 export interface ResolvedTarget {
   /** As written: `exc.I_e`. */
@@ -31,6 +34,8 @@ export interface SweepAxis extends ResolvedTarget {
   values: number[];
   /** How the values are shown (column header, table): a unit symbol and its scale (value / scale), e.g. pA, 1e-12. */
   display: { unit: string; scale: number };
+  /** Word-valued axes (`fault_type=sa0,sa1`): values are indices into these. */
+  labels?: string[];
 }
 
 export interface SweepSpec {
@@ -49,7 +54,7 @@ export interface SweepRun {
   rep: number;
 }
 
-export const MAX_SWEEP_AXES = 2;
+export const MAX_SWEEP_AXES = 3;
 export const MAX_SWEEP_RUNS = 10_000;
 
 const ZERO: DimIR = [0, 0, 0, 0, 0, 0, 0];
@@ -168,7 +173,17 @@ export function resolveTarget(ir: ModelIR, target: string): ResolvedTarget {
     const names = ['weight', 'delay', ...(syn?.parameters ?? []).filter((p) => !p.weightUnit).map((p) => p.name)];
     throw new SweepError(`connection '${owner}' has no property '${prop}' that a sweep can set${didYouMean(prop, names, 'properties a sweep can set')}`);
   }
-  const owners = [...ir.populations.map((p) => p.name), ...ir.inputs.map((i) => i.name), ...ir.connections.flatMap((c) => (c.name ? [c.name] : [])), 'seed'];
+  const tgt = ir.targets.find((x) => x.name === owner);
+  if (tgt) {
+    if (tgt.kind !== 'memristor') throw new SweepError(`target '${owner}' is a ${tgt.kind}; only memristor targets have settings a sweep can set`);
+    const name = CROSSBAR_ALIASES[prop] ?? prop;
+    const words = CROSSBAR_WORDS[name];
+    if (words) return { target: `${owner}.${name}`, ref: { kind: 'device', target: owner, name, words }, dim: ZERO };
+    const dim = CROSSBAR_NUMBERS[name];
+    if (dim) return { target: `${owner}.${name}`, ref: { kind: 'device', target: owner, name }, dim };
+    throw new SweepError(`memristor target '${owner}' has no setting '${prop}'${didYouMean(prop, [...Object.keys(CROSSBAR_WORDS), ...Object.keys(CROSSBAR_NUMBERS), ...Object.keys(CROSSBAR_ALIASES)], 'its settings')}`);
+  }
+  const owners = [...ir.populations.map((p) => p.name), ...ir.inputs.map((i) => i.name), ...ir.connections.flatMap((c) => (c.name ? [c.name] : [])), ...ir.targets.map((x) => x.name), 'seed'];
   throw new SweepError(`'${owner}' in '${t}' is not a population, input or named connection of model '${ir.name}'${didYouMean(owner, owners, 'names')}`);
 }
 
@@ -187,6 +202,13 @@ export function parseAxis(ir: ModelIR, arg: string, parse: QuantityParser): Swee
     throw e instanceof SweepError ? new SweepError(`--set ${arg}: ${e.message}`) : e;
   }
   const rhs = arg.slice(eq + 1).trim();
+  const ref = resolved.ref;
+  if (ref.kind === 'device' && ref.words) {
+    const labels = rhs.split(',').map((x) => x.trim());
+    for (const w of labels) if (!ref.words.includes(w)) throw new SweepError(`--set ${arg}: ${resolved.target} is one of ${ref.words.join(', ')}, not '${w}'${didYouMean(w, [...ref.words], 'its values')}`);
+    if (new Set(labels).size !== labels.length) throw new SweepError(`--set ${arg}: a value is listed twice`);
+    return { ...resolved, values: labels.map((_, k) => k), display: { unit: '', scale: 1 }, labels };
+  }
   const read = (text: string): number => {
     const q = parse(text);
     if (!q.ok) throw new SweepError(`--set ${arg}: ${q.message}`);
@@ -217,7 +239,7 @@ export function parseAxis(ir: ModelIR, arg: string, parse: QuantityParser): Swee
 
 /** The runs of a sweep, point by point (first axis slowest), each point `seeds` times. */
 export function sweepRuns(spec: SweepSpec): SweepRun[] {
-  if (spec.axes.length < 1 || spec.axes.length > MAX_SWEEP_AXES) throw new SweepError(`a sweep has one or two axes (--set), got ${spec.axes.length}`);
+  if (spec.axes.length < 1 || spec.axes.length > MAX_SWEEP_AXES) throw new SweepError(`a sweep has one to ${MAX_SWEEP_AXES} axes (--set), got ${spec.axes.length}`);
   const names = spec.axes.map((a) => a.target);
   if (new Set(names).size !== names.length) throw new SweepError(`the same target is swept twice: ${names.join(', ')}`);
   const seedAxis = spec.axes.some((a) => a.ref.kind === 'seed');
@@ -244,10 +266,21 @@ export function sweepRuns(spec: SweepSpec): SweepRun[] {
 
 const constant = (value: number): ValueIR => ({ kind: 'const', value });
 
-/** The IR with `target` set to `value` (SI); the input IR is not changed. */
-export function applyValue(ir: ModelIR, t: ResolvedTarget, value: number): ModelIR {
+/** The IR with `target` set to `value` (SI; an index into `labels` for a word-valued axis); the input IR is not changed. */
+export function applyValue(ir: ModelIR, t: ResolvedTarget & { labels?: string[] }, value: number): ModelIR {
   const ref = t.ref;
   switch (ref.kind) {
+    case 'device':
+      return {
+        ...ir,
+        targets: ir.targets.map((x) => {
+          if (x.name !== ref.target) return x;
+          if (!ref.words) return { ...x, settings: { ...x.settings, [ref.name]: value } };
+          const word = t.labels?.[value];
+          if (word === undefined) throw new SweepError(`${t.target}: value ${value} is not an index of its words`);
+          return { ...x, options: { ...x.options, [ref.name]: word } };
+        }),
+      };
     case 'seed':
       return { ...ir, simulate: { ...ir.simulate, seed: value } };
     case 'parameter':

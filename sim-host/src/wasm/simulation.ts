@@ -17,6 +17,32 @@ export interface CompileOptions {
   precision?: 'f32' | 'f64';
 }
 
+/**
+ * An intervention on one run (circuit discovery: sim-host/src/analysis/circuits): without
+ * re-planning or recompiling. `cut` projections (plan indices) carry nothing (their row
+ * pointers in memory are zeroed for the run, so propagation and plastic pathways skip every
+ * synapse); in each of `replace`, the spikes of the neurons in `mask` are dropped after the
+ * update, before recording and propagation, and `spikes` (steps ascending, neurons of `mask`)
+ * are emitted in their place: none (silence), Poisson at a mean rate, another window's or
+ * another run's spikes.
+ */
+export interface SpikeIntervention {
+  cut?: number[];
+  replace?: { population: number; mask: Uint8Array; steps: Int32Array; neurons: Int32Array }[];
+  /**
+   * Called after each step's update (and after `replace`), before its spikes are recorded and
+   * delivered: a hardware target's per-step effects on the spike lists and on the weights the
+   * delivery reads (targets/memristor/step.ts).
+   */
+  afterUpdate?: (t: number) => void;
+}
+
+let compilations = 0;
+/** Modules compiled by this thread so far (tests: interventions never recompile). */
+export function compilationCount(): number {
+  return compilations;
+}
+
 /** Chunks sized to about 5-20 ms: cancellation is checked often. */
 const WASM_PACE: StepPace = { first: 64, max: 100000, fastMs: 5, slowMs: 20 };
 
@@ -36,14 +62,17 @@ export class Simulation {
   private compileS = 0;
   private planS = 0;
   private recording!: Recording;
+  /** The memory right after loading (opts.resettable): `reset()` copies it back. */
+  private image?: Uint8Array;
 
   /** Plans `ir` (its files, if it reads any, in opts.files) and compiles it; or compiles a plan drawn before. */
-  constructor(source: ModelIR | { plan: Plan }, opts: PlanOptions & CompileOptions = {}) {
+  constructor(source: ModelIR | { plan: Plan }, opts: PlanOptions & CompileOptions & { resettable?: boolean } = {}) {
     const t0 = performance.now();
     this.plan = 'plan' in source ? source.plan : buildPlan(source, opts);
     const t1 = performance.now();
     this.planS = (t1 - t0) / 1000;
     const compiled = compile(this.plan, { simd: opts.simd, precision: opts.precision });
+    compilations++;
     this.memory = this.plan.memory;
     const have = this.memory.buffer.byteLength / 65536;
     if (compiled.pages > have) this.memory.grow(compiled.pages - have);
@@ -56,6 +85,13 @@ export class Simulation {
     this.compileS = (performance.now() - t1) / 1000;
     this.load();
     this.recording = this.planRecording();
+    if (opts.resettable) this.image = new Uint8Array(this.memory.buffer).slice();
+  }
+
+  /** Back to the state before the first run (needs `resettable`): the same plan and module run again. */
+  reset(): void {
+    if (!this.image) throw new Error('reset() needs a Simulation built with resettable: true');
+    new Uint8Array(this.memory.buffer).set(this.image);
   }
 
   /**
@@ -174,7 +210,58 @@ export class Simulation {
     return new Float32Array(this.memory.buffer, pr.weightOffset, pr.synapses).slice();
   }
 
-  run(cb: RunCallbacks = {}): RunResult {
+  /** Runs the plan (once; a resettable Simulation again after `reset()`), under an intervention if one is given. */
+  run(cb: RunCallbacks = {}, intervention?: SpikeIntervention): RunResult {
+    if (!intervention) return this.runPlain(cb);
+    const cut = (intervention.cut ?? []).map((k) => this.plan.projs[k]);
+    const ptrs = cut.flatMap((pr) => [{ offset: pr.rowptrOffset, n: pr.rowptr.length }, ...(pr.plastic ? [{ offset: pr.plastic.colptrOffset, n: pr.tgt[1] - pr.tgt[0] + 2 }] : [])]);
+    const saved = ptrs.map((p) => new Int32Array(this.memory.buffer, p.offset, p.n).slice());
+    for (const p of ptrs) new Int32Array(this.memory.buffer, p.offset, p.n).fill(0);
+    try {
+      const replace = intervention.replace?.length ? this.replacer(intervention.replace) : undefined;
+      const after = intervention.afterUpdate;
+      return this.runPlain(cb, replace && after ? (t) => (replace(t), after(t)) : (replace ?? after));
+    } finally {
+      ptrs.forEach((p, k) => new Int32Array(this.memory.buffer, p.offset, p.n).set(saved[k]));
+    }
+  }
+
+  /** Rewrites step t's spike lists of the replaced populations in memory (kept ascending by neuron). */
+  private replacer(replace: NonNullable<SpikeIntervention['replace']>): (t: number) => void {
+    const mem32 = new Int32Array(this.memory.buffer);
+    const parts = replace.map((r) => ({ ...r, pop: this.plan.pops[r.population], next: 0, scratch: new Int32Array(this.plan.pops[r.population].size) }));
+    return (t) => {
+      for (const r of parts) {
+        const base = r.pop.listOffset >> 2;
+        const n = mem32[r.pop.countOffset >> 2];
+        while (r.next < r.steps.length && r.steps[r.next] < t) r.next++;
+        let k = 0;
+        let m = 0;
+        let j = r.next;
+        // Merge the kept spikes (ascending) with this step's injected ones (ascending).
+        while (k < n || (j < r.steps.length && r.steps[j] === t)) {
+          const own = k < n ? mem32[base + k] : Infinity;
+          if (k < n && r.mask[own]) {
+            k++;
+            continue;
+          }
+          const inj = j < r.steps.length && r.steps[j] === t ? r.neurons[j] : Infinity;
+          if (inj < own) {
+            r.scratch[m++] = inj;
+            j++;
+          } else {
+            r.scratch[m++] = own;
+            k++;
+          }
+        }
+        r.next = j;
+        for (let q = 0; q < m; q++) mem32[base + q] = r.scratch[q];
+        mem32[r.pop.countOffset >> 2] = m;
+      }
+    };
+  }
+
+  private runPlain(cb: RunCallbacks, override?: (t: number) => void): RunResult {
     const plan = this.plan;
     const buf = this.memory.buffer;
     const mem32 = new Int32Array(buf);
@@ -233,6 +320,7 @@ export class Simulation {
           }
           mem32[p.countOffset >> 2] = n;
         }
+        if (override) override(t);
         // The step's spikes must fit in what is left for recording, else stop before them.
         let stepSpikes = 0;
         for (let k = 0; k < plan.pops.length; k++) if (recorded[k]) stepSpikes += mem32[plan.pops[k].countOffset >> 2];

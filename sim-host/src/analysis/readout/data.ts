@@ -35,7 +35,13 @@ export const MAX_READOUT_VALUES = 2.5e7;
 
 export const fmtTime = (s: number): string => (Math.abs(s) >= 1 ? `${+s.toFixed(4)} s` : `${+(s * 1000).toFixed(3)} ms`);
 
-/** The file a model comes from, for messages (its URI's last part), or '' when unknown. */
+/** " (in model.snn)": the file a model comes from, for messages, or '' when unknown. */
+export function inFileOf(ir: Pick<ModelIR, 'source'>): string {
+  const file = fileOf(ir);
+  return file ? ` (in ${file})` : '';
+}
+
+/** The file a model comes from (its URI's last part), or '' when unknown. */
 function fileOf(ir: Pick<ModelIR, 'source'>): string {
   const s = ir.source ?? '';
   const last = s.split(/[\\/]/).pop() ?? '';
@@ -48,8 +54,7 @@ function fileOf(ir: Pick<ModelIR, 'source'>): string {
 
 /** The readout's data: its task's windows as trials. Throws ReadoutError on what keeps it from being evaluated. */
 export function readoutData(ir: ModelIR, readout: string, run: RunResult): ReadoutData {
-  const file = fileOf(ir);
-  const inFile = file ? ` (in ${file})` : '';
+  const inFile = inFileOf(ir);
   const r = ir.readouts.find((x) => x.name === readout);
   if (!r) throw new ReadoutError(`no readout ${readout} in the model${inFile} (readouts: ${ir.readouts.map((x) => x.name).join(', ') || 'none'})`, { readout });
   const where = { readout };
@@ -110,7 +115,7 @@ export function readoutData(ir: ModelIR, readout: string, run: RunResult): Reado
   if (classes.length < 2) throw new ReadoutError(`readout ${readout}${inFile}: every window of task ${task.name} has the label "${classes[0]}"; a readout needs at least two classes`, at);
   const values = task.windows.length * pop.size * bins;
   if (values > MAX_READOUT_VALUES) {
-    throw new ReadoutError(`readout ${readout}${inFile}: ${task.windows.length} windows × ${pop.size} neurons of ${r.from} × ${bins} bins are ${values.toExponential(2)} values, over the ${MAX_READOUT_VALUES.toExponential(0)} a readout holds: ${bins > 1 ? 'use a wider bin (or none), ' : ''}read a smaller population or give the task fewer windows`, { readout, population: r.from });
+    throw new ReadoutError(`readout ${readout}${inFile}: ${task.windows.length} windows × ${pop.size} neurons of ${r.from} × ${bins} bins are ${values.toExponential(2)} values, over the ${MAX_READOUT_VALUES.toExponential(1)} a readout holds: ${bins > 1 ? 'use a wider bin (or none), ' : ''}read a smaller population or give the task fewer windows`, { readout, population: r.from });
   }
   const features = binnedCounts(spikes, dt, task.windows, bins, binSteps);
   return { readout, task: task.name, population: r.from, features, labels, classes, bins };

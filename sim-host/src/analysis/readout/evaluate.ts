@@ -5,7 +5,7 @@
 import type { ModelIR } from '../../../../protocol/ir';
 import type { ReadoutOutcome } from '../../../../protocol/readout';
 import type { RunResult } from '../../core/run';
-import { ReadoutError, readoutData } from './data';
+import { inFileOf, ReadoutError, readoutData } from './data';
 import { crossValidate } from './ridge';
 
 export const DEFAULT_FOLDS = 5;
@@ -21,16 +21,17 @@ export function chanceLevel(labels: readonly number[], classes: number): number 
 }
 
 /** Scores every readout of `ir` on `run` (in the model's order); a readout that cannot be evaluated gives its error. */
-export function evaluateReadouts(ir: ModelIR, run: RunResult, o: { folds?: number } = {}): ReadoutOutcome[] {
+export function evaluateReadouts(ir: ModelIR, run: RunResult, o: { folds?: number; maxFlops?: number } = {}): ReadoutOutcome[] {
   const folds = o.folds ?? DEFAULT_FOLDS;
+  const maxFlops = o.maxFlops ?? MAX_READOUT_FLOPS;
   return ir.readouts.map((r): ReadoutOutcome => {
     try {
       const data = readoutData(ir, r.name, run);
       const n = data.labels.length;
       const d = data.features[0].length;
       const cost = (n * d * Math.min(n, d)) / 2 + (folds * Math.min(n, d) ** 3) / 3;
-      if (cost > MAX_READOUT_FLOPS) {
-        throw new ReadoutError(`readout ${r.name}: ${n} windows × ${d} features need about ${cost.toExponential(1)} operations to cross-validate, over the ${MAX_READOUT_FLOPS.toExponential(0)} evaluated after a run: ${data.bins > 1 ? 'use a wider bin (or none), ' : ''}read a smaller population or give the task fewer windows`, { readout: r.name, task: data.task, population: data.population });
+      if (cost > maxFlops) {
+        throw new ReadoutError(`readout ${r.name}${inFileOf(ir)}: ${n} windows × ${d} features need about ${cost.toExponential(1)} operations to cross-validate, over the ${maxFlops.toExponential(0)} evaluated after a run: ${data.bins > 1 ? 'use a wider bin (or none), ' : ''}read a smaller population or give the task fewer windows`, { readout: r.name, task: data.task, population: data.population });
       }
       const f = Math.min(folds, n);
       const cv = crossValidate(data.features, data.labels, data.classes.length, { alpha: r.alpha ?? DEFAULT_ALPHA, folds: f });

@@ -33,6 +33,7 @@ function effectiveAlpha(alpha: number, A: Float64Array, n: number): number {
 export function choleskySolve(A: Float64Array, n: number, B: Float64Array, k: number, alpha: number): void {
   const a = effectiveAlpha(alpha, A, n);
   for (let i = 0; i < n; i++) A[i * n + i] += a;
+  // Row-oriented (Cholesky–Crout): column j of L from dot products of rows, four rows a pass.
   for (let j = 0; j < n; j++) {
     const rj = j * n;
     let d = A[rj + j];
@@ -40,7 +41,23 @@ export function choleskySolve(A: Float64Array, n: number, B: Float64Array, k: nu
     if (!(d > 0)) throw new Error(`ridge: the regularised matrix is not positive definite (pivot ${d} at ${j}); alpha ${alpha}`);
     const l = Math.sqrt(d);
     A[rj + j] = l;
-    for (let i = j + 1; i < n; i++) {
+    let i = j + 1;
+    for (; i + 3 < n; i += 4) {
+      const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+      let s0 = A[r0 + j], s1 = A[r1 + j], s2 = A[r2 + j], s3 = A[r3 + j];
+      for (let p = 0; p < j; p++) {
+        const v = A[rj + p];
+        s0 -= A[r0 + p] * v;
+        s1 -= A[r1 + p] * v;
+        s2 -= A[r2 + p] * v;
+        s3 -= A[r3 + p] * v;
+      }
+      A[r0 + j] = s0 / l;
+      A[r1 + j] = s1 / l;
+      A[r2 + j] = s2 / l;
+      A[r3 + j] = s3 / l;
+    }
+    for (; i < n; i++) {
       const ri = i * n;
       let s = A[ri + j];
       for (let p = 0; p < j; p++) s -= A[ri + p] * A[rj + p];
@@ -92,19 +109,25 @@ function checkRows(X: readonly Float64Array[], labels: readonly number[], classe
   return d;
 }
 
+/** The trials' mean and the trials minus it (copies). */
+function centred(X: readonly Float64Array[], d: number): { mean: Float64Array; rows: Float64Array[] } {
+  const mean = new Float64Array(d);
+  for (const x of X) for (let j = 0; j < d; j++) mean[j] += x[j];
+  for (let j = 0; j < d; j++) mean[j] /= X.length;
+  const rows = X.map((x) => {
+    const c = new Float64Array(d);
+    for (let j = 0; j < d; j++) c[j] = x[j] - mean[j];
+    return c;
+  });
+  return { mean, rows };
+}
+
 /** Fits one-vs-rest ridge (±1 targets) on `X` (trials of equal length) with regularisation `alpha`. */
 export function ridgeFit(X: readonly Float64Array[], labels: readonly number[], classes: number, alpha: number): RidgeModel {
   const d = checkRows(X, labels, classes);
   const m = X.length;
   const K = classes;
-  const mean = new Float64Array(d);
-  for (const x of X) for (let j = 0; j < d; j++) mean[j] += x[j];
-  for (let j = 0; j < d; j++) mean[j] /= m;
-  const Xc = X.map((x) => {
-    const c = new Float64Array(d);
-    for (let j = 0; j < d; j++) c[j] = x[j] - mean[j];
-    return c;
-  });
+  const { mean, rows: Xc } = centred(X, d);
   const Y = oneVsRest(labels, K);
   const weights = new Float64Array(d * K);
   if (d <= m) {
@@ -149,30 +172,36 @@ function dot(a: Float64Array, b: Float64Array, d: number): number {
   return s;
 }
 
-/** The Gram matrix X Xᵀ (n × n, row-major), four dot products per pass over a row. */
+/** The Gram matrix X Xᵀ (n × n, row-major): blocks of 2 × 4 dot products per pass over the rows. */
 export function gram(X: readonly Float64Array[], d: number): Float64Array {
   const n = X.length;
   const G = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const a = X[i];
+  const put = (i: number, j: number, v: number) => (G[i * n + j] = G[j * n + i] = v);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const a0 = X[i], a1 = X[i + 1];
     let j = 0;
     for (; j + 3 <= i; j += 4) {
       const b0 = X[j], b1 = X[j + 1], b2 = X[j + 2], b3 = X[j + 3];
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
       for (let q = 0; q < d; q++) {
-        const v = a[q];
-        s0 += v * b0[q];
-        s1 += v * b1[q];
-        s2 += v * b2[q];
-        s3 += v * b3[q];
+        const u = a0[q], v = a1[q];
+        const c0 = b0[q], c1 = b1[q], c2 = b2[q], c3 = b3[q];
+        s00 += u * c0; s01 += u * c1; s02 += u * c2; s03 += u * c3;
+        s10 += v * c0; s11 += v * c1; s12 += v * c2; s13 += v * c3;
       }
-      G[i * n + j] = G[j * n + i] = s0;
-      G[i * n + j + 1] = G[(j + 1) * n + i] = s1;
-      G[i * n + j + 2] = G[(j + 2) * n + i] = s2;
-      G[i * n + j + 3] = G[(j + 3) * n + i] = s3;
+      put(i, j, s00); put(i, j + 1, s01); put(i, j + 2, s02); put(i, j + 3, s03);
+      put(i + 1, j, s10); put(i + 1, j + 1, s11); put(i + 1, j + 2, s12); put(i + 1, j + 3, s13);
     }
-    for (; j <= i; j++) G[i * n + j] = G[j * n + i] = dot(a, X[j], d);
+    for (; j <= i + 1; j++) {
+      const b = X[j];
+      let s0 = 0, s1 = 0;
+      for (let q = 0; q < d; q++) (s0 += a0[q] * b[q]), (s1 += a1[q] * b[q]);
+      if (j <= i) put(i, j, s0);
+      put(i + 1, j, s1);
+    }
   }
+  for (; i < n; i++) for (let j = 0; j <= i; j++) put(i, j, dot(X[i], X[j], d));
   return G;
 }
 
@@ -215,14 +244,7 @@ export function crossValidateScores(features: readonly Float64Array[], labels: r
   if (!(o.alpha >= 0)) throw new Error(`ridge: alpha must be ≥ 0 (got ${o.alpha})`);
   const bounds = foldBounds(n, o.folds);
   // Centre by the overall mean first: the per-fold corrections below are then small.
-  const mu = new Float64Array(d);
-  for (const x of features) for (let j = 0; j < d; j++) mu[j] += x[j];
-  for (let j = 0; j < d; j++) mu[j] /= n;
-  const X = features.map((x) => {
-    const c = new Float64Array(d);
-    for (let j = 0; j < d; j++) c[j] = x[j] - mu[j];
-    return c;
-  });
+  const X = centred(features, d).rows;
   const Y = oneVsRest(labels, K);
   const scores = new Float64Array(n * K);
   const maxTrain = Math.max(...bounds.map(([lo, hi]) => n - (hi - lo)));

@@ -1,13 +1,9 @@
-// What the chip emulations share around their neuron kernels: spike delivery through per-
-// connection delay rings (a spike at tick t with a delay of d ticks is summed into the row read
-// at t + lead + d, per target and channel, each row keeping the list of targets it touched so
-// that reading it costs what it received, not the population's size), and the recording of
-// spikes with the engine's recording limit. Loihi (one channel, Dense's one-step lead) and
-// SpiNNaker (excitatory and inhibitory channels, no lead) run through these.
-import { growableInt32 } from '../../../../protocol/growable';
-import { SPIKE_RECORD_BYTES } from '../../core/limits';
-import type { Plan } from '../../core/plan';
-import { recordingLimitMessage, type RunResult } from '../../core/run';
+// What the Loihi and SpiNNaker emulations share around their neuron kernels (the recording is
+// core/spike-record.ts): spike delivery through per-connection delay rings — a spike at tick t
+// with a delay of d ticks is summed into the row read at t + lead + d, per target and channel,
+// each row keeping the list of targets it touched so that reading it costs what it received, not
+// the population's size. Loihi: one channel, Dense's one-step lead; SpiNNaker: excitatory and
+// inhibitory channels, no lead.
 import type { ChipConnection } from './program';
 
 /** What a ring needs of a converted connection (its delay: ticks past `lead`). */
@@ -106,55 +102,5 @@ export class DelayRings {
         }
       }
     }
-  }
-}
-
-/** The recorded populations' spikes, within the plan's memory limit. */
-export class SpikeRecorder {
-  readonly recorded: boolean[];
-  private readonly rec: { steps: ReturnType<typeof growableInt32>; neurons: ReturnType<typeof growableInt32> }[];
-  private readonly maxSpikes: number;
-  private count = 0;
-
-  constructor(private readonly plan: Plan) {
-    const probed = new Set(plan.ir.probes.filter((p) => p.variable === 'spikes' || p.variable === 'rate').flatMap((p) => p.targets.map((t) => t.name)));
-    this.recorded = plan.pops.map((p) => probed.size === 0 || probed.has(p.name));
-    this.rec = plan.pops.map(() => ({ steps: growableInt32(), neurons: growableInt32() }));
-    this.maxSpikes = Math.floor(Math.max(0, plan.memoryLimit - plan.bytes) / SPIKE_RECORD_BYTES);
-  }
-
-  /**
-   * Records tick t's spikes; false (with result.error, stopReason and stepsDone set) when they
-   * would pass the recording limit, and then records none of them.
-   */
-  record(t: number, fired: Int32Array[], nFired: Int32Array, result: RunResult): boolean {
-    let stepSpikes = 0;
-    for (let k = 0; k < nFired.length; k++) if (this.recorded[k]) stepSpikes += nFired[k];
-    if (this.count + stepSpikes > this.maxSpikes) {
-      result.error = recordingLimitMessage(this.plan.memoryLimit, this.maxSpikes * SPIKE_RECORD_BYTES, this.maxSpikes, t, this.plan.dt);
-      result.stopReason = 'recording-limit';
-      result.stepsDone = t;
-      return false;
-    }
-    this.count += stepSpikes;
-    for (let k = 0; k < nFired.length; k++) {
-      const nf = nFired[k];
-      if (!this.recorded[k] || nf === 0) continue;
-      const r = this.rec[k];
-      const out = fired[k];
-      for (let m = 0; m < nf; m++) {
-        r.steps.push(t);
-        r.neurons.push(out[m]);
-      }
-    }
-    return true;
-  }
-
-  /** The recorded spikes into result.spikes (plan order). */
-  finish(result: RunResult): void {
-    result.spikes = [];
-    this.plan.pops.forEach((p, k) => {
-      if (this.recorded[k]) result.spikes.push({ name: p.name, size: p.size, steps: this.rec[k].steps.view(), neurons: this.rec[k].neurons.view() });
-    });
   }
 }

@@ -20,7 +20,8 @@ import { PlanError } from '../../core/limits';
 import type { Plan, PopPlan, ProjPlan } from '../../core/plan';
 import * as F from './fixed';
 import { connectionTarget, lifShape, type LifShape } from '../../core/lif-shape';
-import { connectionWhere, lifEquations, nonFinite, relError as rel, type ChipConnection, type QuantStep } from '../common/program';
+import { lifEval, nonFinite } from '../../core/lif-eval';
+import { connectionWhere, relError as rel, type ChipConnection, type QuantStep } from '../common/program';
 
 export type { QuantStep };
 
@@ -83,7 +84,7 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
   const m = pop.model!;
   const sh = lifShape(m);
   if (typeof sh === 'string') throw new PlanError(sh, 'unsupported');
-  const { param, evalAt, vOde, sOde, f, constsAt } = lifEquations(pop, sh, dt, 'Loihi');
+  const { param, evalAt, vOde, sOde, f, constsAt } = lifEval(pop, dt, 'the Loihi conversion');
   const evalP = (e: Parameters<typeof evalExpr>[0]) => evalExpr(e, { param, state: () => NaN, builtin: (b) => (b === 'dt' ? dt : NaN) });
   const vTh = evalP((m.spike as Extract<ExprIR, { args: [ExprIR, ExprIR] }>).args[1]);
   const vR = evalP(m.reset[0].value);

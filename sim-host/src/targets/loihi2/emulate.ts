@@ -13,8 +13,9 @@ import { growableFloat32 } from '../../../../protocol/growable';
 import { probeEverySteps } from '../../core/estimate';
 import type { Plan } from '../../core/plan';
 import { SourceSpikes } from '../../core/sources';
+import { SpikeRecord } from '../../core/spike-record';
 import { newResult, stepChunks, type RunCallbacks, type RunResult, type StepPace, type TraceRecord } from '../../core/run';
-import { DelayRings, SpikeRecorder } from '../common/delivery';
+import { DelayRings } from '../common/delivery';
 import { convertPlan, type LoihiProgram } from './convert';
 import { compartments, stepCompartments } from './compartment';
 import * as F from './fixed';
@@ -59,7 +60,7 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
   // (a neuron population's are its compartments' own output array)
   const fired = plan.pops.map((p, k) => lif[k]?.out ?? new Int32Array(p.size));
   const nFired = new Int32Array(plan.pops.length);
-  const recorder = new SpikeRecorder(plan);
+  const record = new SpikeRecord(plan);
   // State probes: v and the synaptic current, as float values of the model's variables.
   const traces: { rec: TraceRecord; every: number; sample: () => void; data: ReturnType<typeof growableFloat32> }[] = [];
   for (const pr of plan.ir.probes) {
@@ -83,7 +84,7 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
   const result = newResult(plan, traces.map((t) => t.rec), { plan_s: 0, compile_s: 0 });
   const activity: LoihiActivity = { neuronUpdates: 0, synOps: 0, spikesOut: 0 };
   const finish = () => {
-    recorder.finish(result);
+    record.finish(result);
     for (const t of traces) t.rec.data = t.data.view();
   };
   const done = (): LoihiRun => {
@@ -125,7 +126,7 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
         } else nf = sources.step(k, t, out);
         nFired[k] = nf;
       }
-      if (!recorder.record(t, fired, nFired, result)) return done();
+      if (!record.step(result, t, fired, nFired)) return done();
       for (let k = 0; k < pops.length; k++) if (pops[k].kind === 'lif') activity.spikesOut += nFired[k];
       // Dense synapses: this step's spikes into the row read at t + 1 + delay.
       rings.deliver(t, fired, nFired);

@@ -10,10 +10,10 @@
 //   2^shift·2^-15 with one shift per connection (the smallest that fits its largest weight), into the
 //   excitatory (w > 0) or inhibitory (w < 0) buffer; delay D steps of the plan → D + 1 ticks, at most 16 + 8 × 16 = 144.
 import { lifShape, connectionTarget } from '../../core/lif-shape';
+import { extremeParam, lifEval, nonFinite } from '../../core/lif-eval';
 import { PlanError } from '../../core/limits';
 import type { Plan, PopPlan, ProjPlan } from '../../core/plan';
-import type { ExprIR } from '../../../../protocol/ir';
-import { connectionWhere, extremeParam, lifEquations, nonFinite, relError as rel, type ChipConnection, type QuantStep } from '../common/program';
+import { connectionWhere, relError as rel, type ChipConnection, type QuantStep } from '../common/program';
 import * as F from './fixed';
 
 export type { QuantStep };
@@ -62,13 +62,8 @@ export interface SpinProgram {
 function convertPop(plan: Plan, pop: PopPlan, steps: QuantStep[]): SpinPop {
   const dt = plan.dt;
   const m = pop.model!;
-  const sh = lifShape(m);
   const where = `population ${pop.name}`;
-  if (typeof sh === 'string') throw new PlanError(`${where}: ${sh}`, 'unsupported');
-  const { evalAt, vOde, sOde, f, constsAt: consts } = lifEquations(pop, sh, dt, 'SpiNNaker');
-  const vTh = evalAt((m.spike as Extract<ExprIR, { args: [ExprIR, ExprIR] }>).args[1], {});
-  const vR = evalAt(m.reset[0].value, {});
-  if (!Number.isFinite(vTh) || !Number.isFinite(vR)) throw nonFinite(pop, 'the threshold or reset');
+  const { shape: sh, evalAt, vTh, vR, vOde, sOde, f, constsAt: consts } = lifEval(pop, dt, 'the SpiNNaker conversion');
   const f0 = f(0, 0, 0);
   const mV = f(1, 0, 0) - f0;
   const mS = sh.s ? f(0, 1, 0) - f0 : 0;

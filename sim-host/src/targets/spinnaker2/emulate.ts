@@ -13,7 +13,8 @@
 import type { Plan } from '../../core/plan';
 import { newResult, stepChunks, type RunCallbacks, type RunResult, type StepPace } from '../../core/run';
 import { SourceSpikes } from '../../core/sources';
-import { DelayRings, SpikeRecorder } from '../common/delivery';
+import { SpikeRecord } from '../../core/spike-record';
+import { DelayRings } from '../common/delivery';
 import { convertPlanSpinnaker, type SpinPop, type SpinProgram } from './convert';
 import { decayS1615, mulRN } from './fixed';
 import { kernelFits, spinKernelMemory, type UpdateFn } from './kernel';
@@ -108,7 +109,7 @@ export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: Spi
   const sources = new SourceSpikes(plan);
   const fired = plan.pops.map((p, k) => st[k]?.out ?? new Int32Array(p.size));
   const nFired = new Int32Array(plan.pops.length);
-  const recorder = new SpikeRecorder(plan);
+  const recorder = new SpikeRecord(plan);
   const result = newResult(plan, [], { plan_s: 0, compile_s: 0 });
   const activity: SpinActivity = { neuronUpdates: 0, synOps: 0, spikesOut: 0 };
   const done = (): SpinRun => {
@@ -151,7 +152,7 @@ export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: Spi
         } else nf = sources.step(k, t, fired[k]);
         nFired[k] = nf;
       }
-      if (!recorder.record(t, fired, nFired, result)) return done();
+      if (!recorder.step(result, t, fired, nFired)) return done();
       rings.deliver(t, fired, nFired);
     }
   }

@@ -1,0 +1,64 @@
+// What a crossbar run reports besides its spikes: the mapping (crossbars per connection,
+// conductance range and levels), the fault map's summary and digest, the weight error of each
+// crossbar, and target.json (the settings and every faulty device and neuron, so that anyone can
+// replay the map).
+import type { CrossbarMap } from './crossbar';
+import { crossbarSummary, FAULT } from './crossbar';
+
+export interface CrossbarReport {
+  mapping: string;
+  g_min_s: number;
+  g_max_s: number;
+  levels: number;
+  variability: number;
+  read_noise: number;
+  r_wire_ohm: number;
+  fault: { ratio: number; type: string; position: string; neuron_ratio: number; neuron_type: string };
+  digest: string;
+  crossbars: ReturnType<typeof crossbarSummary>;
+  neurons: { population: string; dead: number; saturated: number }[];
+}
+
+export function crossbarReport(map: CrossbarMap): CrossbarReport {
+  const c = map.config;
+  return {
+    mapping: c.mapping,
+    g_min_s: c.gMin,
+    g_max_s: c.gMax,
+    levels: c.levels,
+    variability: c.variability,
+    read_noise: c.readNoise,
+    r_wire_ohm: c.rWire,
+    fault: { ratio: c.faultRatio, type: c.faultType, position: c.faultPosition, neuron_ratio: c.neuronFaultRatio, neuron_type: c.neuronFaultType },
+    digest: map.digest,
+    crossbars: crossbarSummary(map),
+    neurons: map.neurons.map((n) => ({ population: n.population, dead: n.dead.length, saturated: n.saturated.length })),
+  };
+}
+
+/** Notes: what the crossbar does not model for this plan. */
+export function crossbarNotes(map: CrossbarMap): string[] {
+  const l: string[] = [];
+  const plastic = map.projs.filter((p) => p.plastic).map((p) => p.name);
+  if (plastic.length) l.push(`plastic connections (${plastic.join(', ')}): the initial weights are mapped; the rule's updates are not held to conductance levels or faults, and take no read noise`);
+  if (map.config.rWire > 0) l.push('IR drop is first order: each device in series with the wire from its row driver to its column end, no sneak currents and no loading by other devices');
+  return l;
+}
+
+export function crossbarTargetJson(map: CrossbarMap, report: CrossbarReport): unknown {
+  return {
+    format: 'spikeworks-target/1',
+    target: 'memristor',
+    ...report,
+    faults: map.projs.map((p) => {
+      const sa0: number[] = [];
+      const sa1: number[] = [];
+      for (let k = 0; k < p.synapses; k++) {
+        if (p.fault[k] === FAULT.sa0) sa0.push(k);
+        else if (p.fault[k] === FAULT.sa1) sa1.push(k);
+      }
+      return { connection: p.name, sa0, sa1, device: map.config.mapping === 'differential' ? [...sa0, ...sa1].sort((a, b) => a - b).map((k) => (p.faultDevice[k] ? '-' : '+')).join('') : undefined };
+    }),
+    neuron_faults: map.neurons.map((n) => ({ population: n.population, dead: [...n.dead], saturated: [...n.saturated] })),
+  };
+}
