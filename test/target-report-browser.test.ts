@@ -4,17 +4,10 @@
 // here in sessionStorage), and the model's text shown as text. Skipped with the reason when
 // chromium is absent and CI is not set.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TargetReport } from '../protocol/target-report';
-import { ensureBuilt, repoRoot } from './helpers/build';
-
-const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) && !process.env.CI ? `${CHROMIUM} not found (apt-get install chromium)` : false;
+import { chromiumSkip as skip, panelPage, type PanelPage } from './helpers/panel-page';
 
 const REPORT: TargetReport = {
   format: 'spikeworks-target-report/1', file: '<img src=x onerror="window.__hacked=1">.snn', target: { name: 'chip', kind: 'loihi2', backend: 'loihi2-emu' }, seed: 3, dt: 1e-4, simulated_s: 0.2,
@@ -33,14 +26,12 @@ const REPORT: TargetReport = {
   quantisation: [{ where: 'population exc', what: 'τ_m → dv', ideal: 0.995, used: 0.99498, error: 2e-5 }], approximations: ['connection x: 3 weights round to 0'],
 };
 
-let server: Server;
-let browser: Browser;
-let base = '';
+let panel: PanelPage;
 
 async function open(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+  const page = await panel.browser.newPage({ viewport: { width: 1000, height: 700 } });
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(base);
+  await page.goto(panel.base);
   await page.waitForFunction('document.querySelector(".toolbar")');
   await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'report', document: 'file:///m.snn', report: REPORT })}, '*')`);
   await page.waitForFunction('document.querySelectorAll(".report-section").length === 5');
@@ -56,23 +47,11 @@ const focused = (page: Page) => page.evaluate(() => {
 
 describe('the Target Report panel in Chromium', { skip, timeout: 120_000 }, () => {
   before(async () => {
-    ensureBuilt();
-    const js = readFileSync(join(repoRoot, 'dist', 'webviews', 'target-report.js'));
-    const css = readFileSync(join(repoRoot, 'dist', 'webviews', 'target-report.css'));
-    server = createServer((req, res) => {
-      if (req.url === '/target-report.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
-      if (req.url === '/target-report.css') return res.writeHead(200, { 'content-type': 'text/css' }).end(css);
-      // acquireVsCodeApi as the webview host gives it: the state outlives a reload of the page
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/target-report.css"></head><body class="vscode-dark"><div id="app"></div>
-<script>window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => { const s = sessionStorage.getItem('state'); return s ? JSON.parse(s) : undefined; }, setState: (s) => sessionStorage.setItem('state', JSON.stringify(s)) });</script><script src="/target-report.js"></script></body></html>`);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    // acquireVsCodeApi as the webview host gives it: the state outlives a reload of the page
+    panel = await panelPage('target-report', "window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => { const s = sessionStorage.getItem('state'); return s ? JSON.parse(s) : undefined; }, setState: (s) => sessionStorage.setItem('state', JSON.stringify(s)) });");
   });
   after(async () => {
-    await browser?.close();
-    server?.close();
+    await panel?.close();
   });
 
   it('Tab reaches every control and comes round; Enter and Space activate Export JSON', async () => {
