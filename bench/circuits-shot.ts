@@ -1,27 +1,42 @@
 // Screenshots of the Circuits panel in headless Chromium, dark and light, without VS Code: the
 // page is sent the message the extension sends ('circuits' with the model's URI) and shot whole.
-// The result is a CircuitsResult JSON file (`spikeworks circuits FILE --format json`) or, with
+// The result is circuit discovery run here on a model (a .snn file, startCircuits as the command
+// runs it), a CircuitsResult JSON file (`spikeworks circuits FILE --format json`) or, with
 // none given, the two-task fixture of the tests (test/helpers/circuits-fixture.ts); `large`: a
 // generated 6-layer network with 4 tasks (circuitsFixtureLarge).
-//   npx tsx bench/circuits-shot.ts <out-prefix> [result.json | large] [width]
+//   npx tsx bench/circuits-shot.ts <out-prefix> [model.snn | result.json | large] [width]
 //   → <out-prefix>-dark.png, <out-prefix>-light.png, and the panel's own exports of the dark page:
 //     <out-prefix>.svg and <out-prefix>-export.png
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { lowerModel } from '../language-server/src/ide';
+import { nodeHost, preludeAt } from '../language-server/src/ide-node';
 import { isCircuitsResult } from '../protocol/circuits';
+import { startCircuits } from '../sim-host/src/host';
 import { circuitsFixture, circuitsFixtureLarge } from '../test/helpers/circuits-fixture';
 import { THEME, THEME_LIGHT } from './panel-theme';
 
 const root = join(__dirname, '..');
 const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
 
+/** Circuit discovery on a model, as Show Circuit Reuse runs it (startCircuits on the built worker). */
+async function analyse(file: string): Promise<unknown> {
+  const path = resolve(file);
+  const outcome = lowerModel({ file: path }, { host: nodeHost, prelude: preludeAt(join(root, 'language-server')) });
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.diagnostics).slice(0, 500));
+  const t0 = Date.now();
+  const result = await startCircuits(outcome.ir, { source: basename(path), baseDir: dirname(path) }, undefined, join(root, 'dist', 'sim-worker.js')).result;
+  console.log(`${basename(path)}: ${result.runs} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return result;
+}
+
 async function main(): Promise<void> {
   const [prefix, file, width] = process.argv.slice(2);
   if (!prefix) throw new Error('usage: circuits-shot.ts <out-prefix> [result.json] [width]');
-  const result: unknown = file === 'large' ? circuitsFixtureLarge() : file ? JSON.parse(readFileSync(file, 'utf8')) : circuitsFixture();
+  const result: unknown = file === 'large' ? circuitsFixtureLarge() : file?.endsWith('.snn') ? await analyse(file) : file ? JSON.parse(readFileSync(file, 'utf8')) : circuitsFixture();
   if (!isCircuitsResult(result)) throw new Error(`${file} is not a CircuitsResult`);
   const js = readFileSync(join(root, 'dist', 'webviews', 'circuits.js'));
   const css = readFileSync(join(root, 'dist', 'webviews', 'circuits.css'));

@@ -20,4 +20,6 @@ body { --vscode-editor-background:#ffffff; --vscode-editor-foreground:#3b3b3b; -
   --vscode-badge-background:#cccccc; --vscode-badge-foreground:#3b3b3b; --vscode-editorHoverWidget-background:#f8f8f8;
   --vscode-editorWidget-background:#f8f8f8; --vscode-widget-border:#e5e5e5; --vscode-list-hoverBackground:#f2f2f2;
   --vscode-button-background:#005fb8; --vscode-button-foreground:#ffffff; --vscode-button-hoverBackground:#0258a8;
-  --vscode-button-secondaryBackground:#e5e5e5; --vscode-button-secondaryForeground:#3b3b3b; --vscode-button-secondaryHoverBackground:#cccccc; }`;
+  --vscode-button-secondaryBackground:#e5e5e5; --vscode-button-secondaryForeground:#3b3b3b; --vscode-button-secondaryHoverBackground:#cccccc;
+  --vscode-dropdown-background:#ffffff; --vscode-dropdown-foreground:#3b3b3b; --vscode-dropdown-border:#cecece; --vscode-dropdown-listBackground:#ffffff;
+  --vscode-settings-dropdownBackground:#ffffff; --vscode-settings-dropdownForeground:#3b3b3b; --vscode-settings-dropdownBorder:#cecece; }`;

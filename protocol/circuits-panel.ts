@@ -13,17 +13,19 @@ export function isCircuitsShow(m: unknown): m is CircuitsShow {
   return isCircuitsPanelMessage(m) && typeof (m as { document?: unknown }).document === 'string';
 }
 
-/** What the page keeps with getState/setState: the model, the result and the component last focused. */
+/** What the page keeps with getState/setState: the model, the result, the component last focused and what the graph shows. */
 export interface CircuitsPanelState {
   document: string;
   result: CircuitsResult;
   selected?: string;
+  /** Every component in the graph, or only those in a circuit (absent: by the graph's size). */
+  show?: 'all' | 'circuits';
 }
 
 export function isCircuitsPanelState(s: unknown): s is CircuitsPanelState {
   if (typeof s !== 'object' || s === null) return false;
   const o = s as Record<string, unknown>;
-  return typeof o.document === 'string' && isCircuitsResult(o.result) && (o.selected === undefined || typeof o.selected === 'string');
+  return typeof o.document === 'string' && isCircuitsResult(o.result) && (o.selected === undefined || typeof o.selected === 'string') && (o.show === undefined || o.show === 'all' || o.show === 'circuits');
 }
 
 /**

@@ -209,10 +209,23 @@ describe('the Circuits panel in Chromium', { skip, timeout: 120_000 }, () => {
       } else {
         await page.waitForFunction('document.querySelector(".export-status")?.textContent !== ""');
         assert.match((await page.textContent('.export-status')) ?? '', /PNG export failed/);
-        assert.deepEqual(await page.evaluate('window.__violations'), ['img-src']);
+        // The violation event may come after the image's error event.
+        await page.waitForFunction('window.__violations.length > 0');
+        assert.deepEqual(await page.evaluate('[...new Set(window.__violations)]'), ['img-src']);
       }
       await page.close();
     }
+  });
+
+  it('Show: circuit components only hides the rest, says how many, and is kept in the state', async () => {
+    const page = await open();
+    assert.equal(await page.$$eval('.graph-wrap .node', (ns) => ns.length), 9, 'a small graph opens with every component');
+    await page.evaluate(`(() => { const s = document.querySelector('.show-select'); s.value = 'circuits'; s.dispatchEvent(new Event('change')); })()`);
+    await page.waitForFunction('document.querySelectorAll(".graph-wrap .node").length === 8');
+    assert.equal(await page.$$eval(node('pop:noise'), (ns) => ns.length), 0);
+    assert.match((await page.textContent('.report-section .note')) ?? '', /^1 population or group in no circuit is hidden/);
+    assert.equal(((await page.evaluate('window.__state')) as CircuitsPanelState).show, 'circuits');
+    await page.close();
   });
 
   it('keeps its state and restores it after a reload; drops a malformed message', async () => {
@@ -227,6 +240,11 @@ describe('the Circuits panel in Chromium', { skip, timeout: 120_000 }, () => {
     await revived.waitForFunction('document.querySelectorAll(".graph-wrap .node").length === 9');
     assert.match((await revived.textContent('.details')) ?? '', /^side_b: population · 80 neurons; in the circuit of odd_even/);
     assert.equal(await revived.$$eval('.graph-wrap .node.selected', (ns) => ns.map((n) => n.getAttribute('data-id')).join()), 'pop:side_b');
+    // The extension answers the revived page's `ready` with the same result: the focus stays.
+    await revived.evaluate(`window.postMessage(${JSON.stringify({ type: 'circuits', document: DOC, result: { ...circuitsFixture(), seconds: 99 } })}, '*')`);
+    await revived.waitForFunction('document.querySelector(".summary").textContent.includes("in 99 s")');
+    assert.equal(((await revived.evaluate('window.__state')) as CircuitsPanelState).selected, 'pop:side_b');
+    assert.match((await revived.textContent('.details')) ?? '', /^side_b: /);
     // A message that is not a CircuitsResult changes nothing.
     await revived.evaluate(`window.postMessage({ type: 'circuits', document: 'x', result: { source: 'x', tasks: 'nope' } }, '*')`);
     await revived.waitForTimeout(100);

@@ -2,15 +2,15 @@
 // edges, groups tied to their population, task use, importance), the tables' rows (the formulas
 // in the headers, the numbers as given), dagre's layout (boxes apart, every edge from its source
 // box to its target box, self-projections as loops), arrow-key movement, the tasks the command
-// offers (scoredTasks) and the PNG check of an export.
+// offers (circuitTasks), where its refusals point (itemPlace) and the PNG check of an export.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pngBytes } from '../extension/src/panels/png';
-import { loadModel, scoredTasks } from '../extension/src/simulation/model';
+import { circuitTasks, itemPlace, loadModel } from '../extension/src/simulation/model';
 import { layoutGraph } from '../webviews/circuits/layout';
-import { componentRows, graphOf, patchRows, REUSE_HEADER, reuseRows, taskRows, taskUse } from '../webviews/circuits/model';
+import { componentRows, defaultShow, graphOf, patchRows, REUSE_HEADER, reuseRows, taskRows, taskUse } from '../webviews/circuits/model';
 import { nearestInDirection } from '../webviews/circuits/navigate';
-import { circuitsFixture } from './helpers/circuits-fixture';
+import { circuitsFixture, circuitsFixtureLarge } from './helpers/circuits-fixture';
 
 describe('Circuits panel: the graph and tables of a result', () => {
   const r = circuitsFixture();
@@ -26,6 +26,14 @@ describe('Circuits panel: the graph and tables of a result', () => {
     assert.equal(g.maxImportance, 0.41);
     assert.deepEqual(taskUse(r).get('group:hub[100..200]'), [1]);
   });
+  it('circuits only: the components of some circuit and the ends of their projections; large graphs open that way', () => {
+    const g = graphOf(r, 'circuits');
+    assert.deepEqual(g.nodes.map((n) => n.id).sort(), ['group:hub[0..100]', 'group:hub[100..200]', 'pop:hub', 'pop:in_a', 'pop:in_b', 'pop:out', 'pop:side_a', 'pop:side_b']);
+    assert.deepEqual(g.edges.filter((e) => !e.partOf).map((e) => e.projection).sort(), ['proj:hub->out', 'proj:in_a->hub', 'proj:in_a->side_a', 'proj:in_b->side_b', 'proj:recurrent', 'proj:side_a->out']);
+    assert.equal(g.edges.filter((e) => e.partOf).length, 2);
+    assert.equal(defaultShow(r), 'all');
+    assert.equal(defaultShow(circuitsFixtureLarge(7, 5, 2)), 'circuits');
+  });
   it('an edge end the result does not list is still drawn, named from its id', () => {
     const g = graphOf({ ...r, edges: [...r.edges, { from: 'pop:ghost', to: 'pop:out', projection: 'proj:ghost->out' }] });
     const ghost = g.nodes.find((n) => n.id === 'pop:ghost')!;
@@ -39,6 +47,9 @@ describe('Circuits panel: the graph and tables of a result', () => {
     assert.deepEqual(taskRows(r)[0], ['left_right', 'lr_readout', 'accuracy', '95.0 %', '91.0 %', '52.0 %', '88.0 % ± 4.0 % (20 draws)', '50.0 %', '8']);
     assert.deepEqual(patchRows(r)[0].slice(3), ['49.6 %', '93.7 %', '+44.1 points']);
     const rows = componentRows(r);
+    // Shared components first, then by importance; those in no circuit last, in the result's order.
+    assert.deepEqual(rows.slice(0, 4).map((x) => x.id), ['pop:hub', 'group:hub[0..100]', 'proj:recurrent', 'proj:in_a->hub']);
+    assert.deepEqual(rows.slice(-3).map((x) => x.id), ['proj:in_b->hub', 'proj:side_b->out', 'proj:noise->out']);
     assert.deepEqual(rows.find((x) => x.id === 'pop:hub')!.cells, ['hub', 'population', '200', '0.410', '0.360', 'left_right, odd_even (shared)']);
     assert.deepEqual(rows.find((x) => x.id === 'pop:noise')!.cells.slice(3), ['', '', 'no circuit']);
   });
@@ -81,7 +92,7 @@ describe('Circuits panel: arrow keys', () => {
   });
 });
 
-describe('Show Circuit Reuse: the tasks offered', () => {
+describe('Show Circuit Reuse: the tasks offered, and where a refusal points', () => {
   const model = (readouts: string) => `model m
 population exc = LIF[10]
 input cue = poisson[5] { rate: 10 Hz }
@@ -102,12 +113,15 @@ simulate { dt: 0.1 ms; duration: 200 ms }
   const tasksOf = (readouts: string) => {
     const loaded = loadModel('file:///tmp/m.snn', model(readouts));
     assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.errors));
-    return scoredTasks(loaded.ir);
+    return circuitTasks(loaded.ir);
   };
-  it('the tasks a readout scores, in the model’s order; none without readouts', () => {
-    assert.deepEqual(tasksOf('readout rb = ridge { from: exc; task: b }\nreadout ra = ridge { from: exc; task: a }'), ['a', 'b']);
+  it('the tasks a readout scores, each once, in the readouts’ order; none without readouts', () => {
+    assert.deepEqual(tasksOf('readout rb = ridge { from: exc; task: b }\nreadout ra = ridge { from: exc; task: a }\nreadout rb2 = ridge { from: exc; task: b }'), ['b', 'a']);
     assert.deepEqual(tasksOf('readout rb = ridge { from: exc; task: b }'), ['b']);
     assert.deepEqual(tasksOf(''), []);
+  });
+  it('a refusal about a task is placed at the task’s line', () => {
+    assert.deepEqual(itemPlace('file:///tmp/m.snn', model(''), { kind: 'task', name: 'b' }), { line: 10, column: 1 });
   });
 });
 

@@ -1,7 +1,7 @@
 // Reveal from the Circuits panel, without VS Code (extension/src/simulation/model.ts
 // componentPlace over the façade's findPopulation / findConnection): a population, a group (its
-// population), a named connection, an unnamed one found by its ends, a population defined in an
-// imported file, and a component not in the model. Also the panel's protocol checks: requests and
+// population), an input, a named connection, an unnamed one found by its ends, a population
+// defined in an imported file, and a component not in the model. Also the panel's protocol checks: requests and
 // messages that are not what they claim are refused.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -19,10 +19,12 @@ writeFileSync(join(dir, 'parts.snn'), 'population side = LIF[10]\n');
 const MODEL = `model reveal
 import "parts.snn"
 
+input cue = poisson[20] { rate: 10 Hz }
 population in_a = LIF[100]
 population hub = LIF[200]
 population out = LIF[40]
 
+connect cue -> in_a { rule: all_to_all; weight: 1 pA; target: I_syn }
 connect in_a -> out { rule: all_to_all; weight: 1 pA; target: I_syn }
 connect in_a -> hub[0..99] { rule: all_to_all; weight: 1 pA; target: I_syn }
 connect recurrent: hub -> hub { rule: random(p = 0.1); weight: 1 pA; target: I_syn }
@@ -34,19 +36,23 @@ const place = (c: Parameters<typeof componentPlace>[2]) => componentPlace(uri, M
 describe('Circuits panel: reveal a component’s definition', () => {
   it('a population: its name on its line', () => {
     const p = place({ kind: 'population', label: 'hub', population: 'hub' });
-    assert.deepEqual(p, { uri, start: { line: 4, character: 11 }, end: { line: 4, character: 14 } });
+    assert.deepEqual(p, { uri, start: { line: 5, character: 11 }, end: { line: 5, character: 14 } });
   });
   it('a group: the population it slices', () => {
-    assert.equal(place({ kind: 'group', label: 'hub[0..99]', population: 'hub' })?.start.line, 4);
+    assert.equal(place({ kind: 'group', label: 'hub[0..99]', population: 'hub' })?.start.line, 5);
   });
   it('a named connection: its name; an unnamed one: the connect whose ends match', () => {
-    assert.deepEqual(place({ kind: 'projection', label: 'recurrent', population: 'hub', target: 'hub' }), { uri, start: { line: 9, character: 8 }, end: { line: 9, character: 17 } });
+    assert.deepEqual(place({ kind: 'projection', label: 'recurrent', population: 'hub', target: 'hub' }), { uri, start: { line: 11, character: 8 }, end: { line: 11, character: 17 } });
     const unnamed = place({ kind: 'projection', label: 'hub->out', population: 'hub', target: 'out' });
-    assert.deepEqual(unnamed, { uri, start: { line: 10, character: 0 }, end: { line: 10, character: 18 } });
-    assert.equal(MODEL.split('\n')[10].slice(0, 18), 'connect hub -> out');
+    assert.deepEqual(unnamed, { uri, start: { line: 12, character: 0 }, end: { line: 12, character: 18 } });
+    assert.equal(MODEL.split('\n')[12].slice(0, 18), 'connect hub -> out');
     // Same source, other targets: the one to `hub` (a range on the target still matches).
-    assert.equal(place({ kind: 'projection', label: 'in_a->hub', population: 'in_a', target: 'hub' })?.start.line, 8);
-    assert.equal(place({ kind: 'projection', label: 'in_a->out', population: 'in_a', target: 'out' })?.start.line, 7);
+    assert.equal(place({ kind: 'projection', label: 'in_a->hub', population: 'in_a', target: 'hub' })?.start.line, 10);
+    assert.equal(place({ kind: 'projection', label: 'in_a->out', population: 'in_a', target: 'out' })?.start.line, 9);
+  });
+  it('an input (a spike source is a component too): its name; a projection from it: its connect', () => {
+    assert.deepEqual(place({ kind: 'population', label: 'cue', population: 'cue' }), { uri, start: { line: 3, character: 6 }, end: { line: 3, character: 9 } });
+    assert.equal(place({ kind: 'projection', label: 'cue->in_a', population: 'cue', target: 'in_a' })?.start.line, 8);
   });
   it('a population of an imported file: that file', () => {
     const p = place({ kind: 'population', label: 'side', population: 'side' });

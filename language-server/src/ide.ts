@@ -19,8 +19,8 @@
 // - `ModelWorkspace#size(uri)` gives the size the editor shows (neurons, expected synapses, the
 //   memory estimate, per connection too): the engine's own estimate (sim-host core/estimate.ts)
 //   fed with the checker's facts, so the editor's figure is the one a run is refused with.
-// - `findPopulation` / `findConnection` locate a population's / a connection's definition in a
-//   file or its imports (no data file is read).
+// - `findPopulation` / `findInput` / `findConnection` locate a population's, an input's or a
+//   connection's definition in a file or its imports (no data file is read).
 // On Node, ide-node.ts gives the host (`nodeHost`: bounded reads of regular files) and the
 // prelude (`preludeAt(dir)`: each folder's prelude read once per process).
 import { URI } from 'vscode-uri';
@@ -166,6 +166,11 @@ export class ModelWorkspace {
   /** Where population `name` is defined: the file `uri` first, then its imports (depth-first). */
   findPopulation(uri: string, name: string): Place | undefined {
     return this.findItem(uri, (it) => (it.kind === 'population' && it.name.name === name ? it.name : undefined));
+  }
+
+  /** Where input `name` (`input cue = poisson[…]`) is defined: the file `uri` first, then its imports. */
+  findInput(uri: string, name: string): Place | undefined {
+    return this.findItem(uri, (it) => (it.kind === 'input' && it.name?.name === name ? it.name : undefined));
   }
 
   /**

@@ -6,15 +6,16 @@
 // Tab and the arrow keys move between components. Exports SVG and PNG (drawn here) and JSON
 // (saved by the extension). Colours from the VS Code theme; every string set as text.
 import { el } from '../shared/dom';
+import { dataTable, titledSection } from '../shared/report';
 import '../shared/panel.css';
 import './circuits.css';
 import type { CircuitsPanelRequest, CircuitsResult } from '../../protocol/circuits';
 import { isCircuitsPanelState, isCircuitsShow, type CircuitsPanelState } from '../../protocol/circuits-panel';
 import { exportScale } from '../shared/export-frame';
 import { distinctColors, onThemeChange, readTheme } from '../shared/theme';
-import { button, hint, toolbar } from '../shared/toolbar';
-import { layoutGraph, type Layout } from './layout';
-import { componentHeader, componentRows, describeComponent, exportSubtitle, graphOf, PATCH_HEADER, patchRows, REUSE_HEADER, reuseRows, summaryLine, TASK_HEADER, taskRows } from './model';
+import { button, hint, select as selectBox, toolbar } from '../shared/toolbar';
+import { layoutGraph } from './layout';
+import { componentHeader, componentRows, defaultShow, describeComponent, exportSubtitle, graphOf, PATCH_HEADER, patchRows, REUSE_HEADER, reuseRows, summaryLine, TASK_HEADER, taskRows } from './model';
 import { nearestInDirection, type Direction } from './navigate';
 import { drawGraph, pngOf, svgFile, type Palette } from './svg';
 
@@ -42,29 +43,8 @@ function palette(tasks: number): Palette {
   };
 }
 
-function table(parent: HTMLElement, caption: string, header: string[], rows: string[][], numeric: (col: number) => boolean): HTMLTableElement {
-  const t = el('table', 'circuits-table', parent);
-  t.setAttribute('aria-label', caption);
-  const hr = el('tr', undefined, el('thead', undefined, t));
-  header.forEach((h, k) => {
-    const th = el('th', numeric(k) ? 'num' : undefined, hr);
-    th.scope = 'col';
-    th.textContent = h;
-  });
-  const body = el('tbody', undefined, t);
-  for (const row of rows) {
-    const tr = el('tr', undefined, body);
-    row.forEach((c, k) => (el('td', numeric(k) ? 'num' : undefined, tr).textContent = c));
-  }
-  return t;
-}
-
-function section(parent: HTMLElement, title: string, note?: string): HTMLElement {
-  const s = el('section', 'circuits-section', parent);
-  el('h2', undefined, s).textContent = title;
-  if (note) el('p', 'note', s).textContent = note;
-  return s;
-}
+const table = (parent: HTMLElement, label: string, header: string[], rows: string[][], numeric: (col: number) => boolean) => dataTable(parent, label, header, rows, numeric, { className: 'report-table' });
+const section = (parent: HTMLElement, title: string, note?: string) => titledSection(parent, title, 'report-section', note);
 
 const KEYS: Record<string, Direction> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
 
@@ -75,17 +55,19 @@ function main(): void {
   const controls = toolbar(root, summary);
   let state: CircuitsPanelState | undefined;
   let svg: SVGSVGElement | undefined;
-  let layout: Layout | undefined;
   const status = el('span', 'export-status', controls);
   status.setAttribute('role', 'status');
   const exportPicture = (format: 'svg' | 'png') => {
     if (!svg) return;
+    status.textContent = '';
     if (format === 'svg') api.postMessage({ type: 'export', format: 'svg', data: svgFile(svg) });
     else
       pngOf(svg, exportScale(window.devicePixelRatio))
         .then((data) => api.postMessage({ type: 'export', format: 'png', data }))
         .catch((e: Error) => (status.textContent = `PNG export failed: ${e.message}`));
   };
+  const showSel = selectBox(controls, 'Components shown in the graph', [['all', 'All components'], ['circuits', 'Circuit components only']], 'all');
+  showSel.classList.add('show-select');
   button(controls, 'Export SVG…', 'Save the graph as a self-contained SVG file', () => exportPicture('svg'));
   button(controls, 'Export PNG…', 'Save the graph as a PNG image (2× or the screen’s scale)', () => exportPicture('png'));
   button(controls, 'Export JSON…', 'Save the whole result (the CLI’s --format json) as JSON', () => api.postMessage({ type: 'export', format: 'json' }), true);
@@ -114,8 +96,12 @@ function main(): void {
     if (r.cancelled) el('p', 'warning', content).textContent = 'The analysis was stopped before it finished: what follows is what it had found so far.';
 
     const graphSection = section(content, 'Network');
-    const graph = graphOf(r);
-    layout = layoutGraph(graph);
+    const show = state.show ?? defaultShow(r);
+    showSel.value = show;
+    const graph = graphOf(r, show);
+    const hidden = graphOf(r, 'all').nodes.length - graph.nodes.length;
+    if (hidden > 0) el('p', 'note', graphSection).textContent = `${hidden === 1 ? '1 population or group in no circuit is' : `${hidden.toLocaleString('en-US')} populations and groups in no circuit are`} hidden (“All components” draws them).`;
+    const layout = layoutGraph(graph);
     const names = r.tasks.map((t) => t.task);
     const describe = (id: string) => describeComponent(r, id);
     svg = drawGraph(layout, names, graph.maxImportance, palette(r.tasks.length), describe, `Circuits of ${r.source}`, exportSubtitle(r));
@@ -203,13 +189,22 @@ function main(): void {
     if (state.selected) select(state.selected, details);
   };
 
+  showSel.addEventListener('change', () => {
+    if (!state) return;
+    state = { ...state, show: showSel.value === 'circuits' ? 'circuits' : 'all' };
+    api.setState(state);
+    render();
+  });
   window.addEventListener('message', (ev: MessageEvent) => {
     const m: unknown = ev.data;
     if (!isCircuitsShow(m)) {
       console.warn('spikeworks circuits panel: dropped a malformed message');
       return;
     }
-    state = { document: m.document, result: m.result };
+    // The same result again (a revived panel's `ready` is answered with it) or a new one: the view
+    // choice stays, and the focused component while the result still has it.
+    const keep = state?.selected !== undefined && m.result.components.some((c) => c.id === state?.selected) ? state.selected : undefined;
+    state = { document: m.document, result: m.result, ...(keep !== undefined ? { selected: keep } : {}), ...(state?.show ? { show: state.show } : {}) };
     api.setState(state);
     render();
   });

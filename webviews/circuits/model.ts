@@ -73,7 +73,26 @@ function bareLabel(id: string): string {
   return k >= 0 ? id.slice(k + 1) : id;
 }
 
-export function graphOf(result: CircuitsResult): Graph {
+/** Whether the graph shows every component, or only those in some task's circuit (with the ends of their projections). */
+export type Show = 'all' | 'circuits';
+
+/** Graphs with more nodes than this open with only the circuits shown. */
+export const SHOW_ALL_UP_TO = 30;
+
+export function defaultShow(result: CircuitsResult): Show {
+  return result.components.filter((c) => c.kind !== 'projection').length > SHOW_ALL_UP_TO ? 'circuits' : 'all';
+}
+
+export function graphOf(result: CircuitsResult, show: Show = 'all'): Graph {
+  const full = graphOfAll(result);
+  if (show === 'all') return full;
+  const edges = full.edges.filter((e) => !e.partOf && e.tasks.length > 0);
+  const keep = new Set([...full.nodes.filter((n) => n.tasks.length > 0).map((n) => n.id), ...edges.flatMap((e) => [e.from, e.to])]);
+  const ties = full.edges.filter((e) => e.partOf && keep.has(e.from) && keep.has(e.to));
+  return { nodes: full.nodes.filter((n) => keep.has(n.id)), edges: [...edges, ...ties], maxImportance: full.maxImportance };
+}
+
+function graphOfAll(result: CircuitsResult): Graph {
   const use = taskUse(result);
   const byId = new Map(result.components.map((c) => [c.id, c]));
   const nodes: GraphNode[] = [];
@@ -142,9 +161,12 @@ export function componentHeader(result: CircuitsResult): string[] {
   return ['component', 'kind', 'size', ...result.tasks.map((t) => `importance in ${t.task}`), 'used by'];
 }
 
+/** One row per component: those in more circuits first, then by importance, else in the result's order. */
 export function componentRows(result: CircuitsResult): { id: string; cells: string[] }[] {
   const use = taskUse(result);
-  return result.components.map((c) => {
+  const order = result.components.map((c, k) => ({ c, k, n: (use.get(c.id) ?? []).length, imp: importanceOf(result, c.id) }));
+  order.sort((a, b) => b.n - a.n || b.imp - a.imp || a.k - b.k);
+  return order.map(({ c }) => {
     const tasks = use.get(c.id) ?? [];
     const imp = result.tasks.map((t) => (t.components.includes(c.id) ? (t.importance[c.id] ?? 0).toFixed(3) : ''));
     const usedBy = tasks.length === 0 ? 'no circuit' : `${tasks.map((k) => result.tasks[k].task).join(', ')}${tasks.length > 1 ? ' (shared)' : ''}`;

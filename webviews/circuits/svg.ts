@@ -156,6 +156,8 @@ function drawNode(parent: SVGGElement, n: PlacedNode, max: number, p: Palette, a
   svgEl('title', {}, g).textContent = n.component ? aria(n.id) : n.label;
   const colour = colourFor(n.tasks, p);
   const width = strokeFor(n.importance, max);
+  // Drawn only on the page (its CSS strokes it when the component has the focus); invisible in an export.
+  svgEl('rect', { class: 'focus-ring', x: -9, y: -9, width: n.width + 18, height: n.height + 18, rx: 12, fill: 'none', stroke: 'none' }, g);
   if (shared) svgEl('rect', { class: 'ring', x: -5, y: -5, width: n.width + 10, height: n.height + 10, rx: 10, fill: 'none', stroke: p.foreground, 'stroke-width': 1.2, opacity: 0.9 }, g);
   svgEl('rect', { class: 'box', x: 0, y: 0, width: n.width, height: n.height, rx: 6, fill: p.surface, stroke: colour, 'stroke-width': width, ...(n.tasks.length === 0 ? { 'stroke-dasharray': '5 3' } : {}) }, g);
   // One bar per task whose circuit holds it, along the bottom.

@@ -3,6 +3,7 @@
 // its source, each quantisation step with its error, the approximations — and Export JSON.
 // Colours from the VS Code theme; every text from the model is set with textContent.
 import { el } from '../shared/dom';
+import { dataTable, titledSection } from '../shared/report';
 import '../shared/panel.css';
 import './target-report.css';
 import { isTargetReportMessage, isTargetReportState, type TargetReport, type TargetReportRequest, type TargetReportState } from '../../protocol/target-report';
@@ -22,30 +23,10 @@ const api: Api = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : {
 
 function table(parent: HTMLElement, caption: string, header: string[], rows: string[][], numeric: (col: number) => boolean): void {
   el('p', 'note', parent).textContent = caption;
-  const t = el('table', 'report-table', parent);
-  t.setAttribute('aria-label', caption);
-  const hr = el('tr', undefined, el('thead', undefined, t));
-  header.forEach((h, k) => {
-    const th = el('th', numeric(k) ? 'num' : undefined, hr);
-    th.scope = 'col';
-    th.textContent = h;
-  });
-  const body = el('tbody', undefined, t);
-  for (const row of rows) {
-    const tr = el('tr', undefined, body);
-    row.forEach((c, k) => {
-      const td = el(k === 0 ? 'th' : 'td', numeric(k) ? 'num' : undefined, tr);
-      if (k === 0) (td as HTMLTableCellElement).scope = 'row';
-      td.textContent = c;
-    });
-  }
+  dataTable(parent, caption, header, rows, numeric, { className: 'report-table', rowHeaders: true });
 }
 
-function section(parent: HTMLElement, title: string): HTMLElement {
-  const s = el('section', 'report-section', parent);
-  el('h2', undefined, s).textContent = title;
-  return s;
-}
+const section = (parent: HTMLElement, title: string) => titledSection(parent, title, 'report-section');
 
 function main(): void {
   const root = document.getElementById('app');

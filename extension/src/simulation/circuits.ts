@@ -2,47 +2,35 @@
 // Describe Neurons does), asks which task (or all of them) to find circuits for, runs circuit
 // discovery on the simulation worker pool (sim-host/src/host.ts startCircuits) under one
 // cancellable progress notification, and shows the Circuits panel (extension/src/panels/circuits.ts).
-// A model with no task that has a readout is refused with what to add; a cancelled analysis
-// shows what it had found, marked partial.
+// A model with no task that has a readout is refused with what to add, at its line; a cancelled
+// analysis shows what it had found, marked partial.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CircuitsResult } from '../../../protocol/circuits';
-import type { ModelIR } from '../../../protocol/ir';
-import * as host from '../../../sim-host/src/host';
+import { CircuitsError, tasksToAnalyse } from '../../../sim-host/src/analysis/circuits/index';
+import { RunRefused, RunTerminated, startCircuits } from '../../../sim-host/src/host';
 import type { Notifier } from '../notify';
 import type { CircuitsPanels } from '../panels/circuits';
 import { documentModel } from './document-model';
-import { scoredTasks } from './model';
-import { runSettings } from './settings';
-
-// The contract of startCircuits (api.md): until it is on this branch, it is looked up on host.ts
-// at run time, and the command says it is missing instead of running anything else.
-interface CircuitsHandle {
-  result: Promise<CircuitsResult>;
-  cancel(): void;
-  terminate(): Promise<void>;
-}
-type StartCircuits = (
-  ir: ModelIR,
-  options: { task?: string; seed?: number; baseDir?: string; readRoots?: string[]; source?: string },
-  onProgress?: (done: number, total: number, label?: string) => void,
-  workerFile?: string,
-) => CircuitsHandle;
-const startCircuits = (host as unknown as { startCircuits?: StartCircuits }).startCircuits;
+import { circuitTasks, itemPlace } from './model';
+import { circuitSettings, runSettings } from './settings';
 
 export async function showCircuitReuse(doc: vscode.TextDocument, extensionPath: string, notify: Notifier, log: vscode.LogOutputChannel, panels: CircuitsPanels): Promise<void> {
   const model = documentModel(doc, extensionPath, notify, 'to find its circuits');
   if (!model) return;
   const { ir, name, roots } = model;
-  const tasks = scoredTasks(ir);
-  if (tasks.length === 0) {
-    void notify.error(
-      ir.tasks.length === 0
-        ? `Show Circuit Reuse: ${name} has no task. Add a task with labelled windows (task trials { stimulus: cue; window 0 ms .. 100 ms: "A" }) and a readout that scores it (readout r = ridge { from: exc; task: trials }).`
-        : `Show Circuit Reuse: no readout scores a task of ${name} (${ir.tasks.map((t) => t.name).join(', ')}). Add one: readout r = ridge { from: <population>; task: ${ir.tasks[0].name} }.`,
-    );
+  // What circuit discovery itself refuses (no task with a readout), said at the line it concerns.
+  const refuse = (e: CircuitsError) => {
+    const at = e.where ? itemPlace(doc.uri.toString(), doc.getText(), e.where) : undefined;
+    void notify.error(`Show Circuit Reuse: ${at ? `${name}:${at.line}:${at.column}: ` : ''}${e.message}`);
+  };
+  try {
+    tasksToAnalyse(ir);
+  } catch (e) {
+    if (!(e instanceof CircuitsError)) throw e;
+    refuse(e);
     return;
   }
+  const tasks = circuitTasks(ir);
   let task: string | undefined;
   if (tasks.length > 1) {
     const all = { label: 'All tasks', description: `${tasks.length} tasks: circuits, reuse between each pair, patching`, task: undefined as string | undefined };
@@ -50,15 +38,12 @@ export async function showCircuitReuse(doc: vscode.TextDocument, extensionPath: 
     if (!pick) return;
     task = pick.task;
   }
-  if (!startCircuits) {
-    void notify.error('Show Circuit Reuse: circuit discovery (startCircuits) is not in this build of Spikeworks.');
-    return;
-  }
   const settings = runSettings(doc.uri);
+  const circuit = circuitSettings(doc.uri);
   const result = await notify.progress({ location: vscode.ProgressLocation.Notification, title: `Circuits: ${name}${task ? ` (${task})` : ''}`, cancellable: true }, async (progress, token) => {
     const handle = startCircuits(
       ir,
-      { ...(task !== undefined ? { task } : {}), ...(settings.seed !== undefined ? { seed: settings.seed } : {}), baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, source: name },
+      { ...circuit, ...(task !== undefined ? { task } : {}), ...(settings.seed !== undefined ? { seed: settings.seed } : {}), baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, source: name },
       (done, total, label) => progress.report({ message: `${label ? `${label}: ` : ''}${done} of ${total} runs` }),
       path.join(extensionPath, 'dist', 'sim-worker.js'),
     );
@@ -71,7 +56,8 @@ export async function showCircuitReuse(doc: vscode.TextDocument, extensionPath: 
     try {
       return await handle.result;
     } catch (e) {
-      if (!token.isCancellationRequested) void notify.error(`Show Circuit Reuse failed: ${(e as Error).message}`);
+      if (e instanceof CircuitsError) refuse(e);
+      else if (!(e instanceof RunTerminated) && !(e instanceof RunRefused && e.code === 'cancelled')) void notify.error(`Show Circuit Reuse failed: ${(e as Error).message}`);
       return undefined;
     } finally {
       sub.dispose();

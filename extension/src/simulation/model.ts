@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { CircuitComponent } from '../../../protocol/circuits';
+import { readoutTasks } from '../../../sim-host/src/analysis/circuits/index';
 import type { ModelIR, ValueIR } from '../../../protocol/ir';
 import type { TraceInfo } from '../../../protocol/panel-data';
 import type { SnnFile } from '../../../language-server/src/ast';
@@ -128,19 +129,24 @@ export function populationPlace(uri: string, text: string, name: string, prelude
 }
 
 /**
- * Where a circuit component is defined: a population's or a group's population, a projection's
- * connection (by its name, else the first `connect` from its source to its target).
+ * Where a circuit component is defined: a population's or a group's population (or input), a
+ * projection's connection (by its name, else the first `connect` from its source to its target).
  */
 export function componentPlace(uri: string, text: string, c: Pick<CircuitComponent, 'kind' | 'label' | 'population' | 'target'>, preludeDir?: string): Place | undefined {
   const ws = definitionsOf(uri, text, preludeDir);
   if (c.kind === 'projection') return ws.findConnection(uri, { name: c.label, source: c.population, ...(c.target !== undefined ? { target: c.target } : {}) });
-  return ws.findPopulation(uri, c.population);
+  // A component's "population" may be an input (spike sources are components too).
+  return ws.findPopulation(uri, c.population) ?? ws.findInput(uri, c.population);
 }
 
-/** The tasks a readout scores (a readout without `task:` scores the model's only task), in the model's order. */
-export function scoredTasks(ir: ModelIR): string[] {
-  const named = new Set(ir.readouts.flatMap((r) => (r.task !== undefined ? [r.task] : ir.tasks.length === 1 ? [ir.tasks[0].name] : [])));
-  return ir.tasks.map((t) => t.name).filter((t) => named.has(t));
+/** The tasks circuit discovery can analyse (those a ridge readout scores), each once, in the readouts' order. */
+export function circuitTasks(ir: ModelIR): string[] {
+  return [...new Set(readoutTasks(ir).map((t) => t.task))];
+}
+
+/** Where an item of the file `uri` is written (1-based line and column), for a message about it. */
+export function itemPlace(uri: string, text: string, item: { kind: string; name?: string }): { line: number; column: number } | undefined {
+  return definitionsOf(uri, text).locateItem(uri, item);
 }
 
 /**

@@ -1,5 +1,6 @@
-// The `spikeworks.simulation.*` settings (and the shared memory limit), read per document.
+// The `spikeworks.simulation.*` and `spikeworks.circuits.*` settings (and the shared memory limit), read per document.
 import * as vscode from 'vscode';
+import type { Intervention } from '../../../protocol/circuits';
 
 export type Backend = 'auto' | 'wasm' | 'webgpu';
 export const BACKENDS: Backend[] = ['auto', 'wasm', 'webgpu'];
@@ -25,5 +26,18 @@ export function runSettings(scope: vscode.Uri): RunSettings {
     memoryLimitBytes: (Number.isFinite(mb) && mb > 0 ? mb : 8192) * 2 ** 20,
     defaultDuration: Number.isFinite(duration) && duration > 0 ? duration : 1,
     seed: typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32 ? seed : undefined,
+  };
+}
+
+const INTERVENTIONS: Intervention[] = ['silence', 'mean', 'resample', 'patch'];
+
+/** Show Circuit Reuse's intervention and threshold (undefined: the analysis's defaults). */
+export function circuitSettings(scope: vscode.Uri): { intervention?: Intervention; threshold?: number } {
+  const cfg = vscode.workspace.getConfiguration('spikeworks', scope);
+  const intervention = cfg.get<string>('circuits.intervention', 'silence');
+  const threshold = cfg.get<number>('circuits.threshold', 0.05);
+  return {
+    ...((INTERVENTIONS as string[]).includes(intervention) ? { intervention: intervention as Intervention } : {}),
+    ...(typeof threshold === 'number' && threshold > 0 && threshold <= 1 ? { threshold } : {}),
   };
 }
