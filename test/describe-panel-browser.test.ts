@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { DescriptionsView } from '../protocol/describe-panel';
-import { chromiumSkip as skip, panelPage, type PanelPage } from './helpers/panel-page';
+import { chromiumSkip as skip, openPanel, panelPage, type PanelPage } from './helpers/panel-page';
 
 const VIEW: DescriptionsView = {
   title: 'demo.snn', windows: 360, source: 'trials', atoms: 12, cancelled: false,
@@ -21,15 +21,7 @@ const VIEW: DescriptionsView = {
 
 let panel: PanelPage;
 
-async function open(): Promise<Page> {
-  const page = await panel.browser.newPage({ viewport: { width: 1000, height: 700 } });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(panel.base);
-  await page.waitForFunction('document.querySelector(".toolbar")');
-  await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'descriptions', view: VIEW })}, '*')`);
-  await page.waitForFunction('document.querySelectorAll("tbody tr").length > 0');
-  return page;
-}
+const open = (): Promise<Page> => openPanel(panel, { type: 'descriptions', view: VIEW }, 'document.querySelectorAll("tbody tr").length > 0');
 
 const column = (page: Page, k: number) => page.$$eval(`tbody tr td:nth-child(${k})`, (tds) => tds.map((td) => td.textContent));
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { TargetReport } from '../protocol/target-report';
-import { chromiumSkip as skip, panelPage, type PanelPage } from './helpers/panel-page';
+import { chromiumSkip as skip, openPanel, panelPage, type PanelPage } from './helpers/panel-page';
 
 const REPORT: TargetReport = {
   format: 'spikeworks-target-report/1', file: '<img src=x onerror="window.__hacked=1">.snn', target: { name: 'chip', kind: 'loihi2', backend: 'loihi2-emu' }, seed: 3, dt: 1e-4, simulated_s: 0.2,
@@ -28,15 +28,7 @@ const REPORT: TargetReport = {
 
 let panel: PanelPage;
 
-async function open(): Promise<Page> {
-  const page = await panel.browser.newPage({ viewport: { width: 1000, height: 700 } });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(panel.base);
-  await page.waitForFunction('document.querySelector(".toolbar")');
-  await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'report', document: 'file:///m.snn', report: REPORT })}, '*')`);
-  await page.waitForFunction('document.querySelectorAll(".report-section").length === 5');
-  return page;
-}
+const open = (): Promise<Page> => openPanel(panel, { type: 'report', document: 'file:///m.snn', report: REPORT }, 'document.querySelectorAll(".report-section").length === 5');
 
 /** What has the focus: its tag, and its aria-label or its text. */
 const focused = (page: Page) => page.evaluate(() => {

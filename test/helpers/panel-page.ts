@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureBuilt, repoRoot } from './build';
 
 export const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
@@ -40,4 +40,15 @@ export async function panelPage(name: string, api: string): Promise<PanelPage> {
       server.close();
     },
   };
+}
+
+/** A new page of the panel, sent `message` as the extension would, once `ready` (a JS condition) holds. */
+export async function openPanel(p: PanelPage, message: unknown, ready: string): Promise<Page> {
+  const page = await p.browser.newPage({ viewport: { width: 1000, height: 700 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(p.base);
+  await page.waitForFunction('document.querySelector(".toolbar")');
+  await page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`);
+  await page.waitForFunction(ready);
+  return page;
 }

@@ -1,7 +1,8 @@
 // The bytes of a small WebAssembly module, written here (a target imports no other backend, so
-// not through wasm/emitter.ts): LEB128 numbers, sections, a function body builder, and a module
-// of functions over one imported memory `env.memory`. The chips' generated kernels
-// (loihi2/kernel.ts, spinnaker2/kernel.ts) are written with it.
+// not through wasm/emitter.ts; LEB128 is core/leb128.ts, shared with it): sections, a function
+// body builder, and a module of functions over one imported memory `env.memory`. The chips'
+// generated kernels (loihi2/kernel.ts, spinnaker2/kernel.ts) are written with it.
+import { sleb, uleb } from '../../core/leb128';
 
 export const I32 = 0x7f;
 export const I64 = 0x7e;
@@ -18,30 +19,7 @@ export const OP = {
   wrap64: 0xa7, extend_s: 0xac, extend_u: 0xad,
 } as const;
 
-/** Signed LEB128 of an int32 (also an i64 constant in the int32 range). */
-export function sleb(n: number, out: number[]): void {
-  let v = n | 0;
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-/** Unsigned LEB128. */
-export function uleb(n: number, out: number[]): void {
-  let v = n >>> 0;
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-}
+export { sleb, uleb };
 
 /** A section: its id and its length-prefixed body. */
 export function section(id: number, body: number[]): number[] {
