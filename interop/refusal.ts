@@ -10,6 +10,8 @@ export interface Where {
   name?: string;
   /** The item's position among the IR's items of its kind (connections and probes may be unnamed). */
   index?: number;
+  /** A property or assignment of the item: the place is its value where the item's body writes it. */
+  property?: string;
   /** Model definitions: where they were defined (1-based line). */
   uri?: string;
   line?: number;

@@ -3,17 +3,10 @@
 // sort, a click showing the group's neurons and exemplar windows, the exports asked for, the
 // state kept with setState. Skipped with the reason when chromium is absent and CI is not set.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { DescriptionsView } from '../protocol/describe-panel';
-import { ensureBuilt, repoRoot } from './helpers/build';
-
-const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) && !process.env.CI ? `${CHROMIUM} not found (apt-get install chromium)` : false;
+import { chromiumSkip as skip, openPanel, panelPage, type PanelPage } from './helpers/panel-page';
 
 const VIEW: DescriptionsView = {
   title: 'demo.snn', windows: 360, source: 'trials', atoms: 12, cancelled: false,
@@ -26,40 +19,18 @@ const VIEW: DescriptionsView = {
   ],
 };
 
-let server: Server;
-let browser: Browser;
-let base = '';
+let panel: PanelPage;
 
-async function open(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(base);
-  await page.waitForFunction('document.querySelector(".toolbar")');
-  await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'descriptions', view: VIEW })}, '*')`);
-  await page.waitForFunction('document.querySelectorAll("tbody tr").length > 0');
-  return page;
-}
+const open = (): Promise<Page> => openPanel(panel, { type: 'descriptions', view: VIEW }, 'document.querySelectorAll("tbody tr").length > 0');
 
 const column = (page: Page, k: number) => page.$$eval(`tbody tr td:nth-child(${k})`, (tds) => tds.map((td) => td.textContent));
 
 describe('the Descriptions panel in Chromium', { skip, timeout: 120_000 }, () => {
   before(async () => {
-    ensureBuilt();
-    const js = readFileSync(join(repoRoot, 'dist', 'webviews', 'describe.js'));
-    const css = readFileSync(join(repoRoot, 'dist', 'webviews', 'describe.css'));
-    server = createServer((req, res) => {
-      if (req.url === '/describe.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
-      if (req.url === '/describe.css') return res.writeHead(200, { 'content-type': 'text/css' }).end(css);
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/describe.css"></head><body class="vscode-dark"><div id="app"></div>
-<script>window.__posted = []; window.__state = undefined; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });</script><script src="/describe.js"></script></body></html>`);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    panel = await panelPage('describe', 'window.__posted = []; window.__state = undefined; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });');
   });
   after(async () => {
-    await browser?.close();
-    server?.close();
+    await panel?.close();
   });
 
   it('rows by score; model text is shown as text, never markup', async () => {

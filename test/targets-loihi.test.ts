@@ -27,6 +27,7 @@ import { inlayHints } from '../language-server/src/features/hints';
 import { distCli, ensureBuilt } from './helpers/build';
 import { freshProgram, uriOf } from './helpers/corpus';
 import { irOf } from './helpers/model';
+import { spikeKeys } from './helpers/targets';
 
 /** Runs compartments for `steps` steps with input a_in(t); returns per step the spiking indices and u, v of neuron 0 after the step. */
 function runLif(c: ReturnType<typeof compartments>, steps: number, ain: (t: number) => number[]) {
@@ -214,13 +215,8 @@ describe('Loihi emulation against an independent reference of the update rule', 
     const plan = buildPlan(ir, {});
     const run = emulateLoihi(plan);
     assert.equal(run.result.stepsDone, 10000);
-    const mine: string[] = [];
-    run.result.spikes.forEach((s) => {
-      const k = plan.pops.findIndex((p) => p.name === s.name);
-      for (let m = 0; m < s.steps.length; m++) mine.push(`${k}:${s.steps[m]}:${s.neurons[m]}`);
-    });
+    const mine = spikeKeys(plan, run.result);
     const ref = reference(run.program, plan.steps).map((x) => `${x.pop}:${x.step}:${x.neuron}`);
-    mine.sort();
     ref.sort();
     assert.ok(ref.length > 1000, `the network must be active (${ref.length} spikes)`);
     // negative weight exponents, mixed signs and a delay are all exercised

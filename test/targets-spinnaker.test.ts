@@ -9,11 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { buildPlan } from '../sim-host/src/core/plan';
-import type { SpinProgram } from '../sim-host/src/targets/spinnaker2/convert';
+import { convertPlanSpinnaker, type SpinProgram } from '../sim-host/src/targets/spinnaker2/convert';
 import { emulateSpinnaker } from '../sim-host/src/targets/spinnaker2/emulate';
 import { decayS1615, mulRN, toS1615, toU032 } from '../sim-host/src/targets/spinnaker2/fixed';
 import { distCli, ensureBuilt } from './helpers/build';
 import { irOf } from './helpers/model';
+import { spikeKeys } from './helpers/targets';
 
 describe('s16.15 arithmetic', () => {
   it('round-to-nearest multiply: exact products, halves rounded up, saturation', () => {
@@ -121,13 +122,8 @@ describe('SpiNNaker 2 emulation against an independent reference of the update r
     const plan = buildPlan(irOf(NET), {});
     const run = emulateSpinnaker(plan);
     assert.equal(run.result.stepsDone, 10000);
-    const mine: string[] = [];
-    run.result.spikes.forEach((s) => {
-      const k = plan.pops.findIndex((p) => p.name === s.name);
-      for (let m = 0; m < s.steps.length; m++) mine.push(`${k}:${s.steps[m]}:${s.neurons[m]}`);
-    });
+    const mine = spikeKeys(plan, run.result);
     const ref = reference(run.program, plan.steps);
-    mine.sort();
     ref.sort();
     assert.ok(ref.length > 1000, `the network must be active (${ref.length} spikes)`);
     assert.ok(run.program.projs.some((p) => p.type.some((x) => x === 1)) && run.program.projs.some((p) => p.type.some((x) => x === 0)));
@@ -136,14 +132,64 @@ describe('SpiNNaker 2 emulation against an independent reference of the update r
   });
 });
 
+/** Spikes as `pop:tick:neuron`, sorted, and the final state per population, of a run. */
+function runSignature(plan: ReturnType<typeof buildPlan>, run: ReturnType<typeof emulateSpinnaker>) {
+  const state = run.states.map((s) => (s ? { v: [...s.v], exc: [...s.exc], inh: [...s.inh], timer: [...s.timer] } : undefined));
+  return { spikes: spikeKeys(plan, run.result), state };
+}
+
+describe('the generated WebAssembly neuron kernel equals the TypeScript update', () => {
+  it('1,000 recurrent neurons, 10,000 steps: spike for spike and state for state', () => {
+    const plan = buildPlan(irOf(NET), {});
+    const wasm = emulateSpinnaker(plan);
+    const ts = emulateSpinnaker(plan, {}, undefined, { update: 'ts' });
+    assert.equal(wasm.result.stepsDone, 10000);
+    const a = runSignature(plan, wasm);
+    const b = runSignature(plan, ts);
+    assert.ok(a.spikes.length > 1000, `the network must be active (${a.spikes.length} spikes)`);
+    assert.deepEqual(a.spikes, b.spikes);
+    assert.deepEqual(a.state, b.state);
+  });
+  it('the 64-bit route: buffers beyond ±2^28, saturating products, R ≠ 2^15, sizes that are not multiples of 4', () => {
+    // 20 nA per spike through 100 MΩ: 2 V of drive, buffers far beyond 2^28 s16.15 units
+    const big = `
+population a = LIF[37] {
+  tau_m = 20 ms; R_m = 100 Mohm; E_l = -49 mV; V_th = -50 mV; V_reset = -60 mV; t_ref = 2 ms; tau_syn = 5 ms
+  v = uniform(-60 mV, -50 mV)
+}
+population b = LIF[1001] {
+  tau_m = 10 ms; R_m = 100 Mohm; E_l = -60 mV; V_th = -50 mV; V_reset = -60 mV; t_ref = 1 ms; tau_syn = 8 ms
+  v = uniform(-60 mV, -50 mV)
+}
+connect a -> b { rule: random(p = 0.5); weight: uniform(1 nA, 20 nA); target: I_syn }
+connect b -> b { rule: random(p = 0.05); weight: uniform(-20 nA, 10 nA); target: I_syn; delay: 0.3 ms }
+connect b -> a { rule: random(p = 0.2); weight: uniform(-5 nA, 5 nA); target: I_syn }
+probe spikes(a, b)
+simulate { dt: 0.1 ms; duration: 200 ms; seed: 5 }`;
+    const plan = buildPlan(irOf(big), {});
+    const program = convertPlanSpinnaker(plan);
+    const wasm = emulateSpinnaker(plan, {}, program);
+    const ts = emulateSpinnaker(plan, {}, program, { update: 'ts' });
+    const a = runSignature(plan, wasm);
+    assert.ok(a.spikes.length > 1000, `active (${a.spikes.length} spikes)`);
+    assert.ok(wasm.states.some((s) => s && s.exc.some((x) => Math.abs(x) >= 2 ** 28)), 'some buffer is beyond the 32-bit route');
+    assert.deepEqual(a, runSignature(plan, ts));
+    // the kernel's general route: R = 1.5 (so mulRN(I, R) rounds and saturates)
+    const odd = { ...program, pops: program.pops.map((p) => ({ ...p, rMembrane: 3 * 2 ** 14 })) };
+    const w2 = emulateSpinnaker(plan, {}, odd);
+    assert.deepEqual(runSignature(plan, w2), runSignature(plan, emulateSpinnaker(plan, {}, odd, { update: 'ts' })));
+    assert.notDeepEqual(runSignature(plan, w2).spikes, a.spikes, 'R changes the run');
+  });
+});
+
 describe('what SpiNNaker cannot express is refused with the reason', () => {
   it('voltage jumps (input into v)', () => {
     const ir = irOf(`population a = LIF[2]\npopulation b = LIF[2]\nconnect a -> b { rule: all_to_all; weight: 1 mV; target: v }\nsimulate { dt: 0.1 ms; duration: 1 ms }`);
     assert.throws(() => emulateSpinnaker(buildPlan(ir, {})), /delta input type/);
   });
-  it('a delay above 16 × 8 ticks', () => {
+  it('a delay above 16 + 8 × 16 ticks', () => {
     const ir = irOf(`population a = LIF[2]\npopulation b = LIF[2]\nconnect a -> b { rule: all_to_all; weight: 1 pA; target: I_syn; delay: 20 ms }\nsimulate { dt: 0.1 ms; duration: 1 ms }`);
-    assert.throws(() => emulateSpinnaker(buildPlan(ir, {})), /exceeds SpiNNaker's 16 × 8 = 128/);
+    assert.throws(() => emulateSpinnaker(buildPlan(ir, {})), /a delay of 201 ticks exceeds SpiNNaker's 16 \+ 8 × 16 = 144/);
   });
 });
 

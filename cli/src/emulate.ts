@@ -12,6 +12,7 @@ import { emulateOnTarget, PlanError, type Emulation } from '../../sim-host/src/e
 import { emulationText } from '../../sim-host/src/emulation-text';
 import { summarize, writeResults } from '../../sim-host/src/output';
 import { traceUnit } from '../../protocol/units';
+import { refusalPlace } from './export';
 import { loadModel } from './load';
 import { readRoots } from './run';
 
@@ -33,7 +34,9 @@ export function emulateCommand(a: EmulateArgs): number {
     em = emulateOnTarget(ir, { seed: a.seed, duration: a.duration, baseDir: path.dirname(path.resolve(a.file)), readRoots: readRoots(a.file) }, a.target);
   } catch (e) {
     if (e instanceof PlanError) {
-      process.stderr.write(`spikeworks: not emulated: ${e.message}\n`);
+      // a refusal about a population or connection (a NaN in conversion, a delay beyond the chip's range): at its line
+      if (e.where) process.stderr.write(`${refusalPlace(a.file, { where: e.where, message: e.message })}: error: ${e.message}\n`);
+      process.stderr.write(`spikeworks: not emulated${e.where ? '' : `: ${e.message}`}\n`);
       return 1;
     }
     throw e;
@@ -52,7 +55,7 @@ export function emulateCommand(a: EmulateArgs): number {
   const report = {
     target: em.target,
     seed: em.emulated.seed,
-    implementation: em.target.kind === 'loihi2' ? 'WebAssembly i32x4 compartment kernel + TypeScript dense delivery (bit-accurate to Lava PyLifModelBitAcc / PyDenseModelBitAcc)' : em.target.kind === 'sfq' ? 'TypeScript clock-tick loop (flux counters, stochastic synapses drawn from Philox by synapse and tick)' : em.target.kind === 'memristor' ? 'the float WASM engine on crossbar-mapped weights, with per-step neuron faults and read noise' : 'TypeScript integer arithmetic (sPyNNaker IF_curr_exp in s16.15)',
+    implementation: em.target.kind === 'loihi2' ? 'WebAssembly i32x4 compartment kernel + TypeScript dense delivery (bit-accurate to Lava PyLifModelBitAcc / PyDenseModelBitAcc)' : em.target.kind === 'sfq' ? 'TypeScript clock-tick loop (flux counters, stochastic synapses drawn from Philox by synapse and tick)' : em.target.kind === 'memristor' ? 'the float WASM engine on crossbar-mapped weights, with per-step neuron faults and read noise' : 'WebAssembly i32x4/i64x2 neuron kernel + TypeScript ring buffers (bit-accurate to sPyNNaker IF_curr_exp in s16.15)',
     fidelity: em.fidelity,
     resources,
     energy: { ...em.energy, label: 'estimate' },

@@ -216,9 +216,11 @@ export class ModelWorkspace {
   /**
    * Where an item of the model is written, for messages about the IR (exporters): a population,
    * input, probe, … by name, or the `index`-th of its kind among the items of `uri` (connections
-   * and probes may be unnamed; items of imported files are not searched). 1-based line and column.
+   * and probes may be unnamed; items of imported files are not searched). With `property`: the
+   * value of that property or assignment in the item's body where it is written there (else the
+   * item). 1-based line and column.
    */
-  locateItem(uri: string, item: { kind: string; name?: string; index?: number }): { line: number; column: number } | undefined {
+  locateItem(uri: string, item: { kind: string; name?: string; index?: number; property?: string }): { line: number; column: number } | undefined {
     const ast = this.program.getAst(uri);
     if (!ast) return undefined;
     const astKind = item.kind === 'connection' ? 'connect' : item.kind;
@@ -227,7 +229,13 @@ export class ModelWorkspace {
     let hit = item.name !== undefined ? mine.find((it) => nameOf(it) === item.name) : undefined;
     if (!hit && item.index !== undefined && item.name === undefined) hit = mine[item.index];
     if (!hit) return undefined;
-    const p = new LineIndex(ast.text).position(hit.start);
+    let at = hit.start;
+    if (item.property !== undefined) {
+      const init = 'inits' in hit ? hit.inits.find((a) => a.target.kind === 'name' && a.target.name === item.property) : undefined;
+      const prop = 'props' in hit ? hit.props.find((p) => p.key.name === item.property) : undefined;
+      at = (init ?? prop)?.value.start ?? at;
+    }
+    const p = new LineIndex(ast.text).position(at);
     return { line: p.line + 1, column: p.character + 1 };
   }
 

@@ -19,6 +19,7 @@ export function checkTargets(cx: Checker, items: readonly A.Item[]): void {
   checkSpinnaker(cx, items);
   checkSfq(cx, items);
   checkMemristor(cx, items);
+  checkConversionRange(cx, items);
   const blocks = items.filter((i): i is A.BlockDef => i.kind === 'target' && i.type?.name === 'loihi2');
   if (!blocks.length) return;
   const pairs: (CorePair & { node: A.ConnectDef })[] = [];
@@ -157,4 +158,29 @@ function blockValues(cx: Checker, b: A.BlockDef): { prop: (k: string) => A.Prope
     return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
   };
   return { prop, num };
+}
+
+/** Orders of magnitude from 1 (SI) beyond which a parameter makes the chips' conversion overflow or cancel (sim-host/src/core/lif-eval.ts extremeParam: the same bound). */
+const EXTREME_ORDERS = 50;
+
+/**
+ * A NaN in conversion, before it happens: with a loihi2 or spinnaker2 target, a population
+ * parameter more than 50 orders of magnitude from 1 in SI units (no physical LIF parameter is)
+ * overflows or cancels in the float → fixed-point conversion, and `spikeworks emulate` refuses
+ * the model at that parameter. The warning sits on the value.
+ */
+function checkConversionRange(cx: Checker, items: readonly A.Item[]): void {
+  const targets = items.filter((i): i is A.BlockDef => i.kind === 'target' && (i.type?.name === 'loihi2' || i.type?.name === 'spinnaker2'));
+  if (!targets.length) return;
+  const names = targets.map((t) => t.name?.name ?? t.type?.name).join(', ');
+  for (const it of cx.network.values()) {
+    if (it.kind !== 'population' || !it.model) continue;
+    for (const a of it.node.inits) {
+      if (a.target.kind !== 'name' || it.model.vars.get(a.target.name)?.kind !== 'parameter') continue;
+      const v = cx.typeOf(a.value).value;
+      if (v === undefined || v === 0 || !Number.isFinite(v)) continue;
+      if (Math.abs(Math.log10(Math.abs(v))) <= EXTREME_ORDERS) continue;
+      cx.warn(a.value, `${a.target.name} = ${v.toPrecision(3)} (SI) is far outside what a chip's numbers hold: converting ${it.sym.name} for target ${names} gives NaN or ∞, and emulate refuses it`, 'target-limit');
+    }
+  }
 }

@@ -11,9 +11,22 @@ import { MAX_CONDITION_PAIRS } from './index-rule';
  * a run may take; cancelled: stopped while building.
  */
 export class PlanError extends Error {
-  constructor(message: string, readonly code: 'memory' | 'unsupported' | 'input' | 'limit' | 'cancelled' = 'unsupported') {
+  constructor(
+    message: string,
+    readonly code: 'memory' | 'unsupported' | 'input' | 'limit' | 'cancelled' = 'unsupported',
+    /** The model item (and its property) the refusal is about, for a located message. */
+    readonly where?: PlanWhere,
+  ) {
     super(message);
   }
+}
+
+/** A population or connection of the model by its name (a connection without one: by its index), and a property of it. */
+export interface PlanWhere {
+  kind: 'population' | 'connection';
+  name?: string;
+  index?: number;
+  property?: string;
 }
 
 /** Most steps a run may take: the checker's limit, below 2³¹ so that spike steps (i32) never wrap. */

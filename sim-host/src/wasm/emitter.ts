@@ -1,6 +1,7 @@
 // A small WebAssembly binary writer: just what the code generator needs (one imported memory,
 // imported math functions, f64/f32/i32/i64 arithmetic, structured control flow). Writing the
 // bytes ourselves keeps compilation to a few milliseconds and adds no dependency.
+import { sleb, uleb } from '../core/leb128';
 
 export const enum T {
   i32 = 0x7f,
@@ -57,28 +58,7 @@ export const Sat = { i32_trunc_sat_f32_s: 0x00, i64_trunc_sat_f64_s: 0x06 } as c
 
 const f64buf = new DataView(new ArrayBuffer(8));
 
-export function uleb(n: number, out: number[]): void {
-  let v = n >>> 0;
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-}
-
-export function sleb(n: number, out: number[]): void {
-  let v = n | 0;
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return;
-    }
-    out.push(b | 0x80);
-  }
-}
+export { sleb, uleb };
 
 export function slebBig(n: bigint, out: number[]): void {
   let v = BigInt.asIntN(64, n);

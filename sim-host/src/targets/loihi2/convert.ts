@@ -14,12 +14,16 @@
 //   w_int rounded to nearest, then Lava's clip_weights and truncate_weights.
 // The refractory period R = t_ref/dt steps holds v at 0 for R − 1 steps after the spike (as the
 // float engine: input on the spike step's successors until spike + t_ref), at most 63.
-import type { ExprIR, ModelDefIR } from '../../../../protocol/ir';
-import { evalExpr, type EvalEnv } from '../../core/expr';
+import type { ExprIR } from '../../../../protocol/ir';
+import { evalExpr } from '../../core/expr';
 import { PlanError } from '../../core/limits';
 import type { Plan, PopPlan, ProjPlan } from '../../core/plan';
 import * as F from './fixed';
 import { connectionTarget, lifShape, type LifShape } from '../../core/lif-shape';
+import { lifEval, nonFinite } from '../../core/lif-eval';
+import { connectionWhere, relError as rel, type ChipConnection, type QuantStep } from '../common/program';
+
+export type { QuantStep };
 
 /** The threshold register the conversion aims for: vth << 6 = 2^20 leaves 8 thresholds of headroom to saturation. */
 export const VTH_TARGET = 2 ** 14;
@@ -49,32 +53,12 @@ export interface LoihiPop {
   input: 'u' | 'v';
 }
 
-export interface LoihiProj {
+/** A connection; its delay is in steps beyond Dense's one step. */
+export interface LoihiProj extends ChipConnection {
   index: number;
-  name: string;
-  source: number;
-  target: number;
-  src: [number, number];
-  tgt: [number, number];
-  rowptr: Int32Array;
-  col: Int32Array;
   weights: Int32Array;
   weightExp: number;
   signMode: F.SignMode;
-  /** Delay in steps beyond Dense's one step, per synapse (or one for all). */
-  delay: number | Int32Array;
-  maxDelay: number;
-}
-
-/** One quantisation step: the ideal value, what the chip uses, and the relative error. */
-export interface QuantStep {
-  where: string;
-  what: string;
-  ideal: number;
-  used: number;
-  /** |used − ideal| / |ideal| (0 when both are 0). For weights: the RMS relative error over synapses. */
-  error: number;
-  note?: string;
 }
 
 export interface LoihiProgram {
@@ -84,35 +68,6 @@ export interface LoihiProgram {
   /** What the conversion had to give up (clipped weights, saturated bias …): reported, never silent. */
   approximations: string[];
   dt: number;
-}
-
-const rel = (used: number, ideal: number) => (ideal === 0 ? (used === 0 ? 0 : Infinity) : Math.abs(used - ideal) / Math.abs(ideal));
-
-function paramEnv(pop: PopPlan, dt: number): (name: string) => number {
-  return (name) => {
-    const p = pop.params.get(name);
-    if (!p) return NaN;
-    if ('value' in p) return p.value;
-    throw new PlanError(`population ${pop.name}: parameter ${name} differs between neurons; the Loihi conversion takes one value per population`);
-  };
-}
-
-/** The affine coefficients of dV/dt and dS/dt, probed numerically (the shape says they are affine). */
-function coefficients(m: ModelDefIR, sh: LifShape, param: (n: string) => number, dt: number) {
-  const aliases = new Map(m.aliases.map((a) => [a.name, a.expr]));
-  const evalAt = (rhs: ModelDefIR['odes'][number]['rhs'], st: Record<string, number>) => {
-    const env: EvalEnv = {
-      param,
-      state: (x) => st[x] ?? 0,
-      alias: (x) => {
-        const e = aliases.get(x);
-        return e ? evalExpr(e, env) : NaN;
-      },
-      builtin: (b) => (b === 'dt' ? dt : NaN),
-    };
-    return evalExpr(rhs, env);
-  };
-  return { evalAt, vOde: m.odes.find((o) => o.variable === sh.v), sOde: sh.s ? m.odes.find((o) => o.variable === sh.s) : undefined };
 }
 
 function fitBias(x: number): { mant: number; exp: number; clipped: boolean } {
@@ -129,20 +84,18 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
   const m = pop.model!;
   const sh = lifShape(m);
   if (typeof sh === 'string') throw new PlanError(sh, 'unsupported');
-  const param = paramEnv(pop, dt);
+  const { param, evalAt, vOde, sOde, f, constsAt } = lifEval(pop, dt, 'the Loihi conversion');
   const evalP = (e: Parameters<typeof evalExpr>[0]) => evalExpr(e, { param, state: () => NaN, builtin: (b) => (b === 'dt' ? dt : NaN) });
   const vTh = evalP((m.spike as Extract<ExprIR, { args: [ExprIR, ExprIR] }>).args[1]);
   const vR = evalP(m.reset[0].value);
   const where = `population ${pop.name}`;
-  if (!Number.isFinite(vTh) || !Number.isFinite(vR)) throw new PlanError(`${where}: threshold or reset is not a finite number (NaN in conversion)`, 'input');
+  if (!Number.isFinite(vTh) || !Number.isFinite(vR)) throw nonFinite(pop, 'the threshold or reset');
   if (!(vTh > vR)) throw new PlanError(`${where}: the threshold (${vTh}) must be above the reset (${vR}); Loihi resets to 0 below a positive threshold`, 'unsupported');
-  const { evalAt, vOde, sOde } = coefficients(m, sh, param, dt);
   // dV/dt = c(C) + mV·V + mS·S: probe at zero and unit values, check linearity at another point.
-  const constsAt = (i: number) => Object.fromEntries(sh.consts.map((c) => [c, pop.initial.get(c)![i]]));
-  const f = (V: number, S: number, i: number) => (vOde ? evalAt(vOde.rhs, { ...constsAt(i), [sh.v]: V, ...(sh.s ? { [sh.s as string]: S } : {}) }) : 0);
   const f0 = f(0, 0, 0);
   const mV = f(1, 0, 0) - f0;
   const mS = sh.s ? f(0, 1, 0) - f0 : 0;
+  if (![f0, mV, mS].every(Number.isFinite)) throw nonFinite(pop, `d${sh.v}/dt`);
   const probeV = vR + 0.37 * (vTh - vR);
   const check = f(probeV, 1e-3, 0);
   if (!(Math.abs(check - (f0 + mV * probeV + mS * 1e-3)) <= 1e-6 * (Math.abs(check) + Math.abs(f0) + 1e-12))) {
@@ -155,6 +108,7 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
     const g = (S: number) => evalAt(sOde.rhs, { ...constsAt(0), [sh.v]: 0, [sName]: S });
     const g0 = g(0);
     gS = g(1) - g0;
+    if (!Number.isFinite(g0) || !Number.isFinite(gS)) throw nonFinite(pop, `d${sh.s}/dt`);
     if (Math.abs(g0) > 0 || !(gS < 0)) throw new PlanError(`${where}: d${sh.s}/dt must be −${sh.s}/τ with τ > 0 (a decaying current)`, 'unsupported');
   }
   const tauM = mV === 0 ? Infinity : -1 / mV;
@@ -181,6 +135,7 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
   }
   // Charge of one unit of S into v (units of u per unit of S), and of one unit of V jump.
   const uPerS = input === 'u' ? scale * mS * K * (tauS * -Math.expm1(-dt / tauS)) / dt : 0;
+  for (const [what, x] of [['the voltage scale', scale], ['dv', dvIdeal], ['du', du], ['the weight scale into u', uPerS]] as const) if (!Number.isFinite(x)) throw nonFinite(pop, what);
   // Bias per neuron: b = c + mV·V_r at S = 0.
   const biasMant = new Int32Array(n);
   const biasExp = new Int32Array(n);
@@ -195,7 +150,7 @@ function convertPop(plan: Plan, pop: PopPlan, driven: 'u' | 'v' | undefined, ste
     if (!b) {
       const drive = f(vR, 0, i);
       const ideal = scale * drive * K;
-      if (!Number.isFinite(ideal)) throw new PlanError(`${where}: the drive of neuron ${i} is not finite (NaN in conversion)`, 'input');
+      if (!Number.isFinite(ideal)) throw nonFinite(pop, `the drive of neuron ${i}`);
       b = { ...fitBias(ideal), ideal };
       cache.set(key, b);
     }
@@ -255,6 +210,7 @@ function convertProj(plan: Plan, pr: ProjPlan, pops: LoihiPop[], steps: QuantSte
   const lt = pops[pr.target.index];
   if (lt.kind !== 'lif') throw new PlanError(`${where}: its target is not a neuron population`, 'unsupported');
   const gain = gainOf(lt, pr.ring.variable);
+  if (!Number.isFinite(gain)) throw nonFinite(pr.target, `the weight scale of ${where}`);
   const mem = plan.memory.buffer;
   const wf = new Float32Array(mem, pr.weightOffset, pr.synapses);
   const col = new Int32Array(mem, pr.colOffset, pr.synapses).slice();
@@ -263,7 +219,7 @@ function convertProj(plan: Plan, pr: ProjPlan, pops: LoihiPop[], steps: QuantSte
   let max = 0;
   for (let k = 0; k < pr.synapses; k++) {
     const q = (wf[k] * gain) / 2 ** F.ACT_SHIFT;
-    if (!Number.isFinite(q)) throw new PlanError(`${where}: weight ${k} is not finite (NaN in conversion)`, 'input');
+    if (!Number.isFinite(q)) throw new PlanError(`${where}: weight ${k} is not finite (NaN in conversion)`, 'input', connectionWhere(conn.name, pr.connection, 'weight'));
     ideal[k] = q;
     if (q < min) min = q;
     if (q > max) max = q;
@@ -304,7 +260,7 @@ function convertProj(plan: Plan, pr: ProjPlan, pops: LoihiPop[], steps: QuantSte
     delay = new Int32Array(mem, pr.delay.offset, pr.synapses).slice();
     maxDelay = delay.reduce((a, b) => Math.max(a, b), 0);
   }
-  if (maxDelay > F.DELAY_MAX) throw new PlanError(`${where}: a delay of ${maxDelay} steps exceeds Loihi's ${F.DELAY_MAX}; lengthen dt or shorten the delay`, 'unsupported');
+  if (maxDelay > F.DELAY_MAX) throw new PlanError(`${where}: a delay of ${maxDelay} steps exceeds Loihi's ${F.DELAY_MAX}; lengthen dt or shorten the delay`, 'unsupported', connectionWhere(conn.name, pr.connection, 'delay'));
   return { index: pr.index, name, source: pr.source.index, target: pr.target.index, src: pr.src, tgt: pr.tgt, rowptr: pr.rowptr.slice(), col, weights, weightExp: exp, signMode: mode, delay, maxDelay };
 }
 

@@ -15,6 +15,7 @@ import type { Plan } from '../../core/plan';
 import { SourceSpikes } from '../../core/sources';
 import { SpikeRecord } from '../../core/spike-record';
 import { newResult, stepChunks, type RunCallbacks, type RunResult, type StepPace, type TraceRecord } from '../../core/run';
+import { DelayRings } from '../common/delivery';
 import { convertPlan, type LoihiProgram } from './convert';
 import { compartments, stepCompartments } from './compartment';
 import * as F from './fixed';
@@ -42,13 +43,8 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
   const t0 = performance.now();
   const pops = program.pops;
   const steps = plan.steps;
-  // Per projection: ring of (maxDelay + 2) rows × its target neurons of dendritic sums.
-  const rings = program.projs.map((p) => {
-    const nt = p.tgt[1] - p.tgt[0] + 1;
-    const slots = p.maxDelay + 2;
-    return { slots, nt, acc: new Int32Array(slots * nt), touched: new Int32Array(slots * nt), count: new Int32Array(slots), mark: new Uint8Array(slots * nt) };
-  });
-  const intoPop = pops.map((_, k) => program.projs.map((p, j) => ({ p, j })).filter((x) => x.p.target === k));
+  // Per projection: ring of (maxDelay + 2) rows × its target neurons of dendritic sums (Dense's one-step lead).
+  const rings = new DelayRings(program.projs, pops.length, 1, 1, (n) => new Int32Array(n));
   const lif = pops.map((lp) => {
     if (lp.kind !== 'lif') return undefined;
     const n = lp.size;
@@ -91,6 +87,21 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
     record.finish(result);
     for (const t of traces) t.rec.data = t.data.view();
   };
+  const done = (): LoihiRun => {
+    result.timings.run_s = (performance.now() - t0) / 1000;
+    finish();
+    activity.synOps = rings.synOps;
+    return { result, program, activity };
+  };
+  // a_in from a connection's row: its sums shifted by weight_exp (truncated toward −∞ when negative)
+  let ain: Int32Array = new Int32Array(0);
+  let base = 0;
+  let e = 0;
+  let m = 1;
+  const take = (i: number, acc: (Int32Array | Float64Array)[], at: number) => {
+    const x = acc[0][at];
+    ain[base + i] += e >= 0 ? x * m : Math.floor(x / m);
+  };
   for (const chunk of stepChunks(result, cb, PACE, finish, t0)) {
     for (let t = chunk.from; t < chunk.to; t++) {
       for (const tr of traces) if (t % tr.every === 0) tr.sample();
@@ -101,73 +112,25 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
         let nf = 0;
         const st = lif[k];
         if (st) {
-          const ain = st.ain;
+          ain = st.ain;
           ain.fill(0);
-          for (const { p, j } of intoPop[k]) {
-            // Only the targets this row received spikes for (its list of touched entries).
-            const r = rings[j];
-            const slot = t % r.slots;
-            const row = slot * r.nt;
-            const { acc, touched, count } = r;
-            const e = p.weightExp;
-            const base = p.tgt[0];
-            const m = 2 ** Math.abs(e);
-            const n = count[slot];
-            for (let q = 0; q < n; q++) {
-              const i = touched[row + q];
-              const x = acc[row + i];
-              ain[base + i] += e >= 0 ? x * m : Math.floor(x / m);
-              acc[row + i] = 0;
-              r.mark[row + i] = 0;
-            }
-            count[slot] = 0;
+          for (const j of rings.into[k]) {
+            const p = program.projs[j];
+            e = p.weightExp;
+            base = p.tgt[0];
+            m = 2 ** Math.abs(e);
+            rings.drain(j, t, take);
           }
           nf = stepCompartments(st, ain, t);
           activity.neuronUpdates += lp.size;
         } else nf = sources.step(k, t, out);
         nFired[k] = nf;
       }
-      // Record.
-      if (!record.step(result, t, fired, nFired)) {
-        result.timings.run_s = (performance.now() - t0) / 1000;
-        finish();
-        return { result, program, activity };
-      }
+      if (!record.step(result, t, fired, nFired)) return done();
       for (let k = 0; k < pops.length; k++) if (pops[k].kind === 'lif') activity.spikesOut += nFired[k];
       // Dense synapses: this step's spikes into the row read at t + 1 + delay.
-      for (let j = 0; j < program.projs.length; j++) {
-        const p = program.projs[j];
-        const nf = nFired[p.source];
-        if (nf === 0) continue;
-        const r = rings[j];
-        const out = fired[p.source];
-        const { rowptr, col, weights, delay } = p;
-        const { acc, touched, count, mark, nt, slots } = r;
-        const [s0, s1] = p.src;
-        const constDelay = typeof delay === 'number';
-        const d = constDelay ? undefined : (delay as Int32Array);
-        for (let m = 0; m < nf; m++) {
-          const s = out[m];
-          if (s < s0 || s > s1) continue;
-          const ls = s - s0;
-          const a = rowptr[ls];
-          const b = rowptr[ls + 1];
-          activity.synOps += b - a;
-          for (let q = a; q < b; q++) {
-            const slot = (t + 1 + (d ? d[q] : (delay as number))) % slots;
-            const row = slot * nt;
-            const c = col[q];
-            if (mark[row + c] === 0) {
-              mark[row + c] = 1;
-              touched[row + count[slot]++] = c;
-            }
-            acc[row + c] += weights[q];
-          }
-        }
-      }
+      rings.deliver(t, fired, nFired);
     }
   }
-  result.timings.run_s = (performance.now() - t0) / 1000;
-  finish();
-  return { result, program, activity };
+  return done();
 }

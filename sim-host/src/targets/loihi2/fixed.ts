@@ -29,7 +29,11 @@ export const WEIGHT_EXP_MIN = -8;
 export const WEIGHT_EXP_MAX = 7;
 /** Refractory delay register: at most 63 steps (nengo-loihi REFRACT_DELAY_MAX, Loihi 1). */
 export const REFRACT_MAX = 63;
-/** Synaptic delay: at most 62 steps (Loihi 2, from memory: unverified). */
+/**
+ * Synaptic delay: at most 62 steps (Loihi 2; not confirmed from a source: Lava's DelayDense
+ * process model sets no upper bound, it sizes its buffer from the largest delay). The emulation
+ * holds this boundary (test/targets-limits.test.ts: 62 runs, 63 is refused at the delay).
+ */
 export const DELAY_MAX = 62;
 
 /** x·(4096 − d) / 4096 rounded toward zero (the product is exact in float64: |x| < 2^24). */

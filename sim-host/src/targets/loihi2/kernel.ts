@@ -1,42 +1,13 @@
-// The compartment update as a WebAssembly function, its binary written here (a target imports no
-// other backend, so not through wasm/emitter.ts): one loop over a group's compartments in int32
-// arithmetic, the same operations as Lava's PyLifModelBitAcc (compartment.ts documents them).
+// The compartment update as a WebAssembly function, its binary written with common/wasm-bytes.ts
+// (a target imports no other backend, so not through wasm/emitter.ts): one loop over a group's
+// compartments in int32 arithmetic, the same operations as Lava's PyLifModelBitAcc (compartment.ts documents them).
 // step(uP, vP, biasP, ainP, heldP, outP, n, ku, kv, vthEff, refr, t) → spikes, and step4, the same
 // four compartments at a time (i32x4 SIMD); pointers are byte offsets of Int32Array[n] in the
 // imported memory.
 
-const I32 = 0x7f;
-const OP = {
-  block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, br_if: 0x0d, select: 0x1b,
-  get: 0x20, set: 0x21, tee: 0x22, load: 0x28, store: 0x36, const: 0x41,
-  eqz: 0x45, ne: 0x47, lt_s: 0x48, gt_s: 0x4a, le_s: 0x4c, ge_s: 0x4e,
-  add: 0x6a, sub: 0x6b, mul: 0x6c, and: 0x71, shl: 0x74, shr_s: 0x75,
-} as const;
+import * as W from '../common/wasm-bytes';
 
-function sleb(n: number, out: number[]): void {
-  let v = n | 0;
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-function section(id: number, body: number[]): number[] {
-  const len: number[] = [];
-  let v = body.length;
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    len.push(b);
-  } while (v);
-  return [id, ...len, ...body];
-}
+const OP = W.OP;
 
 // Parameters 0-11, then locals.
 const [uP, vP, bP, aP, hP, oP, N, KU, KV, VTH, REFR, T] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
@@ -44,7 +15,7 @@ const [I, NF, X, LO, UU, VV, OFF] = [12, 13, 14, 15, 16, 17, 18];
 
 function body(): number[] {
   const c: number[] = [];
-  const k = (n: number) => (c.push(OP.const), sleb(n, c));
+  const k = (n: number) => (c.push(OP.const), W.sleb(n, c));
   const get = (l: number) => c.push(OP.get, l);
   const set = (l: number) => c.push(OP.set, l);
   const load = (base: number) => (get(base), get(OFF), c.push(OP.add, OP.load, 2, 0));
@@ -85,12 +56,9 @@ function body(): number[] {
   get(I), k(1), c.push(OP.add), set(I);
   c.push(OP.br, 0, OP.end, OP.end);
   get(NF);
-  c.push(OP.end);
-  return [1, 7, I32, ...c]; // one local group: 7 × i32
+  return c; // locals: 7 × i32
 }
 
-
-const V128 = 0x7b;
 const SIMD = {
   load: 0x00, store: 0x0b, splat: 0x11, and: 0x4e, andnot: 0x4f, bitselect: 0x52, any_true: 0x53, bitmask: 0xa4,
   lt_s: 0x39, gt_s: 0x3b, le_s: 0x3d, ge_s: 0x3f, ne: 0x38,
@@ -108,19 +76,10 @@ const [VX, VLO, VUU, VVV, VHM, VS] = [17, 18, 19, 20, 21, 22];
  */
 function simdBody(): number[] {
   const c: number[] = [];
-  const k = (n: number) => (c.push(OP.const), sleb(n, c));
+  const k = (n: number) => (c.push(OP.const), W.sleb(n, c));
   const get = (l: number) => c.push(OP.get, l);
   const set = (l: number) => c.push(OP.set, l);
-  const v = (op: number) => {
-    c.push(0xfd);
-    let x = op;
-    do {
-      let b = x & 0x7f;
-      x >>>= 7;
-      if (x) b |= 0x80;
-      c.push(b);
-    } while (x);
-  };
+  const v = (op: number) => (c.push(0xfd), W.uleb(op, c));
   const splat = (n: number) => (k(n), v(SIMD.splat));
   const splatL = (l: number) => (get(l), v(SIMD.splat));
   const addr = (base: number) => (get(base), get(SOFF), c.push(OP.add));
@@ -170,26 +129,18 @@ function simdBody(): number[] {
   get(SI), k(4), c.push(OP.add), set(SI);
   c.push(OP.br, 0, OP.end, OP.end);
   get(SNF);
-  c.push(OP.end);
-  return [2, 5, I32, 6, V128, ...c];
+  return c; // locals: 5 × i32, 6 × v128
 }
 
 let compiled: WebAssembly.Module | undefined;
 
 /** The compiled module (once per process). */
 export function kernelModule(): WebAssembly.Module {
-  if (compiled) return compiled;
-  const enc = new TextEncoder();
-  const name = (s: string) => [s.length, ...enc.encode(s)];
-  const type = section(1, [1, 0x60, 12, ...new Array(12).fill(I32), 1, I32]);
-  const imp = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1]);
-  const func = section(3, [2, 0, 0]);
-  const exp = section(7, [2, ...name('step'), 0x00, 0, ...name('step4'), 0x00, 1]);
-  const fn = section(0, body()).slice(1); // length-prefixed bodies
-  const fn4 = section(0, simdBody()).slice(1);
-  const code = section(10, [2, ...fn, ...fn4]);
-  const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imp, ...func, ...exp, ...code]);
-  compiled = new WebAssembly.Module(bytes);
+  const params = new Array(12).fill(W.I32);
+  compiled ??= W.wasmModule([
+    { name: 'step', params, result: W.I32, locals: [[7, W.I32]], code: body() },
+    { name: 'step4', params, result: W.I32, locals: [[5, W.I32], [6, W.V128]], code: simdBody() },
+  ]);
   return compiled;
 }
 

@@ -4,6 +4,7 @@
 import { LOIHI_LIMITS, loihiBitsPerSynapse } from '../../../../protocol/loihi2';
 import type { LoihiActivity } from './emulate';
 import type { LoihiProgram } from './convert';
+import { uniqInts as uniq } from '../common/program';
 
 
 /**
@@ -124,7 +125,6 @@ export function energy(activity: LoihiActivity, res: Resources, simSeconds: numb
 
 /** target.json: the integers the run used, per population and per connection (protocol/targets.md). */
 export function targetJson(program: LoihiProgram, res: Resources): unknown {
-  const uniq = (a: Int32Array) => (a.every((x) => x === a[0]) ? a[0] ?? 0 : [...a]);
   return {
     format: 'spikeworks-target/1',
     target: 'loihi2',

@@ -8,12 +8,15 @@
 //   t_ref = R steps), synapse decay = e^(−dt/τ_S) (u0.32) and init = τ_S(1 − e^(−dt/τ_S))/dt (the
 //   same charge into V), a weight w into S → k·τ_m·w mV of input, as a 16-bit magnitude times
 //   2^shift·2^-15 with one shift per connection (the smallest that fits its largest weight), into the
-//   excitatory (w > 0) or inhibitory (w < 0) buffer; delay D steps of the plan → D + 1 ticks.
+//   excitatory (w > 0) or inhibitory (w < 0) buffer; delay D steps of the plan → D + 1 ticks, at most 16 + 8 × 16 = 144.
 import { lifShape, connectionTarget } from '../../core/lif-shape';
-import { lifEval } from '../../core/lif-eval';
+import { extremeParam, lifEval, nonFinite } from '../../core/lif-eval';
 import { PlanError } from '../../core/limits';
 import type { Plan, PopPlan, ProjPlan } from '../../core/plan';
+import { connectionWhere, relError as rel, type ChipConnection, type QuantStep } from '../common/program';
 import * as F from './fixed';
+
+export type { QuantStep };
 
 export interface SpinPop {
   name: string;
@@ -39,31 +42,13 @@ export interface SpinPop {
   mvPerS: number;
 }
 
-export interface SpinProj {
-  name: string;
-  source: number;
-  target: number;
-  src: [number, number];
-  tgt: [number, number];
-  rowptr: Int32Array;
-  col: Int32Array;
+/** A connection; its delay is in ticks from spike to input (≥ 1). */
+export interface SpinProj extends ChipConnection {
   /** 16-bit magnitudes and the buffer each synapse feeds (0 excitatory, 1 inhibitory). */
   weights: Uint16Array;
   type: Uint8Array;
   /** input bits = Σ weights << shift. */
   shift: number;
-  /** Ticks from spike to input (≥ 1), per synapse or one for all. */
-  delay: number | Int32Array;
-  maxDelay: number;
-}
-
-export interface QuantStep {
-  where: string;
-  what: string;
-  ideal: number;
-  used: number;
-  error: number;
-  note?: string;
 }
 
 export interface SpinProgram {
@@ -74,27 +59,24 @@ export interface SpinProgram {
   dt: number;
 }
 
-const rel = (used: number, ideal: number) => (ideal === 0 ? (used === 0 ? 0 : Infinity) : Math.abs(used - ideal) / Math.abs(ideal));
-
 function convertPop(plan: Plan, pop: PopPlan, steps: QuantStep[]): SpinPop {
   const dt = plan.dt;
   const m = pop.model!;
   const where = `population ${pop.name}`;
-  const { shape: sh, evalAt, vTh, vR } = lifEval(pop, dt, 'the SpiNNaker conversion');
-  const vOde = m.odes.find((o) => o.variable === sh.v);
-  const sOde = sh.s ? m.odes.find((o) => o.variable === sh.s) : undefined;
-  const consts = (i: number) => Object.fromEntries(sh.consts.map((c) => [c, pop.initial.get(c)![i]]));
-  const f = (V: number, S: number, i: number) => (vOde ? evalAt(vOde.rhs, { ...consts(i), [sh.v]: V, ...(sh.s ? { [sh.s as string]: S } : {}) }) : 0);
+  const { shape: sh, evalAt, vTh, vR, vOde, sOde, f, constsAt: consts } = lifEval(pop, dt, 'the SpiNNaker conversion');
   const f0 = f(0, 0, 0);
   const mV = f(1, 0, 0) - f0;
   const mS = sh.s ? f(0, 1, 0) - f0 : 0;
-  if (!(mV < 0)) throw new PlanError(`${where}: sPyNNaker's LIF needs a leak (τ_m finite and positive)`, 'unsupported');
+  if (![f0, mV, mS].every(Number.isFinite)) throw nonFinite(pop, `d${sh.v}/dt`);
+  if (!(mV < 0) && extremeParam(pop)) throw nonFinite(pop, `the leak of d${sh.v}/dt`, 'is lost to rounding (0 in conversion)');
+  if (!(mV < 0)) throw new PlanError(`${where}: sPyNNaker's LIF needs a leak (τ_m finite and positive)`, 'unsupported', { kind: 'population', name: pop.name });
   const tauM = -1 / mV;
   let tauS = Infinity;
   if (sOde && sh.s) {
     const sName = sh.s;
     const g = (S: number) => evalAt(sOde.rhs, { ...consts(0), [sh.v]: 0, [sName]: S });
     const gS = g(1) - g(0);
+    if (!Number.isFinite(gS) || !Number.isFinite(g(0))) throw nonFinite(pop, `d${sh.s}/dt`);
     if (g(0) !== 0 || !(gS < 0)) throw new PlanError(`${where}: d${sh.s}/dt must be −${sh.s}/τ with τ > 0`, 'unsupported');
     tauS = -1 / gS;
   }
@@ -113,6 +95,7 @@ function convertPop(plan: Plan, pop: PopPlan, steps: QuantStep[]): SpinPop {
   let worst = 0;
   for (let i = 0; i < n; i++) {
     const drive = mv(f(vR, 0, i) * tauM); // b·τ_m in mV: the steady-state offset above V_r
+    if (!Number.isFinite(drive)) throw nonFinite(pop, `the drive of neuron ${i}`);
     iOffset[i] = q(drive);
     worst = Math.max(worst, rel(back(iOffset[i]), drive));
   }
@@ -132,6 +115,7 @@ function convertPop(plan: Plan, pop: PopPlan, steps: QuantStep[]): SpinPop {
     steps.push({ where, what: 'synapse init τ_S(1 − e^(−dt/τ_S))/dt (u0.32)', ideal: initIdeal, used: synInit / 2 ** 32, error: rel(synInit / 2 ** 32, initIdeal) });
   }
   const mvPerS = mv(mS * tauM);
+  for (const [what, x] of [['exp_TC', expIdeal], ['the synapse decay', decayIdeal], ['the synapse init', initIdeal], ['the weight scale', mvPerS]] as const) if (!Number.isFinite(x)) throw nonFinite(pop, what);
   const V0 = pop.initial.get(sh.v)!;
   const S0 = sh.s ? pop.initial.get(sh.s) : undefined;
   const v0 = new Int32Array(n);
@@ -161,7 +145,7 @@ function convertProj(plan: Plan, pr: ProjPlan, pops: SpinPop[], steps: QuantStep
   let max = 0;
   for (let k = 0; k < pr.synapses; k++) {
     const b = wf[k] * lt.mvPerS * F.ONE; // s16.15 bits of input
-    if (!Number.isFinite(b)) throw new PlanError(`${where}: weight ${k} is not finite (NaN in conversion)`, 'input');
+    if (!Number.isFinite(b)) throw new PlanError(`${where}: weight ${k} is not finite (NaN in conversion)`, 'input', connectionWhere(conn.name, pr.connection, 'weight'));
     ideal[k] = b;
     max = Math.max(max, Math.abs(b));
   }
@@ -192,8 +176,8 @@ function convertProj(plan: Plan, pr: ProjPlan, pops: SpinPop[], steps: QuantStep
     delay = new Int32Array(mem, pr.delay.offset, pr.synapses).map((d) => d + 1);
     maxDelay = delay.reduce((a, b) => Math.max(a, b), 0);
   }
-  const limit = F.DELAY_TICKS * F.DELAY_BLOCKS;
-  if (maxDelay > limit) throw new PlanError(`${where}: a delay of ${maxDelay} ticks exceeds SpiNNaker's ${F.DELAY_TICKS} × ${F.DELAY_BLOCKS} = ${limit}; lengthen dt or shorten the delay`, 'unsupported');
+  const limit = F.MAX_DELAY_TICKS;
+  if (maxDelay > limit) throw new PlanError(`${where}: a delay of ${maxDelay} ticks exceeds SpiNNaker's ${F.DELAY_TICKS} + ${F.DELAY_BLOCKS} × ${F.DELAY_TICKS} = ${limit} (the neuron core's ${F.DELAY_TICKS} and a delay extension's ${F.DELAY_BLOCKS} blocks); lengthen dt or shorten the delay`, 'unsupported', connectionWhere(conn.name, pr.connection, 'delay'));
   return { name, source: pr.source.index, target: pr.target.index, src: pr.src, tgt: pr.tgt, rowptr: pr.rowptr.slice(), col: new Int32Array(mem, pr.colOffset, pr.synapses).slice(), weights, type, shift, delay, maxDelay };
 }
 

@@ -1,6 +1,8 @@
-// The SpiNNaker 2 run of a converted plan (convert.ts), in TypeScript integer arithmetic (not
-// generated WASM): per tick, as sPyNNaker's neuron_impl_standard with the LIF model, current input
-// and exponential synapses —
+// The SpiNNaker 2 run of a converted plan (convert.ts): the neuron update in a generated
+// WebAssembly kernel (kernel.ts; the TypeScript `updateNeurons` below is the same update, run
+// instead when asked or when the kernel would not be exact), the ring buffers, inputs and
+// recording in TypeScript. Per tick, as sPyNNaker's neuron_impl_standard with the LIF model,
+// current input and exponential synapses —
 //   each connection's ring-buffer sum for this tick (Σ 16-bit weights) << shift is added to the
 //     excitatory or inhibitory buffer through decay_s1615(input, init)
 //   unless refractory: I = exc − inh + I_offset; α = mulRN(I, R) + V_rest; V = α − mulRN(exp_TC, α − V)
@@ -12,8 +14,10 @@ import type { Plan } from '../../core/plan';
 import { newResult, stepChunks, type RunCallbacks, type RunResult, type StepPace } from '../../core/run';
 import { SourceSpikes } from '../../core/sources';
 import { SpikeRecord } from '../../core/spike-record';
-import { convertPlanSpinnaker, type SpinProgram } from './convert';
+import { DelayRings } from '../common/delivery';
+import { convertPlanSpinnaker, type SpinPop, type SpinProgram } from './convert';
 import { decayS1615, mulRN } from './fixed';
+import { kernelFits, spinKernelMemory, type UpdateFn } from './kernel';
 
 const PACE: StepPace = { first: 64, max: 100000, fastMs: 5, slowMs: 20 };
 
@@ -23,106 +27,134 @@ export interface SpinActivity {
   spikesOut: number;
 }
 
-export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: SpinProgram = convertPlanSpinnaker(plan)): { result: RunResult; program: SpinProgram; activity: SpinActivity } {
-  const t0 = performance.now();
+/** A population's state: int32 arrays in the kernel's memory (at: their byte offsets). */
+export interface SpinState {
+  v: Int32Array;
+  exc: Int32Array;
+  inh: Int32Array;
+  timer: Int32Array;
+  iOffset: Int32Array;
+  /** The tick's spiking indices (first `count` entries). */
+  out: Int32Array;
+  at: number[];
+  update: UpdateFn;
+}
+
+function spinState(sp: SpinPop): SpinState {
+  const n = sp.size;
+  const { memory, at, update4 } = spinKernelMemory(n, 6);
+  const view = (k: number) => new Int32Array(memory.buffer, at[k], n);
+  const st: SpinState = { v: view(0), exc: view(1), inh: view(2), timer: view(3), iOffset: view(4), out: view(5), at, update: update4 };
+  st.v.set(sp.v0);
+  st.exc.set(sp.exc0);
+  st.inh.set(sp.inh0);
+  st.iOffset.set(sp.iOffset);
+  return st;
+}
+
+/**
+ * One tick of a population's neurons in TypeScript (the kernel's reference): unless refractory,
+ * I = exc − inh + I_offset, α = mulRN(I, R) + V_rest, V = α − mulRN(exp_TC, α − V); V ≥ V_thresh
+ * spikes; the buffers decay. Writes the spiking indices to s.out and returns their count.
+ */
+export function updateNeurons(sp: SpinPop, s: SpinState): number {
   // local bindings: a module's exports may be getters (bundlers), too slow for the inner loop
   const mul = mulRN;
   const dec = decayS1615;
+  const { v, exc, inh, timer, iOffset, out } = s;
+  let nf = 0;
+  for (let i = 0; i < sp.size; i++) {
+    if (timer[i] <= 0) {
+      const input = exc[i] - inh[i] + iOffset[i];
+      const alpha = mul(input, sp.rMembrane) + sp.vRest;
+      v[i] = alpha - mul(sp.expTC, alpha - v[i]);
+    } else timer[i]--;
+    if (v[i] >= sp.vThresh) {
+      v[i] = sp.vReset;
+      timer[i] = sp.tRefract;
+      out[nf++] = i;
+    }
+    if (exc[i] !== 0) exc[i] = dec(exc[i], sp.synDecay);
+    if (inh[i] !== 0) inh[i] = dec(inh[i], sp.synDecay);
+  }
+  return nf;
+}
+
+/** The same tick in the generated kernel. */
+function updateKernel(sp: SpinPop, s: SpinState): number {
+  const [v, e, h, t, o, out] = s.at;
+  return s.update(v, e, h, t, o, out, sp.size, sp.rMembrane, sp.vRest, sp.expTC, sp.vThresh, sp.vReset, sp.tRefract, sp.synDecay);
+}
+
+export interface SpinRun {
+  result: RunResult;
+  program: SpinProgram;
+  activity: SpinActivity;
+  /** Each population's state after the last tick (sources: undefined). */
+  states: (SpinState | undefined)[];
+}
+
+export interface SpinOptions {
+  /** The neuron update: the generated WebAssembly kernel (default) or the TypeScript one. */
+  update?: 'wasm' | 'ts';
+}
+
+export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: SpinProgram = convertPlanSpinnaker(plan), opts: SpinOptions = {}): SpinRun {
+  const t0 = performance.now();
+  const dec = decayS1615;
   const pops = program.pops;
-  const rings = program.projs.map((p) => {
-    const nt = p.tgt[1] - p.tgt[0] + 1;
-    const slots = p.maxDelay + 1;
-    return { nt, slots, exc: new Float64Array(slots * nt), inh: new Float64Array(slots * nt), touched: new Int32Array(slots * nt), count: new Int32Array(slots), mark: new Uint8Array(slots * nt) };
-  });
-  const intoPop = pops.map((_, k) => program.projs.map((p, j) => ({ p, j })).filter((x) => x.p.target === k));
-  const st = pops.map((sp) => (sp.kind === 'lif' ? { v: Int32Array.from(sp.v0), exc: Int32Array.from(sp.exc0), inh: Int32Array.from(sp.inh0), timer: new Int32Array(sp.size) } : undefined));
+  const rings = new DelayRings(program.projs, pops.length, 0, 2, (n) => new Float64Array(n));
+  const st = pops.map((sp) => (sp.kind === 'lif' ? spinState(sp) : undefined));
+  const step = pops.map((sp) => (opts.update !== 'ts' && kernelFits(sp.rMembrane, sp.expTC) ? updateKernel : updateNeurons));
   const sources = new SourceSpikes(plan);
-  const fired = plan.pops.map((p) => new Int32Array(p.size));
+  const fired = plan.pops.map((p, k) => st[k]?.out ?? new Int32Array(p.size));
   const nFired = new Int32Array(plan.pops.length);
-  const record = new SpikeRecord(plan);
+  const recorder = new SpikeRecord(plan);
   const result = newResult(plan, [], { plan_s: 0, compile_s: 0 });
   const activity: SpinActivity = { neuronUpdates: 0, synOps: 0, spikesOut: 0 };
-  const finish = () => record.finish(result);
-  for (const chunk of stepChunks(result, cb, PACE, finish, t0)) {
+  const done = (): SpinRun => {
+    result.timings.run_s = (performance.now() - t0) / 1000;
+    recorder.finish(result);
+    activity.synOps = rings.synOps;
+    return { result, program, activity, states: st };
+  };
+  // this tick's ring-buffer sums into the synaptic buffers: Σ weights << shift through decay_s1615(·, init)
+  let exc: Int32Array = new Int32Array(0);
+  let inh = exc;
+  let m = 1;
+  let base = 0;
+  let init = 0;
+  const take = (i: number, acc: (Int32Array | Float64Array)[], at: number) => {
+    const e = acc[0][at];
+    const h = acc[1][at];
+    if (e !== 0) exc[base + i] += dec(e * m, init);
+    if (h !== 0) inh[base + i] += dec(h * m, init);
+  };
+  for (const chunk of stepChunks(result, cb, PACE, () => recorder.finish(result), t0)) {
     for (let t = chunk.from; t < chunk.to; t++) {
       for (let k = 0; k < pops.length; k++) {
         const sp = pops[k];
         const s = st[k];
-        const out = fired[k];
         let nf = 0;
         if (s) {
-          const { v, exc, inh, timer } = s;
-          // this tick's ring-buffer entries into the synaptic buffers
-          for (const { p, j } of intoPop[k]) {
-            const r = rings[j];
-            const slot = t % r.slots;
-            const row = slot * r.nt;
-            const m = 2 ** p.shift;
-            // only the entries this slot received (its list of touched targets)
-            for (let q = 0; q < r.count[slot]; q++) {
-              const i = r.touched[row + q];
-              const e = r.exc[row + i];
-              const h = r.inh[row + i];
-              if (e !== 0) exc[p.tgt[0] + i] += dec(e * m, sp.synInit);
-              if (h !== 0) inh[p.tgt[0] + i] += dec(h * m, sp.synInit);
-              r.exc[row + i] = 0;
-              r.inh[row + i] = 0;
-              r.mark[row + i] = 0;
-            }
-            r.count[slot] = 0;
+          exc = s.exc;
+          inh = s.inh;
+          init = sp.synInit;
+          for (const j of rings.into[k]) {
+            const p = program.projs[j];
+            m = 2 ** p.shift;
+            base = p.tgt[0];
+            rings.drain(j, t, take);
           }
-          for (let i = 0; i < sp.size; i++) {
-            if (timer[i] <= 0) {
-              const input = exc[i] - inh[i] + sp.iOffset[i];
-              const alpha = mul(input, sp.rMembrane) + sp.vRest;
-              v[i] = alpha - mul(sp.expTC, alpha - v[i]);
-            } else timer[i]--;
-            if (v[i] >= sp.vThresh) {
-              v[i] = sp.vReset;
-              timer[i] = sp.tRefract;
-              out[nf++] = i;
-            }
-            if (exc[i] !== 0) exc[i] = dec(exc[i], sp.synDecay);
-            if (inh[i] !== 0) inh[i] = dec(inh[i], sp.synDecay);
-          }
+          nf = step[k](sp, s);
           activity.neuronUpdates += sp.size;
           activity.spikesOut += nf;
-        } else nf = sources.step(k, t, out);
+        } else nf = sources.step(k, t, fired[k]);
         nFired[k] = nf;
       }
-      if (!record.step(result, t, fired, nFired)) {
-        finish();
-        return { result, program, activity };
-      }
-      for (let j = 0; j < program.projs.length; j++) {
-        const p = program.projs[j];
-        const nf = nFired[p.source];
-        if (nf === 0) continue;
-        const r = rings[j];
-        const out = fired[p.source];
-        for (let m = 0; m < nf; m++) {
-          const s = out[m];
-          if (s < p.src[0] || s > p.src[1]) continue;
-          const ls = s - p.src[0];
-          const a = p.rowptr[ls];
-          const b = p.rowptr[ls + 1];
-          activity.synOps += b - a;
-          for (let q = a; q < b; q++) {
-            const d = typeof p.delay === 'number' ? p.delay : p.delay[q];
-            const slot = (t + d) % r.slots;
-            const at = slot * r.nt + p.col[q];
-            if (r.mark[at] === 0) {
-              r.mark[at] = 1;
-              r.touched[slot * r.nt + r.count[slot]++] = p.col[q];
-            }
-            if (p.type[q]) r.inh[at] += p.weights[q];
-            else r.exc[at] += p.weights[q];
-          }
-        }
-      }
+      if (!recorder.step(result, t, fired, nFired)) return done();
+      rings.deliver(t, fired, nFired);
     }
   }
-  result.timings.run_s = (performance.now() - t0) / 1000;
-  finish();
-  return { result, program, activity };
+  return done();
 }

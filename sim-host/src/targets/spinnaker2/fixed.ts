@@ -11,9 +11,14 @@ const I32_MIN = -(2 ** 31);
 /** Neurons per core and cores per chip (sPyNNaker's row length; SpiNNaker 2: 152 PEs). */
 export const NEURONS_PER_CORE = 256;
 export const CORES_PER_CHIP = 152;
-/** Delays: 16 ticks natively, 8 blocks of 16 with delay extensions. */
+/**
+ * Delays: 16 ticks on the neuron core, and 8 blocks of 16 more through a delay extension: at most
+ * 16 + 8 × 16 = 144 ticks (sPyNNaker's MAX_SUPPORTED_DELAY_TICS + MAX_DELAY_BLOCKS ×
+ * MAX_TIMER_TICS_SUPPORTED_PER_BLOCK, checked in its projection code against the longest delay).
+ */
 export const DELAY_TICKS = 16;
 export const DELAY_BLOCKS = 8;
+export const MAX_DELAY_TICKS = DELAY_TICKS + DELAY_BLOCKS * DELAY_TICKS;
 export const WEIGHT_BITS = 16;
 
 /** A number as s16.15 bits, rounded to nearest and saturated. */

@@ -4,6 +4,7 @@
 // 16-bit weights, so that anyone can replay the run).
 import type { SpinProgram } from './convert';
 import * as F from './fixed';
+import { uniqInts as uniq } from '../common/program';
 
 export interface SpinResources {
   neuronsPerCore: number;
@@ -40,7 +41,6 @@ export const SPINNAKER_ENERGY = {
 };
 
 export function spinnakerTargetJson(program: SpinProgram, res: SpinResources): unknown {
-  const uniq = (a: Int32Array) => (a.every((x) => x === a[0]) ? a[0] ?? 0 : [...a]);
   return {
     format: 'spikeworks-target/1',
     target: 'spinnaker2',
