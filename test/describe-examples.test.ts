@@ -1,12 +1,15 @@
 // Describe Neurons on the research examples (issue 17: "the research examples get descriptions
 // that say what their papers say"), end to end through `spikeworks describe --format json`:
 // ring-attractor cells by preferred heading, checked against the ring's own index → angle map
-// (cell k sits at 360°·k/512, the planted truth, not our analysis).
+// (cell k sits at 360°·k/512, the planted truth, not our analysis); NALSM liquid cells by digit,
+// checked against each cell's mean response per digit counted from the run (its best digit).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { buildAtoms, describeUnits, modelWindows } from '../sim-host/src/analysis/describe/index';
 import { distCli, ensureBuilt, repoRoot } from './helpers/build';
+import { counts, loadExample, runIR } from './examples/helpers';
 
 interface DescribedUnit {
   unit: number;
@@ -94,5 +97,50 @@ describe('describe: the research examples say what their papers say', { timeout:
       const named = cued.filter((k) => { const u = exc.units[k]; return u.selective && positiveLabels(u.formula).includes(`heading=${h}`); }).length;
       assert.ok(named >= 36, `heading ${h}: ${named} of its 40 cued cells name it`);
     }
+  });
+
+  it('lsm_astro_stdp.snn: liquid cells are described by the digits they answer most (their measured mean response)', () => {
+    const ir = loadExample('lsm_astro_stdp');
+    const win = modelWindows(ir, ir.simulate.duration);
+    assert.equal(win.windows.length, 120, '4 digits × 30 repetitions');
+    const run = runIR(ir, { seed: 1 });
+    // Spikes per cell per window, counted from the run (not by the analysis' own counter).
+    const N = ir.populations.find((p) => p.name === 'exc')!.size;
+    const W = win.windows.length;
+    const perWindow = win.windows.map((w) => counts(run, 'exc', w.start, w.end));
+    const activity = new Float32Array(N * W);
+    for (let u = 0; u < N; u++) for (let w = 0; w < W; w++) activity[u * W + w] = perWindow[w][u];
+    const digitOf = win.windows.map((w) => w.labels[0]);
+    // Which digits an atom's windows show: a label its own; after(d) the windows right after d's.
+    const digitsOfLabel = (label: string): Set<string> => {
+      const after = /^after\((.*)\)$/.exec(label);
+      if (!after) return new Set([label]);
+      return new Set(win.windows.flatMap((w, i) => (i > 0 && digitOf[i - 1] === after[1] && Math.abs(win.windows[i - 1].end - w.start) < 1e-9 ? [digitOf[i]] : [])));
+    };
+    const result = describeUnits({ units: N, windows: W, counts: activity }, buildAtoms(win.windows), { seed: 1 });
+    const described = result.units.filter((u) => u.selective);
+    let best = 0;
+    let above = 0;
+    const misses: string[] = [];
+    for (const u of described) {
+      const mean = new Map<string, number>();
+      for (const d of ['0', '1', '2', '3']) {
+        const ws = digitOf.flatMap((x, i) => (x === d ? [i] : []));
+        mean.set(d, ws.reduce((s, w) => s + activity[u.unit * W + w], 0) / ws.length);
+      }
+      const top = [...mean.entries()].sort((a, b) => b[1] - a[1])[0][0];
+      const named = new Set(positiveLabels(u.formula).flatMap((l) => [...digitsOfLabel(l.replace(/^(onset|sustained)\((.*)\)$/, '$2'))]));
+      if (named.has(top)) best++;
+      else misses.push(`${u.unit}: ${u.formula} (best ${top}: ${[...mean.values()].map((m) => m.toFixed(2)).join('/')})`);
+      const inside = [...named].map((d) => mean.get(d)!);
+      const outside = [...mean.keys()].filter((d) => !named.has(d)).map((d) => mean.get(d)!);
+      const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      if (!outside.length || avg(inside) > avg(outside)) above++;
+      else misses.push(`${u.unit}: ${u.formula} answers its digits ${avg(inside).toFixed(2)}, the others ${avg(outside).toFixed(2)}`);
+    }
+    console.log(`  lsm: ${described.length} of ${N} liquid cells described; the best digit named by ${best} (${(100 * best / Math.max(1, described.length)).toFixed(1)} %), the named digits answered more than the others by ${above}; misses: ${misses.slice(0, 4).join(' | ') || 'none'}`);
+    assert.ok(described.length >= 20, `only ${described.length} liquid cells described`);
+    assert.ok(best >= 0.9 * described.length, `best digit named for ${best} of ${described.length}: ${misses.slice(0, 8).join(' | ')}`);
+    assert.ok(above >= 0.9 * described.length, `the named digits answered more than the others by only ${above} of ${described.length}: ${misses.slice(0, 8).join(' | ')}`);
   });
 });
