@@ -160,15 +160,10 @@ export class Runner implements vscode.Disposable {
     const steps = Math.round((duration ?? ir.simulate.duration) / ir.simulate.dt);
     // The populations come from the plan (the worker publishes its order): until then, none.
     const info: RunInfo = { runId, document: key, fileName: name, model: ir.name, dt: ir.simulate.dt, steps, seed, backend, populations: [] };
-    const record = new RunRecord(info);
-    const before = this.latestRun(key);
-    if (before && before.status !== 'running') this.previous.set(key, before);
-    this.latest.set(key, record);
     let finish!: () => void;
     const done = new Promise<void>((res) => (finish = res));
-    const units = new Map(ir.probes.filter((p) => p.variable !== 'spikes').flatMap((p) => p.targets.map((t) => [`${t.name}.${p.variable}`, traceUnit(ir, t.name, p.variable)] as const)));
-    const connections = new Set(ir.probes.flatMap((p) => p.targets.map((t) => t.name)).filter((name) => isConnection(ir, name)));
-    const run: Active = { runId, record, finished: false, finish, units, connections, recorded: recordedPopulations(ir) };
+    const run = this.begin(key, ir, info, finish);
+    const record = run.record;
     this.active.set(key, run);
     this.changed.fire();
     this.emit(key, { type: 'run', run: info });
@@ -283,17 +278,10 @@ export class Runner implements vscode.Disposable {
     if (this.active.has(document)) return undefined;
     const runId = `${Date.now().toString(36)}-${++runCounter}`;
     const info: RunInfo = { runId, document, fileName: fileName(document), model: ir.name, dt: output.dt, steps: output.steps, seed: output.seed, backend, populations: [] };
-    const record = new RunRecord(info);
-    const before = this.latestRun(document);
-    if (before && before.status !== 'running') this.previous.set(document, before);
-    this.latest.set(document, record);
+    const run = this.begin(document, ir, info, () => {});
+    const record = run.record;
     this.emit(document, { type: 'run', run: info });
-    const run: Active = {
-      runId, record, finished: false, finish: () => {},
-      units: new Map(ir.probes.filter((p) => p.variable !== 'spikes').flatMap((p) => p.targets.map((t) => [`${t.name}.${p.variable}`, traceUnit(ir, t.name, p.variable)] as const))),
-      connections: new Set(ir.probes.flatMap((p) => p.targets.map((t) => t.name)).filter((name) => isConnection(ir, name))),
-      recorded: recordedPopulations(ir),
-    };
+    this.log.info(`${info.fileName}: run ${runId} is the run Describe Neurons made (seed ${output.seed}, ${(output.stepsDone * output.dt).toFixed(3)} s)`);
     this.publishPopulations(document, run, output.populations);
     this.addSpikes(document, run, output.spikes);
     const chunks = output.traces.flatMap((t) => {
@@ -304,6 +292,17 @@ export class Runner implements vscode.Disposable {
     record.stepsDone = output.stepsDone;
     void this.end(run, output.cancelled ? 'cancelled' : 'done', output.error);
     return record;
+  }
+
+  /** A new run of `document`: its record becomes the latest (the one before it the previous). */
+  private begin(document: string, ir: ModelIR, info: RunInfo, finish: () => void): Active {
+    const record = new RunRecord(info);
+    const before = this.latestRun(document);
+    if (before && before.status !== 'running') this.previous.set(document, before);
+    this.latest.set(document, record);
+    const units = new Map(ir.probes.filter((p) => p.variable !== 'spikes').flatMap((p) => p.targets.map((t) => [`${t.name}.${p.variable}`, traceUnit(ir, t.name, p.variable)] as const)));
+    const connections = new Set(ir.probes.flatMap((p) => p.targets.map((t) => t.name)).filter((name) => isConnection(ir, name)));
+    return { runId: info.runId, record, finished: false, finish, units, connections, recorded: recordedPopulations(ir) };
   }
 
   /** Stops the run of `document` (or every run): within one chunk of steps, or ends the worker. */
