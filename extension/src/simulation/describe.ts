@@ -8,10 +8,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isDescribePanelRequest, type DescribePanelMessage, type DescribePanelRequest, type DescriptionsView } from '../../../protocol/describe-panel';
 import type { ModelIR } from '../../../protocol/ir';
-import { HIGHLIGHT_MAX_UNITS, type RasterHighlight } from '../../../protocol/raster';
+import type { RasterHighlight } from '../../../protocol/raster';
 import type { RunOutput } from '../../../protocol/sim';
 import {
-  buildAtoms, describablePopulations, populationHoverText, descriptionsCsv, descriptionsJson, descriptionsView, modelWindows, problemPlace, spikeCounts,
+  buildAtoms, describablePopulations, populationHoverText, rasterHighlight, descriptionsCsv, descriptionsJson, descriptionsView, modelWindows, problemPlace, spikeCounts,
   type PopulationResult, type WindowProblem,
 } from '../../../sim-host/src/analysis/describe/index';
 import { RunRefused, RunTerminated, startDescribe, startRun } from '../../../sim-host/src/host';
@@ -169,8 +169,8 @@ export class DescribeRunner implements vscode.Disposable {
 
   /** A row was picked: the raster of the run described, with the group's neurons and exemplar windows marked. */
   private showInRaster(m: Extract<DescribePanelRequest, { type: 'raster' }>, shown: Shown): void {
-    const group = shown.view.populations.find((p) => p.population === m.population)?.groups.find((g) => g.formula === m.formula);
-    if (!group || !this.raster) return;
+    const highlight = rasterHighlight(shown.view, m.population, m.formula);
+    if (!highlight || !this.raster) return;
     const document = shown.model.toString();
     if (!shown.runId) {
       void this.notify.warn(`Describe Neurons: ${path.basename(shown.model.path)} was running when it was described; describe it again to see the exemplars in the raster.`);
@@ -180,7 +180,7 @@ export class DescribeRunner implements vscode.Disposable {
       void this.notify.warn(`Describe Neurons: the raster of ${path.basename(shown.model.path)} shows a newer run than the one described; describe it again to see the exemplars there.`);
       return;
     }
-    this.raster.highlight(document, shown.runId, { population: m.population, units: group.units.slice(0, HIGHLIGHT_MAX_UNITS), windows: group.exemplars, label: group.formula });
+    this.raster.highlight(document, shown.runId, highlight);
   }
 
   private post(view: DescriptionsView): void {
