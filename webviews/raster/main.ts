@@ -73,7 +73,7 @@ class RasterApp extends RunPanel {
     root.append(this.plot);
     this.plot.tabIndex = 0;
     this.plot.setAttribute('role', 'img');
-    this.plot.setAttribute('aria-label', 'Spike raster. Arrow keys pan, plus and minus zoom time, Shift with plus and minus zooms neurons, 0 resets, comma and period move the time cursor.');
+    this.plot.setAttribute('aria-label', 'Spike raster. Arrow keys pan, plus and minus zoom time, Shift with plus and minus zooms neurons, 0 resets, comma and period move the time cursor, n and Shift+N step through the windows the Descriptions panel marked.');
     const density = el('canvas', 'density', this.plot);
     this.renderer = createRenderer(density, force);
     this.overlay = el('canvas', 'overlay', this.plot);
