@@ -3,6 +3,8 @@
 // (run, spikes, samples, status; then a cursor) and screenshots headless Chromium.
 //   npx tsx bench/panel-shot.ts <model.snn> <raster|traces> <width> <out.png> [duration_s] [cursor_s] [height]
 //   SEED=<n> overrides the model's seed (the run uses the seed the model gives otherwise).
+//   DESCRIBE=<formula> (raster): describes the run's neurons (sim-host/src/analysis/describe) and
+//   sends the raster the highlight the Descriptions panel's row of that formula asks for.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,10 +14,12 @@ import { lowerModel } from '../language-server/src/ide';
 import { nodeHost, preludeAt } from '../language-server/src/ide-node';
 import { isConnection, recordedPopulations, traceUnit } from '../extension/src/simulation/model';
 import { startRun } from '../sim-host/src/host';
+import { buildAtoms, describablePopulations, describeUnits, descriptionsView, modelWindows, spikeCounts } from '../sim-host/src/analysis/describe/index';
 
 const root = join(__dirname, '..');
 const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
 import { THEME } from './panel-theme';
+import type { ModelIR } from '../protocol/ir';
 
 async function main(): Promise<void> {
   const [file, panel, width, out, duration, cursor, height] = process.argv.slice(2);
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
       chunks: compare.traces.map((t) => ({ trace: { population: t.population, variable: t.variable, unit: traceUnit(ir, t.population, t.variable), neurons: t.neurons, every: t.every, ...(isConnection(ir, t.population) ? { synapses: true } : {}) }, from: 0, data: Array.from(t.data) })),
     } }] : []),
     ...(cursor ? [{ type: 'cursor', time: Number(cursor) }] : []),
+    ...(process.env.DESCRIBE ? [describedGroup(ir, run, process.env.DESCRIBE)] : []),
   ];
   const js = readFileSync(join(root, 'dist', 'webviews', `${panel}.js`));
   const css = readFileSync(join(root, 'dist', 'webviews', `${panel}.css`));
@@ -87,6 +92,25 @@ async function main(): Promise<void> {
     await browser.close();
     http.close();
   }
+}
+
+/** The raster highlight of the described group with formula `formula` (as a row click sends it). */
+function describedGroup(ir: ModelIR, run: Awaited<ReturnType<typeof startRun>['result']>, formula: string) {
+  const win = modelWindows(ir, ir.simulate.duration);
+  const atoms = buildAtoms(win.windows);
+  const done = describablePopulations(ir, []).names.map((population) => {
+    const spikes = run.spikes.find((s) => s.name === population)!;
+    return { population, result: describeUnits({ units: spikes.size, windows: win.windows.length, counts: spikeCounts(spikes, run.dt, win.windows) }, atoms, { seed: 1 }) };
+  });
+  const view = descriptionsView(ir.name, win.windows, win.source, atoms.atoms.length, done);
+  for (const p of view.populations) {
+    const g = p.groups.find((x) => x.formula === formula);
+    if (g) {
+      console.log(`marked ${p.population} ${g.formula}: ${g.units.length} neurons, exemplars ${g.exemplars.map(([a, b]) => `${a}–${b}`).join(', ')}`);
+      return { type: 'highlight', runId: 'shot', highlight: { population: p.population, units: g.units, windows: g.exemplars, label: g.formula } };
+    }
+  }
+  throw new Error(`no group described as ${formula}: ${view.populations.flatMap((p) => p.groups.map((g) => g.formula)).join(' | ')}`);
 }
 
 main().catch((e) => {

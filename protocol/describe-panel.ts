@@ -1,6 +1,6 @@
 // The Descriptions panel's channel (extension/src/simulation/describe.ts → webviews/describe/):
 // per population, groups of neurons sharing a description and the unselective count; the panel
-// asks for CSV / JSON exports. Plain data, checked on arrival; every string is shown as text.
+// asks for CSV / JSON exports and for a group's neurons and exemplar windows marked in the raster. Plain data, checked on arrival; every string is shown as text.
 
 export interface DescribedGroup {
   formula: string;
@@ -34,8 +34,8 @@ export interface DescriptionsView {
 
 /** extension → panel */
 export type DescribePanelMessage = { type: 'descriptions'; view: DescriptionsView };
-/** panel → extension */
-export type DescribePanelRequest = { type: 'ready' } | { type: 'export'; format: 'csv' | 'json' };
+/** panel → extension: `raster` asks for the run's raster with a group (by population and formula) marked. */
+export type DescribePanelRequest = { type: 'ready' } | { type: 'export'; format: 'csv' | 'json' } | { type: 'raster'; population: string; formula: string };
 
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const str = (v: unknown): v is string => typeof v === 'string';
@@ -59,6 +59,7 @@ export function isDescribePanelRequest(m: unknown): m is DescribePanelRequest {
   if (typeof m !== 'object' || m === null) return false;
   const t = (m as { type?: unknown }).type;
   if (t === 'ready') return true;
+  if (t === 'raster') return str((m as { population?: unknown }).population) && str((m as { formula?: unknown }).formula);
   const f = (m as { format?: unknown }).format;
   return t === 'export' && (f === 'csv' || f === 'json');
 }

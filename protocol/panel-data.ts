@@ -130,6 +130,8 @@ export interface PanelState {
   /** The visible time window (seconds) and, for the raster, rows [r0, r1). */
   view?: { t0: number; t1: number; r0?: number; r1?: number };
   cursor?: number | null;
+  /** The raster's marks (protocol/raster.ts RasterHighlight), checked by the raster when restored. */
+  highlight?: unknown;
 }
 
 export function isPanelState(s: unknown): s is PanelState {

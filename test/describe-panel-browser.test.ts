@@ -59,7 +59,23 @@ describe('the Descriptions panel in Chromium', { skip, timeout: 120_000 }, () =>
     await page.locator('vscode-button', { hasText: 'Export CSV' }).click();
     await page.locator('vscode-button', { hasText: 'Export JSON' }).click();
     const posted = (await page.evaluate('window.__posted')) as unknown[];
-    assert.deepEqual(posted.slice(1), [{ type: 'export', format: 'csv' }, { type: 'export', format: 'json' }]);
+    assert.deepEqual(posted.slice(1), [{ type: 'raster', population: 'exc', formula: 'A AND NOT B' }, { type: 'export', format: 'csv' }, { type: 'export', format: 'json' }]);
+    await page.close();
+  });
+
+  it('a click or Enter on a row asks for the raster with that group marked; arrows move between rows', async () => {
+    const page = await open();
+    await page.click('tbody tr:nth-child(2)');
+    assert.deepEqual(await page.evaluate('window.__posted.at(-1)'), { type: 'raster', population: 'exc', formula: 'A AND NOT B' });
+    assert.equal(await page.evaluate('document.activeElement?.rowIndex'), 2, 'the picked row keeps the focus');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await page.evaluate('window.__posted.at(-1)'), { type: 'raster', population: 'exc', formula: '<img src=x onerror="window.__hacked=1">' });
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press(' ');
+    assert.deepEqual(await page.evaluate('window.__posted.at(-1)'), { type: 'raster', population: 'exc', formula: 'onset(A)' });
+    assert.match((await page.textContent('.detail')) ?? '', /exc onset\(A\): neurons 7/);
     await page.close();
   });
 });

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { buildAtoms, describeUnits, plantedActivity, plantedModelText, describeText, formulaString, modelWindows, spikeCounts, PLANTED_GROUPS, PLANTED_POPULATIONS, type WindowMeta } from '../sim-host/src/analysis/describe/index';
 import { distCli, ensureBuilt, repoRoot } from './helpers/build';
-import { descriptionsCsv, descriptionsView, populationHoverText } from '../sim-host/src/analysis/describe/index';
+import { descriptionsCsv, descriptionsView, populationHoverText, rasterHighlight } from '../sim-host/src/analysis/describe/index';
+import { isRasterHighlight, isToRaster } from '../protocol/raster';
 import { isDescribePanelMessage, isDescribePanelRequest } from '../protocol/describe-panel';
 import { rowsOf } from '../webviews/describe/rows';
 
@@ -336,5 +337,24 @@ describe('describe: the Descriptions panel\'s data', () => {
     assert.equal(csv.length, 1 + result.units.length);
     assert.equal(csv[0], 'population,neuron,selective,formula,text,score,iou,mi_bits,p,q');
     assert.ok(csv[1].startsWith(`"'=cmd",0,`), csv[1]);
+  });
+
+  it('a row\'s raster highlight: the group\'s neurons and exemplar windows, a typed message checked on arrival', () => {
+    const g = view.populations[0].groups.find((x) => x.formula === 'A AND NOT B')!;
+    const h = rasterHighlight(view, 'cells', 'A AND NOT B')!;
+    assert.deepEqual(h, { population: 'cells', units: g.units, windows: g.exemplars, label: 'A AND NOT B' });
+    assert.ok(h.windows.length > 0 && h.windows.every(([a, b]) => a < b));
+    assert.equal(rasterHighlight(view, 'cells', 'no such formula'), undefined);
+    assert.equal(rasterHighlight(view, 'other', 'A AND NOT B'), undefined);
+    assert.ok(isToRaster({ type: 'highlight', runId: 'r', highlight: h }));
+    assert.ok(isToRaster({ type: 'highlight', runId: 'r', highlight: null }));
+    assert.ok(isToRaster({ type: 'cursor', time: 0.1 }), 'the run\'s own messages still pass');
+    for (const bad of [{ ...h, units: [1.5] }, { ...h, units: [-1] }, { ...h, windows: [[0.2, 0.1]] }, { ...h, windows: [[0, Infinity]] }, { ...h, label: 3 }, { ...h, population: undefined }]) {
+      assert.equal(isRasterHighlight(bad), false, JSON.stringify(bad));
+      assert.equal(isToRaster({ type: 'highlight', runId: 'r', highlight: bad }), false);
+    }
+    assert.equal(isToRaster({ type: 'highlight', highlight: h }), false, 'a highlight names its run');
+    assert.ok(isDescribePanelRequest({ type: 'raster', population: 'cells', formula: 'A' }));
+    assert.equal(isDescribePanelRequest({ type: 'raster', population: 'cells' }), false);
   });
 });

@@ -8,6 +8,8 @@ import type { RunResult } from '../../sim-host/src/engine';
 import { counts, examplesDir, loadExample, loadText, runIR } from './helpers';
 
 const SEEDS = [1, 2, 3, 4, 5];
+/** The cue, memory and turn checked here end at 2.5 s (the heading tour after it is test/describe-examples.test.ts's). */
+const DURATION = 2.5;
 const N = 512;
 const CUE_DEG = (((80 + 119) / 2) * 360) / N; // centre of exc[80..119]
 
@@ -31,7 +33,7 @@ const wrap = (d: number) => ((((d + 180) % 360) + 360) % 360) - 180;
 describe('examples/ring_attractor.snn', () => {
   const ir = loadExample('ring_attractor');
   assert.equal(ir.populations.find((p) => p.name === 'exc')?.size, N);
-  const runs = SEEDS.map((seed) => runIR(ir, { seed }));
+  const runs = SEEDS.map((seed) => runIR(ir, { seed, duration: DURATION }));
 
   it('a bump cued at 70° persists for 1.1 s after the cue, its angle within 10° of the cue', () => {
     const worst: string[] = [];
@@ -77,7 +79,7 @@ describe('examples/ring_attractor.snn', () => {
     const moves: string[] = [];
     for (const [k, seed] of SEEDS.entries()) {
       const ahead = runs[k];
-      const behind = runIR(mirrored, { seed });
+      const behind = runIR(mirrored, { seed, duration: DURATION });
       for (const [r, sign] of [[ahead, +1], [behind, -1]] as const) {
         const before = decode(r, 1.4, 1.5).angle;
         const after = decode(r, 1.7, 1.8).angle;

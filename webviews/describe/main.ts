@@ -1,6 +1,7 @@
 // The Descriptions panel: one row per group of neurons sharing a description (per population),
-// sortable by score, neuron count or formula, filtered by a text typed in the box; a click shows
-// the group's neurons and the exemplar windows of its first neuron. Exports as CSV / JSON (saved
+// sortable by score, neuron count or formula, filtered by a text typed in the box; a click (or
+// Enter) shows the group's neurons and the exemplar windows of its first neuron, here and marked
+// in the run's raster (the extension opens it). Exports as CSV / JSON (saved
 // by the extension). Colours from the VS Code theme; every string set with textContent only.
 import { el } from '../shared/dom';
 import '../shared/panel.css';
@@ -37,7 +38,7 @@ function main(): void {
   for (const h of ['population', 'description', 'neurons', 'score', 'IoU', 'MI (bits)', 'max p', 'text']) el('th', undefined, head).textContent = h;
   const body = el('tbody', undefined, table);
   const detail = el('div', 'detail', root);
-  hint(root, 'Score: log p(d | exemplars) − λ·log p(d). Neurons whose best description is not significant are unselective and listed only in the count.');
+  hint(root, 'Click a row (or Enter) to mark its neurons and exemplar windows in the raster. Score: log p(d | exemplars) − λ·log p(d). Neurons whose best description is not significant are unselective and listed only in the count.');
   let view: DescriptionsView | undefined;
   let state = { filter: '', sort: 'score' as SortKey, selected: -1 };
   const render = () => {
@@ -58,11 +59,20 @@ function main(): void {
       const pick = () => {
         state = { ...state, selected: k };
         api.setState({ view, ...state });
+        // The extension opens the run's raster with the group's neurons and exemplar windows marked.
+        api.postMessage({ type: 'raster', population: r.population, formula: r.group.formula });
         render();
+        (body.children[k] as HTMLElement | undefined)?.focus();
       };
       tr.addEventListener('click', pick);
       tr.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' || e.key === ' ') pick();
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          pick();
+        } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          e.preventDefault();
+          (body.children[k + (e.key === 'ArrowDown' ? 1 : -1)] as HTMLElement | undefined)?.focus();
+        }
       });
     });
     const sel = rows[state.selected];

@@ -1,5 +1,5 @@
 // Everything around and over the spikes — population bands and labels, time axis, grid,
-// simulated-so-far mark, time cursor, brush — drawn through a Painter, so that the screen and
+// simulated-so-far mark, marked neurons and windows, time cursor, brush — drawn through a Painter, so that the screen and
 // the SVG export are the same picture.
 import type { Painter } from '../shared/painter';
 import { countOf, formatCount, formatTime, niceTicks } from '../shared/format';
@@ -30,6 +30,13 @@ export interface Decor {
   /** Seconds, or null. */
   cursor: number | null;
   brush?: { x0: number; y0: number; x1: number; y1: number };
+  /** The Descriptions panel's marks: raster rows of a group's neurons, its exemplar windows (steps). */
+  marks?: Marks;
+}
+
+export interface Marks {
+  rows: number[];
+  windows: [number, number][];
 }
 
 export const MARGIN = { right: 22, top: 10, bottom: 30 };
@@ -110,6 +117,8 @@ export function drawDecorations(p: Painter, g: Geometry, d: Decor): void {
   });
   p.line(g.x - 0.5, g.y, g.x - 0.5, g.y + g.h, theme.foreground, line);
 
+  if (d.marks) drawMarks(p, g, d, d.marks, sx, sy);
+
   // Simulated so far.
   if (d.runningAt !== undefined && d.runningAt > view.t0 && d.runningAt < view.t1) {
     const x = g.x + (d.runningAt - view.t0) * sx;
@@ -134,5 +143,30 @@ export function drawDecorations(p: Painter, g: Geometry, d: Decor): void {
     const { x0, y0, x1, y1 } = d.brush;
     p.rect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0), theme.focus, 0.15);
     p.strokeRect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0), theme.focus, 1);
+  }
+}
+
+/**
+ * A described group: its exemplar windows shaded with an edge line each, its neurons ticked in
+ * the right margin (so that they show at any zoom) and, when they are not every row in view,
+ * their rows tinted across the plot.
+ */
+function drawMarks(p: Painter, g: Geometry, d: Decor, m: Marks, sx: number, sy: number): void {
+  const { view, theme } = d;
+  for (const [a, b] of m.windows) {
+    const xa = Math.max(g.x, g.x + (a - view.t0) * sx);
+    const xb = Math.min(g.x + g.w, g.x + (b - view.t0) * sx);
+    if (xb <= xa) continue;
+    p.rect(xa, g.y, Math.max(1, xb - xa), g.h, theme.focus, 0.16);
+    if (a >= view.t0) p.line(xa, g.y, xa, g.y + g.h, theme.focus, 1);
+    if (b <= view.t1) p.line(xb, g.y, xb, g.y + g.h, theme.focus, 1);
+  }
+  const h = Math.max(1.5, sy);
+  const inView = m.rows.filter((r) => r + 1 > view.r0 && r < view.r1);
+  const tint = sy >= 3 && inView.length < 0.9 * (view.r1 - view.r0);
+  for (const r of inView) {
+    const y = g.y + (r - view.r0) * sy;
+    if (tint) p.rect(g.x, y, g.w, sy, theme.focus, 0.1);
+    p.rect(g.x + g.w + 4, y, 7, h, theme.focus);
   }
 }

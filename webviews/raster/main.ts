@@ -1,7 +1,9 @@
 // The spike raster panel: receives a run's spikes as they stream in, draws them (WebGL, or a 2D
 // canvas), and lets the user zoom / pan both axes (wheel, drag, keyboard), select a window
 // (Shift+drag), share a time cursor with the traces panel, hover for population / neuron /
-// time, jump to a population's definition, and export PNG / SVG / CSV.
+// time, jump to a population's definition, and export PNG / SVG / CSV. The Descriptions panel's
+// row marks a group's neurons and its exemplar windows here (protocol/raster.ts highlight): the
+// view zooms to the first window, n / Shift+N step through them, and the marks survive a reload.
 import { el } from '../shared/dom';
 import '../shared/panel.css';
 import './raster.css';
@@ -9,12 +11,13 @@ import type { PanelState, RunInfo } from '../../protocol/panel-data';
 import type { PopulationSpikes } from '../../protocol/sim';
 import { countOf, formatCount, formatTime } from '../shared/format';
 import { drawExportHeader, exportScale, exportSubtitle, HEADER_HEIGHT } from '../shared/export-frame';
-import { post } from '../shared/host';
+import { onMessage, post } from '../shared/host';
+import { isRasterHighlight, isToRaster, type RasterHighlight, type ToRaster } from '../../protocol/raster';
 import { CanvasPainter, SvgPainter } from '../shared/painter';
 import { RunPanel } from '../shared/run-panel';
 import { rgb, seriesColor } from '../shared/theme';
 import { button, exportControls, helpToggle, hint, toolbar, type ExportFormat } from '../shared/toolbar';
-import { drawDecorations, leftMargin, MARGIN, type Geometry } from './decorations';
+import { drawDecorations, leftMargin, MARGIN, type Geometry, type Marks } from './decorations';
 import { densityImage, type DensityFrame, type View } from './density';
 import { spikePaths, spikesCsv } from './export';
 import { colourPixels, createRenderer, type PlotRenderer } from './render';
@@ -43,6 +46,13 @@ class RasterApp extends RunPanel {
   /** What the plot canvas shows (view, size, spikes held, colours; a theme change clears it): unchanged → not redrawn. */
   private plotKey = '';
 
+  /** The Descriptions panel's marks, for run `markRun`; the exemplar window shown last. */
+  private marks?: RasterHighlight;
+  private markRun?: string;
+  private markAt = 0;
+  private markNote = el('span', 'marks');
+  private clearMarks: HTMLElement;
+
   private summary = el('span', 'summary');
   private legend = el('div', 'legend');
   private plot = el('div', 'plot');
@@ -55,18 +65,22 @@ class RasterApp extends RunPanel {
     button(bar, 'Reset view', 'Show the whole run (0)', () => this.setView(fullView(this.extent())));
     button(bar, 'Back', 'Previous view (Backspace)', () => this.back());
     exportControls(bar, 'Save the view as PNG, SVG or the spikes in view as CSV', (format) => this.export(format));
+    this.clearMarks = button(bar, 'Clear marks', 'Remove the marked neurons and exemplar windows', () => this.mark(this.markRun ?? '', null));
+    this.clearMarks.hidden = true;
+    bar.append(this.markNote);
+    this.markNote.id = 'raster-marks';
 
     root.append(this.plot);
     this.plot.tabIndex = 0;
     this.plot.setAttribute('role', 'img');
-    this.plot.setAttribute('aria-label', 'Spike raster. Arrow keys pan, plus and minus zoom time, Shift with plus and minus zooms neurons, 0 resets, comma and period move the time cursor.');
+    this.plot.setAttribute('aria-label', 'Spike raster. Arrow keys pan, plus and minus zoom time, Shift with plus and minus zooms neurons, 0 resets, comma and period move the time cursor, n and Shift+N step through the windows the Descriptions panel marked.');
     const density = el('canvas', 'density', this.plot);
     this.renderer = createRenderer(density, force);
     this.overlay = el('canvas', 'overlay', this.plot);
     this.plot.append(this.tooltip, this.message);
     this.tooltip.hidden = true;
     this.plot.dataset.renderer = this.renderer.kind;
-    helpToggle(bar, hint(root, 'Wheel: zoom time · Shift+wheel: zoom neurons · drag: pan · Shift+drag: select a window · click: pin cursor · Ctrl+click: go to population · double-click: whole run · keys (plot focused): ←/→ ↑/↓ pan · +/− zoom time · Shift +/− zoom neurons · 0 whole run · Backspace: previous view · , and . move the cursor · Esc hide the cursor'));
+    helpToggle(bar, hint(root, 'Marks from the Descriptions panel: n / Shift+N next / previous exemplar window · Wheel: zoom time · Shift+wheel: zoom neurons · drag: pan · Shift+drag: select a window · click: pin cursor · Ctrl+click: go to population · double-click: whole run · keys (plot focused): ←/→ ↑/↓ pan · +/− zoom time · Shift +/− zoom neurons · 0 whole run · Backspace: previous view · , and . move the cursor · Esc hide the cursor'));
     new ResizeObserver(() => this.requestRender()).observe(this.plot);
     this.bindInput();
   }
@@ -79,6 +93,69 @@ class RasterApp extends RunPanel {
   }
 
   // ---- messages ---------------------------------------------------------------------------
+
+  /** The run's messages and the raster's own (marks), each checked on arrival. */
+  override listen(): void {
+    onMessage<ToRaster>((m) => (m.type === 'highlight' ? this.mark(m.runId, m.highlight) : this.handle(m)), window, isToRaster);
+    post({ type: 'ready' });
+  }
+
+  /** Marks a group's neurons and windows (null clears) and zooms to its first window. */
+  private mark(runId: string, h: RasterHighlight | null): void {
+    if (!this.info || runId !== this.info.runId) return;
+    this.marks = h ?? undefined;
+    this.markRun = h ? runId : undefined;
+    this.markAt = 0;
+    this.updateMarks();
+    if (h && h.windows.length) this.showMarkedWindow(0);
+    this.persist();
+    this.requestRender();
+  }
+
+  /** Zooms to exemplar window `i` (half its length either side), the rows of its population. */
+  private showMarkedWindow(i: number): void {
+    const m = this.marks;
+    if (!m || !m.windows.length || !this.info || !this.store) return;
+    this.markAt = ((i % m.windows.length) + m.windows.length) % m.windows.length;
+    const [a, b] = m.windows[this.markAt];
+    const pad = (b - a) / 2;
+    const k = this.storeIndex.get(m.population);
+    const pop = k === undefined ? undefined : this.store.pops[k];
+    this.setView({ t0: (a - pad) / this.info.dt, t1: (b + pad) / this.info.dt, r0: pop ? pop.row : this.view.r0, r1: pop ? pop.row + pop.size : this.view.r1 });
+    this.updateMarks();
+  }
+
+  /** The marks in the raster's rows and steps (neurons outside the population left out). */
+  private marksDecor(): Marks | undefined {
+    const m = this.marks;
+    const k = m && this.storeIndex.get(m.population);
+    if (!m || k === undefined || !this.store || !this.info) return undefined;
+    const pop = this.store.pops[k];
+    const dt = this.info.dt;
+    return { rows: m.units.filter((u) => u < pop.size).map((u) => pop.row + u), windows: m.windows.map(([a, b]): [number, number] => [a / dt, b / dt]) };
+  }
+
+  private updateMarks(): void {
+    const m = this.marks;
+    this.clearMarks.hidden = !m;
+    this.markNote.textContent = m
+      ? ` · marked: ${m.population} ${m.label} · ${countOf(m.units.length, 'neuron')} · window ${this.markAt + 1} of ${m.windows.length} (n / Shift+N: next / previous)`
+      : '';
+    this.plot.dataset.markedUnits = m ? String(m.units.length) : '';
+    this.plot.dataset.markedWindows = m ? String(m.windows.length) : '';
+    if (m && this.store && this.storeIndex.get(m.population) === undefined) this.markNote.textContent += ` (${m.population} is not recorded in this run)`;
+  }
+
+  protected override restoreState(saved: PanelState): void {
+    if (!isRasterHighlight(saved.highlight)) return;
+    this.marks = saved.highlight;
+    this.markRun = saved.runId;
+    this.updateMarks();
+  }
+
+  protected override extraState(): Partial<PanelState> {
+    return this.marks ? { highlight: this.marks } : {};
+  }
 
   protected addSpikes(spikes: PopulationSpikes[]): void {
     if (!this.store) return;
@@ -118,6 +195,11 @@ class RasterApp extends RunPanel {
     this.storeIndex = new Map(recorded.map((r, i) => [r.name, i]));
     this.colors = recorded.map((r) => r.k);
     this.store = new SpikeStore(recorded, run.steps);
+    if (run.runId !== this.markRun) {
+      this.marks = undefined;
+      this.markRun = undefined;
+    }
+    this.updateMarks();
     this.history = [];
     const full = fullView(this.extent());
     this.view = saved ? clampView({ t0: saved.t0 / run.dt, t1: saved.t1 / run.dt, r0: saved.r0 ?? 0, r1: saved.r1 ?? full.r1 }, this.extent()) : full;
@@ -390,6 +472,7 @@ class RasterApp extends RunPanel {
     else if (k === '-' || k === '_') this.setView(zoom(this.view, ext, e.shiftKey ? 'rows' : 'time', 1.25));
     else if (k === '0' || k === 'Home') this.setView(fullView(ext));
     else if (k === 'Backspace') this.back();
+    else if ((k === 'n' || k === 'N') && this.marks) this.showMarkedWindow(this.markAt + (e.shiftKey ? -1 : 1));
     else if (k === ',' || k === '<') cursorStep(-1);
     else if (k === '.' || k === '>') cursorStep(1);
     else if (k === 'Escape') {
@@ -498,6 +581,7 @@ class RasterApp extends RunPanel {
       runningAt: this.status === 'running' ? this.stepsDone : undefined,
       cursor: this.cursor,
       brush: this.brush,
+      marks: this.marksDecor(),
     };
   }
 

@@ -35,14 +35,18 @@ export function saveState(s: PanelState, to: VsCodeApi = api): void {
 }
 
 /**
- * Calls `f` for each message from the extension that has a known shape (protocol/panel-data.ts's
- * isRunMessage); anything else is dropped with a console line. An exception in `f` is logged,
- * never left to end the listener.
+ * Calls `f` for each message from the extension that has a known shape (`guard`: protocol/panel-data.ts's
+ * isRunMessage unless a panel takes more, as the raster does); anything else is dropped with a
+ * console line. An exception in `f` is logged, never left to end the listener.
  */
-export function onMessage(f: (m: RunMessage) => void, target: Pick<Window, 'addEventListener'> = window): void {
+export function onMessage<M extends { type: string } = RunMessage>(
+  f: (m: M) => void,
+  target: Pick<Window, 'addEventListener'> = window,
+  guard: (m: unknown) => m is M = isRunMessage as unknown as (m: unknown) => m is M,
+): void {
   target.addEventListener('message', (e: MessageEvent) => {
     const m: unknown = e.data;
-    if (!isRunMessage(m)) {
+    if (!guard(m)) {
       console.warn('spikeworks panel: dropped a malformed message', (m as { type?: unknown } | null)?.type);
       return;
     }

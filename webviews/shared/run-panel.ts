@@ -54,6 +54,7 @@ export abstract class RunPanel {
         this.cursor = same?.view ? (same.cursor ?? null) : null;
         this.pinned = this.cursor !== null;
         this.showRun(m.run, same?.view);
+        if (same) this.restoreState(same);
         this.persist();
         return;
       }
@@ -105,6 +106,12 @@ export abstract class RunPanel {
   /** The view to keep across a reload (seconds; rows for the raster). */
   protected abstract viewState(info: RunInfo): PanelState['view'];
   abstract requestRender(): void;
+  /** After a reload: what else the panel kept with this run (the raster's marks). */
+  protected restoreState(_saved: PanelState): void {}
+  /** What else to keep across a reload besides the view and the cursor. */
+  protected extraState(): Partial<PanelState> {
+    return {};
+  }
 
   protected themeChanged(): void {
     this.requestRender();
@@ -141,7 +148,7 @@ export abstract class RunPanel {
     if (!info) return;
     clearTimeout(this.persistTimer);
     this.persistTimer = window.setTimeout(() => {
-      saveState({ version: PANEL_PROTOCOL_VERSION, document: info.document, runId: info.runId, view: this.viewState(info), cursor: this.pinned ? this.cursor : null });
+      saveState({ version: PANEL_PROTOCOL_VERSION, document: info.document, runId: info.runId, view: this.viewState(info), cursor: this.pinned ? this.cursor : null, ...this.extraState() });
     }, 150);
   }
 }

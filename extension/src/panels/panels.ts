@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isPanelState, type PanelMessage, type RunMessage } from '../../../protocol/panel-data';
-import { isFromRaster, RASTER_VIEW_TYPE } from '../../../protocol/raster';
+import { isFromRaster, RASTER_VIEW_TYPE, type RasterHighlight, type ToRaster } from '../../../protocol/raster';
 import { isFromTraces, TRACES_VIEW_TYPE } from '../../../protocol/traces';
 import type { Notifier } from '../notify';
 import { fileName, populationPlace } from '../simulation/model';
@@ -34,7 +34,7 @@ class ResultPanel {
     readonly document: string,
   ) {}
 
-  post(m: RunMessage): void {
+  post(m: RunMessage | ToRaster): void {
     if (this.ready) void this.panel.webview.postMessage(m);
   }
 }
@@ -44,6 +44,8 @@ export class Panels implements vscode.Disposable {
   private cursors = new Map<string, number | null>();
   /** The time window last selected in a model's raster, for the run it was selected in. */
   private windows = new Map<string, { runId: string; from: number; to: number }>();
+  /** What the Descriptions panel asked the raster of a model to mark, for the run it belongs to. */
+  private highlights = new Map<string, { runId: string; highlight: RasterHighlight }>();
   private disposables: vscode.Disposable[] = [];
   /** The model of the panel that was focused last (commands run from a panel act on it). */
   lastActiveDocument?: string;
@@ -100,6 +102,16 @@ export class Panels implements vscode.Disposable {
       webviewOptions(this.extensionUri),
     );
     this.adopt(kind, panel, document);
+  }
+
+  /**
+   * Opens (or reveals) the raster of a model and marks a group of neurons and time windows in
+   * run `runId` (the Descriptions panel's row); kept for the panel's reloads while that run is shown.
+   */
+  highlight(document: string, runId: string, highlight: RasterHighlight): void {
+    this.highlights.set(document, { runId, highlight });
+    this.show('raster', document);
+    for (const p of this.panels) if (p.kind === 'raster' && p.document === document) p.post({ type: 'highlight', runId, highlight });
   }
 
   private adopt(kind: PanelKind, panel: vscode.WebviewPanel, document: string): void {
@@ -174,6 +186,8 @@ export class Panels implements vscode.Disposable {
     if (p.kind === 'traces') this.sendPrevious(p, runId, true);
     const window = this.windows.get(p.document);
     if (p.kind === 'traces' && window?.runId === runId) p.post({ type: 'window', from: window.from, to: window.to });
+    const marked = this.highlights.get(p.document);
+    if (p.kind === 'raster' && marked?.runId === runId) p.post({ type: 'highlight', runId, highlight: marked.highlight });
   }
 
   /** Sends a traces panel the run before `runId` (once per run, or again after a reload). */

@@ -45,7 +45,11 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
   const panels = new Panels(context.extensionUri, runner, log, notify);
   const lens = new SimulateCodeLens(runner);
   const sweeps = new SweepRunner(context.extensionUri, log, notify);
-  const describer = new DescribeRunner(context.extensionUri, log, notify);
+  const describer = new DescribeRunner(context.extensionUri, log, notify, {
+    adoptRun: (document, ir, output, backend) => runner.adopt(document, ir, output, backend)?.info.runId,
+    latestRunId: (document) => runner.latestRun(document)?.info.runId,
+    highlight: (document, runId, highlight) => panels.highlight(document, runId, highlight),
+  });
   const reports = new TargetReportPanels(context.extensionUri, log, notify);
   const circuits = new CircuitsPanels(context.extensionUri, log, notify);
 

@@ -6,9 +6,12 @@
 // recorded spikes) is a notification saying what to add and on which line.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isDescribePanelRequest, type DescribePanelMessage, type DescriptionsView } from '../../../protocol/describe-panel';
+import { isDescribePanelRequest, type DescribePanelMessage, type DescribePanelRequest, type DescriptionsView } from '../../../protocol/describe-panel';
+import type { ModelIR } from '../../../protocol/ir';
+import type { RasterHighlight } from '../../../protocol/raster';
+import type { RunOutput } from '../../../protocol/sim';
 import {
-  buildAtoms, describablePopulations, populationHoverText, descriptionsCsv, descriptionsJson, descriptionsView, modelWindows, problemPlace, spikeCounts,
+  buildAtoms, describablePopulations, populationHoverText, rasterHighlight, descriptionsCsv, descriptionsJson, descriptionsView, modelWindows, problemPlace, spikeCounts,
   type PopulationResult, type WindowProblem,
 } from '../../../sim-host/src/analysis/describe/index';
 import { RunRefused, RunTerminated, startDescribe, startRun } from '../../../sim-host/src/host';
@@ -22,6 +25,17 @@ interface Shown {
   csv: string;
   json: string;
   model: vscode.Uri;
+  /** The run described, as the result panels hold it (undefined: a run of the file was in progress). */
+  runId?: string;
+}
+
+/** How the descriptions reach the raster (wired in commands.ts: the Runner and the Panels). */
+export interface RasterLink {
+  /** Keeps the run described as the file's latest run (its raster shows it); its run id. */
+  adoptRun(document: string, ir: ModelIR, output: RunOutput, backend: string): string | undefined;
+  /** The run the file's result panels show now. */
+  latestRunId(document: string): string | undefined;
+  highlight(document: string, runId: string, highlight: RasterHighlight): void;
 }
 
 export class DescribeRunner implements vscode.Disposable {
@@ -31,7 +45,7 @@ export class DescribeRunner implements vscode.Disposable {
   private readonly latest = new Map<string, DescriptionsView>();
   private readonly hover: vscode.Disposable;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, private readonly notify: Notifier) {
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, private readonly notify: Notifier, private readonly raster?: RasterLink) {
     this.hover = vscode.languages.registerHoverProvider('snn', {
       provideHover: (doc, position) => {
         const view = this.latest.get(doc.uri.toString());
@@ -118,7 +132,7 @@ export class DescribeRunner implements vscode.Disposable {
           done.push({ population: pop, result });
           if (result.cancelled) break;
         }
-        return { atoms, done };
+        return { atoms, done, out };
       } catch (e) {
         if (!(e instanceof RunTerminated) && !(e instanceof RunRefused && e.code === 'cancelled')) void this.notify.error(`Describe Neurons failed: ${(e as Error).message}`);
         return undefined;
@@ -131,7 +145,9 @@ export class DescribeRunner implements vscode.Disposable {
     const view = descriptionsView(name, win.windows, win.source, results.atoms.atoms.length, results.done);
     this.log.info(`${name}: described ${results.done.length} populations over ${win.windows.length} windows`);
     this.latest.set(key, view);
-    this.show({ view, csv: descriptionsCsv(results.done), json: descriptionsJson(ir.name, win.windows, win.source, results.atoms.atoms, results.done), model: doc.uri });
+    // The run described becomes the file's latest run: a row's click marks it in that raster.
+    const runId = this.raster?.adoptRun(key, ir, results.out, results.out.backend ?? settings.backend ?? 'auto');
+    this.show({ view, csv: descriptionsCsv(results.done), json: descriptionsJson(ir.name, win.windows, win.source, results.atoms.atoms, results.done), model: doc.uri, runId });
   }
 
   private show(shown: Shown): void {
@@ -143,11 +159,28 @@ export class DescribeRunner implements vscode.Disposable {
       this.panel.webview.onDidReceiveMessage((m: unknown) => {
         if (!isDescribePanelRequest(m) || !this.shown) return;
         if (m.type === 'ready') this.post(this.shown.view);
+        else if (m.type === 'raster') this.showInRaster(m, this.shown);
         else void this.save(m.format, this.shown).catch((e: Error) => void this.notify.error(`Could not save the export: ${e.message}`));
       });
     } else this.panel.reveal(undefined, true);
     this.panel.title = `Descriptions: ${shown.view.title}`;
     this.post(shown.view);
+  }
+
+  /** A row was picked: the raster of the run described, with the group's neurons and exemplar windows marked. */
+  private showInRaster(m: Extract<DescribePanelRequest, { type: 'raster' }>, shown: Shown): void {
+    const highlight = rasterHighlight(shown.view, m.population, m.formula);
+    if (!highlight || !this.raster) return;
+    const document = shown.model.toString();
+    if (!shown.runId) {
+      void this.notify.warn(`Describe Neurons: ${path.basename(shown.model.path)} was running when it was described; describe it again to see the exemplars in the raster.`);
+      return;
+    }
+    if (this.raster.latestRunId(document) !== shown.runId) {
+      void this.notify.warn(`Describe Neurons: the raster of ${path.basename(shown.model.path)} shows a newer run than the one described; describe it again to see the exemplars there.`);
+      return;
+    }
+    this.raster.highlight(document, shown.runId, highlight);
   }
 
   private post(view: DescriptionsView): void {

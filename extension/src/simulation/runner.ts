@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunInfo, RunMessage, TraceInfo } from '../../../protocol/panel-data';
+import type { ModelIR } from '../../../protocol/ir';
 import type { PopulationShape, PopulationSpikes, ProgressDelta, RunOutput } from '../../../protocol/sim';
 import { RunRefused, RunTerminated, startRun, type RunHandle } from '../../../sim-host/src/host';
 import { plain, type Notifier } from '../notify';
@@ -159,15 +160,10 @@ export class Runner implements vscode.Disposable {
     const steps = Math.round((duration ?? ir.simulate.duration) / ir.simulate.dt);
     // The populations come from the plan (the worker publishes its order): until then, none.
     const info: RunInfo = { runId, document: key, fileName: name, model: ir.name, dt: ir.simulate.dt, steps, seed, backend, populations: [] };
-    const record = new RunRecord(info);
-    const before = this.latestRun(key);
-    if (before && before.status !== 'running') this.previous.set(key, before);
-    this.latest.set(key, record);
     let finish!: () => void;
     const done = new Promise<void>((res) => (finish = res));
-    const units = new Map(ir.probes.filter((p) => p.variable !== 'spikes').flatMap((p) => p.targets.map((t) => [`${t.name}.${p.variable}`, traceUnit(ir, t.name, p.variable)] as const)));
-    const connections = new Set(ir.probes.flatMap((p) => p.targets.map((t) => t.name)).filter((name) => isConnection(ir, name)));
-    const run: Active = { runId, record, finished: false, finish, units, connections, recorded: recordedPopulations(ir) };
+    const run = this.begin(key, ir, info, finish);
+    const record = run.record;
     this.active.set(key, run);
     this.changed.fire();
     this.emit(key, { type: 'run', run: info });
@@ -271,6 +267,42 @@ export class Runner implements vscode.Disposable {
     this.log.info(`${name}: ${ending.status === 'cancelled' ? 'stopped' : 'done'} — ${(output.stepsDone * output.dt).toFixed(3)} s simulated in ${wall.toFixed(2)} s (build ${output.timings.plan_s.toFixed(2)} s, compile ${output.timings.compile_s.toFixed(3)} s), ${record.spikeCount().toLocaleString('en-US')} spikes, ${output.synapses.toLocaleString('en-US')} synapses`);
     await this.end(run, ending.status, ending.message);
     return record;
+  }
+
+  /**
+   * Keeps a run made elsewhere (Describe Neurons runs the model itself) as the latest run of
+   * `document`, so that the result panels show that very run: its spikes and traces are sent as
+   * a finished run's. Refused (undefined) while a run of the file is in progress.
+   */
+  adopt(document: string, ir: ModelIR, output: RunOutput, backend: string): RunRecord | undefined {
+    if (this.active.has(document)) return undefined;
+    const runId = `${Date.now().toString(36)}-${++runCounter}`;
+    const info: RunInfo = { runId, document, fileName: fileName(document), model: ir.name, dt: output.dt, steps: output.steps, seed: output.seed, backend, populations: [] };
+    const run = this.begin(document, ir, info, () => {});
+    const record = run.record;
+    this.emit(document, { type: 'run', run: info });
+    this.log.info(`${info.fileName}: run ${runId} is the run Describe Neurons made (seed ${output.seed}, ${(output.stepsDone * output.dt).toFixed(3)} s)`);
+    this.publishPopulations(document, run, output.populations);
+    this.addSpikes(document, run, output.spikes);
+    const chunks = output.traces.flatMap((t) => {
+      const c = record.addSamples(this.traceInfo(run, t.population, t.variable, t.neurons, t.every), 0, t.data);
+      return c ? [c] : [];
+    });
+    if (chunks.length) this.emit(document, { type: 'samples', runId, chunks });
+    record.stepsDone = output.stepsDone;
+    void this.end(run, output.cancelled ? 'cancelled' : 'done', output.error);
+    return record;
+  }
+
+  /** A new run of `document`: its record becomes the latest (the one before it the previous). */
+  private begin(document: string, ir: ModelIR, info: RunInfo, finish: () => void): Active {
+    const record = new RunRecord(info);
+    const before = this.latestRun(document);
+    if (before && before.status !== 'running') this.previous.set(document, before);
+    this.latest.set(document, record);
+    const units = new Map(ir.probes.filter((p) => p.variable !== 'spikes').flatMap((p) => p.targets.map((t) => [`${t.name}.${p.variable}`, traceUnit(ir, t.name, p.variable)] as const)));
+    const connections = new Set(ir.probes.flatMap((p) => p.targets.map((t) => t.name)).filter((name) => isConnection(ir, name)));
+    return { runId: info.runId, record, finished: false, finish, units, connections, recorded: recordedPopulations(ir) };
   }
 
   /** Stops the run of `document` (or every run): within one chunk of steps, or ends the worker. */

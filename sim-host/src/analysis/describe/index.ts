@@ -6,4 +6,4 @@ export { atomPhrase, describeText, formulaString } from './text';
 export { plantedActivity, plantedTrials, poissonFromUniform, PLANTED_GROUPS, EPOCHS, type Planted, type PlantedGroup, type PlantedOptions } from './planted';
 export { modelWindows, spikeCounts, problemPlace, describablePopulations, type ModelWindows, type WindowProblem } from './from-run';
 export { plantedModelText, PLANTED_POPULATIONS, type PlantedModelOptions } from './planted-model';
-export { descriptionsView, descriptionsCsv, descriptionsJson, populationHoverText, type PopulationResult } from './report';
+export { descriptionsView, descriptionsCsv, descriptionsJson, populationHoverText, rasterHighlight, type PopulationResult } from './report';

@@ -2,6 +2,7 @@
 // exports: one CSV row per neuron.
 
 import type { DescribedPopulation, DescriptionsView } from '../../../../protocol/describe-panel';
+import { HIGHLIGHT_MAX_UNITS, HIGHLIGHT_MAX_WINDOWS, type RasterHighlight } from '../../../../protocol/raster';
 import type { WindowMeta } from './atoms';
 import type { DescribeResult } from './describe';
 
@@ -73,4 +74,14 @@ export function populationHoverText(view: DescriptionsView, population: string, 
   for (const g of [...p.groups].sort((a, b) => b.units.length - a.units.length).slice(0, max)) lines.push(`${g.units.length} × ${g.formula}: ${g.text}`);
   if (p.groups.length > max) lines.push(`… ${p.groups.length - max} more in the Descriptions panel`);
   return lines.join('\n');
+}
+
+/**
+ * What the raster marks for a row of the Descriptions panel (a group, by population and formula):
+ * its neurons and its first neuron's exemplar windows; undefined when the view has no such group.
+ */
+export function rasterHighlight(view: DescriptionsView, population: string, formula: string): RasterHighlight | undefined {
+  const g = view.populations.find((p) => p.population === population)?.groups.find((x) => x.formula === formula);
+  if (!g) return undefined;
+  return { population, units: g.units.slice(0, HIGHLIGHT_MAX_UNITS), windows: g.exemplars.slice(0, HIGHLIGHT_MAX_WINDOWS), label: g.formula };
 }
