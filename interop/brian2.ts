@@ -245,7 +245,16 @@ function inputs(w: Writer, ir: ModelIR): void {
         w.line(`groups[${py(inp.name)}] = PoissonGroup(${inp.size}, rates=${rates}, name=${py(inp.name)})`);
         return;
       }
-      case 'spike_array':
+      case 'spike_array': {
+        // Brian2's SpikeGeneratorGroup refuses a neuron spiking twice in one time step; our
+        // engine delivers both spikes, so the script would mean something else.
+        const seen = new Set<string>();
+        for (let k = 0; k < inp.times.length; k++) {
+          const key = `${inp.indices[k]}:${Math.round(inp.times[k] / ir.simulate.dt)}`;
+          if (seen.has(key)) return w.refuse(where, `neuron ${inp.indices[k]} of ${inp.name} spikes more than once in the time step at ${fmtNum(Math.round(inp.times[k] / ir.simulate.dt) * ir.simulate.dt * 1e3)} ms; Brian2's SpikeGeneratorGroup allows one spike per neuron and step (ours delivers both): merge them or shorten dt`);
+          seen.add(key);
+        }
+      }
         w.line(`groups[${py(inp.name)}] = SpikeGeneratorGroup(${inp.size}, np.array([${inp.indices.join(', ')}], dtype=int), np.array([${inp.times.map(fmtNum).join(', ')}])*second${inp.period !== undefined ? `, period=${quantity(inp.period, SECOND)}` : ''}, name=${py(inp.name)})`);
         return;
       case 'event_file':
