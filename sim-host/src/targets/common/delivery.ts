@@ -68,39 +68,74 @@ export class DelayRings {
       const p = this.projs[j];
       const nf = nFired[p.source];
       if (nf === 0) continue;
-      const { acc, touched, count, mark, nt, slots } = this.rings[j];
+      const r = this.rings[j];
       const out = fired[p.source];
       const { rowptr, col, weights, type, delay } = p;
       const [s0, s1] = p.src;
-      const d = typeof delay === 'number' ? undefined : delay;
       const base = t + this.lead + (typeof delay === 'number' ? delay : 0);
-      const a0 = acc[0];
-      const a1 = acc[acc.length - 1];
       for (let m = 0; m < nf; m++) {
         const s = out[m];
         if (s < s0 || s > s1) continue;
-        const ls = s - s0;
-        const a = rowptr[ls];
-        const b = rowptr[ls + 1];
+        const a = rowptr[s - s0];
+        const b = rowptr[s - s0 + 1];
         this.synOps += b - a;
-        // one row for all synapses when the delay is one for all
-        let slot = base % slots;
-        let row = slot * nt;
-        for (let q = a; q < b; q++) {
-          if (d) {
-            slot = (base + d[q]) % slots;
-            row = slot * nt;
-          }
-          const c = col[q];
-          const at = row + c;
-          if (mark[at] === 0) {
-            mark[at] = 1;
-            touched[row + count[slot]++] = c;
-          }
-          if (type !== undefined && type[q] !== 0) a1[at] += weights[q];
-          else a0[at] += weights[q];
-        }
+        // one loop per form (kept apart so that each stays a tight loop): one delay for all
+        // synapses (one row) or one per synapse; one channel or each synapse's
+        if (typeof delay !== 'number') addPerDelay(r, base, delay, col, weights, type, a, b);
+        else if (type !== undefined) addTyped(r, (base % r.slots) * r.nt, base % r.slots, col, weights, type, a, b);
+        else addOne(r, (base % r.slots) * r.nt, base % r.slots, col, weights, a, b);
       }
     }
+  }
+}
+
+/** Synapses a..b into row `row` (slot `slot`) of channel 0. */
+function addOne(r: Ring, row: number, slot: number, col: Int32Array, weights: ArrayLike<number>, a: number, b: number): void {
+  const { mark, touched, count } = r;
+  const a0 = r.acc[0];
+  for (let q = a; q < b; q++) {
+    const c = col[q];
+    const at = row + c;
+    if (mark[at] === 0) {
+      mark[at] = 1;
+      touched[row + count[slot]++] = c;
+    }
+    a0[at] += weights[q];
+  }
+}
+
+/** Synapses a..b into row `row` (slot `slot`), each into channel type[q] (0 or the last). */
+function addTyped(r: Ring, row: number, slot: number, col: Int32Array, weights: ArrayLike<number>, type: Uint8Array, a: number, b: number): void {
+  const { mark, touched, count } = r;
+  const a0 = r.acc[0];
+  const a1 = r.acc[r.acc.length - 1];
+  for (let q = a; q < b; q++) {
+    const c = col[q];
+    const at = row + c;
+    if (mark[at] === 0) {
+      mark[at] = 1;
+      touched[row + count[slot]++] = c;
+    }
+    if (type[q] !== 0) a1[at] += weights[q];
+    else a0[at] += weights[q];
+  }
+}
+
+/** Synapses a..b, each into the row of base + delay[q]. */
+function addPerDelay(r: Ring, base: number, delay: Int32Array, col: Int32Array, weights: ArrayLike<number>, type: Uint8Array | undefined, a: number, b: number): void {
+  const { mark, touched, count, slots, nt } = r;
+  const a0 = r.acc[0];
+  const a1 = r.acc[r.acc.length - 1];
+  for (let q = a; q < b; q++) {
+    const slot = (base + delay[q]) % slots;
+    const row = slot * nt;
+    const c = col[q];
+    const at = row + c;
+    if (mark[at] === 0) {
+      mark[at] = 1;
+      touched[row + count[slot]++] = c;
+    }
+    if (type !== undefined && type[q] !== 0) a1[at] += weights[q];
+    else a0[at] += weights[q];
   }
 }
