@@ -16,7 +16,7 @@ import { SourceSpikes } from '../../core/sources';
 import { SpikeRecord } from '../../core/spike-record';
 import { DelayRings } from '../common/delivery';
 import { convertPlanSpinnaker, type SpinPop, type SpinProgram } from './convert';
-import { decayS1615, mulRN } from './fixed';
+import { decayS1615, decaySplit, mulRN } from './fixed';
 import { kernelFits, spinKernelMemory, type UpdateFn } from './kernel';
 
 const PACE: StepPace = { first: 64, max: 100000, fastMs: 5, slowMs: 20 };
@@ -86,6 +86,23 @@ function updateKernel(sp: SpinPop, s: SpinState): number {
   return s.update(v, e, h, t, o, out, sp.size, sp.rMembrane, sp.vRest, sp.expTC, sp.vThresh, sp.vReset, sp.tRefract, sp.synDecay);
 }
 
+/**
+ * Whether every ring row's sums fit an Int32Array (then they are the exact sums a Float64Array
+ * holds, in half the memory and in the array type the Loihi emulation's rings use): a row receives
+ * each synapse at most once when each source index spikes at most once a tick (neurons, Poisson
+ * inputs; a spike array's list may repeat an index), so Σ of a target's incoming weights per
+ * channel bounds its sum.
+ */
+function sumsFitInt32(plan: Plan, program: SpinProgram): boolean {
+  return program.projs.every((p) => {
+    const kind = plan.pops[p.source].kind;
+    if (kind !== 'neuron' && kind !== 'poisson') return false;
+    const sums = new Float64Array(2 * (p.tgt[1] - p.tgt[0] + 1));
+    for (let q = 0; q < p.col.length; q++) sums[2 * p.col[q] + p.type[q]] += p.weights[q];
+    return sums.every((x) => x < 2 ** 31);
+  });
+}
+
 export interface SpinRun {
   result: RunResult;
   program: SpinProgram;
@@ -101,9 +118,10 @@ export interface SpinOptions {
 
 export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: SpinProgram = convertPlanSpinnaker(plan), opts: SpinOptions = {}): SpinRun {
   const t0 = performance.now();
-  const dec = decayS1615;
+  const dec = decaySplit;
   const pops = program.pops;
-  const rings = new DelayRings(program.projs, pops.length, 0, 2, (n) => new Float64Array(n));
+  const wide = !sumsFitInt32(plan, program);
+  const rings = new DelayRings(program.projs, pops.length, 0, 2, (n) => (wide ? new Float64Array(n) : new Int32Array(n)));
   const st = pops.map((sp) => (sp.kind === 'lif' ? spinState(sp) : undefined));
   const step = pops.map((sp) => (opts.update !== 'ts' && kernelFits(sp.rMembrane, sp.expTC) ? updateKernel : updateNeurons));
   const sources = new SourceSpikes(plan);
@@ -121,6 +139,9 @@ export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: Spi
   // this tick's ring-buffer sums into the synaptic buffers: Σ weights << shift through
   // decay_s1615(·, init) — DelayRings.drain written out here (no callback per target: the hot loop)
   const drainInto = (j: number, t: number, exc: Int32Array, inh: Int32Array, init: number) => {
+    // decay_s1615(·, init), init split once
+    const dh = Math.floor(init / 65536);
+    const dl = init - dh * 65536;
     const p = program.projs[j];
     const m = 2 ** p.shift;
     const base = p.tgt[0];
@@ -137,11 +158,11 @@ export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: Spi
       const e = a0[at];
       const h = a1[at];
       if (e !== 0) {
-        exc[base + i] += dec(e * m, init);
+        exc[base + i] += dec(e * m, dh, dl);
         a0[at] = 0;
       }
       if (h !== 0) {
-        inh[base + i] += dec(h * m, init);
+        inh[base + i] += dec(h * m, dh, dl);
         a1[at] = 0;
       }
       mark[at] = 0;
