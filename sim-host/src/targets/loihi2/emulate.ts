@@ -39,12 +39,17 @@ export interface LoihiRun {
 }
 
 /** Runs `plan` as Loihi would; `program` when converted before (the report shows it). */
-export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiProgram = convertPlan(plan)): LoihiRun {
+export interface LoihiOptions {
+  /** The delivery into the rings: generated WebAssembly (default) or the TypeScript loops (common/delivery.ts). */
+  delivery?: 'wasm' | 'ts';
+}
+
+export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiProgram = convertPlan(plan), opts: LoihiOptions = {}): LoihiRun {
   const t0 = performance.now();
   const pops = program.pops;
   const steps = plan.steps;
   // Per projection: ring of (maxDelay + 2) rows × its target neurons of dendritic sums (Dense's one-step lead).
-  const rings = new DelayRings(program.projs, pops.length, 1, 1, (n) => new Int32Array(n));
+  const rings = new DelayRings(program.projs, pops.length, 1, 1, (n) => new Int32Array(n), opts.delivery !== 'ts');
   const lif = pops.map((lp) => {
     if (lp.kind !== 'lif') return undefined;
     const n = lp.size;
@@ -91,6 +96,7 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
     result.timings.run_s = (performance.now() - t0) / 1000;
     finish();
     activity.synOps = rings.synOps;
+    rings.release();
     return { result, program, activity };
   };
   // a_in from a connection's row: its sums shifted by weight_exp (truncated toward −∞ when negative)

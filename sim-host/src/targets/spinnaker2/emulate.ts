@@ -114,6 +114,11 @@ export interface SpinRun {
 export interface SpinOptions {
   /** The neuron update: the generated WebAssembly kernel (default) or the TypeScript one. */
   update?: 'wasm' | 'ts';
+  /**
+   * The delivery into the rings: generated WebAssembly where the sums fit int32 (default) or the
+   * TypeScript loops (common/delivery.ts).
+   */
+  delivery?: 'wasm' | 'ts';
 }
 
 export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: SpinProgram = convertPlanSpinnaker(plan), opts: SpinOptions = {}): SpinRun {
@@ -121,7 +126,7 @@ export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: Spi
   const dec = decaySplit;
   const pops = program.pops;
   const wide = !sumsFitInt32(plan, program);
-  const rings = new DelayRings(program.projs, pops.length, 0, 2, (n) => (wide ? new Float64Array(n) : new Int32Array(n)));
+  const rings = new DelayRings(program.projs, pops.length, 0, 2, (n) => (wide ? new Float64Array(n) : new Int32Array(n)), !wide && opts.delivery !== 'ts');
   const st = pops.map((sp) => (sp.kind === 'lif' ? spinState(sp) : undefined));
   const step = pops.map((sp) => (opts.update !== 'ts' && kernelFits(sp.rMembrane, sp.expTC) ? updateKernel : updateNeurons));
   const sources = new SourceSpikes(plan);
@@ -134,6 +139,7 @@ export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: Spi
     result.timings.run_s = (performance.now() - t0) / 1000;
     recorder.finish(result);
     activity.synOps = rings.synOps;
+    rings.release();
     return { result, program, activity, states: st };
   };
   // this tick's ring-buffer sums into the synaptic buffers: Σ weights << shift through
