@@ -3,7 +3,8 @@
 // with a delay of d ticks is summed into the row read at t + lead + d, per target and channel,
 // each row keeping the list of targets it touched so that reading it costs what it received, not
 // the population's size. Loihi: one channel, Dense's one-step lead; SpiNNaker: excitatory and
-// inhibitory channels, no lead.
+// inhibitory channels, no lead. With `wasm` a connection with one delay for all its synapses is
+// delivered by delivery-kernel.ts (the emulations' default; the loop below is its reference).
 import { deliverKernel, type DeliverFn } from './delivery-kernel';
 import type { ChipConnection } from './program';
 
@@ -92,24 +93,9 @@ export class DelayRings {
     if (this.lease) this.lease.busy = false;
   }
 
-  /**
-   * Reads and clears ring j's row for tick t: `take(i, sums)` for each target (local index) it
-   * received input for, `sums` the channel arrays and `at` the entry.
-   */
-  drain(j: number, t: number, take: (i: number, acc: (Int32Array | Float64Array)[], at: number) => void): void {
-    const r = this.rings[j];
-    const slot = t % r.slots;
-    const row = slot * r.nt;
-    const { touched, mark, acc } = r;
-    const n = r.count[slot];
-    for (let q = 0; q < n; q++) {
-      const i = touched[row + q];
-      take(i, acc, row + i);
-      for (let c = 0; c < acc.length; c++) acc[c][row + i] = 0;
-      mark[row + i] = 0;
-    }
-    r.count[slot] = 0;
-  }
+  // Reading a row (ring j's row for tick t: slot t % slots, its count[slot] touched targets, each
+  // entry's sums cleared with its mark, then the count) is each emulation's own loop, as each
+  // turns the sums into its chip's input (a callback per target cost more than the loop).
 
   /** This tick's spikes (fired[k]: the first nFired[k] local indices) into every connection's rows. */
   deliver(t: number, fired: Int32Array[], nFired: Int32Array): void {
@@ -131,17 +117,35 @@ export class DelayRings {
         this.synOps += k.deliver(k.spP, nf, s0, s1, at.rowptr, at.col, at.w, at.type, at.mark, at.touched, at.count + 4 * slot, at.acc0, at.acc1, slot * r.nt);
         continue;
       }
+      // the reference loop (and the per-synapse delays)
+      const d = typeof delay === 'number' ? undefined : delay;
+      const { acc, touched, count, mark, nt, slots } = r;
+      const a0 = acc[0];
+      const a1 = acc[acc.length - 1];
       for (let m = 0; m < nf; m++) {
         const s = out[m];
         if (s < s0 || s > s1) continue;
-        const a = rowptr[s - s0];
-        const b = rowptr[s - s0 + 1];
+        const ls = s - s0;
+        const a = rowptr[ls];
+        const b = rowptr[ls + 1];
         this.synOps += b - a;
-        // one loop per form (kept apart so that each stays a tight loop): one delay for all
-        // synapses (one row) or one per synapse; one channel or each synapse's
-        if (typeof delay !== 'number') addPerDelay(r, base, delay, col, weights, type, a, b);
-        else if (type !== undefined) addTyped(r, (base % r.slots) * r.nt, base % r.slots, col, weights, type, a, b);
-        else addOne(r, (base % r.slots) * r.nt, base % r.slots, col, weights, a, b);
+        // one row for all synapses when the delay is one for all
+        let slot = base % slots;
+        let row = slot * nt;
+        for (let q = a; q < b; q++) {
+          if (d) {
+            slot = (base + d[q]) % slots;
+            row = slot * nt;
+          }
+          const c = col[q];
+          const at = row + c;
+          if (mark[at] === 0) {
+            mark[at] = 1;
+            touched[row + count[slot]++] = c;
+          }
+          if (type !== undefined && type[q] !== 0) a1[at] += weights[q];
+          else a0[at] += weights[q];
+        }
       }
     }
   }
@@ -171,55 +175,4 @@ function leaseMemory(bytes: number): Lease {
   const lease = { memory, deliver: deliverKernel(memory), busy: true };
   pooled ??= lease;
   return lease;
-}
-
-/** Synapses a..b into row `row` (slot `slot`) of channel 0. */
-function addOne(r: Ring, row: number, slot: number, col: Int32Array, weights: ArrayLike<number>, a: number, b: number): void {
-  const { mark, touched, count } = r;
-  const a0 = r.acc[0];
-  for (let q = a; q < b; q++) {
-    const c = col[q];
-    const at = row + c;
-    if (mark[at] === 0) {
-      mark[at] = 1;
-      touched[row + count[slot]++] = c;
-    }
-    a0[at] += weights[q];
-  }
-}
-
-/** Synapses a..b into row `row` (slot `slot`), each into channel type[q] (0 or the last). */
-function addTyped(r: Ring, row: number, slot: number, col: Int32Array, weights: ArrayLike<number>, type: Uint8Array, a: number, b: number): void {
-  const { mark, touched, count } = r;
-  const a0 = r.acc[0];
-  const a1 = r.acc[r.acc.length - 1];
-  for (let q = a; q < b; q++) {
-    const c = col[q];
-    const at = row + c;
-    if (mark[at] === 0) {
-      mark[at] = 1;
-      touched[row + count[slot]++] = c;
-    }
-    if (type[q] !== 0) a1[at] += weights[q];
-    else a0[at] += weights[q];
-  }
-}
-
-/** Synapses a..b, each into the row of base + delay[q]. */
-function addPerDelay(r: Ring, base: number, delay: Int32Array, col: Int32Array, weights: ArrayLike<number>, type: Uint8Array | undefined, a: number, b: number): void {
-  const { mark, touched, count, slots, nt } = r;
-  const a0 = r.acc[0];
-  const a1 = r.acc[r.acc.length - 1];
-  for (let q = a; q < b; q++) {
-    const slot = (base + delay[q]) % slots;
-    const row = slot * nt;
-    const c = col[q];
-    const at = row + c;
-    if (mark[at] === 0) {
-      mark[at] = 1;
-      touched[row + count[slot]++] = c;
-    }
-    if (type !== undefined && type[q] !== 0) a1[at] += weights[q];
-    else a0[at] += weights[q];
-  }
 }

@@ -1,5 +1,6 @@
 // The bit-accurate Loihi run of a converted plan (convert.ts): the compartments in a generated
-// WebAssembly int32 kernel (kernel.ts), the rest in TypeScript: every step, per compartment, as
+// WebAssembly int32 kernel (kernel.ts), the delivery into the delay rings generated too
+// (common/delivery-kernel.ts), the rest in TypeScript: every step, per compartment, as
 // Lava's PyLifModelBitAcc with the
 // refractory hold of its LIFRefractory model —
 //   a_in = Σ over connections of (Σ w_int of last step's spikes) shifted by weight_exp
@@ -99,14 +100,28 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
     rings.release();
     return { result, program, activity };
   };
-  // a_in from a connection's row: its sums shifted by weight_exp (truncated toward −∞ when negative)
-  let ain: Int32Array = new Int32Array(0);
-  let base = 0;
-  let e = 0;
-  let m = 1;
-  const take = (i: number, acc: (Int32Array | Float64Array)[], at: number) => {
-    const x = acc[0][at];
-    ain[base + i] += e >= 0 ? x * m : Math.floor(x / m);
+  // a_in from a connection's row: its sums shifted by weight_exp (truncated toward −∞ when
+  // negative) — DelayRings.drain written out (no callback per target: the hot loop)
+  const drainInto = (j: number, t: number, ain: Int32Array) => {
+    const p = program.projs[j];
+    const e = p.weightExp;
+    const base = p.tgt[0];
+    const m = 2 ** Math.abs(e);
+    const r = rings.rings[j];
+    const slot = t % r.slots;
+    const row = slot * r.nt;
+    const { touched, mark } = r;
+    const a0 = r.acc[0];
+    const n = r.count[slot];
+    for (let q = 0; q < n; q++) {
+      const i = touched[row + q];
+      const at = row + i;
+      const x = a0[at];
+      ain[base + i] += e >= 0 ? x * m : Math.floor(x / m);
+      a0[at] = 0;
+      mark[at] = 0;
+    }
+    r.count[slot] = 0;
   };
   for (const chunk of stepChunks(result, cb, PACE, finish, t0)) {
     for (let t = chunk.from; t < chunk.to; t++) {
@@ -118,16 +133,9 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
         let nf = 0;
         const st = lif[k];
         if (st) {
-          ain = st.ain;
-          ain.fill(0);
-          for (const j of rings.into[k]) {
-            const p = program.projs[j];
-            e = p.weightExp;
-            base = p.tgt[0];
-            m = 2 ** Math.abs(e);
-            rings.drain(j, t, take);
-          }
-          nf = stepCompartments(st, ain, t);
+          st.ain.fill(0);
+          for (const j of rings.into[k]) drainInto(j, t, st.ain);
+          nf = stepCompartments(st, st.ain, t);
           activity.neuronUpdates += lp.size;
         } else nf = sources.step(k, t, out);
         nFired[k] = nf;

@@ -1,7 +1,8 @@
 // The SpiNNaker 2 run of a converted plan (convert.ts): the neuron update in a generated
 // WebAssembly kernel (kernel.ts; the TypeScript `updateNeurons` below is the same update, run
-// instead when asked or when the kernel would not be exact), the ring buffers, inputs and
-// recording in TypeScript. Per tick, as sPyNNaker's neuron_impl_standard with the LIF model,
+// instead when asked or when the kernel would not be exact), the delivery into the ring buffers
+// generated too (common/delivery-kernel.ts, where the sums fit int32), their draining, the inputs
+// and the recording in TypeScript. Per tick, as sPyNNaker's neuron_impl_standard with the LIF model,
 // current input and exponential synapses —
 //   each connection's ring-buffer sum for this tick (Σ 16-bit weights) << shift is added to the
 //     excitatory or inhibitory buffer through decay_s1615(input, init)
