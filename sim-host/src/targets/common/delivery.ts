@@ -77,8 +77,9 @@ export class DelayRings {
       const w = take(p.col.length);
       w.set(p.weights);
       const type = take(p.col.length);
+      // (a reused memory holds the last run's arrays)
       if (p.type) type.set(p.type);
-      // (a reused memory holds the last run's rows)
+      else type.fill(0);
       const mark = take(slots * nt).fill(0);
       const touched = take(slots * nt);
       const count = take(slots).fill(0);
