@@ -97,7 +97,6 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
     result.timings.run_s = (performance.now() - t0) / 1000;
     finish();
     activity.synOps = rings.synOps;
-    rings.release();
     return { result, program, activity };
   };
   // a_in from a connection's row: its sums shifted by weight_exp (truncated toward −∞ when
@@ -123,28 +122,33 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
     }
     r.count[slot] = 0;
   };
-  for (const chunk of stepChunks(result, cb, PACE, finish, t0)) {
-    for (let t = chunk.from; t < chunk.to; t++) {
-      for (const tr of traces) if (t % tr.every === 0) tr.sample();
-      // Neurons and inputs spike.
-      for (let k = 0; k < pops.length; k++) {
-        const lp = pops[k];
-        const out = fired[k];
-        let nf = 0;
-        const st = lif[k];
-        if (st) {
-          st.ain.fill(0);
-          for (const j of rings.into[k]) drainInto(j, t, st.ain);
-          nf = stepCompartments(st, st.ain, t);
-          activity.neuronUpdates += lp.size;
-        } else nf = sources.step(k, t, out);
-        nFired[k] = nf;
+  // the rings' memory goes back for the next run also when a run throws
+  try {
+    for (const chunk of stepChunks(result, cb, PACE, finish, t0)) {
+      for (let t = chunk.from; t < chunk.to; t++) {
+        for (const tr of traces) if (t % tr.every === 0) tr.sample();
+        // Neurons and inputs spike.
+        for (let k = 0; k < pops.length; k++) {
+          const lp = pops[k];
+          const out = fired[k];
+          let nf = 0;
+          const st = lif[k];
+          if (st) {
+            st.ain.fill(0);
+            for (const j of rings.into[k]) drainInto(j, t, st.ain);
+            nf = stepCompartments(st, st.ain, t);
+            activity.neuronUpdates += lp.size;
+          } else nf = sources.step(k, t, out);
+          nFired[k] = nf;
+        }
+        if (!record.step(result, t, fired, nFired)) return done();
+        for (let k = 0; k < pops.length; k++) if (pops[k].kind === 'lif') activity.spikesOut += nFired[k];
+        // Dense synapses: this step's spikes into the row read at t + 1 + delay.
+        rings.deliver(t, fired, nFired);
       }
-      if (!record.step(result, t, fired, nFired)) return done();
-      for (let k = 0; k < pops.length; k++) if (pops[k].kind === 'lif') activity.spikesOut += nFired[k];
-      // Dense synapses: this step's spikes into the row read at t + 1 + delay.
-      rings.deliver(t, fired, nFired);
     }
+    return done();
+  } finally {
+    rings.release();
   }
-  return done();
 }

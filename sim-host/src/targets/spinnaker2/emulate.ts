@@ -140,7 +140,6 @@ export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: Spi
     result.timings.run_s = (performance.now() - t0) / 1000;
     recorder.finish(result);
     activity.synOps = rings.synOps;
-    rings.release();
     return { result, program, activity, states: st };
   };
   // this tick's ring-buffer sums into the synaptic buffers: Σ weights << shift through
@@ -176,23 +175,28 @@ export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: Spi
     }
     r.count[slot] = 0;
   };
-  for (const chunk of stepChunks(result, cb, PACE, () => recorder.finish(result), t0)) {
-    for (let t = chunk.from; t < chunk.to; t++) {
-      for (let k = 0; k < pops.length; k++) {
-        const sp = pops[k];
-        const s = st[k];
-        let nf = 0;
-        if (s) {
-          for (const j of rings.into[k]) drainInto(j, t, s.exc, s.inh, sp.synInit);
-          nf = step[k](sp, s);
-          activity.neuronUpdates += sp.size;
-          activity.spikesOut += nf;
-        } else nf = sources.step(k, t, fired[k]);
-        nFired[k] = nf;
+  // the rings' memory goes back for the next run also when a run throws
+  try {
+    for (const chunk of stepChunks(result, cb, PACE, () => recorder.finish(result), t0)) {
+      for (let t = chunk.from; t < chunk.to; t++) {
+        for (let k = 0; k < pops.length; k++) {
+          const sp = pops[k];
+          const s = st[k];
+          let nf = 0;
+          if (s) {
+            for (const j of rings.into[k]) drainInto(j, t, s.exc, s.inh, sp.synInit);
+            nf = step[k](sp, s);
+            activity.neuronUpdates += sp.size;
+            activity.spikesOut += nf;
+          } else nf = sources.step(k, t, fired[k]);
+          nFired[k] = nf;
+        }
+        if (!recorder.step(result, t, fired, nFired)) return done();
+        rings.deliver(t, fired, nFired);
       }
-      if (!recorder.step(result, t, fired, nFired)) return done();
-      rings.deliver(t, fired, nFired);
     }
+    return done();
+  } finally {
+    rings.release();
   }
-  return done();
 }
