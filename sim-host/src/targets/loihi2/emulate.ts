@@ -1,5 +1,6 @@
 // The bit-accurate Loihi run of a converted plan (convert.ts): the compartments in a generated
-// WebAssembly int32 kernel (kernel.ts), the rest in TypeScript: every step, per compartment, as
+// WebAssembly int32 kernel (kernel.ts), the delivery into the delay rings generated too
+// (common/delivery-kernel.ts), the rest in TypeScript: every step, per compartment, as
 // Lava's PyLifModelBitAcc with the
 // refractory hold of its LIFRefractory model —
 //   a_in = Σ over connections of (Σ w_int of last step's spikes) shifted by weight_exp
@@ -39,12 +40,17 @@ export interface LoihiRun {
 }
 
 /** Runs `plan` as Loihi would; `program` when converted before (the report shows it). */
-export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiProgram = convertPlan(plan)): LoihiRun {
+export interface LoihiOptions {
+  /** The delivery into the rings: generated WebAssembly (default) or the TypeScript loops (common/delivery.ts). */
+  delivery?: 'wasm' | 'ts';
+}
+
+export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiProgram = convertPlan(plan), opts: LoihiOptions = {}): LoihiRun {
   const t0 = performance.now();
   const pops = program.pops;
   const steps = plan.steps;
   // Per projection: ring of (maxDelay + 2) rows × its target neurons of dendritic sums (Dense's one-step lead).
-  const rings = new DelayRings(program.projs, pops.length, 1, 1, (n) => new Int32Array(n));
+  const rings = new DelayRings(program.projs, pops.length, 1, 1, (n) => new Int32Array(n), opts.delivery !== 'ts');
   const lif = pops.map((lp) => {
     if (lp.kind !== 'lif') return undefined;
     const n = lp.size;
@@ -93,44 +99,56 @@ export function emulateLoihi(plan: Plan, cb: RunCallbacks = {}, program: LoihiPr
     activity.synOps = rings.synOps;
     return { result, program, activity };
   };
-  // a_in from a connection's row: its sums shifted by weight_exp (truncated toward −∞ when negative)
-  let ain: Int32Array = new Int32Array(0);
-  let base = 0;
-  let e = 0;
-  let m = 1;
-  const take = (i: number, acc: (Int32Array | Float64Array)[], at: number) => {
-    const x = acc[0][at];
-    ain[base + i] += e >= 0 ? x * m : Math.floor(x / m);
-  };
-  for (const chunk of stepChunks(result, cb, PACE, finish, t0)) {
-    for (let t = chunk.from; t < chunk.to; t++) {
-      for (const tr of traces) if (t % tr.every === 0) tr.sample();
-      // Neurons and inputs spike.
-      for (let k = 0; k < pops.length; k++) {
-        const lp = pops[k];
-        const out = fired[k];
-        let nf = 0;
-        const st = lif[k];
-        if (st) {
-          ain = st.ain;
-          ain.fill(0);
-          for (const j of rings.into[k]) {
-            const p = program.projs[j];
-            e = p.weightExp;
-            base = p.tgt[0];
-            m = 2 ** Math.abs(e);
-            rings.drain(j, t, take);
-          }
-          nf = stepCompartments(st, ain, t);
-          activity.neuronUpdates += lp.size;
-        } else nf = sources.step(k, t, out);
-        nFired[k] = nf;
-      }
-      if (!record.step(result, t, fired, nFired)) return done();
-      for (let k = 0; k < pops.length; k++) if (pops[k].kind === 'lif') activity.spikesOut += nFired[k];
-      // Dense synapses: this step's spikes into the row read at t + 1 + delay.
-      rings.deliver(t, fired, nFired);
+  // a_in from a connection's row: its sums shifted by weight_exp (truncated toward −∞ when
+  // negative) — DelayRings.drain written out (no callback per target: the hot loop)
+  const drainInto = (j: number, t: number, ain: Int32Array) => {
+    const p = program.projs[j];
+    const e = p.weightExp;
+    const base = p.tgt[0];
+    const m = 2 ** Math.abs(e);
+    const r = rings.rings[j];
+    const slot = t % r.slots;
+    const row = slot * r.nt;
+    const { touched, mark } = r;
+    const a0 = r.acc[0];
+    const n = r.count[slot];
+    for (let q = 0; q < n; q++) {
+      const i = touched[row + q];
+      const at = row + i;
+      const x = a0[at];
+      ain[base + i] += e >= 0 ? x * m : Math.floor(x / m);
+      a0[at] = 0;
+      mark[at] = 0;
     }
+    r.count[slot] = 0;
+  };
+  // the rings' memory goes back for the next run also when a run throws
+  try {
+    for (const chunk of stepChunks(result, cb, PACE, finish, t0)) {
+      for (let t = chunk.from; t < chunk.to; t++) {
+        for (const tr of traces) if (t % tr.every === 0) tr.sample();
+        // Neurons and inputs spike.
+        for (let k = 0; k < pops.length; k++) {
+          const lp = pops[k];
+          const out = fired[k];
+          let nf = 0;
+          const st = lif[k];
+          if (st) {
+            st.ain.fill(0);
+            for (const j of rings.into[k]) drainInto(j, t, st.ain);
+            nf = stepCompartments(st, st.ain, t);
+            activity.neuronUpdates += lp.size;
+          } else nf = sources.step(k, t, out);
+          nFired[k] = nf;
+        }
+        if (!record.step(result, t, fired, nFired)) return done();
+        for (let k = 0; k < pops.length; k++) if (pops[k].kind === 'lif') activity.spikesOut += nFired[k];
+        // Dense synapses: this step's spikes into the row read at t + 1 + delay.
+        rings.deliver(t, fired, nFired);
+      }
+    }
+    return done();
+  } finally {
+    rings.release();
   }
-  return done();
 }

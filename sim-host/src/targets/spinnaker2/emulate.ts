@@ -1,7 +1,8 @@
 // The SpiNNaker 2 run of a converted plan (convert.ts): the neuron update in a generated
 // WebAssembly kernel (kernel.ts; the TypeScript `updateNeurons` below is the same update, run
-// instead when asked or when the kernel would not be exact), the ring buffers, inputs and
-// recording in TypeScript. Per tick, as sPyNNaker's neuron_impl_standard with the LIF model,
+// instead when asked or when the kernel would not be exact), the delivery into the ring buffers
+// generated too (common/delivery-kernel.ts, where the sums fit int32), their draining, the inputs
+// and the recording in TypeScript. Per tick, as sPyNNaker's neuron_impl_standard with the LIF model,
 // current input and exponential synapses —
 //   each connection's ring-buffer sum for this tick (Σ 16-bit weights) << shift is added to the
 //     excitatory or inhibitory buffer through decay_s1615(input, init)
@@ -16,7 +17,7 @@ import { SourceSpikes } from '../../core/sources';
 import { SpikeRecord } from '../../core/spike-record';
 import { DelayRings } from '../common/delivery';
 import { convertPlanSpinnaker, type SpinPop, type SpinProgram } from './convert';
-import { decayS1615, mulRN } from './fixed';
+import { decayS1615, decaySplit, mulRN } from './fixed';
 import { kernelFits, spinKernelMemory, type UpdateFn } from './kernel';
 
 const PACE: StepPace = { first: 64, max: 100000, fastMs: 5, slowMs: 20 };
@@ -86,6 +87,23 @@ function updateKernel(sp: SpinPop, s: SpinState): number {
   return s.update(v, e, h, t, o, out, sp.size, sp.rMembrane, sp.vRest, sp.expTC, sp.vThresh, sp.vReset, sp.tRefract, sp.synDecay);
 }
 
+/**
+ * Whether every ring row's sums fit an Int32Array (then they are the exact sums a Float64Array
+ * holds, in half the memory and in the array type the Loihi emulation's rings use): a row receives
+ * each synapse at most once when each source index spikes at most once a tick (neurons, Poisson
+ * inputs; a spike array's list may repeat an index), so Σ of a target's incoming weights per
+ * channel bounds its sum.
+ */
+function sumsFitInt32(plan: Plan, program: SpinProgram): boolean {
+  return program.projs.every((p) => {
+    const kind = plan.pops[p.source].kind;
+    if (kind !== 'neuron' && kind !== 'poisson') return false;
+    const sums = new Float64Array(2 * (p.tgt[1] - p.tgt[0] + 1));
+    for (let q = 0; q < p.col.length; q++) sums[2 * p.col[q] + p.type[q]] += p.weights[q];
+    return sums.every((x) => x < 2 ** 31);
+  });
+}
+
 export interface SpinRun {
   result: RunResult;
   program: SpinProgram;
@@ -97,13 +115,19 @@ export interface SpinRun {
 export interface SpinOptions {
   /** The neuron update: the generated WebAssembly kernel (default) or the TypeScript one. */
   update?: 'wasm' | 'ts';
+  /**
+   * The delivery into the rings: generated WebAssembly where the sums fit int32 (default) or the
+   * TypeScript loops (common/delivery.ts).
+   */
+  delivery?: 'wasm' | 'ts';
 }
 
 export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: SpinProgram = convertPlanSpinnaker(plan), opts: SpinOptions = {}): SpinRun {
   const t0 = performance.now();
-  const dec = decayS1615;
+  const dec = decaySplit;
   const pops = program.pops;
-  const rings = new DelayRings(program.projs, pops.length, 0, 2, (n) => new Float64Array(n));
+  const wide = !sumsFitInt32(plan, program);
+  const rings = new DelayRings(program.projs, pops.length, 0, 2, (n) => (wide ? new Float64Array(n) : new Int32Array(n)), !wide && opts.delivery !== 'ts');
   const st = pops.map((sp) => (sp.kind === 'lif' ? spinState(sp) : undefined));
   const step = pops.map((sp) => (opts.update !== 'ts' && kernelFits(sp.rMembrane, sp.expTC) ? updateKernel : updateNeurons));
   const sources = new SourceSpikes(plan);
@@ -118,43 +142,61 @@ export function emulateSpinnaker(plan: Plan, cb: RunCallbacks = {}, program: Spi
     activity.synOps = rings.synOps;
     return { result, program, activity, states: st };
   };
-  // this tick's ring-buffer sums into the synaptic buffers: Σ weights << shift through decay_s1615(·, init)
-  let exc: Int32Array = new Int32Array(0);
-  let inh = exc;
-  let m = 1;
-  let base = 0;
-  let init = 0;
-  const take = (i: number, acc: (Int32Array | Float64Array)[], at: number) => {
-    const e = acc[0][at];
-    const h = acc[1][at];
-    if (e !== 0) exc[base + i] += dec(e * m, init);
-    if (h !== 0) inh[base + i] += dec(h * m, init);
-  };
-  for (const chunk of stepChunks(result, cb, PACE, () => recorder.finish(result), t0)) {
-    for (let t = chunk.from; t < chunk.to; t++) {
-      for (let k = 0; k < pops.length; k++) {
-        const sp = pops[k];
-        const s = st[k];
-        let nf = 0;
-        if (s) {
-          exc = s.exc;
-          inh = s.inh;
-          init = sp.synInit;
-          for (const j of rings.into[k]) {
-            const p = program.projs[j];
-            m = 2 ** p.shift;
-            base = p.tgt[0];
-            rings.drain(j, t, take);
-          }
-          nf = step[k](sp, s);
-          activity.neuronUpdates += sp.size;
-          activity.spikesOut += nf;
-        } else nf = sources.step(k, t, fired[k]);
-        nFired[k] = nf;
+  // this tick's ring-buffer sums into the synaptic buffers: Σ weights << shift through
+  // decay_s1615(·, init) — DelayRings.drain written out here (no callback per target: the hot loop)
+  const drainInto = (j: number, t: number, exc: Int32Array, inh: Int32Array, init: number) => {
+    // decay_s1615(·, init), init split once
+    const dh = Math.floor(init / 65536);
+    const dl = init - dh * 65536;
+    const p = program.projs[j];
+    const m = 2 ** p.shift;
+    const base = p.tgt[0];
+    const r = rings.rings[j];
+    const slot = t % r.slots;
+    const row = slot * r.nt;
+    const { touched, mark } = r;
+    const a0 = r.acc[0];
+    const a1 = r.acc[1];
+    const n = r.count[slot];
+    for (let q = 0; q < n; q++) {
+      const i = touched[row + q];
+      const at = row + i;
+      const e = a0[at];
+      const h = a1[at];
+      if (e !== 0) {
+        exc[base + i] += dec(e * m, dh, dl);
+        a0[at] = 0;
       }
-      if (!recorder.step(result, t, fired, nFired)) return done();
-      rings.deliver(t, fired, nFired);
+      if (h !== 0) {
+        inh[base + i] += dec(h * m, dh, dl);
+        a1[at] = 0;
+      }
+      mark[at] = 0;
     }
+    r.count[slot] = 0;
+  };
+  // the rings' memory goes back for the next run also when a run throws
+  try {
+    for (const chunk of stepChunks(result, cb, PACE, () => recorder.finish(result), t0)) {
+      for (let t = chunk.from; t < chunk.to; t++) {
+        for (let k = 0; k < pops.length; k++) {
+          const sp = pops[k];
+          const s = st[k];
+          let nf = 0;
+          if (s) {
+            for (const j of rings.into[k]) drainInto(j, t, s.exc, s.inh, sp.synInit);
+            nf = step[k](sp, s);
+            activity.neuronUpdates += sp.size;
+            activity.spikesOut += nf;
+          } else nf = sources.step(k, t, fired[k]);
+          nFired[k] = nf;
+        }
+        if (!recorder.step(result, t, fired, nFired)) return done();
+        rings.deliver(t, fired, nFired);
+      }
+    }
+    return done();
+  } finally {
+    rings.release();
   }
-  return done();
 }

@@ -47,6 +47,10 @@ export function mulRN(a: number, b: number): number {
 /** decay_s1615: (x · d) >> 32 for s16.15 x and u0.32 d, in float64-exact parts. */
 export function decayS1615(x: number, d: number): number {
   const dh = Math.floor(d / 65536);
-  const dl = d - dh * 65536;
+  return decaySplit(x, dh, d - dh * 65536);
+}
+
+/** decay_s1615(x, d) with d split as dh·2^16 + dl (0 ≤ dl < 2^16): for a d used many times. */
+export function decaySplit(x: number, dh: number, dl: number): number {
   return Math.floor((x * dh + Math.floor((x * dl) / 65536)) / 65536);
 }

@@ -80,6 +80,9 @@ const S = {
 } as const;
 // The low 32 bits of each i64 lane of two vectors: lanes 0, 1 of the first, then of the second.
 const NARROW = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27];
+// The high 32 bits of each i64 lane of two vectors (= the low 32 bits of the lane >> 32, without
+// i64x2.shr_s, which x86 has no instruction for).
+const HIGH = [4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31];
 
 // SIMD locals after the 14 parameters: i32 I, NF, OFF, MASK, LANE, FAST; v128 below.
 const [SI, SNF, SOFF, SMASK, SLANE, FAST] = [14, 15, 16, 17, 18, 19];
@@ -92,7 +95,7 @@ const B28 = 2 ** 28;
 /**
  * The same update four neurons at a time (the loop runs over n rounded up to 4; the padding
  * lanes' spikes are not written out). decay_s1615 is i64x2.extmul of the int32 lanes by
- * decay − 2^32, shifted, narrowed, plus x where the decay is ≥ 2^31. The membrane update takes
+ * decay − 2^32, its high words taken, plus x where the decay is ≥ 2^31. The membrane update takes
  * one of two exact routes per four lanes:
  * - 32-bit, when R = 2^15 (then mulRN(I, R) = I), 0 ≤ exp_TC ≤ 2^15 and |exc|, |inh|, |I_offset|,
  *   |V|, |V_rest| < 2^28, so that I, α and d = α − V fit in int32 (|d| < 2^31): mulRN(exp_TC, d)
@@ -123,9 +126,9 @@ function simdBody(): number[] {
   };
   const decay = (x: number, p: number) => {
     vstoreAt(p);
-    b.get(x).get(DSPL).v(S.extmul_lo).k(32).v(S.shr_s64);
-    b.get(x).get(DSPL).v(S.extmul_hi).k(32).v(S.shr_s64);
-    b.v(S.shuffle).op(...NARROW);
+    b.get(x).get(DSPL).v(S.extmul_lo);
+    b.get(x).get(DSPL).v(S.extmul_hi);
+    b.v(S.shuffle).op(...HIGH);
     b.get(x).get(DMV).v(S.and).v(S.add32);
     b.v(S.store).op(4, 0);
   };
