@@ -86,10 +86,11 @@ describe('circuits: the command line', () => {
 
   it('Ctrl-C stops the analysis between runs (exit 130, within seconds)', async () => {
     const file = path.join(scratch, 'long.snn');
-    // 100 windows of 400 ms: each run is long (40 s of model time), the analysis far longer than
-    // the wait; the wait leaves time to load the model (a busy machine is slow at it) and to
-    // install the Ctrl-C handler.
-    fs.writeFileSync(file, plantedCircuitsText({ windows: 100, windowMs: 400, modules: 2 }).text);
+    // 100 windows of 2 s: each run is long (200 s of model time), the analysis far longer than
+    // the wait even on a quiet machine (with 400 ms windows it finished within the 6 s there);
+    // the wait leaves time to load the model (a busy machine is slow at it) and to install the
+    // Ctrl-C handler.
+    fs.writeFileSync(file, plantedCircuitsText({ windows: 100, windowMs: 2000, modules: 2 }).text);
     const r = await interruptCli(['circuits', file, '--workers', '2'], repoRoot, 6000);
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /stopping the analysis/);
