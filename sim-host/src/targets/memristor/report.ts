@@ -2,22 +2,12 @@
 // conductance range and levels), the fault map's summary and digest, the weight error of each
 // crossbar, and target.json (the settings and every faulty device and neuron, so that anyone can
 // replay the map).
+import type { ReportCrossbar } from '../../../../protocol/target-report';
 import type { CrossbarMap } from './crossbar';
 import { crossbarSummary, FAULT } from './crossbar';
 
-export interface CrossbarReport {
-  mapping: string;
-  g_min_s: number;
-  g_max_s: number;
-  levels: number;
-  variability: number;
-  read_noise: number;
-  r_wire_ohm: number;
-  fault: { ratio: number; type: string; position: string; neuron_ratio: number; neuron_type: string };
-  digest: string;
-  crossbars: ReturnType<typeof crossbarSummary>;
-  neurons: { population: string; dead: number; saturated: number }[];
-}
+/** The crossbar's part of the report: protocol/target-report.ts's shape, so that the panel and target.json read the same fields. */
+export type CrossbarReport = ReportCrossbar;
 
 export function crossbarReport(map: CrossbarMap): CrossbarReport {
   const c = map.config;
