@@ -15,7 +15,7 @@ import { chromium, type Browser, type FrameLocator, type Page } from 'playwright
 import { ensureCodeServer, installVsix, launchCodeServer, repoRoot, type CodeServer } from '../../scripts/code-server.mjs';
 import { ensureVsix } from '../../scripts/package.mjs';
 import { TEMPLATES } from '../../extension/src/templates';
-import { CHROMIUM, CHROMIUM_ARGS, QUICK_INPUT, QUICK_ROWS, quickOpen as openCommandBox, RESULTS, shotStep, skipWithoutChromium } from './workbench';
+import { CHROMIUM, CHROMIUM_ARGS, QUICK_INPUT, QUICK_ROWS, quickOpen as openCommandBox, RESULTS, shotStep, skipWithoutChromium, extensionLogs, waitRunStatus } from './workbench';
 
 const TEMPLATE = TEMPLATES.find((t) => t.id === 'lif_step')!;
 const NEW_FILE = TEMPLATE.fileName;
@@ -25,6 +25,7 @@ const PROBLEM_ROWS = '.markers-panel .monaco-list-row';
 describe('onboarding: the walkthrough and New Model… (code-server + Chromium)', { skip: skipWithoutChromium, timeout: 300_000 }, () => {
   let tmp = '';
   let workspace = '';
+  let runDir = '';
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
@@ -35,7 +36,7 @@ describe('onboarding: the walkthrough and New Model… (code-server + Chromium)'
     cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
     mkdirSync(RESULTS, { recursive: true });
     await ensureCodeServer();
-    const runDir = join(tmp, 'run');
+    runDir = join(tmp, 'run');
     // The packaged VSIX (built once per change of dist/ and the manifest), installed as users do.
     installVsix(runDir, ensureVsix());
     server = await launchCodeServer({ workspace, runDir });
@@ -151,7 +152,7 @@ describe('onboarding: the walkthrough and New Model… (code-server + Chromium)'
       await page.screenshot({ path: join(RESULTS, 'onb-04a-run-step.png') });
       await run.click();
       const f = await panel(`Spike Raster: ${NEW_FILE}`);
-      await f.locator('#run-status[data-status="done"]').waitFor({ timeout: 60_000 });
+      await waitRunStatus(page, f, 'done', 60_000, () => extensionLogs(runDir));
       assert.equal(Number(await f.locator('#spike-count').getAttribute('data-spikes')), expected, 'raster and CLI agree');
       await page.waitForTimeout(500);
     });
@@ -166,7 +167,7 @@ describe('onboarding: the walkthrough and New Model… (code-server + Chromium)'
       await show.waitFor({ timeout: 10_000 });
       await show.click();
       const f = await panel(`Spike Raster: ${NEW_FILE}`);
-      await f.locator('#run-status[data-status="done"]').waitFor({ timeout: 20_000 });
+      await waitRunStatus(page, f, 'done', 20_000, () => extensionLogs(runDir));
       assert.ok(Number(await f.locator('#spike-count').getAttribute('data-spikes')) > 0);
       await page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first().click();
       await walkthrough().locator('.getting-started-step', { hasText: 'Read the raster' }).locator('.codicon-pass-filled, .complete').first().waitFor({ timeout: 20_000 });

@@ -1,8 +1,8 @@
 // What the end-to-end suites in code-server share: the Chromium they drive and its flags, when
 // they skip, the workbench selectors they read (VS Code 1.100), and the command box.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/code-server.mjs';
 
 export const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
@@ -68,5 +68,39 @@ export async function shotStep(page: Page | undefined, shot: string, body: () =>
     const said = onFailure?.();
     if (said) console.error(said);
     throw err;
+  }
+}
+
+/** The last `lines` lines of the extension host's logs under `runDir` (Spikeworks' output channel, exthost.log). */
+export function extensionLogs(runDir: string, lines = 40): string {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth > 8 || !existsSync(dir)) return;
+    for (const e of readdirSync(dir)) {
+      const p = join(dir, e);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p, depth + 1);
+      else if (/Spikeworks.*\.log$|^exthost\.log$|^remoteexthost\.log$/.test(e)) found.push(p);
+    }
+  };
+  walk(runDir, 0);
+  return found.map((f) => `--- ${f} (tail):\n${readFileSync(f, 'utf8').split('\n').slice(-lines).join('\n')}`).join('\n') || `no extension host log under ${runDir}`;
+}
+
+/**
+ * Waits until the raster in `frame` shows its run ended as `status`. Fails at once when the run
+ * ends otherwise, and on timeout says what the panel shows and what the extension logged.
+ */
+export async function waitRunStatus(page: Page, frame: FrameLocator, status: 'done' | 'cancelled' | 'failed', timeout: number, logs: () => string): Promise<void> {
+  const el = frame.locator('#run-status');
+  const deadline = Date.now() + timeout;
+  let seen = '';
+  for (;;) {
+    const now = await el.getAttribute('data-status', { timeout: 1000 }).catch(() => null);
+    if (now === status) return;
+    seen = `${now ?? '(no status)'}: ${(await el.textContent({ timeout: 1000 }).catch(() => '')) ?? ''}`;
+    if (now && now !== 'running' && now !== status) throw new Error(`the run ended "${seen}", not ${status}\n${logs()}`);
+    if (Date.now() > deadline) throw new Error(`the run did not end ${status} within ${timeout} ms; the panel shows "${seen}"\n${logs()}`);
+    await page.waitForTimeout(250);
   }
 }
