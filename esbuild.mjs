@@ -27,6 +27,11 @@ mkdirSync('dist', { recursive: true });
 cpSync('language-server/prelude', 'dist/prelude', { recursive: true });
 // The language reference ships too: diagnostics and hovers link to its sections (reference-links.ts).
 cpSync('language-server/LANGUAGE.md', 'dist/LANGUAGE.md');
+// onnxruntime-web's WASM runtime (ONNX readouts in the simulation worker, sim-host/src/onnx/):
+// the bundles cannot find it through import.meta.url, so it lies in dist/ort/, which the
+// runtime's loader looks for beside the bundle (wasmPaths).
+mkdirSync('dist/ort', { recursive: true });
+for (const f of ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs']) cpSync(`node_modules/onnxruntime-web/dist/${f}`, `dist/ort/${f}`);
 
 const contexts = [
   await esbuild.context({

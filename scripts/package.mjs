@@ -62,7 +62,8 @@ export function dawnFiles(target, root = repoRoot) {
  * simulation worker (extension/src/extension.ts, simulation/runner.ts, simulation/sweep.ts), the
  * web extension's Worker language server (extension/src/browser.ts), the panels' bundles
  * (extension/src/panels/html.ts), the language reference the diagnostics link to, the CLI
- * bundle and h5wasm for NIR files (io/nir-file.ts). Paths relative to the extension's root.
+ * bundle, h5wasm for NIR files (io/nir-file.ts) and onnxruntime-web's WASM runtime for ONNX
+ * readouts (dist/ort/). Paths relative to the extension's root.
  */
 export const RUNTIME_FILES = [
   'dist/server.js',
@@ -70,6 +71,8 @@ export const RUNTIME_FILES = [
   'dist/sim-worker.js',
   'dist/cli.js',
   'dist/h5wasm.mjs',
+  'dist/ort/ort-wasm-simd-threaded.wasm',
+  'dist/ort/ort-wasm-simd-threaded.mjs',
   'dist/LANGUAGE.md',
   ...['raster', 'traces', 'sweep'].flatMap((p) => [`dist/webviews/${p}.js`, `dist/webviews/${p}.css`]),
 ];
