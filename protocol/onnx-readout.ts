@@ -1,15 +1,14 @@
 // What an ONNX readout (`readout r = onnx { file: … }`) needs of its model, read from the decoded
 // file: the first input (not an initializer) and the first output, and from them the features
 // per window it takes and the classes it gives. The language's checker (editor diagnostics) and
-// the run (sim-host/src/onnx/readout.ts) judge a model by the same function. The decoded model is
-// passed structurally (onnx-proto's ModelProto fits), so protocol/ needs no package.
+// the run (sim-host/src/onnx/readout.ts, on the session's OnnxGraphInfo) judge a model by the same
+// function. The checker's decoded model is passed structurally (onnx-proto's ModelProto fits), so
+// protocol/ needs no package.
+
+import type { OnnxValueInfo } from './onnx-graph';
 
 /** A graph input or output: element type ("float32", "int64", …, "unknown") and shape (a string is a symbolic dimension). */
-export interface OnnxIo {
-  name: string;
-  elemType: string;
-  shape?: (number | string)[];
-}
+export type OnnxIo = OnnxValueInfo;
 
 /** The parts of a decoded ModelProto read here. */
 export interface ModelProtoLike {

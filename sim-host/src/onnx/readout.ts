@@ -5,26 +5,24 @@
 // time, the last chunk padded with zeros); its first output is float (scores per class) or an
 // integer class index. What is wrong is a ReadoutError naming the readout and the file.
 import type { ModelIR } from '../../../protocol/ir';
-import { onnxIo, readoutIo } from '../../../protocol/onnx-readout';
+import { readoutIo } from '../../../protocol/onnx-readout';
 import { ReadoutError, type FixedModel, type FixedModelLoader, type ModelOutput } from '../analysis/readout/index';
-import { decodeModel } from './proto';
+import { OnnxError } from './errors';
 import { OnnxSession } from './runtime';
 
 /** The model as the readout core runs it. Throws ReadoutError (naming `readout` and `file`). */
 export async function onnxFixedModel(bytes: Uint8Array, file: string, readout: string): Promise<FixedModel> {
   const fail: (why: string) => never = (why) => {
-    throw new ReadoutError(`readout ${readout}: cannot use ${file}: ${why}`, { readout });
+    throw new ReadoutError(`readout ${readout}: ${why.startsWith(`${file}: `) ? why : `${file}: ${why}`}`, { readout });
   };
-  let decoded: ReturnType<typeof decodeModel>;
-  try {
-    decoded = decodeModel(bytes);
-  } catch (e) {
-    return fail(`it is not an ONNX model (${firstLine(e)})`);
+  // Checked (inspect.ts, check.ts) and loaded; an OnnxError names the file and the node.
+  const session = await OnnxSession.create(bytes, { source: file }).catch((e) => fail(reason(e)));
+  const got = readoutIo(session.info);
+  if ('error' in got) {
+    await session.release();
+    return fail(got.error);
   }
-  const got = readoutIo(onnxIo(decoded));
-  if ('error' in got) return fail(got.error);
   const sig = got;
-  const session = await OnnxSession.create(bytes).catch((e) => fail(`onnxruntime-web cannot load it (${firstLine(e)})`));
   const { integer, batch } = sig;
   return {
     file,
@@ -38,7 +36,7 @@ export async function onnxFixedModel(bytes: Uint8Array, file: string, readout: s
         feed.set(x.subarray(a * cols, Math.min(rows, a + chunk) * cols));
         const out = await session.run({ [sig.input.name]: { data: feed, dims: [chunk, cols] } }, [sig.output.name]).then(
           (o) => o[sig.output.name],
-          (e) => fail(`running it on ${chunk} windows of ${cols} features failed (${firstLine(e)})`),
+          (e) => fail(`running it on ${chunk} windows of ${cols} features failed: ${reason(e)}`),
         );
         const per = out.data.length / chunk;
         const keep = Math.min(chunk, rows - a);
@@ -62,4 +60,5 @@ export function onnxReadoutLoader(read: (file: string, readout: string) => Uint8
   return async (r: ModelIR['readouts'][number]) => onnxFixedModel(read(r.file ?? '', r.name), r.file ?? '', r.name);
 }
 
-const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300);
+/** An error's message: an OnnxError's as it is (it names the file), another's first line. */
+const reason = (e: unknown) => (e instanceof OnnxError ? e.message : String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300));
