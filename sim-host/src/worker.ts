@@ -199,7 +199,7 @@ export async function readoutsOf(ir: ModelIR, r: RunResult, wanted = true, files
     return got.bytes;
   };
   try {
-    return { readouts: await evaluateAllReadouts(ir, r, onnxReadoutLoader(read)) };
+    return { readouts: await evaluateAllReadouts(ir, r, onnxReadoutLoader(read, inFileOf(ir))) };
   } catch (e) {
     return { readouts: ir.readouts.map((x) => ({ readout: x.name, error: `the readout could not be evaluated (internal error: ${(e as Error).message})` })) };
   }

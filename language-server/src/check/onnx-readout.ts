@@ -47,7 +47,7 @@ export function checkOnnxReadouts(cx: Checker, items: readonly A.Item[]): void {
     const read = cx.ctx.readModel(cx.uri, fileExpr.value);
     if (!read) continue;
     if (read.untrusted) {
-      cx.diag({ start: fileExpr.start, end: fileExpr.end, severity: Severity.Information, code: 'untrusted', message: `'${fileExpr.value}' is not read yet: ${UNTRUSTED_MODEL}` });
+      cx.diag({ start: fileExpr.start, end: fileExpr.end, severity: Severity.Information, code: 'untrusted-model', message: `'${fileExpr.value}' is not read yet: ${UNTRUSTED_MODEL}` });
       continue;
     }
     if (read.error || !read.io) {

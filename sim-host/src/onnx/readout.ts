@@ -11,9 +11,9 @@ import { OnnxError } from './errors';
 import { OnnxSession } from './runtime';
 
 /** The model as the readout core runs it. Throws ReadoutError (naming `readout` and `file`). */
-export async function onnxFixedModel(bytes: Uint8Array, file: string, readout: string): Promise<FixedModel> {
+export async function onnxFixedModel(bytes: Uint8Array, file: string, readout: string, inFile = ''): Promise<FixedModel> {
   const fail: (why: string) => never = (why) => {
-    throw new ReadoutError(`readout ${readout}: ${why.startsWith(`${file}: `) ? why : `${file}: ${why}`}`, { readout });
+    throw new ReadoutError(`readout ${readout}${inFile}: ${why.startsWith(`${file}: `) ? why : `${file}: ${why}`}`, { readout });
   };
   // Checked (inspect.ts, check.ts) and loaded; an OnnxError names the file and the node.
   const session = await OnnxSession.create(bytes, { source: file }).catch((e) => fail(reason(e)));
@@ -55,9 +55,9 @@ export async function onnxFixedModel(bytes: Uint8Array, file: string, readout: s
   };
 }
 
-/** A loader for the readout core: the file's bytes from `read` (bounded, confined: the host's), then the session. */
-export function onnxReadoutLoader(read: (file: string, readout: string) => Uint8Array): FixedModelLoader {
-  return async (r: ModelIR['readouts'][number]) => onnxFixedModel(read(r.file ?? '', r.name), r.file ?? '', r.name);
+/** A loader for the readout core: the file's bytes from `read` (bounded, confined: the host's), then the session; `inFile` (" (in model.snn)") goes into messages. */
+export function onnxReadoutLoader(read: (file: string, readout: string) => Uint8Array, inFile = ''): FixedModelLoader {
+  return async (r: ModelIR['readouts'][number]) => onnxFixedModel(read(r.file ?? '', r.name), r.file ?? '', r.name, inFile);
 }
 
 /** An error's message: an OnnxError's as it is (it names the file), another's first line. */
