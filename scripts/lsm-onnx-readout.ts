@@ -2,7 +2,7 @@
 // fits ridge weights on readout r's windows (task train, every window, alpha 1) and writes them as
 // a linear classifier (sim-host/src/onnx/linear-model.ts: MatMul + Add). Deterministic: the same
 // bytes every time (test/onnx-readout.test.ts checks the committed file against a rebuild).
-// `npm run example:onnx-readout` (node --import tsx scripts/lsm-onnx-readout.ts [--check]).
+// `npm run example:onnx-readout [-- --check]` (node --import tsx scripts/lsm-onnx-readout.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lowerModel } from '../language-server/src/ide';
