@@ -15,9 +15,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { URI } from 'vscode-uri';
-import { Severity } from '../language-server/src/diagnostics';
+import { ModelWorkspace, type Host } from '../language-server/src/ide';
 import { nodeHost } from '../language-server/src/node-host';
-import { Program, UNTRUSTED_MODEL, type Host } from '../language-server/src/program';
+import { UNTRUSTED_MODEL } from '../language-server/src/program';
 import type { ModelIR } from '../protocol/ir';
 import { argmax, predictedClasses, readoutData, ReadoutError, scoreFixed } from '../sim-host/src/analysis/readout';
 import type { RunResult } from '../sim-host/src/core/run';
@@ -28,6 +28,7 @@ import { readoutsOf } from '../sim-host/src/worker';
 import { buildExampleModel, EXAMPLE, EXAMPLE_MODEL } from '../scripts/lsm-onnx-readout';
 import { examplesDir, runIR } from './examples/helpers';
 import { distCli, ensureBuilt, repoRoot } from './helpers/build';
+import { corpusReadoutModel } from './helpers/onnx-corpus-model';
 import { LspClient } from './helpers/lsp-client';
 import { irOf, prelude } from './helpers/model';
 
@@ -215,16 +216,11 @@ function placeOf(text: string, after: string, needle: string): { line: number; c
   return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 
-/** The checker's diagnostics of a model file (a Program over the disk host; default trusted, files inside this test's folder and examples/). */
+/** The checker's diagnostics of a model file (the façade over the disk host; default trusted, files inside this test's folder and examples/), with the text each covers. */
 function diagnosticsOf(file: string, host: Host = nodeHost, trusted = true, roots = [tmp, path.join(repoRoot, 'examples')]) {
-  const p = new Program(host, prelude());
-  p.setAccess({ trusted, roots });
-  const a = p.analyze(URI.file(file).toString());
-  const text = fs.readFileSync(file, 'utf8');
-  return a.diagnostics.map((d) => {
-    const before = text.slice(0, d.start).split('\n');
-    return { ...d, line: before.length, column: before[before.length - 1].length + 1, text: text.slice(d.start, d.end) };
-  });
+  const ws = new ModelWorkspace({ host, prelude: prelude(), access: { trusted, roots } });
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  return ws.check(URI.file(file).toString()).map((d) => ({ ...d, text: d.line === d.endLine ? lines[d.line - 1].slice(d.column - 1, d.endColumn - 1) : '' }));
 }
 
 describe('ONNX readout: bad models are diagnostics in the editor and located warnings at run time', () => {
@@ -267,7 +263,7 @@ describe('ONNX readout: bad models are diagnostics in the editor and located war
     assert.match(d[0].message, /takes 80 features per window .* but exc gives 320 \(80 neurons × 4 bins per window\)/);
     fs.writeFileSync(path.join(dir, 'bins', 'in320.onnx'), linearClassifier(new Float32Array(320 * 4), new Float32Array(4), 320, 4));
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/file: "[^"]*"; from: exc; bin/, 'file: "in320.onnx"; from: exc; bin'));
-    assert.deepEqual(diagnosticsOf(file).filter((x) => x.severity !== Severity.Information).map((x) => x.message), []);
+    assert.deepEqual(diagnosticsOf(file).filter((x) => x.severity !== 'information').map((x) => x.message), []);
   });
 
   for (const [name, re, runRe] of [
@@ -279,10 +275,10 @@ describe('ONNX readout: bad models are diagnostics in the editor and located war
     it(`${name}: a warning at file: in the editor; at run time the readout is not evaluated, with the reason`, async () => {
       const file = variant(path.join(dir, name.replace('.onnx', '')), `../${name}`);
       const text = fs.readFileSync(file, 'utf8');
-      const ds = diagnosticsOf(file).filter((x) => x.severity !== Severity.Information);
+      const ds = diagnosticsOf(file).filter((x) => x.severity !== 'information');
       assert.equal(ds.length, 1, JSON.stringify(ds));
       const d = ds[0];
-      assert.equal(d.severity, Severity.Warning);
+      assert.equal(d.severity, 'warning');
       assert.match(d.message.replace(`../${name}`, name), re);
       assert.equal(d.text, `"../${name}"`);
       const at = placeOf(text, 'readout clf', `"../${name}"`);
@@ -323,18 +319,19 @@ describe('ONNX readout: bad models are diagnostics in the editor and located war
     assert.deepEqual(opened.filter((f) => f.endsWith('.onnx')), []);
     const note = untrusted.filter((d) => d.code === 'untrusted-model');
     assert.equal(note.length, 1);
-    assert.equal(note[0].severity, Severity.Information);
+    assert.equal(note[0].severity, 'information');
     assert.ok(note[0].message.endsWith(UNTRUSTED_MODEL), note[0].message);
     assert.equal(note[0].text, '"../in64.onnx"');
     assert.equal(untrusted.filter((d) => d.code === 'shape-mismatch').length, 0);
     const trusted = diagnosticsOf(file, host, true, [path.dirname(file)]);
     assert.equal(trusted.filter((d) => d.code === 'shape-mismatch').length, 0, 'roots: the model lies outside the model\'s folder');
     assert.match(trusted.find((d) => d.code === 'bad-model')?.message ?? '', /outside the workspace/);
-    const p = new Program(host, prelude());
-    p.setAccess({ trusted: true, roots: [dir] });
-    const a = p.analyze(URI.file(file).toString());
-    assert.equal(a.diagnostics.filter((d) => d.code === 'shape-mismatch').length, 1);
+    assert.equal(diagnosticsOf(file, host, true, [dir]).filter((d) => d.code === 'shape-mismatch').length, 1);
     assert.ok(opened.some((f) => f.endsWith('in64.onnx')));
+  });
+
+  it('the valid corpus\'s ONNX readout model is the one its helper writes (a sum of any number of features: one class)', () => {
+    assert.equal(Buffer.compare(Buffer.from(corpusReadoutModel()), fs.readFileSync(path.join(repoRoot, 'test/corpus/valid/models/clf.onnx'))), 0);
   });
 
   it('the example checks clean (its model fits exc and task test)', () => {
