@@ -12,6 +12,7 @@ import { sweepCommand, type SweepArgs } from './sweep';
 import { emulateCommand, type EmulateArgs } from './emulate';
 import { describeCommand, type DescribeArgs } from './describe';
 import { circuitsCommand, INTERVENTIONS, type CircuitsArgs } from './circuits';
+import { onnxCommand, ONNX_USAGE } from './onnx';
 
 const VERSION = '0.1.0';
 
@@ -70,6 +71,8 @@ usage:
                                                          beside a control (as many random components removed, K
                                                          draws); shared components per pair of tasks (Jaccard,
                                                          overlap coefficient) and patching; Ctrl-C stops it
+  spikeworks onnx <subcommand> …                         ONNX models (examples/onnx/); the subcommands:
+${ONNX_USAGE}
   spikeworks --help | --version
 
 options of every command:
@@ -405,6 +408,7 @@ function main(args: string[]): number | Promise<number> {
   if (cmd === 'circuits') return circuitsCommand(parseCircuits(rest));
   if (cmd === 'export') return exportCommand(parseExport(rest));
   if (cmd === 'nir') return nirCommand(rest, usage);
+  if (cmd === 'onnx') return onnxCommand(rest, usage);
   if (cmd !== 'check') usage(`unknown command '${cmd}'`);
   let format: 'human' | 'json' = 'human';
   const files: string[] = [];
