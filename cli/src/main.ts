@@ -7,12 +7,12 @@ import type { SeverityName } from '../../language-server/src/ide';
 import { checkWorkspace, loadModel, setAllowedReadDirs } from './load';
 import { exportCommand, type ExportArgs } from './export';
 import { nirCommand } from './nir';
+import { onnxCommand, ONNX_USAGE } from './onnx';
 import { runCommand } from './run';
 import { sweepCommand, type SweepArgs } from './sweep';
 import { emulateCommand, type EmulateArgs } from './emulate';
 import { describeCommand, type DescribeArgs } from './describe';
 import { circuitsCommand, INTERVENTIONS, type CircuitsArgs } from './circuits';
-import { onnxCommand, ONNX_USAGE } from './onnx';
 
 const VERSION = '0.1.0';
 
@@ -71,7 +71,6 @@ usage:
                                                          beside a control (as many random components removed, K
                                                          draws); shared components per pair of tasks (Jaccard,
                                                          overlap coefficient) and patching; Ctrl-C stops it
-  spikeworks onnx <subcommand> …                         ONNX models (examples/onnx/); the subcommands:
 ${ONNX_USAGE}
   spikeworks --help | --version
 
