@@ -165,6 +165,44 @@ describe('onnx: units and labels', () => {
   });
 });
 
+describe('onnx: recording, beyond the CNN', () => {
+  // y = relu(W x + b) with W = [[1, -1], [2, 0.5]], b = [0, -1]: hand-computed below.
+  const mlp = encodeModel({
+    name: 'mlp', inputs: [valueInfo('x', ['N', 2])], outputs: [valueInfo('y', ['N', 2])],
+    initializers: [floatTensor('w', [2, 2], [1, -1, 2, 0.5]), floatTensor('b', [2], [0, -1])],
+    nodes: [node('Gemm', ['x', 'w', 'b'], ['h'], '', { transB: 1 }), node('Relu', ['h'], ['y'], 'act')],
+  });
+  const csvSet = () => inputSetFromCsv({ file: 'm.csv', text: 'a,b,label,concept:big\n1,2,p,0\n3,-1,q,1\n0.5,0.5,p,0\n' }, graphNodes(mlp).input);
+
+  it('a one-CSV input set through an MLP: unnamed nodes are opType_k, features are units', async () => {
+    const r = await recordActivations(mlp, csvSet(), { batch: 2 });
+    assert.deepEqual(r.nodes.map((n) => [n.name, n.opType, n.shape]), [['Gemm_0', 'Gemm', [2]], ['act', 'Relu', [2]]]);
+    assert.deepEqual(Array.from(r.nodes[0].data), [-1, 2, 4, 4.5, 0, 0.25]);
+    assert.deepEqual(Array.from(r.nodes[1].data), [0, 2, 4, 4.5, 0, 0.25]);
+    assert.deepEqual(Array.from(nodeUnits(r.nodes[1], 3).values), [0, 4, 0, 2, 4.5, 0.25]);
+  });
+
+  it('stops between batches when asked, keeping the inputs done', async () => {
+    let batches = 0;
+    const r = await recordActivations(mlp, csvSet(), { batch: 1, onProgress: () => batches++, shouldStop: () => batches >= 2 });
+    assert.deepEqual([r.cancelled, r.count, r.nodes[1].data.length], [true, 2, 4]);
+  });
+
+  it('an unknown node is refused with the names there are', async () => {
+    await assert.rejects(recordActivations(mlp, csvSet(), { nodes: ['nope'] }), /no node named 'nope' in the model \(nodes: Gemm_0, act\)/);
+  });
+
+  it('the CLI refuses a garbage model naming the file (exit 1, no crash)', () => {
+    const d = tmp();
+    fs.writeFileSync(path.join(d, 'bad.onnx'), Buffer.from('<!DOCTYPE html><html>not a model</html>'));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'cli', 'src', 'main.ts'), 'onnx', 'describe', path.join(d, 'bad.onnx'), '--inputs', NPY], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /bad\.onnx: not a readable ONNX model/);
+    assert.doesNotMatch(r.stderr, /internal error|at .*\.ts:\d+/);
+    fs.rmSync(d, { recursive: true, force: true });
+  });
+});
+
 describe('onnx: bad input sets give located errors', () => {
   const input = { name: 'image', dims: ['N', 3, 16, 16] as (number | string)[] };
   const img = new Float32Array(2 * 3 * 16 * 16);
@@ -189,6 +227,7 @@ describe('onnx: bad input sets give located errors', () => {
   it('CSV rows ≠ inputs', () => err(npy(good, 'index,label,shape\n0,a,disc\n'), /^set\.csv:2:1: 1 rows for 2 inputs in set\.npy/));
   it('CSV quote not closed', () => err(npy(good, 'index,label,shape\n0,"a,disc\n1,b,bar\n'), /^set\.csv:2:3: a quoted field is not closed/));
   it('CSV duplicate concept', () => err(npy(good, 'index,label,shape,shape\n0,a,d,d\n1,b,e,e\n'), /^set\.csv:1:\d+: the column 'shape' appears twice/));
+  it('CSV control characters in a concept', () => err(npy(good, 'index,label,shape\n0,a,disc\n1,b,"ba\u001b[31mr"\n'), /^set\.csv:3:5: a label or concept holds a control character/));
   it('.npy that is not one', () => err(npy(new TextEncoder().encode('<html>404</html>')), /^set\.npy: not a NumPy \.npy file/));
   it('.npy of int32', () => err(npy(new Uint8Array(Buffer.concat([npyHeader(new Int32Array(2 * 768), [2, 3, 16, 16]), Buffer.alloc(2 * 768 * 4)]))), /type is <i4; inputs are float32/));
   it('.npy truncated', () => err(npy(good.subarray(0, good.length - 10)), /needs 6144 bytes of data; the file has 6134/));

@@ -5,6 +5,7 @@
 // Exit codes: 0 done, 1 bad input (the message names the file, and line:column in a CSV), 2 usage,
 // 130 stopped.
 import * as path from 'node:path';
+import { quote } from '../../protocol/plain-text';
 import { descriptionsCsv, descriptionsJson } from '../../sim-host/src/analysis/describe/report';
 import { describeRecording } from '../../sim-host/src/onnx/describe';
 import { InputSetError, type InputSet } from '../../sim-host/src/onnx/input-set';
@@ -86,7 +87,7 @@ export async function onnxRecordCommand(args: string[], usage: (m: string) => ne
   const out = c.values['--out'] ?? c.model.replace(/\.onnx$/i, '') + '.activations';
   const index = writeRecording(out, rec, path.basename(c.model), loaded.set.source);
   process.stdout.write(`${index.count} inputs, ${index.nodes.length} nodes recorded to ${shown(path.join(out, 'activations.json'))}${rec.cancelled ? ' (stopped early)' : ''}\n`);
-  for (const n of index.nodes) process.stdout.write(`  ${n.name} (${n.opType}) [${n.shape.join(', ')}] → ${n.file}, ${n.units} units\n`);
+  for (const n of index.nodes) process.stdout.write(`  ${quote(n.name, 80)} (${quote(n.opType, 40)}) [${n.shape.join(', ')}] → ${n.file}, ${n.units} units\n`);
   return rec.cancelled ? 130 : 0;
 }
 
@@ -130,6 +131,6 @@ export async function onnxDescribeCommand(args: string[], usage: (m: string) => 
   if (tty) process.stderr.write('\r\x1b[K');
   if (format === 'json') process.stdout.write(descriptionsJson(path.basename(c.model), d.windows, loaded.set.source, d.atoms, d.results) + '\n');
   else if (format === 'csv') process.stdout.write(descriptionsCsv(d.results));
-  else process.stdout.write(humanTable(d.results, d.windows.length, loaded.set.source, d.atoms.length, d.cancelled, { windows: 'inputs', units: 'units', population: (name) => `node ${name}` }));
+  else process.stdout.write(humanTable(d.results, d.windows.length, loaded.set.source, d.atoms.length, d.cancelled, { windows: 'inputs', units: 'units', population: (name) => `node ${quote(name, 80)}` }));
   return d.cancelled ? 130 : 0;
 }

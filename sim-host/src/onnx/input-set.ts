@@ -165,6 +165,16 @@ export interface ModelInput {
 
 const shapeText = (d: readonly (number | string)[]) => `[${d.join(', ')}]`;
 
+/** Control characters, line breaks, bidi overrides and isolates: never in a label or concept (they reach terminals and panels). */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** A label or concept cell's text, trimmed; refused (located) when it holds an unprintable character. */
+function textOf(cell: CsvCell, file: string): string {
+  const t = cell.text.trim();
+  if (UNPRINTABLE.test(t)) throw new InputSetError(file, 'a label or concept holds a control character or a line break', cell.line, cell.column);
+  return t;
+}
+
 /** Checks one input's shape against the model input's (without its batch dimension). */
 function checkShape(file: string, shape: readonly number[], input: ModelInput): void {
   const want = input.dims.slice(1);
@@ -203,8 +213,8 @@ export function inputSetFromNpy(npy: { file: string; bytes: Uint8Array }, csv: {
   rows.slice(1).forEach((r, i) => {
     if (r.length !== header.length) throw new InputSetError(csv.file, `${r.length} fields; the header has ${header.length}`, r[0].line, r[Math.min(r.length, header.length) - 1].column);
     if (r[0].text.trim() !== String(i)) throw new InputSetError(csv.file, `index '${r[0].text}' where ${i} was expected (rows follow the array's order)`, r[0].line, r[0].column);
-    labels.push(r[1].text.trim());
-    names.forEach((_, k) => concepts[k].values.push(r[2 + k].text.trim()));
+    labels.push(textOf(r[1], csv.file));
+    names.forEach((_, k) => concepts[k].values.push(textOf(r[2 + k], csv.file)));
   });
   return { count, shape: arr.shape.slice(1), data: arr.data, labels, concepts, source: `${npy.file} + ${csv.file}` };
 }
@@ -212,7 +222,7 @@ export function inputSetFromNpy(npy: { file: string; bytes: Uint8Array }, csv: {
 function checkNames(file: string, names: readonly CsvCell[]): void {
   const seen = new Set<string>();
   for (const h of names) {
-    const name = h.text.trim();
+    const name = textOf(h, file);
     if (!name) throw new InputSetError(file, 'a concept column has no name', h.line, h.column);
     if (name.includes('=')) throw new InputSetError(file, `the concept name '${name}' contains '='`, h.line, h.column);
     if (seen.has(name)) throw new InputSetError(file, `the column '${name}' appears twice`, h.line, h.column);
@@ -254,8 +264,8 @@ export function inputSetFromCsv(csv: { file: string; text: string }, input: Mode
       if (!Number.isFinite(v)) throw new InputSetError(csv.file, `'${cell.text}' in the feature column '${header[c].text.trim()}' is not a finite number`, cell.line, cell.column);
       data[i * features.length + k] = v;
     });
-    labels.push(labelCol >= 0 ? r[labelCol].text.trim() : '');
-    conceptCols.forEach((x, k) => concepts[k].values.push(r[x.col].text.trim()));
+    labels.push(labelCol >= 0 ? textOf(r[labelCol], csv.file) : '');
+    conceptCols.forEach((x, k) => concepts[k].values.push(textOf(r[x.col], csv.file)));
   });
   return { count, shape: [features.length], data, labels, concepts, source: csv.file };
 }

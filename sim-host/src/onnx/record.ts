@@ -5,6 +5,7 @@
 // other axes — MILAN's choice of a unit's strongest response over the image —; a vector [D] has D
 // units; a scalar one.
 
+import { quote } from '../../../protocol/plain-text';
 import { decodeModel, withOutputs } from './proto';
 import { OnnxSession, type FloatTensor } from './runtime';
 import type { InputSet, ModelInput } from './input-set';
@@ -63,7 +64,7 @@ export function chooseNodes(all: readonly GraphNode[], wanted?: readonly string[
   if (!wanted || wanted.length === 0) return all.filter((n) => n.outputs.length > 0 && n.outputs[0] !== '');
   return wanted.map((w) => {
     const n = all.find((x) => x.name === w);
-    if (!n) throw new Error(`no node named '${w}' in the model (nodes: ${all.slice(0, 20).map((x) => x.name).join(', ')}${all.length > 20 ? ', …' : ''})`);
+    if (!n) throw new Error(`no node named '${quote(w, 80)}' in the model (nodes: ${all.slice(0, 20).map((x) => quote(x.name, 80)).join(', ')}${all.length > 20 ? ', …' : ''})`);
     return n;
   });
 }
@@ -90,7 +91,7 @@ export async function recordActivations(bytes: Uint8Array, set: InputSet, option
       const got = await session.run({ [input.name]: feed }, outputs);
       records.forEach((r, k) => {
         const t = got[outputs[k]];
-        if (t.dims[0] !== b) throw new Error(`node '${r.name}': its output has shape [${t.dims.join(', ')}], not ${b} inputs first`);
+        if (t.dims[0] !== b) throw new Error(`node '${quote(r.name, 80)}': its output has shape [${t.dims.join(', ')}], not ${b} inputs first`);
         if (done === 0) {
           r.shape = t.dims.slice(1);
           r.data = new Float32Array(set.count * (t.data.length / b));
