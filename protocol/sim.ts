@@ -248,13 +248,19 @@ export interface ProgressDelta {
   traces: TraceDelta[];
 }
 
-/** An ONNX input set as plain data (sim-host/src/onnx/input-set.ts InputSet; protocol/onnx-inputs.md). */
+/** An ONNX input set (protocol/onnx-inputs.md; read by sim-host/src/onnx/input-set.ts). */
 export interface OnnxInputSetData {
+  /** Inputs. */
   count: number;
+  /** One input's shape (the model input's shape without its batch dimension). */
   shape: number[];
+  /** [count, …shape], row-major. */
   data: Float32Array;
+  /** One per input ('' where the file gives none). */
   labels: string[];
+  /** Concept columns in file order: per input its value ('' = the concept does not apply). */
   concepts: { name: string; values: string[] }[];
+  /** The files it came from, for messages and reports. */
   source: string;
 }
 

@@ -109,7 +109,7 @@ export interface OnnxDescribeOutput {
   cancelled: boolean;
 }
 
-const plain = (set: InputSet): OnnxInputSetData => ({ count: set.count, shape: set.shape, data: set.data, labels: set.labels, concepts: set.concepts, source: set.source });
+const plain = (set: InputSet): OnnxInputSetData => ({ count: set.count, shape: set.shape, data: set.data, labels: set.labels, concepts: set.concepts, source: set.source }); // only these fields cross to the worker
 
 export interface RecordHandle {
   /** The index written; a cancelled recording holds the inputs done. Rejects with RunTerminated or the model's error. */

@@ -2,23 +2,13 @@
 // Describe Neurons, with a label and concept annotations per input. Two forms:
 //   - NAME.npy (float32, [N, …input shape]) with a sidecar NAME.csv `index,label,<concept columns>`;
 //   - one CSV of feature columns, `label` and `concept:NAME` columns (a model whose input is [N, F]).
-// Pure: bytes and text in, an InputSet or a located InputSetError out (file:line:column for CSV,
-// the header's byte offset for .npy, the model input's name for shape mismatches).
+// Pure: bytes and text in, an InputSet or a located InputSetError out (file:line:column for CSV;
+// the file and what is wrong for .npy; the model input's name for shape mismatches).
 
-export interface InputSet {
-  /** Inputs. */
-  count: number;
-  /** One input's shape (the model input's shape without its batch dimension). */
-  shape: number[];
-  /** [count, …shape], row-major. */
-  data: Float32Array;
-  /** One per input ('' where the file gives none). */
-  labels: string[];
-  /** Concept columns in file order: per input its value ('' = the concept does not apply). */
-  concepts: { name: string; values: string[] }[];
-  /** The files it came from, for messages and reports. */
-  source: string;
-}
+import type { OnnxInputSetData } from '../../../protocol/sim';
+
+/** An input set: inputs, labels and concepts (the worker messages' plain-data shape). */
+export type InputSet = OnnxInputSetData;
 
 /** A problem in an input-set file, located where it can be. */
 export class InputSetError extends Error {
