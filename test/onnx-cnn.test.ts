@@ -188,6 +188,21 @@ describe('onnx: recording, beyond the CNN', () => {
     assert.deepEqual([r.cancelled, r.count, r.nodes[1].data.length], [true, 2, 4]);
   });
 
+  it('a model whose batch dimension is fixed at 1 is fed one input at a time', async () => {
+    const one = encodeModel({
+      name: 'one', inputs: [valueInfo('x', [1, 2])], outputs: [valueInfo('y', [1, 2])],
+      initializers: [floatTensor('w', [2, 2], [1, -1, 2, 0.5]), floatTensor('b', [2], [0, -1])],
+      nodes: [node('Gemm', ['x', 'w', 'b'], ['y'], 'fc', { transB: 1 })],
+    });
+    const r = await recordActivations(one, csvSet(), { batch: 64 });
+    assert.deepEqual(Array.from(r.nodes[0].data), [-1, 2, 4, 4.5, 0, 0.25]);
+  });
+
+  it('a recording over the bound is refused before it grows', async () => {
+    await assert.rejects(recordActivations(mlp, csvSet(), { maxValues: 11 }), /would keep 12 values .* choose fewer nodes or inputs/);
+    assert.equal((await recordActivations(mlp, csvSet(), { maxValues: 12 })).count, 3);
+  });
+
   it('an unknown node is refused with the names there are', async () => {
     await assert.rejects(recordActivations(mlp, csvSet(), { nodes: ['nope'] }), /no node named 'nope' in the model \(nodes: Gemm_0, act\)/);
   });

@@ -49,7 +49,12 @@ export interface RecordOptions {
   onProgress?: (done: number, total: number) => void;
   /** Polled between batches; true stops (the result says `cancelled`, holding the inputs done). */
   shouldStop?: () => boolean;
+  /** Float values kept in all (default MAX_RECORD_VALUES); a recording that would hold more is refused after the first batch. */
+  maxValues?: number;
 }
+
+/** 2²⁸ float32 values (1 GiB): the most a recording keeps. */
+export const MAX_RECORD_VALUES = 2 ** 28;
 
 export interface Recording {
   nodes: NodeRecord[];
@@ -76,7 +81,10 @@ export async function recordActivations(bytes: Uint8Array, set: InputSet, option
   const outputs = chosen.map((n) => n.outputs[0]);
   const session = await OnnxSession.create(withOutputs(bytes, outputs));
   try {
-    const batch = Math.max(1, Math.floor(options.batch ?? 64));
+    // A model whose batch dimension is a fixed size is fed batches of exactly that size.
+    const fixed = typeof input.dims[0] === 'number' && input.dims[0] > 0 ? input.dims[0] : undefined;
+    if (fixed !== undefined && set.count % fixed !== 0) throw new Error(`the model input '${quote(input.name, 80)}' takes batches of exactly ${fixed}; the input set's ${set.count} inputs are not a multiple of it`);
+    const batch = fixed ?? Math.max(1, Math.floor(options.batch ?? 64));
     const per = set.shape.reduce((a, b) => a * b, 1);
     const records: NodeRecord[] = chosen.map((n, k) => ({ name: n.name, opType: n.opType, output: outputs[k], shape: [], data: new Float32Array(0) }));
     let done = 0;
@@ -89,6 +97,12 @@ export async function recordActivations(bytes: Uint8Array, set: InputSet, option
       const b = Math.min(batch, set.count - done);
       const feed: FloatTensor = { data: set.data.subarray(done * per, (done + b) * per), dims: [b, ...set.shape] };
       const got = await session.run({ [input.name]: feed }, outputs);
+      if (done === 0) {
+        // The first batch gives every node's size per input: the whole recording is bounded here.
+        const max = options.maxValues ?? MAX_RECORD_VALUES;
+        const total = outputs.reduce((a, o) => a + (set.count * got[o].data.length) / b, 0);
+        if (total > max) throw new Error(`recording ${records.length} node${records.length === 1 ? '' : 's'} on ${set.count} inputs would keep ${total} values (${((total * 4) / 2 ** 30).toFixed(1)} GiB), more than ${max}: choose fewer nodes or inputs`);
+      }
       records.forEach((r, k) => {
         const t = got[outputs[k]];
         if (t.dims[0] !== b) throw new Error(`node '${quote(r.name, 80)}': its output has shape [${t.dims.join(', ')}], not ${b} inputs first`);
@@ -96,6 +110,7 @@ export async function recordActivations(bytes: Uint8Array, set: InputSet, option
           r.shape = t.dims.slice(1);
           r.data = new Float32Array(set.count * (t.data.length / b));
         }
+        if (t.data.length / b !== r.data.length / set.count) throw new Error(`node '${quote(r.name, 80)}': its output per input changed from [${r.shape.join(', ')}] to [${t.dims.slice(1).join(', ')}] between batches`);
         r.data.set(t.data, done * (r.data.length / set.count));
       });
       done += b;
