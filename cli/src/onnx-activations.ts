@@ -9,6 +9,7 @@ import { quote } from '../../protocol/plain-text';
 import { descriptionsCsv, descriptionsJson } from '../../sim-host/src/analysis/describe/report';
 import { describeRecording } from '../../sim-host/src/onnx/describe';
 import { InputSetError, type InputSet } from '../../sim-host/src/onnx/input-set';
+import { OnnxError } from '../../sim-host/src/onnx/errors';
 import { graphNodes, recordActivations, type Recording } from '../../sim-host/src/onnx/record';
 import { readInputSet, readModelFile, writeRecording } from '../../sim-host/src/onnx-host';
 import { humanTable } from './describe';
@@ -47,13 +48,7 @@ const shown = (f: string) => path.relative(process.cwd(), path.resolve(f)) || f;
 function load(c: Common): { bytes: Uint8Array; set: InputSet } | undefined {
   try {
     const bytes = readModelFile(c.model);
-    let input;
-    try {
-      input = graphNodes(bytes).input;
-    } catch (e) {
-      throw new Error(`${shown(c.model)}: not a readable ONNX model (${(e as Error).message})`);
-    }
-    return { bytes, set: readInputSet(c.inputs, input) };
+    return { bytes, set: readInputSet(c.inputs, graphNodes(bytes, shown(c.model)).input) };
   } catch (e) {
     process.stderr.write(`${e instanceof InputSetError ? `${shown(e.file)}${e.line !== undefined ? `:${e.line}${e.column !== undefined ? `:${e.column}` : ''}` : ''}: error: ${e.reason}` : `spikeworks: ${(e as Error).message}`}\n`);
     return undefined;
@@ -66,11 +61,13 @@ async function record(c: Common, bytes: Uint8Array, set: InputSet, tty: boolean)
   try {
     return await recordActivations(bytes, set, {
       nodes: c.nodes.length ? c.nodes : undefined,
+      source: shown(c.model),
       shouldStop: () => stop,
       onProgress: (done, total) => tty && process.stderr.write(`\rrecording: ${done}/${total} inputs\x1b[K`),
     });
   } catch (e) {
-    process.stderr.write(`${tty ? '\n' : ''}spikeworks: ${shown(c.model)}: ${(e as Error).message}\n`);
+    const m = (e as Error).message;
+    process.stderr.write(`${tty ? '\n' : ''}spikeworks: ${e instanceof OnnxError ? m : `${shown(c.model)}: ${m}`}\n`);
     return undefined;
   } finally {
     end();

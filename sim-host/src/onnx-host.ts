@@ -11,18 +11,17 @@ import { workerRequest, type DescribeHandle } from './host';
 import { npyHeader } from './npy';
 import type { Atom, WindowMeta } from './analysis/describe/atoms';
 import type { PopulationResult } from './analysis/describe/report';
+import { MAX_ONNX_BYTES, OnnxError } from './onnx/errors';
 import { InputSetError, inputSetFromCsv, inputSetFromNpy, type InputSet, type ModelInput } from './onnx/input-set';
 import { nodeUnits, type NodeRecord, type Recording } from './onnx/record';
 
-/** Models over this size are not read. */
-export const MAX_MODEL_BYTES = 512 * 2 ** 20;
 /** An input set's .npy over this size is not read (its values are bounded by input-set.ts too). */
 export const MAX_INPUT_BYTES = 1024 * 2 ** 20;
 
-/** The bytes of a model file, or an Error naming the file and the reason. */
+/** The bytes of a model file (up to MAX_ONNX_BYTES), or an OnnxError naming the file and the reason. */
 export function readModelFile(file: string): Uint8Array {
-  const r = readFileBounded(file, { maxBytes: MAX_MODEL_BYTES });
-  if (!r.ok) throw new Error(r.message);
+  const r = readFileBounded(file, { maxBytes: MAX_ONNX_BYTES });
+  if (!r.ok) throw new OnnxError(file, r.message.startsWith(file) ? r.message.slice(file.length).replace(/^[:\s]+/, '') : r.message);
   return new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
 }
 

@@ -19,6 +19,7 @@ export async function handleOnnx(msg: OnnxRequest, port: Port): Promise<void> {
   try {
     const rec = await recordActivations(msg.model, msg.inputs, {
       nodes: msg.nodes,
+      source: msg.source,
       shouldStop,
       onProgress: (done, total) => port.postMessage({ type: 'progress', phase: 'record', done, total, spikes: 0 }),
     });

@@ -6,7 +6,9 @@
 // units; a scalar one.
 
 import { quote } from '../../../protocol/plain-text';
-import { decodeModel, withOutputs } from './proto';
+import { decodeChecked, num } from './decode';
+import { OnnxError } from './errors';
+import { withOutputs } from './proto';
 import { OnnxSession, type FloatTensor } from './runtime';
 import type { InputSet, ModelInput } from './input-set';
 
@@ -28,14 +30,16 @@ export interface GraphNode {
   outputs: string[];
 }
 
-/** The graph's nodes in order, with names (`opType_k` where a node has none), and its first input. */
-export function graphNodes(bytes: Uint8Array): { nodes: GraphNode[]; input: ModelInput } {
-  const g = decodeModel(bytes).graph;
-  if (!g) throw new Error('the model has no graph');
+/**
+ * The graph's nodes in order, with names (`opType_k` where a node has none), and its first input.
+ * A file that is not a usable model is an OnnxError naming `source` (decode.ts).
+ */
+export function graphNodes(bytes: Uint8Array, source = 'model.onnx'): { nodes: GraphNode[]; input: ModelInput } {
+  const g = decodeChecked(bytes, source).graph!;
   const init = new Set((g.initializer ?? []).map((t) => t.name));
   const first = (g.input ?? []).find((i) => !init.has(i.name));
-  if (!first) throw new Error('the model has no input');
-  const dims = (first.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? Number(d.dimValue) : '?'));
+  if (!first) throw new OnnxError(source, 'the model has no input to feed');
+  const dims = (first.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? num(d.dimValue) : '?'));
   const nodes = (g.node ?? []).map((n, k) => ({ name: n.name || `${n.opType}_${k}`, opType: n.opType ?? '', outputs: [...(n.output ?? [])] }));
   return { nodes, input: { name: first.name ?? '', dims } };
 }
@@ -49,6 +53,8 @@ export interface RecordOptions {
   onProgress?: (done: number, total: number) => void;
   /** Polled between batches; true stops (the result says `cancelled`, holding the inputs done). */
   shouldStop?: () => boolean;
+  /** The model's file (or label), named in errors (default "model.onnx"). */
+  source?: string;
   /** Float values kept in all (default MAX_RECORD_VALUES); a recording that would hold more is refused after the first batch. */
   maxValues?: number;
 }
@@ -76,10 +82,11 @@ export function chooseNodes(all: readonly GraphNode[], wanted?: readonly string[
 
 /** Runs the model on every input of `set` and keeps the chosen nodes' outputs. */
 export async function recordActivations(bytes: Uint8Array, set: InputSet, options: RecordOptions = {}): Promise<Recording> {
-  const { nodes: all, input } = graphNodes(bytes);
+  const source = options.source ?? 'model.onnx';
+  const { nodes: all, input } = graphNodes(bytes, source);
   const chosen = chooseNodes(all, options.nodes);
   const outputs = chosen.map((n) => n.outputs[0]);
-  const session = await OnnxSession.create(withOutputs(bytes, outputs));
+  const session = await OnnxSession.create(withOutputs(bytes, outputs), { source });
   try {
     // A model whose batch dimension is a fixed size is fed batches of exactly that size.
     const fixed = typeof input.dims[0] === 'number' && input.dims[0] > 0 ? input.dims[0] : undefined;
