@@ -139,6 +139,9 @@ describe('onnx: units and labels', () => {
     const data = new Float32Array([1, 3, 2, -4, -1, -2, 0, 5, 1, 0, -3, -6]);
     const u = nodeUnits({ shape: [2, 1, 3], data }, 2);
     assert.deepEqual(Array.from(u.values), [3, 5, -1, 0]);
+    // A sequence [T = 2, D = 3] per input: D units, each its maximum over the positions.
+    const seq = nodeUnits({ shape: [2, 3], data: new Float32Array([1, 9, 2, 4, 0, 3, /* input 1 */ -1, -2, -3, -4, -5, 7]) }, 2);
+    assert.deepEqual([seq.units, Array.from(seq.values)], [3, [4, -1, 9, -2, 3, 7]]);
     const v = nodeUnits({ shape: [3], data: new Float32Array([1, 2, 3, 4, 5, 6]) }, 2);
     assert.deepEqual(Array.from(v.values), [1, 4, 2, 5, 3, 6]);
     // Activity scaled so the unit's largest value is 63, order and sign kept; never above 0 → inactive.
