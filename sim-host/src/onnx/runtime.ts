@@ -14,7 +14,7 @@ export interface OrtSetup {
   numThreads?: number;
   /** The .wasm's bytes (webviews and pages: no fetch, no paths). */
   wasmBinary?: ArrayBuffer | Uint8Array;
-  /** Where ort-wasm-simd-threaded.{mjs,wasm} lie (a URL prefix ending in "/"). In Node it defaults to dist/ort/ beside the bundle when that exists. */
+  /** Where ort-wasm-simd-threaded.{mjs,wasm} lie (a URL prefix ending in "/"). In Node, by default, the bytes and module are read from dist/ort/ beside the bundle, else from the package. */
   wasmPaths?: string;
 }
 
@@ -27,21 +27,44 @@ export function configureOrt(s: OrtSetup): void {
   setup = { ...setup, ...s };
 }
 
-interface NodeBuiltins { fs: typeof import('node:fs'); path: typeof import('node:path'); url: typeof import('node:url') }
+interface NodeBuiltins { fs: typeof import('node:fs'); path: typeof import('node:path'); url: typeof import('node:url'); module: typeof import('node:module') }
 
 /** Node's modules without a static import (this file is bundled for pages too). */
 function nodeBuiltins(): NodeBuiltins | undefined {
   const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; versions?: { node?: string } } }).process;
   if (!p?.versions?.node || typeof p.getBuiltinModule !== 'function') return undefined;
-  return { fs: p.getBuiltinModule('node:fs') as NodeBuiltins['fs'], path: p.getBuiltinModule('node:path') as NodeBuiltins['path'], url: p.getBuiltinModule('node:url') as NodeBuiltins['url'] };
+  const get = <T>(id: string) => p.getBuiltinModule!(id) as T;
+  return { fs: get('node:fs'), path: get('node:path'), url: get('node:url'), module: get('node:module') };
 }
 
-/** dist/ort/ beside the running bundle (dist/cli.js, dist/extension.js, dist/sim-worker.js), as a file URL prefix. */
-export function bundledWasmPaths(): string | undefined {
+const WASM = 'ort-wasm-simd-threaded.wasm';
+const MJS = 'ort-wasm-simd-threaded.mjs';
+
+/**
+ * The runtime's two files in Node: dist/ort/ beside the running bundle (dist/cli.js,
+ * dist/extension.js, dist/sim-worker.js), else the onnxruntime-web package (tests under tsx).
+ */
+export function nodeOrtFiles(): { wasm: string; mjs: string } | undefined {
   const n = nodeBuiltins();
-  if (!n || typeof __dirname !== 'string') return undefined;
-  const dir = n.path.join(__dirname, 'ort');
-  return n.fs.existsSync(n.path.join(dir, 'ort-wasm-simd-threaded.wasm')) ? n.url.pathToFileURL(dir).href + '/' : undefined;
+  if (!n) return undefined;
+  const dirs: string[] = [];
+  if (typeof __dirname === 'string') dirs.push(n.path.join(__dirname, 'ort'));
+  try {
+    const req = n.module.createRequire(typeof __filename === 'string' ? __filename : n.path.join(process.cwd(), 'x.js'));
+    dirs.push(n.path.dirname(req.resolve('onnxruntime-web/wasm')));
+  } catch {
+    // no package: only the bundled copy
+  }
+  const dir = dirs.find((d) => n.fs.existsSync(n.path.join(d, WASM)) && n.fs.existsSync(n.path.join(d, MJS)));
+  return dir ? { wasm: n.path.join(dir, WASM), mjs: n.path.join(dir, MJS) } : undefined;
+}
+
+/** In Node: the .wasm's bytes (Node's fetch cannot read file: URLs) and the .mjs as a file URL. */
+function nodeWasmFlags(): { wasmBinary: Uint8Array; mjs: string } | undefined {
+  const n = nodeBuiltins();
+  const f = nodeOrtFiles();
+  if (!n || !f) return undefined;
+  return { wasmBinary: n.fs.readFileSync(f.wasm), mjs: n.url.pathToFileURL(f.mjs).href };
 }
 
 /** Threads actually used: 1 in pages that are not cross-origin isolated. */
@@ -52,16 +75,23 @@ export function effectiveThreads(asked: number | undefined): number {
   return g.crossOriginIsolated ? n : 1;
 }
 
-/** The runtime, loaded once. */
+/** The runtime, loaded once (a failed load is tried again on the next call). */
 export async function loadOrt(): Promise<typeof Ort> {
   ortPromise ??= (async () => {
     const ort = (await import('onnxruntime-web/wasm')) as unknown as typeof Ort;
     ort.env.wasm.numThreads = effectiveThreads(setup.numThreads);
-    if (setup.wasmBinary) ort.env.wasm.wasmBinary = setup.wasmBinary;
-    const paths = setup.wasmPaths ?? bundledWasmPaths();
-    if (paths) ort.env.wasm.wasmPaths = paths;
+    const node = setup.wasmBinary || setup.wasmPaths ? undefined : nodeWasmFlags();
+    if (!node && !setup.wasmBinary && !setup.wasmPaths && nodeBuiltins()) throw new Error(`the ONNX runtime's files are missing: neither dist/ort/${WASM} and ${MJS} beside the bundle nor the onnxruntime-web package were found`);
+    if (node) {
+      ort.env.wasm.wasmBinary = node.wasmBinary;
+      ort.env.wasm.wasmPaths = { mjs: node.mjs };
+    } else {
+      if (setup.wasmBinary) ort.env.wasm.wasmBinary = setup.wasmBinary;
+      if (setup.wasmPaths) ort.env.wasm.wasmPaths = setup.wasmPaths;
+    }
     return ort;
   })();
+  ortPromise.catch(() => { ortPromise = undefined; });
   return ortPromise;
 }
 
@@ -120,7 +150,12 @@ export class OnnxSession {
   static async create(bytes: Uint8Array, options: SessionOptions = {}): Promise<OnnxSession> {
     const info = inspectOnnx(bytes, options.source ?? 'model.onnx');
     checkOnnx(info);
-    const ort = await loadOrt();
+    let ort: typeof Ort;
+    try {
+      ort = await loadOrt();
+    } catch (e) {
+      throw new OnnxError(info.source, `onnxruntime-web could not start: ${(e as Error)?.message ?? e}`);
+    }
     let s: Ort.InferenceSession;
     try {
       // errors come back as exceptions; the runtime's own log would repeat them on stderr
