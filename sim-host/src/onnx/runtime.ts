@@ -7,6 +7,7 @@ import type { OnnxGraphInfo } from '../../../protocol/onnx-graph.js';
 import { OnnxError } from './errors.js';
 import { inspectOnnx } from './inspect.js';
 import { checkOnnx } from './check.js';
+import { SHAPE_RULES } from './shapes.js';
 
 /** How the runtime is loaded; set before the first session (the runtime starts once per process). */
 export interface OrtSetup {
@@ -127,6 +128,12 @@ export function nodeOfMessage(msg: string, info: OnnxGraphInfo): { node: string;
   return undefined;
 }
 
+/** The first node with a shape rule whose inputs' shapes are all known but whose output's is not: there they do not fit. */
+function shapeSuspect(info: OnnxGraphInfo): { node: string; op: string } | undefined {
+  const n = info.nodes.find((x) => (x.domain === '' || x.domain === 'ai.onnx') && SHAPE_RULES.has(x.opType) && x.inputs.every((i) => !i || info.shapes[i]) && x.outputs[0] && !info.shapes[x.outputs[0]]);
+  return n ? { node: n.name, op: n.opType } : undefined;
+}
+
 function fromOrt(info: OnnxGraphInfo, e: unknown, what: string): OnnxError {
   if (e instanceof OnnxError) return e;
   const msg = cleanOrtMessage(String((e as Error)?.message ?? e));
@@ -137,7 +144,7 @@ function fromOrt(info: OnnxGraphInfo, e: unknown, what: string): OnnxError {
     const n = info.nodes.find((x) => x.opType === op);
     return new OnnxError(info.source, `operator ${op}${unreg[3] ? ` (domain ${unreg[3]})` : ''}${n ? ` in node ${n.name}` : ''} is not supported by onnxruntime-web${unreg[2] ? ` at opset ${unreg[2]}` : ''}`, n ? { node: n.name, op } : {});
   }
-  return new OnnxError(info.source, `${what}: ${msg}`, at ?? {});
+  return new OnnxError(info.source, `${what}: ${msg}`, at ?? (/ShapeInferenceError|Incompatible dimensions/.test(msg) ? shapeSuspect(info) : undefined) ?? {});
 }
 
 const sameDims = (want: readonly (number | string)[] | undefined, got: readonly number[]) =>
