@@ -116,8 +116,13 @@ export function cleanOrtMessage(raw: string): string {
   return m.replace(/\s+/g, ' ').trim();
 }
 
-/** The node a runtime message names, if any. */
+/** The node a runtime message names, if any (by name, or by an attribute or input it quotes). */
 export function nodeOfMessage(msg: string, info: OnnxGraphInfo): { node: string; op: string } | undefined {
+  const at = (n: OnnxGraphInfo['nodes'][number] | undefined) => (n ? { node: n.name, op: n.opType } : undefined);
+  const attr = /Unrecognized attribute: (.+?) for operator (\S+)/.exec(msg);
+  if (attr) return at(info.nodes.find((n) => n.opType === attr[2] && attr[1] in n.attributes));
+  const input = /Node input '([^']+)'/.exec(msg);
+  if (input) return at(info.nodes.find((n) => n.inputs.includes(input[1])));
   const pats = [/node \(([^)]+)\)/i, /node with name '([^']+)'/i, /Node\(([^)]+)\)/, /Name:'([^']+)'/, /node ([^\s:,]+)/i];
   for (const p of pats) {
     const m = p.exec(msg);
