@@ -3,6 +3,7 @@ import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { webgpuBrowserOptions } from './scripts/webgpu-browser.mjs';
+import { onnxBrowserOptions } from './scripts/onnx-browser.mjs';
 
 const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
@@ -91,6 +92,8 @@ const contexts = [
   }),
   // The WebGPU backend for a page (navigator.gpu): dist/webgpu-browser.js.
   await esbuild.context({ ...common, ...webgpuBrowserOptions, outdir: 'dist' }),
+  // The ONNX runtime for a page or webview (the .wasm's bytes passed in): dist/onnx-browser.js.
+  await esbuild.context({ ...common, ...onnxBrowserOptions, sourcemap: false, outdir: 'dist' }),
   // Panel front ends (webviews/): one IIFE + CSS per panel in dist/webviews/.
   await esbuild.context({
     ...common,

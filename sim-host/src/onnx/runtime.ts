@@ -142,6 +142,12 @@ function shapeSuspect(info: OnnxGraphInfo): { node: string; op: string } | undef
 function fromOrt(info: OnnxGraphInfo, e: unknown, what: string): OnnxError {
   if (e instanceof OnnxError) return e;
   const msg = cleanOrtMessage(String((e as Error)?.message ?? e));
+  const start = /no available backend found\. ERR: \[wasm\] (.*?)(?:, \[cpu\] .*)?$/.exec(msg);
+  if (start) {
+    const why = start[1].replace(/^RuntimeError: Aborted\((.*)\)\. Build with -sASSERTIONS for more info\.$/, '$1');
+    const hint = /Content Security/i.test(why) ? " (the page's Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src)" : '';
+    return new OnnxError(info.source, `onnxruntime-web could not start: ${why}${hint}`);
+  }
   const at = nodeOfMessage(msg, info);
   const unreg = /No Op registered for (\S+) with domain_version of (\d+)|(\S+):(\S+)\(-?\d+\) is not a registered function\/op/.exec(msg);
   if (unreg) {
