@@ -13,7 +13,7 @@ import { inspectOnnx, onnxInputShape } from '../sim-host/src/onnx/inspect';
 import { broadcast } from '../sim-host/src/onnx/shapes';
 import { encodeModel, floatTensor, int64Tensor, node, valueInfo, withOutputs } from '../sim-host/src/onnx/proto';
 import { OnnxSession } from '../sim-host/src/onnx/runtime';
-import { attentionBlock, convNet, pythonInferredShapes, pythonParameterCount } from './helpers/onnx-models';
+import { attentionBlock, convNet, pythonInferredShapes, pythonParameterCount, shapeZoo } from './helpers/onnx-models';
 import { distCli, ensureBuilt } from './helpers/build';
 
 describe('inspectOnnx: a conv net', () => {
@@ -71,6 +71,21 @@ describe('inspectOnnx against independent references', () => {
       assert.equal(g.parameters, pythonParameterCount(bytes));
     });
   }
+
+  it('a zoo of harder cases (auto_pad, dilations, transA, 1-D MatMul, Flatten axes, default Transpose, broadcasting): every shape we infer equals Python onnx\'s', () => {
+    const g = inspectOnnx(shapeZoo(), 'zoo.onnx');
+    const py = pythonInferredShapes(shapeZoo());
+    const inits = new Set(g.initializers.map((i) => i.name));
+    const ours = Object.keys(g.shapes).filter((k) => !inits.has(k));
+    for (const k of ours) assert.deepEqual(g.shapes[k], py[k], k);
+    assert.deepEqual(ours.sort(), Object.keys(py).sort());
+    assert.deepEqual(g.shapes.same, [1, 4, 4, 4]);
+    assert.deepEqual(g.shapes.valid, [1, 4, 3, 3]);
+    assert.deepEqual(g.shapes.gemm, ['M', 6]);
+    assert.deepEqual(g.shapes.vm, [4]);
+    assert.deepEqual(g.shapes.mv, [2]);
+    assert.deepEqual(g.shapes.ln_mean, [1, 1, 1, 1]);
+  });
 
   it('onnxruntime-web computes the same shapes for every intermediate value (N = 2, B = 3)', async () => {
     for (const [bytes, sym, x] of [[convNet(), 'N', [2, 3, 32, 32]], [attentionBlock(), 'B', [3, 6, 8]]] as const) {
@@ -157,6 +172,8 @@ describe('spikeworks onnx inspect', () => {
     const bad = run(['inspect', 'conv.onnx', '--format', 'xml']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--format must be text or json, got xml/);
+    const help = spawnSync(process.execPath, [distCli, '--help'], { encoding: 'utf8' });
+    assert.match(help.stdout, /^ {2}spikeworks onnx inspect <file\.onnx> \[--format text\|json\] \[--run\] \[--threads N\]$/m);
     const sub = run(['frobnicate']);
     assert.equal(sub.status, 2);
     assert.match(sub.stderr, /unknown onnx subcommand 'frobnicate' \(inspect/);

@@ -91,6 +91,44 @@ export function attentionBlock(): Uint8Array {
   });
 }
 
+/**
+ * One of each shape rule's harder cases, for comparison with Python onnx (no weights to speak of):
+ * Conv SAME_UPPER stride 2 on 7×7 and VALID with dilation 2; MaxPool with dilations; Gemm with
+ * transA; MatMul 1-D × 2-D and 2-D × 1-D; Flatten at axis 0 and 2; Transpose's default
+ * reversal; broadcasting [3, 1] − [4]; Where over three shapes; ReduceMean keeping dims; Concat
+ * at axis −1; LayerNormalization at axis 1 with its Mean output; Split into equal parts.
+ */
+export function shapeZoo(): Uint8Array {
+  const z = (name: string, dims: number[]) => floatTensor(name, dims, new Array(dims.reduce((a, b) => a * b, 1)).fill(0.1));
+  return encodeModel({
+    name: 'zoo',
+    nodes: [
+      node('Conv', ['img', 'k3'], ['same'], '', { auto_pad: 'SAME_UPPER', strides: [2, 2] }),
+      node('Conv', ['img', 'k3'], ['valid'], '', { auto_pad: 'VALID', dilations: [2, 2] }),
+      node('MaxPool', ['img'], ['mp'], '', { kernel_shape: [2, 2], dilations: [2, 2], pads: [0, 0, 1, 1] }),
+      node('Gemm', ['at', 'gb'], ['gemm'], '', { transA: 1 }),
+      node('MatMul', ['vec', 'mat'], ['vm'], ''),
+      node('MatMul', ['mat2', 'vec2'], ['mv'], ''),
+      node('Flatten', ['img'], ['f0'], '', { axis: 0 }),
+      node('Flatten', ['img'], ['f2'], '', { axis: 2 }),
+      node('Transpose', ['img'], ['tr'], ''),
+      node('Sub', ['col', 'row'], ['outer'], ''),
+      node('Sigmoid', ['outer'], ['sig'], ''),
+      node('Where', ['cond', 'sig', 'row'], ['wh'], ''),
+      node('ReduceMean', ['img'], ['rm'], '', { axes: [2, 3] }),
+      node('Concat', ['outer', 'wh'], ['cat'], '', { axis: -1 }),
+      node('LayerNormalization', ['img', 'lng', 'lnb'], ['ln', 'ln_mean'], '', { axis: 1 }),
+      node('Split', ['cat'], ['s0', 's1'], '', { axis: 1 }),
+      node('Tanh', ['s0'], ['th'], ''),
+      node('Erf', ['th'], ['erf'], ''),
+      node('Exp', ['erf'], ['y'], ''),
+    ],
+    initializers: [z('k3', [4, 2, 3, 3]), z('gb', [5, 6]), z('mat', [3, 4]), z('mat2', [2, 3]), z('vec2', [3]), z('row', [4]), z('lng', [2, 7, 7]), z('lnb', [2, 7, 7])],
+    inputs: [valueInfo('img', [1, 2, 7, 7]), valueInfo('at', [5, 'M']), valueInfo('vec', [3]), valueInfo('col', [3, 1]), valueInfo('cond', [1, 4], 9)],
+    outputs: [{ name: 'y' }],
+  });
+}
+
 /** Value name → dims (numbers, or dim_param strings) from Python onnx's own shape inference. */
 export function pythonInferredShapes(bytes: Uint8Array): Record<string, (number | string)[]> {
   const code = `
