@@ -14,7 +14,7 @@ import { inspectOnnx } from '../sim-host/src/onnx/inspect';
 import { checkOnnx } from '../sim-host/src/onnx/check';
 import { encodeModel, floatTensor, node, onnx, valueInfo } from '../sim-host/src/onnx/proto';
 import { OnnxSession } from '../sim-host/src/onnx/runtime';
-import { readOnnxFile } from '../cli/src/onnx';
+import { readOnnxFile } from '../io/onnx-file';
 import { convNet } from './helpers/onnx-models';
 import { distCli, ensureBuilt } from './helpers/build';
 

@@ -1,9 +1,9 @@
 // `spikeworks onnx <sub> …`: commands on ONNX models (sim-host/src/onnx). One line per subcommand
 // in ONNX_COMMANDS; each gets its arguments and the usage function, and returns the exit code.
-import { readFileBounded } from '../../io/safe-read';
+import { readOnnxFile } from '../../io/onnx-file';
 import { quote } from '../../protocol/plain-text';
 import type { OnnxDim, OnnxGraphInfo } from '../../protocol/onnx-graph';
-import { MAX_ONNX_BYTES, OnnxError } from '../../sim-host/src/onnx/errors';
+import { OnnxError } from '../../sim-host/src/onnx/errors';
 import { inspectOnnx } from '../../sim-host/src/onnx/inspect';
 import { configureOrt, OnnxSession, type FloatTensor } from '../../sim-host/src/onnx/runtime';
 
@@ -26,13 +26,6 @@ export async function onnxCommand(rest: string[], usage: Usage): Promise<number>
   const cmd = sub ? ONNX_COMMANDS[sub] : undefined;
   if (!cmd) usage(sub ? `unknown onnx subcommand '${sub}' (${Object.keys(ONNX_COMMANDS).join(', ')})` : `onnx needs a subcommand (${Object.keys(ONNX_COMMANDS).join(', ')})`);
   return cmd(args, usage);
-}
-
-/** The model's bytes (regular files up to 512 MiB, size checked before reading), or an OnnxError. */
-export function readOnnxFile(file: string): Uint8Array {
-  const r = readFileBounded(file, { maxBytes: MAX_ONNX_BYTES });
-  if (!r.ok) throw new OnnxError(file, r.message.startsWith(file) ? r.message.slice(file.length).replace(/^[:\s]+/, '') : r.message);
-  return r.bytes;
 }
 
 /** Options shared by onnx subcommands: files, --format, --threads and flags. */
@@ -96,11 +89,12 @@ async function inspectCommand(args: string[], usage: Usage): Promise<number> {
   if (o.files.length !== 1) usage('onnx inspect needs exactly one file');
   const file = o.files[0];
   try {
-    const g = inspectOnnx(readOnnxFile(file), file);
+    const bytes = readOnnxFile(file);
+    const g = inspectOnnx(bytes, file);
     let ran: { outputs: Record<string, number[]>; ms: number; threads: number } | undefined;
     if (o.flags.has('--run')) {
       configureOrt({ numThreads: o.threads ?? 1 });
-      const s = await OnnxSession.create(readOnnxFile(file), { source: file });
+      const s = await OnnxSession.create(bytes, { source: file });
       const t0 = performance.now();
       const r = await s.run(zeroFeeds(g));
       ran = { outputs: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.dims])), ms: performance.now() - t0, threads: o.threads ?? 1 };
