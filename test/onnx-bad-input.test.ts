@@ -81,6 +81,7 @@ describe('models onnxruntime-web cannot run are refused before it loads them, na
     ['an unknown operator in the default domain', one('FancyOp'), /^m\.onnx: operator FancyOp \(domain ai\.onnx\) in node the_node is not supported by onnxruntime-web$/],
     ['an operator from a custom domain', one('Relu', { domain: 'org.example' }), /^m\.onnx: operator Relu \(domain org\.example\) in node the_node is not supported by onnxruntime-web$/],
     ['an operator newer than the model\'s opset', one('Gelu', { opset: 17 }), /^m\.onnx: operator Gelu in node the_node needs opset 20 or later; the model imports opset 17$/],
+    ['an operator removed from ONNX before the model\'s opset', one('Upsample', { opset: 13, inputs: ['x', 'x'] }), /^m\.onnx: operator Upsample in node the_node was removed from ONNX at opset 10 \(use Resize\); the model imports opset 13$/],
     ['an opset the runtime refuses', one('Relu', { opset: 30 }), /^m\.onnx: the model uses ONNX opset 30; onnxruntime-web runs opsets 1 to 26$/],
     ['a dangling input', one('Add', { inputs: ['x', 'nowhere'] }), /^m\.onnx: input "nowhere" of node the_node is not a graph input, an initializer or any node's output$/],
   ];

@@ -4,7 +4,7 @@
 import type { OnnxGraphInfo } from '../../../protocol/onnx-graph.js';
 import { OnnxError } from './errors.js';
 import { NO_TYPE } from './inspect.js';
-import { MAX_OPSET, RUNTIME_DOMAINS, STANDARD_OPS } from './ops.js';
+import { MAX_OPSET, REMOVED_OPS, RUNTIME_DOMAINS, STANDARD_OPS } from './ops.js';
 
 const isDefault = (d: string) => d === '' || d === 'ai.onnx';
 
@@ -23,6 +23,8 @@ export function checkOnnx(info: OnnxGraphInfo): void {
       const since = STANDARD_OPS.get(n.opType);
       if (since === undefined) throw new OnnxError(src, `operator ${n.opType} (domain ai.onnx) in node ${n.name} is not supported by onnxruntime-web`, where);
       if (since > opset) throw new OnnxError(src, `operator ${n.opType} in node ${n.name} needs opset ${since} or later; the model imports opset ${opset}`, where);
+      const removed = REMOVED_OPS.get(n.opType);
+      if (removed && opset >= removed.since) throw new OnnxError(src, `operator ${n.opType} in node ${n.name} was removed from ONNX at opset ${removed.since} (use ${removed.use}); the model imports opset ${opset}`, where);
     } else if (!RUNTIME_DOMAINS.includes(n.domain)) {
       throw new OnnxError(src, `operator ${n.opType} (domain ${n.domain}) in node ${n.name} is not supported by onnxruntime-web`, where);
     } else if (!info.opsets.some((o) => o.domain === n.domain)) {

@@ -149,6 +149,11 @@ function fromOrt(info: OnnxGraphInfo, e: unknown, what: string): OnnxError {
     return new OnnxError(info.source, `onnxruntime-web could not start: ${why}${hint}`);
   }
   const at = nodeOfMessage(msg, info);
+  const dep = /Op registered for (\S+) is deprecated in domain_version of (\d+)/.exec(msg);
+  if (dep) {
+    const n = info.nodes.find((x) => x.opType === dep[1]);
+    return new OnnxError(info.source, `operator ${dep[1]}${n ? ` in node ${n.name}` : ''} is deprecated at opset ${dep[2]}; onnxruntime-web does not run it there`, n ? { node: n.name, op: dep[1] } : {});
+  }
   const unreg = /No Op registered for (\S+) with domain_version of (\d+)|(\S+):(\S+)\(-?\d+\) is not a registered function\/op/.exec(msg);
   if (unreg) {
     const op = unreg[1] ?? unreg[4];
