@@ -91,13 +91,13 @@ export interface EmulationHandle {
  * worker's messages (undefined: not the answer; progress goes to `onProgress`); a refusal or a
  * failure rejects; `terminate` ends the worker at once and rejects with RunTerminated.
  */
-function workerRequest<T>(workerFile: string, request: ToWorker, answer: (m: FromWorker) => T | undefined, onProgress?: (done: number, total: number) => void): { result: Promise<T>; terminate(): Promise<void> } {
+export function workerRequest<T>(workerFile: string, request: ToWorker, answer: (m: FromWorker) => T | undefined, onProgress?: (done: number, total: number, phase?: string, label?: string) => void): { result: Promise<T>; terminate(): Promise<void> } {
   const worker = new Worker(workerFile);
   let rejectIt: (e: Error) => void = () => {};
   const result = new Promise<T>((resolve, reject) => {
     rejectIt = reject;
     worker.on('message', (m: FromWorker) => {
-      if (m.type === 'progress') return onProgress?.(m.done, m.total);
+      if (m.type === 'progress') return onProgress?.(m.done, m.total, m.phase, m.label);
       const value = answer(m);
       if (value !== undefined) resolve(value);
       else if (m.type === 'refused') reject(new RunRefused(m.message, m.code));
