@@ -22,6 +22,13 @@ const MAX_ITEMS = 100_000;
 
 /** A float32 C-order .npy array (version 1.x or 2.x). */
 export function readNpyFloat32(file: string): FloatTensor {
+  const a = readNpy(file);
+  if (!(a.data instanceof Float32Array)) throw new TaskSetError(`${file}: dtype float64; an input set is float32 ('<f4')`);
+  return a as FloatTensor;
+}
+
+/** A float32 or float64 C-order .npy array (version 1.x or 2.x). */
+export function readNpy(file: string): { data: Float32Array | Float64Array; dims: number[] } {
   const st = fs.statSync(file);
   if (st.size > MAX_BYTES) throw new TaskSetError(`${file}: ${st.size} bytes, over the ${MAX_BYTES}-byte bound of an input set`);
   const buf = fs.readFileSync(file);
@@ -31,16 +38,17 @@ export function readNpyFloat32(file: string): FloatTensor {
   const start = major === 1 ? 10 : 12;
   const header = buf.toString('latin1', start, start + headerLen);
   const descr = /'descr':\s*'([^']*)'/.exec(header)?.[1];
-  if (descr !== '<f4') throw new TaskSetError(`${file}: dtype ${descr ?? '?'}; an input set is float32 ('<f4')`);
+  if (descr !== '<f4' && descr !== '<f8') throw new TaskSetError(`${file}: dtype ${descr ?? '?'}; an input set is float32 ('<f4')`);
+  const width = descr === '<f4' ? 4 : 8;
   if (/'fortran_order':\s*True/.test(header)) throw new TaskSetError(`${file}: Fortran order; write it in C order`);
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (shapeText === undefined) throw new TaskSetError(`${file}: no shape in the .npy header`);
   const dims = shapeText.split(',').map((x) => x.trim()).filter((x) => x !== '').map(Number);
   const size = dims.reduce((a, b) => a * b, 1);
   const off = start + headerLen;
-  if (buf.length - off !== size * 4) throw new TaskSetError(`${file}: ${buf.length - off} data bytes for shape (${dims.join(', ')}), ${size * 4} expected`);
-  const data = new Float32Array(size);
-  new Uint8Array(data.buffer).set(buf.subarray(off, off + size * 4));
+  if (buf.length - off !== size * width) throw new TaskSetError(`${file}: ${buf.length - off} data bytes for shape (${dims.join(', ')}), ${size * width} expected`);
+  const data = width === 4 ? new Float32Array(size) : new Float64Array(size);
+  new Uint8Array(data.buffer).set(buf.subarray(off, off + size * width));
   return { data, dims };
 }
 
