@@ -20,6 +20,7 @@ import { decodeModel, encodeModel, floatTensor, node, valueInfo, withOutputs } f
 import { OnnxSession, type FloatTensor } from '../sim-host/src/onnx/runtime';
 import { readNpy, readTaskSet, TaskSetError, writeTaskSet } from '../sim-host/src/onnx/task-set';
 import { writeTwoTaskExample } from '../scripts/build-two-task-transformer';
+import { OnnxCircuitsRefused, startOnnxCircuits } from '../sim-host/src/host';
 import { repoRoot } from './helpers/build';
 
 const EX = path.join(repoRoot, 'examples', 'onnx');
@@ -308,5 +309,34 @@ describe('circuits on ONNX: bad input', () => {
     await assert.rejects(onnxCircuits(bytes, [past]), /input set 'past': label 99 is not a logit index of 'logits' \(8 logits\)/);
     await assert.rejects(onnxCircuits(bytes, good, { task: 'cpy' }), /no task 'cpy' among the input sets \(copy, match\)/);
     await assert.rejects(onnxCircuits(bytes, [good[0]], { intervention: 'patch' }), /at least two input sets/);
+  });
+});
+
+describe('startOnnxCircuits: off the calling thread', () => {
+  const worker = path.join(repoRoot, 'test', 'helpers', 'ts-worker.mjs');
+  it('answers the same result as in process, with progress, and cancels', async () => {
+    const bytes = new Uint8Array(fs.readFileSync(MODEL));
+    const labels: string[] = [];
+    let last = 0;
+    const h = startOnnxCircuits(bytes, sets(), { intervention: 'zero', source: 'm.onnx' }, (done, total, label) => {
+      assert.ok(done <= total);
+      last = done;
+      if (label) labels.push(label);
+    }, worker);
+    const r = await h.result;
+    const local = await onnxCircuits(bytes, sets(), { intervention: 'zero', source: 'm.onnx' });
+    assert.deepEqual({ ...r, seconds: 0 }, { ...local, seconds: 0 });
+    assert.ok(last > 40 && labels.includes('importance') && labels.includes('patching'), `progress up to ${last}: ${[...new Set(labels)].join(', ')}`);
+    // Cancelled before the worker measures anything: the result says so, with only the clean runs.
+    const cancelled = startOnnxCircuits(bytes, sets(), { intervention: 'zero' }, undefined, worker);
+    cancelled.cancel();
+    const part = await cancelled.result;
+    assert.equal(part.cancelled, true);
+    assert.ok(part.runs <= 2 && part.tasks.length === 0, `${part.runs} runs`);
+  });
+
+  it('a refused input rejects with its message; the caller\'s thread goes on', async () => {
+    const noHeads = encodeModel({ name: 'mlp', nodes: [node('MatMul', ['x', 'W'], ['y'], 'mm')], initializers: [floatTensor('W', [3, 2], [1, 0, 0, 1, 1, 1])], inputs: [valueInfo('x', ['N', 3])], outputs: [valueInfo('y', ['N', 2])] });
+    await assert.rejects(startOnnxCircuits(noHeads, sets(), {}, undefined, worker).result, (e: Error) => e instanceof OnnxCircuitsRefused && /no attention heads/.test(e.message));
   });
 });
