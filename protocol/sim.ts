@@ -112,7 +112,7 @@ export type ToWorker =
       model: Uint8Array;
       /** One per task: inputs (N × the model input's shape, float32) and a logit index per input. */
       sets: { task: string; inputs: { data: Float32Array; dims: number[] }; labels: Int32Array }[];
-      options: { task?: string; threshold?: number; intervention?: 'zero' | 'mean' | 'patch'; seed?: number; controlDraws?: number; source?: string; output?: string };
+      options: { task?: string; threshold?: number; intervention?: 'zero' | 'mean' | 'patch'; seed?: number; controlDraws?: number; source?: string; output?: string; units?: string[] };
       /** Int32Array over a SharedArrayBuffer: the host sets [0] = 1 to stop between runs. */
       cancel: SharedArrayBuffer;
     };

@@ -215,7 +215,7 @@ describe('circuits on the transformer\'s heads', () => {
   it('agrees with a brute-force search: the smallest head sets that keep each task at full accuracy alone', async () => {
     const bytes = new Uint8Array(fs.readFileSync(MODEL));
     const m = await OnnxMeasurer.create(bytes, sets(), { intervention: 'zero' });
-    const ids = m.heads.map((h) => h.id);
+    const ids = m.parts.map((p) => p.id);
     const best: Record<string, string[] | undefined> = {};
     for (let mask = 0; mask < 1 << ids.length; mask++) {
       const kept = ids.filter((_, k) => mask & (1 << k));
@@ -258,6 +258,39 @@ describe('circuits on the transformer\'s heads', () => {
     assert.equal(toMatch.after, predicted.match);
     assert.equal(toCopy.before, 1);
     assert.equal(toCopy.after, predicted.copy);
+  });
+
+  it('with the MLP\'s units as components too: match needs every unit, copy none; a unit\'s importance is the share of yes inputs it answers', async () => {
+    // Planted: unit t fires only when match's retrieved token and the last token are both t, so
+    // zeroing it turns exactly the yes inputs whose last token is t into "no".
+    const r = await onnxCircuits(new Uint8Array(fs.readFileSync(MODEL)), sets(), { intervention: 'zero', units: ['mlp.units'], threshold: 0.03 });
+    const units = Array.from({ length: K }, (_, t) => `unit:mlp.units[${t}]`);
+    assert.equal(r.components.length, 8 + K);
+    assert.ok(r.components.filter((c) => c.kind === 'unit').every((c) => c.size === 1 && c.population === 'mlp.units'));
+    const byTask = Object.fromEntries(r.tasks.map((t) => [t.task, t]));
+    assert.deepEqual([...byTask.copy.components].sort(), [...PLANTED_HEADS.copy].sort());
+    assert.deepEqual([...byTask.match.components].sort(), [...PLANTED_HEADS.match, ...units].sort());
+    const match = twoTaskSet('match', SET_SIZE);
+    units.forEach((id, t) => {
+      const yes = match.sequences.filter((seq, i) => match.labels[i] === K + 1 && seq[T - 1] === t).length;
+      assert.ok(Math.abs(byTask.match.importance[id] - yes / SET_SIZE) < 1e-12, `${id}: ${byTask.match.importance[id]} vs ${yes}/${SET_SIZE}`);
+      assert.equal(byTask.copy.importance[id], 0);
+    });
+    const want = jaccard([...PLANTED_HEADS.copy], [...PLANTED_HEADS.match, ...units]);
+    assert.ok(Math.abs(r.reuse[0].jaccard - want) <= 0.1, `Jaccard ${r.reuse[0].jaccard} vs planted ${want}`);
+  });
+
+  it('units of one node from two sources in one run: a zeroed unit beside a unit patched from its own clean values', async () => {
+    const m = await OnnxMeasurer.create(new Uint8Array(fs.readFileSync(MODEL)), sets(), { intervention: 'zero', units: ['mlp.units'] });
+    const alone = await m.measureOne({ removed: ['unit:mlp.units[1]'] });
+    const mixed = await m.measureOne({ removed: ['unit:mlp.units[1]'], patch: { components: ['unit:mlp.units[2]'], from: 'match' } });
+    const both = await m.measureOne({ removed: ['unit:mlp.units[1]', 'unit:mlp.units[2]'] });
+    await m.release();
+    const match = twoTaskSet('match', SET_SIZE);
+    const yes = (t: number) => match.sequences.filter((seq, i) => match.labels[i] === K + 1 && seq[T - 1] === t).length / SET_SIZE;
+    assert.equal(alone.match, 1 - yes(1));
+    assert.equal(mixed.match, alone.match, 'unit 2 patched with its own values changes nothing');
+    assert.ok(Math.abs(both.match - (1 - yes(1) - yes(2))) < 1e-12);
   });
 
   it('patching a task-specific head instead changes nothing on the other task (it does not read it)', async () => {
@@ -309,6 +342,8 @@ describe('circuits on ONNX: bad input', () => {
     await assert.rejects(onnxCircuits(bytes, [past]), /input set 'past': label 99 is not a logit index of 'logits' \(8 logits\)/);
     await assert.rejects(onnxCircuits(bytes, good, { task: 'cpy' }), /no task 'cpy' among the input sets \(copy, match\)/);
     await assert.rejects(onnxCircuits(bytes, [good[0]], { intervention: 'patch' }), /at least two input sets/);
+    await assert.rejects(onnxCircuits(bytes, good, { units: ['nope'] }), /--units: no node output named 'nope'/);
+    await assert.rejects(onnxCircuits(bytes, good, { units: ['logits'] }), /'logits' is the model's output/);
   });
 });
 

@@ -1,8 +1,9 @@
 // `spikeworks onnx circuits MODEL.onnx --inputs SET... [--task T] [--threshold X]
-// [--intervention zero|mean|patch] [--seed N] [--draws K] [--format text|json]`: circuits on an
-// ONNX model's attention heads (sim-host/src/onnx/circuits.ts) in a worker thread — per task (one
-// input set each: NAME.npy + NAME.csv, protocol/onnx-inputs.md) the heads whose removal lowers
-// its accuracy by more than the threshold, the random control, reuse per pair of tasks and the
+// [--intervention zero|mean|patch] [--units NODE,...] [--seed N] [--draws K] [--format text|json]`:
+// circuits on an ONNX model's attention heads, and with --units the units or channels of those
+// node outputs (sim-host/src/onnx/circuits.ts), in a worker thread — per task (one input set
+// each: NAME.npy + NAME.csv, protocol/onnx-task-sets.md) the components whose removal lowers its
+// accuracy by more than the threshold, the random control, reuse per pair of tasks and the
 // Merullo-style patch. Progress on a terminal; Ctrl-C stops and prints what was found so far.
 // Exit codes: 0 done, 1 nothing to analyse (the message says why), 2 bad usage or failure, 130 stopped.
 import * as fs from 'node:fs';
@@ -17,11 +18,12 @@ import { stopOnCtrlC } from './interrupt';
 type Usage = (message: string) => never;
 
 export const ONNX_CIRCUITS_USAGE = `  spikeworks onnx circuits <file.onnx> --inputs SET.npy... [--task T] [--threshold X]
-      [--intervention zero|mean|patch] [--seed N] [--draws K] [--format text|json]
+      [--intervention zero|mean|patch] [--units NODE,...] [--seed N] [--draws K] [--format text|json]
                                                          circuits on the model's attention heads (values named
-                                                         <layer>.H<k>): one input set per task (SET.npy + SET.csv
-                                                         labels); per task the heads its accuracy needs, a random
-                                                         control, reuse per pair of tasks, Merullo-style patching`;
+                                                         <layer>.H<k>; --units adds each unit or channel of these
+                                                         node outputs): one input set per task (SET.npy + SET.csv
+                                                         labels); per task the components its accuracy needs, a
+                                                         random control, reuse per pair of tasks, Merullo's patch`;
 
 export interface OnnxCircuitsArgs {
   file: string;
@@ -31,6 +33,7 @@ export interface OnnxCircuitsArgs {
   intervention?: OnnxIntervention;
   seed?: number;
   draws?: number;
+  units?: string[];
   format: 'text' | 'json';
 }
 
@@ -47,6 +50,10 @@ export function parseOnnxCircuitsArgs(args: string[], usage: Usage): OnnxCircuit
     const x = args[i];
     if (x === '--inputs') {
       while (i + 1 < args.length && !args[i + 1].startsWith('--')) inputs.push(args[++i]);
+    } else if (x === '--units') {
+      const v = args[++i];
+      if (!v || v.startsWith('--')) usage('--units needs node output names, comma-separated');
+      a.units = [...(a.units ?? []), ...v.split(',').filter((u) => u !== '')];
     } else if (x === '--task') a.task = args[++i] ?? usage('--task needs a name');
     else if (x === '--threshold') a.threshold = num(x, args[++i], (n) => n > 0 && n <= 1, 'in (0, 1]');
     else if (x === '--seed') a.seed = num(x, args[++i], Number.isInteger, 'a whole number');
@@ -82,7 +89,7 @@ export async function onnxCircuitsCommand(args: string[], usage: Usage): Promise
     return 1;
   }
   const tty = process.stderr.isTTY === true;
-  const handle = startOnnxCircuits(bytes, sets, { task: a.task, threshold: a.threshold, intervention: a.intervention, seed: a.seed, controlDraws: a.draws, source: path.basename(a.file) }, (done, total, label) => {
+  const handle = startOnnxCircuits(bytes, sets, { task: a.task, threshold: a.threshold, intervention: a.intervention, seed: a.seed, controlDraws: a.draws, units: a.units, source: path.basename(a.file) }, (done, total, label) => {
     if (tty) process.stderr.write(`\rcircuits: ${done}/${total} measurements${label ? ` (${label})` : ''}\x1b[K`);
   });
   const end = stopOnCtrlC(handle, 'the analysis');

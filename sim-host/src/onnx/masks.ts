@@ -1,10 +1,11 @@
 // Interventions as one graph edit (RESEARCH.md §D, "ONNX adaptation"): every intervenable value y
 // (an attention head's output, a layer's units) is renamed y.clean and replaced by
-// y = Where(Cast(mask:y → bool), patch:y, y.clean), with `mask:y` (float [1]) and `patch:y` (float,
+// y = Where(Cast(mask:y → bool), patch:y, y.clean), with `mask:y` (float: [1], or one entry per
+// unit on its axis) and `patch:y` (float,
 // broadcast against y) extra graph inputs. One session then serves every ablation and patch:
 // mask 0 passes the value through unchanged (bit for bit), mask 1 takes the patch — zeros, the
 // value's mean, or the value recorded on other inputs. Pure: bytes in, bytes out.
-import { BOOL, decodeModel, FLOAT, node, onnx, valueInfo } from './proto';
+import { BOOL, decodeModel, FLOAT, node, onnx } from './proto';
 
 /** Heads are the node outputs named `<layer>.H<k>` (the builder's convention, build/transformer.ts). */
 const HEAD = /^(.+)\.H(\d+)$/;
@@ -50,7 +51,9 @@ export function withMasks(bytes: Uint8Array, values: readonly string[]): Uint8Ar
     producer.output = producer.output!.map((o) => (o === v ? clean : o));
     const flag = `${maskInput(v)}.bool`;
     added.push(node('Cast', [maskInput(v)], [flag], `${maskInput(v)}.cast`, { to: BOOL }), node('Where', [flag, patchInput(v), clean], [v], `intervene:${v}`));
-    g.input!.push(valueInfo(maskInput(v), [1]), onnx.ValueInfoProto.create({ name: patchInput(v), type: { tensorType: { elemType: FLOAT } } }));
+    // Shapes left open: a mask is [1] (the whole value) or one entry per unit/channel on its axis;
+    // a patch broadcasts against the value.
+    g.input!.push(onnx.ValueInfoProto.create({ name: maskInput(v), type: { tensorType: { elemType: FLOAT } } }), onnx.ValueInfoProto.create({ name: patchInput(v), type: { tensorType: { elemType: FLOAT } } }));
   }
   // Each Where right after its producer keeps the node list topologically sorted.
   const wanted = new Set(values);
