@@ -375,3 +375,50 @@ describe('startOnnxCircuits: off the calling thread', () => {
     await assert.rejects(startOnnxCircuits(noHeads, sets(), {}, undefined, worker).result, (e: Error) => e instanceof OnnxCircuitsRefused && /no attention heads/.test(e.message));
   });
 });
+
+// The bundled CLI needs onnxruntime-web's WASM beside it (dist/ort, o-core's esbuild step).
+const skipCli = fs.existsSync(path.join(repoRoot, 'dist', 'ort')) ? false : 'dist/ort (onnxruntime-web bundled by esbuild.mjs) not built';
+
+describe('spikeworks onnx circuits', { skip: skipCli }, () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'onnx', 'circuits', ...args], { encoding: 'utf8', cwd: EX });
+  const setArgs = ['--inputs', 'two_task/copy.npy', 'two_task/match.npy'];
+
+  it('text: the planted circuits, reuse and patching; json: a CircuitsResult with the same circuits', () => {
+    const t = cli('two_task_transformer.onnx', ...setArgs, '--intervention', 'zero');
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stdout, /^Circuits of two_task_transformer\.onnx: intervention zero, threshold 0\.05, seed 1; 8 components/);
+    assert.match(t.stdout, /Task copy: 2 components\n {2}component {2}kind {2}size {2}importance\n {2}L2\.H0 +head +8/);
+    assert.match(t.stdout, /copy \/ match: 1 shared \(L1\.H0\), Jaccard 0\.33, overlap coefficient 0\.50/);
+    assert.match(t.stdout, /copy → match: 100\.0 % → 57\.5 %/);
+    const j = cli('two_task_transformer.onnx', ...setArgs, '--task', 'match', '--units', 'mlp.units', '--threshold', '0.03', '--format', 'json');
+    assert.equal(j.status, 0, j.stderr);
+    const r = JSON.parse(j.stdout) as unknown;
+    assert.ok(isCircuitsResult(r));
+    assert.equal(r.intervention, 'mean');
+    assert.equal(r.components.length, 14);
+    assert.deepEqual(r.tasks.map((x) => x.task), ['match']);
+    assert.deepEqual([...r.tasks[0].components].sort(), [...PLANTED_HEADS.match, ...Array.from({ length: K }, (_, k) => `unit:mlp.units[${k}]`)].sort());
+  });
+
+  it('bad input: exit 1 with the file and line named; bad usage: exit 2', () => {
+    const dir = tmp();
+    writeTaskSet(path.join(dir, 'x'), { data: new Float32Array(2 * T * V), dims: [2, T, V] }, [0, 1]);
+    fs.writeFileSync(path.join(dir, 'x.csv'), 'index,label\n0,0\n1,-3\n');
+    const bad = cli('two_task_transformer.onnx', '--inputs', path.join(dir, 'x.npy'));
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /x\.csv:3:3: label '-3' is not a logit index/);
+    const none = cli('missing.onnx', ...setArgs);
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /missing\.onnx: not found/);
+    const noInputs = cli('two_task_transformer.onnx');
+    assert.equal(noInputs.status, 2);
+    assert.match(noInputs.stderr, /needs --inputs/);
+    const iv = cli('two_task_transformer.onnx', ...setArgs, '--intervention', 'silence');
+    assert.equal(iv.status, 2);
+    assert.match(iv.stderr, /--intervention must be zero, mean, patch, got silence/);
+    const task = cli('two_task_transformer.onnx', ...setArgs, '--task', 'cpy');
+    assert.equal(task.status, 1);
+    assert.match(task.stderr, /no task 'cpy' among the input sets \(copy, match\)/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
