@@ -8,12 +8,11 @@
 // Exit codes: 0 done, 1 nothing to analyse (the message says why), 2 bad usage or failure, 130 stopped.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { circuitsText } from '../../sim-host/src/analysis/circuits/text';
-import { OnnxCircuitsRefused, RunTerminated, startOnnxCircuits } from '../../sim-host/src/host';
+import { OnnxCircuitsRefused, startOnnxCircuits } from '../../sim-host/src/host';
 import { ONNX_INTERVENTIONS, type OnnxIntervention } from '../../sim-host/src/onnx/circuits';
 import { MAX_ONNX_BYTES } from '../../sim-host/src/onnx/errors';
 import { readTaskSet, TaskSetError, type TaskInputs } from '../../sim-host/src/onnx/task-set';
-import { stopOnCtrlC } from './interrupt';
+import { circuitsProgress, reportCircuits } from './circuits';
 
 type Usage = (message: string) => never;
 
@@ -88,29 +87,6 @@ export async function onnxCircuitsCommand(args: string[], usage: Usage): Promise
     process.stderr.write(`spikeworks: ${e instanceof TaskSetError ? err.message : err.code === 'ENOENT' ? `${a.file}: not found` : err.message}\nspikeworks: no circuits found\n`);
     return 1;
   }
-  const tty = process.stderr.isTTY === true;
-  const handle = startOnnxCircuits(bytes, sets, { task: a.task, threshold: a.threshold, intervention: a.intervention, seed: a.seed, controlDraws: a.draws, units: a.units, source: path.basename(a.file) }, (done, total, label) => {
-    if (tty) process.stderr.write(`\rcircuits: ${done}/${total} measurements${label ? ` (${label})` : ''}\x1b[K`);
-  });
-  const end = stopOnCtrlC(handle, 'the analysis');
-  try {
-    const r = await handle.result;
-    if (tty) process.stderr.write('\r\x1b[K');
-    process.stdout.write(a.format === 'json' ? JSON.stringify(r, null, 1) + '\n' : circuitsText(r));
-    return r.cancelled ? 130 : 0;
-  } catch (e) {
-    if (tty) process.stderr.write('\n');
-    if (e instanceof RunTerminated) {
-      process.stderr.write('spikeworks: stopped; no circuits found\n');
-      return 130;
-    }
-    if (e instanceof OnnxCircuitsRefused) {
-      process.stderr.write(`spikeworks: ${a.file}: ${e.message}\nspikeworks: no circuits found\n`);
-      return 1;
-    }
-    process.stderr.write(`spikeworks: circuit discovery failed: ${(e as Error).message}\n`);
-    return 2;
-  } finally {
-    end();
-  }
+  const handle = startOnnxCircuits(bytes, sets, { task: a.task, threshold: a.threshold, intervention: a.intervention, seed: a.seed, controlDraws: a.draws, units: a.units, source: path.basename(a.file) }, circuitsProgress('measurements'));
+  return reportCircuits(handle, a.format, (e) => (e instanceof OnnxCircuitsRefused ? `${a.file}: ${e.message}` : undefined));
 }
