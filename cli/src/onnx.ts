@@ -7,6 +7,7 @@ import { OnnxError } from '../../sim-host/src/onnx/errors';
 import { inspectOnnx } from '../../sim-host/src/onnx/inspect';
 import { configureOrt, OnnxSession, type FloatTensor } from '../../sim-host/src/onnx/runtime';
 import { onnxDescribeCommand, onnxRecordCommand } from './onnx-activations';
+import { onnxCircuitsCommand, ONNX_CIRCUITS_USAGE } from './onnx-circuits';
 
 type Usage = (message: string) => never;
 export type OnnxSubcommand = (args: string[], usage: Usage) => Promise<number>;
@@ -26,13 +27,15 @@ export const ONNX_USAGE = `  spikeworks onnx inspect <file.onnx> [--format text|
                                                          what each unit responds to (a channel: its maximum over
                                                          the image; a feature: itself), as formulas over the
                                                          inputs' labels and concepts; exemplars are the top
-                                                         inputs; unselective units say so; Ctrl-C stops it`;
+                                                         inputs; unselective units say so; Ctrl-C stops it
+${ONNX_CIRCUITS_USAGE}`;
 
 /** The subcommands, one line each. */
 export const ONNX_COMMANDS: Record<string, OnnxSubcommand> = {
   inspect: inspectCommand,
   record: onnxRecordCommand,
   describe: onnxDescribeCommand,
+  circuits: onnxCircuitsCommand,
 };
 
 export async function onnxCommand(rest: string[], usage: Usage): Promise<number> {

@@ -6,6 +6,7 @@ import type { AtomSet } from './analysis/describe/atoms';
 import { describeUnits } from './analysis/describe/describe';
 import { modelComponents } from './analysis/circuits/components';
 import { localMeasurer } from './circuits-engine';
+import { onnxCircuitsInWorker } from './onnx/circuits-worker';
 import { evaluateReadouts, ReadoutError } from './analysis/readout/index';
 import type { ModelIR } from '../../protocol/ir';
 import { emulationText } from './emulation-text';
@@ -105,6 +106,7 @@ export function handle(msg: ToWorker, port: Port): void {
     }
     return;
   }
+  if (msg.type === 'onnx-circuits') return void onnxCircuitsInWorker(msg, port).catch((e) => fail(e, port));
   if (msg.type === 'describe') {
     const stop = new Int32Array(msg.cancel);
     try {
