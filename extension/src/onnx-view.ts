@@ -2,7 +2,7 @@
 // flattened into the view of protocol/onnx-editor.ts — graph inputs and outputs as nodes of their
 // own, each op's tensors with their shapes as text, initializers folded into the ops that read
 // them (counted, not drawn). Pure: no `vscode`, tested in Node.
-import type { OnnxGraphView, OnnxTensorRef, OnnxViewNode } from '../../protocol/onnx-editor';
+import { MAX_ONNX_EDITOR_BYTES, type OnnxEditorMessage, type OnnxGraphView, type OnnxTensorRef, type OnnxViewNode } from '../../protocol/onnx-editor';
 import type { OnnxDim, OnnxGraphInfo } from '../../protocol/onnx-graph';
 
 export function shapeText(shape: readonly OnnxDim[] | undefined): string | undefined {
@@ -44,4 +44,24 @@ export function graphView(info: OnnxGraphInfo, source: string): OnnxGraphView {
   if (unknown.size) notes.push(`The shapes of ${unknown.size.toLocaleString('en-US')} tensor${unknown.size === 1 ? '' : 's'} are neither declared in the file nor inferred here: they read “?”.`);
   const opsets = info.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
   return { source, graphName: info.graphName, producer: info.producer, irVersion: info.irVersion, opsets, totalParams: info.parameters, nodes, notes };
+}
+
+/** Reads a model through `read` (after its size, when known, is within the editor's bound) and inspects it: the graph, or the error as text. Never throws. */
+export async function editorMessage(source: string, size: number | undefined, read: () => Promise<Uint8Array>, inspect: (bytes: Uint8Array, source: string) => OnnxGraphInfo, max = MAX_ONNX_EDITOR_BYTES): Promise<OnnxEditorMessage> {
+  const tooLarge = (n: number) => `${source}: ${(n / 2 ** 20).toFixed(1)} MiB is more than the ${(max / 2 ** 20).toFixed(0)} MiB the editor reads; “spikeworks onnx inspect” reads larger models.`;
+  if (size !== undefined && size > max) return { type: 'error', source, message: tooLarge(size) };
+  let bytes: Uint8Array;
+  try {
+    bytes = await read();
+  } catch (e) {
+    return { type: 'error', source, message: `${source}: could not be read: ${(e as Error).message}` };
+  }
+  if (bytes.length > max) return { type: 'error', source, message: tooLarge(bytes.length) };
+  try {
+    return { type: 'graph', view: graphView(inspect(bytes, source), source) };
+  } catch (e) {
+    // OnnxError's message names the file and, where known, the node; anything else is said as it is, after the file's name.
+    const text = e instanceof Error ? e.message : String(e);
+    return { type: 'error', source, message: text.startsWith(source) ? text : `${source}: ${text}` };
+  }
 }

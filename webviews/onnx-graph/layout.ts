@@ -1,6 +1,6 @@
 // The ONNX graph laid out by dagre, top to bottom: each op a box sized to its text (op type, name,
 // output shape, parameters), graph inputs and outputs as rounded boxes, each tensor an edge whose
-// label is its shape. Pure (runs in the page and in Node tests).
+// label (its shape) beside it. Pure (runs in the page and in Node tests).
 import dagre from '@dagrejs/dagre';
 import type { OnnxViewNode } from '../../protocol/onnx-editor';
 import { formatCount, type ViewEdge } from './model';
@@ -67,7 +67,7 @@ export function layoutGraph(nodes: readonly OnnxViewNode[], edges: readonly View
   const drawn = edges.filter((e) => here.has(e.from) && here.has(e.to));
   drawn.forEach((e, k) => {
     const text = clip(e.shape ?? '', 24);
-    g.setEdge(e.from, e.to, text ? { width: text.length * 6 + 6, height: 12, labelpos: 'c' } : { width: 0, height: 0 }, `e${k}`);
+    g.setEdge(e.from, e.to, text ? { width: text.length * 6 + 6, height: 12, labelpos: 'r', labeloffset: 6 } : { width: 0, height: 0 }, `e${k}`);
   });
   dagre.layout(g);
   const placed = nodes.map((n): PlacedNode => {

@@ -98,7 +98,7 @@ function main(): void {
   const details = el('aside', 'details', body);
   details.setAttribute('aria-live', 'polite');
   details.setAttribute('aria-label', 'Details of the selected node');
-  hint(root, 'Filter: Enter or F3 next match, Shift+Enter previous · Tab: every node in turn · ↓ / ↑: a consumer / a producer of the node · ← / →: across its rank · Enter: details · Home / End: first / last node');
+  const help = hint(root, 'Filter: Enter or F3 next match, Shift+Enter previous · Tab: every node in turn · ↓ / ↑: a consumer / a producer of the node · ← / →: across its rank · Enter: details · Home / End: first / last node');
 
   let view: OnnxGraphView | undefined;
   let edges: ViewEdge[] = [];
@@ -263,6 +263,8 @@ function main(): void {
     notice.hidden = true;
     body.hidden = true;
     searchBar.hidden = true;
+    controls.hidden = true;
+    help.hidden = true;
     errorBox.hidden = false;
     errorBox.textContent = message;
   };
@@ -275,6 +277,8 @@ function main(): void {
     errorBox.hidden = true;
     body.hidden = false;
     searchBar.hidden = false;
+    controls.hidden = false;
+    help.hidden = false;
     summary.textContent = summaryLine(v);
     histogram.replaceChildren();
     for (const [op, k] of opHistogram(v.nodes)) {

@@ -12,7 +12,7 @@ export interface ViewEdge {
 }
 
 /** Graphs with more nodes than this are laid out a window at a time (dagre's time grows fast). */
-export const MAX_LAID_OUT = 300;
+export const MAX_LAID_OUT = 200;
 
 /** Edges: a tensor written by one node and read by another (graph inputs write, graph outputs read). */
 export function edgesOf(nodes: readonly OnnxViewNode[]): ViewEdge[] {
