@@ -61,7 +61,7 @@ export function dawnFiles(target, root = repoRoot) {
  * Files the code loads at run time that package.json does not name: the language server and the
  * simulation worker (extension/src/extension.ts, simulation/runner.ts, simulation/sweep.ts), the
  * web extension's Worker language server (extension/src/browser.ts), the panels' bundles
- * (extension/src/panels/html.ts), the language reference the diagnostics link to, the CLI
+ * (extension/src/panels/html.ts; onnx-graph: the .onnx editor, extension/src/onnx-editor.ts), the language reference the diagnostics link to, the CLI
  * bundle and h5wasm for NIR files (io/nir-file.ts). Paths relative to the extension's root.
  */
 export const RUNTIME_FILES = [
@@ -71,7 +71,7 @@ export const RUNTIME_FILES = [
   'dist/cli.js',
   'dist/h5wasm.mjs',
   'dist/LANGUAGE.md',
-  ...['raster', 'traces', 'sweep'].flatMap((p) => [`dist/webviews/${p}.js`, `dist/webviews/${p}.css`]),
+  ...['raster', 'traces', 'sweep', 'onnx-graph'].flatMap((p) => [`dist/webviews/${p}.js`, `dist/webviews/${p}.css`]),
 ];
 
 /**
