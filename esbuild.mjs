@@ -12,6 +12,8 @@ const nodeEntries = {
   server: 'language-server/src/node-main.ts',
   cli: 'cli/src/main.ts',
   'sim-worker': 'sim-host/src/worker.ts',
+  // The .onnx editor's graph reader (a worker_threads entry; extension/src/onnx-inspect-worker.ts).
+  'onnx-inspect': 'extension/src/onnx-inspect-worker.ts',
 };
 
 const common = {

@@ -68,6 +68,7 @@ export const RUNTIME_FILES = [
   'dist/server.js',
   'dist/server-browser.js',
   'dist/sim-worker.js',
+  'dist/onnx-inspect.js',
   'dist/cli.js',
   'dist/h5wasm.mjs',
   'dist/LANGUAGE.md',

@@ -1,7 +1,7 @@
 // The .onnx custom editor (viewType spikeworks.onnxGraph, a CustomReadonlyEditorProvider): reads
 // the file through vscode.workspace.fs (refused over MAX_ONNX_EDITOR_BYTES, stat'ed first),
-// inspects it in the extension host (sim-host/src/onnx/inspect.ts: protobuf only, no model run —
-// so it works in untrusted workspaces too) and sends the page (webviews/onnx-graph/) the graph or
+// inspects it off the extension host's thread (onnx-inspect-worker.ts over sim-host/src/onnx/inspect.ts:
+// protobuf only, no model run — so it works in untrusted workspaces too) and sends the page (webviews/onnx-graph/) the graph or
 // the error text (onnx-view.ts). The page is sent the graph again on `ready` (after a reload) and
 // when the file changes on disk; its command buttons run the spikeworks.onnx.* commands on the file.
 import * as vscode from 'vscode';
@@ -11,7 +11,7 @@ import { ONNX_COMMAND_IDS } from './onnx-gate';
 import { editorMessage } from './onnx-view';
 import { panelHtml, webviewRoot } from './panels/html';
 
-type Inspect = (bytes: Uint8Array, source: string) => OnnxGraphInfo;
+type Inspect = (bytes: Uint8Array, source: string) => Promise<OnnxGraphInfo>;
 
 export class OnnxGraphEditor implements vscode.CustomReadonlyEditorProvider<vscode.CustomDocument> {
   /** The model of the editor last active (the commands' target when run from the palette). */

@@ -47,7 +47,7 @@ export function graphView(info: OnnxGraphInfo, source: string): OnnxGraphView {
 }
 
 /** Reads a model through `read` (after its size, when known, is within the editor's bound) and inspects it: the graph, or the error as text. Never throws. */
-export async function editorMessage(source: string, size: number | undefined, read: () => Promise<Uint8Array>, inspect: (bytes: Uint8Array, source: string) => OnnxGraphInfo, max = MAX_ONNX_EDITOR_BYTES): Promise<OnnxEditorMessage> {
+export async function editorMessage(source: string, size: number | undefined, read: () => Promise<Uint8Array>, inspect: (bytes: Uint8Array, source: string) => OnnxGraphInfo | Promise<OnnxGraphInfo>, max = MAX_ONNX_EDITOR_BYTES): Promise<OnnxEditorMessage> {
   const tooLarge = (n: number) => `${source}: ${(n / 2 ** 20).toFixed(1)} MiB is more than the ${(max / 2 ** 20).toFixed(0)} MiB the editor reads; “spikeworks onnx inspect” reads larger models.`;
   if (size !== undefined && size > max) return { type: 'error', source, message: tooLarge(size) };
   let bytes: Uint8Array;
@@ -58,7 +58,7 @@ export async function editorMessage(source: string, size: number | undefined, re
   }
   if (bytes.length > max) return { type: 'error', source, message: tooLarge(bytes.length) };
   try {
-    return { type: 'graph', view: graphView(inspect(bytes, source), source) };
+    return { type: 'graph', view: graphView(await inspect(bytes, source), source) };
   } catch (e) {
     // OnnxError's message names the file and, where known, the node; anything else is said as it is, after the file's name.
     const text = e instanceof Error ? e.message : String(e);
