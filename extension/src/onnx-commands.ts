@@ -26,7 +26,8 @@ export interface OnnxRunners<R, D, C> {
   recorded(result: R): string;
   describe?(model: string, inputs: string, progress: OnnxProgress): OnnxHandle<D>;
   showDescriptions?(model: vscode.Uri, result: D): void;
-  circuits?(model: string, inputs: string, progress: OnnxProgress): OnnxHandle<C>;
+  /** One task set per task (NAME.npy + NAME.csv: the task is NAME). */
+  circuits?(model: string, taskSets: readonly string[], progress: OnnxProgress): OnnxHandle<C>;
   showCircuits?(model: vscode.Uri, result: C): void;
 }
 
@@ -138,10 +139,12 @@ export function registerOnnxCommands<R, D, C>(
   const circuits = async (arg: unknown) => {
     const model = await target('circuits', arg);
     if (!model || !runners.circuits || !runners.showCircuits) return;
-    const inputs = await inputSet(model, 'Show Circuit Reuse');
-    if (!inputs) return;
+    const sets = await vscode.window.showOpenDialog({ title: 'Show Circuit Reuse: one task set per task (NAME.npy with NAME.csv; pick two or more to compare tasks)', defaultUri: vscode.Uri.joinPath(model, '..'), canSelectMany: true, filters: INPUT_SET_FILTERS, openLabel: 'Use these task sets' });
+    if (!sets?.length) return;
+    // NAME.npy and NAME.csv are one task set: either file names it.
+    const bases = [...new Set(sets.map((u) => u.fsPath.replace(/\.(npy|csv)$/i, '')))];
     const name = path.basename(model.fsPath);
-    const result = await withWorker(notify, `Circuits: ${name}`, 'runs', (progress) => runners.circuits!(model.fsPath, inputs.fsPath, progress));
+    const result = await withWorker(notify, `Circuits: ${name}`, 'runs', (progress) => runners.circuits!(model.fsPath, bases.map((b) => `${b}.npy`), progress));
     if (result !== undefined) runners.showCircuits(model, result);
   };
 
