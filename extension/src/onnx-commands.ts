@@ -7,7 +7,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OnnxCommand } from '../../protocol/onnx-editor';
-import type { OnnxGraphInfo } from '../../protocol/onnx-graph';
 import type { Notifier } from './notify';
 import { ONNX_COMMAND_IDS, onnxRefusal, onnxTarget } from './onnx-gate';
 
@@ -22,6 +21,8 @@ export type OnnxProgress = (done: number, total: number, label?: string) => void
 
 /** What the commands run (sim-host's workers); commands.ts wires the real ones. */
 export interface OnnxRunners<R, D, C> {
+  /** The model's nodes as Record Activations names them (throws a message naming the file). */
+  nodes(model: string): { name: string; opType: string }[];
   record(model: string, inputs: string, outDir: string, nodes: readonly string[] | undefined, progress: OnnxProgress): OnnxHandle<R>;
   recorded(result: R): string;
   describe?(model: string, inputs: string, progress: OnnxProgress): OnnxHandle<D>;
@@ -61,7 +62,6 @@ export function registerOnnxCommands<R, D, C>(
   log: vscode.LogOutputChannel,
   notify: Notifier,
   activeModel: () => vscode.Uri | undefined,
-  inspect: (bytes: Uint8Array, source: string) => OnnxGraphInfo,
   runners: OnnxRunners<R, D, C>,
 ): void {
   /** The model to act on, or undefined after saying why not. */
@@ -87,19 +87,19 @@ export function registerOnnxCommands<R, D, C>(
     if (!inputs) return;
     // The nodes: every one (the default), or those picked from the graph.
     let nodes: string[] | undefined;
-    let info: OnnxGraphInfo;
+    let graph: { name: string; opType: string }[];
     try {
-      info = inspect(await vscode.workspace.fs.readFile(model), name);
+      graph = runners.nodes(model.fsPath);
     } catch (e) {
-      void notify.error((e as Error).message);
+      void notify.error(`Record Activations: ${(e as Error).message}`);
       return;
     }
-    const all = { label: `Every node (${info.nodes.length.toLocaleString('en-US')})`, description: 'each node’s first output', nodes: undefined as string[] | undefined };
+    const all = { label: `Every node (${graph.length.toLocaleString('en-US')})`, description: 'each node’s first output', nodes: undefined as string[] | undefined };
     const choose = { label: 'Choose nodes…', description: 'pick some from the graph', nodes: [] as string[] | undefined };
     const which = await notify.pick([all, choose], { title: 'Record Activations: which nodes', placeHolder: `${name}: record every node, or choose` });
     if (!which) return;
     if (which === choose) {
-      const items = info.nodes.map((n) => ({ label: n.name, description: n.opType, node: n.name }));
+      const items = graph.map((n) => ({ label: n.name, description: n.opType, node: n.name }));
       const picked = await notify.pickMany(items, { title: 'Record Activations: nodes to record', placeHolder: 'Type to filter by name; Space to tick' });
       if (!picked?.length) return;
       nodes = picked.map((p) => p.node);
