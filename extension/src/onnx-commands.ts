@@ -37,7 +37,14 @@ export const INPUT_SET_FILTERS = { 'Input sets (.npy, .csv)': ['npy', 'csv'] };
 /** Runs `start` under a cancellable progress notification; undefined when cancelled or failed (the failure said). */
 export async function withWorker<T>(notify: Notifier, title: string, unit: string, start: (progress: OnnxProgress) => OnnxHandle<T>): Promise<T | undefined> {
   return notify.progress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-    const handle = start((done, total, label) => progress.report({ message: `${label ? `${label}: ` : ''}${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${unit}` }));
+    let handle: OnnxHandle<T>;
+    try {
+      // Reading the model and the input set can refuse them (a file that does not fit, a CSV error at its line).
+      handle = start((done, total, label) => progress.report({ message: `${label ? `${label}: ` : ''}${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${unit}` }));
+    } catch (e) {
+      void notify.error(`${title}: ${(e as Error).message}`);
+      return undefined;
+    }
     let grace: NodeJS.Timeout | undefined;
     let stopped = false;
     const sub = token.onCancellationRequested(() => {
