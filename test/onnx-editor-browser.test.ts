@@ -198,6 +198,11 @@ describe('the .onnx editor page in Chromium', { skip, timeout: 180_000 }, () => 
     assert.equal(await detailName(page), 'block900/relu');
     assert.match((await page.textContent('.notice')) ?? '', /nodes 2,604–2,803/);
     await page.focus('.node[data-id="op:2702"]');
+    // Moving inside the drawn window keeps the drawing (no new layout per key).
+    await page.evaluate('document.querySelector(".graph-wrap svg").dataset.mark = "kept"');
+    for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowDown');
+    assert.equal(await active(page), 'op:2705');
+    assert.equal(await page.evaluate('document.querySelector(".graph-wrap svg").dataset.mark'), 'kept');
     await page.keyboard.press('End');
     assert.equal(await active(page), 'out:0');
     assert.match((await page.textContent('.notice')) ?? '', /nodes 2,803–3,002/);

@@ -129,6 +129,8 @@ function main(): void {
   /** Lays out the window holding `focus` (the whole graph when it is small enough) unless it is drawn already. */
   const draw = (focus: string | undefined) => {
     if (!view) return;
+    // A node already drawn keeps the drawing (moving within the window never lays out again).
+    if (layout && (focus === undefined || layout.nodes.some((p) => p.node.id === focus))) return;
     const w = windowOf(view.nodes, focus);
     if (layout && w.start === windowStart) return;
     windowStart = w.start;
