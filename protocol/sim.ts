@@ -3,7 +3,7 @@
 import type { ReadoutOutcome } from './readout';
 import type { ModelIR } from './ir';
 import type { TargetReport } from './target-report';
-import type { Intervention } from './circuits';
+import type { CircuitsResult, Intervention } from './circuits';
 
 export interface RunOptions {
   seed?: number;
@@ -132,6 +132,19 @@ export type ToWorker =
       type: 'circuits-measure';
       id: number;
       conditions: CircuitCondition[];
+    }
+  | {
+      /**
+       * Circuits on an ONNX model's attention heads (sim-host/src/onnx/circuits.ts), the whole
+       * analysis in this worker; answered by `progress` (phase 'circuits') and `onnx-circuits-done`.
+       */
+      type: 'onnx-circuits';
+      model: Uint8Array;
+      /** One per task: inputs (N × the model input's shape, float32) and a logit index per input. */
+      sets: { task: string; inputs: { data: Float32Array; dims: number[] }; labels: Int32Array }[];
+      options: { task?: string; threshold?: number; intervention?: 'zero' | 'mean' | 'patch'; seed?: number; controlDraws?: number; source?: string; output?: string; units?: string[] };
+      /** Int32Array over a SharedArrayBuffer: the host sets [0] = 1 to stop between runs. */
+      cancel: SharedArrayBuffer;
     };
 
 /** One run of circuit discovery (the analysis's Condition, plain data; protocol/ does not import the analysis). */
@@ -284,5 +297,7 @@ export type FromWorker =
   | { type: 'circuits-ready'; chance: Record<string, number>; synapses: number[] }
   /** Every task's metric (by readout) per condition of a `circuits-measure` request, in order; `runs`: runs made so far by this worker. */
   | { type: 'circuits-measured'; id: number; values: Record<string, number>[]; runs: number }
+  /** The result of an `onnx-circuits` request (protocol/circuits.ts CircuitsResult); `error` set when the analysis refused its input (a CircuitsError's message). */
+  | { type: 'onnx-circuits-done'; result?: CircuitsResult; error?: string }
   | { type: 'refused'; message: string; code: string }
   | { type: 'failed'; message: string };
