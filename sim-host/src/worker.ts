@@ -6,6 +6,7 @@ import type { AtomSet } from './analysis/describe/atoms';
 import { describeUnits } from './analysis/describe/describe';
 import { modelComponents } from './analysis/circuits/components';
 import { localMeasurer } from './circuits-engine';
+import { onnxCircuitsInWorker } from './onnx/circuits-worker';
 import { evaluateAllReadouts, ReadoutError } from './analysis/readout/index';
 import { inFileOf } from './analysis/readout/data';
 import { readReadoutModel, type NodeFileOptions } from './node-files';
@@ -15,6 +16,7 @@ import { emulationText } from './emulation-text';
 import { targetReport } from './target-report';
 import { emulateOnTarget, PlanError, runOnBackend, runOnCrossbar, Simulation, type EngineOptions, type RunResult } from './engine';
 import { faultMetric, hasFaults, readoutFeaturesOf, runMetric, withoutFaults } from './sweep-metric';
+import { handleOnnx, isOnnxRequest } from './onnx-worker';
 
 type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e: 'message', f: (m: ToWorker) => void): void };
 
@@ -77,6 +79,10 @@ export class DeltaTracker {
 let circuits: { evaluator: ReturnType<typeof localMeasurer>['evaluator']; stop: Int32Array } | undefined;
 
 export function handle(msg: ToWorker, port: Port): void {
+  if (isOnnxRequest(msg)) {
+    void handleOnnx(msg, port);
+    return;
+  }
   if (msg.type === 'circuits-init') {
     try {
       const o = msg.options;
@@ -103,6 +109,7 @@ export function handle(msg: ToWorker, port: Port): void {
     }
     return;
   }
+  if (msg.type === 'onnx-circuits') return void onnxCircuitsInWorker(msg, port).catch((e) => fail(e, port));
   if (msg.type === 'describe') {
     const stop = new Int32Array(msg.cancel);
     try {
