@@ -18,7 +18,7 @@ import { editorMessage } from '../extension/src/onnx-view';
 import type { OnnxEditorMessage } from '../protocol/onnx-editor';
 import { inspectOnnx } from '../sim-host/src/onnx/inspect';
 import { ensureBuilt, repoRoot } from './helpers/build';
-import { chain, convNet, hostileNames } from './helpers/onnx-models';
+import { chain, convNet, hostileNames } from './helpers/onnx-editor-models';
 
 const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
 const skip = !existsSync(CHROMIUM) && !process.env.CI ? `${CHROMIUM} not found (apt-get install chromium)` : false;

@@ -16,7 +16,7 @@ import { inspectOnnx } from '../sim-host/src/onnx/inspect';
 import { layoutGraph } from '../webviews/onnx-graph/layout';
 import { edgesOf, matches, neighbour, opHistogram, stepMatch, windowOf } from '../webviews/onnx-graph/model';
 import { ensureBuilt, repoRoot } from './helpers/build';
-import { chain, convNet } from './helpers/onnx-models';
+import { chain, convNet } from './helpers/onnx-editor-models';
 
 const view = (bytes: Uint8Array, name = 'm.onnx'): OnnxGraphView => graphView(inspectOnnx(bytes, name), name);
 

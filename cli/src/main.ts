@@ -7,6 +7,7 @@ import type { SeverityName } from '../../language-server/src/ide';
 import { checkWorkspace, loadModel, setAllowedReadDirs } from './load';
 import { exportCommand, type ExportArgs } from './export';
 import { nirCommand } from './nir';
+import { onnxCommand, ONNX_USAGE } from './onnx';
 import { runCommand } from './run';
 import { sweepCommand, type SweepArgs } from './sweep';
 import { emulateCommand, type EmulateArgs } from './emulate';
@@ -70,6 +71,7 @@ usage:
                                                          beside a control (as many random components removed, K
                                                          draws); shared components per pair of tasks (Jaccard,
                                                          overlap coefficient) and patching; Ctrl-C stops it
+${ONNX_USAGE}
   spikeworks --help | --version
 
 options of every command:
@@ -405,6 +407,7 @@ function main(args: string[]): number | Promise<number> {
   if (cmd === 'circuits') return circuitsCommand(parseCircuits(rest));
   if (cmd === 'export') return exportCommand(parseExport(rest));
   if (cmd === 'nir') return nirCommand(rest, usage);
+  if (cmd === 'onnx') return onnxCommand(rest, usage);
   if (cmd !== 'check') usage(`unknown command '${cmd}'`);
   let format: 'human' | 'json' = 'human';
   const files: string[] = [];
