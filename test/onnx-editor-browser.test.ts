@@ -128,6 +128,13 @@ describe('the .onnx editor page in Chromium', { skip, timeout: 180_000 }, () => 
         }
       const summary = (await page.textContent('.summary')) ?? '';
       assert.ok(summary.startsWith(`${name} (graph `) && summary.includes(` · ${info.nodes.length.toLocaleString('en-US')} ops · `), summary);
+      // The drawing opens on the graph's first node, whatever the graph's width.
+      const inView = await page.$eval('.graph-wrap', (w) => {
+        const n = w.querySelector('.node')!.getBoundingClientRect();
+        const r = w.getBoundingClientRect();
+        return n.left >= r.left && n.right <= r.right && n.top >= r.top && n.bottom <= r.bottom;
+      });
+      assert.ok(inView, `${name}: the first node is outside the view`);
       assert.deepEqual(await violations(page), []);
       await page.screenshot({ path: join(SHOTS, `onnx-editor-${name.replace(/\.onnx$/, '')}.png`) });
       await page.close();
