@@ -1,4 +1,4 @@
-// Small ONNX models written with sim-host/src/onnx/proto.ts for the .onnx editor's tests: a conv net
+// Small ONNX models written with sim-host/src/onnx/proto.ts for the editor's tests: a conv net
 // (Conv → Relu → MaxPool → Flatten → Gemm → Softmax, weights as initializers, known parameter
 // counts), a chain of `n` MatMul → Add → Relu blocks (a graph too large to lay out at once), and a
 // model whose names are markup.
