@@ -6,26 +6,35 @@
 
 /** A part of the network an intervention can remove. */
 export interface CircuitComponent {
-  /** Stable id: `pop:exc`, `proj:exc->inh` (a connection's name when it has one: `proj:ee`), `group:exc[0..49]`. */
+  /**
+   * Stable id: `pop:exc`, `proj:exc->inh` (a connection's name when it has one: `proj:ee`),
+   * `group:exc[0..49]`; in an ONNX model (sim-host/src/onnx/circuits.ts) `head:L1.H2` (an attention
+   * head's output), `unit:NODE[k]` (feature k of a node's output), `channel:NODE[c]`.
+   */
   id: string;
-  kind: 'population' | 'projection' | 'group';
-  /** What the user wrote: the population or connection name, or `exc[0..49]`. */
+  kind: 'population' | 'projection' | 'group' | 'head' | 'unit' | 'channel';
+  /** What the user wrote: the population or connection name, or `exc[0..49]`; a head's value name (`L1.H2`). */
   label: string;
-  /** The population (for a group: the one it slices; for a projection: its source). */
+  /** The population (for a group: the one it slices; for a projection: its source); for a head, unit or channel: its layer or node. */
   population: string;
   /** For a projection: its target population. */
   target?: string;
   /** For a group: the neuron index range [from, to) in `population`. */
   range?: [number, number];
-  /** Number of neurons (population, group) or synapses (projection). */
+  /** Number of neurons (population, group) or synapses (projection); a head's width (values per position), 1 for a unit or channel. */
   size: number;
 }
 
-/** How a component is removed. */
-export type Intervention = 'silence' | 'mean' | 'resample' | 'patch';
+/**
+ * How a component is removed. Spiking models: silence, mean (Poisson at the mean rate), resample,
+ * patch. ONNX models: zero (the value set to 0), mean (its mean over the task's inputs), patch
+ * (its value recorded on the other task's inputs).
+ */
+export type Intervention = 'silence' | 'mean' | 'resample' | 'patch' | 'zero';
+export const INTERVENTION_NAMES: readonly Intervention[] = ['silence', 'mean', 'resample', 'patch', 'zero'];
 
 export interface TaskMetric {
-  /** `accuracy` (cross-validated readout accuracy) unless the readout declares another. */
+  /** `accuracy` (cross-validated readout accuracy; ONNX: argmax of the logits the task's labels use vs the label) unless the readout declares another. */
   name: string;
   /** The intact network's value. */
   clean: number;
@@ -59,7 +68,7 @@ export interface TaskPairReuse {
   overlap: number;
 }
 
-/** Merullo-style patching: B's run with the shared components' activity taken from A's run. */
+/** Merullo-style patching: B's run with the shared components' activity taken from A's run (ONNX: B's inputs, the components' values recorded on A's inputs, item by item). */
 export interface PatchResult {
   from: string;
   to: string;
@@ -97,9 +106,11 @@ const str = (v: unknown): v is string => typeof v === 'string';
 const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strs = (v: unknown): v is string[] => Array.isArray(v) && v.every(str);
 
+const COMPONENT_KINDS: readonly CircuitComponent['kind'][] = ['population', 'projection', 'group', 'head', 'unit', 'channel'];
+
 function isComponent(c: unknown): c is CircuitComponent {
   if (!obj(c)) return false;
-  return str(c.id) && (c.kind === 'population' || c.kind === 'projection' || c.kind === 'group') && str(c.label) && str(c.population) && num(c.size)
+  return str(c.id) && COMPONENT_KINDS.includes(c.kind as CircuitComponent['kind']) && str(c.label) && str(c.population) && num(c.size)
     && (c.target === undefined || str(c.target))
     && (c.range === undefined || (Array.isArray(c.range) && c.range.length === 2 && c.range.every(num)));
 }
@@ -117,7 +128,7 @@ function isTask(t: unknown): t is TaskCircuit {
 /** A CircuitsResult checked field by field (a file, a worker's answer or a panel message may be anything). */
 export function isCircuitsResult(v: unknown): v is CircuitsResult {
   if (!obj(v)) return false;
-  return str(v.source) && (v.intervention === 'silence' || v.intervention === 'mean' || v.intervention === 'resample' || v.intervention === 'patch')
+  return str(v.source) && INTERVENTION_NAMES.includes(v.intervention as Intervention)
     && num(v.threshold) && num(v.seed) && (v.readoutFit === undefined || v.readoutFit === 'frozen' || v.readoutFit === 'retrained') && num(v.runs) && num(v.seconds) && typeof v.cancelled === 'boolean'
     && Array.isArray(v.components) && v.components.every(isComponent)
     && Array.isArray(v.edges) && v.edges.every((e) => obj(e) && str(e.from) && str(e.to) && str(e.projection))

@@ -3,7 +3,7 @@
 import type { ReadoutOutcome } from './readout';
 import type { ModelIR } from './ir';
 import type { TargetReport } from './target-report';
-import type { Intervention } from './circuits';
+import type { CircuitsResult, Intervention } from './circuits';
 
 export interface RunOptions {
   seed?: number;
@@ -87,6 +87,36 @@ export type ToWorker =
     }
   | {
       /**
+       * Record Activations on an ONNX model (sim-host/src/onnx/record.ts): runs the model on the
+       * input set and writes one .npy per node and activations.json to `outDir`; answered by
+       * `progress` (phase 'record': inputs done of total) and `onnx-recorded`.
+       */
+      type: 'onnx-record';
+      model: Uint8Array;
+      inputs: OnnxInputSetData;
+      nodes?: string[];
+      outDir: string;
+      /** The model file's name, for the index. */
+      source: string;
+      cancel: SharedArrayBuffer;
+    }
+  | {
+      /**
+       * Describe Neurons on an ONNX model's units (sim-host/src/onnx/describe.ts): records the
+       * nodes, then describes them; answered by `progress` (phase 'record', then 'describe': units
+       * done of all the nodes' units) and `onnx-described`.
+       */
+      type: 'onnx-describe';
+      model: Uint8Array;
+      inputs: OnnxInputSetData;
+      nodes?: string[];
+      options: { seed?: number; permutations?: number; exemplars?: number; lambda?: number };
+      /** The model file's name, for the view's title. */
+      source: string;
+      cancel: SharedArrayBuffer;
+    }
+  | {
+      /**
        * Circuit discovery (sim-host/src/analysis/circuits): this worker plans and compiles the
        * model once and keeps it for the `circuits-measure` requests that follow; answered by
        * `circuits-ready`. One of a pool (sim-host/src/host.ts startCircuits).
@@ -102,6 +132,19 @@ export type ToWorker =
       type: 'circuits-measure';
       id: number;
       conditions: CircuitCondition[];
+    }
+  | {
+      /**
+       * Circuits on an ONNX model's attention heads (sim-host/src/onnx/circuits.ts), the whole
+       * analysis in this worker; answered by `progress` (phase 'circuits') and `onnx-circuits-done`.
+       */
+      type: 'onnx-circuits';
+      model: Uint8Array;
+      /** One per task: inputs (N × the model input's shape, float32) and a logit index per input. */
+      sets: { task: string; inputs: { data: Float32Array; dims: number[] }; labels: Int32Array }[];
+      options: { task?: string; threshold?: number; intervention?: 'zero' | 'mean' | 'patch'; seed?: number; controlDraws?: number; source?: string; output?: string; units?: string[] };
+      /** Int32Array over a SharedArrayBuffer: the host sets [0] = 1 to stop between runs. */
+      cancel: SharedArrayBuffer;
     };
 
 /** One run of circuit discovery (the analysis's Condition, plain data; protocol/ does not import the analysis). */
@@ -218,13 +261,33 @@ export interface ProgressDelta {
   traces: TraceDelta[];
 }
 
+/** An ONNX input set (protocol/onnx-inputs.md; read by sim-host/src/onnx/input-set.ts). */
+export interface OnnxInputSetData {
+  /** Inputs. */
+  count: number;
+  /** One input's shape (the model input's shape without its batch dimension). */
+  shape: number[];
+  /** [count, …shape], row-major. */
+  data: Float32Array;
+  /** One per input ('' where the file gives none). */
+  labels: string[];
+  /** Concept columns in file order: per input its value ('' = the concept does not apply). */
+  concepts: { name: string; values: string[] }[];
+  /** The files it came from, for messages and reports. */
+  source: string;
+}
+
 /**
  * worker → host. A progress message with `phase: 'build'` reports a long build step (`label`,
  * e.g. "building connections ee (distance)"): `done` of `total` rows, no steps run yet; without
  * `phase` (or 'run') `done` and `total` are steps.
  */
 export type FromWorker =
-  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run' | 'describe' | 'circuits'; label?: string }
+  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run' | 'describe' | 'circuits' | 'record'; label?: string }
+  /** Record Activations done: the index written to activations.json (sim-host/src/onnx-host.ts RecordIndex). */
+  | { type: 'onnx-recorded'; index: unknown }
+  /** Describe Neurons on an ONNX model done (sim-host/src/onnx-host.ts OnnxDescribeOutput, plain data). */
+  | { type: 'onnx-described'; output: unknown }
   | { type: 'done'; output: RunOutput }
   /** The Target Report of an `emulate` request: as plain text (sim-host/src/emulation-text.ts, the CLI's) and as plain data for the panel (sim-host/src/target-report.ts). */
   | { type: 'emulated'; text: string; report: TargetReport }
@@ -234,5 +297,7 @@ export type FromWorker =
   | { type: 'circuits-ready'; chance: Record<string, number>; synapses: number[] }
   /** Every task's metric (by readout) per condition of a `circuits-measure` request, in order; `runs`: runs made so far by this worker. */
   | { type: 'circuits-measured'; id: number; values: Record<string, number>[]; runs: number }
+  /** The result of an `onnx-circuits` request (protocol/circuits.ts CircuitsResult); `error` set when the analysis refused its input (a CircuitsError's message). */
+  | { type: 'onnx-circuits-done'; result?: CircuitsResult; error?: string }
   | { type: 'refused'; message: string; code: string }
   | { type: 'failed'; message: string };

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { Intervention } from '../../protocol/circuits';
 import { CircuitsError, circuitsText, tasksToAnalyse } from '../../sim-host/src/analysis/circuits/index';
-import { RunRefused, RunTerminated, startCircuits } from '../../sim-host/src/host';
+import { RunRefused, RunTerminated, startCircuits, type CircuitsHandle } from '../../sim-host/src/host';
 import { stopOnCtrlC } from './interrupt';
 import { checkWorkspace, loadModel } from './load';
 import { readRoots } from './run';
@@ -51,18 +51,32 @@ export async function circuitsCommand(a: CircuitsArgs): Promise<number> {
     process.stderr.write('spikeworks: no circuits found\n');
     return 1;
   }
-  const tty = process.stderr.isTTY === true;
   const handle = startCircuits(ir, {
     task: a.task, threshold: a.threshold, intervention: a.intervention, seed: a.seed, controlDraws: a.draws, workers: a.workers, retrain: a.retrain,
     baseDir: path.dirname(path.resolve(a.file)), readRoots: readRoots(a.file), source: path.basename(a.file),
-  }, (done, total, label) => {
-    if (tty) process.stderr.write(`\rcircuits: ${done}/${total} runs${label ? ` (${label})` : ''}\x1b[K`);
-  });
+  }, circuitsProgress('runs'));
+  return reportCircuits(handle, a.format, (e) => (e instanceof RunRefused ? `${e.code === 'readout' ? '' : 'run refused: '}${e.message}` : undefined));
+}
+
+/** Progress on a terminal's stderr: `circuits: done/total <what> (label)`. */
+export function circuitsProgress(what: string): (done: number, total: number, label?: string) => void {
+  const tty = process.stderr.isTTY === true;
+  return (done, total, label) => {
+    if (tty) process.stderr.write(`\rcircuits: ${done}/${total} ${what}${label ? ` (${label})` : ''}\x1b[K`);
+  };
+}
+
+/**
+ * Waits for a circuits analysis (spiking or ONNX), Ctrl-C stopping it, and prints its result;
+ * `refused` says why a rejection is the input's fault (exit 1), undefined for a failure (exit 2).
+ */
+export async function reportCircuits(handle: CircuitsHandle, format: 'text' | 'json', refused: (e: unknown) => string | undefined): Promise<number> {
+  const tty = process.stderr.isTTY === true;
   const end = stopOnCtrlC(handle, 'the analysis');
   try {
     const r = await handle.result;
     if (tty) process.stderr.write('\r\x1b[K');
-    process.stdout.write(a.format === 'json' ? JSON.stringify(r, null, 1) + '\n' : circuitsText(r));
+    process.stdout.write(format === 'json' ? JSON.stringify(r, null, 1) + '\n' : circuitsText(r));
     return r.cancelled ? 130 : 0;
   } catch (e) {
     if (tty) process.stderr.write('\n');
@@ -70,8 +84,9 @@ export async function circuitsCommand(a: CircuitsArgs): Promise<number> {
       process.stderr.write('spikeworks: stopped; no circuits found\n');
       return 130;
     }
-    if (e instanceof RunRefused) {
-      process.stderr.write(`spikeworks: ${e.code === 'readout' ? '' : 'run refused: '}${e.message}\nspikeworks: no circuits found\n`);
+    const why = refused(e);
+    if (why !== undefined) {
+      process.stderr.write(`spikeworks: ${why}\nspikeworks: no circuits found\n`);
       return 1;
     }
     process.stderr.write(`spikeworks: circuit discovery failed: ${(e as Error).message}\n`);

@@ -6,6 +6,8 @@ import type { OnnxDim, OnnxGraphInfo } from '../../protocol/onnx-graph';
 import { OnnxError } from '../../sim-host/src/onnx/errors';
 import { inspectOnnx } from '../../sim-host/src/onnx/inspect';
 import { configureOrt, OnnxSession, type FloatTensor } from '../../sim-host/src/onnx/runtime';
+import { onnxDescribeCommand, onnxRecordCommand } from './onnx-activations';
+import { onnxCircuitsCommand, ONNX_CIRCUITS_USAGE } from './onnx-circuits';
 
 type Usage = (message: string) => never;
 export type OnnxSubcommand = (args: string[], usage: Usage) => Promise<number>;
@@ -14,11 +16,26 @@ export const ONNX_USAGE = `  spikeworks onnx inspect <file.onnx> [--format text|
                                                          an ONNX model's inputs, outputs, shapes (declared or
                                                          inferred), parameters, operator histogram and nodes;
                                                          --run also runs it once in onnxruntime-web on zeros
-                                                         (symbolic sizes 1) and prints its outputs' shapes`;
+                                                         (symbolic sizes 1) and prints its outputs' shapes
+  spikeworks onnx record <file.onnx> --inputs SET [--out DIR] [--nodes a,b]
+                                                         every node's output (or the chosen ones) on an input set
+                                                         (a .npy with its sidecar .csv, or one .csv: protocol/
+                                                         onnx-inputs.md): one .npy per node and activations.json
+                                                         in DIR (default MODEL.activations/); Ctrl-C stops it
+  spikeworks onnx describe <file.onnx> --inputs SET [--node NAME]... [--format text|json|csv] [--seed N]
+                 [--permutations N] [--exemplars K]
+                                                         what each unit responds to (a channel: its maximum over
+                                                         the image; a feature: itself), as formulas over the
+                                                         inputs' labels and concepts; exemplars are the top
+                                                         inputs; unselective units say so; Ctrl-C stops it
+${ONNX_CIRCUITS_USAGE}`;
 
 /** The subcommands, one line each. */
 export const ONNX_COMMANDS: Record<string, OnnxSubcommand> = {
   inspect: inspectCommand,
+  record: onnxRecordCommand,
+  describe: onnxDescribeCommand,
+  circuits: onnxCircuitsCommand,
 };
 
 export async function onnxCommand(rest: string[], usage: Usage): Promise<number> {

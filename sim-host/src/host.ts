@@ -91,14 +91,21 @@ export interface EmulationHandle {
  * worker's messages (undefined: not the answer; progress goes to `onProgress`); a refusal or a
  * failure rejects; `terminate` ends the worker at once and rejects with RunTerminated.
  */
-function workerRequest<T>(workerFile: string, request: ToWorker, answer: (m: FromWorker) => T | undefined, onProgress?: (done: number, total: number) => void): { result: Promise<T>; terminate(): Promise<void> } {
+export function workerRequest<T>(workerFile: string, request: ToWorker, answer: (m: FromWorker) => T | undefined, onProgress?: (done: number, total: number, phase?: string, label?: string) => void): { result: Promise<T>; terminate(): Promise<void> } {
   const worker = new Worker(workerFile);
   let rejectIt: (e: Error) => void = () => {};
   const result = new Promise<T>((resolve, reject) => {
     rejectIt = reject;
     worker.on('message', (m: FromWorker) => {
-      if (m.type === 'progress') return onProgress?.(m.done, m.total);
-      const value = answer(m);
+      if (m.type === 'progress') return onProgress?.(m.done, m.total, m.phase, m.label);
+      let value: T | undefined;
+      try {
+        value = answer(m);
+      } catch (e) {
+        // An answer that says the request was refused.
+        reject(e as Error);
+        return void worker.terminate();
+      }
       if (value !== undefined) resolve(value);
       else if (m.type === 'refused') reject(new RunRefused(m.message, m.code));
       else if (m.type === 'failed') reject(new Error(m.message));
@@ -141,6 +148,26 @@ export function startDescribe(activity: Activity, atoms: AtomSet, options: { see
   const counts = activity.counts instanceof Float64Array || activity.counts instanceof Uint32Array || activity.counts instanceof Int32Array ? activity.counts : Float64Array.from(activity.counts);
   const request: ToWorker = { type: 'describe', activity: { units: activity.units, windows: activity.windows, counts }, atoms, options, cancel: cancelBuf };
   const r = workerRequest(workerFile, request, (m) => (m.type === 'described' ? (m.result as DescribeResult) : undefined), onProgress);
+  return { ...r, cancel: () => Atomics.store(flag, 0, 1) };
+}
+
+export class OnnxCircuitsRefused extends Error {}
+
+/**
+ * Circuits on an ONNX model's attention heads (sim-host/src/onnx/circuits.ts) in a worker thread:
+ * the task sets (read with onnx/task-set.ts readTaskSet) travel to it, the result comes back.
+ * Progress counts measurements; `cancel` stops between runs (the result says `cancelled`). Rejects
+ * with OnnxCircuitsRefused (no heads, a set that does not fit the model, an unknown task) or
+ * RunTerminated.
+ */
+export function startOnnxCircuits(model: Uint8Array, sets: Extract<ToWorker, { type: 'onnx-circuits' }>['sets'], options: Extract<ToWorker, { type: 'onnx-circuits' }>['options'], onProgress?: (done: number, total: number, label?: string) => void, workerFile = path.join(__dirname, 'sim-worker.js')): CircuitsHandle {
+  const cancelBuf = new SharedArrayBuffer(4);
+  const flag = new Int32Array(cancelBuf);
+  const r = workerRequest(workerFile, { type: 'onnx-circuits', model, sets, options, cancel: cancelBuf }, (m) => {
+    if (m.type !== 'onnx-circuits-done') return undefined;
+    if (m.error !== undefined || !m.result) throw new OnnxCircuitsRefused(m.error ?? 'no result');
+    return m.result;
+  }, onProgress && ((done, total, _phase, label) => onProgress(done, total, label)));
   return { ...r, cancel: () => Atomics.store(flag, 0, 1) };
 }
 

@@ -64,6 +64,8 @@ const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en
 export function componentDetail(c: CircuitComponent): string {
   if (c.kind === 'projection') return `projection · ${plural(c.size, 'synapse', 'synapses')}`;
   if (c.kind === 'group') return `group · ${plural(c.size, 'neuron', 'neurons')}`;
+  if (c.kind === 'head') return `attention head · ${plural(c.size, 'value', 'values')} per position`;
+  if (c.kind === 'unit' || c.kind === 'channel') return c.kind;
   return `population · ${plural(c.size, 'neuron', 'neurons')}`;
 }
 

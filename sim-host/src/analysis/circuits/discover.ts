@@ -100,16 +100,52 @@ export function reuseOf(a: string, ca: string[], b: string, cb: string[]): TaskP
 }
 
 export async function discoverCircuits(ir: ModelIR, m: Measurer, options: DiscoverOptions = {}, set: ComponentSet = modelComponents(ir, { split: options.split })): Promise<CircuitsResult> {
+  checkThreshold(options.threshold ?? DEFAULT_THRESHOLD);
+  const tasks = tasksToAnalyse(ir, options.task);
+  // Components with no path to a task's readout population cannot change it: dropped unmeasured.
+  const plan: SearchPlan = {
+    source: options.source ?? ir.name,
+    seed: options.seed ?? ir.simulate.seed,
+    tasks: tasks.map((t) => ({ task: t.task, readout: t.readout, order: searchOrder(set, t.population).map((c) => c.id) })),
+    prepare: async () => {
+      const synapses = await m.synapses();
+      for (const c of set.all) if (c.kind === 'projection') c.size = synapses[c.connection!] ?? 0;
+    },
+  };
+  return searchCircuits(plan, m, { ...options, intervention: options.intervention ?? 'silence' }, set);
+}
+
+/**
+ * What the search needs from a model of any kind (a spiking network's IR, an ONNX graph): the
+ * tasks, each with the components in the order the search visits them (from the task's output
+ * backwards; those it cannot reach left out), and a step before the first measurement.
+ */
+export interface SearchPlan {
+  source: string;
+  seed: number;
+  tasks: { task: string; readout: string; order: string[] }[];
+  prepare?: () => Promise<void>;
+  /** The metric has no readout to fit (an ONNX model's own logits): `readoutFit` is left out. */
+  noReadoutFit?: boolean;
+}
+
+/** The measurements the search makes, whatever runs them (Measurer without the IR's synapses). */
+export type TaskMeasurer = Omit<Measurer, 'synapses'>;
+
+/**
+ * The search, its control, reuse and patching over `plan`'s tasks and `set`'s components (the IR's
+ * or an ONNX model's), measured through `m`. `discoverCircuits` is this with a spiking model's plan.
+ */
+export async function searchCircuits(plan: SearchPlan, m: TaskMeasurer, options: Omit<DiscoverOptions, 'task' | 'split' | 'source'> & { intervention: Intervention }, set: ComponentSet): Promise<CircuitsResult> {
   const t0 = performance.now();
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   checkThreshold(threshold);
-  const intervention = options.intervention ?? 'silence';
-  const seed = options.seed ?? ir.simulate.seed;
+  const intervention = options.intervention;
+  const seed = plan.seed;
   const draws = options.controlDraws ?? DEFAULT_CONTROL_DRAWS;
-  const tasks = tasksToAnalyse(ir, options.task);
+  const tasks = plan.tasks;
   const searchable = set.searchable.map((c) => c.id);
-  // Components with no path to a task's readout population cannot change it: dropped unmeasured.
-  const orders = tasks.map((t) => searchOrder(set, t.population).map((c) => c.id));
+  const orders = tasks.map((t) => t.order);
   const reachable = new Set(orders.flat());
   const measured = searchable.filter((id) => reachable.has(id));
   const patchPairs = tasks.flatMap((a) => tasks.filter((b) => b !== a && b.task !== a.task).map((b) => [a, b] as const));
@@ -141,12 +177,11 @@ export async function discoverCircuits(ir: ModelIR, m: Measurer, options: Discov
     return complete ? keys.map((k) => memo.get(k)!) : undefined;
   };
   const chance = await m.chance();
-  const synapses = await m.synapses();
-  for (const c of set.all) if (c.kind === 'projection') c.size = synapses[c.connection!] ?? 0;
+  await plan.prepare?.();
   const cleanM = (await batch([{ removed: [] }], 'clean run'))?.[0];
   const result = (circuits: TaskCircuit[], reuse: TaskPairReuse[] = [], patches: PatchResult[] = []): CircuitsResult => ({
-    source: options.source ?? ir.name,
-    intervention, threshold, seed, readoutFit: options.retrain ? 'retrained' : 'frozen',
+    source: plan.source,
+    intervention, threshold, seed, ...(plan.noReadoutFit ? {} : { readoutFit: options.retrain ? 'retrained' as const : 'frozen' as const }),
     components: set.all.map(({ id, kind, label, population, target, range, size }) => ({ id, kind, label, population, ...(target !== undefined ? { target } : {}), ...(range ? { range } : {}), size })),
     edges: set.edges, tasks: circuits, reuse, patches,
     runs: m.runs?.() ?? runs, seconds: (performance.now() - t0) / 1000, cancelled,

@@ -176,6 +176,7 @@ export class Evaluator {
     const none = { population: pop, mask, steps: new Int32Array(0), neurons: new Int32Array(0) };
     switch (this.options.intervention) {
       case 'silence':
+      case 'zero':
         return none;
       case 'mean':
         return own(pop, mask, { spikes: [{ name: pop, size: mask.length, ...this.meanSpikes(pop) }] } as RunResult);

@@ -8,10 +8,12 @@ const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 export function circuitsText(r: CircuitsResult): string {
   const out: string[] = [];
   const byId = new Map(r.components.map((c) => [c.id, c]));
-  out.push(`Circuits of ${r.source}: intervention ${r.intervention}, threshold ${r.threshold}, seed ${r.seed}, readout ${r.readoutFit ?? 'frozen'}; ${r.components.length} components, ${r.runs} runs in ${r.seconds.toFixed(2)} s${r.cancelled ? ' (cancelled: partial result)' : ''}`);
+  // An ONNX model's tasks are scored on its own logits: no readout to name.
+  const ann = r.components.some((c) => c.kind === 'head' || c.kind === 'unit' || c.kind === 'channel');
+  out.push(`Circuits of ${r.source}: intervention ${r.intervention}, threshold ${r.threshold}, seed ${r.seed}${ann ? '' : `, readout ${r.readoutFit ?? 'frozen'}`}; ${r.components.length} components, ${r.runs} runs in ${r.seconds.toFixed(2)} s${r.cancelled ? ' (cancelled: partial result)' : ''}`);
   for (const t of r.tasks) {
     const m = t.metric;
-    out.push('', `Task ${t.task} (readout ${t.readout}): ${t.components.length} components`);
+    out.push('', `Task ${t.task}${ann ? '' : ` (readout ${t.readout})`}: ${t.components.length} components`);
     const rows = t.components.map((id) => {
       const c = byId.get(id);
       return [c?.label ?? id, c?.kind ?? '', String(c?.size ?? ''), (t.importance[id] ?? 0).toFixed(3)];
