@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildTwoTaskTransformer, SET_SIZE, T, twoTaskSet, V } from '../sim-host/src/onnx/build/transformer';
-import { writeTaskSet } from '../sim-host/src/onnx/task-set';
+import { writeTaskSet } from '../sim-host/src/onnx-task-set';
 
 export function writeTwoTaskExample(dir: string): void {
   fs.mkdirSync(path.join(dir, 'two_task'), { recursive: true });

@@ -18,7 +18,7 @@ import { accuracyOver, onnxCircuits, OnnxMeasurer, type OnnxIntervention } from 
 import { headsOf, maskInput, patchInput, withMasks } from '../sim-host/src/onnx/masks';
 import { decodeModel, encodeModel, floatTensor, node, valueInfo, withOutputs } from '../sim-host/src/onnx/proto';
 import { OnnxSession, type FloatTensor } from '../sim-host/src/onnx/runtime';
-import { readNpy, readTaskSet, TaskSetError, writeTaskSet } from '../sim-host/src/onnx/task-set';
+import { readNpy, readTaskSet, TaskSetError, writeTaskSet } from '../sim-host/src/onnx-task-set';
 import { writeTwoTaskExample } from '../scripts/build-two-task-transformer';
 import { OnnxCircuitsRefused, startOnnxCircuits } from '../sim-host/src/host';
 import { repoRoot } from './helpers/build';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { OnnxCircuitsRefused, startOnnxCircuits } from '../../sim-host/src/host';
 import { ONNX_INTERVENTIONS, type OnnxIntervention } from '../../sim-host/src/onnx/circuits';
 import { MAX_ONNX_BYTES } from '../../sim-host/src/onnx/errors';
-import { readTaskSet, TaskSetError, type TaskInputs } from '../../sim-host/src/onnx/task-set';
+import { readTaskSet, TaskSetError, type TaskInputs } from '../../sim-host/src/onnx-task-set';
 import { circuitsProgress, reportCircuits } from './circuits';
 
 type Usage = (message: string) => never;

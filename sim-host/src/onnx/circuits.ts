@@ -10,7 +10,7 @@ import type { Condition } from '../analysis/circuits/evaluate';
 import { headsOf, maskInput, patchInput, withMasks } from './masks';
 import { decodeModel, withOutputs } from './proto';
 import { OnnxSession, type FloatTensor } from './runtime';
-import type { TaskInputs } from './task-set';
+import type { TaskInputs } from './task-inputs';
 
 export type OnnxIntervention = 'zero' | 'mean' | 'patch';
 export const ONNX_INTERVENTIONS: readonly OnnxIntervention[] = ['zero', 'mean', 'patch'];

@@ -145,7 +145,9 @@ function fromOrt(info: OnnxGraphInfo, e: unknown, what: string): OnnxError {
   const start = /no available backend found\. ERR: \[wasm\] (.*?)(?:, \[cpu\] .*)?$/.exec(msg);
   if (start) {
     const why = start[1].replace(/^RuntimeError: Aborted\((.*)\)\. Build with -sASSERTIONS for more info\.$/, '$1');
-    const hint = /Content Security/i.test(why) ? " (the page's Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src)" : '';
+    const hint = /Content Security/i.test(why)
+      ? " (the page's Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src)"
+      : /fetch failed/.test(why) && (setup.numThreads ?? 1) > 1 ? ' (more than one thread needs the bundled runtime, dist/; unbundled sources run one)' : '';
     return new OnnxError(info.source, `onnxruntime-web could not start: ${why}${hint}`);
   }
   const at = nodeOfMessage(msg, info);

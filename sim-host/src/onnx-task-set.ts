@@ -1,17 +1,14 @@
 // A task's input set for circuits on an ONNX model (protocol/onnx-inputs.md, "Task sets"):
 // `NAME.npy` (float32, N × the model input's shape) beside `NAME.csv` (`index,label`, the label a
-// logit index). The task is named after the file. Errors name the file, line and column.
+// logit index). The task is named after the file. Errors name the file, line and column. Node-side
+// (beside node-files.ts): onnx/ itself reads no files.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeNpy } from '../npy';
-import type { FloatTensor } from './runtime';
+import { writeNpy } from './npy';
+import type { FloatTensor } from './onnx/runtime';
+import type { TaskInputs } from './onnx/task-inputs';
 
-export interface TaskInputs {
-  task: string;
-  inputs: FloatTensor;
-  /** Per input: the logit index the model should rank first. */
-  labels: Int32Array;
-}
+export type { TaskInputs };
 
 /** Bad task-set file: the message starts with `file:line:column:` where one is known. */
 export class TaskSetError extends Error {}
