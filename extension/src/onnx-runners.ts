@@ -12,7 +12,7 @@ import { readInputSet, readModelFile, startOnnxDescribe, startOnnxRecord, type O
 import { checkOnnx } from '../../sim-host/src/onnx/check';
 import { inspectOnnx } from '../../sim-host/src/onnx/inspect';
 import { graphNodes } from '../../sim-host/src/onnx/record';
-import { readTaskSet } from '../../sim-host/src/onnx/task-set';
+import { readTaskSet } from '../../sim-host/src/onnx-task-set';
 import type { OnnxRunners } from './onnx-commands';
 import type { CircuitsPanels } from './panels/circuits';
 import type { DescribeRunner } from './simulation/describe';
