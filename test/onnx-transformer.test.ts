@@ -22,6 +22,7 @@ import { readNpy, readTaskSet, TaskSetError, writeTaskSet } from '../sim-host/sr
 import { writeTwoTaskExample } from '../scripts/build-two-task-transformer';
 import { OnnxCircuitsRefused, startOnnxCircuits } from '../sim-host/src/host';
 import { repoRoot } from './helpers/build';
+import { defaultShow, graphOf, taskRows } from '../webviews/circuits/model';
 
 const EX = path.join(repoRoot, 'examples', 'onnx');
 const MODEL = path.join(EX, 'two_task_transformer.onnx');
@@ -211,6 +212,18 @@ describe('circuits on the transformer\'s heads', () => {
       assert.ok(Math.abs(r.reuse[0].overlap - planted.overlap) <= 0.1, `overlap ${r.reuse[0].overlap} vs planted ${planted.overlap}`);
     });
   }
+
+  it('the Circuits panel\'s model draws the heads: one node each, coloured by the tasks whose circuits hold them', async () => {
+    const r = await run('zero');
+    const g = graphOf(r, defaultShow(r));
+    assert.equal(g.nodes.length, 8);
+    const shared = g.nodes.find((n) => n.id === 'head:L1.H0')!;
+    assert.equal(shared.label, 'L1.H0');
+    assert.equal(shared.detail, 'attention head · 8 values per position');
+    assert.deepEqual(shared.tasks, [0, 1]);
+    assert.deepEqual(g.nodes.find((n) => n.id === 'head:L2.H3')!.tasks, []);
+    assert.deepEqual(taskRows(r).map((row) => row[0]), ['copy', 'match']);
+  });
 
   it('agrees with a brute-force search: the smallest head sets that keep each task at full accuracy alone', async () => {
     const bytes = new Uint8Array(fs.readFileSync(MODEL));
