@@ -87,6 +87,36 @@ export type ToWorker =
     }
   | {
       /**
+       * Record Activations on an ONNX model (sim-host/src/onnx/record.ts): runs the model on the
+       * input set and writes one .npy per node and activations.json to `outDir`; answered by
+       * `progress` (phase 'record': inputs done of total) and `onnx-recorded`.
+       */
+      type: 'onnx-record';
+      model: Uint8Array;
+      inputs: OnnxInputSetData;
+      nodes?: string[];
+      outDir: string;
+      /** The model file's name, for the index. */
+      source: string;
+      cancel: SharedArrayBuffer;
+    }
+  | {
+      /**
+       * Describe Neurons on an ONNX model's units (sim-host/src/onnx/describe.ts): records the
+       * nodes, then describes them; answered by `progress` (phase 'record', then 'describe': units
+       * done of all the nodes' units) and `onnx-described`.
+       */
+      type: 'onnx-describe';
+      model: Uint8Array;
+      inputs: OnnxInputSetData;
+      nodes?: string[];
+      options: { seed?: number; permutations?: number; exemplars?: number; lambda?: number };
+      /** The model file's name, for the view's title. */
+      source: string;
+      cancel: SharedArrayBuffer;
+    }
+  | {
+      /**
        * Circuit discovery (sim-host/src/analysis/circuits): this worker plans and compiles the
        * model once and keeps it for the `circuits-measure` requests that follow; answered by
        * `circuits-ready`. One of a pool (sim-host/src/host.ts startCircuits).
@@ -231,13 +261,33 @@ export interface ProgressDelta {
   traces: TraceDelta[];
 }
 
+/** An ONNX input set (protocol/onnx-inputs.md; read by sim-host/src/onnx/input-set.ts). */
+export interface OnnxInputSetData {
+  /** Inputs. */
+  count: number;
+  /** One input's shape (the model input's shape without its batch dimension). */
+  shape: number[];
+  /** [count, …shape], row-major. */
+  data: Float32Array;
+  /** One per input ('' where the file gives none). */
+  labels: string[];
+  /** Concept columns in file order: per input its value ('' = the concept does not apply). */
+  concepts: { name: string; values: string[] }[];
+  /** The files it came from, for messages and reports. */
+  source: string;
+}
+
 /**
  * worker → host. A progress message with `phase: 'build'` reports a long build step (`label`,
  * e.g. "building connections ee (distance)"): `done` of `total` rows, no steps run yet; without
  * `phase` (or 'run') `done` and `total` are steps.
  */
 export type FromWorker =
-  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run' | 'describe' | 'circuits'; label?: string }
+  | { type: 'progress'; done: number; total: number; spikes: number; delta?: ProgressDelta; phase?: 'build' | 'run' | 'describe' | 'circuits' | 'record'; label?: string }
+  /** Record Activations done: the index written to activations.json (sim-host/src/onnx-host.ts RecordIndex). */
+  | { type: 'onnx-recorded'; index: unknown }
+  /** Describe Neurons on an ONNX model done (sim-host/src/onnx-host.ts OnnxDescribeOutput, plain data). */
+  | { type: 'onnx-described'; output: unknown }
   | { type: 'done'; output: RunOutput }
   /** The Target Report of an `emulate` request: as plain text (sim-host/src/emulation-text.ts, the CLI's) and as plain data for the panel (sim-host/src/target-report.ts). */
   | { type: 'emulated'; text: string; report: TargetReport }

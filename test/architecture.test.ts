@@ -86,6 +86,10 @@ const ANALYSIS = `${ENGINE}/analysis`;
 /** Which analyses one analysis may use (circuit discovery scores runs with the readout core); no others import each other. */
 const ANALYSIS_USES: Record<string, string[]> = { circuits: ['readout'] };
 const analysisOf = (file: string) => (under(file, ANALYSIS) ? file.slice(ANALYSIS.length + 1).split('/')[0] : undefined);
+/** The ONNX backend (onnxruntime-web, onnx-proto): a backend beside wasm/ and webgpu/ over core/, protocol/ and the analysis cores it drives; no Node import; no other part of the engine's core, backends or analyses imports it. */
+const ONNX = `${ENGINE}/onnx`;
+const ONNX_PACKAGES = /^(onnx-proto|onnxruntime-web)(\/|$)/;
+
 /** Top-level harnesses that may reach into any area (they test or measure it). */
 const HARNESS = ['test', 'bench', 'scripts'];
 
@@ -170,6 +174,12 @@ export function violations(g: Graph): string[] {
       if (under(from, ANALYSIS) && (isNodeOnly(e.spec) || !(to && (under(to, ANALYSIS) || under(to, CORE) || under(to, 'protocol'))))) out.push(`analysis/ imports outside analysis/, core/ and protocol/: ${where}`);
       const [fa, ta] = [analysisOf(from), to ? analysisOf(to) : undefined];
       if (fa && ta && fa !== ta && !(ANALYSIS_USES[fa] ?? []).includes(ta)) out.push(`analysis ${fa}/ imports analysis ${ta}/: ${where}`);
+      // runtime.ts finds Node's fs/path/url/module at run time (process.getBuiltinModule) for the runtime's files
+      if (under(from, ONNX)) {
+        const allowed = isNodeOnly(e.spec) ? from === `${ONNX}/runtime.ts` && e.dynamic : to ? [ONNX, CORE, ANALYSIS, 'protocol'].some((d) => under(to, d)) : ONNX_PACKAGES.test(e.spec);
+        if (!allowed) out.push(`onnx/ imports outside onnx/, core/, analysis/, protocol/ and its two packages: ${where}`);
+      }
+      if (to && under(to, ONNX) && [CORE, ANALYSIS, SWEEP, ...BACKENDS].some((d) => under(from, d))) out.push(`the engine's core, backends or analyses import onnx/: ${where}`);
       if (under(from, 'protocol') && !(to && under(to, 'protocol'))) out.push(`protocol/ imports outside itself: ${where}`);
       // Exporters to other simulators: pure, from the checked IR (protocol/) and themselves only.
       if (under(from, 'interop') && (isNodeOnly(e.spec) || !(to && (under(to, 'interop') || under(to, 'protocol'))))) out.push(`interop/ imports outside interop/ and protocol/: ${where}`);
@@ -222,6 +232,8 @@ describe('architecture: the import rules', () => {
       'sim-host/src/engine.ts': [],
       'interop/brian2.ts': ['protocol/ir.ts', 'language-server/src/lower.ts', 'node:fs'],
       'language-server/src/lower.ts': [],
+      'sim-host/src/onnx/o.ts': ['sim-host/src/core/plan.ts', 'onnx-proto', 'sim-host/src/webgpu/device.ts', 'node:fs'],
+      'sim-host/src/analysis/describe/y.ts': ['sim-host/src/onnx/o.ts'],
     });
     const v = violations(g);
     const has = (re: RegExp) => assert.ok(v.some((x) => re.test(x)), `expected ${re} among:\n${v.join('\n')}`);
@@ -245,6 +257,9 @@ describe('architecture: the import rules', () => {
     has(/^import upwards into extension\/: cli\/src\/run\.ts imports 'extension\/src\/x\.ts'/);
     has(/^interop\/ imports outside .*: interop\/brian2\.ts imports 'language-server\/src\/lower\.ts'/);
     has(/^interop\/ imports outside .*: interop\/brian2\.ts imports 'node:fs'/);
+    has(/^onnx\/ imports outside .*: sim-host\/src\/onnx\/o\.ts imports 'sim-host\/src\/webgpu\/device\.ts'/);
+    has(/^onnx\/ imports outside .*: sim-host\/src\/onnx\/o\.ts imports 'node:fs'/);
+    has(/^the engine's core, backends or analyses import onnx\/: sim-host\/src\/analysis\/describe\/y\.ts/);
     // What is allowed stays allowed.
     const not = (re: RegExp) => assert.ok(!v.some((x) => re.test(x)), `unexpected ${re} among:\n${v.join('\n')}`);
     not(/device\.ts imports 'node:url' \(dynamically\)/);
@@ -255,6 +270,7 @@ describe('architecture: the import rules', () => {
     not(/sweep\/s\.ts imports 'sim-host\/src\/core\/plan\.ts'/);
     not(/interop\/brian2\.ts imports 'protocol\/ir\.ts'/);
     not(/circuits\/c\.ts imports 'sim-host\/src\/analysis\/readout\/e\.ts'/);
+    not(/onnx\/o\.ts imports '(sim-host\/src\/core\/plan\.ts|onnx-proto)'/);
     not(/readout\/r\.ts imports '(sim-host\/src\/core\/run|protocol\/ir|sim-host\/src\/analysis\/readout\/d)\.ts'/);
   });
 

@@ -18,8 +18,11 @@ import { accuracyOver, onnxCircuits, OnnxMeasurer, type OnnxIntervention } from 
 import { headsOf, maskInput, patchInput, withMasks } from '../sim-host/src/onnx/masks';
 import { decodeModel, encodeModel, floatTensor, node, valueInfo, withOutputs } from '../sim-host/src/onnx/proto';
 import { OnnxSession, type FloatTensor } from '../sim-host/src/onnx/runtime';
-import { readNpy, readTaskSet, TaskSetError, writeTaskSet } from '../sim-host/src/onnx/task-set';
-import { writeTwoTaskExample } from '../scripts/build-two-task-transformer';
+import { InputSetError, parseNpy } from '../sim-host/src/onnx/input-set';
+import { graphNodes } from '../sim-host/src/onnx/record';
+import { readTaskSet } from '../sim-host/src/onnx-host';
+import { writeNpy } from '../sim-host/src/npy';
+import { twoTaskTransformerFiles } from '../scripts/build-onnx-examples';
 import { OnnxCircuitsRefused, startOnnxCircuits } from '../sim-host/src/host';
 import { repoRoot } from './helpers/build';
 import { defaultShow, graphOf, taskRows } from '../webviews/circuits/model';
@@ -30,7 +33,13 @@ const PY = '/usr/bin/python3';
 const hasOnnxPy = fs.existsSync(PY) && spawnSync(PY, ['-c', 'import onnx, numpy'], { encoding: 'utf8' }).status === 0;
 const skipPy = !hasOnnxPy && !process.env.CI ? 'python3 with onnx and numpy not installed' : false;
 
-const sets = () => ['copy', 'match'].map((t) => readTaskSet(path.join(EX, 'two_task', `${t}.npy`)));
+const modelInput = () => graphNodes(new Uint8Array(fs.readFileSync(MODEL))).input;
+const sets = () => ['copy', 'match'].map((t) => readTaskSet(path.join(EX, 'two_task', `${t}.npy`), modelInput()));
+/** NAME.npy + NAME.csv (`index,label`). */
+function writeTaskSet(base: string, t: FloatTensor, labels: ArrayLike<number | string>): void {
+  writeNpy(`${base}.npy`, t.data, t.dims);
+  fs.writeFileSync(`${base}.csv`, `index,label\n${Array.from(labels, (v, i) => `${i},${v}`).join('\n')}\n`);
+}
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'spikeworks-otf-'));
 const jaccard = (a: string[], b: string[]) => a.filter((x) => b.includes(x)).length / new Set([...a, ...b]).size;
 const overlap = (a: string[], b: string[]) => a.filter((x) => b.includes(x)).length / Math.min(a.length, b.length);
@@ -57,8 +66,8 @@ async function compareWithNumpy(bytes: Uint8Array, feeds: Record<string, FloatTe
   let worst = 0;
   let worstAt = '';
   for (const [name, file] of index) {
-    const ref = readNpy(path.join(dir, 'ref', file));
-    assert.deepEqual(got[name].dims, ref.dims, `${name}: shape`);
+    const ref = parseNpy(new Uint8Array(fs.readFileSync(path.join(dir, 'ref', file))), file);
+    assert.deepEqual(got[name].dims, ref.shape, `${name}: shape`);
     for (let i = 0; i < ref.data.length; i++) {
       // 1e-5 absolute, relative above 1 (the causal mask's −1e9 has a float32 spacing of 64).
       const err = Math.abs(got[name].data[i] - ref.data[i]) / Math.max(1, Math.abs(ref.data[i]));
@@ -71,19 +80,15 @@ async function compareWithNumpy(bytes: Uint8Array, feeds: Record<string, FloatTe
 
 describe('two-task transformer: the shipped files', () => {
   it('rebuild byte for byte (model and both task sets)', () => {
-    const dir = tmp();
-    writeTwoTaskExample(dir);
-    for (const f of ['two_task_transformer.onnx', 'two_task/copy.npy', 'two_task/copy.csv', 'two_task/match.npy', 'two_task/match.csv']) {
-      assert.ok(Buffer.from(fs.readFileSync(path.join(dir, f))).equals(fs.readFileSync(path.join(EX, f))), `${f} differs from a rebuild: run node --import tsx scripts/build-two-task-transformer.ts`);
-    }
-    assert.ok(Buffer.from(buildTwoTaskTransformer()).equals(fs.readFileSync(MODEL)));
-    fs.rmSync(dir, { recursive: true, force: true });
+    const files = twoTaskTransformerFiles();
+    assert.deepEqual(files.map((f) => f.name), ['two_task_transformer.onnx', 'two_task/copy.npy', 'two_task/copy.csv', 'two_task/match.npy', 'two_task/match.csv']);
+    for (const f of files) assert.ok(Buffer.from(f.bytes).equals(fs.readFileSync(path.join(EX, f.name))), `${f.name} differs from a rebuild: npm run build:onnx-examples`);
   });
 
   it('task sets hold what they say: one marker at 1..T−3, copy labels the token after it, match half yes', () => {
     for (const task of ['copy', 'match'] as const) {
       const s = twoTaskSet(task, SET_SIZE);
-      const read = readTaskSet(path.join(EX, 'two_task', `${task}.npy`));
+      const read = readTaskSet(path.join(EX, 'two_task', `${task}.npy`), modelInput());
       assert.deepEqual(read.inputs.dims, [SET_SIZE, T, V]);
       assert.deepEqual([...read.labels], [...s.labels]);
       let yes = 0;
@@ -329,18 +334,20 @@ describe('circuits on ONNX: bad input', () => {
   it('task-set files: located errors', () => {
     const dir = tmp();
     const base = path.join(dir, 'bad');
-    writeTaskSet(base, { data: new Float32Array(2 * T * V), dims: [2, T, V] }, [1, 2]);
-    fs.writeFileSync(`${base}.csv`, 'index,label\n0,1\n1,x\n');
-    assert.throws(() => readTaskSet(`${base}.npy`), (e: Error) => e instanceof TaskSetError && e.message === `${base}.csv:3:3: label 'x' is not a logit index (a whole number ≥ 0)`);
+    const read = () => readTaskSet(`${base}.npy`, modelInput());
+    writeTaskSet(base, { data: new Float32Array(2 * T * V), dims: [2, T, V] }, [1, 'x']);
+    assert.throws(read, (e: Error) => e instanceof InputSetError && e.message === `${base}.csv:3:3: label 'x' is not a logit index (a whole number ≥ 0): circuits score a task by the logit its label names`);
+    writeTaskSet(base, { data: new Float32Array(2 * T * V), dims: [2, T, V] }, [1, 2.5]);
+    assert.throws(read, /bad\.csv:3:3: label '2\.5' is not a logit index/);
     fs.writeFileSync(`${base}.csv`, 'index,label\n0,1\n7,2\n');
-    assert.throws(() => readTaskSet(`${base}.npy`), new RegExp(`${base}\\.csv:3:1: index '7' is not one of the 2 inputs`));
+    assert.throws(read, /bad\.csv:3:1: index '7' where 1 was expected/);
     fs.writeFileSync(`${base}.csv`, 'index,label\n0,1\n');
-    assert.throws(() => readTaskSet(`${base}.npy`), /no label for input 1/);
-    fs.writeFileSync(`${base}.csv`, 'index,class\n0,1\n');
-    assert.throws(() => readTaskSet(`${base}.npy`), /bad\.csv:1:1: the header has no 'label' column/);
+    assert.throws(read, /bad\.csv:2:1: 1 rows for 2 inputs/);
+    writeTaskSet(base, { data: new Float32Array(2 * 5), dims: [2, 5] }, [0, 1]);
+    assert.throws(read, /each input has shape \[5\], but the model input 'tokens' takes \[N, 8, 7\]/);
     fs.writeFileSync(`${base}.npy`, '<html></html>');
-    assert.throws(() => readTaskSet(`${base}.npy`), /not a \.npy file/);
-    assert.throws(() => readTaskSet(path.join(dir, 'none.npy')), /none\.npy: not found/);
+    assert.throws(read, /not a NumPy \.npy file/);
+    assert.throws(() => readTaskSet(path.join(dir, 'none.npy'), modelInput()), /none\.npy/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -420,9 +427,10 @@ describe('spikeworks onnx circuits', { skip: skipCli }, () => {
     const bad = cli('two_task_transformer.onnx', '--inputs', path.join(dir, 'x.npy'));
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /x\.csv:3:3: label '-3' is not a logit index/);
+    assert.equal(bad.stderr.split('\n')[0].startsWith('spikeworks: '), true);
     const none = cli('missing.onnx', ...setArgs);
     assert.equal(none.status, 1);
-    assert.match(none.stderr, /missing\.onnx: not found/);
+    assert.match(none.stderr, /missing\.onnx: no such file/);
     const noInputs = cli('two_task_transformer.onnx');
     assert.equal(noInputs.status, 2);
     assert.match(noInputs.stderr, /needs --inputs/);

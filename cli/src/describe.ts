@@ -127,15 +127,22 @@ export async function describeCommand(a: DescribeArgs): Promise<number> {
   return cancelled ? 130 : 0;
 }
 
-function humanTable(results: { population: string; result: DescribeResult }[], windows: number, source: string, atomCount: number, cancelled: boolean): string {
-  const lines: string[] = [`${windows} windows (${source}), ${atomCount} atoms${cancelled ? ' — stopped early: the last population is partial' : ''}`];
+/** The words of the table: spiking runs describe neurons over windows; ONNX models units over inputs. */
+export interface TableWords {
+  windows: string;
+  units: string;
+  population: (name: string) => string;
+}
+
+export function humanTable(results: { population: string; result: DescribeResult }[], windows: number, source: string, atomCount: number, cancelled: boolean, words: TableWords = { windows: 'windows', units: 'neurons', population: (n) => n }): string {
+  const lines: string[] = [`${windows} ${words.windows} (${source}), ${atomCount} atoms${cancelled ? ` — stopped early: the last ${words.population('').trim() || 'population'} is partial` : ''}`];
   for (const { population, result } of results) {
     const n = result.units.length;
     const unsel = result.units.filter((u) => !u.selective).length;
-    lines.push('', `${population}: ${n - unsel} of ${n} neurons described, ${unsel} unselective`);
+    lines.push('', `${words.population(population)}: ${n - unsel} of ${n} ${words.units} described, ${unsel} unselective`);
     if (result.groups.length) {
       const w = Math.max(11, ...result.groups.map((g) => g.formula.length));
-      lines.push(`  ${'description'.padEnd(w)}  ${'neurons'.padStart(7)}  ${'score'.padStart(6)}  text`);
+      lines.push(`  ${'description'.padEnd(w)}  ${words.units.padStart(7)}  ${'score'.padStart(6)}  text`);
       for (const g of result.groups) lines.push(`  ${g.formula.padEnd(w)}  ${String(g.units.length).padStart(7)}  ${g.meanScore.toFixed(3).padStart(6)}  ${g.text}`);
     }
   }

@@ -6,12 +6,12 @@
 // accuracy by more than the threshold, the random control, reuse per pair of tasks and the
 // Merullo-style patch. Progress on a terminal; Ctrl-C stops and prints what was found so far.
 // Exit codes: 0 done, 1 nothing to analyse (the message says why), 2 bad usage or failure, 130 stopped.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OnnxCircuitsRefused, startOnnxCircuits } from '../../sim-host/src/host';
 import { ONNX_INTERVENTIONS, type OnnxIntervention } from '../../sim-host/src/onnx/circuits';
-import { MAX_ONNX_BYTES } from '../../sim-host/src/onnx/errors';
-import { readTaskSet, TaskSetError, type TaskInputs } from '../../sim-host/src/onnx/task-set';
+import { graphNodes } from '../../sim-host/src/onnx/record';
+import type { TaskInputs } from '../../sim-host/src/onnx/task-set';
+import { readModelFile, readTaskSet } from '../../sim-host/src/onnx-host';
 import { circuitsProgress, reportCircuits } from './circuits';
 
 type Usage = (message: string) => never;
@@ -78,13 +78,12 @@ export async function onnxCircuitsCommand(args: string[], usage: Usage): Promise
   let bytes: Uint8Array;
   let sets: TaskInputs[];
   try {
-    const st = fs.statSync(a.file);
-    if (st.size > MAX_ONNX_BYTES) throw new TaskSetError(`${a.file}: ${st.size} bytes, over the ${MAX_ONNX_BYTES}-byte bound of a model`);
-    bytes = new Uint8Array(fs.readFileSync(a.file));
-    sets = a.inputs.map(readTaskSet);
+    bytes = readModelFile(a.file);
+    const { input } = graphNodes(bytes, a.file);
+    sets = a.inputs.map((f) => readTaskSet(f, input));
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    process.stderr.write(`spikeworks: ${e instanceof TaskSetError ? err.message : err.code === 'ENOENT' ? `${a.file}: not found` : err.message}\nspikeworks: no circuits found\n`);
+    // InputSetError and OnnxError name their file (and line and column where they can).
+    process.stderr.write(`spikeworks: ${(e as Error).message}\nspikeworks: no circuits found\n`);
     return 1;
   }
   const handle = startOnnxCircuits(bytes, sets, { task: a.task, threshold: a.threshold, intervention: a.intervention, seed: a.seed, controlDraws: a.draws, units: a.units, source: path.basename(a.file) }, circuitsProgress('measurements'));

@@ -1,11 +1,12 @@
 // `spikeworks onnx <sub> …`: commands on ONNX models (sim-host/src/onnx). One line per subcommand
 // in ONNX_COMMANDS; each gets its arguments and the usage function, and returns the exit code.
-import { readFileBounded } from '../../io/safe-read';
+import { readOnnxFile } from '../../io/onnx-file';
 import { quote } from '../../protocol/plain-text';
 import type { OnnxDim, OnnxGraphInfo } from '../../protocol/onnx-graph';
-import { MAX_ONNX_BYTES, OnnxError } from '../../sim-host/src/onnx/errors';
+import { OnnxError } from '../../sim-host/src/onnx/errors';
 import { inspectOnnx } from '../../sim-host/src/onnx/inspect';
 import { configureOrt, OnnxSession, type FloatTensor } from '../../sim-host/src/onnx/runtime';
+import { onnxDescribeCommand, onnxRecordCommand } from './onnx-activations';
 import { onnxCircuitsCommand, ONNX_CIRCUITS_USAGE } from './onnx-circuits';
 
 type Usage = (message: string) => never;
@@ -16,11 +17,24 @@ export const ONNX_USAGE = `  spikeworks onnx inspect <file.onnx> [--format text|
                                                          inferred), parameters, operator histogram and nodes;
                                                          --run also runs it once in onnxruntime-web on zeros
                                                          (symbolic sizes 1) and prints its outputs' shapes
+  spikeworks onnx record <file.onnx> --inputs SET [--out DIR] [--nodes a,b]
+                                                         every node's output (or the chosen ones) on an input set
+                                                         (a .npy with its sidecar .csv, or one .csv: protocol/
+                                                         onnx-inputs.md): one .npy per node and activations.json
+                                                         in DIR (default MODEL.activations/); Ctrl-C stops it
+  spikeworks onnx describe <file.onnx> --inputs SET [--node NAME]... [--format text|json|csv] [--seed N]
+                 [--permutations N] [--exemplars K]
+                                                         what each unit responds to (a channel: its maximum over
+                                                         the image; a feature: itself), as formulas over the
+                                                         inputs' labels and concepts; exemplars are the top
+                                                         inputs; unselective units say so; Ctrl-C stops it
 ${ONNX_CIRCUITS_USAGE}`;
 
 /** The subcommands, one line each. */
 export const ONNX_COMMANDS: Record<string, OnnxSubcommand> = {
   inspect: inspectCommand,
+  record: onnxRecordCommand,
+  describe: onnxDescribeCommand,
   circuits: onnxCircuitsCommand,
 };
 
@@ -29,13 +43,6 @@ export async function onnxCommand(rest: string[], usage: Usage): Promise<number>
   const cmd = sub ? ONNX_COMMANDS[sub] : undefined;
   if (!cmd) usage(sub ? `unknown onnx subcommand '${sub}' (${Object.keys(ONNX_COMMANDS).join(', ')})` : `onnx needs a subcommand (${Object.keys(ONNX_COMMANDS).join(', ')})`);
   return cmd(args, usage);
-}
-
-/** The model's bytes (regular files up to 512 MiB, size checked before reading), or an OnnxError. */
-export function readOnnxFile(file: string): Uint8Array {
-  const r = readFileBounded(file, { maxBytes: MAX_ONNX_BYTES });
-  if (!r.ok) throw new OnnxError(file, r.message.startsWith(file) ? r.message.slice(file.length).replace(/^[:\s]+/, '') : r.message);
-  return r.bytes;
 }
 
 /** Options shared by onnx subcommands: files, --format, --threads and flags. */
@@ -99,11 +106,12 @@ async function inspectCommand(args: string[], usage: Usage): Promise<number> {
   if (o.files.length !== 1) usage('onnx inspect needs exactly one file');
   const file = o.files[0];
   try {
-    const g = inspectOnnx(readOnnxFile(file), file);
+    const bytes = readOnnxFile(file);
+    const g = inspectOnnx(bytes, file);
     let ran: { outputs: Record<string, number[]>; ms: number; threads: number } | undefined;
     if (o.flags.has('--run')) {
       configureOrt({ numThreads: o.threads ?? 1 });
-      const s = await OnnxSession.create(readOnnxFile(file), { source: file });
+      const s = await OnnxSession.create(bytes, { source: file });
       const t0 = performance.now();
       const r = await s.run(zeroFeeds(g));
       ran = { outputs: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.dims])), ms: performance.now() - t0, threads: o.threads ?? 1 };

@@ -91,13 +91,13 @@ export interface EmulationHandle {
  * worker's messages (undefined: not the answer; progress goes to `onProgress`); a refusal or a
  * failure rejects; `terminate` ends the worker at once and rejects with RunTerminated.
  */
-function workerRequest<T>(workerFile: string, request: ToWorker, answer: (m: FromWorker) => T | undefined, onProgress?: (done: number, total: number, label?: string) => void): { result: Promise<T>; terminate(): Promise<void> } {
+export function workerRequest<T>(workerFile: string, request: ToWorker, answer: (m: FromWorker) => T | undefined, onProgress?: (done: number, total: number, phase?: string, label?: string) => void): { result: Promise<T>; terminate(): Promise<void> } {
   const worker = new Worker(workerFile);
   let rejectIt: (e: Error) => void = () => {};
   const result = new Promise<T>((resolve, reject) => {
     rejectIt = reject;
     worker.on('message', (m: FromWorker) => {
-      if (m.type === 'progress') return onProgress?.(m.done, m.total, m.label);
+      if (m.type === 'progress') return onProgress?.(m.done, m.total, m.phase, m.label);
       let value: T | undefined;
       try {
         value = answer(m);
@@ -155,7 +155,7 @@ export class OnnxCircuitsRefused extends Error {}
 
 /**
  * Circuits on an ONNX model's attention heads (sim-host/src/onnx/circuits.ts) in a worker thread:
- * the task sets (read with onnx/task-set.ts readTaskSet) travel to it, the result comes back.
+ * the task sets (read with onnx-host.ts readTaskSet) travel to it, the result comes back.
  * Progress counts measurements; `cancel` stops between runs (the result says `cancelled`). Rejects
  * with OnnxCircuitsRefused (no heads, a set that does not fit the model, an unknown task) or
  * RunTerminated.
@@ -167,7 +167,7 @@ export function startOnnxCircuits(model: Uint8Array, sets: Extract<ToWorker, { t
     if (m.type !== 'onnx-circuits-done') return undefined;
     if (m.error !== undefined || !m.result) throw new OnnxCircuitsRefused(m.error ?? 'no result');
     return m.result;
-  }, onProgress);
+  }, (done, total, _phase, label) => onProgress?.(done, total, label));
   return { ...r, cancel: () => Atomics.store(flag, 0, 1) };
 }
 

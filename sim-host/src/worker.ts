@@ -13,6 +13,7 @@ import { emulationText } from './emulation-text';
 import { targetReport } from './target-report';
 import { emulateOnTarget, PlanError, runOnBackend, runOnCrossbar, Simulation, type EngineOptions, type RunResult } from './engine';
 import { faultMetric, hasFaults, readoutFeaturesOf, runMetric, withoutFaults } from './sweep-metric';
+import { handleOnnx, isOnnxRequest } from './onnx-worker';
 
 type Port = { postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void; on?(e: 'message', f: (m: ToWorker) => void): void };
 
@@ -75,6 +76,10 @@ export class DeltaTracker {
 let circuits: { evaluator: ReturnType<typeof localMeasurer>['evaluator']; stop: Int32Array } | undefined;
 
 export function handle(msg: ToWorker, port: Port): void {
+  if (isOnnxRequest(msg)) {
+    void handleOnnx(msg, port);
+    return;
+  }
   if (msg.type === 'circuits-init') {
     try {
       const o = msg.options;

@@ -13,7 +13,9 @@ export class OnnxError extends Error {
   readonly offset?: number;
 
   constructor(readonly source: string, detail: string, where: OnnxErrorWhere = {}) {
-    const at = [where.node !== undefined ? `node ${where.node}${where.op ? ` (${where.op})` : ''}` : '', where.offset !== undefined ? `byte ${where.offset}` : ''].filter(Boolean).join(', ');
+    // the node is named once: in front, unless the detail already names it
+    const named = where.node !== undefined && detail.includes(`node ${where.node}`);
+    const at = [where.node !== undefined && !named ? `node ${where.node}${where.op ? ` (${where.op})` : ''}` : '', where.offset !== undefined ? `byte ${where.offset}` : ''].filter(Boolean).join(', ');
     super(`${source}: ${at ? `${at}: ` : ''}${detail}`);
     this.name = 'OnnxError';
     this.node = where.node;

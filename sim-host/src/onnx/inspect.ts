@@ -77,6 +77,9 @@ function text(b: Uint8Array | null | undefined): string {
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }
 
+/** How an attribute without a type (and so without a value) reads. */
+export const NO_TYPE = '(no type)';
+
 /** An attribute as a short plain string. */
 export function attributeText(a: IAttribute): string {
   const T = onnx.AttributeProto.AttributeType;
@@ -91,7 +94,7 @@ export function attributeText(a: IAttribute): string {
     case T.GRAPH: return `graph (${a.g?.node?.length ?? 0} nodes)`;
     case T.GRAPHS: return `${a.graphs?.length ?? 0} graphs`;
     case T.TENSORS: return `${a.tensors?.length ?? 0} tensors`;
-    default: return a.refAttrName ? `ref ${a.refAttrName}` : '?';
+    default: return a.refAttrName ? `ref ${a.refAttrName}` : NO_TYPE;
   }
 }
 

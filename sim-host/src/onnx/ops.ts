@@ -2,7 +2,8 @@
 // by the opset that introduced them, the domains it registers, and the opsets it accepts. Measured:
 // every standard operator of ONNX 1.12 (opset 17) creates a session in this build (a one-node model
 // per operator; failures were missing attributes, never a missing kernel), ai.onnx.ml and
-// com.microsoft operators load, opset 27+ and other domains are refused. Names from ONNX 1.12's
+// com.microsoft operators load, opset 27+ and other domains are refused, Upsample and Scatter are
+// refused from the opsets that removed them. Names from ONNX 1.12's
 // schemas, plus the operators of opsets 18-24. A model that passes here can still fail in the
 // runtime (a type without a kernel): runtime.ts maps those messages to the node.
 
@@ -28,6 +29,12 @@ const SINCE: Record<number, string> = {
 
 /** Operator name → the opset that introduced it. */
 export const STANDARD_OPS: ReadonlyMap<string, number> = new Map(Object.entries(SINCE).flatMap(([v, names]) => names.split(' ').map((n) => [n, Number(v)] as [string, number])));
+
+/** Standard operators removed from ONNX: the opset from which the runtime refuses them, and what replaced them. */
+export const REMOVED_OPS: ReadonlyMap<string, { since: number; use: string }> = new Map([
+  ['Upsample', { since: 10, use: 'Resize' }],
+  ['Scatter', { since: 11, use: 'ScatterElements' }],
+]);
 
 /** Domains whose operators the runtime registers besides the default one. */
 export const RUNTIME_DOMAINS: readonly string[] = ['ai.onnx.ml', 'com.microsoft', 'com.microsoft.nchwc', 'com.ms.internal.nhwc'];

@@ -83,6 +83,8 @@ function matmul(a: Shape, b: Shape): Shape | undefined {
   if (a.length === 0 || b.length === 0) return undefined;
   const a2 = a.length === 1 ? [1, a[0]] : a;
   const b2 = b.length === 1 ? [b[0], 1] : b;
+  const ka = a2[a2.length - 1], kb = b2[b2.length - 2];
+  if (ka !== kb && isNum(ka) === isNum(kb)) return undefined; // sizes differ, or two different symbols
   const batch = broadcast(a2.slice(0, -2), b2.slice(0, -2));
   if (!batch) return undefined;
   const out: Shape = [...batch];
@@ -106,6 +108,9 @@ function reshape(x: Shape, target: number[], allowZero: boolean): Shape | undefi
   if (outP === 0 || inP % outP !== 0) return undefined;
   return out.map((d) => (d === null ? inP / outP : d));
 }
+
+/** Operators with a shape rule here: when their inputs' shapes are known, no output shape means the shapes do not fit. */
+export const SHAPE_RULES: ReadonlySet<string> = new Set(['Relu', 'Sigmoid', 'Tanh', 'Softmax', 'LogSoftmax', 'Erf', 'Exp', 'Log', 'Sqrt', 'Neg', 'Abs', 'Identity', 'LeakyRelu', 'Elu', 'Gelu', 'Softplus', 'HardSigmoid', 'Clip', 'Cast', 'BatchNormalization', 'Dropout', 'Reciprocal', 'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Where', 'MatMul', 'Gemm', 'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Flatten', 'Reshape', 'Transpose', 'Concat', 'Split', 'ReduceMean', 'ReduceSum', 'ReduceMax', 'LayerNormalization']);
 
 /**
  * Infers output shapes of one node from `shapes` (known so far) and `consts` (int64 constants:
@@ -137,8 +142,9 @@ export function inferNode(n: ShapeNode, shapes: Map<string, Shape>, consts: Map<
     case 'Gemm': {
       const b = s(1);
       if (!x || !b || x.length !== 2 || b.length !== 2) return [];
-      const m = n.int.get('transA') ? x[1] : x[0];
-      const nn = n.int.get('transB') ? b[0] : b[1];
+      const [m, ka] = n.int.get('transA') ? [x[1], x[0]] : [x[0], x[1]];
+      const [kb, nn] = n.int.get('transB') ? [b[1], b[0]] : [b[0], b[1]];
+      if (ka !== kb && isNum(ka) && isNum(kb)) return [];
       return [[m, nn]];
     }
     case 'Conv': {
@@ -178,7 +184,7 @@ export function inferNode(n: ShapeNode, shapes: Map<string, Shape>, consts: Map<
       if (all.length === 0 || all.some((a) => !a)) return [];
       const r = all[0]!.length;
       const a = axisOf(n.int.get('axis') ?? 0, r);
-      if (a < 0 || a >= r || all.some((q) => q!.length !== r)) return [];
+      if (a < 0 || a >= r || all.some((q) => q!.length !== r || q!.some((d, i) => i !== a && d !== all[0]![i]))) return [];
       const sum = all.map((q) => q![a]);
       if (!sum.every(isNum)) return [];
       const out = [...all[0]!];

@@ -1,0 +1,163 @@
+// ONNX models on the Node side: reading a model and an input set from disk (bounded, regular files
+// only: io/safe-read.ts), writing a recording (.npy per node + activations.json), and the two
+// off-thread entries the CLI and the extension call — startOnnxRecord and startOnnxDescribe, each
+// one request to a simulation worker with progress and cancel (worker side: onnx-worker.ts).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readFileBounded, readTextBounded } from '../../io/safe-read';
+import type { OnnxInputSetData } from '../../protocol/sim';
+import type { DescriptionsView } from '../../protocol/describe-panel';
+import { workerRequest, type DescribeHandle } from './host';
+import { npyHeader } from './npy';
+import type { Atom, WindowMeta } from './analysis/describe/atoms';
+import type { PopulationResult } from './analysis/describe/report';
+import { MAX_ONNX_BYTES, OnnxError } from './onnx/errors';
+import { InputSetError, inputSetFromCsv, inputSetFromNpy, type InputSet, type ModelInput } from './onnx/input-set';
+import { nodeUnits, type NodeRecord, type Recording } from './onnx/record';
+import { taskInputsOf, type TaskInputs } from './onnx/task-set';
+
+/** An input set's .npy over this size is not read (its values are bounded by input-set.ts too). */
+export const MAX_INPUT_BYTES = 1024 * 2 ** 20;
+
+/** The bytes of a model file (up to MAX_ONNX_BYTES), or an OnnxError naming the file and the reason. */
+export function readModelFile(file: string): Uint8Array {
+  const r = readFileBounded(file, { maxBytes: MAX_ONNX_BYTES });
+  if (!r.ok) throw new OnnxError(file, r.message.startsWith(file) ? r.message.slice(file.length).replace(/^[:\s]+/, '') : r.message);
+  return new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+}
+
+const sidecar = (file: string, ext: string) => file.replace(/\.[^./\\]+$/, '') + ext;
+
+/**
+ * An input set from disk (protocol/onnx-inputs.md): `X.npy` with its sidecar `X.csv`, or a CSV —
+ * the sidecar of an `X.npy` beside it, else a single CSV of features, label and concept:NAME
+ * columns. Throws InputSetError (located) or Error (a file that cannot be read).
+ */
+export function readInputSet(file: string, input: ModelInput): InputSet {
+  const text = (f: string) => {
+    const r = readTextBounded(f, { maxBytes: MAX_INPUT_BYTES });
+    if (!r.ok) throw new InputSetError(f, r.message.startsWith(f) ? r.message.slice(f.length).replace(/^[:\s]+/, '') : r.message);
+    return r.text;
+  };
+  const lower = file.toLowerCase();
+  const npyFile = lower.endsWith('.npy') ? file : fs.existsSync(sidecar(file, '.npy')) ? sidecar(file, '.npy') : undefined;
+  if (!npyFile) {
+    if (!lower.endsWith('.csv')) throw new InputSetError(file, 'an input set is a .npy file (with a sidecar .csv) or a .csv file');
+    return inputSetFromCsv({ file, text: text(file) }, input);
+  }
+  const csvFile = sidecar(npyFile, '.csv');
+  if (!fs.existsSync(csvFile)) throw new InputSetError(npyFile, `its sidecar ${path.basename(csvFile)} (index,label,<concept columns>) is missing`);
+  const r = readFileBounded(npyFile, { maxBytes: MAX_INPUT_BYTES });
+  if (!r.ok) throw new InputSetError(npyFile, r.message);
+  return inputSetFromNpy({ file: npyFile, bytes: r.bytes }, { file: csvFile, text: text(csvFile) }, input);
+}
+
+/**
+ * A task set for circuits (protocol/onnx-task-sets.md): the input set `file` (NAME.npy + NAME.csv)
+ * with integer labels, named NAME. Throws InputSetError (located) or Error.
+ */
+export function readTaskSet(file: string, input: ModelInput): TaskInputs {
+  const set = readInputSet(file, input);
+  return taskInputsOf(set, path.basename(file).replace(/\.[^.]*$/, ''), file.toLowerCase().endsWith('.csv') ? file : sidecar(file, '.csv'));
+}
+
+/** One node of activations.json. */
+export interface RecordIndexNode {
+  name: string;
+  opType: string;
+  output: string;
+  /** One input's output shape. */
+  shape: number[];
+  /** The .npy file (beside activations.json): [inputs, …shape], float32. */
+  file: string;
+  /** Units Describe Neurons sees (record.ts nodeUnits). */
+  units: number;
+}
+
+/** activations.json. */
+export interface RecordIndex {
+  model: string;
+  inputs: string;
+  count: number;
+  cancelled: boolean;
+  nodes: RecordIndexNode[];
+}
+
+/** A node name as a file name: letters, digits, '.', '_' and '-' kept, the rest '_'; repeats numbered. */
+function fileNames(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((n) => {
+    const base = n.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 100) || 'node';
+    let name = `${base}.npy`;
+    for (let k = 2; used.has(name.toLowerCase()); k++) name = `${base}_${k}.npy`;
+    used.add(name.toLowerCase());
+    return name;
+  });
+}
+
+/** Writes a recording to `dir`: one .npy per node and activations.json; returns the index. */
+export function writeRecording(dir: string, rec: Recording, model: string, inputs: string): RecordIndex {
+  fs.mkdirSync(dir, { recursive: true });
+  const files = fileNames(rec.nodes.map((n) => n.name));
+  const nodes = rec.nodes.map((n: NodeRecord, k): RecordIndexNode => {
+    const data = n.data;
+    fs.writeFileSync(path.join(dir, files[k]), Buffer.concat([npyHeader(data, [rec.count, ...n.shape]), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
+    return { name: n.name, opType: n.opType, output: n.output, shape: n.shape, file: files[k], units: nodeUnits({ shape: n.shape, data: new Float32Array(0) }, 0).units };
+  });
+  const index: RecordIndex = { model, inputs, count: rec.count, cancelled: rec.cancelled, nodes };
+  fs.writeFileSync(path.join(dir, 'activations.json'), JSON.stringify(index, null, 1) + '\n');
+  return index;
+}
+
+/** What Describe Neurons on an ONNX model gives: the panel's view and the results behind it. */
+export interface OnnxDescribeOutput {
+  view: DescriptionsView;
+  results: PopulationResult[];
+  windows: WindowMeta[];
+  atoms: Atom[];
+  cancelled: boolean;
+}
+
+const plain = (set: InputSet): OnnxInputSetData => ({ count: set.count, shape: set.shape, data: set.data, labels: set.labels, concepts: set.concepts, source: set.source }); // only these fields cross to the worker
+
+export interface RecordHandle {
+  /** The index written; a cancelled recording holds the inputs done. Rejects with RunTerminated or the model's error. */
+  result: Promise<RecordIndex>;
+  cancel(): void;
+  terminate(): Promise<void>;
+}
+
+/** Progress: phase 'record' (inputs done of total) or 'describe' (units done of all; label = the node). */
+export type OnnxProgress = (done: number, total: number, phase: 'record' | 'describe', node?: string) => void;
+
+function cancellable<T>(start: (cancel: SharedArrayBuffer) => { result: Promise<T>; terminate(): Promise<void> }): { result: Promise<T>; cancel(): void; terminate(): Promise<void> } {
+  const buf = new SharedArrayBuffer(4);
+  const flag = new Int32Array(buf);
+  return { ...start(buf), cancel: () => Atomics.store(flag, 0, 1) };
+}
+
+const progressOf = (onProgress?: OnnxProgress) => (done: number, total: number, phase?: string, label?: string) => onProgress?.(done, total, phase === 'describe' ? 'describe' : 'record', label);
+
+/** Record Activations in a worker thread: writes the .npy files and activations.json to `outDir`. */
+export function startOnnxRecord(model: Uint8Array, set: InputSet, options: { nodes?: string[]; outDir: string; source: string }, onProgress?: OnnxProgress, workerFile = path.join(__dirname, 'sim-worker.js')): RecordHandle {
+  return cancellable((cancel) =>
+    workerRequest(workerFile, { type: 'onnx-record', model, inputs: plain(set), nodes: options.nodes, outDir: options.outDir, source: options.source, cancel }, (m) => (m.type === 'onnx-recorded' ? (m.index as RecordIndex) : undefined), progressOf(onProgress)),
+  );
+}
+
+export interface OnnxDescribeHandle extends Omit<DescribeHandle, 'result'> {
+  /** Stops between batches or units; the output then says `cancelled`. Rejects with RunTerminated or the model's error. */
+  result: Promise<OnnxDescribeOutput>;
+}
+
+/**
+ * Describe Neurons on an ONNX model's units in a worker thread: the chosen nodes (default every
+ * node) recorded on the input set, then every unit described (units named `node[unit]`: the
+ * result's population is the node). The view is what the Descriptions panel shows.
+ */
+export function startOnnxDescribe(model: Uint8Array, set: InputSet, options: { nodes?: string[]; seed?: number; permutations?: number; exemplars?: number; lambda?: number; source: string }, onProgress?: OnnxProgress, workerFile = path.join(__dirname, 'sim-worker.js')): OnnxDescribeHandle {
+  const { nodes, source, ...opts } = options;
+  return cancellable((cancel) =>
+    workerRequest(workerFile, { type: 'onnx-describe', model, inputs: plain(set), nodes, options: opts, source, cancel }, (m) => (m.type === 'onnx-described' ? (m.output as OnnxDescribeOutput) : undefined), progressOf(onProgress)),
+  );
+}
