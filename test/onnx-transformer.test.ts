@@ -14,7 +14,7 @@ import { describe, it } from 'node:test';
 import { isCircuitsResult, type CircuitsResult } from '../protocol/circuits';
 import { CircuitsError } from '../sim-host/src/analysis/circuits/discover';
 import { buildTwoTaskTransformer, K, MARKER, PLANTED_HEADS, SET_SIZE, T, twoTaskSet, V } from '../sim-host/src/onnx/build/transformer';
-import { accuracyOver, onnxCircuits, OnnxMeasurer, type OnnxIntervention } from '../sim-host/src/onnx/circuits';
+import { accuracyOver, onnxCircuits, onnxInterventionOf, OnnxMeasurer, type OnnxIntervention } from '../sim-host/src/onnx/circuits';
 import { headsOf, maskInput, patchInput, withMasks } from '../sim-host/src/onnx/masks';
 import { decodeModel, encodeModel, floatTensor, node, valueInfo, withOutputs } from '../sim-host/src/onnx/proto';
 import { OnnxSession, type FloatTensor } from '../sim-host/src/onnx/runtime';
@@ -165,6 +165,17 @@ describe('masks: one graph edit serves every intervention', () => {
     await edited.release();
     assert.deepEqual([...zeroed.data], [...ref.data]);
     assert.ok(accuracyOver(ref, copy.labels, [0, 1, 2, 3, 4, 5]) < 0.3, 'without its copy head, copy is near chance');
+  });
+
+  it('accuracy: the argmax over the task\'s classes only, the first on ties', () => {
+    // Three inputs, four logits; the task's classes are 1 and 2 (logits 0 and 3 are another task's).
+    const logits = { data: Float32Array.from([9, 1, 2, 9, /**/ 9, 3, 3, 9, /**/ 0, 5, 1, 0]), dims: [3, 4] };
+    assert.equal(accuracyOver(logits, Int32Array.from([2, 1, 1]), [1, 2]), 1);
+    assert.equal(accuracyOver(logits, Int32Array.from([2, 2, 2]), [1, 2]), 1 / 3);
+  });
+
+  it('spiking interventions map onto ONNX ones (silence → zero; resample has none)', () => {
+    assert.deepEqual((['silence', 'mean', 'resample', 'patch', 'zero'] as const).map(onnxInterventionOf), ['zero', 'mean', undefined, 'patch', 'zero']);
   });
 
   it('refuses a value that no node writes', () => {
