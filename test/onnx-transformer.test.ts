@@ -107,16 +107,17 @@ describe('two-task transformer: the shipped files', () => {
 });
 
 describe('two-task transformer: activations against numpy', { skip: skipPy }, () => {
-  it('every node of the shipped model equals the numpy reference within 1e-5 (copy and match inputs)', async () => {
+  it('every node of the shipped model equals the numpy reference within 1e-5 (copy and match inputs)', async (t) => {
     const bytes = new Uint8Array(fs.readFileSync(MODEL));
     for (const s of sets()) {
       const r = await compareWithNumpy(bytes, { tokens: s.inputs });
+      t.diagnostic(`${s.task}: ${r.nodes} nodes, worst error ${r.worst.toExponential(2)} at ${r.worstAt}`);
       assert.ok(r.nodes >= 90, `${r.nodes} nodes`);
       assert.ok(r.worst <= 1e-5, `${s.task}: worst error ${r.worst} at ${r.worstAt}`);
     }
   });
 
-  it('the masked model with L1.H0 patched from copy and L2.H2 zeroed equals the numpy reference too', async () => {
+  it('the masked model with L1.H0 patched from copy and L2.H2 zeroed equals the numpy reference too', async (t) => {
     const bytes = new Uint8Array(fs.readFileSync(MODEL));
     const heads = headsOf(bytes).map((h) => h.value);
     const masked = withMasks(bytes, heads);
@@ -130,6 +131,7 @@ describe('two-task transformer: activations against numpy', { skip: skipPy }, ()
       feeds[patchInput(h)] = h === 'L1.H0' ? fromCopy : { data: new Float32Array(1), dims: [1] };
     }
     const r = await compareWithNumpy(masked, feeds);
+    t.diagnostic(`masked: ${r.nodes} nodes, worst error ${r.worst.toExponential(2)} at ${r.worstAt}`);
     assert.ok(r.worst <= 1e-5, `worst error ${r.worst} at ${r.worstAt}`);
   });
 });
