@@ -14,6 +14,8 @@ const nodeEntries = {
   server: 'language-server/src/node-main.ts',
   cli: 'cli/src/main.ts',
   'sim-worker': 'sim-host/src/worker.ts',
+  // The .onnx editor's graph reader (a worker_threads entry; extension/src/onnx-inspect-worker.ts).
+  'onnx-inspect': 'extension/src/onnx-inspect-worker.ts',
 };
 
 /**
@@ -97,7 +99,7 @@ const contexts = [
   // Panel front ends (webviews/): one IIFE + CSS per panel in dist/webviews/.
   await esbuild.context({
     ...common,
-    entryPoints: { raster: 'webviews/raster/main.ts', traces: 'webviews/traces/main.ts', sweep: 'webviews/sweep/main.ts', describe: 'webviews/describe/main.ts', 'target-report': 'webviews/target-report/main.ts', circuits: 'webviews/circuits/main.ts' },
+    entryPoints: { raster: 'webviews/raster/main.ts', traces: 'webviews/traces/main.ts', sweep: 'webviews/sweep/main.ts', describe: 'webviews/describe/main.ts', 'target-report': 'webviews/target-report/main.ts', circuits: 'webviews/circuits/main.ts', 'onnx-graph': 'webviews/onnx-graph/main.ts' },
     outdir: 'dist/webviews',
     platform: 'browser',
     format: 'iife',

@@ -61,7 +61,7 @@ export function dawnFiles(target, root = repoRoot) {
  * Files the code loads at run time that package.json does not name: the language server and the
  * simulation worker (extension/src/extension.ts, simulation/runner.ts, simulation/sweep.ts), the
  * web extension's Worker language server (extension/src/browser.ts), the panels' bundles
- * (extension/src/panels/html.ts), the language reference the diagnostics link to, the CLI
+ * (extension/src/panels/html.ts; onnx-graph: the .onnx editor, extension/src/onnx-editor.ts), the language reference the diagnostics link to, the CLI
  * bundle, h5wasm for NIR files (io/nir-file.ts) and onnxruntime-web's WASM runtime for ONNX models
  * (sim-host/src/onnx/runtime.ts). Paths relative to the extension's root.
  */
@@ -69,12 +69,13 @@ export const RUNTIME_FILES = [
   'dist/server.js',
   'dist/server-browser.js',
   'dist/sim-worker.js',
+  'dist/onnx-inspect.js',
   'dist/cli.js',
   'dist/h5wasm.mjs',
   'dist/ort/ort-wasm-simd-threaded.wasm',
   'dist/ort/ort-wasm-simd-threaded.mjs',
   'dist/LANGUAGE.md',
-  ...['raster', 'traces', 'sweep'].flatMap((p) => [`dist/webviews/${p}.js`, `dist/webviews/${p}.css`]),
+  ...['raster', 'traces', 'sweep', 'onnx-graph'].flatMap((p) => [`dist/webviews/${p}.js`, `dist/webviews/${p}.css`]),
 ];
 
 /**

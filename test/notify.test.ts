@@ -71,6 +71,22 @@ describe('notify: model text is plain wherever it is shown', () => {
     assert.ok(shown.includes('\\$(alert) model.snn'), 'icon syntax from a name is escaped');
   });
 
+  it('a multi-select quick pick shows plain labels, asks for canPickMany and resolves with the items as given', async () => {
+    const shown: string[] = [];
+    let many: boolean | undefined;
+    const { window } = recordingWindow();
+    window.showQuickPick = (async (items: readonly { label: string }[], options?: { canPickMany?: boolean }) => {
+      many = options?.canPickMany;
+      shown.push(...items.map((i) => i.label));
+      return [items[0], items[2]];
+    }) as MessageWindow['showQuickPick'];
+    const items = HOSTILE.map((h, k) => ({ label: h, node: k }));
+    const chosen = await new Notifier(window).pickMany(items, { title: 'nodes' });
+    assert.equal(many, true);
+    assert.deepEqual(chosen, [items[0], items[2]]);
+    for (const s of shown) assert.doesNotMatch(s, LINK, s);
+  });
+
   it('status bar text escapes icon syntax; plain text is otherwise unchanged', () => {
     assert.equal(statusText('$(alert) m.snn'), '\\$(alert) m.snn');
     assert.equal(statusText('\\$(alert)'), '\\$(alert)', 'already escaped stays as it is');

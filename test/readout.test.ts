@@ -255,7 +255,7 @@ describe('readout core: the data of a run', () => {
     const run = runIR(ir);
     const [score] = evaluateReadouts(ir, run);
     assert.ok(isReadoutScore(score), JSON.stringify(score));
-    assert.deepEqual({ ...score }, { readout: 'r', task: 't', metric: 'accuracy', value: 1, correct: 20, trials: 20, chance: 0.5, folds: 5, classes: ['A', 'B'] });
+    assert.deepEqual({ ...score }, { readout: 'r', kind: 'ridge', task: 't', metric: 'accuracy', value: 1, correct: 20, trials: 20, chance: 0.5, folds: 5, classes: ['A', 'B'] });
     assert.match(readoutLine(score), /^readout r \(task t, 2 classes\): accuracy 100\.0 % \(20\/20 windows, 5-fold cross-validated\), chance 50\.0 %$/);
     // the same activity under labels unrelated to it (A A B B …): no better than chance
     const ir2 = irAt(text((w) => (Math.floor(w / 2) % 2 ? 'B' : 'A')));
@@ -287,7 +287,17 @@ describe('readout core: bad input', () => {
   it('a task with no windows', () => fails(BASE('readout r = ridge { from: exc; task: t }', 'task t { stimulus: cue }'), /task t has no windows/, { task: 't' }));
   it('a class with one window', () => fails(BASE('readout r = ridge { from: exc; task: t }', 'task t { stimulus: cue\n  window 0 ms .. 100 ms: "A"\n  window 100 ms .. 200 ms: "B"\n  window 200 ms .. 300 ms: "A"\n}'), /class "B" of task t has one window \(window 2\)/, { task: 't', window: 1 }));
   it('a population whose spikes are not recorded', () => fails(BASE('readout r = ridge { from: inh; task: t }', undefined, 'probe spikes(exc)'), /spikes of inh, which are not recorded \(probes record exc\): add inh to the spike probe \(probe spikes\(exc, inh\)\)/, { population: 'inh' }));
-  it('an ONNX readout says it arrives with ONNX support, never a silent score', () => fails(BASE('readout r = onnx { file: "clf.onnx"; from: exc; task: t }'), /ONNX readout: ONNX readouts are not evaluated yet; they arrive with ONNX support/, { readout: 'r' }));
+  it('an ONNX readout is never given a silent score where no model runs (sweeps, circuits): the error says where it is scored', () => {
+    const ir = irAt(BASE('readout r = onnx { file: "clf.onnx"; from: exc; task: t }'));
+    const [o] = evaluateReadouts(ir, run);
+    assert.ok('error' in o, JSON.stringify(o));
+    assert.match(o.error, /^readout r \(in readout_model\.snn\) is an ONNX readout: it is scored after a run .* use readout r = ridge \{ from: exc; … \} there$/);
+  });
+  it('an ONNX readout needs none of cross-validation\'s demands: a class with one window is data', () => {
+    const ir = irAt(BASE('readout r = onnx { file: "clf.onnx"; from: exc; task: t }', 'task t { stimulus: cue\n  window 0 ms .. 100 ms: "A"\n  window 100 ms .. 200 ms: "B"\n  window 200 ms .. 300 ms: "A"\n}'));
+    const d = readoutData(ir, 'r', run);
+    assert.deepEqual([d.labels, d.classes], [[0, 1, 0], ['A', 'B']]);
+  });
   it('a window past the end of the run', () => fails(BASE('readout r = ridge { from: exc; task: t }'), /window 4 of task t \(300 ms \.\. 400 ms\) ends after the run \(350 ms, which stopped early\)/, { task: 't', window: 3 }, { ...run, stepsDone: 350 }));
   it('bins that cut windows of different lengths into different numbers of bins', () => fails(BASE('readout r = ridge { from: exc; bin: 50 ms; task: t }', 'task t { stimulus: cue\n  window 0 ms .. 100 ms: "A"\n  window 100 ms .. 150 ms: "B"\n  window 200 ms .. 300 ms: "A"\n  window 300 ms .. 400 ms: "B"\n}'), /into different numbers of bins \(window 1: 2, window 2: 1\)/, { task: 't', window: 1 }));
   it('data over the bounds: too many counts (before any is made), too many operations', () => {

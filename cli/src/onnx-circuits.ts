@@ -7,11 +7,9 @@
 // Merullo-style patch. Progress on a terminal; Ctrl-C stops and prints what was found so far.
 // Exit codes: 0 done, 1 nothing to analyse (the message says why), 2 bad usage or failure, 130 stopped.
 import * as path from 'node:path';
-import { OnnxCircuitsRefused, startOnnxCircuits } from '../../sim-host/src/host';
+import { OnnxCircuitsRefused, type CircuitsHandle } from '../../sim-host/src/host';
 import { ONNX_INTERVENTIONS, type OnnxIntervention } from '../../sim-host/src/onnx/circuits';
-import { graphNodes } from '../../sim-host/src/onnx/record';
-import type { TaskInputs } from '../../sim-host/src/onnx/task-set';
-import { readModelFile, readTaskSet } from '../../sim-host/src/onnx-host';
+import { startOnnxCircuitsOnFiles } from '../../sim-host/src/onnx-host';
 import { circuitsProgress, reportCircuits } from './circuits';
 
 type Usage = (message: string) => never;
@@ -75,17 +73,13 @@ export function parseOnnxCircuitsArgs(args: string[], usage: Usage): OnnxCircuit
 
 export async function onnxCircuitsCommand(args: string[], usage: Usage): Promise<number> {
   const a = parseOnnxCircuitsArgs(args, usage);
-  let bytes: Uint8Array;
-  let sets: TaskInputs[];
+  let handle: CircuitsHandle;
   try {
-    bytes = readModelFile(a.file);
-    const { input } = graphNodes(bytes, a.file);
-    sets = a.inputs.map((f) => readTaskSet(f, input));
+    handle = startOnnxCircuitsOnFiles(a.file, a.inputs, { task: a.task, threshold: a.threshold, intervention: a.intervention, seed: a.seed, controlDraws: a.draws, units: a.units }, circuitsProgress('measurements'));
   } catch (e) {
-    // InputSetError and OnnxError name their file (and line and column where they can).
+    // Reading refused the model or a task set: OnnxError and InputSetError name the file (and line and column).
     process.stderr.write(`spikeworks: ${(e as Error).message}\nspikeworks: no circuits found\n`);
     return 1;
   }
-  const handle = startOnnxCircuits(bytes, sets, { task: a.task, threshold: a.threshold, intervention: a.intervention, seed: a.seed, controlDraws: a.draws, units: a.units, source: path.basename(a.file) }, circuitsProgress('measurements'));
   return reportCircuits(handle, a.format, (e) => (e instanceof OnnxCircuitsRefused ? `${a.file}: ${e.message}` : undefined));
 }

@@ -11,6 +11,8 @@ import {
 import { registerNewModel } from './new-model';
 import { registerNirCommands } from './nir-commands';
 import { Notifier } from './notify';
+import { OnnxGraphEditor } from './onnx-editor';
+import { inspectInWorker } from './onnx-inspect';
 import { registerSimulation } from './simulation/commands';
 
 let client: LanguageClient | undefined;
@@ -22,6 +24,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerSimulation(context, log);
   registerNewModel(context, log);
   registerNirCommands(context, log, new Notifier(vscode.window));
+  // The .onnx graph editor (parsing only: works in untrusted workspaces too).
+  OnnxGraphEditor.register(context, log, (bytes, source) => inspectInWorker(bytes, source, context.asAbsolutePath(path.join('dist', 'onnx-inspect.js'))));
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

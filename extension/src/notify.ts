@@ -62,6 +62,19 @@ export class Notifier {
 
   /** A quick pick whose labels, descriptions and details are plain text; resolves with the item given. */
   async pick<T extends QuickPickItem>(items: readonly T[], options?: QuickPickOptions): Promise<T | undefined> {
+    const { shown, safeOptions } = this.plainPick(items, options);
+    const chosen = await this.window.showQuickPick(shown, safeOptions);
+    return chosen === undefined ? undefined : items[shown.indexOf(chosen)];
+  }
+
+  /** The same with several items ticked (canPickMany); resolves with the items given. */
+  async pickMany<T extends QuickPickItem>(items: readonly T[], options?: QuickPickOptions): Promise<T[] | undefined> {
+    const { shown, safeOptions } = this.plainPick(items, options);
+    const chosen = (await this.window.showQuickPick(shown, { ...safeOptions, canPickMany: true })) as unknown as T[] | undefined;
+    return chosen?.map((c) => items[shown.indexOf(c)]);
+  }
+
+  private plainPick<T extends QuickPickItem>(items: readonly T[], options?: QuickPickOptions): { shown: T[]; safeOptions: QuickPickOptions | undefined } {
     const shown = items.map((it) => ({
       ...it,
       label: statusText(it.label),
@@ -69,8 +82,7 @@ export class Notifier {
       detail: it.detail === undefined ? undefined : statusText(it.detail),
     }));
     const safeOptions = options && { ...options, title: options.title === undefined ? undefined : plain(options.title), placeHolder: options.placeHolder === undefined ? undefined : plain(options.placeHolder) };
-    const chosen = await this.window.showQuickPick(shown, safeOptions);
-    return chosen === undefined ? undefined : items[shown.indexOf(chosen)];
+    return { shown, safeOptions };
   }
 
   /** Shows `message` with buttons; resolves with the button as given (labels are shown plain). */

@@ -7,6 +7,7 @@ import type { Sym } from './symbols';
 import type { Ty } from './expressions';
 import type { Dim } from './units';
 import type { RuleIR, ValueIR } from '../../protocol/ir';
+import type { OnnxIo } from '../../protocol/onnx-readout';
 
 // ---- results -------------------------------------------------------------------------------
 
@@ -98,5 +99,7 @@ export interface CheckContext {
   readData?(fromUri: string, path: string): { uri: string; table?: CsvTable; error?: string };
   /** Checks (never reads) a file the engine reads at run time; the problem, or undefined. */
   statRunFile?(fromUri: string, path: string): string | undefined;
+  /** An ONNX readout's model file: its inputs and outputs, or why not (`untrusted`: not read yet); undefined where files are not read. */
+  readModel?(fromUri: string, path: string): { uri: string; io?: { inputs: OnnxIo[]; outputs: OnnxIo[] }; error?: string; untrusted?: boolean } | undefined;
 }
 

@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { readTextBounded, statFile } from '../../io/safe-read';
-import type { Host, HostRefused, HostStat, HostText, PreludeFile, ReadRequest } from './program';
+import { readFileBounded, readTextBounded, statFile } from '../../io/safe-read';
+import type { Host, HostBytes, HostRefused, HostStat, HostText, PreludeFile, ReadRequest } from './program';
 
 function fsPathOf(uri: string): string | undefined {
   try {
@@ -36,6 +36,11 @@ export const nodeHost: Host = {
     const file = fsPathOf(uri);
     if (file === undefined) return notAFile(uri);
     return readTextBounded(file, req);
+  },
+  readBytes(uri: string, req: ReadRequest): HostBytes {
+    const file = fsPathOf(uri);
+    if (file === undefined) return notAFile(uri);
+    return readFileBounded(file, req);
   },
 };
 

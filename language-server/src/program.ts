@@ -16,6 +16,10 @@ import { quote } from '../../protocol/plain-text';
 import type { SnnFile } from './ast';
 import { analyze, type CheckMemo, type FileAnalysis, type ModelInfo } from './checker';
 import { CsvTable, UNTRUSTED_DATA } from './data-values';
+import { readOnnxIo, UNTRUSTED_MODEL } from './onnx-model';
+
+export { UNTRUSTED_MODEL };
+import type { OnnxIo } from '../../protocol/onnx-readout';
 
 export { UNTRUSTED_DATA };
 import { parse, parseState, reparse, type ParseState } from './parser';
@@ -26,6 +30,7 @@ export type ReadRefusal = 'missing' | 'not-regular' | 'too-large' | 'outside' | 
 export type HostRefused = { ok: false; reason: ReadRefusal; message: string; size?: number };
 export type HostStat = { ok: true; real: string; size: number; mtimeMs: number } | HostRefused;
 export type HostText = { ok: true; text: string; real: string; size: number; mtimeMs: number } | HostRefused;
+export type HostBytes = { ok: true; bytes: Uint8Array; real: string; size: number; mtimeMs: number } | HostRefused;
 
 export interface ReadRequest {
   /** Files larger than this are refused before reading. */
@@ -44,6 +49,8 @@ export interface Host {
   stat?(uri: string, req: ReadRequest): HostStat;
   /** A bounded read: regular files only, refused above maxBytes before reading, confined to roots. */
   readText?(uri: string, req: ReadRequest): HostText;
+  /** readText's bounded read as bytes (model files: ONNX readouts). */
+  readBytes?(uri: string, req: ReadRequest): HostBytes;
 }
 
 /** Which files a model may make the language read. */
@@ -84,6 +91,15 @@ export const MAX_FILE_BYTES = 4 * 2 ** 20;
 /** Imports deeper than this (a chain of files each importing the next) are not followed. */
 export const MAX_IMPORT_DEPTH = 64;
 
+
+/** An ONNX readout's model file as the checker sees it: its inputs and outputs, or why not. */
+export interface ModelRead {
+  uri: string;
+  io?: { inputs: OnnxIo[]; outputs: OnnxIo[] };
+  error?: string;
+  /** Not read: the workspace is not trusted (the shape is checked once it is). */
+  untrusted?: boolean;
+}
 
 export interface DataRead {
   uri: string;
@@ -133,6 +149,9 @@ export class Program {
   /** Per check (cleared by invalidate): each file is looked at once, whatever the number of uses. */
   private seenSources = new Map<string, string | undefined>();
   private seenData = new Map<string, DataRead>();
+  /** ONNX readouts' model files by URI, kept while their (real path, size, mtime) stay the same. */
+  private models = new Map<string, { real: string; size: number; mtimeMs: number; read: ModelRead }>();
+  private seenModels = new Map<string, ModelRead>();
   private access: FileAccess = { trusted: true };
   limits: Limits = { ...DEFAULT_LIMITS };
 
@@ -154,6 +173,7 @@ export class Program {
     this.analyses.clear();
     this.seenSources.clear();
     this.seenData.clear();
+    this.seenModels.clear();
   }
 
   /** Sets which files models may make the language read (trust, roots); re-checks everything. */
@@ -270,6 +290,7 @@ export class Program {
       importFile: (from: string, path: string) => this.importFile(from, path),
       readData: (from: string, path: string) => this.readData(from, path),
       statRunFile: (from: string, path: string) => this.statRunFile(from, path),
+      readModel: (from: string, path: string) => this.readModel(from, path),
       limits: this.limits,
     };
   }
@@ -330,6 +351,50 @@ export class Program {
       case 'not-regular': return `'${shown}' is not a regular file (a folder, pipe or device); only regular files are read`;
       default: return `'${shown}' cannot be read`;
     }
+  }
+
+  /**
+   * An ONNX readout's model file (`readout r = onnx { file: … }`), relative to the model: read
+   * like a run file (inside the roots, at most MAX_RUN_FILE_BYTES, bytes only from a host that
+   * reads files), decoded, never run. Untrusted: not opened. A host without bytes: undefined.
+   */
+  readModel(from: string, path: string): ModelRead | undefined {
+    if (!path.trim()) return { uri: from, error: 'empty file path' };
+    if (!this.access.trusted) return { uri: from, untrusted: true };
+    const { host } = this;
+    if (!host.stat || !host.readBytes) return undefined;
+    const uri = this.resolveImport(from, path);
+    const roots = this.dataRoots(from);
+    const key = `${uri}\n${roots?.join('\n') ?? '*'}`;
+    const seen = this.seenModels.get(key);
+    if (seen) return seen;
+    const shown = quote(path, 120);
+    const req = { maxBytes: MAX_RUN_FILE_BYTES, roots };
+    const refused = (r: HostRefused): ModelRead => {
+      this.models.delete(uri);
+      switch (r.reason) {
+        case 'missing': return { uri, error: `cannot find '${shown}' (looked for ${URI.parse(uri).fsPath || uri})` };
+        case 'outside': return { uri, error: `'${shown}' is outside the workspace; model files outside the workspace folders are not read${this.hint()}` };
+        case 'too-large': return { uri, error: `'${shown}' is ${mib(r.size ?? 0)}; model files over ${MAX_RUN_FILE_BYTES / 2 ** 20} MiB are not read` };
+        case 'not-regular': return { uri, error: `'${shown}' is not a regular file (a folder, pipe or device); only regular files are read` };
+        default: return { uri, error: `'${shown}' cannot be read` };
+      }
+    };
+    const read = (): ModelRead => {
+      const st = host.stat!(uri, req);
+      if (!st.ok) return refused(st);
+      const hit = this.models.get(uri);
+      if (hit && hit.real === st.real && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.read;
+      const r = host.readBytes!(uri, req);
+      if (!r.ok) return refused(r);
+      const io = readOnnxIo(r.bytes);
+      const got: ModelRead = 'error' in io ? { uri, error: `'${shown}': ${io.error}` } : { uri, io };
+      this.models.set(uri, { real: r.real, size: r.size, mtimeMs: r.mtimeMs, read: got });
+      return got;
+    };
+    const got = read();
+    this.seenModels.set(key, got);
+    return got;
   }
 
   private readDataOnce(uri: string, shown: string, roots: string[] | undefined): DataRead {

@@ -29,7 +29,7 @@ const CODE_SECTIONS: Record<string, ReferenceSection> = {
   'bad-expression': 'expressions', 'not-boolean': 'expressions', 'not-value': 'expressions', 'division-by-zero': 'expressions',
   'not-finite': 'expressions', 'bad-arguments': 'expressions', 'not-constant': 'expressions',
   'missing-parameter': 'definitions', 'bad-method': 'definitions', 'no-spike': 'definitions', 'not-assignable': 'definitions', 'import-cycle': 'definitions', 'import-errors': 'definitions', 'bad-hold': 'definitions', 'not-time': 'definitions',
-  'size-mismatch': 'network', 'not-multiple-of-dt': 'network', 'missing-property': 'network', 'missing-layout': 'network', 'wrong-kind': 'network', 'missing-file': 'network', 'bad-data': 'network',
+  'size-mismatch': 'network', 'not-multiple-of-dt': 'network', 'missing-property': 'network', 'missing-layout': 'network', 'wrong-kind': 'network', 'missing-file': 'network', 'bad-data': 'network', 'bad-model': 'network', 'shape-mismatch': 'network',
   'not-linkable': 'network', 'link-self': 'network', 'link-chain': 'network', 'link-conflict': 'network',
   'dt-too-coarse': 'semantics', 'poisson-rate': 'semantics', 'short-delays': 'semantics',
 };

@@ -140,12 +140,12 @@ export const READOUT_KINDS: Record<string, { doc: string; schema: Schema }> = {
     },
   },
   onnx: {
-    doc: 'A readout model in an ONNX file, run by onnxruntime-web.',
+    doc: 'A fixed, trained classifier in an ONNX file, run by onnxruntime-web after each run: the spike counts of `from` per window of the task (in bins of `bin`, neuron by neuron) go in as float32 [windows, features]; the argmax of its first output (or its integer class) is the class, output k being the task\'s k-th class in order of first appearance. Scored by accuracy, no training or cross-validation.',
     schema: {
-      file: { doc: 'Path of the .onnx file relative to this .snn file.', value: { kind: 'string' }, required: true, example: '"models/readout.onnx"' },
-      from: { doc: 'Population whose activity is read.', value: { kind: 'ref', to: 'population' }, required: true, example: 'exc' },
-      bin: { doc: 'Width of the time bins.', value: time(), example: '10 ms' },
-      task: { doc: 'The task whose windows are evaluated.', value: { kind: 'ref', to: 'task' } },
+      file: { doc: 'Path of the .onnx file relative to this .snn file. Its first input must take [windows, neurons × bins] float32; its first output one score per class of the task (or a class index). The checker reads its shape in a trusted workspace.', value: { kind: 'string' }, required: true, example: '"models/readout.onnx"' },
+      from: { doc: 'Population whose spike counts are the features (one per neuron and bin).', value: { kind: 'ref', to: 'population' }, required: true, example: 'exc' },
+      bin: { doc: 'Width of the time bins within a window (default: the whole window, one count per neuron).', value: time(), example: '10 ms' },
+      task: { doc: 'The task whose windows are classified (default: the model\'s only task); its labels, in order of first appearance, are the model\'s classes.', value: { kind: 'ref', to: 'task' } },
     },
   },
 };

@@ -167,7 +167,7 @@ export function startOnnxCircuits(model: Uint8Array, sets: Extract<ToWorker, { t
     if (m.type !== 'onnx-circuits-done') return undefined;
     if (m.error !== undefined || !m.result) throw new OnnxCircuitsRefused(m.error ?? 'no result');
     return m.result;
-  }, (done, total, _phase, label) => onProgress?.(done, total, label));
+  }, onProgress && ((done, total, _phase, label) => onProgress(done, total, label)));
   return { ...r, cancel: () => Atomics.store(flag, 0, 1) };
 }
 

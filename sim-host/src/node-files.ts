@@ -60,3 +60,21 @@ export function readRunFiles(ir: ModelIR, opts: PlanOptions & NodeFileOptions): 
 export function withNodeFiles<T extends PlanOptions & NodeFileOptions>(ir: ModelIR, opts: T): T {
   return opts.files ? opts : { ...opts, files: readRunFiles(ir, opts) };
 }
+
+/**
+ * A readout's model file (`readout r = onnx { file: … }`), resolved and confined like an event
+ * file, at most 256 MiB: its bytes, or why not (a sentence naming the file).
+ */
+export function readReadoutModel(file: string, opts: NodeFileOptions & { shouldStop?: () => boolean }): { bytes: Uint8Array } | { error: string } {
+  const name = path.resolve(opts.baseDir ?? '.', file);
+  const roots = opts.readRoots ?? [opts.baseDir ?? path.resolve('.')];
+  const r = readFileBounded(name, { maxBytes: MAX_INPUT_FILE_BYTES, roots, cancelled: opts.shouldStop });
+  if (r.ok) return { bytes: r.bytes };
+  switch (r.reason) {
+    case 'missing': return { error: `cannot find the model file ${file} (looked for ${name})` };
+    case 'too-large': return { error: `the model file ${file} is ${formatBytes(r.size ?? 0)}; model files over ${formatBytes(MAX_INPUT_FILE_BYTES)} are not read` };
+    case 'outside': return { error: `the model file ${name} is outside the folders a run may read (${roots.join(', ')}); move it there, or allow its folder (spikeworks run --allow-read DIR)` };
+    case 'cancelled': return { error: `stopped while reading the model file ${file}` };
+    default: return { error: `cannot read the model file ${file}: ${r.message}` };
+  }
+}

@@ -7,7 +7,10 @@ import { describeUnits } from './analysis/describe/describe';
 import { modelComponents } from './analysis/circuits/components';
 import { localMeasurer } from './circuits-engine';
 import { onnxCircuitsInWorker } from './onnx/circuits-worker';
-import { evaluateReadouts, ReadoutError } from './analysis/readout/index';
+import { evaluateAllReadouts, ReadoutError } from './analysis/readout/index';
+import { inFileOf } from './analysis/readout/data';
+import { readReadoutModel, type NodeFileOptions } from './node-files';
+import { onnxReadoutLoader } from './onnx/readout';
 import type { ModelIR } from '../../protocol/ir';
 import { emulationText } from './emulation-text';
 import { targetReport } from './target-report';
@@ -173,7 +176,7 @@ export function handle(msg: ToWorker, port: Port): void {
   if (choice !== 'wasm') {
     // WebGPU, or auto: asynchronous (sim-host/src/core/select.ts).
     runOnBackend(msg.ir, options, choice, cb).then(
-      (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note, ...readoutsOf(msg.ir, r.result, msg.options.readouts), ...(msg.options.metric && !r.result.cancelled ? { metric: runMetric(msg.ir, r.result) } : {}) }, port),
+      async (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note, ...(await readoutsOf(msg.ir, r.result, msg.options.readouts, options)), ...(msg.options.metric && !r.result.cancelled ? { metric: runMetric(msg.ir, r.result) } : {}) }, port),
       (e) => fail(e, port),
     );
     return;
@@ -181,7 +184,8 @@ export function handle(msg: ToWorker, port: Port): void {
   try {
     const sim = new Simulation(msg.ir, options);
     const r = sim.run(cb);
-    done({ ...toOutput(r), backend: 'wasm', ...readoutsOf(msg.ir, r, msg.options.readouts), ...(msg.options.metric && !r.cancelled ? { metric: runMetric(msg.ir, r) } : {}) }, port);
+    const metric = msg.options.metric && !r.cancelled ? { metric: runMetric(msg.ir, r) } : {};
+    readoutsOf(msg.ir, r, msg.options.readouts, options).then((ro) => done({ ...toOutput(r), backend: 'wasm', ...ro, ...metric }, port), (e) => fail(e, port));
   } catch (e) {
     fail(e, port);
   }
@@ -189,13 +193,20 @@ export function handle(msg: ToWorker, port: Port): void {
 
 /**
  * The model's readouts scored on the run, here in the worker so that no host thread waits on
- * them (bounded: sim-host/src/analysis/readout/evaluate.ts). A failure of the analysis itself
- * becomes each readout's error; the run's results are kept.
+ * them (bounded: sim-host/src/analysis/readout/evaluate.ts); ONNX readouts read their model file
+ * as the run reads its files (node-files.ts: confined to the run's folders, bounded) and run it
+ * with onnxruntime-web (onnx/readout.ts). A failure of the analysis itself becomes each
+ * readout's error; the run's results are kept.
  */
-export function readoutsOf(ir: ModelIR, r: RunResult, wanted = true): Pick<RunOutput, 'readouts'> {
+export async function readoutsOf(ir: ModelIR, r: RunResult, wanted = true, files: NodeFileOptions & { shouldStop?: () => boolean } = {}): Promise<Pick<RunOutput, 'readouts'>> {
   if (!wanted || ir.readouts.length === 0) return {};
+  const read = (file: string, readout: string): Uint8Array => {
+    const got = readReadoutModel(file, files);
+    if ('error' in got) throw new ReadoutError(`readout ${readout}${inFileOf(ir)}: ${got.error}`, { readout });
+    return got.bytes;
+  };
   try {
-    return { readouts: evaluateReadouts(ir, r) };
+    return { readouts: await evaluateAllReadouts(ir, r, onnxReadoutLoader(read, inFileOf(ir))) };
   } catch (e) {
     return { readouts: ir.readouts.map((x) => ({ readout: x.name, error: `the readout could not be evaluated (internal error: ${(e as Error).message})` })) };
   }

@@ -5,8 +5,9 @@
 // and JSON (the result, as the CLI's --format json writes it) saved through a save dialog;
 // revived after a window reload from the state the page keeps (WebviewPanelSerializer).
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { isCircuitsPanelRequest, type CircuitsResult } from '../../../protocol/circuits';
+import { ONNX_GRAPH_VIEW_TYPE } from '../../../protocol/onnx-editor';
 import { CIRCUITS_VIEW_TYPE, componentFor, isCircuitsPanelState, type CircuitsShow } from '../../../protocol/circuits-panel';
 import type { Notifier } from '../notify';
 import { componentPlace, fileName } from '../simulation/model';
@@ -55,6 +56,11 @@ export class CircuitsPanels extends ModelPanels<CircuitsResult> {
 
   /** Opens the model at the definition of component `id` (the editor's text when open, else the file on disk). */
   private async reveal(o: ModelPanel<CircuitsResult>, id: string): Promise<void> {
+    // An ONNX model's components (heads, units) are in its graph: open it in the graph editor.
+    if (o.document && /\.onnx$/i.test(o.document)) {
+      await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.parse(o.document), ONNX_GRAPH_VIEW_TYPE);
+      return;
+    }
     const c = o.data && componentFor(o.data, id);
     if (!o.document || !c) {
       void this.notify.warn(o.document ? `${id} is not a component of this result.` : 'This panel does not know its model any more: run “Spikeworks: Show Circuit Reuse” again.');

@@ -27,6 +27,8 @@ interface Shown {
   model: vscode.Uri;
   /** The run described, as the result panels hold it (undefined: a run of the file was in progress). */
   runId?: string;
+  /** Units of an ONNX model (no run, no raster). */
+  ann?: boolean;
 }
 
 /** How the descriptions reach the raster (wired in commands.ts: the Runner and the Panels). */
@@ -150,6 +152,11 @@ export class DescribeRunner implements vscode.Disposable {
     this.show({ view, csv: descriptionsCsv(results.done), json: descriptionsJson(ir.name, win.windows, win.source, results.atoms.atoms, results.done), model: doc.uri, runId });
   }
 
+  /** Descriptions of an ONNX model's units (Describe Neurons on a .onnx file, extension/src/onnx-commands.ts). */
+  showModelUnits(model: vscode.Uri, view: DescriptionsView, csv: string, json: string): void {
+    this.show({ view, csv, json, model, ann: true });
+  }
+
   private show(shown: Shown): void {
     this.shown = shown;
     if (!this.panel) {
@@ -172,6 +179,10 @@ export class DescribeRunner implements vscode.Disposable {
     const highlight = rasterHighlight(shown.view, m.population, m.formula);
     if (!highlight || !this.raster) return;
     const document = shown.model.toString();
+    if (shown.ann) {
+      void this.notify.info(`Describe Neurons: ${path.basename(shown.model.path)} is an ONNX model: its units' exemplars are input indices (the Exemplars column), there is no raster to mark.`);
+      return;
+    }
     if (!shown.runId) {
       void this.notify.warn(`Describe Neurons: ${path.basename(shown.model.path)} was running when it was described; describe it again to see the exemplars in the raster.`);
       return;

@@ -7,7 +7,8 @@
 //      what earlier phases and earlier items recorded (a population's size, say) and records its
 //      results in the Checker; what needs dt or the whole file goes into `cx.deferred`
 //   5. the simulate block (the first one; more are errors)
-//   6. final phase: the deferred checks (deferred.ts, links in linked.ts), then the size check (size.ts), the
+//   6. final phase: the deferred checks (deferred.ts, ONNX readouts' model files in
+//      onnx-readout.ts, links in linked.ts), then the size check (size.ts), the
 //      Loihi target fit (target.ts), then the
 //      cap on the number of diagnostics
 import type * as A from '../ast';
@@ -21,6 +22,7 @@ import { checkScheduleTimes } from './schedule';
 import { checkCompartmentStability } from './compartments';
 import { checkImport } from './imports';
 import { checkLinks } from './linked';
+import { checkOnnxReadouts } from './onnx-readout';
 import { checkModel } from './models';
 import { declareNetwork } from './network';
 import { checkPopulation } from './population';
@@ -109,6 +111,7 @@ export function runChecks(uri: string, file: A.SnnFile, ctx: CheckContext, isPre
   if (sims[0]) checkSimulate(cx, sims[0]);
   // 6. final phase
   checkRunFiles(cx, items);
+  checkOnnxReadouts(cx, items);
   checkTimeConstants(cx);
   checkDrives(cx);
   checkScheduleTimes(cx);

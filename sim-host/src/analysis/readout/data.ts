@@ -1,6 +1,8 @@
-// From a model and its run to a readout's training data: per window of the readout's task, the
-// spike counts of its population in bins of `bin` (the whole window without one), concatenated
-// per neuron, and the window's class (its first label). What is wrong is a ReadoutError that
+// From a model and its run to a readout's data: per window of the readout's task, the spike
+// counts of its population in bins of `bin` (the whole window without one), concatenated per
+// neuron (feature neuron × bins + bin), and the window's class (its first label; classes in the
+// order their first window appears). Ridge readouts are cross-validated on it (evaluate.ts), a
+// fixed model (ONNX) is applied to it as is (fixed.ts). What is wrong is a ReadoutError that
 // names the readout, and the task or population it comes from, so callers can place it.
 
 import type { ModelIR } from '../../../../protocol/ir';
@@ -58,9 +60,9 @@ export function readoutData(ir: ModelIR, readout: string, run: RunResult): Reado
   const r = ir.readouts.find((x) => x.name === readout);
   if (!r) throw new ReadoutError(`no readout ${readout} in the model${inFile} (readouts: ${ir.readouts.map((x) => x.name).join(', ') || 'none'})`, { readout });
   const where = { readout };
-  if (r.kind === 'onnx') {
-    throw new ReadoutError(`readout ${readout}${inFile} is an ONNX readout: ONNX readouts are not evaluated yet; they arrive with ONNX support (onnxruntime-web, issue 19). Use a ridge readout (readout ${readout} = ridge { from: ${r.from}; task: … }) to score the run today`, where);
-  }
+  // A fixed model (ONNX) is not trained: it needs its file, and none of cross-validation's demands.
+  const fixed = r.kind === 'onnx';
+  if (fixed && !r.file) throw new ReadoutError(`readout ${readout}${inFile} is an ONNX readout without file: give the model's path (file: "readout.onnx")`, where);
   let taskName = r.task;
   if (taskName === undefined) {
     if (ir.tasks.length === 1) taskName = ir.tasks[0].name;
@@ -108,11 +110,11 @@ export function readoutData(ir: ModelIR, readout: string, run: RunResult): Reado
   });
   const counts = classes.map(() => 0);
   for (const y of labels) counts[y]++;
-  const lone = counts.findIndex((c) => c < 2);
+  const lone = fixed ? -1 : counts.findIndex((c) => c < 2);
   if (lone >= 0) {
     throw new ReadoutError(`readout ${readout}${inFile}: class "${classes[lone]}" of task ${task.name} has one window (window ${labels.indexOf(lone) + 1}); cross-validation trains on some windows of a class and tests on others: give every class at least two windows`, { ...at, window: labels.indexOf(lone) });
   }
-  if (classes.length < 2) throw new ReadoutError(`readout ${readout}${inFile}: every window of task ${task.name} has the label "${classes[0]}"; a readout needs at least two classes`, at);
+  if (classes.length < 2 && !fixed) throw new ReadoutError(`readout ${readout}${inFile}: every window of task ${task.name} has the label "${classes[0]}"; a readout needs at least two classes`, at);
   const values = task.windows.length * pop.size * bins;
   if (values > MAX_READOUT_VALUES) {
     throw new ReadoutError(`readout ${readout}${inFile}: ${task.windows.length} windows × ${pop.size} neurons of ${r.from} × ${bins} bins are ${values.toExponential(2)} values, over the ${MAX_READOUT_VALUES.toExponential(1)} a readout holds: ${bins > 1 ? 'use a wider bin (or none), ' : ''}read a smaller population or give the task fewer windows`, { readout, population: r.from });
