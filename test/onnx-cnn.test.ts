@@ -20,13 +20,13 @@ import { graphNodes, nodeUnits, recordActivations, type Recording } from '../sim
 import { readInputSet, readModelFile, startOnnxDescribe, startOnnxRecord } from '../sim-host/src/onnx-host';
 import { encodeModel, floatTensor, node, valueInfo } from '../sim-host/src/onnx/proto';
 import { conceptCnnFiles } from '../scripts/build-onnx-examples';
-import { repoRoot } from './helpers/build';
+import { distCli, distWorker, ensureBuilt, repoRoot } from './helpers/build';
 
 const DIR = path.join(repoRoot, 'examples', 'onnx');
 const MODEL = path.join(DIR, 'concept_cnn.onnx');
 const NPY = path.join(DIR, 'concept_cnn.inputs.npy');
-/** The simulation worker from sources: the bundled one needs onnxruntime-web's files beside dist/. */
-const WORKER = path.join(repoRoot, 'test', 'helpers', 'sim-worker-tsx.cjs');
+/** The bundled simulation worker (it loads onnxruntime-web from dist/ort/). */
+const WORKER = distWorker;
 
 const f1 = (got: string[], want: string[]): number => {
   const hit = got.filter((x) => want.includes(x)).length;
@@ -41,6 +41,7 @@ let set: InputSet;
 let rec: Recording;
 
 before(async () => {
+  ensureBuilt();
   bytes = readModelFile(MODEL);
   set = readInputSet(NPY, graphNodes(bytes).input);
   rec = await recordActivations(bytes, set, { batch: 50 });
@@ -139,6 +140,9 @@ describe('onnx: units and labels', () => {
     const data = new Float32Array([1, 3, 2, -4, -1, -2, 0, 5, 1, 0, -3, -6]);
     const u = nodeUnits({ shape: [2, 1, 3], data }, 2);
     assert.deepEqual(Array.from(u.values), [3, 5, -1, 0]);
+    // A sequence [T = 2, D = 3] per input: D units, each its maximum over the positions.
+    const seq = nodeUnits({ shape: [2, 3], data: new Float32Array([1, 9, 2, 4, 0, 3, /* input 1 */ -1, -2, -3, -4, -5, 7]) }, 2);
+    assert.deepEqual([seq.units, Array.from(seq.values)], [3, [4, -1, 9, -2, 3, 7]]);
     const v = nodeUnits({ shape: [3], data: new Float32Array([1, 2, 3, 4, 5, 6]) }, 2);
     assert.deepEqual(Array.from(v.values), [1, 4, 2, 5, 3, 6]);
     // Activity scaled so the unit's largest value is 63, order and sign kept; never above 0 → inactive.
@@ -210,7 +214,7 @@ describe('onnx: recording, beyond the CNN', () => {
   it('the CLI refuses a garbage model naming the file (exit 1, no crash)', () => {
     const d = tmp();
     fs.writeFileSync(path.join(d, 'bad.onnx'), Buffer.from('<!DOCTYPE html><html>not a model</html>'));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'cli', 'src', 'main.ts'), 'onnx', 'describe', path.join(d, 'bad.onnx'), '--inputs', NPY], { cwd: repoRoot, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [distCli, 'onnx', 'describe', path.join(d, 'bad.onnx'), '--inputs', NPY], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /bad\.onnx: this is an HTML or XML page/);
     assert.doesNotMatch(r.stderr, /internal error|at .*\.ts:\d+/);
@@ -298,16 +302,15 @@ describe('onnx: off the thread, and the CLI', () => {
     assert.throws(() => readInputSet(NPY, graphNodes(other).input), /the model input 'x' takes \[N, 5\]/);
   });
 
-  it('spikeworks onnx describe --format json and a located error for a bad set (from sources)', () => {
-    const cli = path.join(repoRoot, 'cli', 'src', 'main.ts');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', cli, 'onnx', 'describe', MODEL, '--inputs', NPY, '--node', 'relu1', '--format', 'json'], { cwd: repoRoot, encoding: 'utf8' });
+  it('spikeworks onnx describe --format json and a located error for a bad set (the bundled CLI)', () => {
+    const r = spawnSync(process.execPath, [distCli, 'onnx', 'describe', MODEL, '--inputs', NPY, '--node', 'relu1', '--format', 'json'], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout) as { populations: { population: string; units: { formula: string }[] }[] };
     assert.deepEqual(j.populations[0].units.map((u) => u.formula), COLOURS.map((c) => `colour=${c}`));
     const d = tmp();
     fs.copyFileSync(NPY, path.join(d, 'set.npy'));
     fs.writeFileSync(path.join(d, 'set.csv'), 'index,label\n0,a\nx,b\n');
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', cli, 'onnx', 'record', MODEL, '--inputs', path.join(d, 'set.npy'), '--out', path.join(d, 'out')], { cwd: repoRoot, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [distCli, 'onnx', 'record', MODEL, '--inputs', path.join(d, 'set.npy'), '--out', path.join(d, 'out')], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /set\.csv:3:1: error: 2 rows for 288 inputs in /);
     fs.rmSync(d, { recursive: true, force: true });

@@ -106,6 +106,41 @@ describe('the .onnx editor page in Chromium', { skip, timeout: 180_000 }, () => 
     }
   });
 
+  it('renders the shipped example models (examples/onnx/*.onnx): every node drawn, boxes apart, the page’s policy kept', async () => {
+    const dir = join(repoRoot, 'examples', 'onnx');
+    const models = readdirSync(dir).filter((f) => f.endsWith('.onnx')).sort();
+    assert.ok(models.length >= 2, models.join());
+    for (const name of models) {
+      const bytes = new Uint8Array(readFileSync(join(dir, name)));
+      const m = await message(name, bytes);
+      assert.equal(m.type, 'graph', `${name}: ${m.type === 'error' ? m.message : ''}`);
+      if (m.type !== 'graph') continue;
+      const info = inspectOnnx(bytes, name);
+      const page = await open(m, { width: 1400, height: 900 });
+      const drawn = await page.$$eval('.graph-wrap .node', (ns) => ns.length);
+      assert.equal(drawn, Math.min(200, info.nodes.length + info.inputs.length + info.outputs.length), name);
+      assert.ok((await page.$$eval('.graph-wrap .edge', (es) => es.length)) >= info.nodes.length - 1, name);
+      const boxes = await page.$$eval('.graph-wrap .node .box', (bs) => bs.map((b) => b.getBoundingClientRect()).map((r) => [r.x, r.y, r.right, r.bottom]));
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i], boxes[j]];
+          assert.ok(a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1], `${name}: boxes ${i} and ${j} overlap`);
+        }
+      const summary = (await page.textContent('.summary')) ?? '';
+      assert.ok(summary.startsWith(`${name} (graph `) && summary.includes(` · ${info.nodes.length.toLocaleString('en-US')} ops · `), summary);
+      // The drawing opens on the graph's first node, whatever the graph's width.
+      const inView = await page.$eval('.graph-wrap', (w) => {
+        const n = w.querySelector('.node')!.getBoundingClientRect();
+        const r = w.getBoundingClientRect();
+        return n.left >= r.left && n.right <= r.right && n.top >= r.top && n.bottom <= r.bottom;
+      });
+      assert.ok(inView, `${name}: the first node is outside the view`);
+      assert.deepEqual(await violations(page), []);
+      await page.screenshot({ path: join(SHOTS, `onnx-editor-${name.replace(/\.onnx$/, '')}.png`) });
+      await page.close();
+    }
+  });
+
   it('the filter finds nodes by op type, name and tensor; Enter / F3 / Shift+Enter step through the matches and the details follow', async () => {
     const page = await open(await message('chain.onnx', chain(12)));
     await page.fill('.filter', 'relu');

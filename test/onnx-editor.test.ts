@@ -12,7 +12,9 @@ import { editorMessage, graphView, shapeText } from '../extension/src/onnx-view'
 import { ONNX_COMMAND_IDS, onnxRefusal, onnxTarget } from '../extension/src/onnx-gate';
 import { inspectInWorker } from '../extension/src/onnx-inspect';
 import { isOnnxEditorMessage, isOnnxEditorRequest, isOnnxEditorState, isOnnxGraphView, ONNX_GRAPH_VIEW_TYPE, type OnnxGraphView } from '../protocol/onnx-editor';
+import { checkOnnx } from '../sim-host/src/onnx/check';
 import { inspectOnnx } from '../sim-host/src/onnx/inspect';
+import { encodeModel, node, valueInfo } from '../sim-host/src/onnx/proto';
 import { layoutGraph } from '../webviews/onnx-graph/layout';
 import { edgesOf, matches, neighbour, opHistogram, stepMatch, windowOf } from '../webviews/onnx-graph/model';
 import { ensureBuilt, repoRoot } from './helpers/build';
@@ -58,6 +60,12 @@ describe('the .onnx editor: the host’s view of a model', () => {
     const thrown = await editorMessage('odd.onnx', 10, async () => new Uint8Array(10), () => { throw new TypeError('x is undefined'); });
     assert.deepEqual(thrown, { type: 'error', source: 'odd.onnx', message: 'odd.onnx: x is undefined' });
     for (const m of [big, after, gone, thrown]) assert.ok(isOnnxEditorMessage(m));
+    // An operator the runtime lacks: the graph is shown, with a note naming the node.
+    const odd = encodeModel({ name: 'odd', inputs: [valueInfo('x', [1, 4])], outputs: [valueInfo('y', [1, 4])], initializers: [], nodes: [node('FancyOp', ['x'], ['y'], 'my_fancy_node')] });
+    const noted = await editorMessage('odd.onnx', odd.length, async () => odd, inspectOnnx, undefined, checkOnnx);
+    assert.equal(noted.type, 'graph');
+    assert.equal(noted.type === 'graph' && noted.view.notes[0], 'The model commands cannot run this model: odd.onnx: operator FancyOp (domain ai.onnx) in node my_fancy_node is not supported by onnxruntime-web');
+    assert.equal(noted.type === 'graph' && noted.view.nodes.length, 3);
     const ok = await editorMessage('tiny.onnx', 10, read, inspectOnnx);
     assert.equal(ok.type, 'graph');
     assert.ok(isOnnxEditorMessage(ok));

@@ -42,7 +42,11 @@ function parse(args: string[], usage: (m: string) => never, options: Record<stri
   return { model: files[0], inputs: values['--inputs'], nodes, values };
 }
 
-const shown = (f: string) => path.relative(process.cwd(), path.resolve(f)) || f;
+/** A path as the user reads it: relative to the current folder when inside it, else absolute. */
+const shown = (f: string) => {
+  const rel = path.relative(process.cwd(), path.resolve(f));
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.resolve(f);
+};
 
 /** The model and input set, or a message on stderr and undefined. */
 function load(c: Common): { bytes: Uint8Array; set: InputSet } | undefined {

@@ -11,7 +11,9 @@ import {
 import { registerNewModel } from './new-model';
 import { registerNirCommands } from './nir-commands';
 import { Notifier } from './notify';
+import { registerOnnxCommands } from './onnx-commands';
 import { OnnxGraphEditor } from './onnx-editor';
+import { onnxRunners } from './onnx-runners';
 import { inspectInWorker } from './onnx-inspect';
 import { registerSimulation } from './simulation/commands';
 
@@ -21,11 +23,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const log = vscode.window.createOutputChannel('Spikeworks', { log: true });
   context.subscriptions.push(log);
   // Simulation commands and panels first: they work (and panels revive) even if the server fails.
-  registerSimulation(context, log);
+  const panels = registerSimulation(context, log);
   registerNewModel(context, log);
   registerNirCommands(context, log, new Notifier(vscode.window));
   // The .onnx graph editor (parsing only: works in untrusted workspaces too).
-  OnnxGraphEditor.register(context, log, (bytes, source) => inspectInWorker(bytes, source, context.asAbsolutePath(path.join('dist', 'onnx-inspect.js'))));
+  const onnxEditor = OnnxGraphEditor.register(context, log, (bytes, source) => inspectInWorker(bytes, source, context.asAbsolutePath(path.join('dist', 'onnx-inspect.js'))));
+  // Record Activations, Describe Neurons and Show Circuit Reuse on a .onnx model (need trust).
+  registerOnnxCommands(context, log, panels.notify, () => onnxEditor.active, onnxRunners(context.asAbsolutePath(path.join('dist', 'sim-worker.js')), panels));
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

@@ -125,6 +125,13 @@ export function registerOnnxCommands<R, D, C>(
     let out = place.dir;
     if (!out) out = (await vscode.window.showOpenDialog({ title: 'Record Activations: output folder', canSelectFiles: false, canSelectFolders: true, canSelectMany: false, defaultUri: vscode.Uri.joinPath(model, '..'), openLabel: 'Write here' }))?.[0];
     if (!out) return;
+    // A folder that already holds a recording: asked before its files are replaced.
+    const index = vscode.Uri.joinPath(out, 'activations.json');
+    const exists = await vscode.workspace.fs.stat(index).then(
+      () => true,
+      () => false,
+    );
+    if (exists && (await notify.warn(`Record Activations: ${path.basename(out.fsPath)}/ already holds a recording (activations.json). Replace its files?`, 'Replace')) !== 'Replace') return;
     const outDir = out.fsPath;
     const result = await withWorker(notify, `Record Activations: ${name}`, 'inputs', (progress) => runners.record(model.fsPath, inputs.fsPath, outDir, nodes, progress));
     if (result === undefined) return;

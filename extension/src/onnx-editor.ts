@@ -5,7 +5,8 @@
 // the error text (onnx-view.ts). The page is sent the graph again on `ready` (after a reload) and
 // when the file changes on disk; its command buttons run the spikeworks.onnx.* commands on the file.
 import * as vscode from 'vscode';
-import { isOnnxEditorRequest, ONNX_GRAPH_VIEW_TYPE, type OnnxEditorMessage } from '../../protocol/onnx-editor';
+import { isOnnxEditorRequest, MAX_ONNX_EDITOR_BYTES, ONNX_GRAPH_VIEW_TYPE, type OnnxEditorMessage } from '../../protocol/onnx-editor';
+import { checkOnnx } from '../../sim-host/src/onnx/check';
 import type { OnnxGraphInfo } from '../../protocol/onnx-graph';
 import { ONNX_COMMAND_IDS } from './onnx-gate';
 import { editorMessage } from './onnx-view';
@@ -83,7 +84,7 @@ export class OnnxGraphEditor implements vscode.CustomReadonlyEditorProvider<vsco
       size = undefined; // read() says why
     }
     const started = Date.now();
-    const m = await editorMessage(name, size, async () => vscode.workspace.fs.readFile(uri), this.inspect);
+    const m = await editorMessage(name, size, async () => vscode.workspace.fs.readFile(uri), this.inspect, MAX_ONNX_EDITOR_BYTES, checkOnnx);
     this.log.info(`onnx editor: ${name} ${m.type === 'graph' ? `inspected (${m.view.nodes.length} nodes)` : `not shown (${m.message})`} in ${Date.now() - started} ms`);
     return m;
   }

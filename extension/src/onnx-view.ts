@@ -46,8 +46,12 @@ export function graphView(info: OnnxGraphInfo, source: string): OnnxGraphView {
   return { source, graphName: info.graphName, producer: info.producer, irVersion: info.irVersion, opsets, totalParams: info.parameters, nodes, notes };
 }
 
-/** Reads a model through `read` (after its size, when known, is within the editor's bound) and inspects it: the graph, or the error as text. Never throws. */
-export async function editorMessage(source: string, size: number | undefined, read: () => Promise<Uint8Array>, inspect: (bytes: Uint8Array, source: string) => OnnxGraphInfo | Promise<OnnxGraphInfo>, max = MAX_ONNX_EDITOR_BYTES): Promise<OnnxEditorMessage> {
+/**
+ * Reads a model through `read` (after its size, when known, is within the editor's bound) and
+ * inspects it: the graph, or the error as text. `check` (sim-host/src/onnx/check.ts checkOnnx)
+ * adds a note when the runtime could not run the graph. Never throws.
+ */
+export async function editorMessage(source: string, size: number | undefined, read: () => Promise<Uint8Array>, inspect: (bytes: Uint8Array, source: string) => OnnxGraphInfo | Promise<OnnxGraphInfo>, max = MAX_ONNX_EDITOR_BYTES, check?: (info: OnnxGraphInfo) => void): Promise<OnnxEditorMessage> {
   const tooLarge = (n: number) => `${source}: ${(n / 2 ** 20).toFixed(1)} MiB is more than the ${(max / 2 ** 20).toFixed(0)} MiB the editor reads; “spikeworks onnx inspect” reads larger models.`;
   if (size !== undefined && size > max) return { type: 'error', source, message: tooLarge(size) };
   let bytes: Uint8Array;
@@ -58,7 +62,15 @@ export async function editorMessage(source: string, size: number | undefined, re
   }
   if (bytes.length > max) return { type: 'error', source, message: tooLarge(bytes.length) };
   try {
-    return { type: 'graph', view: graphView(await inspect(bytes, source), source) };
+    const info = await inspect(bytes, source);
+    const view = graphView(info, source);
+    // A graph the runtime could not run is still shown, with why (the node named) above it.
+    try {
+      check?.(info);
+    } catch (e) {
+      view.notes.unshift(`The model commands cannot run this model: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return { type: 'graph', view };
   } catch (e) {
     // OnnxError's message names the file and, where known, the node; anything else is said as it is, after the file's name.
     const text = e instanceof Error ? e.message : String(e);

@@ -20,10 +20,13 @@ import { taskInputsOf, type TaskInputs } from './onnx/task-set';
 /** An input set's .npy over this size is not read (its values are bounded by input-set.ts too). */
 export const MAX_INPUT_BYTES = 1024 * 2 ** 20;
 
+/** safe-read's refusal without the path it starts with (the errors here put the file first themselves). */
+const reason = (file: string, message: string) => (message.startsWith(file) ? message.slice(file.length).replace(/^[:\s]+/, '') : message);
+
 /** The bytes of a model file (up to MAX_ONNX_BYTES), or an OnnxError naming the file and the reason. */
 export function readModelFile(file: string): Uint8Array {
   const r = readFileBounded(file, { maxBytes: MAX_ONNX_BYTES });
-  if (!r.ok) throw new OnnxError(file, r.message.startsWith(file) ? r.message.slice(file.length).replace(/^[:\s]+/, '') : r.message);
+  if (!r.ok) throw new OnnxError(file, reason(file, r.message));
   return new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
 }
 
@@ -37,7 +40,7 @@ const sidecar = (file: string, ext: string) => file.replace(/\.[^./\\]+$/, '') +
 export function readInputSet(file: string, input: ModelInput): InputSet {
   const text = (f: string) => {
     const r = readTextBounded(f, { maxBytes: MAX_INPUT_BYTES });
-    if (!r.ok) throw new InputSetError(f, r.message.startsWith(f) ? r.message.slice(f.length).replace(/^[:\s]+/, '') : r.message);
+    if (!r.ok) throw new InputSetError(f, reason(f, r.message));
     return r.text;
   };
   const lower = file.toLowerCase();
@@ -46,10 +49,10 @@ export function readInputSet(file: string, input: ModelInput): InputSet {
     if (!lower.endsWith('.csv')) throw new InputSetError(file, 'an input set is a .npy file (with a sidecar .csv) or a .csv file');
     return inputSetFromCsv({ file, text: text(file) }, input);
   }
+  const r = readFileBounded(npyFile, { maxBytes: MAX_INPUT_BYTES });
+  if (!r.ok) throw new InputSetError(npyFile, reason(npyFile, r.message));
   const csvFile = sidecar(npyFile, '.csv');
   if (!fs.existsSync(csvFile)) throw new InputSetError(npyFile, `its sidecar ${path.basename(csvFile)} (index,label,<concept columns>) is missing`);
-  const r = readFileBounded(npyFile, { maxBytes: MAX_INPUT_BYTES });
-  if (!r.ok) throw new InputSetError(npyFile, r.message);
   return inputSetFromNpy({ file: npyFile, bytes: r.bytes }, { file: csvFile, text: text(csvFile) }, input);
 }
 

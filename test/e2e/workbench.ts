@@ -2,8 +2,9 @@
 // they skip, the workbench selectors they read (VS Code 1.100), and the command box.
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
-import { repoRoot } from '../../scripts/code-server.mjs';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { ensureCodeServer, installVsix, launchCodeServer, repoRoot, type CodeServer } from '../../scripts/code-server.mjs';
+import { ensureVsix } from '../../scripts/package.mjs';
 
 export const CHROMIUM = process.env.SPIKEWORKS_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
@@ -101,6 +102,37 @@ export async function waitRunStatus(page: Page, frame: FrameLocator, status: 'do
     seen = `${now ?? '(no status)'}: ${(await el.textContent({ timeout: 1000 }).catch(() => '')) ?? ''}`;
     if (now && now !== 'running' && now !== status) throw new Error(`the run ended "${seen}", not ${status}\n${logs()}`);
     if (Date.now() > deadline) throw new Error(`the run did not end ${status} within ${timeout} ms; the panel shows "${seen}"\n${logs()}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/**
+ * code-server on `workspace` with the packaged VSIX installed under `runDir` (workspace trust on
+ * when `trust`), and a Chromium page on its workbench once the Explorer lists the folder.
+ */
+export async function openWorkbench(o: { workspace: string; runDir: string; trust?: boolean }): Promise<{ server: CodeServer; browser: Browser; page: Page }> {
+  await ensureCodeServer();
+  installVsix(o.runDir, ensureVsix());
+  const server = await launchCodeServer({ workspace: o.workspace, runDir: o.runDir, trust: o.trust ?? false });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(server.url);
+  await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 30_000 });
+  await page.locator('.monaco-workbench .part.editor').click();
+  return { server, browser, page };
+}
+
+/** The content frame of the visible webview whose page carries `title` (`#app[data-title]`, panels/html.ts). */
+export async function webviewFrame(page: Page, title: string, timeout = 30_000, logs?: () => string): Promise<FrameLocator> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const frames = page.locator('iframe.webview.ready').filter({ visible: true });
+    for (let i = 0; i < (await frames.count()); i++) {
+      const inner = frames.nth(i).contentFrame().frameLocator('iframe#active-frame');
+      if ((await inner.locator(`#app[data-title="${title}"]`).count()) > 0) return inner;
+    }
+    if (Date.now() > deadline) throw new Error(`no visible webview shows "${title}"${logs ? `\n${logs()}` : ''}`);
     await page.waitForTimeout(250);
   }
 }

@@ -293,6 +293,8 @@ function main(): void {
     runFilter();
     showDetails(state.selected);
     if (state.selected !== undefined) select(state.selected, false);
+    // A graph wider than the view opens on its first node (its input), not on the top-left corner.
+    else wrap.querySelector<SVGGElement>('.node')?.scrollIntoView?.({ block: 'nearest', inline: 'center' });
   };
 
   window.addEventListener('message', (ev: MessageEvent) => {

@@ -36,7 +36,15 @@ async function targetDocument(arg: unknown, panels: Panels, notify: Notifier, la
   return doc;
 }
 
-export function registerSimulation(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Runner {
+/** The Descriptions and Circuits panels, for the ONNX commands (extension.ts) to show their results in. */
+export interface ResultPanels {
+  runner: Runner;
+  describer: DescribeRunner;
+  circuits: CircuitsPanels;
+  notify: Notifier;
+}
+
+export function registerSimulation(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): ResultPanels {
   // Every notification, progress title and quick pick goes through here (model text made plain).
   const notify = new Notifier(vscode.window);
   const status = new RunStatusBar();
@@ -118,5 +126,5 @@ export function registerSimulation(context: vscode.ExtensionContext, log: vscode
       if (doc) await showCircuitReuse(doc, context.extensionPath, notify, log, circuits);
     }),
   );
-  return runner;
+  return { runner, describer, circuits, notify };
 }

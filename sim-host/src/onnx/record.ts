@@ -1,9 +1,10 @@
 // Record Activations: every node's output (or the chosen nodes') on an input set, by running the
 // model with those outputs exposed as graph outputs (proto.ts withOutputs), in batches.
-// Units (what Describe Neurons describes): an output of shape [C, H, W] per input (or any rank ≥ 2)
+// Units (what Describe Neurons describes): an output of shape [C, H, W] per input (any rank ≥ 3)
 // has one unit per channel (the first axis), its value per input the channel's maximum over the
-// other axes — MILAN's choice of a unit's strongest response over the image —; a vector [D] has D
-// units; a scalar one.
+// other axes — MILAN's choice of a unit's strongest response over the image —; a sequence [T, D]
+// has D units (features), each its maximum over the positions; a vector [D] has D units; a scalar
+// one. (Attention heads are not units here: the transformer's analyses define them.)
 
 import { quote } from '../../../protocol/plain-text';
 import { decodeChecked, num } from './decode';
@@ -133,14 +134,16 @@ export async function recordActivations(bytes: Uint8Array, set: InputSet, option
 /** Units of a recorded node (see the file's head): `values[u · count + i]` for unit u and input i. */
 export function nodeUnits(r: Pick<NodeRecord, 'shape' | 'data'>, count: number): { units: number; values: Float32Array } {
   const size = r.shape.reduce((a, b) => a * b, 1);
-  const units = r.shape.length === 0 ? 1 : r.shape.length === 1 ? r.shape[0] : r.shape[0];
-  const inner = r.shape.length <= 1 ? 1 : size / units;
+  const rank = r.shape.length;
+  // Unit u's values within one input: `inner` values `step` apart from u·stride.
+  const units = rank === 0 ? 1 : rank === 2 ? r.shape[1] : r.shape[0];
+  const [stride, step, inner] = rank === 2 ? [1, units, r.shape[0]] : [rank <= 1 ? 1 : size / units, 1, rank <= 1 ? 1 : size / units];
   const values = new Float32Array(units * count);
   for (let i = 0; i < count; i++) {
     for (let u = 0; u < units; u++) {
-      const off = i * size + u * inner;
+      const off = i * size + u * stride;
       let m = -Infinity;
-      for (let j = 0; j < inner; j++) m = Math.max(m, r.data[off + j]);
+      for (let j = 0; j < inner; j++) m = Math.max(m, r.data[off + j * step]);
       values[u * count + i] = m;
     }
   }

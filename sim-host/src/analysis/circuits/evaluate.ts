@@ -65,7 +65,7 @@ export interface TaskInfo {
 export function readoutTasks(ir: ModelIR): TaskInfo[] {
   const out: TaskInfo[] = [];
   for (const r of ir.readouts) {
-    if (r.kind !== 'ridge') continue; // ONNX readouts are not scored yet (analysis/readout)
+    if (r.kind !== 'ridge') continue; // circuits retrain a ridge readout per run; a fixed ONNX model is scored after runs only (analysis/readout/fixed.ts)
     const taskName = r.task ?? (ir.tasks.length === 1 ? ir.tasks[0].name : undefined);
     const task = ir.tasks.find((t) => t.name === taskName);
     if (!task) continue;
