@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { npyHeader } from '../sim-host/src/npy';
 import { buildConceptCnn, INPUT_IMAGES, INPUT_SEED } from '../sim-host/src/onnx/build/cnn';
 import { conceptsCsv, makeImages } from '../sim-host/src/onnx/build/images';
+import { buildTwoTaskTransformer, SET_SIZE, T, twoTaskSet, V } from '../sim-host/src/onnx/build/transformer';
 
 export interface ExampleFile {
   /** Relative to examples/onnx/. */
@@ -24,9 +25,22 @@ export function conceptCnnFiles(): ExampleFile[] {
   ];
 }
 
+const npyBytes = (data: Float32Array, shape: number[]) => new Uint8Array(Buffer.concat([npyHeader(data, shape), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
+
+/** The two-task transformer and its task sets (protocol/onnx-task-sets.md: labels are logit indices). */
+export function twoTaskTransformerFiles(): ExampleFile[] {
+  const sets = (['copy', 'match'] as const).flatMap((task) => {
+    const s = twoTaskSet(task, SET_SIZE);
+    const csv = `index,label\n${Array.from(s.labels, (v, i) => `${i},${v}`).join('\n')}\n`;
+    return [{ name: `two_task/${task}.npy`, bytes: npyBytes(s.tokens, [s.n, T, V]) }, { name: `two_task/${task}.csv`, bytes: new TextEncoder().encode(csv) }];
+  });
+  return [{ name: 'two_task_transformer.onnx', bytes: buildTwoTaskTransformer() }, ...sets];
+}
+
 /** Every example's builder, one line each. */
 export const BUILDERS: Record<string, () => ExampleFile[]> = {
   concept_cnn: conceptCnnFiles,
+  two_task_transformer: twoTaskTransformerFiles,
 };
 
 export const EXAMPLES_DIR = path.join(__dirname, '..', 'examples', 'onnx');
@@ -35,6 +49,7 @@ if (require.main === module) {
   fs.mkdirSync(EXAMPLES_DIR, { recursive: true });
   for (const build of Object.values(BUILDERS)) {
     for (const f of build()) {
+      fs.mkdirSync(path.dirname(path.join(EXAMPLES_DIR, f.name)), { recursive: true });
       fs.writeFileSync(path.join(EXAMPLES_DIR, f.name), f.bytes);
       process.stdout.write(`wrote examples/onnx/${f.name} (${f.bytes.length} bytes)\n`);
     }

@@ -14,14 +14,18 @@ import { describe, it } from 'node:test';
 import { isCircuitsResult, type CircuitsResult } from '../protocol/circuits';
 import { CircuitsError } from '../sim-host/src/analysis/circuits/discover';
 import { buildTwoTaskTransformer, K, MARKER, PLANTED_HEADS, SET_SIZE, T, twoTaskSet, V } from '../sim-host/src/onnx/build/transformer';
-import { accuracyOver, onnxCircuits, OnnxMeasurer, type OnnxIntervention } from '../sim-host/src/onnx/circuits';
+import { accuracyOver, onnxCircuits, onnxInterventionOf, OnnxMeasurer, type OnnxIntervention } from '../sim-host/src/onnx/circuits';
 import { headsOf, maskInput, patchInput, withMasks } from '../sim-host/src/onnx/masks';
 import { decodeModel, encodeModel, floatTensor, node, valueInfo, withOutputs } from '../sim-host/src/onnx/proto';
 import { OnnxSession, type FloatTensor } from '../sim-host/src/onnx/runtime';
-import { readNpy, readTaskSet, TaskSetError, writeTaskSet } from '../sim-host/src/onnx-task-set';
-import { writeTwoTaskExample } from '../scripts/build-two-task-transformer';
+import { InputSetError, parseNpy } from '../sim-host/src/onnx/input-set';
+import { graphNodes } from '../sim-host/src/onnx/record';
+import { readTaskSet } from '../sim-host/src/onnx-host';
+import { writeNpy } from '../sim-host/src/npy';
+import { twoTaskTransformerFiles } from '../scripts/build-onnx-examples';
 import { OnnxCircuitsRefused, startOnnxCircuits } from '../sim-host/src/host';
 import { repoRoot } from './helpers/build';
+import { defaultShow, graphOf, taskRows } from '../webviews/circuits/model';
 
 const EX = path.join(repoRoot, 'examples', 'onnx');
 const MODEL = path.join(EX, 'two_task_transformer.onnx');
@@ -29,7 +33,13 @@ const PY = '/usr/bin/python3';
 const hasOnnxPy = fs.existsSync(PY) && spawnSync(PY, ['-c', 'import onnx, numpy'], { encoding: 'utf8' }).status === 0;
 const skipPy = !hasOnnxPy && !process.env.CI ? 'python3 with onnx and numpy not installed' : false;
 
-const sets = () => ['copy', 'match'].map((t) => readTaskSet(path.join(EX, 'two_task', `${t}.npy`)));
+const modelInput = () => graphNodes(new Uint8Array(fs.readFileSync(MODEL))).input;
+const sets = () => ['copy', 'match'].map((t) => readTaskSet(path.join(EX, 'two_task', `${t}.npy`), modelInput()));
+/** NAME.npy + NAME.csv (`index,label`). */
+function writeTaskSet(base: string, t: FloatTensor, labels: ArrayLike<number | string>): void {
+  writeNpy(`${base}.npy`, t.data, t.dims);
+  fs.writeFileSync(`${base}.csv`, `index,label\n${Array.from(labels, (v, i) => `${i},${v}`).join('\n')}\n`);
+}
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'spikeworks-otf-'));
 const jaccard = (a: string[], b: string[]) => a.filter((x) => b.includes(x)).length / new Set([...a, ...b]).size;
 const overlap = (a: string[], b: string[]) => a.filter((x) => b.includes(x)).length / Math.min(a.length, b.length);
@@ -56,8 +66,8 @@ async function compareWithNumpy(bytes: Uint8Array, feeds: Record<string, FloatTe
   let worst = 0;
   let worstAt = '';
   for (const [name, file] of index) {
-    const ref = readNpy(path.join(dir, 'ref', file));
-    assert.deepEqual(got[name].dims, ref.dims, `${name}: shape`);
+    const ref = parseNpy(new Uint8Array(fs.readFileSync(path.join(dir, 'ref', file))), file);
+    assert.deepEqual(got[name].dims, ref.shape, `${name}: shape`);
     for (let i = 0; i < ref.data.length; i++) {
       // 1e-5 absolute, relative above 1 (the causal mask's −1e9 has a float32 spacing of 64).
       const err = Math.abs(got[name].data[i] - ref.data[i]) / Math.max(1, Math.abs(ref.data[i]));
@@ -70,19 +80,15 @@ async function compareWithNumpy(bytes: Uint8Array, feeds: Record<string, FloatTe
 
 describe('two-task transformer: the shipped files', () => {
   it('rebuild byte for byte (model and both task sets)', () => {
-    const dir = tmp();
-    writeTwoTaskExample(dir);
-    for (const f of ['two_task_transformer.onnx', 'two_task/copy.npy', 'two_task/copy.csv', 'two_task/match.npy', 'two_task/match.csv']) {
-      assert.ok(Buffer.from(fs.readFileSync(path.join(dir, f))).equals(fs.readFileSync(path.join(EX, f))), `${f} differs from a rebuild: run node --import tsx scripts/build-two-task-transformer.ts`);
-    }
-    assert.ok(Buffer.from(buildTwoTaskTransformer()).equals(fs.readFileSync(MODEL)));
-    fs.rmSync(dir, { recursive: true, force: true });
+    const files = twoTaskTransformerFiles();
+    assert.deepEqual(files.map((f) => f.name), ['two_task_transformer.onnx', 'two_task/copy.npy', 'two_task/copy.csv', 'two_task/match.npy', 'two_task/match.csv']);
+    for (const f of files) assert.ok(Buffer.from(f.bytes).equals(fs.readFileSync(path.join(EX, f.name))), `${f.name} differs from a rebuild: npm run build:onnx-examples`);
   });
 
   it('task sets hold what they say: one marker at 1..T−3, copy labels the token after it, match half yes', () => {
     for (const task of ['copy', 'match'] as const) {
       const s = twoTaskSet(task, SET_SIZE);
-      const read = readTaskSet(path.join(EX, 'two_task', `${task}.npy`));
+      const read = readTaskSet(path.join(EX, 'two_task', `${task}.npy`), modelInput());
       assert.deepEqual(read.inputs.dims, [SET_SIZE, T, V]);
       assert.deepEqual([...read.labels], [...s.labels]);
       let yes = 0;
@@ -101,16 +107,17 @@ describe('two-task transformer: the shipped files', () => {
 });
 
 describe('two-task transformer: activations against numpy', { skip: skipPy }, () => {
-  it('every node of the shipped model equals the numpy reference within 1e-5 (copy and match inputs)', async () => {
+  it('every node of the shipped model equals the numpy reference within 1e-5 (copy and match inputs)', async (t) => {
     const bytes = new Uint8Array(fs.readFileSync(MODEL));
     for (const s of sets()) {
       const r = await compareWithNumpy(bytes, { tokens: s.inputs });
+      t.diagnostic(`${s.task}: ${r.nodes} nodes, worst error ${r.worst.toExponential(2)} at ${r.worstAt}`);
       assert.ok(r.nodes >= 90, `${r.nodes} nodes`);
       assert.ok(r.worst <= 1e-5, `${s.task}: worst error ${r.worst} at ${r.worstAt}`);
     }
   });
 
-  it('the masked model with L1.H0 patched from copy and L2.H2 zeroed equals the numpy reference too', async () => {
+  it('the masked model with L1.H0 patched from copy and L2.H2 zeroed equals the numpy reference too', async (t) => {
     const bytes = new Uint8Array(fs.readFileSync(MODEL));
     const heads = headsOf(bytes).map((h) => h.value);
     const masked = withMasks(bytes, heads);
@@ -124,6 +131,7 @@ describe('two-task transformer: activations against numpy', { skip: skipPy }, ()
       feeds[patchInput(h)] = h === 'L1.H0' ? fromCopy : { data: new Float32Array(1), dims: [1] };
     }
     const r = await compareWithNumpy(masked, feeds);
+    t.diagnostic(`masked: ${r.nodes} nodes, worst error ${r.worst.toExponential(2)} at ${r.worstAt}`);
     assert.ok(r.worst <= 1e-5, `worst error ${r.worst} at ${r.worstAt}`);
   });
 });
@@ -159,6 +167,17 @@ describe('masks: one graph edit serves every intervention', () => {
     await edited.release();
     assert.deepEqual([...zeroed.data], [...ref.data]);
     assert.ok(accuracyOver(ref, copy.labels, [0, 1, 2, 3, 4, 5]) < 0.3, 'without its copy head, copy is near chance');
+  });
+
+  it('accuracy: the argmax over the task\'s classes only, the first on ties', () => {
+    // Three inputs, four logits; the task's classes are 1 and 2 (logits 0 and 3 are another task's).
+    const logits = { data: Float32Array.from([9, 1, 2, 9, /**/ 9, 3, 3, 9, /**/ 0, 5, 1, 0]), dims: [3, 4] };
+    assert.equal(accuracyOver(logits, Int32Array.from([2, 1, 1]), [1, 2]), 1);
+    assert.equal(accuracyOver(logits, Int32Array.from([2, 2, 2]), [1, 2]), 1 / 3);
+  });
+
+  it('spiking interventions map onto ONNX ones (silence → zero; resample has none)', () => {
+    assert.deepEqual((['silence', 'mean', 'resample', 'patch', 'zero'] as const).map(onnxInterventionOf), ['zero', 'mean', undefined, 'patch', 'zero']);
   });
 
   it('refuses a value that no node writes', () => {
@@ -211,6 +230,18 @@ describe('circuits on the transformer\'s heads', () => {
       assert.ok(Math.abs(r.reuse[0].overlap - planted.overlap) <= 0.1, `overlap ${r.reuse[0].overlap} vs planted ${planted.overlap}`);
     });
   }
+
+  it('the Circuits panel\'s model draws the heads: one node each, coloured by the tasks whose circuits hold them', async () => {
+    const r = await run('zero');
+    const g = graphOf(r, defaultShow(r));
+    assert.equal(g.nodes.length, 8);
+    const shared = g.nodes.find((n) => n.id === 'head:L1.H0')!;
+    assert.equal(shared.label, 'L1.H0');
+    assert.equal(shared.detail, 'attention head · 8 values per position');
+    assert.deepEqual(shared.tasks, [0, 1]);
+    assert.deepEqual(g.nodes.find((n) => n.id === 'head:L2.H3')!.tasks, []);
+    assert.deepEqual(taskRows(r).map((row) => row[0]), ['copy', 'match']);
+  });
 
   it('agrees with a brute-force search: the smallest head sets that keep each task at full accuracy alone', async () => {
     const bytes = new Uint8Array(fs.readFileSync(MODEL));
@@ -316,18 +347,20 @@ describe('circuits on ONNX: bad input', () => {
   it('task-set files: located errors', () => {
     const dir = tmp();
     const base = path.join(dir, 'bad');
-    writeTaskSet(base, { data: new Float32Array(2 * T * V), dims: [2, T, V] }, [1, 2]);
-    fs.writeFileSync(`${base}.csv`, 'index,label\n0,1\n1,x\n');
-    assert.throws(() => readTaskSet(`${base}.npy`), (e: Error) => e instanceof TaskSetError && e.message === `${base}.csv:3:3: label 'x' is not a logit index (a whole number ≥ 0)`);
+    const read = () => readTaskSet(`${base}.npy`, modelInput());
+    writeTaskSet(base, { data: new Float32Array(2 * T * V), dims: [2, T, V] }, [1, 'x']);
+    assert.throws(read, (e: Error) => e instanceof InputSetError && e.message === `${base}.csv:3:3: label 'x' is not a logit index (a whole number ≥ 0): circuits score a task by the logit its label names`);
+    writeTaskSet(base, { data: new Float32Array(2 * T * V), dims: [2, T, V] }, [1, 2.5]);
+    assert.throws(read, /bad\.csv:3:3: label '2\.5' is not a logit index/);
     fs.writeFileSync(`${base}.csv`, 'index,label\n0,1\n7,2\n');
-    assert.throws(() => readTaskSet(`${base}.npy`), new RegExp(`${base}\\.csv:3:1: index '7' is not one of the 2 inputs`));
+    assert.throws(read, /bad\.csv:3:1: index '7' where 1 was expected/);
     fs.writeFileSync(`${base}.csv`, 'index,label\n0,1\n');
-    assert.throws(() => readTaskSet(`${base}.npy`), /no label for input 1/);
-    fs.writeFileSync(`${base}.csv`, 'index,class\n0,1\n');
-    assert.throws(() => readTaskSet(`${base}.npy`), /bad\.csv:1:1: the header has no 'label' column/);
+    assert.throws(read, /bad\.csv:2:1: 1 rows for 2 inputs/);
+    writeTaskSet(base, { data: new Float32Array(2 * 5), dims: [2, 5] }, [0, 1]);
+    assert.throws(read, /each input has shape \[5\], but the model input 'tokens' takes \[N, 8, 7\]/);
     fs.writeFileSync(`${base}.npy`, '<html></html>');
-    assert.throws(() => readTaskSet(`${base}.npy`), /not a \.npy file/);
-    assert.throws(() => readTaskSet(path.join(dir, 'none.npy')), /none\.npy: not found/);
+    assert.throws(read, /not a NumPy \.npy file/);
+    assert.throws(() => readTaskSet(path.join(dir, 'none.npy'), modelInput()), /none\.npy/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -407,9 +440,10 @@ describe('spikeworks onnx circuits', { skip: skipCli }, () => {
     const bad = cli('two_task_transformer.onnx', '--inputs', path.join(dir, 'x.npy'));
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /x\.csv:3:3: label '-3' is not a logit index/);
+    assert.equal(bad.stderr.split('\n')[0].startsWith('spikeworks: '), true);
     const none = cli('missing.onnx', ...setArgs);
     assert.equal(none.status, 1);
-    assert.match(none.stderr, /missing\.onnx: not found/);
+    assert.match(none.stderr, /missing\.onnx: no such file/);
     const noInputs = cli('two_task_transformer.onnx');
     assert.equal(noInputs.status, 2);
     assert.match(noInputs.stderr, /needs --inputs/);

@@ -6,12 +6,10 @@
 // accuracy by more than the threshold, the random control, reuse per pair of tasks and the
 // Merullo-style patch. Progress on a terminal; Ctrl-C stops and prints what was found so far.
 // Exit codes: 0 done, 1 nothing to analyse (the message says why), 2 bad usage or failure, 130 stopped.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OnnxCircuitsRefused, startOnnxCircuits } from '../../sim-host/src/host';
+import { OnnxCircuitsRefused, type CircuitsHandle } from '../../sim-host/src/host';
 import { ONNX_INTERVENTIONS, type OnnxIntervention } from '../../sim-host/src/onnx/circuits';
-import { MAX_ONNX_BYTES } from '../../sim-host/src/onnx/errors';
-import { readTaskSet, TaskSetError, type TaskInputs } from '../../sim-host/src/onnx-task-set';
+import { startOnnxCircuitsOnFiles } from '../../sim-host/src/onnx-host';
 import { circuitsProgress, reportCircuits } from './circuits';
 
 type Usage = (message: string) => never;
@@ -75,18 +73,13 @@ export function parseOnnxCircuitsArgs(args: string[], usage: Usage): OnnxCircuit
 
 export async function onnxCircuitsCommand(args: string[], usage: Usage): Promise<number> {
   const a = parseOnnxCircuitsArgs(args, usage);
-  let bytes: Uint8Array;
-  let sets: TaskInputs[];
+  let handle: CircuitsHandle;
   try {
-    const st = fs.statSync(a.file);
-    if (st.size > MAX_ONNX_BYTES) throw new TaskSetError(`${a.file}: ${st.size} bytes, over the ${MAX_ONNX_BYTES}-byte bound of a model`);
-    bytes = new Uint8Array(fs.readFileSync(a.file));
-    sets = a.inputs.map(readTaskSet);
+    handle = startOnnxCircuitsOnFiles(a.file, a.inputs, { task: a.task, threshold: a.threshold, intervention: a.intervention, seed: a.seed, controlDraws: a.draws, units: a.units }, circuitsProgress('measurements'));
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    process.stderr.write(`spikeworks: ${e instanceof TaskSetError ? err.message : err.code === 'ENOENT' ? `${a.file}: not found` : err.message}\nspikeworks: no circuits found\n`);
+    // Reading refused the model or a task set: OnnxError and InputSetError name the file (and line and column).
+    process.stderr.write(`spikeworks: ${(e as Error).message}\nspikeworks: no circuits found\n`);
     return 1;
   }
-  const handle = startOnnxCircuits(bytes, sets, { task: a.task, threshold: a.threshold, intervention: a.intervention, seed: a.seed, controlDraws: a.draws, units: a.units, source: path.basename(a.file) }, circuitsProgress('measurements'));
   return reportCircuits(handle, a.format, (e) => (e instanceof OnnxCircuitsRefused ? `${a.file}: ${e.message}` : undefined));
 }

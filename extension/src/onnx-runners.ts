@@ -1,5 +1,5 @@
 // What the ONNX commands (onnx-commands.ts) run, wired to the engine's Node side: the model and its
-// input set read from disk (bounded: sim-host/src/onnx-host.ts, task-set.ts), then Record
+// input set read from disk (bounded: sim-host/src/onnx-host.ts), then Record
 // Activations, Describe Neurons and circuits (the model checked first: an operator the runtime
 // lacks is refused naming its node) in a simulation worker (dist/sim-worker.js) with
 // progress and cancel; the results go to the Descriptions and Circuits panels.
@@ -8,11 +8,10 @@ import type * as vscode from 'vscode';
 import type { CircuitsResult } from '../../protocol/circuits';
 import { descriptionsCsv, descriptionsJson } from '../../sim-host/src/analysis/describe/index';
 import { startOnnxCircuits } from '../../sim-host/src/host';
-import { readInputSet, readModelFile, startOnnxDescribe, startOnnxRecord, type OnnxDescribeOutput, type RecordIndex } from '../../sim-host/src/onnx-host';
+import { readInputSet, readModelFile, readTaskSet, startOnnxDescribe, startOnnxRecord, type OnnxDescribeOutput, type RecordIndex } from '../../sim-host/src/onnx-host';
 import { checkOnnx } from '../../sim-host/src/onnx/check';
 import { inspectOnnx } from '../../sim-host/src/onnx/inspect';
 import { graphNodes } from '../../sim-host/src/onnx/record';
-import { readTaskSet } from '../../sim-host/src/onnx-task-set';
 import type { OnnxRunners } from './onnx-commands';
 import type { CircuitsPanels } from './panels/circuits';
 import type { DescribeRunner } from './simulation/describe';
@@ -67,7 +66,8 @@ export function onnxRunners(worker: string, panels: OnnxResultPanels): OnnxRunne
     },
     circuits: (model, taskSets, progress) => {
       const bytes = readModel(model);
-      const sets = taskSets.map((f) => readTaskSet(f)).map((t) => ({ task: t.task, inputs: { data: t.inputs.data, dims: t.inputs.dims }, labels: t.labels }));
+      const { input } = graphNodes(bytes);
+      const sets = taskSets.map((f) => readTaskSet(f, input));
       return startOnnxCircuits(bytes, sets, { source: path.basename(model) }, progress, worker);
     },
     showCircuits: (uri, result) => circuits.show(uri.toString(), result),

@@ -155,7 +155,7 @@ export class OnnxCircuitsRefused extends Error {}
 
 /**
  * Circuits on an ONNX model's attention heads (sim-host/src/onnx/circuits.ts) in a worker thread:
- * the task sets (read with onnx-task-set.ts readTaskSet) travel to it, the result comes back.
+ * the task sets (read with onnx-host.ts readTaskSet) travel to it, the result comes back.
  * Progress counts measurements; `cancel` stops between runs (the result says `cancelled`). Rejects
  * with OnnxCircuitsRefused (no heads, a set that does not fit the model, an unknown task) or
  * RunTerminated.

@@ -1,19 +1,21 @@
 // ONNX models on the Node side: reading a model and an input set from disk (bounded, regular files
 // only: io/safe-read.ts), writing a recording (.npy per node + activations.json), and the two
 // off-thread entries the CLI and the extension call — startOnnxRecord and startOnnxDescribe, each
-// one request to a simulation worker with progress and cancel (worker side: onnx-worker.ts).
+// one request to a simulation worker with progress and cancel (worker side: onnx-worker.ts), and
+// startOnnxCircuitsOnFiles (worker side: onnx/circuits-worker.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readFileBounded, readTextBounded } from '../../io/safe-read';
-import type { OnnxInputSetData } from '../../protocol/sim';
+import type { OnnxInputSetData, ToWorker } from '../../protocol/sim';
 import type { DescriptionsView } from '../../protocol/describe-panel';
-import { workerRequest, type DescribeHandle } from './host';
+import { startOnnxCircuits, workerRequest, type CircuitsHandle, type DescribeHandle } from './host';
 import { npyHeader } from './npy';
 import type { Atom, WindowMeta } from './analysis/describe/atoms';
 import type { PopulationResult } from './analysis/describe/report';
 import { MAX_ONNX_BYTES, OnnxError } from './onnx/errors';
 import { InputSetError, inputSetFromCsv, inputSetFromNpy, type InputSet, type ModelInput } from './onnx/input-set';
-import { nodeUnits, type NodeRecord, type Recording } from './onnx/record';
+import { graphNodes, nodeUnits, type NodeRecord, type Recording } from './onnx/record';
+import { taskInputsOf, type TaskInputs } from './onnx/task-set';
 
 /** An input set's .npy over this size is not read (its values are bounded by input-set.ts too). */
 export const MAX_INPUT_BYTES = 1024 * 2 ** 20;
@@ -52,6 +54,30 @@ export function readInputSet(file: string, input: ModelInput): InputSet {
   const csvFile = sidecar(npyFile, '.csv');
   if (!fs.existsSync(csvFile)) throw new InputSetError(npyFile, `its sidecar ${path.basename(csvFile)} (index,label,<concept columns>) is missing`);
   return inputSetFromNpy({ file: npyFile, bytes: r.bytes }, { file: csvFile, text: text(csvFile) }, input);
+}
+
+/**
+ * A task set for circuits (protocol/onnx-task-sets.md): the input set `file` (NAME.npy + NAME.csv)
+ * with integer labels, named NAME. Throws InputSetError (located) or Error.
+ */
+export function readTaskSet(file: string, input: ModelInput): TaskInputs {
+  const set = readInputSet(file, input);
+  return taskInputsOf(set, path.basename(file).replace(/\.[^.]*$/, ''), file.toLowerCase().endsWith('.csv') ? file : sidecar(file, '.csv'));
+}
+
+/**
+ * Circuits on a model file's heads with one task set per task (files: NAME.npy + NAME.csv), the
+ * analysis on a worker (host.ts startOnnxCircuits): what Show Circuit Reuse on a .onnx and
+ * `spikeworks onnx circuits` call. Reading refuses synchronously (OnnxError, InputSetError: the
+ * file named, and its line and column in a CSV).
+ */
+type OnnxCircuitsOptions = Extract<ToWorker, { type: 'onnx-circuits' }>['options'];
+
+export function startOnnxCircuitsOnFiles(model: string, taskSets: readonly string[], options: Omit<OnnxCircuitsOptions, 'source'>, onProgress?: (done: number, total: number, label?: string) => void, workerFile?: string): CircuitsHandle {
+  const bytes = readModelFile(model);
+  const { input } = graphNodes(bytes, model);
+  const sets = taskSets.map((f) => readTaskSet(f, input));
+  return startOnnxCircuits(bytes, sets, { ...options, source: path.basename(model) }, onProgress, workerFile);
 }
 
 /** One node of activations.json. */

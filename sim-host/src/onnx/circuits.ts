@@ -3,17 +3,26 @@
 // the first on ties, vs the label). The model is edited once (masks.ts) so that ONE session serves
 // every ablation and patch; the search itself is the spiking analysis's (analysis/circuits
 // searchCircuits), fed through a TaskMeasurer built here.
-import type { CircuitsResult } from '../../../protocol/circuits';
+import type { CircuitsResult, Intervention } from '../../../protocol/circuits';
 import type { Component, ComponentSet } from '../analysis/circuits/components';
 import { CircuitsError, searchCircuits, type TaskMeasurer } from '../analysis/circuits/discover';
 import type { Condition } from '../analysis/circuits/evaluate';
 import { headsOf, maskInput, patchInput, withMasks } from './masks';
 import { decodeModel, withOutputs } from './proto';
 import { OnnxSession, type FloatTensor } from './runtime';
-import type { TaskInputs } from './task-inputs';
+import type { TaskInputs } from './task-set';
 
 export type OnnxIntervention = 'zero' | 'mean' | 'patch';
 export const ONNX_INTERVENTIONS: readonly OnnxIntervention[] = ['zero', 'mean', 'patch'];
+
+/**
+ * A spiking-circuits intervention (the extension's `spikeworks.circuits.intervention`) on an ONNX
+ * model: silence is zero; mean and patch are themselves; resample (another trial of the same
+ * task) has no ONNX counterpart here: undefined.
+ */
+export function onnxInterventionOf(i: Intervention): OnnxIntervention | undefined {
+  return i === 'silence' || i === 'zero' ? 'zero' : i === 'mean' || i === 'patch' ? i : undefined;
+}
 
 export interface OnnxCircuitsOptions {
   /** Only this task (default: every input set). */
