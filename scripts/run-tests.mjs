@@ -1,7 +1,7 @@
 // `npm test`: type check, build, then every test/**/*.test.ts (except test/electron), each file
 // in its own `node --test` process, scheduled by scripts/test-schedule.mjs: up to two files at
-// once (most files wait on Python, a browser or code-server as much as they compute), longest
-// first, then the files that time themselves (stop within N ms, timer ticks) one at a time with
+// once (most files wait on Python, a browser or code-server as much as they compute; never two
+// end-to-end files together), longest first, then the files that time themselves (stop within N ms, timer ticks) one at a time with
 // nothing beside them. Node 20 does not expand globs, so the files are listed here.
 //   npm test                      all tests
 //   npm test -- lsp units         only files whose path contains "lsp" or "units"
@@ -13,7 +13,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { ensureCodeServer, repoRoot } from './code-server.mjs';
-import { formatReport, parseSummary, plan } from './test-schedule.mjs';
+import { canStart, formatReport, parseSummary, plan } from './test-schedule.mjs';
 
 const args = process.argv.slice(2);
 const filters = args.filter((a) => !a.startsWith('-'));
@@ -124,23 +124,24 @@ function runFile(file, live) {
 }
 
 const results = [];
-// Pooled files: up to `jobs` at once, in plan order; an end-to-end file waits for code-server.
+// Pooled files: up to `jobs` at once, in plan order, skipping over a file that may not start
+// yet (an end-to-end file while code-server installs or while another one runs).
 await new Promise((done) => {
   const queue = [...pooled];
-  let running = 0;
+  const running = [];
   const next = () => {
-    while (running < jobs && queue.length) {
-      const i = queue.findIndex((f) => codeServerReady || !f.startsWith('test/e2e/'));
+    while (running.length < jobs && queue.length) {
+      const i = queue.findIndex((f) => (codeServerReady || !f.startsWith('test/e2e/')) && canStart(f, running));
       if (i < 0) {
-        if (running === 0) void codeServer.then(next);
+        if (running.length === 0) void codeServer.then(next);
         return;
       }
       const [file] = queue.splice(i, 1);
-      running++;
+      running.push(file);
       void runFile(file, jobs === 1).then((r) => {
         results.push(r);
-        running--;
-        if (queue.length === 0 && running === 0) done();
+        running.splice(running.indexOf(file), 1);
+        if (queue.length === 0 && running.length === 0) done();
         else next();
       });
     }

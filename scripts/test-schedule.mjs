@@ -13,6 +13,7 @@ export const ALONE = [
   'test/cli-run.test.ts', // stops within 2.5 s of Ctrl-C, a run under 10 s
   'test/emulate-worker.test.ts', // timer ticks while the worker computes
   'test/engine-hardening.test.ts', // stops within 500 ms of a cancel
+  'test/e2e/simulation.e2e.test.ts', // the worker stops within 1 s of Cancel, in a workbench
   'test/engine.test.ts', // stops within 1 s
   'test/fuzz-hostile.test.ts', // every case killed after its time bound
   'test/fuzz.test.ts', // every case has a time bound
@@ -51,6 +52,20 @@ export const EXPECTED_SECONDS = {
 };
 const SHORT_SECONDS = 3;
 
+/**
+ * Files of one kind that never run beside each other: each end-to-end file drives its own
+ * code-server, extension host and Chromium, the heaviest pair the machine could get.
+ */
+export function exclusiveKind(file) {
+  return file.startsWith('test/e2e/') ? 'code-server' : undefined;
+}
+
+/** Whether `file` may start while `running` run (none of its exclusive kind among them). */
+export function canStart(file, running) {
+  const kind = exclusiveKind(file);
+  return kind === undefined || !running.some((r) => exclusiveKind(r) === kind);
+}
+
 /** The files to run side by side (longest first, ties by name) and those to run alone (by name). */
 export function plan(files) {
   const alone = new Set(ALONE);
@@ -73,12 +88,13 @@ export function parseSummary(output) {
 
 /**
  * The closing report: totals over the files, the wall time, the `top` slowest files and every
- * failed one (a nonzero exit, failed or cancelled tests, or no summary). `ok` when none failed.
+ * failed one (a nonzero exit, or failed or cancelled tests). `ok` when none failed.
  */
 export function formatReport(results, wallSeconds, top = 15) {
   const total = Object.fromEntries(COUNTS.map((k) => [k, 0]));
   for (const r of results) for (const k of COUNTS) total[k] += r.summary?.[k] ?? 0;
-  const failed = results.filter((r) => r.code !== 0 || !r.summary || r.summary.fail > 0 || r.summary.cancelled > 0);
+  // No summary with exit 0: the file ran under another --test-reporter (its own output says how it went).
+  const failed = results.filter((r) => r.code !== 0 || (r.summary && (r.summary.fail > 0 || r.summary.cancelled > 0)));
   const slow = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, top);
   const busy = results.reduce((s, r) => s + r.seconds, 0);
   const lines = [

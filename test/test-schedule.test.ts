@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 // @ts-expect-error: plain .mjs module (no declarations)
-import { ALONE, EXPECTED_SECONDS, formatReport, parseSummary, plan } from '../scripts/test-schedule.mjs';
+import { ALONE, canStart, EXPECTED_SECONDS, formatReport, parseSummary, plan } from '../scripts/test-schedule.mjs';
 import { repoRoot } from './helpers/build';
 
 type Summary = Record<string, number> | undefined;
@@ -23,6 +23,15 @@ describe('npm test: the schedule of the test files', () => {
     const { pooled, alone } = plan(files) as { pooled: string[]; alone: string[] };
     assert.deepEqual(alone, ['test/cli-run.test.ts', 'test/engine.test.ts']);
     assert.deepEqual(pooled, ['test/brian2.test.ts', 'test/network.test.ts', 'test/a.test.ts', 'test/b.test.ts']);
+  });
+
+  it('two end-to-end files (each its own code-server and Chromium) never run side by side; anything else may', () => {
+    const e2e = 'test/e2e/onboarding.e2e.test.ts';
+    assert.equal(canStart(e2e, []), true);
+    assert.equal(canStart(e2e, ['test/brian2.test.ts']), true);
+    assert.equal(canStart(e2e, ['test/e2e/vscode.e2e.test.ts']), false);
+    assert.equal(canStart('test/brian2.test.ts', ['test/e2e/vscode.e2e.test.ts']), true);
+    assert.equal(canStart('test/network.test.ts', ['test/brian2.test.ts']), true);
   });
 
   it('reads the counts of a spec-reporter summary, and none from a file that printed none', () => {
@@ -54,5 +63,7 @@ describe('npm test: the schedule of the test files', () => {
     assert.match(bad.text, /test\/e\.test\.ts: 0 failed, 0 cancelled, exit 7/);
     assert.match(bad.text, /test\/f\.test\.ts: no test summary \(the process ended early\), exit SIGKILL/);
     assert.doesNotMatch(bad.text, /test\/a\.test\.ts:/);
+    // Exit 0 without a spec summary: run under another --test-reporter; its exit code decides.
+    assert.equal((formatReport([{ file: 'test/g.test.ts', code: 0, signal: null, seconds: 1, summary: undefined }], 1) as { ok: boolean }).ok, true);
   });
 });
