@@ -8,13 +8,14 @@ every mirror sets the codegen target, the time step and the seed itself (common.
 builds its own Network, so its output is what `python3 <name>.py --seed SEED` alone writes
 (checked on lif_step, ou_noise and gap_junctions: identical JSON but for the timings).
 
-stdout, one line per job: `start NAME SEED`, then `ok NAME SEED` or `failed NAME SEED` (the
-traceback on stderr); a failed job does not stop the others.
+stdout, one line per job: `start NAME SEED`, then `ok NAME SEED` or `failed NAME SEED "<the
+traceback as a JSON string>"` (also on stderr); a failed job does not stop the others.
 
   /usr/bin/python3 test/engine/brian2/batch.py --out-dir /tmp/b2 lif_step:1 ou_noise:1
 """
 import argparse
 import io
+import json
 import os
 import runpy
 import sys
@@ -45,9 +46,13 @@ for job in args.jobs:
             runpy.run_path(script, run_name='__main__')
         print(f'ok {name} {seed}', flush=True)
     except SystemExit as e:  # argparse, or a script that ends itself
-        print(f'{"ok" if e.code in (0, None) else "failed"} {name} {seed}', flush=True)
+        if e.code in (0, None):
+            print(f'ok {name} {seed}', flush=True)
+        else:
+            print(f'failed {name} {seed} {json.dumps(f"exit {e.code}")}', flush=True)
     except BaseException:  # noqa: B036
-        traceback.print_exc()
+        text = traceback.format_exc()
+        sys.stderr.write(text)
         sys.stderr.flush()
-        print(f'failed {name} {seed}', flush=True)
+        print(f'failed {name} {seed} {json.dumps(text)}', flush=True)
     print(f'{name} seed {seed}: {time.time() - t:.1f} s', file=sys.stderr, flush=True)
