@@ -114,10 +114,11 @@ function runFile(file, live) {
     child.on('close', (code, signal) => {
       const out = Buffer.concat(chunks).toString('utf8');
       const seconds = (Date.now() - t0) / 1000;
-      const result = { file, code: code ?? 1, signal, seconds, summary: parseSummary(out) };
+      const result = { file, code: code ?? 1, signal, seconds, summary: parseSummary(out), silent: out.trim() === '' };
       if (!live) process.stdout.write(out);
       const ok = result.code === 0;
-      console.log(`${ok ? '✔' : '✖'} ${file} (${seconds.toFixed(1)} s${ok ? '' : `, exit ${code ?? signal}`})\n`);
+      const why = result.silent && !ok ? '; no output at all: node --test was sent SIGTERM or SIGINT' : '';
+      console.log(`${ok ? '✔' : '✖'} ${file} (${seconds.toFixed(1)} s${ok ? '' : `, exit ${code ?? signal}${why}`})\n`);
       res(result);
     });
   });

@@ -106,7 +106,7 @@ export function formatReport(results, wallSeconds, top = 15) {
   ];
   if (failed.length) {
     lines.push(`✖ ${failed.length} file${failed.length === 1 ? '' : 's'} failed:`);
-    for (const r of failed) lines.push(`  ${r.file}: ${r.summary ? `${r.summary.fail} failed, ${r.summary.cancelled} cancelled` : 'no test summary (the process ended early)'}, exit ${r.signal ?? r.code}`);
+    for (const r of failed) lines.push(`  ${r.file}: ${r.summary ? `${r.summary.fail} failed, ${r.summary.cancelled} cancelled` : r.silent ? 'no output at all (node --test ends so, exit 1, when it is sent SIGTERM or SIGINT: from outside this run)' : 'no test summary (the process ended early)'}, exit ${r.signal ?? r.code}`);
   }
   return { ok: failed.length === 0, text: lines.join('\n') };
 }

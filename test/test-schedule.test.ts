@@ -11,7 +11,7 @@ import { ALONE, canStart, EXPECTED_SECONDS, formatReport, parseSummary, plan } f
 import { repoRoot } from './helpers/build';
 
 type Summary = Record<string, number> | undefined;
-type Result = { file: string; code: number; signal: string | null; seconds: number; summary: Summary };
+type Result = { file: string; code: number; signal: string | null; seconds: number; summary: Summary; silent?: boolean };
 
 describe('npm test: the schedule of the test files', () => {
   it('every file named in the schedule exists (a rename would drop it from "alone" silently)', () => {
@@ -63,6 +63,10 @@ describe('npm test: the schedule of the test files', () => {
     assert.match(bad.text, /test\/e\.test\.ts: 0 failed, 0 cancelled, exit 7/);
     assert.match(bad.text, /test\/f\.test\.ts: no test summary \(the process ended early\), exit SIGKILL/);
     assert.doesNotMatch(bad.text, /test\/a\.test\.ts:/);
+    // Exit 1 and not a byte of output: what node --test does when it is sent SIGTERM or SIGINT.
+    const silent = formatReport([{ file: 'test/h.test.ts', code: 1, signal: null, seconds: 1, summary: undefined, silent: true }], 1) as { ok: boolean; text: string };
+    assert.equal(silent.ok, false);
+    assert.match(silent.text, /test\/h\.test\.ts: no output at all \(node --test ends so, exit 1, when it is sent SIGTERM or SIGINT: from outside this run\), exit 1/);
     // Exit 0 without a spec summary: run under another --test-reporter; its exit code decides.
     assert.equal((formatReport([{ file: 'test/g.test.ts', code: 0, signal: null, seconds: 1, summary: undefined }], 1) as { ok: boolean }).ok, true);
   });
