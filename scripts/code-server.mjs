@@ -22,6 +22,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withDirLockAsync } from './dir-lock.mjs';
 
 /** Repository root (this file lives in <repo>/scripts). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -112,7 +113,17 @@ function localNodeDir() {
 export async function ensureCodeServer() {
   const bin = join(installDir, 'node_modules', '.bin', 'code-server');
   if (existsSync(stampFile) && existsSync(entryScript)) return bin;
+  // Test files side by side (and npm test, which installs it while the first files run) wait
+  // for one install instead of starting a second one into the same folder.
+  mkdirSync(dirname(installDir), { recursive: true });
+  return withDirLockAsync(`${installDir}.lock`, 600_000, 'code-server install', async () => {
+    if (existsSync(stampFile) && existsSync(entryScript)) return bin;
+    await installCodeServer();
+    return bin;
+  });
+}
 
+async function installCodeServer() {
   log(`installing code-server@${CODE_SERVER_VERSION} into ${installDir} (about a minute, once)`);
   ensureSystemPackages();
   seedRipgrepCache();
@@ -162,7 +173,6 @@ export async function ensureCodeServer() {
   }
   writeFileSync(stampFile, `${new Date().toISOString()}\n`);
   log(`installed in ${seconds} s`);
-  return bin;
 }
 
 /** The extension's id and folder name, from package.json. */

@@ -8,13 +8,15 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { Simulation, spikesOf, type RunResult } from '../sim-host/src/engine';
+import { BrianBatch } from './helpers/brian-batch';
 import { repoRoot } from './helpers/build';
 import { irOf } from './helpers/model';
+import { pythonHas } from './helpers/python';
 
 const PY = '/usr/bin/python3';
-const hasBrian = fs.existsSync(PY) && spawnSync(PY, ['-c', 'import brian2'], { encoding: 'utf8' }).status === 0;
+const hasBrian = pythonHas('brian2');
 const skip = !hasBrian && !process.env.CI ? 'Brian2 not installed (apt-get install python3-brian)' : false;
 
 interface BrianOut {
@@ -23,11 +25,19 @@ interface BrianOut {
   traces: Record<string, { t: number[]; values: number[][] }>;
 }
 
-function brian(name: string, seed = 1, timeoutMs = 120_000): BrianOut {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'swk-b2-')), `${name}.json`);
-  const r = spawnSync(PY, [path.join(repoRoot, 'test/engine/brian2', `${name}.py`), '--seed', String(seed), '--out', out], { encoding: 'utf8', timeout: timeoutMs });
-  assert.equal(r.status, 0, `Brian2 ${name} failed:\n${r.stderr.slice(-2000)}`);
-  return JSON.parse(fs.readFileSync(out, 'utf8'));
+// Every mirror the tests below compare with, in the order they ask for them (seed, time limit):
+// one Brian2 process runs them all in the background (test/helpers/brian-batch.ts), each the
+// unchanged script with its own seed and time step, while the tests compute our side.
+const MIRRORS: [string, number, number][] = [
+  // Brian2's numpy target steps rk4 25,000 times in ~85 s here (cython: as long to compile).
+  ['pinsky_rinzel', 1, 360_000],
+  ...['lif_step', 'schedule_lif', 'linked', 'izhikevich_step', 'adex_step', 'hh_step', 'gap_junctions', 'two_compartment', 'refractory_forms', 'lif_spiketrain', 'ring_chain', 'pathways', 'ou_noise', 'schedule_noise'].map((n): [string, number, number] => [n, 1, 120_000]),
+];
+const batch = new BrianBatch(MIRRORS);
+after(() => batch.stop());
+
+async function brian(name: string, seed = 1): Promise<BrianOut> {
+  return JSON.parse(fs.readFileSync(await batch.result(name, seed), 'utf8'));
 }
 
 function ours(name: string, seed = 1): RunResult {
@@ -106,10 +116,10 @@ function compareTrace(a: RunResult, b: BrianOut, pop: string, variable: string):
 }
 
 describe('engine vs Brian2: the Pinsky–Rinzel two-compartment cell', { skip, timeout: 400_000 }, () => {
-  it('examples/pinsky_rinzel.snn (soma Na/K-DR, dendrite Ca/K-AHP/K-C and calcium, rk4): the same bursts, traces and calcium as the coupled ODEs in Brian2', () => {
+  it('examples/pinsky_rinzel.snn (soma Na/K-DR, dendrite Ca/K-AHP/K-C and calcium, rk4): the same bursts, traces and calcium as the coupled ODEs in Brian2', async () => {
+    const started = brian('pinsky_rinzel');
     const a = new Simulation(irOf({ file: 'examples/pinsky_rinzel.snn' })).run();
-    // Brian2's numpy target steps rk4 25,000 times in ~85 s here (cython: as long to compile).
-    const b = brian('pinsky_rinzel', 1, 360_000);
+    const b = await started;
     // Three doublets in 0.5 s in both (measured: 25.00/27.68, 109.10/112.38, 479.52 (Brian2 479.54)/482.94 ms).
     assert.equal(compareSpikes(a, b, 'cell'), 6);
     compareTrace(a, b, 'cell', 'soma_v');
@@ -125,16 +135,16 @@ describe('engine vs Brian2: the Pinsky–Rinzel two-compartment cell', { skip, t
 });
 
 describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
-  it('LIF under a current step: same spikes, same membrane trace', () => {
+  it('LIF under a current step: same spikes, same membrane trace', async () => {
     const a = ours('lif_step');
-    const b = brian('lif_step');
+    const b = await brian('lif_step');
     assert.ok(compareSpikes(a, b, 'n') > 20);
     compareTrace(a, b, 'n', 'v');
   });
 
-  it('scheduled operations (every / at) as run_regularly: same spikes, same I_e and counter', () => {
+  it('scheduled operations (every / at) as run_regularly: same spikes, same I_e and counter', async () => {
     const a = ours('schedule_lif');
-    const b = brian('schedule_lif');
+    const b = await brian('schedule_lif');
     const n = compareSpikes(a, b, 'n');
     assert.ok(n > 300, `${n} spikes`);
     // I_e rewritten every 10 ms from t and i; k counts the runs (1 at t = 0, 100 at the end).
@@ -148,49 +158,49 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
     console.log(`  schedule_lif: ${n} spikes, all within one dt of Brian2's; I_e within ${worst.toExponential(1)} (f32)`);
   });
 
-  it('linked variables (linked_var, broadcast and index) read start-of-step values: same spikes', () => {
+  it('linked variables (linked_var, broadcast and index) read start-of-step values: same spikes', async () => {
     const a = ours('linked');
-    const b = brian('linked');
+    const b = await brian('linked');
     const counts = ['shared', 'groups', 'pace', 'one'].map((p) => compareSpikes(a, b, p));
     // The followers spike only as their pacemakers' v lets them (a follower alone stays below V_th).
     assert.ok(counts[0] > 1000 && counts[1] > 1000, `${counts} spikes`);
     console.log(`  linked: ${counts.join(' + ')} spikes (shared, groups, pace, one), all within one dt of Brian2's`);
   });
 
-  it('Izhikevich (rk2) under current steps', () => {
+  it('Izhikevich (rk2) under current steps', async () => {
     const a = ours('izhikevich_step');
-    const b = brian('izhikevich_step');
+    const b = await brian('izhikevich_step');
     assert.ok(compareSpikes(a, b, 'n') > 5);
     compareTrace(a, b, 'n', 'v');
     compareTrace(a, b, 'n', 'u');
   });
 
-  it('AdEx (rk2) with adaptation under a current step', () => {
+  it('AdEx (rk2) with adaptation under a current step', async () => {
     const a = ours('adex_step');
-    const b = brian('adex_step');
+    const b = await brian('adex_step');
     assert.ok(compareSpikes(a, b, 'n') > 5);
     compareTrace(a, b, 'n', 'v');
   });
 
-  it('Hodgkin–Huxley (Traub–Miles rates through exprel, exponential Euler, refractory without reset) under a current step', () => {
+  it('Hodgkin–Huxley (Traub–Miles rates through exprel, exponential Euler, refractory without reset) under a current step', async () => {
     const a = ours('hh_step');
-    const b = brian('hh_step');
+    const b = await brian('hh_step');
     // Two rebound spikes from the initial state, then ~76 Hz during the step.
     assert.ok(compareSpikes(a, b, 'cell') > 50);
     compareTrace(a, b, 'cell', 'v');
   });
 
-  it('gap junctions (a summed variable, examples/gap_junctions.snn) pull ten leaky integrators together as in Brian2', () => {
+  it('gap junctions (a summed variable, examples/gap_junctions.snn) pull ten leaky integrators together as in Brian2', async () => {
     const a = new Simulation(irOf({ file: 'examples/gap_junctions.snn' })).run();
-    const b = brian('gap_junctions');
+    const b = await brian('gap_junctions');
     // 123 spikes in 0.5 s in both (measured).
     assert.ok(compareSpikes(a, b, 'neurons') > 100);
     compareTrace(a, b, 'neurons', 'v');
   });
 
-  it('a two-compartment neuron (examples/two_compartment.snn: soma and dendrite coupled by an axial conductance, flattened into coupled ODEs) spikes as the same equations in Brian2', () => {
+  it('a two-compartment neuron (examples/two_compartment.snn: soma and dendrite coupled by an axial conductance, flattened into coupled ODEs) spikes as the same equations in Brian2', async () => {
     const a = new Simulation(irOf({ file: 'examples/two_compartment.snn' })).run();
-    const b = brian('two_compartment');
+    const b = await brian('two_compartment');
     const n = compareSpikes(a, b, 'cell');
     // 150 pA into the dendrite stays below threshold; 300 and 500 pA fire (104 spikes in both, measured).
     assert.ok(n > 90, `${n} spikes`);
@@ -199,9 +209,9 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
     compareTrace(a, b, 'cell', 'dend_v');
   });
 
-  it('refractoriness forms: a refractory condition (refractory when; re-armed by a one-step dip; on adaptation, holding [v]), blocking without holding (holding []), the default hold', () => {
+  it('refractoriness forms: a refractory condition (refractory when; re-armed by a one-step dip; on adaptation, holding [v]), blocking without holding (holding []), the default hold', async () => {
     const a = ours('refractory_forms');
-    const b = brian('refractory_forms');
+    const b = await brian('refractory_forms');
     // cross: one spike per upward crossing, none while I_e keeps v above -60 mV (300–600 ms).
     const cross = compareSpikes(a, b, 'cross');
     const blocked = compareSpikes(a, b, 'blocked');
@@ -224,9 +234,9 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
     compareTrace(a, b, 'adapt', 'w');
   });
 
-  it('conductance-based LIF driven by a given spike train, with and without delay', () => {
+  it('conductance-based LIF driven by a given spike train, with and without delay', async () => {
     const a = ours('lif_spiketrain');
-    const b = brian('lif_spiketrain');
+    const b = await brian('lif_spiketrain');
     assert.ok(compareSpikes(a, b, 'cells') > 0);
     compareTrace(a, b, 'cells', 'v');
     compareTrace(a, b, 'cells', 'g_e');
@@ -234,9 +244,9 @@ describe('engine vs Brian2: single neurons', { skip, timeout: 300_000 }, () => {
 });
 
 describe('engine vs Brian2: connection rules', { skip, timeout: 300_000 }, () => {
-  it("a ring wired by an index condition (where(j == (i + 1) % N_post), Brian2's connect(condition=…)) with delay 2 ms: the same spikes around the ring", () => {
+  it("a ring wired by an index condition (where(j == (i + 1) % N_post), Brian2's connect(condition=…)) with delay 2 ms: the same spikes around the ring", async () => {
     const a = ours('ring_chain');
-    const b = brian('ring_chain');
+    const b = await brian('ring_chain');
     // The spike goes round the ring ~7 times: only the pairs (i, i + 1 mod 12) exist.
     const n = compareSpikes(a, b, 'ring');
     console.log(`  ring_chain: ${n} spikes, the same within one dt as Brian2's`);
@@ -244,9 +254,9 @@ describe('engine vs Brian2: connection rules', { skip, timeout: 300_000 }, () =>
     compareTrace(a, b, 'ring', 'v');
   });
 
-  it("several on_pre pathways on one connection with their own delays (Brian2's on_pre={…} with S.early.delay …): the same spikes and conductances", () => {
+  it("several on_pre pathways on one connection with their own delays (Brian2's on_pre={…} with S.early.delay …): the same spikes and conductances", async () => {
     const a = ours('pathways');
-    const b = brian('pathways');
+    const b = await brian('pathways');
     const n = compareSpikes(a, b, 'cells');
     console.log(`  pathways: ${n} spikes, the same within one dt as Brian2's`);
     assert.equal(n, 4);
@@ -266,9 +276,9 @@ function ouStats(rows: ArrayLike<number>[], from: number): { mean: number; sd: n
 }
 
 describe('engine vs Brian2: white noise (xi, Euler–Maruyama)', { skip, timeout: 300_000 }, () => {
-  it('2,000 Ornstein–Uhlenbeck membranes: the same stationary mean, SD and autocorrelation as Brian2 and the theory', () => {
+  it('2,000 Ornstein–Uhlenbeck membranes: the same stationary mean, SD and autocorrelation as Brian2 and the theory', async () => {
     const a = ours('ou_noise');
-    const b = brian('ou_noise');
+    const b = await brian('ou_noise');
     const tr = a.traces.find((t) => t.population === 'p' && t.variable === 'v')!;
     const n = tr.neurons.length;
     const mine = Array.from({ length: n }, (_, m) => Float64Array.from({ length: tr.data.length / n }, (_, k) => tr.data[k * n + m]));
@@ -290,9 +300,9 @@ describe('engine vs Brian2: white noise (xi, Euler–Maruyama)', { skip, timeout
 });
 
 describe('engine vs Brian2: random draws in scheduled operations (randn(), rand())', { skip, timeout: 300_000 }, () => {
-  it('1,000 LIF with I_e redrawn every 1 ms and random kicks: the drawn currents, rate and CV agree with Brian2', () => {
+  it('1,000 LIF with I_e redrawn every 1 ms and random kicks: the drawn currents, rate and CV agree with Brian2', async () => {
     const a = ours('schedule_noise');
-    const b = brian('schedule_noise');
+    const b = await brian('schedule_noise');
     // The drawn currents: mean 250 pA, SD 100 pA, independent between draws (lag 1 ms) and neurons.
     const tr = a.traces.find((t) => t.variable === 'I_e')!;
     const n = tr.neurons.length;

@@ -14,9 +14,10 @@ import { toBrian2 } from '../interop/brian2';
 import { Simulation, spikesOf, type RunResult } from '../sim-host/src/engine';
 import { ensureBuilt, repoRoot } from './helpers/build';
 import { irOf } from './helpers/model';
+import { pythonHas } from './helpers/python';
 
 const PY = '/usr/bin/python3';
-const hasBrian = fs.existsSync(PY) && spawnSync(PY, ['-c', 'import brian2'], { encoding: 'utf8' }).status === 0;
+const hasBrian = pythonHas('brian2');
 const skip = !hasBrian && !process.env.CI ? 'Brian2 not installed (apt-get install python3-brian)' : false;
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'swk-b2x-'));
 

@@ -16,9 +16,10 @@ import { nirNeuronShape, nirToSnn, NirImportError, toNir, type NirGraph } from '
 import { readNir, writeNir } from '../io/nir-file';
 import { Simulation } from '../sim-host/src/engine';
 import { irOf } from './helpers/model';
+import { pythonHas } from './helpers/python';
 
 const PY = '/usr/bin/python3';
-const hasBrian = fs.existsSync(PY) && spawnSync(PY, ['-c', 'import brian2, h5py'], { encoding: 'utf8' }).status === 0;
+const hasBrian = pythonHas('brian2', 'h5py');
 const skip = !hasBrian && !process.env.CI ? 'Brian2 or h5py not installed (apt-get install python3-brian python3-h5py)' : false;
 
 const a = (data: number[], shape = [data.length]) => ({ data, shape });

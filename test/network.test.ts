@@ -18,9 +18,10 @@ import type { ModelIR } from '../protocol/ir';
 import { Simulation, sizeOf } from '../sim-host/src/engine';
 import { repoRoot } from './helpers/build';
 import { irOf } from './helpers/model';
+import { pythonHas } from './helpers/python';
 
 const PY = '/usr/bin/python3';
-const hasBrian = fs.existsSync(PY) && spawnSync(PY, ['-c', 'import brian2'], { encoding: 'utf8' }).status === 0;
+const hasBrian = pythonHas('brian2');
 const skip = !hasBrian && !process.env.CI ? 'Brian2 not installed (apt-get install python3-brian)' : false;
 
 const DT = 1e-4;

@@ -290,6 +290,10 @@ describe('the playground in headless Chromium', { skip, timeout: 600_000 }, () =
     // Rename population exc → pyr: every use outside comments changes, and the model still checks clean.
     await action('editor.action.rename', at(/^population exc = CobaLIF/, 'exc'));
     await page.waitForSelector('.rename-box input', { timeout: 10_000 });
+    // Monaco focuses the box 100 ms after showing it (a timer): keys sent before that go to the
+    // editor (Ctrl+A selects the whole model, "pyr" replaces it and the rename never comes), which
+    // a loaded machine made happen. Type once the box has the focus, as a user would.
+    await until(page, 'document.activeElement?.matches(".rename-box input") === true', 10_000);
     await page.keyboard.press('Control+A');
     await page.keyboard.type('pyr');
     await page.keyboard.press('Enter');

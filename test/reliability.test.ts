@@ -16,9 +16,10 @@ import { webgpuRefusal } from '../sim-host/src/webgpu/backend';
 import { repoRoot } from './helpers/build';
 import { irOf } from './helpers/model';
 import { reliability } from './helpers/reliability';
+import { pythonHas } from './helpers/python';
 
 const PY = '/usr/bin/python3';
-const hasBrian = fs.existsSync(PY) && spawnSync(PY, ['-c', 'import brian2'], { encoding: 'utf8' }).status === 0;
+const hasBrian = pythonHas('brian2');
 const skip = !hasBrian && !process.env.CI ? 'Brian2 not installed (apt-get install python3-brian)' : false;
 
 const N = 100;

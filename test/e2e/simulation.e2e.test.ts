@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 import { ensureCodeServer, installVsix, launchCodeServer, repoRoot, type CodeServer } from '../../scripts/code-server.mjs';
 import { ensureVsix } from '../../scripts/package.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, QUICK_INPUT, QUICK_ROWS, quickOpen as openCommandBox, RESULTS, shotStep, skipWithoutChromium } from './workbench';
+import { CHROMIUM, CHROMIUM_ARGS, QUICK_INPUT, QUICK_ROWS, quickOpen as openCommandBox, RESULTS, shotStep, skipWithoutChromium, extensionLogs, waitRunStatus } from './workbench';
 
 const FILE = 'coba.snn';
 const LONG = 'coba_long.snn';
@@ -162,7 +162,7 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
       await quickOpen('>Spikeworks: Run Simulation', 'Run Simulation');
       const f = await panel('Spike Raster: coba.snn');
       timings.panel_open = Date.now() - t0;
-      await f.locator('#run-status[data-status="done"]').waitFor({ timeout: 90_000 });
+      await waitRunStatus(page, f, 'done', 90_000, () => extensionLogs(runDir));
       timings.run_done = Date.now() - t0;
       panelSpikes = Number(await f.locator('#spike-count').getAttribute('data-spikes'));
       const expected = await cliSpikes;
@@ -215,7 +215,7 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
       timings.cancel_to_idle_ui = Date.now() - t0;
       await statusItem().filter({ hasText: 'Spikeworks' }).waitFor();
       const f = await panel('Spike Raster: coba_long.snn');
-      await f.locator('#run-status[data-status="cancelled"]').waitFor({ timeout: 10_000 });
+      await waitRunStatus(page, f, 'cancelled', 10_000, () => extensionLogs(runDir));
       const spikes = Number(await f.locator('#spike-count').getAttribute('data-spikes'));
       assert.ok(spikes > 0, 'the cancelled run kept no spikes');
       // The extension logs how long the worker took to stop after the request.
@@ -241,7 +241,7 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
       await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: 60_000 });
       await page.locator('.tabs-container .tab', { hasText: 'Spike Raster: coba.snn' }).first().waitFor({ timeout: 60_000 });
       const f = await panel('Spike Raster: coba.snn');
-      await f.locator('#run-status[data-status="done"]').waitFor({ timeout: 30_000 });
+      await waitRunStatus(page, f, 'done', 30_000, () => extensionLogs(runDir));
       timings.reload_restore = Date.now() - t0;
       assert.equal(Number(await f.locator('#spike-count').getAttribute('data-spikes')), panelSpikes, 'the restored panel lost spikes');
       await page.waitForTimeout(300);
@@ -299,7 +299,7 @@ describe('simulation and result panels in VS Code (code-server + Chromium)', { s
       const row = await marker.innerText();
       assert.match(row, /Ln 11, Col 1/, `marker: ${row}`);
       const f = await panel('Spike Raster: runaway.snn');
-      await f.locator('#run-status[data-status="failed"]').waitFor({ timeout: 10_000 });
+      await waitRunStatus(page, f, 'failed', 10_000, () => extensionLogs(runDir));
     });
   });
 
