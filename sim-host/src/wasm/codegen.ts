@@ -10,6 +10,7 @@ import { PlanError } from '../core/limits';
 import { Stream } from '../core/rng';
 import { gatesInput, heldVariables, type Plan, type PlasticPlan, type PopPlan, type ProjPlan } from '../core/plan';
 import { Code, ModuleBuilder, Op, Sat, T, V } from './emitter';
+import { emitExprel, emitTanh, MathTemps, type ArithOp, type CmpOp, type LaneOps } from './lanes-math';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -21,8 +22,6 @@ interface Fns {
   log: number;
   sin: number;
   cos: number;
-  tanh: number;
-  exprel: number;
   pow: number;
   u01: number;
   normal: number;
@@ -42,8 +41,6 @@ export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32'
     log: mb.importFunc('math', 'log', [T.f64], [T.f64]),
     sin: mb.importFunc('math', 'sin', [T.f64], [T.f64]),
     cos: mb.importFunc('math', 'cos', [T.f64], [T.f64]),
-    tanh: mb.importFunc('math', 'tanh', [T.f64], [T.f64]),
-    exprel: mb.importFunc('math', 'exprel', [T.f64], [T.f64]),
     pow: mb.importFunc('math', 'pow', [T.f64, T.f64], [T.f64]),
     exp: -1,
     u01: -1,
@@ -244,8 +241,6 @@ function emitPhilox(c: Code, k0: number, k1: number, normal: boolean | 'store', 
 
 // ---- lanes: scalar f64, f64x2, scalar f32, f32x4 ------------------------------------------------
 
-type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max' | 'neg' | 'abs' | 'sqrt' | 'nearest' | 'pmin' | 'pmax';
-type CmpOp = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
 
 /**
  * The instruction set the expression and integration code is written against: one value per
@@ -255,22 +250,13 @@ type CmpOp = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
  * for bit. `pmin`/`pmax` are b < a ? b : a and a < b ? b : a (one instruction on vectors;
  * a NaN in a stays NaN), used where the sign of zero does not matter.
  */
-export interface Lanes {
+export interface Lanes extends LaneOps {
   vector: boolean;
   /** Neurons per value. */
   width: 1 | 2 | 4;
-  /** f32 arithmetic (else f64). */
-  f32: boolean;
-  /** Local type of a value. */
-  type: T;
-  num(c: Code, x: number): void;
   /** An f64 on the stack → a value (all lanes). */
   splat(c: Code): void;
-  op(c: Code, op: ArithOp): void;
-  cmp(c: Code, op: CmpOp): void;
   logic(c: Code, op: 'and' | 'or' | 'not'): void;
-  /** a, b, condition → condition ? a : b */
-  select(c: Code): void;
   /** condition → 1 or 0 */
   condToValue(c: Code): void;
   /** element(s) of a Float32Array at byte offset `offset`, for neuron index local `i` */
@@ -289,8 +275,6 @@ export interface Lanes {
   anyTrue(c: Code): void;
   /** the neuron index(es) as value */
   index(c: Code, i: number): void;
-  /** 2^k for an integral value local k (k = NaN — exp of NaN — must not trap: the product is NaN anyway) */
-  pow2(c: Code, k: number): void;
 }
 
 const F64_OPS: Record<ArithOp, number> = { add: Op.f64_add, sub: Op.f64_sub, mul: Op.f64_mul, div: Op.f64_div, min: Op.f64_min, max: Op.f64_max, neg: Op.f64_neg, abs: Op.f64_abs, sqrt: Op.f64_sqrt, nearest: Op.f64_nearest, pmin: Op.f64_min, pmax: Op.f64_max };
@@ -411,6 +395,7 @@ abstract class ExprCodegen {
   protected randStream = 6;
   protected timeOffset = 0;
   protected expTmp?: [number, number, number];
+  protected mathTmp?: MathTemps;
   constructor(protected plan: Plan, protected c: Code, protected fns: Fns, protected objectIndex: number, protected L: Lanes = SCALAR) {}
 
   /** Emits names (parameters, named expressions, …); returns false for operators and constants. */
@@ -525,6 +510,12 @@ abstract class ExprCodegen {
         one();
         this.exp();
         return;
+      case 'exprel':
+      case 'tanh':
+        one();
+        this.mathTmp ??= new MathTemps(c, L.type);
+        (fn === 'exprel' ? emitExprel : emitTanh)(c, L, this.mathTmp);
+        return;
       case 'sqrt':
       case 'abs':
         one();
@@ -573,8 +564,6 @@ abstract class ExprCodegen {
       case 'log':
       case 'sin':
       case 'cos':
-      case 'tanh':
-      case 'exprel':
         one();
         c.call(this.fns[fn]);
         return;
@@ -592,32 +581,52 @@ abstract class ExprCodegen {
 
 // ---- neuron populations ------------------------------------------------------------------------
 
-const SCALAR_ONLY_CALLS = new Set(['log', 'sin', 'cos', 'tanh', 'exprel', 'rand', 'randn']);
+const SCALAR_ONLY_CALLS = new Set(['log', 'sin', 'cos', 'rand', 'randn']);
 
 /**
  * The arithmetic of a model's update: f32 (f32x4 + scalar f32) for models integrated by
  * exponential Euler — affine equations whose state is stored as f32 anyway, where f32 steps
  * add rounding far below the f32 state's own; f64 (f64x2 + scalar f64) for explicit methods
  * (rk2, rk4, euler), whose intermediate stages are sensitive (a fast Izhikevich upstroke), and
- * for models calling functions that only exist as f64 imports. `precision` forces one.
+ * for models calling exprel or tanh (Hodgkin–Huxley rates: their f32 error has not been held
+ * to the precision tests; they ran f64 when these were imports and still do). `precision`
+ * forces one.
  */
 export function lanesFor(m: ModelDefIR, options: { precision?: 'f32' | 'f64' } = {}): [Lanes, Lanes] {
   const exact = ((m.method ?? 'exact') === 'exact' && m.odes.every((o) => o.linear)) || m.method === 'exponential';
-  const f32 = options.precision ? options.precision === 'f32' && vectorizable(m) : exact && vectorizable(m);
+  const f32 = options.precision ? options.precision === 'f32' && vectorizable(m) : exact && vectorizable(m) && !calls(m, F64_CALLS);
   return f32 ? [QUADS, SCALAR32] : [PAIRS, SCALAR];
 }
 
-/** Models whose update has an f64x2 form: no calls to log, trig, pow or the generators. */
-export function vectorizable(m: ModelDefIR): boolean {
-  let ok = true;
+const F64_CALLS = new Set(['exprel', 'tanh']);
+
+/** Every node of the model's update expressions (equations, aliases, spike condition). */
+function walk(m: ModelDefIR, f: (e: ExprIR) => void): void {
   const visit = (e: ExprIR) => {
-    if (e.op === 'call' && SCALAR_ONLY_CALLS.has(e.fn)) ok = false;
-    if (e.op === 'pow' && !(isConst(e.args[1]) && (e.args[1].value === 2 || e.args[1].value === 3))) ok = false;
+    f(e);
     if ('args' in e) e.args.forEach(visit);
   };
   m.odes.forEach((o) => visit(o.rhs));
   m.aliases.forEach((a) => visit(a.expr));
   if (m.spike) visit(m.spike);
+}
+
+/** Whether the model's update calls one of `fns`. */
+function calls(m: ModelDefIR, fns: Set<string>): boolean {
+  let found = false;
+  walk(m, (e) => {
+    if (e.op === 'call' && fns.has(e.fn)) found = true;
+  });
+  return found;
+}
+
+/** Models whose update has an f64x2 form: no calls to log, trig, pow or the generators. */
+export function vectorizable(m: ModelDefIR): boolean {
+  let ok = true;
+  walk(m, (e) => {
+    if (e.op === 'call' && SCALAR_ONLY_CALLS.has(e.fn)) ok = false;
+    if (e.op === 'pow' && !(isConst(e.args[1]) && (e.args[1].value === 2 || e.args[1].value === 3))) ok = false;
+  });
   return ok;
 }
 
