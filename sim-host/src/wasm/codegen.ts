@@ -396,10 +396,52 @@ abstract class ExprCodegen {
   protected timeOffset = 0;
   protected expTmp?: [number, number, number];
   protected mathTmp?: MathTemps;
+  /** Inside withShared: the subtrees the scope repeats (by key) and the locals of those computed so far. */
+  private shared?: { keys: Set<string>; locals: Map<string, number> };
   constructor(protected plan: Plan, protected c: Code, protected fns: Fns, protected objectIndex: number, protected L: Lanes = SCALAR) {}
 
   /** Emits names (parameters, named expressions, …); returns false for operators and constants. */
   protected abstract leaf(e: ExprIR, vals: Map<string, number>): boolean;
+
+  /** The definition of a named expression, where the subclass has them. */
+  protected aliasDef(_name: string): ExprIR | undefined {
+    return undefined;
+  }
+
+  /**
+   * Runs `body` (which emits `exprs`) with every subtree that `exprs` and the named expressions
+   * they use repeat computed once, at its first use, into a local (Hodgkin–Huxley's membrane
+   * equation splits into a + b·v with m³h and n⁴ in both). The scope must read one set of
+   * values throughout; the operations and their order are those of recomputing, so are the
+   * results. Subtrees drawing random numbers are never shared (each call site is its own draw).
+   */
+  protected withShared(exprs: ExprIR[], body: () => void): void {
+    const count = new Map<string, number>();
+    const seen = new Set<string>();
+    const visit = (e: ExprIR) => {
+      if (e.op === 'alias') {
+        const d = seen.has(e.name) ? undefined : this.aliasDef(e.name);
+        seen.add(e.name);
+        if (d) visit(d);
+        return;
+      }
+      if (!('args' in e)) return;
+      const k = shareKey(e);
+      if (k !== undefined) {
+        const n = (count.get(k) ?? 0) + 1;
+        count.set(k, n);
+        if (n > 1) return;
+      }
+      e.args.forEach(visit);
+    };
+    exprs.forEach(visit);
+    this.shared = { keys: new Set([...count].filter(([, n]) => n > 1).map(([k]) => k)), locals: new Map() };
+    try {
+      body();
+    } finally {
+      this.shared = undefined;
+    }
+  }
 
   protected num(x: number): void {
     this.L.num(this.c, x);
@@ -412,8 +454,23 @@ abstract class ExprCodegen {
     emitExpLanes(c, this.L, this.expTmp, m1);
   }
 
-  /** Emits the value of `e` with state variables read from `vals`. */
+  /** Emits the value of `e` with state variables read from `vals` (a repeated subtree from its local, inside withShared). */
   protected value(e: ExprIR, vals: Map<string, number>): void {
+    const sh = this.shared;
+    const k = sh && sh.keys.size ? shareKey(e) : undefined;
+    if (!sh || k === undefined || !sh.keys.has(k)) return this.compute(e, vals);
+    const l = sh.locals.get(k);
+    if (l !== undefined) {
+      this.c.get(l);
+      return;
+    }
+    this.compute(e, vals);
+    const nl = this.c.local(this.L.type);
+    this.c.tee(nl);
+    sh.locals.set(k, nl);
+  }
+
+  private compute(e: ExprIR, vals: Map<string, number>): void {
     const c = this.c;
     const L = this.L;
     if (e.op === 'state') {
@@ -579,6 +636,21 @@ abstract class ExprCodegen {
   }
 }
 
+const SHAREABLE = new Set(['add', 'sub', 'mul', 'div', 'neg', 'pow', 'call']);
+const shareKeys = new WeakMap<ExprIR, string | null>();
+
+/** The key of an operation withShared may compute once (its whole subtree), or undefined. */
+function shareKey(e: ExprIR): string | undefined {
+  if (!SHAREABLE.has(e.op)) return undefined;
+  let k = shareKeys.get(e);
+  if (k === undefined) {
+    const text = JSON.stringify(e);
+    k = /"fn":"randn?"/.test(text) ? null : text;
+    shareKeys.set(e, k);
+  }
+  return k ?? undefined;
+}
+
 // ---- neuron populations ------------------------------------------------------------------------
 
 const SCALAR_ONLY_CALLS = new Set(['log', 'sin', 'cos', 'rand', 'randn']);
@@ -643,6 +715,10 @@ class NeuronCodegen extends ExprCodegen {
   constructor(plan: Plan, private pop: PopPlan, c: Code, fns: Fns, L: Lanes = SCALAR) {
     super(plan, c, fns, pop.index, L);
     for (const a of pop.model!.aliases) this.aliases.set(a.name, this.fold(a.expr));
+  }
+
+  protected aliasDef(name: string): ExprIR | undefined {
+    return this.aliases.get(name);
   }
 
   protected leaf(e: ExprIR, vals: Map<string, number>): boolean {
@@ -826,75 +902,18 @@ class NeuronCodegen extends ExprCodegen {
     const c = this.c;
     const L = this.L;
     const dt = this.plan.dt;
-    /** out = x + h·d */
-    const step = (x: number, d: () => void, h: number, out: number) => {
-      c.get(x);
-      d();
-      this.num(h);
-      L.op(c, 'mul');
-      L.op(c, 'add');
-      c.set(out);
-    };
     const held = method === 'exponential';
     if ((method === 'exact' && odes.every((o) => o.linear)) || held) {
       // Exponential Euler: each variable exactly, the others frozen at their old values (and,
       // for method exponential, function calls too, the variable's own occurrences included).
-      for (const o of odes) {
-        this.aliasCache.clear();
+      // Every equation reads the old values: named expressions and repeated subtrees are
+      // computed once for all of them.
+      const parts = odes.map((o) => {
         const ab = affine(o.rhs, o.variable, this.aliases, held);
-        const x = old.get(o.variable)!;
-        const out = neu.get(o.variable)!;
-        const a = ab && this.fold(ab.a);
-        const b = ab && this.fold(ab.b);
-        if (!a || !b || (isConst(b) && b.value === 0)) {
-          // dx/dt independent of x (or not decomposable): x + rhs·dt
-          step(x, () => this.value(a ?? o.rhs, old), dt, out);
-        } else if (isConst(a) && isConst(b)) {
-          // x + (a + b·x)·φ, φ = expm1(b·dt)/b: the exact step written as an increment, so
-          // that a decay factor close to 1 (slow time constants) is not rounded to the
-          // arithmetic's precision — in f32 that rounding would bias every step the same way.
-          const phi = Math.expm1(b.value * dt) / b.value;
-          c.get(x);
-          this.num(b.value);
-          c.get(x);
-          L.op(c, 'mul');
-          this.num(a.value);
-          L.op(c, 'add');
-          this.num(phi);
-          L.op(c, 'mul');
-          L.op(c, 'add');
-          c.set(out);
-        } else {
-          // x + (a + b·x)·φ, φ = expm1(b·dt)/b, → dt for |b·dt| tiny
-          const bl = c.local(L.type);
-          this.value(b, old);
-          c.tee(bl);
-          this.num(dt);
-          L.op(c, 'mul');
-          this.exp(true);
-          c.get(bl);
-          L.op(c, 'div');
-          this.num(dt);
-          c.get(bl);
-          this.num(dt);
-          L.op(c, 'mul');
-          L.op(c, 'abs');
-          this.num(1e-12);
-          L.cmp(c, 'gt');
-          L.select(c);
-          const phi = c.local(L.type);
-          c.set(phi);
-          c.get(x);
-          c.get(bl).get(x);
-          L.op(c, 'mul');
-          this.value(a, old);
-          L.op(c, 'add');
-          c.get(phi);
-          L.op(c, 'mul');
-          L.op(c, 'add');
-          c.set(out);
-        }
-      }
+        return { o, a: ab && this.fold(ab.a), b: ab && this.fold(ab.b) };
+      });
+      this.aliasCache.clear();
+      this.withShared(parts.flatMap(({ o, a, b }) => (a && b ? [a, b] : [o.rhs])), () => parts.forEach((p) => this.exponentialStep(p, old, neu)));
       return;
     }
     // Explicit methods on the whole system.
@@ -902,12 +921,14 @@ class NeuronCodegen extends ExprCodegen {
       this.aliasCache.clear();
       this.timeOffset = tOffset;
       const out = new Map<string, number>();
-      for (const o of odes) {
-        const d = c.local(L.type);
-        this.value(o.rhs, vals);
-        c.set(d);
-        out.set(o.variable, d);
-      }
+      this.withShared(odes.map((o) => o.rhs), () => {
+        for (const o of odes) {
+          const d = c.local(L.type);
+          this.value(o.rhs, vals);
+          c.set(d);
+          out.set(o.variable, d);
+        }
+      });
       this.timeOffset = 0;
       return out;
     };
@@ -915,14 +936,14 @@ class NeuronCodegen extends ExprCodegen {
       const vals = new Map(base);
       for (const [v, d] of k) {
         const l = c.local(L.type);
-        step(base.get(v)!, () => c.get(d), h, l);
+        this.step(base.get(v)!, () => c.get(d), h, l);
         vals.set(v, l);
       }
       return vals;
     };
     const k1 = derivs(old, 0);
     if (method === 'euler') {
-      for (const [v, d] of k1) step(old.get(v)!, () => c.get(d), dt, neu.get(v)!);
+      for (const [v, d] of k1) this.step(old.get(v)!, () => c.get(d), dt, neu.get(v)!);
       return;
     }
     if (method === 'rk4') {
@@ -930,7 +951,7 @@ class NeuronCodegen extends ExprCodegen {
       const k3 = derivs(shifted(old, k2, dt / 2), dt / 2);
       const k4 = derivs(shifted(old, k3, dt), dt);
       for (const [v] of k1) {
-        step(old.get(v)!, () => {
+        this.step(old.get(v)!, () => {
           // k1 + 2 k2 + 2 k3 + k4
           c.get(k1.get(v)!).get(k2.get(v)!);
           this.num(2);
@@ -948,7 +969,74 @@ class NeuronCodegen extends ExprCodegen {
     }
     // rk2 (midpoint, as Brian2's 'rk2')
     const k2 = derivs(shifted(old, k1, dt / 2), dt / 2);
-    for (const [v, d] of k2) step(old.get(v)!, () => c.get(d), dt, neu.get(v)!);
+    for (const [v, d] of k2) this.step(old.get(v)!, () => c.get(d), dt, neu.get(v)!);
+  }
+
+  /** out = x + h·d */
+  private step(x: number, d: () => void, h: number, out: number): void {
+    this.c.get(x);
+    d();
+    this.num(h);
+    this.L.op(this.c, 'mul');
+    this.L.op(this.c, 'add');
+    this.c.set(out);
+  }
+
+  /** One equation's exponential-Euler step from the old values into `neu`: x + (a + b·x)·φ, φ = expm1(b·dt)/b. */
+  private exponentialStep({ o, a, b }: { o: { variable: string; rhs: ExprIR }; a?: ExprIR; b?: ExprIR }, old: Map<string, number>, neu: Map<string, number>): void {
+    const c = this.c;
+    const L = this.L;
+    const dt = this.plan.dt;
+    const x = old.get(o.variable)!;
+    const out = neu.get(o.variable)!;
+    if (!a || !b || (isConst(b) && b.value === 0)) {
+      // dx/dt independent of x (or not decomposable): x + rhs·dt
+      this.step(x, () => this.value(a ?? o.rhs, old), dt, out);
+    } else if (isConst(a) && isConst(b)) {
+      // x + (a + b·x)·φ, φ = expm1(b·dt)/b: the exact step written as an increment, so
+      // that a decay factor close to 1 (slow time constants) is not rounded to the
+      // arithmetic's precision — in f32 that rounding would bias every step the same way.
+      const phi = Math.expm1(b.value * dt) / b.value;
+      c.get(x);
+      this.num(b.value);
+      c.get(x);
+      L.op(c, 'mul');
+      this.num(a.value);
+      L.op(c, 'add');
+      this.num(phi);
+      L.op(c, 'mul');
+      L.op(c, 'add');
+      c.set(out);
+    } else {
+      // x + (a + b·x)·φ, φ = expm1(b·dt)/b, → dt for |b·dt| tiny
+      const bl = c.local(L.type);
+      this.value(b, old);
+      c.tee(bl);
+      this.num(dt);
+      L.op(c, 'mul');
+      this.exp(true);
+      c.get(bl);
+      L.op(c, 'div');
+      this.num(dt);
+      c.get(bl);
+      this.num(dt);
+      L.op(c, 'mul');
+      L.op(c, 'abs');
+      this.num(1e-12);
+      L.cmp(c, 'gt');
+      L.select(c);
+      const phi = c.local(L.type);
+      c.set(phi);
+      c.get(x);
+      c.get(bl).get(x);
+      L.op(c, 'mul');
+      this.value(a, old);
+      L.op(c, 'add');
+      c.get(phi);
+      L.op(c, 'mul');
+      L.op(c, 'add');
+      c.set(out);
+    }
   }
 
   private statement(st: StatementIR, vals: Map<string, number>): void {
