@@ -83,7 +83,7 @@ export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32'
       new NeuronCodegen(plan, p, spike.code, fns).emitSpikeFn();
       const [vec, scalar] = lanesFor(p.model!, options);
       // A refractory condition (`refractory when`) is evaluated on scalar lanes only.
-      const vecEnd = options.simd !== false && vectorizable(p.model!) && !p.model!.refractory_when ? p.size - (p.size % vec.width) : 0;
+      const vecEnd = options.simd !== false && !p.model!.refractory_when ? p.size - (p.size % vec.width) : 0;
       new NeuronCodegen(plan, p, f.code, fns, vec).emit(0, vecEnd, spike.index);
       new NeuronCodegen(plan, p, f.code, fns, scalar).emit(vecEnd, p.size, spike.index);
     } else if (p.kind === 'poisson') emitPoisson(plan, p, f.code, fns);
@@ -513,10 +513,10 @@ abstract class ExprCodegen {
           }
           return;
         }
-        if (L.vector) break;
         this.value(e.args[0], vals);
         this.value(ex, vals);
-        c.call(this.fns.pow);
+        if (L.vector) this.perLane(2, () => c.call(this.fns.pow));
+        else c.call(this.fns.pow);
         return;
       }
       case 'lt':
@@ -612,27 +612,47 @@ abstract class ExprCodegen {
         L.op(c, 'min');
         return;
     }
-    if (L.vector) {
-      // vectorizable() keeps models calling anything else on the scalar path
-      this.num(NaN);
-      return;
-    }
     switch (fn) {
       case 'log':
       case 'sin':
       case 'cos':
         one();
-        c.call(this.fns[fn]);
+        if (L.vector) this.perLane(1, () => c.call(this.fns[fn]));
+        else c.call(this.fns[fn]);
         return;
       case 'rand':
       case 'randn': {
         // Counter: (element, step, 6 + 16·site, object); scheduled operations 7 + 16·site
         const site = this.randSite++;
-        c.get(this.i).get(this.t).i32(this.randStream + 16 * site).i32(this.objectIndex).call(fn === 'rand' ? this.fns.u01 : this.fns.normal);
+        const draw = (lane: number) => {
+          c.get(this.i);
+          if (lane) c.i32(lane).op(Op.i32_add);
+          c.get(this.t).i32(this.randStream + 16 * site).i32(this.objectIndex).call(fn === 'rand' ? this.fns.u01 : this.fns.normal);
+        };
+        if (L.vector) this.perLane(0, draw);
+        else draw(0);
         return;
       }
     }
     this.num(NaN);
+  }
+
+  /**
+   * f64x2 lanes (lanesFor never gives f32x4 to a model calling these): `call` once per lane, on
+   * that lane's `args` values (taken from the stack) — the scalar loop's calls, neuron by neuron,
+   * so the results are the same bits — and the two results as one vector.
+   */
+  private perLane(args: 0 | 1 | 2, call: (lane: number) => void): void {
+    const c = this.c;
+    if (this.L.f32 || this.L.width !== 2) throw new Error('per-lane calls run on f64x2 lanes only');
+    const locals = Array.from({ length: args }, () => c.local(T.v128));
+    for (let k = args - 1; k >= 0; k--) c.set(locals[k]);
+    for (const lane of [0, 1]) {
+      for (const l of locals) c.get(l).simd(V.f64x2_extract, undefined, lane);
+      call(lane);
+      if (lane === 0) c.simd(V.f64x2_splat);
+      else c.simd(V.f64x2_replace, undefined, 1);
+    }
   }
 }
 
@@ -653,7 +673,8 @@ function shareKey(e: ExprIR): string | undefined {
 
 // ---- neuron populations ------------------------------------------------------------------------
 
-const SCALAR_ONLY_CALLS = new Set(['log', 'sin', 'cos', 'rand', 'randn']);
+/** Calls the vector loops make once per lane (imports, or the generators with the lane's neuron as counter): f64x2 only. */
+const LANE_CALLS = new Set(['log', 'sin', 'cos', 'rand', 'randn']);
 
 /**
  * The arithmetic of a model's update: f32 (f32x4 + scalar f32) for models integrated by
@@ -666,11 +687,21 @@ const SCALAR_ONLY_CALLS = new Set(['log', 'sin', 'cos', 'rand', 'randn']);
  */
 export function lanesFor(m: ModelDefIR, options: { precision?: 'f32' | 'f64' } = {}): [Lanes, Lanes] {
   const exact = ((m.method ?? 'exact') === 'exact' && m.odes.every((o) => o.linear)) || m.method === 'exponential';
-  const f32 = options.precision ? options.precision === 'f32' && vectorizable(m) : exact && vectorizable(m) && !calls(m, F64_CALLS);
+  const f32 = options.precision ? options.precision === 'f32' && !perLaneCalls(m) : exact && !perLaneCalls(m) && !calls(m, F64_CALLS);
   return f32 ? [QUADS, SCALAR32] : [PAIRS, SCALAR];
 }
 
 const F64_CALLS = new Set(['exprel', 'tanh']);
+
+/** Whether the update calls a function the vector loops call lane by lane (f64x2 only): log, trig, the generators, pow beyond squares and cubes. */
+function perLaneCalls(m: ModelDefIR): boolean {
+  let found = false;
+  walk(m, (e) => {
+    if (e.op === 'call' && LANE_CALLS.has(e.fn)) found = true;
+    if (e.op === 'pow' && !(isConst(e.args[1]) && (e.args[1].value === 2 || e.args[1].value === 3))) found = true;
+  });
+  return found;
+}
 
 /** Every node of the model's update expressions (equations, aliases, spike condition). */
 function walk(m: ModelDefIR, f: (e: ExprIR) => void): void {
@@ -690,16 +721,6 @@ function calls(m: ModelDefIR, fns: Set<string>): boolean {
     if (e.op === 'call' && fns.has(e.fn)) found = true;
   });
   return found;
-}
-
-/** Models whose update has an f64x2 form: no calls to log, trig, pow or the generators. */
-export function vectorizable(m: ModelDefIR): boolean {
-  let ok = true;
-  walk(m, (e) => {
-    if (e.op === 'call' && SCALAR_ONLY_CALLS.has(e.fn)) ok = false;
-    if (e.op === 'pow' && !(isConst(e.args[1]) && (e.args[1].value === 2 || e.args[1].value === 3))) ok = false;
-  });
-  return ok;
 }
 
 /**
