@@ -33,6 +33,10 @@
 // bench/brian2/cobahh_standalone.py, both single-threaded, the same seeds: the simulation times,
 // their ratio (median over the seeds), and the rates of every seed side by side (the two
 // simulators draw different networks: the rates agree in distribution, not seed by seed).
+// Brian2's sim_s is CPU time (std::clock), so the ratio compares CPU time: ours is the CLI
+// process's CPU time (process.resourceUsage, all threads) on the 1 s run minus that on a 1 ms
+// run of the same seed (parse, check, plan, compile and start-up cancel); our wall-clock run_s
+// is printed beside it.
 // SPIKEWORKS_BENCH_BASELINE_CLI=path/to/another/dist/cli.js adds that build's COBAHH run per
 // seed (e.g. the engine before a change, measured in the same run on the same machine).
 // The load average (os.loadavg) is printed at the start and the end: on a shared machine the
@@ -43,9 +47,10 @@
 // Ends with one JSON line: {"bench":"engine","coba4k_ratio","coba40k_ratio",
 // "coba4k_edit_to_result_s" (ours, median over the 4k seeds),"brian2_edit_to_result_s" (Brian2
 // 4k, cold),"peak_rss_mb" (ours, largest over all runs: the 40k ones),"runtime_rss_mb",
-// "arrays_mb","run_peak_over_arrays","cobahh_ratio" (ours/Brian2 simulation time, median over
-// the seeds),"cobahh_ours_s","cobahh_brian2_s" (those medians),"cobahh_rates_ours_hz",
-// "cobahh_rates_brian2_hz" (per seed),"cobahh_baseline_s" (median, with a baseline CLI),
+// "arrays_mb","run_peak_over_arrays","cobahh_ratio" (ours/Brian2 simulation CPU time, medians
+// over the seeds),"cobahh_ratio_wall" (the same with our wall-clock run_s),"cobahh_ours_cpu_s",
+// "cobahh_ours_wall_s","cobahh_brian2_s" (those medians),"cobahh_rates_ours_hz",
+// "cobahh_rates_brian2_hz" (per seed),"cobahh_baseline_cpu_s" (median, with a baseline CLI),
 // "load_start","load_end" (1-minute load averages)}.
 //   SPIKEWORKS_BENCH_SEEDS_4K (default 16,45,60), SPIKEWORKS_BENCH_SEEDS_40K (default 9,18,26),
 //   SPIKEWORKS_BENCH_SEEDS_HH (default 1,2,3), SPIKEWORKS_BENCH_MODELS (default coba,cobahh: which
@@ -100,6 +105,8 @@ interface Ours {
   wall: number;
   rssMb: number;
   memMb: number;
+  /** CPU time of the whole CLI process (all threads), s */
+  cpu: number;
 }
 
 interface Brian {
@@ -113,11 +120,11 @@ interface Brian {
   wall: number;
 }
 
-const RSS_HOOK = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nswk-maxrss-kb="+process.resourceUsage().maxRSS+"\\n"))';
+const RSS_HOOK = 'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("\\nswk-maxrss-kb="+u.maxRSS+" swk-cpu-us="+(u.userCPUTime+u.systemCPUTime)+"\\n")})';
 
-function runOurs(file: string, n: number, seed: number, cli = distCli): Ours {
+function runOurs(file: string, n: number, seed: number, cli = distCli, duration = DURATION): Ours {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, cli, 'run', file, '--format', 'json', '--seed', String(seed), '--duration', String(DURATION)], {
+  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, cli, 'run', file, '--format', 'json', '--seed', String(seed), '--duration', String(duration)], {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
@@ -125,6 +132,7 @@ function runOurs(file: string, n: number, seed: number, cli = distCli): Ours {
   if (r.status !== 0) throw new Error(`spikeworks run failed (${r.status}):\n${r.stderr}`);
   const s = JSON.parse(r.stdout);
   const rss = /swk-maxrss-kb=(\d+)/.exec(r.stderr);
+  const cpu = /swk-cpu-us=(\d+)/.exec(r.stderr);
   const spikes = s.populations.reduce((a: number, p: { spikes: number }) => a + p.spikes, 0);
   return {
     seed,
@@ -137,6 +145,7 @@ function runOurs(file: string, n: number, seed: number, cli = distCli): Ours {
     cliWall: s.wall_s,
     wall,
     rssMb: rss ? Number(rss[1]) / 1024 : NaN,
+    cpu: cpu ? Number(cpu[1]) / 1e6 : NaN,
     memMb: s.memory_mb,
   };
 }
@@ -251,11 +260,13 @@ function main(): void {
       arrays_mb: round(arrays, 1),
       run_peak_over_arrays: round((peak - runtime) / arrays, 2),
       cobahh_ratio: round(hh?.ratio),
-      cobahh_ours_s: round(hh && median(hh.ours.map((x) => x.run))),
+      cobahh_ratio_wall: round(hh?.ratioWall),
+      cobahh_ours_cpu_s: round(hh && median(hh.oursCpu)),
+      cobahh_ours_wall_s: round(hh && median(hh.ours.map((x) => x.run))),
       cobahh_brian2_s: round(hh && median(hh.brian.map((x) => x.sim))),
       cobahh_rates_ours_hz: hh ? hh.ours.map((x) => round(x.rate, 2)) : null,
       cobahh_rates_brian2_hz: hh ? hh.brian.map((x) => round(x.rate, 2)) : null,
-      cobahh_baseline_s: round(hh?.baseline.length ? median(hh.baseline.map((x) => x.run)) : undefined),
+      cobahh_baseline_cpu_s: round(hh?.baseline.length ? median(hh.baselineCpu) : undefined),
       load_start: round(loadStart, 2),
       load_end: round(loadEnd, 2),
     }),
@@ -266,10 +277,20 @@ interface Cobahh {
   ours: Ours[];
   brian: Brian[];
   baseline: Ours[];
+  /** CPU seconds of the time stepping: the CLI's CPU time on the 1 s run minus that on a 1 ms run of the same seed */
+  oursCpu: number[];
+  baselineCpu: number[];
+  /** ours/Brian2, CPU time of the stepping on both sides (Brian2's sim_s is std::clock) */
   ratio: number;
+  /** ours/Brian2 with our wall-clock run_s */
+  ratioWall: number;
 }
 
-/** COBAHH, ours (and a baseline CLI's, if set) against Brian2 standalone, seed by seed. */
+/**
+ * COBAHH, ours (and a baseline CLI's, if set) against Brian2 standalone, seed by seed. Brian2's
+ * sim_s is process CPU time (std::clock in its network.cpp), so ours is compared as CPU time
+ * too — on a loaded machine wall time also counts the waits for a core; both are printed.
+ */
 function benchCobahh(tmp: string): Cobahh {
   const n = 4000;
   const file = path.join(tmp, 'cobahh.snn');
@@ -278,33 +299,49 @@ function benchCobahh(tmp: string): Cobahh {
   const brian: Brian[] = [];
   const ours: Ours[] = [];
   const baseline: Ours[] = [];
+  const oursCpu: number[] = [];
+  const baselineCpu: number[] = [];
+  const stepping = (cli: string, seed: number): [Ours, number] => {
+    const run = runOurs(file, n, seed, cli);
+    const fixed = runOurs(file, n, seed, cli, 0.001);
+    return [run, run.cpu - fixed.cpu];
+  };
   for (const seed of SEEDS_HH) {
     brian.push(runBrian(n, seed, buildDir, 'cobahh_standalone.py'));
-    ours.push(runOurs(file, n, seed));
-    if (BASELINE_CLI) baseline.push(runOurs(file, n, seed, path.resolve(BASELINE_CLI)));
+    const [a, ca] = stepping(distCli, seed);
+    ours.push(a);
+    oursCpu.push(ca);
+    if (BASELINE_CLI) {
+      const [b, cb] = stepping(path.resolve(BASELINE_CLI), seed);
+      baseline.push(b);
+      baselineCpu.push(cb);
+    }
   }
   console.log(`COBAHH (4000 Hodgkin–Huxley neurons, exprel rates, exponential Euler; ${ours[0].synapses.toLocaleString('en-US')} synapses here, ${brian[0].synapses.toLocaleString('en-US')} in Brian2)`);
-  console.log('  seed  who       rate Hz   sim s   plan s  compile s  build s  edit→result s');
-  const row = (seed: number, who: string, rate: number, sim: number, plan: string, compile: string, build: string, wall: number) =>
-    console.log(`  ${String(seed).padStart(4)}  ${who.padEnd(8)}${f(rate).padStart(9)} ${f(sim, 3).padStart(7)} ${plan.padStart(8)} ${compile.padStart(10)} ${build.padStart(8)} ${f(wall).padStart(14)}`);
+  console.log('  seed  who       rate Hz  sim CPU s  sim wall s   plan s  compile s  build s  edit→result s');
+  const row = (seed: number, who: string, rate: number, cpu: number, wall: string, plan: string, compile: string, build: string, e2r: number) =>
+    console.log(`  ${String(seed).padStart(4)}  ${who.padEnd(8)}${f(rate).padStart(9)} ${f(cpu, 3).padStart(10)} ${wall.padStart(11)} ${plan.padStart(8)} ${compile.padStart(10)} ${build.padStart(8)} ${f(e2r).padStart(14)}`);
   SEEDS_HH.forEach((seed, k) => {
     const a = ours[k];
-    row(seed, 'ours', a.rate, a.run, f(a.plan, 3), f(a.compile, 3), '-', a.wall);
-    if (baseline[k]) row(seed, 'baseline', baseline[k].rate, baseline[k].run, f(baseline[k].plan, 3), f(baseline[k].compile, 3), '-', baseline[k].wall);
-    row(seed, 'Brian2', brian[k].rate, brian[k].sim, '-', '-', f(brian[k].build), brian[k].wall);
+    row(seed, 'ours', a.rate, oursCpu[k], f(a.run, 3), f(a.plan, 3), f(a.compile, 3), '-', a.wall);
+    const b = baseline[k];
+    if (b) row(seed, 'baseline', b.rate, baselineCpu[k], f(b.run, 3), f(b.plan, 3), f(b.compile, 3), '-', b.wall);
+    row(seed, 'Brian2', brian[k].rate, brian[k].sim, '-', '-', '-', f(brian[k].build), brian[k].wall);
   });
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const sd = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
   const rates = (xs: { rate: number }[]) => `${xs.map((x) => f(x.rate)).join(', ')} (mean ${f(mean(xs.map((x) => x.rate)))} ± ${f(sd(xs.map((x) => x.rate)))})`;
   console.log(`  rates over seeds ${SEEDS_HH.join(', ')}: ours ${rates(ours)} Hz; Brian2 ${rates(brian)} Hz`);
-  const ratio = median(ours.map((x) => x.run)) / median(brian.map((x) => x.sim));
-  console.log(`  simulation time ours/Brian2 = ${f(ratio)} (median ${f(median(ours.map((x) => x.run)), 3)} s vs ${f(median(brian.map((x) => x.sim)), 3)} s)`);
+  const b2 = median(brian.map((x) => x.sim));
+  const ratio = median(oursCpu) / b2;
+  const ratioWall = median(ours.map((x) => x.run)) / b2;
+  console.log(`  simulation time ours/Brian2 = ${f(ratio)} in CPU time (median ${f(median(oursCpu), 3)} s vs ${f(b2, 3)} s), ${f(ratioWall)} with our wall time (${f(median(ours.map((x) => x.run)), 3)} s)`);
   if (baseline.length) {
-    const b = median(baseline.map((x) => x.run));
-    console.log(`  baseline ${BASELINE_CLI}: ${f(b, 3)} s (median), ${f(b / median(ours.map((x) => x.run)))}× the time of ours; baseline/Brian2 = ${f(b / median(brian.map((x) => x.sim)))}`);
+    const b = median(baselineCpu);
+    console.log(`  baseline ${BASELINE_CLI}: ${f(b, 3)} s CPU (median), ${f(b / median(oursCpu))}× the CPU time of ours; baseline/Brian2 = ${f(b / b2)}`);
   }
   console.log('');
-  return { ours, brian, baseline, ratio };
+  return { ours, brian, baseline, oursCpu, baselineCpu, ratio, ratioWall };
 }
 
 main();
