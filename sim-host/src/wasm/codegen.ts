@@ -10,7 +10,7 @@ import { PlanError } from '../core/limits';
 import { Stream } from '../core/rng';
 import { gatesInput, heldVariables, type Plan, type PlasticPlan, type PopPlan, type ProjPlan } from '../core/plan';
 import { Code, ModuleBuilder, Op, Sat, T, V } from './emitter';
-import { emitExprel, emitTanh, MathTemps, type ArithOp, type CmpOp, type LaneOps } from './lanes-math';
+import { emitCodyWaite, emitExprel, emitTanh, MathTemps, type ArithOp, type CmpOp, type LaneOps } from './lanes-math';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -125,25 +125,7 @@ export function emitExpLanes(c: Code, L: Lanes, tmp: [number, number, number], m
   const [x, k, r] = tmp;
   const n = (v: number) => L.num(c, v);
   // ln 2 = hi + lo with hi short enough that k·hi is exact (Cody–Waite)
-  const [lo, hi, ln2hi, ln2lo] = L.f32 ? [-87, 88, 0.693145751953125, 1.4286068203094173e-6] : [-708, 709, 0.6931471803691238, 1.9082149292705877e-10];
-  n(hi);
-  L.op(c, 'pmin');
-  n(lo);
-  L.op(c, 'pmax');
-  c.tee(x);
-  n(Math.LOG2E);
-  L.op(c, 'mul');
-  L.op(c, 'nearest');
-  c.set(k);
-  c.get(x).get(k);
-  n(ln2hi);
-  L.op(c, 'mul');
-  L.op(c, 'sub');
-  c.get(k);
-  n(ln2lo);
-  L.op(c, 'mul');
-  L.op(c, 'sub');
-  c.set(r);
+  emitCodyWaite(c, L, tmp, L.f32 ? -87 : -708, L.f32 ? 88 : 709);
   const C = m1 ? [1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320] : [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040];
   const pair = (i: number) => {
     // C[i] + C[i+1]·r

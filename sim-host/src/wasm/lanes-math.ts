@@ -80,6 +80,31 @@ const F32: Consts = { lo: -20, hi: 88, ln2hi: 0.693145751953125, ln2lo: 1.428606
 /** The constants of a lane set (exported for the tests). */
 export const mathConsts = (L: Pick<LaneOps, 'f32'>): Readonly<Consts> => (L.f32 ? F32 : F64);
 
+/**
+ * Cody–Waite reduction of the value on the stack (consumed): x = the value clamped to [lo, hi],
+ * k = nearest(x/ln2), r = (x − k·ln2hi) − k·ln2lo, into the locals [x, k, r].
+ */
+export function emitCodyWaite(c: Code, L: LaneOps, [x, k, r]: [number, number, number], lo: number, hi: number): void {
+  const K = mathConsts(L);
+  L.num(c, hi);
+  L.op(c, 'pmin');
+  L.num(c, lo);
+  L.op(c, 'pmax');
+  c.tee(x);
+  L.num(c, Math.LOG2E);
+  L.op(c, 'mul');
+  L.op(c, 'nearest');
+  c.set(k);
+  c.get(x);
+  for (const part of [K.ln2hi, K.ln2lo]) {
+    c.get(k);
+    L.num(c, part);
+    L.op(c, 'mul');
+    L.op(c, 'sub');
+  }
+  c.set(r);
+}
+
 // Temps: the clamped x, k, r, q(r), powers of r, the unclamped x (expm1/exprel; tanh has its own),
 // 2^k and a scratch value.
 const X = 0, KK = 1, R = 2, Q = 3, R2 = 4, R4 = 5, X0 = 6, X0_TANH = 7, R8 = 8, S = 9, TMP = 10;
@@ -88,25 +113,8 @@ const X = 0, KK = 1, R = 2, Q = 3, R2 = 4, R4 = 5, X0 = 6, X0_TANH = 7, R8 = 8, 
 function reduce(c: Code, L: LaneOps, t: MathTemps): void {
   const K = mathConsts(L);
   const n = (v: number) => L.num(c, v);
-  const [x, k, r] = [t.get(X), t.get(KK), t.get(R)];
-  n(K.hi);
-  L.op(c, 'pmin');
-  n(K.lo);
-  L.op(c, 'pmax');
-  c.tee(x);
-  n(Math.LOG2E);
-  L.op(c, 'mul');
-  L.op(c, 'nearest');
-  c.set(k);
-  c.get(x).get(k);
-  n(K.ln2hi);
-  L.op(c, 'mul');
-  L.op(c, 'sub');
-  c.get(k);
-  n(K.ln2lo);
-  L.op(c, 'mul');
-  L.op(c, 'sub');
-  c.set(r);
+  const r = t.get(R);
+  emitCodyWaite(c, L, [t.get(X), t.get(KK), r], K.lo, K.hi);
   // powers r^2, r^4, r^8 as the Estrin scheme of the high part needs them
   const C = K.q;
   const high = C.slice(3);
