@@ -1,12 +1,14 @@
 // The simulation engine on its own: counter-based RNG, exact integration, refractoriness,
 // delays, Poisson inputs, reproducibility, refusals (memory, NaN) and the worker's cancel.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ModelIR } from '../protocol/ir';
 import { PlanError, Simulation, spikesOf, type RunResult } from '../sim-host/src/engine';
 import { RunRefused, startRun } from '../sim-host/src/host';
 import { Rng, philox } from '../sim-host/src/core/rng';
+import { lanesFor, PAIRS } from '../sim-host/src/wasm/codegen';
 import { distWorker, ensureBuilt, repoRoot } from './helpers/build';
 import { irOf as lowerText, READ_ONLY_HOST } from './helpers/model';
 
@@ -426,6 +428,47 @@ simulate { dt: 0.1 ms; duration: 200 ms; seed: 3 }
       assert.ok(spikesOf(a, 'p')!.steps.length > 0, `${model}: no spikes`);
       assert.deepEqual([...spikesOf(a, 'p')!.steps], [...spikesOf(b, 'p')!.steps], model);
       assert.deepEqual([...a.traces[0].data], [...b.traces[0].data], model);
+    }
+  });
+
+  it('nonlinear models (HH with exprel by exponential Euler, Pinsky–Rinzel with exprel by rk4, ELM with tanh, calls to imports and generators) run on the f64x2 loops and compute exactly what the scalar loops compute', () => {
+    const read = (f: string) => fs.readFileSync(path.join(repoRoot, f), 'utf8');
+    const sub = (text: string, pairs: [string, string][]) => pairs.reduce((t, [a, b]) => (assert.ok(t.includes(a), a), t.replace(a, b)), text);
+    const models: [string, string, string][] = [
+      ['HH', 'TraubHH', sub(read('test/engine/hh_step.snn'), [['population cell = TraubHH[1]', 'population cell = TraubHH[9] { v = uniform(-75 mV, -55 mV) }'], ['cell[0..0].I_e', 'cell[0..8].I_e'], ['duration: 1 s', 'duration: 300 ms']])],
+      ['Pinsky–Rinzel', 'PinskyRinzel', sub(read('examples/pinsky_rinzel.snn'), [['PinskyRinzel[1]', 'PinskyRinzel[3] { I_s = uniform(0.6 uA/cm^2, 1.2 uA/cm^2) }'], ['duration: 500 ms', 'duration: 150 ms']])],
+      ['ELM', 'ELM', sub(read('examples/elm_network.snn'), [['duration: 3 s', 'duration: 300 ms']])],
+      // calls the vector loops make lane by lane: log, sin, pow beyond cubes, rand/randn (counter = the lane's neuron)
+      ['imports and generators per lane', 'Calls', `
+neuron Calls {
+  parameters { tau = 10 ms; V0 = 4 mV; f = 7 Hz }
+  state { v: mV = -60 mV; u = 0.5 }
+  equations {
+    noise = 0.8 * randn() + (rand() - 0.5)
+    dv/dt = (-62 mV - v + V0 * (sin(2 * 3.14159 * f * t) + log(1 + u) + (u + 0.2)^1.5 + noise)) / tau
+    du/dt = (rand() - u) / (5 ms)
+  }
+  spike when v > -58 mV
+  reset { v = -65 mV }
+}
+population p = Calls[7] { v = uniform(-66 mV, -58 mV) }
+probe spikes(p)
+probe v(p) every 0.1 ms
+probe u(p) every 0.1 ms
+simulate { dt: 0.1 ms; duration: 200 ms; seed: 3 }
+`],
+      ['rand() in the spike condition (PoissonNeuron)', 'PoissonNeuron', 'population p = PoissonNeuron[9] { rate = 40 Hz }\nprobe spikes(p)\nsimulate { dt: 0.1 ms; duration: 300 ms; seed: 4 }\n'],
+    ];
+    for (const [name, model, text] of models) {
+      // ELM reads its weights from examples/data/: the text sits in examples/ (it is not written there)
+      const ir = name === 'ELM' ? lowerText(text, { at: 'examples/elm-simd-test.snn' }) : irOf(text);
+      const m = ir.models[model];
+      assert.ok(m && lanesFor(m)[0] === PAIRS, `${name}: not on the f64x2 path`);
+      const a = new Simulation(ir, { simd: false }).run();
+      const b = new Simulation(ir, { simd: true }).run();
+      assert.ok(a.spikes.some((s) => s.steps.length > 0), `${name}: no spikes`);
+      assert.deepEqual(b.spikes.map((s) => [[...s.steps], [...s.neurons]]), a.spikes.map((s) => [[...s.steps], [...s.neurons]]), name);
+      a.traces.forEach((tr, k) => assert.deepEqual([...b.traces[k].data], [...tr.data], `${name}: ${tr.population}.${tr.variable}`));
     }
   });
 

@@ -10,6 +10,7 @@ import { PlanError } from '../core/limits';
 import { Stream } from '../core/rng';
 import { gatesInput, heldVariables, type Plan, type PlasticPlan, type PopPlan, type ProjPlan } from '../core/plan';
 import { Code, ModuleBuilder, Op, Sat, T, V } from './emitter';
+import { emitCodyWaite, emitExprel, emitTanh, MathTemps, type ArithOp, type CmpOp, type LaneOps } from './lanes-math';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -21,8 +22,6 @@ interface Fns {
   log: number;
   sin: number;
   cos: number;
-  tanh: number;
-  exprel: number;
   pow: number;
   u01: number;
   normal: number;
@@ -42,8 +41,6 @@ export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32'
     log: mb.importFunc('math', 'log', [T.f64], [T.f64]),
     sin: mb.importFunc('math', 'sin', [T.f64], [T.f64]),
     cos: mb.importFunc('math', 'cos', [T.f64], [T.f64]),
-    tanh: mb.importFunc('math', 'tanh', [T.f64], [T.f64]),
-    exprel: mb.importFunc('math', 'exprel', [T.f64], [T.f64]),
     pow: mb.importFunc('math', 'pow', [T.f64, T.f64], [T.f64]),
     exp: -1,
     u01: -1,
@@ -86,7 +83,7 @@ export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32'
       new NeuronCodegen(plan, p, spike.code, fns).emitSpikeFn();
       const [vec, scalar] = lanesFor(p.model!, options);
       // A refractory condition (`refractory when`) is evaluated on scalar lanes only.
-      const vecEnd = options.simd !== false && vectorizable(p.model!) && !p.model!.refractory_when ? p.size - (p.size % vec.width) : 0;
+      const vecEnd = options.simd !== false && !p.model!.refractory_when ? p.size - (p.size % vec.width) : 0;
       new NeuronCodegen(plan, p, f.code, fns, vec).emit(0, vecEnd, spike.index);
       new NeuronCodegen(plan, p, f.code, fns, scalar).emit(vecEnd, p.size, spike.index);
     } else if (p.kind === 'poisson') emitPoisson(plan, p, f.code, fns);
@@ -128,25 +125,7 @@ export function emitExpLanes(c: Code, L: Lanes, tmp: [number, number, number], m
   const [x, k, r] = tmp;
   const n = (v: number) => L.num(c, v);
   // ln 2 = hi + lo with hi short enough that k·hi is exact (Cody–Waite)
-  const [lo, hi, ln2hi, ln2lo] = L.f32 ? [-87, 88, 0.693145751953125, 1.4286068203094173e-6] : [-708, 709, 0.6931471803691238, 1.9082149292705877e-10];
-  n(hi);
-  L.op(c, 'pmin');
-  n(lo);
-  L.op(c, 'pmax');
-  c.tee(x);
-  n(Math.LOG2E);
-  L.op(c, 'mul');
-  L.op(c, 'nearest');
-  c.set(k);
-  c.get(x).get(k);
-  n(ln2hi);
-  L.op(c, 'mul');
-  L.op(c, 'sub');
-  c.get(k);
-  n(ln2lo);
-  L.op(c, 'mul');
-  L.op(c, 'sub');
-  c.set(r);
+  emitCodyWaite(c, L, tmp, L.f32 ? -87 : -708, L.f32 ? 88 : 709);
   const C = m1 ? [1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320] : [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040];
   const pair = (i: number) => {
     // C[i] + C[i+1]·r
@@ -244,8 +223,6 @@ function emitPhilox(c: Code, k0: number, k1: number, normal: boolean | 'store', 
 
 // ---- lanes: scalar f64, f64x2, scalar f32, f32x4 ------------------------------------------------
 
-type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max' | 'neg' | 'abs' | 'sqrt' | 'nearest' | 'pmin' | 'pmax';
-type CmpOp = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
 
 /**
  * The instruction set the expression and integration code is written against: one value per
@@ -255,22 +232,13 @@ type CmpOp = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
  * for bit. `pmin`/`pmax` are b < a ? b : a and a < b ? b : a (one instruction on vectors;
  * a NaN in a stays NaN), used where the sign of zero does not matter.
  */
-export interface Lanes {
+export interface Lanes extends LaneOps {
   vector: boolean;
   /** Neurons per value. */
   width: 1 | 2 | 4;
-  /** f32 arithmetic (else f64). */
-  f32: boolean;
-  /** Local type of a value. */
-  type: T;
-  num(c: Code, x: number): void;
   /** An f64 on the stack → a value (all lanes). */
   splat(c: Code): void;
-  op(c: Code, op: ArithOp): void;
-  cmp(c: Code, op: CmpOp): void;
   logic(c: Code, op: 'and' | 'or' | 'not'): void;
-  /** a, b, condition → condition ? a : b */
-  select(c: Code): void;
   /** condition → 1 or 0 */
   condToValue(c: Code): void;
   /** element(s) of a Float32Array at byte offset `offset`, for neuron index local `i` */
@@ -289,8 +257,6 @@ export interface Lanes {
   anyTrue(c: Code): void;
   /** the neuron index(es) as value */
   index(c: Code, i: number): void;
-  /** 2^k for an integral value local k (k = NaN — exp of NaN — must not trap: the product is NaN anyway) */
-  pow2(c: Code, k: number): void;
 }
 
 const F64_OPS: Record<ArithOp, number> = { add: Op.f64_add, sub: Op.f64_sub, mul: Op.f64_mul, div: Op.f64_div, min: Op.f64_min, max: Op.f64_max, neg: Op.f64_neg, abs: Op.f64_abs, sqrt: Op.f64_sqrt, nearest: Op.f64_nearest, pmin: Op.f64_min, pmax: Op.f64_max };
@@ -411,10 +377,53 @@ abstract class ExprCodegen {
   protected randStream = 6;
   protected timeOffset = 0;
   protected expTmp?: [number, number, number];
+  protected mathTmp?: MathTemps;
+  /** Inside withShared: the subtrees the scope repeats (by key) and the locals of those computed so far. */
+  private shared?: { keys: Set<string>; locals: Map<string, number> };
   constructor(protected plan: Plan, protected c: Code, protected fns: Fns, protected objectIndex: number, protected L: Lanes = SCALAR) {}
 
   /** Emits names (parameters, named expressions, …); returns false for operators and constants. */
   protected abstract leaf(e: ExprIR, vals: Map<string, number>): boolean;
+
+  /** The definition of a named expression, where the subclass has them. */
+  protected aliasDef(_name: string): ExprIR | undefined {
+    return undefined;
+  }
+
+  /**
+   * Runs `body` (which emits `exprs`) with every subtree that `exprs` and the named expressions
+   * they use repeat computed once, at its first use, into a local (Hodgkin–Huxley's membrane
+   * equation splits into a + b·v with m³h and n⁴ in both). The scope must read one set of
+   * values throughout; the operations and their order are those of recomputing, so are the
+   * results. Subtrees drawing random numbers are never shared (each call site is its own draw).
+   */
+  protected withShared(exprs: ExprIR[], body: () => void): void {
+    const count = new Map<string, number>();
+    const seen = new Set<string>();
+    const visit = (e: ExprIR) => {
+      if (e.op === 'alias') {
+        const d = seen.has(e.name) ? undefined : this.aliasDef(e.name);
+        seen.add(e.name);
+        if (d) visit(d);
+        return;
+      }
+      if (!('args' in e)) return;
+      const k = shareKey(e);
+      if (k !== undefined) {
+        const n = (count.get(k) ?? 0) + 1;
+        count.set(k, n);
+        if (n > 1) return;
+      }
+      e.args.forEach(visit);
+    };
+    exprs.forEach(visit);
+    this.shared = { keys: new Set([...count].filter(([, n]) => n > 1).map(([k]) => k)), locals: new Map() };
+    try {
+      body();
+    } finally {
+      this.shared = undefined;
+    }
+  }
 
   protected num(x: number): void {
     this.L.num(this.c, x);
@@ -427,8 +436,23 @@ abstract class ExprCodegen {
     emitExpLanes(c, this.L, this.expTmp, m1);
   }
 
-  /** Emits the value of `e` with state variables read from `vals`. */
+  /** Emits the value of `e` with state variables read from `vals` (a repeated subtree from its local, inside withShared). */
   protected value(e: ExprIR, vals: Map<string, number>): void {
+    const sh = this.shared;
+    const k = sh && sh.keys.size ? shareKey(e) : undefined;
+    if (!sh || k === undefined || !sh.keys.has(k)) return this.compute(e, vals);
+    const l = sh.locals.get(k);
+    if (l !== undefined) {
+      this.c.get(l);
+      return;
+    }
+    this.compute(e, vals);
+    const nl = this.c.local(this.L.type);
+    this.c.tee(nl);
+    sh.locals.set(k, nl);
+  }
+
+  private compute(e: ExprIR, vals: Map<string, number>): void {
     const c = this.c;
     const L = this.L;
     if (e.op === 'state') {
@@ -471,10 +495,10 @@ abstract class ExprCodegen {
           }
           return;
         }
-        if (L.vector) break;
         this.value(e.args[0], vals);
         this.value(ex, vals);
-        c.call(this.fns.pow);
+        if (L.vector) this.perLane(2, () => c.call(this.fns.pow));
+        else c.call(this.fns.pow);
         return;
       }
       case 'lt':
@@ -525,6 +549,12 @@ abstract class ExprCodegen {
         one();
         this.exp();
         return;
+      case 'exprel':
+      case 'tanh':
+        one();
+        this.mathTmp ??= new MathTemps(c, L.type);
+        (fn === 'exprel' ? emitExprel : emitTanh)(c, L, this.mathTmp);
+        return;
       case 'sqrt':
       case 'abs':
         one();
@@ -564,61 +594,115 @@ abstract class ExprCodegen {
         L.op(c, 'min');
         return;
     }
-    if (L.vector) {
-      // vectorizable() keeps models calling anything else on the scalar path
-      this.num(NaN);
-      return;
-    }
     switch (fn) {
       case 'log':
       case 'sin':
       case 'cos':
-      case 'tanh':
-      case 'exprel':
         one();
-        c.call(this.fns[fn]);
+        if (L.vector) this.perLane(1, () => c.call(this.fns[fn]));
+        else c.call(this.fns[fn]);
         return;
       case 'rand':
       case 'randn': {
         // Counter: (element, step, 6 + 16·site, object); scheduled operations 7 + 16·site
         const site = this.randSite++;
-        c.get(this.i).get(this.t).i32(this.randStream + 16 * site).i32(this.objectIndex).call(fn === 'rand' ? this.fns.u01 : this.fns.normal);
+        const draw = (lane: number) => {
+          c.get(this.i);
+          if (lane) c.i32(lane).op(Op.i32_add);
+          c.get(this.t).i32(this.randStream + 16 * site).i32(this.objectIndex).call(fn === 'rand' ? this.fns.u01 : this.fns.normal);
+        };
+        if (L.vector) this.perLane(0, draw);
+        else draw(0);
         return;
       }
     }
     this.num(NaN);
   }
+
+  /**
+   * f64x2 lanes (lanesFor never gives f32x4 to a model calling these): `call` once per lane, on
+   * that lane's `args` values (taken from the stack) — the scalar loop's calls, neuron by neuron,
+   * so the results are the same bits — and the two results as one vector.
+   */
+  private perLane(args: 0 | 1 | 2, call: (lane: number) => void): void {
+    const c = this.c;
+    if (this.L.f32 || this.L.width !== 2) throw new Error('per-lane calls run on f64x2 lanes only');
+    const locals = Array.from({ length: args }, () => c.local(T.v128));
+    for (let k = args - 1; k >= 0; k--) c.set(locals[k]);
+    for (const lane of [0, 1]) {
+      for (const l of locals) c.get(l).simd(V.f64x2_extract, undefined, lane);
+      call(lane);
+      if (lane === 0) c.simd(V.f64x2_splat);
+      else c.simd(V.f64x2_replace, undefined, 1);
+    }
+  }
+}
+
+const SHAREABLE = new Set(['add', 'sub', 'mul', 'div', 'neg', 'pow', 'call']);
+const shareKeys = new WeakMap<ExprIR, string | null>();
+
+/** The key of an operation withShared may compute once (its whole subtree), or undefined. */
+function shareKey(e: ExprIR): string | undefined {
+  if (!SHAREABLE.has(e.op)) return undefined;
+  let k = shareKeys.get(e);
+  if (k === undefined) {
+    const text = JSON.stringify(e);
+    k = /"fn":"randn?"/.test(text) ? null : text;
+    shareKeys.set(e, k);
+  }
+  return k ?? undefined;
 }
 
 // ---- neuron populations ------------------------------------------------------------------------
 
-const SCALAR_ONLY_CALLS = new Set(['log', 'sin', 'cos', 'tanh', 'exprel', 'rand', 'randn']);
+/** Calls the vector loops make once per lane (imports, or the generators with the lane's neuron as counter): f64x2 only. */
+const LANE_CALLS = new Set(['log', 'sin', 'cos', 'rand', 'randn']);
 
 /**
  * The arithmetic of a model's update: f32 (f32x4 + scalar f32) for models integrated by
  * exponential Euler — affine equations whose state is stored as f32 anyway, where f32 steps
  * add rounding far below the f32 state's own; f64 (f64x2 + scalar f64) for explicit methods
  * (rk2, rk4, euler), whose intermediate stages are sensitive (a fast Izhikevich upstroke), and
- * for models calling functions that only exist as f64 imports. `precision` forces one.
+ * for models calling exprel or tanh (Hodgkin–Huxley rates: their f32 error has not been held
+ * to the precision tests; they ran f64 when these were imports and still do). `precision`
+ * forces one.
  */
 export function lanesFor(m: ModelDefIR, options: { precision?: 'f32' | 'f64' } = {}): [Lanes, Lanes] {
   const exact = ((m.method ?? 'exact') === 'exact' && m.odes.every((o) => o.linear)) || m.method === 'exponential';
-  const f32 = options.precision ? options.precision === 'f32' && vectorizable(m) : exact && vectorizable(m);
+  const f32 = options.precision ? options.precision === 'f32' && !perLaneCalls(m) : exact && !perLaneCalls(m) && !calls(m, F64_CALLS);
   return f32 ? [QUADS, SCALAR32] : [PAIRS, SCALAR];
 }
 
-/** Models whose update has an f64x2 form: no calls to log, trig, pow or the generators. */
-export function vectorizable(m: ModelDefIR): boolean {
-  let ok = true;
+const F64_CALLS = new Set(['exprel', 'tanh']);
+
+/** Whether the update calls a function the vector loops call lane by lane (f64x2 only): log, trig, the generators, pow beyond squares and cubes. */
+function perLaneCalls(m: ModelDefIR): boolean {
+  let found = false;
+  walk(m, (e) => {
+    if (e.op === 'call' && LANE_CALLS.has(e.fn)) found = true;
+    if (e.op === 'pow' && !(isConst(e.args[1]) && (e.args[1].value === 2 || e.args[1].value === 3))) found = true;
+  });
+  return found;
+}
+
+/** Every node of the model's update expressions (equations, aliases, spike condition). */
+function walk(m: ModelDefIR, f: (e: ExprIR) => void): void {
   const visit = (e: ExprIR) => {
-    if (e.op === 'call' && SCALAR_ONLY_CALLS.has(e.fn)) ok = false;
-    if (e.op === 'pow' && !(isConst(e.args[1]) && (e.args[1].value === 2 || e.args[1].value === 3))) ok = false;
+    f(e);
     if ('args' in e) e.args.forEach(visit);
   };
   m.odes.forEach((o) => visit(o.rhs));
   m.aliases.forEach((a) => visit(a.expr));
   if (m.spike) visit(m.spike);
-  return ok;
+}
+
+/** Whether the model's update calls one of `fns`. */
+function calls(m: ModelDefIR, fns: Set<string>): boolean {
+  let found = false;
+  walk(m, (e) => {
+    if (e.op === 'call' && fns.has(e.fn)) found = true;
+  });
+  return found;
 }
 
 /**
@@ -634,6 +718,10 @@ class NeuronCodegen extends ExprCodegen {
   constructor(plan: Plan, private pop: PopPlan, c: Code, fns: Fns, L: Lanes = SCALAR) {
     super(plan, c, fns, pop.index, L);
     for (const a of pop.model!.aliases) this.aliases.set(a.name, this.fold(a.expr));
+  }
+
+  protected aliasDef(name: string): ExprIR | undefined {
+    return this.aliases.get(name);
   }
 
   protected leaf(e: ExprIR, vals: Map<string, number>): boolean {
@@ -817,75 +905,18 @@ class NeuronCodegen extends ExprCodegen {
     const c = this.c;
     const L = this.L;
     const dt = this.plan.dt;
-    /** out = x + h·d */
-    const step = (x: number, d: () => void, h: number, out: number) => {
-      c.get(x);
-      d();
-      this.num(h);
-      L.op(c, 'mul');
-      L.op(c, 'add');
-      c.set(out);
-    };
     const held = method === 'exponential';
     if ((method === 'exact' && odes.every((o) => o.linear)) || held) {
       // Exponential Euler: each variable exactly, the others frozen at their old values (and,
       // for method exponential, function calls too, the variable's own occurrences included).
-      for (const o of odes) {
-        this.aliasCache.clear();
+      // Every equation reads the old values: named expressions and repeated subtrees are
+      // computed once for all of them.
+      const parts = odes.map((o) => {
         const ab = affine(o.rhs, o.variable, this.aliases, held);
-        const x = old.get(o.variable)!;
-        const out = neu.get(o.variable)!;
-        const a = ab && this.fold(ab.a);
-        const b = ab && this.fold(ab.b);
-        if (!a || !b || (isConst(b) && b.value === 0)) {
-          // dx/dt independent of x (or not decomposable): x + rhs·dt
-          step(x, () => this.value(a ?? o.rhs, old), dt, out);
-        } else if (isConst(a) && isConst(b)) {
-          // x + (a + b·x)·φ, φ = expm1(b·dt)/b: the exact step written as an increment, so
-          // that a decay factor close to 1 (slow time constants) is not rounded to the
-          // arithmetic's precision — in f32 that rounding would bias every step the same way.
-          const phi = Math.expm1(b.value * dt) / b.value;
-          c.get(x);
-          this.num(b.value);
-          c.get(x);
-          L.op(c, 'mul');
-          this.num(a.value);
-          L.op(c, 'add');
-          this.num(phi);
-          L.op(c, 'mul');
-          L.op(c, 'add');
-          c.set(out);
-        } else {
-          // x + (a + b·x)·φ, φ = expm1(b·dt)/b, → dt for |b·dt| tiny
-          const bl = c.local(L.type);
-          this.value(b, old);
-          c.tee(bl);
-          this.num(dt);
-          L.op(c, 'mul');
-          this.exp(true);
-          c.get(bl);
-          L.op(c, 'div');
-          this.num(dt);
-          c.get(bl);
-          this.num(dt);
-          L.op(c, 'mul');
-          L.op(c, 'abs');
-          this.num(1e-12);
-          L.cmp(c, 'gt');
-          L.select(c);
-          const phi = c.local(L.type);
-          c.set(phi);
-          c.get(x);
-          c.get(bl).get(x);
-          L.op(c, 'mul');
-          this.value(a, old);
-          L.op(c, 'add');
-          c.get(phi);
-          L.op(c, 'mul');
-          L.op(c, 'add');
-          c.set(out);
-        }
-      }
+        return { o, a: ab && this.fold(ab.a), b: ab && this.fold(ab.b) };
+      });
+      this.aliasCache.clear();
+      this.withShared(parts.flatMap(({ o, a, b }) => (a && b ? [a, b] : [o.rhs])), () => parts.forEach((p) => this.exponentialStep(p, old, neu)));
       return;
     }
     // Explicit methods on the whole system.
@@ -893,12 +924,14 @@ class NeuronCodegen extends ExprCodegen {
       this.aliasCache.clear();
       this.timeOffset = tOffset;
       const out = new Map<string, number>();
-      for (const o of odes) {
-        const d = c.local(L.type);
-        this.value(o.rhs, vals);
-        c.set(d);
-        out.set(o.variable, d);
-      }
+      this.withShared(odes.map((o) => o.rhs), () => {
+        for (const o of odes) {
+          const d = c.local(L.type);
+          this.value(o.rhs, vals);
+          c.set(d);
+          out.set(o.variable, d);
+        }
+      });
       this.timeOffset = 0;
       return out;
     };
@@ -906,14 +939,14 @@ class NeuronCodegen extends ExprCodegen {
       const vals = new Map(base);
       for (const [v, d] of k) {
         const l = c.local(L.type);
-        step(base.get(v)!, () => c.get(d), h, l);
+        this.step(base.get(v)!, () => c.get(d), h, l);
         vals.set(v, l);
       }
       return vals;
     };
     const k1 = derivs(old, 0);
     if (method === 'euler') {
-      for (const [v, d] of k1) step(old.get(v)!, () => c.get(d), dt, neu.get(v)!);
+      for (const [v, d] of k1) this.step(old.get(v)!, () => c.get(d), dt, neu.get(v)!);
       return;
     }
     if (method === 'rk4') {
@@ -921,7 +954,7 @@ class NeuronCodegen extends ExprCodegen {
       const k3 = derivs(shifted(old, k2, dt / 2), dt / 2);
       const k4 = derivs(shifted(old, k3, dt), dt);
       for (const [v] of k1) {
-        step(old.get(v)!, () => {
+        this.step(old.get(v)!, () => {
           // k1 + 2 k2 + 2 k3 + k4
           c.get(k1.get(v)!).get(k2.get(v)!);
           this.num(2);
@@ -939,7 +972,74 @@ class NeuronCodegen extends ExprCodegen {
     }
     // rk2 (midpoint, as Brian2's 'rk2')
     const k2 = derivs(shifted(old, k1, dt / 2), dt / 2);
-    for (const [v, d] of k2) step(old.get(v)!, () => c.get(d), dt, neu.get(v)!);
+    for (const [v, d] of k2) this.step(old.get(v)!, () => c.get(d), dt, neu.get(v)!);
+  }
+
+  /** out = x + h·d */
+  private step(x: number, d: () => void, h: number, out: number): void {
+    this.c.get(x);
+    d();
+    this.num(h);
+    this.L.op(this.c, 'mul');
+    this.L.op(this.c, 'add');
+    this.c.set(out);
+  }
+
+  /** One equation's exponential-Euler step from the old values into `neu`: x + (a + b·x)·φ, φ = expm1(b·dt)/b. */
+  private exponentialStep({ o, a, b }: { o: { variable: string; rhs: ExprIR }; a?: ExprIR; b?: ExprIR }, old: Map<string, number>, neu: Map<string, number>): void {
+    const c = this.c;
+    const L = this.L;
+    const dt = this.plan.dt;
+    const x = old.get(o.variable)!;
+    const out = neu.get(o.variable)!;
+    if (!a || !b || (isConst(b) && b.value === 0)) {
+      // dx/dt independent of x (or not decomposable): x + rhs·dt
+      this.step(x, () => this.value(a ?? o.rhs, old), dt, out);
+    } else if (isConst(a) && isConst(b)) {
+      // x + (a + b·x)·φ, φ = expm1(b·dt)/b: the exact step written as an increment, so
+      // that a decay factor close to 1 (slow time constants) is not rounded to the
+      // arithmetic's precision — in f32 that rounding would bias every step the same way.
+      const phi = Math.expm1(b.value * dt) / b.value;
+      c.get(x);
+      this.num(b.value);
+      c.get(x);
+      L.op(c, 'mul');
+      this.num(a.value);
+      L.op(c, 'add');
+      this.num(phi);
+      L.op(c, 'mul');
+      L.op(c, 'add');
+      c.set(out);
+    } else {
+      // x + (a + b·x)·φ, φ = expm1(b·dt)/b, → dt for |b·dt| tiny
+      const bl = c.local(L.type);
+      this.value(b, old);
+      c.tee(bl);
+      this.num(dt);
+      L.op(c, 'mul');
+      this.exp(true);
+      c.get(bl);
+      L.op(c, 'div');
+      this.num(dt);
+      c.get(bl);
+      this.num(dt);
+      L.op(c, 'mul');
+      L.op(c, 'abs');
+      this.num(1e-12);
+      L.cmp(c, 'gt');
+      L.select(c);
+      const phi = c.local(L.type);
+      c.set(phi);
+      c.get(x);
+      c.get(bl).get(x);
+      L.op(c, 'mul');
+      this.value(a, old);
+      L.op(c, 'add');
+      c.get(phi);
+      L.op(c, 'mul');
+      L.op(c, 'add');
+      c.set(out);
+    }
   }
 
   private statement(st: StatementIR, vals: Map<string, number>): void {

@@ -1,7 +1,6 @@
 // The WASM backend's run: instantiates the generated module (codegen.ts) over the plan's one
 // memory, steps it through the run contract's chunked loop (core/run.ts), records spikes and
 // probed traces, and stops on NaN/Inf with the place it happened. Synchronous.
-import { exprel } from '../../../protocol/functions';
 import type { ModelIR, SelectorIR } from '../../../protocol/ir';
 import { Growable, growableFloat32, growableInt32 } from '../../../protocol/growable';
 import { evalExpr, type EvalEnv } from '../core/expr';
@@ -81,7 +80,7 @@ export class Simulation {
     const mod = new WebAssembly.Module(compiled.bytes as Uint8Array<ArrayBuffer>);
     const inst = new WebAssembly.Instance(mod, {
       env: { memory: this.memory },
-      math: { log: Math.log, sin: Math.sin, cos: Math.cos, tanh: Math.tanh, exprel, pow: Math.pow },
+      math: { log: Math.log, sin: Math.sin, cos: Math.cos, pow: Math.pow },
     });
     this.exports = inst.exports as unknown as Simulation['exports'];
     this.compileS = (performance.now() - t1) / 1000;

@@ -33,8 +33,10 @@ beta_h = 4 / (1 + exp((40*mV - v + V_T) / (5*mV))) / ms : Hz
 '''
 
 
-def build(n=4000):
-    """The COBAHH network. Call common.setup() first. Returns (net, rec)."""
+def build(n=4000, record_spikes=True):
+    """The COBAHH network. Call common.setup() first. Returns (net, rec); the group is
+    net['cobahh'], the synapses rec.synapses['exc->all'] and ['inh->all']. Without
+    record_spikes there are no spike monitors (bench/brian2/cobahh_standalone.py adds a counter)."""
     n_e = int(round(0.8 * n))
     P = b2.NeuronGroup(n, EQS, threshold='v > -20*mV', refractory=3 * ms, method='exponential_euler',
                        namespace=dict(NS), name='cobahh')
@@ -50,8 +52,9 @@ def build(n=4000):
     s_i = b2.Synapses(inh, P, on_pre='g_i_post += w_i', namespace=dict(w_i=67 * nS), name='inh_all')
     s_i.connect(p=0.02)
     rec = common.Recorder()
-    rec.spikes('exc', exc)
-    rec.spikes('inh', inh)
+    if record_spikes:
+        rec.spikes('exc', exc)
+        rec.spikes('inh', inh)
     rec.synapse_count('exc->all', s_e)
     rec.synapse_count('inh->all', s_i)
     return b2.Network(P, s_e, s_i, *rec.objects), rec
