@@ -41,6 +41,15 @@ export interface RunHandle {
  */
 export type ProgressCallback = (done: number, total: number, spikes: number, delta?: ProgressDelta, build?: { phase: 'build'; label: string }) => void;
 
+/**
+ * Why a worker that ended before answering ended (after an answer the rejection is a no-op): a
+ * non-zero code, or 0 — its event loop ran dry with a request still open — which would otherwise
+ * leave the run "running" for ever.
+ */
+export function workerExit(code: number): Error {
+  return new Error(code !== 0 ? `simulation worker exited with code ${code}` : 'the simulation worker ended without answering (nothing was left for it to wait on): this is a bug, please report it with the model');
+}
+
 export function startRun(ir: ModelIR, options: RunOptions, onProgress?: ProgressCallback, workerFile = path.join(__dirname, 'sim-worker.js')): RunHandle {
   const cancelBuf = new SharedArrayBuffer(4);
   const flag = new Int32Array(cancelBuf);
@@ -62,9 +71,7 @@ export function startRun(ir: ModelIR, options: RunOptions, onProgress?: Progress
       }
     });
     worker.on('error', reject);
-    worker.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`simulation worker exited with code ${code}`));
-    });
+    worker.on('exit', (code) => reject(workerExit(code)));
   });
   // A caller that ends the run need not also wait for it: no unhandled-rejection noise.
   result.catch(() => {});
@@ -113,9 +120,7 @@ export function workerRequest<T>(workerFile: string, request: ToWorker, answer: 
       void worker.terminate();
     });
     worker.on('error', reject);
-    worker.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`simulation worker exited with code ${code}`));
-    });
+    worker.on('exit', (code) => reject(workerExit(code)));
   });
   result.catch(() => {});
   worker.postMessage(request);
