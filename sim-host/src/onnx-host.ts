@@ -7,14 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readFileBounded, readTextBounded } from '../../io/safe-read';
 import type { OnnxInputSetData, ToWorker } from '../../protocol/sim';
-import type { DescriptionsView } from '../../protocol/describe-panel';
 import { startOnnxCircuits, workerRequest, type CircuitsHandle, type DescribeHandle } from './host';
-import { npyHeader } from './npy';
-import type { Atom, WindowMeta } from './analysis/describe/atoms';
-import type { PopulationResult } from './analysis/describe/report';
 import { MAX_ONNX_BYTES, OnnxError } from './onnx/errors';
 import { InputSetError, inputSetFromCsv, inputSetFromNpy, type InputSet, type ModelInput } from './onnx/input-set';
-import { graphNodes, nodeUnits, type NodeRecord, type Recording } from './onnx/record';
+import { graphNodes } from './onnx/record';
 import { taskInputsOf, type TaskInputs } from './onnx/task-set';
 
 /** An input set's .npy over this size is not read (its values are bounded by input-set.ts too). */
@@ -80,62 +76,8 @@ export function startOnnxCircuitsOnFiles(model: string, taskSets: readonly strin
   return startOnnxCircuits(bytes, sets, { ...options, source: path.basename(model) }, onProgress, workerFile);
 }
 
-/** One node of activations.json. */
-export interface RecordIndexNode {
-  name: string;
-  opType: string;
-  output: string;
-  /** One input's output shape. */
-  shape: number[];
-  /** The .npy file (beside activations.json): [inputs, …shape], float32. */
-  file: string;
-  /** Units Describe Neurons sees (record.ts nodeUnits). */
-  units: number;
-}
-
-/** activations.json. */
-export interface RecordIndex {
-  model: string;
-  inputs: string;
-  count: number;
-  cancelled: boolean;
-  nodes: RecordIndexNode[];
-}
-
-/** A node name as a file name: letters, digits, '.', '_' and '-' kept, the rest '_'; repeats numbered. */
-function fileNames(names: readonly string[]): string[] {
-  const used = new Set<string>();
-  return names.map((n) => {
-    const base = n.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 100) || 'node';
-    let name = `${base}.npy`;
-    for (let k = 2; used.has(name.toLowerCase()); k++) name = `${base}_${k}.npy`;
-    used.add(name.toLowerCase());
-    return name;
-  });
-}
-
-/** Writes a recording to `dir`: one .npy per node and activations.json; returns the index. */
-export function writeRecording(dir: string, rec: Recording, model: string, inputs: string): RecordIndex {
-  fs.mkdirSync(dir, { recursive: true });
-  const files = fileNames(rec.nodes.map((n) => n.name));
-  const nodes = rec.nodes.map((n: NodeRecord, k): RecordIndexNode => {
-    const data = n.data;
-    fs.writeFileSync(path.join(dir, files[k]), Buffer.concat([npyHeader(data, [rec.count, ...n.shape]), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
-    return { name: n.name, opType: n.opType, output: n.output, shape: n.shape, file: files[k], units: nodeUnits({ shape: n.shape, data: new Float32Array(0) }, 0).units };
-  });
-  const index: RecordIndex = { model, inputs, count: rec.count, cancelled: rec.cancelled, nodes };
-  fs.writeFileSync(path.join(dir, 'activations.json'), JSON.stringify(index, null, 1) + '\n');
-  return index;
-}
-
-/** What Describe Neurons on an ONNX model gives: the panel's view and the results behind it. */
-export interface OnnxDescribeOutput {
-  view: DescriptionsView;
-  results: PopulationResult[];
-  windows: WindowMeta[];
-  atoms: Atom[];
-  cancelled: boolean;
-}
+import type { OnnxDescribeOutput, RecordIndex } from './onnx-recording';
+export { writeRecording, type OnnxDescribeOutput, type RecordIndex, type RecordIndexNode } from './onnx-recording';
 
 const plain = (set: InputSet): OnnxInputSetData => ({ count: set.count, shape: set.shape, data: set.data, labels: set.labels, concepts: set.concepts, source: set.source }); // only these fields cross to the worker
 

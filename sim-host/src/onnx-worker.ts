@@ -6,7 +6,7 @@ import type { FromWorker, ToWorker } from '../../protocol/sim';
 import { descriptionsView } from './analysis/describe/report';
 import { describeRecording } from './onnx/describe';
 import { recordActivations } from './onnx/record';
-import { writeRecording, type OnnxDescribeOutput } from './onnx-host';
+import { writeRecording, type OnnxDescribeOutput } from './onnx-recording';
 
 type Port = { postMessage(m: FromWorker): void };
 type OnnxRequest = Extract<ToWorker, { type: 'onnx-record' | 'onnx-describe' }>;
