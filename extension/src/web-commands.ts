@@ -18,4 +18,8 @@ export const RUN_COMMANDS = [
   'spikeworks.showCircuitReuse',
   'spikeworks.showRaster',
   'spikeworks.showTraces',
+  // ONNX models (the runtime and the model's files are read in the desktop's worker).
+  'spikeworks.onnx.recordActivations',
+  'spikeworks.onnx.describeNeurons',
+  'spikeworks.onnx.showCircuitReuse',
 ];
