@@ -555,12 +555,14 @@ describe('streaming from the worker', () => {
     assert.deepEqual(out.spikes.map((s) => [s.name, s.size]), expected.map((p) => [p.name, p.size]), 'spikes in the plan order');
   });
 
-  it('the worker transfers the buffers of every spike and sample it sends (deltas and output): none is copied on the way', () => {
+  it('the worker transfers the buffers of every spike and sample it sends (deltas and output): none is copied on the way', async () => {
     const sent: { m: FromWorker; transfer: ArrayBuffer[] }[] = [];
     handle(
       { type: 'run', ir: coba(), options: { seed: 2, duration: 0.1, stream: true, progressEveryMs: 0, backend: 'wasm' }, cancel: new SharedArrayBuffer(4) },
       { postMessage: (m, transfer = []) => sent.push({ m, transfer }) },
     );
+    // The run's answer comes after its readouts are scored (asynchronously: ONNX readouts).
+    for (let i = 0; i < 2000 && !sent.some((x) => x.m.type === 'done' || x.m.type === 'failed'); i++) await new Promise((r) => setTimeout(r, 5));
     const done = sent.find((x) => x.m.type === 'done');
     assert.ok(done && done.m.type === 'done');
     const deltas = sent.filter((x) => x.m.type === 'progress' && x.m.delta);
