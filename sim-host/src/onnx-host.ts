@@ -5,10 +5,10 @@
 // startOnnxCircuitsOnFiles (worker side: onnx/circuits-worker.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readOnnxFile } from '../../io/onnx-file';
 import { readFileBounded, readTextBounded } from '../../io/safe-read';
 import type { OnnxInputSetData, ToWorker } from '../../protocol/sim';
 import { startOnnxCircuits, workerRequest, type CircuitsHandle, type DescribeHandle } from './host';
-import { MAX_ONNX_BYTES, OnnxError } from './onnx/errors';
 import { InputSetError, inputSetFromCsv, inputSetFromNpy, type InputSet, type ModelInput } from './onnx/input-set';
 import { graphNodes } from './onnx/record';
 import { taskInputsOf, type TaskInputs } from './onnx/task-set';
@@ -19,12 +19,8 @@ export const MAX_INPUT_BYTES = 1024 * 2 ** 20;
 /** safe-read's refusal without the path it starts with (the errors here put the file first themselves). */
 const reason = (file: string, message: string) => (message.startsWith(file) ? message.slice(file.length).replace(/^[:\s]+/, '') : message);
 
-/** The bytes of a model file (up to MAX_ONNX_BYTES), or an OnnxError naming the file and the reason. */
-export function readModelFile(file: string): Uint8Array {
-  const r = readFileBounded(file, { maxBytes: MAX_ONNX_BYTES });
-  if (!r.ok) throw new OnnxError(file, reason(file, r.message));
-  return new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
-}
+/** The bytes of a model file: io/onnx-file.ts's bounded read (MAX_ONNX_BYTES), an OnnxError naming the file otherwise. */
+export const readModelFile = (file: string): Uint8Array => readOnnxFile(file);
 
 const sidecar = (file: string, ext: string) => file.replace(/\.[^./\\]+$/, '') + ext;
 
