@@ -216,5 +216,12 @@ export interface ModelIR {
    * `options`: settings whose value is a name (`mapping: differential`, `fault_type: sa1`).
    */
   targets: { name: string; kind: string; settings: Record<string, number>; approximate?: 'conductance'[]; options?: Record<string, string> }[];
-  simulate: { dt: number; duration: number; seed: number; backend: 'auto' | 'wasm' | 'webgpu' };
+  simulate: {
+    dt: number;
+    duration: number;
+    seed: number;
+    backend: 'auto' | 'wasm' | 'webgpu';
+    /** `threads: N`: the WASM engine's worker count (a partitioned run); absent: the run's default (the machine's cores). */
+    threads?: number;
+  };
 }

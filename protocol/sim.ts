@@ -27,6 +27,14 @@ export interface RunOptions {
   /** Where to run; overrides `simulate { backend }`. auto: WebGPU on a hardware adapter, else WASM. */
   backend?: 'auto' | 'wasm' | 'webgpu';
   /**
+   * Workers of a WASM run (sim-host/src/partition): each owns a range of every population's
+   * neurons and the synapses onto them; results are bit-identical for any count. Overrides
+   * `simulate { threads }`; absent there too: the machine's cores. More than the cores is allowed
+   * (warned by the CLI and the extension). A model the partitioned engine cannot split runs on
+   * one thread and says why (RunOutput.threads.note).
+   */
+  threads?: number;
+  /**
    * Streaming: each progress message also carries what was recorded since the previous one
    * (`ProgressDelta`), so that panels can draw while the run goes on.
    */
@@ -222,6 +230,8 @@ export interface RunOutput {
   backend?: string;
   /** Why the run is not on the backend asked for (no adapter, unsupported feature). */
   backendNote?: string;
+  /** WASM runs: the workers asked for and used; `note` says why fewer were used (a model that cannot be split, a browser page that is not cross-origin isolated). */
+  threads?: { requested: number; used: number; note?: string };
   /** RunOptions.readoutFeatures: the first readout's features per window (analysis/readout readoutData). */
   readoutFeatures?: Float64Array[];
   /**
