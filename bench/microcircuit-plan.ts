@@ -1,10 +1,7 @@
 // What bench/microcircuit-run.ts prices and hands to Brian2, as pure functions (tested in
-// test/microcircuit-bench.test.ts): the per-worker memory of a partitioned run, Brian2
-// standalone's memory for a synapse count, the network as the JSON spec that
+// test/microcircuit-bench.test.ts): Brian2 standalone's memory for a synapse count, the network as the JSON spec that
 // bench/brian2/microcircuit_standalone.py builds, and the published full-scale rates.
 import type { ModelIR, ValueIR } from '../protocol/ir';
-import type { MemoryEstimate } from '../sim-host/src/core/estimate';
-import { WASM_MAX } from '../sim-host/src/core/limits';
 
 /**
  * Full-scale rates (Hz, L2/3e … L6i) of the Potjans & Diesmann (2014) model: the paper shows them
@@ -14,28 +11,6 @@ import { WASM_MAX } from '../sim-host/src/core/limits';
  * bench/microcircuit.ts's RATES_FULL are these rounded to 0.1 Hz.
  */
 export const PUBLISHED_RATES = [0.903, 2.965, 4.414, 5.876, 7.569, 8.633, 1.105, 7.829];
-
-/** One worker's share of a run partitioned over `workers`, as planned before the run. */
-export interface WorkerMemory {
-  workers: number;
-  /** Bytes one worker holds: state and delay rings replicated, its share of the synapses. */
-  perWorker: number;
-  /** perWorker × workers. */
-  total: number;
-  /** Whether one worker fits one WebAssembly memory (WASM_MAX). */
-  fits: boolean;
-}
-
-/**
- * The memory of each worker when the synapses are split evenly across `workers` (each owns the
- * synapses onto its neurons) and every worker keeps a whole copy of the neuron state and the delay
- * rings (the upper bound: a worker that keeps only its own neurons' state needs less).
- */
-export function workerMemory(est: Pick<MemoryEstimate, 'stateBytes' | 'synapseBytes' | 'ringBytes'>, workers: number): WorkerMemory {
-  if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`workers must be a positive integer, got ${workers}`);
-  const perWorker = est.stateBytes + est.ringBytes + est.synapseBytes / workers;
-  return { workers, perWorker, total: perWorker * workers, fits: perWorker <= WASM_MAX };
-}
 
 /**
  * Bytes per synapse in Brian2 2.5 C++ standalone for a Synapses with a per-synapse weight and

@@ -6,7 +6,7 @@
 //    lowered as the CLI does (the language façade).
 // 2. The memory estimate is printed before anything is drawn: sim-host's estimateMemory (the
 //    figure the engine refuses runs with), and per worker for --threads (default 2) workers
-//    (microcircuit-plan.ts workerMemory: state and delay rings replicated, synapses split).
+//    (the engine's own partitionBytes: state and delay rings in every worker, synapses split).
 // 3. Ours: startRun(ir, { threads, backend: 'wasm', duration }) on dist/sim-worker.js in this
 //    process, with progress on stderr. Reported: plan (build: connectivity, layout), compile
 //    and run (time stepping) times, real-time factor = run_s / simulated s, the workers asked
@@ -38,12 +38,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { estimateMemory, fmtBytes } from '../sim-host/src/core/estimate';
+import { partitionBytes, WASM_MAX } from '../sim-host/src/core/limits';
 import { RunRefused, startRun } from '../sim-host/src/host';
 import { summarize, type Summary } from '../sim-host/src/output';
 import { distWorker, ensureBuilt, repoRoot } from '../test/helpers/build';
 import { irOf } from '../test/helpers/model';
 import { microcircuitSnn, POPS } from './microcircuit';
-import { brian2Memory, brian2Spec, PUBLISHED_RATES, workerMemory } from './microcircuit-plan';
+import { brian2Memory, brian2Spec, PUBLISHED_RATES } from './microcircuit-plan';
 
 const PY = '/usr/bin/python3';
 const GiB = 2 ** 30;
@@ -178,9 +179,10 @@ async function main(): Promise<void> {
   const neurons = ir.populations.reduce((a, p) => a + p.size, 0);
 
   const est = estimateMemory(ir, { duration });
-  const wm = workerMemory(est, threads);
+  const perWorker = partitionBytes(est, threads);
+  const fits = perWorker <= WASM_MAX;
   console.log(`\nestimate (sim-host estimateMemory): ${fmtBytes(est.total)} = state ${fmtBytes(est.stateBytes)} + ${Math.round(est.synapses).toLocaleString('en-US')} synapses ${fmtBytes(est.synapseBytes)} (while building) + delay rings ${fmtBytes(est.ringBytes)}; ${neurons.toLocaleString('en-US')} neurons`);
-  console.log(`per worker, ${threads} worker(s) (state and rings replicated, synapses split): ${fmtBytes(wm.perWorker)} each, ${fmtBytes(wm.total)} in all; ${wm.fits ? 'each fits' : 'does NOT fit'} one WebAssembly memory (4 GiB)\n`);
+  console.log(`per worker, ${threads} worker(s) (state and rings in each, synapses split): ${fmtBytes(perWorker)} each, ${fmtBytes(perWorker * threads)} in all; ${fits ? 'each fits' : 'does NOT fit'} one WebAssembly memory (4 GiB)\n`);
 
   console.log('ours: planning and running…');
   const ours = await runOurs(ir, threads, duration);
@@ -221,8 +223,8 @@ async function main(): Promise<void> {
       synapses: s?.synapses ?? Math.round(est.synapses),
       duration_s: duration,
       estimate_gib: round(est.total / GiB),
-      per_worker_gib: round(wm.perWorker / GiB),
-      workers_fit: wm.fits,
+      per_worker_gib: round(perWorker / GiB),
+      workers_fit: fits,
       threads_requested: threads,
       threads_used: ours.threads?.used ?? (s ? 1 : null),
       threads_note: ours.threads?.note ?? (s && !ours.threads ? 'the engine did not report workers (single-threaded)' : null),

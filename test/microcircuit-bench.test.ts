@@ -1,7 +1,6 @@
-// bench/microcircuit-plan.ts, what bench:microcircuit prices and hands to Brian2: the per-worker
-// memory of a partitioned run (priced by hand here), Brian2's memory for a synapse count, and the
-// JSON spec of the network, checked against the paper's rules (Potjans & Diesmann 2014, tables
-// 4-5: J = 87.8 pA, g = -4, L4e → L2/3e doubled, d_e 1.5 ms / d_i 0.75 ms means, 8 Hz × K_ext
+// bench/microcircuit-plan.ts, what bench:microcircuit prices and hands to Brian2: Brian2's memory
+// for a synapse count, and the JSON spec of the network, checked against the paper's rules
+// (Potjans & Diesmann 2014, tables 4-5: J = 87.8 pA, g = -4, L4e → L2/3e doubled, d_e 1.5 ms / d_i 0.75 ms means, 8 Hz × K_ext
 // background) written out here rather than read from bench/microcircuit.ts; a spec the Brian2
 // script does not mirror is refused naming the connection, by the TypeScript side and by the
 // script itself.
@@ -11,28 +10,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { WASM_MAX } from '../sim-host/src/core/limits';
 import { microcircuitSnn } from '../bench/microcircuit';
-import { brian2Memory, brian2Spec, BRIAN2_BYTES_PER_SYNAPSE, workerMemory } from '../bench/microcircuit-plan';
+import { brian2Memory, brian2Spec, BRIAN2_BYTES_PER_SYNAPSE } from '../bench/microcircuit-plan';
 import { repoRoot } from './helpers/build';
 import { irOf } from './helpers/model';
 import { pythonHas } from './helpers/python';
-
-describe('workerMemory', () => {
-  it('replicates state and rings, splits the synapses, and says whether a worker fits 4 GiB', () => {
-    const w = workerMemory({ stateBytes: 100, ringBytes: 50, synapseBytes: 1000 }, 4);
-    assert.deepEqual(w, { workers: 4, perWorker: 100 + 50 + 250, total: 1600, fits: true });
-    const one = workerMemory({ stateBytes: 0, ringBytes: 0, synapseBytes: WASM_MAX + 2 }, 1);
-    assert.equal(one.fits, false);
-    const two = workerMemory({ stateBytes: 0, ringBytes: 0, synapseBytes: WASM_MAX + 2 }, 2);
-    assert.equal(two.fits, true);
-    assert.equal(two.perWorker, WASM_MAX / 2 + 1);
-  });
-  it('refuses a worker count that is not a positive integer', () => {
-    assert.throws(() => workerMemory({ stateBytes: 1, ringBytes: 1, synapseBytes: 1 }, 0), /positive integer/);
-    assert.throws(() => workerMemory({ stateBytes: 1, ringBytes: 1, synapseBytes: 1 }, 1.5), /positive integer/);
-  });
-});
 
 describe('brian2Memory', () => {
   it('is synapses × bytes per synapse + neuron state + overhead', () => {
