@@ -84,11 +84,20 @@ interface OursResult {
 async function runOurs(ir: ReturnType<typeof irOf>, threads: number, duration: number): Promise<OursResult> {
   const rssBefore = procKb('/proc/self/status', 'VmRSS');
   let lastRss = rssBefore;
-  const sampler = setInterval(() => (lastRss = procKb('/proc/self/status', 'VmRSS')), 500);
   const t0 = performance.now();
   let lastPrint = 0;
+  let stepping = false;
+  // RSS every 0.5 s; a line every 10 s while no progress comes (the plan draws the synapses without reporting)
+  const sampler = setInterval(() => {
+    lastRss = procKb('/proc/self/status', 'VmRSS');
+    const now = performance.now();
+    if (now - lastPrint < 10_000) return;
+    lastPrint = now;
+    process.stderr.write(`  [${((now - t0) / 1000).toFixed(0).padStart(4)} s] ${stepping ? 'running' : 'planning (drawing the synapses) and compiling'}…; RSS ${f(mb(lastRss), 0)} MB\n`);
+  }, 500);
   const handle = startRun(ir, { threads, backend: 'wasm', duration, buildProgress: true, readouts: false }, (done, total, spikes, _d, build) => {
     const now = performance.now();
+    stepping ||= !build;
     if (now - lastPrint < 2000) return;
     lastPrint = now;
     const what = build ? `${build.label} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}` : `${(done * ir.simulate.dt).toFixed(3)} s of ${(total * ir.simulate.dt).toFixed(3)} s simulated, ${spikes.toLocaleString('en-US')} spikes`;
@@ -147,10 +156,11 @@ function runBrian(ir: ReturnType<typeof irOf>, synapses: number, threads: number
     const r = spawnSync(PY, [path.join(repoRoot, 'bench/brian2/microcircuit_standalone.py'), '--spec', specFile, '--build-dir', path.join(tmp, 'project'), '--threads', String(threads === 1 ? 0 : threads)], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // its progress and errors straight to our stderr
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     if (r.status !== 0) {
-      res.skipped = `Brian2 standalone failed (${r.status ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`;
+      res.skipped = `Brian2 standalone failed (${r.status ?? r.signal}; its messages are above)`;
       return res;
     }
     const j = JSON.parse(r.stdout.trim().split('\n').pop()!);

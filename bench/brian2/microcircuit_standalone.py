@@ -28,7 +28,9 @@ Brian2 side (test/engine/brian2/models.py's LIF, exponential Euler, dt from the 
 
 The binary is run by this script (not device.run) under a wrapper that reports its peak RSS
 (os.wait4), and the project is generated with the synapse arrays left out of the result files
-(Brian2 writes every array at the end: ~10 GB at scale 1). OpenMP threads: --threads (0 = none).
+(Brian2 writes every array at the end: ~10 GB at scale 1). OpenMP threads: --threads (0 = none),
+with OMP_WAIT_POLICY=passive unless --omp-wait-policy active (spinning threads starve each other
+on a loaded machine).
 
 Prints one JSON line: {"rates_hz": {pop: Hz}, "spikes", "synapses", "sim_s" (time stepping,
 Brian2's own clock), "run_s" (the binary's wall time: connectivity, stepping, writing),
@@ -71,6 +73,8 @@ def main():
     ap.add_argument('--spec', required=True, help='the network, as bench/microcircuit-run.ts writes it')
     ap.add_argument('--build-dir', required=True, help='C++ standalone project directory')
     ap.add_argument('--threads', type=int, default=0, help='OpenMP threads (0: none, single-threaded)')
+    ap.add_argument('--omp-wait-policy', choices=['passive', 'active'], default='passive',
+                    help='OMP_WAIT_POLICY of the binary (default passive: waiting threads sleep)')
     args = ap.parse_args()
     with open(args.spec) as f:
         spec = json.load(f)
@@ -168,7 +172,8 @@ def main():
     counter = b2.SpikeMonitor(G, record=False, name='spike_counter')
     objs.append(counter)
     net = b2.Network(*objs)
-    net.run(spec['duration'] * b2.second, namespace={})
+    # progress of the binary (its stdout goes to this script's stderr)
+    net.run(spec['duration'] * b2.second, namespace={}, report='text', report_period=10 * b2.second)
 
     d = os.path.abspath(args.build_dir)
     t = time.time()
@@ -185,7 +190,10 @@ def main():
     build_s = time.time() - t
 
     t = time.time()
-    r = subprocess.run([sys.executable, '-c', RUN_WRAPPER], cwd=d, stdout=subprocess.DEVNULL)
+    # OpenMP threads that spin at their barriers starve each other on a machine busy with other
+    # work (every step has several barriers): waiting threads sleep instead
+    env = dict(os.environ, OMP_WAIT_POLICY=args.omp_wait_policy)
+    r = subprocess.run([sys.executable, '-c', RUN_WRAPPER], cwd=d, stdout=sys.stderr, env=env)
     run_s = time.time() - t
     if r.returncode != 0:
         fail(f'the binary failed with status {r.returncode} (project: {d})')
