@@ -123,8 +123,8 @@ def main():
                        namespace={k: params[k] * b2.get_unit(b2.get_dimensions(q)) for k, q in lif['params'].items()},
                        name='neurons')
     G.I_syn = 0 * b2.amp
-    for k, p in enumerate(pops):
-        sl = G[int(offsets[k]):int(offsets[k + 1])]
+    for pi, p in enumerate(pops):
+        sl = G[int(offsets[pi]):int(offsets[pi + 1])]
         sl.I_e = p['I_e'] * b2.amp
         v = p['v']
         if v['dist'] != 'normal':
@@ -142,10 +142,11 @@ def main():
 
     objs = [G]
     syns = []
-    for k, t in enumerate(names):
+    # (no Python name `k` in scope here: the generator's k would shadow it, with a warning)
+    for ti, t in enumerate(names):
         if not any(c['target'] == t for c in recurrent):
             continue
-        S = b2.Synapses(G, G[int(offsets[k]):int(offsets[k + 1])], model='w : amp',
+        S = b2.Synapses(G, G[int(offsets[ti]):int(offsets[ti + 1])], model='w : amp',
                         on_pre='I_syn_post += w', name=f'rec_{t}')
         S.connect(j=f'k for k in sample(N_post, p=p_{t}_pre)')
         S.w = f'wm_{t}_pre + ws_{t}_pre*randn()'
@@ -157,9 +158,9 @@ def main():
     rng = np.random.default_rng(spec['seed'] + 1000)
     pre, post, w = [], [], []
     for c in external:
-        k = index[c['target']]
+        ti = index[c['target']]
         kk = c['rule']['k']
-        for j in range(int(offsets[k]), int(offsets[k + 1])):
+        for j in range(int(offsets[ti]), int(offsets[ti + 1])):
             pre.append(rng.choice(pool['size'], size=kk, replace=False, shuffle=False))
             post.append(np.full(kk, j, dtype=np.int32))
             w.append(np.full(kk, c['weight']['value']))
