@@ -1,5 +1,6 @@
 // What bench/microcircuit-run.ts prices and hands to Brian2, as pure functions (tested in
-// test/microcircuit-bench.test.ts): Brian2 standalone's memory for a synapse count, the network as the JSON spec that
+// test/microcircuit-bench.test.ts): Brian2 standalone's memory for a synapse count, the rates
+// over the second half of a run, the network as the JSON spec that
 // bench/brian2/microcircuit_standalone.py builds, and the published full-scale rates.
 import type { ModelIR, ValueIR } from '../protocol/ir';
 
@@ -27,6 +28,19 @@ export function brian2Memory(synapses: number, neurons: number): { bytes: number
   const state = neurons * 8 * (5 + 40);
   const overhead = 512 * 2 ** 20;
   return { bytes: synapses * BRIAN2_BYTES_PER_SYNAPSE + state + overhead, perSynapse: BRIAN2_BYTES_PER_SYNAPSE, overhead };
+}
+
+/** Each population's rate over the steps from half the run on (step ≥ round(steps / 2)), Hz. */
+export function lateRates(spikes: readonly { name: string; size: number; steps: Int32Array }[], steps: number, dt: number): Record<string, number> {
+  const from = Math.round(steps / 2);
+  const span = (steps - from) * dt;
+  const out: Record<string, number> = {};
+  for (const p of spikes) {
+    let n = 0;
+    for (let k = 0; k < p.steps.length; k++) if (p.steps[k] >= from) n++;
+    out[p.name] = span > 0 && p.size > 0 ? n / p.size / span : NaN;
+  }
+  return out;
 }
 
 /** The network as bench/brian2/microcircuit_standalone.py reads it (SI units). */

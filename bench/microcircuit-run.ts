@@ -29,9 +29,11 @@
 // Ends with one JSON line: {"bench":"microcircuit","scale","neurons","synapses","duration_s",
 // "estimate_gib","per_worker_gib","workers_fit","threads_requested","threads_used",
 // "threads_note","refused" (the engine's message or null),"failed","plan_s","compile_s","run_s",
-// "rtf","peak_rss_mb","rss_before_mb","rates_hz" {pop: Hz},"published_hz" {pop: Hz},
+// "rtf","peak_rss_mb","rss_before_mb","rates_hz" {pop: Hz},"rates_late_hz" (over the second
+// half of the run, after the start transient),"published_hz" {pop: Hz},
 // "brian2": {"ran","skipped" (why, or null),"needed_gib","available_gib","threads","sim_s",
-// "rtf","build_s","run_s","peak_rss_mb","synapses","rates_hz"},"ratio_run_over_brian2_sim",
+// "rtf","build_s","run_s","peak_rss_mb","synapses","rates_hz","rates_late_hz"},
+// "ratio_run_over_brian2_sim",
 // "load_start","load_end"}.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -44,7 +46,7 @@ import { summarize, type Summary } from '../sim-host/src/output';
 import { distWorker, ensureBuilt, repoRoot } from '../test/helpers/build';
 import { irOf } from '../test/helpers/model';
 import { microcircuitSnn, POPS } from './microcircuit';
-import { brian2Memory, brian2Spec, PUBLISHED_RATES } from './microcircuit-plan';
+import { brian2Memory, brian2Spec, lateRates, PUBLISHED_RATES } from './microcircuit-plan';
 
 const PY = '/usr/bin/python3';
 const GiB = 2 ** 30;
@@ -70,9 +72,12 @@ function procKb(file: string, key: string): number {
 const mb = (b: number) => b / 2 ** 20;
 const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(d));
 const round = (x: number | null | undefined, d = 3) => (x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(d)));
+const roundAll = (xs: Record<string, number>) => Object.fromEntries(Object.entries(xs).map(([k, v]) => [k, round(v)]));
 
 interface OursResult {
   summary?: Summary;
+  /** Rate of each population over the second half of the run (after the start transient), Hz. */
+  lateRates?: Record<string, number>;
   threads?: { requested: number; used: number; note?: string };
   refused?: string;
   failed?: string;
@@ -107,6 +112,7 @@ async function runOurs(ir: ReturnType<typeof irOf>, threads: number, duration: n
   try {
     const out = await handle.result;
     res.summary = summarize(out, (performance.now() - t0) / 1000, out.backend ?? 'wasm');
+    res.lateRates = lateRates(out.spikes, out.stepsDone, out.dt);
     res.threads = out.threads;
     if (out.error) res.failed = out.error;
   } catch (e) {
@@ -132,6 +138,7 @@ interface BrianResult {
   peak_rss_mb?: number;
   synapses?: number;
   rates_hz?: Record<string, number>;
+  rates_late_hz?: Record<string, number>;
 }
 
 function runBrian(ir: ReturnType<typeof irOf>, synapses: number, threads: number, opts: { duration: number; seed: number }): BrianResult {
@@ -164,7 +171,7 @@ function runBrian(ir: ReturnType<typeof irOf>, synapses: number, threads: number
       return res;
     }
     const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    Object.assign(res, { ran: true, sim_s: j.sim_s, build_s: j.build_s, run_s: j.run_s, peak_rss_mb: j.peak_rss_mb, synapses: j.synapses, rates_hz: j.rates_hz });
+    Object.assign(res, { ran: true, sim_s: j.sim_s, build_s: j.build_s, run_s: j.run_s, peak_rss_mb: j.peak_rss_mb, synapses: j.synapses, rates_hz: j.rates_hz, rates_late_hz: j.rates_late_hz });
     return res;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -213,12 +220,12 @@ async function main(): Promise<void> {
   if (brian.skipped) console.log(`Brian2: not run: ${brian.skipped}`);
   if (brian.ran) console.log(`Brian2: build ${f(brian.build_s)} s, binary ${f(brian.run_s)} s, time stepping ${f(brian.sim_s)} s (real-time factor ${f(brian.sim_s! / duration)}), ${brian.synapses!.toLocaleString('en-US')} synapses, peak RSS ${f(brian.peak_rss_mb, 0)} MB (${f((brian.peak_rss_mb! * 2 ** 20) / brian.synapses!, 1)} B per synapse)`);
 
-  console.log(`\n${'population'.padEnd(10)} ${'published'.padStart(10)} ${'ours'.padStart(8)} ${'Brian2'.padStart(8)}   Hz`);
+  console.log(`\n${'population'.padEnd(10)} ${'published'.padStart(10)} ${'ours'.padStart(8)} ${'Brian2'.padStart(8)}   ${'2nd half: ours'.padStart(14)} ${'Brian2'.padStart(8)}   Hz`);
   const oursRates: Record<string, number> = {};
   POPS.forEach((p, k) => {
     const r = s?.populations.find((x) => x.name === p)?.rate_hz;
     if (r !== undefined) oursRates[p] = r;
-    console.log(`${p.padEnd(10)} ${f(PUBLISHED_RATES[k], 3).padStart(10)} ${f(r).padStart(8)} ${f(brian.rates_hz?.[p]).padStart(8)}`);
+    console.log(`${p.padEnd(10)} ${f(PUBLISHED_RATES[k], 3).padStart(10)} ${f(r).padStart(8)} ${f(brian.rates_hz?.[p]).padStart(8)}   ${f(ours.lateRates?.[p]).padStart(14)} ${f(brian.rates_late_hz?.[p]).padStart(8)}`);
   });
   const ratio = s && brian.sim_s ? s.timings.run_s / brian.sim_s : NaN;
   if (Number.isFinite(ratio)) console.log(`time stepping ours/Brian2 = ${f(ratio)} (${f(s!.timings.run_s)} s vs ${f(brian.sim_s)} s; ${usedThreads} vs ${brian.threads} thread(s))`);
@@ -246,7 +253,8 @@ async function main(): Promise<void> {
       rtf: round(rtf),
       peak_rss_mb: round(ours.peakRssMb, 0),
       rss_before_mb: round(ours.rssBeforeMb, 0),
-      rates_hz: s ? Object.fromEntries(Object.entries(oursRates).map(([k, v]) => [k, round(v)])) : null,
+      rates_hz: s ? roundAll(oursRates) : null,
+      rates_late_hz: ours.lateRates ? roundAll(ours.lateRates) : null,
       published_hz: byPop(PUBLISHED_RATES),
       brian2: {
         ran: brian.ran,
@@ -260,7 +268,8 @@ async function main(): Promise<void> {
         run_s: round(brian.run_s),
         peak_rss_mb: round(brian.peak_rss_mb, 0),
         synapses: brian.synapses ?? null,
-        rates_hz: brian.rates_hz ? Object.fromEntries(Object.entries(brian.rates_hz).map(([k, v]) => [k, round(v)])) : null,
+        rates_hz: brian.rates_hz ? roundAll(brian.rates_hz) : null,
+        rates_late_hz: brian.rates_late_hz ? roundAll(brian.rates_late_hz) : null,
       },
       ratio_run_over_brian2_sim: round(ratio),
       load_start: round(loadStart, 2),

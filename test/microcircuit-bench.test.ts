@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { microcircuitSnn } from '../bench/microcircuit';
-import { brian2Memory, brian2Spec, BRIAN2_BYTES_PER_SYNAPSE } from '../bench/microcircuit-plan';
+import { brian2Memory, brian2Spec, BRIAN2_BYTES_PER_SYNAPSE, lateRates } from '../bench/microcircuit-plan';
 import { repoRoot } from './helpers/build';
 import { irOf } from './helpers/model';
 import { pythonHas } from './helpers/python';
@@ -21,6 +21,17 @@ describe('brian2Memory', () => {
     const m = brian2Memory(1e6, 1000);
     assert.equal(BRIAN2_BYTES_PER_SYNAPSE, 52);
     assert.equal(m.bytes, 1e6 * 52 + 1000 * 8 * 45 + 512 * 2 ** 20);
+  });
+});
+
+describe('lateRates', () => {
+  it('counts the spikes from step round(steps / 2) on, per neuron and second', () => {
+    // 10 steps of 0.1 s: the second half is steps 5..9 (0.5 s); 4 neurons
+    const r = lateRates([{ name: 'a', size: 4, steps: Int32Array.from([0, 4, 5, 5, 9, 9]) }, { name: 'b', size: 2, steps: new Int32Array(0) }], 10, 0.1);
+    assert.equal(r.a, 4 / 4 / 0.5);
+    assert.equal(r.b, 0);
+    // an odd step count: round(11 / 2) = 6, steps 6..10 (0.5 s)
+    assert.equal(lateRates([{ name: 'a', size: 1, steps: Int32Array.from([5, 6, 10]) }], 11, 0.1).a, 2 / 0.5);
   });
 });
 

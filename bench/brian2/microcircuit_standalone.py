@@ -24,7 +24,7 @@ Brian2 side (test/engine/brian2/models.py's LIF, exponential Euler, dt from the 
 - the Poisson pool: a PoissonGroup at the spec's rate (one Bernoulli draw per step, as the
   engine's `poisson` input), fixed in-degree k per target neuron (k distinct sources, numpy,
   seeded), no delay (the spike acts in its own step, as the engine's connection without delay);
-- a SpikeMonitor with record=False (per-neuron counts) is the only monitor.
+- a SpikeMonitor (counts, and the spikes for the rates of the second half) is the only monitor.
 
 The binary is run by this script (not device.run) under a wrapper that reports its peak RSS
 (os.wait4), and the project is generated with the synapse arrays left out of the result files
@@ -32,7 +32,8 @@ The binary is run by this script (not device.run) under a wrapper that reports i
 with OMP_WAIT_POLICY=passive unless --omp-wait-policy active (spinning threads starve each other
 on a loaded machine).
 
-Prints one JSON line: {"rates_hz": {pop: Hz}, "spikes", "synapses", "sim_s" (time stepping,
+Prints one JSON line: {"rates_hz": {pop: Hz}, "rates_late_hz" (over the second half of the run),
+"spikes", "synapses", "sim_s" (time stepping,
 Brian2's own clock), "run_s" (the binary's wall time: connectivity, stepping, writing),
 "build_s" (code generation + compilation), "peak_rss_mb" (the binary), "threads", "brian2"}.
 
@@ -170,7 +171,7 @@ def main():
         B.w = np.concatenate(w) * b2.amp
     objs += [P, B]
     syns.append(B)
-    counter = b2.SpikeMonitor(G, record=False, name='spike_counter')
+    counter = b2.SpikeMonitor(G, record=True, name='spike_counter')
     objs.append(counter)
     net = b2.Network(*objs)
     # progress of the binary (its stdout goes to this script's stderr)
@@ -211,8 +212,17 @@ def main():
         nf = os.path.join(d, b2.device.get_array_filename(S.variables['N']))
         n_syn += int(np.fromfile(nf, dtype=np.int32)[0])
     rates = {p['name']: float(counts[offsets[k]:offsets[k + 1]].sum()) / (p['size'] * spec['duration']) for k, p in enumerate(pops)}
+    # the second half of the run (after the start transient): spike times from the monitor's record
+    spike_i = np.fromfile(os.path.join(d, b2.device.get_array_filename(counter.variables['i'])), dtype=np.int32)
+    spike_t = np.fromfile(os.path.join(d, b2.device.get_array_filename(counter.variables['t'])), dtype=np.float64)
+    if len(spike_i) != int(counts.sum()) or len(spike_t) != len(spike_i):
+        fail(f'spike record: {len(spike_i)} indices, {len(spike_t)} times for {int(counts.sum())} counted spikes')
+    half = spec['duration'] / 2
+    late_i = spike_i[spike_t >= half - spec['dt'] / 2]
+    late = np.bincount(np.searchsorted(offsets, late_i, side='right') - 1, minlength=len(pops))
+    rates_late = {p['name']: float(late[k]) / (p['size'] * (spec['duration'] - half)) for k, p in enumerate(pops)}
     print(json.dumps({
-        'rates_hz': rates, 'spikes': int(counts.sum()), 'synapses': n_syn, 'sim_s': sim_s, 'run_s': run_s,
+        'rates_hz': rates, 'rates_late_hz': rates_late, 'spikes': int(counts.sum()), 'synapses': n_syn, 'sim_s': sim_s, 'run_s': run_s,
         'build_s': build_s, 'peak_rss_mb': peak_kb / 1024, 'threads': args.threads, 'writes_skipped': n_skipped,
         'total_s': time.time() - T0, 'brian2': b2.__version__,
     }))
