@@ -1,5 +1,6 @@
 // What may appear in each property block: keys, value kinds, dimensions, documentation.
 // The checker validates against it; completion and hover read it.
+import { MAX_THREADS } from '../../protocol/threads';
 import { CONDUCTANCE, CURRENT, DIMENSIONLESS, FREQUENCY, LENGTH, NOISE, POWER, RESISTANCE, TIME, VOLTAGE, type Dim } from './units';
 
 export type ValueKind =
@@ -28,9 +29,6 @@ export interface PropSpec {
 }
 
 export type Schema = Record<string, PropSpec>;
-
-/** The most worker threads `simulate { threads }` (and `spikeworks run --threads`) may ask for. */
-export const MAX_THREADS = 1024;
 
 const time = (min = 0, minExclusive = true): ValueKind => ({ kind: 'quantity', dim: TIME, min, minExclusive });
 
