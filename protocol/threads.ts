@@ -14,10 +14,6 @@ export function isThreadCount(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= MAX_THREADS;
 }
 
-/** What a run asks for: an override (--threads, the setting), else the model's `threads:`, else the cores. */
-export function requestedThreads(override: number | undefined, model: number | undefined, cores: number): number {
-  return override ?? model ?? cores;
-}
 
 /**
  * The one-line warning when `requested` is more than the machine's `cores` (allowed, but the
@@ -27,6 +23,22 @@ export function requestedThreads(override: number | undefined, model: number | u
 export function threadsWarning(what: string, requested: number, cores: number): string | undefined {
   if (!(requested > cores)) return undefined;
   return `warning: ${what} on a machine with ${cores} core${cores === 1 ? '' : 's'}: allowed, but slower than ${cores}`;
+}
+
+/**
+ * A run's warning: the override (`--threads`, the extension's setting) when given, else the
+ * model's `simulate { threads }`, each named by `name(n)` for the message; absent both, the run
+ * takes the cores (no warning). None for a run sent to WebGPU (it has no workers).
+ */
+export function runThreadsWarning(
+  override: { n?: number; name: (n: number) => string },
+  model: { n?: number; name: (n: number) => string },
+  backend: string,
+  cores: number,
+): string | undefined {
+  if (backend === 'webgpu') return undefined;
+  const from = override.n !== undefined ? override : model;
+  return from.n === undefined ? undefined : threadsWarning(from.name(from.n), from.n, cores);
 }
 
 /** The summary's line: `threads: 2 (asked 4)`, then `; ` and the note when there is one. Plain text. */

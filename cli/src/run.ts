@@ -14,7 +14,7 @@ import { isReadoutScore, readoutLine, type ReadoutOutcome } from '../../protocol
 import { URI } from 'vscode-uri';
 import * as os from 'node:os';
 import type { ModelIR } from '../../protocol/ir';
-import { threadsLine, threadsWarning } from '../../protocol/threads';
+import { runThreadsWarning, threadsLine } from '../../protocol/threads';
 
 export interface RunArgs {
   file: string;
@@ -37,10 +37,7 @@ export interface RunArgs {
  * and for a run sent to WebGPU (no workers).
  */
 export function threadsWarningFor(a: Pick<RunArgs, 'threads' | 'file'>, ir: ModelIR, backend: string, cores = os.availableParallelism()): string | undefined {
-  if (backend === 'webgpu') return undefined;
-  if (a.threads !== undefined) return threadsWarning(`--threads ${a.threads}`, a.threads, cores);
-  const t = ir.simulate.threads;
-  return t === undefined ? undefined : threadsWarning(`threads: ${t} (simulate in ${path.basename(a.file)})`, t, cores);
+  return runThreadsWarning({ n: a.threads, name: (n) => `--threads ${n}` }, { n: ir.simulate.threads, name: (n) => `threads: ${n} (simulate in ${path.basename(a.file)})` }, backend, cores);
 }
 
 /** Folders a run may read files from: the same as the checker's (cli/src/load.ts cliAccess). */
