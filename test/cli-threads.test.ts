@@ -1,8 +1,8 @@
 // `--threads N` on `spikeworks run` and `spikeworks sweep`, and the model's `simulate { threads }`
 // (issue 24): bad values are usage errors (exit 2); more than this machine's cores is allowed
-// with a one-line warning on stderr; the count reaches the run (RunOptions.threads) and the
-// summary prints what the run reports (RunOutput.threads). The built CLI is spawned as a user
-// would run it.
+// with a one-line warning on stderr; the count reaches the partitioned engine (RunOptions.threads)
+// and the summary prints what the run reports (RunOutput.threads), with the same results for
+// any count. The built CLI is spawned as a user would run it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -58,11 +58,31 @@ describe('spikeworks run --threads', () => {
     const exact = cli(['run', f, '--threads', String(cores), '--format', 'json']);
     assert.equal(exact.status, 0, exact.stderr);
     assert.doesNotMatch(exact.stderr, /warning/);
-    // The same run whatever the count (the engine's results do not depend on it).
+    // The run reports its workers (summary.json's threads), and its results do not depend on them.
     const a = JSON.parse(over.stdout) as Summary;
     const b = JSON.parse(exact.stdout) as Summary;
+    assert.deepEqual(a.threads, { requested: cores + 1, used: cores + 1 });
+    assert.deepEqual(b.threads, { requested: cores, used: cores });
     assert.ok(a.populations[0].spikes > 0, 'the model spikes');
     assert.deepEqual(a.populations, b.populations);
+    const one = JSON.parse(cli(['run', f, '--threads', '1', '--format', 'json']).stdout) as Summary;
+    assert.deepEqual(one.populations, a.populations);
+  });
+
+  it('the printed summary has threads: used (asked requested), and the note when the engine used fewer', () => {
+    const f = model('split.snn', small());
+    const r = cli(['run', f, '--threads', '2']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.split('\n')[1], 'threads: 2 (asked 2)', r.stdout);
+    // Plastic synapses are not split across workers: one thread, and why.
+    const plastic = model('plastic.snn', small('; threads: 2').replace('delay: 1 ms }', 'delay: 1 ms; synapse: PairSTDP(w_max = 1 mV) }'));
+    const p = cli(['run', plastic]);
+    assert.equal(p.status, 0, p.stderr);
+    assert.match(p.stdout.split('\n')[1], /^threads: 1 \(asked 2\); ran on one thread: connection a -> a .*plastic/);
+    const j = JSON.parse(cli(['run', plastic, '--format', 'json']).stdout) as Summary;
+    assert.equal(j.threads?.used, 1);
+    assert.equal(j.threads?.requested, 2);
+    assert.match(j.threads?.note ?? '', /plastic/);
   });
 
   it("the model's threads: above the cores warns, naming the model; --threads overrides it (no warning)", () => {
@@ -99,6 +119,11 @@ describe('spikeworks sweep --threads', () => {
     const over = cli(['sweep', f, '--set', 'seed=1,2', '--workers', '1', '--threads', String(cores + 1), '--format', 'json']);
     assert.equal(over.status, 0, over.stderr);
     assert.match(over.stderr, warningRe(`--threads ${cores + 1}`));
+    // Each run on two workers gives the rows it gives on one.
+    const rows = (t: string) => (JSON.parse(cli(['sweep', f, '--set', 'seed=1,2', '--workers', '1', '--threads', t, '--format', 'json']).stdout) as { runs: unknown[] }).runs;
+    const two = rows('2');
+    assert.equal(two.length, 2);
+    assert.deepEqual(two, rows('1'));
   });
 });
 
