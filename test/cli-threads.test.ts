@@ -4,31 +4,17 @@
 // and the summary prints what the run reports (RunOutput.threads), with the same results for
 // any count. The built CLI is spawned as a user would run it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { humanSummary, threadsWarningFor } from '../cli/src/run';
 import type { ModelIR } from '../protocol/ir';
 import type { Summary } from '../sim-host/src/output';
-import { distCli, ensureBuilt } from './helpers/build';
+import { cliSandbox } from './helpers/cli';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cli-threads-'));
+const { dir, model, cli } = cliSandbox('sw-cli-threads-');
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const cores = os.availableParallelism();
-
-function model(name: string, text: string): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, text);
-  return file;
-}
-
-function cli(args: string[], timeoutMs = 60_000): { status: number | null; stdout: string; stderr: string } {
-  ensureBuilt();
-  const r = spawnSync(process.execPath, [distCli, ...args], { cwd: dir, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const NET = 'input ext = poisson[20] { rate: 200 Hz }\npopulation a = LIF[30]\nconnect ext -> a { rule: random(p = 0.5); weight: 4 mV; target: v }\nconnect a -> a { rule: random(p = 0.1); weight: 0.5 mV; target: v; delay: 1 ms }\nprobe spikes(a)\n';
 const small = (sim = '') => `${NET}simulate { dt: 0.1 ms; duration: 50 ms; seed: 7${sim} }\n`;
