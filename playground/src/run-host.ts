@@ -9,7 +9,7 @@ import { recordedPopulations, type RunInfo, type RunMessage, type RunStatus, typ
 import type { FromWorker, PopulationShape, PopulationSpikes, RunOptions, RunOutput, ToWorker, TraceDelta } from '../../protocol/sim';
 import { isConnection, traceUnit } from '../../protocol/units';
 import { readoutShort } from '../../protocol/readout';
-import { pageRunThreads, pageThreads } from './threads';
+import { PAGE_RUN_THREADS, pageThreads } from './threads';
 
 /** How long a cancelled worker may take to hand back its output before it is ended (ms). */
 const CANCEL_GRACE_MS = 150;
@@ -187,7 +187,7 @@ export function startRun(ir: ModelIR, options: { seed: number; backend: RunOptio
   emit({ type: 'run', run: info });
   const msg: ToWorker = {
     type: 'run', ir, cancel: cancelBuf as SharedArrayBuffer,
-    options: { seed: options.seed, backend: options.backend, stream: true, progressEveryMs: 100, memoryLimit: 1024 * 2 ** 20, threads: pageRunThreads(isolated) },
+    options: { seed: options.seed, backend: options.backend, stream: true, progressEveryMs: 100, memoryLimit: 1024 * 2 ** 20, threads: PAGE_RUN_THREADS },
   };
   worker.postMessage(msg);
   return {

@@ -1,20 +1,22 @@
-// The page's engine runs on one thread unless the page is cross-origin isolated (no
-// SharedArrayBuffer for workers to share): what a run says about its threads (RunOutput.threads)
-// and the plain text the run's status line shows. No DOM: tested directly (test/playground-threads.test.ts).
+// The page's engine runs on one thread: the page is not cross-origin isolated (no
+// SharedArrayBuffer for workers to share), and the partitioned engine's workers are Node's
+// worker_threads. What a run says about its threads (RunOutput.threads) and the plain text the
+// run's status line shows. No DOM: tested directly (test/playground-threads.test.ts).
 import type { RunOutput } from '../../protocol/sim';
 import { NOT_ISOLATED_NOTE } from '../../protocol/threads';
 
-/** RunOptions.threads for the page's engine: 1 where the page may not share memory; else the model's. */
-export function pageRunThreads(isolated: boolean): number | undefined {
-  return isolated ? undefined : 1;
-}
+/** RunOptions.threads for the page's engine: always one (a model's `threads:` is reported by pageThreads). */
+export const PAGE_RUN_THREADS = 1;
+
+/** Why a page that is cross-origin isolated still ran a model's `threads:` on one thread. */
+export const PAGE_ENGINE_NOTE = 'ran on one thread (the engine in a page runs on one thread)';
 
 /**
- * The run's threads: on a page that is not isolated, a model asking for more than one thread ran
- * (on WASM) on one and says why; otherwise what the engine reported.
+ * The run's threads: a model asking for more than one thread ran (on WASM) on one, and says
+ * why; otherwise what the engine reported.
  */
 export function pageThreads(modelThreads: number | undefined, isolated: boolean, out: Pick<RunOutput, 'threads' | 'backend'>): RunOutput['threads'] {
-  if (!isolated && out.backend !== 'webgpu' && modelThreads !== undefined && modelThreads > 1) return { requested: modelThreads, used: 1, note: NOT_ISOLATED_NOTE };
+  if (out.backend !== 'webgpu' && modelThreads !== undefined && modelThreads > 1) return { requested: modelThreads, used: 1, note: isolated ? PAGE_ENGINE_NOTE : NOT_ISOLATED_NOTE };
   return out.threads;
 }
 
