@@ -218,8 +218,7 @@ export class SharedExchange implements StepExchange {
       const p = pops[k];
       const n = mem32[p.countOffset >> 2];
       i32[slot] = n;
-      const list = p.listOffset >> 2;
-      i32.set(mem32.subarray(list, list + n), slot + 1);
+      copy(mem32, p.listOffset >> 2, i32, slot + 1, n);
     }
     if (nan) {
       const e = this.at.nan + NAN_WORDS * this.index;
@@ -235,7 +234,7 @@ export class SharedExchange implements StepExchange {
       for (let w = 0; w < this.count; w++) {
         const slot = region[w][k];
         const n = i32[slot];
-        mem32.set(i32.subarray(slot + 1, slot + 1 + n), list + m);
+        copy(i32, slot + 1, mem32, list + m, n);
         m += n;
       }
       mem32[p.countOffset >> 2] = m;
@@ -257,4 +256,10 @@ export class SharedExchange implements StepExchange {
     }
     return first;
   }
+}
+
+/** n words from `from` at a to `to` at b: a loop for the few spikes of a step (no view allocated), set() for many. */
+function copy(from: Int32Array, a: number, to: Int32Array, b: number, n: number): void {
+  if (n > 64) to.set(from.subarray(a, a + n), b);
+  else for (let q = 0; q < n; q++) to[b + q] = from[a + q];
 }

@@ -394,12 +394,13 @@ export class Simulation {
         if (schedule) schedule(t);
         if (link) link(t);
         if (ex) {
-          traces.forEach((tr, k) => {
-            if (t % tr.everySteps !== 0) return;
+          for (let k = 0; k < traces.length; k++) {
+            const tr = traces[k];
+            if (t % tr.everySteps !== 0) continue;
             const out = ex.samples(t, k);
             const [from, to] = ownPositions[k];
             for (let q = from; q < to; q++) out[q] = tr.valueAt!(tr.rec.neurons[q]);
-          });
+          }
         } else {
           for (const tr of traces) {
             if (t % tr.everySteps !== 0) continue;
@@ -420,11 +421,12 @@ export class Simulation {
         if (ex) {
           if (!ex.spikes(t, mem32, plan.pops, mem32[errAt] !== 0 ? nanFound() : undefined)) return stopped(t);
           if (ex.index === 0) {
-            traces.forEach((tr, k) => {
-              if (t % tr.everySteps !== 0) return;
+            for (let k = 0; k < traces.length; k++) {
+              const tr = traces[k];
+              if (t % tr.everySteps !== 0) continue;
               const got = ex.samples(t, k);
               for (let q = 0; q < got.length; q++) tr.samples.push(got[q]);
-            });
+            }
           }
         }
         // The step's spikes must fit in what is left for recording, else stop before them.
