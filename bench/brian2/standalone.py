@@ -1,11 +1,21 @@
-"""What bench/brian2/*_standalone.py share: the command line, Brian2's C++ standalone device set
-up single-threaded (test/engine/brian2/common.py setup), and the build, run and one JSON line.
+"""What bench/brian2/*_standalone.py share: the command line, Brian2's C++ standalone device
+(test/engine/brian2/common.py setup), single-threaded or with OpenMP (--threads), and the build,
+run and one JSON line.
 
-The JSON line: {"n", "seed", "duration", "sim_s": device._last_run_time (time stepping only,
-CPU clock), "build_s": code generation + compilation wall time, "run_s": wall time of the binary
-(includes connectivity generation and result writing), "total_s": whole script wall time,
-"spikes", "rate_hz", "synapses", "synaptic_events_per_s": spikes * mean out-degree / sim_s,
-"threads", "flags", "brian2"}.
+--threads 1 (default): openmp_threads = 0, no OpenMP in the generated code (the single-threaded
+benchmark). --threads T >= 2: openmp_threads = T; Brian2 then adds -fopenmp to the makefile's
+compile and link flags itself and fixes the thread count (omp_set_dynamic(0); omp_set_num_threads).
+
+--repeat R runs the built binary R times (the same network and seed each time: only the timing
+varies); sim_s and run_s are then the medians and sim_s_all lists every sim_s.
+
+The JSON line: {"n", "seed", "duration", "sim_s": device._last_run_time (time stepping only),
+"clock": how sim_s was measured ("cpu": std::clock of the one thread without OpenMP; "wall":
+omp_get_wtime with OpenMP: Brian2's network.cpp picks it), "build_s": code generation +
+compilation wall time, "run_s": wall time of the binary (includes connectivity generation and
+result writing), "total_s": whole script wall time, "spikes", "rate_hz", "synapses",
+"synaptic_events_per_s": spikes * mean out-degree / sim_s, "sim_s_all", "threads", "flags",
+"brian2"}.
 """
 import argparse
 import json
@@ -21,17 +31,31 @@ from common import b2  # noqa: E402
 
 
 def setup(description, n_default):
-    """Parses --n --seed --duration --build-dir and selects the standalone device (dt 0.1 ms)."""
+    """Parses --n --seed --duration --build-dir --threads and selects the standalone device (dt 0.1 ms)."""
     p = argparse.ArgumentParser(description=description)
     p.add_argument('--n', type=int, default=n_default)
     p.add_argument('--seed', type=int, default=1)
     p.add_argument('--duration', type=float, default=1.0, help='seconds')
     p.add_argument('--build-dir', default=None, help='C++ project directory (default: a fresh temp dir)')
+    p.add_argument('--threads', type=int, default=1, help='1: no OpenMP (default); T >= 2: OpenMP with T threads')
+    p.add_argument('--repeat', type=int, default=1, help='run the built binary this many times (sim_s, run_s: medians)')
     args = p.parse_args()
+    if args.threads < 1:
+        p.error(f'--threads must be 1 or more, got {args.threads}')
+    if args.repeat < 1:
+        p.error(f'--repeat must be 1 or more, got {args.repeat}')
     # common.setup reads these attributes
     args.device, args.codegen, args.dt = 'cpp_standalone', 'numpy', None
     common.setup(args, dt_ms=0.1)
+    if args.threads > 1:
+        b2.prefs.devices.cpp_standalone.openmp_threads = args.threads
     return args
+
+
+def median(xs):
+    s = sorted(xs)
+    m = len(s) // 2
+    return s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
 
 
 def run(args, net, group, synapses, prefix):
@@ -43,16 +67,24 @@ def run(args, net, group, synapses, prefix):
     t = time.time()
     b2.device.build(directory=d, compile=True, run=False, with_output=False)
     build_s = time.time() - t
-    t = time.time()
-    b2.device.run(d, False, [])
-    run_s = time.time() - t
-    sim_s = float(b2.device._last_run_time)
-    spikes = int(counter.num_spikes)
+    sims, runs, counts = [], [], set()
+    for _ in range(args.repeat):
+        t = time.time()
+        b2.device.run(d, False, [])
+        runs.append(time.time() - t)
+        sims.append(float(b2.device._last_run_time))
+        counts.add(int(counter.num_spikes))  # read back from this run's result files
+    if len(counts) > 1:
+        sys.exit(f'{prefix}: the repeated runs of one binary gave different spike counts {sorted(counts)}')
+    sim_s, run_s = median(sims), median(runs)
+    spikes = counts.pop()
     n_syn = int(sum(len(s) for s in synapses))
     print(json.dumps({
         'n': args.n, 'seed': args.seed, 'duration': args.duration,
-        'sim_s': sim_s, 'build_s': build_s, 'run_s': run_s, 'total_s': time.time() - T0,
+        'sim_s': sim_s, 'sim_s_all': sims, 'build_s': build_s, 'run_s': run_s, 'total_s': time.time() - T0,
         'spikes': spikes, 'rate_hz': spikes / (args.n * args.duration), 'synapses': n_syn,
         'synaptic_events_per_s': spikes * (n_syn / args.n) / sim_s if sim_s > 0 else None,
-        'threads': 1, 'flags': ' '.join(common.CPP_FLAGS), 'brian2': b2.__version__,
+        'clock': 'wall' if args.threads > 1 else 'cpu',
+        'threads': args.threads, 'flags': ' '.join(common.CPP_FLAGS + (['-fopenmp'] if args.threads > 1 else [])),
+        'brian2': b2.__version__,
     }))
