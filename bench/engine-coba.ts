@@ -37,6 +37,20 @@ export function cobaSnn(n: number, threads?: number): string {
   return exampleSnn('examples/coba.snn', subs, `: N = ${n}, p = ${p}${threads !== undefined ? `, threads ${threads}` : ''}`);
 }
 
+/** One of our runs: mean rate (Hz), spike and synapse counts, and the summary's timings (s). */
+export interface OurFigures {
+  seed: number;
+  rate: number;
+  spikes: number;
+  synapses: number;
+  /** plan_s: connectivity and layout */
+  plan: number;
+  /** compile_s: WASM generation and instantiation */
+  compile: number;
+  /** run_s: time stepping */
+  run: number;
+}
+
 export interface Brian {
   seed: number;
   rate: number;
@@ -49,20 +63,27 @@ export interface Brian {
   /** how sim was measured: 'cpu' (std::clock, no OpenMP) or 'wall' (omp_get_wtime, OpenMP) */
   clock: 'cpu' | 'wall';
   threads: number;
+  /** with OpenMP: the OMP_WAIT_POLICY whose median is sim, and every policy's median */
+  policy?: string;
+  byPolicy?: Record<string, number>;
   build: number;
   total: number;
   wall: number;
 }
 
-/** One Brian2 standalone script run (a build in buildDir, then the binary `repeat` times). */
-export function runBrian(n: number, seed: number, buildDir: string, script = 'coba_standalone.py', threads = 1, repeat = 1): Brian {
+/**
+ * One Brian2 standalone script run: a build in buildDir, then the binary `repeat` times (with
+ * OpenMP: `repeat` times under each OMP_WAIT_POLICY of `policies`, the best median counts).
+ */
+export function runBrian(n: number, seed: number, buildDir: string, script = 'coba_standalone.py', threads = 1, repeat = 1, policies = 'default'): Brian {
   const t0 = performance.now();
-  const args = [path.join(repoRoot, 'bench/brian2', script), '--n', String(n), '--seed', String(seed), '--duration', String(DURATION), '--build-dir', buildDir, '--threads', String(threads), '--repeat', String(repeat)];
+  const args = [path.join(repoRoot, 'bench/brian2', script), '--n', String(n), '--seed', String(seed), '--duration', String(DURATION), '--build-dir', buildDir];
+  args.push('--threads', String(threads), '--repeat', String(repeat), '--omp-wait-policy', policies);
   const r = spawnSync(PY, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`Brian2 standalone failed (${r.status}):\n${r.stderr.slice(-3000)}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  return { seed, rate: j.rate_hz, spikes: j.spikes, synapses: j.synapses, sim: j.sim_s, simAll: j.sim_s_all, clock: j.clock, threads: j.threads, build: j.build_s, total: j.total_s, wall };
+  return { seed, rate: j.rate_hz, spikes: j.spikes, synapses: j.synapses, sim: j.sim_s, simAll: j.sim_s_all, clock: j.clock, threads: j.threads, policy: j.omp_wait_policy ?? undefined, byPolicy: j.sim_s_by_policy ?? undefined, build: j.build_s, total: j.total_s, wall };
 }
 
 export const median = (xs: number[]) => {

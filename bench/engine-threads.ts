@@ -10,7 +10,9 @@
 // and across repeats: a difference is printed as MISMATCH and counted in the JSON.
 // Brian2: bench/brian2/coba_standalone.py --threads T --repeat R (openmp_threads = T: -fopenmp,
 // sim_s = omp_get_wtime around the stepping, i.e. wall clock like ours; the median over R runs of
-// one binary). With OpenMP Brian2 draws another network than without (per-thread random streams),
+// one binary; run under each OMP_WAIT_POLICY of SPIKEWORKS_BENCH_OMP_WAIT_POLICY, default
+// "default,passive", and the faster median counts: on a machine with more runnable threads than
+// cores libgomp's spinning at barriers costs Brian2 up to 10×, which passive avoids). With OpenMP Brian2 draws another network than without (per-thread random streams),
 // so a seed's activity differs from the single-threaded part's; the default seeds are active on
 // both sides here (scanned at 0.2 s), and the figures use the seeds active on both (> 1 Hz).
 // Goals (issue 24): ours_T/Brian2_T ≤ 0.6 at every size, ours_1/ours_T ≥ 1.7 at 40,000.
@@ -23,15 +25,14 @@ import type { ModelIR } from '../protocol/ir';
 import type { PopulationSpikes, RunOutput } from '../protocol/sim';
 import { startRun } from '../sim-host/src/host';
 import { distWorker, repoRoot } from '../test/helpers/build';
-import { ACTIVE_HZ, cobaSnn, DURATION, f, median, runBrian, type Brian } from './engine-coba';
+import { ACTIVE_HZ, cobaSnn, DURATION, f, median, runBrian, type Brian, type OurFigures } from './engine-coba';
 
 export const RATIO_GOAL = 0.6;
 export const SPEEDUP_GOAL = 1.7;
 /** The size at which the speed-up goal applies. */
 export const SPEEDUP_GOAL_N = 40000;
 
-export interface OursThreaded {
-  seed: number;
+export interface OursThreaded extends OurFigures {
   /** threads asked for (RunOptions.threads) */
   threads: number;
   /** workers that ran (RunOutput.threads.used; 1 when the engine does not say) */
@@ -39,13 +40,7 @@ export interface OursThreaded {
   /** RunOutput.threads absent: the engine on this branch ignores `threads` */
   reported: boolean;
   note?: string;
-  rate: number;
-  spikes: number;
-  synapses: number;
-  plan: number;
-  compile: number;
-  /** run_s, median over the repeats */
-  run: number;
+  /** every repeat's run_s (`run` is their median, plan and compile too) */
   runAll: number[];
   /** process CPU seconds over the whole startRun (plan + compile + run), median over the repeats */
   cpu: number;
@@ -77,7 +72,7 @@ export interface ThreadsSize {
 
 const prelude = preludeAt(path.join(repoRoot, 'language-server'));
 
-function lower(file: string): ModelIR {
+function irOf(file: string): ModelIR {
   const r = lowerModel({ file }, { host: nodeHost, prelude });
   if (!r.ok) throw new Error(`${file} does not lower: ${r.diagnostics.map((d) => d.message).join('; ')}`);
   return r.ir;
@@ -122,17 +117,17 @@ async function runThreaded(ir: ModelIR, baseDir: string, n: number, seed: number
 }
 
 /** The threaded comparison at each size; prints its tables and returns the figures. */
-export async function benchThreads(tmp: string, sizes: { n: number; seeds: number[] }[], threads: number, repeat: number): Promise<ThreadsSize[]> {
+export async function benchThreads(tmp: string, sizes: { n: number; seeds: number[] }[], threads: number, repeat: number, policies: string): Promise<ThreadsSize[]> {
   const out: ThreadsSize[] = [];
   console.log(
-    `Threads: ours on 1 and ${threads} threads (startRun, WASM) vs Brian2 standalone with OpenMP on ${threads} threads; ${repeat} runs per seed and configuration (medians); ` +
+    `Threads: ours on 1 and ${threads} threads (startRun, WASM) vs Brian2 standalone with OpenMP on ${threads} threads (the best of OMP_WAIT_POLICY ${policies}); ${repeat} runs per seed and configuration (medians); ` +
       `goals: ours_${threads}/Brian2_${threads} ≤ ${RATIO_GOAL} at every size, ours_1/ours_${threads} ≥ ${SPEEDUP_GOAL} at N = ${SPEEDUP_GOAL_N.toLocaleString('en-US')}`,
   );
   if (threads > os.availableParallelism()) console.log(`  warning: ${threads} threads on a machine with ${os.availableParallelism()} cores`);
   for (const { n, seeds } of sizes) {
     const file = path.join(tmp, `coba_threads_${n}.snn`);
     fs.writeFileSync(file, cobaSnn(n));
-    const ir = lower(file);
+    const ir = irOf(file);
     const buildDir = path.join(tmp, `brian2_coba_${n}_omp${threads}`);
     const ours1: OursThreaded[] = [];
     const oursT: OursThreaded[] = [];
@@ -140,7 +135,7 @@ export async function benchThreads(tmp: string, sizes: { n: number; seeds: numbe
     const loads: number[] = [];
     for (const seed of seeds) {
       loads.push(os.loadavg()[0]);
-      brian.push(runBrian(n, seed, buildDir, 'coba_standalone.py', threads, repeat));
+      brian.push(runBrian(n, seed, buildDir, 'coba_standalone.py', threads, repeat, policies));
       ours1.push(await runThreaded(ir, tmp, n, seed, 1, repeat));
       oursT.push(await runThreaded(ir, tmp, n, seed, threads, repeat));
     }
@@ -155,7 +150,7 @@ export async function benchThreads(tmp: string, sizes: { n: number; seeds: numbe
       ourRow(ours1[k], loads[k]);
       ourRow(oursT[k], loads[k]);
       const b = brian[k];
-      console.log(`  ${String(seed).padStart(4)}  Brian2 OpenMP  ${String(b.threads).padStart(3)} ${f(b.rate).padStart(9)}  ${`${f(b.sim, 3)} (${b.simAll.map((x) => f(x, 3)).join(', ')})`.padEnd(36)} ${'-'.padStart(6)} ${'-'.padStart(10)} ${'-'.padStart(9)} ${f(loads[k]).padStart(5)}  (build ${f(b.build)} s${k === 0 ? ', cold' : ''})`);
+      console.log(`  ${String(seed).padStart(4)}  Brian2 OpenMP  ${String(b.threads).padStart(3)} ${f(b.rate).padStart(9)}  ${`${f(b.sim, 3)} (${b.simAll.map((x) => f(x, 3)).join(', ')})`.padEnd(36)} ${'-'.padStart(6)} ${'-'.padStart(10)} ${'-'.padStart(9)} ${f(loads[k]).padStart(5)}  (OMP_WAIT_POLICY ${b.policy}; medians ${Object.entries(b.byPolicy ?? {}).map(([p, x]) => `${p} ${f(x, 3)}`).join(', ')}; build ${f(b.build)} s${k === 0 ? ', cold' : ''})`);
       const same = sameSpikes(ours1[k].spikeData, oursT[k].spikeData) && ours1[k].stable && oursT[k].stable;
       if (!same) {
         mismatches++;

@@ -62,7 +62,7 @@
 // "cobahh_ours_wall_s","cobahh_brian2_s" (those medians),"cobahh_rates_ours_hz",
 // "cobahh_rates_brian2_hz" (per seed),"cobahh_baseline_cpu_s" (median, with a baseline CLI),
 // "mt_threads" (T), per size (coba4k_…, coba40k_…): "_mt_ours_1t_s", "_mt_ours_s" (T threads),
-// "_mt_brian2_s" (OpenMP, T threads), "_mt_ratio" (ours_T/Brian2_T), "_mt_speedup" (ours_1/ours_T),
+// "_mt_brian2_s" (OpenMP, T threads), "_mt_brian2_wait_policy" (per seed), "_mt_ratio" (ours_T/Brian2_T), "_mt_speedup" (ours_1/ours_T),
 // "_mt_threads_used", "_mt_rates_ours_hz", "_mt_rates_brian2_hz" (per seed); "mt_ratio_goal_met",
 // "mt_speedup_goal_met", "mt_spike_mismatches" (seeds whose spikes differ between 1 and T
 // threads), "load_start","load_end" (1-minute load averages)}.
@@ -70,13 +70,14 @@
 //   SPIKEWORKS_BENCH_SEEDS_HH (default 1,2,3), SPIKEWORKS_BENCH_MODELS (default coba,cobahh,threads:
 //   which parts run; the JSON line has null for a part left out), SPIKEWORKS_BENCH_SEEDS_4K_MT
 //   (default 2,10,11), SPIKEWORKS_BENCH_SEEDS_40K_MT (default 8,9,14), SPIKEWORKS_BENCH_SIZES_MT
-//   (default 4000,40000), SPIKEWORKS_BENCH_THREADS (default 2), SPIKEWORKS_BENCH_REPEAT (default 3)
+//   (default 4000,40000), SPIKEWORKS_BENCH_THREADS (default 2), SPIKEWORKS_BENCH_REPEAT (default 3),
+//   SPIKEWORKS_BENCH_OMP_WAIT_POLICY (default default,passive: Brian2's best of these counts)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureBuilt, distCli, repoRoot } from '../test/helpers/build';
-import { ACTIVE_HZ, cobaSnn, DURATION, exampleSnn, f, median, PY, runBrian, threadsSub, type Brian } from './engine-coba';
+import { ACTIVE_HZ, cobaSnn, DURATION, exampleSnn, f, median, PY, runBrian, threadsSub, type Brian, type OurFigures } from './engine-coba';
 import { benchThreads, RATIO_GOAL, SPEEDUP_GOAL, SPEEDUP_GOAL_N, type ThreadsSize } from './engine-threads';
 import { benchWebGPU } from './engine-webgpu';
 
@@ -96,15 +97,9 @@ const SIZES_MT = [
 ].filter((s) => (process.env.SPIKEWORKS_BENCH_SIZES_MT ?? '4000,40000').split(',').map(Number).includes(s.n));
 const THREADS = Number(process.env.SPIKEWORKS_BENCH_THREADS ?? 2);
 const REPEAT = Number(process.env.SPIKEWORKS_BENCH_REPEAT ?? 3);
+const OMP_POLICIES = process.env.SPIKEWORKS_BENCH_OMP_WAIT_POLICY ?? 'default,passive';
 
-interface Ours {
-  seed: number;
-  rate: number;
-  spikes: number;
-  synapses: number;
-  plan: number;
-  compile: number;
-  run: number;
+interface Ours extends OurFigures {
   cliWall: number;
   wall: number;
   rssMb: number;
@@ -212,7 +207,7 @@ async function main(): Promise<void> {
       results.push({ n, ours, brian, ratio, bothActive: both });
     }
     if (PARTS.has('cobahh')) hh = benchCobahh(tmp);
-    if (PARTS.has('threads')) mt = await benchThreads(tmp, SIZES_MT, THREADS, REPEAT);
+    if (PARTS.has('threads')) mt = await benchThreads(tmp, SIZES_MT, THREADS, REPEAT, OMP_POLICIES);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -237,6 +232,7 @@ async function main(): Promise<void> {
     [`${k}_mt_ours_1t_s`]: round(r?.ours1S),
     [`${k}_mt_ours_s`]: round(r?.oursTS),
     [`${k}_mt_brian2_s`]: round(r?.brianTS),
+    [`${k}_mt_brian2_wait_policy`]: r ? r.brian.map((x) => x.policy ?? null) : null,
     [`${k}_mt_ratio`]: round(r?.ratio),
     [`${k}_mt_speedup`]: round(r?.speedup),
     [`${k}_mt_threads_used`]: r ? r.usedT : null,
