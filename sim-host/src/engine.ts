@@ -2,7 +2,11 @@
 // (IR, seed, files): the Node step (node-files.ts) reads the files a model names, the plan
 // (core/plan.ts) draws everything else, a backend (wasm/, webgpu/) steps it through the run
 // contract (core/run.ts). Browser code imports core/ and a backend directly instead.
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { ModelIR } from '../../protocol/ir';
+import { runPartitioned } from './partition/run';
+import { chooseThreads, type ThreadChoice } from './partition/threads';
 import type { Backend } from './core/backend';
 import type { PlanOptions } from './core/plan';
 import type { RunCallbacks } from './core/run';
@@ -46,6 +50,37 @@ export { compilationCount, type SpikeIntervention } from './wasm/simulation';
 export type EngineOptions = PlanOptions & NodeFileOptions & CompileOptions & { resettable?: boolean };
 
 /**
+ * A WASM run's workers: `threads` (RunOptions.threads) over the model's `threads:`, else this
+ * machine's cores for large models (partition/threads.ts); `workerFile`: the simulation worker
+ * that partitions 1 … n-1 run in (default: sim-worker.js beside this bundle).
+ */
+export interface ThreadOptions {
+  threads?: number;
+  workerFile?: string;
+}
+
+function partitionWorkerFile(t: ThreadOptions): string {
+  return t.workerFile ?? path.join(__dirname, 'sim-worker.js');
+}
+
+/** The workers a WASM run of `ir` gets on this machine. */
+export function threadsFor(ir: ModelIR, t: ThreadOptions): ThreadChoice {
+  return chooseThreads(ir, t.threads, os.availableParallelism());
+}
+
+/**
+ * Runs `ir` on the WASM engine, its files read first, on the workers threadsFor chooses: one
+ * (this thread) or several (partition/run.ts; this thread waits at every step's barrier, so call
+ * it from a worker thread). Results are bit-identical for any worker count.
+ */
+export function runWasm(ir: ModelIR, opts: EngineOptions & ThreadOptions, cb: RunCallbacks = {}): { result: RunResult; threads: ThreadChoice } {
+  const threads = threadsFor(ir, opts);
+  const withFiles = withNodeFiles(ir, opts);
+  if (threads.used > 1) return { result: runPartitioned(ir, withFiles, threads.used, cb, partitionWorkerFile(opts)), threads };
+  return { result: new WasmSimulation(ir, withFiles).run(cb), threads };
+}
+
+/**
  * The WASM simulation of wasm/simulation.ts, its files read first on Node (unless opts.files
  * holds them): `new Simulation(ir, { baseDir })` plans, compiles, and `run()` steps.
  */
@@ -59,15 +94,19 @@ export class Simulation extends WasmSimulation {
  * Runs `ir` on the backend `choice` names (core/select.ts: fallbacks to WASM with a note), its
  * files read first. `gpu`: an adapter (or why there is none) instead of this machine's.
  */
-export async function runOnBackend(ir: ModelIR, opts: EngineOptions, choice: BackendChoice, cb: RunCallbacks = {}, gpu?: Gpu | string): Promise<BackendRun> {
+export async function runOnBackend(ir: ModelIR, opts: EngineOptions & ThreadOptions, choice: BackendChoice, cb: RunCallbacks = {}, gpu?: Gpu | string): Promise<BackendRun & { threads?: ThreadChoice }> {
   const withFiles = withNodeFiles(ir, opts);
-  return runOnChoice(ir, withFiles, choice, {
-    wasm: wasmBackend(opts),
+  const threads = threadsFor(ir, opts);
+  const wasm = wasmBackend(opts);
+  const run = await runOnChoice(ir, withFiles, choice, {
+    // On several workers each plans its own part: no whole plan is drawn first.
+    wasm: threads.used > 1 ? { ...wasm, runModel: async (m, o, c) => runPartitioned(m, o, threads.used, c, partitionWorkerFile(opts)) } : wasm,
     webgpu: async (): Promise<Backend | string> => {
       const g = gpu ?? (await getGpu());
       return typeof g === 'string' ? g : webgpuBackend(g);
     },
   }, cb);
+  return run.backend === 'wasm' ? { ...run, threads } : run;
 }
 
 /** An emulated run and its report (`spikeworks emulate`). */

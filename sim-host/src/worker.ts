@@ -14,7 +14,8 @@ import { onnxReadoutLoader } from './onnx/readout';
 import type { ModelIR } from '../../protocol/ir';
 import { emulationText } from './emulation-text';
 import { targetReport } from './target-report';
-import { emulateOnTarget, PlanError, runOnBackend, runOnCrossbar, Simulation, type EngineOptions, type RunResult } from './engine';
+import { emulateOnTarget, PlanError, runOnBackend, runOnCrossbar, runWasm, type EngineOptions, type RunResult } from './engine';
+import { isPartitionData, partitionMember } from './partition/run';
 import { faultMetric, hasFaults, readoutFeaturesOf, runMetric, withoutFaults } from './sweep-metric';
 import { handleOnnx, isOnnxRequest } from './onnx-worker';
 
@@ -175,17 +176,16 @@ export function handle(msg: ToWorker, port: Port): void {
   const choice = msg.options.backend ?? msg.ir.simulate.backend ?? 'auto';
   if (choice !== 'wasm') {
     // WebGPU, or auto: asynchronous (sim-host/src/core/select.ts).
-    runOnBackend(msg.ir, options, choice, cb).then(
-      async (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note, ...(await readoutsOf(msg.ir, r.result, msg.options.readouts, options)), ...(msg.options.metric && !r.result.cancelled ? { metric: runMetric(msg.ir, r.result) } : {}) }, port),
+    runOnBackend(msg.ir, { ...options, threads: msg.options.threads }, choice, cb).then(
+      async (r) => done({ ...toOutput(r.result), backend: r.adapter ? `webgpu (${r.adapter})` : r.backend, backendNote: r.note, ...(r.threads ? { threads: r.threads } : {}), ...(await readoutsOf(msg.ir, r.result, msg.options.readouts, options)), ...(msg.options.metric && !r.result.cancelled ? { metric: runMetric(msg.ir, r.result) } : {}) }, port),
       (e) => fail(e, port),
     );
     return;
   }
   try {
-    const sim = new Simulation(msg.ir, options);
-    const r = sim.run(cb);
+    const { result: r, threads } = runWasm(msg.ir, { ...options, threads: msg.options.threads }, cb);
     const metric = msg.options.metric && !r.cancelled ? { metric: runMetric(msg.ir, r) } : {};
-    readoutsOf(msg.ir, r, msg.options.readouts, options).then((ro) => done({ ...toOutput(r), backend: 'wasm', ...ro, ...metric }, port), (e) => fail(e, port));
+    readoutsOf(msg.ir, r, msg.options.readouts, options).then((ro) => done({ ...toOutput(r), backend: 'wasm', threads, ...ro, ...metric }, port), (e) => fail(e, port));
   } catch (e) {
     fail(e, port);
   }
@@ -225,7 +225,10 @@ function fail(e: unknown, port: Port): void {
 // Node: started by worker_threads.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const wt = typeof process !== 'undefined' && process.versions?.node ? (require('node:worker_threads') as typeof import('node:worker_threads')) : undefined;
-if (wt?.parentPort) {
+if (wt && isPartitionData(wt.workerData)) {
+  // One partition of a partitioned run (partition/run.ts): no messages, shared memory only.
+  partitionMember(wt.workerData);
+} else if (wt?.parentPort) {
   const port = wt.parentPort;
   port.on('message', (m: ToWorker) => handle(m, { postMessage: (x, t) => port.postMessage(x, t ?? []) }));
 }

@@ -2,7 +2,7 @@
 // (run.ts). WASM (wasm/), WebGPU (webgpu/) and hardware-emulation targets (targets/) implement
 // it; core never imports one (selection, select.ts, is written against this interface).
 import type { ModelIR } from '../../../protocol/ir';
-import type { Plan } from './plan';
+import type { Plan, PlanOptions } from './plan';
 import type { RunCallbacks, RunResult } from './run';
 
 export interface Backend {
@@ -23,4 +23,9 @@ export interface Backend {
    * not fit the device ('memory') or uses something it does not run ('unsupported').
    */
   run(plan: Plan, cb: RunCallbacks): Promise<RunResult>;
+  /**
+   * Plans and runs the model itself, when no plan has been drawn yet (a partitioned run: each
+   * worker draws its own part, sim-host/src/partition). Absent: the caller plans, then `run`.
+   */
+  runModel?(ir: ModelIR, opts: PlanOptions, cb: RunCallbacks): Promise<RunResult>;
 }

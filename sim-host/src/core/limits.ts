@@ -118,6 +118,14 @@ export function refuseConditionWork(ir: ModelIR): void {
 }
 
 
+/**
+ * Expected memory of one worker of a partitioned run: every neuron's state and every delay
+ * buffer (each worker lays them all out), and its share of the synapses.
+ */
+export function partitionBytes(est: MemoryEstimate, parts: number): number {
+  return est.stateBytes + est.ringBytes + est.synapseBytes / parts;
+}
+
 /** What checkRun found: the run's step count, its limits and its memory estimate. */
 export interface RunBounds {
   dt: number;
@@ -135,15 +143,30 @@ export interface RunBounds {
  * Both the plan and the Node file step (node-files.ts, which must not read a file for a run
  * that will be refused) call it.
  */
-export function checkRun(ir: ModelIR, opts: { duration?: number; memoryLimit?: number }): RunBounds {
+export function checkRun(ir: ModelIR, opts: { duration?: number; memoryLimit?: number; partitions?: number }): RunBounds {
   const dt = ir.simulate.dt;
   const duration = opts.duration ?? ir.simulate.duration;
   const steps = runSteps(duration, dt);
-  const totalLimit = opts.memoryLimit ?? WASM_MAX;
+  const parts = Math.max(1, opts.partitions ?? 1);
+  // Partitioned (sim-host/src/partition): each worker has its own memory, of at most 4 GiB;
+  // the limit, unless one is given, is that of every worker together.
+  const totalLimit = opts.memoryLimit ?? WASM_MAX * parts;
   const limit = Math.min(totalLimit, WASM_MAX);
   // A condition rule's pairs are refused before the estimate counts them.
   refuseConditionWork(ir);
   const est = estimateMemory(ir, { duration });
+  if (parts > 1) {
+    const worker = partitionBytes(est, parts);
+    if (worker > WASM_MAX || worker * parts > totalLimit) {
+      throw new PlanError(
+        `this run needs about ${fmtBytes(worker)} per worker on ${parts} workers (state and delay buffers ${fmtBytes(est.stateBytes + est.ringBytes)} in each, ${Math.round(est.synapses).toLocaleString('en-US')} synapses ${fmtBytes(est.synapseBytes)} shared among them), ${worker > WASM_MAX ? `more than the ${fmtBytes(WASM_MAX)} one worker addresses (WebAssembly memory); use more threads or reduce population sizes or connection probabilities` : `${fmtBytes(worker * parts)} together, more than the ${fmtBytes(totalLimit)} allowed (spikeworks.memoryLimitMB / --memory-limit)`}`,
+        'memory',
+      );
+    }
+    refuseKernelWork(ir);
+    if (worker * parts + est.probeBytes > totalLimit) throw probesTooLarge(est.probeBytes, est.largestProbe, worker * parts, totalLimit);
+    return { dt, steps, totalLimit, limit, estimate: est };
+  }
   if (est.total > limit) {
     throw new PlanError(
       `this run needs about ${fmtBytes(est.total)} (state ${fmtBytes(est.stateBytes)}, ${Math.round(est.synapses).toLocaleString('en-US')} synapses ${fmtBytes(est.synapseBytes)}, delay buffers ${fmtBytes(est.ringBytes)}), more than the ${fmtBytes(limit)} allowed${limit >= WASM_MAX ? ' (the WASM backend addresses at most 4 GiB)' : ' (spikeworks.memoryLimitMB / --memory-limit)'}; reduce population sizes or connection probabilities`,

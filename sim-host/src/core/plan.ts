@@ -41,6 +41,11 @@ export interface PopPlan {
   schedules?: { every?: number; at?: number[]; statements: StatementIR[] }[];
   /** Linked parameters (IR `links`), copied at the start of every step. */
   links?: LinkPlan[];
+  /**
+   * A partition's own neurons [from, to) (PlanOptions.partition): the only ones it updates,
+   * whose input it receives and whose spikes it sends. Absent: all of them.
+   */
+  own?: [number, number];
 }
 
 /**
@@ -187,6 +192,29 @@ export interface PlanOptions {
   shouldStop?: () => boolean;
   /** Build progress of long steps (connection rules that test neuron pairs), about every 100 ms. */
   onBuildProgress?: (done: number, total: number, what: string) => void;
+  /**
+   * Plan partition `index` of `count` (sim-host/src/partition): every neuron's state is laid
+   * out, but the partition owns a range of each population's neurons and sources (ownRange) and
+   * keeps only the synapses onto its own neurons, drawn with their whole-network indices, so that
+   * every value is the one the whole plan draws. The memory limit holds per partition.
+   */
+  partition?: { index: number; count: number };
+}
+
+/**
+ * Neurons [from, to) of a population of `size` that partition `index` of `count` owns:
+ * contiguous ranges in order, cut at multiples of four (whole SIMD lanes), the last one
+ * shorter or empty.
+ */
+export function ownRange(size: number, index: number, count: number): [number, number] {
+  const chunk = Math.max(4, Math.ceil(size / count / 4) * 4);
+  const from = Math.min(size, index * chunk);
+  return [from, Math.min(size, from + chunk)];
+}
+
+/** A population's neurons this plan updates: its partition's range, else all. */
+export function ownOf(p: PopPlan): [number, number] {
+  return p.own ?? [0, p.size];
 }
 
 /**
@@ -235,7 +263,11 @@ function selectorRange(sel: SelectorIR, size: number, what: string): [number, nu
 
 export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
   const seed = opts.seed ?? ir.simulate.seed;
-  const { dt, steps, totalLimit, limit, estimate: est } = checkRun(ir, opts);
+  const { dt, steps, totalLimit, limit, estimate: est } = checkRun(ir, { ...opts, partitions: opts.partition?.count });
+  const part = opts.partition;
+  const owned = (p: PopPlan): void => {
+    if (part && part.count > 1) p.own = ownRange(p.size, part.index, part.count);
+  };
   // Event files and edge lists come read (files, keyed by the path as the IR writes it); each
   // use is counted against the memory limit, as when they were read here.
   let inputFileBytes = 0;
@@ -264,6 +296,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
   for (const popIR of ir.populations) {
     const model = ir.models[popIR.model];
     const p = newPop(popIR.name, 'neuron', popIR.size, model);
+    owned(p);
     const n = popIR.size;
     // Parameters: defaults, overridden by the population (constant or per neuron).
     const perNeuron = new Map<string, Float64Array>();
@@ -338,6 +371,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
     switch (inp.kind) {
       case 'poisson': {
         const p = newPop(inp.name, 'poisson', inp.size);
+        owned(p);
         if (inp.rate.kind === 'const') p.poissonP = { value: inp.rate.value * dt };
         else {
           const arr = new Float32Array(inp.size);
@@ -414,12 +448,18 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
       // from the expected count, trimmed to the drawn one), else copied there once.
       let sinkAt = -1;
       const sink = (capacity: number) => {
-        if (mem.bytes + 4 * capacity > limit) return new Int32Array(capacity);
+        // a partition keeps some of them (below): drawn outside memory, then filtered into it
+        if (target.own || mem.bytes + 4 * capacity > limit) return new Int32Array(capacity);
         sinkAt = mem.alloc(4 * capacity);
         return mem.i32(sinkAt, capacity);
       };
       const build: BuildHooks = { readInput, shouldStop: opts.shouldStop, progress: opts.onBuildProgress, label: `${c.name ?? `${s.name} -> ${t.name}`} (${c.rule.kind})` };
-      const drawn = connect(c, rng, projIndex, src[1] - src[0] + 1, (tgt[1] - tgt[0] + 1) * K, !c.segments && source === target && src[0] === tgt[0], where, sink, build);
+      const full = connect(c, rng, projIndex, src[1] - src[0] + 1, (tgt[1] - tgt[0] + 1) * K, !c.segments && source === target && src[0] === tgt[0], where, sink, build);
+      // A partition's synapses: those onto its own neurons, with their indices in the whole
+      // network (weights and delays are drawn by those, as the whole plan draws them).
+      const kept = target.own ? keepTargets(full, target.own[0] - tgt[0], target.own[1] - tgt[0], K) : undefined;
+      const drawn = kept ?? full;
+      const counter = kept ? (k: number) => kept.global[k] : (k: number) => k;
       const nsyn = drawn.col.length;
       const rowptr = drawn.rowptr;
       let colOffset: number;
@@ -446,7 +486,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
           delays = mem.i32(delay.offset, nsyn);
           const dv = inSynapseOrder(c.delay, c.rule, built(), tgt[1] - tgt[0] + 1);
           for (let k = 0; k < nsyn; k++) {
-            delays[k] = Math.max(1, Math.round(draw(rng, dv, k, 0, Stream.delay, projIndex) / dt));
+            delays[k] = Math.max(1, Math.round(draw(rng, dv, dv.kind === 'list' ? k : counter(k), 0, Stream.delay, projIndex) / dt));
             if (delays[k] > maxDelay) maxDelay = delays[k];
           }
         }
@@ -454,7 +494,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
       // Weights are drawn straight into the run's memory.
       const weight = mem.f32(weightOffset, nsyn);
       const wv = inSynapseOrder(c.weight, c.rule, built(), tgt[1] - tgt[0] + 1);
-      for (let k = 0; k < nsyn; k++) weight[k] = stmt.sign * draw(rng, wv, k, 0, Stream.weight, projIndex);
+      for (let k = 0; k < nsyn; k++) weight[k] = stmt.sign * draw(rng, wv, wv.kind === 'list' ? k : counter(k), 0, Stream.weight, projIndex);
       pending.push({ ring, maxDelay });
       let plastic: PlasticPlan | undefined;
       if (plasticModel) {
@@ -912,6 +952,32 @@ function sample(rng: Rng, n: number, k: number, row: number, proj: number, exclu
     out[m++] = exclude >= 0 && pick >= exclude ? pick + 1 : pick;
   }
   return out.sort();
+}
+
+/**
+ * The synapses of a drawn projection onto local targets [from, to) (of `count` columns each: a
+ * projection onto segments), in the same order, with each one's index in the whole projection.
+ */
+function keepTargets(drawn: { rowptr: Int32Array; col: Int32Array }, from: number, to: number, count: number): { rowptr: Int32Array; col: Int32Array; global: Int32Array } {
+  const lo = Math.max(0, from) * count;
+  const hi = Math.max(0, to) * count;
+  let n = 0;
+  for (let k = 0; k < drawn.col.length; k++) if (drawn.col[k] >= lo && drawn.col[k] < hi) n++;
+  const col = new Int32Array(n);
+  const global = new Int32Array(n);
+  const rowptr = new Int32Array(drawn.rowptr.length);
+  let m = 0;
+  for (let r = 0; r + 1 < drawn.rowptr.length; r++) {
+    rowptr[r] = m;
+    for (let k = drawn.rowptr[r]; k < drawn.rowptr[r + 1]; k++) {
+      const j = drawn.col[k];
+      if (j < lo || j >= hi) continue;
+      col[m] = j;
+      global[m++] = k;
+    }
+  }
+  rowptr[drawn.rowptr.length - 1] = m;
+  return { rowptr, col, global };
 }
 
 function transpose(src: ArrayLike<number>, tgt: ArrayLike<number>, ns: number, rowptr: Int32Array): Int32Array {

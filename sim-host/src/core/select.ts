@@ -38,6 +38,7 @@ export async function runOnChoice(ir: ModelIR, opts: PlanOptions, choice: Backen
     return plan;
   };
   const run = async (b: Backend, note?: string): Promise<BackendRun> => {
+    if (!plan && b.runModel) return { result: await b.runModel(ir, opts, cb), backend: b.name, note };
     const result = await b.run(planned(), cb);
     result.timings.plan_s = planS;
     return { result, backend: b.name, ...(b.device ? { adapter: b.device } : {}), note };

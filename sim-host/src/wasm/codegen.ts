@@ -8,7 +8,7 @@ import type { ExprIR, ModelDefIR, StatementIR } from '../../../protocol/ir';
 import { affine, fold, isConst, K } from '../core/ir-algebra';
 import { PlanError } from '../core/limits';
 import { Stream } from '../core/rng';
-import { gatesInput, heldVariables, type Plan, type PlasticPlan, type PopPlan, type ProjPlan } from '../core/plan';
+import { gatesInput, heldVariables, ownOf, type Plan, type PlasticPlan, type PopPlan, type ProjPlan } from '../core/plan';
 import { Code, ModuleBuilder, Op, Sat, T, V } from './emitter';
 import { emitCodyWaite, emitExprel, emitTanh, MathTemps, type ArithOp, type CmpOp, type LaneOps } from './lanes-math';
 
@@ -83,9 +83,11 @@ export function compile(plan: Plan, options: { simd?: boolean; precision?: 'f32'
       new NeuronCodegen(plan, p, spike.code, fns).emitSpikeFn();
       const [vec, scalar] = lanesFor(p.model!, options);
       // A refractory condition (`refractory when`) is evaluated on scalar lanes only.
-      const vecEnd = options.simd !== false && !p.model!.refractory_when ? p.size - (p.size % vec.width) : 0;
-      new NeuronCodegen(plan, p, f.code, fns, vec).emit(0, vecEnd, spike.index);
-      new NeuronCodegen(plan, p, f.code, fns, scalar).emit(vecEnd, p.size, spike.index);
+      // Only the plan's own neurons (a partition's range, else all).
+      const [lo, hi] = ownOf(p);
+      const vecEnd = options.simd !== false && !p.model!.refractory_when ? hi - ((hi - lo) % vec.width) : lo;
+      new NeuronCodegen(plan, p, f.code, fns, vec).emit(lo, vecEnd, spike.index);
+      new NeuronCodegen(plan, p, f.code, fns, scalar).emit(vecEnd, hi, spike.index);
     } else if (p.kind === 'poisson') emitPoisson(plan, p, f.code, fns);
     return f.index;
   });
@@ -1160,11 +1162,13 @@ function emitPoisson(plan: Plan, pop: PopPlan, c: Code, fns: Fns): void {
   const lane = c.local(T.i32);
   const [start, stop] = pop.poissonSteps ?? [0, plan.steps];
   const wordsAt = pop.poissonWordsOffset!;
+  // Only the plan's own sources (a partition's range, else all).
+  const [lo, hi] = ownOf(pop);
   c.i32(0).set(count);
-  c.get(t).i32(start).op(Op.i32_ge_s).get(t).i32(stop).op(Op.i32_lt_s).op(Op.i32_and).begin(Op.if);
+  c.get(t).i32(start).op(Op.i32_ge_s).get(t).i32(stop).op(Op.i32_lt_s).op(Op.i32_and).i32(hi > lo ? 1 : 0).op(Op.i32_and).begin(Op.if);
   c.get(t).i32(3).op(Op.i32_and).tee(lane).op(Op.i32_eqz).get(t).i32(start).op(Op.i32_eq).op(Op.i32_or).set(refresh);
   c.get(lane).i32(2).op(Op.i32_shl).set(lane);
-  c.i32(0).set(i);
+  c.i32(lo).set(i);
   c.begin(Op.loop);
   c.get(refresh).begin(Op.if);
   c.get(i).get(t).i32(2).op(Op.i32_shr_u).i32(5).i32(pop.index).get(i).i32(4).op(Op.i32_shl).i32(wordsAt).op(Op.i32_add).call(fns.words);
@@ -1178,7 +1182,7 @@ function emitPoisson(plan: Plan, pop: PopPlan, c: Code, fns: Fns): void {
   c.get(count).i32(2).op(Op.i32_shl).get(i).mem(Op.i32_store, 2, pop.listOffset);
   c.get(count).i32(1).op(Op.i32_add).set(count);
   c.end();
-  c.get(i).i32(1).op(Op.i32_add).tee(i).i32(pop.size).op(Op.i32_lt_u).br(Op.br_if, 0);
+  c.get(i).i32(1).op(Op.i32_add).tee(i).i32(hi).op(Op.i32_lt_u).br(Op.br_if, 0);
   c.end();
   c.end();
   c.i32(0).get(count).mem(Op.i32_store, 2, pop.countOffset);
@@ -1315,9 +1319,12 @@ function emitRingApply(ring: Plan['rings'][number], c: Code, simd: boolean): voi
   c.get(t).i32(ring.slots).op(Op.i32_rem_u).i32(N * 4).op(Op.i32_mul).i32(ring.offset).op(Op.i32_add).set(row);
   // Four neurons at a time: var += gated ring entry (a refractory neuron's lane masked to +0),
   // entry = 0; then the rest one by one.
-  const N4 = simd ? N - (N % 4) : 0;
-  if (N4 > 0) {
-    c.i32(0).set(a);
+  // Only the plan's own neurons (a partition's range, else all).
+  const [lo, hi] = ownOf(ring.target);
+  if (hi <= lo) return;
+  const N4 = simd ? hi - ((hi - lo) % 4) : lo;
+  if (N4 > lo) {
+    c.i32(lo * 4).set(a);
     c.begin(Op.loop);
     c.get(a);
     c.get(a).simd(V.v128_load, { align: 2, offset: varOff });
@@ -1328,7 +1335,7 @@ function emitRingApply(ring: Plan['rings'][number], c: Code, simd: boolean): voi
     c.get(a).i32(16).op(Op.i32_add).tee(a).i32(N4 * 4).op(Op.i32_lt_u).br(Op.br_if, 0);
     c.end();
   }
-  if (N4 === N) return;
+  if (N4 === hi) return;
   c.i32(N4).set(j);
   c.begin(Op.loop);
   // var[j] += ring[row + j]; ring[row + j] = 0
@@ -1340,7 +1347,7 @@ function emitRingApply(ring: Plan['rings'][number], c: Code, simd: boolean): voi
   c.op(0x92).mem(Op.f32_store, 2, varOff);
   if (gated) c.end();
   c.get(row).get(a).op(Op.i32_add).f64(0).op(Op.f32_demote_f64).mem(Op.f32_store, 2, 0);
-  c.get(j).i32(1).op(Op.i32_add).tee(j).i32(N).op(Op.i32_lt_u).br(Op.br_if, 0);
+  c.get(j).i32(1).op(Op.i32_add).tee(j).i32(hi).op(Op.i32_lt_u).br(Op.br_if, 0);
   c.end();
 }
 

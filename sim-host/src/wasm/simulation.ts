@@ -6,7 +6,7 @@ import { Growable, growableFloat32, growableInt32 } from '../../../protocol/grow
 import { evalExpr, type EvalEnv } from '../core/expr';
 import { probeEverySteps, probeSamples } from '../core/estimate';
 import { probesTooLarge, SPIKE_RECORD_BYTES } from '../core/limits';
-import { buildPlan, synapseProbe, type Plan, type PlanOptions } from '../core/plan';
+import { buildPlan, ownOf, synapseProbe, type Plan, type PlanOptions, type PopPlan } from '../core/plan';
 import { nanInfMessage, newResult, recordingLimitMessage, stepChunks, type RunCallbacks, type RunResult, type StepPace, type TraceRecord } from '../core/run';
 import { compile } from './codegen';
 
@@ -38,6 +38,36 @@ export interface SpikeIntervention {
   record?: number[];
 }
 
+/** A NaN/Inf found by the update of step `step`: population (plan index), variable (model order), neuron. */
+export interface NanReport {
+  population: number;
+  variable: number;
+  neuron: number;
+  step: number;
+}
+
+/**
+ * A partitioned run's exchange (sim-host/src/partition): this plan updates its own neurons
+ * (PopPlan.own) and, every step, trades spikes and probe samples with the other partitions.
+ * Partition 0 records; the others only step.
+ */
+export interface StepExchange {
+  readonly index: number;
+  /** Throws unless the plan's populations and probes are those the exchange was laid out for. */
+  check(pops: readonly PopPlan[], traces: readonly number[]): void;
+  /** Where step t's samples of trace k go (one per probed neuron; each partition writes its own). */
+  samples(t: number, trace: number): Float32Array;
+  /**
+   * After update(t): publishes this partition's spikes (and its NaN/Inf report), waits for the
+   * others, and fills the spike lists with everyone's; false when another partition stopped the run.
+   */
+  spikes(t: number, mem32: Int32Array, pops: readonly PopPlan[], nan?: NanReport): boolean;
+  /** The NaN/Inf report of the step just exchanged, from whichever partition found it. */
+  nan(): NanReport | undefined;
+  /** Stops the others at their next exchange. */
+  stop(): void;
+}
+
 let compilations = 0;
 /** Modules compiled by this thread so far (tests: interventions never recompile). */
 export function compilationCount(): number {
@@ -49,7 +79,7 @@ const WASM_PACE: StepPace = { first: 64, max: 100000, fastMs: 5, slowMs: 20 };
 
 /** What a run records: its probes' samplers and sizes, and how many spikes fit in the memory left. */
 interface Recording {
-  traces: { rec: TraceRecord; sample: (out: Growable<Float32Array>) => void; everySteps: number; values: number }[];
+  traces: { rec: TraceRecord; sample: (out: Growable<Float32Array>) => void; valueAt?: (i: number) => number; everySteps: number; values: number }[];
   probedSpikes: Set<string>;
   /** Spikes that may be recorded before the run stops ('recording-limit'). */
   maxSpikes: number;
@@ -65,9 +95,11 @@ export class Simulation {
   private recording!: Recording;
   /** The memory right after loading (opts.resettable): `reset()` copies it back. */
   private image?: Uint8Array;
+  /** A partitioned run's exchange (opts.exchange): this plan is one partition of the run. */
+  private exchange?: StepExchange;
 
   /** Plans `ir` (its files, if it reads any, in opts.files) and compiles it; or compiles a plan drawn before. */
-  constructor(source: ModelIR | { plan: Plan }, opts: PlanOptions & CompileOptions & { resettable?: boolean } = {}) {
+  constructor(source: ModelIR | { plan: Plan }, opts: PlanOptions & CompileOptions & { resettable?: boolean; exchange?: StepExchange } = {}) {
     const t0 = performance.now();
     this.plan = 'plan' in source ? source.plan : buildPlan(source, opts);
     const t1 = performance.now();
@@ -87,6 +119,25 @@ export class Simulation {
     this.load();
     this.recording = this.planRecording();
     if (opts.resettable) this.image = new Uint8Array(this.memory.buffer).slice();
+    if (opts.exchange) {
+      opts.exchange.check(this.plan.pops, this.recording.traces.map((t) => t.rec.neurons.length));
+      this.exchange = opts.exchange;
+    }
+  }
+
+  /** Bytes of this run's memory (a partition's: its own). */
+  memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /**
+   * A partitioned run's other partitions take `bytes` of the run's memory limit too: partition 0,
+   * which records, has that much less for the spikes.
+   */
+  shareMemoryLimit(bytes: number): void {
+    const r = this.recording;
+    r.spikeBudget = Math.max(0, r.spikeBudget - bytes);
+    r.maxSpikes = Math.floor(r.spikeBudget / SPIKE_RECORD_BYTES);
   }
 
   /** Back to the state before the first run (needs `resettable`): the same plan and module run again. */
@@ -119,7 +170,7 @@ export class Simulation {
         const values = samples * probe.indices.length;
         probeBytes += 4 * values;
         if (!largest || 4 * values > largest.bytes) largest = { bytes: 4 * values, what: `${pr.variable}(${sel.name}): ${probe.indices.length.toLocaleString('en-US')} ${probe.synapses ? 'synapses' : 'neurons'} × ${samples.toLocaleString('en-US')} samples` };
-        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: probe.indices, every: everySteps * plan.dt, data: new Float32Array(0), ...(probe.synapses ? { synapses: probe.synapses } : {}) }, sample: probe.sample, everySteps, values });
+        traces.push({ rec: { population: sel.name, variable: pr.variable, neurons: probe.indices, every: everySteps * plan.dt, data: new Float32Array(0), ...(probe.synapses ? { synapses: probe.synapses } : {}) }, sample: probe.sample, valueAt: probe.valueAt, everySteps, values });
       }
     }
     const runBytes = this.memory.buffer.byteLength + plan.inputFileBytes;
@@ -146,14 +197,14 @@ export class Simulation {
    * variable (every synapse of its projections, in their CSR order). Undefined when the
    * selector names nothing recordable (the checker reports those).
    */
-  private prober(sel: SelectorIR, variable: string, memF: Float32Array): { indices: number[]; sample: (out: Growable<Float32Array>) => void; synapses?: { pre: number[]; post: number[] } } | undefined {
+  private prober(sel: SelectorIR, variable: string, memF: Float32Array): { indices: number[]; sample: (out: Growable<Float32Array>) => void; valueAt?: (i: number) => number; synapses?: { pre: number[]; post: number[] } } | undefined {
     const plan = this.plan;
     const pop = plan.pops.find((p) => p.name === sel.name);
     if (pop) {
       const indices: number[] = [];
       for (let i = Math.max(0, sel.from); i <= Math.min(sel.to, pop.size - 1); i++) indices.push(i);
       const off = pop.state.get(variable);
-      if (off !== undefined) return { indices, sample: (out) => { for (const i of indices) out.push(memF[(off >> 2) + i]); } };
+      if (off !== undefined) return { indices, sample: (out) => { for (const i of indices) out.push(memF[(off >> 2) + i]); }, valueAt: (i) => memF[(off >> 2) + i] };
       const alias = pop.model?.aliases.find((a) => a.name === variable);
       if (!alias || !pop.model) return undefined;
       const model = pop.model;
@@ -178,6 +229,10 @@ export class Simulation {
         indices,
         sample: (out) => {
           for (i of indices) out.push(evalExpr(alias.expr, env));
+        },
+        valueAt: (k) => {
+          i = k;
+          return evalExpr(alias.expr, env);
         },
       };
     }
@@ -271,7 +326,8 @@ export class Simulation {
     // Probes: spikes are always recorded for the probed populations; traces per probe, each
     // sized once for all its samples (planRecording counted them against the memory limit).
     const { probedSpikes, maxSpikes } = this.recording;
-    const traces = this.recording.traces.map((t) => ({ ...t, samples: growableFloat32(t.values) }));
+    // (a partition other than 0 records nothing)
+    const traces = this.recording.traces.map((t) => ({ ...t, samples: growableFloat32(this.exchange && this.exchange.index !== 0 ? 1 : t.values) }));
     const recordAll = probedSpikes.size === 0;
     const recorded = record ? plan.pops.map((_, k) => record.includes(k)) : plan.pops.map((p) => recordAll || probedSpikes.has(p.name));
     let spikeCount = 0;
@@ -295,6 +351,36 @@ export class Simulation {
     const { update, deliver, schedule, link } = this.exports;
     const t0 = performance.now();
     const errAt = plan.errOffset >> 2;
+    const ex = this.exchange;
+    // A partition samples its own neurons into the exchange; partition 0 records everyone's.
+    const ownPositions = ex ? traces.map((tr) => ownProbePositions(tr.rec, plan.pops.find((p) => p.name === tr.rec.population)!)) : [];
+    const nanFound = (): NanReport => {
+      const pop = plan.pops[mem32[errAt + 1]];
+      let varIndex = mem32[errAt + 2];
+      let neuron = mem32[errAt + 3];
+      if (neuron < 0) {
+        // The update loop flags its population; the first non-finite neuron (then
+        // variable, in declaration order) is found in the stored state.
+        const vars = pop.model?.state ?? [];
+        const [lo, hi] = ownOf(pop);
+        search: for (let i = lo; i < hi; i++) {
+          for (let k = 0; k < vars.length; k++) {
+            if (!Number.isFinite(memF[(pop.state.get(vars[k].name)! >> 2) + i])) {
+              neuron = i;
+              varIndex = k;
+              break search;
+            }
+          }
+        }
+      }
+      return { population: pop.index, variable: varIndex, neuron, step: mem32[errAt + 4] };
+    };
+    const stopped = (t: number) => {
+      result.stepsDone = t;
+      result.timings.run_s = (performance.now() - t0) / 1000;
+      finish();
+      return result;
+    };
     for (const chunk of stepChunks(result, cb, WASM_PACE, finish, t0)) {
       for (let t = chunk.from; t < chunk.to; t++) {
         const sets = csByStep.get(t);
@@ -307,9 +393,18 @@ export class Simulation {
         if (link && schedule) link(t);
         if (schedule) schedule(t);
         if (link) link(t);
-        for (const tr of traces) {
-          if (t % tr.everySteps !== 0) continue;
-          tr.sample(tr.samples);
+        if (ex) {
+          traces.forEach((tr, k) => {
+            if (t % tr.everySteps !== 0) return;
+            const out = ex.samples(t, k);
+            const [from, to] = ownPositions[k];
+            for (let q = from; q < to; q++) out[q] = tr.valueAt!(tr.rec.neurons[q]);
+          });
+        } else {
+          for (const tr of traces) {
+            if (t % tr.everySteps !== 0) continue;
+            tr.sample(tr.samples);
+          }
         }
         update(t);
         for (const p of arrayPops) {
@@ -322,16 +417,23 @@ export class Simulation {
           mem32[p.countOffset >> 2] = n;
         }
         if (override) override(t);
+        if (ex) {
+          if (!ex.spikes(t, mem32, plan.pops, mem32[errAt] !== 0 ? nanFound() : undefined)) return stopped(t);
+          if (ex.index === 0) {
+            traces.forEach((tr, k) => {
+              if (t % tr.everySteps !== 0) return;
+              const got = ex.samples(t, k);
+              for (let q = 0; q < got.length; q++) tr.samples.push(got[q]);
+            });
+          }
+        }
         // The step's spikes must fit in what is left for recording, else stop before them.
         let stepSpikes = 0;
         for (let k = 0; k < plan.pops.length; k++) if (recorded[k]) stepSpikes += mem32[plan.pops[k].countOffset >> 2];
         if (spikeCount + stepSpikes > maxSpikes) {
           result.error = recordingLimitMessage(plan.memoryLimit, this.recording.spikeBudget, maxSpikes, t, plan.dt);
           result.stopReason = 'recording-limit';
-          result.stepsDone = t;
-          result.timings.run_s = (performance.now() - t0) / 1000;
-          finish();
-          return result;
+          return stopped(t);
         }
         spikeCount += stepSpikes;
         for (let k = 0; k < plan.pops.length; k++) {
@@ -346,32 +448,13 @@ export class Simulation {
             rec.neurons.push(mem32[base + m]);
           }
         }
-        if (mem32[errAt] !== 0) {
-          const pop = plan.pops[mem32[errAt + 1]];
-          let varIndex = mem32[errAt + 2];
-          let neuron = mem32[errAt + 3];
-          if (neuron < 0) {
-            // The update loop flags its population; the first non-finite neuron (then
-            // variable, in declaration order) is found in the stored state.
-            const vars = pop.model?.state ?? [];
-            search: for (let i = 0; i < pop.size; i++) {
-              for (let k = 0; k < vars.length; k++) {
-                if (!Number.isFinite(memF[(pop.state.get(vars[k].name)! >> 2) + i])) {
-                  neuron = i;
-                  varIndex = k;
-                  break search;
-                }
-              }
-            }
-          }
-          const variable = pop.model?.state[varIndex]?.name ?? '?';
-          const step = mem32[errAt + 4];
-          result.error = nanInfMessage(pop.name, variable, neuron, step, plan.dt);
+        const nan = ex ? ex.nan() : mem32[errAt] !== 0 ? nanFound() : undefined;
+        if (nan) {
+          const pop = plan.pops[nan.population];
+          const variable = pop.model?.state[nan.variable]?.name ?? '?';
+          result.error = nanInfMessage(pop.name, variable, nan.neuron, nan.step, plan.dt);
           result.stopReason = 'nan-inf';
-          result.stepsDone = t + 1;
-          result.timings.run_s = (performance.now() - t0) / 1000;
-          finish();
-          return result;
+          return stopped(t + 1);
         }
         deliver(t);
       }
@@ -380,4 +463,15 @@ export class Simulation {
     finish();
     return result;
   }
+}
+
+/** Positions [from, to) of a probe's neurons (consecutive, ascending) that `pop`'s plan owns. */
+function ownProbePositions(rec: TraceRecord, pop: PopPlan): [number, number] {
+  const [lo, hi] = ownOf(pop);
+  const n = rec.neurons.length;
+  let from = 0;
+  while (from < n && rec.neurons[from] < lo) from++;
+  let to = from;
+  while (to < n && rec.neurons[to] < hi) to++;
+  return [from, to];
 }
