@@ -65,6 +65,8 @@ export interface ThreadsSize {
   brianTS: number;
   ratio: number;
   speedup: number;
+  /** median of run_s(1 thread)/run_s(T threads) over the interleaved pairs of runs (less moved by a change of load) */
+  speedupPaired: number;
   /** seeds whose spikes differ between 1 and T threads or between repeats */
   mismatches: number;
   usedT: number;
@@ -81,20 +83,19 @@ function irOf(file: string): ModelIR {
 const sameSpikes = (a: PopulationSpikes[], b: PopulationSpikes[]) =>
   a.length === b.length && a.every((p, k) => p.steps.length === b[k].steps.length && p.steps.every((x, i) => x === b[k].steps[i] && p.neurons[i] === b[k].neurons[i]));
 
-async function runThreaded(ir: ModelIR, baseDir: string, n: number, seed: number, threads: number, repeat: number): Promise<OursThreaded> {
-  const outs: RunOutput[] = [];
-  const cpus: number[] = [];
-  const walls: number[] = [];
-  for (let k = 0; k < repeat; k++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    outs.push(await startRun(ir, { seed, duration: DURATION, threads, backend: 'wasm', readouts: false, baseDir }, undefined, distWorker).result);
-    walls.push((performance.now() - t0) / 1000);
-    const c = process.cpuUsage(c0);
-    cpus.push((c.user + c.system) / 1e6);
-  }
+/** One startRun: its output, wall time and the process's CPU time (every thread), s. */
+async function timedRun(ir: ModelIR, baseDir: string, seed: number, threads: number): Promise<{ out: RunOutput; wall: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const out = await startRun(ir, { seed, duration: DURATION, threads, backend: 'wasm', readouts: false, baseDir }, undefined, distWorker).result;
+  const c = process.cpuUsage(c0);
+  if (out.error) throw new Error(`our run (seed ${seed}, ${threads} threads) stopped: ${out.error}`);
+  return { out, wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+}
+
+function figures(runs: { out: RunOutput; wall: number; cpu: number }[], n: number, seed: number, threads: number): OursThreaded {
+  const outs = runs.map((r) => r.out);
   const o = outs[0];
-  if (o.error) throw new Error(`our run (seed ${seed}, ${threads} threads) stopped: ${o.error}`);
   const spikes = o.spikes.reduce((a, p) => a + p.steps.length, 0);
   return {
     seed,
@@ -109,11 +110,25 @@ async function runThreaded(ir: ModelIR, baseDir: string, n: number, seed: number
     compile: median(outs.map((x) => x.timings.compile_s)),
     run: median(outs.map((x) => x.timings.run_s)),
     runAll: outs.map((x) => x.timings.run_s),
-    cpu: median(cpus),
-    wall: median(walls),
+    cpu: median(runs.map((r) => r.cpu)),
+    wall: median(runs.map((r) => r.wall)),
     stable: outs.every((x) => sameSpikes(x.spikes, o.spikes)),
     spikeData: o.spikes,
   };
+}
+
+/**
+ * Ours on 1 and on `threads` threads, `repeat` times each, interleaved (1, T, 1, T, …) so that
+ * a change of load on the machine falls on both alike.
+ */
+async function runPair(ir: ModelIR, baseDir: string, n: number, seed: number, threads: number, repeat: number): Promise<[OursThreaded, OursThreaded]> {
+  const one: Awaited<ReturnType<typeof timedRun>>[] = [];
+  const many: Awaited<ReturnType<typeof timedRun>>[] = [];
+  for (let k = 0; k < repeat; k++) {
+    one.push(await timedRun(ir, baseDir, seed, 1));
+    many.push(await timedRun(ir, baseDir, seed, threads));
+  }
+  return [figures(one, n, seed, 1), figures(many, n, seed, threads)];
 }
 
 /** The threaded comparison at each size; prints its tables and returns the figures. */
@@ -136,8 +151,9 @@ export async function benchThreads(tmp: string, sizes: { n: number; seeds: numbe
     for (const seed of seeds) {
       loads.push(os.loadavg()[0]);
       brian.push(runBrian(n, seed, buildDir, 'coba_standalone.py', threads, repeat, policies));
-      ours1.push(await runThreaded(ir, tmp, n, seed, 1, repeat));
-      oursT.push(await runThreaded(ir, tmp, n, seed, threads, repeat));
+      const [a, b] = await runPair(ir, tmp, n, seed, threads, repeat);
+      ours1.push(a);
+      oursT.push(b);
     }
     console.log(`COBA-${n.toLocaleString('en-US')} (${ours1[0].synapses.toLocaleString('en-US')} synapses here, ${brian[0].synapses.toLocaleString('en-US')} in Brian2 with OpenMP)`);
     console.log('  seed  who          threads   rate Hz  sim s (median; all runs)             plan s  compile s  CPU/wall  load');
@@ -171,15 +187,16 @@ export async function benchThreads(tmp: string, sizes: { n: number; seeds: numbe
     const brianTS = median(sel(brian).map((x) => x.sim));
     const ratio = oursTS / brianTS;
     const speedup = ours1S / oursTS;
+    const speedupPaired = median(sel(ours1).flatMap((a) => a.runAll.map((x, k) => x / oursT[ours1.indexOf(a)].runAll[k])));
     const rates = (xs: { seed: number; rate: number }[]) => sel(xs).map((x) => f(x.rate)).join(', ');
     const goalN = n === SPEEDUP_GOAL_N;
     console.log(
       `  over seeds ${use.join(', ')}${both.length ? '' : ' (NOT all active on both sides)'}: ours 1 thread ${f(ours1S, 3)} s, ours ${threads} threads ${f(oursTS, 3)} s, Brian2 OpenMP ${threads} threads ${f(brianTS, 3)} s; ` +
         `ours_${threads}/Brian2_${threads} = ${f(ratio)} (goal ≤ ${RATIO_GOAL}: ${ratio <= RATIO_GOAL ? 'met' : 'NOT met'}); ` +
-        `speed-up ours_1/ours_${threads} = ${f(speedup)}×${goalN ? ` (goal ≥ ${SPEEDUP_GOAL}: ${speedup >= SPEEDUP_GOAL ? 'met' : 'NOT met'})` : ''}`,
+        `speed-up ours_1/ours_${threads} = ${f(speedup)}×${goalN ? ` (goal ≥ ${SPEEDUP_GOAL}: ${speedup >= SPEEDUP_GOAL ? 'met' : 'NOT met'})` : ''}, ${f(speedupPaired)}× as the median of the interleaved pairs`,
     );
     console.log(`  rates Hz: ours ${rates(ours1)}; Brian2 OpenMP ${rates(brian)} (different draws of the same network: alike in distribution, not seed by seed)\n`);
-    out.push({ n, seeds, threads, ours1, oursT, brian, bothActive: both, ours1S, oursTS, brianTS, ratio, speedup, mismatches, usedT });
+    out.push({ n, seeds, threads, ours1, oursT, brian, bothActive: both, ours1S, oursTS, brianTS, ratio, speedup, speedupPaired, mismatches, usedT });
   }
   return out;
 }

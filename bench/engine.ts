@@ -62,7 +62,8 @@
 // "cobahh_ours_wall_s","cobahh_brian2_s" (those medians),"cobahh_rates_ours_hz",
 // "cobahh_rates_brian2_hz" (per seed),"cobahh_baseline_cpu_s" (median, with a baseline CLI),
 // "mt_threads" (T), per size (coba4k_…, coba40k_…): "_mt_ours_1t_s", "_mt_ours_s" (T threads),
-// "_mt_brian2_s" (OpenMP, T threads), "_mt_brian2_wait_policy" (per seed), "_mt_ratio" (ours_T/Brian2_T), "_mt_speedup" (ours_1/ours_T),
+// "_mt_brian2_s" (OpenMP, T threads), "_mt_brian2_wait_policy" (per seed), "_mt_ratio" (ours_T/Brian2_T), "_mt_speedup" (ours_1/ours_T, medians),
+// "_mt_speedup_paired" (median of the interleaved pairs' ratios),
 // "_mt_threads_used", "_mt_rates_ours_hz", "_mt_rates_brian2_hz" (per seed); "mt_ratio_goal_met",
 // "mt_speedup_goal_met", "mt_spike_mismatches" (seeds whose spikes differ between 1 and T
 // threads), "load_start","load_end" (1-minute load averages)}.
@@ -235,6 +236,7 @@ async function main(): Promise<void> {
     [`${k}_mt_brian2_wait_policy`]: r ? r.brian.map((x) => x.policy ?? null) : null,
     [`${k}_mt_ratio`]: round(r?.ratio),
     [`${k}_mt_speedup`]: round(r?.speedup),
+    [`${k}_mt_speedup_paired`]: round(r?.speedupPaired),
     [`${k}_mt_threads_used`]: r ? r.usedT : null,
     [`${k}_mt_rates_ours_hz`]: r ? r.ours1.map((x) => round(x.rate, 2)) : null,
     [`${k}_mt_rates_brian2_hz`]: r ? r.brian.map((x) => round(x.rate, 2)) : null,
