@@ -11,10 +11,11 @@
 // Brian2: bench/brian2/coba_standalone.py --threads T --repeat R (openmp_threads = T: -fopenmp,
 // sim_s = omp_get_wtime around the stepping, i.e. wall clock like ours; the median over R runs of
 // one binary; run under each OMP_WAIT_POLICY of SPIKEWORKS_BENCH_OMP_WAIT_POLICY, default
-// "default,passive", and the faster median counts: on a machine with more runnable threads than
+// "passive,default", and the faster median counts: on a machine with more runnable threads than
 // cores libgomp's spinning at barriers costs Brian2 up to 10×, which passive avoids). With OpenMP Brian2 draws another network than without (per-thread random streams),
 // so a seed's activity differs from the single-threaded part's; the default seeds are active on
-// both sides here (scanned at 0.2 s), and the figures use the seeds active on both (> 1 Hz).
+// both sides here (scanned at 0.2 s: 4k seeds 2, 20, 24 of the 11 active in ours among 1-32,
+// 40k seeds 8, 9, 14, the first three active in ours), and the figures use the seeds active on both (> 1 Hz).
 // Goals (issue 24): ours_T/Brian2_T ≤ 0.6 at every size, ours_1/ours_T ≥ 1.7 at 40,000.
 import * as fs from 'node:fs';
 import * as os from 'node:os';

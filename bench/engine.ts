@@ -70,9 +70,9 @@
 //   SPIKEWORKS_BENCH_SEEDS_4K (default 16,45,60), SPIKEWORKS_BENCH_SEEDS_40K (default 9,18,26),
 //   SPIKEWORKS_BENCH_SEEDS_HH (default 1,2,3), SPIKEWORKS_BENCH_MODELS (default coba,cobahh,threads:
 //   which parts run; the JSON line has null for a part left out), SPIKEWORKS_BENCH_SEEDS_4K_MT
-//   (default 2,10,11), SPIKEWORKS_BENCH_SEEDS_40K_MT (default 8,9,14), SPIKEWORKS_BENCH_SIZES_MT
+//   (default 2,20,24), SPIKEWORKS_BENCH_SEEDS_40K_MT (default 8,9,14), SPIKEWORKS_BENCH_SIZES_MT
 //   (default 4000,40000), SPIKEWORKS_BENCH_THREADS (default 2), SPIKEWORKS_BENCH_REPEAT (default 3),
-//   SPIKEWORKS_BENCH_OMP_WAIT_POLICY (default default,passive: Brian2's best of these counts)
+//   SPIKEWORKS_BENCH_OMP_WAIT_POLICY (default passive,default: Brian2's best of these counts)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -93,12 +93,12 @@ const PARTS = new Set((process.env.SPIKEWORKS_BENCH_MODELS ?? 'coba,cobahh,threa
 const BASELINE_CLI = process.env.SPIKEWORKS_BENCH_BASELINE_CLI;
 // the threaded part: Brian2 with OpenMP draws other networks, so its seeds differ (engine-threads.ts)
 const SIZES_MT = [
-  { n: 4000, seeds: seedsOf(process.env.SPIKEWORKS_BENCH_SEEDS_4K_MT, [2, 10, 11]) },
+  { n: 4000, seeds: seedsOf(process.env.SPIKEWORKS_BENCH_SEEDS_4K_MT, [2, 20, 24]) },
   { n: 40000, seeds: seedsOf(process.env.SPIKEWORKS_BENCH_SEEDS_40K_MT, [8, 9, 14]) },
 ].filter((s) => (process.env.SPIKEWORKS_BENCH_SIZES_MT ?? '4000,40000').split(',').map(Number).includes(s.n));
 const THREADS = Number(process.env.SPIKEWORKS_BENCH_THREADS ?? 2);
 const REPEAT = Number(process.env.SPIKEWORKS_BENCH_REPEAT ?? 3);
-const OMP_POLICIES = process.env.SPIKEWORKS_BENCH_OMP_WAIT_POLICY ?? 'default,passive';
+const OMP_POLICIES = process.env.SPIKEWORKS_BENCH_OMP_WAIT_POLICY ?? 'passive,default';
 
 interface Ours extends OurFigures {
   cliWall: number;
