@@ -13,7 +13,9 @@ varies); sim_s and run_s are then the medians and sim_s_all lists every sim_s.
 (default: unset, libgomp spins a while at each barrier and then sleeps; active: spins; passive:
 sleeps at once), in the order given; sim_s is the smallest of the medians, omp_wait_policy
 names it and sim_s_by_policy gives every median. A policy whose first run takes over twice the
-best median before it is not repeated (it cannot be the best; this bounds the bench's time). On a machine with more runnable threads than cores a
+best median before it is not repeated, and a run of a later policy is stopped (`timeout`) at
+twice that median + 5 s: policy_stopped_s names the policies stopped so and when (neither
+could be the best; this bounds the bench's time). On a machine with more runnable threads than cores a
 spinning thread holds its core while the thread it waits for is descheduled: there the
 default policy can be ten times slower than passive (measured here: COBA-4000, 2 threads, load
 average 25-50: 22-32 s default, 1.8-3.0 s passive).
@@ -24,7 +26,7 @@ omp_get_wtime with OpenMP: Brian2's network.cpp picks it), "build_s": code gener
 compilation wall time, "run_s": wall time of the binary (includes connectivity generation and
 result writing), "total_s": whole script wall time, "spikes", "rate_hz", "synapses",
 "synaptic_events_per_s": spikes * mean out-degree / sim_s, "sim_s_all", "omp_wait_policy",
-"sim_s_by_policy", "threads", "flags", "brian2"}.
+"sim_s_by_policy", "policy_stopped_s", "threads", "flags", "brian2"}.
 """
 import argparse
 import json
@@ -83,7 +85,7 @@ def run(args, net, group, synapses, prefix):
     t = time.time()
     b2.device.build(directory=d, compile=True, run=False, with_output=False)
     build_s = time.time() - t
-    by_policy, runs, counts = {}, [], set()
+    by_policy, runs, counts, capped = {}, [], set(), {}
     for policy in args.policies:
         # the binary inherits the environment: OMP_WAIT_POLICY is read by libgomp at its start
         if policy == 'default':
@@ -91,10 +93,20 @@ def run(args, net, group, synapses, prefix):
         else:
             os.environ['OMP_WAIT_POLICY'] = policy
         sims = by_policy.setdefault(policy, [])
-        best_so_far = min((median(v) for k, v in by_policy.items() if k != policy), default=None)
+        best_so_far = min((median(v) for k, v in by_policy.items() if k != policy and v), default=None)
+        # after the first policy, a run is stopped at twice the best median so far (+ 5 s for the
+        # binary's set-up): it could not be the best, and a spinning run can take minutes
+        cap = None if best_so_far is None else 2 * best_so_far + 5
+        b2.prefs.devices.cpp_standalone.run_cmd_unix = './main' if cap is None else ['timeout', f'{cap:.1f}', './main']
         for _ in range(args.repeat):
             t = time.time()
-            b2.device.run(d, False, [])
+            try:
+                b2.device.run(d, False, [])
+            except RuntimeError:
+                if cap is None:
+                    raise
+                capped[policy] = cap
+                break
             runs.append(time.time() - t)
             sims.append(float(b2.device._last_run_time))
             counts.add(int(counter.num_spikes))  # read back from this run's result files
@@ -102,6 +114,8 @@ def run(args, net, group, synapses, prefix):
                 break  # this policy's first run took over twice the best median: not repeated
     if len(counts) > 1:
         sys.exit(f'{prefix}: the repeated runs of one binary gave different spike counts {sorted(counts)}')
+    b2.prefs.devices.cpp_standalone.run_cmd_unix = './main'
+    by_policy = {k: v for k, v in by_policy.items() if v}
     best = min(by_policy, key=lambda k: median(by_policy[k]))
     sim_s, run_s = median(by_policy[best]), median(runs)
     spikes = counts.pop()
@@ -110,6 +124,7 @@ def run(args, net, group, synapses, prefix):
         'n': args.n, 'seed': args.seed, 'duration': args.duration,
         'sim_s': sim_s, 'sim_s_all': by_policy[best], 'omp_wait_policy': best if args.threads > 1 else None,
         'sim_s_by_policy': {k: median(v) for k, v in by_policy.items()} if args.threads > 1 else None,
+        'policy_stopped_s': capped or None,
         'build_s': build_s, 'run_s': run_s, 'total_s': time.time() - T0,
         'spikes': spikes, 'rate_hz': spikes / (args.n * args.duration), 'synapses': n_syn,
         'synaptic_events_per_s': spikes * (n_syn / args.n) / sim_s if sim_s > 0 else None,
