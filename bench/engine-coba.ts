@@ -66,6 +66,8 @@ export interface Brian {
   /** with OpenMP: the OMP_WAIT_POLICY whose median is sim, and every policy's median */
   policy?: string;
   byPolicy?: Record<string, number>;
+  /** policies whose run was stopped at this many seconds (it could not be the best) */
+  stopped?: Record<string, number>;
   build: number;
   total: number;
   wall: number;
@@ -83,7 +85,7 @@ export function runBrian(n: number, seed: number, buildDir: string, script = 'co
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`Brian2 standalone failed (${r.status}):\n${r.stderr.slice(-3000)}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  return { seed, rate: j.rate_hz, spikes: j.spikes, synapses: j.synapses, sim: j.sim_s, simAll: j.sim_s_all, clock: j.clock, threads: j.threads, policy: j.omp_wait_policy ?? undefined, byPolicy: j.sim_s_by_policy ?? undefined, build: j.build_s, total: j.total_s, wall };
+  return { seed, rate: j.rate_hz, spikes: j.spikes, synapses: j.synapses, sim: j.sim_s, simAll: j.sim_s_all, clock: j.clock, threads: j.threads, policy: j.omp_wait_policy ?? undefined, byPolicy: j.sim_s_by_policy ?? undefined, stopped: j.policy_stopped_s ?? undefined, build: j.build_s, total: j.total_s, wall };
 }
 
 export const median = (xs: number[]) => {

@@ -167,7 +167,7 @@ export async function benchThreads(tmp: string, sizes: { n: number; seeds: numbe
       ourRow(ours1[k], loads[k]);
       ourRow(oursT[k], loads[k]);
       const b = brian[k];
-      console.log(`  ${String(seed).padStart(4)}  Brian2 OpenMP  ${String(b.threads).padStart(3)} ${f(b.rate).padStart(9)}  ${`${f(b.sim, 3)} (${b.simAll.map((x) => f(x, 3)).join(', ')})`.padEnd(36)} ${'-'.padStart(6)} ${'-'.padStart(10)} ${'-'.padStart(9)} ${f(loads[k]).padStart(5)}  (OMP_WAIT_POLICY ${b.policy}; medians ${Object.entries(b.byPolicy ?? {}).map(([p, x]) => `${p} ${f(x, 3)}`).join(', ')}; build ${f(b.build)} s${k === 0 ? ', cold' : ''})`);
+      console.log(`  ${String(seed).padStart(4)}  Brian2 OpenMP  ${String(b.threads).padStart(3)} ${f(b.rate).padStart(9)}  ${`${f(b.sim, 3)} (${b.simAll.map((x) => f(x, 3)).join(', ')})`.padEnd(36)} ${'-'.padStart(6)} ${'-'.padStart(10)} ${'-'.padStart(9)} ${f(loads[k]).padStart(5)}  (OMP_WAIT_POLICY ${b.policy}; medians ${[...Object.entries(b.byPolicy ?? {}).map(([p, x]) => `${p} ${f(x, 3)}`), ...Object.entries(b.stopped ?? {}).map(([p, x]) => `${p} stopped at ${f(x, 1)}`)].join(', ')}; build ${f(b.build)} s${k === 0 ? ', cold' : ''})`);
       const same = sameSpikes(ours1[k].spikeData, oursT[k].spikeData) && ours1[k].stable && oursT[k].stable;
       if (!same) {
         mismatches++;
