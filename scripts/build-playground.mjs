@@ -30,12 +30,21 @@ const EXAMPLES = {
   },
 };
 
-/** node:worker_threads in sim-host/src/worker.ts is reached only under Node: an empty module in the page. */
+/**
+ * node:worker_threads in sim-host/src/worker.ts is reached only under Node: an empty module in the
+ * page. The partitioned engine names `Worker` (partition/run.ts) and asks `os.availableParallelism()`
+ * (engine.ts threadsFor): the page has one core to offer (it is not cross-origin isolated, so its
+ * engine never shares memory between workers), and a Worker it would start says why it cannot.
+ */
+const NO_NODE = {
+  'node:os': 'export const availableParallelism = () => 1; export default { availableParallelism };',
+  'node:worker_threads': 'export class Worker { constructor() { throw new Error("worker threads are not available in a page"); } } export default { Worker };',
+};
 const NO_WORKER_THREADS = {
   name: 'no-worker-threads',
   setup(build) {
     build.onResolve({ filter: /^node:(worker_threads|crypto|os)$/ }, (a) => ({ path: a.path, namespace: 'no-node' }));
-    build.onLoad({ filter: /.*/, namespace: 'no-node' }, () => ({ contents: 'export default {};', loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-node' }, (a) => ({ contents: NO_NODE[a.path] ?? 'export default {};', loader: 'js' }));
   },
 };
 

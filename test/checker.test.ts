@@ -160,7 +160,7 @@ const CONSTRUCTS = [
   'probe:spikes', 'probe:variable', 'probe:every', 'probe:slice', 'probe:connection',
   'task:window', 'task:stimulus', 'task:stimulus-list', 'readout:task',
   ...['stimulus', 'during', 'description'].map((k) => `concept:${k}`),
-  ...['dt', 'duration', 'seed', 'backend'].map((k) => `simulate:${k}`), ...['auto', 'wasm', 'webgpu'].map((k) => `backend:${k}`),
+  ...['dt', 'duration', 'seed', 'backend', 'threads'].map((k) => `simulate:${k}`), ...['auto', 'wasm', 'webgpu'].map((k) => `backend:${k}`),
   // prelude
   ...['LIF', 'CobaLIF', 'Izhikevich', 'AdEx', 'PoissonNeuron', 'ELM', 'Astrocyte', 'HomeostaticLIF'].map((k) => `prelude:${k}`),
   ...['Static', 'PairSTDP', 'CalciumHebbian', 'AstroSTDP'].map((k) => `prelude:${k}`),

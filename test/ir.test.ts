@@ -130,3 +130,20 @@ test('nonFinitePath finds NaN/Infinity anywhere in an IR-shaped value; schema-va
   const broken = JSON.parse(JSON.stringify({ ...r.ir, populations: [{ ...r.ir.populations[0], init: { v: { kind: 'const', value: NaN } } }, ...r.ir.populations.slice(1)] }));
   assert.equal(validate(broken), false);
 });
+
+test('simulate { threads } lowers to simulate.threads, schema-valid; absent when not written', () => {
+  const model = (sim: string) => `population a = LIF[4]\nsimulate { dt: 0.1 ms; duration: 10 ms${sim} }\n`;
+  const written = lowerText('threads.snn', model('; threads: 3'));
+  assert.ok(written.ok, !written.ok ? JSON.stringify(written.diagnostics) : '');
+  assert.equal(written.ir.simulate.threads, 3);
+  assert.ok(validate(JSON.parse(JSON.stringify(written.ir))), JSON.stringify(validate.errors?.slice(0, 3)));
+  const bare = lowerText('threads-absent.snn', model(''));
+  assert.ok(bare.ok);
+  assert.ok(!('threads' in bare.ir.simulate), `threads: ${JSON.stringify(bare.ir.simulate)}`);
+  // The schema refuses what the checker refuses (an IR written by hand or by another tool).
+  for (const bad of [0, 2.5, 1025]) {
+    assert.equal(validate({ ...JSON.parse(JSON.stringify(bare.ir)), simulate: { ...bare.ir.simulate, threads: bad } }), false, `threads ${bad} passed the schema`);
+  }
+  const refused = lowerText('threads-bad.snn', model('; threads: 0'));
+  assert.ok(!refused.ok, 'threads: 0 lowered');
+});

@@ -471,6 +471,20 @@ describe('language server over stdio', { timeout: 120_000 }, () => {
     assert.ok(md.includes('Dendritic segments per target neuron'), md);
   });
 
+  it('simulate: completion offers threads with its documentation, hover documents it', async () => {
+    const text = 'population exc = LIF[10]\nsimulate {\n  dt: 0.1 ms; duration: 1 s\n  \n  threads: 2\n}\n';
+    const { uri, diagnostics } = await openDoc(text);
+    assert.deepEqual(errorsOf(diagnostics), []);
+    const res = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 3, character: 2 } });
+    const items = (Array.isArray(res) ? res : res.items) as { label: string; documentation?: unknown }[];
+    const threads = items.find((i) => i.label === 'threads');
+    assert.ok(threads, `simulate keys: ${items.map((i) => i.label).join(', ')}`);
+    assert.match(JSON.stringify(threads.documentation ?? ''), /Worker threads of the WASM engine/);
+    const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 4 } });
+    const md = JSON.stringify(hover?.contents ?? '');
+    for (const part of ['Worker threads of the WASM engine', 'results are identical for any count', 'default: this machine']) assert.ok(md.includes(part), `${part} in ${md}`);
+  });
+
   it('a where rule: completion offers it with a condition, hover explains where, N_post and pathways', async () => {
     const text = 'population a = CobaLIF[10]\nconnect a -> a {\n  rule: where(j == (i + 1) % N_post)\n  weight: 1 nS\n  pathways: { fast: { delay: 1 ms; on_pre: g_e += w } }\n}\n';
     const { uri } = await openDoc(text);

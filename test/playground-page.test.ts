@@ -362,6 +362,22 @@ describe('the playground in headless Chromium', { skip, timeout: 600_000 }, () =
     await page.close();
   });
 
+  it("a model's threads: 4 runs on one thread in the page (not cross-origin isolated), says so, and spikes as the CLI on 4 workers", async () => {
+    const page = await open();
+    const model = 'input ext = poisson[20] { rate: 200 Hz }\npopulation a = LIF[30]\nconnect ext -> a { rule: random(p = 0.5); weight: 4 mV; target: v }\nconnect a -> a { rule: random(p = 0.1); weight: 0.5 mV; target: v; delay: 1 ms }\nsimulate { dt: 0.1 ms; duration: 100 ms; seed: 3; threads: 4 }\n';
+    const dir = mkdtempSync(join(tmpdir(), 'spikeworks-playground-'));
+    writeFileSync(join(dir, 'threads.snn'), model);
+    const summary = cli(['run', join(dir, 'threads.snn'), '--format', 'json']) as { populations: { spikes: number }[]; threads?: { used: number } };
+    assert.equal(summary.threads?.used, 4, 'the CLI ran it on 4 workers');
+    await setText(page, model);
+    await page.selectOption('#backend', 'wasm');
+    const r = await runWith(page, '3');
+    assert.equal(r.status, 'done');
+    assert.equal(r.spikes, summary.populations.reduce((a, p) => a + p.spikes, 0));
+    assert.match(await text(page, 'run-status'), / · threads: ran on one thread \(this page is not cross-origin isolated\)$/);
+    await page.close();
+  });
+
   it('works offline once loaded: the service worker serves the build', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -3,9 +3,7 @@
 // exit codes), the f–I curve of examples/fi_curve.snn against the analytic LIF formula, and
 // statistics over seeds.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseQuantity } from '../language-server/src/ide';
@@ -18,10 +16,11 @@ import { drawSweep } from '../webviews/sweep/plot';
 import type { Painter } from '../webviews/shared/painter';
 import type { Theme } from '../webviews/shared/theme';
 import { applyRun, parseAxis, sweepRuns, SweepError, type SweepSpec } from '../sim-host/src/sweep/spec';
-import { distCli, distWorker, ensureBuilt, interruptCli, repoRoot } from './helpers/build';
+import { distWorker, ensureBuilt, interruptCli, repoRoot } from './helpers/build';
 import { irOf } from './helpers/model';
+import { cliSandbox } from './helpers/cli';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-sweep-'));
+const { dir, model, cli } = cliSandbox('sw-sweep-');
 const FI = path.join(repoRoot, 'examples', 'fi_curve.snn');
 
 const NOISY = `population exc = LIF[20]
@@ -31,17 +30,6 @@ probe spikes(exc)
 simulate { dt: 0.1 ms; duration: 500 ms; seed: 1 }
 `;
 
-function model(name: string, text: string): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, text);
-  return file;
-}
-
-function cli(args: string[], timeoutMs = 60_000): { status: number | null; stdout: string; stderr: string } {
-  ensureBuilt();
-  const r = spawnSync(process.execPath, [distCli, ...args], { cwd: dir, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const spec1 = (ir: ModelIR, set: string, seeds = 1): SweepSpec => ({ axes: [parseAxis(ir, set, parseQuantity)], seeds, baseSeed: 1 });
 const sweepErr = (f: () => unknown, re: RegExp) => assert.throws(f, (e: unknown) => e instanceof SweepError && re.test(e.message));

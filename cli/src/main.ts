@@ -13,6 +13,7 @@ import { sweepCommand, type SweepArgs } from './sweep';
 import { emulateCommand, type EmulateArgs } from './emulate';
 import { describeCommand, type DescribeArgs } from './describe';
 import { circuitsCommand, INTERVENTIONS, type CircuitsArgs } from './circuits';
+import { isThreadCount, MAX_THREADS } from '../../protocol/threads';
 
 const VERSION = '0.1.0';
 
@@ -29,12 +30,15 @@ usage:
                                                          the model as a NIR graph (HDF5, SI units) or a NIR graph as
                                                          a formatted .snn; what NIR cannot say is warned or refused
   spikeworks run <file.snn> [--out DIR] [--format human|json] [--backend wasm|webgpu|auto] [--seed N]
-                 [--duration T_s] [--csv] [--memory-limit MB] [--allow-read DIR]...
+                 [--duration T_s] [--csv] [--memory-limit MB] [--threads N] [--allow-read DIR]...
                                                          simulate; writes spikes.bin, traces, summary.json to DIR
-                                                         (exit 3: a result file could not be written)
+                                                         (exit 3: a result file could not be written); --threads:
+                                                         the WASM engine's workers, 1 to 1024 (default: the model's
+                                                         threads:, else this machine's cores; results are identical
+                                                         for any count; more than the cores is allowed, warned)
   spikeworks sweep <file.snn> --set TARGET=FROM:TO:COUNT|TARGET=V1,V2,... [--set ...] [--seeds K] [--seed N]
                  [--duration T_s] [--workers N] [--out DIR] [--format human|json] [--backend wasm|webgpu|auto]
-                 [--memory-limit MB]
+                 [--memory-limit MB] [--threads N]
                                                          run the model over a grid of one to three axes (TARGET:
                                                          population.parameter, input.rate, connection.weight,
                                                          connection.delay, seed, or a memristor target's setting
@@ -42,7 +46,9 @@ usage:
                                                          as emulate --sweep; values with units, e.g.
                                                          exc.I_e=0pA:500pA:11), K seeds per point, on a pool of
                                                          worker threads; prints rates per point, writes sweep.csv
-                                                         and sweep.json to DIR (--memory-limit: all runs at once)
+                                                         and sweep.json to DIR (--memory-limit: all runs at once;
+                                                         --threads: each run's WASM workers, default the model's
+                                                         threads:, else 1, as the workers already fill the cores)
   spikeworks emulate <file.snn> --target NAME [--format human|json] [--out DIR] [--seed N] [--duration T_s]
                                                          run on the hardware target the model's target NAME = loihi2
                                                          { … } block names (bit-accurate emulation) and on the float engine
@@ -156,7 +162,14 @@ function optionReader(rest: string[]) {
     if (b !== 'wasm' && b !== 'auto' && b !== 'webgpu') usage(`--backend must be wasm, webgpu or auto, got ${b}`);
     return b;
   };
-  return { value, num, format, backend };
+  /** --threads N: a whole number from 1 to MAX_THREADS. */
+  const threads = (k: number, name: string): number => {
+    const v = value(k, name);
+    const n = Number(v);
+    if (!isThreadCount(n)) usage(`${name} must be a whole number from 1 to ${MAX_THREADS}, got ${v}`);
+    return n;
+  };
+  return { value, num, format, backend, threads };
 }
 
 function parseExport(rest: string[]): ExportArgs {
@@ -193,7 +206,7 @@ function parseExport(rest: string[]): ExportArgs {
 function parseRun(rest: string[]): Parameters<typeof runCommand>[0] {
   const args: Parameters<typeof runCommand>[0] = { file: '', format: 'human', backend: 'auto', csv: false };
   const files: string[] = [];
-  const { value, num, format, backend } = optionReader(rest);
+  const { value, num, format, backend, threads } = optionReader(rest);
   for (let k = 0; k < rest.length; k++) {
     const a = rest[k];
     switch (a) {
@@ -206,6 +219,7 @@ function parseRun(rest: string[]): Parameters<typeof runCommand>[0] {
       case '--seed': args.seed = num(value(k++, a), a, true); break;
       case '--duration': args.duration = num(value(k++, a), a); break;
       case '--memory-limit': args.memoryLimitMb = num(value(k++, a), a); break;
+      case '--threads': args.threads = threads(k++, a); break;
       case '--csv': args.csv = true; break;
       default:
         if (a.startsWith('-')) usage(`unknown option '${a}'`);
@@ -260,7 +274,7 @@ function parseFaultSweep(rest: string[]): SweepArgs {
 function parseSweep(rest: string[]): SweepArgs {
   const args: SweepArgs = { file: '', sets: [], seeds: 1, format: 'human' };
   const files: string[] = [];
-  const { value, num, format, backend } = optionReader(rest);
+  const { value, num, format, backend, threads } = optionReader(rest);
   for (let k = 0; k < rest.length; k++) {
     const a = rest[k];
     switch (a) {
@@ -273,6 +287,7 @@ function parseSweep(rest: string[]): SweepArgs {
       case '--out': args.out = value(k++, a); break;
       case '--format': args.format = format(k++, a); break;
       case '--backend': args.backend = backend(k++, a); break;
+      case '--threads': args.threads = threads(k++, a); break;
       default:
         if (a.startsWith('--set=')) args.sets.push(a.slice(6));
         else if (a.startsWith('-')) usage(`unknown option '${a}'`);

@@ -12,6 +12,9 @@ import { summarize, writeResults, type Summary } from '../../sim-host/src/output
 import { traceUnit } from '../../protocol/units';
 import { isReadoutScore, readoutLine, type ReadoutOutcome } from '../../protocol/readout';
 import { URI } from 'vscode-uri';
+import * as os from 'node:os';
+import type { ModelIR } from '../../protocol/ir';
+import { runThreadsWarning, threadsLine } from '../../protocol/threads';
 
 export interface RunArgs {
   file: string;
@@ -24,6 +27,17 @@ export interface RunArgs {
   duration?: number;
   csv: boolean;
   memoryLimitMb?: number;
+  /** --threads N (RunOptions.threads; else the model's `threads:`, else the cores). */
+  threads?: number;
+}
+
+/**
+ * The warning printed when a run asks for more WASM workers than this machine has cores: from
+ * --threads, else from the model's `simulate { threads }` (`file` names it). Undefined otherwise,
+ * and for a run sent to WebGPU (no workers).
+ */
+export function threadsWarningFor(a: Pick<RunArgs, 'threads' | 'file'>, ir: ModelIR, backend: string, cores = os.availableParallelism()): string | undefined {
+  return runThreadsWarning({ n: a.threads, name: (n) => `--threads ${n}` }, { n: ir.simulate.threads, name: (n) => `threads: ${n} (simulate in ${path.basename(a.file)})` }, backend, cores);
 }
 
 /** Folders a run may read files from: the same as the checker's (cli/src/load.ts cliAccess). */
@@ -38,12 +52,15 @@ export async function runCommand(a: RunArgs): Promise<number> {
   const abs = path.resolve(a.file);
   const checkS = (performance.now() - t0) / 1000;
   const tty = process.stderr.isTTY && a.format === 'human';
+  const warning = threadsWarningFor(a, ir, a.backendGiven ? a.backend : ir.simulate.backend);
+  if (warning) process.stderr.write(`${warning}\n`);
   let lastDraw = 0;
   const handle = startRun(
     ir,
     {
       seed: a.seed, duration: a.duration, baseDir: path.dirname(abs), readRoots: readRoots(a.file),
       memoryLimit: a.memoryLimitMb ? a.memoryLimitMb * 2 ** 20 : undefined, backend: a.backendGiven ? a.backend : undefined, buildProgress: true,
+      threads: a.threads,
     },
     (done, total, spikes, _delta, build) => {
       if (!tty) return;
@@ -91,10 +108,12 @@ export async function runCommand(a: RunArgs): Promise<number> {
 
 const STOPPED: Record<string, string> = { 'nan-inf': 'NaN/Inf', 'recording-limit': 'recording limit', 'device-lost': 'GPU device lost' };
 
-function humanSummary(s: Summary, outDir?: string): string {
+/** The printed summary (--format human): timings, threads (when the run reports them), populations, readouts. */
+export function humanSummary(s: Summary, outDir?: string): string {
   const lines: string[] = [];
   const status = s.cancelled ? ' (stopped early)' : s.error ? ` (stopped: ${STOPPED[s.stop_reason ?? 'nan-inf'] ?? s.stop_reason})` : '';
   lines.push(`simulated ${s.sim_s.toFixed(3)} s in ${s.timings.run_s.toFixed(3)} s (${Math.round(s.steps_per_s).toLocaleString('en-US')} steps/s), ${s.backend}, seed ${s.seed}${status}`);
+  if (s.threads) lines.push(threadsLine(s.threads));
   lines.push(`${s.synapses.toLocaleString('en-US')} synapses, ${s.memory_mb.toFixed(1)} MiB; check ${(s.timings.check_s ?? 0).toFixed(3)} s, build ${s.timings.plan_s.toFixed(3)} s, compile ${s.timings.compile_s.toFixed(3)} s, total ${s.wall_s.toFixed(3)} s`);
   const w = Math.max(10, ...s.populations.map((p) => p.name.length));
   lines.push(`${'population'.padEnd(w)}  ${'size'.padStart(8)}  ${'spikes'.padStart(9)}  ${'rate (Hz)'.padStart(9)}  ${'CV ISI'.padStart(6)}`);

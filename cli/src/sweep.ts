@@ -18,7 +18,7 @@ import { applyRun, parseAxis, sweepRuns, SweepError, type SweepSpec } from '../.
 import { crossbarConfig, CrossbarSettingError } from '../../sim-host/src/targets/memristor/device';
 import { fmtBytes } from '../../sim-host/src/core/estimate';
 import { loadModel } from './load';
-import { readRoots } from './run';
+import { readRoots, threadsWarningFor } from './run';
 
 export interface SweepArgs {
   file: string;
@@ -31,6 +31,8 @@ export interface SweepArgs {
   format: 'human' | 'json';
   backend?: 'wasm' | 'auto' | 'webgpu';
   memoryLimitMb?: number;
+  /** --threads N: each run's WASM workers (sweep-pool.ts SweepPoolOptions.threads). */
+  threads?: number;
   /**
    * A fault sweep (`spikeworks emulate FILE --target NAME --sweep …`): every run on the memristor
    * target NAME, axes its settings (`fault_ratio=0:0.3:7`, `fault_type=sa0,sa1`), scored by the
@@ -87,9 +89,11 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
     `sweep: ${est.points} point${est.points === 1 ? '' : 's'} × ${spec.seeds} seed${spec.seeds === 1 ? '' : 's'} = ${est.runs} runs of ${est.steps.toLocaleString('en-US')} steps on ${est.workers} worker${est.workers === 1 ? '' : 's'}; ` +
       `about ${fmtBytes(est.runBytes)} per run, ${fmtBytes(est.peakBytes)} at once; ${est.work.toExponential(2)} neuron+synapse steps\n`,
   );
+  const warning = threadsWarningFor(a, ir, a.backend ?? ir.simulate.backend);
+  if (warning) process.stderr.write(`${warning}\n`);
   let lastDraw = 0;
   const handle = startSweep(ir, spec, runs, {
-    workers: est.workers, duration: a.duration, runMemoryLimit: est.runLimit, baseDir: path.dirname(abs), readRoots: readRoots(a.file), backend: a.backend,
+    workers: est.workers, duration: a.duration, runMemoryLimit: est.runLimit, baseDir: path.dirname(abs), readRoots: readRoots(a.file), backend: a.backend, threads: a.threads,
     ...(runTarget !== undefined ? { target: runTarget, metric: true } : {}),
     onProgress: (done, total, frac) => {
       if (!tty) return;

@@ -69,7 +69,7 @@ export interface FileAnalysis {
   network: Map<string, NetItem>;
   estimates: Estimate[];
   totals: { neurons: number; synapses: number; bytes: number };
-  simulate: { dt?: number; duration?: number; seed?: number; backend?: string };
+  simulate: { dt?: number; duration?: number; seed?: number; backend?: string; threads?: number };
   /** Resolved imports: path literal → uri. */
   imports: { node: A.ImportDecl; uri?: string }[];
   /** `from_file(...)` values that read clean: the call → the file as written and its values in SI units. */

@@ -155,6 +155,8 @@ class Lowerer {
         duration: a.simulate.duration ?? DEFAULT_SIMULATE.duration,
         seed: a.simulate.seed ?? DEFAULT_SIMULATE.seed,
         backend: (a.simulate.backend as ModelIR['simulate']['backend']) ?? DEFAULT_SIMULATE.backend,
+        // Only when written: absent, the run picks (RunOptions.threads, else the machine's cores).
+        ...(a.simulate.threads !== undefined ? { threads: a.simulate.threads } : {}),
       },
     };
     for (const it of items) {

@@ -16,6 +16,7 @@ import { registerSnn, themeName } from './snn-language';
 import './playground.css';
 import { inputFilesOf } from '../../sim-host/src/core/input-files';
 import type { RunMessage } from '../../protocol/panel-data';
+import { threadsStatus } from './threads';
 
 performance.mark('spikeworks:modules');
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -195,7 +196,8 @@ function showProgress(r: RunResults): void {
   const count = r.spikeCount().toLocaleString('en-US');
   ui.runStatus.dataset.status = r.status;
   ui.runStatus.dataset.spikes = String(r.spikeCount());
-  ui.runStatus.textContent = r.status === 'running' ? `running: ${pct}% · ${count} spikes` : `${r.status}: ${count} spikes · seed ${r.info.seed} · ${r.info.backend}${r.status === 'done' ? ` · ${(runWall / 1000).toFixed(2)} s` : ''}`;
+  const threads = threadsStatus(r.output?.threads);
+  ui.runStatus.textContent = r.status === 'running' ? `running: ${pct}% · ${count} spikes` : `${r.status}: ${count} spikes · seed ${r.info.seed} · ${r.info.backend}${r.status === 'done' ? ` · ${(runWall / 1000).toFixed(2)} s` : ''}${threads ? ` · ${threads}` : ''}`;
 }
 
 async function runModel(): Promise<void> {

@@ -9,6 +9,7 @@ import { recordedPopulations, type RunInfo, type RunMessage, type RunStatus, typ
 import type { FromWorker, PopulationShape, PopulationSpikes, RunOptions, RunOutput, ToWorker, TraceDelta } from '../../protocol/sim';
 import { isConnection, traceUnit } from '../../protocol/units';
 import { readoutShort } from '../../protocol/readout';
+import { PAGE_RUN_THREADS, pageThreads } from './threads';
 
 /** How long a cancelled worker may take to hand back its output before it is ended (ms). */
 const CANCEL_GRACE_MS = 150;
@@ -115,7 +116,8 @@ export function startRun(ir: ModelIR, options: { seed: number; backend: RunOptio
   const results = new RunResults(info, ir);
   const recorded = recordedPopulations(ir);
   const worker = new Worker(options.workerUrl, { name: 'spikeworks-engine' });
-  const shared = typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated;
+  const isolated = globalThis.crossOriginIsolated === true;
+  const shared = typeof SharedArrayBuffer === 'function' && isolated;
   const cancelBuf = shared ? new SharedArrayBuffer(4) : new ArrayBuffer(4);
   let end!: (r: RunResults) => void;
   const finished = new Promise<RunResults>((res) => (end = res));
@@ -156,7 +158,8 @@ export function startRun(ir: ModelIR, options: { seed: number; backend: RunOptio
       }
       emit({ type: 'status', runId, status: 'running', stepsDone: m.done });
     } else if (m.type === 'done') {
-      const out = m.output;
+      const threads = pageThreads(ir.simulate.threads, isolated, m.output);
+      const out: RunOutput = threads ? { ...m.output, threads } : m.output;
       results.output = out;
       publish(out.populations);
       results.stepsDone = out.stepsDone;
@@ -184,7 +187,7 @@ export function startRun(ir: ModelIR, options: { seed: number; backend: RunOptio
   emit({ type: 'run', run: info });
   const msg: ToWorker = {
     type: 'run', ir, cancel: cancelBuf as SharedArrayBuffer,
-    options: { seed: options.seed, backend: options.backend, stream: true, progressEveryMs: 100, memoryLimit: 1024 * 2 ** 20 },
+    options: { seed: options.seed, backend: options.backend, stream: true, progressEveryMs: 100, memoryLimit: 1024 * 2 ** 20, threads: PAGE_RUN_THREADS },
   };
   worker.postMessage(msg);
   return {

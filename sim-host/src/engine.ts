@@ -98,15 +98,19 @@ export async function runOnBackend(ir: ModelIR, opts: EngineOptions & ThreadOpti
   const withFiles = withNodeFiles(ir, opts);
   const threads = threadsFor(ir, opts);
   const wasm = wasmBackend(opts);
+  let partitioned = false;
   const run = await runOnChoice(ir, withFiles, choice, {
     // On several workers each plans its own part: no whole plan is drawn first.
-    wasm: threads.used > 1 ? { ...wasm, runModel: async (m, o, c) => runPartitioned(m, o, threads.used, c, partitionWorkerFile(opts)) } : wasm,
+    wasm: threads.used > 1 ? { ...wasm, runModel: async (m, o, c) => ((partitioned = true), runPartitioned(m, o, threads.used, c, partitionWorkerFile(opts))) } : wasm,
     webgpu: async (): Promise<Backend | string> => {
       const g = gpu ?? (await getGpu());
       return typeof g === 'string' ? g : webgpuBackend(g);
     },
   }, cb);
-  return run.backend === 'wasm' ? { ...run, threads } : run;
+  if (run.backend !== 'wasm') return run;
+  // WebGPU drew the whole plan before it fell back: WASM ran that plan on one thread.
+  if (threads.used > 1 && !partitioned) return { ...run, threads: { requested: threads.requested, used: 1, note: 'ran on one thread: the whole plan was drawn for WebGPU before it fell back to WASM' } };
+  return { ...run, threads };
 }
 
 /** An emulated run and its report (`spikeworks emulate`). */

@@ -27,6 +27,8 @@ export interface Summary {
   stop_reason?: string;
   /** The model's readouts scored on the run (RunOutput.readouts; protocol/results.md). */
   readouts?: ReadoutOutcome[];
+  /** WASM runs: the workers asked for and used, and why fewer (RunOutput.threads). */
+  threads?: RunOutput['threads'];
 }
 
 export function summarize(out: RunOutput, wallS: number, backend: string, checkS?: number): Summary {
@@ -47,6 +49,7 @@ export function summarize(out: RunOutput, wallS: number, backend: string, checkS
     ...(out.error ? { error: out.error } : {}),
     ...(out.stopReason ? { stop_reason: out.stopReason } : {}),
     ...(out.readouts ? { readouts: out.readouts } : {}),
+    ...(out.threads ? { threads: out.threads } : {}),
   };
 }
 

@@ -20,6 +20,11 @@ export interface SweepPoolOptions {
   baseDir?: string;
   readRoots?: string[];
   backend?: 'auto' | 'wasm' | 'webgpu';
+  /**
+   * WASM workers of each run (RunOptions.threads). Absent: the model's `simulate { threads }`,
+   * else 1 — the pool's runs already fill the cores, so a run does not default to all of them.
+   */
+  threads?: number;
   /** Run every point on the model's memristor target of this name (a fault sweep: RunOptions.target). */
   target?: string;
   /** Score every run (RunOptions.metric: the first readout's accuracy, or the mean rate); rows carry it. */
@@ -98,7 +103,7 @@ export function startSweep(ir: ModelIR, spec: SweepSpec, runs: SweepRun[], opts:
   }
   const cleanJobs = [...clean.keys()];
   let nextClean = 0;
-  const common = { duration: opts.duration, memoryLimit: opts.runMemoryLimit, baseDir: opts.baseDir, readRoots: opts.readRoots, backend: opts.backend, progressEveryMs: 200, readouts: false };
+  const common = { duration: opts.duration, memoryLimit: opts.runMemoryLimit, baseDir: opts.baseDir, readRoots: opts.readRoots, backend: opts.backend, threads: opts.threads ?? (ir.simulate.threads === undefined ? 1 : undefined), progressEveryMs: 200, readouts: false };
   const launchClean = (key: string): void => {
     const job = clean.get(key)!;
     const index = -1 - nextClean;

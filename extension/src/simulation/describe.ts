@@ -19,6 +19,7 @@ import type { Notifier } from '../notify';
 import { panelHtml, webviewOptions } from '../panels/html';
 import { documentModel } from './document-model';
 import { runSettings } from './settings';
+import { runWarning } from './threads';
 
 interface Shown {
   view: DescriptionsView;
@@ -85,11 +86,13 @@ export class DescribeRunner implements vscode.Disposable {
       return;
     }
     for (const p of win.problems) void this.notify.warn(`Describe Neurons: ${p.message}`);
+    const threadsWarning = runWarning(name, settings.threads, ir, settings.backend ?? ir.simulate.backend);
+    if (threadsWarning) this.log.warn(threadsWarning);
     const results = await this.notify.progress({ location: vscode.ProgressLocation.Notification, title: `Describe Neurons: ${name}`, cancellable: true }, async (progress, token) => {
       let stop = false;
       const handle = startRun(
         ir,
-        { seed: settings.seed, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, backend: settings.backend, readouts: false },
+        { seed: settings.seed, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, backend: settings.backend, threads: settings.threads, readouts: false },
         (done, total) => progress.report({ message: `running: ${total ? Math.round((100 * done) / total) : 0} %` }),
         path.join(this.extensionUri.fsPath, 'dist', 'sim-worker.js'),
       );

@@ -17,6 +17,7 @@ import { buildProgressMessage, readoutReport, runEnd } from './outcome';
 import { RunRecord } from './run-record';
 import { loadRun, runDir, saveRun } from './run-store';
 import { runSettings, type Backend } from './settings';
+import { ranOn, runWarning } from './threads';
 import type { RunStatusBar } from './status-bar';
 
 /** How long a cancelled worker may take to hand back what it recorded before it is ended. */
@@ -169,12 +170,14 @@ export class Runner implements vscode.Disposable {
     this.emit(key, { type: 'run', run: info });
     this.log.info(`${name}: run ${runId} started — ${steps.toLocaleString('en-US')} steps of ${fmtTime(ir.simulate.dt)}, seed ${seed}${settings.seed !== undefined ? ' (spikeworks.simulation.seed)' : ''}, backend ${backend}`);
     this.status.setRunning(key, name, 0, 'building');
+    const threadsWarning = runWarning(name, settings.threads, ir, backend);
+    if (threadsWarning) this.log.warn(threadsWarning);
 
     const t0 = performance.now();
     try {
       run.handle = startRun(
         ir,
-        { seed, duration, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, progressEveryMs: 100, stream: true, buildProgress: true, backend },
+        { seed, duration, memoryLimit: settings.memoryLimitBytes, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, progressEveryMs: 100, stream: true, buildProgress: true, backend, threads: settings.threads },
         (done, total, _spikes, delta, build) => (build ? this.buildProgress(key, run, build.label, done, total) : this.progress(key, run, done, total, delta)),
         path.join(this.extensionPath, 'dist', 'sim-worker.js'),
       );
@@ -242,7 +245,7 @@ export class Runner implements vscode.Disposable {
     if (chunks.length) this.emit(key, { type: 'samples', runId, chunks });
     record.stepsDone = output.stepsDone;
     const wall = (performance.now() - t0) / 1000;
-    if (output.backend) this.log.info(`${name}: ran on ${output.backend}${output.backendNote ? ` (${output.backendNote})` : ''}`);
+    if (output.backend) this.log.info(`${name}: ${ranOn(output)}`);
     // The note in full (developer detail: nested reasons, environment variables) is in the log line above.
     if (backend === 'webgpu' && output.backendNote) void this.notify.info(fallbackMessage(name, output.backendNote));
     const ending = runEnd(output);

@@ -1,6 +1,7 @@
 // The `spikeworks.simulation.*` and `spikeworks.circuits.*` settings (and the shared memory limit), read per document.
 import * as vscode from 'vscode';
 import type { Intervention } from '../../../protocol/circuits';
+import { threadsSetting } from './threads';
 
 export type Backend = 'auto' | 'wasm' | 'webgpu';
 export const BACKENDS: Backend[] = ['auto', 'wasm', 'webgpu'];
@@ -13,6 +14,8 @@ export interface RunSettings {
   defaultDuration: number;
   /** Replaces the model's seed (undefined: the model's). */
   seed?: number;
+  /** RunOptions.threads: `spikeworks.simulation.threads` when > 0 (undefined: the model's `threads:`, else the cores). */
+  threads?: number;
 }
 
 export function runSettings(scope: vscode.Uri): RunSettings {
@@ -26,6 +29,7 @@ export function runSettings(scope: vscode.Uri): RunSettings {
     memoryLimitBytes: (Number.isFinite(mb) && mb > 0 ? mb : 8192) * 2 ** 20,
     defaultDuration: Number.isFinite(duration) && duration > 0 ? duration : 1,
     seed: typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32 ? seed : undefined,
+    threads: threadsSetting(cfg.get<unknown>('simulation.threads', 0)),
   };
 }
 

@@ -16,6 +16,7 @@ import type { Notifier } from '../notify';
 import { panelHtml, webviewOptions } from '../panels/html';
 import { fileName, loadModel, readRootsFor } from './model';
 import { runSettings } from './settings';
+import { runWarning } from './threads';
 
 export class SweepRunner implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -82,12 +83,14 @@ export class SweepRunner implements vscode.Disposable {
     }
     const ref = spec.axes[0].ref;
     const device = ref.kind === 'device' ? ref.target : undefined;
+    const threadsWarning = runWarning(name, settings.threads, ir, settings.backend ?? ir.simulate.backend);
+    if (threadsWarning) this.log.warn(threadsWarning);
     this.log.info(`${name}: sweep of ${est.runs} runs (${est.points} points × ${spec.seeds} seeds) on ${est.workers} workers`);
     const title = `Sweep ${name}: ${spec.axes[0].target}`;
     const result = await this.notify.progress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       let reported = 0;
       const handle = startSweep(ir, spec, runs, {
-        workers: est.workers, runMemoryLimit: est.runLimit, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, backend: settings.backend,
+        workers: est.workers, runMemoryLimit: est.runLimit, baseDir: path.dirname(doc.uri.fsPath), readRoots: roots, backend: settings.backend, threads: settings.threads,
         workerFile: path.join(this.extensionUri.fsPath, 'dist', 'sim-worker.js'),
         // a memristor target's setting as the axis: a fault sweep on that target, scored by the model's readout
         ...(device ? { target: device, metric: true } : {}),

@@ -196,6 +196,7 @@ export function checkSimulate(cx: Checker, s: A.BlockDef): void {
     duration: vals.get('duration')?.ty.value,
     seed: vals.get('seed')?.ty.value,
     backend: vals.get('backend')?.ty.str,
+    threads: vals.get('threads')?.ty.value,
   };
   const { dt, duration } = cx.simulate;
   if (dt !== undefined && duration !== undefined && duration < dt) cx.err(vals.get('duration')!.prop.value, `duration (${formatQuantity(duration, TIME)}) is shorter than one time step (${formatQuantity(dt, TIME)})`, 'out-of-range');

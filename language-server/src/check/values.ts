@@ -135,8 +135,9 @@ export function checkValue(cx: Checker, p: A.Property, spec: PropSpec, where: st
         cx.err(e, `${label} must be a value, not a condition`, 'not-value');
         return t;
       }
-      cx.ex.expectDim(e, t, v.dim, p.key.name);
-      const values = t.dist ? (t.dist.dist === 'uniform' ? [t.dist.args[0], t.dist.args[1]] : t.dist.dist === 'normal' ? [t.dist.args[0]] : []) : t.value !== undefined ? [t.value] : [];
+      // A value in the wrong unit has one error, not also range errors about its SI number.
+      const unitOk = cx.ex.expectDim(e, t, v.dim, p.key.name);
+      const values = !unitOk ? [] : t.dist ? (t.dist.dist === 'uniform' ? [t.dist.args[0], t.dist.args[1]] : t.dist.dist === 'normal' ? [t.dist.args[0]] : []) : t.value !== undefined ? [t.value] : [];
       if (!t.dist && t.value === undefined && t.dim !== null && e.kind !== 'error') cx.err(e, `${p.key.name} must be a constant`, 'not-constant');
       for (const x of values) {
         if (v.min !== undefined && (x < v.min || (v.minExclusive && x === v.min))) {

@@ -43,7 +43,7 @@ const KEYWORD_DOCS: Record<string, string> = {
   connect: 'Synapses between populations: rule, weight, delay, target variable, synapse model.',
   input: 'A stimulus: poisson, spike_array, event_file (spike sources) or current_step (drives a variable).',
   probe: 'Records spikes or a variable during the run: `probe v(exc[0..9]) every 1 ms`.',
-  simulate: 'How to run: dt, duration, seed, backend.',
+  simulate: 'How to run: dt, duration, seed, backend, threads.',
   task: 'Named stimulus windows with labels (`"A"`, `feature = value`, `epoch = delay`), used by readouts, the circuit analyses and Describe Neurons.',
   concept: 'Annotates a stimulus window with a concept, for neuron descriptions.',
   target: 'Neuromorphic hardware emulation settings (loihi2, spinnaker2, memristor, sfq).',

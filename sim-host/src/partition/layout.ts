@@ -223,7 +223,8 @@ export class SharedExchange implements StepExchange {
     }
     if (nan) {
       const e = this.at.nan + NAN_WORDS * this.index;
-      i32.set([1, nan.population, nan.variable, nan.neuron, nan.step], e);
+      i32.set([nan.population, nan.variable, nan.neuron, nan.step], e + 1);
+      Atomics.store(i32, e, 1); // after its fields: a reader that sees the flag sees them
     }
     if (!this.arrive()) return false;
     for (let k = 0; k < pops.length; k++) {
@@ -242,12 +243,15 @@ export class SharedExchange implements StepExchange {
     return true;
   }
 
-  /** The report the whole network would give: the first population (plan order) with NaN/Inf, its first neuron. */
-  nan(): NanReport | undefined {
+  /**
+   * Step t's report as the whole network would give it: the first population (plan order) with
+   * NaN/Inf, its first neuron. Only step t's: a worker ahead may already have written step t + 1's.
+   */
+  nan(t: number): NanReport | undefined {
     let first: NanReport | undefined;
     for (let w = 0; w < this.count; w++) {
       const e = this.at.nan + NAN_WORDS * w;
-      if (this.i32[e] === 0) continue;
+      if (Atomics.load(this.i32, e) === 0 || this.i32[e + 4] !== t) continue;
       const r = { population: this.i32[e + 1], variable: this.i32[e + 2], neuron: this.i32[e + 3], step: this.i32[e + 4] };
       if (!first || r.population < first.population) first = r;
     }

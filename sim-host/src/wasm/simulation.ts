@@ -62,8 +62,8 @@ export interface StepExchange {
    * others, and fills the spike lists with everyone's; false when another partition stopped the run.
    */
   spikes(t: number, mem32: Int32Array, pops: readonly PopPlan[], nan?: NanReport): boolean;
-  /** The NaN/Inf report of the step just exchanged, from whichever partition found it. */
-  nan(): NanReport | undefined;
+  /** Step t's NaN/Inf report (after spikes(t)), from whichever partition found it. */
+  nan(t: number): NanReport | undefined;
   /** Stops the others at their next exchange. */
   stop(): void;
 }
@@ -448,7 +448,7 @@ export class Simulation {
             rec.neurons.push(mem32[base + m]);
           }
         }
-        const nan = ex ? ex.nan() : mem32[errAt] !== 0 ? nanFound() : undefined;
+        const nan = ex ? ex.nan(t) : mem32[errAt] !== 0 ? nanFound() : undefined;
         if (nan) {
           const pop = plan.pops[nan.population];
           const variable = pop.model?.state[nan.variable]?.name ?? '?';
