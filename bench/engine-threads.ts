@@ -16,6 +16,9 @@
 // so a seed's activity differs from the single-threaded part's; the default seeds are active on
 // both sides here (scanned at 0.2 s: 4k seeds 2, 20, 24 of the 11 active in ours among 1-32,
 // 40k seeds 8, 9, 14, the first three active in ours), and the figures use the seeds active on both (> 1 Hz).
+// Before each seed it waits up to quietS seconds for a machine with nothing else runnable (two
+// threads on a 2-core machine shared with other work mostly measure the scheduler); each seed's
+// rows say whether it got quiet, with the load average.
 // Goals (issue 24): ours_T/Brian2_T ≤ 0.6 at every size, ours_1/ours_T ≥ 1.7 at 40,000.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -71,6 +74,8 @@ export interface ThreadsSize {
   /** seeds whose spikes differ between 1 and T threads or between repeats */
   mismatches: number;
   usedT: number;
+  /** seeds measured after the machine got quiet (SPIKEWORKS_BENCH_QUIET_S) */
+  quietSeeds: number;
 }
 
 const prelude = preludeAt(path.join(repoRoot, 'language-server'));
@@ -83,6 +88,33 @@ function irOf(file: string): ModelIR {
 
 const sameSpikes = (a: PopulationSpikes[], b: PopulationSpikes[]) =>
   a.length === b.length && a.every((p, k) => p.steps.length === b[k].steps.length && p.steps.every((x, i) => x === b[k].steps[i] && p.neurons[i] === b[k].neurons[i]));
+
+/** Runnable threads on the machine now (/proc/loadavg's 4th field; this reader is one of them); undefined off Linux. */
+function runnable(): number | undefined {
+  try {
+    return Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[3].split('/')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits up to maxS seconds for a quiet machine: nothing runnable but this reader, ten samples
+ * 100 ms apart in a row. Returns the seconds waited and whether it got quiet (a machine shared
+ * with other work may not: the figures are then printed as they come, with that said).
+ */
+async function waitQuiet(maxS: number): Promise<{ waited: number; quiet: boolean }> {
+  const t0 = performance.now();
+  let calm = 0;
+  while ((performance.now() - t0) / 1000 < maxS) {
+    const r = runnable();
+    if (r === undefined) return { waited: 0, quiet: false };
+    calm = r <= 1 ? calm + 1 : 0;
+    if (calm >= 10) return { waited: (performance.now() - t0) / 1000, quiet: true };
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  return { waited: maxS, quiet: false };
+}
 
 /** One startRun: its output, wall time and the process's CPU time (every thread), s. */
 async function timedRun(ir: ModelIR, baseDir: string, seed: number, threads: number): Promise<{ out: RunOutput; wall: number; cpu: number }> {
@@ -133,7 +165,7 @@ async function runPair(ir: ModelIR, baseDir: string, n: number, seed: number, th
 }
 
 /** The threaded comparison at each size; prints its tables and returns the figures. */
-export async function benchThreads(tmp: string, sizes: { n: number; seeds: number[] }[], threads: number, repeat: number, policies: string): Promise<ThreadsSize[]> {
+export async function benchThreads(tmp: string, sizes: { n: number; seeds: number[] }[], threads: number, repeat: number, policies: string, quietS: number): Promise<ThreadsSize[]> {
   const out: ThreadsSize[] = [];
   console.log(
     `Threads: ours on 1 and ${threads} threads (startRun, WASM) vs Brian2 standalone with OpenMP on ${threads} threads (the best of OMP_WAIT_POLICY ${policies}); ${repeat} runs per seed and configuration (medians); ` +
@@ -149,7 +181,14 @@ export async function benchThreads(tmp: string, sizes: { n: number; seeds: numbe
     const oursT: OursThreaded[] = [];
     const brian: Brian[] = [];
     const loads: number[] = [];
+    const quiet: string[] = [];
+    let quietSeeds = 0;
     for (const seed of seeds) {
+      if (quietS > 0) {
+        const q = await waitQuiet(quietS);
+        quietSeeds += q.quiet ? 1 : 0;
+        quiet.push(q.quiet ? `quiet after ${f(q.waited, 0)} s` : `NOT quiet after ${f(q.waited, 0)} s`);
+      } else quiet.push('');
       loads.push(os.loadavg()[0]);
       brian.push(runBrian(n, seed, buildDir, 'coba_standalone.py', threads, repeat, policies));
       const [a, b] = await runPair(ir, tmp, n, seed, threads, repeat);
@@ -164,6 +203,7 @@ export async function benchThreads(tmp: string, sizes: { n: number; seeds: numbe
       );
     let mismatches = 0;
     seeds.forEach((seed, k) => {
+      if (quiet[k]) console.log(`  ${String(seed).padStart(4)}  machine ${quiet[k]} (runnable threads now ${runnable() ?? '?'})`);
       ourRow(ours1[k], loads[k]);
       ourRow(oursT[k], loads[k]);
       const b = brian[k];
@@ -197,7 +237,7 @@ export async function benchThreads(tmp: string, sizes: { n: number; seeds: numbe
         `speed-up ours_1/ours_${threads} = ${f(speedup)}×${goalN ? ` (goal ≥ ${SPEEDUP_GOAL}: ${speedup >= SPEEDUP_GOAL ? 'met' : 'NOT met'})` : ''}, ${f(speedupPaired)}× as the median of the interleaved pairs`,
     );
     console.log(`  rates Hz: ours ${rates(ours1)}; Brian2 OpenMP ${rates(brian)} (different draws of the same network: alike in distribution, not seed by seed)\n`);
-    out.push({ n, seeds, threads, ours1, oursT, brian, bothActive: both, ours1S, oursTS, brianTS, ratio, speedup, speedupPaired, mismatches, usedT });
+    out.push({ n, seeds, threads, ours1, oursT, brian, bothActive: both, ours1S, oursTS, brianTS, ratio, speedup, speedupPaired, mismatches, usedT, quietSeeds });
   }
   return out;
 }

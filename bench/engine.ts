@@ -64,7 +64,7 @@
 // "mt_threads" (T), per size (coba4k_…, coba40k_…): "_mt_ours_1t_s", "_mt_ours_s" (T threads),
 // "_mt_brian2_s" (OpenMP, T threads), "_mt_brian2_wait_policy" (per seed), "_mt_ratio" (ours_T/Brian2_T), "_mt_speedup" (ours_1/ours_T, medians),
 // "_mt_speedup_paired" (median of the interleaved pairs' ratios),
-// "_mt_threads_used", "_mt_rates_ours_hz", "_mt_rates_brian2_hz" (per seed); "mt_ratio_goal_met",
+// "_mt_threads_used", "_mt_quiet_seeds" (seeds measured on a quiet machine), "_mt_rates_ours_hz", "_mt_rates_brian2_hz" (per seed); "mt_ratio_goal_met",
 // "mt_speedup_goal_met", "mt_spike_mismatches" (seeds whose spikes differ between 1 and T
 // threads), "load_start","load_end" (1-minute load averages)}.
 //   SPIKEWORKS_BENCH_SEEDS_4K (default 16,45,60), SPIKEWORKS_BENCH_SEEDS_40K (default 9,18,26),
@@ -72,7 +72,9 @@
 //   which parts run; the JSON line has null for a part left out), SPIKEWORKS_BENCH_SEEDS_4K_MT
 //   (default 2,20,24), SPIKEWORKS_BENCH_SEEDS_40K_MT (default 8,9,14), SPIKEWORKS_BENCH_SIZES_MT
 //   (default 4000,40000), SPIKEWORKS_BENCH_THREADS (default 2), SPIKEWORKS_BENCH_REPEAT (default 3),
-//   SPIKEWORKS_BENCH_OMP_WAIT_POLICY (default passive,default: Brian2's best of these counts)
+//   SPIKEWORKS_BENCH_OMP_WAIT_POLICY (default passive,default: Brian2's best of these counts),
+//   SPIKEWORKS_BENCH_QUIET_S (default 30: before each seed of the threaded part, wait up to this
+//   long for a machine with nothing else runnable; 0: do not wait)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -99,6 +101,7 @@ const SIZES_MT = [
 const THREADS = Number(process.env.SPIKEWORKS_BENCH_THREADS ?? 2);
 const REPEAT = Number(process.env.SPIKEWORKS_BENCH_REPEAT ?? 3);
 const OMP_POLICIES = process.env.SPIKEWORKS_BENCH_OMP_WAIT_POLICY ?? 'passive,default';
+const QUIET_S = Number(process.env.SPIKEWORKS_BENCH_QUIET_S ?? 30);
 
 interface Ours extends OurFigures {
   cliWall: number;
@@ -208,7 +211,7 @@ async function main(): Promise<void> {
       results.push({ n, ours, brian, ratio, bothActive: both });
     }
     if (PARTS.has('cobahh')) hh = benchCobahh(tmp);
-    if (PARTS.has('threads')) mt = await benchThreads(tmp, SIZES_MT, THREADS, REPEAT, OMP_POLICIES);
+    if (PARTS.has('threads')) mt = await benchThreads(tmp, SIZES_MT, THREADS, REPEAT, OMP_POLICIES, QUIET_S);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -238,6 +241,7 @@ async function main(): Promise<void> {
     [`${k}_mt_speedup`]: round(r?.speedup),
     [`${k}_mt_speedup_paired`]: round(r?.speedupPaired),
     [`${k}_mt_threads_used`]: r ? r.usedT : null,
+    [`${k}_mt_quiet_seeds`]: r ? r.quietSeeds : null,
     [`${k}_mt_rates_ours_hz`]: r ? r.ours1.map((x) => round(x.rate, 2)) : null,
     [`${k}_mt_rates_brian2_hz`]: r ? r.brian.map((x) => round(x.rate, 2)) : null,
   });
