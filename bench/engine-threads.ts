@@ -181,19 +181,21 @@ export async function benchThreads(tmp: string, sizes: { n: number; seeds: numbe
     const oursT: OursThreaded[] = [];
     const brian: Brian[] = [];
     const loads: number[] = [];
-    const quiet: string[] = [];
+    const quiet: ({ quiet: boolean; waited: number; before?: number } | undefined)[] = [];
     let quietSeeds = 0;
+    const after: (number | undefined)[] = [];
     for (const seed of seeds) {
       if (quietS > 0) {
         const q = await waitQuiet(quietS);
         quietSeeds += q.quiet ? 1 : 0;
-        quiet.push(q.quiet ? `quiet after ${f(q.waited, 0)} s` : `NOT quiet after ${f(q.waited, 0)} s`);
-      } else quiet.push('');
+        quiet.push({ ...q, before: runnable() });
+      } else quiet.push(undefined);
       loads.push(os.loadavg()[0]);
       brian.push(runBrian(n, seed, buildDir, 'coba_standalone.py', threads, repeat, policies));
       const [a, b] = await runPair(ir, tmp, n, seed, threads, repeat);
       ours1.push(a);
       oursT.push(b);
+      after.push(runnable());
     }
     console.log(`COBA-${n.toLocaleString('en-US')} (${ours1[0].synapses.toLocaleString('en-US')} synapses here, ${brian[0].synapses.toLocaleString('en-US')} in Brian2 with OpenMP)`);
     console.log('  seed  who          threads   rate Hz  sim s (median; all runs)             plan s  compile s  CPU/wall  load');
@@ -203,7 +205,8 @@ export async function benchThreads(tmp: string, sizes: { n: number; seeds: numbe
       );
     let mismatches = 0;
     seeds.forEach((seed, k) => {
-      if (quiet[k]) console.log(`  ${String(seed).padStart(4)}  machine ${quiet[k]} (runnable threads now ${runnable() ?? '?'})`);
+      const q = quiet[k];
+      if (q) console.log(`  ${String(seed).padStart(4)}  machine ${q.quiet ? 'quiet' : 'NOT quiet'} after ${f(q.waited, 0)} s (runnable threads: ${q.before ?? '?'} then, ${after[k] ?? '?'} after this seed's runs)`);
       ourRow(ours1[k], loads[k]);
       ourRow(oursT[k], loads[k]);
       const b = brian[k];
