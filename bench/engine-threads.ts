@@ -15,7 +15,8 @@
 // cores libgomp's spinning at barriers costs Brian2 up to 10×, which passive avoids). With OpenMP Brian2 draws another network than without (per-thread random streams),
 // so a seed's activity differs from the single-threaded part's; the default seeds are active on
 // both sides here (scanned at 0.2 s: 4k seeds 2, 20, 24 of the 11 active in ours among 1-32,
-// 40k seeds 8, 9, 14, the first three active in ours), and the figures use the seeds active on both (> 1 Hz).
+// 40k seeds 8, 9, 14, 16, the first four active in ours; two per size by default, to keep the
+// whole bench near 10 minutes: this part took 6.6 min with three), and the figures use the seeds active on both (> 1 Hz).
 // Before each seed it waits up to quietS seconds for a machine with nothing else runnable (two
 // threads on a 2-core machine shared with other work mostly measure the scheduler); each seed's
 // rows say whether it got quiet, with the load average.
