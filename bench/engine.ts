@@ -169,6 +169,7 @@ async function main(): Promise<void> {
   const results: { n: number; ours: Ours[]; brian: Brian[]; ratio: number; bothActive: number[] }[] = [];
   let hh: Cobahh | undefined;
   let mt: ThreadsSize[] = [];
+  let runtime = NaN;
   try {
     for (const { n, seeds } of PARTS.has('coba') ? SIZES : []) {
       const file = path.join(tmp, `coba_${n}.snn`);
@@ -211,17 +212,14 @@ async function main(): Promise<void> {
       results.push({ n, ours, brian, ratio, bothActive: both });
     }
     if (PARTS.has('cobahh')) hh = benchCobahh(tmp);
+    // before the threaded part: its runs are in this process, and a child's maxRSS counts the
+    // parent's memory at fork (Linux keeps the larger high-water mark across exec)
+    if (PARTS.has('coba') || PARTS.has('cobahh')) runtime = runtimeRssMb(tmp);
     if (PARTS.has('threads')) mt = await benchThreads(tmp, SIZES_MT, THREADS, REPEAT, OMP_POLICIES, QUIET_S);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  // The runtime's own footprint: the same CLI (Node, the language server, a worker thread) on
-  // a one-neuron model. What a run adds on top of it is the engine's peak.
-  const tiny = path.join(os.tmpdir(), `swk-bench-tiny-${process.pid}.snn`);
-  fs.writeFileSync(tiny, 'model tiny\npopulation p = LIF[1]\nsimulate { dt: 0.1 ms; duration: 1 ms }\n');
   const all = [...results.flatMap((r) => r.ours), ...(hh?.ours ?? [])];
-  const runtime = all.length ? median([0, 1, 2].map(() => runOurs(tiny, 1, 1).rssMb)) : NaN;
-  fs.rmSync(tiny, { force: true });
   const peak = Math.max(...all.map((x) => x.rssMb));
   const arrays = Math.max(...all.map((x) => x.memMb));
   if (all.length) console.log(`memory: peak RSS ${f(peak, 0)} MB = runtime ${f(runtime, 0)} MB (Node + language server + worker, measured on a one-neuron model) + ${f(peak - runtime, 0)} MB for the run, whose state + synapse arrays are ${f(arrays, 1)} MB (${f((peak - runtime) / arrays)}×)`);
@@ -276,6 +274,16 @@ async function main(): Promise<void> {
       load_end: round(loadEnd, 2),
     }),
   );
+}
+
+/**
+ * The runtime's own footprint, MB: the same CLI (Node, the language server, a worker thread) on
+ * a one-neuron model. What a run adds on top of it is the engine's peak.
+ */
+function runtimeRssMb(tmp: string): number {
+  const tiny = path.join(tmp, 'tiny.snn');
+  fs.writeFileSync(tiny, 'model tiny\npopulation p = LIF[1]\nsimulate { dt: 0.1 ms; duration: 1 ms }\n');
+  return median([0, 1, 2].map(() => runOurs(tiny, 1, 1).rssMb));
 }
 
 interface Cobahh {
