@@ -22,7 +22,8 @@
 //     and a DC current I_e = tau_syn · Σ_src (1 - sqrt(scale)) · K_src · J_src · ν_src (full-scale
 //     in-degrees K and rates ν) restores each population's mean input. The full-scale rates ν
 //     used for that are the model's published ones (L2/3e 0.9, L2/3i 3.0, L4e 4.4, L4i 5.9, L5e
-//     7.6, L5i 8.6, L6e 1.1, L6i 7.8 Hz). At scale 1 no compensation is added.
+//     7.6, L5i 8.6, L6e 1.1, L6i 7.8 Hz: the reference implementation's full_mean_rates rounded
+//     to 0.1 Hz, see microcircuit-plan.ts PUBLISHED_RATES). At scale 1 no compensation is added.
 import { pathToFileURL } from 'node:url';
 
 export const POPS = ['L23e', 'L23i', 'L4e', 'L4i', 'L5e', 'L5i', 'L6e', 'L6i'] as const;

@@ -7,7 +7,7 @@ import type { RunOutput } from '../protocol/sim';
 import { checkRun, partitionBytes, PlanError } from '../sim-host/src/core/limits';
 import { estimateMemory } from '../sim-host/src/core/estimate';
 import { ownRange } from '../sim-host/src/core/plan';
-import { startRun } from '../sim-host/src/host';
+import { RunRefused, startRun } from '../sim-host/src/host';
 import { chooseThreads } from '../sim-host/src/partition/threads';
 import { distWorker, ensureBuilt } from './helpers/build';
 import { irOf } from './helpers/model';
@@ -100,6 +100,33 @@ describe('a partitioned run', { timeout: 120_000 }, () => {
       // and nothing of a step after the stop
       assert.ok(n === 0 || r.spikes[k].steps[n - 1] < r.stepsDone);
     }
+  });
+
+  it('reports the build of random connections as progress, and a cancel there stops every worker promptly', async () => {
+    // 24,000 neurons at p = 0.05 with normal weights: 29 million synapses, seconds of drawing
+    const ir = irOf(`model wide
+neuron L {
+  parameters { tau = 10 ms }
+  state { v = 0 mV }
+  equations { dv/dt = -v / tau }
+}
+population p = L[24000]
+connect p -> p { rule: random(p = 0.05); weight: normal(0.1 mV, 0.01 mV); target: v }
+simulate { dt: 0.1 ms; duration: 10 ms }
+`);
+    const labels: string[] = [];
+    let cancelledAt = 0;
+    const h = run(ir, { threads: 2, buildProgress: true }, (_d, _t, _s, _delta, b) => {
+      if (!b) return;
+      labels.push(b.label);
+      if (!cancelledAt) {
+        cancelledAt = performance.now();
+        h.cancel();
+      }
+    });
+    await assert.rejects(h.result, (e: unknown) => e instanceof RunRefused && e.code === 'cancelled');
+    assert.ok(labels.length > 0 && /building connections p -> p \(random\)/.test(labels[0]), labels.join('; '));
+    assert.ok(performance.now() - cancelledAt < 2000, `stopped ${(performance.now() - cancelledAt).toFixed(0)} ms after the cancel`);
   });
 
   it('runs with more workers than some populations have neurons (empty ranges)', async () => {

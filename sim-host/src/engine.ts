@@ -11,7 +11,7 @@ import type { Backend } from './core/backend';
 import type { PlanOptions } from './core/plan';
 import type { RunCallbacks } from './core/run';
 import { runOnChoice, type BackendChoice, type BackendRun } from './core/select';
-import { withNodeFiles, type NodeFileOptions } from './node-files';
+import { readRunFiles, withNodeFiles, type NodeFileOptions } from './node-files';
 import { wasmBackend } from './wasm/backend';
 import { Simulation as WasmSimulation, type CompileOptions } from './wasm/simulation';
 import { webgpuBackend } from './webgpu/backend';
@@ -63,6 +63,22 @@ function partitionWorkerFile(t: ThreadOptions): string {
   return t.workerFile ?? path.join(__dirname, 'sim-worker.js');
 }
 
+/**
+ * A partitioned run without a memory limit of its own may use 4 GiB per worker (each its own
+ * WebAssembly memory), but not more than 80 % of this machine's memory together.
+ */
+function partitionedLimit<T extends EngineOptions>(opts: T, threads: ThreadChoice): T {
+  if (opts.memoryLimit !== undefined || threads.used < 2) return opts;
+  return { ...opts, memoryLimit: Math.min(threads.used * 4 * 2 ** 30, Math.floor(0.8 * os.totalmem())) };
+}
+
+/** `opts` with the run's files read, checked for its workers (the partition option itself stays out: the plan is not yet a partition's). */
+function withFilesFor<T extends EngineOptions>(ir: ModelIR, opts: T, threads: ThreadChoice): T {
+  const o = partitionedLimit(opts, threads);
+  if (o.files || threads.used < 2) return withNodeFiles(ir, o);
+  return { ...o, files: readRunFiles(ir, { ...o, partition: { index: 0, count: threads.used } }) };
+}
+
 /** The workers a WASM run of `ir` gets on this machine. */
 export function threadsFor(ir: ModelIR, t: ThreadOptions): ThreadChoice {
   return chooseThreads(ir, t.threads, os.availableParallelism());
@@ -75,7 +91,7 @@ export function threadsFor(ir: ModelIR, t: ThreadOptions): ThreadChoice {
  */
 export function runWasm(ir: ModelIR, opts: EngineOptions & ThreadOptions, cb: RunCallbacks = {}): { result: RunResult; threads: ThreadChoice } {
   const threads = threadsFor(ir, opts);
-  const withFiles = withNodeFiles(ir, opts);
+  const withFiles = withFilesFor(ir, opts, threads);
   if (threads.used > 1) return { result: runPartitioned(ir, withFiles, threads.used, cb, partitionWorkerFile(opts)), threads };
   return { result: new WasmSimulation(ir, withFiles).run(cb), threads };
 }
@@ -95,8 +111,8 @@ export class Simulation extends WasmSimulation {
  * files read first. `gpu`: an adapter (or why there is none) instead of this machine's.
  */
 export async function runOnBackend(ir: ModelIR, opts: EngineOptions & ThreadOptions, choice: BackendChoice, cb: RunCallbacks = {}, gpu?: Gpu | string): Promise<BackendRun & { threads?: ThreadChoice }> {
-  const withFiles = withNodeFiles(ir, opts);
   const threads = threadsFor(ir, opts);
+  const withFiles = withFilesFor(ir, opts, threads);
   const wasm = wasmBackend(opts);
   let partitioned = false;
   const run = await runOnChoice(ir, withFiles, choice, {

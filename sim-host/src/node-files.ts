@@ -44,7 +44,7 @@ export function readRunFiles(ir: ModelIR, opts: PlanOptions & NodeFileOptions): 
   const files = new Map<string, InputFile>();
   const wanted = inputFilesOf(ir);
   if (wanted.length === 0) return files;
-  const { totalLimit, estimate } = checkRun(ir, opts);
+  const { totalLimit, estimate } = checkRun(ir, { ...opts, partitions: opts.partition?.count });
   const roots = opts.readRoots ?? [opts.baseDir ?? path.resolve('.')];
   let used = 0;
   for (const { file, what } of wanted) {

@@ -485,7 +485,9 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
           delay = { offset: mem.alloc(4 * nsyn) };
           delays = mem.i32(delay.offset, nsyn);
           const dv = inSynapseOrder(c.delay, c.rule, built(), tgt[1] - tgt[0] + 1);
+          const tick = rowTicker(build, nsyn, 1, 'drawing delays of');
           for (let k = 0; k < nsyn; k++) {
+            tick(k);
             delays[k] = Math.max(1, Math.round(draw(rng, dv, dv.kind === 'list' ? k : counter(k), 0, Stream.delay, projIndex) / dt));
             if (delays[k] > maxDelay) maxDelay = delays[k];
           }
@@ -494,7 +496,11 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
       // Weights are drawn straight into the run's memory.
       const weight = mem.f32(weightOffset, nsyn);
       const wv = inSynapseOrder(c.weight, c.rule, built(), tgt[1] - tgt[0] + 1);
-      for (let k = 0; k < nsyn; k++) weight[k] = stmt.sign * draw(rng, wv, wv.kind === 'list' ? k : counter(k), 0, Stream.weight, projIndex);
+      const tick = wv.kind === 'const' ? () => undefined : rowTicker(build, nsyn, 1, 'drawing weights of');
+      for (let k = 0; k < nsyn; k++) {
+        tick(k);
+        weight[k] = stmt.sign * draw(rng, wv, wv.kind === 'list' ? k : counter(k), 0, Stream.weight, projIndex);
+      }
       pending.push({ ring, maxDelay });
       let plastic: PlasticPlan | undefined;
       if (plasticModel) {
@@ -782,16 +788,18 @@ interface BuildHooks {
 }
 
 /** Calls between rows of a long build: cancellation and progress about every 100 ms. */
-function rowTicker(build: BuildHooks | undefined, rows: number, pairsPerRow: number): (row: number) => void {
+function rowTicker(build: BuildHooks | undefined, rows: number, pairsPerRow: number, what = 'building connections'): (row: number) => void {
   if (!build || rows * pairsPerRow < 1e6) return () => undefined;
   let last = performance.now();
+  // rows of little work are checked less often (a clock read costs more than the row)
+  const mask = pairsPerRow >= 16 ? 15 : 1023;
   return (row) => {
-    if ((row & 15) !== 0) return;
+    if ((row & mask) !== 0) return;
     const now = performance.now();
     if (now - last < 100) return;
     last = now;
     if (build.shouldStop?.()) throw new PlanError(`stopped while building connection ${build.label}`, 'cancelled');
-    build.progress?.(row, rows, `building connections ${build.label}`);
+    build.progress?.(row, rows, `${what} ${build.label}`);
   };
 }
 
@@ -800,12 +808,15 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
   const rule = c.rule;
   const rowptr = new Int32Array(ns + 1);
   let cols: number[] | Int32Array = [];
-  const bySource = (emit: (i: number, push: (j: number) => void) => void) => {
+  // `perRow`: the draws a row takes, where they are many (progress and cancel between rows)
+  const bySource = (emit: (i: number, push: (j: number) => void) => void, perRow = 0) => {
+    const tick = perRow > 0 ? rowTicker(build, ns, perRow) : () => undefined;
     // Columns in a typed array grown by doubling from the expected count (a number[] would
     // take 2-4× the memory while drawing millions of synapses).
     let out = sink(Math.max(16, Math.ceil(expectedSynapses(c.rule, ns, nt) * 1.05 + 64)));
     let n = 0;
     for (let i = 0; i < ns; i++) {
+      tick(i);
       rowptr[i] = n;
       emit(i, (j) => {
         if (noSelf && i === j) return;
@@ -849,13 +860,13 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
           if (!(j < nt)) break;
           push(j);
         }
-      });
+      }, Math.max(1, p * nt));
       break;
     }
     case 'fixed_outdegree':
       cols = bySource((i, push) => {
         for (const j of sample(rng, nt, rule.k, i, proj, noSelf ? i : -1)) push(j);
-      });
+      }, Math.max(1, rule.k));
       break;
     case 'fixed_indegree': {
       // Drawn per target, then transposed to rows by source (typed arrays: no boxing).
@@ -863,7 +874,9 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
       const src = new Int32Array(nt * kk);
       const tgt = new Int32Array(nt * kk);
       let m = 0;
+      const tick = rowTicker(build, nt, Math.max(1, kk));
       for (let j = 0; j < nt; j++) {
+        tick(j);
         const picks = sample(rng, ns, rule.k, j, proj, noSelf ? j : -1);
         for (let q = 0; q < picks.length; q++) {
           src[m] = picks[q];
