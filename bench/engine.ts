@@ -5,8 +5,9 @@
 // biological time, dt 0.1 ms, the same seeds on both sides, one run at a time, single-threaded:
 //   ours    `node dist/cli.js run FILE --format json --seed S --duration 1` (the simulation runs
 //           in one worker thread; the main thread waits). FILE is written into a temp dir from
-//           examples/coba.snn with the sizes and p changed and the v probe removed (Brian2's
-//           benchmark records spike counts only). Timings from the summary: plan (connectivity,
+//           examples/coba.snn with the sizes and p changed, the v probe removed (Brian2's
+//           benchmark records spike counts only) and `threads: 1` in its simulate block (the
+//           partitioned engine's default is the machine's cores). Timings from the summary: plan (connectivity,
 //           layout), compile (WASM generation + instantiation), run (time stepping).
 //   Brian2  bench/brian2/coba_standalone.py (C++ standalone, openmp_threads = 0,
 //           -O3 -ffast-math -march=native); sim_s = device._last_run_time. One build directory
@@ -42,6 +43,15 @@
 // The load average (os.loadavg) is printed at the start and the end: on a shared machine the
 // times move with it.
 //
+// Threads (bench/engine-threads.ts, issue 24): COBA-4000 and COBA-40,000 again, ours on 1 and
+// SPIKEWORKS_BENCH_THREADS (default 2) threads through startRun with RunOptions.threads, against
+// Brian2 standalone with OpenMP on as many threads (coba_standalone.py --threads), each
+// configuration SPIKEWORKS_BENCH_REPEAT (default 3) times per seed (medians): the ratio
+// ours_T/Brian2_T (goal ≤ 0.6 at both sizes), our speed-up ours_1/ours_T (goal ≥ 1.7 at 40k),
+// the workers that ran (RunOutput.threads), the rates of both, and whether our spikes are the
+// same on 1 and T threads. Both sides' times are wall clock there (Brian2 with OpenMP times its
+// stepping with omp_get_wtime), so the load average is printed per seed.
+//
 // `-- --backend webgpu`: the WebGPU backend against WASM instead (bench/engine-webgpu.ts).
 //
 // Ends with one JSON line: {"bench":"engine","coba4k_ratio","coba40k_ratio",
@@ -51,20 +61,28 @@
 // over the seeds),"cobahh_ratio_wall" (the same with our wall-clock run_s),"cobahh_ours_cpu_s",
 // "cobahh_ours_wall_s","cobahh_brian2_s" (those medians),"cobahh_rates_ours_hz",
 // "cobahh_rates_brian2_hz" (per seed),"cobahh_baseline_cpu_s" (median, with a baseline CLI),
-// "load_start","load_end" (1-minute load averages)}.
+// "mt_threads" (T), per size (coba4k_…, coba40k_…): "_mt_ours_1t_s", "_mt_ours_s" (T threads),
+// "_mt_brian2_s" (OpenMP, T threads), "_mt_brian2_wait_policy" (per seed), "_mt_ratio" (ours_T/Brian2_T), "_mt_speedup" (ours_1/ours_T, medians),
+// "_mt_speedup_paired" (median of the interleaved pairs' ratios),
+// "_mt_threads_used", "_mt_quiet_seeds" (seeds measured on a quiet machine), "_mt_rates_ours_hz", "_mt_rates_brian2_hz" (per seed); "mt_ratio_goal_met",
+// "mt_speedup_goal_met", "mt_spike_mismatches" (seeds whose spikes differ between 1 and T
+// threads), "load_start","load_end" (1-minute load averages)}.
 //   SPIKEWORKS_BENCH_SEEDS_4K (default 16,45,60), SPIKEWORKS_BENCH_SEEDS_40K (default 9,18,26),
-//   SPIKEWORKS_BENCH_SEEDS_HH (default 1,2,3), SPIKEWORKS_BENCH_MODELS (default coba,cobahh: which
-//   parts run; the JSON line has null for a part left out)
+//   SPIKEWORKS_BENCH_SEEDS_HH (default 1,2,3), SPIKEWORKS_BENCH_MODELS (default coba,cobahh,threads:
+//   which parts run; the JSON line has null for a part left out), SPIKEWORKS_BENCH_SEEDS_4K_MT
+//   (default 2,20; 24 is active too), SPIKEWORKS_BENCH_SEEDS_40K_MT (default 8,9; 14 and 16 too), SPIKEWORKS_BENCH_SIZES_MT
+//   (default 4000,40000), SPIKEWORKS_BENCH_THREADS (default 2), SPIKEWORKS_BENCH_REPEAT (default 3),
+//   SPIKEWORKS_BENCH_OMP_WAIT_POLICY (default passive,default: Brian2's best of these counts),
+//   SPIKEWORKS_BENCH_QUIET_S (default 30: before each seed of the threaded part, wait up to this
+//   long for a machine with nothing else runnable; 0: do not wait)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureBuilt, distCli, repoRoot } from '../test/helpers/build';
+import { ACTIVE_HZ, cobaSnn, DURATION, exampleSnn, f, median, PY, runBrian, threadsSub, type Brian, type OurFigures } from './engine-coba';
+import { benchThreads, RATIO_GOAL, SPEEDUP_GOAL, SPEEDUP_GOAL_N, type ThreadsSize } from './engine-threads';
 import { benchWebGPU } from './engine-webgpu';
-
-const PY = '/usr/bin/python3';
-const DURATION = 1;
-const ACTIVE_HZ = 1;
 
 const seedsOf = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Number) : d);
 const SIZES = [
@@ -73,51 +91,27 @@ const SIZES = [
 ];
 
 const SEEDS_HH = seedsOf(process.env.SPIKEWORKS_BENCH_SEEDS_HH, [1, 2, 3]);
-const PARTS = new Set((process.env.SPIKEWORKS_BENCH_MODELS ?? 'coba,cobahh').split(','));
+const PARTS = new Set((process.env.SPIKEWORKS_BENCH_MODELS ?? 'coba,cobahh,threads').split(','));
 const BASELINE_CLI = process.env.SPIKEWORKS_BENCH_BASELINE_CLI;
+// the threaded part: Brian2 with OpenMP draws other networks, so its seeds differ (engine-threads.ts)
+const SIZES_MT = [
+  { n: 4000, seeds: seedsOf(process.env.SPIKEWORKS_BENCH_SEEDS_4K_MT, [2, 20]) },
+  { n: 40000, seeds: seedsOf(process.env.SPIKEWORKS_BENCH_SEEDS_40K_MT, [8, 9]) },
+].filter((s) => (process.env.SPIKEWORKS_BENCH_SIZES_MT ?? '4000,40000').split(',').map(Number).includes(s.n));
+const THREADS = Number(process.env.SPIKEWORKS_BENCH_THREADS ?? 2);
+const REPEAT = Number(process.env.SPIKEWORKS_BENCH_REPEAT ?? 3);
+const OMP_POLICIES = process.env.SPIKEWORKS_BENCH_OMP_WAIT_POLICY ?? 'passive,default';
+const QUIET_S = Number(process.env.SPIKEWORKS_BENCH_QUIET_S ?? 30);
 
-/** An example with substitutions (each must match), its v probe removed, and a header line. */
-function exampleSnn(file: string, subs: [RegExp, string][], note: string): string {
-  let out = fs.readFileSync(path.join(repoRoot, file), 'utf8');
-  for (const [re, to] of [...subs, [/^probe v\(.*\n/m, ''] as [RegExp, string]]) {
-    if (!re.test(out)) throw new Error(`${file} changed: ${re} not found`);
-    out = out.replace(re, to);
-  }
-  return `// generated by bench/engine.ts from ${file}${note}\n${out}`;
-}
-
-/** examples/coba.snn at size n: 80 % exc, p = 0.02·4000/n, no v probe. */
-function cobaSnn(n: number): string {
-  const ne = Math.round(0.8 * n);
-  const p = (0.02 * 4000) / n;
-  return exampleSnn('examples/coba.snn', [[/CobaLIF\[3200\]/, `CobaLIF[${ne}]`], [/CobaLIF\[800\]/, `CobaLIF[${n - ne}]`], [/random\(p = 0\.02\)/g, `random(p = ${p})`]], `: N = ${n}, p = ${p}`);
-}
-
-interface Ours {
-  seed: number;
-  rate: number;
-  spikes: number;
-  synapses: number;
-  plan: number;
-  compile: number;
-  run: number;
+interface Ours extends OurFigures {
   cliWall: number;
   wall: number;
   rssMb: number;
   memMb: number;
   /** CPU time of the whole CLI process (all threads), s */
   cpu: number;
-}
-
-interface Brian {
-  seed: number;
-  rate: number;
-  spikes: number;
-  synapses: number;
-  sim: number;
-  build: number;
-  total: number;
-  wall: number;
+  /** workers the run used, when the summary says (RunOutput.threads) */
+  threadsUsed?: number;
 }
 
 const RSS_HOOK = 'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("\\nswk-maxrss-kb="+u.maxRSS+" swk-cpu-us="+(u.userCPUTime+u.systemCPUTime)+"\\n")})';
@@ -134,6 +128,9 @@ function runOurs(file: string, n: number, seed: number, cli = distCli, duration 
   const rss = /swk-maxrss-kb=(\d+)/.exec(r.stderr);
   const cpu = /swk-cpu-us=(\d+)/.exec(r.stderr);
   const spikes = s.populations.reduce((a: number, p: { spikes: number }) => a + p.spikes, 0);
+  const threadsUsed: number | undefined = s.threads?.used;
+  // these parts are single-threaded by definition: the files say `threads: 1`
+  if (threadsUsed !== undefined && threadsUsed !== 1) console.log(`  warning: ${path.basename(file)} seed ${seed} ran on ${threadsUsed} threads, not 1`);
   return {
     seed,
     rate: spikes / n / s.sim_s,
@@ -147,31 +144,14 @@ function runOurs(file: string, n: number, seed: number, cli = distCli, duration 
     rssMb: rss ? Number(rss[1]) / 1024 : NaN,
     cpu: cpu ? Number(cpu[1]) / 1e6 : NaN,
     memMb: s.memory_mb,
+    threadsUsed,
   };
 }
 
-function runBrian(n: number, seed: number, buildDir: string, script = 'coba_standalone.py'): Brian {
-  const t0 = performance.now();
-  const r = spawnSync(PY, [path.join(repoRoot, 'bench/brian2', script), '--n', String(n), '--seed', String(seed), '--duration', String(DURATION), '--build-dir', buildDir], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  const wall = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`Brian2 standalone failed (${r.status}):\n${r.stderr.slice(-3000)}`);
-  const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  return { seed, rate: j.rate_hz, spikes: j.spikes, synapses: j.synapses, sim: j.sim_s, build: j.build_s, total: j.total_s, wall };
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length ? (s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2) : NaN;
-};
-const f = (x: number, d = 2) => x.toFixed(d);
 const ev = (spikes: number, synapses: number, n: number, t: number) => (spikes * (synapses / n)) / t;
 const e = (x: number) => x.toExponential(2);
 
-function main(): void {
+async function main(): Promise<void> {
   const b = process.argv.indexOf('--backend');
   if (b > 0 && process.argv[b + 1] === 'webgpu') {
     void benchWebGPU();
@@ -184,14 +164,16 @@ function main(): void {
   ensureBuilt();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'swk-bench-engine-'));
   const loadStart = os.loadavg()[0];
-  console.log(`COBA and COBAHH, ${DURATION} s biological time, dt 0.1 ms; ours: ${path.relative(repoRoot, distCli)} (WASM, one worker thread), Brian2: C++ standalone, 1 thread`);
+  console.log(`COBA and COBAHH, ${DURATION} s biological time, dt 0.1 ms; ours: ${path.relative(repoRoot, distCli)} (WASM, threads: 1), Brian2: C++ standalone, 1 thread; then ${THREADS} threads on both sides`);
   console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${os.loadavg().map((x) => f(x)).join(' ')}\n`);
   const results: { n: number; ours: Ours[]; brian: Brian[]; ratio: number; bothActive: number[] }[] = [];
   let hh: Cobahh | undefined;
+  let mt: ThreadsSize[] = [];
+  let runtime = NaN;
   try {
     for (const { n, seeds } of PARTS.has('coba') ? SIZES : []) {
       const file = path.join(tmp, `coba_${n}.snn`);
-      fs.writeFileSync(file, cobaSnn(n));
+      fs.writeFileSync(file, cobaSnn(n, 1));
       const buildDir = path.join(tmp, `brian2_coba_${n}`);
       const brian: Brian[] = [];
       const ours: Ours[] = [];
@@ -230,22 +212,37 @@ function main(): void {
       results.push({ n, ours, brian, ratio, bothActive: both });
     }
     if (PARTS.has('cobahh')) hh = benchCobahh(tmp);
+    // before the threaded part: its runs are in this process, and a child's maxRSS counts the
+    // parent's memory at fork (Linux keeps the larger high-water mark across exec)
+    if (PARTS.has('coba') || PARTS.has('cobahh')) runtime = runtimeRssMb(tmp);
+    if (PARTS.has('threads')) mt = await benchThreads(tmp, SIZES_MT, THREADS, REPEAT, OMP_POLICIES, QUIET_S);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  // The runtime's own footprint: the same CLI (Node, the language server, a worker thread) on
-  // a one-neuron model. What a run adds on top of it is the engine's peak.
-  const tiny = path.join(os.tmpdir(), `swk-bench-tiny-${process.pid}.snn`);
-  fs.writeFileSync(tiny, 'model tiny\npopulation p = LIF[1]\nsimulate { dt: 0.1 ms; duration: 1 ms }\n');
-  const runtime = median([0, 1, 2].map(() => runOurs(tiny, 1, 1).rssMb));
-  fs.rmSync(tiny, { force: true });
   const all = [...results.flatMap((r) => r.ours), ...(hh?.ours ?? [])];
   const peak = Math.max(...all.map((x) => x.rssMb));
   const arrays = Math.max(...all.map((x) => x.memMb));
-  console.log(`memory: peak RSS ${f(peak, 0)} MB = runtime ${f(runtime, 0)} MB (Node + language server + worker, measured on a one-neuron model) + ${f(peak - runtime, 0)} MB for the run, whose state + synapse arrays are ${f(arrays, 1)} MB (${f((peak - runtime) / arrays)}×)`);
+  if (all.length) console.log(`memory: peak RSS ${f(peak, 0)} MB = runtime ${f(runtime, 0)} MB (Node + language server + worker, measured on a one-neuron model) + ${f(peak - runtime, 0)} MB for the run, whose state + synapse arrays are ${f(arrays, 1)} MB (${f((peak - runtime) / arrays)}×)`);
   const r4 = results.find((r) => r.n === 4000);
   const r40 = results.find((r) => r.n === 40000);
   const round = (x: number | undefined, d = 3) => (x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(d)));
+  const m4 = mt.find((r) => r.n === 4000);
+  const m40 = mt.find((r) => r.n === 40000);
+  const mtGoal = mt.find((r) => r.n === SPEEDUP_GOAL_N);
+  // the threaded part, per size: medians over the seeds active on both sides
+  const mtFields = (k: string, r: ThreadsSize | undefined) => ({
+    [`${k}_mt_ours_1t_s`]: round(r?.ours1S),
+    [`${k}_mt_ours_s`]: round(r?.oursTS),
+    [`${k}_mt_brian2_s`]: round(r?.brianTS),
+    [`${k}_mt_brian2_wait_policy`]: r ? r.brian.map((x) => x.policy ?? null) : null,
+    [`${k}_mt_ratio`]: round(r?.ratio),
+    [`${k}_mt_speedup`]: round(r?.speedup),
+    [`${k}_mt_speedup_paired`]: round(r?.speedupPaired),
+    [`${k}_mt_threads_used`]: r ? r.usedT : null,
+    [`${k}_mt_quiet_seeds`]: r ? r.quietSeeds : null,
+    [`${k}_mt_rates_ours_hz`]: r ? r.ours1.map((x) => round(x.rate, 2)) : null,
+    [`${k}_mt_rates_brian2_hz`]: r ? r.brian.map((x) => round(x.rate, 2)) : null,
+  });
   const loadEnd = os.loadavg()[0];
   console.log(`load average at the start ${f(loadStart)}, at the end ${f(loadEnd)} (${os.cpus().length} cores)`);
   console.log(
@@ -267,10 +264,26 @@ function main(): void {
       cobahh_rates_ours_hz: hh ? hh.ours.map((x) => round(x.rate, 2)) : null,
       cobahh_rates_brian2_hz: hh ? hh.brian.map((x) => round(x.rate, 2)) : null,
       cobahh_baseline_cpu_s: round(hh?.baseline.length ? median(hh.baselineCpu) : undefined),
+      mt_threads: mt.length ? THREADS : null,
+      ...mtFields('coba4k', m4),
+      ...mtFields('coba40k', m40),
+      mt_ratio_goal_met: mt.length ? mt.every((r) => r.ratio <= RATIO_GOAL) : null,
+      mt_speedup_goal_met: mtGoal ? mtGoal.speedup >= SPEEDUP_GOAL : null,
+      mt_spike_mismatches: mt.length ? mt.reduce((a, r) => a + r.mismatches, 0) : null,
       load_start: round(loadStart, 2),
       load_end: round(loadEnd, 2),
     }),
   );
+}
+
+/**
+ * The runtime's own footprint, MB: the same CLI (Node, the language server, a worker thread) on
+ * a one-neuron model. What a run adds on top of it is the engine's peak.
+ */
+function runtimeRssMb(tmp: string): number {
+  const tiny = path.join(tmp, 'tiny.snn');
+  fs.writeFileSync(tiny, 'model tiny\npopulation p = LIF[1]\nsimulate { dt: 0.1 ms; duration: 1 ms }\n');
+  return median([0, 1, 2].map(() => runOurs(tiny, 1, 1).rssMb));
 }
 
 interface Cobahh {
@@ -294,7 +307,7 @@ interface Cobahh {
 function benchCobahh(tmp: string): Cobahh {
   const n = 4000;
   const file = path.join(tmp, 'cobahh.snn');
-  fs.writeFileSync(file, exampleSnn('examples/cobahh.snn', [], ''));
+  fs.writeFileSync(file, exampleSnn('examples/cobahh.snn', [threadsSub(1)], ', threads 1'));
   const buildDir = path.join(tmp, 'brian2_cobahh');
   const brian: Brian[] = [];
   const ours: Ours[] = [];
@@ -344,4 +357,4 @@ function benchCobahh(tmp: string): Cobahh {
   return { ours, brian, baseline, oursCpu, baselineCpu, ratio, ratioWall };
 }
 
-main();
+void main();

@@ -2,9 +2,10 @@
 
 The network is test/engine/brian2/cobahh.py's build(): 4000 Traub-Miles Hodgkin-Huxley neurons
 (exprel rates, exponential Euler), 80 % exc, p = 0.02, 6 nS / 67 nS, dt 0.1 ms. Runs
-single-threaded (openmp_threads = 0) with -O3 -ffast-math -march=native and a spike counter
-(SpikeMonitor with record=False) as the only monitor. Prints one JSON line (standalone.py
-describes its fields). Only N = 4000 (the benchmark's size; the .snn fixes it).
+single-threaded (openmp_threads = 0), or with OpenMP on --threads T >= 2, with -O3 -ffast-math
+-march=native and a spike counter (SpikeMonitor with record=False) as the only monitor. Prints
+one JSON line (standalone.py describes its fields). Only N = 4000 (the benchmark's size; the
+.snn fixes it).
 
   /usr/bin/python3 bench/brian2/cobahh_standalone.py --seed 1 --duration 1 --build-dir /tmp/cobahh
 """
