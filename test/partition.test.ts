@@ -2,12 +2,16 @@
 // (test/partition-digests.test.ts): ownership ranges, where a NaN is reported, cancel, the
 // recording limit, refusals per worker, what cannot be split, more workers than neurons.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { RunOutput } from '../protocol/sim';
 import { checkRun, partitionBytes, PlanError } from '../sim-host/src/core/limits';
 import { estimateMemory } from '../sim-host/src/core/estimate';
 import { ownRange } from '../sim-host/src/core/plan';
 import { RunRefused, startRun } from '../sim-host/src/host';
+import { runPartitioned } from '../sim-host/src/partition/run';
 import { chooseThreads } from '../sim-host/src/partition/threads';
 import { distWorker, ensureBuilt } from './helpers/build';
 import { irOf } from './helpers/model';
@@ -144,6 +148,23 @@ simulate { dt: 0.1 ms; duration: 10 ms }
     assert.equal(r.threads?.used, 1);
     assert.equal(r.threads?.requested, 2);
     assert.match(r.threads?.note ?? '', /one thread: connection ee has a synapse model with state/);
+  });
+});
+
+describe('a worker that never comes', () => {
+  it('cannot hold the run beyond a cancel: it ends cancelled', () => {
+    // a "partition worker" that starts and does nothing (as one whose thread was killed)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-partition-'));
+    const file = path.join(dir, 'idle.js');
+    fs.writeFileSync(file, 'setTimeout(() => {}, 60000);\n');
+    const ir = irOf({ file: 'examples/coba.snn' });
+    const t0 = performance.now();
+    try {
+      assert.throws(() => runPartitioned(ir, { duration: 0.05, shouldStop: () => performance.now() - t0 > 1500 }, 2, {}, file), (e: PlanError) => e instanceof PlanError && e.code === 'cancelled');
+      assert.ok(performance.now() - t0 < 5000, `ended ${(performance.now() - t0).toFixed(0)} ms after the start`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

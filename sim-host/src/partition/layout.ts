@@ -117,6 +117,12 @@ export class SharedExchange implements StepExchange {
     private readonly shape: ExchangeShape,
     readonly count: number,
     readonly index: number,
+    /**
+     * Polled while asleep at a barrier (every 100 ms): true stops the run. Partition 0 passes the
+     * run's cancel, so that a worker that died without a word (its thread killed) cannot leave
+     * the run waiting beyond a cancel.
+     */
+    private readonly abort?: () => boolean,
   ) {
     this.at = offsets(shape, count);
     if (shared.byteLength < this.at.words * 4) throw new Error(`partition: shared memory of ${shared.byteLength} bytes, ${this.at.words * 4} needed`);
@@ -156,7 +162,10 @@ export class SharedExchange implements StepExchange {
     for (let spin = 1; ; spin++) {
       if (Atomics.load(i32, GENERATION) !== gen) return !this.stopped();
       if (this.stopped()) return false;
-      if ((spin & 63) === 0 && performance.now() > until) Atomics.wait(i32, GENERATION, gen, 100);
+      if ((spin & 63) === 0 && performance.now() > until && Atomics.wait(i32, GENERATION, gen, 100) === 'timed-out' && this.abort?.()) {
+        this.stop();
+        return false;
+      }
     }
   }
 

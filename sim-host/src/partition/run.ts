@@ -33,9 +33,9 @@ function refusalOf(e: unknown): { message: string; code: RefusalCode | 'failed' 
 export function runPartitioned(ir: ModelIR, opts: PlanOptions & CompileOptions, count: number, cb: RunCallbacks, workerFile: string): RunResult {
   const shape = exchangeShape(ir);
   const shared = new SharedArrayBuffer(exchangeBytes(shape, count));
-  const ex = new SharedExchange(shared, shape, count, 0);
   // Functions do not cross to workers: they stop with the exchange, partition 0 reports progress.
   const { shouldStop, onBuildProgress, ...plain } = opts;
+  const ex = new SharedExchange(shared, shape, count, 0, () => !!shouldStop?.());
   const workers: Worker[] = [];
   try {
     for (let w = 1; w < count; w++) {
@@ -72,8 +72,12 @@ export function runPartitioned(ir: ModelIR, opts: PlanOptions & CompileOptions, 
     result.synapses = totals.synapses;
     result.memoryBytes = totals.bytes;
     // Partition 0 stopped early without a reason of its own: another worker failed.
+    const early = !result.error && !result.cancelled && result.stepsDone < result.steps;
     const r = ex.refusal();
-    if (r && !result.error && !result.cancelled && result.stepsDone < result.steps) throw r.code === 'failed' ? new Error(r.message) : new PlanError(r.message, r.code);
+    if (early && r) throw r.code === 'failed' ? new Error(r.message) : new PlanError(r.message, r.code);
+    // cancelled while waiting for a worker that never came (its thread gone): a cancelled run
+    if (early && shouldStop?.()) result.cancelled = true;
+    else if (early) throw new Error(`partitioned run: stopped at step ${result.stepsDone} of ${result.steps} with no reason given`);
     return result;
   } finally {
     ex.stop();
