@@ -45,8 +45,22 @@ describe('ownership ranges', () => {
   });
 });
 
-// A leaky neuron driven by a per-neuron current; neuron 13 (of 16) gets a current that makes v
-// overflow to Inf after a few steps: it belongs to the last worker whatever the count.
+/** One population of n leaky neurons, connected to itself at probability p with `weight`. */
+function leakyNet(n: number, p: number, weight: string): string {
+  return `model net
+neuron L {
+  parameters { tau = 10 ms }
+  state { v = 0 mV }
+  equations { dv/dt = -v / tau }
+}
+population p = L[${n}]
+connect p -> p { rule: random(p = ${p}); weight: ${weight}; target: v }
+simulate { dt: 0.1 ms; duration: 10 ms }
+`;
+}
+
+// v grows by e^(I·dt / 0.1 ms) per step: only neuron 13 of b (I = 3) grows, to Inf after about
+// 30 steps; it belongs to the last worker that owns any of b, whatever the count.
 const blowUp = `model blow
 neuron Grow {
   parameters { I = 0 }
@@ -108,16 +122,7 @@ describe('a partitioned run', { timeout: 120_000 }, () => {
 
   it('reports the build of random connections as progress, and a cancel there stops every worker promptly', async () => {
     // 24,000 neurons at p = 0.05 with normal weights: 29 million synapses, seconds of drawing
-    const ir = irOf(`model wide
-neuron L {
-  parameters { tau = 10 ms }
-  state { v = 0 mV }
-  equations { dv/dt = -v / tau }
-}
-population p = L[24000]
-connect p -> p { rule: random(p = 0.05); weight: normal(0.1 mV, 0.01 mV); target: v }
-simulate { dt: 0.1 ms; duration: 10 ms }
-`);
+    const ir = irOf(leakyNet(24000, 0.05, 'normal(0.1 mV, 0.01 mV)'));
     const labels: string[] = [];
     let cancelledAt = 0;
     const h = run(ir, { threads: 2, buildProgress: true }, (_d, _t, _s, _delta, b) => {
@@ -170,16 +175,7 @@ describe('a worker that never comes', () => {
 
 describe('memory per worker', () => {
   // 60,000 neurons at p = 0.2: 720 million synapses, about 8.6 GiB of synapse arrays.
-  const big = irOf(`model big
-neuron L {
-  parameters { tau = 10 ms }
-  state { v = 0 mV }
-  equations { dv/dt = -v / tau }
-}
-population p = L[6000]
-connect p -> p { rule: random(p = 0.2); weight: 0.1 mV; target: v }
-simulate { dt: 0.1 ms; duration: 10 ms }
-`);
+  const big = irOf(leakyNet(6000, 0.2, '0.1 mV'));
   // the checker bounds what the editor accepts: grown here, in the IR
   big.populations[0].size = 60000;
   for (const c of big.connections) for (const sel of [...c.sources, ...c.targets]) sel.to = 59999;
