@@ -19,16 +19,13 @@ export const Stream = {
   schedule: 7, // rand()/randn() in scheduled operations: (neuron, step, 7 + 16·call site, population)
 } as const;
 
+/**
+ * High 32 bits of the 64-bit product a·b (a, b unsigned 32-bit), exactly: with a = ah·2¹⁶ + al,
+ * a·b = (ah·b)·2¹⁶ + al·b, both products below 2⁴⁸ (exact in a double), and
+ * ⌊a·b / 2³²⌋ = ⌊(ah·b + ⌊al·b / 2¹⁶⌋) / 2¹⁶⌋ (the dropped low bits cannot carry).
+ */
 function mulhi(a: number, b: number): number {
-  const al = a & 0xffff;
-  const ah = a >>> 16;
-  const bl = b & 0xffff;
-  const bh = b >>> 16;
-  const lolo = al * bl;
-  const hilo = ah * bl;
-  const lohi = al * bh;
-  const cross = (lolo >>> 16) + (hilo & 0xffff) + lohi;
-  return (ah * bh + (hilo >>> 16) + Math.floor(cross / 65536)) >>> 0;
+  return Math.floor((((a >>> 16) * b) + Math.floor(((a & 0xffff) * b) / 65536)) / 65536) >>> 0;
 }
 
 /** Philox4x32-10 of counter (c0..c3) under key (k0, k1); writes 4 words into `out`. */
