@@ -138,6 +138,33 @@ describe('a partitioned run', { timeout: 120_000 }, () => {
     assert.ok(performance.now() - cancelledAt < 2000, `stopped ${(performance.now() - cancelledAt).toFixed(0)} ms after the cancel`);
   });
 
+  it('draws rows together, and falls back to every worker drawing every row when one worker\'s rows do not fit: same results', async () => {
+    // where(i < 100): the first quarter of the rows holds every synapse (40,000, all the first
+    // worker's), far over its share of the shared space; the other connection's rows are even
+    const ir = irOf(`model uneven
+neuron L {
+  parameters { tau = 10 ms }
+  state { v = 0 mV }
+  equations { dv/dt = (2 mV - v) / tau }
+  spike when v > 1 mV
+  reset { v = 0 mV }
+}
+population p = L[400] { v = uniform(0 mV, 1 mV) }
+connect p -> p { rule: where(i < 100); weight: normal(0.01 mV, 0.002 mV); delay: uniform(0.5 ms, 2 ms); target: v }
+connect p -> p { rule: random(p = 0.1); weight: normal(-0.02 mV, 0.002 mV); target: v }
+probe spikes(p)
+simulate { dt: 0.1 ms; duration: 50 ms; seed: 3 }
+`);
+    const ref = await run(ir, { threads: 1 }).result;
+    assert.ok(ref.spikes[0].steps.length > 100, 'the network must spike for the test to mean anything');
+    for (const threads of [2, 3]) {
+      const r = await run(ir, { threads }).result;
+      assert.equal(r.threads?.used, threads);
+      assert.equal(r.synapses, ref.synapses);
+      same(r, ref);
+    }
+  });
+
   it('runs with more workers than some populations have neurons (empty ranges)', async () => {
     const ir = irOf({ file: 'examples/delay_motif.snn' });
     const ref = await run(ir, { threads: 1, duration: 0.1 }).result;

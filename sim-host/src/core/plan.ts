@@ -198,7 +198,17 @@ export interface PlanOptions {
    * keeps only the synapses onto its own neurons, drawn with their whole-network indices, so that
    * every value is the one the whole plan draws. The memory limit holds per partition.
    */
-  partition?: { index: number; count: number };
+  partition?: { index: number; count: number; rows?: RowSharing };
+}
+
+/**
+ * Drawing a projection's rows (by source) shared among a partitioned run's workers: each draws
+ * some rows with `draw` (the same counters the whole plan uses) and gets every row back, in
+ * order; undefined when they do not fit the shared space (then each worker draws every row).
+ * Every worker calls it for the same projections in the same order (it meets the others).
+ */
+export interface RowSharing {
+  rows(ns: number, draw: (i: number, push: (j: number) => void) => void): { rowptr: Int32Array; col: Int32Array } | undefined;
 }
 
 /**
@@ -453,7 +463,7 @@ export function buildPlan(ir: ModelIR, opts: PlanOptions = {}): Plan {
         sinkAt = mem.alloc(4 * capacity);
         return mem.i32(sinkAt, capacity);
       };
-      const build: BuildHooks = { readInput, shouldStop: opts.shouldStop, progress: opts.onBuildProgress, label: `${c.name ?? `${s.name} -> ${t.name}`} (${c.rule.kind})` };
+      const build: BuildHooks = { readInput, shouldStop: opts.shouldStop, progress: opts.onBuildProgress, label: `${c.name ?? `${s.name} -> ${t.name}`} (${c.rule.kind})`, rows: part && part.count > 1 ? part.rows : undefined };
       const full = connect(c, rng, projIndex, src[1] - src[0] + 1, (tgt[1] - tgt[0] + 1) * K, !c.segments && source === target && src[0] === tgt[0], where, sink, build);
       // A partition's synapses: those onto its own neurons, with their indices in the whole
       // network (weights and delays are drawn by those, as the whole plan draws them).
@@ -785,6 +795,8 @@ interface BuildHooks {
   progress?: (done: number, total: number, what: string) => void;
   /** The connection, for progress and messages. */
   label: string;
+  /** A partitioned run: rows drawn by the workers together. */
+  rows?: RowSharing;
 }
 
 /** Calls between rows of a long build: cancellation and progress about every 100 ms. */
@@ -811,6 +823,16 @@ function connect(c: ConnectionIR, rng: Rng, proj: number, ns: number, nt: number
   // `perRow`: the draws a row takes, where they are many (progress and cancel between rows)
   const bySource = (emit: (i: number, push: (j: number) => void) => void, perRow = 0) => {
     const tick = perRow > 0 ? rowTicker(build, ns, perRow) : () => undefined;
+    const shared = build?.rows?.rows(ns, (i, push) => {
+      tick(i);
+      emit(i, (j) => {
+        if (!(noSelf && i === j)) push(j);
+      });
+    });
+    if (shared) {
+      rowptr.set(shared.rowptr);
+      return shared.col;
+    }
     // Columns in a typed array grown by doubling from the expected count (a number[] would
     // take 2-4× the memory while drawing millions of synapses).
     let out = sink(Math.max(16, Math.ceil(expectedSynapses(c.rule, ns, nt) * 1.05 + 64)));

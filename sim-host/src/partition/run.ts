@@ -9,10 +9,11 @@ import type { PlanOptions } from '../core/plan';
 import type { RunCallbacks, RunResult } from '../core/run';
 import { Simulation, type CompileOptions } from '../wasm/simulation';
 import { exchangeBytes, exchangeShape, SharedExchange, type RefusalCode } from './layout';
+import { rowSpace, SharedRows } from './rows';
 
 /** What a partition worker is started with (worker_threads workerData). */
 export interface PartitionData {
-  partition: { index: number; count: number; ir: ModelIR; options: PlanOptions & CompileOptions; shared: SharedArrayBuffer };
+  partition: { index: number; count: number; ir: ModelIR; options: PlanOptions & CompileOptions; shared: SharedArrayBuffer; rows?: { shared: SharedArrayBuffer; capacity: number; maxRows: number } };
 }
 
 /** Whether `data` (a worker's workerData) starts a partition. */
@@ -33,13 +34,16 @@ function refusalOf(e: unknown): { message: string; code: RefusalCode | 'failed' 
 export function runPartitioned(ir: ModelIR, opts: PlanOptions & CompileOptions, count: number, cb: RunCallbacks, workerFile: string): RunResult {
   const shape = exchangeShape(ir);
   const shared = new SharedArrayBuffer(exchangeBytes(shape, count));
+  // connection rows drawn together (rows.ts), where the space for them is reasonable
+  const space = rowSpace(ir, count);
+  const rows = space && { shared: new SharedArrayBuffer(space.bytes), capacity: space.capacity, maxRows: space.maxRows };
   // Functions do not cross to workers: they stop with the exchange, partition 0 reports progress.
   const { shouldStop, onBuildProgress, ...plain } = opts;
   const ex = new SharedExchange(shared, shape, count, 0, () => !!shouldStop?.());
   const workers: Worker[] = [];
   try {
     for (let w = 1; w < count; w++) {
-      const data: PartitionData = { partition: { index: w, count, ir, options: plain, shared } };
+      const data: PartitionData = { partition: { index: w, count, ir, options: plain, shared, rows } };
       const worker = new Worker(workerFile, { workerData: data });
       // A worker that dies (out of memory, a crash) stops the run instead of leaving it waiting.
       worker.on('error', (e) => ex.refuse(`worker ${w} of ${count} failed: ${e.message}`, 'failed'));
@@ -50,7 +54,7 @@ export function runPartitioned(ir: ModelIR, opts: PlanOptions & CompileOptions, 
     }
     let sim: Simulation;
     try {
-      sim = new Simulation(ir, { ...opts, partition: { index: 0, count }, exchange: ex, shouldStop: () => !!shouldStop?.() || ex.stopped(), onBuildProgress });
+      sim = new Simulation(ir, { ...opts, partition: { index: 0, count, rows: rows && new SharedRows(rows.shared, ex, rows) }, exchange: ex, shouldStop: () => !!shouldStop?.() || ex.stopped(), onBuildProgress });
     } catch (e) {
       const other = ex.refusal();
       ex.refuse(refusalOf(e).message, refusalOf(e).code);
@@ -87,11 +91,11 @@ export function runPartitioned(ir: ModelIR, opts: PlanOptions & CompileOptions, 
 
 /** A partition worker's whole life: plan its part, meet the others, step until the run ends. */
 export function partitionMember(data: PartitionData): void {
-  const { index, count, ir, options, shared } = data.partition;
+  const { index, count, ir, options, shared, rows } = data.partition;
   const ex = new SharedExchange(shared, exchangeShape(ir), count, index);
   let sim: Simulation;
   try {
-    sim = new Simulation(ir, { ...options, partition: { index, count }, exchange: ex, shouldStop: () => ex.stopped() });
+    sim = new Simulation(ir, { ...options, partition: { index, count, rows: rows && new SharedRows(rows.shared, ex, rows) }, exchange: ex, shouldStop: () => ex.stopped() });
   } catch (e) {
     const r = refusalOf(e);
     // stopped by another's refusal or a cancel: nothing to add
