@@ -233,4 +233,9 @@ describe('thread choice', () => {
     assert.deepEqual(chooseThreads({ ...large, simulate: { ...large.simulate, threads: 4 } }, undefined, 2), { requested: 4, used: 4 });
     assert.deepEqual(chooseThreads({ ...large, simulate: { ...large.simulate, threads: 4 } }, 1, 2), { requested: 1, used: 1 });
   });
+  it('by default leaves busy cores alone, and says so; what is asked for is used whatever the load', () => {
+    assert.deepEqual(chooseThreads(large, undefined, 8, 3), { requested: 8, used: 3, note: 'ran on 3 threads: 5 of the 8 cores are busy (set threads: to use them all)' });
+    assert.equal(chooseThreads(large, undefined, 2, 0.4).used, 1);
+    assert.deepEqual(chooseThreads(large, 4, 2, 0), { requested: 4, used: 4 });
+  });
 });

@@ -81,7 +81,9 @@ function withFilesFor<T extends EngineOptions>(ir: ModelIR, opts: T, threads: Th
 
 /** The workers a WASM run of `ir` gets on this machine. */
 export function threadsFor(ir: ModelIR, t: ThreadOptions): ThreadChoice {
-  return chooseThreads(ir, t.threads, os.availableParallelism());
+  const cores = os.availableParallelism();
+  // idle: the cores less the last minute's load (runnable threads), rounded
+  return chooseThreads(ir, t.threads, cores, Math.floor(cores - os.loadavg()[0] + 0.5));
 }
 
 /**
