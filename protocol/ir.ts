@@ -221,7 +221,7 @@ export interface ModelIR {
     duration: number;
     seed: number;
     backend: 'auto' | 'wasm' | 'webgpu';
-    /** `threads: N`: the WASM engine's worker count (a partitioned run); absent: the run's default (the machine's cores). */
+    /** `threads: N`: the WASM engine's worker count (a partitioned run); absent: the run's default (the machine's idle cores for large models, else one). */
     threads?: number;
   };
 }

@@ -29,7 +29,8 @@ export interface RunOptions {
   /**
    * Workers of a WASM run (sim-host/src/partition): each owns a range of every population's
    * neurons and the synapses onto them; results are bit-identical for any count. Overrides
-   * `simulate { threads }`; absent there too: the machine's cores. More than the cores is allowed
+   * `simulate { threads }`; absent there too: the machine's idle cores for large models (20,000
+   * neurons or 10⁶ synapses), else one. More than the cores is allowed
    * (warned by the CLI and the extension). A model the partitioned engine cannot split runs on
    * one thread and says why (RunOutput.threads.note).
    */

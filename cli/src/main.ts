@@ -34,8 +34,8 @@ usage:
                                                          simulate; writes spikes.bin, traces, summary.json to DIR
                                                          (exit 3: a result file could not be written); --threads:
                                                          the WASM engine's workers, 1 to 1024 (default: the model's
-                                                         threads:, else this machine's cores; results are identical
-                                                         for any count; more than the cores is allowed, warned)
+                                                         threads:, else the idle cores for large models; identical
+                                                         results for any count; more than the cores: warned)
   spikeworks sweep <file.snn> --set TARGET=FROM:TO:COUNT|TARGET=V1,V2,... [--set ...] [--seeds K] [--seed N]
                  [--duration T_s] [--workers N] [--out DIR] [--format human|json] [--backend wasm|webgpu|auto]
                  [--memory-limit MB] [--threads N]

@@ -155,7 +155,7 @@ class Lowerer {
         duration: a.simulate.duration ?? DEFAULT_SIMULATE.duration,
         seed: a.simulate.seed ?? DEFAULT_SIMULATE.seed,
         backend: (a.simulate.backend as ModelIR['simulate']['backend']) ?? DEFAULT_SIMULATE.backend,
-        // Only when written: absent, the run picks (RunOptions.threads, else the machine's cores).
+        // Only when written: absent, the run picks (RunOptions.threads, else the machine's idle cores for large models).
         ...(a.simulate.threads !== undefined ? { threads: a.simulate.threads } : {}),
       },
     };

@@ -37,7 +37,7 @@ export const SIMULATE: Schema = {
   duration: { doc: 'Simulated (biological) time.', value: time(), required: true, example: '1 s' },
   seed: { doc: 'Seed of the counter-based random streams (connectivity, initial values, inputs).', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 0, integer: true }, example: '42' },
   backend: { doc: 'Where to run: `auto` picks WebGPU when an adapter exists, else WASM.', value: { kind: 'enum', values: ['auto', 'wasm', 'webgpu'] }, example: 'auto' },
-  threads: { doc: 'Worker threads of the WASM engine; results are identical for any count; default: this machine\'s cores. A whole number from 1 to 1024; `spikeworks run --threads N` and the setting `spikeworks.simulation.threads` override it.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, max: MAX_THREADS, integer: true }, example: '4' },
+  threads: { doc: 'Worker threads of the WASM engine; results are identical for any count; default: this machine\'s idle cores for large models (20,000 neurons or 10⁶ synapses), else one. A whole number from 1 to 1024; `spikeworks run --threads N` and the setting `spikeworks.simulation.threads` override it.', value: { kind: 'quantity', dim: DIMENSIONLESS, min: 1, max: MAX_THREADS, integer: true }, example: '4' },
 };
 
 /** The properties of a connection's `segments: { … }` block (LANGUAGE.md "Dendritic segments"). */

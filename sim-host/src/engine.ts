@@ -51,7 +51,7 @@ export type EngineOptions = PlanOptions & NodeFileOptions & CompileOptions & { r
 
 /**
  * A WASM run's workers: `threads` (RunOptions.threads) over the model's `threads:`, else this
- * machine's cores for large models (partition/threads.ts); `workerFile`: the simulation worker
+ * machine's idle cores for large models (partition/threads.ts); `workerFile`: the simulation worker
  * that partitions 1 … n-1 run in (default: sim-worker.js beside this bundle).
  */
 export interface ThreadOptions {

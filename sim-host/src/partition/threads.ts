@@ -1,5 +1,5 @@
 // How many workers a WASM run gets (RunOptions.threads, `simulate { threads }`, else the
-// machine's cores when the model is large enough to gain from them). Pure.
+// machine's idle cores when the model is large enough to gain from them). Pure.
 import type { ModelIR } from '../../../protocol/ir';
 import { estimateMemory } from '../core/estimate';
 import { partitionBlocker } from './blocker';
