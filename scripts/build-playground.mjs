@@ -32,12 +32,12 @@ const EXAMPLES = {
 
 /**
  * node:worker_threads in sim-host/src/worker.ts is reached only under Node: an empty module in the
- * page. The partitioned engine names `Worker` (partition/run.ts) and asks `os.availableParallelism()`
- * (engine.ts threadsFor): the page has one core to offer (it is not cross-origin isolated, so its
+ * page. The partitioned engine names `Worker` (partition/run.ts) and asks `os.availableParallelism()`,
+ * `os.loadavg()` and `os.totalmem()` (engine.ts threadsFor, partitionedLimit): the page has one core to offer (it is not cross-origin isolated, so its
  * engine never shares memory between workers), and a Worker it would start says why it cannot.
  */
 const NO_NODE = {
-  'node:os': 'export const availableParallelism = () => 1; export default { availableParallelism };',
+  'node:os': 'export const availableParallelism = () => 1; export const loadavg = () => [0, 0, 0]; export const totalmem = () => 2 ** 31; export default { availableParallelism, loadavg, totalmem };',
   'node:worker_threads': 'export class Worker { constructor() { throw new Error("worker threads are not available in a page"); } } export default { Worker };',
 };
 const NO_WORKER_THREADS = {

@@ -18,7 +18,7 @@ describe('spikeworks.simulation.threads', () => {
     const s = pkg.contributes.configuration.properties['spikeworks.simulation.threads'];
     assert.ok(s, 'the setting is contributed');
     assert.deepEqual([s.type, s.default, s.minimum, s.maximum, s.scope], ['number', 0, 0, 1024, 'resource']);
-    assert.match(s.markdownDescription, /`0`: the model's `simulate \{ threads \}`, else this machine's cores/);
+    assert.match(s.markdownDescription, /`0`: the model's `simulate \{ threads \}`, else this machine's idle cores for large models/);
   });
 
   it('becomes RunOptions.threads only for a whole number from 1 to 1024', () => {

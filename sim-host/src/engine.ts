@@ -82,6 +82,8 @@ function withFilesFor<T extends EngineOptions>(ir: ModelIR, opts: T, threads: Th
 /** The workers a WASM run of `ir` gets on this machine. */
 export function threadsFor(ir: ModelIR, t: ThreadOptions): ThreadChoice {
   const cores = os.availableParallelism();
+  // asked for: the load does not matter
+  if ((t.threads ?? ir.simulate.threads) !== undefined) return chooseThreads(ir, t.threads, cores);
   // idle: the cores less the last minute's load (runnable threads), rounded
   return chooseThreads(ir, t.threads, cores, Math.floor(cores - os.loadavg()[0] + 0.5));
 }
