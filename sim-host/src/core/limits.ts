@@ -163,17 +163,15 @@ export function checkRun(ir: ModelIR, opts: { duration?: number; memoryLimit?: n
         'memory',
       );
     }
-    refuseKernelWork(ir);
-    if (worker * parts + est.probeBytes > totalLimit) throw probesTooLarge(est.probeBytes, est.largestProbe, worker * parts, totalLimit);
-    return { dt, steps, totalLimit, limit, estimate: est };
-  }
-  if (est.total > limit) {
+  } else if (est.total > limit) {
     throw new PlanError(
       `this run needs about ${fmtBytes(est.total)} (state ${fmtBytes(est.stateBytes)}, ${Math.round(est.synapses).toLocaleString('en-US')} synapses ${fmtBytes(est.synapseBytes)}, delay buffers ${fmtBytes(est.ringBytes)}), more than the ${fmtBytes(limit)} allowed${limit >= WASM_MAX ? ' (the WASM backend addresses at most 4 GiB)' : ' (spikeworks.memoryLimitMB / --memory-limit)'}; reduce population sizes or connection probabilities`,
       'memory',
     );
   }
   refuseKernelWork(ir);
-  if (est.totalWithProbes > totalLimit) throw probesTooLarge(est.probeBytes, est.largestProbe, est.total, totalLimit);
+  // the run's own memory: every worker's together when partitioned
+  const own = parts > 1 ? partitionBytes(est, parts) * parts : est.total;
+  if (own + est.probeBytes > totalLimit) throw probesTooLarge(est.probeBytes, est.largestProbe, own, totalLimit);
   return { dt, steps, totalLimit, limit, estimate: est };
 }

@@ -34,11 +34,16 @@ export function spikesOf(r: Pick<RunResult, 'spikes'>, name: string): Population
 }
 
 /** A fresh result for `plan`: nothing stepped yet. */
+/** Synapses a plan holds (a pathway after the first shares its connection's). */
+export function planSynapses(plan: Plan): number {
+  return plan.projs.reduce((a, p) => a + (p.pathway ? 0 : p.synapses), 0);
+}
+
 export function newResult(plan: Plan, traces: TraceRecord[], timings: { plan_s: number; compile_s: number }): RunResult {
   return {
     dt: plan.dt, steps: plan.steps, stepsDone: 0, seed: plan.seed, cancelled: false,
     populations: plan.pops.map((p) => ({ name: p.name, size: p.size })), spikes: [], traces,
-    timings: { ...timings, run_s: 0 }, synapses: plan.projs.reduce((a, p) => a + (p.pathway ? 0 : p.synapses), 0), memoryBytes: plan.bytes,
+    timings: { ...timings, run_s: 0 }, synapses: planSynapses(plan), memoryBytes: plan.bytes,
   };
 }
 

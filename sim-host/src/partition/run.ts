@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { ModelIR } from '../../../protocol/ir';
 import { PlanError } from '../core/limits';
 import type { PlanOptions } from '../core/plan';
-import type { RunCallbacks, RunResult } from '../core/run';
+import { planSynapses, type RunCallbacks, type RunResult } from '../core/run';
 import { Simulation, type CompileOptions } from '../wasm/simulation';
 import { exchangeBytes, exchangeShape, SharedExchange, type RefusalCode } from './layout';
 import { rowSpace, SharedRows } from './rows';
@@ -62,7 +62,7 @@ export function runPartitioned(ir: ModelIR, opts: PlanOptions & CompileOptions, 
       if (other && e instanceof PlanError && e.code === 'cancelled' && !shouldStop?.()) throw new PlanError(other.message, other.code === 'failed' ? 'unsupported' : other.code);
       throw e;
     }
-    ex.setStats(sim.plan.projs.reduce((a, p) => a + (p.pathway ? 0 : p.synapses), 0), sim.memoryBytes());
+    ex.setStats(planSynapses(sim.plan), sim.memoryBytes());
     if (!ex.arrive()) {
       const r = ex.refusal();
       if (shouldStop?.()) throw new PlanError('cancelled while building', 'cancelled');
@@ -103,7 +103,7 @@ export function partitionMember(data: PartitionData): void {
     else ex.stop();
     return;
   }
-  ex.setStats(sim.plan.projs.reduce((a, p) => a + (p.pathway ? 0 : p.synapses), 0), sim.memoryBytes());
+  ex.setStats(planSynapses(sim.plan), sim.memoryBytes());
   if (!ex.arrive()) return;
   try {
     sim.run({}, { record: [] });
